@@ -1,0 +1,31 @@
+import type { ViduClient } from '../vidu/client';
+import { makeArchiveTask } from './archive';
+import { makeCancelTask } from './cancel';
+import { makePollActivities } from './poll';
+import { makeStageInputs } from './stage';
+import type { ArchiveStore } from './stores/archive-store';
+import type { StagingStore } from './stores/staging-store';
+import { makeSubmitTask } from './submit';
+
+export interface ActivityDeps {
+  vidu: ViduClient;
+  archive: ArchiveStore;
+  staging: StagingStore;
+  /** VIDU_CALLBACK_URL: the public URL of the callback receiver; undefined means poll only. */
+  callbackUrl: string | undefined;
+  /** Used to download inputs and results; injectable for tests. */
+  fetch?: typeof fetch;
+}
+
+/** Builds every activity from its dependencies, so tests can inject a client or a store. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    stageInputs: makeStageInputs(deps),
+    submitTask: makeSubmitTask(deps),
+    ...makePollActivities(deps),
+    archiveTask: makeArchiveTask(deps),
+    cancelTask: makeCancelTask(deps),
+  };
+}
+
+export type GenerationActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,50 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import path from 'node:path';
+import { createActivities } from '../activities';
+import { LocalArchiveStore } from '../activities/stores/local-archive-store';
+import { StagingStore } from '../activities/stores/staging-store';
+import { ViduClient } from '../vidu/client';
+import { loadWorkerConfig, type WorkerConfig } from './config';
+import { ConfigError } from './env';
+
+export async function runWorker(config: WorkerConfig): Promise<void> {
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      workflowsPath: path.join(__dirname, '../workflows/index.ts'),
+      activities: createActivities({
+        vidu: new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey: config.vidu.apiKey, timeoutMs: config.vidu.timeoutMs }),
+        archive: new LocalArchiveStore(config.archiveDir),
+        staging: new StagingStore(config.stagingDir),
+        callbackUrl: config.callbackUrl,
+      }),
+      // On SIGINT/SIGTERM the SDK stops polling and gives running activities this long to finish.
+      shutdownGraceTime: '10s',
+    });
+    console.log(
+      `vidu-flow worker: task queue ${config.temporal.taskQueue} on ${config.temporal.address}, Vidu ${config.vidu.baseUrl}, ` +
+        `${config.callbackUrl ? `callbacks via ${config.callbackUrl}` : 'poll only (VIDU_CALLBACK_URL unset)'}, archive ${config.archiveDir}`,
+    );
+    await worker.run();
+    console.log('vidu-flow worker: stopped');
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  let config: WorkerConfig;
+  try {
+    config = loadWorkerConfig();
+  } catch (err) {
+    console.error(err instanceof ConfigError || err instanceof Error ? err.message : err);
+    process.exit(2);
+  }
+  runWorker(config).catch((err) => {
+    console.error('vidu-flow worker failed:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

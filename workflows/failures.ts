@@ -1,0 +1,20 @@
+// ApplicationFailure `type` names, shared by activities (which throw them) and callers (which
+// branch on them). Each one is non-retryable: a retry cannot change the outcome.
+export const FailureType = {
+  /** The request broke a documented Vidu limit; details: [{ issues: string[] }]. Nothing was sent to Vidu. */
+  InvalidRequest: 'InvalidRequest',
+  /** Vidu refused the request with a permanent error; details: [{ status, reason, message, traceId }]. */
+  ViduRejected: 'ViduRejected',
+  /** The Vidu task ended `failed`; details: [{ taskId, errCode, credits }]. */
+  ViduTaskFailed: 'ViduTaskFailed',
+  /** The task did not finish within options.timeoutSeconds; it was cancelled at Vidu when allowed. */
+  ViduTimeout: 'ViduTimeout',
+  /** After an interrupted submission several Vidu tasks matched; resubmitting could pay twice. */
+  SubmissionAmbiguous: 'SubmissionAmbiguous',
+  /** The worker is not configured for what the input asks (e.g. waitMode callback without VIDU_CALLBACK_URL). */
+  WorkerMisconfigured: 'WorkerMisconfigured',
+} as const;
+
+export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
+
+export const NON_RETRYABLE_FAILURES: readonly string[] = Object.values(FailureType);

@@ -1,0 +1,265 @@
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { GenerationActivities } from '../activities';
+import { FailureType, NON_RETRYABLE_FAILURES } from './failures';
+import { statusQuery, taskUpdateSignal } from './messages';
+import { CALLBACK_FALLBACK_SCHEDULE, POLL_ONLY_SCHEDULE, resolveSchedule } from './poll-schedule';
+import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from './search-attributes';
+import { isTerminal, mergeSnapshot, toSnapshot } from './task-snapshot';
+import type {
+  ArchiveResult,
+  CancellationOutcome,
+  GenerationInput,
+  GenerationKind,
+  GenerationResult,
+  GenerationStatus,
+  TaskSnapshot,
+} from './types';
+
+/** Default wait budget of a normal (not off-peak) task; Vidu usually needs minutes. */
+export const DEFAULT_TIMEOUT_SECONDS = 6 * 3600;
+/** Off-peak: Vidu's 48 h window plus a grace for late callbacks and the final check. */
+export const OFF_PEAK_TIMEOUT_SECONDS = 48 * 3600 + 2 * 3600;
+
+const retryPolicy = {
+  initialInterval: '2s',
+  backoffCoefficient: 2,
+  maximumInterval: '2m',
+  nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
+};
+
+const quick = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '2m',
+  retry: { ...retryPolicy, maximumAttempts: 10 },
+});
+
+// Submitting may pay for a task: the workflow must learn its outcome even when it is cancelled
+// meanwhile, so it waits for the activity to finish instead of abandoning it.
+const paid = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '1m',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { ...retryPolicy, maximumAttempts: 0 },
+});
+
+const archiving = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '1m',
+  retry: { ...retryPolicy, maximumAttempts: 20 },
+});
+
+/**
+ * One generation: stage → submit → await → archive. Shared by the four generation workflow types.
+ */
+export async function runGeneration(kind: GenerationKind, input: GenerationInput): Promise<GenerationResult> {
+  const { workflowId } = workflowInfo();
+  const options = input.options ?? {};
+  const status: GenerationStatus = { kind, phase: 'staging', state: 'not_submitted', progress: 0, updates: 0 };
+  let snapshot: TaskSnapshot | undefined;
+  let taskId: string | undefined;
+  const early: unknown[] = [];
+  let lastUpsertedState: string | undefined;
+
+  const apply = (next: TaskSnapshot | undefined): void => {
+    if (!next) return;
+    snapshot = mergeSnapshot(snapshot, next);
+    status.state = snapshot.state;
+    status.progress = snapshot.progress;
+    status.credits = snapshot.credits;
+    if (snapshot.errCode) status.errCode = snapshot.errCode;
+    if (snapshot.state !== lastUpsertedState) {
+      lastUpsertedState = snapshot.state;
+      upsertSearchAttributes([
+        { key: ViduState, value: snapshot.state },
+        { key: ViduCredits, value: snapshot.credits },
+      ]);
+    }
+    describe();
+  };
+
+  const describe = (): void => {
+    const lines = [`**${kind}** · phase \`${status.phase}\` · Vidu state \`${status.state}\` · ${status.progress}%`];
+    if (taskId) lines.push(`Vidu task \`${taskId}\` · ${status.credits ?? 0} credits · wait mode ${status.waitMode ?? '?'}`);
+    if (status.archive) lines.push(`Archived ${status.archive.files.length} file(s) to \`${status.archive.root}\``);
+    if (status.cancellation) lines.push(`Cancellation: ${status.cancellation.outcome} — ${status.cancellation.message}`);
+    setCurrentDetails(lines.join('\n\n'));
+  };
+
+  setHandler(statusQuery, () => status);
+  setHandler(taskUpdateSignal, (body) => {
+    status.updates += 1;
+    // A callback can beat the submit activity's result into history; keep it until the task id is known.
+    if (taskId === undefined) early.push(body);
+    else apply(toSnapshot(body, 'callback', taskId));
+  });
+
+  /**
+   * Asks Vidu to cancel. Rethrows the cancellation (the run ends Cancelled in Temporal) unless
+   * Vidu refused, in which case it returns and the caller keeps waiting.
+   */
+  const cancelAtVidu = async (cancellation: unknown): Promise<void> => {
+    status.phase = 'cancelling';
+    const outcome: CancellationOutcome = await CancellationScope.nonCancellable(() =>
+      taskId === undefined
+        ? Promise.resolve({ outcome: 'not-submitted' as const, message: 'cancelled before anything was sent to Vidu' })
+        : quick.cancelTask.executeWithOptions({ summary: `cancel Vidu task ${taskId}` }, [{ taskId }]),
+    );
+    status.cancellation = outcome;
+    describe();
+    if (outcome.outcome === 'cancelled' || outcome.outcome === 'not-submitted') {
+      status.phase = 'cancelled';
+      upsertSearchAttributes([{ key: ViduState, value: 'cancelled' }]);
+      describe();
+      throw cancellation;
+    }
+    // Refused (the task already runs) or already finished: its credits are spent either way,
+    // so the result is still awaited and archived rather than lost.
+    status.phase = 'waiting';
+  };
+
+  let callbacks = false;
+  let timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  try {
+    const staged = await quick.stageInputs.executeWithOptions(
+      { summary: `stage and check the inputs of ${kind}` },
+      [{ kind, workflowId, request: input.request, options }],
+    );
+    timeoutSeconds = options.timeoutSeconds ?? (staged.offPeak ? OFF_PEAK_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
+    upsertSearchAttributes([
+      { key: ViduKind, value: kind },
+      { key: ViduOffPeak, value: staged.offPeak },
+      ...(staged.model ? [{ key: ViduModel, value: staged.model }] : []),
+    ]);
+
+    status.phase = 'submitting';
+    describe();
+    const submitted = await CancellationScope.nonCancellable(() =>
+      paid.submitTask.executeWithOptions(
+        { summary: `submit ${kind}${staged.model ? ` (${staged.model})` : ''} to Vidu` },
+        [{ kind, workflowId, request: staged.request, waitMode: options.waitMode ?? 'auto' }],
+      ),
+    );
+    taskId = submitted.taskId;
+    callbacks = submitted.callbackRegistered;
+    status.taskId = taskId;
+    status.waitMode = callbacks ? 'callback' : 'poll';
+    upsertSearchAttributes([{ key: ViduTaskId, value: taskId }]);
+    apply({ taskId, state: submitted.state, progress: 0, errCode: '', credits: submitted.credits, creations: [], source: 'submit' });
+    for (const body of early.splice(0)) apply(toSnapshot(body, 'callback', taskId));
+
+    status.phase = 'waiting';
+    describe();
+    await waitOrGiveUp(taskId);
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    await cancelAtVidu(err);
+    await CancellationScope.nonCancellable(() => waitOrGiveUp(taskId as string));
+  }
+
+  return CancellationScope.nonCancellable(() => finish());
+
+  async function finish(): Promise<GenerationResult> {
+    const done = snapshot as TaskSnapshot;
+    const id = taskId as string;
+    if (done.state === 'failed') {
+      status.phase = 'failed';
+      status.error = `Vidu task ${id} failed: ${done.errCode || 'no err_code'}`;
+      describe();
+      throw ApplicationFailure.create({
+        type: FailureType.ViduTaskFailed,
+        message: `Vidu task ${id} failed with err_code ${done.errCode || '(none)'} (${done.credits} credits)`,
+        nonRetryable: true,
+        details: [{ taskId: id, errCode: done.errCode, credits: done.credits }],
+      });
+    }
+    let archive: ArchiveResult | undefined;
+    if (options.archive !== false) {
+      status.phase = 'archiving';
+      describe();
+      archive = await archiving.archiveTask.executeWithOptions(
+        { summary: `archive ${done.creations.length} creation(s) of task ${id}` },
+        [{ workflowId, kind, taskId: id, creations: done.creations }],
+      );
+      status.archive = archive;
+    }
+    status.phase = 'done';
+    describe();
+    return {
+      kind,
+      workflowId,
+      taskId: id,
+      state: 'success',
+      credits: done.credits,
+      creations: done.creations,
+      ...(archive ? { archive } : {}),
+      ...(status.cancellation ? { cancellation: status.cancellation } : {}),
+    };
+  }
+
+  /** Resolves true once the task is terminal, false when the timeout passes first. */
+  async function waitForTerminal(id: string, callbacks: boolean, timeoutSeconds: number): Promise<boolean> {
+    if (isTerminal(snapshot?.state)) return true;
+    const schedule = resolveSchedule(callbacks ? CALLBACK_FALLBACK_SCHEDULE : POLL_ONLY_SCHEDULE, options.poll);
+    let pollFailure: unknown;
+    const pollScope = new CancellationScope();
+    // The poll is one activity whose retries are the polls, so waiting adds no history per tick.
+    const polling = pollScope
+      .run(() =>
+        proxyActivities<GenerationActivities>({
+          startToCloseTimeout: '1m',
+          scheduleToCloseTimeout: `${timeoutSeconds + 600}s`,
+          retry: {
+            initialInterval: `${schedule.initialSeconds}s`,
+            backoffCoefficient: schedule.factor,
+            maximumInterval: `${schedule.maxSeconds}s`,
+            maximumAttempts: 0,
+            nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
+          },
+        }).pollTask.executeWithOptions(
+          { summary: callbacks ? `fallback poll of task ${id} (callbacks expected)` : `poll task ${id} until it ends` },
+          [{ taskId: id, workflowId, schedule, notifyWorkflow: !callbacks }],
+        ),
+      )
+      .then(
+        (polled) => apply(polled),
+        (err) => {
+          if (!isCancellation(err)) pollFailure = err;
+        },
+      );
+    const done = await condition(() => isTerminal(snapshot?.state) || pollFailure !== undefined, `${timeoutSeconds}s`);
+    pollScope.cancel();
+    await polling;
+    if (pollFailure !== undefined && !isTerminal(snapshot?.state)) throw pollFailure;
+    return done;
+  }
+
+  async function waitOrGiveUp(id: string): Promise<void> {
+    if (await waitForTerminal(id, callbacks, timeoutSeconds)) return;
+    // One last look: the answer may have been lost rather than late.
+    apply(await quick.fetchTask.executeWithOptions({ summary: `final check of task ${id}` }, [{ taskId: id }]));
+    if (isTerminal(snapshot?.state)) return;
+    const outcome = await CancellationScope.nonCancellable(() =>
+      quick.cancelTask.executeWithOptions({ summary: `cancel overdue task ${id}` }, [{ taskId: id }]),
+    );
+    status.cancellation = outcome;
+    status.phase = 'failed';
+    status.error = `did not finish within ${timeoutSeconds} s`;
+    describe();
+    throw ApplicationFailure.create({
+      type: FailureType.ViduTimeout,
+      message: `Vidu task ${id} did not finish within ${timeoutSeconds} s (state ${snapshot?.state}); cancel: ${outcome.outcome}`,
+      nonRetryable: true,
+      details: [{ taskId: id, state: snapshot?.state, cancellation: outcome }],
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import type { PollScheduleOptions } from './types';
+
+// The fallback poll runs as one activity whose retries are the polls (no history events per
+// poll). Attempt n waits pollDelaySeconds(n) before attempt n+1.
+
+export interface PollSchedule {
+  initialSeconds: number;
+  factor: number;
+  maxSeconds: number;
+}
+
+/** Poll-only mode: the poll is the only way to learn the outcome, so start brisk. */
+export const POLL_ONLY_SCHEDULE: PollSchedule = { initialSeconds: 5, factor: 2, maxSeconds: 60 };
+
+/** Callback mode: polling only guards against lost callbacks, so it can be sparse. */
+export const CALLBACK_FALLBACK_SCHEDULE: PollSchedule = { initialSeconds: 60, factor: 2, maxSeconds: 600 };
+
+export function resolveSchedule(base: PollSchedule, override: PollScheduleOptions | undefined): PollSchedule {
+  const s = { ...base, ...stripUndefined(override ?? {}) };
+  const initialSeconds = Math.max(0.1, s.initialSeconds);
+  return { initialSeconds, factor: Math.max(1, s.factor), maxSeconds: Math.max(initialSeconds, s.maxSeconds) };
+}
+
+/** Delay after poll attempt `attempt` (1-based) before the next one. */
+export function pollDelaySeconds(schedule: PollSchedule, attempt: number): number {
+  const n = Math.max(1, Math.floor(attempt));
+  const delay = schedule.initialSeconds * Math.pow(schedule.factor, n - 1);
+  return Math.min(schedule.maxSeconds, delay);
+}
+
+/** How many polls happen within `seconds` (used in docs and tests to bound the cost). */
+export function pollsWithin(schedule: PollSchedule, seconds: number): number {
+  let elapsed = 0;
+  let polls = 1;
+  while (true) {
+    elapsed += pollDelaySeconds(schedule, polls);
+    if (elapsed > seconds) return polls;
+    polls += 1;
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

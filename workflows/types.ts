@@ -1,0 +1,127 @@
+// Plain data shapes that travel through workflow history. Workflows import these as types only;
+// the zod schemas that validate them at the edges live in contract/.
+
+export type GenerationKind = 'img2video' | 'reference2video' | 'reference2image' | 'image2dance';
+
+export type TaskStateName = 'created' | 'queueing' | 'scheduled' | 'processing' | 'success' | 'failed';
+
+export type WaitMode = 'auto' | 'callback' | 'poll';
+
+export interface PollScheduleOptions {
+  /** Delay before the second poll; the first one happens right away. */
+  initialSeconds?: number;
+  /** Growth factor between polls. */
+  factor?: number;
+  /** Upper bound of the delay between two polls. */
+  maxSeconds?: number;
+}
+
+export interface GenerationOptions {
+  /** `auto` (default): callbacks when the worker has VIDU_CALLBACK_URL, polling otherwise. */
+  waitMode?: WaitMode;
+  /** Archive the results (default true). */
+  archive?: boolean;
+  /** Give up (and cancel at Vidu) when the task has not finished after this long. */
+  timeoutSeconds?: number;
+  /** Override the fallback poll schedule (see README, "Waiting"). */
+  poll?: PollScheduleOptions;
+  /** Informational: the key the workflow id was derived from. */
+  idempotencyKey?: string;
+}
+
+/** `request` is Vidu's own request body for the kind, without `callback_url`. */
+export interface GenerationInput<Req = Record<string, unknown>> {
+  request: Req;
+  options?: GenerationOptions;
+}
+
+export interface CreationRef {
+  id: string;
+  url: string;
+  coverUrl: string;
+}
+
+/** What vidu-flow knows about a Vidu task at one moment, from a callback or a poll. */
+export interface TaskSnapshot {
+  taskId: string;
+  state: TaskStateName;
+  progress: number;
+  errCode: string;
+  credits: number;
+  creations: CreationRef[];
+  source: 'submit' | 'callback' | 'poll' | 'cancel';
+}
+
+export interface StagedMedia {
+  field: string;
+  ref: string;
+  format: string;
+  bytes: number;
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+}
+
+export interface StageResult {
+  /** The request with every media field replaced by a small reference (URL or staged:key). */
+  request: Record<string, unknown>;
+  media: StagedMedia[];
+  model?: string;
+  offPeak: boolean;
+}
+
+export interface SubmitResult {
+  taskId: string;
+  state: TaskStateName;
+  credits: number;
+  callbackRegistered: boolean;
+  /** How the task id was obtained: a fresh submission, or found again after an interrupted one. */
+  via: 'created' | 'recovered-from-heartbeat' | 'recovered-from-task-list';
+}
+
+export interface ArchivedFile {
+  name: string;
+  role: 'video' | 'image' | 'cover';
+  creationId: string;
+  sha256: string;
+  bytes: number;
+  contentType: string;
+  location: string;
+}
+
+export interface ArchiveResult {
+  root: string;
+  manifest: string;
+  files: ArchivedFile[];
+}
+
+export interface CancellationOutcome {
+  outcome: 'cancelled' | 'refused' | 'not-submitted' | 'already-finished';
+  message: string;
+}
+
+export interface GenerationResult {
+  kind: GenerationKind;
+  workflowId: string;
+  taskId: string;
+  state: 'success';
+  credits: number;
+  creations: CreationRef[];
+  archive?: ArchiveResult;
+  cancellation?: CancellationOutcome;
+}
+
+export interface GenerationStatus {
+  kind: GenerationKind;
+  phase: 'staging' | 'submitting' | 'waiting' | 'archiving' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+  state: TaskStateName | 'not_submitted';
+  progress: number;
+  taskId?: string;
+  credits?: number;
+  errCode?: string;
+  waitMode?: 'callback' | 'poll';
+  updates: number;
+  archive?: ArchiveResult;
+  cancellation?: CancellationOutcome;
+  error?: string;
+}

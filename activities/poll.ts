@@ -1,4 +1,5 @@
-import { activityInfo, ApplicationFailure, ApplicationFailureCategory, getClient, heartbeat } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, getClient, heartbeat } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import type { ViduClient } from '../vidu/client';
 import { taskUpdateSignal } from '../workflows/messages';
 import { pollDelaySeconds, type PollSchedule } from '../workflows/poll-schedule';

@@ -35,7 +35,8 @@ export async function findSubmittedTask(vidu: ViduClient, lookup: LookupRequest)
     const res = await vidu.listTasks({
       'created_at.from': from,
       'paper.pagesz': 100,
-      ...(pageToken ? { 'pager.page_token': pageToken } : { 'paper.page': page }),
+      'paper.page': page,
+      ...(pageToken ? { 'pager.page_token': pageToken } : {}),
     });
     tasks.push(...(res.tasks as ListedTask[]));
     pageToken = res.next_page_token || undefined;

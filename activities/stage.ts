@@ -1,0 +1,89 @@
+import { checkGenerationInput } from '../contract/generation-input';
+import { mediaSlots, type MediaFieldKey } from '../contract/media-fields';
+import { MediaProbeError } from '../vidu/media/errors';
+import { BYTES_PER_MEGABYTE, checkMedia, MEDIA_LIMITS, type MediaEndpoint, type MediaLimit } from '../vidu/media/limits';
+import { probeMedia } from '../vidu/media/probe';
+import type { GenerationKind, GenerationOptions, StagedMedia, StageResult } from '../workflows/types';
+import { invalidRequest } from './failures';
+import { loadMedia, MediaLoadError } from './media-source';
+import { STAGED_PREFIX, type StagingStore } from './stores/staging-store';
+
+/** Vidu's whole-request limit (FACTS §0); staged inputs travel inside it as base64. */
+const MAX_BODY_BYTES = 20 * BYTES_PER_MEGABYTE;
+
+export interface StageInput {
+  kind: GenerationKind | 'ad-one-click';
+  workflowId: string;
+  request: Record<string, unknown>;
+  options?: GenerationOptions;
+}
+
+export function limitFor(endpoint: MediaEndpoint, field: MediaFieldKey): MediaLimit {
+  const key = field.startsWith('subjects.') ? field.slice('subjects.'.length) : field;
+  const limits = MEDIA_LIMITS[endpoint] as Record<string, MediaLimit>;
+  const limit = limits[key];
+  if (!limit) throw new Error(`no documented limit for ${endpoint} ${field}`);
+  return limit;
+}
+
+export function makeStageInputs(deps: { staging: StagingStore; fetch?: typeof fetch }) {
+  /**
+   * Checks the request against every documented rule and reads, checks and stores each input, so
+   * that bad input fails here, before any credit is spent. Returns the request with each input
+   * replaced by a small reference: http(s) URLs stay as they are (Vidu fetches them), files and
+   * data URIs become `staged:` references resolved at submit time.
+   */
+  return async function stageInputs(input: StageInput): Promise<StageResult> {
+    const issues =
+      input.kind === 'ad-one-click' ? [] : checkGenerationInput(input.kind, { request: input.request, ...(input.options ? { options: input.options } : {}) });
+    if (issues.length > 0) throw invalidRequest(issues);
+
+    const request = structuredClone(input.request);
+    const media: StagedMedia[] = [];
+    const problems: string[] = [];
+    let inlineBytes = 0;
+    for (const slot of mediaSlots(input.kind, request)) {
+      const limit = limitFor(input.kind, slot.field);
+      try {
+        const { bytes, source } = slot.value.startsWith(STAGED_PREFIX)
+          ? { bytes: await deps.staging.get(slot.value), source: 'staged' as const }
+          : await loadMedia(slot.value, limit.maxMegabytes * BYTES_PER_MEGABYTE, deps.fetch);
+        const probe = probeMedia(bytes);
+        const broken = checkMedia(probe, bytes.length, limit, slot.path);
+        if (broken.length > 0) {
+          problems.push(...broken);
+          continue;
+        }
+        const ref = source === 'url' ? slot.value : await deps.staging.put(bytes, probe.format);
+        if (source !== 'url') inlineBytes += Math.ceil(bytes.length / 3) * 4;
+        slot.set(ref);
+        media.push({
+          field: slot.path,
+          ref,
+          format: probe.format,
+          bytes: bytes.length,
+          width: probe.width,
+          height: probe.height,
+          ...(probe.durationSeconds !== undefined ? { durationSeconds: probe.durationSeconds } : {}),
+        });
+      } catch (err) {
+        if (err instanceof MediaLoadError) problems.push(`${slot.path}: ${err.message}`);
+        else if (err instanceof MediaProbeError) problems.push(`${slot.path}: not a readable ${limit.kind} (${err.message}); accepted formats: ${limit.formats.join(', ')}`);
+        else throw err;
+      }
+    }
+    if (inlineBytes > MAX_BODY_BYTES) {
+      problems.push(
+        `request: the inline inputs come to ${(inlineBytes / BYTES_PER_MEGABYTE).toFixed(1)} MB as base64, over Vidu's 20 MB request limit; pass large inputs as http(s) URLs`,
+      );
+    }
+    if (problems.length > 0) throw invalidRequest(problems);
+
+    return {
+      request,
+      media,
+      ...(typeof request.model === 'string' ? { model: request.model } : {}),
+      offPeak: request.off_peak === true || request.off_peak === 'true',
+    };
+  };
+}

@@ -1,0 +1,147 @@
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { checkGenerationInput } from '../contract/generation-input';
+import { statusQuery } from '../workflows/messages';
+import { ViduKind, ViduModel, ViduOffPeak } from '../workflows/search-attributes';
+import type { GenerationInput, GenerationKind, GenerationResult, GenerationStatus } from '../workflows/types';
+import { InvalidGenerationInput } from './errors';
+import { workflowIdFor } from './workflow-ids';
+
+export * from '../workflows/types';
+export { FailureType } from '../workflows/failures';
+export { InvalidGenerationInput } from './errors';
+
+export interface ViduFlowClientOptions {
+  /** An existing Temporal client; otherwise one is connected to `address`. */
+  client?: Client;
+  address?: string;
+  namespace?: string;
+  taskQueue?: string;
+}
+
+export interface StartOptions {
+  /** Explicit workflow id; wins over `idempotencyKey`. */
+  workflowId?: string;
+  /** Same key ⇒ same workflow ⇒ at most one Vidu task. */
+  idempotencyKey?: string;
+}
+
+/** A typed client for other TypeScript services: start any kind, follow it, cancel it. */
+export class ViduFlowClient {
+  readonly temporal: Client;
+  readonly taskQueue: string;
+
+  private constructor(temporal: Client, taskQueue: string) {
+    this.temporal = temporal;
+    this.taskQueue = taskQueue;
+  }
+
+  static async connect(opts: ViduFlowClientOptions = {}): Promise<ViduFlowClient> {
+    const taskQueue = opts.taskQueue ?? process.env.VIDU_TASK_QUEUE ?? 'vidu-flow';
+    if (opts.client) return new ViduFlowClient(opts.client, taskQueue);
+    const connection = await Connection.connect({ address: opts.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+    const client = new Client({ connection, namespace: opts.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default' });
+    return new ViduFlowClient(client, taskQueue);
+  }
+
+  /**
+   * Validates the input (throws InvalidGenerationInput listing every problem), then starts the
+   * workflow. With an idempotency key, a repeated start returns the existing generation.
+   */
+  async start(kind: GenerationKind, input: GenerationInput, opts: StartOptions = {}): Promise<GenerationHandle> {
+    const issues = checkGenerationInput(kind, input);
+    if (issues.length > 0) throw new InvalidGenerationInput(issues);
+    const idempotencyKey = opts.idempotencyKey ?? input.options?.idempotencyKey;
+    const workflowId = opts.workflowId ?? workflowIdFor(kind, idempotencyKey);
+    const request = input.request as Record<string, unknown>;
+    const model = typeof request.model === 'string' ? request.model : undefined;
+    const offPeak = request.off_peak === true || request.off_peak === 'true';
+    try {
+      const handle = await this.temporal.workflow.start(kind, {
+        taskQueue: this.taskQueue,
+        workflowId,
+        args: [{ ...input, options: { ...input.options, ...(idempotencyKey ? { idempotencyKey } : {}) } }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
+        staticSummary: summarize(kind, request),
+        typedSearchAttributes: [
+          { key: ViduKind, value: kind },
+          { key: ViduOffPeak, value: offPeak },
+          ...(model ? [{ key: ViduModel, value: model }] : []),
+        ],
+      });
+      return new GenerationHandle(handle);
+    } catch (err) {
+      // The key's workflow already ran to completion: hand back that one, never start another.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.getHandle(workflowId);
+      throw err;
+    }
+  }
+
+  getHandle(workflowId: string): GenerationHandle {
+    return new GenerationHandle(this.temporal.workflow.getHandle(workflowId));
+  }
+
+  /** Recent vidu-flow generations, newest first, from Temporal visibility. */
+  async *list(opts: { kind?: GenerationKind; limit?: number } = {}): AsyncIterable<{ workflowId: string; type: string; status: string; startTime: Date; viduState?: string; taskId?: string }> {
+    const query = opts.kind ? `WorkflowType = '${opts.kind}'` : `ViduKind IS NOT NULL OR WorkflowType IN ('img2video','reference2video','reference2image','image2dance','adFilm')`;
+    let n = 0;
+    for await (const wf of this.temporal.workflow.list({ query })) {
+      if (opts.limit !== undefined && n++ >= opts.limit) return;
+      const state = wf.searchAttributes?.ViduState?.[0];
+      const taskId = wf.searchAttributes?.ViduTaskId?.[0];
+      yield {
+        workflowId: wf.workflowId,
+        type: wf.type,
+        status: wf.status.name,
+        startTime: wf.startTime,
+        ...(typeof state === 'string' ? { viduState: state } : {}),
+        ...(typeof taskId === 'string' ? { taskId } : {}),
+      };
+    }
+  }
+}
+
+export class GenerationHandle {
+  constructor(readonly workflow: WorkflowHandle) {}
+
+  get workflowId(): string {
+    return this.workflow.workflowId;
+  }
+
+  status(): Promise<GenerationStatus> {
+    return this.workflow.query(statusQuery);
+  }
+
+  result(): Promise<GenerationResult> {
+    return this.workflow.result() as Promise<GenerationResult>;
+  }
+
+  /** Cancels the generation; the workflow asks Vidu to cancel and records the outcome. */
+  async cancel(): Promise<void> {
+    await this.workflow.cancel();
+  }
+
+  /** Yields the status every `intervalMs` until the workflow closes. */
+  async *watch(intervalMs = 1000): AsyncIterable<GenerationStatus> {
+    while (true) {
+      const description = await this.workflow.describe();
+      const running = description.status.name === 'RUNNING';
+      try {
+        yield await this.status();
+      } catch (err) {
+        if (running) throw err;
+      }
+      if (!running) return;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}
+
+function summarize(kind: string, request: Record<string, unknown>): string {
+  const parts = [kind, request.model, request.duration ? `${request.duration}s` : undefined, request.resolution, request.off_peak === true ? 'off-peak' : undefined]
+    .filter((p) => p !== undefined && p !== '')
+    .map(String);
+  const prompt = typeof request.prompt === 'string' && request.prompt ? ` · “${request.prompt.slice(0, 80)}”` : '';
+  // staticSummary is limited to 200 bytes.
+  return Buffer.from(parts.join(' · ') + prompt).subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, '');
+}

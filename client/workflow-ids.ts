@@ -1,0 +1,13 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { GenerationKind } from '../workflows/types';
+
+/**
+ * The workflow id for a start. An idempotency key maps to the same id every time, so a second
+ * start with the same key finds the first workflow instead of creating a second Vidu task.
+ */
+export function workflowIdFor(kind: GenerationKind | 'adFilm', idempotencyKey?: string): string {
+  if (!idempotencyKey) return `${kind}-${randomUUID()}`;
+  // Keep readable keys readable; hash anything that would make an awkward id.
+  if (/^[\w.:-]{1,120}$/.test(idempotencyKey)) return `${kind}-key-${idempotencyKey}`;
+  return `${kind}-key-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}`;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { CREATE_ENDPOINTS, describeZodError } from '../vidu/schemas';
+import type { GenerationKind } from '../workflows/types';
+import { mediaSlots } from './media-fields';
+
+// The public input of the four generation workflows: `{ request, options }`. The client validates
+// it before starting a workflow, and the stage activity validates it again (services in other
+// languages start workflows without this client), so bad input fails before any credit is spent.
+
+export const GENERATION_KINDS = ['img2video', 'reference2video', 'reference2image', 'image2dance'] as const satisfies readonly GenerationKind[];
+
+export const PollScheduleOptions = z.strictObject({
+  initialSeconds: z.number().positive().max(86_400).optional().describe('Delay before the second poll'),
+  factor: z.number().min(1).max(10).optional().describe('Growth factor between polls'),
+  maxSeconds: z.number().positive().max(86_400).optional().describe('Longest delay between two polls'),
+});
+
+export const GenerationOptions = z.strictObject({
+  waitMode: z
+    .enum(['auto', 'callback', 'poll'])
+    .optional()
+    .describe('auto (default): callbacks when the worker has VIDU_CALLBACK_URL, else polling'),
+  archive: z.boolean().optional().describe('Archive the results (default true)'),
+  timeoutSeconds: z.number().int().min(60).max(7 * 86_400).optional().describe('Give up and cancel at Vidu after this long (default 6 h; 50 h off-peak)'),
+  poll: PollScheduleOptions.optional(),
+  idempotencyKey: z.string().min(1).max(200).optional().describe('Informational: the key the workflow id was derived from'),
+});
+
+/** Fields vidu-flow sets itself; a caller passing them is told so rather than silently overridden. */
+const RESERVED = { callback_url: 'is set by vidu-flow (it routes callbacks to the workflow)', client_request_id: 'is set by vidu-flow (derived from the workflow id)' };
+
+/** A stand-in that satisfies the media-reference check, so the schema judges everything but the media. */
+const PLACEHOLDER = 'https://media.invalid/placeholder';
+
+/**
+ * Checks a generation input against Vidu's documented rules, except the media bytes (the stage
+ * activity reads and checks those). Returns the problems, one line per field; empty means valid.
+ */
+export function checkGenerationInput(kind: GenerationKind, input: unknown): string[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return ['input: must be an object { request, options }'];
+  const { request, options, ...rest } = input as Record<string, unknown>;
+  const issues: string[] = Object.keys(rest).map((k) => `${k}: unknown input field; expected only request and options`);
+  if (options !== undefined) {
+    const parsed = GenerationOptions.safeParse(options);
+    if (!parsed.success) issues.push(...describeZodError(parsed.error).map((line) => `options.${line}`));
+  }
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) return [...issues, 'request: must be an object (the Vidu request body)'];
+  issues.push(...checkRequest(kind, request as Record<string, unknown>));
+  return issues;
+}
+
+export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Record<string, unknown>): string[] {
+  const issues: string[] = [];
+  for (const [field, why] of Object.entries(RESERVED)) if (field in request) issues.push(`${field}: ${why}; remove it from the request`);
+  const copy = structuredClone(request);
+  delete copy.callback_url;
+  delete copy.client_request_id;
+  // Local paths and staged references are valid inputs here though not for Vidu itself.
+  for (const slot of mediaSlots(kind, copy)) slot.set(PLACEHOLDER);
+  const parsed = CREATE_ENDPOINTS[kind].request.safeParse(copy);
+  if (!parsed.success) issues.push(...describeZodError(parsed.error));
+  return issues;
+}

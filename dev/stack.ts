@@ -1,0 +1,178 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { getFreePort } from './temporal-server';
+
+// Starts vidu-flow's own processes the way a user runs them (simulator, callback receiver,
+// worker), each as a separate `tsx` process, against an already running Temporal server. Used by
+// the demo and the end-to-end tests.
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX_CLI = require.resolve('tsx/cli');
+
+export interface StackOptions {
+  temporalAddress: string;
+  taskQueue: string;
+  namespace?: string;
+  /** Start the callback receiver and give the worker VIDU_CALLBACK_URL. */
+  callbacks: boolean;
+  archiveDir: string;
+  stagingDir: string;
+  /** Extra simulator env, e.g. VIDU_SIM_TIME_SCALE. */
+  simEnv?: Record<string, string>;
+  /** Extra worker env. */
+  workerEnv?: Record<string, string>;
+  /** Child output goes to `<logDir>/<name>.log`; without it, children are quiet. */
+  logDir?: string;
+  apiKey?: string;
+}
+
+export interface Stack {
+  simUrl: string;
+  callbackUrl: string | undefined;
+  apiKey: string;
+  /** Environment a client (or a restarted worker) needs to reach this stack. */
+  env: Record<string, string>;
+  startWorker(): Promise<void>;
+  /** Sends `signal` to the worker and waits for it to exit. */
+  stopWorker(signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+class ManagedProcess {
+  readonly child: ChildProcess;
+  private output = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    script: string,
+    env: Record<string, string>,
+    logDir: string | undefined,
+  ) {
+    this.child = spawn(process.execPath, [TSX_CLI, path.join(ROOT, script)], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = logDir ? createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' }) : undefined;
+    const collect = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-20_000);
+      log?.write(chunk);
+    };
+    this.child.stdout?.on('data', collect);
+    this.child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  tail(): string {
+    return this.output.split('\n').slice(-25).join('\n');
+  }
+
+  /** Resolves once `ready()` is true; fails early if the process exits first. */
+  async waitUntil(ready: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    while (Date.now() < deadline) {
+      if (exited) throw new Error(`${this.name} exited during start-up:\n${this.tail()}`);
+      if (await ready()) return;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`${this.name} was not ready after ${timeoutMs} ms:\n${this.tail()}`);
+  }
+
+  printed(text: string): boolean {
+    return this.output.includes(text);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  if (opts.logDir) mkdirSync(opts.logDir, { recursive: true });
+  const apiKey = opts.apiKey ?? 'sim-key';
+  const started: ManagedProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(started.map((p) => p.stop()));
+  };
+
+  try {
+    const simPort = await getFreePort();
+    const simUrl = `http://127.0.0.1:${simPort}`;
+    const sim = new ManagedProcess('sim', 'sim/main.ts', { VIDU_SIM_PORT: String(simPort), VIDU_SIM_API_KEY: apiKey, ...opts.simEnv }, opts.logDir);
+    started.push(sim);
+
+    let callbackUrl: string | undefined;
+    if (opts.callbacks) {
+      const callbackPort = await getFreePort();
+      callbackUrl = `http://127.0.0.1:${callbackPort}/vidu/callback`;
+      const receiver = new ManagedProcess(
+        'callbacks',
+        'worker/callback-main.ts',
+        {
+          VIDU_API_KEY: apiKey,
+          CALLBACK_PORT: String(callbackPort),
+          CALLBACK_HOST: '127.0.0.1',
+          TEMPORAL_ADDRESS: opts.temporalAddress,
+          ...(opts.namespace ? { TEMPORAL_NAMESPACE: opts.namespace } : {}),
+        },
+        opts.logDir,
+      );
+      started.push(receiver);
+      await receiver.waitUntil(() => answers(`http://127.0.0.1:${callbackPort}/healthz`), 60_000);
+    }
+    await sim.waitUntil(() => answers(`${simUrl}/_sim/stats`), 60_000);
+
+    const env: Record<string, string> = {
+      TEMPORAL_ADDRESS: opts.temporalAddress,
+      VIDU_TASK_QUEUE: opts.taskQueue,
+      VIDU_BASE_URL: simUrl,
+      VIDU_API_KEY: apiKey,
+      ARCHIVE_DIR: opts.archiveDir,
+      STAGING_DIR: opts.stagingDir,
+      ...(opts.namespace ? { TEMPORAL_NAMESPACE: opts.namespace } : {}),
+      ...(callbackUrl ? { VIDU_CALLBACK_URL: callbackUrl } : {}),
+      ...opts.workerEnv,
+    };
+
+    let worker: ManagedProcess | undefined;
+    const startWorker = async () => {
+      worker = new ManagedProcess('worker', 'worker/main.ts', env, opts.logDir);
+      started.push(worker);
+      const w = worker;
+      await w.waitUntil(() => w.printed('vidu-flow worker: task queue'), 120_000);
+    };
+    await startWorker();
+
+    return {
+      simUrl,
+      callbackUrl,
+      apiKey,
+      env,
+      startWorker,
+      stopWorker: async (signal = 'SIGTERM') => {
+        await worker?.stop(signal);
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -16,8 +16,17 @@ const DOWNLOAD_TIMEOUT_MS = 30_000;
 export async function loadMedia(value: string, maxBytes: number, fetchImpl: typeof fetch = fetch): Promise<{ bytes: Buffer; source: MediaSource }> {
   if (/^https?:\/\//i.test(value)) return { bytes: await download(value, maxBytes, fetchImpl), source: 'url' };
   if (value.startsWith('data:')) return { bytes: decodeDataUri(value, maxBytes), source: 'data-uri' };
-  const file = value.startsWith('file://') ? fileURLToPath(value) : value;
+  const file = value.startsWith('file://') ? fileUrlPath(value) : value;
   return { bytes: await readLocal(file, maxBytes), source: 'file' };
+}
+
+/** A bad file:// URL (a host, an encoded slash) is bad input, not a worker fault. */
+function fileUrlPath(value: string): string {
+  try {
+    return fileURLToPath(value);
+  } catch (err) {
+    throw new MediaLoadError(`not a usable file:// URL: ${value} (${(err as Error).message})`);
+  }
 }
 
 function decodeDataUri(uri: string, maxBytes: number): Buffer {

@@ -8,6 +8,8 @@ import type { GenerationKind } from '../workflows/types';
 export function workflowIdFor(kind: GenerationKind | 'adFilm', idempotencyKey?: string): string {
   if (!idempotencyKey) return `${kind}-${randomUUID()}`;
   // Keep readable keys readable; hash anything that would make an awkward id.
-  if (/^[\w.:-]{1,120}$/.test(idempotencyKey)) return `${kind}-key-${idempotencyKey}`;
+  // A key that itself looks like one of our 40-hex digests is hashed too, so that no readable key
+  // can land on the id of a hashed one.
+  if (/^[\w.:-]{1,120}$/.test(idempotencyKey) && !/^[0-9a-f]{40}$/.test(idempotencyKey)) return `${kind}-key-${idempotencyKey}`;
   return `${kind}-key-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}`;
 }

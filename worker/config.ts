@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { httpUrl, parseEnv, port, temporalEnv } from './env';
 
@@ -32,7 +33,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   if (e.ARCHIVE_URL?.startsWith('s3://')) {
     throw new Error('ARCHIVE_URL: s3:// archives are not implemented yet; use ARCHIVE_DIR or ARCHIVE_URL=file://<dir>');
   }
-  if (e.ARCHIVE_URL) archiveDir = new URL(e.ARCHIVE_URL).pathname;
+  if (e.ARCHIVE_URL) archiveDir = fileUrlToDir(e.ARCHIVE_URL);
   return {
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.VIDU_TASK_QUEUE },
     vidu: { baseUrl: e.VIDU_BASE_URL, apiKey: e.VIDU_API_KEY, timeoutMs: e.VIDU_HTTP_TIMEOUT_MS },
@@ -40,6 +41,28 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     archiveDir: path.resolve(archiveDir),
     stagingDir: path.resolve(e.STAGING_DIR),
   };
+}
+
+/**
+ * `file:///abs/dir` (or `file://localhost/abs/dir`) is a proper file URL: decoded as such, so
+ * `%20` becomes a space. `file://./dir` and `file://dir` are what people also write for a relative
+ * directory; a URL parser would read `.` or `dir` as a host name and drop it, so the text after
+ * `file://` is taken as a path relative to the working directory instead.
+ */
+function fileUrlToDir(value: string): string {
+  let host: string | undefined;
+  try {
+    host = new URL(value).host;
+  } catch {
+    host = undefined; // e.g. file://my archive: not a URL at all, so a relative path
+  }
+  if (host === '') return fileURLToPath(value);
+  const rest = value.slice('file://'.length);
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    return rest;
+  }
 }
 
 const CallbackEnv = z.object({

@@ -40,7 +40,8 @@ export const httpUrl = z
   }, 'must be an http(s) URL');
 
 export const temporalEnv = {
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('localhost:7233'),
+  // host:port, where host may be a bracketed IPv6 literal such as [::1].
+  TEMPORAL_ADDRESS: z.string().regex(/^(?:[^\s:[\]]+|\[[0-9A-Fa-f:.]+\]):\d+$/, 'must be host:port').default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   VIDU_TASK_QUEUE: z.string().min(1).default('vidu-flow'),
 };

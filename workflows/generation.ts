@@ -49,7 +49,7 @@ const paid = proxyActivities<GenerationActivities>({
   startToCloseTimeout: '2m',
   heartbeatTimeout: '1m',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: { ...retryPolicy, maximumAttempts: 0 },
+  retry: retryPolicy,
 });
 
 const archiving = proxyActivities<GenerationActivities>({
@@ -222,7 +222,6 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
             initialInterval: `${schedule.initialSeconds}s`,
             backoffCoefficient: schedule.factor,
             maximumInterval: `${schedule.maxSeconds}s`,
-            maximumAttempts: 0,
             nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
           },
         }).pollTask.executeWithOptions(

@@ -18,7 +18,8 @@ export function isTerminal(state: TaskStateName | undefined): state is 'success'
 }
 
 function isStateName(value: unknown): value is TaskStateName {
-  return typeof value === 'string' && value in STATE_RANK;
+  // Own keys only: `in` would also accept inherited names such as 'toString' or 'constructor'.
+  return typeof value === 'string' && Object.hasOwn(STATE_RANK, value);
 }
 
 function asString(value: unknown): string {

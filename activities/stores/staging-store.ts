@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -17,10 +17,14 @@ export class StagingStore {
   }
 
   async put(bytes: Uint8Array, ext: string): Promise<string> {
+    // The same pattern `get` accepts, so every reference handed out can be read back.
+    if (!/^[a-z0-9]+$/.test(ext)) throw new Error(`malformed staged file extension: ${JSON.stringify(ext)}`);
     const name = `${createHash('sha256').update(bytes).digest('hex')}.${ext}`;
     const target = path.join(this.dir, name);
     await mkdir(this.dir, { recursive: true });
-    const temp = `${target}.partial-${process.pid}`;
+    // A unique temp name per call: concurrent puts of the same bytes (one image used by several
+    // workflows on this worker) must not write into, or rename away, each other's temp file.
+    const temp = `${target}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
     await writeFile(temp, bytes);
     await rename(temp, target);
     return `${STAGED_PREFIX}${name}`;

@@ -1,0 +1,29 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { ViduFlowClient } from './index';
+import type { CliIO } from './cli/actions';
+import { runCli } from './cli/program';
+
+// Entry point of the `vidu-flow` command (see client/cli/program.ts for the commands).
+// Run it with `npm run cli -- <args>`, `npx tsx client/cli.ts <args>`, or the `vidu-flow` bin.
+
+export function processIO(): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    readFile: (file) => readFileSync(file, 'utf8'),
+    fileExists: (file) => existsSync(file),
+    connect: (opts) => ViduFlowClient.connect(opts),
+    onInterrupt(handler) {
+      process.once('SIGINT', handler);
+      return () => process.off('SIGINT', handler);
+    },
+  };
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const code = await runCli(argv.slice(2), processIO());
+  process.exitCode = code;
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,159 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  WorkflowFailedError,
+} from '@temporalio/client';
+import type { GenerationResult, GenerationStatus } from '../../workflows/types';
+
+// What the CLI prints. Pure functions from data to text, so their wording is tested without Temporal.
+
+/** A failed generation (or a failed CLI operation), in the shape printed by --json. */
+export interface FailureReport {
+  /** ApplicationFailure type (e.g. ViduTaskFailed), or Cancelled, Terminated, TimedOut, Error. */
+  type: string;
+  message: string;
+  details: unknown[];
+  /** Vidu's err_code when the details carry one. */
+  errCode?: string;
+  /** The messages of the wrapping failures, outermost first (e.g. the ActivityFailure). */
+  chain: string[];
+}
+
+/** Walks WorkflowFailedError → ActivityFailure → ApplicationFailure and reports the innermost cause that says why. */
+export function describeFailure(err: unknown): FailureReport {
+  const chain: string[] = [];
+  let cur: unknown = err;
+  for (let depth = 0; depth < 10 && cur instanceof Error; depth++) {
+    if (cur instanceof ApplicationFailure) {
+      const details = cur.details ? [...cur.details] : [];
+      const errCode = findErrCode(details);
+      return { type: cur.type ?? 'ApplicationFailure', message: cur.message, details, ...(errCode ? { errCode } : {}), chain };
+    }
+    if (cur instanceof CancelledFailure) return { type: 'Cancelled', message: cur.message || 'the workflow was cancelled', details: cur.details ? [...cur.details] : [], chain };
+    if (cur instanceof TerminatedFailure) return { type: 'Terminated', message: cur.message || 'the workflow was terminated', details: [], chain };
+    if (cur instanceof TimeoutFailure) return { type: 'TimedOut', message: `${cur.message || 'timed out'} (${cur.timeoutType})`, details: [], chain };
+    const next: unknown = (cur as { cause?: unknown }).cause;
+    if (!(next instanceof Error)) break;
+    if (cur instanceof ActivityFailure) chain.push(`activity ${cur.activityType ?? '?'} failed`);
+    else if (!(cur instanceof WorkflowFailedError) && !(cur instanceof ChildWorkflowFailure) && cur.message) chain.push(cur.message);
+    cur = next;
+  }
+  const e = cur instanceof Error ? cur : new Error(String(cur));
+  return { type: e.name && e.name !== 'Error' ? e.name : 'Error', message: e.message, details: [], chain };
+}
+
+function findErrCode(details: unknown[]): string | undefined {
+  for (const d of details) {
+    if (typeof d !== 'object' || d === null) continue;
+    const code = (d as Record<string, unknown>).errCode ?? (d as Record<string, unknown>).err_code;
+    if (typeof code === 'string' && code !== '') return code;
+  }
+  return undefined;
+}
+
+/** The failure for humans: type and message, Vidu's err_code, the issues of an InvalidRequest, other details. */
+export function formatFailure(workflowId: string | undefined, f: FailureReport, status?: GenerationStatus): string {
+  const lines = [`✗ ${workflowId ? `${workflowId}: ` : ''}${f.type}: ${f.message}`];
+  if (f.errCode) lines.push(`  err_code: ${f.errCode}`);
+  for (const d of f.details) {
+    if (typeof d !== 'object' || d === null) {
+      lines.push(`  detail: ${JSON.stringify(d)}`);
+      continue;
+    }
+    for (const [key, value] of Object.entries(d as Record<string, unknown>)) {
+      if (key === 'errCode' || key === 'err_code') continue;
+      if (key === 'issues' && Array.isArray(value)) {
+        lines.push('  issues:');
+        for (const issue of value) lines.push(`    - ${String(issue)}`);
+      } else {
+        lines.push(`  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+      }
+    }
+  }
+  if (status?.cancellation && !f.details.some((d) => typeof d === 'object' && d !== null && 'cancellation' in d)) {
+    lines.push(`  cancellation: ${status.cancellation.outcome} — ${status.cancellation.message}`);
+  }
+  for (const c of f.chain) lines.push(`  via: ${c}`);
+  return lines.join('\n');
+}
+
+export function humanBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = -1;
+  do {
+    v /= 1024;
+    i++;
+  } while (v >= 1024 && i < units.length - 1);
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+export function formatResult(r: GenerationResult): string {
+  const lines = [`✓ ${r.workflowId}: ${r.kind} ${r.state} · Vidu task ${r.taskId} · ${r.credits} credits`];
+  if (r.creations.length > 0) {
+    lines.push('creations:');
+    for (const c of r.creations) lines.push(`  ${c.id}  ${c.url}${c.coverUrl ? `\n  ${' '.repeat(c.id.length)}  cover ${c.coverUrl}` : ''}`);
+  }
+  if (r.archive) {
+    lines.push(`archive: ${r.archive.root}`, `  manifest ${r.archive.manifest}`);
+    for (const f of r.archive.files) lines.push(`  ${f.role.padEnd(5)}  ${f.name}  ${humanBytes(f.bytes)}  sha256 ${f.sha256.slice(0, 16)}…  ${f.location}`);
+  } else {
+    lines.push('archive: off (result URLs expire; download them soon)');
+  }
+  if (r.cancellation) lines.push(`cancellation: ${r.cancellation.outcome} — ${r.cancellation.message}`);
+  return lines.join('\n');
+}
+
+/** One line for progress output: phase, Vidu state, progress, task. */
+export function statusLine(s: GenerationStatus): string {
+  const task = s.taskId ? ` · task ${s.taskId}` : '';
+  const credits = s.credits !== undefined && s.taskId ? ` · ${s.credits} credits` : '';
+  return `${s.phase} · ${s.state} ${s.progress}%${task}${credits}`;
+}
+
+export interface DescribedExecution {
+  workflowId: string;
+  type: string;
+  status: string;
+  startTime: Date;
+  closeTime?: Date | undefined;
+  historyLength?: number | undefined;
+}
+
+export function formatStatus(exec: DescribedExecution, status: GenerationStatus | undefined, statusError?: string): string {
+  const rows: [string, string][] = [
+    ['workflow', exec.workflowId],
+    ['type', exec.type],
+    ['execution', `${exec.status} · started ${exec.startTime.toISOString()}${exec.closeTime ? ` · closed ${exec.closeTime.toISOString()}` : ''}`],
+  ];
+  if (status) {
+    rows.push(['phase', status.phase]);
+    rows.push(['vidu state', `${status.state} · ${status.progress}%`]);
+    if (status.taskId) rows.push(['vidu task', `${status.taskId} · ${status.credits ?? 0} credits`]);
+    if (status.waitMode) rows.push(['wait mode', `${status.waitMode} · ${status.updates} callback update(s)`]);
+    if (status.errCode) rows.push(['err_code', status.errCode]);
+    if (status.error) rows.push(['error', status.error]);
+    if (status.archive) rows.push(['archive', `${status.archive.root} · ${status.archive.files.length} file(s)`]);
+    if (status.cancellation) rows.push(['cancellation', `${status.cancellation.outcome} — ${status.cancellation.message}`]);
+  } else if (statusError) {
+    rows.push(['status query', `unavailable (${statusError})`]);
+  }
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+/** A plain left-aligned table; the last column is not padded. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,117 @@
+import { Command, CommanderError, Option } from 'commander';
+import { GENERATION_KINDS } from '../../contract/generation-input';
+import type { GenerationKind } from '../../workflows/types';
+import { cancelAction, type CliIO, EXIT, generateAction, listAction, statusAction, watchAction } from './actions';
+import { REQUEST_FLAGS, requestFlagsFor } from './args';
+
+// The `vidu-flow` command line: commander declarations only. The flags → input mapping is in
+// args.ts, what each command does in actions.ts, how things are printed in output.ts.
+
+const KIND_HELP: Record<GenerationKind, string> = {
+  img2video: 'start an image-to-video generation (one --image: the start frame)',
+  reference2video: 'start a reference-to-video generation (--image up to 7, --video up to 2, subjects via --request)',
+  reference2image: 'start a reference-to-image generation (0–7 --image)',
+  image2dance: 'start an image-to-dance generation (--image-url person image, --video-url dance video)',
+};
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+function addGenerateOptions(cmd: Command, kind: GenerationKind): Command {
+  // Every request flag is declared for every kind; those a kind does not take are hidden, so that
+  // args.ts can say "--duration does not apply to reference2image" along with every other issue.
+  const offered = new Set(requestFlagsFor(kind).map((spec) => spec.flag));
+  for (const spec of REQUEST_FLAGS) {
+    const hidden = !offered.has(spec.flag);
+    const add = (option: Option) => cmd.addOption(hidden ? option.hideHelp() : option);
+    if (spec.value === 'bool') {
+      add(new Option(`--${spec.flag}`, spec.help));
+      cmd.addOption(new Option(`--no-${spec.flag}`).hideHelp());
+    } else if (spec.value === 'media-list' || (kind === 'image2dance' && (spec.flag === 'image' || spec.flag === 'video'))) {
+      const help = kind === 'image2dance' ? `same as --${spec.flag}-url` : spec.help;
+      add(new Option(`--${spec.flag} ${spec.placeholder ?? '<value>'}`, help).argParser(collect));
+    } else {
+      add(new Option(`--${spec.flag} ${spec.placeholder ?? '<value>'}`, spec.help));
+    }
+  }
+  return cmd
+    .option('--request <json|@file>', 'the Vidu request body as JSON or @file.json (or a whole { request, options } input); flags override its fields')
+    .addOption(new Option('--wait-mode <mode>', 'how the workflow learns the task ended').choices(['auto', 'callback', 'poll']))
+    .option('--no-archive', 'do not archive the results')
+    .option('--timeout <seconds>', 'give up (and cancel at Vidu) after this long')
+    .option('--poll-initial <seconds>', 'delay before the second poll')
+    .option('--idempotency-key <key>', 'same key, same workflow: at most one Vidu task')
+    .option('--workflow-id <id>', 'explicit workflow id (wins over --idempotency-key)')
+    .option('--wait', 'show progress, then print the result')
+    .option('--json', 'print JSON on stdout (the workflow id, or with --wait the result or failure)')
+    .option('--dry-run', 'print the input that would be started, without connecting to Temporal');
+}
+
+export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command('vidu-flow')
+    .description('Start and follow Vidu generations running as Temporal workflows.')
+    .option('--address <host:port>', 'Temporal frontend address (env TEMPORAL_ADDRESS, default localhost:7233)')
+    .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default default)')
+    .option('--task-queue <name>', 'task queue of the vidu-flow worker (env VIDU_TASK_QUEUE, default vidu-flow)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 the generation or operation failed, 2 bad input or usage (nothing was started).',
+    );
+
+  for (const kind of GENERATION_KINDS) {
+    const cmd = program.command(kind).description(KIND_HELP[kind]);
+    addGenerateOptions(cmd, kind).action(async (_opts, c: Command) => setExit(await generateAction(io, kind, c.optsWithGlobals())));
+  }
+
+  program
+    .command('status')
+    .description("print a generation's status query and its Temporal execution status")
+    .argument('<workflowId>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, _opts, c: Command) => setExit(await statusAction(io, id, c.optsWithGlobals())));
+
+  program
+    .command('watch')
+    .description('show progress until the generation ends, then print its result')
+    .argument('<workflowId>')
+    .option('--json', 'print the result (or failure) as JSON')
+    .action(async (id: string, _opts, c: Command) => setExit(await watchAction(io, id, c.optsWithGlobals())));
+
+  program
+    .command('cancel')
+    .description('cancel a generation (and its Vidu task when Vidu allows it), then print the outcome')
+    .argument('<workflowId>')
+    .option('--timeout <seconds>', 'how long to wait for the outcome', '300')
+    .option('--json', 'print JSON')
+    .action(async (id: string, _opts, c: Command) => setExit(await cancelAction(io, id, c.optsWithGlobals())));
+
+  program
+    .command('list')
+    .description('list recent generations, newest first')
+    .addOption(new Option('--kind <kind>', 'only this workflow type').choices([...GENERATION_KINDS]))
+    .option('--limit <n>', 'at most this many', '20')
+    .option('--json', 'print JSON')
+    .action(async (_opts, c: Command) => setExit(await listAction(io, c.optsWithGlobals())));
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (user arguments only, without node and script) and returns the exit code. */
+export async function runCli(args: string[], io: CliIO): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    io.stderr.write(`vidu-flow: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT.failed;
+  }
+  return code;
+}

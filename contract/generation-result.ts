@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import type * as T from '../workflows/types';
+import { GENERATION_KINDS } from './generation-input';
+
+// The public outputs of the four generation workflows, as zod schemas: the workflow result and the
+// `status` query's answer. workflows/types.ts stays the source the workflow code compiles against
+// (workflows import types only); the `Same<…>` checks at the bottom fail the type check whenever
+// the two drift apart. These schemas feed the JSON Schemas in schemas/.
+
+export const GenerationKind = z.enum(GENERATION_KINDS).describe('The workflow type');
+
+export const TaskStateName = z
+  .enum(['created', 'queueing', 'scheduled', 'processing', 'success', 'failed'])
+  .describe("The Vidu task's state");
+
+export const CreationRef = z
+  .object({
+    id: z.string().describe('Vidu creation id'),
+    url: z.string().describe("Vidu's result URL (may expire after about an hour; the archive keeps the bytes)"),
+    coverUrl: z.string().describe("Vidu's cover image URL, or empty"),
+  })
+  .describe('One creation of the task as Vidu reported it');
+
+export const ArchivedFile = z
+  .object({
+    name: z.string().describe('File name inside the archive folder of this workflow'),
+    role: z.enum(['video', 'image', 'cover']),
+    creationId: z.string().describe('The Vidu creation the file came from'),
+    sha256: z.string().describe('Hex SHA-256 of the bytes'),
+    bytes: z.number().int().nonnegative(),
+    contentType: z.string(),
+    location: z.string().describe('Where the file is stored, e.g. file:///… or s3://bucket/key'),
+  })
+  .describe('One archived file');
+
+export const ArchiveResult = z
+  .object({
+    root: z.string().describe('The archive folder of this workflow: <archive root>/<workflowId>'),
+    manifest: z.string().describe('Location of manifest.json, which lists every file'),
+    files: z.array(ArchivedFile),
+  })
+  .describe('What the archive activity stored');
+
+export const CancellationOutcome = z
+  .object({
+    outcome: z.enum(['cancelled', 'refused', 'not-submitted', 'already-finished']),
+    message: z.string(),
+  })
+  .describe('What happened when the generation was cancelled (by a caller or by the timeout)');
+
+export const GenerationResult = z
+  .object({
+    kind: GenerationKind,
+    workflowId: z.string(),
+    taskId: z.string().describe('Vidu task id'),
+    state: z.literal('success'),
+    credits: z.number().describe('Credits Vidu charged'),
+    creations: z.array(CreationRef),
+    archive: ArchiveResult.optional().describe('Absent when the input asked for archive: false'),
+    cancellation: CancellationOutcome.optional().describe('Present when a cancel was asked but Vidu refused it; the task finished anyway'),
+  })
+  .describe('The result of a successful generation workflow (a failed one fails with a typed ApplicationFailure instead)');
+
+export const GenerationPhase = z.enum(['staging', 'submitting', 'waiting', 'archiving', 'cancelling', 'done', 'failed', 'cancelled']);
+
+export const GenerationStatus = z
+  .object({
+    kind: GenerationKind,
+    phase: GenerationPhase.describe("vidu-flow's own progress through stage → submit → await → archive"),
+    state: z.union([TaskStateName, z.literal('not_submitted')]).describe("The Vidu task's state, or not_submitted before the submit"),
+    progress: z.number().min(0).max(100).describe("Vidu's progress in percent"),
+    taskId: z.string().optional(),
+    credits: z.number().optional(),
+    errCode: z.string().optional().describe("Vidu's err_code when the task failed"),
+    waitMode: z.enum(['callback', 'poll']).optional().describe('How the workflow learns about the task'),
+    updates: z.number().int().nonnegative().describe('taskUpdate signals received so far'),
+    archive: ArchiveResult.optional(),
+    cancellation: CancellationOutcome.optional(),
+    error: z.string().optional().describe('Why the generation failed, once phase is failed'),
+  })
+  .describe('The answer of the `status` query');
+
+export type GenerationResultSchema = z.infer<typeof GenerationResult>;
+export type GenerationStatusSchema = z.infer<typeof GenerationStatus>;
+
+// Compile-time drift check between these schemas and workflows/types.ts.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const same = <_ extends true>(): void => undefined;
+same<Same<z.infer<typeof CreationRef>, T.CreationRef>>();
+same<Same<z.infer<typeof ArchivedFile>, T.ArchivedFile>>();
+same<Same<z.infer<typeof ArchiveResult>, T.ArchiveResult>>();
+same<Same<z.infer<typeof CancellationOutcome>, T.CancellationOutcome>>();
+same<Same<GenerationResultSchema, T.GenerationResult>>();
+same<Same<GenerationStatusSchema, T.GenerationStatus>>();

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import {
+  BoolLike,
+  CREATE_ENDPOINTS,
+  IntLike,
+  MediaRef,
+  Payload,
+  PAYLOAD_MAX,
+  Prompt,
+  PROMPT_MAX,
+  RequiredPrompt,
+  Seed,
+  SEED_MAX,
+  WmPosition,
+} from '../vidu/schemas';
+import type { GenerationKind } from '../workflows/types';
+import { GENERATION_KINDS, GenerationOptions } from './generation-input';
+import { GenerationResult, GenerationStatus } from './generation-result';
+import { mediaSlots } from './media-fields';
+
+// JSON Schemas of the generation workflows' wire shapes, generated from the zod schemas so that
+// services in other languages can build inputs and read results. dev/gen-schemas.ts writes them
+// into schemas/; test/unit/json-schemas.test.ts checks the files on disk are current.
+
+type Json = Record<string, unknown>;
+
+/** Fields vidu-flow sets itself (see contract/generation-input.ts); absent from the input schemas. */
+export const RESERVED_REQUEST_FIELDS = ['callback_url', 'client_request_id'] as const;
+
+const STAGED_MEDIA_DESCRIPTION =
+  'An http(s) URL, a data URI with a content type (data:image/png;base64,…), or a path (or file:// URL) ' +
+  "that the worker can read — relative paths resolve against the worker's working directory, so send " +
+  'absolute ones. vidu-flow reads the bytes and checks them against the endpoint’s documented limits ' +
+  '(format, size, pixels, aspect ratio, duration) before anything is sent to Vidu.';
+
+const BOOL_LIKE: Json = {
+  anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false'] }],
+  description: 'true or false (the strings "true" and "false" are accepted too)',
+};
+const INT_LIKE: Json = {
+  anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\d{1,15}$' }],
+  description: 'An integer, or a string of digits',
+};
+
+/**
+ * Fills in what zod cannot express by itself: the "boolean or 'true'/'false'" and "integer or
+ * digits" fields (zod customs), their bounds, and the code-point limits of the refined strings.
+ * JSON Schema's maxLength counts code points, exactly as vidu/schemas does.
+ */
+function override(ctx: { zodSchema: unknown; jsonSchema: Json }): void {
+  const s = ctx.zodSchema;
+  const js = ctx.jsonSchema;
+  // z.int() bounds itself to the safe integers; that says nothing to a reader.
+  if (js.maximum === Number.MAX_SAFE_INTEGER) delete js.maximum;
+  if (js.minimum === Number.MIN_SAFE_INTEGER) delete js.minimum;
+  // zod drops the default of a field whose inner type is a custom (BoolLike.default(false)).
+  const def = (s as { _zod?: { def?: { type?: string; defaultValue?: unknown } } })._zod?.def;
+  if (def?.type === 'default' && !('default' in js)) js.default = def.defaultValue;
+  if (s === BoolLike.in) Object.assign(js, structuredClone(BOOL_LIKE));
+  else if (s === IntLike.in) Object.assign(js, structuredClone(INT_LIKE));
+  else if (s === WmPosition.in) Object.assign(js, { enum: [1, 2, 3, 4, '1', '2', '3', '4'], description: 'Watermark position: 1 top-left, 2 top-right, 3 bottom-right, 4 bottom-left' });
+  else if (s === Seed) {
+    Object.assign(js, {
+      anyOf: [
+        { type: 'integer', minimum: 0, maximum: SEED_MAX },
+        { type: 'string', pattern: '^\\d{1,15}$' },
+      ],
+      description: `Random seed, 0–${SEED_MAX}; 0 or absent means random (an integer or a string of digits)`,
+    });
+  } else if (s === Prompt) Object.assign(js, { maxLength: PROMPT_MAX });
+  else if (s === RequiredPrompt) Object.assign(js, { minLength: 1, maxLength: PROMPT_MAX });
+  else if (s === Payload) Object.assign(js, { maxLength: PAYLOAD_MAX, description: 'Passed through to the task and echoed back by Vidu' });
+  else if (s === MediaRef) Object.assign(js, { pattern: '^(https?://|data:[\\w.+-]+/[\\w.+-]+(;[\\w.+-]+=[\\w.+-]+)*;base64,)', description: 'An http(s) URL or a data URI; passed to Vidu as it is' });
+}
+
+function toJson(schema: z.ZodType): Json {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override: override as never }) as Json;
+}
+
+function child(node: Json, ...keys: string[]): Json | undefined {
+  let cur: unknown = node;
+  for (const key of keys) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Json)[key];
+  }
+  return typeof cur === 'object' && cur !== null ? (cur as Json) : undefined;
+}
+
+/** The request's media fields (as dotted paths like `subjects.images`), found the way stage finds them. */
+export function mediaFieldsOf(kind: GenerationKind): string[] {
+  const probe = { images: ['x'], videos: ['x'], subjects: [{ images: ['x'], videos: ['x'] }], image_url: 'x', video_url: 'x' };
+  return [...new Set(mediaSlots(kind, probe).map((slot) => slot.field))];
+}
+
+/** The JSON Schema node of one media value in a request schema (the array item for list fields). */
+function mediaNode(request: Json, field: string): Json | undefined {
+  let node: Json | undefined = request;
+  for (const part of field.split('.')) {
+    node = node && child(node, 'properties', part);
+    if (node?.type === 'array') node = child(node, 'items');
+  }
+  return node;
+}
+
+export function inputSchema(kind: GenerationKind): Json {
+  const endpoint = CREATE_ENDPOINTS[kind];
+  const json = toJson(z.strictObject({ request: endpoint.request, options: GenerationOptions.optional() }));
+  const request = child(json, 'properties', 'request');
+  const props = request && child(request, 'properties');
+  if (!request || !props) throw new Error(`${kind}: the request schema has no properties`);
+  for (const field of RESERVED_REQUEST_FIELDS) delete props[field];
+  if (Array.isArray(request.required)) request.required = request.required.filter((f) => !(RESERVED_REQUEST_FIELDS as readonly string[]).includes(String(f)));
+  for (const field of mediaFieldsOf(kind)) {
+    const node = mediaNode(request, field);
+    if (!node) throw new Error(`${kind}: media field ${field} not found in the request schema`);
+    delete node.pattern;
+    node.description = STAGED_MEDIA_DESCRIPTION;
+  }
+  request.description =
+    `Vidu's POST ${endpoint.path} body in Vidu's own field names, without ${RESERVED_REQUEST_FIELDS.join(' and ')} ` +
+    '(vidu-flow sets those). Rules that depend on the model (durations, resolutions, aspect ratios, image counts) ' +
+    'are checked when the workflow starts; a violation fails it with an InvalidRequest ApplicationFailure before any credit is spent.';
+  const options = child(json, 'properties', 'options');
+  if (options) options.description = 'Orchestration choices; every field is optional';
+  return {
+    $schema: json.$schema,
+    title: `${kind} workflow input`,
+    description: `The single argument of workflow type "${kind}" (task queue vidu-flow): { request, options }.`,
+    ...Object.fromEntries(Object.entries(json).filter(([k]) => k !== '$schema')),
+  };
+}
+
+function outputSchema(schema: z.ZodType, title: string, description: string): Json {
+  const json = toJson(schema);
+  const { $schema, ...rest } = json;
+  return { $schema, title, ...rest, description };
+}
+
+/** Every generated file of schemas/, by file name. */
+export function buildJsonSchemas(): Record<string, Json> {
+  const files: Record<string, Json> = {};
+  for (const kind of GENERATION_KINDS) files[`${kind}.input.schema.json`] = inputSchema(kind);
+  files['generation.result.schema.json'] = outputSchema(
+    GenerationResult,
+    'Generation workflow result',
+    'What img2video, reference2video, reference2image and image2dance return on success. A failed generation fails the workflow with an ApplicationFailure whose type is one of InvalidRequest, ViduRejected, ViduTaskFailed, ViduTimeout, SubmissionAmbiguous, WorkerMisconfigured (see schemas/README.md).',
+  );
+  files['generation.status.schema.json'] = outputSchema(
+    GenerationStatus,
+    'Generation status (query "status")',
+    'The answer of the "status" query of the four generation workflow types; available while the workflow runs and after it closed.',
+  );
+  return files;
+}
+
+/** The files' exact contents: two-space JSON with a trailing newline. */
+export function renderJsonSchemas(): Record<string, string> {
+  return Object.fromEntries(Object.entries(buildJsonSchemas()).map(([name, json]) => [name, `${JSON.stringify(json, null, 2)}\n`]));
+}

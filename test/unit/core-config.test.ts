@@ -1,0 +1,215 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { loadCallbackConfig, loadWorkerConfig } from '../../worker/config';
+import { ConfigError, parseEnv } from '../../worker/env';
+
+const KEY = 'vk_LEAKCANARY_core_config_7f3e';
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadWorkerConfig', () => {
+  it('applies the DESIGN.md defaults', () => {
+    const config = loadWorkerConfig({ VIDU_API_KEY: KEY });
+    expect(config).toEqual({
+      temporal: { address: 'localhost:7233', namespace: 'default', taskQueue: 'vidu-flow' },
+      vidu: { baseUrl: 'https://api.vidu.com', apiKey: KEY, timeoutMs: 30_000 },
+      callbackUrl: undefined,
+      archiveDir: path.resolve('./data/archive'),
+      stagingDir: path.resolve('./data/staging'),
+    });
+    expect(path.isAbsolute(config.archiveDir)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = loadWorkerConfig({
+      VIDU_API_KEY: KEY,
+      TEMPORAL_ADDRESS: 'temporal.internal:7234',
+      TEMPORAL_NAMESPACE: 'media',
+      VIDU_TASK_QUEUE: 'vidu-gpu',
+      VIDU_BASE_URL: 'http://127.0.0.1:8790',
+      VIDU_CALLBACK_URL: 'https://hooks.example.com/vidu/callback',
+      VIDU_HTTP_TIMEOUT_MS: '45000',
+      ARCHIVE_DIR: 'out/archive',
+      STAGING_DIR: '/var/tmp/staging',
+      CALLBACK_PORT: '9000',
+    });
+    expect(config).toEqual({
+      temporal: { address: 'temporal.internal:7234', namespace: 'media', taskQueue: 'vidu-gpu' },
+      vidu: { baseUrl: 'http://127.0.0.1:8790', apiKey: KEY, timeoutMs: 45_000 },
+      callbackUrl: 'https://hooks.example.com/vidu/callback',
+      archiveDir: path.resolve('out/archive'),
+      stagingDir: '/var/tmp/staging',
+    });
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadWorkerConfig({ VIDU_API_KEY: KEY, TEMPORAL_ADDRESS: '', VIDU_CALLBACK_URL: '', ARCHIVE_DIR: '' });
+    expect(config.temporal.address).toBe('localhost:7233');
+    expect(config.callbackUrl).toBeUndefined();
+    expect(config.archiveDir).toBe(path.resolve('./data/archive'));
+  });
+
+  it('accepts a bracketed IPv6 Temporal address', () => {
+    expect(loadWorkerConfig({ VIDU_API_KEY: KEY, TEMPORAL_ADDRESS: '[::1]:7233' }).temporal.address).toBe('[::1]:7233');
+  });
+
+  describe('VIDU_API_KEY', () => {
+    it('is required', () => {
+      const err = configError(() => loadWorkerConfig({}));
+      expect(err.problems).toHaveLength(1);
+      expect(err.problems[0]).toMatch(/^VIDU_API_KEY: is required/);
+      expect(err.problems[0]).toContain('unset');
+    });
+
+    it('is required when empty', () => {
+      expect(configError(() => loadWorkerConfig({ VIDU_API_KEY: '' })).problems[0]).toMatch(/^VIDU_API_KEY: is required/);
+    });
+
+    it('is never echoed, even when other values are bad', () => {
+      const err = configError(() => loadWorkerConfig({ VIDU_API_KEY: KEY, CALLBACK_PORT: 'http', VIDU_BASE_URL: 'nope' }));
+      expect(err.message).not.toContain(KEY);
+      expect(JSON.stringify(err.problems)).not.toContain(KEY);
+      expect(String(err.stack)).not.toContain(KEY);
+    });
+  });
+
+  describe('one message per bad value, naming the variable', () => {
+    it.each([
+      ['TEMPORAL_ADDRESS', 'localhost', /host:port/],
+      ['TEMPORAL_ADDRESS', 'a:b', /host:port/],
+      ['TEMPORAL_ADDRESS', 'http://localhost:7233', /host:port/],
+      ['VIDU_BASE_URL', 'api.vidu.com', /http\(s\) URL/],
+      ['VIDU_BASE_URL', 'ftp://api.vidu.com', /http\(s\) URL/],
+      ['VIDU_CALLBACK_URL', 'hooks.example.com/cb', /http\(s\) URL/],
+      ['VIDU_HTTP_TIMEOUT_MS', '5', /at least 1000/],
+      ['VIDU_HTTP_TIMEOUT_MS', 'soon', /number/],
+      ['CALLBACK_PORT', '0', /TCP port/],
+      ['CALLBACK_PORT', '65536', /TCP port/],
+      ['CALLBACK_PORT', '80.5', /whole number/],
+      ['CALLBACK_PORT', 'http', /number/],
+      ['ARCHIVE_URL', 'http://bucket/prefix', /file:\/\/<dir> or s3:\/\//],
+      ['ARCHIVE_URL', '/plain/dir', /file:\/\/<dir> or s3:\/\//],
+    ])('%s=%j', (name, value, message) => {
+      const err = configError(() => loadWorkerConfig({ VIDU_API_KEY: KEY, [name]: value }));
+      expect(err.problems).toHaveLength(1);
+      const [problem] = err.problems as [string];
+      expect(problem.startsWith(`${name}: `)).toBe(true);
+      expect(problem).toMatch(message);
+      expect(problem).toContain(`got ${JSON.stringify(value)}`);
+    });
+
+    it('reports every bad variable at once, one line each', () => {
+      const err = configError(() =>
+        loadWorkerConfig({ TEMPORAL_ADDRESS: 'nope', VIDU_BASE_URL: 'x', CALLBACK_PORT: '99999', VIDU_HTTP_TIMEOUT_MS: '1' }),
+      );
+      const names = err.problems.map((p) => p.split(':')[0]).sort();
+      expect(names).toEqual(['CALLBACK_PORT', 'TEMPORAL_ADDRESS', 'VIDU_API_KEY', 'VIDU_BASE_URL', 'VIDU_HTTP_TIMEOUT_MS']);
+      expect(err.message.split('\n')).toHaveLength(1 + names.length);
+      expect(err.message.startsWith('invalid configuration:')).toBe(true);
+      expect(err.name).toBe('ConfigError');
+    });
+  });
+
+  describe('ARCHIVE_URL', () => {
+    it('s3:// fails with a clear not-implemented error', () => {
+      expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 's3://bucket/prefix' })).toThrow(
+        /ARCHIVE_URL: s3:\/\/ archives are not implemented yet/,
+      );
+    });
+
+    it('file:///abs/dir is the archive directory', () => {
+      expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 'file:///srv/vidu/archive' }).archiveDir).toBe('/srv/vidu/archive');
+      expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 'file://localhost/srv/a' }).archiveDir).toBe('/srv/a');
+    });
+
+    it('wins over ARCHIVE_DIR', () => {
+      expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_DIR: '/a', ARCHIVE_URL: 'file:///b' }).archiveDir).toBe('/b');
+    });
+
+    // Was a bug: the directory was `new URL(value).pathname`, which keeps `%20` escapes and drops a
+    // relative first segment (`file://./data/x` became `/data/x`, `file://data/archive` `/archive`).
+    it('decodes percent escapes', () => {
+      expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 'file:///srv/my%20archive' }).archiveDir).toBe('/srv/my archive');
+    });
+
+    it.each([
+      ['file://./data/archive', 'data/archive'],
+      ['file://data/archive', 'data/archive'],
+      ['file://../shared/archive', '../shared/archive'],
+    ])('reads %s as a path relative to the working directory', (url, relative) => {
+      expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: url }).archiveDir).toBe(path.resolve(relative));
+    });
+  });
+});
+
+describe('loadCallbackConfig', () => {
+  it('applies the defaults', () => {
+    expect(loadCallbackConfig({ VIDU_API_KEY: KEY })).toEqual({
+      TEMPORAL_ADDRESS: 'localhost:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      VIDU_TASK_QUEUE: 'vidu-flow',
+      VIDU_API_KEY: KEY,
+      CALLBACK_PORT: 8788,
+      CALLBACK_HOST: '0.0.0.0',
+      CALLBACK_MAX_SKEW_SECONDS: 300,
+    });
+  });
+
+  it('requires VIDU_API_KEY (it verifies signatures)', () => {
+    const err = configError(() => loadCallbackConfig({ CALLBACK_PORT: '8080' }));
+    expect(err.problems).toEqual(['VIDU_API_KEY: is required (it verifies the callback signatures) (unset)']);
+  });
+
+  it('reads port, host and skew', () => {
+    const c = loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_PORT: '9100', CALLBACK_HOST: '127.0.0.1', CALLBACK_MAX_SKEW_SECONDS: '60' });
+    expect([c.CALLBACK_PORT, c.CALLBACK_HOST, c.CALLBACK_MAX_SKEW_SECONDS]).toEqual([9100, '127.0.0.1', 60]);
+  });
+
+  it('names each bad variable once and never echoes the key', () => {
+    const err = configError(() => loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_PORT: '-1', CALLBACK_MAX_SKEW_SECONDS: '0.5' }));
+    expect(err.problems.map((p) => p.split(':')[0]).sort()).toEqual(['CALLBACK_MAX_SKEW_SECONDS', 'CALLBACK_PORT']);
+    expect(err.message).not.toContain(KEY);
+  });
+});
+
+describe('parseEnv', () => {
+  const Schema = z.object({
+    VIDU_API_KEY: z.string().regex(/^vk_[a-z]+$/, 'must look like vk_<letters>'),
+    NAME: z.string().min(3, 'must be at least 3 characters'),
+    COUNT: z.coerce.number().int().default(1),
+  });
+
+  it('returns the parsed values', () => {
+    expect(parseEnv(Schema, { VIDU_API_KEY: 'vk_abc', NAME: 'abc', OTHER: 'ignored' }, ['VIDU_API_KEY'])).toEqual({
+      VIDU_API_KEY: 'vk_abc',
+      NAME: 'abc',
+      COUNT: 1,
+    });
+  });
+
+  it('never echoes a bad value of a secret variable, but does echo others', () => {
+    const err = configError(() => parseEnv(Schema, { VIDU_API_KEY: KEY, NAME: 'ab' }, ['VIDU_API_KEY']));
+    expect(err.problems).toEqual(['VIDU_API_KEY: must look like vk_<letters> (got a value)', 'NAME: must be at least 3 characters (got "ab")']);
+    expect(err.message).not.toContain(KEY);
+  });
+
+  it('echoes the value when the variable is not declared secret', () => {
+    const err = configError(() => parseEnv(Schema, { VIDU_API_KEY: 'bad key', NAME: 'abc' }));
+    expect(err.problems).toEqual(['VIDU_API_KEY: must look like vk_<letters> (got "bad key")']);
+  });
+
+  it('says "unset" for a missing variable and drops empty strings', () => {
+    const err = configError(() => parseEnv(Schema, { VIDU_API_KEY: 'vk_a', NAME: '' }));
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatch(/^NAME: .*\(unset\)$/);
+  });
+});

@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { callbackUrlFor, clientRequestIdFor } from '../../activities/idempotency';
+import { workflowIdFor } from '../../client/workflow-ids';
+
+const KINDS = ['img2video', 'reference2video', 'reference2image', 'image2dance', 'adFilm'] as const;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+describe('workflowIdFor', () => {
+  it('is stable per key', () => {
+    for (const kind of KINDS) {
+      expect(workflowIdFor(kind, 'order-42')).toBe(workflowIdFor(kind, 'order-42'));
+      expect(workflowIdFor(kind, 'a key with spaces/and slashes')).toBe(workflowIdFor(kind, 'a key with spaces/and slashes'));
+    }
+  });
+
+  it('keeps readable keys readable', () => {
+    expect(workflowIdFor('img2video', 'order-42')).toBe('img2video-key-order-42');
+    expect(workflowIdFor('reference2image', 'shop:sku_1.v2')).toBe('reference2image-key-shop:sku_1.v2');
+  });
+
+  it('is distinct per kind for the same key', () => {
+    for (const key of ['order-42', 'weird key ✓', undefined]) {
+      const ids = KINDS.map((k) => workflowIdFor(k, key));
+      expect(new Set(ids).size).toBe(KINDS.length);
+      KINDS.forEach((k, i) => expect(ids[i]?.startsWith(`${k}-`)).toBe(true));
+    }
+  });
+
+  it('is distinct per key', () => {
+    const keys = ['a', 'b', 'A', 'a ', ' a', 'a/b', 'a\\b', 'é', 'e\u0301', 'x'.repeat(120), 'x'.repeat(121), 'x'.repeat(1000)];
+    const ids = keys.map((k) => workflowIdFor('img2video', k));
+    expect(new Set(ids).size).toBe(keys.length);
+  });
+
+  it.each([
+    ['spaces', 'my order 42'],
+    ['a slash', 'tenant/order'],
+    ['non-ASCII', 'commande-été'],
+    ['emoji', '🎬'],
+    ['a newline', 'a\nb'],
+    ['a percent sign', '50%'],
+    ['121 characters', 'k'.repeat(121)],
+    ['10 000 characters', 'k'.repeat(10_000)],
+  ])('hashes a key with %s into 40 hex digits', (_name, key) => {
+    const id = workflowIdFor('img2video', key);
+    expect(id).toMatch(/^img2video-key-[0-9a-f]{40}$/);
+    expect(id).toBe(`img2video-key-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`);
+  });
+
+  it('keeps a 120-character readable key as it is', () => {
+    expect(workflowIdFor('img2video', 'k'.repeat(120))).toBe(`img2video-key-${'k'.repeat(120)}`);
+  });
+
+  it('never lets a readable key land on a hashed key’s id', () => {
+    const awkward = 'my order 42';
+    const hashedId = workflowIdFor('img2video', awkward);
+    const digest = hashedId.slice('img2video-key-'.length);
+    // The digest itself is a "readable" key; it must not map to the same workflow.
+    expect(workflowIdFor('img2video', digest)).not.toBe(hashedId);
+    expect(workflowIdFor('img2video', digest)).toBe(workflowIdFor('img2video', digest));
+  });
+
+  it('is random without a key', () => {
+    const a = workflowIdFor('img2video');
+    const b = workflowIdFor('img2video');
+    expect(a).not.toBe(b);
+    expect(a).toMatch(new RegExp(`^img2video-${UUID.source}$`));
+    expect(a).not.toContain('-key-');
+  });
+
+  it('treats an empty key as no key (the input schema refuses empty keys anyway)', () => {
+    expect(workflowIdFor('img2video', '')).not.toBe(workflowIdFor('img2video', ''));
+  });
+
+  it('ids stay short enough for Temporal and for callback URLs', () => {
+    for (const key of [undefined, 'x'.repeat(120), 'y'.repeat(5000)]) expect(workflowIdFor('reference2video', key).length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('clientRequestIdFor', () => {
+  it('is stable for a workflow id and step', () => {
+    expect(clientRequestIdFor('img2video-key-a')).toBe(clientRequestIdFor('img2video-key-a'));
+    expect(clientRequestIdFor('adFilm-x', 'compose')).toBe(clientRequestIdFor('adFilm-x', 'compose'));
+  });
+
+  it('defaults the step to submit', () => {
+    expect(clientRequestIdFor('wf')).toBe(clientRequestIdFor('wf', 'submit'));
+  });
+
+  it('differs per step and per workflow id', () => {
+    const ids = [
+      clientRequestIdFor('wf'),
+      clientRequestIdFor('wf', 'edit-0'),
+      clientRequestIdFor('wf', 'edit-1'),
+      clientRequestIdFor('wf', 'compose'),
+      clientRequestIdFor('wf2'),
+      clientRequestIdFor('wf2', 'compose'),
+    ];
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('does not confuse where the workflow id ends and the step begins', () => {
+    expect(clientRequestIdFor('ab', 'c')).not.toBe(clientRequestIdFor('a', 'bc'));
+  });
+
+  it('is at most 128 safe characters, however long the input', () => {
+    for (const [wf, step] of [
+      ['wf', undefined],
+      ['w'.repeat(10_000), 's'.repeat(10_000)],
+      ['ü 🎬 /?&=', 'edit 3'],
+    ] as const) {
+      const id = clientRequestIdFor(wf, step);
+      expect(id.length).toBeLessThanOrEqual(128);
+      expect(id).toMatch(/^[A-Za-z0-9_-]+$/);
+    }
+  });
+
+  it('does not carry the workflow id in clear (ids may hold customer keys)', () => {
+    expect(clientRequestIdFor('img2video-key-customer-secret')).not.toContain('customer-secret');
+  });
+});
+
+describe('callbackUrlFor', () => {
+  const FACTS_EXAMPLE = 'http://127.0.0.1:8080/vidu/callback?name=james&age=36';
+
+  it('adds the workflow id to a base without a query', () => {
+    const url = callbackUrlFor('https://hooks.example.com/vidu/callback', 'img2video-key-order-42');
+    expect(new URL(url).pathname).toBe('/vidu/callback');
+    expect(new URL(url).searchParams.get('workflowId')).toBe('img2video-key-order-42');
+  });
+
+  it('keeps the base’s existing query, in order, ahead of the workflow id', () => {
+    const url = callbackUrlFor(FACTS_EXAMPLE, 'wf-1');
+    expect(url.startsWith(`${FACTS_EXAMPLE}&`)).toBe(true);
+    const params = [...new URL(url).searchParams.entries()];
+    expect(params).toEqual([
+      ['name', 'james'],
+      ['age', '36'],
+      ['workflowId', 'wf-1'],
+    ]);
+  });
+
+  it('keeps the existing query byte for byte (the callback signature covers the raw query)', () => {
+    const base = 'https://h.example/cb?tok=a%20b&p=x/y&flag&plus=a+b';
+    const url = new URL(callbackUrlFor(base, 'w'));
+    expect(url.search).toBe('?tok=a%20b&p=x/y&flag&plus=a+b&workflowId=w');
+  });
+
+  it('replaces a workflowId already in the base rather than adding a second one', () => {
+    const url = new URL(callbackUrlFor('https://h.example/cb?workflowId=old&x=1', 'new'));
+    expect(url.searchParams.getAll('workflowId')).toEqual(['new']);
+    expect(url.searchParams.get('x')).toBe('1');
+  });
+
+  it.each([
+    ['a readable key id', 'img2video-key-shop:sku_1.v2'],
+    ['query metacharacters', 'a&b=c#d?e'],
+    ['spaces and plus signs', 'a b+c'],
+    ['non-ASCII', 'commande-été-🎬'],
+    ['percent signs', '100%25'],
+  ])('encodes %s so the id survives the round trip', (_name, workflowId) => {
+    const url = callbackUrlFor(FACTS_EXAMPLE, workflowId);
+    const parsed = new URL(url);
+    expect(parsed.searchParams.get('workflowId')).toBe(workflowId);
+    expect(parsed.searchParams.get('name')).toBe('james');
+    expect(parsed.hash).toBe('');
+    expect(url).not.toMatch(/\s/);
+  });
+
+  it('keeps host, port and path', () => {
+    const url = new URL(callbackUrlFor('http://10.0.0.5:8788/deep/path/callback', 'w'));
+    expect(url.host).toBe('10.0.0.5:8788');
+    expect(url.pathname).toBe('/deep/path/callback');
+  });
+
+  it('refuses a base that is not a URL', () => {
+    expect(() => callbackUrlFor('not a url', 'w')).toThrow();
+  });
+});

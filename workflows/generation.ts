@@ -1,5 +1,6 @@
 import {
   ActivityCancellationType,
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -161,7 +162,7 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
     describe();
     await waitOrGiveUp(taskId);
   } catch (err) {
-    if (!isCancellation(err)) throw err;
+    if (!isCancellation(err)) throw unwrapTyped(err);
     await cancelAtVidu(err);
     await CancellationScope.nonCancellable(() => waitOrGiveUp(taskId as string));
   }
@@ -261,4 +262,15 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
       details: [{ taskId: id, state: snapshot?.state, cancellation: outcome }],
     });
   }
+}
+
+/**
+ * An activity's typed, non-retryable failure (InvalidRequest, ViduRejected…) reaches the workflow
+ * wrapped in an ActivityFailure; callers should see the typed failure itself.
+ */
+function unwrapTyped(err: unknown): unknown {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && NON_RETRYABLE_FAILURES.includes(err.cause.type ?? '')) {
+    return err.cause;
+  }
+  return err;
 }

@@ -116,10 +116,14 @@ async function expectArchivedLikeSim(result: GenerationResult): Promise<void> {
   }
 }
 
-async function submissionsFor(taskId: string): Promise<number> {
-  const task = await sim.task(taskId);
-  const key = String(task.client_request_id ?? task.clientRequestId ?? '');
+async function clientRequestIdOf(taskId: string): Promise<string> {
+  const key = String((await sim.task(taskId)).clientRequestId ?? '');
   expect(key).not.toBe('');
+  return key;
+}
+
+async function submissionsFor(taskId: string): Promise<number> {
+  const key = await clientRequestIdOf(taskId);
   return (await sim.stats()).submissionsByClientRequestId[key] ?? 0;
 }
 
@@ -281,7 +285,7 @@ describe('generation workflows end to end', () => {
       const handle = await client.start('img2video', { request: requestFor('img2video'), options: { waitMode: 'callback', poll: FAST_POLL } });
       const result = await handle.result();
       expect(await submissionsFor(result.taskId)).toBe(1);
-      const key = (await sim.task(result.taskId)).client_request_id;
+      const key = await clientRequestIdOf(result.taskId);
       const creates = (await sim.requests()).filter((r) => r.endpoint === 'img2video' && r.clientRequestId === key);
       expect(creates.length).toBe(1);
     } finally {

@@ -1,0 +1,120 @@
+// `npm run demo`: the whole main job on a fresh machine, with nothing else started. It starts the
+// Temporal dev server (with its Web UI), the Vidu simulator at a fast time scale, the callback
+// receiver and the worker; runs one generation of each kind (img2video poll-only, the rest with
+// callbacks); prints where each result was archived; exits 0 when all succeeded. `--keep` stays up.
+import { Command } from 'commander';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ViduFlowClient } from '../client';
+import { renderMp4, renderPng } from '../sim/media/render';
+import type { GenerationInput, GenerationKind, GenerationResult } from '../workflows/types';
+import { startStack } from './stack';
+import { findTemporalBinary } from './temporal-binary';
+import { getFreePort, startDevServer } from './temporal-server';
+
+const program = new Command('demo')
+  .option('--keep', 'stay up after the generations, for exploring the Web UI')
+  .option('--ui-port <port>', 'Web UI port', process.env.TEMPORAL_UI_PORT ?? '8233')
+  .option('--time-scale <n>', 'simulator time scale (simulated seconds per real second)', '60')
+  .parse();
+const flags = program.opts<{ keep?: boolean; uiPort: string; timeScale: string }>();
+
+const root = path.resolve(__dirname, '..');
+const archiveDir = path.resolve(process.env.ARCHIVE_DIR ?? path.join(root, 'data/archive'));
+const dataDir = path.join(root, 'data/demo');
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<number> {
+  const binary = await findTemporalBinary({ build: true, log: (l) => say(`  ${l}`) });
+  say(`Temporal CLI: ${binary.path} (found via ${binary.route})`);
+  const port = await getFreePort();
+  const server = await startDevServer({ binary: binary.path, port, uiPort: Number(flags.uiPort) });
+  say(`Temporal dev server at ${server.address}; Web UI at ${server.uiUrl}`);
+
+  const taskQueue = process.env.VIDU_TASK_QUEUE ?? 'vidu-flow';
+  const stack = await startStack({
+    temporalAddress: server.address,
+    taskQueue,
+    callbacks: true,
+    archiveDir,
+    stagingDir: path.join(dataDir, 'staging'),
+    simEnv: { VIDU_SIM_TIME_SCALE: flags.timeScale },
+    logDir: path.join(dataDir, 'logs'),
+  });
+  say(`Vidu simulator at ${stack.simUrl}; callback receiver at ${stack.callbackUrl}; worker on task queue ${taskQueue}`);
+  say(`Process logs in ${path.join(dataDir, 'logs')}\n`);
+
+  const shutdown = async () => {
+    await stack.stop();
+    await server.stop();
+  };
+
+  try {
+    const inputs = await demoInputs();
+    const client = await ViduFlowClient.connect({ address: server.address, taskQueue });
+    const runs = await Promise.all(
+      inputs.map(async ({ kind, input }) => {
+        const handle = await client.start(kind, input);
+        say(`started ${kind} (${input.options?.waitMode === 'poll' ? 'poll only' : 'callbacks'}): ${server.uiUrl}/namespaces/default/workflows/${handle.workflowId}`);
+        try {
+          return { kind, ok: true as const, result: await handle.result() };
+        } catch (err) {
+          return { kind, ok: false as const, error: err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err) };
+        }
+      }),
+    );
+    say('');
+    for (const run of runs) {
+      if (run.ok) say(describe(run.kind, run.result));
+      else say(`✗ ${run.kind} failed: ${run.error}`);
+    }
+    const failed = runs.filter((r) => !r.ok).length;
+    say(`\n${runs.length - failed} of ${runs.length} generations succeeded. Archive: ${archiveDir}. Web UI: ${server.uiUrl}`);
+    if (flags.keep) {
+      say('--keep: everything stays up; press Ctrl-C to stop.');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    }
+    return failed === 0 ? 0 : 1;
+  } finally {
+    await shutdown();
+  }
+}
+
+function describe(kind: GenerationKind, result: GenerationResult): string {
+  const files = result.archive?.files.map((f) => `    ${f.location} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…)`).join('\n') ?? '    (not archived)';
+  return `✓ ${kind}: Vidu task ${result.taskId}, ${result.credits} credits, archived:\n${files}`;
+}
+
+/** Demo inputs, written as local files the worker reads, as a user's would be. */
+async function demoInputs(): Promise<Array<{ kind: GenerationKind; input: GenerationInput }>> {
+  const inputs = path.join(dataDir, 'inputs');
+  await mkdir(inputs, { recursive: true });
+  const file = async (name: string, bytes: Buffer) => {
+    const p = path.join(inputs, name);
+    await writeFile(p, bytes);
+    return p;
+  };
+  const still = await file('still.png', renderPng('demo-still', { width: 640, height: 360 }));
+  const person = await file('person.png', renderPng('demo-person', { width: 400, height: 600 }));
+  const moves = await file('moves.mp4', renderMp4('demo-moves', { durationSeconds: 4, width: 400, height: 600 }));
+  return [
+    { kind: 'img2video', input: { request: { model: 'viduq2', images: [still], prompt: 'The camera slowly pushes in', duration: 5 }, options: { waitMode: 'poll', poll: { initialSeconds: 1, maxSeconds: 3 } } } },
+    { kind: 'reference2video', input: { request: { model: 'viduq1', images: [person, still], prompt: 'The person walks into the scene' } } },
+    { kind: 'reference2image', input: { request: { model: 'viduq2', images: [person], prompt: 'A poster of this person', aspect_ratio: '3:4' } } },
+    { kind: 'image2dance', input: { request: { image_url: person, video_url: moves } } },
+  ];
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,199 @@
+/**
+ * AD-film bookkeeping (FACTS §5, seed ad-film-one-click.txt): the sub-task
+ * records a finished main task owns, the rules edit and compose are held to,
+ * and the GET /ent/v2/ad-one-click/{id} view.
+ */
+import { rfc3339Nano } from './clock';
+import type { SimContext } from './context';
+import { filesOf } from './creations';
+import { taskNotFound, ViduHttpError } from './http-errors';
+import { addCreation } from './outputs';
+import { buildTask } from './task-factory';
+import type { AdFilmBook, AdRecordType, OutputSpec, SimTask } from './task';
+
+/** [INF] One storyboard per started 5 s of film: 15 s ⇒ 3 (5+5+5), 12 s ⇒ 3 (5+5+2). */
+export const STORYBOARD_SECONDS = 5;
+
+export function storyboardDurations(totalSeconds: number): number[] {
+  const n = Math.max(1, Math.ceil(totalSeconds / STORYBOARD_SECONDS));
+  return Array.from({ length: n }, (_, i) => (i < n - 1 ? STORYBOARD_SECONDS : totalSeconds - STORYBOARD_SECONDS * (n - 1)));
+}
+
+/** Output of a sub-task: footage is the storyboard's length; narration and BGM span the film. */
+export function recordOutput(main: SimTask, durationSeconds: number): OutputSpec {
+  return { ...main.output, durationSeconds, watermark: false };
+}
+
+function defaultPrompt(main: SimTask, type: AdRecordType, storyboard?: number, count?: number): string {
+  const subject = main.prompt || 'the product';
+  const english = main.request.language === 'en';
+  switch (type) {
+    case 'generate_video':
+      return `Storyboard ${(storyboard ?? 0) + 1} of ${count ?? 1}: ${subject}`;
+    case 'generate_narration':
+      return english ? `Narration introducing ${subject}` : `旁白：介绍${subject}`;
+    case 'generate_bgm':
+      return 'Upbeat, modern background music';
+  }
+}
+
+/** A record made by the sim itself when the main task succeeds: already `success`, no charge of its own. */
+function finishedRecord(ctx: SimContext, main: SimTask, type: AdRecordType, durationSeconds: number, at: number, sb?: { index: number; count: number }): string {
+  const prompt = defaultPrompt(main, type, sb?.index, sb?.count);
+  const rec = buildTask(ctx, {
+    kind: 'ad-record',
+    endpoint: undefined,
+    type,
+    model: '',
+    prompt,
+    images: [],
+    durationSeconds,
+    resolution: main.resolution,
+    aspectRatio: main.aspectRatio,
+    output: recordOutput(main, durationSeconds),
+    request: {},
+    clientRequestId: '',
+    callbackUrl: undefined,
+    payload: '',
+    bgm: false,
+    offPeak: false,
+    processingSeconds: 0.001,
+    ad: { mainId: main.id, role: 'record', recordType: type, storyboardIndex: sb?.index, prompt },
+  });
+  const stamp = rfc3339Nano(at);
+  Object.assign(rec, { createdAt: at, createdAtText: stamp, startedAt: at, finishedAt: at, state: 'success' });
+  rec.history = [
+    { state: 'created', at: stamp },
+    { state: 'success', at: stamp },
+  ];
+  addCreation(ctx, rec);
+  ctx.store.add(rec);
+  return rec.id;
+}
+
+export function buildAdFilmBook(ctx: SimContext, main: SimTask, at: number): void {
+  const durations = storyboardDurations(main.durationSeconds);
+  const book: AdFilmBook = {
+    storyboards: durations.map((d, index) => ({
+      index,
+      durationSeconds: d,
+      recordIds: [finishedRecord(ctx, main, 'generate_video', d, at, { index, count: durations.length })],
+    })),
+    narrationIds: [finishedRecord(ctx, main, 'generate_narration', main.durationSeconds, at)],
+    bgmIds: [finishedRecord(ctx, main, 'generate_bgm', main.durationSeconds, at)],
+    composeIds: [],
+  };
+  main.adFilm = book;
+}
+
+/** The main task for edit/compose/detail: 404 unless it is an AD-film main task. */
+export function adMain(ctx: SimContext, id: string): SimTask {
+  const main = ctx.store.get(id);
+  if (!main || main.kind !== 'ad-one-click') throw taskNotFound(id);
+  return main;
+}
+
+/** Edit and compose need the main task finished, with its records in place. */
+export function finishedAdMain(ctx: SimContext, id: string, action: string): { main: SimTask; book: AdFilmBook } {
+  const main = adMain(ctx, id);
+  if (main.state !== 'success' || !main.adFilm) {
+    throw new ViduHttpError('BadRequest', `ad-one-click task ${id} is ${main.state}; ${action} needs a task in state success`);
+  }
+  return { main, book: main.adFilm };
+}
+
+export function checkStoryboardIndex(book: AdFilmBook, index: number): void {
+  const n = book.storyboards.length;
+  if (index >= n) {
+    throw new ViduHttpError(
+      'FieldInvalid',
+      `storyboard_video_index: ${index} is out of range; this film has ${n} storyboards (0–${n - 1})`,
+    );
+  }
+}
+
+/** Appends a new edit sub-task to the record list it regenerates. */
+export function appendRecord(book: AdFilmBook, type: AdRecordType, storyboardIndex: number | undefined, id: string): void {
+  if (type === 'generate_video') book.storyboards[storyboardIndex ?? 0]?.recordIds.push(id);
+  else if (type === 'generate_narration') book.narrationIds.push(id);
+  else book.bgmIds.push(id);
+}
+
+export interface ComposeIds {
+  video_task_ids: readonly string[];
+  bgm_task_id: string;
+  narration_task_id: string;
+}
+
+/** Every problem with the ids of a compose request, each naming the bad id (empty = fine). */
+export function composeProblems(ctx: SimContext, book: AdFilmBook, req: ComposeIds): string[] {
+  const n = book.storyboards.length;
+  if (req.video_task_ids.length !== n) {
+    return [`video_task_ids: expected ${n} task ids, one per storyboard (got ${req.video_task_ids.length})`];
+  }
+  const problems: string[] = [];
+  const mustSucceed = (field: string, id: string) => {
+    const state = ctx.store.get(id)?.state;
+    if (state !== 'success') problems.push(`${field}: task ${id} is ${state ?? 'unknown'}, not success`);
+  };
+  req.video_task_ids.forEach((id, i) => {
+    const field = `video_task_ids[${i}]`;
+    if (!book.storyboards[i]?.recordIds.includes(id)) problems.push(`${field}: task ${id} is not a record of storyboard ${i}`);
+    else mustSucceed(field, id);
+  });
+  if (!book.bgmIds.includes(req.bgm_task_id)) problems.push(`bgm_task_id: task ${req.bgm_task_id} is not a BGM record of this film`);
+  else mustSucceed('bgm_task_id', req.bgm_task_id);
+  if (!book.narrationIds.includes(req.narration_task_id)) {
+    problems.push(`narration_task_id: task ${req.narration_task_id} is not a narration record of this film`);
+  } else mustSucceed('narration_task_id', req.narration_task_id);
+  return problems;
+}
+
+function creationUrl(ctx: SimContext, t: SimTask, issuedAt: number): string {
+  const c = t.state === 'success' ? t.creations[0] : undefined;
+  return c ? ctx.signer.issue(filesOf(c).main, issuedAt) : '';
+}
+
+function recordView(ctx: SimContext, id: string, issuedAt: number) {
+  const t = ctx.store.get(id);
+  if (!t) return undefined;
+  const type = t.ad?.role === 'record' ? t.ad.recordType : 'generate_video';
+  return { id: t.id, type, prompt: t.prompt, creation_url: creationUrl(ctx, t, issuedAt), state: t.state, err_code: t.errCode };
+}
+
+const present = <T>(v: T | undefined): v is T => v !== undefined;
+
+/**
+ * GET /ent/v2/ad-one-click/{id}. The storyboard key is spelled `stroyboard_id`
+ * as in Vidu's doc and example. Before the main task succeeds the record
+ * lists are empty ([INF]: the doc only describes completed tasks).
+ */
+export function adDetail(ctx: SimContext, main: SimTask, issuedAt: number): Record<string, unknown> {
+  const book = main.adFilm;
+  return {
+    id: main.id,
+    state: main.state,
+    err_code: main.errCode,
+    data_records: {
+      storyboards: (book?.storyboards ?? []).map((sb) => ({
+        stroyboard_id: sb.index,
+        records: sb.recordIds.map((id) => recordView(ctx, id, issuedAt)).filter(present),
+      })),
+      narration_records: (book?.narrationIds ?? []).map((id) => recordView(ctx, id, issuedAt)).filter(present),
+      bgm_records: (book?.bgmIds ?? []).map((id) => recordView(ctx, id, issuedAt)).filter(present),
+      completed_creation_records: (book?.composeIds ?? [])
+        .map((id) => ctx.store.get(id))
+        .filter(present)
+        .map((t) => ({
+          id: t.id,
+          state: t.state,
+          err_code: t.errCode,
+          creation_url: creationUrl(ctx, t, issuedAt),
+          params:
+            t.ad?.role === 'compose'
+              ? { video_task_ids: t.ad.videoTaskIds, bgm_task_id: t.ad.bgmTaskId, narration_task_id: t.ad.narrationTaskId }
+              : { video_task_ids: [], bgm_task_id: '', narration_task_id: '' },
+        })),
+    },
+  };
+}

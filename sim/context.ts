@@ -1,0 +1,95 @@
+/**
+ * The parts of one simulator instance, wired together once and handed to
+ * every route. Reset puts them all back to their start-up state.
+ */
+import { createHash } from 'node:crypto';
+import { buildAdFilmBook } from './ad-film';
+import { CallbackSender } from './callbacks';
+import { SimClock } from './clock';
+import type { SimConfig } from './config';
+import { CreationFiles } from './creations';
+import { Engine } from './engine';
+import { Faults } from './faults';
+import { IdGenerator } from './ids';
+import { Ledger } from './ledger';
+import { MediaSigner } from './media-urls';
+import { addCreation } from './outputs';
+import { createRng, type Rng } from './random';
+import { SimStore } from './store';
+import { generationBody } from './views';
+
+export interface SimContext {
+  config: SimConfig;
+  clock: SimClock;
+  rng: Rng;
+  ids: IdGenerator;
+  store: SimStore;
+  ledger: Ledger;
+  faults: Faults;
+  engine: Engine;
+  callbacks: CallbackSender;
+  signer: MediaSigner;
+  files: CreationFiles;
+  /** Base URL of the media links; set once the server listens. */
+  baseUrl: string;
+  /** The `key_id` shown in task lists: a stable, non-secret label of the API key. */
+  keyId: string;
+  reset(): void;
+}
+
+export function createContext(config: SimConfig): SimContext {
+  const clock = new SimClock(config.timeScale);
+  const rng = createRng(config.seed);
+  const store = new SimStore(config.requestLogLimit);
+  const ledger = new Ledger(config.credits);
+  const faults = new Faults(rng, config.faults);
+  // The media signing key is derived, not random, so URLs stay valid across a
+  // restart with the same key (handy when a demo restarts the sim).
+  const mediaSecret = createHash('sha256').update(`vidu-sim-media:${config.apiKey}`).digest('hex');
+
+  const signer = new MediaSigner(mediaSecret, config.urlTtlSeconds, () => ctx.baseUrl);
+  const callbacks = new CallbackSender({
+    apiKey: config.apiKey,
+    retries: config.callbackRetries,
+    retryMs: config.callbackRetryMs,
+    timeoutMs: config.callbackTimeoutMs,
+    rng,
+    faults: () => faults.callbacks(),
+    body: (task, snap) => generationBody(task, snap, signer, clock.now()),
+    logLimit: config.requestLogLimit,
+  });
+  const engine = new Engine(clock, store, ledger, config.maxConcurrency, {
+    produce: (task, at) => {
+      addCreation(ctx, task);
+      if (task.kind === 'ad-one-click') buildAdFilmBook(ctx, task, at);
+    },
+    stateChanged: (task, snap) => callbacks.notify(task, snap),
+  });
+  const files = new CreationFiles();
+
+  const ctx: SimContext = {
+    config,
+    clock,
+    rng,
+    ids: new IdGenerator(rng),
+    store,
+    ledger,
+    faults,
+    engine,
+    callbacks,
+    signer,
+    files,
+    baseUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+    keyId: createHash('sha256').update(config.apiKey).digest('hex').slice(0, 16),
+    reset() {
+      callbacks.reset();
+      clock.reset();
+      engine.reset();
+      store.reset();
+      ledger.reset(config.credits);
+      faults.set(config.faults);
+      files.clear();
+    },
+  };
+  return ctx;
+}

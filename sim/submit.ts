@@ -1,0 +1,72 @@
+/**
+ * The create flow every task-creating endpoint shares: idempotency by
+ * client_request_id, validation (the endpoint's own `prepare`), the credit
+ * check and charge, then handing the task to the state machine.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { SimContext } from './context';
+import { ViduHttpError } from './http-errors';
+import { buildTask, type TaskInit } from './task-factory';
+import type { SimTask } from './task';
+
+export interface Prepared {
+  price: number;
+  init: TaskInit;
+  /** The create response, built once the task exists; replayed verbatim for a repeated client_request_id. */
+  respond: (task: SimTask) => Record<string, unknown>;
+  /** Runs after the task is stored (AD-film edit/compose link it into the main task). */
+  stored?: (task: SimTask) => void;
+}
+
+const keyLocks = new WeakMap<SimContext, Map<string, Promise<unknown>>>();
+
+/**
+ * Requests with the same key run one at a time, so a retry racing the
+ * original (after a dropped response, say) finds its task instead of
+ * creating a second one.
+ */
+async function withKeyLock<T>(ctx: SimContext, key: string, fn: () => Promise<T>): Promise<T> {
+  let locks = keyLocks.get(ctx);
+  if (!locks) keyLocks.set(ctx, (locks = new Map()));
+  const prev = locks.get(key) ?? Promise.resolve();
+  const run = prev.then(fn, fn);
+  const settled = run.catch(() => undefined);
+  locks.set(key, settled);
+  void settled.then(() => {
+    if (locks.get(key) === settled) locks.delete(key);
+  });
+  return run;
+}
+
+export function clientRequestIdOf(body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const v = (body as Record<string, unknown>).client_request_id;
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+export async function submitTask(ctx: SimContext, req: FastifyRequest, prepare: () => Promise<Prepared>): Promise<Record<string, unknown>> {
+  const key = clientRequestIdOf(req.body);
+  const create = async (): Promise<Record<string, unknown>> => {
+    // [INF] Same key, same task: the original create response comes back
+    // whatever the new body says, and nothing is charged again. Checked
+    // before validation so a retry can never fail where the original passed.
+    const existing = key !== undefined ? ctx.store.byClientRequestId(key) : undefined;
+    if (existing) {
+      req.simTaskId = existing.id;
+      return existing.createResponse;
+    }
+    const p = await prepare();
+    if (!ctx.ledger.canAfford(p.price)) {
+      throw new ViduHttpError('CreditInsufficient', `this task costs ${p.price} credits; the balance is ${ctx.ledger.balance}`);
+    }
+    const task = buildTask(ctx, p.init);
+    ctx.ledger.charge(task, p.price);
+    task.createResponse = p.respond(task);
+    ctx.store.add(task);
+    p.stored?.(task);
+    ctx.engine.add(task);
+    req.simTaskId = task.id;
+    return task.createResponse;
+  };
+  return key === undefined ? create() : withKeyLock(ctx, key, create);
+}

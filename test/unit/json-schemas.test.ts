@@ -1,0 +1,215 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
+import { GenerationResult, GenerationStatus } from '../../contract/generation-result';
+import { buildJsonSchemas, mediaFieldsOf, renderJsonSchemas } from '../../contract/json-schemas';
+import { findDrift } from '../../dev/gen-schemas';
+
+const DIR = path.join(__dirname, '../../schemas');
+
+type Schema = Record<string, unknown>;
+
+// A small JSON Schema checker for the keywords the generator emits; enough to show that the
+// published schemas accept real inputs and refuse broken ones without adding a validator dependency.
+const KNOWN = new Set([
+  '$schema', 'title', 'description', 'default', 'type', 'properties', 'required', 'additionalProperties',
+  'items', 'minItems', 'maxItems', 'enum', 'const', 'anyOf', 'minLength', 'maxLength', 'pattern',
+  'minimum', 'maximum', 'exclusiveMinimum',
+]);
+
+function typeOk(type: string, v: unknown): boolean {
+  switch (type) {
+    case 'object':
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'array':
+      return Array.isArray(v);
+    case 'string':
+      return typeof v === 'string';
+    case 'integer':
+      return Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    default:
+      throw new Error(`unsupported type ${type}`);
+  }
+}
+
+function validate(schema: Schema, v: unknown, at = '$'): string[] {
+  const errors: string[] = [];
+  for (const key of Object.keys(schema)) if (!KNOWN.has(key)) throw new Error(`${at}: keyword ${key} not understood by this checker`);
+  if (typeof schema.type === 'string' && !typeOk(schema.type, v)) return [`${at}: expected ${schema.type}`];
+  if (Array.isArray(schema.enum) && !schema.enum.includes(v as never)) errors.push(`${at}: not one of ${JSON.stringify(schema.enum)}`);
+  if ('const' in schema && schema.const !== v) errors.push(`${at}: expected ${JSON.stringify(schema.const)}`);
+  if (Array.isArray(schema.anyOf) && !schema.anyOf.some((s) => validate(s as Schema, v, at).length === 0)) errors.push(`${at}: matches no anyOf branch`);
+  if (typeof v === 'string') {
+    const len = [...v].length;
+    if (typeof schema.minLength === 'number' && len < schema.minLength) errors.push(`${at}: shorter than ${schema.minLength}`);
+    if (typeof schema.maxLength === 'number' && len > schema.maxLength) errors.push(`${at}: longer than ${schema.maxLength}`);
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(v)) errors.push(`${at}: does not match ${schema.pattern}`);
+  }
+  if (typeof v === 'number') {
+    if (typeof schema.minimum === 'number' && v < schema.minimum) errors.push(`${at}: below ${schema.minimum}`);
+    if (typeof schema.maximum === 'number' && v > schema.maximum) errors.push(`${at}: above ${schema.maximum}`);
+    if (typeof schema.exclusiveMinimum === 'number' && v <= schema.exclusiveMinimum) errors.push(`${at}: not above ${schema.exclusiveMinimum}`);
+  }
+  if (Array.isArray(v)) {
+    if (typeof schema.minItems === 'number' && v.length < schema.minItems) errors.push(`${at}: fewer than ${schema.minItems} items`);
+    if (typeof schema.maxItems === 'number' && v.length > schema.maxItems) errors.push(`${at}: more than ${schema.maxItems} items`);
+    if (schema.items) v.forEach((item, i) => errors.push(...validate(schema.items as Schema, item, `${at}[${i}]`)));
+  }
+  if (typeOk('object', v) && schema.type === 'object') {
+    const obj = v as Record<string, unknown>;
+    const props = (schema.properties ?? {}) as Record<string, Schema>;
+    for (const req of (schema.required ?? []) as string[]) if (!(req in obj)) errors.push(`${at}.${req}: required`);
+    for (const [k, val] of Object.entries(obj)) {
+      if (props[k]) errors.push(...validate(props[k], val, `${at}.${k}`));
+      else if (schema.additionalProperties === false) errors.push(`${at}.${k}: not allowed`);
+    }
+  }
+  return errors;
+}
+
+function onDisk(name: string): Schema {
+  return JSON.parse(readFileSync(path.join(DIR, name), 'utf8')) as Schema;
+}
+
+const IMG = 'https://cdn.example.com/a.png';
+const VIDEO = 'https://cdn.example.com/dance.mp4';
+
+// Seed examples (/work/shared/vidu-api/seeds) as workflow inputs. The img2video seed's
+// movement_amplitude "standard" is not a documented value (FACTS §12 item 7), so "auto" is used.
+const SEED_INPUTS: Record<(typeof GENERATION_KINDS)[number], unknown> = {
+  img2video: {
+    request: {
+      model: 'viduq2-pro',
+      images: ['https://imageproxy.zhongzhuan.chat/api/proxy/image/6fb238cc01649cb7580fbb2dd58f3d6d.png'],
+      prompt: '镜头缓慢推进,展现画面中的细节,背景逐渐虚化',
+      duration: 2,
+      resolution: '1080p',
+      aspect_ratio: '16:9',
+      seed: 12345,
+      movement_amplitude: 'auto',
+      bgm: false,
+      audio: false,
+      off_peak: false,
+      watermark: false,
+    },
+    options: { waitMode: 'auto', archive: true, timeoutSeconds: 3600, poll: { initialSeconds: 5, factor: 1.5, maxSeconds: 60 } },
+  },
+  reference2video: {
+    request: {
+      model: 'viduq2-pro',
+      images: ['https://prod-ss-images.s3.cn-northwest-1.amazonaws.com.cn/vidu-maas/template/image2video.png', '/srv/inputs/face.jpg'],
+      prompt: 'The astronaut waved and the camera moved up.',
+      duration: 5,
+      seed: 0,
+      resolution: '720p',
+      movement_amplitude: 'auto',
+      off_peak: 'false',
+    },
+  },
+  reference2image: { request: { model: 'viduq2', images: [IMG], prompt: 'the same astronaut on a red sofa', seed: '0', aspect_ratio: 'auto', resolution: '2K', payload: 'trace-1' } },
+  image2dance: { request: { image_url: 'data:image/png;base64,iVBORw0KGgo=', video_url: VIDEO }, options: { archive: false } },
+};
+
+describe('generated JSON Schemas', () => {
+  it('the files in schemas/ match a fresh in-memory generation', () => {
+    const expected = renderJsonSchemas();
+    for (const [name, text] of Object.entries(expected)) expect(readFileSync(path.join(DIR, name), 'utf8'), `${name} is stale: run npm run schemas`).toBe(text);
+    expect(findDrift(DIR, expected)).toEqual({ changed: [], stale: [] });
+    expect(readdirSync(DIR).filter((f) => f.endsWith('.schema.json')).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it('writes one input schema per kind, plus result and status', () => {
+    expect(Object.keys(buildJsonSchemas()).sort()).toEqual(
+      [...GENERATION_KINDS.map((k) => `${k}.input.schema.json`), 'generation.result.schema.json', 'generation.status.schema.json'].sort(),
+    );
+  });
+
+  it.each(GENERATION_KINDS)('%s input: { request, options }, without callback_url and client_request_id', (kind) => {
+    const schema = onDisk(`${kind}.input.schema.json`);
+    expect(schema.type).toBe('object');
+    expect(schema.required).toEqual(['request']);
+    expect(schema.additionalProperties).toBe(false);
+    const props = schema.properties as Record<string, Schema>;
+    expect(Object.keys(props)).toEqual(['request', 'options']);
+    const requestProps = props.request?.properties as Record<string, Schema>;
+    expect(requestProps).not.toHaveProperty('callback_url');
+    expect(requestProps).not.toHaveProperty('client_request_id');
+    expect(Object.keys(props.options?.properties as object)).toEqual(['waitMode', 'archive', 'timeoutSeconds', 'poll', 'idempotencyKey']);
+  });
+
+  it('documents media fields as URL, data URI, or a path the worker can read', () => {
+    const r2v = onDisk('reference2video.input.schema.json') as any;
+    const req = r2v.properties.request.properties;
+    for (const node of [req.images.items, req.videos.items, req.subjects.items.properties.images.items, req.subjects.items.properties.videos.items]) {
+      expect(node.description).toMatch(/URL.*data URI.*path.*worker can read/);
+      expect(node).not.toHaveProperty('pattern');
+    }
+    // wm_url is not staged: it goes to Vidu as it is, so it must be a URL or data URI.
+    expect(req.wm_url.pattern).toBeDefined();
+    const dance = (onDisk('image2dance.input.schema.json') as any).properties.request;
+    expect(dance.required).toEqual(['image_url', 'video_url']);
+    expect(dance.properties.image_url.description).toMatch(/path/);
+    expect(mediaFieldsOf('image2dance')).toEqual(['image_url', 'video_url']);
+  });
+
+  it('spells out the string-or-boolean and string-or-integer fields', () => {
+    const req = (onDisk('img2video.input.schema.json') as any).properties.request.properties;
+    expect(req.off_peak.anyOf).toEqual([{ type: 'boolean' }, { type: 'string', enum: ['true', 'false'] }]);
+    expect(req.off_peak.default).toBe(false);
+    expect(req.duration.anyOf[0]).toEqual({ type: 'integer' });
+    expect(req.seed.anyOf[0]).toEqual({ type: 'integer', minimum: 0, maximum: 2147483647 });
+    expect(req.prompt.maxLength).toBe(2000);
+  });
+
+  it.each(GENERATION_KINDS)('%s: the seed example input validates against the generated schema', (kind) => {
+    const schema = onDisk(`${kind}.input.schema.json`);
+    expect(validate(schema, SEED_INPUTS[kind])).toEqual([]);
+    // …and the zod contract the client and the stage activity apply agrees.
+    expect(checkGenerationInput(kind, SEED_INPUTS[kind])).toEqual([]);
+  });
+
+  it('refuses inputs that break the schema', () => {
+    const schema = onDisk('img2video.input.schema.json');
+    const seed = SEED_INPUTS.img2video as { request: Record<string, unknown> };
+    const { images: _images, ...noImages } = seed.request;
+    expect(validate(schema, { request: noImages })).toEqual(['$.request.images: required']);
+    expect(validate(schema, { request: { ...seed.request, callback_url: 'https://x.example/cb' } })).toEqual(['$.request.callback_url: not allowed']);
+    expect(validate(schema, { request: seed.request, extra: 1 })).toEqual(['$.extra: not allowed']);
+    expect(validate(schema, { request: { ...seed.request, off_peak: 'yes' } })).toEqual(['$.request.off_peak: matches no anyOf branch']);
+    expect(validate(schema, { request: seed.request, options: { waitMode: 'push', timeoutSeconds: 10 } })).toEqual([
+      '$.options.waitMode: not one of ["auto","callback","poll"]',
+      '$.options.timeoutSeconds: below 60',
+    ]);
+    expect(validate(schema, {})).toEqual(['$.request: required']);
+  });
+
+  it('result and status schemas accept what the workflow returns', () => {
+    const result = {
+      kind: 'img2video',
+      workflowId: 'img2video-1',
+      taskId: '900',
+      state: 'success',
+      credits: 20,
+      creations: [{ id: 'c1', url: 'https://cdn/v.mp4', coverUrl: '' }],
+      archive: {
+        root: '/data/archive/img2video-1',
+        manifest: '/data/archive/img2video-1/manifest.json',
+        files: [{ name: 'c1.mp4', role: 'video', creationId: 'c1', sha256: 'ab'.repeat(32), bytes: 10, contentType: 'video/mp4', location: 'file:///data/archive/img2video-1/c1.mp4' }],
+      },
+    };
+    expect(GenerationResult.safeParse(result).success).toBe(true);
+    expect(validate(onDisk('generation.result.schema.json'), result)).toEqual([]);
+    expect(validate(onDisk('generation.result.schema.json'), { ...result, state: 'failed' })).toEqual(['$.state: expected "success"']);
+
+    const status = { kind: 'image2dance', phase: 'waiting', state: 'processing', progress: 40, taskId: '900', credits: 20, waitMode: 'callback', updates: 2 };
+    expect(GenerationStatus.safeParse(status).success).toBe(true);
+    expect(validate(onDisk('generation.status.schema.json'), status)).toEqual([]);
+    expect(validate(onDisk('generation.status.schema.json'), { ...status, state: 'not_submitted' })).toEqual([]);
+    expect(validate(onDisk('generation.status.schema.json'), { ...status, phase: 'sleeping' })).toHaveLength(1);
+  });
+});

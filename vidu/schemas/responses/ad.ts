@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { TaskState } from '../common';
+import { named } from '../fields';
+import { Int, Str } from './lenient';
+
+/** POST /ent/v2/ad-one-click response (FACTS §5.1). */
+export const AdOneClickCreateResponse = z.looseObject({
+  task_id: Str,
+  state: TaskState,
+  credits: Int,
+  images: z.array(Str, named).optional(),
+  prompt: Str.optional(),
+  duration: Int.optional(),
+  aspect_ratio: Str.optional(),
+  language: Str.optional(),
+  created_at: Str.optional(),
+  client_request_id: Str.optional(),
+});
+export type AdOneClickCreateResponse = z.output<typeof AdOneClickCreateResponse>;
+
+/**
+ * POST /ent/v2/ad-one-click/edit response (FACTS §5.3). The example answers
+ * state "success" at creation (FACTS §12 item 14): state is not assumed to
+ * be "created".
+ */
+export const AdEditResponse = z.looseObject({
+  ad_one_click_task_id: Str,
+  sub_task_id: Str,
+  state: TaskState,
+  credits: Int,
+  err_code: Str.optional(),
+});
+export type AdEditResponse = z.output<typeof AdEditResponse>;
+
+/** POST /ent/v2/ad-one-click/compose response (FACTS §5.4). */
+export const AdComposeResponse = z.looseObject({
+  ad_one_click_task_id: Str,
+  compose_sub_task_id: Str,
+  state: TaskState,
+  credits: Int,
+  err_code: Str.optional(),
+});
+export type AdComposeResponse = z.output<typeof AdComposeResponse>;

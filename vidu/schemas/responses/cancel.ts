@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/**
+ * POST /ent/v2/tasks/{id}/cancel success body (FACTS §8): the example is
+ * `{}`, the table says "returns null"; both read as {}.
+ */
+export const CancelResponse = z
+  .looseObject({})
+  .nullable()
+  .transform((v) => v ?? {});
+export type CancelResponse = z.output<typeof CancelResponse>;

@@ -1,0 +1,39 @@
+// Written as a CommonJS module, like the rest of this repo: vitest/config is ESM-only for
+// TypeScript under module node16, so the type comes from an import type (no runtime import), and
+// `export =` keeps Vite from warning about ESM syntax in a CommonJS file.
+type ViteUserConfig = import('vitest/config', { with: { 'resolution-mode': 'import' } }).ViteUserConfig;
+
+// Two projects:
+//   unit      pure code and the Vidu simulator; never touches Temporal.
+//   temporal  workflow and end-to-end tests against ONE real Temporal dev server, started by
+//             test/global-setup.ts for the whole run (address via inject('temporalAddress')).
+// `vitest run --project unit` needs no Temporal CLI at all.
+const config: ViteUserConfig = {
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/sim/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'temporal',
+          include: ['test/workflow/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/global-setup.ts'],
+          // Each file bundles workflows with webpack and runs a Worker beside the dev server;
+          // with 2 cores, two files at a time keeps everyone within the timeouts.
+          pool: 'forks',
+          maxWorkers: 2,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+};
+
+export = config;

@@ -16,6 +16,8 @@ const config: ViteUserConfig = {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/sim/**/*.test.ts'],
           environment: 'node',
+          // Fast tests first; the Temporal project runs after them, in its own group.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -23,6 +25,7 @@ const config: ViteUserConfig = {
           name: 'temporal',
           include: ['test/workflow/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           environment: 'node',
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/global-setup.ts'],
           // Each file bundles workflows with webpack and runs a Worker beside the dev server;
           // with 2 cores, two files at a time keeps everyone within the timeouts.

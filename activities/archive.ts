@@ -45,59 +45,50 @@ export function makeArchiveTask(deps: { vidu: ViduClient; archive: ArchiveStore;
       taskId: input.taskId,
       files: [],
     };
-    let creations = input.creations;
-    let refreshed = false;
-
-    const wanted = (list: CreationRef[]) =>
-      list.flatMap((c) => [
-        { creationId: c.id, role: 'main' as const, url: c.url },
-        ...(c.coverUrl ? [{ creationId: c.id, role: 'cover' as const, url: c.coverUrl }] : []),
-      ]);
-
-    for (let i = 0; i < wanted(creations).length; i += 1) {
-      const item = wanted(creations)[i]!;
-      // A retried archive skips what an earlier attempt finished, so there is never a second copy.
-      const done = manifest.files.find((f) => f.creationId === item.creationId && (f.role === 'cover') === (item.role === 'cover'));
-      if (done && (await archive.exists(`${input.workflowId}/${done.name}`))) continue;
-      let file: ArchivedFile;
-      try {
-        file = await download(item, input, manifest);
-      } catch (err) {
-        if (!(err instanceof UrlExpired) || refreshed) throw err;
-        // The URL outlived its hour: ask Vidu for fresh ones and go on from the same item.
-        creations = await freshCreations(input.taskId, creations);
-        refreshed = true;
-        i -= 1;
-        continue;
+    // Fresh creation lists, fetched at most once per task when its URLs turn out expired.
+    const refreshed = new Map<string, CreationRef[]>();
+    for (const creation of input.creations) {
+      let current = creation;
+      for (const role of ['main', 'cover'] as const) {
+        // A retried archive skips what an earlier attempt finished, so there is never a second copy.
+        const done = manifest.files.find((f) => f.creationId === current.id && (f.role === 'cover') === (role === 'cover'));
+        if (done && (await archive.exists(`${input.workflowId}/${done.name}`))) continue;
+        if (!(role === 'main' ? current.url : current.coverUrl)) continue;
+        let file: ArchivedFile;
+        try {
+          file = await download(current, role, input.workflowId);
+        } catch (err) {
+          if (!(err instanceof UrlExpired)) throw err;
+          // The URL outlived its hour: ask Vidu for fresh ones and try once more.
+          current = await freshCreation(current.sourceTaskId ?? input.taskId, current, refreshed);
+          file = await download(current, role, input.workflowId);
+        }
+        manifest.files = [...manifest.files.filter((f) => f.name !== file.name), file];
+        await archive.writeJson(manifestKey, manifest);
+        heartbeat({ archived: manifest.files.length });
       }
-      manifest.files = [...manifest.files.filter((f) => f.name !== file.name), file];
-      await archive.writeJson(manifestKey, manifest);
-      heartbeat({ archived: manifest.files.length });
     }
     await archive.writeJson(manifestKey, manifest);
     return { root: archive.locate(input.workflowId), manifest: archive.locate(manifestKey), files: manifest.files };
   };
 
-  async function download(
-    item: { creationId: string; role: 'main' | 'cover'; url: string },
-    input: ArchiveInput,
-    _manifest: Manifest,
-  ): Promise<ArchivedFile> {
-    const res = await fetchImpl(item.url);
+  async function download(creation: CreationRef, role: 'main' | 'cover', workflowId: string): Promise<ArchivedFile> {
+    const url = role === 'main' ? creation.url : creation.coverUrl;
+    const res = await fetchImpl(url);
     if (res.status === 403 || res.status === 404 || res.status === 410) {
       await res.body?.cancel();
       throw new UrlExpired(`result URL answered ${res.status}`);
     }
-    if (!res.ok || !res.body) throw new Error(`downloading creation ${item.creationId} (${item.role}) failed: HTTP ${res.status}`);
+    if (!res.ok || !res.body) throw new Error(`downloading creation ${creation.id} (${role}) failed: HTTP ${res.status}`);
     const contentType = (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
-    const ext = EXTENSIONS[contentType] ?? extensionFromUrl(item.url) ?? 'bin';
-    const name = item.role === 'cover' ? `${item.creationId}.cover.${ext}` : `${item.creationId}.${ext}`;
-    const key = `${input.workflowId}/${name}`;
+    const ext = EXTENSIONS[contentType] ?? extensionFromUrl(url) ?? 'bin';
+    const name = role === 'cover' ? `${creation.id}.cover.${ext}` : `${creation.id}.${ext}`;
+    const key = `${workflowId}/${name}`;
     const stored = await deps.archive.write(key, Readable.fromWeb(res.body as never), contentType);
     return {
       name,
-      role: item.role === 'cover' ? 'cover' : contentType.startsWith('image/') ? 'image' : 'video',
-      creationId: item.creationId,
+      role: role === 'cover' ? 'cover' : contentType.startsWith('image/') ? 'image' : 'video',
+      creationId: creation.id,
       sha256: stored.sha256,
       bytes: stored.bytes,
       contentType,
@@ -105,15 +96,22 @@ export function makeArchiveTask(deps: { vidu: ViduClient; archive: ArchiveStore;
     };
   }
 
-  async function freshCreations(taskId: string, previous: CreationRef[]): Promise<CreationRef[]> {
-    let body;
-    try {
-      body = await deps.vidu.getCreations(taskId);
-    } catch (err) {
-      throw toApplicationFailure(err, `refresh result URLs of task ${taskId}`);
+  async function freshCreation(taskId: string, stale: CreationRef, cache: Map<string, CreationRef[]>): Promise<CreationRef> {
+    let list = cache.get(taskId);
+    if (!list) {
+      let body;
+      try {
+        body = await deps.vidu.getCreations(taskId);
+      } catch (err) {
+        throw toApplicationFailure(err, `refresh result URLs of task ${taskId}`);
+      }
+      list = toSnapshot(body, 'poll', taskId)?.creations ?? [];
+      cache.set(taskId, list);
     }
-    const fresh = toSnapshot(body, 'poll', taskId)?.creations ?? [];
-    return fresh.length > 0 ? fresh : previous;
+    const fresh = list.find((c) => c.id === stale.id);
+    if (!fresh) throw new Error(`task ${taskId} no longer lists creation ${stale.id}`);
+    // Keep the caller's choice of parts: a cover-only entry stays cover-only.
+    return { ...stale, url: stale.url ? fresh.url : '', coverUrl: fresh.coverUrl };
   }
 }
 

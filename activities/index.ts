@@ -1,4 +1,5 @@
 import type { ViduClient } from '../vidu/client';
+import { makeAdFilmActivities } from './ad-film';
 import { makeArchiveTask } from './archive';
 import { makeCancelTask } from './cancel';
 import { makePollActivities } from './poll';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...makePollActivities(deps),
     archiveTask: makeArchiveTask(deps),
     cancelTask: makeCancelTask(deps),
+    ...makeAdFilmActivities(deps),
   };
 }
 

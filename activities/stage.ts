@@ -1,4 +1,4 @@
-import { checkGenerationInput } from '../contract/generation-input';
+import { checkGenerationInput, checkRequest } from '../contract/generation-input';
 import { mediaSlots, type MediaFieldKey } from '../contract/media-fields';
 import { MediaProbeError } from '../vidu/media/errors';
 import { BYTES_PER_MEGABYTE, checkMedia, MEDIA_LIMITS, type MediaEndpoint, type MediaLimit } from '../vidu/media/limits';
@@ -35,7 +35,9 @@ export function makeStageInputs(deps: { staging: StagingStore; fetch?: typeof fe
    */
   return async function stageInputs(input: StageInput): Promise<StageResult> {
     const issues =
-      input.kind === 'ad-one-click' ? [] : checkGenerationInput(input.kind, { request: input.request, ...(input.options ? { options: input.options } : {}) });
+      input.kind === 'ad-one-click'
+        ? checkRequest('ad-one-click', input.request)
+        : checkGenerationInput(input.kind, { request: input.request, ...(input.options ? { options: input.options } : {}) });
     if (issues.length > 0) throw invalidRequest(issues);
 
     const request = structuredClone(input.request);

@@ -10,7 +10,7 @@ import type { StagingStore } from './stores/staging-store';
 import { findSubmittedTask } from './task-lookup';
 
 export interface SubmitInput {
-  kind: GenerationKind;
+  kind: GenerationKind | 'ad-one-click';
   workflowId: string;
   request: Record<string, unknown>;
   waitMode: WaitMode;
@@ -54,7 +54,7 @@ export function makeSubmitTask(deps: SubmitDeps) {
     heartbeat({ phase: 'sending', sentAtMs: Date.now() } satisfies SubmitHeartbeat);
     let created;
     try {
-      created = await deps.vidu.create(input.kind, body as never);
+      created = input.kind === 'ad-one-click' ? await deps.vidu.createAdOneClick(body as never) : await deps.vidu.create(input.kind, body as never);
     } catch (err) {
       if (err instanceof ViduTransportError && err.ambiguous) {
         // The request may have created a task: look before anyone sends it again.
@@ -113,7 +113,7 @@ async function recover(
   return undefined;
 }
 
-function wantsCallback(mode: WaitMode, callbackUrl: string | undefined): boolean {
+export function wantsCallback(mode: WaitMode, callbackUrl: string | undefined): boolean {
   if (mode === 'poll') return false;
   if (mode === 'callback' && !callbackUrl) {
     throw ApplicationFailure.create({

@@ -10,7 +10,8 @@ export function processIO(): CliIO {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    cwd: process.cwd(),
+    // `npm run cli -- …` runs in the package folder; relative paths mean the caller's folder.
+    cwd: (process.env.npm_lifecycle_event === 'cli' && process.env.INIT_CWD) || process.cwd(),
     readFile: (file) => readFileSync(file, 'utf8'),
     fileExists: (file) => existsSync(file),
     connect: (opts) => ViduFlowClient.connect(opts),

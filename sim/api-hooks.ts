@@ -4,16 +4,16 @@
  * answers, dropped responses).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isKnownViduReason, VIDU_ERROR_CATALOGUE } from '../vidu/errors';
 import { rfc3339Nano } from './clock';
 import type { SimContext } from './context';
-import { CREATE_ENDPOINT_KEYS, type EndpointKey } from './faults';
+import type { EndpointKey } from './faults';
 import { ViduHttpError } from './http-errors';
 import type { RequestLogEntry } from './store';
 import { clientRequestIdOf } from './submit';
 import { truncateDataUris } from './truncate';
 
 const endpointOf = (req: FastifyRequest): EndpointKey | undefined => req.routeOptions.config.endpoint;
-const isCreate = (e: EndpointKey | undefined): boolean => (CREATE_ENDPOINT_KEYS as readonly string[]).includes(e ?? '');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,17 +44,14 @@ export function registerApiHooks(app: FastifyInstance, ctx: SimContext): void {
   app.addHook('preHandler', async (req) => {
     const endpoint = endpointOf(req);
     if (!endpoint) return;
-    if (isCreate(endpoint)) {
-      const key = clientRequestIdOf(req.body);
-      if (key !== undefined) store.countSubmission(key);
-    }
+    const key = clientRequestIdOf(req);
+    if (key !== undefined) store.countSubmission(key);
     engine.tick();
     const latency = faults.latencyMs(endpoint);
     if (latency > 0) await sleep(latency);
     const hit = faults.errorAnswer(endpoint);
     if (hit) {
-      const message =
-        hit.status === 429 ? 'request rate too high, please retry later' : hit.status === 500 ? 'internal service failure, please retry later' : 'service unavailable, please retry later';
+      const message = isKnownViduReason(hit.reason) ? VIDU_ERROR_CATALOGUE[hit.reason].meaning : 'service unavailable, retry later';
       throw new ViduHttpError(hit.reason, message, { status: hit.status, retryAfterSeconds: hit.retryAfterSeconds });
     }
     req.simDropResponse = faults.dropResponse(endpoint);
@@ -63,7 +60,7 @@ export function registerApiHooks(app: FastifyInstance, ctx: SimContext): void {
   app.addHook('onSend', async (req, reply, payload) => {
     const endpoint = endpointOf(req);
     if (!endpoint) return payload;
-    const key = isCreate(endpoint) ? clientRequestIdOf(req.body) : undefined;
+    const key = clientRequestIdOf(req);
     const entry: RequestLogEntry = {
       at: req.simAt,
       method: req.method,

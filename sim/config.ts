@@ -15,14 +15,17 @@ export class SimConfigError extends Error {
 // Environment strings: an empty value means "not set" so `VIDU_SIM_SEED=` in a
 // compose file falls back to the default instead of failing as NaN.
 const unset = (v: unknown) => (v === '' ? undefined : v);
-const num = (min: number, max: number, def: number, int = false) =>
-  z.preprocess(unset, z.coerce.number().pipe(int ? z.number().int().min(min).max(max) : z.number().min(min).max(max)).default(def));
+const num = (min: number, max: number, def: number, int = false) => {
+  const want = `must be ${int ? 'an integer' : 'a number'} between ${min} and ${max}`;
+  const inner = int ? z.number().int({ error: want }) : z.number();
+  return z.preprocess(unset, z.coerce.number({ error: want }).pipe(inner.min(min, { error: want }).max(max, { error: want })).default(def));
+};
 const rate = () => num(0, 1, 0);
 
 const EnvSchema = z.object({
   VIDU_SIM_HOST: z.preprocess(unset, z.string().min(1).default('127.0.0.1')),
   VIDU_SIM_PORT: num(0, 65535, 8790, true),
-  VIDU_SIM_PUBLIC_URL: z.preprocess(unset, z.url({ protocol: /^https?$/ }).optional()),
+  VIDU_SIM_PUBLIC_URL: z.preprocess(unset, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
   VIDU_SIM_API_KEY: z.preprocess(unset, z.string().min(1).default('sim-key')),
   VIDU_SIM_TIME_SCALE: num(0, 1_000_000, 1),
   VIDU_SIM_TICK_MS: num(5, 1000, 25, true),
@@ -59,7 +62,7 @@ const EnvSchema = z.object({
   VIDU_SIM_SEED: z.preprocess(unset, z.string().optional()),
   VIDU_SIM_FAULTS: z.preprocess(unset, z.string().optional()),
   VIDU_SIM_REQUEST_LOG_LIMIT: num(0, 1_000_000, 10_000, true),
-  VIDU_SIM_LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn')),
+  VIDU_SIM_LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('warn')),
 });
 
 export interface SimConfig {

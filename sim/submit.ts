@@ -5,6 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { SimContext } from './context';
+import type { EndpointKey } from './faults';
 import { ViduHttpError } from './http-errors';
 import { buildTask, type TaskInit } from './task-factory';
 import type { SimTask } from './task';
@@ -38,14 +39,20 @@ async function withKeyLock<T>(ctx: SimContext, key: string, fn: () => Promise<T>
   return run;
 }
 
-export function clientRequestIdOf(body: unknown): string | undefined {
-  if (body === null || typeof body !== 'object') return undefined;
+/** Endpoints whose request carries client_request_id (edit and compose have none). */
+const KEYED_ENDPOINTS: ReadonlySet<EndpointKey> = new Set(['img2video', 'reference2video', 'reference2image', 'image2dance', 'ad-one-click']);
+
+/** The idempotency key of a create request, if its endpoint takes one and it is set. */
+export function clientRequestIdOf(req: FastifyRequest): string | undefined {
+  const endpoint = req.routeOptions.config.endpoint;
+  const body = req.body;
+  if (!endpoint || !KEYED_ENDPOINTS.has(endpoint) || body === null || typeof body !== 'object') return undefined;
   const v = (body as Record<string, unknown>).client_request_id;
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 export async function submitTask(ctx: SimContext, req: FastifyRequest, prepare: () => Promise<Prepared>): Promise<Record<string, unknown>> {
-  const key = clientRequestIdOf(req.body);
+  const key = clientRequestIdOf(req);
   const create = async (): Promise<Record<string, unknown>> => {
     // [INF] Same key, same task: the original create response comes back
     // whatever the new body says, and nothing is charged again. Checked

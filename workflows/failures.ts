@@ -13,6 +13,10 @@ export const FailureType = {
   SubmissionAmbiguous: 'SubmissionAmbiguous',
   /** The worker is not configured for what the input asks (e.g. waitMode callback without VIDU_CALLBACK_URL). */
   WorkerMisconfigured: 'WorkerMisconfigured',
+  /** An AD-film edit kept failing at Vidu; details: [{ edit, subTaskIds, errCode }] (names the storyboard). */
+  AdEditFailed: 'AdEditFailed',
+  /** Review mode ended without approval (options.onReviewTimeout = fail); nothing was composed. */
+  ReviewTimedOut: 'ReviewTimedOut',
 } as const;
 
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];

@@ -1,22 +1,19 @@
 import {
-  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  condition,
   isCancellation,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { GenerationActivities } from '../activities';
 import { FailureType, NON_RETRYABLE_FAILURES } from './failures';
-import { statusQuery, taskUpdateSignal } from './messages';
-import { CALLBACK_FALLBACK_SCHEDULE, POLL_ONLY_SCHEDULE, resolveSchedule } from './poll-schedule';
+import { statusQuery } from './messages';
 import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from './search-attributes';
-import { isTerminal, mergeSnapshot, toSnapshot } from './task-snapshot';
+import { isTerminal } from './task-snapshot';
+import { archiving, paid, quick } from './activity-proxies';
+import { TaskTracker } from './task-tracker';
 import type {
   ArchiveResult,
   CancellationOutcome,
@@ -32,33 +29,6 @@ export const DEFAULT_TIMEOUT_SECONDS = 6 * 3600;
 /** Off-peak: Vidu's 48 h window plus a grace for late callbacks and the final check. */
 export const OFF_PEAK_TIMEOUT_SECONDS = 48 * 3600 + 2 * 3600;
 
-const retryPolicy = {
-  initialInterval: '2s',
-  backoffCoefficient: 2,
-  maximumInterval: '2m',
-  nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
-};
-
-const quick = proxyActivities<GenerationActivities>({
-  startToCloseTimeout: '2m',
-  retry: { ...retryPolicy, maximumAttempts: 10 },
-});
-
-// Submitting may pay for a task: the workflow must learn its outcome even when it is cancelled
-// meanwhile, so it waits for the activity to finish instead of abandoning it.
-const paid = proxyActivities<GenerationActivities>({
-  startToCloseTimeout: '2m',
-  heartbeatTimeout: '1m',
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: retryPolicy,
-});
-
-const archiving = proxyActivities<GenerationActivities>({
-  startToCloseTimeout: '15m',
-  heartbeatTimeout: '1m',
-  retry: { ...retryPolicy, maximumAttempts: 20 },
-});
-
 /**
  * One generation: stage → submit → await → archive. Shared by the four generation workflow types.
  */
@@ -68,12 +38,11 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
   const status: GenerationStatus = { kind, phase: 'staging', state: 'not_submitted', progress: 0, updates: 0 };
   let snapshot: TaskSnapshot | undefined;
   let taskId: string | undefined;
-  const early: unknown[] = [];
   let lastUpsertedState: string | undefined;
 
-  const apply = (next: TaskSnapshot | undefined): void => {
-    if (!next) return;
-    snapshot = mergeSnapshot(snapshot, next);
+  const tracker = new TaskTracker((next) => {
+    snapshot = next;
+    status.updates = tracker.updates;
     status.state = snapshot.state;
     status.progress = snapshot.progress;
     status.credits = snapshot.credits;
@@ -86,7 +55,7 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
       ]);
     }
     describe();
-  };
+  });
 
   const describe = (): void => {
     const lines = [`**${kind}** · phase \`${status.phase}\` · Vidu state \`${status.state}\` · ${status.progress}%`];
@@ -96,13 +65,7 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
     setCurrentDetails(lines.join('\n\n'));
   };
 
-  setHandler(statusQuery, () => status);
-  setHandler(taskUpdateSignal, (body) => {
-    status.updates += 1;
-    // A callback can beat the submit activity's result into history; keep it until the task id is known.
-    if (taskId === undefined) early.push(body);
-    else apply(toSnapshot(body, 'callback', taskId));
-  });
+  setHandler(statusQuery, () => ({ ...status, updates: tracker.updates }));
 
   /**
    * Asks Vidu to cancel. Rethrows the cancellation (the run ends Cancelled in Temporal) unless
@@ -155,8 +118,7 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
     status.taskId = taskId;
     status.waitMode = callbacks ? 'callback' : 'poll';
     upsertSearchAttributes([{ key: ViduTaskId, value: taskId }]);
-    apply({ taskId, state: submitted.state, progress: 0, errCode: '', credits: submitted.credits, creations: [], source: 'submit' });
-    for (const body of early.splice(0)) apply(toSnapshot(body, 'callback', taskId));
+    tracker.track({ taskId, state: submitted.state, progress: 0, errCode: '', credits: submitted.credits, creations: [], source: 'submit' });
 
     status.phase = 'waiting';
     describe();
@@ -207,46 +169,10 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
     };
   }
 
-  /** Resolves true once the task is terminal, false when the timeout passes first. */
-  async function waitForTerminal(id: string, callbacks: boolean, timeoutSeconds: number): Promise<boolean> {
-    if (isTerminal(snapshot?.state)) return true;
-    const schedule = resolveSchedule(callbacks ? CALLBACK_FALLBACK_SCHEDULE : POLL_ONLY_SCHEDULE, options.poll);
-    let pollFailure: unknown;
-    const pollScope = new CancellationScope();
-    // The poll is one activity whose retries are the polls, so waiting adds no history per tick.
-    const polling = pollScope
-      .run(() =>
-        proxyActivities<GenerationActivities>({
-          startToCloseTimeout: '1m',
-          scheduleToCloseTimeout: `${timeoutSeconds + 600}s`,
-          retry: {
-            initialInterval: `${schedule.initialSeconds}s`,
-            backoffCoefficient: schedule.factor,
-            maximumInterval: `${schedule.maxSeconds}s`,
-            nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
-          },
-        }).pollTask.executeWithOptions(
-          { summary: callbacks ? `fallback poll of task ${id} (callbacks expected)` : `poll task ${id} until it ends` },
-          [{ taskId: id, workflowId, schedule, notifyWorkflow: !callbacks }],
-        ),
-      )
-      .then(
-        (polled) => apply(polled),
-        (err) => {
-          if (!isCancellation(err)) pollFailure = err;
-        },
-      );
-    const done = await condition(() => isTerminal(snapshot?.state) || pollFailure !== undefined, `${timeoutSeconds}s`);
-    pollScope.cancel();
-    await polling;
-    if (pollFailure !== undefined && !isTerminal(snapshot?.state)) throw pollFailure;
-    return done;
-  }
-
   async function waitOrGiveUp(id: string): Promise<void> {
-    if (await waitForTerminal(id, callbacks, timeoutSeconds)) return;
+    if (await tracker.waitForTerminal(id, { callbacks, timeoutSeconds, poll: options.poll })) return;
     // One last look: the answer may have been lost rather than late.
-    apply(await quick.fetchTask.executeWithOptions({ summary: `final check of task ${id}` }, [{ taskId: id }]));
+    tracker.apply(await quick.fetchTask.executeWithOptions({ summary: `final check of task ${id}` }, [{ taskId: id }]));
     if (isTerminal(snapshot?.state)) return;
     const outcome = await CancellationScope.nonCancellable(() =>
       quick.cancelTask.executeWithOptions({ summary: `cancel overdue task ${id}` }, [{ taskId: id }]),
@@ -268,7 +194,7 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
  * An activity's typed, non-retryable failure (InvalidRequest, ViduRejected…) reaches the workflow
  * wrapped in an ActivityFailure; callers should see the typed failure itself.
  */
-function unwrapTyped(err: unknown): unknown {
+export function unwrapTyped(err: unknown): unknown {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && NON_RETRYABLE_FAILURES.includes(err.cause.type ?? '')) {
     return err.cause;
   }

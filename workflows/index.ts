@@ -18,3 +18,6 @@ export async function reference2image(input: GenerationInput): Promise<Generatio
 export async function image2dance(input: GenerationInput): Promise<GenerationResult> {
   return runGeneration('image2dance', input);
 }
+
+export { adFilm } from './ad-film';
+export { adFilmEdit } from './ad-film-edit';

@@ -1,4 +1,5 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AdFilmEdit, AdFilmStatus, RequestEditsResult, StoryboardView } from './ad-film-types';
 import type { GenerationStatus } from './types';
 
 // Declared once, shared by the workflows, the callback receiver and the client.
@@ -7,3 +8,12 @@ import type { GenerationStatus } from './types';
 export const taskUpdateSignal = defineSignal<[unknown]>('taskUpdate');
 
 export const statusQuery = defineQuery<GenerationStatus>('status');
+
+// AD-film workflow.
+
+/** Review mode: queue more edits. Validated before acceptance: an invalid edit never enters history. */
+export const requestEditsUpdate = defineUpdate<RequestEditsResult, [AdFilmEdit[]]>('requestEdits');
+/** Review mode: compose with the current storyboards (after any running edits finish). */
+export const approveSignal = defineSignal('approve');
+export const storyboardsQuery = defineQuery<StoryboardView[]>('storyboards');
+export const adFilmStatusQuery = defineQuery<AdFilmStatus>('status');

@@ -37,8 +37,11 @@ export interface GenerationInput<Req = Record<string, unknown>> {
 
 export interface CreationRef {
   id: string;
+  /** Empty when only the cover is wanted (e.g. AD-film storyboard covers). */
   url: string;
   coverUrl: string;
+  /** The Vidu task that produced it, when not the workflow's main task; used to refresh expired URLs. */
+  sourceTaskId?: string;
 }
 
 /** What vidu-flow knows about a Vidu task at one moment, from a callback or a poll. */

@@ -67,6 +67,8 @@ export function formatFailure(workflowId: string | undefined, f: FailureReport, 
     for (const [key, value] of Object.entries(d as Record<string, unknown>)) {
       if (key === 'errCode' || key === 'err_code') continue;
       if (key === 'issues' && Array.isArray(value)) {
+        // InvalidRequest messages usually list their issues already.
+        if (value.every((issue) => f.message.includes(String(issue)))) continue;
         lines.push('  issues:');
         for (const issue of value) lines.push(`    - ${String(issue)}`);
       } else {

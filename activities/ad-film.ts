@@ -1,0 +1,179 @@
+import { activityInfo, ApplicationFailure, heartbeat } from '@temporalio/activity';
+import type { AdOneClickDetail } from '../vidu/schemas';
+import type { ViduClient } from '../vidu/client';
+import { ViduTransportError } from '../vidu/errors';
+import type { AdFilmDetail, AdFilmEdit, AdSubTask } from '../workflows/ad-film-types';
+import { toSnapshot } from '../workflows/task-snapshot';
+import type { CreationRef, TaskStateName, WaitMode } from '../workflows/types';
+import { toApplicationFailure } from './failures';
+import { callbackUrlFor } from './idempotency';
+import { wantsCallback } from './submit';
+
+// Vidu's edit and compose calls take no client_request_id (FACTS §5.3–5.4). After an interrupted
+// call the task's detail is read instead: a sub-task that was not there before, for the same
+// storyboard and prompt (edit) or with the same ids (compose), is the one the lost call created.
+
+export interface SubmitAdEditInput {
+  workflowId: string;
+  mainTaskId: string;
+  edit: AdFilmEdit;
+  /** Sub-task ids that existed before this edit: none of them can be its result. */
+  knownIds: string[];
+  waitMode: WaitMode;
+}
+
+export interface ComposeAdFilmInput {
+  workflowId: string;
+  mainTaskId: string;
+  videoTaskIds: string[];
+  bgmTaskId: string;
+  narrationTaskId: string;
+  knownIds: string[];
+  waitMode: WaitMode;
+}
+
+export interface SubTaskSubmitted {
+  taskId: string;
+  state: TaskStateName;
+  credits: number;
+  callbackRegistered: boolean;
+  via: 'created' | 'recovered-from-detail';
+}
+
+export function toAdFilmDetail(body: AdOneClickDetail): AdFilmDetail {
+  const records = body.data_records;
+  const sub = (r: { id: string; state: TaskStateName; err_code: string; prompt?: string | undefined; creation_url?: string | undefined }): AdSubTask => ({
+    id: r.id,
+    state: r.state,
+    errCode: r.err_code,
+    prompt: r.prompt ?? '',
+    creationUrl: r.creation_url ?? '',
+  });
+  return {
+    taskId: body.id,
+    state: body.state,
+    storyboards: (records?.storyboards ?? []).map((s) => ({ index: s.storyboard_id, records: s.records.map(sub) })).sort((a, b) => a.index - b.index),
+    narration: (records?.narration_records ?? []).map(sub),
+    bgm: (records?.bgm_records ?? []).map(sub),
+    composed: (records?.completed_creation_records ?? []).map((c) => ({
+      id: c.id,
+      state: c.state,
+      creationUrl: c.creation_url ?? '',
+      videoTaskIds: c.params?.video_task_ids ?? [],
+      bgmTaskId: c.params?.bgm_task_id ?? '',
+      narrationTaskId: c.params?.narration_task_id ?? '',
+    })),
+  };
+}
+
+export function editTarget(detail: AdFilmDetail, edit: AdFilmEdit): AdSubTask[] | undefined {
+  if (edit.type === 'video') return detail.storyboards.find((s) => s.index === edit.storyboard)?.records;
+  return edit.type === 'narration' ? detail.narration : detail.bgm;
+}
+
+export function editPrompt(edit: AdFilmEdit): string {
+  return edit.type === 'narration' ? edit.text : edit.prompt;
+}
+
+export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: string | undefined }) {
+  async function getAdFilmDetail(input: { taskId: string }): Promise<AdFilmDetail> {
+    try {
+      return toAdFilmDetail(await deps.vidu.getAdOneClick(input.taskId));
+    } catch (err) {
+      throw toApplicationFailure(err, `read the sub-tasks of AD film ${input.taskId}`);
+    }
+  }
+
+  async function submitAdEdit(input: SubmitAdEditInput): Promise<SubTaskSubmitted> {
+    const callbackRegistered = wantsCallback(input.waitMode, deps.callbackUrl);
+    const previous = activityInfo().heartbeatDetails as SubTaskSubmitted | undefined;
+    if (previous?.taskId) return previous;
+    const find = async () => {
+      const detail = await getAdFilmDetail({ taskId: input.mainTaskId });
+      const fresh = (editTarget(detail, input.edit) ?? []).filter((r) => !input.knownIds.includes(r.id) && r.prompt === editPrompt(input.edit));
+      return fresh[fresh.length - 1];
+    };
+    if (activityInfo().attempt > 1) {
+      const found = await find();
+      if (found) return remember({ taskId: found.id, state: found.state, credits: 0, callbackRegistered, via: 'recovered-from-detail' });
+    }
+    const body = {
+      ad_one_click_task_id: input.mainTaskId,
+      type: input.edit.type === 'video' ? 'generate_video' : input.edit.type === 'narration' ? 'generate_narration' : 'generate_bgm',
+      ...(input.edit.type === 'video' ? { storyboard_video_index: input.edit.storyboard } : {}),
+      prompt: editPrompt(input.edit),
+      ...(callbackRegistered && deps.callbackUrl ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) } : {}),
+    } as const;
+    try {
+      const res = await deps.vidu.editAdOneClick(body as never);
+      return remember({ taskId: res.sub_task_id, state: res.state, credits: res.credits, callbackRegistered, via: 'created' });
+    } catch (err) {
+      if (err instanceof ViduTransportError && err.ambiguous) {
+        const found = await find();
+        if (found) return remember({ taskId: found.id, state: found.state, credits: 0, callbackRegistered, via: 'recovered-from-detail' });
+      }
+      throw toApplicationFailure(err, `edit AD film ${input.mainTaskId}`);
+    }
+  }
+
+  async function composeAdFilm(input: ComposeAdFilmInput): Promise<SubTaskSubmitted> {
+    const callbackRegistered = wantsCallback(input.waitMode, deps.callbackUrl);
+    const previous = activityInfo().heartbeatDetails as SubTaskSubmitted | undefined;
+    if (previous?.taskId) return previous;
+    const find = async () => {
+      const detail = await getAdFilmDetail({ taskId: input.mainTaskId });
+      return detail.composed.find(
+        (c) =>
+          !input.knownIds.includes(c.id) &&
+          c.bgmTaskId === input.bgmTaskId &&
+          c.narrationTaskId === input.narrationTaskId &&
+          c.videoTaskIds.join(',') === input.videoTaskIds.join(','),
+      );
+    };
+    if (activityInfo().attempt > 1) {
+      const found = await find();
+      if (found) return remember({ taskId: found.id, state: found.state, credits: 0, callbackRegistered, via: 'recovered-from-detail' });
+    }
+    try {
+      const res = await deps.vidu.composeAdOneClick({
+        ad_one_click_task_id: input.mainTaskId,
+        video_task_ids: input.videoTaskIds,
+        bgm_task_id: input.bgmTaskId,
+        narration_task_id: input.narrationTaskId,
+        ...(callbackRegistered && deps.callbackUrl ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) } : {}),
+      } as never);
+      return remember({ taskId: res.compose_sub_task_id, state: res.state, credits: res.credits, callbackRegistered, via: 'created' });
+    } catch (err) {
+      if (err instanceof ViduTransportError && err.ambiguous) {
+        const found = await find();
+        if (found) return remember({ taskId: found.id, state: found.state, credits: 0, callbackRegistered, via: 'recovered-from-detail' });
+      }
+      throw toApplicationFailure(err, `compose AD film ${input.mainTaskId}`);
+    }
+  }
+
+  /** The composed film, plus the cover of each storyboard footage compose used. */
+  async function adFilmMedia(input: { composeTaskId: string; videoTaskIds: string[] }): Promise<CreationRef[]> {
+    const creationsOf = async (taskId: string) => {
+      try {
+        return toSnapshot(await deps.vidu.getCreations(taskId), 'poll', taskId)?.creations ?? [];
+      } catch (err) {
+        throw toApplicationFailure(err, `get the creations of task ${taskId}`);
+      }
+    };
+    const film = (await creationsOf(input.composeTaskId)).map((c) => ({ ...c, sourceTaskId: input.composeTaskId }));
+    if (film.length === 0) throw ApplicationFailure.create({ message: `compose task ${input.composeTaskId} lists no creation yet` });
+    const covers: CreationRef[] = [];
+    for (const id of input.videoTaskIds) {
+      for (const c of await creationsOf(id)) if (c.coverUrl) covers.push({ id: c.id, url: '', coverUrl: c.coverUrl, sourceTaskId: id });
+    }
+    return [...film, ...covers];
+  }
+
+  return { getAdFilmDetail, submitAdEdit, composeAdFilm, adFilmMedia };
+}
+
+function remember(result: SubTaskSubmitted): SubTaskSubmitted {
+  heartbeat(result);
+  return result;
+}

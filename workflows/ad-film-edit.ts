@@ -1,0 +1,77 @@
+import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { AdFilmEdit, EditOutcome } from './ad-film-types';
+import { paid, quick } from './activity-proxies';
+import { TaskTracker } from './task-tracker';
+import type { PollScheduleOptions, WaitMode } from './types';
+
+export interface AdFilmEditInput {
+  mainTaskId: string;
+  edit: AdFilmEdit;
+  /** Sub-task ids that existed before this edit. */
+  knownIds: string[];
+  attempts: number;
+  waitMode: WaitMode;
+  poll?: PollScheduleOptions;
+  timeoutSeconds: number;
+}
+
+export const editProgressQuery = defineQuery<{ attempt: number; subTaskIds: string[]; state: string }>('status');
+
+export function describeEdit(edit: AdFilmEdit): string {
+  return edit.type === 'video' ? `storyboard ${edit.storyboard}` : edit.type === 'narration' ? 'the narration' : 'the BGM';
+}
+
+/**
+ * One AD-film edit as its own child workflow, so each shows on its own in the Web UI: submit the
+ * edit, wait for its sub-task, and resubmit a bounded number of times when Vidu fails it.
+ * Cancelling it cancels the sub-task at Vidu.
+ */
+export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
+  const { workflowId } = workflowInfo();
+  const tracker = new TaskTracker();
+  const subTaskIds: string[] = [];
+  let attempt = 0;
+  let current: string | undefined;
+  setHandler(editProgressQuery, () => ({ attempt, subTaskIds, state: current ? (tracker.get(current)?.state ?? 'created') : 'not_submitted' }));
+
+  let lastErrCode = '';
+  for (attempt = 1; attempt <= input.attempts; attempt += 1) {
+    const submitted = await CancellationScope.nonCancellable(() =>
+      paid.submitAdEdit.executeWithOptions({ summary: `submit the edit of ${describeEdit(input.edit)} (try ${attempt} of ${input.attempts})` }, [
+        { workflowId, mainTaskId: input.mainTaskId, edit: input.edit, knownIds: [...input.knownIds, ...subTaskIds], waitMode: input.waitMode },
+      ]),
+    );
+    current = submitted.taskId;
+    subTaskIds.push(submitted.taskId);
+    tracker.track({ taskId: submitted.taskId, state: submitted.state, progress: 0, errCode: '', credits: submitted.credits, creations: [], source: 'submit' });
+    try {
+      const finished = await tracker.waitForTerminal(submitted.taskId, {
+        callbacks: submitted.callbackRegistered,
+        timeoutSeconds: input.timeoutSeconds,
+        poll: input.poll,
+        summary: `wait for the edit of ${describeEdit(input.edit)} (sub-task ${submitted.taskId})`,
+      });
+      if (!finished) {
+        lastErrCode = 'Timeout';
+        await quick.cancelTask.executeWithOptions({ summary: `cancel overdue sub-task ${submitted.taskId}` }, [{ taskId: submitted.taskId }]);
+        continue;
+      }
+    } catch (err) {
+      if (isCancellation(err)) {
+        await CancellationScope.nonCancellable(() =>
+          quick.cancelTask.executeWithOptions({ summary: `cancel sub-task ${submitted.taskId}` }, [{ taskId: submitted.taskId }]),
+        );
+      }
+      throw err;
+    }
+    const done = tracker.get(submitted.taskId);
+    if (done?.state === 'success') return { edit: input.edit, state: 'success', subTaskIds };
+    lastErrCode = done?.errCode ?? '';
+  }
+  throw ApplicationFailure.create({
+    type: 'AdEditFailed',
+    message: `the edit of ${describeEdit(input.edit)} failed ${input.attempts} time(s); last err_code ${lastErrCode || '(none)'}`,
+    nonRetryable: true,
+    details: [{ edit: input.edit, subTaskIds, errCode: lastErrCode }],
+  });
+}

@@ -1,5 +1,8 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { checkAdFilmInput } from '../contract/ad-film-input';
 import { checkGenerationInput } from '../contract/generation-input';
+import type { AdFilmInput } from '../workflows/ad-film-types';
+import { AdFilmHandle } from './ad-film';
 import { statusQuery } from '../workflows/messages';
 import { ViduKind, ViduModel, ViduOffPeak } from '../workflows/search-attributes';
 import type { GenerationInput, GenerationKind, GenerationResult, GenerationStatus } from '../workflows/types';
@@ -7,6 +10,8 @@ import { InvalidGenerationInput } from './errors';
 import { workflowIdFor } from './workflow-ids';
 
 export * from '../workflows/types';
+export * from '../workflows/ad-film-types';
+export { AdFilmHandle } from './ad-film';
 export { FailureType } from '../workflows/failures';
 export { InvalidGenerationInput } from './errors';
 
@@ -77,6 +82,33 @@ export class ViduFlowClient {
     }
   }
 
+  /** Validates and starts an AD film (workflow `adFilm`). */
+  async startAdFilm(input: AdFilmInput, opts: StartOptions = {}): Promise<AdFilmHandle> {
+    const issues = checkAdFilmInput(input);
+    if (issues.length > 0) throw new InvalidGenerationInput(issues);
+    const idempotencyKey = opts.idempotencyKey ?? input.options?.idempotencyKey;
+    const workflowId = opts.workflowId ?? workflowIdFor('adFilm', idempotencyKey);
+    const prompt = typeof input.request.prompt === 'string' ? ` · “${input.request.prompt.slice(0, 80)}”` : '';
+    try {
+      await this.temporal.workflow.start('adFilm', {
+        taskQueue: this.taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
+        staticSummary: summarizeBytes(`AD film · ${input.edits?.length ?? 0} edit(s)${input.options?.review ? ' · review' : ''}${prompt}`),
+        typedSearchAttributes: [{ key: ViduKind, value: 'adFilm' }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return this.getAdFilmHandle(workflowId);
+  }
+
+  getAdFilmHandle(workflowId: string): AdFilmHandle {
+    return new AdFilmHandle(this.temporal.workflow.getHandle(workflowId));
+  }
+
   getHandle(workflowId: string): GenerationHandle {
     return new GenerationHandle(this.temporal.workflow.getHandle(workflowId));
   }
@@ -142,6 +174,10 @@ function summarize(kind: string, request: Record<string, unknown>): string {
     .filter((p) => p !== undefined && p !== '')
     .map(String);
   const prompt = typeof request.prompt === 'string' && request.prompt ? ` · “${request.prompt.slice(0, 80)}”` : '';
-  // staticSummary is limited to 200 bytes.
-  return Buffer.from(parts.join(' · ') + prompt).subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, '');
+  return summarizeBytes(parts.join(' · ') + prompt);
+}
+
+/** staticSummary is limited to 200 bytes; cut on a character boundary. */
+function summarizeBytes(text: string): string {
+  return Buffer.from(text).subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, '');
 }

@@ -92,7 +92,7 @@ export async function follow(handle: GenerationHandle, progress: Progress, inter
       if (err instanceof WorkflowNotFoundError) throw err;
       failures += 1;
       if (failures === 1 || failures % 10 === 0) {
-        progress.note(`status query failed (${err instanceof Error ? err.message : String(err)}); is a vidu-flow worker running? retrying…`);
+        progress.note(`status query failed (${err instanceof Error ? err.message : String(err)}); retrying — the worker may be down, restarting, or failing this workflow's task (see its log)`);
       }
       await sleep(intervalMs);
     }

@@ -30,75 +30,55 @@ export function registerGenerateRoutes(app: FastifyInstance, ctx: SimContext): v
     payload: r.payload ?? '',
   });
 
+  /** img2video and reference2video differ only in their inputs and in what decides the video's shape. */
+  const prepareVideo = (
+    kind: 'img2video' | 'reference2video',
+    r: VideoRequest,
+    images: string[],
+    aspectRatio: string,
+    shape: string | { width: number; height: number },
+  ): Prepared => {
+    const seed = seedOf(r.seed);
+    const isRec = r.is_rec ?? false;
+    return {
+      price: priceOf({ kind, model: r.model, durationSeconds: r.duration, resolution: r.resolution }, { offPeak: r.off_peak, isRec }),
+      init: {
+        ...common(r),
+        kind,
+        endpoint: kind,
+        // [INF] FACTS §2: reference tasks have been seen typed "img2video" and
+        // "character2video"; the sim names its endpoint.
+        type: kind,
+        model: r.model,
+        prompt: r.prompt ?? '',
+        images,
+        durationSeconds: r.duration,
+        resolution: r.resolution,
+        aspectRatio,
+        output: { media: 'video', ...nominalSize(r.resolution, shape), durationSeconds: r.duration, watermark: r.watermark },
+        bgm: r.bgm ?? false,
+        offPeak: r.off_peak,
+        processingSeconds: ctx.config.processingSeconds,
+      },
+      respond: (t) => videoTaskObject(t, seed, r.movement_amplitude, isRec, r),
+    };
+  };
+
   app.post('/ent/v2/img2video', { config: { endpoint: 'img2video' } }, (req) =>
-    submitTask(ctx, req, async (): Promise<Prepared> => {
+    submitTask(ctx, req, async () => {
       const r = applyModelDefaults('img2video', parseRequest(Img2VideoRequest, req.body));
       const probes = await checkMediaInputs(mediaInputsOf('img2video', r), fetchOpts);
-      const frame = probes.get('images[0]');
-      const seed = seedOf(r.seed);
-      const isRec = r.is_rec ?? false;
-      return {
-        price: priceOf(
-          { kind: 'img2video', model: r.model, durationSeconds: r.duration, resolution: r.resolution },
-          { offPeak: r.off_peak, isRec },
-        ),
-        init: {
-          ...common(r),
-          kind: 'img2video',
-          endpoint: 'img2video',
-          type: 'img2video',
-          model: r.model,
-          prompt: r.prompt ?? '',
-          images: r.images,
-          durationSeconds: r.duration,
-          resolution: r.resolution,
-          aspectRatio: '',
-          // The start frame decides the shape of the video.
-          output: { media: 'video', ...nominalSize(r.resolution, frame ?? '16:9'), durationSeconds: r.duration, watermark: r.watermark },
-          bgm: r.bgm ?? false,
-          offPeak: r.off_peak,
-          processingSeconds: ctx.config.processingSeconds,
-        },
-        respond: (t) => ({
-          ...videoTaskObject(t, 'img2video', seed, r.movement_amplitude, isRec, r),
-          // img2video has no aspect_ratio of its own: "" as in the documented example.
-          aspect_ratio: r.aspect_ratio ?? '',
-        }),
-      };
+      // The start frame decides the shape; aspect_ratio is only echoed ("" when unset, as documented).
+      return prepareVideo('img2video', r, r.images, r.aspect_ratio ?? '', probes.get('images[0]') ?? '16:9');
     }),
   );
 
   app.post('/ent/v2/reference2video', { config: { endpoint: 'reference2video' } }, (req) =>
-    submitTask(ctx, req, async (): Promise<Prepared> => {
+    submitTask(ctx, req, async () => {
       const r = applyModelDefaults('reference2video', parseRequest(Reference2VideoRequest, req.body));
       await checkMediaInputs(mediaInputsOf('reference2video', r), fetchOpts);
-      const seed = seedOf(r.seed);
-      const isRec = r.is_rec ?? false;
       const images = r.images ?? r.subjects?.flatMap((s) => s.images ?? []) ?? [];
-      return {
-        price: priceOf(
-          { kind: 'reference2video', model: r.model, durationSeconds: r.duration, resolution: r.resolution },
-          { offPeak: r.off_peak, isRec },
-        ),
-        init: {
-          ...common(r),
-          kind: 'reference2video',
-          endpoint: 'reference2video',
-          // [INF] FACTS §2: seen as "img2video" and "character2video"; the sim names its endpoint.
-          type: 'reference2video',
-          model: r.model,
-          prompt: r.prompt,
-          images,
-          durationSeconds: r.duration,
-          resolution: r.resolution,
-          aspectRatio: r.aspect_ratio,
-          output: { media: 'video', ...nominalSize(r.resolution, r.aspect_ratio), durationSeconds: r.duration, watermark: r.watermark },
-          bgm: r.bgm ?? false,
-          offPeak: r.off_peak,
-          processingSeconds: ctx.config.processingSeconds,
-        },
-        respond: (t) => ({ ...videoTaskObject(t, 'reference2video', seed, r.movement_amplitude, isRec, r), images }),
-      };
+      return prepareVideo('reference2video', r, images, r.aspect_ratio, r.aspect_ratio);
     }),
   );
 
@@ -190,18 +170,31 @@ export function registerGenerateRoutes(app: FastifyInstance, ctx: SimContext): v
   );
 }
 
-interface VideoRequestEcho {
+/** The fields of an img2video / reference2video request (after model defaults) the sim uses. */
+interface VideoRequest {
+  model: string;
+  duration: number;
+  resolution: string;
+  prompt?: string | undefined;
+  seed?: number | undefined;
+  movement_amplitude: string;
+  is_rec?: boolean | undefined;
+  off_peak: boolean;
+  bgm?: boolean | undefined;
   watermark: boolean;
   wm_position?: 1 | 2 | 3 | 4 | undefined;
   wm_url?: string | undefined;
   meta_data?: string | undefined;
+  payload?: string | undefined;
+  callback_url?: string | undefined;
+  client_request_id?: string | undefined;
 }
 
 /** The img2video/reference2video task object, in the documented field order (FACTS §1). */
-function videoTaskObject(t: SimTask, type: string, seed: number, movement: string, isRec: boolean, r: VideoRequestEcho) {
+function videoTaskObject(t: SimTask, seed: number, movement: string, isRec: boolean, r: VideoRequest) {
   return {
     task_id: t.id,
-    type,
+    type: t.type,
     state: t.state,
     model: t.model,
     style: 'general',

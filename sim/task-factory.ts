@@ -5,29 +5,32 @@
 import { rfc3339Nano } from './clock';
 import type { SimContext } from './context';
 import type { CreateEndpointKey } from './faults';
-import type { AdLink, OutputSpec, SimTask, TaskKind } from './task';
+import type { AdLink, SimTask } from './task';
 
-export interface TaskInit {
-  kind: TaskKind;
+/** What an endpoint decides about a new task; the rest (ids, times, due times, outcome) is filled in here. */
+export type TaskInit = Pick<
+  SimTask,
+  | 'kind'
+  | 'type'
+  | 'model'
+  | 'prompt'
+  | 'images'
+  | 'durationSeconds'
+  | 'resolution'
+  | 'aspectRatio'
+  | 'output'
+  | 'request'
+  | 'clientRequestId'
+  | 'callbackUrl'
+  | 'payload'
+  | 'bgm'
+  | 'offPeak'
+> & {
   /** Fault key; undefined for sub-records the sim makes itself. */
   endpoint: CreateEndpointKey | undefined;
-  type: string;
-  model: string;
-  prompt: string;
-  images: string[];
-  durationSeconds: number;
-  resolution: string;
-  aspectRatio: string;
-  output: OutputSpec;
-  request: Record<string, unknown>;
-  clientRequestId: string;
-  callbackUrl: string | undefined;
-  payload: string;
-  bgm: boolean;
-  offPeak: boolean;
   processingSeconds: number;
   ad?: AdLink;
-}
+};
 
 export function buildTask(ctx: SimContext, init: TaskInit): SimTask {
   const { config, clock, faults } = ctx;

@@ -39,9 +39,8 @@ export function registerGenerateRoutes(app: FastifyInstance, ctx: SimContext): v
     shape: string | { width: number; height: number },
   ): Prepared => {
     const seed = seedOf(r.seed);
-    const isRec = r.is_rec ?? false;
     return {
-      price: priceOf({ kind, model: r.model, durationSeconds: r.duration, resolution: r.resolution }, { offPeak: r.off_peak, isRec }),
+      price: priceOf({ kind, model: r.model, durationSeconds: r.duration, resolution: r.resolution }, { offPeak: r.off_peak, isRec: r.is_rec ?? false }),
       init: {
         ...common(r),
         kind,
@@ -60,7 +59,7 @@ export function registerGenerateRoutes(app: FastifyInstance, ctx: SimContext): v
         offPeak: r.off_peak,
         processingSeconds: ctx.config.processingSeconds,
       },
-      respond: (t) => videoTaskObject(t, seed, r.movement_amplitude, isRec, r),
+      respond: (t) => videoTaskObject(t, seed, r),
     };
   };
 
@@ -191,7 +190,7 @@ interface VideoRequest {
 }
 
 /** The img2video/reference2video task object, in the documented field order (FACTS §1). */
-function videoTaskObject(t: SimTask, seed: number, movement: string, isRec: boolean, r: VideoRequest) {
+function videoTaskObject(t: SimTask, seed: number, r: VideoRequest) {
   return {
     task_id: t.id,
     type: t.type,
@@ -204,14 +203,14 @@ function videoTaskObject(t: SimTask, seed: number, movement: string, isRec: bool
     seed,
     aspect_ratio: t.aspectRatio,
     resolution: t.resolution,
-    movement_amplitude: movement,
+    movement_amplitude: r.movement_amplitude,
     created_at: t.createdAtText,
     credits: t.credits,
     payload: t.payload,
     cus_priority: 0,
     off_peak: t.offPeak,
     watermark: r.watermark,
-    is_rec: isRec,
+    is_rec: r.is_rec ?? false,
     wm_position: r.wm_position ? WM_POSITION_NAMES[r.wm_position] : 'unspecified',
     wm_url: r.wm_url ?? '',
     meta_data: r.meta_data ?? '',

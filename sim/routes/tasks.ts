@@ -12,7 +12,7 @@ import { generationBody, listItem } from '../views';
 const DEFAULT_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 /** Version label of a model as the list filter spells it: viduq2-pro → q2-pro, vidu2.0 → 2.0. */
-export function modelVersion(model: string): string {
+function modelVersion(model: string): string {
   return model.replace(/^vidu/, '');
 }
 

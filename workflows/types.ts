@@ -27,7 +27,14 @@ export interface GenerationOptions {
   poll?: PollScheduleOptions;
   /** Informational: the key the workflow id was derived from. */
   idempotencyKey?: string;
+  /**
+   * Admission order when VIDU_MAX_IN_FLIGHT tasks are already at Vidu: `interactive` (default)
+   * overtakes waiting `batch` work; within a priority, first come first served.
+   */
+  priority?: Priority;
 }
+
+export type Priority = 'interactive' | 'batch';
 
 /** `request` is Vidu's own request body for the kind, without `callback_url`. */
 export interface GenerationInput<Req = Record<string, unknown>> {

@@ -1,6 +1,8 @@
 import type { ViduClient } from '../vidu/client';
 import { makeAdFilmActivities } from './ad-film';
+import { makeAdmissionActivities, type AdmissionConfig } from './admission';
 import { makeArchiveTask } from './archive';
+import { makeBatchActivities } from './batch';
 import { makeCancelTask } from './cancel';
 import { makePollActivities } from './poll';
 import { makeStageInputs } from './stage';
@@ -16,6 +18,8 @@ export interface ActivityDeps {
   callbackUrl: string | undefined;
   /** Used to download inputs and results; injectable for tests. */
   fetch?: typeof fetch;
+  /** VIDU_MAX_IN_FLIGHT and the account it applies to; undefined = no cap. */
+  admission?: AdmissionConfig;
 }
 
 /** Builds every activity from its dependencies, so tests can inject a client or a store. */
@@ -27,6 +31,8 @@ export function createActivities(deps: ActivityDeps) {
     archiveTask: makeArchiveTask(deps),
     cancelTask: makeCancelTask(deps),
     ...makeAdFilmActivities(deps),
+    ...makeBatchActivities(deps),
+    ...makeAdmissionActivities({ admission: deps.admission }),
   };
 }
 

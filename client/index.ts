@@ -3,17 +3,23 @@ import { checkAdFilmInput } from '../contract/ad-film-input';
 import { checkGenerationInput } from '../contract/generation-input';
 import type { AdFilmInput } from '../workflows/ad-film-types';
 import { AdFilmHandle } from './ad-film';
+import { BatchHandle, startBatchWorkflow, type BatchStartOptions } from './batch';
 import { statusQuery } from '../workflows/messages';
 import { ViduKind, ViduModel, ViduOffPeak } from '../workflows/search-attributes';
 import type { GenerationInput, GenerationKind, GenerationResult, GenerationStatus } from '../workflows/types';
 import { InvalidGenerationInput } from './errors';
 import { workflowIdFor } from './workflow-ids';
+import { deferredStart } from './time-spec';
 
 export * from '../workflows/types';
 export * from '../workflows/ad-film-types';
 export { AdFilmHandle } from './ad-film';
+export * from '../workflows/batch-types';
+export { BatchHandle, type BatchStartOptions } from './batch';
 export { FailureType } from '../workflows/failures';
 export { InvalidGenerationInput } from './errors';
+export { InvalidTimeSpec, parseNotBefore } from './time-spec';
+export * from './schedules';
 
 export interface ViduFlowClientOptions {
   /** An existing Temporal client; otherwise one is connected to `address`. */
@@ -28,6 +34,14 @@ export interface StartOptions {
   workflowId?: string;
   /** Same key ⇒ same workflow ⇒ at most one Vidu task. */
   idempotencyKey?: string;
+  /**
+   * Deferred start: nothing runs (no staging, no Vidu submission) before this time. Becomes
+   * Temporal's `startDelay`, computed when start() is called; a time already past starts at once.
+   * The workflow exists (and is listed) meanwhile. Per Temporal's API a signal ends the delay
+   * early; the only signal vidu-flow expects, a Vidu callback, cannot arrive before submission
+   * (the callback URL is sent with it). Ignored when the workflow id already exists.
+   */
+  notBefore?: Date;
 }
 
 /** A typed client for other TypeScript services: start any kind, follow it, cancel it. */
@@ -67,6 +81,7 @@ export class ViduFlowClient {
         args: [{ ...input, options: { ...input.options, ...(idempotencyKey ? { idempotencyKey } : {}) } }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
+        ...deferredStart(opts.notBefore),
         staticSummary: summarize(kind, request),
         typedSearchAttributes: [
           { key: ViduKind, value: kind },
@@ -96,6 +111,7 @@ export class ViduFlowClient {
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
+        ...deferredStart(opts.notBefore),
         staticSummary: summarizeBytes(`AD film · ${input.edits?.length ?? 0} edit(s)${input.options?.review ? ' · review' : ''}${prompt}`),
         typedSearchAttributes: [{ key: ViduKind, value: 'adFilm' }],
       });
@@ -103,6 +119,19 @@ export class ViduFlowClient {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     return this.getAdFilmHandle(workflowId);
+  }
+
+  /**
+   * Starts a batch (workflow `batch`) over a JSONL file of `{ kind, request, options }` lines:
+   * one child generation per line, `window` at a time. The worker reads the file, so give a path
+   * it can read; relative media paths inside are relative to the file's folder.
+   */
+  startBatch(file: string, opts: BatchStartOptions = {}): Promise<BatchHandle> {
+    return startBatchWorkflow(this.temporal, this.taskQueue, file, opts);
+  }
+
+  getBatchHandle(workflowId: string): BatchHandle {
+    return new BatchHandle(this.temporal.workflow.getHandle(workflowId));
   }
 
   getAdFilmHandle(workflowId: string): AdFilmHandle {

@@ -61,7 +61,7 @@ export const GenerationResult = z
   })
   .describe('The result of a successful generation workflow (a failed one fails with a typed ApplicationFailure instead)');
 
-export const GenerationPhase = z.enum(['staging', 'submitting', 'waiting', 'archiving', 'cancelling', 'done', 'failed', 'cancelled']);
+export const GenerationPhase = z.enum(['staging', 'waiting_for_slot', 'submitting', 'waiting', 'archiving', 'cancelling', 'done', 'failed', 'cancelled']);
 
 export const GenerationStatus = z
   .object({

@@ -22,6 +22,8 @@ export interface StackOptions {
   simEnv?: Record<string, string>;
   /** Extra worker env. */
   workerEnv?: Record<string, string>;
+  /** Worker processes to run (default 1); they share the task queue. */
+  workers?: number;
   /** Child output goes to `<logDir>/<name>.log`; without it, children are quiet. */
   logDir?: string;
   apiKey?: string;
@@ -33,8 +35,9 @@ export interface Stack {
   apiKey: string;
   /** Environment a client (or a restarted worker) needs to reach this stack. */
   env: Record<string, string>;
+  /** Starts the worker process(es) again after `stopWorker`. */
   startWorker(): Promise<void>;
-  /** Sends `signal` to the worker and waits for it to exit. */
+  /** Sends `signal` to every worker and waits for them to exit. */
   stopWorker(signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
@@ -151,12 +154,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...opts.workerEnv,
     };
 
-    let worker: ManagedProcess | undefined;
+    let workers: ManagedProcess[] = [];
     const startWorker = async () => {
-      worker = new ManagedProcess('worker', 'worker/main.ts', env, opts.logDir);
-      started.push(worker);
-      const w = worker;
-      await w.waitUntil(() => w.printed('vidu-flow worker: task queue'), 120_000);
+      workers = Array.from({ length: opts.workers ?? 1 }, (_, i) => new ManagedProcess(i === 0 ? 'worker' : `worker-${i + 1}`, 'worker/main.ts', env, opts.logDir));
+      started.push(...workers);
+      await Promise.all(workers.map((w) => w.waitUntil(() => w.printed('vidu-flow worker: task queue'), 120_000)));
     };
     await startWorker();
 
@@ -167,7 +169,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       env,
       startWorker,
       stopWorker: async (signal = 'SIGTERM') => {
-        await worker?.stop(signal);
+        await Promise.all(workers.map((w) => w.stop(signal)));
       },
       stop: stopAll,
     };

@@ -17,12 +17,15 @@ const WorkerEnv = z.object({
   ARCHIVE_URL: archiveUrl.optional(),
   STAGING_DIR: z.string().default('./data/staging'),
   CALLBACK_PORT: port(8788),
+  VIDU_MAX_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (no cap) or more').optional(),
 });
 
 export interface WorkerConfig {
   temporal: { address: string; namespace: string; taskQueue: string };
   vidu: { baseUrl: string; apiKey: string; timeoutMs: number };
   callbackUrl: string | undefined;
+  /** Unset: derived from the account's concurrency limit at start-up. 0: no cap. */
+  maxInFlight: number | undefined;
   archiveDir: string;
   stagingDir: string;
 }
@@ -38,6 +41,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.VIDU_TASK_QUEUE },
     vidu: { baseUrl: e.VIDU_BASE_URL, apiKey: e.VIDU_API_KEY, timeoutMs: e.VIDU_HTTP_TIMEOUT_MS },
     callbackUrl: e.VIDU_CALLBACK_URL,
+    maxInFlight: e.VIDU_MAX_IN_FLIGHT,
     archiveDir: path.resolve(archiveDir),
     stagingDir: path.resolve(e.STAGING_DIR),
   };

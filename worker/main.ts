@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import path from 'node:path';
 import { createActivities } from '../activities';
+import { accountIdFor } from '../activities/admission';
 import { LocalArchiveStore } from '../activities/stores/local-archive-store';
 import { StagingStore } from '../activities/stores/staging-store';
 import { ViduClient } from '../vidu/client';
@@ -9,6 +10,8 @@ import { ConfigError } from './env';
 
 export async function runWorker(config: WorkerConfig): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey: config.vidu.apiKey, timeoutMs: config.vidu.timeoutMs });
+  const maxInFlight = config.maxInFlight ?? (await accountConcurrency(vidu));
   try {
     const worker = await Worker.create({
       connection,
@@ -16,22 +19,37 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       workflowsPath: path.join(__dirname, '../workflows/index.ts'),
       activities: createActivities({
-        vidu: new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey: config.vidu.apiKey, timeoutMs: config.vidu.timeoutMs }),
+        vidu,
         archive: new LocalArchiveStore(config.archiveDir),
         staging: new StagingStore(config.stagingDir),
         callbackUrl: config.callbackUrl,
+        admission: { maxInFlight, accountId: accountIdFor(config.vidu.apiKey, config.vidu.baseUrl) },
       }),
       // On SIGINT/SIGTERM the SDK stops polling and gives running activities this long to finish.
       shutdownGraceTime: '10s',
     });
     console.log(
       `vidu-flow worker: task queue ${config.temporal.taskQueue} on ${config.temporal.address}, Vidu ${config.vidu.baseUrl}, ` +
-        `${config.callbackUrl ? `callbacks via ${config.callbackUrl}` : 'poll only (VIDU_CALLBACK_URL unset)'}, archive ${config.archiveDir}`,
+        `${config.callbackUrl ? `callbacks via ${config.callbackUrl}` : 'poll only (VIDU_CALLBACK_URL unset)'}, archive ${config.archiveDir}, ` +
+        `${maxInFlight > 0 ? `at most ${maxInFlight} tasks in flight` : 'no in-flight cap'}`,
     );
     await worker.run();
     console.log('vidu-flow worker: stopped');
   } finally {
     await connection.close();
+  }
+}
+
+/** FACTS §11: the account's concurrency limit (default 5) is the natural cap on tasks in flight. */
+const FALLBACK_CONCURRENCY = 5;
+
+async function accountConcurrency(vidu: ViduClient): Promise<number> {
+  try {
+    const credits = await vidu.getCredits();
+    const limits = credits.remains.map((r) => Number(r.concurrency_limit ?? 0)).filter((n) => n > 0);
+    return limits.length > 0 ? Math.max(...limits) : FALLBACK_CONCURRENCY;
+  } catch {
+    return FALLBACK_CONCURRENCY;
   }
 }
 

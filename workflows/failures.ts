@@ -9,6 +9,10 @@ export const FailureType = {
   ViduTaskFailed: 'ViduTaskFailed',
   /** The task did not finish within options.timeoutSeconds; it was cancelled at Vidu when allowed. */
   ViduTimeout: 'ViduTimeout',
+  /** An off-peak task was still not finished at 48 h + grace; vidu-flow cancelled it. details: [{ taskId, state, cancellation }]. */
+  OffPeakExpired: 'OffPeakExpired',
+  /** Vidu itself cancelled an off-peak task it could not run in its window and refunded it. details: [{ taskId, errCode, refunded: true }]. */
+  OffPeakRefunded: 'OffPeakRefunded',
   /** After an interrupted submission several Vidu tasks matched; resubmitting could pay twice. */
   SubmissionAmbiguous: 'SubmissionAmbiguous',
   /** The worker is not configured for what the input asks (e.g. waitMode callback without VIDU_CALLBACK_URL). */

@@ -2,12 +2,15 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
   isCancellation,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { releaseSlotSignal, slotGrantedSignal } from './admission';
 import { FailureType, NON_RETRYABLE_FAILURES } from './failures';
 import { statusQuery } from './messages';
 import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from './search-attributes';
@@ -67,6 +70,26 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
 
   setHandler(statusQuery, () => ({ ...status, updates: tracker.updates }));
 
+  // Admission control: a slot from the account's slot manager before submitting (when the worker
+  // sets VIDU_MAX_IN_FLIGHT), given back as soon as the task is over at Vidu.
+  let slotManager: string | undefined;
+  let slotGranted = false;
+  setHandler(slotGrantedSignal, () => {
+    slotGranted = true;
+  });
+  const releaseSlot = async (): Promise<void> => {
+    const manager = slotManager;
+    if (!manager) return;
+    slotManager = undefined;
+    await CancellationScope.nonCancellable(async () => {
+      try {
+        await getExternalWorkflowHandle(manager).signal(releaseSlotSignal, { workflowId });
+      } catch {
+        // No manager to tell (it was terminated): it frees closed workflows' slots when it returns.
+      }
+    });
+  };
+
   /**
    * Asks Vidu to cancel. Rethrows the cancellation (the run ends Cancelled in Temporal) unless
    * Vidu refused, in which case it returns and the caller keeps waiting.
@@ -92,18 +115,32 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
   };
 
   let callbacks = false;
+  let offPeak = false;
   let timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   try {
     const staged = await quick.stageInputs.executeWithOptions(
       { summary: `stage and check the inputs of ${kind}` },
       [{ kind, workflowId, request: input.request, options }],
     );
-    timeoutSeconds = options.timeoutSeconds ?? (staged.offPeak ? OFF_PEAK_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
+    offPeak = staged.offPeak;
+    timeoutSeconds = options.timeoutSeconds ?? (offPeak ? OFF_PEAK_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
     upsertSearchAttributes([
       { key: ViduKind, value: kind },
       { key: ViduOffPeak, value: staged.offPeak },
       ...(staged.model ? [{ key: ViduModel, value: staged.model }] : []),
     ]);
+
+    const priority = options.priority ?? 'interactive';
+    const slot = await quick.requestSlot.executeWithOptions({ summary: `ask for a Vidu slot (${priority})` }, [{ workflowId, priority }]);
+    if (slot) {
+      slotManager = slot.managerId;
+      if (!slotGranted) {
+        status.phase = 'waiting_for_slot';
+        upsertSearchAttributes([{ key: ViduState, value: 'waiting_for_slot' }]);
+        describe();
+        await condition(() => slotGranted);
+      }
+    }
 
     status.phase = 'submitting';
     describe();
@@ -124,10 +161,18 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
     describe();
     await waitOrGiveUp(taskId);
   } catch (err) {
-    if (!isCancellation(err)) throw unwrapTyped(err);
-    await cancelAtVidu(err);
+    if (!isCancellation(err)) {
+      await releaseSlot();
+      throw unwrapTyped(err);
+    }
+    try {
+      await cancelAtVidu(err);
+    } finally {
+      if (status.phase !== 'waiting') await releaseSlot();
+    }
     await CancellationScope.nonCancellable(() => waitOrGiveUp(taskId as string));
   }
+  await releaseSlot();
 
   return CancellationScope.nonCancellable(() => finish());
 
@@ -138,6 +183,14 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
       status.phase = 'failed';
       status.error = `Vidu task ${id} failed: ${done.errCode || 'no err_code'}`;
       describe();
+      if (offPeak && isOffPeakRefund(done)) {
+        throw ApplicationFailure.create({
+          type: FailureType.OffPeakRefunded,
+          message: `Vidu could not run off-peak task ${id} within its 48-hour window; it cancelled it and refunded the credits (err_code ${done.errCode || '(none)'})`,
+          nonRetryable: true,
+          details: [{ taskId: id, errCode: done.errCode, refunded: true, credits: done.credits }],
+        });
+      }
       throw ApplicationFailure.create({
         type: FailureType.ViduTaskFailed,
         message: `Vidu task ${id} failed with err_code ${done.errCode || '(none)'} (${done.credits} credits)`,
@@ -170,7 +223,7 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
   }
 
   async function waitOrGiveUp(id: string): Promise<void> {
-    if (await tracker.waitForTerminal(id, { callbacks, timeoutSeconds, poll: options.poll })) return;
+    if (await tracker.waitForTerminal(id, { callbacks, offPeak, timeoutSeconds, poll: options.poll })) return;
     // One last look: the answer may have been lost rather than late.
     tracker.apply(await quick.fetchTask.executeWithOptions({ summary: `final check of task ${id}` }, [{ taskId: id }]));
     if (isTerminal(snapshot?.state)) return;
@@ -182,8 +235,8 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
     status.error = `did not finish within ${timeoutSeconds} s`;
     describe();
     throw ApplicationFailure.create({
-      type: FailureType.ViduTimeout,
-      message: `Vidu task ${id} did not finish within ${timeoutSeconds} s (state ${snapshot?.state}); cancel: ${outcome.outcome}`,
+      type: offPeak ? FailureType.OffPeakExpired : FailureType.ViduTimeout,
+      message: `${offPeak ? 'off-peak ' : ''}Vidu task ${id} did not finish within ${timeoutSeconds} s (state ${snapshot?.state}); cancel: ${outcome.outcome}`,
       nonRetryable: true,
       details: [{ taskId: id, state: snapshot?.state, cancellation: outcome }],
     });
@@ -199,4 +252,14 @@ export function unwrapTyped(err: unknown): unknown {
     return err.cause;
   }
   return err;
+}
+
+/**
+ * Vidu cancels and refunds an off-peak task it could not run within 48 h (FACTS §11); the exact
+ * err_code is undocumented (§13). The simulator says `OffPeakTimeout`; any failed off-peak task
+ * whose credits came back to 0 is read the same way.
+ */
+const OFF_PEAK_REFUND_CODES = ['OffPeakTimeout', 'OffPeakExpired', 'TaskTimeout'];
+export function isOffPeakRefund(done: TaskSnapshot): boolean {
+  return OFF_PEAK_REFUND_CODES.includes(done.errCode) || (done.state === 'failed' && done.credits === 0 && done.errCode !== 'UserCancelled');
 }

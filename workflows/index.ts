@@ -21,3 +21,5 @@ export async function image2dance(input: GenerationInput): Promise<GenerationRes
 
 export { adFilm } from './ad-film';
 export { adFilmEdit } from './ad-film-edit';
+export { viduSlots } from './admission';
+export { batch } from './batch';

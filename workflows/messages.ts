@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AdFilmEdit, AdFilmStatus, RequestEditsResult, StoryboardView } from './ad-film-types';
+import type { BatchStatus } from './batch-types';
 import type { GenerationStatus } from './types';
 
 // Declared once, shared by the workflows, the callback receiver and the client.
@@ -17,3 +18,8 @@ export const requestEditsUpdate = defineUpdate<RequestEditsResult, [AdFilmEdit[]
 export const approveSignal = defineSignal('approve');
 export const storyboardsQuery = defineQuery<StoryboardView[]>('storyboards');
 export const adFilmStatusQuery = defineQuery<AdFilmStatus>('status');
+
+// Batch workflow.
+
+/** Progress of a batch: done, failed and in flight (`status`, like the other workflow types). */
+export const batchStatusQuery = defineQuery<BatchStatus>('status');

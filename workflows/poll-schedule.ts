@@ -15,6 +15,19 @@ export const POLL_ONLY_SCHEDULE: PollSchedule = { initialSeconds: 5, factor: 2, 
 /** Callback mode: polling only guards against lost callbacks, so it can be sparse. */
 export const CALLBACK_FALLBACK_SCHEDULE: PollSchedule = { initialSeconds: 60, factor: 2, maxSeconds: 600 };
 
+/**
+ * Off-peak tasks may take up to 48 h (FACTS §11). Callbacks expected: 30 min, ×1.5, at most 4 h
+ * apart — 14 polls over 48 h. Poll only: 10 min, ×1.5, at most 2 h — 28 polls over 48 h.
+ */
+export const OFF_PEAK_CALLBACK_FALLBACK_SCHEDULE: PollSchedule = { initialSeconds: 1800, factor: 1.5, maxSeconds: 4 * 3600 };
+export const OFF_PEAK_POLL_ONLY_SCHEDULE: PollSchedule = { initialSeconds: 600, factor: 1.5, maxSeconds: 2 * 3600 };
+
+/** The default schedule for a task, before any `options.poll` override. */
+export function baseSchedule(callbacks: boolean, offPeak: boolean): PollSchedule {
+  if (offPeak) return callbacks ? OFF_PEAK_CALLBACK_FALLBACK_SCHEDULE : OFF_PEAK_POLL_ONLY_SCHEDULE;
+  return callbacks ? CALLBACK_FALLBACK_SCHEDULE : POLL_ONLY_SCHEDULE;
+}
+
 export function resolveSchedule(base: PollSchedule, override: PollScheduleOptions | undefined): PollSchedule {
   const s = { ...base, ...stripUndefined(override ?? {}) };
   const initialSeconds = Math.max(0.1, s.initialSeconds);

@@ -2,7 +2,7 @@ import { CancellationScope, condition, isCancellation, proxyActivities, setHandl
 import type { GenerationActivities } from '../activities';
 import { NON_RETRYABLE_FAILURES } from './failures';
 import { taskUpdateSignal } from './messages';
-import { CALLBACK_FALLBACK_SCHEDULE, POLL_ONLY_SCHEDULE, resolveSchedule } from './poll-schedule';
+import { baseSchedule, resolveSchedule } from './poll-schedule';
 import { isTerminal, mergeSnapshot, toSnapshot } from './task-snapshot';
 import type { PollScheduleOptions, TaskSnapshot } from './types';
 
@@ -68,10 +68,10 @@ export class TaskTracker {
    */
   async waitForTerminal(
     taskId: string,
-    opts: { callbacks: boolean; timeoutSeconds: number; poll?: PollScheduleOptions | undefined; summary?: string },
+    opts: { callbacks: boolean; timeoutSeconds: number; offPeak?: boolean; poll?: PollScheduleOptions | undefined; summary?: string },
   ): Promise<boolean> {
     if (this.isTerminal(taskId)) return true;
-    const schedule = resolveSchedule(opts.callbacks ? CALLBACK_FALLBACK_SCHEDULE : POLL_ONLY_SCHEDULE, opts.poll);
+    const schedule = resolveSchedule(baseSchedule(opts.callbacks, opts.offPeak ?? false), opts.poll);
     let pollFailure: unknown;
     const pollScope = new CancellationScope();
     const polling = pollScope

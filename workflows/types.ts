@@ -123,7 +123,7 @@ export interface GenerationResult {
 
 export interface GenerationStatus {
   kind: GenerationKind;
-  phase: 'staging' | 'submitting' | 'waiting' | 'archiving' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+  phase: 'staging' | 'waiting_for_slot' | 'submitting' | 'waiting' | 'archiving' | 'cancelling' | 'done' | 'failed' | 'cancelled';
   state: TaskStateName | 'not_submitted';
   progress: number;
   taskId?: string;

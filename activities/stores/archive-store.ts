@@ -13,4 +13,6 @@ export interface ArchiveStore {
   write(key: string, body: AsyncIterable<Uint8Array>, contentType: string): Promise<{ sha256: string; bytes: number }>;
   readJson<T>(key: string): Promise<T | undefined>;
   writeJson(key: string, value: unknown): Promise<void>;
+  /** Removes a key, or everything under a key prefix (batch result parts once joined). Optional. */
+  remove?(key: string): Promise<void>;
 }

@@ -69,4 +69,10 @@ export class LocalArchiveStore implements ArchiveStore {
     await writeFile(temp, JSON.stringify(value, null, 2) + '\n');
     await rename(temp, target);
   }
+
+  async remove(key: string): Promise<void> {
+    const target = this.locate(key);
+    if (target === this.root) throw new Error('refusing to remove the archive root');
+    await rm(target, { recursive: true, force: true });
+  }
 }

@@ -1,86 +1,17 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
-import type { GenerationHandle, ViduFlowClient, ViduFlowClientOptions } from '../index';
+// What each command does once commander has parsed it. Every action returns the exit code:
+// 0 success, 1 the generation (or the operation) failed, 2 bad input or usage (nothing started).
+// The AD-film commands, and status/watch/cancel of an adFilm workflow, are in ad-film-actions.ts.
+import type { GenerationHandle } from '../index';
 import { InvalidGenerationInput } from '../errors';
 import type { GenerationKind, GenerationResult, GenerationStatus } from '../../workflows/types';
 import { type GenerateFlags, prepareStart, UsageError } from './args';
 import { describeFailure, formatFailure, formatResult, formatStatus, formatTable } from './output';
-import { createProgress, follow, type OutStream } from './progress';
+import { cancelAdFilmAction, isAdFilm, statusAdFilmAction, watchAdFilmAction } from './ad-film-actions';
+import { type CliIO, EXIT, err, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, WATCH_INTERVAL_MS, withClient } from './io';
+import { deferredStartNote } from './not-before';
+import { createProgress, follow } from './progress';
 
-// What each command does once commander has parsed it. Every action returns the exit code:
-// 0 success, 1 the generation (or the operation) failed, 2 bad input or usage (nothing started).
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
-
-export interface CliIO {
-  stdout: OutStream;
-  stderr: OutStream;
-  cwd: string;
-  readFile(file: string): string;
-  fileExists(file: string): boolean;
-  connect(opts: ViduFlowClientOptions): Promise<ViduFlowClient>;
-  /** Registers a Ctrl-C handler; returns its removal. */
-  onInterrupt(handler: () => void): () => void;
-}
-
-export interface GlobalFlags {
-  address?: string;
-  namespace?: string;
-  taskQueue?: string;
-}
-
-export interface OutputFlags {
-  json?: boolean;
-}
-
-const WATCH_INTERVAL_MS = 1000;
-
-function out(io: CliIO, text: string): void {
-  io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-}
-
-function err(io: CliIO, text: string): void {
-  io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-}
-
-function json(io: CliIO, value: unknown): void {
-  out(io, JSON.stringify(value, null, 2));
-}
-
-export function printUsageIssues(io: CliIO, issues: readonly string[]): void {
-  err(io, 'vidu-flow: invalid input, nothing was started:');
-  for (const issue of issues) err(io, `  - ${issue}`);
-}
-
-function connectOptions(g: GlobalFlags): ViduFlowClientOptions {
-  return {
-    ...(g.address ? { address: g.address } : {}),
-    ...(g.namespace ? { namespace: g.namespace } : {}),
-    ...(g.taskQueue ? { taskQueue: g.taskQueue } : {}),
-  };
-}
-
-/** Connects, runs `fn`, closes the connection; connection problems become exit code 1. */
-async function withClient(io: CliIO, g: GlobalFlags, fn: (client: ViduFlowClient) => Promise<number>): Promise<number> {
-  let client: ViduFlowClient;
-  const address = g.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
-  try {
-    client = await io.connect(connectOptions(g));
-  } catch (e) {
-    err(io, `vidu-flow: cannot connect to Temporal at ${address}: ${e instanceof Error ? e.message : String(e)}`);
-    return EXIT.failed;
-  }
-  try {
-    return await fn(client);
-  } catch (e) {
-    if (e instanceof WorkflowNotFoundError) {
-      err(io, `vidu-flow: no workflow ${e.workflowId} in this namespace`);
-      return EXIT.failed;
-    }
-    throw e;
-  } finally {
-    await client.temporal.connection.close().catch(() => undefined);
-  }
-}
+export { type CliIO, EXIT, type GlobalFlags, type OutputFlags, printUsageIssues } from './io';
 
 async function tryStatus(handle: GenerationHandle): Promise<{ status?: GenerationStatus; error?: string }> {
   try {
@@ -160,6 +91,8 @@ export async function generateAction(io: CliIO, kind: GenerationKind, flags: Gen
       }
       throw e;
     }
+    const deferred = deferredStartNote(plan.start.notBefore, new Date());
+    if (deferred && !flags.json) err(io, deferred);
     if (!flags.wait) {
       if (flags.json) json(io, { workflowId: handle.workflowId });
       else out(io, handle.workflowId);
@@ -174,7 +107,8 @@ export async function generateAction(io: CliIO, kind: GenerationKind, flags: Gen
 export async function watchAction(io: CliIO, workflowId: string, flags: GlobalFlags & OutputFlags): Promise<number> {
   return withClient(io, flags, async (client) => {
     const handle = client.getHandle(workflowId);
-    await handle.workflow.describe(); // WorkflowNotFoundError → exit 1 with a clear line
+    const d = await handle.workflow.describe(); // WorkflowNotFoundError → exit 1 with a clear line
+    if (isAdFilm(d)) return watchAdFilmAction(io, client.getAdFilmHandle(workflowId), flags);
     return awaitOutcome(io, handle, flags);
   });
 }
@@ -183,6 +117,7 @@ export async function statusAction(io: CliIO, workflowId: string, flags: GlobalF
   return withClient(io, flags, async (client) => {
     const handle = client.getHandle(workflowId);
     const d = await handle.workflow.describe();
+    if (isAdFilm(d)) return statusAdFilmAction(io, client.getAdFilmHandle(workflowId), d, flags);
     const { status, error } = await tryStatus(handle);
     const exec = { workflowId: d.workflowId, type: d.type, status: d.status.name, startTime: d.startTime, closeTime: d.closeTime, historyLength: d.historyLength };
     if (flags.json) {
@@ -219,6 +154,7 @@ export async function cancelAction(io: CliIO, workflowId: string, flags: CancelF
   return withClient(io, flags, async (client) => {
     const handle = client.getHandle(workflowId);
     const before = await handle.workflow.describe();
+    if (isAdFilm(before)) return cancelAdFilmAction(io, client.getAdFilmHandle(workflowId), before, flags, timeoutSeconds);
     if (before.status.name !== 'RUNNING') {
       const { status } = await tryStatus(handle);
       report(before.status.name, status, `already closed (${before.status.name}); nothing to cancel`);

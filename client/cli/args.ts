@@ -4,6 +4,7 @@ import { mediaSlots } from '../../contract/media-fields';
 import { CREATE_ENDPOINTS } from '../../vidu/schemas';
 import type { GenerationInput, GenerationKind, GenerationOptions } from '../../workflows/types';
 import type { StartOptions } from '../index';
+import { applyNotBefore } from './not-before';
 
 // `vidu-flow <kind> [flags]` → the workflow input. A pure function of the parsed flags, the
 // working directory and a file reader, so it is tested without commander or Temporal.
@@ -46,6 +47,8 @@ export interface GenerateFlags {
   pollInitial?: string;
   idempotencyKey?: string;
   workflowId?: string;
+  /** `--not-before`: ISO time or +duration (see not-before.ts). */
+  notBefore?: string;
 }
 
 type ValueKind = 'string' | 'int' | 'bool' | 'media' | 'media-list';
@@ -107,6 +110,8 @@ export interface StartPlan {
 export interface PlanContext {
   cwd: string;
   readFile(file: string): string;
+  /** The clock for `--not-before +10m` (default: now). */
+  now?: () => Date;
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
@@ -268,10 +273,11 @@ export function buildStartPlan(kind: string, flags: GenerateFlags, ctx: PlanCont
     if (n !== undefined) options.poll = { ...options.poll, initialSeconds: n };
   }
   if (flags.idempotencyKey !== undefined) options.idempotencyKey = flags.idempotencyKey;
+  const start: StartOptions = {};
+  applyNotBefore(start, flags.notBefore, ctx.now?.() ?? new Date(), issues);
 
   if (issues.length > 0) throw new UsageError(issues);
 
-  const start: StartOptions = {};
   if (flags.workflowId !== undefined) start.workflowId = flags.workflowId;
   const key = flags.idempotencyKey ?? options.idempotencyKey;
   if (key !== undefined) start.idempotencyKey = key;

@@ -1,15 +1,32 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { MultiBar, Presets } from 'cli-progress';
 import type { GenerationHandle } from '../index';
+import type { AdFilmStatus } from '../../workflows/ad-film-types';
 import type { GenerationStatus } from '../../workflows/types';
-import { statusLine } from './output';
+import { adFilmDetail, adFilmStatusLine, statusLine } from './output';
 
-// Progress of a running generation, driven by the `status` query. Always on stderr, so stdout
-// carries only the result: a bar when stderr is a terminal, else one line per change of phase or
-// Vidu state.
+// Progress of a running generation or AD film, driven by the `status` query. Always on stderr, so
+// stdout carries only the result: a bar when stderr is a terminal, else one line per change of
+// phase or Vidu state (for an AD film also of the edits running and done).
+
+/** The answer of either `status` query: a generation's or an AD film's. */
+export type FollowedStatus = GenerationStatus | AdFilmStatus;
+
+export function isAdFilmStatus(s: FollowedStatus): s is AdFilmStatus {
+  return 'editsRunning' in s;
+}
+
+function lineOf(s: FollowedStatus): string {
+  return isAdFilmStatus(s) ? adFilmStatusLine(s) : statusLine(s);
+}
+
+/** What must change for the line output to print a new line. */
+function changeKey(s: FollowedStatus): string {
+  return isAdFilmStatus(s) ? `${s.phase}/${s.state}/${s.composeTaskId ?? ''}/${s.editsRunning}/${s.edits.length}` : `${s.phase}/${s.state}`;
+}
 
 export interface Progress {
-  update(status: GenerationStatus): void;
+  update(status: FollowedStatus): void;
   /** A message beside the progress (a bar keeps drawing below it). */
   note(message: string): void;
   stop(): void;
@@ -26,10 +43,10 @@ export function lineProgress(stream: OutStream, clock: () => Date = () => new Da
   let last = '';
   return {
     update(s) {
-      const key = `${s.phase}/${s.state}`;
+      const key = changeKey(s);
       if (key === last) return;
       last = key;
-      stream.write(`${timestamp(clock())} ${statusLine(s)}\n`);
+      stream.write(`${timestamp(clock())} ${lineOf(s)}\n`);
     },
     note(message) {
       stream.write(`${timestamp(clock())} ${message}\n`);
@@ -43,7 +60,7 @@ export function barProgress(stream: OutStream): Progress {
   const multi = new MultiBar(
     {
       stream,
-      format: ' {bar} {percentage}% | {phase} · {state}{task}',
+      format: ' {bar} {percentage}% | {phase} · {detail}',
       barsize: 30,
       hideCursor: true,
       clearOnComplete: false,
@@ -52,10 +69,11 @@ export function barProgress(stream: OutStream): Progress {
     },
     Presets.shades_classic,
   );
-  const bar = multi.create(100, 0, { phase: 'starting', state: '…', task: '' });
+  const bar = multi.create(100, 0, { phase: 'starting', detail: '…' });
   return {
     update(s) {
-      bar.update(Math.max(0, Math.min(100, s.progress)), { phase: s.phase, state: s.state, task: s.taskId ? ` · task ${s.taskId}` : '' });
+      const detail = isAdFilmStatus(s) ? adFilmDetail(s, false) : `${s.state}${s.taskId ? ` · task ${s.taskId}` : ''}`;
+      bar.update(Math.max(0, Math.min(100, s.progress)), { phase: s.phase, detail });
     },
     note(message) {
       multi.log(`${message}\n`);
@@ -73,19 +91,50 @@ export function createProgress(stream: OutStream): Progress {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Yields the answer of `query` every `intervalMs` until the workflow closes (one last answer after
+ * the close, when the query still answers). The AD-film counterpart of GenerationHandle.watch.
+ */
+export async function* watchWorkflow<S>(workflow: Pick<WorkflowHandle, 'describe'>, query: () => Promise<S>, intervalMs = 1000): AsyncIterable<S> {
+  for (;;) {
+    const running = (await workflow.describe()).status.name === 'RUNNING';
+    try {
+      yield await query();
+    } catch (err) {
+      if (running) throw err;
+    }
+    if (!running) return;
+    await sleep(intervalMs);
+  }
+}
+
+/**
  * Follows a generation until its workflow closes, reporting each status to `progress`. Query
  * failures while it runs (no worker yet, a worker restarting) are reported and retried.
  * Returns the last status seen, if any.
  */
 export async function follow(handle: GenerationHandle, progress: Progress, intervalMs = 1000): Promise<GenerationStatus | undefined> {
-  let last: GenerationStatus | undefined;
+  return followWatch(() => handle.watch(intervalMs), progress, intervalMs);
+}
+
+/**
+ * follow() for any status stream; `onStatus` runs after each update (e.g. to announce that an AD
+ * film awaits review) and is awaited before the next query.
+ */
+export async function followWatch<S extends FollowedStatus>(
+  watch: () => AsyncIterable<S>,
+  progress: Progress,
+  intervalMs = 1000,
+  onStatus?: (status: S) => Promise<void>,
+): Promise<S | undefined> {
+  let last: S | undefined;
   let failures = 0;
   for (;;) {
     try {
-      for await (const status of handle.watch(intervalMs)) {
+      for await (const status of watch()) {
         last = status;
         failures = 0;
         progress.update(status);
+        if (onStatus) await onStatus(status);
       }
       return last;
     } catch (err) {

@@ -1,0 +1,252 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { MAX_BATCH_LINE_BYTES, toBatchLine } from '../contract/batch-input';
+import type { BatchError, BatchLine, BatchLineResult, ReadBatchLinesInput, ReadBatchLinesResult } from '../workflows/batch-types';
+import { describeBatchFailure } from '../workflows/batch-summary';
+import { FailureType } from '../workflows/failures';
+import type { GenerationResult } from '../workflows/types';
+import type { ArchiveStore } from './stores/archive-store';
+
+// The batch workflow's I/O: reading the JSONL file a chunk at a time (so its lines never travel in
+// workflow input), writing per-line results to the archive store in parts and joining them into
+// one results file at the end, and finding the outcome of a child generation that an earlier run
+// of the batch had already started.
+
+/** Default byte budget of one read: well under Temporal's 2 MB payload limit. */
+export const READ_MAX_BYTES = 512 * 1024;
+const READ_BLOCK = 64 * 1024;
+
+/** `<archive root>/<batchWorkflowId>/batch-results.jsonl`. */
+export function resultsKey(workflowId: string): string {
+  return `${workflowId}/batch-results.jsonl`;
+}
+
+function partsKey(workflowId: string): string {
+  return `${workflowId}/batch-results.parts`;
+}
+
+function partKey(workflowId: string, part: number): string {
+  return `${partsKey(workflowId)}/${String(part).padStart(6, '0')}.json`;
+}
+
+export interface ScannedLine {
+  /** 1-based line number. */
+  line: number;
+  /** Byte offset of the line's first byte. */
+  offset: number;
+  /** Byte offset just after the line's newline (where the next line starts). */
+  next: number;
+  /** Length of the line in bytes, without the newline. */
+  bytes: number;
+  /** The text (without CR/LF); undefined when longer than `maxLineBytes`. */
+  text: string | undefined;
+}
+
+/**
+ * Yields the lines of `file` from byte `offset` (which must be the start of line `firstLine`),
+ * with their byte positions. A line longer than `maxLineBytes` is reported without its text, and
+ * never held in memory whole.
+ */
+export async function* scanLines(file: string, offset: number, firstLine: number, maxLineBytes = MAX_BATCH_LINE_BYTES): AsyncGenerator<ScannedLine> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(READ_BLOCK);
+    let pos = offset;
+    let lineStart = offset;
+    let lineNo = firstLine;
+    let parts: Buffer[] = [];
+    let lineBytes = 0;
+    let tooLong = false;
+    const finish = (next: number): ScannedLine => {
+      let text: string | undefined;
+      if (!tooLong) {
+        text = Buffer.concat(parts).toString('utf8');
+        if (text.endsWith('\r')) text = text.slice(0, -1);
+        if (lineStart === 0 && text.startsWith('\uFEFF')) text = text.slice(1);
+      }
+      return { line: lineNo, offset: lineStart, next, bytes: lineBytes, text };
+    };
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, READ_BLOCK, pos);
+      if (bytesRead === 0) break;
+      const block = buf.subarray(0, bytesRead);
+      let from = 0;
+      while (from < bytesRead) {
+        const nl = block.indexOf(10, from);
+        const end = nl === -1 ? bytesRead : nl;
+        if (!tooLong) {
+          if (lineBytes + (end - from) > maxLineBytes) {
+            tooLong = true;
+            parts = [];
+          } else {
+            parts.push(Buffer.from(block.subarray(from, end)));
+          }
+        }
+        lineBytes += end - from;
+        if (nl === -1) break;
+        yield finish(pos + nl + 1);
+        lineNo += 1;
+        lineStart = pos + nl + 1;
+        parts = [];
+        lineBytes = 0;
+        tooLong = false;
+        from = nl + 1;
+      }
+      pos += bytesRead;
+    }
+    if (lineBytes > 0) yield finish(pos);
+  } finally {
+    await fh.close();
+  }
+}
+
+function isBlank(l: ScannedLine): boolean {
+  return l.text !== undefined && l.text.trim() === '';
+}
+
+function unreadable(file: string, err: unknown): ApplicationFailure {
+  const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  return ApplicationFailure.create({
+    type: FailureType.InvalidRequest,
+    message: `cannot read the batch file ${file} on the worker (${code})`,
+    nonRetryable: true,
+    details: [{ issues: [`source.path: cannot read ${file} (${code})`] }],
+  });
+}
+
+/** What a child generation that an earlier run had started came to. */
+export type ExistingChildOutcome =
+  | { state: 'success'; taskId: string; credits: number; archive?: string }
+  | { state: 'failed'; error: BatchError };
+
+export function makeBatchActivities(deps: { archive: ArchiveStore }) {
+  /**
+   * The next lines of the batch file from `offset`: each parsed and checked (an invalid one comes
+   * back with its error; nothing is started for it), relative media paths made absolute against
+   * the file's folder, the batch options merged under the line's. Blank lines are skipped. Stops
+   * after `limit` lines or about `maxBytes`. The first read (offset 0) also counts the lines.
+   */
+  async function readBatchLines(input: ReadBatchLinesInput): Promise<ReadBatchLinesResult> {
+    const file = input.path;
+    let info;
+    try {
+      info = await stat(file);
+    } catch (err) {
+      throw unreadable(file, err);
+    }
+    if (!info.isFile()) throw unreadable(file, new Error('not a regular file'));
+    const source = { bytes: info.size, mtimeMs: info.mtimeMs };
+    if (input.expect && (input.expect.bytes !== source.bytes || input.expect.mtimeMs !== source.mtimeMs)) {
+      throw ApplicationFailure.create({
+        type: 'BatchSourceChanged',
+        message: `the batch file ${file} changed while the batch ran (${input.expect.bytes} → ${source.bytes} bytes); lines are read by position, so the batch stops here`,
+        nonRetryable: true,
+        details: [{ expected: input.expect, found: source }],
+      });
+    }
+    try {
+      let total: number | undefined;
+      if (input.offset === 0) {
+        total = 0;
+        for await (const l of scanLines(file, 0, 1)) if (!isBlank(l)) total += 1;
+      }
+      const ctx = { baseDir: path.dirname(file), ...(input.defaults ? { defaults: input.defaults } : {}) };
+      const maxBytes = input.maxBytes ?? READ_MAX_BYTES;
+      const limit = Math.max(1, input.limit);
+      const lines: BatchLine[] = [];
+      let bytes = 0;
+      let next = { offset: input.offset, line: input.line };
+      let eof = true;
+      for await (const l of scanLines(file, input.offset, input.line)) {
+        if (isBlank(l)) {
+          next = { offset: l.next, line: l.line + 1 };
+          continue;
+        }
+        if (lines.length >= limit || (lines.length > 0 && bytes + l.bytes > maxBytes)) {
+          eof = false;
+          break;
+        }
+        next = { offset: l.next, line: l.line + 1 };
+        bytes += l.bytes;
+        if (l.text === undefined) {
+          lines.push({
+            line: l.line,
+            offset: l.offset,
+            error: {
+              type: 'InvalidLine',
+              message: `the line is ${l.bytes} bytes; a batch line may have at most ${MAX_BATCH_LINE_BYTES} (give media by path or URL rather than as data URIs)`,
+            },
+          });
+        } else {
+          lines.push(toBatchLine(l.text, l.line, l.offset, ctx));
+        }
+      }
+      return { lines, next, eof, ...(total !== undefined ? { total } : {}), source };
+    } catch (err) {
+      if (err instanceof ApplicationFailure) throw err;
+      throw unreadable(file, err);
+    }
+  }
+
+  /**
+   * Stores one part of the results (the lines that finished since the last part). Written whole
+   * and atomically under a number the workflow chose, so a retry rewrites the same part.
+   */
+  async function recordBatchResults(input: { workflowId: string; part: number; results: BatchLineResult[] }): Promise<void> {
+    await deps.archive.writeJson(partKey(input.workflowId, input.part), input.results);
+  }
+
+  /**
+   * Joins parts 0…parts-1 into `batch-results.jsonl`, one result per line in line order, then
+   * removes the parts. Idempotent: once the parts are gone the joined file is the answer.
+   */
+  async function finishBatchResults(input: { workflowId: string; parts: number }): Promise<{ resultsFile: string; lines: number }> {
+    const key = resultsKey(input.workflowId);
+    const byLine = new Map<number, BatchLineResult>();
+    for (let part = 0; part < input.parts; part++) {
+      const chunk = await deps.archive.readJson<BatchLineResult[]>(partKey(input.workflowId, part));
+      if (chunk === undefined) {
+        // An earlier attempt joined and removed the parts.
+        if (part === 0 && (await deps.archive.exists(key))) return { resultsFile: deps.archive.locate(key), lines: -1 };
+        throw new Error(`results part ${part} of ${input.workflowId} is missing`);
+      }
+      for (const r of chunk) byLine.set(r.line, r);
+    }
+    const sorted = [...byLine.values()].sort((a, b) => a.line - b.line);
+    async function* body(): AsyncIterable<Uint8Array> {
+      for (let i = 0; i < sorted.length; i += 500) {
+        yield Buffer.from(
+          sorted
+            .slice(i, i + 500)
+            .map((r) => `${JSON.stringify(r)}\n`)
+            .join(''),
+        );
+      }
+    }
+    await deps.archive.write(key, body(), 'application/x-ndjson');
+    await deps.archive.remove?.(partsKey(input.workflowId));
+    return { resultsFile: deps.archive.locate(key), lines: sorted.length };
+  }
+
+  /**
+   * The outcome of a child generation an earlier run of this batch (same workflow id) had
+   * started, found through the worker's Temporal client. While it still runs this throws a
+   * retryable failure, so the activity's retry policy is the poll.
+   */
+  async function awaitBatchChild(input: { workflowId: string }): Promise<ExistingChildOutcome> {
+    const handle = Context.current().client.workflow.getHandle(input.workflowId);
+    const description = await handle.describe();
+    if (description.status.name === 'RUNNING') {
+      throw ApplicationFailure.create({ type: 'BatchChildRunning', message: `${input.workflowId} still runs; checking again later` });
+    }
+    try {
+      const result = (await handle.result()) as GenerationResult;
+      return { state: 'success', taskId: result.taskId, credits: result.credits, ...(result.archive ? { archive: result.archive.manifest } : {}) };
+    } catch (err) {
+      return { state: 'failed', error: describeBatchFailure(err) };
+    }
+  }
+
+  return { readBatchLines, recordBatchResults, finishBatchResults, awaitBatchChild };
+}

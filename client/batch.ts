@@ -1,0 +1,92 @@
+import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import path from 'node:path';
+import { checkBatchInput } from '../contract/batch-input';
+import type { BatchInput, BatchStatus, BatchSummary } from '../workflows/batch-types';
+import { batchStatusQuery } from '../workflows/messages';
+import { ViduKind } from '../workflows/search-attributes';
+import type { GenerationOptions } from '../workflows/types';
+import { InvalidGenerationInput } from './errors';
+import { workflowIdFor } from './workflow-ids';
+
+export interface BatchStartOptions {
+  /** Generations in flight at once (default 20, 1–200). */
+  window?: number;
+  /** Defaults merged under each line's options (`priority` defaults to `batch`). */
+  options?: GenerationOptions;
+  /** Lines per workflow run before continue-as-new (default 500). */
+  linesPerRun?: number;
+  /** Explicit workflow id; wins over `idempotencyKey`. */
+  workflowId?: string;
+  /** Same key ⇒ same batch workflow ⇒ each line runs at most once. */
+  idempotencyKey?: string;
+}
+
+/**
+ * Starts workflow `batch` over a JSONL file. `file` is made absolute here; the worker reads it
+ * (and the media paths inside it, relative to the file's folder), so it must be on a disk the
+ * worker sees. Throws InvalidGenerationInput for a bad window or bad options.
+ */
+export async function startBatchWorkflow(temporal: Client, taskQueue: string, file: string, opts: BatchStartOptions = {}): Promise<BatchHandle> {
+  const input: BatchInput = {
+    source: { path: path.resolve(file) },
+    ...(opts.window !== undefined ? { window: opts.window } : {}),
+    ...(opts.options !== undefined ? { options: opts.options } : {}),
+    ...(opts.linesPerRun !== undefined ? { linesPerRun: opts.linesPerRun } : {}),
+  };
+  const issues = checkBatchInput(input);
+  if (issues.length > 0) throw new InvalidGenerationInput(issues);
+  const workflowId = opts.workflowId ?? workflowIdFor('batch', opts.idempotencyKey);
+  try {
+    await temporal.workflow.start('batch', {
+      taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: opts.idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
+      staticSummary: Buffer.from(`batch · ${path.basename(input.source.path)} · window ${input.window ?? 20}`).subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, ''),
+      typedSearchAttributes: [{ key: ViduKind, value: 'batch' }],
+    });
+  } catch (err) {
+    // The key's batch already ran to completion: hand back that one.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return new BatchHandle(temporal.workflow.getHandle(workflowId));
+}
+
+/** A running (or finished) batch. */
+export class BatchHandle {
+  constructor(readonly workflow: WorkflowHandle) {}
+
+  get workflowId(): string {
+    return this.workflow.workflowId;
+  }
+
+  /** Progress: total (once known), done, succeeded, failed, in flight, next line. */
+  status(): Promise<BatchStatus> {
+    return this.workflow.query(batchStatusQuery);
+  }
+
+  /** The summary; per-line results are in `resultsFile`. Follows continue-as-new. */
+  result(): Promise<BatchSummary> {
+    return this.workflow.result() as Promise<BatchSummary>;
+  }
+
+  /** Stops starting lines and cancels the running generations (their Vidu tasks when allowed). */
+  async cancel(): Promise<void> {
+    await this.workflow.cancel();
+  }
+
+  /** Yields the status every `intervalMs` until the batch closes. */
+  async *watch(intervalMs = 1000): AsyncIterable<BatchStatus> {
+    while (true) {
+      const running = (await this.workflow.describe()).status.name === 'RUNNING';
+      try {
+        yield await this.status();
+      } catch (err) {
+        if (running) throw err;
+      }
+      if (!running) return;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { ViduFlowClient, ViduFlowClientOptions } from '../index';
+import type { OutStream } from './progress';
+
+// What every command shares: the process surroundings (CliIO, injectable for tests), exit codes,
+// printing helpers, and the connection to Temporal.
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export interface CliIO {
+  stdout: OutStream;
+  stderr: OutStream;
+  cwd: string;
+  readFile(file: string): string;
+  fileExists(file: string): boolean;
+  connect(opts: ViduFlowClientOptions): Promise<ViduFlowClient>;
+  /** Registers a Ctrl-C handler; returns its removal. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+export interface GlobalFlags {
+  address?: string;
+  namespace?: string;
+  taskQueue?: string;
+}
+
+export interface OutputFlags {
+  json?: boolean;
+}
+
+export const WATCH_INTERVAL_MS = 1000;
+
+export function out(io: CliIO, text: string): void {
+  io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function err(io: CliIO, text: string): void {
+  io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function json(io: CliIO, value: unknown): void {
+  out(io, JSON.stringify(value, null, 2));
+}
+
+export function printUsageIssues(io: CliIO, issues: readonly string[], consequence = 'nothing was started'): void {
+  err(io, `vidu-flow: invalid input, ${consequence}:`);
+  for (const issue of issues) err(io, `  - ${issue}`);
+}
+
+function connectOptions(g: GlobalFlags): ViduFlowClientOptions {
+  return {
+    ...(g.address ? { address: g.address } : {}),
+    ...(g.namespace ? { namespace: g.namespace } : {}),
+    ...(g.taskQueue ? { taskQueue: g.taskQueue } : {}),
+  };
+}
+
+/** Connects, runs `fn`, closes the connection; connection problems become exit code 1. */
+export async function withClient(io: CliIO, g: GlobalFlags, fn: (client: ViduFlowClient) => Promise<number>): Promise<number> {
+  let client: ViduFlowClient;
+  const address = g.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+  try {
+    client = await io.connect(connectOptions(g));
+  } catch (e) {
+    err(io, `vidu-flow: cannot connect to Temporal at ${address}: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.failed;
+  }
+  try {
+    return await fn(client);
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) {
+      err(io, `vidu-flow: no workflow ${e.workflowId} in this namespace`);
+      return EXIT.failed;
+    }
+    throw e;
+  } finally {
+    await client.temporal.connection.close().catch(() => undefined);
+  }
+}

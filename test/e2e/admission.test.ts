@@ -1,0 +1,101 @@
+// Account-wide admission control, end to end: two workers share VIDU_MAX_IN_FLIGHT=5 for one
+// API key; the simulator would run 50 tasks at once, so any cap it observes is vidu-flow's.
+import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientRequestIdFor } from '../../activities/idempotency';
+import { ViduFlowClient, type GenerationHandle } from '../../client';
+import { startStack, type Stack } from '../../dev/stack';
+import { renderPng } from '../../sim/media/render';
+import type { GenerationInput } from '../../workflows/types';
+import { SimAdmin } from '../helpers/sim-admin';
+import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+
+let dir: string;
+let stack: Stack;
+let client: ViduFlowClient;
+let sim: SimAdmin;
+let image: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-admission-'));
+  image = path.join(dir, 'still.png');
+  await writeFile(image, renderPng('admission', { width: 320, height: 180 }));
+  const { address, namespace } = temporalServer();
+  const taskQueue = uniqueTaskQueue('admission');
+  stack = await startStack({
+    temporalAddress: address,
+    namespace,
+    taskQueue,
+    callbacks: true,
+    workers: 2,
+    archiveDir: path.join(dir, 'archive'),
+    stagingDir: path.join(dir, 'staging'),
+    // 30 simulated seconds of processing = 3 real seconds: ten rounds of five for the batch.
+    simEnv: { VIDU_SIM_TIME_SCALE: '10', VIDU_SIM_MAX_CONCURRENCY: '50', VIDU_SIM_CALLBACK_RETRY_MS: '200' },
+    workerEnv: { VIDU_MAX_IN_FLIGHT: '5' },
+    logDir: path.join(dir, 'logs'),
+  });
+  sim = new SimAdmin(stack.simUrl);
+  client = await ViduFlowClient.connect({ address, namespace, taskQueue });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dir && process.env.KEEP_E2E_DIR === undefined) await rm(dir, { recursive: true, force: true });
+});
+
+function input(prompt: string, priority: 'batch' | 'interactive'): GenerationInput {
+  return {
+    request: { model: 'viduq2', images: [image], prompt, duration: 5 },
+    options: { waitMode: 'callback', priority, poll: { initialSeconds: 1, factor: 1.5, maxSeconds: 3 } },
+  };
+}
+
+describe('admission control', () => {
+  it('keeps at most 5 tasks in flight across two workers, lets interactive work overtake batch work, and cancels a waiting one for free', async () => {
+    const batch: GenerationHandle[] = [];
+    for (let i = 0; i < 50; i += 1) batch.push(await client.start('img2video', input(`batch ${i}`, 'batch')));
+    // Interactive work arrives once batch work already holds the slots and the rest of it waits.
+    for (let i = 0; i < 300 && (await sim.createRequests()) < 5; i += 1) await new Promise((r) => setTimeout(r, 100));
+    const interactive = await Promise.all([0, 1, 2, 3, 4].map((i) => client.start('img2video', input(`interactive ${i}`, 'interactive'))));
+
+    // The last batch generation is still waiting for a slot: visible as such, and free to cancel.
+    const last = batch.pop()!;
+    let waiting = await last.status().catch(() => undefined);
+    for (let i = 0; i < 100 && waiting?.phase !== 'waiting_for_slot'; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      waiting = await last.status().catch(() => undefined);
+    }
+    expect(waiting?.phase).toBe('waiting_for_slot');
+    const described = await last.workflow.describe();
+    expect(described.typedSearchAttributes.get({ name: 'ViduState', type: 'KEYWORD' } as never)).toBe('waiting_for_slot');
+    await last.cancel();
+    const err = await last.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+
+    const results = await Promise.all([...batch, ...interactive].map((h) => h.result()));
+    expect(results.every((r) => r.state === 'success')).toBe(true);
+
+    const stats = await sim.stats();
+    expect(stats.maxRunningAtOnce).toBeLessThanOrEqual(5);
+    expect(stats.maxRunningAtOnce).toBeGreaterThanOrEqual(2);
+    // The cancelled generation never reached Vidu.
+    expect(stats.submissionsByClientRequestId[clientRequestIdFor(last.workflowId)]).toBeUndefined();
+
+    // Interactive submissions came before the batch ones that were still waiting when they arrived.
+    const creates = (await sim.requests()).filter((r) => r.endpoint === 'img2video' && r.method === 'POST');
+    const prompts = creates.map((r) => String((r.body as Record<string, unknown>).prompt));
+    const lastInteractive = Math.max(...[0, 1, 2, 3, 4].map((i) => prompts.indexOf(`interactive ${i}`)));
+    const batchBefore = prompts.slice(0, lastInteractive).filter((p) => p.startsWith('batch')).length;
+    console.log(`[admission] ${batchBefore} of 49 batch submissions came before the last interactive one; max in flight at Vidu ${stats.maxRunningAtOnce}`);
+    expect(batchBefore).toBeGreaterThanOrEqual(5);
+    expect(batchBefore).toBeLessThanOrEqual(15);
+  });
+});

@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_BATCH_LINE_BYTES, toBatchLine } from '../contract/batch-input';
 import type { BatchError, BatchLine, BatchLineResult, ReadBatchLinesInput, ReadBatchLinesResult } from '../workflows/batch-types';
-import { describeBatchFailure } from '../workflows/batch-summary';
+import { describeBatchFailure, failureCredits } from '../workflows/batch-summary';
 import { FailureType } from '../workflows/failures';
 import type { GenerationResult } from '../workflows/types';
 import type { ArchiveStore } from './stores/archive-store';
@@ -118,7 +118,7 @@ function unreadable(file: string, err: unknown): ApplicationFailure {
 /** What a child generation that an earlier run had started came to. */
 export type ExistingChildOutcome =
   | { state: 'success'; taskId: string; credits: number; archive?: string }
-  | { state: 'failed'; error: BatchError };
+  | { state: 'failed'; credits?: number; error: BatchError };
 
 export function makeBatchActivities(deps: { archive: ArchiveStore }) {
   /**
@@ -244,7 +244,8 @@ export function makeBatchActivities(deps: { archive: ArchiveStore }) {
       const result = (await handle.result()) as GenerationResult;
       return { state: 'success', taskId: result.taskId, credits: result.credits, ...(result.archive ? { archive: result.archive.manifest } : {}) };
     } catch (err) {
-      return { state: 'failed', error: describeBatchFailure(err) };
+      const credits = failureCredits(err);
+      return { state: 'failed', ...(credits ? { credits } : {}), error: describeBatchFailure(err) };
     }
   }
 

@@ -1,5 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription, type ScheduleOptions, type ScheduleOverlapPolicy, type ScheduleSpec, type ScheduleSummary } from '@temporalio/client';
+import { checkBatchInput } from '../contract/batch-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../contract/generation-input';
+import type { BatchInput } from '../workflows/batch-types';
 import { ViduKind, ViduModel, ViduOffPeak } from '../workflows/search-attributes';
 import type { GenerationInput, GenerationKind, GenerationOptions } from '../workflows/types';
 import type { ViduFlowClient } from './index';
@@ -24,7 +26,7 @@ import { InvalidTimeSpec, formatDuration, isKnownTimeZone, parseClockTime, parse
 // - Every run carries the `ViduKind` search attribute (plus `ViduModel`, `ViduOffPeak` for a
 //   generation), as a started workflow does; the schedule itself carries `ViduKind` too.
 
-/** The workflow type of batch runs (input `{ source: { path }, window?, options? }`). */
+/** The workflow type of batch runs (input `{ source: { path }, window?, options?, linesPerRun? }`, contract/batch-input.ts). */
 export const BATCH_WORKFLOW_TYPE = 'batch';
 
 /** When a schedule fires: exactly one of `cron`, `every` or `at`. */
@@ -42,10 +44,12 @@ export interface ScheduleSpecInput {
 export interface BatchActionInput {
   /** The batch file (one `{ kind, request, options }` per line), as the worker can read it: an absolute path. */
   path: string;
-  /** The batch workflow's `window`, passed through unchanged. */
-  window?: unknown;
-  /** Options for the batch workflow; `priority` defaults to `batch`. */
+  /** Generations in flight at once (the batch workflow's default: 20). */
+  window?: number;
+  /** Defaults under each line's options; `priority` defaults to `batch`. */
   options?: GenerationOptions;
+  /** Lines per batch workflow run before continue-as-new. */
+  linesPerRun?: number;
 }
 
 export type ScheduleActionInput = { kind: GenerationKind; input: GenerationInput } | { batch: BatchActionInput };
@@ -213,10 +217,17 @@ export function compileSchedule(opts: CreateScheduleOptions, taskQueue: string):
   const attributes: NonNullable<ScheduleOptions['action']['typedSearchAttributes']> = [];
   if ('batch' in opts.action) {
     const batch = opts.action.batch;
-    if (typeof batch.path !== 'string' || batch.path.trim() === '') issues.push('batch.path: the batch file the worker reads (an absolute path)');
+    const input: BatchInput = {
+      source: { path: batch.path },
+      ...(batch.window !== undefined ? { window: batch.window } : {}),
+      options: withBatchPriority(batch.options),
+      ...(batch.linesPerRun !== undefined ? { linesPerRun: batch.linesPerRun } : {}),
+    };
+    // The batch workflow's own contract; `source.path` is what the caller called `path`.
+    issues.push(...checkBatchInput(input).map((line) => `batch.${line.replace(/^source\.path\b/, 'path')}`));
     workflowType = BATCH_WORKFLOW_TYPE;
     actionName = 'batch';
-    args = [{ source: { path: batch.path }, ...(batch.window !== undefined ? { window: batch.window } : {}), options: withBatchPriority(batch.options) }];
+    args = [input];
     summary = `scheduled batch · ${opts.scheduleId} · ${batch.path}`;
     attributes.push({ key: ViduKind, value: 'batch' });
   } else {

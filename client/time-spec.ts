@@ -67,7 +67,10 @@ export function parseNotBefore(text: string, now: Date): Date {
   // the space form and a `+0100` offset are normalised first.
   const normalised = value.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const ms = Date.parse(normalised);
-  if (Number.isNaN(ms)) throw new InvalidTimeSpec(`${JSON.stringify(text)} is not a valid date and time`);
+  // Date.parse rolls 2026-02-30 over into March; a day the month does not have is refused instead.
+  const [y, mo, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (Number.isNaN(ms) || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) throw new InvalidTimeSpec(`${JSON.stringify(text)} is not a valid date and time`);
   return new Date(ms);
 }
 

@@ -21,7 +21,7 @@ export const GenerationOptions = z.strictObject({
     .optional()
     .describe('auto (default): callbacks when the worker has VIDU_CALLBACK_URL, else polling'),
   archive: z.boolean().optional().describe('Archive the results (default true)'),
-  timeoutSeconds: z.number().int().min(60).max(7 * 86_400).optional().describe('Give up and cancel at Vidu after this long (default 6 h; 50 h off-peak)'),
+  timeoutSeconds: z.number().int().min(1).max(7 * 86_400).optional().describe('Give up and cancel at Vidu after this long (default 6 h; 50 h off-peak)'),
   poll: PollScheduleOptions.optional(),
   idempotencyKey: z.string().min(1).max(200).optional().describe('Informational: the key the workflow id was derived from'),
   priority: z.enum(['interactive', 'batch']).optional().describe('Admission priority under VIDU_MAX_IN_FLIGHT: interactive (default) overtakes waiting batch work'),

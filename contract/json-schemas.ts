@@ -14,13 +14,16 @@ import {
   WmPosition,
 } from '../vidu/schemas';
 import type { GenerationKind } from '../workflows/types';
+import { AdFilmEdit, AdFilmOptions } from './ad-film-input';
+import { AdFilmResult, AdFilmStatus, Storyboards } from './ad-film-result';
 import { GENERATION_KINDS, GenerationOptions } from './generation-input';
 import { GenerationResult, GenerationStatus } from './generation-result';
-import { mediaSlots } from './media-fields';
+import { type MediaEndpoint, mediaSlots } from './media-fields';
 
-// JSON Schemas of the generation workflows' wire shapes, generated from the zod schemas so that
-// services in other languages can build inputs and read results. dev/gen-schemas.ts writes them
-// into schemas/; test/unit/json-schemas.test.ts checks the files on disk are current.
+// JSON Schemas of the workflows' wire shapes (the four generation kinds and adFilm), generated
+// from the zod schemas so that services in other languages can build inputs and read results.
+// dev/gen-schemas.ts writes them into schemas/; test/unit/json-schemas.test.ts checks the files
+// on disk are current.
 
 type Json = Record<string, unknown>;
 
@@ -87,7 +90,7 @@ function child(node: Json, ...keys: string[]): Json | undefined {
 }
 
 /** The request's media fields (as dotted paths like `subjects.images`), found the way stage finds them. */
-export function mediaFieldsOf(kind: GenerationKind): string[] {
+export function mediaFieldsOf(kind: MediaEndpoint): string[] {
   const probe = { images: ['x'], videos: ['x'], subjects: [{ images: ['x'], videos: ['x'] }], image_url: 'x', video_url: 'x' };
   return [...new Set(mediaSlots(kind, probe).map((slot) => slot.field))];
 }
@@ -102,32 +105,67 @@ function mediaNode(request: Json, field: string): Json | undefined {
   return node;
 }
 
-export function inputSchema(kind: GenerationKind): Json {
-  const endpoint = CREATE_ENDPOINTS[kind];
-  const json = toJson(z.strictObject({ request: endpoint.request, options: GenerationOptions.optional() }));
+/**
+ * `request` (Vidu's create body for `endpoint`, minus the fields vidu-flow sets, media fields
+ * documented as staged inputs) and the other input fields, as one input schema.
+ */
+function workflowInputSchema(endpoint: MediaEndpoint, fields: z.ZodRawShape, what: string): Json {
+  const spec = CREATE_ENDPOINTS[endpoint];
+  const json = toJson(z.strictObject({ request: spec.request, ...fields }));
   const request = child(json, 'properties', 'request');
   const props = request && child(request, 'properties');
-  if (!request || !props) throw new Error(`${kind}: the request schema has no properties`);
+  if (!request || !props) throw new Error(`${endpoint}: the request schema has no properties`);
   for (const field of RESERVED_REQUEST_FIELDS) delete props[field];
   if (Array.isArray(request.required)) request.required = request.required.filter((f) => !(RESERVED_REQUEST_FIELDS as readonly string[]).includes(String(f)));
-  for (const field of mediaFieldsOf(kind)) {
+  for (const field of mediaFieldsOf(endpoint)) {
     const node = mediaNode(request, field);
-    if (!node) throw new Error(`${kind}: media field ${field} not found in the request schema`);
+    if (!node) throw new Error(`${endpoint}: media field ${field} not found in the request schema`);
     delete node.pattern;
     node.description = STAGED_MEDIA_DESCRIPTION;
   }
-  request.description =
-    `Vidu's POST ${endpoint.path} body in Vidu's own field names, without ${RESERVED_REQUEST_FIELDS.join(' and ')} ` +
-    '(vidu-flow sets those). Rules that depend on the model (durations, resolutions, aspect ratios, image counts) ' +
-    'are checked when the workflow starts; a violation fails it with an InvalidRequest ApplicationFailure before any credit is spent.';
+  request.description = `Vidu's POST ${spec.path} body in Vidu's own field names, without ${RESERVED_REQUEST_FIELDS.join(' and ')} (vidu-flow sets those). ${what}`;
   const options = child(json, 'properties', 'options');
   if (options) options.description = 'Orchestration choices; every field is optional';
-  return {
-    $schema: json.$schema,
-    title: `${kind} workflow input`,
-    description: `The single argument of workflow type "${kind}" (task queue vidu-flow): { request, options }.`,
-    ...Object.fromEntries(Object.entries(json).filter(([k]) => k !== '$schema')),
-  };
+  return json;
+}
+
+function titled(json: Json, title: string, description: string): Json {
+  return { $schema: json.$schema, title, description, ...Object.fromEntries(Object.entries(json).filter(([k]) => k !== '$schema')) };
+}
+
+export function inputSchema(kind: GenerationKind): Json {
+  const json = workflowInputSchema(
+    kind,
+    { options: GenerationOptions.optional() },
+    'Rules that depend on the model (durations, resolutions, aspect ratios, image counts) are checked when the workflow starts; ' +
+      'a violation fails it with an InvalidRequest ApplicationFailure before any credit is spent.',
+  );
+  return titled(json, `${kind} workflow input`, `The single argument of workflow type "${kind}" (task queue vidu-flow): { request, options }.`);
+}
+
+/** The argument of workflow type `adFilm`: `{ request, edits, options }`. */
+export function adFilmInputSchema(): Json {
+  const json = workflowInputSchema(
+    'ad-one-click',
+    {
+      edits: z
+        .array(AdFilmEdit)
+        .optional()
+        .describe(
+          'Edits applied in parallel once the film is generated, before composing. A video edit names a storyboard by its 0-based index; ' +
+            'an index beyond the film’s storyboards fails the workflow (InvalidRequest) before any edit is paid. ' +
+            'The requestEdits update takes an array of the same shape.',
+        ),
+      options: AdFilmOptions.optional(),
+    },
+    'The images are read and checked when the workflow starts; a violation fails it with an InvalidRequest ApplicationFailure before any credit is spent.',
+  );
+  return titled(
+    json,
+    'adFilm workflow input',
+    'The single argument of workflow type "adFilm" (task queue vidu-flow): { request, edits, options }. The film is generated, the edits applied, ' +
+      'then (with options.review) the workflow waits for the requestEdits update and the approve signal, composes and archives the film.',
+  );
 }
 
 function outputSchema(schema: z.ZodType, title: string, description: string): Json {
@@ -140,6 +178,22 @@ function outputSchema(schema: z.ZodType, title: string, description: string): Js
 export function buildJsonSchemas(): Record<string, Json> {
   const files: Record<string, Json> = {};
   for (const kind of GENERATION_KINDS) files[`${kind}.input.schema.json`] = inputSchema(kind);
+  files['adFilm.input.schema.json'] = adFilmInputSchema();
+  files['adFilm.result.schema.json'] = outputSchema(
+    AdFilmResult,
+    'adFilm workflow result',
+    'What workflow type "adFilm" returns on success. A failed film fails the workflow with an ApplicationFailure whose type is one of InvalidRequest, ViduRejected, ViduTaskFailed, ViduTimeout, AdEditFailed, ReviewTimedOut (see schemas/README.md).',
+  );
+  files['adFilm.status.schema.json'] = outputSchema(
+    AdFilmStatus,
+    'adFilm status (query "status")',
+    'The answer of the "status" query of workflow type "adFilm"; available while the workflow runs and after it closed.',
+  );
+  files['adFilm.storyboards.schema.json'] = outputSchema(
+    Storyboards,
+    'adFilm storyboards (query "storyboards")',
+    'The answer of the "storyboards" query of workflow type "adFilm": per storyboard, the sub-task compose would use now. Empty until the film is generated.',
+  );
   files['generation.result.schema.json'] = outputSchema(
     GenerationResult,
     'Generation workflow result',

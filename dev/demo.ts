@@ -1,13 +1,15 @@
 // `npm run demo`: the whole main job on a fresh machine, with nothing else started. It starts the
 // Temporal dev server (with its Web UI), the Vidu simulator at a fast time scale, the callback
 // receiver and the worker; runs one generation of each kind (img2video poll-only, the rest with
-// callbacks); prints where each result was archived; exits 0 when all succeeded. `--keep` stays up.
+// callbacks) and, alongside them, one AD film with two edits (storyboard 0 and the BGM); prints
+// where each result was archived; exits 0 when all succeeded. `--keep` stays up.
 import { Command } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ViduFlowClient } from '../client';
 import { renderMp4, renderPng } from '../sim/media/render';
-import type { GenerationInput, GenerationKind, GenerationResult } from '../workflows/types';
+import type { AdFilmInput, AdFilmResult } from '../workflows/ad-film-types';
+import type { ArchiveResult, GenerationInput, GenerationKind, GenerationResult } from '../workflows/types';
 import { startStack } from './stack';
 import { findTemporalBinary } from './temporal-binary';
 import { getFreePort, startDevServer } from './temporal-server';
@@ -53,26 +55,32 @@ async function main(): Promise<number> {
   };
 
   try {
-    const inputs = await demoInputs();
+    const { generations, adFilm } = await demoInputs();
     const client = await ViduFlowClient.connect({ address: server.address, taskQueue });
-    const runs = await Promise.all(
-      inputs.map(async ({ kind, input }) => {
+    const link = (workflowId: string) => (server.uiUrl ? `${server.uiUrl}/namespaces/default/workflows/${workflowId}` : workflowId);
+    const settle = async (label: string, result: () => Promise<string>): Promise<Outcome> => {
+      try {
+        return { label, ok: true, text: await result() };
+      } catch (err) {
+        return { label, ok: false, error: err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err) };
+      }
+    };
+    const runs = await Promise.all([
+      ...generations.map(async ({ kind, input }) => {
         const handle = await client.start(kind, input);
-        say(`started ${kind} (${input.options?.waitMode === 'poll' ? 'poll only' : 'callbacks'}): ${server.uiUrl}/namespaces/default/workflows/${handle.workflowId}`);
-        try {
-          return { kind, ok: true as const, result: await handle.result() };
-        } catch (err) {
-          return { kind, ok: false as const, error: err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err) };
-        }
+        say(`started ${kind} (${input.options?.waitMode === 'poll' ? 'poll only' : 'callbacks'}): ${link(handle.workflowId)}`);
+        return settle(kind, async () => describe(kind, await handle.result()));
       }),
-    );
+      (async () => {
+        const handle = await client.startAdFilm(adFilm);
+        say(`started adFilm (${adFilm.edits?.length ?? 0} edits: ${adFilm.edits?.map(editName).join(', ')}; callbacks): ${link(handle.workflowId)}`);
+        return settle('adFilm', async () => describeAdFilm(await handle.result()));
+      })(),
+    ]);
     say('');
-    for (const run of runs) {
-      if (run.ok) say(describe(run.kind, run.result));
-      else say(`✗ ${run.kind} failed: ${run.error}`);
-    }
+    for (const run of runs) say(run.ok ? run.text : `✗ ${run.label} failed: ${run.error}`);
     const failed = runs.filter((r) => !r.ok).length;
-    say(`\n${runs.length - failed} of ${runs.length} generations succeeded. Archive: ${archiveDir}. Web UI: ${server.uiUrl}`);
+    say(`\n${runs.length - failed} of ${runs.length} workflows succeeded (${generations.length} generations, 1 AD film). Archive: ${archiveDir}. Web UI: ${server.uiUrl ?? '(headless)'}`);
     if (flags.keep) {
       say('--keep: everything stays up; press Ctrl-C to stop.');
       await new Promise<void>((resolve) => {
@@ -86,13 +94,30 @@ async function main(): Promise<number> {
   }
 }
 
+type Outcome = { label: string; ok: true; text: string } | { label: string; ok: false; error: string };
+
+function archivedFiles(archive: ArchiveResult | undefined): string {
+  return archive?.files.map((f) => `    ${f.location} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…)`).join('\n') ?? '    (not archived)';
+}
+
 function describe(kind: GenerationKind, result: GenerationResult): string {
-  const files = result.archive?.files.map((f) => `    ${f.location} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…)`).join('\n') ?? '    (not archived)';
-  return `✓ ${kind}: Vidu task ${result.taskId}, ${result.credits} credits, archived:\n${files}`;
+  return `✓ ${kind}: Vidu task ${result.taskId}, ${result.credits} credits, archived:\n${archivedFiles(result.archive)}`;
+}
+
+function editName(edit: NonNullable<AdFilmInput['edits']>[number]): string {
+  return edit.type === 'video' ? `storyboard ${edit.storyboard}` : edit.type === 'narration' ? 'narration' : 'BGM';
+}
+
+function describeAdFilm(result: AdFilmResult): string {
+  const edits = result.edits.map((e) => `${editName(e.edit)} ${e.state} → sub-task ${e.subTaskIds.at(-1) ?? '-'}`).join(', ');
+  return (
+    `✓ adFilm: Vidu task ${result.taskId}, compose task ${result.composeTaskId}, ${result.credits} credits; edits: ${edits}; ` +
+    `composed from storyboards ${result.videoTaskIds.join(', ')}, narration ${result.narrationTaskId}, BGM ${result.bgmTaskId}; archived:\n${archivedFiles(result.archive)}`
+  );
 }
 
 /** Demo inputs, written as local files the worker reads, as a user's would be. */
-async function demoInputs(): Promise<Array<{ kind: GenerationKind; input: GenerationInput }>> {
+async function demoInputs(): Promise<{ generations: Array<{ kind: GenerationKind; input: GenerationInput }>; adFilm: AdFilmInput }> {
   const inputs = path.join(dataDir, 'inputs');
   await mkdir(inputs, { recursive: true });
   const file = async (name: string, bytes: Buffer) => {
@@ -103,12 +128,22 @@ async function demoInputs(): Promise<Array<{ kind: GenerationKind; input: Genera
   const still = await file('still.png', renderPng('demo-still', { width: 640, height: 360 }));
   const person = await file('person.png', renderPng('demo-person', { width: 400, height: 600 }));
   const moves = await file('moves.mp4', renderMp4('demo-moves', { durationSeconds: 4, width: 400, height: 600 }));
-  return [
+  const product = await file('product.png', renderPng('demo-product', { width: 800, height: 800 }));
+  const generations: Array<{ kind: GenerationKind; input: GenerationInput }> = [
     { kind: 'img2video', input: { request: { model: 'viduq2', images: [still], prompt: 'The camera slowly pushes in', duration: 5 }, options: { waitMode: 'poll', poll: { initialSeconds: 1, maxSeconds: 3 } } } },
     { kind: 'reference2video', input: { request: { model: 'viduq1', images: [person, still], prompt: 'The person walks into the scene' } } },
     { kind: 'reference2image', input: { request: { model: 'viduq2', images: [person], prompt: 'A poster of this person', aspect_ratio: '3:4' } } },
     { kind: 'image2dance', input: { request: { image_url: person, video_url: moves } } },
   ];
+  // 15 s ⇒ three storyboards; storyboard 0 and the BGM are regenerated before composing.
+  const adFilm: AdFilmInput = {
+    request: { images: [product, person], prompt: 'A bottle of cold brew on a sunny desk', duration: 15, aspect_ratio: '16:9', language: 'en' },
+    edits: [
+      { type: 'video', storyboard: 0, prompt: 'Close-up of the bottle: condensation running down the glass' },
+      { type: 'bgm', prompt: 'Warm acoustic guitar, relaxed tempo' },
+    ],
+  };
+  return { generations, adFilm };
 }
 
 main().then(

@@ -16,9 +16,9 @@ export function emptyTotals(): BatchTotals {
  */
 export function foldResult(totals: BatchTotals, result: BatchLineResult, keep = SUMMARY_FAILURES): BatchTotals {
   totals.done += 1;
+  totals.credits += result.credits ?? 0;
   if (result.state === 'success') {
     totals.succeeded += 1;
-    totals.credits += result.credits ?? 0;
     return totals;
   }
   totals.failed += 1;
@@ -35,6 +35,23 @@ export function foldResult(totals: BatchTotals, result: BatchLineResult, keep = 
 
 function clip(message: string): string {
   return message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE - 1)}…` : message;
+}
+
+/**
+ * Credits a failed generation still cost: the ViduTaskFailed / ViduTimeout details carry the
+ * task's credits as Vidu last reported them (0 once Vidu refunded them). Undefined when the
+ * failure says nothing about credits (nothing was charged, e.g. an invalid request).
+ */
+export function failureCredits(err: unknown): number | undefined {
+  let cur: unknown = err;
+  for (let depth = 0; depth < 10 && cur instanceof Error; depth++) {
+    if (cur instanceof ApplicationFailure) {
+      const detail = cur.details?.[0] as { credits?: unknown } | undefined;
+      return typeof detail?.credits === 'number' ? detail.credits : undefined;
+    }
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /**

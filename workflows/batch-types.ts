@@ -72,6 +72,7 @@ export interface BatchLineResult {
   workflowId?: string;
   state: 'success' | 'failed';
   taskId?: string;
+  /** Credits Vidu charged for the line's task (also for a failed task it did not refund). */
   credits?: number;
   /** Location of the archive manifest of a successful line. */
   archive?: string;
@@ -90,7 +91,7 @@ export interface BatchTotals {
   done: number;
   succeeded: number;
   failed: number;
-  /** Credits of the successful generations. */
+  /** Credits Vidu charged: successful tasks, and failed ones it did not refund. */
   credits: number;
   /** The failures with the lowest line numbers, at most SUMMARY_FAILURES. */
   failures: BatchFailure[];

@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { GenerationActivities } from '../activities';
 import { retryPolicy } from './activity-proxies';
-import { describeBatchFailure, emptyTotals, foldResult } from './batch-summary';
+import { describeBatchFailure, emptyTotals, failureCredits, foldResult } from './batch-summary';
 import {
   type BatchCarry,
   type BatchInput,
@@ -192,11 +192,12 @@ export async function batch(input: BatchInput): Promise<BatchSummary> {
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         const found = await existing.awaitBatchChild.executeWithOptions({ summary: `outcome of existing child ${childId}` }, [{ workflowId: childId }]);
-        return found.state === 'success' ? { ...base, ...found } : { ...base, state: 'failed', error: found.error };
+        return { ...base, ...found };
       }
       return { ...base, state: 'success', taskId: result.taskId, credits: result.credits, ...(result.archive ? { archive: result.archive.manifest } : {}) };
     } catch (err) {
-      return { ...base, state: 'failed', error: describeBatchFailure(err) };
+      const credits = failureCredits(err);
+      return { ...base, state: 'failed', ...(credits ? { credits } : {}), error: describeBatchFailure(err) };
     }
   }
 

@@ -1,4 +1,4 @@
-import { CancellationScope, condition, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { GenerationActivities } from '../activities';
 import { NON_RETRYABLE_FAILURES } from './failures';
 import { taskUpdateSignal } from './messages';
@@ -78,7 +78,7 @@ export class TaskTracker {
       .run(() =>
         proxyActivities<GenerationActivities>({
           startToCloseTimeout: '1m',
-          scheduleToCloseTimeout: `${opts.timeoutSeconds + 600}s`,
+          scheduleToCloseTimeout: `${opts.timeoutSeconds + schedule.maxSeconds + 600}s`,
           retry: {
             initialInterval: `${schedule.initialSeconds}s`,
             backoffCoefficient: schedule.factor,
@@ -93,7 +93,9 @@ export class TaskTracker {
       .then(
         (polled) => this.apply(polled),
         (err) => {
-          if (!isCancellation(err)) pollFailure = err;
+          // Out of poll budget while the task still runs is no news: keep waiting for callbacks
+          // until the deadline. Anything else (e.g. the task is unknown to Vidu) ends the wait.
+          if (!isCancellation(err) && !stillRunning(err)) pollFailure = err;
         },
       );
     const done = await condition(() => this.isTerminal(taskId) || pollFailure !== undefined, `${opts.timeoutSeconds}s`);
@@ -102,4 +104,8 @@ export class TaskTracker {
     if (pollFailure !== undefined && !this.isTerminal(taskId)) throw pollFailure;
     return done;
   }
+}
+
+function stillRunning(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'TaskNotFinished';
 }

@@ -36,7 +36,7 @@ async function awaitOutcome(io: CliIO, handle: GenerationHandle, flags: OutputFl
   });
   let last: GenerationStatus | undefined;
   try {
-    last = await follow(handle, progress, WATCH_INTERVAL_MS);
+    last = await follow(handle, progress, io.pollIntervalMs ?? WATCH_INTERVAL_MS);
   } finally {
     off();
     if (!interrupted) progress.stop();
@@ -171,7 +171,7 @@ export async function cancelAction(io: CliIO, workflowId: string, flags: CancelF
       if (execution !== 'RUNNING') break;
       // Vidu refused (or the task had already finished): the workflow keeps going to archive it.
       if (status?.cancellation && status.phase !== 'cancelling' && status.phase !== 'cancelled') break;
-      await new Promise((r) => setTimeout(r, WATCH_INTERVAL_MS));
+      await new Promise((r) => setTimeout(r, io.pollIntervalMs ?? WATCH_INTERVAL_MS));
     }
     if (execution === 'CANCELLED') {
       report(execution, status, 'cancelled');

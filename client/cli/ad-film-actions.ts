@@ -6,6 +6,7 @@ import { type AdFilmFlags, prepareAdFilm, prepareEdits } from './ad-film-args';
 import { UsageError } from './args';
 import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, WATCH_INTERVAL_MS, withClient } from './io';
 import { describeFailure, formatAdFilmResult, formatAdFilmStatus, formatFailure, formatReviewNotice, formatStoryboards } from './output';
+import { deferredStartNote } from './not-before';
 import { createProgress, followWatch, watchWorkflow } from './progress';
 
 // The AD-film commands: `ad-film` (start, optionally --wait), `edit` and `approve` (review mode),
@@ -31,7 +32,8 @@ async function tryStatus(handle: AdFilmHandle): Promise<{ status?: AdFilmStatus;
  * film enters review (again), prints its storyboards and the commands that edit or approve it,
  * and keeps waiting. Used by `ad-film --wait` and by `watch` on an adFilm workflow.
  */
-export async function awaitAdFilm(io: CliIO, handle: AdFilmHandle, flags: OutputFlags, intervalMs = WATCH_INTERVAL_MS): Promise<number> {
+export async function awaitAdFilm(io: CliIO, handle: AdFilmHandle, flags: OutputFlags): Promise<number> {
+  const intervalMs = io.pollIntervalMs ?? WATCH_INTERVAL_MS;
   const progress = createProgress(io.stderr);
   let interrupted = false;
   const off = io.onInterrupt(() => {
@@ -111,6 +113,8 @@ export async function adFilmAction(io: CliIO, flags: AdFilmCommandFlags): Promis
       throw e;
     }
     const review = plan.input.options?.review === true;
+    const deferred = deferredStartNote(plan.start.notBefore, new Date());
+    if (deferred && !flags.json) err(io, deferred);
     if (!flags.wait) {
       if (flags.json) json(io, { workflowId: handle.workflowId });
       else out(io, handle.workflowId);
@@ -180,7 +184,7 @@ export async function cancelAdFilmAction(
     execution = (await handle.workflow.describe()).status.name;
     status = (await tryStatus(handle)).status ?? status;
     if (execution !== 'RUNNING') break;
-    await new Promise((r) => setTimeout(r, WATCH_INTERVAL_MS));
+    await new Promise((r) => setTimeout(r, io.pollIntervalMs ?? WATCH_INTERVAL_MS));
   }
   if (execution === 'CANCELLED') {
     report(execution, status, 'cancelled (Vidu tasks still in flight were cancelled where Vidu allows it)');

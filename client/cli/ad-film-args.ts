@@ -5,6 +5,7 @@ import { describeZodError } from '../../vidu/schemas';
 import type { AdFilmEdit, AdFilmInput, AdFilmOptions } from '../../workflows/ad-film-types';
 import type { StartOptions } from '../index';
 import { isLocalPath, type PlanContext, UsageError } from './args';
+import { applyNotBefore } from './not-before';
 
 // `vidu-flow ad-film [flags]` and `vidu-flow edit <id> --edit …` → the AD-film input and edits.
 // Pure functions of the parsed flags and the working directory, tested without commander or Temporal.
@@ -96,6 +97,8 @@ export interface AdFilmFlags {
   pollInitial?: string;
   idempotencyKey?: string;
   workflowId?: string;
+  /** `--not-before`: ISO time or +duration (see not-before.ts). */
+  notBefore?: string;
 }
 
 export interface AdFilmPlan {
@@ -180,6 +183,7 @@ function draftAdFilm(flags: AdFilmFlags, ctx: PlanContext): Draft {
   }
 
   const start: StartOptions = {};
+  applyNotBefore(start, flags.notBefore, ctx.now?.() ?? new Date(), issues);
   if (flags.workflowId !== undefined) start.workflowId = flags.workflowId;
   if (flags.idempotencyKey !== undefined) start.idempotencyKey = flags.idempotencyKey;
   const input: AdFilmInput = { request };

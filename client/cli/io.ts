@@ -16,6 +16,8 @@ export interface CliIO {
   connect(opts: ViduFlowClientOptions): Promise<ViduFlowClient>;
   /** Registers a Ctrl-C handler; returns its removal. */
   onInterrupt(handler: () => void): () => void;
+  /** How often --wait, watch and cancel query the workflow (default WATCH_INTERVAL_MS); tests shorten it. */
+  pollIntervalMs?: number;
 }
 
 export interface GlobalFlags {

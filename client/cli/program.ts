@@ -47,6 +47,7 @@ function addAdFilmOptions(cmd: Command): Command {
     .option('--review-timeout <seconds>', 'with --review: how long to wait for approval (default 24 h)')
     .addOption(new Option('--on-review-timeout <action>', 'with --review: at the review timeout, fail (default) or compose').choices(['fail', 'compose']))
     .option('--edit-attempts <n>', 'submissions per edit before it counts as failed (default 3)');
+  addNotBeforeOption(cmd);
   return addCommonStartOptions(cmd);
 }
 
@@ -68,7 +69,7 @@ function addGenerateOptions(cmd: Command, kind: GenerationKind): Command {
     }
   }
   cmd.option('--request <json|@file>', 'the Vidu request body as JSON or @file.json (or a whole { request, options } input); flags override its fields');
-  addNotBeforeOption(cmd); // move into addCommonStartOptions once ad-film/batch parse it (applyNotBefore)
+  addNotBeforeOption(cmd);
   return addCommonStartOptions(cmd);
 }
 

@@ -29,7 +29,7 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 export interface ScheduleCreateFlags extends GenerateFlags, GlobalFlags, OutputFlags {
   kind?: string;
   batch?: string;
-  /** JSON passed through as the batch workflow's `window`. */
+  /** With --batch: generations in flight at once. */
   window?: string;
   cron?: string;
   every?: string;
@@ -103,13 +103,10 @@ export function buildSchedulePlan(scheduleId: string, flags: ScheduleCreateFlags
     if (flags.archive === false) issues.push("--no-archive applies to --kind schedules; a batch file's lines carry their own options");
     const file = isLocalPath(flags.batch) ? path.resolve(ctx.cwd, flags.batch) : flags.batch;
     if (isLocalPath(flags.batch)) localFiles.push(file);
-    let window: unknown;
+    let window: number | undefined;
     if (flags.window !== undefined) {
-      try {
-        window = JSON.parse(flags.window);
-      } catch (e) {
-        issues.push(`--window: not valid JSON (${(e as Error).message})`);
-      }
+      window = /^\d+$/.test(flags.window.trim()) ? Number(flags.window) : undefined;
+      if (window === undefined) issues.push(`--window must be a whole number (got ${JSON.stringify(flags.window)})`);
     }
     action = { batch: { path: file, ...(window !== undefined ? { window } : {}), ...(priority ? { options: { priority } } : {}) } };
   } else if (flags.kind !== undefined) {
@@ -143,7 +140,7 @@ export function buildSchedulePlan(scheduleId: string, flags: ScheduleCreateFlags
     compileSchedule(options, 'dry-run');
   } catch (e) {
     if (!(e instanceof InvalidScheduleOptions)) throw e;
-    throw new UsageError(e.issues.map(withSpecFlag));
+    throw new UsageError(e.issues.map((line) => withSpecFlag(line).replace(/^batch\.window:/, '--window:')));
   }
   return { options, localFiles };
 }
@@ -291,7 +288,7 @@ export function registerScheduleCommands(program: Command, io: CliIO, setExit: (
     .argument('<scheduleId>', "the schedule's id; its runs are <scheduleId>-<scheduled time>")
     .addOption(new Option('--kind <kind>', 'start this generation kind at every run').choices([...GENERATION_KINDS]))
     .option('--batch <file.jsonl>', 'start the batch workflow on this file at every run (the worker reads it)')
-    .option('--window <json>', "with --batch: the batch workflow's window, as JSON");
+    .option('--window <n>', 'with --batch: generations in flight at once (default 20)');
   addRequestFlags(create);
   create
     .option('--request <json|@file>', 'the Vidu request body as JSON or @file.json (or a whole { request, options } input); flags override its fields')

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
+import { AdFilmOptions, checkAdFilmInput } from '../../contract/ad-film-input';
+import { AdFilmResult, AdFilmStatus, Storyboards } from '../../contract/ad-film-result';
+import { checkGenerationInput, GENERATION_KINDS, GenerationOptions } from '../../contract/generation-input';
 import { GenerationResult, GenerationStatus } from '../../contract/generation-result';
 import { buildJsonSchemas, mediaFieldsOf, renderJsonSchemas } from '../../contract/json-schemas';
 import { findDrift } from '../../dev/gen-schemas';
@@ -14,7 +16,7 @@ type Schema = Record<string, unknown>;
 // published schemas accept real inputs and refuse broken ones without adding a validator dependency.
 const KNOWN = new Set([
   '$schema', 'title', 'description', 'default', 'type', 'properties', 'required', 'additionalProperties',
-  'items', 'minItems', 'maxItems', 'enum', 'const', 'anyOf', 'minLength', 'maxLength', 'pattern',
+  'items', 'minItems', 'maxItems', 'enum', 'const', 'anyOf', 'oneOf', 'minLength', 'maxLength', 'pattern',
   'minimum', 'maximum', 'exclusiveMinimum',
 ]);
 
@@ -44,6 +46,10 @@ function validate(schema: Schema, v: unknown, at = '$'): string[] {
   if (Array.isArray(schema.enum) && !schema.enum.includes(v as never)) errors.push(`${at}: not one of ${JSON.stringify(schema.enum)}`);
   if ('const' in schema && schema.const !== v) errors.push(`${at}: expected ${JSON.stringify(schema.const)}`);
   if (Array.isArray(schema.anyOf) && !schema.anyOf.some((s) => validate(s as Schema, v, at).length === 0)) errors.push(`${at}: matches no anyOf branch`);
+  if (Array.isArray(schema.oneOf)) {
+    const matching = schema.oneOf.filter((s) => validate(s as Schema, v, at).length === 0).length;
+    if (matching !== 1) errors.push(`${at}: matches ${matching} oneOf branches, not exactly one`);
+  }
   if (typeof v === 'string') {
     const len = [...v].length;
     if (typeof schema.minLength === 'number' && len < schema.minLength) errors.push(`${at}: shorter than ${schema.minLength}`);
@@ -123,9 +129,17 @@ describe('generated JSON Schemas', () => {
     expect(readdirSync(DIR).filter((f) => f.endsWith('.schema.json')).sort()).toEqual(Object.keys(expected).sort());
   });
 
-  it('writes one input schema per kind, plus result and status', () => {
+  it('writes one input schema per kind, plus result and status, and the adFilm input, result and query answers', () => {
     expect(Object.keys(buildJsonSchemas()).sort()).toEqual(
-      [...GENERATION_KINDS.map((k) => `${k}.input.schema.json`), 'generation.result.schema.json', 'generation.status.schema.json'].sort(),
+      [
+        ...GENERATION_KINDS.map((k) => `${k}.input.schema.json`),
+        'generation.result.schema.json',
+        'generation.status.schema.json',
+        'adFilm.input.schema.json',
+        'adFilm.result.schema.json',
+        'adFilm.status.schema.json',
+        'adFilm.storyboards.schema.json',
+      ].sort(),
     );
   });
 
@@ -139,7 +153,8 @@ describe('generated JSON Schemas', () => {
     const requestProps = props.request?.properties as Record<string, Schema>;
     expect(requestProps).not.toHaveProperty('callback_url');
     expect(requestProps).not.toHaveProperty('client_request_id');
-    expect(Object.keys(props.options?.properties as object)).toEqual(['waitMode', 'archive', 'timeoutSeconds', 'poll', 'idempotencyKey']);
+    expect(Object.keys(props.options?.properties as object)).toEqual(Object.keys(GenerationOptions.shape));
+    expect(Object.keys(props.options?.properties as object)).toEqual(expect.arrayContaining(['waitMode', 'archive', 'timeoutSeconds', 'poll', 'idempotencyKey']));
   });
 
   it('documents media fields as URL, data URI, or a path the worker can read', () => {
@@ -181,9 +196,9 @@ describe('generated JSON Schemas', () => {
     expect(validate(schema, { request: { ...seed.request, callback_url: 'https://x.example/cb' } })).toEqual(['$.request.callback_url: not allowed']);
     expect(validate(schema, { request: seed.request, extra: 1 })).toEqual(['$.extra: not allowed']);
     expect(validate(schema, { request: { ...seed.request, off_peak: 'yes' } })).toEqual(['$.request.off_peak: matches no anyOf branch']);
-    expect(validate(schema, { request: seed.request, options: { waitMode: 'push', timeoutSeconds: 10 } })).toEqual([
+    expect(validate(schema, { request: seed.request, options: { waitMode: 'push', timeoutSeconds: 10 * 86_400 } })).toEqual([
       '$.options.waitMode: not one of ["auto","callback","poll"]',
-      '$.options.timeoutSeconds: below 60',
+      '$.options.timeoutSeconds: above 604800',
     ]);
     expect(validate(schema, {})).toEqual(['$.request: required']);
   });
@@ -211,5 +226,108 @@ describe('generated JSON Schemas', () => {
     expect(validate(onDisk('generation.status.schema.json'), status)).toEqual([]);
     expect(validate(onDisk('generation.status.schema.json'), { ...status, state: 'not_submitted' })).toEqual([]);
     expect(validate(onDisk('generation.status.schema.json'), { ...status, phase: 'sleeping' })).toHaveLength(1);
+  });
+});
+
+// The AD film: the seed's ad-one-click body (/work/shared/vidu-api/seeds/ad-film-one-click.txt)
+// with edits and review options, and what the workflow returns and its queries answer.
+const AD_INPUT = {
+  request: { images: [IMG, '/srv/inputs/model.jpg'], prompt: 'A bottle of cold brew on a desk', duration: 15, aspect_ratio: '9:16', language: 'en' },
+  edits: [
+    { type: 'video', storyboard: 0, prompt: 'Close-up: condensation on the bottle' },
+    { type: 'narration', text: 'Cold brew, ready when you are.' },
+    { type: 'bgm', prompt: 'Warm acoustic guitar' },
+  ],
+  options: { waitMode: 'callback', review: true, reviewTimeoutSeconds: 3600, onReviewTimeout: 'compose', editAttempts: 2 },
+};
+
+const ARCHIVE = {
+  root: '/data/archive/adFilm-1',
+  manifest: '/data/archive/adFilm-1/manifest.json',
+  files: [{ name: 'f1.mp4', role: 'video', creationId: 'f1', sha256: 'ab'.repeat(32), bytes: 10, contentType: 'video/mp4', location: 'file:///data/archive/adFilm-1/f1.mp4' }],
+};
+
+describe('adFilm JSON Schemas', () => {
+  it('input: { request, edits, options }; request is ad-one-click without callback_url and client_request_id', () => {
+    const schema = onDisk('adFilm.input.schema.json') as any;
+    expect(schema.title).toBe('adFilm workflow input');
+    expect(schema.required).toEqual(['request']);
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties)).toEqual(['request', 'edits', 'options']);
+    const request = schema.properties.request;
+    expect(Object.keys(request.properties)).toEqual(['images', 'prompt', 'duration', 'aspect_ratio', 'language']);
+    expect(request.required).toEqual(['images']);
+    expect(request.properties.images).toMatchObject({ minItems: 1, maxItems: 7 });
+    expect(request.properties.images.items.description).toMatch(/URL.*data URI.*path.*worker can read/);
+    expect(request.description).toContain('/ent/v2/ad-one-click');
+    expect(Object.keys(schema.properties.options.properties)).toEqual(Object.keys(AdFilmOptions.shape));
+    expect(Object.keys(schema.properties.options.properties)).toEqual(expect.arrayContaining(['review', 'reviewTimeoutSeconds', 'onReviewTimeout', 'editAttempts']));
+    // The edits: one branch per type, exactly the AdFilmEdit union.
+    const branches = schema.properties.edits.items.oneOf as Schema[];
+    expect(branches.map((b: any) => b.properties.type.const)).toEqual(['video', 'narration', 'bgm']);
+    expect(branches.map((b) => b.required)).toEqual([['type', 'storyboard', 'prompt'], ['type', 'text'], ['type', 'prompt']]);
+  });
+
+  it('the example input validates against the schema and the zod contract alike', () => {
+    expect(validate(onDisk('adFilm.input.schema.json'), AD_INPUT)).toEqual([]);
+    expect(checkAdFilmInput(AD_INPUT)).toEqual([]);
+    expect(validate(onDisk('adFilm.input.schema.json'), { request: { images: [IMG] } })).toEqual([]);
+  });
+
+  it('refuses broken AD-film inputs, as the zod contract does', () => {
+    const schema = onDisk('adFilm.input.schema.json');
+    const bad: [unknown, string[]][] = [
+      [{ ...AD_INPUT, request: { ...AD_INPUT.request, callback_url: 'https://x.example/cb' } }, ['$.request.callback_url: not allowed']],
+      [{ ...AD_INPUT, request: { ...AD_INPUT.request, images: [] } }, ['$.request.images: fewer than 1 items']],
+      [{ ...AD_INPUT, request: { ...AD_INPUT.request, language: 'fr' } }, ['$.request.language: not one of ["zh","en"]']],
+      [{ ...AD_INPUT, edits: [{ type: 'video', storyboard: -1, prompt: 'p' }] }, ['$.edits[0]: matches 0 oneOf branches, not exactly one']],
+      [{ ...AD_INPUT, edits: [{ type: 'sound', prompt: 'p' }] }, ['$.edits[0]: matches 0 oneOf branches, not exactly one']],
+      [{ ...AD_INPUT, edits: [{ type: 'bgm', prompt: '' }] }, ['$.edits[0]: matches 0 oneOf branches, not exactly one']],
+      [{ ...AD_INPUT, options: { editAttempts: 11 } }, ['$.options.editAttempts: above 10']],
+      [{ ...AD_INPUT, options: { onReviewTimeout: 'wait' } }, ['$.options.onReviewTimeout: not one of ["fail","compose"]']],
+    ];
+    for (const [input, errors] of bad) {
+      expect(validate(schema, input)).toEqual(errors);
+      expect(checkAdFilmInput(input), JSON.stringify(input)).not.toEqual([]);
+    }
+  });
+
+  it('result, status and storyboards schemas accept what the workflow returns', () => {
+    const result = {
+      workflowId: 'adFilm-1',
+      taskId: '900',
+      composeTaskId: '950',
+      credits: 120,
+      videoTaskIds: ['901', '912', '903'],
+      bgmTaskId: '913',
+      narrationTaskId: '905',
+      edits: [
+        { edit: { type: 'video', storyboard: 1, prompt: 'p' }, state: 'success', subTaskIds: ['912'] },
+        { edit: { type: 'bgm', prompt: 'lo-fi' }, state: 'success', subTaskIds: ['910', '913'], errCode: '' },
+        { edit: { type: 'narration', text: 'hi' }, state: 'failed', subTaskIds: ['911'], errCode: 'CreationPolicyViolation', message: 'failed twice' },
+      ],
+      film: [{ id: 'f1', url: 'https://cdn/f1.mp4', coverUrl: 'https://cdn/f1.jpg', sourceTaskId: '950' }],
+      archive: ARCHIVE,
+    };
+    expect(AdFilmResult.safeParse(result).success).toBe(true);
+    expect(validate(onDisk('adFilm.result.schema.json'), result)).toEqual([]);
+    const { archive: _archive, ...unarchived } = result;
+    expect(validate(onDisk('adFilm.result.schema.json'), unarchived)).toEqual([]);
+    expect(validate(onDisk('adFilm.result.schema.json'), { ...result, composeTaskId: undefined })).toEqual(['$.composeTaskId: expected string']);
+
+    const status = { phase: 'reviewing', taskId: '900', state: 'success', progress: 100, credits: 80, editsRunning: 0, edits: result.edits, approved: false };
+    expect(AdFilmStatus.safeParse(status).success).toBe(true);
+    expect(validate(onDisk('adFilm.status.schema.json'), status)).toEqual([]);
+    expect(validate(onDisk('adFilm.status.schema.json'), { phase: 'staging', state: 'not_submitted', progress: 0, credits: 0, editsRunning: 0, edits: [], approved: false })).toEqual([]);
+    expect(validate(onDisk('adFilm.status.schema.json'), { ...status, phase: 'waiting' })).toHaveLength(1);
+
+    const storyboards = [
+      { index: 0, prompt: 'a', state: 'success', mediaUrl: 'https://cdn/0.mp4', subTaskId: '901', edits: 0 },
+      { index: 1, prompt: 'b', state: 'success', mediaUrl: 'https://cdn/1.mp4', subTaskId: '912', edits: 2, lastEdit: 'success' },
+    ];
+    expect(Storyboards.safeParse(storyboards).success).toBe(true);
+    expect(validate(onDisk('adFilm.storyboards.schema.json'), storyboards)).toEqual([]);
+    expect(validate(onDisk('adFilm.storyboards.schema.json'), [])).toEqual([]);
+    expect(validate(onDisk('adFilm.storyboards.schema.json'), [{ ...storyboards[0], lastEdit: 'queued' }])).toHaveLength(1);
   });
 });

@@ -1,0 +1,240 @@
+// Batches end to end: the simulator, the callback receiver and the worker run as their own
+// processes; the `batch` workflow reads a JSONL file, runs one generation per line as a child,
+// `window` at a time, writes a results file and returns a summary.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BatchHandle, type BatchLineResult, type BatchStatus, ViduFlowClient } from '../../client';
+import { startStack, type Stack } from '../../dev/stack';
+import { renderPng } from '../../sim/media/render';
+import { SimAdmin } from '../helpers/sim-admin';
+import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+
+const FAST_POLL = { initialSeconds: 1, factor: 1.5, maxSeconds: 2 };
+const SIM_CAP = 5;
+/** viduq2, 5 s, 720p: 10 credits per second (the simulator's price list). */
+const CREDITS_PER_LINE = 50;
+
+let dir: string;
+let stack: Stack;
+let client: ViduFlowClient;
+let sim: SimAdmin;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-batch-'));
+  await mkdir(path.join(dir, 'media'));
+  await writeFile(path.join(dir, 'media', 'landscape.png'), renderPng('batch', { width: 640, height: 360 }));
+  const { address, namespace } = temporalServer();
+  stack = await startStack({
+    temporalAddress: address,
+    namespace,
+    taskQueue: uniqueTaskQueue('e2e-batch'),
+    callbacks: true,
+    archiveDir: path.join(dir, 'archive'),
+    stagingDir: path.join(dir, 'staging'),
+    // 30 simulated seconds of processing = 50 real ms.
+    simEnv: { VIDU_SIM_TIME_SCALE: '600', VIDU_SIM_MAX_CONCURRENCY: String(SIM_CAP), VIDU_SIM_CALLBACK_RETRY_MS: '200' },
+    ...(process.env.EXP_WORKER_ENV ? { workerEnv: JSON.parse(process.env.EXP_WORKER_ENV) as Record<string, string> } : {}),
+    logDir: path.join(dir, 'logs'),
+  });
+  sim = new SimAdmin(stack.simUrl);
+  client = await ViduFlowClient.connect({ address, namespace, taskQueue: stack.env.VIDU_TASK_QUEUE });
+});
+
+afterAll(async () => {
+  await client?.temporal.connection.close();
+  await stack?.stop();
+  if (dir && process.env.KEEP_E2E_DIR === undefined) await rm(dir, { recursive: true, force: true });
+});
+
+/** A valid line; its image path is relative to the batch file's folder. */
+function line(n: number, request: Record<string, unknown> = {}, options: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    kind: 'img2video',
+    request: { model: 'viduq2', images: ['media/landscape.png'], prompt: `batch line ${n}: the camera pushes in`, duration: 5, resolution: '720p', ...request },
+    options: { poll: FAST_POLL, ...options },
+  });
+}
+
+async function readResults(file: string): Promise<BatchLineResult[]> {
+  return (await readFile(file, 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as BatchLineResult);
+}
+
+/** Queries the status every 100 ms until the batch closes; returns every sample. */
+function sample(handle: BatchHandle): { samples: BatchStatus[]; stop: () => Promise<void> } {
+  const samples: BatchStatus[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const s = await handle.status().catch(() => undefined);
+      if (s) samples.push(s);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    samples,
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+/** Most children open at once, replayed from the batch's own history events. */
+async function childrenInFlightFromHistory(handle: BatchHandle, runId?: string): Promise<{ max: number; started: number; events: number }> {
+  const history = await client.temporal.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+  let open = 0;
+  let max = 0;
+  let started = 0;
+  for (const e of history.events ?? []) {
+    if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
+      open += 1;
+      started += 1;
+      max = Math.max(max, open);
+    }
+    if (
+      e.childWorkflowExecutionCompletedEventAttributes ||
+      e.childWorkflowExecutionFailedEventAttributes ||
+      e.childWorkflowExecutionCanceledEventAttributes ||
+      e.childWorkflowExecutionTerminatedEventAttributes ||
+      e.childWorkflowExecutionTimedOutEventAttributes ||
+      e.startChildWorkflowExecutionFailedEventAttributes
+    ) {
+      open -= 1;
+    }
+  }
+  return { max, started, events: history.events?.length ?? 0 };
+}
+
+describe('batch workflow end to end', () => {
+  it('runs 200 lines with a window of 20: exact summary, results file, window and Vidu cap respected', async () => {
+    const started = Date.now();
+    const lines: string[] = [];
+    const expectedFailures = new Map<number, string>();
+    for (let n = 1; n <= 201; n++) {
+      if (n === 101) lines.push(''); // a blank line: skipped, not counted
+      else if (n === 7) {
+        lines.push(line(n, { prompt: 'x'.repeat(2001) }));
+        expectedFailures.set(n, 'InvalidLine');
+      } else if (n === 50) {
+        lines.push('{"kind": "img2video", "request": {');
+        expectedFailures.set(n, 'InvalidLine');
+      } else if (n === 120) {
+        lines.push(line(n).replace('"img2video"', '"text2video"'));
+        expectedFailures.set(n, 'InvalidLine');
+      } else if (n === 180) {
+        lines.push(JSON.stringify({ kind: 'img2video', options: {} }));
+        expectedFailures.set(n, 'InvalidLine');
+      } else if (n === 33) {
+        // Valid as a line; the child's stage activity finds the file missing.
+        lines.push(line(n, { images: ['media/missing.png'] }));
+        expectedFailures.set(n, 'InvalidRequest');
+      } else {
+        lines.push(line(n, {}, n === 2 ? { priority: 'interactive' } : {}));
+      }
+    }
+    const file = path.join(dir, 'two-hundred.jsonl');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    // The first three tasks Vidu creates fail.
+    await sim.setFaults({ endpoints: { img2video: { taskFailure: { rate: 1, errCode: 'CreationPolicyViolation', count: 3 } } } });
+    const createsBefore = await sim.createRequests();
+
+    const handle = await client.startBatch(file, { window: 20 });
+    const sampler = sample(handle);
+    const summary = await handle.result();
+    await sampler.stop();
+    const seconds = (Date.now() - started) / 1000;
+
+    // The summary.
+    // Credits: Vidu does not refund CreationPolicyViolation, so the three failed tasks count too.
+    expect(summary).toMatchObject({ workflowId: handle.workflowId, total: 200, succeeded: 192, failed: 8, credits: 195 * CREDITS_PER_LINE, runs: 1, maxInFlight: 20 });
+    const byType = (t: string) => summary.failures.filter((f) => f.type === t).map((f) => f.line);
+    expect(byType('InvalidLine')).toEqual([7, 50, 120, 180]);
+    expect(byType('InvalidRequest')).toEqual([33]);
+    expect(byType('ViduTaskFailed')).toHaveLength(3);
+    expect(summary.failures.map((f) => f.line)).toEqual([...summary.failures.map((f) => f.line)].sort((a, b) => a - b));
+    expect(summary.failures.find((f) => f.line === 7)?.message).toMatch(/prompt/);
+    expect(summary.failures.find((f) => f.line === 120)?.message).toMatch(/text2video/);
+    expect(summary.failures.find((f) => f.type === 'ViduTaskFailed')?.message).toMatch(/CreationPolicyViolation/);
+
+    // The results file: one line per batch line, in order, matching the summary.
+    expect(summary.resultsFile).toBe(path.join(dir, 'archive', handle.workflowId, 'batch-results.jsonl'));
+    const results = await readResults(summary.resultsFile);
+    expect(results).toHaveLength(200);
+    expect(results.map((r) => r.line)).toEqual([...Array.from({ length: 100 }, (_, i) => i + 1), ...Array.from({ length: 100 }, (_, i) => i + 102)]);
+    expect(results.filter((r) => r.state === 'success')).toHaveLength(192);
+    for (const r of results) {
+      const expected = expectedFailures.get(r.line);
+      if (expected === 'InvalidLine') {
+        expect(r).toMatchObject({ state: 'failed', error: { type: 'InvalidLine' } });
+        expect(r.workflowId).toBeUndefined();
+        continue;
+      }
+      expect(r.workflowId).toBe(`${handle.workflowId}--${r.line}`);
+      if (expected) expect(r).toMatchObject({ state: 'failed', error: { type: expected } });
+      if (r.state === 'success') {
+        expect(r.taskId).toBeTruthy();
+        expect(r.credits).toBe(CREDITS_PER_LINE);
+        expect(existsSync(r.archive ?? '')).toBe(true);
+      }
+    }
+    expect(results.filter((r) => r.error?.type === 'ViduTaskFailed').map((r) => r.credits)).toEqual([CREDITS_PER_LINE, CREDITS_PER_LINE, CREDITS_PER_LINE]);
+
+    // The window: never more than 20 children at once, by the status query and by the history.
+    expect(sampler.samples.length).toBeGreaterThan(5);
+    expect(Math.max(...sampler.samples.map((s) => s.inFlight))).toBeLessThanOrEqual(20);
+    expect(sampler.samples.every((s) => s.done + s.inFlight <= 200 && s.failed <= s.done)).toBe(true);
+    const fromHistory = await childrenInFlightFromHistory(handle);
+    expect(fromHistory.started).toBe(196);
+    expect(fromHistory.max).toBe(20);
+
+    // Vidu: one submission per started line that passed staging; its cap held; credits agree.
+    const stats = await sim.stats();
+    expect((await sim.createRequests()) - createsBefore).toBe(195);
+    expect(stats.maxRunningAtOnce).toBeLessThanOrEqual(SIM_CAP);
+    expect(stats.creditsSpent - stats.creditsRefunded).toBe(summary.credits);
+    const final = await handle.status();
+    expect(final).toMatchObject({ phase: 'done', total: 200, done: 200, failed: 8, inFlight: 0, resultsFile: summary.resultsFile });
+    console.log(`[batch] 200 lines, window 20: ${seconds.toFixed(1)} s, ${fromHistory.events} history events, ${sampler.samples.length} status samples`);
+  });
+
+  it('continues as new every 10 lines with a correct summary, and a re-run under the same id starts nothing again', async () => {
+    await sim.setFaults({});
+    const lines = Array.from({ length: 25 }, (_, i) => (i + 1 === 12 ? line(12, { duration: 'five' }) : line(i + 1)));
+    const file = path.join(dir, 'rolling.jsonl');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const createsBefore = await sim.createRequests();
+
+    const handle = await client.startBatch(file, { window: 4, linesPerRun: 10 });
+    const firstRunId = (await handle.workflow.describe()).runId;
+    const summary = await handle.result();
+    expect(summary).toMatchObject({ total: 25, succeeded: 24, failed: 1, credits: 24 * CREDITS_PER_LINE, runs: 3, maxInFlight: 4 });
+    expect(summary.failures).toEqual([{ line: 12, type: 'InvalidLine', message: expect.stringMatching(/duration/) }]);
+    const results = await readResults(summary.resultsFile);
+    expect(results.map((r) => r.line)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect((await client.temporal.workflow.getHandle(handle.workflowId, firstRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+    const firstRun = await childrenInFlightFromHistory(handle, firstRunId);
+    expect(firstRun.started).toBe(10);
+    expect(firstRun.max).toBeLessThanOrEqual(4);
+    expect((await sim.createRequests()) - createsBefore).toBe(24);
+    expect(await handle.status()).toMatchObject({ phase: 'done', run: 3, done: 25 });
+
+    // The same batch id again (as after a reset): every child exists already and is found, not
+    // started a second time; the summary is the same.
+    const again = await client.temporal.workflow.start('batch', {
+      taskQueue: client.taskQueue,
+      workflowId: handle.workflowId,
+      args: [{ source: { path: file }, window: 4, linesPerRun: 10 }],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
+    const rerun = (await again.result()) as typeof summary;
+    expect(rerun).toMatchObject({ total: 25, succeeded: 24, failed: 1, credits: summary.credits, runs: 3 });
+    expect((await sim.createRequests()) - createsBefore).toBe(24);
+    expect(await readResults(rerun.resultsFile)).toEqual(results);
+  });
+});

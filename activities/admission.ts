@@ -8,6 +8,8 @@ export interface AdmissionConfig {
   maxInFlight: number;
   /** Identifies the account without revealing the key: slot managers are per key. */
   accountId: string;
+  /** VIDU_SLOT_RECONCILE_SECONDS: how often slots of terminated workflows are reclaimed. */
+  reconcileSeconds?: number;
 }
 
 /** A short, non-reversible id of the account behind an API key and base URL. */
@@ -33,7 +35,14 @@ export function makeAdmissionActivities(deps: { admission: AdmissionConfig | und
       taskQueue: activityInfo().taskQueue,
       args: [],
       signal: acquireSlotSignal,
-      signalArgs: [{ workflowId: input.workflowId, priority: input.priority, maxInFlight: admission.maxInFlight }],
+      signalArgs: [
+        {
+          workflowId: input.workflowId,
+          priority: input.priority,
+          maxInFlight: admission.maxInFlight,
+          ...(admission.reconcileSeconds ? { reconcileSeconds: admission.reconcileSeconds } : {}),
+        },
+      ],
       staticSummary: `vidu-flow admission: at most ${admission.maxInFlight} Vidu tasks in flight for account ${admission.accountId}`,
     });
     return { managerId };

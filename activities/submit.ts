@@ -102,6 +102,14 @@ async function recover(
     heartbeat({ phase: 'submitted', sentAtMs: Date.now(), result } satisfies SubmitHeartbeat);
     return result;
   }
+  if ('incomplete' in found) {
+    throw ApplicationFailure.create({
+      type: FailureType.SubmissionAmbiguous,
+      message: `an interrupted submission was not among the ${found.scanned} newest Vidu tasks, and more exist; not resubmitting to avoid paying twice`,
+      nonRetryable: true,
+      details: [{ scanned: found.scanned }],
+    });
+  }
   if ('ambiguous' in found) {
     throw ApplicationFailure.create({
       type: FailureType.SubmissionAmbiguous,

@@ -20,7 +20,9 @@ export interface LookupRequest {
 export type LookupResult =
   | { found: true; taskId: string; state: string; credits: number; matchedBy: 'client_request_id' | 'request-fields' }
   | { found: false }
-  | { found: false; ambiguous: string[] };
+  | { found: false; ambiguous: string[] }
+  /** The list was longer than we read: "not found" would not be trustworthy. */
+  | { found: false; incomplete: true; scanned: number };
 
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const MAX_PAGES = 10;
@@ -31,6 +33,7 @@ export async function findSubmittedTask(vidu: ViduClient, lookup: LookupRequest)
   const from = new Date(lookup.sinceMs - CLOCK_SKEW_MS).toISOString();
   const tasks: ListedTask[] = [];
   let pageToken: string | undefined;
+  let more = false;
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const res = await vidu.listTasks({
       'created_at.from': from,
@@ -40,11 +43,13 @@ export async function findSubmittedTask(vidu: ViduClient, lookup: LookupRequest)
     });
     tasks.push(...(res.tasks as ListedTask[]));
     pageToken = res.next_page_token || undefined;
-    if (!pageToken || res.tasks.length === 0) break;
+    more = pageToken !== undefined && res.tasks.length > 0;
+    if (!more) break;
   }
 
   const byKey = tasks.find((t) => t.client_request_id === lookup.clientRequestId);
   if (byKey) return found(byKey, 'client_request_id');
+  if (more) return { found: false, incomplete: true, scanned: tasks.length };
   if (tasks.some((t) => typeof t.client_request_id === 'string' && t.client_request_id !== '')) return { found: false };
 
   const fields = ['model', 'prompt', 'duration', 'resolution'] as const;

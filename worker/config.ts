@@ -18,6 +18,7 @@ const WorkerEnv = z.object({
   STAGING_DIR: z.string().default('./data/staging'),
   CALLBACK_PORT: port(8788),
   VIDU_MAX_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (no cap) or more').optional(),
+  VIDU_SLOT_RECONCILE_SECONDS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(60),
 });
 
 export interface WorkerConfig {
@@ -26,6 +27,7 @@ export interface WorkerConfig {
   callbackUrl: string | undefined;
   /** Unset: derived from the account's concurrency limit at start-up. 0: no cap. */
   maxInFlight: number | undefined;
+  slotReconcileSeconds: number;
   archiveDir: string;
   stagingDir: string;
 }
@@ -42,6 +44,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     vidu: { baseUrl: e.VIDU_BASE_URL, apiKey: e.VIDU_API_KEY, timeoutMs: e.VIDU_HTTP_TIMEOUT_MS },
     callbackUrl: e.VIDU_CALLBACK_URL,
     maxInFlight: e.VIDU_MAX_IN_FLIGHT,
+    slotReconcileSeconds: e.VIDU_SLOT_RECONCILE_SECONDS,
     archiveDir: path.resolve(archiveDir),
     stagingDir: path.resolve(e.STAGING_DIR),
   };

@@ -23,7 +23,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         archive: new LocalArchiveStore(config.archiveDir),
         staging: new StagingStore(config.stagingDir),
         callbackUrl: config.callbackUrl,
-        admission: { maxInFlight, accountId: accountIdFor(config.vidu.apiKey, config.vidu.baseUrl) },
+        admission: { maxInFlight, accountId: accountIdFor(config.vidu.apiKey, config.vidu.baseUrl), reconcileSeconds: config.slotReconcileSeconds },
       }),
       // On SIGINT/SIGTERM the SDK stops polling and gives running activities this long to finish.
       shutdownGraceTime: '10s',

@@ -23,10 +23,13 @@ export interface SlotRequest {
   priority: Priority;
   /** The cap the asking worker is configured with (VIDU_MAX_IN_FLIGHT); the latest one wins. */
   maxInFlight: number;
+  /** How often slots of closed (e.g. terminated) workflows are looked for; the latest one wins. */
+  reconcileSeconds?: number;
 }
 
 export interface SlotsState {
   maxInFlight: number;
+  reconcileSeconds?: number;
   holders: string[];
   waiting: Array<{ workflowId: string; priority: Priority }>;
   granted: number;
@@ -39,8 +42,8 @@ export const releaseSlotSignal = defineSignal<[{ workflowId: string }]>('release
 export const slotGrantedSignal = defineSignal('slotGranted');
 export const slotsQuery = defineQuery<SlotsState>('slots');
 
-/** Holders whose workflow has closed (e.g. terminated) are found and freed this often. */
-const RECONCILE_SECONDS = 60;
+/** Holders whose workflow has closed (e.g. terminated) are found and freed this often, by default. */
+export const DEFAULT_RECONCILE_SECONDS = 60;
 
 const { closedWorkflows } = proxyActivities<GenerationActivities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m' } });
 
@@ -51,6 +54,7 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
   setHandler(slotsQuery, () => s);
   setHandler(acquireSlotSignal, (req) => {
     s.maxInFlight = Math.max(1, Math.floor(req.maxInFlight));
+    if (req.reconcileSeconds) s.reconcileSeconds = req.reconcileSeconds;
     // A repeated request (an activity retry) must not take a second slot or a second place.
     if (s.holders.includes(req.workflowId)) {
       void grant(req.workflowId);
@@ -83,10 +87,11 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
 
   let lastReconcile = Date.now();
   while (!workflowInfo().continueAsNewSuggested && workflowInfo().historyLength < 4000) {
-    await condition(() => dirty, `${RECONCILE_SECONDS}s`);
+    const every = s.reconcileSeconds ?? DEFAULT_RECONCILE_SECONDS;
+    await condition(() => dirty, `${every}s`);
     dirty = false;
-    // Workflow time: deterministic. A busy manager still reconciles once a minute.
-    if (Date.now() - lastReconcile >= RECONCILE_SECONDS * 1000 && s.holders.length + s.waiting.length > 0) {
+    // Workflow time: deterministic. A busy manager still reconciles on schedule.
+    if (Date.now() - lastReconcile >= every * 1000 && s.holders.length + s.waiting.length > 0) {
       lastReconcile = Date.now();
       const closed = await closedWorkflows([...s.holders, ...s.waiting.map((w) => w.workflowId)]);
       s.holders = s.holders.filter((h) => !closed.includes(h));

@@ -42,7 +42,10 @@ export async function awaitAdFilm(io: CliIO, handle: AdFilmHandle, flags: Output
     err(io, `\nstopped watching; ${handle.workflowId} keeps running (vidu-flow watch ${handle.workflowId})`);
     process.exit(EXIT.interrupted);
   });
+  // A review round starts when the film enters review, and again whenever a round of edits has
+  // finished (the poll may miss the short editing phase in between, so finished edits count too).
   let previousPhase: AdFilmStatus['phase'] | undefined;
+  let editsAtNotice = -1;
   let rounds = 0;
   let last: AdFilmStatus | undefined;
   try {
@@ -51,8 +54,10 @@ export async function awaitAdFilm(io: CliIO, handle: AdFilmHandle, flags: Output
       progress,
       intervalMs,
       async (s) => {
-        if (s.phase === 'reviewing' && previousPhase !== 'reviewing' && !s.approved) {
+        const newRound = previousPhase !== 'reviewing' || s.edits.length !== editsAtNotice;
+        if (s.phase === 'reviewing' && !s.approved && s.editsRunning === 0 && newRound) {
           rounds += 1;
+          editsAtNotice = s.edits.length;
           const storyboards = await handle.storyboards().catch(() => undefined);
           progress.note(formatReviewNotice(handle.workflowId, storyboards, rounds));
         }
@@ -203,7 +208,7 @@ async function adFilmHandle(io: CliIO, client: ViduFlowClient, workflowId: strin
   const handle = client.getAdFilmHandle(workflowId);
   const d = await handle.workflow.describe(); // WorkflowNotFoundError → exit 1 with a clear line
   if (!isAdFilm(d)) {
-    err(io, `vidu-flow: ${workflowId} is a ${d.type} workflow, not an AD film (${AD_FILM_TYPE})`);
+    err(io, `vidu-flow: ${workflowId} is a workflow of type ${d.type}, not an AD film (${AD_FILM_TYPE})`);
     return EXIT.usage;
   }
   if (running !== undefined && d.status.name !== 'RUNNING') {

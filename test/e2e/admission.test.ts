@@ -36,7 +36,7 @@ beforeAll(async () => {
     stagingDir: path.join(dir, 'staging'),
     // 30 simulated seconds of processing = 3 real seconds: ten rounds of five for the batch.
     simEnv: { VIDU_SIM_TIME_SCALE: '10', VIDU_SIM_MAX_CONCURRENCY: '50', VIDU_SIM_CALLBACK_RETRY_MS: '200' },
-    workerEnv: { VIDU_MAX_IN_FLIGHT: '5' },
+    workerEnv: { VIDU_MAX_IN_FLIGHT: '5', VIDU_SLOT_RECONCILE_SECONDS: '2' },
     logDir: path.join(dir, 'logs'),
   });
   sim = new SimAdmin(stack.simUrl);
@@ -97,5 +97,22 @@ describe('admission control', () => {
     console.log(`[admission] ${batchBefore} of 49 batch submissions came before the last interactive one; max in flight at Vidu ${stats.maxRunningAtOnce}`);
     expect(batchBefore).toBeGreaterThanOrEqual(5);
     expect(batchBefore).toBeLessThanOrEqual(15);
+  });
+
+  it('frees the slot of a generation that is terminated while it holds one', async () => {
+    // Five holders that will sit in Vidu's off-peak queue for hours; a sixth must wait…
+    const holders = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) => client.start('img2video', { ...input(`holder ${i}`, 'interactive'), request: { ...input('', 'interactive').request, prompt: `holder ${i}`, off_peak: true } })),
+    );
+    for (const h of holders) {
+      for (let i = 0; i < 200 && (await h.status().catch(() => undefined))?.state !== 'queueing'; i += 1) await new Promise((r) => setTimeout(r, 100));
+    }
+    const sixth = await client.start('img2video', input('sixth', 'interactive'));
+    for (let i = 0; i < 100 && (await sixth.status().catch(() => undefined))?.phase !== 'waiting_for_slot'; i += 1) await new Promise((r) => setTimeout(r, 100));
+    expect((await sixth.status()).phase).toBe('waiting_for_slot');
+    // …until one holder is terminated (no workflow code runs, so only the manager can notice).
+    await holders[0]!.workflow.terminate('test: free the slot');
+    expect((await sixth.result()).state).toBe('success');
+    for (const h of holders.slice(1)) await h.cancel();
   });
 });

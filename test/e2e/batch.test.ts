@@ -36,7 +36,6 @@ beforeAll(async () => {
     stagingDir: path.join(dir, 'staging'),
     // 30 simulated seconds of processing = 50 real ms.
     simEnv: { VIDU_SIM_TIME_SCALE: '600', VIDU_SIM_MAX_CONCURRENCY: String(SIM_CAP), VIDU_SIM_CALLBACK_RETRY_MS: '200' },
-    ...(process.env.EXP_WORKER_ENV ? { workerEnv: JSON.parse(process.env.EXP_WORKER_ENV) as Record<string, string> } : {}),
     logDir: path.join(dir, 'logs'),
   });
   sim = new SimAdmin(stack.simUrl);
@@ -65,7 +64,7 @@ async function readResults(file: string): Promise<BatchLineResult[]> {
     .map((l) => JSON.parse(l) as BatchLineResult);
 }
 
-/** Queries the status every 100 ms until the batch closes; returns every sample. */
+/** Queries the status every 250 ms until the batch closes; returns every sample. */
 function sample(handle: BatchHandle): { samples: BatchStatus[]; stop: () => Promise<void> } {
   const samples: BatchStatus[] = [];
   let running = true;
@@ -73,7 +72,7 @@ function sample(handle: BatchHandle): { samples: BatchStatus[]; stop: () => Prom
     while (running) {
       const s = await handle.status().catch(() => undefined);
       if (s) samples.push(s);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 250));
     }
   })();
   return {
@@ -200,7 +199,10 @@ describe('batch workflow end to end', () => {
     expect(stats.creditsSpent - stats.creditsRefunded).toBe(summary.credits);
     const final = await handle.status();
     expect(final).toMatchObject({ phase: 'done', total: 200, done: 200, failed: 8, inFlight: 0, resultsFile: summary.resultsFile });
-    console.log(`[batch] 200 lines, window 20: ${seconds.toFixed(1)} s, ${fromHistory.events} history events, ${sampler.samples.length} status samples`);
+    const { historySize } = await handle.workflow.describe();
+    console.log(
+      `[batch] 200 lines, window 20: ${seconds.toFixed(1)} s; batch history ${fromHistory.events} events, ${Math.round((historySize ?? 0) / 1024)} KiB; ${sampler.samples.length} status samples`,
+    );
   });
 
   it('continues as new every 10 lines with a correct summary, and a re-run under the same id starts nothing again', async () => {

@@ -432,6 +432,21 @@ describe('vidu-flow ad-film', () => {
     expect(r.stdout).toContain('✓ adFilm-1: AD film composed');
   });
 
+  it('--wait announces a new round when edits finished between two polls (the editing phase unseen)', async () => {
+    const reviewing: AdFilmStatus = { ...base, phase: 'reviewing', taskId: '900', state: 'success', progress: 100 };
+    const script: AdFilmStatus[] = [
+      reviewing,
+      reviewing,
+      { ...reviewing, edits: [RESULT.edits[0]!] },
+      { ...reviewing, edits: [RESULT.edits[0]!] },
+      { ...reviewing, phase: 'done', approved: true, edits: [RESULT.edits[0]!] },
+    ];
+    const r = await run(['watch', 'adFilm-1'], { script });
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/awaits review/g)).toHaveLength(2);
+    expect(r.stderr).toContain('awaits review (round 2)');
+  });
+
   it('--wait --json prints the result as JSON on stdout; progress and the review notice stay on stderr', async () => {
     const script: AdFilmStatus[] = [
       { ...base, phase: 'reviewing', taskId: '900', state: 'success', progress: 100 },
@@ -489,7 +504,7 @@ describe('vidu-flow edit | approve | storyboards', () => {
   it('edit and approve refuse other workflow types (exit 2) and closed films (exit 1)', async () => {
     const other = await run(['edit', 'adFilm-1', '--edit', 'bgm:x'], { type: 'img2video' });
     expect(other.code).toBe(2);
-    expect(other.stderr).toContain('adFilm-1 is a img2video workflow, not an AD film (adFilm)');
+    expect(other.stderr).toContain('adFilm-1 is a workflow of type img2video, not an AD film (adFilm)');
     expect(other.calls).toEqual([]);
     const closed = await run(['approve', 'adFilm-1'], { closed: 'COMPLETED' });
     expect(closed.code).toBe(1);

@@ -23,6 +23,9 @@ describe('loadWorkerConfig', () => {
       temporal: { address: 'localhost:7233', namespace: 'default', taskQueue: 'vidu-flow' },
       vidu: { baseUrl: 'https://api.vidu.com', apiKey: KEY, timeoutMs: 30_000 },
       callbackUrl: undefined,
+      // Unset: derived from the account's concurrency limit when the worker starts.
+      maxInFlight: undefined,
+      slotReconcileSeconds: 60,
       archiveDir: path.resolve('./data/archive'),
       stagingDir: path.resolve('./data/staging'),
     });
@@ -41,11 +44,15 @@ describe('loadWorkerConfig', () => {
       ARCHIVE_DIR: 'out/archive',
       STAGING_DIR: '/var/tmp/staging',
       CALLBACK_PORT: '9000',
+      VIDU_MAX_IN_FLIGHT: '3',
+      VIDU_SLOT_RECONCILE_SECONDS: '15',
     });
     expect(config).toEqual({
       temporal: { address: 'temporal.internal:7234', namespace: 'media', taskQueue: 'vidu-gpu' },
       vidu: { baseUrl: 'http://127.0.0.1:8790', apiKey: KEY, timeoutMs: 45_000 },
       callbackUrl: 'https://hooks.example.com/vidu/callback',
+      maxInFlight: 3,
+      slotReconcileSeconds: 15,
       archiveDir: path.resolve('out/archive'),
       stagingDir: '/var/tmp/staging',
     });

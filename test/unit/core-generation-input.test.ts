@@ -109,8 +109,8 @@ const BAD: BadCase[] = [
   {
     name: 'options.timeoutSeconds below the minimum',
     kind: 'img2video',
-    input: { request: i2v(), options: { timeoutSeconds: 5 } },
-    mentions: ['options.timeoutSeconds', '60'],
+    input: { request: i2v(), options: { timeoutSeconds: 0 } },
+    mentions: ['options.timeoutSeconds', '1'],
   },
   { name: 'a string request', kind: 'img2video', input: { request: 'make a video' }, mentions: ['request', 'object'] },
   { name: 'an array request', kind: 'img2video', input: { request: [i2v()] }, mentions: ['request', 'object'] },

@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, getClient } from '@temporalio/activity';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_BATCH_LINE_BYTES, toBatchLine } from '../contract/batch-input';
@@ -201,14 +201,14 @@ export function makeBatchActivities(deps: { archive: ArchiveStore }) {
    * Joins parts 0…parts-1 into `batch-results.jsonl`, one result per line in line order, then
    * removes the parts. Idempotent: once the parts are gone the joined file is the answer.
    */
-  async function finishBatchResults(input: { workflowId: string; parts: number }): Promise<{ resultsFile: string; lines: number }> {
+  async function finishBatchResults(input: { workflowId: string; parts: number }): Promise<{ resultsFile: string; lines?: number }> {
     const key = resultsKey(input.workflowId);
     const byLine = new Map<number, BatchLineResult>();
     for (let part = 0; part < input.parts; part++) {
       const chunk = await deps.archive.readJson<BatchLineResult[]>(partKey(input.workflowId, part));
       if (chunk === undefined) {
         // An earlier attempt joined and removed the parts.
-        if (part === 0 && (await deps.archive.exists(key))) return { resultsFile: deps.archive.locate(key), lines: -1 };
+        if (part === 0 && (await deps.archive.exists(key))) return { resultsFile: deps.archive.locate(key) };
         throw new Error(`results part ${part} of ${input.workflowId} is missing`);
       }
       for (const r of chunk) byLine.set(r.line, r);
@@ -235,7 +235,7 @@ export function makeBatchActivities(deps: { archive: ArchiveStore }) {
    * retryable failure, so the activity's retry policy is the poll.
    */
   async function awaitBatchChild(input: { workflowId: string }): Promise<ExistingChildOutcome> {
-    const handle = Context.current().client.workflow.getHandle(input.workflowId);
+    const handle = getClient().workflow.getHandle(input.workflowId);
     const description = await handle.describe();
     if (description.status.name === 'RUNNING') {
       throw ApplicationFailure.create({ type: 'BatchChildRunning', message: `${input.workflowId} still runs; checking again later` });

@@ -98,6 +98,7 @@ function childSummary(line: ValidBatchLine, batchId: string): string {
 
 export async function batch(input: BatchInput): Promise<BatchSummary> {
   const { workflowId } = workflowInfo();
+  if (typeof input !== 'object' || input === null) throw invalidInput(['input: expected { source: { path }, window?, options?, linesPerRun? }']);
   const window = input.window ?? DEFAULT_BATCH_WINDOW;
   const linesPerRun = input.linesPerRun ?? DEFAULT_LINES_PER_RUN;
   const path = input.source?.path;

@@ -180,11 +180,11 @@ export function createBatchProgress(stream: OutStream, clock: () => Date = () =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function followBatch(handle: BatchHandle, progress: BatchProgress): Promise<void> {
+async function followBatch(handle: BatchHandle, progress: BatchProgress, intervalMs: number): Promise<void> {
   let failures = 0;
   for (;;) {
     try {
-      for await (const s of handle.watch(WATCH_INTERVAL_MS)) {
+      for await (const s of handle.watch(intervalMs)) {
         failures = 0;
         progress.update(s);
       }
@@ -193,7 +193,7 @@ async function followBatch(handle: BatchHandle, progress: BatchProgress): Promis
       if (e instanceof WorkflowNotFoundError) throw e;
       failures += 1;
       if (failures === 1 || failures % 10 === 0) progress.note(`status query failed (${e instanceof Error ? e.message : String(e)}); retrying`);
-      await sleep(WATCH_INTERVAL_MS);
+      await sleep(intervalMs);
     }
   }
 }
@@ -209,7 +209,7 @@ export async function awaitBatch(io: CliIO, handle: BatchHandle, flags: OutputFl
     process.exit(EXIT.interrupted);
   });
   try {
-    await followBatch(handle, progress);
+    await followBatch(handle, progress, io.pollIntervalMs ?? WATCH_INTERVAL_MS);
   } finally {
     off();
     if (!interrupted) progress.stop();

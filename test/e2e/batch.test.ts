@@ -1,6 +1,8 @@
 // Batches end to end: the simulator, the callback receiver and the worker run as their own
 // processes; the `batch` workflow reads a JSONL file, runs one generation per line as a child,
 // `window` at a time, writes a results file and returns a summary.
+import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -238,5 +240,41 @@ describe('batch workflow end to end', () => {
     expect(rerun).toMatchObject({ total: 25, succeeded: 24, failed: 1, credits: summary.credits, runs: 3 });
     expect((await sim.createRequests()) - createsBefore).toBe(24);
     expect(await readResults(rerun.resultsFile)).toEqual(results);
+  });
+
+  it('cancelling a batch cancels its running generations (and their Vidu tasks), records them and starts nothing more', async () => {
+    // Off-peak tasks wait in queueing for hours (simulated), where Vidu allows a cancel.
+    const lines = Array.from({ length: 6 }, (_, i) => line(i + 1, { off_peak: true }));
+    const file = path.join(dir, 'cancel.jsonl');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const handle = await client.startBatch(file, { window: 3 });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const children = await Promise.all([1, 2, 3].map((n) => client.getHandle(`${handle.workflowId}--${n}`).status().catch(() => undefined)));
+      if (children.every((c) => c?.state === 'queueing')) break;
+      if (Date.now() > deadline) throw new Error(`children never all reached queueing: ${JSON.stringify(children.map((c) => c?.state))}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await handle.cancel();
+    const error = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    const status = await handle.status();
+    expect(status).toMatchObject({ phase: 'cancelled', done: 3, failed: 3, inFlight: 0, nextLine: 4 });
+    const results = await readResults(status.resultsFile ?? '');
+    expect(results.map((r) => [r.line, r.error?.type])).toEqual([
+      [1, 'Cancelled'],
+      [2, 'Cancelled'],
+      [3, 'Cancelled'],
+    ]);
+    for (const n of [1, 2, 3]) {
+      const child = await client.getHandle(`${handle.workflowId}--${n}`).status();
+      expect(child.cancellation?.outcome).toBe('cancelled');
+      expect(JSON.stringify(await sim.task(child.taskId ?? ''))).toContain('UserCancelled');
+    }
+    await expect(client.getHandle(`${handle.workflowId}--4`).workflow.describe()).rejects.toThrow();
   });
 });

@@ -7,6 +7,7 @@ import type { GenerationKind, GenerationResult, GenerationStatus } from '../../w
 import { type GenerateFlags, prepareStart, UsageError } from './args';
 import { describeFailure, formatFailure, formatResult, formatStatus, formatTable } from './output';
 import { cancelAdFilmAction, isAdFilm, statusAdFilmAction, watchAdFilmAction } from './ad-film-actions';
+import { awaitBatch, isBatch, statusBatchAction } from './batch';
 import { type CliIO, EXIT, err, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, WATCH_INTERVAL_MS, withClient } from './io';
 import { deferredStartNote } from './not-before';
 import { createProgress, follow } from './progress';
@@ -109,6 +110,7 @@ export async function watchAction(io: CliIO, workflowId: string, flags: GlobalFl
     const handle = client.getHandle(workflowId);
     const d = await handle.workflow.describe(); // WorkflowNotFoundError → exit 1 with a clear line
     if (isAdFilm(d)) return watchAdFilmAction(io, client.getAdFilmHandle(workflowId), flags);
+    if (isBatch(d)) return awaitBatch(io, client.getBatchHandle(workflowId), flags);
     return awaitOutcome(io, handle, flags);
   });
 }
@@ -118,6 +120,7 @@ export async function statusAction(io: CliIO, workflowId: string, flags: GlobalF
     const handle = client.getHandle(workflowId);
     const d = await handle.workflow.describe();
     if (isAdFilm(d)) return statusAdFilmAction(io, client.getAdFilmHandle(workflowId), d, flags);
+    if (isBatch(d)) return statusBatchAction(io, client.getBatchHandle(workflowId), flags);
     const { status, error } = await tryStatus(handle);
     const exec = { workflowId: d.workflowId, type: d.type, status: d.status.name, startTime: d.startTime, closeTime: d.closeTime, historyLength: d.historyLength };
     if (flags.json) {
@@ -155,6 +158,12 @@ export async function cancelAction(io: CliIO, workflowId: string, flags: CancelF
     const handle = client.getHandle(workflowId);
     const before = await handle.workflow.describe();
     if (isAdFilm(before)) return cancelAdFilmAction(io, client.getAdFilmHandle(workflowId), before, flags, timeoutSeconds);
+    if (isBatch(before)) {
+      // A batch cancels its running generations (and their Vidu tasks) and starts nothing more.
+      await client.getBatchHandle(workflowId).cancel();
+      if (!flags.json) err(io, `cancel requested for batch ${workflowId}`);
+      return awaitBatch(io, client.getBatchHandle(workflowId), flags);
+    }
     if (before.status.name !== 'RUNNING') {
       const { status } = await tryStatus(handle);
       report(before.status.name, status, `already closed (${before.status.name}); nothing to cancel`);

@@ -84,72 +84,88 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
     }
   }
 
-  async function submitAdEdit(input: SubmitAdEditInput): Promise<SubTaskSubmitted> {
-    const callbackRegistered = wantsCallback(input.waitMode, deps.callbackUrl);
+  /**
+   * Sends a paid sub-task call at most once per activity: a retry reuses the heartbeat's answer,
+   * and after an attempt that may have reached Vidu (a retry, or a lost answer) it looks for the
+   * sub-task the lost call created before sending again.
+   */
+  async function submitOnce(
+    doing: string,
+    callbackRegistered: boolean,
+    find: () => Promise<{ id: string; state: TaskStateName } | undefined>,
+    send: () => Promise<{ taskId: string; state: TaskStateName; credits: number }>,
+  ): Promise<SubTaskSubmitted> {
     const previous = activityInfo().heartbeatDetails as SubTaskSubmitted | undefined;
     if (previous?.taskId) return previous;
-    const find = async () => {
-      const detail = await getAdFilmDetail({ taskId: input.mainTaskId });
-      const fresh = (editTarget(detail, input.edit) ?? []).filter((r) => !input.knownIds.includes(r.id) && r.prompt === editPrompt(input.edit));
-      return fresh[fresh.length - 1];
+    const recover = async () => {
+      const found = await find();
+      return found && remember({ taskId: found.id, state: found.state, credits: 0, callbackRegistered, via: 'recovered-from-detail' });
     };
     if (activityInfo().attempt > 1) {
-      const found = await find();
-      if (found) return remember({ taskId: found.id, state: found.state, credits: 0, callbackRegistered, via: 'recovered-from-detail' });
+      const recovered = await recover();
+      if (recovered) return recovered;
     }
+    try {
+      return remember({ ...(await send()), callbackRegistered, via: 'created' });
+    } catch (err) {
+      if (err instanceof ViduTransportError && err.ambiguous) {
+        const recovered = await recover();
+        if (recovered) return recovered;
+      }
+      throw toApplicationFailure(err, doing);
+    }
+  }
+
+  async function submitAdEdit(input: SubmitAdEditInput): Promise<SubTaskSubmitted> {
+    const callbackRegistered = wantsCallback(input.waitMode, deps.callbackUrl);
     const body = {
       ad_one_click_task_id: input.mainTaskId,
       type: input.edit.type === 'video' ? 'generate_video' : input.edit.type === 'narration' ? 'generate_narration' : 'generate_bgm',
       ...(input.edit.type === 'video' ? { storyboard_video_index: input.edit.storyboard } : {}),
       prompt: editPrompt(input.edit),
       ...(callbackRegistered && deps.callbackUrl ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) } : {}),
-    } as const;
-    try {
-      const res = await deps.vidu.editAdOneClick(body as never);
-      return remember({ taskId: res.sub_task_id, state: res.state, credits: res.credits, callbackRegistered, via: 'created' });
-    } catch (err) {
-      if (err instanceof ViduTransportError && err.ambiguous) {
-        const found = await find();
-        if (found) return remember({ taskId: found.id, state: found.state, credits: 0, callbackRegistered, via: 'recovered-from-detail' });
-      }
-      throw toApplicationFailure(err, `edit AD film ${input.mainTaskId}`);
-    }
+    };
+    return submitOnce(
+      `edit AD film ${input.mainTaskId}`,
+      callbackRegistered,
+      async () => {
+        const detail = await getAdFilmDetail({ taskId: input.mainTaskId });
+        const fresh = (editTarget(detail, input.edit) ?? []).filter((r) => !input.knownIds.includes(r.id) && r.prompt === editPrompt(input.edit));
+        return fresh[fresh.length - 1];
+      },
+      async () => {
+        const res = await deps.vidu.editAdOneClick(body as never);
+        return { taskId: res.sub_task_id, state: res.state, credits: res.credits };
+      },
+    );
   }
 
   async function composeAdFilm(input: ComposeAdFilmInput): Promise<SubTaskSubmitted> {
     const callbackRegistered = wantsCallback(input.waitMode, deps.callbackUrl);
-    const previous = activityInfo().heartbeatDetails as SubTaskSubmitted | undefined;
-    if (previous?.taskId) return previous;
-    const find = async () => {
-      const detail = await getAdFilmDetail({ taskId: input.mainTaskId });
-      return detail.composed.find(
-        (c) =>
-          !input.knownIds.includes(c.id) &&
-          c.bgmTaskId === input.bgmTaskId &&
-          c.narrationTaskId === input.narrationTaskId &&
-          c.videoTaskIds.join(',') === input.videoTaskIds.join(','),
-      );
-    };
-    if (activityInfo().attempt > 1) {
-      const found = await find();
-      if (found) return remember({ taskId: found.id, state: found.state, credits: 0, callbackRegistered, via: 'recovered-from-detail' });
-    }
-    try {
-      const res = await deps.vidu.composeAdOneClick({
-        ad_one_click_task_id: input.mainTaskId,
-        video_task_ids: input.videoTaskIds,
-        bgm_task_id: input.bgmTaskId,
-        narration_task_id: input.narrationTaskId,
-        ...(callbackRegistered && deps.callbackUrl ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) } : {}),
-      } as never);
-      return remember({ taskId: res.compose_sub_task_id, state: res.state, credits: res.credits, callbackRegistered, via: 'created' });
-    } catch (err) {
-      if (err instanceof ViduTransportError && err.ambiguous) {
-        const found = await find();
-        if (found) return remember({ taskId: found.id, state: found.state, credits: 0, callbackRegistered, via: 'recovered-from-detail' });
-      }
-      throw toApplicationFailure(err, `compose AD film ${input.mainTaskId}`);
-    }
+    return submitOnce(
+      `compose AD film ${input.mainTaskId}`,
+      callbackRegistered,
+      async () => {
+        const detail = await getAdFilmDetail({ taskId: input.mainTaskId });
+        return detail.composed.find(
+          (c) =>
+            !input.knownIds.includes(c.id) &&
+            c.bgmTaskId === input.bgmTaskId &&
+            c.narrationTaskId === input.narrationTaskId &&
+            c.videoTaskIds.join(',') === input.videoTaskIds.join(','),
+        );
+      },
+      async () => {
+        const res = await deps.vidu.composeAdOneClick({
+          ad_one_click_task_id: input.mainTaskId,
+          video_task_ids: input.videoTaskIds,
+          bgm_task_id: input.bgmTaskId,
+          narration_task_id: input.narrationTaskId,
+          ...(callbackRegistered && deps.callbackUrl ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) } : {}),
+        } as never);
+        return { taskId: res.compose_sub_task_id, state: res.state, credits: res.credits };
+      },
+    );
   }
 
   /** The composed film, plus the cover of each storyboard footage compose used. */

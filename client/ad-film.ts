@@ -1,17 +1,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { AdFilmEdit, AdFilmResult, AdFilmStatus, RequestEditsResult, StoryboardView } from '../workflows/ad-film-types';
 import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from '../workflows/messages';
+import { RunHandle } from './run-handle';
 
 /** A running AD film: follow it, and in review mode request edits and approve. */
-export class AdFilmHandle {
-  constructor(readonly workflow: WorkflowHandle) {}
-
-  get workflowId(): string {
-    return this.workflow.workflowId;
-  }
-
-  status(): Promise<AdFilmStatus> {
-    return this.workflow.query(adFilmStatusQuery);
+export class AdFilmHandle extends RunHandle<AdFilmStatus, AdFilmResult> {
+  constructor(workflow: WorkflowHandle) {
+    super(workflow, adFilmStatusQuery);
   }
 
   storyboards(): Promise<StoryboardView[]> {
@@ -26,13 +21,5 @@ export class AdFilmHandle {
   /** Review mode: compose once the running edits finish. */
   approve(): Promise<void> {
     return this.workflow.signal(approveSignal);
-  }
-
-  result(): Promise<AdFilmResult> {
-    return this.workflow.result() as Promise<AdFilmResult>;
-  }
-
-  async cancel(): Promise<void> {
-    await this.workflow.cancel();
   }
 }

@@ -6,6 +6,7 @@ import { batchStatusQuery } from '../workflows/messages';
 import { ViduKind } from '../workflows/search-attributes';
 import type { GenerationOptions } from '../workflows/types';
 import { InvalidGenerationInput } from './errors';
+import { RunHandle } from './run-handle';
 import { workflowIdFor } from './workflow-ids';
 
 export interface BatchStartOptions {
@@ -54,39 +55,9 @@ export async function startBatchWorkflow(temporal: Client, taskQueue: string, fi
 }
 
 /** A running (or finished) batch. */
-export class BatchHandle {
-  constructor(readonly workflow: WorkflowHandle) {}
-
-  get workflowId(): string {
-    return this.workflow.workflowId;
-  }
-
-  /** Progress: total (once known), done, succeeded, failed, in flight, next line. */
-  status(): Promise<BatchStatus> {
-    return this.workflow.query(batchStatusQuery);
-  }
-
-  /** The summary; per-line results are in `resultsFile`. Follows continue-as-new. */
-  result(): Promise<BatchSummary> {
-    return this.workflow.result() as Promise<BatchSummary>;
-  }
-
-  /** Stops starting lines and cancels the running generations (their Vidu tasks when allowed). */
-  async cancel(): Promise<void> {
-    await this.workflow.cancel();
-  }
-
-  /** Yields the status every `intervalMs` until the batch closes. */
-  async *watch(intervalMs = 1000): AsyncIterable<BatchStatus> {
-    while (true) {
-      const running = (await this.workflow.describe()).status.name === 'RUNNING';
-      try {
-        yield await this.status();
-      } catch (err) {
-        if (running) throw err;
-      }
-      if (!running) return;
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
+/** A running batch: progress (done, failed, in flight), the summary, cancel. */
+export class BatchHandle extends RunHandle<BatchStatus, BatchSummary> {
+  constructor(workflow: WorkflowHandle) {
+    super(workflow, batchStatusQuery);
   }
 }

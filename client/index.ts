@@ -3,6 +3,7 @@ import { checkAdFilmInput } from '../contract/ad-film-input';
 import { checkGenerationInput } from '../contract/generation-input';
 import type { AdFilmInput } from '../workflows/ad-film-types';
 import { AdFilmHandle } from './ad-film';
+import { RunHandle } from './run-handle';
 import { BatchHandle, startBatchWorkflow, type BatchStartOptions } from './batch';
 import { statusQuery } from '../workflows/messages';
 import { ViduKind, ViduModel, ViduOffPeak } from '../workflows/search-attributes';
@@ -162,39 +163,9 @@ export class ViduFlowClient {
   }
 }
 
-export class GenerationHandle {
-  constructor(readonly workflow: WorkflowHandle) {}
-
-  get workflowId(): string {
-    return this.workflow.workflowId;
-  }
-
-  status(): Promise<GenerationStatus> {
-    return this.workflow.query(statusQuery);
-  }
-
-  result(): Promise<GenerationResult> {
-    return this.workflow.result() as Promise<GenerationResult>;
-  }
-
-  /** Cancels the generation; the workflow asks Vidu to cancel and records the outcome. */
-  async cancel(): Promise<void> {
-    await this.workflow.cancel();
-  }
-
-  /** Yields the status every `intervalMs` until the workflow closes. */
-  async *watch(intervalMs = 1000): AsyncIterable<GenerationStatus> {
-    while (true) {
-      const description = await this.workflow.describe();
-      const running = description.status.name === 'RUNNING';
-      try {
-        yield await this.status();
-      } catch (err) {
-        if (running) throw err;
-      }
-      if (!running) return;
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
+export class GenerationHandle extends RunHandle<GenerationStatus, GenerationResult> {
+  constructor(workflow: WorkflowHandle) {
+    super(workflow, statusQuery);
   }
 }
 

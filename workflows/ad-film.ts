@@ -189,6 +189,9 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
         }
       }),
     );
+    // Re-read the sub-tasks first, so that `storyboards` never shows an edit as done while it
+    // still lists the footage the edit replaced.
+    await refreshDetail();
     for (const outcome of outcomes) {
       status.edits.push(outcome);
       if (outcome.edit.type === 'video') {
@@ -196,7 +199,6 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
         if (track) track.last = outcome.state;
       }
     }
-    await refreshDetail();
     return outcomes;
   }
 

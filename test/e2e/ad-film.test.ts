@@ -1,68 +1,31 @@
 // The AD-film workflow end to end: simulator, callback receiver and worker as processes, against
 // the real Temporal dev server of this run.
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ViduFlowClient, type AdFilmHandle } from '../../client';
-import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
 import type { AdFilmEdit, AdFilmInput } from '../../workflows/ad-film-types';
 import { SimAdmin } from '../helpers/sim-admin';
-import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+import { failureOf, startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
 
 const FAST_POLL = { initialSeconds: 1, factor: 1.5, maxSeconds: 2 };
 
-interface Env {
-  stack: Stack;
-  client: ViduFlowClient;
-  sim: SimAdmin;
-}
+type Env = E2eEnv;
 
 let dir: string;
 let product: string;
 
 async function startEnv(name: string, simEnv: Record<string, string>): Promise<Env> {
-  const { address, namespace } = temporalServer();
-  const taskQueue = uniqueTaskQueue(name);
-  const stack = await startStack({
-    temporalAddress: address,
-    namespace,
-    taskQueue,
-    callbacks: true,
-    archiveDir: path.join(dir, name, 'archive'),
-    stagingDir: path.join(dir, name, 'staging'),
-    simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_SIM_CALLBACK_RETRY_MS: '200', ...simEnv },
-    logDir: path.join(dir, name, 'logs'),
-  });
-  return { stack, client: await ViduFlowClient.connect({ address, namespace, taskQueue }), sim: new SimAdmin(stack.simUrl) };
+  return startE2eEnv(name, dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60', ...simEnv } });
 }
 
 function film(edits: AdFilmEdit[], options: AdFilmInput['options'] = {}): AdFilmInput {
   // 15 s ⇒ three storyboards in the simulator (one per started 5 s).
   return { request: { images: [product], prompt: 'A bottle of cold brew on a desk', duration: 15, language: 'en' }, edits, options: { waitMode: 'callback', poll: FAST_POLL, ...options } };
-}
-
-async function failureOf(handle: AdFilmHandle): Promise<unknown> {
-  const err = await handle.result().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  return (err as WorkflowFailedError).cause;
-}
-
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined && ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function composeBodies(sim: SimAdmin): Promise<Array<Record<string, unknown>>> {

@@ -1,40 +1,26 @@
 // Off-peak jobs, end to end, on the real dev server with the simulator's clock: Vidu's 48-hour
 // window is compressed (14400× speed, or a frozen clock moved by hand), and the workflow's own
 // poll schedule and deadline are scaled down through options.
-import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ViduFlowClient, type GenerationHandle } from '../../client';
-import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
 import { OFF_PEAK_POLL_ONLY_SCHEDULE, pollsWithin } from '../../workflows/poll-schedule';
 import type { GenerationInput } from '../../workflows/types';
-import { SimAdmin } from '../helpers/sim-admin';
-import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+import { failureOf, startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
 
 const HOUR = 3600;
 let dir: string;
 let image: string;
 
-async function env(name: string, simEnv: Record<string, string>): Promise<{ stack: Stack; client: ViduFlowClient; sim: SimAdmin }> {
-  const { address, namespace } = temporalServer();
-  const taskQueue = uniqueTaskQueue(name);
-  const stack = await startStack({
-    temporalAddress: address,
-    namespace,
-    taskQueue,
-    callbacks: true,
-    archiveDir: path.join(dir, name, 'archive'),
-    stagingDir: path.join(dir, name, 'staging'),
-    simEnv: { VIDU_SIM_CALLBACK_RETRY_MS: '200', VIDU_SIM_URL_TTL_SECONDS: String(700 * HOUR), ...simEnv },
+async function env(name: string, simEnv: Record<string, string>): Promise<E2eEnv> {
+  return startE2eEnv(name, dir, {
+    simEnv: { VIDU_SIM_URL_TTL_SECONDS: String(700 * HOUR), ...simEnv },
     // No cap here: these tests are about Vidu's timeline, not admission.
     workerEnv: { VIDU_MAX_IN_FLIGHT: '0' },
-    logDir: path.join(dir, name, 'logs'),
   });
-  return { stack, client: await ViduFlowClient.connect({ address, namespace, taskQueue }), sim: new SimAdmin(stack.simUrl) };
 }
 
 function offPeak(kind: 'img2video' | 'reference2video', options: GenerationInput['options'] = {}): GenerationInput {
@@ -45,22 +31,9 @@ function offPeak(kind: 'img2video' | 'reference2video', options: GenerationInput
   return { request, options: { waitMode: 'callback', ...options } };
 }
 
-async function failure(handle: GenerationHandle): Promise<unknown> {
-  const err = await handle.result().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  return (err as WorkflowFailedError).cause;
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** Waits until `check` holds. */
+function waitFor(check: () => Promise<boolean>, what: string): Promise<boolean> {
+  return until(check, (ok) => ok, what, 30_000);
 }
 
 beforeAll(async () => {
@@ -74,7 +47,7 @@ afterAll(async () => {
 });
 
 describe('off-peak at 14400× speed (48 simulated hours in 12 s)', () => {
-  let e: Awaited<ReturnType<typeof env>>;
+  let e: E2eEnv;
   beforeAll(async () => {
     e = await env('offpeak-fast', { VIDU_SIM_TIME_SCALE: '14400', VIDU_SIM_OFF_PEAK_DELAY_SECONDS: String(46 * HOUR) });
   });
@@ -103,7 +76,7 @@ describe('off-peak at 14400× speed (48 simulated hours in 12 s)', () => {
 });
 
 describe('off-peak on a frozen clock', () => {
-  let e: Awaited<ReturnType<typeof env>>;
+  let e: E2eEnv;
   beforeAll(async () => {
     // One slot, and a normal task that holds it for 20 simulated hours, so an off-peak task that
     // becomes due stays `scheduled` (not cancellable) until the slot frees.
@@ -115,7 +88,7 @@ describe('off-peak on a frozen clock', () => {
 
   it('expires at its own deadline: asks Vidu, cancels the task, fails with OffPeakExpired', async () => {
     const handle = await e.client.start('img2video', offPeak('img2video', { timeoutSeconds: 5 }));
-    const f = (await failure(handle)) as ApplicationFailure;
+    const f = (await failureOf(handle)) as ApplicationFailure;
     expect(f.type).toBe('OffPeakExpired');
     const { taskId } = await handle.status();
     expect(JSON.stringify(await e.sim.task(taskId!))).toContain('UserCancelled');
@@ -123,23 +96,23 @@ describe('off-peak on a frozen clock', () => {
 
   it('cancels while queueing (Vidu allows it) and while scheduled (Vidu refuses; the paid result is still archived)', async () => {
     const queued = await e.client.start('img2video', offPeak('img2video'));
-    await until(async () => (await queued.status()).state === 'queueing' || (await e.sim.advance(2)) === undefined, 'queueing');
+    await waitFor(async () => (await queued.status()).state === 'queueing' || (await e.sim.advance(2)) === undefined, 'queueing');
     await queued.cancel();
-    expect(await failure(queued)).toBeInstanceOf(CancelledFailure);
+    expect(await failureOf(queued)).toBeInstanceOf(CancelledFailure);
     expect((await queued.status()).cancellation?.outcome).toBe('cancelled');
 
     // Occupy the only slot, then let an off-peak task become due: it waits `scheduled`.
     const blocker = await e.client.start('img2video', { request: { model: 'viduq2', images: [image], prompt: 'blocker', duration: 5 }, options: { waitMode: 'callback' } });
-    await until(async () => {
+    await waitFor(async () => {
       await e.sim.advance(2);
       return (await blocker.status()).state === 'processing';
     }, 'the blocker to process');
     const scheduled = await e.client.start('img2video', offPeak('img2video'));
-    await until(async () => (await scheduled.status()).taskId !== undefined, 'submission');
+    await waitFor(async () => (await scheduled.status()).taskId !== undefined, 'submission');
     await e.sim.advance(7 * HOUR);
-    await until(async () => (await scheduled.status()).state === 'scheduled', 'scheduled');
+    await waitFor(async () => (await scheduled.status()).state === 'scheduled', 'scheduled');
     await scheduled.cancel();
-    await until(async () => (await scheduled.status()).cancellation?.outcome === 'refused', 'the refusal');
+    await waitFor(async () => (await scheduled.status()).cancellation?.outcome === 'refused', 'the refusal');
     expect((await scheduled.status()).cancellation?.message).toContain('scheduled');
     // The blocker ends at 20 h; the off-peak task then runs (20 h more, inside its 48-hour window) and is archived.
     await e.sim.advance(15 * HOUR);
@@ -155,9 +128,9 @@ describe('off-peak on a frozen clock', () => {
     try {
       const before = (await e.sim.stats()).creditsRefunded;
       const handle = await e.client.start('reference2video', offPeak('reference2video'));
-      await until(async () => (await handle.status()).taskId !== undefined, 'submission');
+      await waitFor(async () => (await handle.status()).taskId !== undefined, 'submission');
       await e.sim.advance(49 * HOUR);
-      const f = (await failure(handle)) as ApplicationFailure;
+      const f = (await failureOf(handle)) as ApplicationFailure;
       expect(f.type).toBe('OffPeakRefunded');
       expect(f.details?.[0]).toMatchObject({ refunded: true });
       expect((await e.sim.stats()).creditsRefunded).toBeGreaterThan(before);

@@ -1,0 +1,58 @@
+// Shared pieces of the end-to-end tests: a stack per test file, waiting, reading failures.
+import { WorkflowFailedError } from '@temporalio/client';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { ViduFlowClient } from '../../client';
+import { startStack, type Stack } from '../../dev/stack';
+import { SimAdmin } from './sim-admin';
+import { temporalServer, uniqueTaskQueue } from './temporal';
+
+export interface E2eEnv {
+  stack: Stack;
+  client: ViduFlowClient;
+  sim: SimAdmin;
+}
+
+/** Simulator, callback receiver and worker(s) as processes, on a task queue of their own. */
+export async function startE2eEnv(
+  name: string,
+  dir: string,
+  opts: { simEnv?: Record<string, string>; workerEnv?: Record<string, string>; workers?: number } = {},
+): Promise<E2eEnv> {
+  const { address, namespace } = temporalServer();
+  const taskQueue = uniqueTaskQueue(name);
+  const stack = await startStack({
+    temporalAddress: address,
+    namespace,
+    taskQueue,
+    callbacks: true,
+    archiveDir: path.join(dir, name, 'archive'),
+    stagingDir: path.join(dir, name, 'staging'),
+    simEnv: { VIDU_SIM_CALLBACK_RETRY_MS: '200', ...opts.simEnv },
+    ...(opts.workerEnv ? { workerEnv: opts.workerEnv } : {}),
+    ...(opts.workers ? { workers: opts.workers } : {}),
+    logDir: path.join(dir, name, 'logs'),
+  });
+  return { stack, client: await ViduFlowClient.connect({ address, namespace, taskQueue }), sim: new SimAdmin(stack.simUrl) };
+}
+
+/** The failure a workflow closed with (its WorkflowFailedError's cause); fails the test if it succeeded. */
+export async function failureOf(handle: { result(): Promise<unknown> }): Promise<unknown> {
+  const err = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  return (err as WorkflowFailedError).cause;
+}
+
+/** Polls `probe` until `ok` accepts its value; probe errors count as "not yet". */
+export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined && ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

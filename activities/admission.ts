@@ -26,7 +26,7 @@ export function makeAdmissionActivities(deps: { admission: AdmissionConfig | und
    * Asks the account's slot manager for a slot (starting the manager if needed). Returns the
    * manager's id so the workflow can release the slot itself, or undefined when there is no cap.
    */
-  async function requestSlot(input: { workflowId: string; priority: Priority }): Promise<{ managerId: string } | undefined> {
+  async function requestSlot(input: { workflowId: string; priority: Priority; ticket?: number }): Promise<{ managerId: string } | undefined> {
     const admission = deps.admission;
     if (!admission || admission.maxInFlight <= 0) return undefined;
     const managerId = slotManagerId(admission.accountId);
@@ -39,6 +39,7 @@ export function makeAdmissionActivities(deps: { admission: AdmissionConfig | und
         {
           workflowId: input.workflowId,
           priority: input.priority,
+          ...(input.ticket !== undefined ? { ticket: input.ticket } : {}),
           maxInFlight: admission.maxInFlight,
           ...(admission.reconcileSeconds ? { reconcileSeconds: admission.reconcileSeconds } : {}),
         },

@@ -38,7 +38,7 @@ export const AdFilmResult = z
   })
   .describe('The result of a successful adFilm workflow (a failed one fails with a typed ApplicationFailure instead)');
 
-export const AdFilmPhase = z.enum(['staging', 'submitting', 'generating', 'editing', 'reviewing', 'composing', 'archiving', 'done', 'failed', 'cancelled']);
+export const AdFilmPhase = z.enum(['staging', 'waiting_for_slot', 'submitting', 'generating', 'editing', 'reviewing', 'composing', 'archiving', 'done', 'failed', 'cancelled']);
 
 export const AdFilmStatus = z
   .object({

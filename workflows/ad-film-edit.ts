@@ -1,8 +1,9 @@
 import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AdFilmEdit, EditOutcome } from './ad-film-types';
 import { paid, quick } from './activity-proxies';
+import { AdmissionSlot } from './admission-slot';
 import { TaskTracker } from './task-tracker';
-import type { PollScheduleOptions, WaitMode } from './types';
+import type { PollScheduleOptions, Priority, WaitMode } from './types';
 
 export interface AdFilmEditInput {
   mainTaskId: string;
@@ -11,6 +12,7 @@ export interface AdFilmEditInput {
   knownIds: string[];
   attempts: number;
   waitMode: WaitMode;
+  priority?: Priority;
   poll?: PollScheduleOptions;
   timeoutSeconds: number;
 }
@@ -34,8 +36,15 @@ export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
   let current: string | undefined;
   setHandler(editProgressQuery, () => ({ attempt, subTaskIds, state: current ? (tracker.get(current)?.state ?? 'created') : 'not_submitted' }));
 
+  const slot = new AdmissionSlot(input.priority ?? 'interactive');
   let lastErrCode = '';
   for (attempt = 1; attempt <= input.attempts; attempt += 1) {
+    try {
+      await slot.acquire(`the edit of ${describeEdit(input.edit)}`);
+    } catch (err) {
+      await slot.release();
+      throw err;
+    }
     const submitted = await CancellationScope.nonCancellable(() =>
       paid.submitAdEdit.executeWithOptions({ summary: `submit the edit of ${describeEdit(input.edit)} (try ${attempt} of ${input.attempts})` }, [
         { workflowId, mainTaskId: input.mainTaskId, edit: input.edit, knownIds: [...input.knownIds, ...subTaskIds], waitMode: input.waitMode },
@@ -54,6 +63,7 @@ export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
       if (!finished) {
         lastErrCode = 'Timeout';
         await quick.cancelTask.executeWithOptions({ summary: `cancel overdue sub-task ${submitted.taskId}` }, [{ taskId: submitted.taskId }]);
+        await slot.release();
         continue;
       }
     } catch (err) {
@@ -62,8 +72,10 @@ export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
           quick.cancelTask.executeWithOptions({ summary: `cancel sub-task ${submitted.taskId}` }, [{ taskId: submitted.taskId }]),
         );
       }
+      await slot.release();
       throw err;
     }
+    await slot.release();
     const done = tracker.get(submitted.taskId);
     if (done?.state === 'success') return { edit: input.edit, state: 'success', subTaskIds };
     lastErrCode = done?.errCode ?? '';

@@ -62,7 +62,7 @@ export interface StoryboardView {
 }
 
 export interface AdFilmStatus {
-  phase: 'staging' | 'submitting' | 'generating' | 'editing' | 'reviewing' | 'composing' | 'archiving' | 'done' | 'failed' | 'cancelled';
+  phase: 'staging' | 'waiting_for_slot' | 'submitting' | 'generating' | 'editing' | 'reviewing' | 'composing' | 'archiving' | 'done' | 'failed' | 'cancelled';
   taskId?: string;
   state: TaskStateName | 'not_submitted';
   progress: number;

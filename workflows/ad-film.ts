@@ -13,6 +13,7 @@ import {
 import { adFilmEdit, describeEdit } from './ad-film-edit';
 import type { AdFilmDetail, AdFilmEdit, AdFilmInput, AdFilmResult, AdFilmStatus, AdSubTask, EditOutcome, StoryboardView } from './ad-film-types';
 import { archiving, paid, quick } from './activity-proxies';
+import { AdmissionSlot } from './admission-slot';
 import { FailureType } from './failures';
 import { DEFAULT_TIMEOUT_SECONDS, unwrapTyped } from './generation';
 import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from './messages';
@@ -74,6 +75,13 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
   const running = new Map<string, ChildWorkflowHandle<typeof adFilmEdit>>();
   const editsPerStoryboard = new Map<number, { count: number; last: 'running' | 'success' | 'failed' }>();
   let editCounter = 0;
+  // Admission control: the main task and the composition each hold a slot while at Vidu; each
+  // edit child holds its own.
+  const slot = new AdmissionSlot(options.priority ?? 'interactive');
+  const waitForSlot = () => {
+    setPhase('waiting_for_slot');
+    upsertSearchAttributes([{ key: ViduState, value: 'waiting_for_slot' }]);
+  };
 
   const tracker = new TaskTracker((snapshot: TaskSnapshot) => {
     credits.set(snapshot.taskId, snapshot.credits);
@@ -170,6 +178,7 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
               knownIds,
               attempts: options.editAttempts ?? DEFAULT_EDIT_ATTEMPTS,
               waitMode,
+              priority: options.priority ?? 'interactive',
               ...(options.poll ? { poll: options.poll } : {}),
               timeoutSeconds,
             },
@@ -240,6 +249,7 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
       }
     }
 
+    await slot.acquire('the AD film', waitForSlot);
     setPhase('submitting');
     const main = await CancellationScope.nonCancellable(() =>
       paid.submitTask.executeWithOptions({ summary: 'create the AD film at Vidu' }, [{ kind: 'ad-one-click', workflowId, request: staged.request, waitMode }]),
@@ -251,6 +261,7 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
 
     setPhase('generating');
     await awaitTask(mainTaskId, main.callbackRegistered, 'the AD film');
+    await slot.release();
     await refreshDetail();
 
     const initial = input.edits ?? [];
@@ -325,6 +336,8 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
       knownIds: film.composed.map((c) => c.id),
       waitMode,
     };
+    await slot.acquire('the composition', waitForSlot);
+    setPhase('composing');
     const compose = await CancellationScope.nonCancellable(() =>
       paid.composeAdFilm.executeWithOptions({ summary: `compose ${composeArgs.videoTaskIds.length} storyboards with BGM and narration` }, [composeArgs]),
     );
@@ -332,6 +345,7 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
     status.composeTaskId = composeTaskId;
     tracker.track({ taskId: composeTaskId, state: compose.state, progress: 0, errCode: '', credits: compose.credits, creations: [], source: 'submit' });
     await awaitTask(composeTaskId, compose.callbackRegistered, 'the composition');
+    await slot.release();
 
     const filmMedia = await quick.adFilmMedia.executeWithOptions({ summary: 'collect the film and storyboard covers' }, [
       { composeTaskId, videoTaskIds: composeArgs.videoTaskIds },
@@ -359,6 +373,7 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
     };
   } catch (err) {
     if (!isCancellation(err)) {
+      await slot.release();
       status.error = err instanceof Error ? err.message : String(err);
       setPhase('failed');
       throw unwrapTyped(err);
@@ -372,6 +387,7 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
         }
       }
     });
+    await slot.release();
     setPhase('cancelled');
     upsertSearchAttributes([{ key: ViduState, value: 'cancelled' }]);
     throw err;

@@ -21,6 +21,8 @@ import type { Priority } from './types';
 export interface SlotRequest {
   workflowId: string;
   priority: Priority;
+  /** Which request of this workflow this is (a workflow may take a slot, give it back, and ask again). */
+  ticket?: number;
   /** The cap the asking worker is configured with (VIDU_MAX_IN_FLIGHT); the latest one wins. */
   maxInFlight: number;
   /** How often slots of closed (e.g. terminated) workflows are looked for; the latest one wins. */
@@ -31,15 +33,17 @@ export interface SlotsState {
   maxInFlight: number;
   reconcileSeconds?: number;
   holders: string[];
-  waiting: Array<{ workflowId: string; priority: Priority }>;
+  waiting: Array<{ workflowId: string; priority: Priority; ticket?: number }>;
+  /** The ticket each holder was granted under, echoed in its grant. */
+  tickets?: Record<string, number>;
   granted: number;
 }
 
 export const acquireSlotSignal = defineSignal<[SlotRequest]>('acquireSlot');
 /** Gives a slot back, or withdraws a request still waiting. Idempotent. */
 export const releaseSlotSignal = defineSignal<[{ workflowId: string }]>('releaseSlot');
-/** Sent by the manager to the generation that may now submit. */
-export const slotGrantedSignal = defineSignal('slotGranted');
+/** Sent by the manager to the workflow that may now submit; carries the request's ticket. */
+export const slotGrantedSignal = defineSignal<[number?]>('slotGranted');
 export const slotsQuery = defineQuery<SlotsState>('slots');
 
 /** Holders whose workflow has closed (e.g. terminated) are found and freed this often, by default. */
@@ -48,7 +52,7 @@ export const DEFAULT_RECONCILE_SECONDS = 60;
 const { closedWorkflows } = proxyActivities<GenerationActivities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m' } });
 
 export async function viduSlots(state?: SlotsState): Promise<void> {
-  const s: SlotsState = state ?? { maxInFlight: 5, holders: [], waiting: [], granted: 0 };
+  const s: SlotsState = state ?? { maxInFlight: 5, holders: [], waiting: [], granted: 0, tickets: {} };
   let dirty = true;
 
   setHandler(slotsQuery, () => s);
@@ -60,18 +64,21 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
       void grant(req.workflowId);
       return;
     }
-    if (!s.waiting.some((w) => w.workflowId === req.workflowId)) s.waiting.push({ workflowId: req.workflowId, priority: req.priority });
+    if (!s.waiting.some((w) => w.workflowId === req.workflowId)) {
+      s.waiting.push({ workflowId: req.workflowId, priority: req.priority, ...(req.ticket !== undefined ? { ticket: req.ticket } : {}) });
+    }
     dirty = true;
   });
   setHandler(releaseSlotSignal, ({ workflowId }) => {
     s.holders = s.holders.filter((h) => h !== workflowId);
     s.waiting = s.waiting.filter((w) => w.workflowId !== workflowId);
+    if (s.tickets) delete s.tickets[workflowId];
     dirty = true;
   });
 
   async function grant(workflowId: string): Promise<void> {
     try {
-      await getExternalWorkflowHandle(workflowId).signal(slotGrantedSignal);
+      await getExternalWorkflowHandle(workflowId).signal(slotGrantedSignal, s.tickets?.[workflowId]);
     } catch {
       // The asker is gone (terminated, or finished): its slot is free again.
       s.holders = s.holders.filter((h) => h !== workflowId);
@@ -79,7 +86,7 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
     }
   }
 
-  const next = (): { workflowId: string; priority: Priority } | undefined => {
+  const next = (): SlotsState['waiting'][number] | undefined => {
     const i = s.waiting.findIndex((w) => w.priority === 'interactive');
     const at = i >= 0 ? i : 0;
     return s.waiting.splice(at, 1)[0];
@@ -100,6 +107,7 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
     while (s.holders.length < s.maxInFlight && s.waiting.length > 0) {
       const w = next()!;
       s.holders.push(w.workflowId);
+      if (w.ticket !== undefined) s.tickets = { ...s.tickets, [w.workflowId]: w.ticket };
       s.granted += 1;
       void grant(w.workflowId);
     }

@@ -2,15 +2,13 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  condition,
-  getExternalWorkflowHandle,
   isCancellation,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { releaseSlotSignal, slotGrantedSignal } from './admission';
+import { AdmissionSlot } from './admission-slot';
 import { FailureType, NON_RETRYABLE_FAILURES } from './failures';
 import { statusQuery } from './messages';
 import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from './search-attributes';
@@ -70,25 +68,9 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
 
   setHandler(statusQuery, () => ({ ...status, updates: tracker.updates }));
 
-  // Admission control: a slot from the account's slot manager before submitting (when the worker
-  // sets VIDU_MAX_IN_FLIGHT), given back as soon as the task is over at Vidu.
-  let slotManager: string | undefined;
-  let slotGranted = false;
-  setHandler(slotGrantedSignal, () => {
-    slotGranted = true;
-  });
-  const releaseSlot = async (): Promise<void> => {
-    const manager = slotManager;
-    if (!manager) return;
-    slotManager = undefined;
-    await CancellationScope.nonCancellable(async () => {
-      try {
-        await getExternalWorkflowHandle(manager).signal(releaseSlotSignal, { workflowId });
-      } catch {
-        // No manager to tell (it was terminated): it frees closed workflows' slots when it returns.
-      }
-    });
-  };
+  // Admission control (VIDU_MAX_IN_FLIGHT): a slot before submitting, given back when the task is over.
+  const slot = new AdmissionSlot(options.priority ?? 'interactive');
+  const releaseSlot = () => slot.release();
 
   /**
    * Asks Vidu to cancel. Rethrows the cancellation (the run ends Cancelled in Temporal) unless
@@ -130,17 +112,11 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
       ...(staged.model ? [{ key: ViduModel, value: staged.model }] : []),
     ]);
 
-    const priority = options.priority ?? 'interactive';
-    const slot = await quick.requestSlot.executeWithOptions({ summary: `ask for a Vidu slot (${priority})` }, [{ workflowId, priority }]);
-    if (slot) {
-      slotManager = slot.managerId;
-      if (!slotGranted) {
-        status.phase = 'waiting_for_slot';
-        upsertSearchAttributes([{ key: ViduState, value: 'waiting_for_slot' }]);
-        describe();
-        await condition(() => slotGranted);
-      }
-    }
+    await slot.acquire(kind, () => {
+      status.phase = 'waiting_for_slot';
+      upsertSearchAttributes([{ key: ViduState, value: 'waiting_for_slot' }]);
+      describe();
+    });
 
     status.phase = 'submitting';
     describe();

@@ -19,8 +19,8 @@ type Env = E2eEnv;
 let dir: string;
 let product: string;
 
-async function startEnv(name: string, simEnv: Record<string, string>): Promise<Env> {
-  return startE2eEnv(name, dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60', ...simEnv } });
+async function startEnv(name: string, simEnv: Record<string, string>, workerEnv?: Record<string, string>): Promise<Env> {
+  return startE2eEnv(name, dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60', ...simEnv }, ...(workerEnv ? { workerEnv } : {}) });
 }
 
 function film(edits: AdFilmEdit[], options: AdFilmInput['options'] = {}): AdFilmInput {
@@ -179,8 +179,9 @@ describe('AD-film workflow end to end', () => {
 describe('AD-film cancellation', () => {
   let env: Env;
   beforeAll(async () => {
-    // One task at a time and slow edits, so edits are still queued at Vidu when the film is cancelled.
-    env = await startEnv('ad-film-cancel', { VIDU_SIM_MAX_CONCURRENCY: '1', VIDU_SIM_EDIT_SECONDS: '600' });
+    // One task at a time and slow edits, so edits are still queued at Vidu when the film is
+    // cancelled (vidu-flow's own cap is off here, or it would hold the edits back itself).
+    env = await startEnv('ad-film-cancel', { VIDU_SIM_MAX_CONCURRENCY: '1', VIDU_SIM_EDIT_SECONDS: '600' }, { VIDU_MAX_IN_FLIGHT: '0' });
   });
   afterAll(async () => {
     await env?.stack.stop();

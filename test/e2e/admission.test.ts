@@ -115,4 +115,17 @@ describe('admission control', () => {
     expect((await sixth.result()).state).toBe('success');
     for (const h of holders.slice(1)) await h.cancel();
   });
+
+  it('counts AD-film tasks (main, edits, compose) against the same cap', async () => {
+    const film = await client.startAdFilm({
+      request: { images: [image], prompt: 'admission film', duration: 15, language: 'en' },
+      edits: [0, 1, 2].map((i) => ({ type: 'video' as const, storyboard: i, prompt: `capped edit ${i}` })),
+      options: { waitMode: 'callback', poll: { initialSeconds: 1, factor: 1.5, maxSeconds: 3 } },
+    });
+    const others = await Promise.all([0, 1, 2, 3].map((i) => client.start('img2video', input(`alongside ${i}`, 'interactive'))));
+    const result = await film.result();
+    expect(result.edits.every((e) => e.state === 'success')).toBe(true);
+    for (const h of others) expect((await h.result()).state).toBe('success');
+    expect((await sim.stats()).maxRunningAtOnce).toBeLessThanOrEqual(5);
+  });
 });

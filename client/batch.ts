@@ -7,6 +7,7 @@ import { ViduKind } from '../workflows/search-attributes';
 import type { GenerationOptions } from '../workflows/types';
 import { InvalidGenerationInput } from './errors';
 import { RunHandle } from './run-handle';
+import { deferredStart } from './time-spec';
 import { workflowIdFor } from './workflow-ids';
 
 export interface BatchStartOptions {
@@ -20,6 +21,8 @@ export interface BatchStartOptions {
   workflowId?: string;
   /** Same key ⇒ same batch workflow ⇒ each line runs at most once. */
   idempotencyKey?: string;
+  /** Start no earlier than this (Temporal start delay; see README "Deferred and recurring starts"). */
+  notBefore?: Date;
 }
 
 /**
@@ -46,6 +49,7 @@ export async function startBatchWorkflow(temporal: Client, taskQueue: string, fi
       workflowIdReusePolicy: opts.idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
       staticSummary: Buffer.from(`batch · ${path.basename(input.source.path)} · window ${input.window ?? 20}`).subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, ''),
       typedSearchAttributes: [{ key: ViduKind, value: 'batch' }],
+      ...deferredStart(opts.notBefore),
     });
   } catch (err) {
     // The key's batch already ran to completion: hand back that one.

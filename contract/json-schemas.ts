@@ -1,3 +1,4 @@
+import { BatchInputSchema } from './batch-input';
 import { z } from 'zod';
 import {
   BoolLike,
@@ -179,6 +180,14 @@ export function buildJsonSchemas(): Record<string, Json> {
   const files: Record<string, Json> = {};
   for (const kind of GENERATION_KINDS) files[`${kind}.input.schema.json`] = inputSchema(kind);
   files['adFilm.input.schema.json'] = adFilmInputSchema();
+  files['batch.input.schema.json'] = outputSchema(
+    BatchInputSchema,
+    'batch workflow input',
+    'The single argument of workflow type "batch" (task queue vidu-flow): { source: { path }, window, options, linesPerRun }. ' +
+      'source.path is a JSONL file the worker can read, one { "kind", "request", "options" } generation input per line; ' +
+      'each line is checked like a single generation (an invalid line is recorded as failed and nothing is started for it). ' +
+      'The query "status" reports done, failed and in flight; per-line results go to <archive root>/<workflowId>/batch-results.jsonl.',
+  );
   files['adFilm.result.schema.json'] = outputSchema(
     AdFilmResult,
     'adFilm workflow result',

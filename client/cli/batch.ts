@@ -12,6 +12,7 @@ import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, p
 import { describeFailure, formatFailure } from './output';
 import type { OutStream } from './progress';
 import { isLocalPath } from './args';
+import { addNotBeforeOption, applyNotBefore } from './not-before';
 
 // `vidu-flow batch <file.jsonl>`: one generation per line, `--window` at a time, as the `batch`
 // workflow. The file is checked here first (the same line checks the worker applies), then its
@@ -26,6 +27,7 @@ export interface BatchFlags extends GlobalFlags, OutputFlags {
   workflowId?: string;
   wait?: boolean;
   dryRun?: boolean;
+  notBefore?: string;
 }
 
 /** What the local check of a batch file found. */
@@ -94,6 +96,8 @@ export function planBatch(fileArg: string, flags: BatchFlags, io: Pick<CliIO, 'c
     if (flags.priority === 'interactive' || flags.priority === 'batch') options.priority = flags.priority;
     else issues.push(`--priority must be interactive or batch (got ${JSON.stringify(flags.priority)})`);
   }
+  const deferred: { notBefore?: Date } = {};
+  applyNotBefore(deferred, flags.notBefore, new Date(), issues);
   const file = path.resolve(io.cwd, fileArg);
   let text: string | undefined;
   try {
@@ -117,6 +121,7 @@ export function planBatch(fileArg: string, flags: BatchFlags, io: Pick<CliIO, 'c
     ...(Object.keys(options).length > 0 ? { options } : {}),
     ...(flags.workflowId !== undefined ? { workflowId: flags.workflowId } : {}),
     ...(flags.idempotencyKey !== undefined ? { idempotencyKey: flags.idempotencyKey } : {}),
+    ...(deferred.notBefore ? { notBefore: deferred.notBefore } : {}),
   };
   return { file, start, check };
 }
@@ -292,7 +297,7 @@ export async function statusBatchAction(io: CliIO, handle: BatchHandle, flags: O
 }
 
 export function registerBatchCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('batch')
     .description('run one generation per line of a JSONL file ({ "kind", "request", "options" } per line), --window at a time')
     .argument('<file.jsonl>', 'the batch file; the worker reads it, and media paths inside it are relative to its folder')
@@ -303,6 +308,6 @@ export function registerBatchCommand(program: Command, io: CliIO, setExit: (code
     .option('--workflow-id <id>', 'explicit workflow id (wins over --idempotency-key)')
     .option('--wait', 'show progress (done, failed, in flight), then print the summary')
     .option('--json', 'print JSON on stdout (the workflow id, or with --wait the summary or failure)')
-    .option('--dry-run', 'check every line and print what would be started, without connecting to Temporal')
-    .action(async (file: string, _opts, c: Command) => setExit(await batchAction(io, file, c.optsWithGlobals())));
+    .option('--dry-run', 'check every line and print what would be started, without connecting to Temporal');
+  addNotBeforeOption(cmd).action(async (file: string, _opts, c: Command) => setExit(await batchAction(io, file, c.optsWithGlobals())));
 }

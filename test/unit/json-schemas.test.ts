@@ -129,7 +129,7 @@ describe('generated JSON Schemas', () => {
     expect(readdirSync(DIR).filter((f) => f.endsWith('.schema.json')).sort()).toEqual(Object.keys(expected).sort());
   });
 
-  it('writes one input schema per kind, plus result and status, and the adFilm input, result and query answers', () => {
+  it('writes one input schema per kind, plus result and status, the adFilm input, result and query answers, and the batch input', () => {
     expect(Object.keys(buildJsonSchemas()).sort()).toEqual(
       [
         ...GENERATION_KINDS.map((k) => `${k}.input.schema.json`),
@@ -139,8 +139,16 @@ describe('generated JSON Schemas', () => {
         'adFilm.result.schema.json',
         'adFilm.status.schema.json',
         'adFilm.storyboards.schema.json',
+        'batch.input.schema.json',
       ].sort(),
     );
+  });
+
+  it('batch input: an absolute JSONL path, the window and default options; nothing else', () => {
+    const schema = onDisk('batch.input.schema.json') as { required?: string[]; additionalProperties?: boolean; properties: Record<string, unknown> };
+    expect(schema.required).toEqual(['source']);
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties).sort()).toEqual(['linesPerRun', 'options', 'source', 'window']);
   });
 
   it.each(GENERATION_KINDS)('%s input: { request, options }, without callback_url and client_request_id', (kind) => {

@@ -5,22 +5,14 @@ import type { GenerationHandle } from '../index';
 import { InvalidGenerationInput } from '../errors';
 import type { GenerationKind, GenerationResult, GenerationStatus } from '../../workflows/types';
 import { type GenerateFlags, prepareStart, UsageError } from './args';
-import { describeFailure, formatFailure, formatResult, formatStatus, formatTable } from './output';
+import { formatFailure, formatResult, formatStatus, formatTable } from './output';
 import { cancelAdFilmAction, isAdFilm, statusAdFilmAction, watchAdFilmAction } from './ad-film-actions';
 import { awaitBatch, isBatch, statusBatchAction } from './batch';
-import { type CliIO, EXIT, err, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, WATCH_INTERVAL_MS, withClient } from './io';
+import { type CliIO, EXIT, err, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, reportFailure, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
 import { deferredStartNote } from './not-before';
 import { createProgress, follow } from './progress';
 
 export { type CliIO, EXIT, type GlobalFlags, type OutputFlags, printUsageIssues } from './io';
-
-async function tryStatus(handle: GenerationHandle): Promise<{ status?: GenerationStatus; error?: string }> {
-  try {
-    return { status: await handle.status() };
-  } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
-  }
-}
 
 /**
  * Shows progress until the workflow closes, then prints its result or failure. Used by
@@ -46,12 +38,9 @@ async function awaitOutcome(io: CliIO, handle: GenerationHandle, flags: OutputFl
   try {
     result = await handle.result();
   } catch (e) {
-    const failure = describeFailure(e);
     // The status query still answers after the close; it holds e.g. the cancellation outcome.
     const status = (await tryStatus(handle)).status ?? last;
-    if (flags.json) json(io, { workflowId: handle.workflowId, error: failure, ...(status ? { status } : {}) });
-    else err(io, formatFailure(handle.workflowId, failure, status));
-    return EXIT.failed;
+    return reportFailure(io, handle.workflowId, e, status, flags, (f) => formatFailure(handle.workflowId, f, status));
   }
   if (flags.json) json(io, result);
   else out(io, formatResult(result));

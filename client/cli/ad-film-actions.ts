@@ -4,8 +4,8 @@ import { InvalidGenerationInput } from '../errors';
 import type { AdFilmResult, AdFilmStatus, StoryboardView } from '../../workflows/ad-film-types';
 import { type AdFilmFlags, prepareAdFilm, prepareEdits } from './ad-film-args';
 import { UsageError } from './args';
-import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, WATCH_INTERVAL_MS, withClient } from './io';
-import { describeFailure, formatAdFilmResult, formatAdFilmStatus, formatFailure, formatReviewNotice, formatStoryboards } from './output';
+import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, reportFailure, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
+import { formatAdFilmResult, formatAdFilmStatus, formatFailure, formatReviewNotice, formatStoryboards } from './output';
 import { deferredStartNote } from './not-before';
 import { createProgress, followWatch, watchWorkflow } from './progress';
 
@@ -17,14 +17,6 @@ export const AD_FILM_TYPE = 'adFilm';
 
 export function isAdFilm(d: Pick<WorkflowExecutionDescription, 'type'>): boolean {
   return d.type === AD_FILM_TYPE;
-}
-
-async function tryStatus(handle: AdFilmHandle): Promise<{ status?: AdFilmStatus; error?: string }> {
-  try {
-    return { status: await handle.status() };
-  } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
-  }
 }
 
 /**
@@ -72,11 +64,8 @@ export async function awaitAdFilm(io: CliIO, handle: AdFilmHandle, flags: Output
   try {
     result = await handle.result();
   } catch (e) {
-    const failure = describeFailure(e);
     const status = (await tryStatus(handle)).status ?? last;
-    if (flags.json) json(io, { workflowId: handle.workflowId, error: failure, ...(status ? { status } : {}) });
-    else err(io, formatFailure(handle.workflowId, failure));
-    return EXIT.failed;
+    return reportFailure(io, handle.workflowId, e, status, flags, (f) => formatFailure(handle.workflowId, f));
   }
   if (flags.json) json(io, result);
   else out(io, formatAdFilmResult(result));

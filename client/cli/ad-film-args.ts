@@ -4,7 +4,7 @@ import { AdFilmEdit as AdFilmEditSchema, checkAdFilmInput } from '../../contract
 import { describeZodError } from '../../vidu/schemas';
 import type { AdFilmEdit, AdFilmInput, AdFilmOptions } from '../../workflows/ad-film-types';
 import type { StartOptions } from '../index';
-import { isLocalPath, type PlanContext, UsageError } from './args';
+import { isLocalPath, parseInteger, parseNumber, type PlanContext, UsageError } from './args';
 import { applyNotBefore } from './not-before';
 
 // `vidu-flow ad-film [flags]` and `vidu-flow edit <id> --edit …` → the AD-film input and edits.
@@ -108,24 +108,6 @@ export interface AdFilmPlan {
   localFiles: string[];
 }
 
-function integer(flag: string, raw: string, issues: string[]): number | undefined {
-  const text = raw.trim();
-  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    issues.push(`--${flag} must be an integer (got ${JSON.stringify(raw)})`);
-    return undefined;
-  }
-  return Number(text);
-}
-
-function number(flag: string, raw: string, issues: string[]): number | undefined {
-  const n = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isFinite(n)) {
-    issues.push(`--${flag} must be a number (got ${JSON.stringify(raw)})`);
-    return undefined;
-  }
-  return n;
-}
-
 interface Draft {
   plan: AdFilmPlan;
   /** Problems with the flags themselves (numbers, --edit specs); the values in question are left out of the plan. */
@@ -141,7 +123,7 @@ function draftAdFilm(flags: AdFilmFlags, ctx: PlanContext): Draft {
   if (images.length > 0) request.images = images;
   if (flags.prompt !== undefined) request.prompt = flags.prompt;
   if (flags.duration !== undefined) {
-    const n = integer('duration', flags.duration, issues);
+    const n = parseInteger('duration', flags.duration, issues);
     if (n !== undefined) request.duration = n;
   }
   if (flags.aspectRatio !== undefined) request.aspect_ratio = flags.aspectRatio;
@@ -153,22 +135,22 @@ function draftAdFilm(flags: AdFilmFlags, ctx: PlanContext): Draft {
   const options: AdFilmOptions = {};
   if (flags.review) options.review = true;
   if (flags.reviewTimeout !== undefined) {
-    const n = integer('review-timeout', flags.reviewTimeout, issues);
+    const n = parseInteger('review-timeout', flags.reviewTimeout, issues);
     if (n !== undefined) options.reviewTimeoutSeconds = n;
   }
   if (flags.onReviewTimeout !== undefined) options.onReviewTimeout = flags.onReviewTimeout as AdFilmOptions['onReviewTimeout'];
   if (flags.editAttempts !== undefined) {
-    const n = integer('edit-attempts', flags.editAttempts, issues);
+    const n = parseInteger('edit-attempts', flags.editAttempts, issues);
     if (n !== undefined) options.editAttempts = n;
   }
   if (flags.waitMode !== undefined) options.waitMode = flags.waitMode as AdFilmOptions['waitMode'];
   if (flags.archive === false) options.archive = false;
   if (flags.timeout !== undefined) {
-    const n = number('timeout', flags.timeout, issues);
+    const n = parseNumber('timeout', flags.timeout, issues);
     if (n !== undefined) options.timeoutSeconds = n;
   }
   if (flags.pollInitial !== undefined) {
-    const n = number('poll-initial', flags.pollInitial, issues);
+    const n = parseNumber('poll-initial', flags.pollInitial, issues);
     if (n !== undefined) options.poll = { initialSeconds: n };
   }
   if (flags.idempotencyKey !== undefined) options.idempotencyKey = flags.idempotencyKey;

@@ -129,7 +129,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseInteger(flag: string, raw: string, issues: string[]): number | undefined {
+/** Reads a whole-number flag, or records an issue naming the flag. */
+export function parseInteger(flag: string, raw: string, issues: string[]): number | undefined {
   const text = raw.trim();
   if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
     issues.push(`--${flag} must be an integer (got ${JSON.stringify(raw)})`);
@@ -138,7 +139,8 @@ function parseInteger(flag: string, raw: string, issues: string[]): number | und
   return Number(text);
 }
 
-function parseNumber(flag: string, raw: string, issues: string[]): number | undefined {
+/** Reads a numeric flag, or records an issue naming the flag. */
+export function parseNumber(flag: string, raw: string, issues: string[]): number | undefined {
   const n = Number(raw.trim());
   if (raw.trim() === '' || !Number.isFinite(n)) {
     issues.push(`--${flag} must be a number (got ${JSON.stringify(raw)})`);

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ViduFlowClient, ViduFlowClientOptions } from '../index';
+import { describeFailure, type FailureReport } from './output';
 import type { OutStream } from './progress';
 
 // What every command shares: the process surroundings (CliIO, injectable for tests), exit codes,
@@ -77,5 +78,32 @@ export async function withClient(io: CliIO, g: GlobalFlags, fn: (client: ViduFlo
     throw e;
   } finally {
     await client.temporal.connection.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Prints why a workflow closed without a result — as JSON (with its last status) under --json,
+ * else as text — and returns the exit code for it.
+ */
+export function reportFailure(
+  io: CliIO,
+  workflowId: string,
+  error: unknown,
+  status: unknown,
+  flags: OutputFlags,
+  asText: (failure: FailureReport) => string,
+): number {
+  const failure = describeFailure(error);
+  if (flags.json) json(io, { workflowId, error: failure, ...(status ? { status } : {}) });
+  else err(io, asText(failure));
+  return EXIT.failed;
+}
+
+/** The `status` query's answer, or why there is none (e.g. no worker left to answer it). */
+export async function tryStatus<S>(handle: { status(): Promise<S> }): Promise<{ status?: S; error?: string }> {
+  try {
+    return { status: await handle.status() };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
   }
 }

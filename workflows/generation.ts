@@ -146,7 +146,11 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
     } finally {
       if (status.phase !== 'waiting') await releaseSlot();
     }
-    await CancellationScope.nonCancellable(() => waitOrGiveUp(taskId as string));
+    try {
+      await CancellationScope.nonCancellable(() => waitOrGiveUp(taskId as string));
+    } finally {
+      await releaseSlot();
+    }
   }
   await releaseSlot();
 

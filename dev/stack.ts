@@ -8,7 +8,9 @@ import { getFreePort } from './temporal-server';
 // the demo and the end-to-end tests.
 
 const ROOT = path.resolve(__dirname, '..');
-const TSX_CLI = require.resolve('tsx/cli');
+// The script runs in the very process we signal: the `tsx` CLI would run it in a child of its
+// own, and a SIGKILL of the wrapper would leave that child — the real worker — running.
+const NODE_ARGS = ['--import', 'tsx'];
 
 export interface StackOptions {
   temporalAddress: string;
@@ -53,7 +55,7 @@ class ManagedProcess {
     env: Record<string, string>,
     logDir: string | undefined,
   ) {
-    this.child = spawn(process.execPath, [TSX_CLI, path.join(ROOT, script)], {
+    this.child = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, script)], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

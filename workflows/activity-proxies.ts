@@ -11,8 +11,16 @@ export const retryPolicy = {
   nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
 };
 
+// A worker that dies mid-activity is noticed only when the activity's timeout passes, so short
+// calls get short timeouts: a crash costs at most that long before another worker retries.
 export const quick = proxyActivities<GenerationActivities>({
-  startToCloseTimeout: '2m',
+  startToCloseTimeout: '45s',
+  retry: { ...retryPolicy, maximumAttempts: 10 },
+});
+
+/** Staging may download inputs of up to 200 MB. */
+export const staging = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '10m',
   retry: { ...retryPolicy, maximumAttempts: 10 },
 });
 
@@ -20,7 +28,8 @@ export const quick = proxyActivities<GenerationActivities>({
 // meanwhile, so it waits for the activity to finish instead of abandoning it.
 export const paid = proxyActivities<GenerationActivities>({
   startToCloseTimeout: '2m',
-  heartbeatTimeout: '1m',
+  // Above the client's 30 s request timeout: the submit heartbeats before and after its POST.
+  heartbeatTimeout: '40s',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: retryPolicy,
 });

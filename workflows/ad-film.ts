@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { adFilmEdit, describeEdit } from './ad-film-edit';
 import type { AdFilmDetail, AdFilmEdit, AdFilmInput, AdFilmResult, AdFilmStatus, AdSubTask, EditOutcome, StoryboardView } from './ad-film-types';
-import { archiving, paid, quick } from './activity-proxies';
+import { archiving, paid, quick, staging } from './activity-proxies';
 import { AdmissionSlot } from './admission-slot';
 import { FailureType } from './failures';
 import { DEFAULT_TIMEOUT_SECONDS, unwrapTyped } from './generation';
@@ -237,7 +237,7 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
   }
 
   try {
-    const staged = await quick.stageInputs.executeWithOptions({ summary: 'stage and check the AD-film images' }, [
+    const staged = await staging.stageInputs.executeWithOptions({ summary: 'stage and check the AD-film images' }, [
       { kind: 'ad-one-click', workflowId, request: input.request, options },
     ]);
     upsertSearchAttributes([{ key: ViduKind, value: 'adFilm' }]);

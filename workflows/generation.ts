@@ -13,7 +13,7 @@ import { FailureType, NON_RETRYABLE_FAILURES } from './failures';
 import { statusQuery } from './messages';
 import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from './search-attributes';
 import { isTerminal } from './task-snapshot';
-import { archiving, paid, quick } from './activity-proxies';
+import { archiving, paid, quick, staging } from './activity-proxies';
 import { TaskTracker } from './task-tracker';
 import type {
   ArchiveResult,
@@ -100,7 +100,7 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
   let offPeak = false;
   let timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   try {
-    const staged = await quick.stageInputs.executeWithOptions(
+    const staged = await staging.stageInputs.executeWithOptions(
       { summary: `stage and check the inputs of ${kind}` },
       [{ kind, workflowId, request: input.request, options }],
     );

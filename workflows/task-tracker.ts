@@ -77,7 +77,7 @@ export class TaskTracker {
     const polling = pollScope
       .run(() =>
         proxyActivities<GenerationActivities>({
-          startToCloseTimeout: '1m',
+          startToCloseTimeout: '45s',
           scheduleToCloseTimeout: `${opts.timeoutSeconds + schedule.maxSeconds + 600}s`,
           retry: {
             initialInterval: `${schedule.initialSeconds}s`,

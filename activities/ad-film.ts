@@ -181,13 +181,26 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
     if (film.length === 0) throw ApplicationFailure.create({ message: `compose task ${input.composeTaskId} lists no creation yet` });
     const covers: CreationRef[] = [];
     for (const id of input.videoTaskIds) {
-      for (const c of await creationsOf(id)) if (c.coverUrl) covers.push({ id: c.id, url: '', coverUrl: c.coverUrl, sourceTaskId: id });
+      let creations: CreationRef[];
+      try {
+        creations = await creationsOf(id);
+      } catch (err) {
+        // Storyboard covers are optional extras: after a few attempts, go on without this one
+        // rather than fail the paid film.
+        const permanent = err instanceof ApplicationFailure && err.nonRetryable;
+        if (!permanent && activityInfo().attempt < COVER_LOOKUP_ATTEMPTS) throw err;
+        continue;
+      }
+      for (const c of creations) if (c.coverUrl) covers.push({ id: c.id, url: '', coverUrl: c.coverUrl, sourceTaskId: id });
     }
     return [...film, ...covers];
   }
 
   return { getAdFilmDetail, submitAdEdit, composeAdFilm, adFilmMedia };
 }
+
+/** Attempts of adFilmMedia after which a storyboard whose creations cannot be read is left without cover. */
+const COVER_LOOKUP_ATTEMPTS = 3;
 
 function remember(result: SubTaskSubmitted): SubTaskSubmitted {
   heartbeat(result);

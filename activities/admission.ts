@@ -10,6 +10,13 @@ export interface AdmissionConfig {
   accountId: string;
   /** VIDU_SLOT_RECONCILE_SECONDS: how often slots of terminated workflows are reclaimed. */
   reconcileSeconds?: number;
+  /**
+   * VIDU_MAX_OFF_PEAK_IN_FLIGHT: off-peak tasks submitted and not finished; undefined or 0 = no
+   * cap. Off-peak tasks never count against `maxInFlight`: Vidu queues them itself for up to 48 h
+   * and runs them when it has capacity (FACTS §11), so holding an interactive slot for them would
+   * block interactive work for days while Vidu is not even running them.
+   */
+  maxOffPeakInFlight?: number;
 }
 
 /** A short, non-reversible id of the account behind an API key and base URL. */
@@ -17,8 +24,16 @@ export function accountIdFor(apiKey: string, baseUrl: string): string {
   return createHash('sha256').update(`${baseUrl}\u0000${apiKey}`).digest('hex').slice(0, 16);
 }
 
-export function slotManagerId(accountId: string): string {
-  return `vidu-slots-${accountId}`;
+export type SlotPool = 'standard' | 'off-peak';
+
+/**
+ * One manager per account and pool. Off-peak work has a manager of its own rather than a second
+ * counter inside the standard one: the slot protocol stays as it is, the manager that gates
+ * interactive work does not spend its history on a night's off-peak batch, and with no off-peak
+ * cap (the default) there is no off-peak manager at all.
+ */
+export function slotManagerId(accountId: string, pool: SlotPool = 'standard'): string {
+  return pool === 'off-peak' ? `vidu-slots-${accountId}-off-peak` : `vidu-slots-${accountId}`;
 }
 
 export function makeAdmissionActivities(deps: { admission: AdmissionConfig | undefined }) {
@@ -26,10 +41,13 @@ export function makeAdmissionActivities(deps: { admission: AdmissionConfig | und
    * Asks the account's slot manager for a slot (starting the manager if needed). Returns the
    * manager's id so the workflow can release the slot itself, or undefined when there is no cap.
    */
-  async function requestSlot(input: { workflowId: string; priority: Priority; ticket?: number }): Promise<{ managerId: string } | undefined> {
+  async function requestSlot(input: { workflowId: string; priority: Priority; ticket?: number; offPeak?: boolean }): Promise<{ managerId: string } | undefined> {
     const admission = deps.admission;
-    if (!admission || admission.maxInFlight <= 0) return undefined;
-    const managerId = slotManagerId(admission.accountId);
+    if (!admission) return undefined;
+    const pool: SlotPool = input.offPeak ? 'off-peak' : 'standard';
+    const cap = pool === 'off-peak' ? (admission.maxOffPeakInFlight ?? 0) : admission.maxInFlight;
+    if (cap <= 0) return undefined;
+    const managerId = slotManagerId(admission.accountId, pool);
     await getClient().workflow.signalWithStart(viduSlots, {
       workflowId: managerId,
       taskQueue: activityInfo().taskQueue,
@@ -40,11 +58,11 @@ export function makeAdmissionActivities(deps: { admission: AdmissionConfig | und
           workflowId: input.workflowId,
           priority: input.priority,
           ...(input.ticket !== undefined ? { ticket: input.ticket } : {}),
-          maxInFlight: admission.maxInFlight,
+          maxInFlight: cap,
           ...(admission.reconcileSeconds ? { reconcileSeconds: admission.reconcileSeconds } : {}),
         },
       ],
-      staticSummary: `vidu-flow admission: at most ${admission.maxInFlight} Vidu tasks in flight for account ${admission.accountId}`,
+      staticSummary: `vidu-flow admission: at most ${cap} ${pool === 'off-peak' ? 'off-peak ' : ''}Vidu tasks in flight for account ${admission.accountId}`,
     });
     return { managerId };
   }

@@ -1,8 +1,9 @@
-import { heartbeat } from '@temporalio/activity';
-import { Readable } from 'node:stream';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import type { ViduClient } from '../vidu/client';
 import { toSnapshot } from '../workflows/task-snapshot';
-import type { ArchivedFile, ArchiveResult, CreationRef, GenerationKind } from '../workflows/types';
+import type { ArchivedFile, ArchiveResult, CreationRef, GenerationKind, MissingExtra } from '../workflows/types';
+import { DEFAULT_DOWNLOAD_LIMITS, type DownloadLimits, guardedDownload, UrlExpired } from './archive-download';
+import { archiveExtension, archiveFileName, archiveFolder } from './archive-names';
 import { toApplicationFailure } from './failures';
 import type { ArchiveStore } from './stores/archive-store';
 
@@ -19,81 +20,145 @@ export interface Manifest {
   kind: string;
   taskId: string;
   files: ArchivedFile[];
+  /** Optional extras (covers) that could not be archived, with the reason; absent when none. */
+  missing?: MissingExtra[];
 }
 
-const EXTENSIONS: Record<string, string> = {
-  'video/mp4': 'mp4',
-  'video/quicktime': 'mov',
-  'image/png': 'png',
-  'image/jpeg': 'jpg',
-  'image/webp': 'webp',
-  'audio/mpeg': 'mp3',
-};
+export interface ArchiveLimits extends DownloadLimits {
+  /** Tries per optional extra (a cover) within one attempt before it is recorded as missing. */
+  extraTries: number;
+}
 
-/** Thrown when a result URL has expired (Vidu's URLs live one hour). */
-class UrlExpired extends Error {}
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = { ...DEFAULT_DOWNLOAD_LIMITS, extraTries: 3 };
 
-export function makeArchiveTask(deps: { vidu: ViduClient; archive: ArchiveStore; fetch?: typeof fetch }) {
+export interface ArchiveDeps {
+  vidu: ViduClient;
+  archive: ArchiveStore;
+  /** Every archive download goes through it (the worker passes one that refuses private addresses). */
+  fetch?: typeof fetch;
+  /** Idle timeout, size cap and extra tries; defaults in DEFAULT_ARCHIVE_LIMITS. */
+  archiveLimits?: Partial<ArchiveLimits>;
+}
+
+type Role = 'main' | 'cover';
+
+/** Manifest names we wrote ourselves; an older manifest with anything else is not trusted for reuse. */
+const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+
+export function makeArchiveTask(deps: ArchiveDeps) {
   const fetchImpl = deps.fetch ?? fetch;
+  const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS, ...deps.archiveLimits };
 
+  /**
+   * Streams every creation and its cover into `<archive root>/<workflowId>/`. The result must be
+   * archived (a failure fails the attempt, and the retry policy retries); a cover is an optional
+   * extra: when it cannot be had it is listed in `missing` with its reason and the archive succeeds.
+   * A file an earlier attempt finished is reused only when its bytes still hash to the manifest.
+   */
   return async function archiveTask(input: ArchiveInput): Promise<ArchiveResult> {
     const { archive } = deps;
-    const manifestKey = `${input.workflowId}/manifest.json`;
+    const folder = archiveFolder(input.workflowId);
+    const manifestKey = `${folder}/manifest.json`;
     const manifest: Manifest = (await archive.readJson<Manifest>(manifestKey)) ?? {
       workflowId: input.workflowId,
       kind: input.kind,
       taskId: input.taskId,
       files: [],
     };
+    const progress = heartbeater(() => manifest.files.length);
     // Fresh creation lists, fetched at most once per task when its URLs turn out expired.
     const refreshed = new Map<string, CreationRef[]>();
     for (const creation of input.creations) {
       let current = creation;
       for (const role of ['main', 'cover'] as const) {
-        // A retried archive skips what an earlier attempt finished, so there is never a second copy.
-        const done = manifest.files.find((f) => f.creationId === current.id && (f.role === 'cover') === (role === 'cover'));
-        if (done && (await archive.exists(`${input.workflowId}/${done.name}`))) continue;
         if (!(role === 'main' ? current.url : current.coverUrl)) continue;
+        if (await stillIntact(folder, current.id, role, manifest, progress)) {
+          setMissing(manifest, current.id, role, undefined);
+          continue;
+        }
         let file: ArchivedFile;
         try {
-          file = await download(current, role, input.workflowId);
+          ({ file, creation: current } = await archiveOne(folder, current, role, input.taskId, refreshed, progress));
         } catch (err) {
-          if (!(err instanceof UrlExpired)) throw err;
-          // The URL outlived its hour: ask Vidu for fresh ones and try once more.
-          current = await freshCreation(current.sourceTaskId ?? input.taskId, current, refreshed);
-          file = await download(current, role, input.workflowId);
+          // The paid result itself must be archived: fail (and retry). An extra may go missing.
+          if (role === 'main' || isCancellation(err)) throw err;
+          setMissing(manifest, current.id, role, err instanceof Error ? err.message : String(err));
+          await archive.writeJson(manifestKey, manifest);
+          continue;
         }
-        manifest.files = [...manifest.files.filter((f) => f.name !== file.name), file];
+        manifest.files = [...manifest.files.filter((f) => f.name !== file.name && !(f.creationId === file.creationId && isRole(f, role))), file];
+        setMissing(manifest, current.id, role, undefined);
         await archive.writeJson(manifestKey, manifest);
-        heartbeat({ archived: manifest.files.length });
       }
     }
     await archive.writeJson(manifestKey, manifest);
-    return { root: archive.locate(input.workflowId), manifest: archive.locate(manifestKey), files: manifest.files };
+    return {
+      root: archive.locate(folder),
+      manifest: archive.locate(manifestKey),
+      files: manifest.files,
+      ...(manifest.missing && manifest.missing.length > 0 ? { missing: manifest.missing } : {}),
+    };
   };
 
-  async function download(creation: CreationRef, role: 'main' | 'cover', workflowId: string): Promise<ArchivedFile> {
-    const url = role === 'main' ? creation.url : creation.coverUrl;
-    const res = await fetchImpl(url);
-    if (res.status === 403 || res.status === 404 || res.status === 410) {
-      await res.body?.cancel();
-      throw new UrlExpired(`result URL answered ${res.status}`);
+  /** A file of an earlier attempt counts only if its size and sha256 still match the manifest. */
+  async function stillIntact(folder: string, creationId: string, role: Role, manifest: Manifest, progress: Progress): Promise<boolean> {
+    const done = manifest.files.find((f) => f.creationId === creationId && isRole(f, role));
+    if (!done || !PLAIN_NAME.test(done.name)) return false;
+    const found = await deps.archive.digest(`${folder}/${done.name}`, (bytes) => progress({ creationId, role, rehashed: bytes }));
+    return found !== undefined && found.bytes === done.bytes && found.sha256 === done.sha256;
+  }
+
+  /** One file, with one refresh of expired URLs; an extra is tried `extraTries` times. */
+  async function archiveOne(
+    folder: string,
+    creation: CreationRef,
+    role: Role,
+    taskId: string,
+    refreshed: Map<string, CreationRef[]>,
+    progress: Progress,
+  ): Promise<{ file: ArchivedFile; creation: CreationRef }> {
+    const tries = role === 'main' ? 1 : Math.max(1, limits.extraTries);
+    let current = creation;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        try {
+          return { file: await download(folder, current, role, progress), creation: current };
+        } catch (err) {
+          if (!(err instanceof UrlExpired)) throw err;
+          // The URL outlived its hour: ask Vidu for fresh ones and try once more.
+          current = await freshCreation(current.sourceTaskId ?? taskId, current, refreshed);
+          return { file: await download(folder, current, role, progress), creation: current };
+        }
+      } catch (err) {
+        if (attempt >= tries || isCancellation(err)) throw err;
+        await pause(1000 * attempt);
+      }
     }
-    if (!res.ok || !res.body) throw new Error(`downloading creation ${creation.id} (${role}) failed: HTTP ${res.status}`);
-    const contentType = (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
-    const ext = EXTENSIONS[contentType] ?? extensionFromUrl(url) ?? 'bin';
-    const name = role === 'cover' ? `${creation.id}.cover.${ext}` : `${creation.id}.${ext}`;
-    const key = `${workflowId}/${name}`;
-    const stored = await deps.archive.write(key, Readable.fromWeb(res.body as never), contentType);
-    return {
-      name,
-      role: role === 'cover' ? 'cover' : contentType.startsWith('image/') ? 'image' : 'video',
-      creationId: creation.id,
-      sha256: stored.sha256,
-      bytes: stored.bytes,
-      contentType,
-      location: deps.archive.locate(key),
-    };
+  }
+
+  async function download(folder: string, creation: CreationRef, role: Role, progress: Progress): Promise<ArchivedFile> {
+    const url = role === 'main' ? creation.url : creation.coverUrl;
+    return guardedDownload({
+      fetch: fetchImpl,
+      url,
+      what: `creation ${JSON.stringify(creation.id)} (${role === 'main' ? 'result' : 'cover'})`,
+      limits,
+      onProgress: (bytes) => progress({ creationId: creation.id, role, bytes }),
+      sink: async (contentType, body) => {
+        const name = archiveFileName(creation.id, role, archiveExtension(contentType, url));
+        const key = `${folder}/${name}`;
+        const stored = await deps.archive.write(key, body, contentType);
+        return {
+          name,
+          role: role === 'cover' ? 'cover' : contentType.startsWith('image/') ? 'image' : 'video',
+          creationId: creation.id,
+          sha256: stored.sha256,
+          bytes: stored.bytes,
+          contentType,
+          location: deps.archive.locate(key),
+        };
+      },
+    });
   }
 
   async function freshCreation(taskId: string, stale: CreationRef, cache: Map<string, CreationRef[]>): Promise<CreationRef> {
@@ -109,13 +174,52 @@ export function makeArchiveTask(deps: { vidu: ViduClient; archive: ArchiveStore;
       cache.set(taskId, list);
     }
     const fresh = list.find((c) => c.id === stale.id);
-    if (!fresh) throw new Error(`task ${taskId} no longer lists creation ${stale.id}`);
+    if (!fresh) throw new Error(`task ${taskId} no longer lists creation ${JSON.stringify(stale.id)}`);
     // Keep the caller's choice of parts: a cover-only entry stays cover-only.
     return { ...stale, url: stale.url ? fresh.url : '', coverUrl: fresh.coverUrl };
   }
 }
 
-function extensionFromUrl(url: string): string | undefined {
-  const match = /\.([a-z0-9]{2,4})$/i.exec(new URL(url).pathname);
-  return match?.[1]?.toLowerCase();
+function isRole(f: ArchivedFile, role: Role): boolean {
+  return (f.role === 'cover') === (role === 'cover');
+}
+
+function setMissing(manifest: Manifest, creationId: string, role: Role, reason: string | undefined): void {
+  if (role !== 'cover') return;
+  const others = (manifest.missing ?? []).filter((m) => !(m.creationId === creationId && m.role === role));
+  const next = reason === undefined ? others : [...others, { creationId, role, reason }];
+  if (next.length > 0) manifest.missing = next;
+  else delete manifest.missing;
+}
+
+type Progress = (details: Record<string, unknown>) => void;
+
+/** Heartbeats with what is being archived; a no-op outside an activity (direct calls in tests). */
+function heartbeater(archived: () => number): Progress {
+  let ctx: Context | undefined;
+  try {
+    ctx = Context.current();
+  } catch {
+    ctx = undefined;
+  }
+  return (details) => ctx?.heartbeat({ archived: archived(), ...details });
+}
+
+/** Temporal cancelled (or timed out) this attempt: never turn that into a missing extra or a retry. */
+function isCancellation(err: unknown): boolean {
+  if (err instanceof CancelledFailure) return true;
+  try {
+    return Context.current().cancellationSignal.aborted;
+  } catch {
+    return false;
+  }
+}
+
+/** Cancellation-aware inside an activity. */
+function pause(ms: number): Promise<void> {
+  try {
+    return Context.current().sleep(ms);
+  } catch {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
 }

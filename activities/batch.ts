@@ -6,6 +6,8 @@ import type { BatchError, BatchLine, BatchLineResult, ReadBatchLinesInput, ReadB
 import { describeBatchFailure, failureCredits } from '../workflows/batch-summary';
 import { FailureType } from '../workflows/failures';
 import type { GenerationResult } from '../workflows/types';
+import { archiveFolder } from './archive-names';
+import { InputPathRefused, resolveInsideRoots } from './input-roots';
 import type { ArchiveStore } from './stores/archive-store';
 
 // The batch workflow's I/O: reading the JSONL file a chunk at a time (so its lines never travel in
@@ -17,13 +19,13 @@ import type { ArchiveStore } from './stores/archive-store';
 export const READ_MAX_BYTES = 512 * 1024;
 const READ_BLOCK = 64 * 1024;
 
-/** `<archive root>/<batchWorkflowId>/batch-results.jsonl`. */
+/** `<archive root>/<batchWorkflowId>/batch-results.jsonl`; a workflow id that breaks the id rule fails as InvalidRequest. */
 export function resultsKey(workflowId: string): string {
-  return `${workflowId}/batch-results.jsonl`;
+  return `${archiveFolder(workflowId)}/batch-results.jsonl`;
 }
 
 function partsKey(workflowId: string): string {
-  return `${workflowId}/batch-results.parts`;
+  return `${archiveFolder(workflowId)}/batch-results.parts`;
 }
 
 function partKey(workflowId: string, part: number): string {
@@ -105,6 +107,20 @@ function isBlank(l: ScannedLine): boolean {
   return l.text !== undefined && l.text.trim() === '';
 }
 
+async function insideInputRoots(file: string, roots: readonly string[]): Promise<string> {
+  try {
+    return await resolveInsideRoots(file, roots);
+  } catch (err) {
+    if (!(err instanceof InputPathRefused)) throw err;
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidRequest,
+      message: `source.path: ${err.message}`,
+      nonRetryable: true,
+      details: [{ issues: [`source.path: ${err.message}`] }],
+    });
+  }
+}
+
 function unreadable(file: string, err: unknown): ApplicationFailure {
   const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
   return ApplicationFailure.create({
@@ -120,7 +136,7 @@ export type ExistingChildOutcome =
   | { state: 'success'; taskId: string; credits: number; archive?: string }
   | { state: 'failed'; credits?: number; error: BatchError };
 
-export function makeBatchActivities(deps: { archive: ArchiveStore }) {
+export function makeBatchActivities(deps: { archive: ArchiveStore; inputRoots?: readonly string[] }) {
   /**
    * The next lines of the batch file from `offset`: each parsed and checked (an invalid one comes
    * back with its error; nothing is started for it), relative media paths made absolute against
@@ -128,7 +144,8 @@ export function makeBatchActivities(deps: { archive: ArchiveStore }) {
    * after `limit` lines or about `maxBytes`. The first read (offset 0) also counts the lines.
    */
   async function readBatchLines(input: ReadBatchLinesInput): Promise<ReadBatchLinesResult> {
-    const file = input.path;
+    // The worker reads a batch file (and the media paths in it) only under VIDU_FLOW_INPUT_ROOTS.
+    const file = await insideInputRoots(input.path, deps.inputRoots ?? []);
     let info;
     try {
       info = await stat(file);

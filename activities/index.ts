@@ -1,7 +1,7 @@
 import type { ViduClient } from '../vidu/client';
 import { makeAdFilmActivities } from './ad-film';
 import { makeAdmissionActivities, type AdmissionConfig } from './admission';
-import { makeArchiveTask } from './archive';
+import { type ArchiveLimits, makeArchiveTask } from './archive';
 import { makeBatchActivities } from './batch';
 import { makeCancelTask } from './cancel';
 import { makePollActivities } from './poll';
@@ -16,8 +16,12 @@ export interface ActivityDeps {
   staging: StagingStore;
   /** VIDU_CALLBACK_URL: the public URL of the callback receiver; undefined means poll only. */
   callbackUrl: string | undefined;
-  /** Used to download inputs and results; injectable for tests. */
+  /** Used to download inputs and results; the worker passes its guarded fetch (activities/net). */
   fetch?: typeof fetch;
+  /** VIDU_FLOW_INPUT_ROOTS: folders local-path inputs may be read from (default: none). */
+  inputRoots?: readonly string[];
+  /** Archive downloads: idle timeout, size cap, tries per optional extra (defaults in activities/archive.ts). */
+  archiveLimits?: Partial<ArchiveLimits>;
   /** VIDU_MAX_IN_FLIGHT and the account it applies to; undefined = no cap. */
   admission?: AdmissionConfig;
 }

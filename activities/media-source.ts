@@ -1,31 +1,52 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InputPathRefused, resolveInsideRoots } from './input-roots';
+import { PrivateAddressRefused } from './net/address-policy';
+import { StagingLimitExceeded, type IncomingFile, type StagingStore } from './stores/staging-store';
 
 /** Where an input came from; URLs are passed on to Vidu as they are, other sources are staged. */
 export type MediaSource = 'url' | 'data-uri' | 'file' | 'staged';
 
 export class MediaLoadError extends Error {}
 
-const DOWNLOAD_TIMEOUT_MS = 30_000;
+/** A download that receives no byte for this long is abandoned. */
+const DOWNLOAD_IDLE_MS = 30_000;
+
+export interface MediaSourceDeps {
+  staging: StagingStore;
+  /** The worker passes its guarded fetch (private addresses refused); default: global fetch. */
+  fetch?: typeof fetch;
+  /** VIDU_FLOW_INPUT_ROOTS; local paths elsewhere are refused. Default: none. */
+  inputRoots?: readonly string[];
+}
+
+export interface ReceivedMedia {
+  source: MediaSource;
+  /** The bytes, in a file of the staging store: probe it, then commit or discard it. */
+  file: IncomingFile;
+}
 
 /**
- * Reads one input: an http(s) URL, a `data:<mime>;base64,` URI, or a path (or file:// URL) that the
- * worker can read. `maxBytes` stops reading early so a huge input fails fast with a clear message.
+ * Reads one input into the staging store, streaming: an http(s) URL, a `data:<mime>;base64,` URI,
+ * a `staged:` reference, or a path (or file:// URL) inside VIDU_FLOW_INPUT_ROOTS. `maxBytes`
+ * stops reading early so a huge input fails fast with a clear message. Memory stays flat whatever
+ * the size: bytes go to a temporary file, hashed on the way.
  */
-export async function loadMedia(value: string, maxBytes: number, fetchImpl: typeof fetch = fetch): Promise<{ bytes: Buffer; source: MediaSource }> {
-  if (/^https?:\/\//i.test(value)) return { bytes: await download(value, maxBytes, fetchImpl), source: 'url' };
-  if (value.startsWith('data:')) return { bytes: decodeDataUri(value, maxBytes), source: 'data-uri' };
+export async function receiveMedia(value: string, maxBytes: number, deps: MediaSourceDeps): Promise<ReceivedMedia> {
+  if (/^https?:\/\//i.test(value)) return { source: 'url', file: await download(value, maxBytes, deps) };
+  if (value.startsWith('data:')) return { source: 'data-uri', file: await receiveBytes(decodeDataUri(value, maxBytes), maxBytes, deps.staging) };
+  if (value.startsWith('staged:')) return { source: 'staged', file: await alreadyStaged(value, maxBytes, deps.staging) };
   const file = value.startsWith('file://') ? fileUrlPath(value) : value;
-  return { bytes: await readLocal(file, maxBytes), source: 'file' };
+  return { source: 'file', file: await readLocal(file, maxBytes, deps) };
 }
 
 /** A bad file:// URL (a host, an encoded slash) is bad input, not a worker fault. */
 function fileUrlPath(value: string): string {
   try {
     return fileURLToPath(value);
-  } catch (err) {
-    throw new MediaLoadError(`not a usable file:// URL: ${value} (${(err as Error).message})`);
+  } catch {
+    throw new MediaLoadError('not a usable file:// URL (it needs an absolute path, no host and no encoded slash)');
   }
 }
 
@@ -39,41 +60,101 @@ function decodeDataUri(uri: string, maxBytes: number): Buffer {
   return bytes;
 }
 
-async function readLocal(file: string, maxBytes: number): Promise<Buffer> {
-  const resolved = path.resolve(file);
-  let info;
-  try {
-    info = await stat(resolved);
-  } catch {
-    throw new MediaLoadError(`file not found: ${resolved} (inputs are URLs, data URIs, or paths the worker can read)`);
-  }
-  if (!info.isFile()) throw new MediaLoadError(`not a file: ${resolved}`);
-  if (info.size > maxBytes) throw new MediaLoadError(`${mb(info.size)} exceeds the ${mb(maxBytes)} limit`);
-  return readFile(resolved);
+async function receiveBytes(bytes: Buffer, maxBytes: number, staging: StagingStore): Promise<IncomingFile> {
+  return staging.receive([bytes], maxBytes);
 }
 
-async function download(url: string, maxBytes: number, fetchImpl: typeof fetch): Promise<Buffer> {
-  let res: Response;
+/** A reference the client (or an earlier stage) made: probed where it lies, never copied. */
+async function alreadyStaged(ref: string, maxBytes: number, staging: StagingStore): Promise<IncomingFile> {
+  let file: string;
+  let size: number;
   try {
-    res = await fetchImpl(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    file = staging.pathOf(ref);
+    size = (await stat(file)).size;
+  } catch {
+    throw new MediaLoadError('staged input not found in the staging store (the client and the worker must share STAGING_DIR)');
+  }
+  if (size > maxBytes) throw new MediaLoadError(`${mb(size)} exceeds the ${mb(maxBytes)} limit`);
+  return { path: file, size, sha256: ref.slice('staged:'.length).split('.')[0]!, commit: async () => ref, discard: async () => undefined };
+}
+
+async function readLocal(file: string, maxBytes: number, deps: MediaSourceDeps): Promise<IncomingFile> {
+  let real: string;
+  try {
+    real = await resolveInsideRoots(file, deps.inputRoots ?? []);
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    throw new MediaLoadError(`could not download ${url}: ${cause}`);
+    if (err instanceof InputPathRefused) throw new MediaLoadError(err.message);
+    throw err;
   }
-  if (!res.ok || !res.body) throw new MediaLoadError(`could not download ${url}: HTTP ${res.status}`);
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await res.body.cancel();
-    throw new MediaLoadError(`${mb(declared)} exceeds the ${mb(maxBytes)} limit`);
+  const shown = path.resolve(file);
+  const fh = await open(real, 'r').catch(() => {
+    throw new MediaLoadError(`cannot open ${shown}`);
+  });
+  try {
+    const info = await fh.stat();
+    if (!info.isFile()) throw new MediaLoadError(`not a file: ${shown}`);
+    if (info.size > maxBytes) throw new MediaLoadError(`${mb(info.size)} exceeds the ${mb(maxBytes)} limit`);
+    return await deps.staging.receive(fh.createReadStream({ autoClose: false }), maxBytes).catch((err: unknown) => {
+      if (err instanceof StagingLimitExceeded) throw new MediaLoadError(`${shown} grew past the ${mb(maxBytes)} limit while being read`);
+      throw err;
+    });
+  } finally {
+    await fh.close();
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.byteLength;
-    if (total > maxBytes) throw new MediaLoadError(`more than the ${mb(maxBytes)} limit`);
-    chunks.push(Buffer.from(chunk));
+}
+
+async function download(url: string, maxBytes: number, deps: MediaSourceDeps): Promise<IncomingFile> {
+  const fetchImpl = deps.fetch ?? fetch;
+  const abort = new AbortController();
+  let timer = setTimeout(() => abort.abort(), DOWNLOAD_IDLE_MS);
+  const touch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => abort.abort(), DOWNLOAD_IDLE_MS);
+  };
+  try {
+    let res: Response;
+    try {
+      res = await fetchImpl(url, { signal: abort.signal });
+    } catch (err) {
+      throw new MediaLoadError(`could not download ${url}: ${describe(err)}`);
+    }
+    if (!res.ok || !res.body) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new MediaLoadError(`could not download ${url}: HTTP ${res.status}`);
+    }
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (declared > maxBytes) {
+      await res.body.cancel().catch(() => undefined);
+      throw new MediaLoadError(`${mb(declared)} exceeds the ${mb(maxBytes)} limit`);
+    }
+    async function* body(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      for await (const chunk of stream) {
+        touch();
+        yield chunk;
+      }
+    }
+    try {
+      return await deps.staging.receive(body(res.body as unknown as AsyncIterable<Uint8Array>), maxBytes);
+    } catch (err) {
+      const idle = abort.signal.aborted;
+      abort.abort(); // stops the transfer whatever went wrong
+      if (err instanceof StagingLimitExceeded) throw new MediaLoadError(`more than the ${mb(maxBytes)} limit`);
+      if (idle || (err as Error).name === 'AbortError' || (err as Error).name === 'TypeError') {
+        throw new MediaLoadError(`could not download ${url}: ${describe(err)}`);
+      }
+      throw err;
+    }
+  } finally {
+    clearTimeout(timer);
   }
-  return Buffer.concat(chunks);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof PrivateAddressRefused) return err.message;
+  if ((err as Error).name === 'AbortError') return `no data for ${DOWNLOAD_IDLE_MS / 1000} s`;
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof PrivateAddressRefused) return cause.message;
+  return (cause as { code?: string } | undefined)?.code ?? (err as Error).message;
 }
 
 function mb(bytes: number): string {

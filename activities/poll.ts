@@ -3,7 +3,8 @@ import { ApplicationFailureCategory } from '@temporalio/common';
 import type { ViduClient } from '../vidu/client';
 import { taskUpdateSignal } from '../workflows/messages';
 import { pollDelaySeconds, type PollSchedule } from '../workflows/poll-schedule';
-import { isTerminal, toSnapshot } from '../workflows/task-snapshot';
+import { isTerminal, isUnknownStateReading, readTask, type TaskReading } from '../workflows/task-snapshot';
+import type { TaskUpdate } from '../workflows/task-update';
 import type { TaskSnapshot } from '../workflows/types';
 import { toApplicationFailure } from './failures';
 
@@ -21,28 +22,34 @@ interface PollHeartbeat {
 }
 
 export function makePollActivities(deps: { vidu: ViduClient }) {
-  async function fetchTask(input: { taskId: string }): Promise<TaskSnapshot> {
+  /**
+   * Get Generation. A state this contract does not know comes back as such (the workflow counts
+   * it and keeps waiting), never as a failure.
+   */
+  async function fetchTask(input: { taskId: string }): Promise<TaskReading> {
     let body;
     try {
       body = await deps.vidu.getCreations(input.taskId);
     } catch (err) {
       throw toApplicationFailure(err, `get task ${input.taskId}`);
     }
-    const snapshot = toSnapshot(body, 'poll', input.taskId);
-    if (!snapshot) throw new Error(`Vidu returned a task without a known state for ${input.taskId}`);
-    return snapshot;
+    const reading = readTask(body, 'poll', input.taskId);
+    if (!reading) throw new Error(`Vidu returned a task without a state for ${input.taskId}`);
+    return reading;
   }
 
   /**
-   * One poll per attempt: returns when the task is terminal, otherwise fails benignly so that
-   * Temporal retries it after the schedule's next delay. Retries add no history events.
+   * One poll per attempt: returns when the task is terminal (that snapshot is the truth: the
+   * workflow needs no further Get), otherwise fails benignly so that Temporal retries it after the
+   * schedule's next delay. Retries add no history events. Only small non-terminal updates are
+   * signalled (poll-only mode, and unknown states in every mode), never creations or credits.
    */
   async function pollTask(input: PollInput): Promise<TaskSnapshot> {
     const info = activityInfo();
     const nextDelay = `${pollDelaySeconds(input.schedule, info.attempt)}s`;
-    let snapshot: TaskSnapshot;
+    let reading: TaskReading;
     try {
-      snapshot = await fetchTask({ taskId: input.taskId });
+      reading = await fetchTask({ taskId: input.taskId });
     } catch (err) {
       if (err instanceof ApplicationFailure && err.nonRetryable) throw err;
       throw ApplicationFailure.create({
@@ -51,22 +58,25 @@ export function makePollActivities(deps: { vidu: ViduClient }) {
         nextRetryDelay: nextDelay,
       });
     }
-    if (isTerminal(snapshot.state)) return snapshot;
+    const unknown = isUnknownStateReading(reading);
+    if (!isUnknownStateReading(reading) && isTerminal(reading.state)) return reading;
+    const { state, progress } = isUnknownStateReading(reading) ? { state: reading.unknownState, progress: 0 } : reading;
 
-    if (input.notifyWorkflow) {
+    if (input.notifyWorkflow || unknown) {
       const seen = info.heartbeatDetails as PollHeartbeat | undefined;
-      const now: PollHeartbeat = { state: snapshot.state, progressQuarter: Math.floor(snapshot.progress / 25) };
+      const now: PollHeartbeat = { state, progressQuarter: Math.floor(progress / 25) };
       if (!seen || seen.state !== now.state || seen.progressQuarter !== now.progressQuarter) {
-        await getClient().workflow.getHandle(input.workflowId).signal(taskUpdateSignal, snapshot);
+        const update: TaskUpdate = { taskId: input.taskId, state, progress };
+        await getClient().workflow.getHandle(input.workflowId).signal(taskUpdateSignal, update);
       }
       heartbeat(now);
     }
     throw ApplicationFailure.create({
       type: 'TaskNotFinished',
-      message: `task ${input.taskId} is ${snapshot.state} (${snapshot.progress}%); next poll in ${nextDelay}`,
+      message: `task ${input.taskId} is ${state} (${progress}%); next poll in ${nextDelay}`,
       nextRetryDelay: nextDelay,
       category: ApplicationFailureCategory.BENIGN,
-      details: [{ state: snapshot.state, progress: snapshot.progress }],
+      details: [{ state, progress }],
     });
   }
 

@@ -2,11 +2,10 @@ import { checkGenerationInput, checkRequest } from '../contract/generation-input
 import { mediaSlots, type MediaFieldKey } from '../contract/media-fields';
 import { MediaProbeError } from '../vidu/media/errors';
 import { BYTES_PER_MEGABYTE, checkMedia, MEDIA_LIMITS, type MediaEndpoint, type MediaLimit } from '../vidu/media/limits';
-import { probeMedia } from '../vidu/media/probe';
 import type { GenerationKind, GenerationOptions, StagedMedia, StageResult } from '../workflows/types';
 import { invalidRequest } from './failures';
-import { loadMedia, MediaLoadError } from './media-source';
-import { STAGED_PREFIX, type StagingStore } from './stores/staging-store';
+import { MediaLoadError, receiveMedia, type MediaSourceDeps, type ReceivedMedia } from './media-source';
+import { probeFile } from './probe-file';
 
 /** Vidu's whole-request limit (FACTS §0); staged inputs travel inside it as base64. */
 const MAX_BODY_BYTES = 20 * BYTES_PER_MEGABYTE;
@@ -26,7 +25,7 @@ export function limitFor(endpoint: MediaEndpoint, field: MediaFieldKey): MediaLi
   return limit;
 }
 
-export function makeStageInputs(deps: { staging: StagingStore; fetch?: typeof fetch }) {
+export function makeStageInputs(deps: MediaSourceDeps) {
   /**
    * Checks the request against every documented rule and reads, checks and stores each input, so
    * that bad input fails here, before any credit is spent. Returns the request with each input
@@ -46,32 +45,37 @@ export function makeStageInputs(deps: { staging: StagingStore; fetch?: typeof fe
     let inlineBytes = 0;
     for (const slot of mediaSlots(input.kind, request)) {
       const limit = limitFor(input.kind, slot.field);
+      let received: ReceivedMedia | undefined;
       try {
-        const { bytes, source } = slot.value.startsWith(STAGED_PREFIX)
-          ? { bytes: await deps.staging.get(slot.value), source: 'staged' as const }
-          : await loadMedia(slot.value, limit.maxMegabytes * BYTES_PER_MEGABYTE, deps.fetch);
-        const probe = probeMedia(bytes);
-        const broken = checkMedia(probe, bytes.length, limit, slot.path);
+        received = await receiveMedia(slot.value, limit.maxMegabytes * BYTES_PER_MEGABYTE, deps);
+        const { file, source } = received;
+        const probe = await probeFile(file.path, file.size);
+        const broken = checkMedia(probe, file.size, limit, slot.path);
         if (broken.length > 0) {
           problems.push(...broken);
           continue;
         }
-        const ref = source === 'url' ? slot.value : await deps.staging.put(bytes, probe.format);
-        if (source !== 'url') inlineBytes += Math.ceil(bytes.length / 3) * 4;
+        // URLs stay URLs (Vidu fetches them); the bytes were read only to check them.
+        const ref = source === 'url' ? slot.value : await file.commit(probe.format);
+        if (source !== 'url') inlineBytes += Math.ceil(file.size / 3) * 4;
         slot.set(ref);
         media.push({
           field: slot.path,
           ref,
           format: probe.format,
-          bytes: bytes.length,
+          bytes: file.size,
           width: probe.width,
           height: probe.height,
           ...(probe.durationSeconds !== undefined ? { durationSeconds: probe.durationSeconds } : {}),
         });
       } catch (err) {
+        // Messages name the field and the rule; probe details are given only for bytes a caller
+        // may send (downloads, data URIs, staged files, files under an input root).
         if (err instanceof MediaLoadError) problems.push(`${slot.path}: ${err.message}`);
         else if (err instanceof MediaProbeError) problems.push(`${slot.path}: not a readable ${limit.kind} (${err.message}); accepted formats: ${limit.formats.join(', ')}`);
         else throw err;
+      } finally {
+        await received?.file.discard();
       }
     }
     if (inlineBytes > MAX_BODY_BYTES) {

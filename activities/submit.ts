@@ -1,10 +1,10 @@
-import { activityInfo, ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, heartbeat, log, sleep } from '@temporalio/activity';
 import type { ViduClient } from '../vidu/client';
 import { ViduTransportError } from '../vidu/errors';
 import { FailureType } from '../workflows/failures';
 import type { GenerationKind, SubmitResult, TaskStateName, WaitMode } from '../workflows/types';
 import { toApplicationFailure } from './failures';
-import { callbackUrlFor, clientRequestIdFor } from './idempotency';
+import { callbackUrlFor, ClientRequestIdPolicy, clientRequestIdFor, refusesClientRequestId } from './idempotency';
 import { resolveStagedRefs } from './staged-refs';
 import type { StagingStore } from './stores/staging-store';
 import { findSubmittedTask } from './task-lookup';
@@ -20,6 +20,13 @@ export interface SubmitInput {
 interface SubmitHeartbeat {
   phase: 'sending' | 'submitted';
   sentAtMs: number;
+  /**
+   * True only when every request this attempt sends carries client_request_id. A trial (see
+   * ClientRequestIdPolicy) may fall back to a send without it, and a heartbeat written after the
+   * first one may not reach the server before a crash (they are throttled), so a trial says false
+   * from the start.
+   */
+  withId?: boolean;
   result?: SubmitResult;
 }
 
@@ -27,9 +34,12 @@ export interface SubmitDeps {
   vidu: ViduClient;
   staging: StagingStore;
   callbackUrl: string | undefined;
+  /** Which endpoints take client_request_id, as this worker has learned; one per worker process. */
+  clientRequestIds?: ClientRequestIdPolicy;
 }
 
 export function makeSubmitTask(deps: SubmitDeps) {
+  const ids = deps.clientRequestIds ?? new ClientRequestIdPolicy();
   return async function submitTask(input: SubmitInput): Promise<SubmitResult> {
     const info = activityInfo();
     const previous = lastHeartbeat(info.heartbeatDetails);
@@ -38,34 +48,66 @@ export function makeSubmitTask(deps: SubmitDeps) {
 
     const callbackRegistered = wantsCallback(input.waitMode, deps.callbackUrl);
     const clientRequestId = clientRequestIdFor(input.workflowId);
-    const lookup = { clientRequestId, request: input.request, sinceMs: info.scheduledTimestampMs };
+    const endpoint = input.kind;
+    const lookup = (idMayBeMissing: boolean) => ({ clientRequestId, idMayBeMissing, request: input.request, sinceMs: info.scheduledTimestampMs });
 
-    // Any earlier attempt may have sent the request and died before hearing back.
+    // Any earlier attempt may have sent the request and died before hearing back. If its heartbeat
+    // says the id may not have gone with it, the task it created may carry none. (No word in the
+    // heartbeat: a worker from before this rule, which always sent it, or an attempt that died
+    // before its first heartbeat; this worker's own record for the endpoint decides.)
     if (info.attempt > 1) {
-      const recovered = await recover(deps.vidu, lookup, callbackRegistered);
+      const idMayBeMissing = previous?.withId === false || (previous?.withId === undefined && ids.modeFor(endpoint) !== 'with');
+      const recovered = await recover(deps.vidu, lookup(idMayBeMissing), callbackRegistered);
       if (recovered) return recovered;
     }
 
-    const body: Record<string, unknown> = {
+    const mode = ids.modeFor(endpoint);
+    const common: Record<string, unknown> = {
       ...((await resolveStagedRefs(input.request, deps.staging)) as Record<string, unknown>),
-      client_request_id: clientRequestId,
       ...(callbackRegistered && deps.callbackUrl ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) } : {}),
     };
-    heartbeat({ phase: 'sending', sentAtMs: Date.now() } satisfies SubmitHeartbeat);
+    const send = (withId: boolean) => {
+      const body = withId ? { ...common, client_request_id: clientRequestId } : common;
+      return input.kind === 'ad-one-click' ? deps.vidu.createAdOneClick(body as never) : deps.vidu.create(input.kind, body as never);
+    };
+    heartbeat({ phase: 'sending', sentAtMs: Date.now(), withId: mode === 'with' } satisfies SubmitHeartbeat);
+    let withId = mode !== 'without';
     let created;
     try {
-      created = input.kind === 'ad-one-click' ? await deps.vidu.createAdOneClick(body as never) : await deps.vidu.create(input.kind, body as never);
+      try {
+        created = await send(withId);
+        if (withId) ids.accepted(endpoint);
+      } catch (err) {
+        if (!withId || !refusesClientRequestId(err)) throw err;
+        // 400 FieldUnwanted naming client_request_id: no task was created (FACTS §9).
+        ids.refused(endpoint);
+        log.warn(`Vidu refused client_request_id on ${endpoint} (FieldUnwanted); later submissions there go without it`, { endpoint });
+        if (mode === 'with') {
+          // Documented (or accepted before) and now refused. This attempt's heartbeat already
+          // says the id was sent; a resend here could create a task the next attempt would not
+          // look for properly. The retry sends without it and says so in its first heartbeat.
+          throw ApplicationFailure.create({
+            type: 'ClientRequestIdRefused',
+            message: `submit ${endpoint}: Vidu refused client_request_id (FieldUnwanted); nothing was created, resending without it`,
+            nextRetryDelay: 1000,
+          });
+        }
+        // A trial: this attempt's heartbeat already allows a task without the id.
+        withId = false;
+        created = await send(false);
+      }
     } catch (err) {
       if (err instanceof ViduTransportError && err.ambiguous) {
         // The request may have created a task: look before anyone sends it again.
         await sleep(1000);
-        const recovered = await recover(deps.vidu, lookup, callbackRegistered);
+        const recovered = await recover(deps.vidu, lookup(!withId), callbackRegistered);
         if (recovered) return recovered;
         throw ApplicationFailure.create({
           type: 'SubmissionUnconfirmed',
           message: `submit ${input.kind}: no answer from Vidu and no matching task in its list yet (will look again before resending)`,
         });
       }
+      if (err instanceof ApplicationFailure) throw err;
       throw toApplicationFailure(err, `submit ${input.kind}`);
     }
     const result: SubmitResult = {
@@ -75,7 +117,7 @@ export function makeSubmitTask(deps: SubmitDeps) {
       callbackRegistered,
       via: 'created',
     };
-    heartbeat({ phase: 'submitted', sentAtMs: Date.now(), result } satisfies SubmitHeartbeat);
+    heartbeat({ phase: 'submitted', sentAtMs: Date.now(), withId, result } satisfies SubmitHeartbeat);
     return result;
   };
 }

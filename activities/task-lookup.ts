@@ -6,13 +6,21 @@ import type { ViduClient } from '../vidu/client';
 // What is matched, in order:
 //  1. a task whose client_request_id equals ours (the simulator and, per the img2video schema,
 //     the real service echo it);
-//  2. when the list carries no client_request_id at all: tasks created since the first attempt
-//     was scheduled (minus 5 min of clock skew) whose model, prompt, duration and resolution all
-//     equal the request's. One such task is taken as ours; several fail the submission as
-//     SubmissionAmbiguous rather than risk paying twice.
+//  2. when the list carries no client_request_id at all, or when ours may not have been sent
+//     (the endpoint refuses it, see ClientRequestIdPolicy in idempotency.ts): among the tasks
+//     without a client_request_id, those created since the first attempt was scheduled (minus
+//     5 min of clock skew) whose model, prompt, duration and resolution all equal the request's.
+//     One such task is taken as ours; several fail the submission as SubmissionAmbiguous rather
+//     than risk paying twice. A task carrying another client_request_id is never ours: vidu-flow
+//     sends its own id or none.
 
 export interface LookupRequest {
   clientRequestId: string;
+  /**
+   * True when the submission looked for may have gone without client_request_id. Then tasks
+   * without one are matched by their fields even if Vidu's list shows other tasks' ids.
+   */
+  idMayBeMissing?: boolean;
   request: Record<string, unknown>;
   sinceMs: number;
 }
@@ -50,10 +58,12 @@ export async function findSubmittedTask(vidu: ViduClient, lookup: LookupRequest)
   const byKey = tasks.find((t) => t.client_request_id === lookup.clientRequestId);
   if (byKey) return found(byKey, 'client_request_id');
   if (more) return { found: false, incomplete: true, scanned: tasks.length };
-  if (tasks.some((t) => typeof t.client_request_id === 'string' && t.client_request_id !== '')) return { found: false };
+  const withoutId = tasks.filter((t) => typeof t.client_request_id !== 'string' || t.client_request_id === '');
+  // Our id was sent and Vidu's list carries ids: a task we created would carry ours.
+  if (!lookup.idMayBeMissing && withoutId.length < tasks.length) return { found: false };
 
   const fields = ['model', 'prompt', 'duration', 'resolution'] as const;
-  const candidates = tasks.filter((t) =>
+  const candidates = withoutId.filter((t) =>
     fields.every((f) => lookup.request[f] === undefined || String(t[f] ?? '') === String(lookup.request[f])),
   );
   if (candidates.length === 1) return found(candidates[0] as ListedTask, 'request-fields');

@@ -51,7 +51,7 @@ async function main(): Promise<number> {
   });
   const sim = new SimAdmin(stack.simUrl);
   await sim.setFaults({ ...FAULTS, ...DROPS });
-  const client = await ViduFlowClient.connect({ address: server.address, taskQueue });
+  const client = await ViduFlowClient.connect({ address: server.address, taskQueue, stagingDir: path.join(dir, 'staging') });
   console.log(`chaos: ${n} generations, workers SIGKILLed every ${flags.killEvery} s; logs in ${path.join(dir, 'logs')}`);
 
   const started = Date.now();

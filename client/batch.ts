@@ -8,7 +8,7 @@ import type { GenerationOptions } from '../workflows/types';
 import { InvalidGenerationInput } from './errors';
 import { RunHandle } from './run-handle';
 import { deferredStart } from './time-spec';
-import { workflowIdFor } from './workflow-ids';
+import { workflowIdFor, workflowIdIssues } from './workflow-ids';
 
 export interface BatchStartOptions {
   /** Generations in flight at once (default 20, 1–200). */
@@ -37,9 +37,10 @@ export async function startBatchWorkflow(temporal: Client, taskQueue: string, fi
     ...(opts.options !== undefined ? { options: opts.options } : {}),
     ...(opts.linesPerRun !== undefined ? { linesPerRun: opts.linesPerRun } : {}),
   };
-  const issues = checkBatchInput(input);
-  if (issues.length > 0) throw new InvalidGenerationInput(issues);
   const workflowId = opts.workflowId ?? workflowIdFor('batch', opts.idempotencyKey);
+  // The id becomes the results folder (and the prefix of every child's id): path-safe only.
+  const issues = [...checkBatchInput(input), ...workflowIdIssues(workflowId)];
+  if (issues.length > 0) throw new InvalidGenerationInput(issues);
   try {
     await temporal.workflow.start('batch', {
       taskQueue,

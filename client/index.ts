@@ -9,8 +9,13 @@ import { statusQuery } from '../workflows/messages';
 import { ViduKind, ViduModel, ViduOffPeak } from '../workflows/search-attributes';
 import type { GenerationInput, GenerationKind, GenerationResult, GenerationStatus } from '../workflows/types';
 import { InvalidGenerationInput } from './errors';
-import { workflowIdFor } from './workflow-ids';
+import { stageCallerInputs } from './input-staging';
+import { payloadSizeIssues } from './payload-size';
+import { StagingStore, type InputStaging } from '../activities/stores/staging-store';
+import type { MediaEndpoint } from '../contract/media-fields';
+import { workflowIdFor, workflowIdIssues } from './workflow-ids';
 import { deferredStart } from './time-spec';
+import { loadTemporalConnection } from '../worker/temporal-connection';
 
 export * from '../workflows/types';
 export * from '../workflows/ad-film-types';
@@ -23,11 +28,23 @@ export { InvalidTimeSpec, parseNotBefore } from './time-spec';
 export * from './schedules';
 
 export interface ViduFlowClientOptions {
-  /** An existing Temporal client; otherwise one is connected to `address`. */
+  /**
+   * An existing Temporal client; otherwise one is connected the way TEMPORAL_* variables and the
+   * temporal.toml profile say (worker/temporal-connection.ts: TLS, mTLS, API key).
+   */
   client?: Client;
+  /** Wins over TEMPORAL_ADDRESS and the profile's address. */
   address?: string;
+  /** Wins over TEMPORAL_NAMESPACE and the profile's namespace. */
   namespace?: string;
   taskQueue?: string;
+  /**
+   * Where the caller's local files (and large data: URIs) are staged before a start; the worker
+   * must see the same store. Default: a StagingStore in `stagingDir`.
+   */
+  staging?: InputStaging;
+  /** Default: STAGING_DIR, else `./data/staging` (the worker's default). */
+  stagingDir?: string;
 }
 
 export interface StartOptions {
@@ -49,18 +66,35 @@ export interface StartOptions {
 export class ViduFlowClient {
   readonly temporal: Client;
   readonly taskQueue: string;
+  readonly staging: InputStaging;
 
-  private constructor(temporal: Client, taskQueue: string) {
+  private constructor(temporal: Client, taskQueue: string, staging: InputStaging) {
     this.temporal = temporal;
     this.taskQueue = taskQueue;
+    this.staging = staging;
   }
 
   static async connect(opts: ViduFlowClientOptions = {}): Promise<ViduFlowClient> {
     const taskQueue = opts.taskQueue ?? process.env.VIDU_TASK_QUEUE ?? 'vidu-flow';
-    if (opts.client) return new ViduFlowClient(opts.client, taskQueue);
-    const connection = await Connection.connect({ address: opts.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
-    const client = new Client({ connection, namespace: opts.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default' });
-    return new ViduFlowClient(client, taskQueue);
+    const staging = opts.staging ?? new StagingStore(opts.stagingDir ?? process.env.STAGING_DIR ?? './data/staging');
+    if (opts.client) return new ViduFlowClient(opts.client, taskQueue, staging);
+    const temporal = loadTemporalConnection(process.env, { address: opts.address, namespace: opts.namespace });
+    const connection = await Connection.connect(temporal.clientOptions);
+    const client = new Client({ connection, namespace: temporal.namespace });
+    return new ViduFlowClient(client, taskQueue, staging);
+  }
+
+  /**
+   * Stages the caller's local files and large data: URIs of `request` (the worker never reads a
+   * path a caller chose), then checks that the whole input fits in a Temporal payload.
+   */
+  private async prepareInput<T extends { request: Record<string, unknown> }>(endpoint: MediaEndpoint, input: T): Promise<T> {
+    const staged = await stageCallerInputs(endpoint, input.request, this.staging);
+    if (staged.issues.length > 0) throw new InvalidGenerationInput(staged.issues);
+    const prepared = { ...input, request: staged.request };
+    const sizeIssues = payloadSizeIssues(prepared);
+    if (sizeIssues.length > 0) throw new InvalidGenerationInput(sizeIssues);
+    return prepared;
   }
 
   /**
@@ -72,14 +106,18 @@ export class ViduFlowClient {
     if (issues.length > 0) throw new InvalidGenerationInput(issues);
     const idempotencyKey = opts.idempotencyKey ?? input.options?.idempotencyKey;
     const workflowId = opts.workflowId ?? workflowIdFor(kind, idempotencyKey);
+    // The id becomes an archive folder: refuse `x/../victim` and friends before anything runs.
+    const idIssues = workflowIdIssues(workflowId);
+    if (idIssues.length > 0) throw new InvalidGenerationInput(idIssues);
     const request = input.request as Record<string, unknown>;
     const model = typeof request.model === 'string' ? request.model : undefined;
     const offPeak = request.off_peak === true || request.off_peak === 'true';
+    const prepared = await this.prepareInput(kind, { ...input, options: { ...input.options, ...(idempotencyKey ? { idempotencyKey } : {}) } });
     try {
       const handle = await this.temporal.workflow.start(kind, {
         taskQueue: this.taskQueue,
         workflowId,
-        args: [{ ...input, options: { ...input.options, ...(idempotencyKey ? { idempotencyKey } : {}) } }],
+        args: [prepared],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
         ...deferredStart(opts.notBefore),
@@ -104,12 +142,15 @@ export class ViduFlowClient {
     if (issues.length > 0) throw new InvalidGenerationInput(issues);
     const idempotencyKey = opts.idempotencyKey ?? input.options?.idempotencyKey;
     const workflowId = opts.workflowId ?? workflowIdFor('adFilm', idempotencyKey);
+    const idIssues = workflowIdIssues(workflowId);
+    if (idIssues.length > 0) throw new InvalidGenerationInput(idIssues);
     const prompt = typeof input.request.prompt === 'string' ? ` · “${input.request.prompt.slice(0, 80)}”` : '';
+    const prepared = await this.prepareInput('ad-one-click', input);
     try {
       await this.temporal.workflow.start('adFilm', {
         taskQueue: this.taskQueue,
         workflowId,
-        args: [input],
+        args: [prepared],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
         ...deferredStart(opts.notBefore),

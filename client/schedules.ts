@@ -6,6 +6,7 @@ import { ViduKind, ViduModel, ViduOffPeak } from '../workflows/search-attributes
 import type { GenerationInput, GenerationKind, GenerationOptions } from '../workflows/types';
 import type { ViduFlowClient } from './index';
 import { InvalidTimeSpec, formatDuration, isKnownTimeZone, parseClockTime, parseDuration } from './time-spec';
+import { workflowIdIssues } from './workflow-ids';
 
 // Recurring generations on Temporal Schedules: "every night at 01:00, run this batch off-peak".
 // A schedule starts a vidu-flow workflow (one generation kind, or the `batch` workflow) at each
@@ -125,7 +126,6 @@ export interface ScheduleDetails extends ScheduleRow {
   input: unknown;
 }
 
-const SCHEDULE_ID = /^[A-Za-z0-9][\w.:-]{0,199}$/;
 const CRON_SHORTHANDS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 
 /** Spec → Temporal ScheduleSpec; `issues` gets one line per problem. */
@@ -206,7 +206,8 @@ function summaryText(text: string): string {
  */
 export function compileSchedule(opts: CreateScheduleOptions, taskQueue: string): ScheduleOptions {
   const issues: string[] = [];
-  if (!SCHEDULE_ID.test(opts.scheduleId)) issues.push(`scheduleId: ${JSON.stringify(opts.scheduleId)} must be 1–200 letters, digits or ._:- (starting with a letter or digit)`);
+  // The runs' workflow ids are `<scheduleId>-<time>`: the schedule id follows the workflow-id rule.
+  issues.push(...workflowIdIssues(opts.scheduleId, 'scheduleId'));
   const spec = compileScheduleSpec(opts.spec, issues);
   if (opts.overlap !== undefined && !OVERLAP_POLICIES.includes(opts.overlap)) issues.push(`overlap: expected one of ${OVERLAP_POLICIES.join(', ')}`);
 

@@ -13,3 +13,6 @@ export function workflowIdFor(kind: GenerationKind | 'adFilm' | 'batch', idempot
   if (/^[\w.:-]{1,120}$/.test(idempotencyKey) && !/^[0-9a-f]{40}$/.test(idempotencyKey)) return `${kind}-key-${idempotencyKey}`;
   return `${kind}-key-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}`;
 }
+
+// The rule every workflow id must meet (path-safe: ids become archive folders); see contract/workflow-id.ts.
+export { WORKFLOW_ID_MAX, WORKFLOW_ID_RULE, workflowIdIssues, workflowIdProblem } from '../contract/workflow-id';

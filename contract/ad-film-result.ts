@@ -34,7 +34,7 @@ export const AdFilmResult = z
     narrationTaskId: z.string().describe('The narration sub-task composed'),
     edits: z.array(EditOutcome).describe('Every edit applied, given at start or through requestEdits, in the order they finished'),
     film: z.array(FilmCreation),
-    archive: ArchiveResult.optional().describe('The film and one cover per storyboard; absent when the input asked for archive: false'),
+    archive: ArchiveResult.optional().describe('The film and one cover per storyboard (a cover that could not be archived is listed in `missing`; the film still succeeds); absent when the input asked for archive: false'),
   })
   .describe('The result of a successful adFilm workflow (a failed one fails with a typed ApplicationFailure instead)');
 
@@ -51,6 +51,7 @@ export const AdFilmStatus = z
     editsRunning: z.number().int().nonnegative().describe('Edits submitted and not yet finished'),
     edits: z.array(EditOutcome).describe('Edits finished so far'),
     approved: z.boolean().describe('Review mode: the approve signal arrived'),
+    archive: ArchiveResult.optional().describe('Once archived: the files, and in `missing` any storyboard cover that could not be archived'),
     error: z.string().optional().describe('Why the film failed, once phase is failed'),
   })
   .describe('The answer of the `status` query of an adFilm workflow');

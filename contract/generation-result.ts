@@ -33,11 +33,23 @@ export const ArchivedFile = z
   })
   .describe('One archived file');
 
+export const MissingExtra = z
+  .object({
+    creationId: z.string().describe('The Vidu creation whose extra is missing'),
+    role: z.enum(['cover']).describe('Which extra: the cover image (for an AD film, a storyboard cover)'),
+    reason: z.string().describe('Why it could not be archived (HTTP status, idle timeout, size cap…)'),
+  })
+  .describe('An optional extra that could not be archived; the paid result itself was');
+
 export const ArchiveResult = z
   .object({
     root: z.string().describe('The archive folder of this workflow: <archive root>/<workflowId>'),
     manifest: z.string().describe('Location of manifest.json, which lists every file'),
     files: z.array(ArchivedFile),
+    missing: z
+      .array(MissingExtra)
+      .optional()
+      .describe('Optional extras (covers) that could not be archived, with their reason; absent when none is missing. The workflow still succeeds.'),
   })
   .describe('What the archive activity stored');
 
@@ -74,6 +86,11 @@ export const GenerationStatus = z
     errCode: z.string().optional().describe("Vidu's err_code when the task failed"),
     waitMode: z.enum(['callback', 'poll']).optional().describe('How the workflow learns about the task'),
     updates: z.number().int().nonnegative().describe('taskUpdate signals received so far'),
+    ignoredUpdates: z.number().int().nonnegative().optional().describe('taskUpdate signals ignored: for a task this workflow does not know, or breaking the rules of the update'),
+    replayedNonces: z.number().int().nonnegative().optional().describe('taskUpdate signals whose callback nonce was already seen (replays)'),
+    unknownStates: z.number().int().nonnegative().optional().describe('Task states Vidu sent that this contract does not know; read as not finished'),
+    lastUnknownState: z.string().optional().describe('The last such state'),
+    confirmations: z.number().int().nonnegative().optional().describe('Get Generation calls made to confirm a terminal state a callback announced'),
     archive: ArchiveResult.optional(),
     cancellation: CancellationOutcome.optional(),
     error: z.string().optional().describe('Why the generation failed, once phase is failed'),
@@ -88,6 +105,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <_ extends true>(): void => undefined;
 same<Same<z.infer<typeof CreationRef>, T.CreationRef>>();
 same<Same<z.infer<typeof ArchivedFile>, T.ArchivedFile>>();
+same<Same<z.infer<typeof MissingExtra>, T.MissingExtra>>();
 same<Same<z.infer<typeof ArchiveResult>, T.ArchiveResult>>();
 same<Same<z.infer<typeof CancellationOutcome>, T.CancellationOutcome>>();
 same<Same<GenerationResultSchema, T.GenerationResult>>();

@@ -43,6 +43,7 @@ async function main(): Promise<number> {
     callbacks: true,
     archiveDir,
     stagingDir: path.join(dataDir, 'staging'),
+    // The demo's inputs are local files: the client stages them (below), the worker reads none.
     simEnv: { VIDU_SIM_TIME_SCALE: flags.timeScale },
     logDir: path.join(dataDir, 'logs'),
   });
@@ -56,7 +57,7 @@ async function main(): Promise<number> {
 
   try {
     const { generations, adFilm } = await demoInputs();
-    const client = await ViduFlowClient.connect({ address: server.address, taskQueue });
+    const client = await ViduFlowClient.connect({ address: server.address, taskQueue, stagingDir: path.join(dataDir, 'staging') });
     const link = (workflowId: string) => (server.uiUrl ? `${server.uiUrl}/namespaces/default/workflows/${workflowId}` : workflowId);
     const settle = async (label: string, result: () => Promise<string>): Promise<Outcome> => {
       try {
@@ -116,7 +117,7 @@ function describeAdFilm(result: AdFilmResult): string {
   );
 }
 
-/** Demo inputs, written as local files the worker reads, as a user's would be. */
+/** Demo inputs, written as local files, as a user's would be; the client stages them for the worker. */
 async function demoInputs(): Promise<{ generations: Array<{ kind: GenerationKind; input: GenerationInput }>; adFilm: AdFilmInput }> {
   const inputs = path.join(dataDir, 'inputs');
   await mkdir(inputs, { recursive: true });

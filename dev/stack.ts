@@ -24,6 +24,16 @@ export interface StackOptions {
   simEnv?: Record<string, string>;
   /** Extra worker env. */
   workerEnv?: Record<string, string>;
+  /**
+   * How the receiver and the worker reach Temporal beyond its address: TEMPORAL_TLS_*,
+   * TEMPORAL_API_KEY, TEMPORAL_PROFILE… (worker/temporal-connection.ts). Also in `Stack.env`.
+   */
+  temporalEnv?: Record<string, string>;
+  /**
+   * VIDU_FLOW_INPUT_ROOTS of the worker: folders it may read local-path inputs from (batch files
+   * and the media they name, schedule inputs). Default: none, as in production.
+   */
+  inputRoots?: string[];
   /** Worker processes to run (default 1); they share the task queue. */
   workers?: number;
   /** Child output goes to `<logDir>/<name>.log`; without it, children are quiet. */
@@ -136,6 +146,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           CALLBACK_HOST: '127.0.0.1',
           TEMPORAL_ADDRESS: opts.temporalAddress,
           ...(opts.namespace ? { TEMPORAL_NAMESPACE: opts.namespace } : {}),
+          ...opts.temporalEnv,
         },
         opts.logDir,
       );
@@ -151,7 +162,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       VIDU_API_KEY: apiKey,
       ARCHIVE_DIR: opts.archiveDir,
       STAGING_DIR: opts.stagingDir,
+      // The simulator (and any test media server) listens on 127.0.0.1: allowed by address, in the
+      // list form an operator would use for an internal CDN; every other private address stays refused.
+      VIDU_FLOW_ALLOW_PRIVATE_URLS: '127.0.0.1',
+      ...(opts.inputRoots?.length ? { VIDU_FLOW_INPUT_ROOTS: opts.inputRoots.join(path.delimiter) } : {}),
       ...(opts.namespace ? { TEMPORAL_NAMESPACE: opts.namespace } : {}),
+      ...opts.temporalEnv,
       ...(callbackUrl ? { VIDU_CALLBACK_URL: callbackUrl } : {}),
       ...opts.workerEnv,
     };

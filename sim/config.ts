@@ -3,7 +3,11 @@
  * sim/README.md; keep the two in step.
  */
 import { z } from 'zod';
-import { CallbackFaults, FaultConfig, parseFaultConfigJson } from './faults';
+import { CallbackFaults, FaultConfig, parseFaultConfigJson, type EndpointKey } from './faults';
+
+/** Endpoints whose request carries client_request_id (AD-film edit and compose have none). */
+export const CLIENT_REQUEST_ID_ENDPOINTS = ['img2video', 'reference2video', 'reference2image', 'image2dance', 'ad-one-click'] as const satisfies readonly EndpointKey[];
+export type ClientRequestIdEndpoint = (typeof CLIENT_REQUEST_ID_ENDPOINTS)[number];
 
 export class SimConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -59,6 +63,16 @@ const EnvSchema = z.object({
   VIDU_SIM_FETCH_TIMEOUT_MS: num(1, 600_000, 5000),
   VIDU_SIM_FETCH_MAX_BYTES: num(1, 2 ** 40, 200 * 1024 * 1024, true),
   VIDU_SIM_MAX_BODY_BYTES: num(1, 2 ** 31, 20 * 1024 * 1024, true),
+  // Vidu documents client_request_id only for img2video (FACTS §1, §11); these endpoints refuse it
+  // the way real Vidu refuses any unknown field: 400 FieldUnwanted naming it, no task created.
+  VIDU_SIM_REFUSE_CLIENT_REQUEST_ID: z.preprocess(
+    unset,
+    z
+      .string()
+      .transform((v) => v.split(',').map((e) => e.trim()).filter((e) => e !== ''))
+      .pipe(z.array(z.enum(CLIENT_REQUEST_ID_ENDPOINTS, { error: `must list endpoints among ${CLIENT_REQUEST_ID_ENDPOINTS.join(', ')}` })))
+      .default([]),
+  ),
   VIDU_SIM_SEED: z.preprocess(unset, z.string().optional()),
   VIDU_SIM_FAULTS: z.preprocess(unset, z.string().optional()),
   VIDU_SIM_REQUEST_LOG_LIMIT: num(0, 1_000_000, 10_000, true),
@@ -91,6 +105,8 @@ export interface SimConfig {
   fetchTimeoutMs: number;
   fetchMaxBytes: number;
   maxBodyBytes: number;
+  /** Endpoints answering 400 FieldUnwanted to a request that carries client_request_id. */
+  refuseClientRequestId: ClientRequestIdEndpoint[];
   /** Unset: a fresh random seed per start. */
   seed: string | undefined;
   faults: FaultConfig;
@@ -148,6 +164,7 @@ export function loadSimConfig(env: Record<string, string | undefined> = process.
     fetchTimeoutMs: e.VIDU_SIM_FETCH_TIMEOUT_MS,
     fetchMaxBytes: e.VIDU_SIM_FETCH_MAX_BYTES,
     maxBodyBytes: e.VIDU_SIM_MAX_BODY_BYTES,
+    refuseClientRequestId: e.VIDU_SIM_REFUSE_CLIENT_REQUEST_ID,
     seed: e.VIDU_SIM_SEED,
     faults,
     requestLogLimit: e.VIDU_SIM_REQUEST_LOG_LIMIT,

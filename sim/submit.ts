@@ -6,9 +6,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { SimContext } from './context';
 import type { EndpointKey } from './faults';
+import { CLIENT_REQUEST_ID_ENDPOINTS } from './config';
 import { ViduHttpError } from './http-errors';
 import { buildTask, type TaskInit } from './task-factory';
 import type { SimTask } from './task';
+import { unwantedFieldError } from './validation';
 
 export interface Prepared {
   price: number;
@@ -39,8 +41,7 @@ async function withKeyLock<T>(ctx: SimContext, key: string, fn: () => Promise<T>
   return run;
 }
 
-/** Endpoints whose request carries client_request_id (edit and compose have none). */
-const KEYED_ENDPOINTS: ReadonlySet<EndpointKey> = new Set(['img2video', 'reference2video', 'reference2image', 'image2dance', 'ad-one-click']);
+const KEYED_ENDPOINTS: ReadonlySet<EndpointKey> = new Set(CLIENT_REQUEST_ID_ENDPOINTS);
 
 /** The idempotency key of a create request, if its endpoint takes one and it is set. */
 export function clientRequestIdOf(req: FastifyRequest): string | undefined {
@@ -52,6 +53,7 @@ export function clientRequestIdOf(req: FastifyRequest): string | undefined {
 }
 
 export async function submitTask(ctx: SimContext, req: FastifyRequest, prepare: () => Promise<Prepared>): Promise<Record<string, unknown>> {
+  refuseUnwantedClientRequestId(ctx, req);
   const key = clientRequestIdOf(req);
   const create = async (): Promise<Record<string, unknown>> => {
     // [INF] Same key, same task: the original create response comes back
@@ -76,4 +78,17 @@ export async function submitTask(ctx: SimContext, req: FastifyRequest, prepare: 
     return task.createResponse;
   };
   return key === undefined ? create() : withKeyLock(ctx, key, create);
+}
+
+/**
+ * VIDU_SIM_REFUSE_CLIENT_REQUEST_ID: the endpoint answers a request carrying the field (any value)
+ * as it answers any unknown field, before anything else is looked at; nothing is created.
+ */
+function refuseUnwantedClientRequestId(ctx: SimContext, req: FastifyRequest): void {
+  const endpoint = req.routeOptions.config.endpoint;
+  const body = req.body;
+  if (!endpoint || !(ctx.config.refuseClientRequestId as readonly string[]).includes(endpoint)) return;
+  if (body !== null && typeof body === 'object' && Object.prototype.hasOwnProperty.call(body, 'client_request_id')) {
+    throw unwantedFieldError('client_request_id', endpoint);
+  }
 }

@@ -56,3 +56,11 @@ export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.o
   if (!r.success) throw validationError(r.error, body);
   return r.data;
 }
+
+/**
+ * The FieldUnwanted answer for one field, worded as the strict request schemas word an unknown
+ * field (see describeZodError), for an endpoint configured to refuse a field it otherwise takes.
+ */
+export function unwantedFieldError(field: string, endpoint: string): ViduHttpError {
+  return new ViduHttpError('FieldUnwanted', `${field}: unknown field ${JSON.stringify(field)} is not accepted by ${endpoint}`);
+}

@@ -62,6 +62,13 @@ const BackoffSchema = z.object({
   factor: z.number().min(1),
 });
 
+/**
+ * What a usable API key looks like once trimmed: visible ASCII, no inner whitespace, so it is
+ * always a legal header value and the same bytes sign callbacks (worker/env.ts checks env keys
+ * with this at start-up).
+ */
+export const API_KEY_PATTERN = /^[\x21-\x7e]+$/;
+
 const ClientOptionsSchema = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/ })
@@ -74,7 +81,7 @@ const ClientOptionsSchema = z.object({
     .string()
     .trim()
     .min(1, 'apiKey must not be empty')
-    .regex(/^[\x21-\x7e]+$/, 'apiKey must be printable ASCII without spaces'),
+    .regex(API_KEY_PATTERN, 'apiKey must be printable ASCII without spaces'),
   timeoutMs: z.number().int().positive().default(30_000),
   getRetries: z.number().int().min(0).max(10).default(2),
   retryBackoff: BackoffSchema.default(DEFAULT_BACKOFF),

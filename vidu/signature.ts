@@ -114,11 +114,18 @@ export type VerifyFailureReason =
   | 'bad-signature'
   | 'missing-date'
   | 'stale-date'
-  | 'missing-header';
+  | 'missing-header'
+  | 'unsigned-nonce'
+  | 'missing-nonce';
 
 export type VerifyResult =
-  | { ok: true; nonce: string | undefined }
+  | { ok: true; nonce: string }
   | { ok: false; reason: VerifyFailureReason };
+
+/** The nonce header; it must be among the signed headers, or a replay could swap it freely. */
+export const NONCE_HEADER = 'x-request-nonce';
+/** Longest nonce accepted (Vidu sends a UUID); anything longer is not Vidu's and would bloat caches. */
+export const MAX_NONCE_LENGTH = 128;
 
 function headerGetter(headers: HeaderSource): (name: string) => string | undefined {
   if (typeof (headers as { get?: unknown }).get === 'function') {
@@ -139,9 +146,9 @@ function headerGetter(headers: HeaderSource): (name: string) => string | undefin
 /**
  * Check a received callback. The path/query must be what Vidu signed, i.e. the
  * callback_url as given at create time: behind a proxy that rewrites paths the
- * caller must pass the external path. No nonce replay store is kept here; the
- * nonce is returned for callers that want one (callbacks are idempotent state
- * updates in this project, so the skew window is the main replay bound).
+ * caller must pass the external path. The nonce must be signed (else a replay
+ * could carry any nonce past a dedupe) and is returned: remembering it is the
+ * caller's job (the receiver's cache, and the workflow's own recent nonces).
  */
 export function verifyCallbackRequest(input: VerifyCallbackInput): VerifyResult {
   const get = headerGetter(input.headers);
@@ -162,6 +169,10 @@ export function verifyCallbackRequest(input: VerifyCallbackInput): VerifyResult 
   const list = get('x-hmac-signed-headers');
   if (list === undefined) return { ok: false, reason: 'missing-header' };
   const signedHeaders: Array<[string, string]> = [];
+  const names = list.split(';').map((n) => n.trim().toLowerCase());
+  if (!names.includes(NONCE_HEADER)) return { ok: false, reason: 'unsigned-nonce' };
+  const nonce = get(NONCE_HEADER)?.trim();
+  if (!nonce || nonce.length > MAX_NONCE_LENGTH) return { ok: false, reason: 'missing-nonce' };
   for (const raw of list.split(';')) {
     const name = raw.trim();
     if (!name) continue;
@@ -180,5 +191,5 @@ export function verifyCallbackRequest(input: VerifyCallbackInput): VerifyResult 
   const b = Buffer.from(provided, 'utf8');
   // Length is not secret (always 44 for SHA-256 base64); timingSafeEqual needs equal lengths.
   if (a.length !== b.length || !timingSafeEqual(a, b)) return { ok: false, reason: 'bad-signature' };
-  return { ok: true, nonce: get('x-request-nonce') };
+  return { ok: true, nonce };
 }

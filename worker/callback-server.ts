@@ -1,22 +1,63 @@
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { CallbackBody } from '../vidu/schemas';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { verifyCallbackRequest } from '../vidu/signature';
 import { taskUpdateSignal } from '../workflows/messages';
+import { toTaskUpdate } from './callback-update';
+import { NonceCache } from './nonce-cache';
+
+/** Vidu's callback body is one task's Get Generation answer: a few KiB. Anything larger is not Vidu's. */
+export const CALLBACK_BODY_LIMIT_BYTES = 64 * 1024;
+const MAX_WORKFLOW_ID_LENGTH = 1000;
+
+/** Why a callback was refused; logged and returned, never with the key or the signature. */
+export interface CallbackRejection {
+  status: number;
+  reason: string;
+  workflowId?: string;
+  nonce?: string;
+  remote?: string;
+  detail?: string;
+}
 
 export interface CallbackServerOptions {
   apiKey: string;
   client: Client;
   maxSkewMs: number;
   logger?: boolean;
+  /** Where rejections are reported (default: one JSON line on stderr). */
+  onReject?: (rejection: CallbackRejection) => void;
+  /** The nonce cache's bound (default 100,000 entries). */
+  maxNonces?: number;
+  now?: () => Date;
 }
 
 /**
- * POST /vidu/callback?workflowId=… : verify Vidu's signature, then signal the workflow named in
- * the (signed) query string. Answers 5xx when the signal cannot be delivered so Vidu retries.
+ * POST /vidu/callback?workflowId=… : verify Vidu's signature (Date window, signed nonce), refuse a
+ * nonce this process has seen, then signal the workflow named in the (signed) query string with a
+ * small update (task id, state, progress, nonce). The body is not signed, so nothing else of it is
+ * forwarded: the workflow confirms a terminal state with Get Generation. Answers 5xx when the
+ * signal cannot be delivered so Vidu retries.
  */
 export function createCallbackServer(opts: CallbackServerOptions): FastifyInstance {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024 * 2 });
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: CALLBACK_BODY_LIMIT_BYTES });
+  const now = opts.now ?? (() => new Date());
+  // A header set is accepted while its Date is within ±maxSkew of now, i.e. for up to 2 × maxSkew.
+  const nonces = new NonceCache(2 * opts.maxSkewMs, opts.maxNonces);
+  const report = opts.onReject ?? ((r: CallbackRejection) => console.warn(JSON.stringify({ msg: 'rejected callback', ...r })));
+
+  const reject = (req: FastifyRequest, r: Omit<CallbackRejection, 'remote' | 'workflowId'>): void => {
+    const workflowId = workflowIdOf(req);
+    report({ ...r, remote: req.ip, ...(workflowId !== undefined ? { workflowId } : {}) });
+  };
+
+  // Fastify's own refusals (body over the limit, malformed JSON, wrong content type) are
+  // rejections too, and are logged the same way.
+  app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const reason = status === 413 ? 'body-too-large' : status === 500 ? 'internal-error' : (err.code ?? 'bad-request');
+    reject(req, { status, reason, detail: err.message.slice(0, 200) });
+    return reply.code(status).send({ error: status === 500 ? 'internal error' : 'rejected', reason });
+  });
 
   app.get('/healthz', async () => ({ ok: true }));
 
@@ -26,33 +67,47 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
       method: req.method,
       pathWithQuery: req.raw.url ?? req.url,
       headers: req.headers,
-      now: new Date(),
+      now: now(),
       maxSkewMs: opts.maxSkewMs,
     });
     if (!verdict.ok) {
-      req.log.warn({ reason: verdict.reason }, 'rejected callback');
+      reject(req, { status: 401, reason: verdict.reason });
       return reply.code(401).send({ error: 'unauthorized', reason: verdict.reason });
     }
+    const { nonce } = verdict;
     const workflowId = (req.query as Record<string, unknown>).workflowId;
-    if (typeof workflowId !== 'string' || workflowId === '') {
-      return reply.code(400).send({ error: 'the callback URL carries no workflowId' });
+    if (typeof workflowId !== 'string' || workflowId === '' || workflowId.length > MAX_WORKFLOW_ID_LENGTH) {
+      reject(req, { status: 400, reason: 'no-workflow-id', nonce });
+      return reply.code(400).send({ error: 'the callback URL carries no valid workflowId', reason: 'no-workflow-id' });
     }
-    const body = CallbackBody.safeParse(req.body);
-    if (!body.success) {
-      return reply.code(400).send({ error: 'not a Vidu task body', issues: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+    // Any signed request spends its nonce, whatever its body: a replay with another body is refused too.
+    if (!nonces.add(nonce, now().getTime())) {
+      reject(req, { status: 409, reason: 'replayed-nonce', nonce });
+      return reply.code(409).send({ error: 'this callback was already received', reason: 'replayed-nonce' });
+    }
+    const wakeUp = toTaskUpdate(req.body, nonce);
+    if (!wakeUp.ok) {
+      reject(req, { status: 400, reason: 'bad-body', nonce, detail: wakeUp.issues.join('; ').slice(0, 300) });
+      return reply.code(400).send({ error: 'not a Vidu task body', reason: 'bad-body', issues: wakeUp.issues });
     }
     try {
-      await opts.client.workflow.getHandle(workflowId).signal(taskUpdateSignal, req.body);
+      await opts.client.workflow.getHandle(workflowId).signal(taskUpdateSignal, wakeUp.update);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         // A late callback for a finished generation changes nothing; retrying it would not either.
         return reply.code(202).send({ delivered: false, reason: 'workflow not running' });
       }
       req.log.error({ err: (err as Error).message, workflowId }, 'could not signal workflow');
+      console.error(JSON.stringify({ msg: 'could not signal workflow', workflowId, error: (err as Error).message }));
       return reply.code(503).send({ error: 'could not deliver the update; please retry' });
     }
     return reply.code(200).send({ delivered: true });
   });
 
   return app;
+}
+
+function workflowIdOf(req: FastifyRequest): string | undefined {
+  const id = (req.query as Record<string, unknown> | undefined)?.workflowId;
+  return typeof id === 'string' ? id.slice(0, 200) : undefined;
 }

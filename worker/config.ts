@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { httpUrl, parseEnv, port, temporalEnv } from './env';
+import { apiKeyEnv, httpUrl, loadAll, parseEnv, port, temporalEnv } from './env';
+import { loadTemporalConnection, type TemporalConnection } from './temporal-connection';
+import { parseInputRoots } from '../activities/input-roots';
+import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
 
 const archiveUrl = z
   .string()
@@ -10,7 +13,7 @@ const archiveUrl = z
 const WorkerEnv = z.object({
   ...temporalEnv,
   VIDU_BASE_URL: httpUrl.default('https://api.vidu.com'),
-  VIDU_API_KEY: z.string({ error: 'is required (the Vidu API key)' }).min(1, 'is required (the Vidu API key)'),
+  VIDU_API_KEY: apiKeyEnv('the Vidu API key'),
   VIDU_CALLBACK_URL: httpUrl.optional(),
   VIDU_HTTP_TIMEOUT_MS: z.coerce.number().int().min(1000, 'must be at least 1000').default(30_000),
   ARCHIVE_DIR: z.string().default('./data/archive'),
@@ -18,35 +21,49 @@ const WorkerEnv = z.object({
   STAGING_DIR: z.string().default('./data/staging'),
   CALLBACK_PORT: port(8788),
   VIDU_MAX_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (no cap) or more').optional(),
+  VIDU_MAX_OFF_PEAK_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (no cap) or more').optional(),
   VIDU_SLOT_RECONCILE_SECONDS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(60),
+  VIDU_FLOW_INPUT_ROOTS: z.string().optional(),
+  VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
 });
 
 export interface WorkerConfig {
-  temporal: { address: string; namespace: string; taskQueue: string };
+  /** Address, namespace and connection options (TEMPORAL_*, temporal.toml), and the task queue. */
+  temporal: TemporalConnection & { taskQueue: string };
   vidu: { baseUrl: string; apiKey: string; timeoutMs: number };
   callbackUrl: string | undefined;
   /** Unset: derived from the account's concurrency limit at start-up. 0: no cap. */
   maxInFlight: number | undefined;
+  /** Off-peak tasks in flight (their own pool, never counted in maxInFlight); unset or 0: no cap. */
+  maxOffPeakInFlight: number | undefined;
   slotReconcileSeconds: number;
   archiveDir: string;
   stagingDir: string;
+  /** VIDU_FLOW_INPUT_ROOTS: the only folders local-path inputs are read from (default: none). */
+  inputRoots: string[];
+  /** VIDU_FLOW_ALLOW_PRIVATE_URLS: which private addresses downloads may reach (default: none). */
+  privateUrls: AddressPolicy;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const e = parseEnv(WorkerEnv, env, ['VIDU_API_KEY']);
+  const [e, connection] = loadAll(() => parseEnv(WorkerEnv, env, ['VIDU_API_KEY']), () => loadTemporalConnection(env));
   let archiveDir = e.ARCHIVE_DIR;
   if (e.ARCHIVE_URL?.startsWith('s3://')) {
     throw new Error('ARCHIVE_URL: s3:// archives are not implemented yet; use ARCHIVE_DIR or ARCHIVE_URL=file://<dir>');
   }
   if (e.ARCHIVE_URL) archiveDir = fileUrlToDir(e.ARCHIVE_URL);
+  const privateUrls = parseAllowPrivate(e.VIDU_FLOW_ALLOW_PRIVATE_URLS); // throws naming the variable
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.VIDU_TASK_QUEUE },
+    temporal: { ...connection, taskQueue: e.VIDU_TASK_QUEUE },
     vidu: { baseUrl: e.VIDU_BASE_URL, apiKey: e.VIDU_API_KEY, timeoutMs: e.VIDU_HTTP_TIMEOUT_MS },
     callbackUrl: e.VIDU_CALLBACK_URL,
     maxInFlight: e.VIDU_MAX_IN_FLIGHT,
+    maxOffPeakInFlight: e.VIDU_MAX_OFF_PEAK_IN_FLIGHT,
     slotReconcileSeconds: e.VIDU_SLOT_RECONCILE_SECONDS,
     archiveDir: path.resolve(archiveDir),
     stagingDir: path.resolve(e.STAGING_DIR),
+    inputRoots: parseInputRoots(e.VIDU_FLOW_INPUT_ROOTS),
+    privateUrls,
   };
 }
 
@@ -74,14 +91,15 @@ function fileUrlToDir(value: string): string {
 
 const CallbackEnv = z.object({
   ...temporalEnv,
-  VIDU_API_KEY: z.string({ error: 'is required (it verifies the callback signatures)' }).min(1, 'is required'),
+  VIDU_API_KEY: apiKeyEnv('it verifies the callback signatures'),
   CALLBACK_PORT: port(8788),
   CALLBACK_HOST: z.string().default('0.0.0.0'),
   CALLBACK_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).default(300),
 });
 
-export type CallbackConfig = z.output<typeof CallbackEnv>;
+export type CallbackConfig = z.output<typeof CallbackEnv> & { temporal: TemporalConnection };
 
 export function loadCallbackConfig(env: NodeJS.ProcessEnv = process.env): CallbackConfig {
-  return parseEnv(CallbackEnv, env, ['VIDU_API_KEY']);
+  const [e, temporal] = loadAll(() => parseEnv(CallbackEnv, env, ['VIDU_API_KEY']), () => loadTemporalConnection(env));
+  return { ...e, temporal };
 }

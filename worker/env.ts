@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { API_KEY_PATTERN } from '../vidu/client';
 
 /** Thrown at start-up with one line per bad environment variable. */
 export class ConfigError extends Error {
@@ -39,9 +40,42 @@ export const httpUrl = z
     }
   }, 'must be an http(s) URL');
 
+/**
+ * VIDU_API_KEY, for every process that reads it (worker and callback receiver), so both use the
+ * same bytes: trimmed once here (a key pasted from a file usually ends in a newline; untrimmed, the
+ * client sent the trimmed key while the receiver verified signatures with the newline, and every
+ * callback failed with 401), then checked to be visible ASCII with no whitespace inside. Messages
+ * never include the value; parseEnv must also list VIDU_API_KEY among its secrets.
+ */
+export function apiKeyEnv(requiredBecause: string) {
+  const required = `is required (${requiredBecause})`;
+  return z
+    .string({ error: required })
+    .trim()
+    .min(1, { error: `${required}; it is only whitespace`, abort: true })
+    .regex(API_KEY_PATTERN, 'must be printable ASCII with no spaces, tabs or line breaks inside');
+}
+
+/**
+ * Runs every loader and throws one ConfigError with all their problems, so a start-up reports
+ * each bad variable at once even when they are checked in different places.
+ */
+export function loadAll<T extends readonly unknown[]>(...loaders: { [K in keyof T]: () => T[K] }): T {
+  const problems: string[] = [];
+  const results = loaders.map((load) => {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results as unknown as T;
+}
+
+// TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the rest of the connection: temporal-connection.ts.
 export const temporalEnv = {
-  // host:port, where host may be a bracketed IPv6 literal such as [::1].
-  TEMPORAL_ADDRESS: z.string().regex(/^(?:[^\s:[\]]+|\[[0-9A-Fa-f:.]+\]):\d+$/, 'must be host:port').default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   VIDU_TASK_QUEUE: z.string().min(1).default('vidu-flow'),
 };

@@ -3,13 +3,14 @@ import path from 'node:path';
 import { createActivities } from '../activities';
 import { accountIdFor } from '../activities/admission';
 import { LocalArchiveStore } from '../activities/stores/local-archive-store';
+import { createGuardedFetch } from '../activities/net/guarded-fetch';
 import { StagingStore } from '../activities/stores/staging-store';
 import { ViduClient } from '../vidu/client';
 import { loadWorkerConfig, type WorkerConfig } from './config';
 import { ConfigError } from './env';
 
 export async function runWorker(config: WorkerConfig): Promise<void> {
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(config.temporal.nativeOptions);
   const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey: config.vidu.apiKey, timeoutMs: config.vidu.timeoutMs });
   const maxInFlight = config.maxInFlight ?? (await accountConcurrency(vidu));
   try {
@@ -23,15 +24,24 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         archive: new LocalArchiveStore(config.archiveDir),
         staging: new StagingStore(config.stagingDir),
         callbackUrl: config.callbackUrl,
-        admission: { maxInFlight, accountId: accountIdFor(config.vidu.apiKey, config.vidu.baseUrl), reconcileSeconds: config.slotReconcileSeconds },
+        // Inputs and archive downloads: private addresses only as VIDU_FLOW_ALLOW_PRIVATE_URLS allows.
+        fetch: createGuardedFetch({ policy: config.privateUrls }),
+        inputRoots: config.inputRoots,
+        admission: {
+          maxInFlight,
+          ...(config.maxOffPeakInFlight ? { maxOffPeakInFlight: config.maxOffPeakInFlight } : {}),
+          accountId: accountIdFor(config.vidu.apiKey, config.vidu.baseUrl),
+          reconcileSeconds: config.slotReconcileSeconds,
+        },
       }),
       // On SIGINT/SIGTERM the SDK stops polling and gives running activities this long to finish.
       shutdownGraceTime: '10s',
     });
     console.log(
-      `vidu-flow worker: task queue ${config.temporal.taskQueue} on ${config.temporal.address}, Vidu ${config.vidu.baseUrl}, ` +
+      `vidu-flow worker: task queue ${config.temporal.taskQueue} on ${config.temporal.description}, Vidu ${config.vidu.baseUrl}, ` +
         `${config.callbackUrl ? `callbacks via ${config.callbackUrl}` : 'poll only (VIDU_CALLBACK_URL unset)'}, archive ${config.archiveDir}, ` +
-        `${maxInFlight > 0 ? `at most ${maxInFlight} tasks in flight` : 'no in-flight cap'}`,
+        `${maxInFlight > 0 ? `at most ${maxInFlight} tasks in flight` : 'no in-flight cap'}, ` +
+        `${config.maxOffPeakInFlight ? `at most ${config.maxOffPeakInFlight} off-peak tasks in flight` : 'off-peak tasks uncapped'}`,
     );
     await worker.run();
     console.log('vidu-flow worker: stopped');

@@ -34,8 +34,17 @@ export const paid = proxyActivities<GenerationActivities>({
   retry: retryPolicy,
 });
 
+/**
+ * The archive activity heartbeats about every second while bytes arrive (and while it waits for
+ * them, within its idle timeout), so a dead worker is noticed after this long, however large the
+ * file. Declared once; test fixtures import it.
+ */
+export const ARCHIVE_HEARTBEAT_TIMEOUT = '30s';
+
+// The start-to-close budget only bounds a pathological trickle: 2 GiB (the default size cap) at
+// 1 MB/s takes about 35 minutes. Stalls are ended sooner by the activity's idle timeout.
 export const archiving = proxyActivities<GenerationActivities>({
-  startToCloseTimeout: '15m',
-  heartbeatTimeout: '1m',
+  startToCloseTimeout: '1h',
+  heartbeatTimeout: ARCHIVE_HEARTBEAT_TIMEOUT,
   retry: { ...retryPolicy, maximumAttempts: 20 },
 });

@@ -45,6 +45,7 @@ export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
       await slot.release();
       throw err;
     }
+    tracker.expectNewTask();
     const submitted = await CancellationScope.nonCancellable(() =>
       paid.submitAdEdit.executeWithOptions({ summary: `submit the edit of ${describeEdit(input.edit)} (try ${attempt} of ${input.attempts})` }, [
         { workflowId, mainTaskId: input.mainTaskId, edit: input.edit, knownIds: [...input.knownIds, ...subTaskIds], waitMode: input.waitMode },

@@ -71,6 +71,8 @@ export interface AdFilmStatus {
   editsRunning: number;
   edits: EditOutcome[];
   approved: boolean;
+  /** Once archived: the files, and any storyboard cover that could not be had (`missing`). */
+  archive?: ArchiveResult;
   error?: string;
 }
 

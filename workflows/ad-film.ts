@@ -83,16 +83,23 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
     upsertSearchAttributes([{ key: ViduState, value: 'waiting_for_slot' }]);
   };
 
+  // Search attributes change with the state and credits, not with every progress tick: each
+  // upsert is a history event.
+  let lastUpserted = '';
   const tracker = new TaskTracker((snapshot: TaskSnapshot) => {
     credits.set(snapshot.taskId, snapshot.credits);
     status.credits = [...credits.values()].reduce((a, b) => a + b, 0);
     if (snapshot.taskId === mainTaskId || snapshot.taskId === composeTaskId) {
       status.state = snapshot.state;
       status.progress = snapshot.progress;
-      upsertSearchAttributes([
-        { key: ViduState, value: `${snapshot.taskId === composeTaskId ? 'compose-' : ''}${snapshot.state}` },
-        { key: ViduCredits, value: status.credits },
-      ]);
+      const state = `${snapshot.taskId === composeTaskId ? 'compose-' : ''}${snapshot.state}`;
+      if (`${state}/${status.credits}` !== lastUpserted) {
+        lastUpserted = `${state}/${status.credits}`;
+        upsertSearchAttributes([
+          { key: ViduState, value: state },
+          { key: ViduCredits, value: status.credits },
+        ]);
+      }
     }
     describe();
   });
@@ -251,6 +258,7 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
 
     await slot.acquire('the AD film', waitForSlot);
     setPhase('submitting');
+    tracker.expectNewTask();
     const main = await CancellationScope.nonCancellable(() =>
       paid.submitTask.executeWithOptions({ summary: 'create the AD film at Vidu' }, [{ kind: 'ad-one-click', workflowId, request: staged.request, waitMode }]),
     );
@@ -338,6 +346,7 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
     };
     await slot.acquire('the composition', waitForSlot);
     setPhase('composing');
+    tracker.expectNewTask();
     const compose = await CancellationScope.nonCancellable(() =>
       paid.composeAdFilm.executeWithOptions({ summary: `compose ${composeArgs.videoTaskIds.length} storyboards with BGM and narration` }, [composeArgs]),
     );
@@ -356,6 +365,9 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
       archive = await archiving.archiveTask.executeWithOptions({ summary: `archive the film and ${composeArgs.videoTaskIds.length} storyboard covers` }, [
         { workflowId, kind: 'adFilm', taskId: composeTaskId, creations: filmMedia },
       ]);
+      // Storyboard covers are optional extras: one that could not be archived is listed in
+      // archive.missing and the paid film still succeeds.
+      status.archive = archive;
     }
     setPhase('done');
     upsertSearchAttributes([{ key: ViduState, value: 'success' }]);

@@ -7,7 +7,8 @@ import type { Priority } from './types';
  * This workflow's side of admission control: ask the account's slot manager for a slot before
  * submitting a Vidu task, wait durably (no retries) until it is granted, give it back when the
  * task is over. A workflow holds at most one slot at a time and may ask again after releasing.
- * Without VIDU_MAX_IN_FLIGHT on the worker, `acquire` returns at once.
+ * Without a cap for the pool on the worker (VIDU_MAX_IN_FLIGHT, or VIDU_MAX_OFF_PEAK_IN_FLIGHT for
+ * off-peak tasks), `acquire` returns at once.
  */
 export class AdmissionSlot {
   private manager: string | undefined;
@@ -25,12 +26,17 @@ export class AdmissionSlot {
     return this.manager !== undefined;
   }
 
-  /** Resolves once this workflow may submit; `onWait` runs first when it has to queue. */
-  async acquire(what: string, onWait: () => void = () => undefined): Promise<void> {
+  /**
+   * Resolves once this workflow may submit; `onWait` runs first when it has to queue. Off-peak
+   * tasks ask in a pool of their own (VIDU_MAX_OFF_PEAK_IN_FLIGHT, no cap by default), never in
+   * the one VIDU_MAX_IN_FLIGHT caps: Vidu holds them up to 48 h before running them (FACTS §11).
+   */
+  async acquire(what: string, onWait: () => void = () => undefined, opts: { offPeak?: boolean } = {}): Promise<void> {
     this.ticket += 1;
     const ticket = this.ticket;
-    const slot = await quick.requestSlot.executeWithOptions({ summary: `ask for a Vidu slot for ${what} (${this.priority})` }, [
-      { workflowId: workflowInfo().workflowId, priority: this.priority, ticket },
+    const offPeak = opts.offPeak === true;
+    const slot = await quick.requestSlot.executeWithOptions({ summary: `ask for a${offPeak ? 'n off-peak' : ''} Vidu slot for ${what} (${this.priority})` }, [
+      { workflowId: workflowInfo().workflowId, priority: this.priority, ticket, ...(offPeak ? { offPeak } : {}) },
     ]);
     if (!slot) return;
     this.manager = slot.managerId;

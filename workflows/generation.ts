@@ -66,7 +66,7 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
     setCurrentDetails(lines.join('\n\n'));
   };
 
-  setHandler(statusQuery, () => ({ ...status, updates: tracker.updates }));
+  setHandler(statusQuery, () => ({ ...status, updates: tracker.updates, ...tracker.counters }));
 
   // Admission control (VIDU_MAX_IN_FLIGHT): a slot before submitting, given back when the task is over.
   const slot = new AdmissionSlot(options.priority ?? 'interactive');
@@ -112,14 +112,20 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
       ...(staged.model ? [{ key: ViduModel, value: staged.model }] : []),
     ]);
 
-    await slot.acquire(kind, () => {
-      status.phase = 'waiting_for_slot';
-      upsertSearchAttributes([{ key: ViduState, value: 'waiting_for_slot' }]);
-      describe();
-    });
+    // Off-peak tasks take no slot from VIDU_MAX_IN_FLIGHT (their own pool, uncapped by default).
+    await slot.acquire(
+      kind,
+      () => {
+        status.phase = 'waiting_for_slot';
+        upsertSearchAttributes([{ key: ViduState, value: 'waiting_for_slot' }]);
+        describe();
+      },
+      { offPeak },
+    );
 
     status.phase = 'submitting';
     describe();
+    tracker.expectNewTask();
     const submitted = await CancellationScope.nonCancellable(() =>
       paid.submitTask.executeWithOptions(
         { summary: `submit ${kind}${staged.model ? ` (${staged.model})` : ''} to Vidu` },

@@ -1,12 +1,16 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AdFilmEdit, AdFilmStatus, RequestEditsResult, StoryboardView } from './ad-film-types';
 import type { BatchStatus } from './batch-types';
+import type { TaskUpdate } from './task-update';
 import type { GenerationStatus } from './types';
 
 // Declared once, shared by the workflows, the callback receiver and the client.
 
-/** Vidu's callback body (the Get Generation shape), forwarded as-is by the callback receiver. */
-export const taskUpdateSignal = defineSignal<[unknown]>('taskUpdate');
+/**
+ * A small wake-up about one Vidu task, from the callback receiver or the poll activity (see
+ * task-update.ts): progress shows at once, a terminal state is confirmed with Get Generation.
+ */
+export const taskUpdateSignal = defineSignal<[TaskUpdate]>('taskUpdate');
 
 export const statusQuery = defineQuery<GenerationStatus>('status');
 

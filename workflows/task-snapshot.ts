@@ -2,7 +2,8 @@ import type { CreationRef, TaskSnapshot, TaskStateName } from './types';
 
 // Callbacks can arrive late, twice or out of order, and polls race them. Every update goes
 // through `mergeSnapshot`, which only ever moves a task forward, so the order of arrival
-// cannot matter.
+// cannot matter. Snapshots with a terminal state, credits or creations come only from Vidu's own
+// answers (submit, Get Generation, the poll); callbacks are wake-ups (see task-update.ts).
 
 const STATE_RANK: Record<TaskStateName, number> = {
   created: 0,
@@ -17,7 +18,7 @@ export function isTerminal(state: TaskStateName | undefined): state is 'success'
   return state === 'success' || state === 'failed';
 }
 
-function isStateName(value: unknown): value is TaskStateName {
+export function isStateName(value: unknown): value is TaskStateName {
   // Own keys only: `in` would also accept inherited names such as 'toString' or 'constructor'.
   return typeof value === 'string' && Object.hasOwn(STATE_RANK, value);
 }
@@ -63,6 +64,37 @@ export function toSnapshot(body: unknown, source: TaskSnapshot['source'], fallba
     creations: creationsOf(b.creations),
     source,
   };
+}
+
+/** Vidu answered a state this contract does not know: read as not finished, counted, shown in status. */
+export interface UnknownStateReading {
+  taskId: string;
+  unknownState: string;
+  source: TaskSnapshot['source'];
+}
+
+/** What one answer of Vidu says about a task: a snapshot, or a state nobody told us about. */
+export type TaskReading = TaskSnapshot | UnknownStateReading;
+
+export function isUnknownStateReading(r: TaskReading): r is UnknownStateReading {
+  return 'unknownState' in r;
+}
+
+/**
+ * Like `toSnapshot`, but a state string this contract does not know is reported rather than
+ * dropped, so a new state on Vidu's side means "keep waiting" and never a failure. Undefined only
+ * for a body without any state string.
+ */
+export function readTask(body: unknown, source: TaskSnapshot['source'], fallbackTaskId?: string): TaskReading | undefined {
+  const snapshot = toSnapshot(body, source, fallbackTaskId);
+  if (snapshot) return snapshot;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  const state = b.state ?? b.status;
+  if (typeof state !== 'string' || state === '') return undefined;
+  // Cut short and tamed: it ends up in the status query and in signals (STATE_PATTERN).
+  const unknownState = state.slice(0, 32).replace(/[^A-Za-z0-9_-]/g, '_');
+  return { taskId: asString(b.taskId ?? b.id ?? b.task_id) || fallbackTaskId || '', unknownState, source };
 }
 
 /**

@@ -1,28 +1,61 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { GenerationActivities } from '../activities';
+import { quick } from './activity-proxies';
 import { NON_RETRYABLE_FAILURES } from './failures';
 import { taskUpdateSignal } from './messages';
 import { baseSchedule, resolveSchedule } from './poll-schedule';
-import { isTerminal, mergeSnapshot, toSnapshot } from './task-snapshot';
+import { isStateName, isTerminal, isUnknownStateReading, mergeSnapshot, type TaskReading } from './task-snapshot';
+import { parseTaskUpdate, type TaskUpdate } from './task-update';
 import type { PollScheduleOptions, TaskSnapshot } from './types';
 
+/** Recent nonces kept per task: far more callbacks than one task sends within the signature's Date window. */
+const NONCES_PER_TASK = 64;
+/** Updates kept while a submission is in flight (a callback may beat the submit result into history). */
+const MAX_EARLY_UPDATES = 16;
+
+/** What the tracker ignored and why; the `status` query shows these. */
+export interface UpdateCounters {
+  /** Updates for a task this workflow does not know, or that break the update's rules. */
+  ignoredUpdates: number;
+  /** Updates whose nonce this workflow had already seen: replays that got past a receiver. */
+  replayedNonces: number;
+  /** Updates and Vidu answers with a state this contract does not know (read as not finished). */
+  unknownStates: number;
+  lastUnknownState?: string;
+  /** Get Generation calls made to confirm a terminal state a callback announced. */
+  confirmations: number;
+}
+
 /**
- * Follows the Vidu tasks of one workflow. Every `taskUpdate` signal (a callback, or a poll in
- * poll-only mode) and every poll result goes through `mergeSnapshot`, so duplicates, late and
- * out-of-order updates change nothing they should not. Updates for a task id not known yet (a
- * callback that beats the submit result into history) are kept until the id is known.
+ * Follows the Vidu tasks of one workflow.
+ *
+ * Trusted snapshots (the submit result, Get Generation, the poll activity's return value: the
+ * worker fetched them from Vidu) go through `mergeSnapshot`, so late and out-of-order answers
+ * only ever move a task forward. `taskUpdate` signals are wake-ups: a replayed nonce, an unknown
+ * task id and an unknown state are counted and change nothing; progress and non-terminal states
+ * show at once; a terminal state is a hint that `waitForTerminal` confirms with exactly one Get
+ * Generation (hints arriving meanwhile share it) before the workflow archives or fails.
  */
 export class TaskTracker {
   private readonly snapshots = new Map<string, TaskSnapshot>();
-  private early: unknown[] = [];
+  private readonly nonces = new Map<string, string[]>();
+  /** Tasks with a terminal hint not yet confirmed. */
+  private readonly hints = new Set<string>();
+  private early: TaskUpdate[] = [];
+  private expecting = false;
+  private readonly count: UpdateCounters = { ignoredUpdates: 0, replayedNonces: 0, unknownStates: 0, confirmations: 0 };
   /** Signals received, including ignored ones. */
   updates = 0;
 
   constructor(private readonly onChange: (snapshot: TaskSnapshot) => void = () => undefined) {
-    setHandler(taskUpdateSignal, (body) => {
+    setHandler(taskUpdateSignal, (update) => {
       this.updates += 1;
-      this.receive(body);
+      this.receive(update);
     });
+  }
+
+  get counters(): UpdateCounters {
+    return { ...this.count };
   }
 
   get(taskId: string): TaskSnapshot | undefined {
@@ -33,44 +66,119 @@ export class TaskTracker {
     return isTerminal(this.snapshots.get(taskId)?.state);
   }
 
+  /**
+   * Call before submitting: until `track` names the new task, updates for a task id not known yet
+   * are kept (bounded) instead of ignored, since a callback may beat the submit result.
+   */
+  expectNewTask(): void {
+    this.expecting = true;
+  }
+
   /** Starts following `initial.taskId`, applying any update that arrived for it earlier. */
   track(initial: TaskSnapshot): void {
+    this.expecting = false;
+    if (!isStateName(initial.state)) {
+      // The create answer named a state nobody documented: the task exists, so it is just not finished.
+      this.noteUnknownState(String(initial.state).slice(0, 32));
+      initial = { ...initial, state: 'created' };
+    }
     this.apply(initial);
     const waiting = this.early;
     this.early = [];
-    for (const body of waiting) this.receive(body);
+    for (const update of waiting) {
+      if (update.taskId === undefined || update.taskId === initial.taskId) this.handle(initial.taskId, update);
+      else this.count.ignoredUpdates += 1;
+    }
   }
 
-  apply(next: TaskSnapshot | undefined): void {
+  /** Applies what Vidu itself answered (submit, Get Generation, poll). */
+  apply(next: TaskReading | undefined): void {
     if (!next?.taskId) return;
+    if (isUnknownStateReading(next)) {
+      this.noteUnknownState(next.unknownState);
+      return;
+    }
     const current = this.snapshots.get(next.taskId);
     const merged = mergeSnapshot(current, next);
+    if (isTerminal(merged.state)) this.hints.delete(next.taskId);
     if (merged === current) return;
     this.snapshots.set(next.taskId, merged);
     this.onChange(merged);
   }
 
-  private receive(body: unknown): void {
-    const only = this.snapshots.size === 1 ? [...this.snapshots.keys()][0] : undefined;
-    const snapshot = toSnapshot(body, 'callback', only);
-    if (!snapshot) return;
-    if (!snapshot.taskId || !this.snapshots.has(snapshot.taskId)) {
-      this.early.push(body);
+  private receive(raw: unknown): void {
+    const update = parseTaskUpdate(raw);
+    if (!update) {
+      this.count.ignoredUpdates += 1;
       return;
     }
-    this.apply(snapshot);
+    const taskId = this.resolve(update);
+    if (taskId !== undefined) {
+      this.handle(taskId, update);
+      return;
+    }
+    if (!this.expecting) {
+      this.count.ignoredUpdates += 1;
+    } else if (update.nonce !== undefined && this.early.some((e) => e.nonce === update.nonce)) {
+      this.count.replayedNonces += 1;
+    } else if (this.early.length >= MAX_EARLY_UPDATES) {
+      this.count.ignoredUpdates += 1;
+    } else {
+      this.early.push(update);
+    }
+  }
+
+  /** The task an update is about: its own id when tracked, or (without an id) the one unfinished task. */
+  private resolve(update: TaskUpdate): string | undefined {
+    if (update.taskId !== undefined) return this.snapshots.has(update.taskId) ? update.taskId : undefined;
+    const open = [...this.snapshots.values()].filter((s) => !isTerminal(s.state));
+    return open.length === 1 ? open[0]?.taskId : undefined;
+  }
+
+  private handle(taskId: string, update: TaskUpdate): void {
+    if (update.nonce !== undefined) {
+      const seen = this.nonces.get(taskId) ?? [];
+      if (seen.includes(update.nonce)) {
+        this.count.replayedNonces += 1;
+        return;
+      }
+      seen.push(update.nonce);
+      if (seen.length > NONCES_PER_TASK) seen.shift();
+      this.nonces.set(taskId, seen);
+    }
+    if (!isStateName(update.state)) {
+      this.noteUnknownState(update.state);
+      return;
+    }
+    const current = this.snapshots.get(taskId);
+    if (!current || isTerminal(current.state)) return;
+    if (isTerminal(update.state)) {
+      // A hint only: the body of a callback is not signed. Confirmed in waitForTerminal.
+      this.hints.add(taskId);
+      return;
+    }
+    // Progress may show at once; credits, err_code and creations stay what Vidu answered.
+    this.apply({ ...current, state: update.state, progress: update.progress, source: 'callback' });
+  }
+
+  private noteUnknownState(state: string): void {
+    this.count.unknownStates += 1;
+    this.count.lastUnknownState = state;
   }
 
   /**
    * Resolves true once the task is terminal, false when `timeoutSeconds` pass first. A fallback
    * poll runs meanwhile as ONE activity whose retries are the polls, so waiting adds no history
-   * per tick; it is sparse when callbacks are expected.
+   * per tick; it is sparse when callbacks are expected. A terminal hint from a callback costs one
+   * Get Generation; hints that arrive while it runs share the next one, and none is made once
+   * the task is confirmed terminal.
    */
   async waitForTerminal(
     taskId: string,
     opts: { callbacks: boolean; timeoutSeconds: number; offPeak?: boolean; poll?: PollScheduleOptions | undefined; summary?: string },
   ): Promise<boolean> {
     if (this.isTerminal(taskId)) return true;
+    const deadline = Date.now() + opts.timeoutSeconds * 1000;
     const schedule = resolveSchedule(baseSchedule(opts.callbacks, opts.offPeak ?? false), opts.poll);
     let pollFailure: unknown;
     const pollScope = new CancellationScope();
@@ -98,11 +206,37 @@ export class TaskTracker {
           if (!isCancellation(err) && !stillRunning(err)) pollFailure = err;
         },
       );
-    const done = await condition(() => this.isTerminal(taskId) || pollFailure !== undefined, `${opts.timeoutSeconds}s`);
-    pollScope.cancel();
-    await polling;
-    if (pollFailure !== undefined && !this.isTerminal(taskId)) throw pollFailure;
+    let done = false;
+    try {
+      for (;;) {
+        if (this.isTerminal(taskId) || pollFailure !== undefined) break;
+        if (!this.hints.has(taskId)) {
+          const remaining = deadline - Date.now();
+          if (remaining <= 0) break;
+          const woken = await condition(() => this.isTerminal(taskId) || pollFailure !== undefined || this.hints.has(taskId), remaining);
+          if (!woken) break;
+        }
+        if (this.hints.has(taskId) && !this.isTerminal(taskId) && pollFailure === undefined) await this.confirm(taskId);
+      }
+      done = this.isTerminal(taskId);
+    } finally {
+      pollScope.cancel();
+      await polling;
+    }
+    if (pollFailure !== undefined && !done) throw pollFailure;
     return done;
+  }
+
+  /** One Get Generation for the pending terminal hint of `taskId`; its answer is the truth. */
+  private async confirm(taskId: string): Promise<void> {
+    this.hints.delete(taskId);
+    this.count.confirmations += 1;
+    try {
+      this.apply(await quick.fetchTask.executeWithOptions({ summary: `confirm the terminal callback of task ${taskId}` }, [{ taskId }]));
+    } catch (err) {
+      // Vidu unreachable for all retries: the fallback poll and later callbacks still cover it.
+      if (isCancellation(err)) throw err;
+    }
   }
 }
 

@@ -99,10 +99,19 @@ export interface ArchivedFile {
   location: string;
 }
 
+/** An optional extra (a cover) that could not be archived; the paid result itself was. */
+export interface MissingExtra {
+  creationId: string;
+  role: 'cover';
+  reason: string;
+}
+
 export interface ArchiveResult {
   root: string;
   manifest: string;
   files: ArchivedFile[];
+  /** Present when optional extras are missing; the archive (and the workflow) still succeeded. */
+  missing?: MissingExtra[];
 }
 
 export interface CancellationOutcome {
@@ -131,6 +140,15 @@ export interface GenerationStatus {
   errCode?: string;
   waitMode?: 'callback' | 'poll';
   updates: number;
+  /** taskUpdate signals ignored: for a task this workflow does not know, or breaking the update's rules. */
+  ignoredUpdates?: number;
+  /** taskUpdate signals whose callback nonce was already seen (replays). */
+  replayedNonces?: number;
+  /** Task states Vidu sent that this contract does not know; read as not finished. */
+  unknownStates?: number;
+  lastUnknownState?: string;
+  /** Get Generation calls made to confirm a terminal state a callback announced. */
+  confirmations?: number;
   archive?: ArchiveResult;
   cancellation?: CancellationOutcome;
   error?: string;

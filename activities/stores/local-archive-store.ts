@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import type { ArchiveStore } from './archive-store';
+import type { ArchiveStore, StoredDigest } from './archive-store';
 
 export class LocalArchiveStore implements ArchiveStore {
   readonly root: string;
@@ -13,8 +12,10 @@ export class LocalArchiveStore implements ArchiveStore {
   }
 
   locate(key: string): string {
+    // Second line of defence: keys are built from checked workflow ids and escaped creation ids
+    // (activities/archive-names.ts); whatever slips through must still stay under the root.
+    if (key.includes('\0')) throw new Error(`archive key escapes the archive root (NUL byte): ${JSON.stringify(key)}`);
     const full = path.resolve(this.root, key);
-    // Keys come from workflow ids and Vidu creation ids; refuse anything that escapes the root.
     if (full !== this.root && !full.startsWith(this.root + path.sep)) throw new Error(`archive key escapes the archive root: ${key}`);
     return full;
   }
@@ -27,27 +28,55 @@ export class LocalArchiveStore implements ArchiveStore {
     }
   }
 
-  async write(key: string, body: AsyncIterable<Uint8Array>, _contentType: string): Promise<{ sha256: string; bytes: number }> {
+  /**
+   * Streams to `<target>.partial-<random>`, fsyncs it, renames it over the target and fsyncs the
+   * folder, so that after a crash the target is either absent, the old file, or the whole new one.
+   * Chunks are written one at a time (each awaited), so memory stays flat however large the body.
+   */
+  async write(key: string, body: AsyncIterable<Uint8Array>, _contentType: string): Promise<StoredDigest> {
     const target = this.locate(key);
     await mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.partial-${randomBytes(4).toString('hex')}`;
     const hash = createHash('sha256');
     let bytes = 0;
     try {
-      await pipeline(
-        body,
-        async function* (source: AsyncIterable<Uint8Array>) {
-          for await (const chunk of source) {
-            hash.update(chunk);
-            bytes += chunk.byteLength;
-            yield chunk;
-          }
-        },
-        createWriteStream(temp),
-      );
+      const fh = await open(temp, 'w');
+      try {
+        for await (const chunk of body) {
+          hash.update(chunk);
+          bytes += chunk.byteLength;
+          await fh.write(chunk);
+        }
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { force: true });
+      throw err;
+    }
+    await syncDir(path.dirname(target));
+    return { sha256: hash.digest('hex'), bytes };
+  }
+
+  async digest(key: string, onProgress?: (bytes: number) => void): Promise<StoredDigest | undefined> {
+    const file = this.locate(key);
+    try {
+      if (!(await stat(file)).isFile()) return undefined;
+    } catch {
+      return undefined;
+    }
+    const hash = createHash('sha256');
+    let bytes = 0;
+    try {
+      for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        bytes += chunk.byteLength;
+        onProgress?.(bytes);
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
     return { sha256: hash.digest('hex'), bytes };
@@ -63,16 +92,29 @@ export class LocalArchiveStore implements ArchiveStore {
   }
 
   async writeJson(key: string, value: unknown): Promise<void> {
-    const target = this.locate(key);
-    await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.partial-${randomBytes(4).toString('hex')}`;
-    await writeFile(temp, JSON.stringify(value, null, 2) + '\n');
-    await rename(temp, target);
+    await this.write(key, once(Buffer.from(JSON.stringify(value, null, 2) + '\n')), 'application/json');
   }
 
   async remove(key: string): Promise<void> {
     const target = this.locate(key);
     if (target === this.root) throw new Error('refusing to remove the archive root');
     await rm(target, { recursive: true, force: true });
+  }
+}
+
+async function* once(chunk: Uint8Array): AsyncIterable<Uint8Array> {
+  yield chunk;
+}
+
+/** Makes a rename durable. Not every platform can open or fsync a directory; there it is skipped. */
+async function syncDir(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // EISDIR/EPERM/EINVAL on platforms without directory fsync: the rename is still atomic.
+  } finally {
+    await fh?.close().catch(() => undefined);
   }
 }

@@ -1,15 +1,52 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export const STAGED_PREFIX = 'staged:';
 
+/** Thrown by `receive` once the bytes pass `maxBytes`; the partial file is already removed. */
+export class StagingLimitExceeded extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`more than the ${(maxBytes / 1024 / 1024).toFixed(1)} MB limit`);
+  }
+}
+
+/** Bytes written to a temporary file of the store, hashed on the way, not yet addressable. */
+export interface IncomingFile {
+  /** Where the bytes are now: readable for probing until `commit` or `discard`. */
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+  /** Moves the bytes to their content address and returns the `staged:` reference. */
+  commit(ext: string): Promise<string>;
+  /** Removes the temporary file (a no-op once committed). */
+  discard(): Promise<void>;
+}
+
+/**
+ * What a client needs to stage a caller's files before starting a workflow. Today only the local
+ * StagingStore implements it (client and worker share STAGING_DIR); a shared object store can
+ * implement the same.
+ */
+export interface InputStaging {
+  receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes?: number): Promise<IncomingFile>;
+}
+
+const EXT = /^[a-z0-9]+$/;
+
+/** The same pattern `pathOf` accepts, so every reference handed out can be read back. */
+function checkExt(ext: string): void {
+  if (!EXT.test(ext)) throw new Error(`malformed staged file extension: ${JSON.stringify(ext)}`);
+}
+const NAME = /^[0-9a-f]{64}\.[a-z0-9]+$/;
+
 /**
  * Holds input media the worker read from local files or data URIs, so that workflow history only
  * carries a short `staged:<sha256>.<ext>` reference. Content-addressed: staging the same bytes
- * twice (e.g. on a retry) stores them once.
+ * twice (e.g. on a retry) stores them once. Bytes are streamed in (`receive`): a 200 MB video is
+ * never held in memory.
  */
-export class StagingStore {
+export class StagingStore implements InputStaging {
   readonly dir: string;
 
   constructor(dir: string) {
@@ -17,23 +54,72 @@ export class StagingStore {
   }
 
   async put(bytes: Uint8Array, ext: string): Promise<string> {
-    // The same pattern `get` accepts, so every reference handed out can be read back.
-    if (!/^[a-z0-9]+$/.test(ext)) throw new Error(`malformed staged file extension: ${JSON.stringify(ext)}`);
-    const name = `${createHash('sha256').update(bytes).digest('hex')}.${ext}`;
-    const target = path.join(this.dir, name);
+    checkExt(ext);
+    const incoming = await this.receive([bytes]);
+    return incoming.commit(ext);
+  }
+
+  /**
+   * Streams `source` into a temporary file while computing its sha256. Fails with
+   * StagingLimitExceeded as soon as more than `maxBytes` arrive (nothing is left behind).
+   */
+  async receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes = Number.POSITIVE_INFINITY): Promise<IncomingFile> {
     await mkdir(this.dir, { recursive: true });
-    // A unique temp name per call: concurrent puts of the same bytes (one image used by several
-    // workflows on this worker) must not write into, or rename away, each other's temp file.
-    const temp = `${target}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
-    await writeFile(temp, bytes);
-    await rename(temp, target);
-    return `${STAGED_PREFIX}${name}`;
+    // A unique temp name per call: concurrent stagings of the same bytes (one image used by
+    // several workflows on this worker) must not write into, or rename away, each other's file.
+    const temp = path.join(this.dir, `.incoming-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const fh = await open(temp, 'wx');
+    try {
+      for await (const chunk of source) {
+        size += chunk.byteLength;
+        if (size > maxBytes) throw new StagingLimitExceeded(maxBytes);
+        hash.update(chunk);
+        await fh.write(chunk);
+      }
+      await fh.sync();
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      await rm(temp, { force: true });
+      throw err;
+    }
+    await fh.close();
+    const sha256 = hash.digest('hex');
+    let done = false;
+    return {
+      path: temp,
+      size,
+      sha256,
+      commit: async (ext: string) => {
+        if (!EXT.test(ext) && !done) await rm(temp, { force: true });
+        checkExt(ext);
+        const name = `${sha256}.${ext}`;
+        if (!done) await rename(temp, path.join(this.dir, name));
+        done = true;
+        return `${STAGED_PREFIX}${name}`;
+      },
+      discard: async () => {
+        if (!done) await rm(temp, { force: true });
+        done = true;
+      },
+    };
+  }
+
+  /** The file behind a reference; throws on a malformed one (never a path outside the store). */
+  pathOf(ref: string): string {
+    if (!ref.startsWith(STAGED_PREFIX)) throw new Error(`not a staged reference: ${ref}`);
+    const name = ref.slice(STAGED_PREFIX.length);
+    if (!NAME.test(name)) throw new Error(`malformed staged reference: ${ref}`);
+    return path.join(this.dir, name);
+  }
+
+  /** Size in bytes of a staged file (ENOENT when it is gone). */
+  async sizeOf(ref: string): Promise<number> {
+    return (await stat(this.pathOf(ref))).size;
   }
 
   async get(ref: string): Promise<Buffer> {
-    if (!ref.startsWith(STAGED_PREFIX)) throw new Error(`not a staged reference: ${ref}`);
-    const name = ref.slice(STAGED_PREFIX.length);
-    if (!/^[0-9a-f]{64}\.[a-z0-9]+$/.test(name)) throw new Error(`malformed staged reference: ${ref}`);
-    return readFile(path.join(this.dir, name));
+    return readFile(this.pathOf(ref));
   }
 }

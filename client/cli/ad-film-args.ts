@@ -4,6 +4,7 @@ import { AdFilmEdit as AdFilmEditSchema, checkAdFilmInput } from '../../contract
 import { describeZodError } from '../../vidu/schemas';
 import type { AdFilmEdit, AdFilmInput, AdFilmOptions } from '../../workflows/ad-film-types';
 import type { StartOptions } from '../index';
+import { workflowIdIssues } from '../workflow-ids';
 import { isLocalPath, parseInteger, parseNumber, type PlanContext, type StartFlags, UsageError } from './args';
 import { applyNotBefore } from './not-before';
 
@@ -157,7 +158,10 @@ function draftAdFilm(flags: AdFilmFlags, ctx: PlanContext): Draft {
 
   const start: StartOptions = {};
   applyNotBefore(start, flags.notBefore, ctx.now?.() ?? new Date(), issues);
-  if (flags.workflowId !== undefined) start.workflowId = flags.workflowId;
+  if (flags.workflowId !== undefined) {
+    issues.push(...workflowIdIssues(flags.workflowId, '--workflow-id'));
+    start.workflowId = flags.workflowId;
+  }
   if (flags.idempotencyKey !== undefined) start.idempotencyKey = flags.idempotencyKey;
   const input: AdFilmInput = { request };
   if (edits.length > 0) input.edits = edits;

@@ -4,6 +4,7 @@ import { mediaSlots } from '../../contract/media-fields';
 import { CREATE_ENDPOINTS } from '../../vidu/schemas';
 import type { GenerationInput, GenerationKind, GenerationOptions } from '../../workflows/types';
 import type { StartOptions } from '../index';
+import { workflowIdIssues } from '../workflow-ids';
 import { applyNotBefore } from './not-before';
 
 // `vidu-flow <kind> [flags]` → the workflow input. A pure function of the parsed flags, the
@@ -69,7 +70,7 @@ export interface RequestFlag {
   help: string;
 }
 
-const MEDIA_HELP = 'URL, data URI, or local path (made absolute; the worker reads it)';
+const MEDIA_HELP = 'URL, data URI, or local path (read here and staged for the worker)';
 
 /** Flags that set one Vidu request field; a kind offers those whose field its request has. */
 export const REQUEST_FLAGS: readonly RequestFlag[] = [
@@ -120,7 +121,7 @@ export interface PlanContext {
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
-/** A value that is neither a URL, a data URI nor a staged reference: a path on the worker's disk. */
+/** A value that is neither a URL, a data URI nor a staged reference: a local path (the client stages it). */
 export function isLocalPath(value: string): boolean {
   return value !== '' && (path.isAbsolute(value) || !SCHEME.test(value));
 }
@@ -281,6 +282,7 @@ export function buildStartPlan(kind: string, flags: GenerateFlags, ctx: PlanCont
   if (flags.idempotencyKey !== undefined) options.idempotencyKey = flags.idempotencyKey;
   const start: StartOptions = {};
   applyNotBefore(start, flags.notBefore, ctx.now?.() ?? new Date(), issues);
+  if (flags.workflowId !== undefined) issues.push(...workflowIdIssues(flags.workflowId, '--workflow-id'));
 
   if (issues.length > 0) throw new UsageError(issues);
 

@@ -8,6 +8,7 @@ import { type BatchStatus, type BatchSummary, DEFAULT_BATCH_WINDOW, MAX_BATCH_WI
 import type { GenerationOptions } from '../../workflows/types';
 import type { BatchHandle, BatchStartOptions } from '../batch';
 import { InvalidGenerationInput } from '../errors';
+import { workflowIdIssues } from '../workflow-ids';
 import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, WATCH_INTERVAL_MS, withClient } from './io';
 import { describeFailure, formatFailure } from './output';
 import type { OutStream } from './progress';
@@ -98,6 +99,7 @@ export function planBatch(fileArg: string, flags: BatchFlags, io: Pick<CliIO, 'c
   }
   const deferred: { notBefore?: Date } = {};
   applyNotBefore(deferred, flags.notBefore, new Date(), issues);
+  if (flags.workflowId !== undefined) issues.push(...workflowIdIssues(flags.workflowId, '--workflow-id'));
   const file = path.resolve(io.cwd, fileArg);
   let text: string | undefined;
   try {

@@ -1,5 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ViduFlowClient, ViduFlowClientOptions } from '../index';
+import { ConfigError } from '../../worker/env';
+import { loadTemporalConnection, TEMPORAL_DEFAULT_ADDRESS } from '../../worker/temporal-connection';
 import { UsageError } from './args';
 import { describeFailure, type FailureReport } from './output';
 import type { OutStream } from './progress';
@@ -59,14 +61,27 @@ function connectOptions(g: GlobalFlags): ViduFlowClientOptions {
   };
 }
 
+/** Where the connection went (the flag, else TEMPORAL_ADDRESS or the profile), for error messages. */
+function temporalAddress(g: GlobalFlags): string {
+  try {
+    return loadTemporalConnection(process.env, { address: g.address, namespace: g.namespace }).address;
+  } catch {
+    return g.address ?? process.env.TEMPORAL_ADDRESS ?? TEMPORAL_DEFAULT_ADDRESS;
+  }
+}
+
 /** Connects, runs `fn`, closes the connection; connection problems become exit code 1. */
 export async function withClient(io: CliIO, g: GlobalFlags, fn: (client: ViduFlowClient) => Promise<number>): Promise<number> {
   let client: ViduFlowClient;
-  const address = g.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
   try {
     client = await io.connect(connectOptions(g));
   } catch (e) {
-    err(io, `vidu-flow: cannot connect to Temporal at ${address}: ${e instanceof Error ? e.message : String(e)}`);
+    // A bad TEMPORAL_* variable or temporal.toml profile: the message names it.
+    if (e instanceof ConfigError) {
+      err(io, `vidu-flow: ${e.message}`);
+      return EXIT.usage;
+    }
+    err(io, `vidu-flow: cannot connect to Temporal at ${temporalAddress(g)}: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT.failed;
   }
   try {
@@ -111,7 +126,7 @@ export async function tryStatus<S>(handle: { status(): Promise<S> }): Promise<{ 
 
 /**
  * Builds a start plan; on bad flags prints every issue and returns undefined (the caller exits
- * with EXIT.usage). Warns about local files this machine cannot see: the worker must read them.
+ * with EXIT.usage). Warns early about local files missing here: the CLI stages them for the worker.
  */
 export function planOrReport<P extends { localFiles: string[] }>(io: CliIO, prepare: () => P): P | undefined {
   let plan: P;
@@ -125,7 +140,7 @@ export function planOrReport<P extends { localFiles: string[] }>(io: CliIO, prep
     throw e;
   }
   for (const file of plan.localFiles) {
-    if (!io.fileExists(file)) err(io, `vidu-flow: warning: ${file} does not exist here; the worker must be able to read it`);
+    if (!io.fileExists(file)) err(io, `vidu-flow: warning: ${file} does not exist here; the CLI reads and stages local files before starting`);
   }
   return plan;
 }

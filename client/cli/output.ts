@@ -111,7 +111,14 @@ function formatArchive(archive: ArchiveResult | undefined): string[] {
   if (!archive) return ['archive: off (result URLs expire; download them soon)'];
   const lines = [`archive: ${archive.root}`, `  manifest ${archive.manifest}`];
   for (const f of archive.files) lines.push(`  ${f.role.padEnd(5)}  ${f.name}  ${humanBytes(f.bytes)}  sha256 ${f.sha256.slice(0, 16)}…  ${f.location}`);
+  for (const m of archive.missing ?? []) lines.push(`  missing ${m.role} of creation ${m.creationId}: ${m.reason}`);
   return lines;
+}
+
+/** `<root> · 3 file(s)`, plus the optional extras that could not be archived. */
+function archiveSummary(archive: ArchiveResult): string {
+  const missing = archive.missing ?? [];
+  return `${archive.root} · ${archive.files.length} file(s)${missing.length > 0 ? ` · ${missing.length} optional extra(s) missing: ${missing.map((m) => `${m.role} of ${m.creationId} (${m.reason})`).join('; ')}` : ''}`;
 }
 
 /** One line for progress output: phase, Vidu state, progress, task. */
@@ -148,7 +155,7 @@ export function formatStatus(exec: DescribedExecution, status: GenerationStatus 
     if (status.waitMode) rows.push(['wait mode', `${status.waitMode} · ${status.updates} callback update(s)`]);
     if (status.errCode) rows.push(['err_code', status.errCode]);
     if (status.error) rows.push(['error', status.error]);
-    if (status.archive) rows.push(['archive', `${status.archive.root} · ${status.archive.files.length} file(s)`]);
+    if (status.archive) rows.push(['archive', archiveSummary(status.archive)]);
     if (status.cancellation) rows.push(['cancellation', `${status.cancellation.outcome} — ${status.cancellation.message}`]);
   } else if (statusError) {
     rows.push(['status query', `unavailable (${statusError})`]);
@@ -237,6 +244,7 @@ export function formatAdFilmStatus(exec: DescribedExecution, status: AdFilmStatu
     const failed = status.edits.filter((e) => e.state === 'failed').length;
     rows.push(['edits', `${status.editsRunning} running · ${status.edits.length} done${failed ? ` (${failed} failed)` : ''}`]);
     if (status.phase === 'reviewing' || status.approved) rows.push(['review', status.approved ? 'approved' : `waiting: vidu-flow edit ${exec.workflowId} --edit … | vidu-flow approve ${exec.workflowId}`]);
+    if (status.archive) rows.push(['archive', archiveSummary(status.archive)]);
     if (status.error) rows.push(['error', status.error]);
   } else if (statusError) {
     rows.push(['status query', `unavailable (${statusError})`]);

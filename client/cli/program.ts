@@ -76,8 +76,8 @@ function addGenerateOptions(cmd: Command, kind: GenerationKind): Command {
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('vidu-flow')
     .description('Start and follow Vidu generations and AD films running as Temporal workflows.')
-    .option('--address <host:port>', 'Temporal frontend address (env TEMPORAL_ADDRESS, default localhost:7233)')
-    .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default default)')
+    .option('--address <host:port>', 'Temporal frontend address (env TEMPORAL_ADDRESS or the TEMPORAL_PROFILE in temporal.toml, default localhost:7233; TLS, mTLS, API key: TEMPORAL_TLS_*, TEMPORAL_API_KEY)')
+    .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE or the profile, default default)')
     .option('--task-queue <name>', 'task queue of the vidu-flow worker (env VIDU_TASK_QUEUE, default vidu-flow)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

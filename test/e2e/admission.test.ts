@@ -36,11 +36,12 @@ beforeAll(async () => {
     stagingDir: path.join(dir, 'staging'),
     // 30 simulated seconds of processing = 3 real seconds: ten rounds of five for the batch.
     simEnv: { VIDU_SIM_TIME_SCALE: '10', VIDU_SIM_MAX_CONCURRENCY: '50', VIDU_SIM_CALLBACK_RETRY_MS: '200' },
-    workerEnv: { VIDU_MAX_IN_FLIGHT: '5', VIDU_SLOT_RECONCILE_SECONDS: '2' },
+    // Off-peak tasks have a pool of their own; capped here so a test can fill it.
+    workerEnv: { VIDU_MAX_IN_FLIGHT: '5', VIDU_MAX_OFF_PEAK_IN_FLIGHT: '5', VIDU_SLOT_RECONCILE_SECONDS: '2' },
     logDir: path.join(dir, 'logs'),
   });
   sim = new SimAdmin(stack.simUrl);
-  client = await ViduFlowClient.connect({ address, namespace, taskQueue });
+  client = await ViduFlowClient.connect({ address, namespace, taskQueue, stagingDir: path.join(dir, 'staging') });
 });
 
 afterAll(async () => {
@@ -100,20 +101,27 @@ describe('admission control', () => {
   });
 
   it('frees the slot of a generation that is terminated while it holds one', async () => {
-    // Five holders that will sit in Vidu's off-peak queue for hours; a sixth must wait…
-    const holders = await Promise.all(
-      [0, 1, 2, 3, 4].map((i) => client.start('img2video', { ...input(`holder ${i}`, 'interactive'), request: { ...input('', 'interactive').request, prompt: `holder ${i}`, off_peak: true } })),
-    );
+    // Five off-peak holders that will sit in Vidu's off-peak queue for hours fill the off-peak
+    // pool (VIDU_MAX_OFF_PEAK_IN_FLIGHT=5); a sixth off-peak generation must wait…
+    const offPeak = (prompt: string): GenerationInput => ({ ...input(prompt, 'interactive'), request: { ...input(prompt, 'interactive').request, off_peak: true } });
+    const holders = await Promise.all([0, 1, 2, 3, 4].map((i) => client.start('img2video', offPeak(`holder ${i}`))));
     for (const h of holders) {
       for (let i = 0; i < 200 && (await h.status().catch(() => undefined))?.state !== 'queueing'; i += 1) await new Promise((r) => setTimeout(r, 100));
     }
-    const sixth = await client.start('img2video', input('sixth', 'interactive'));
+    const sixth = await client.start('img2video', offPeak('sixth'));
     for (let i = 0; i < 100 && (await sixth.status().catch(() => undefined))?.phase !== 'waiting_for_slot'; i += 1) await new Promise((r) => setTimeout(r, 100));
     expect((await sixth.status()).phase).toBe('waiting_for_slot');
+    // …while interactive work is not held up by them at all.
+    expect((await (await client.start('img2video', input('beside the off-peak pool', 'interactive'))).result()).state).toBe('success');
     // …until one holder is terminated (no workflow code runs, so only the manager can notice).
     await holders[0]!.workflow.terminate('test: free the slot');
-    expect((await sixth.result()).state).toBe('success');
-    for (const h of holders.slice(1)) await h.cancel();
+    let submitted = await sixth.status();
+    for (let i = 0; i < 300 && submitted.taskId === undefined; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      submitted = await sixth.status();
+    }
+    expect(submitted.taskId).toBeDefined();
+    for (const h of [...holders.slice(1), sixth]) await h.cancel();
   });
 
   it('counts AD-film tasks (main, edits, compose) against the same cap', async () => {

@@ -4,11 +4,12 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BatchHandle, type BatchLineResult, type BatchStatus, ViduFlowClient } from '../../client';
+import { OUTSIDE_ROOTS } from '../../activities/input-roots';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
 import { SimAdmin } from '../helpers/sim-admin';
@@ -36,12 +37,14 @@ beforeAll(async () => {
     callbacks: true,
     archiveDir: path.join(dir, 'archive'),
     stagingDir: path.join(dir, 'staging'),
+    // The worker reads batch files and their relative media paths: only under this folder.
+    inputRoots: [dir],
     // 30 simulated seconds of processing = 50 real ms.
     simEnv: { VIDU_SIM_TIME_SCALE: '600', VIDU_SIM_MAX_CONCURRENCY: String(SIM_CAP), VIDU_SIM_CALLBACK_RETRY_MS: '200' },
     logDir: path.join(dir, 'logs'),
   });
   sim = new SimAdmin(stack.simUrl);
-  client = await ViduFlowClient.connect({ address, namespace, taskQueue: stack.env.VIDU_TASK_QUEUE });
+  client = await ViduFlowClient.connect({ address, namespace, taskQueue: stack.env.VIDU_TASK_QUEUE, stagingDir: path.join(dir, 'staging') });
 });
 
 afterAll(async () => {
@@ -276,5 +279,31 @@ describe('batch workflow end to end', () => {
       expect(JSON.stringify(await sim.task(child.taskId ?? ''))).toContain('UserCancelled');
     }
     await expect(client.getHandle(`${handle.workflowId}--4`).workflow.describe()).rejects.toThrow();
+  });
+
+  it('refuses a batch file outside VIDU_FLOW_INPUT_ROOTS, saying nothing about it', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'vidu-flow-batch-outside-'));
+    try {
+      const file = path.join(outside, 'elsewhere.jsonl');
+      await writeFile(file, `${line(1)}\n`);
+      // A symlink inside the root that points out of it is judged by where it points.
+      const link = path.join(dir, 'link-outside.jsonl');
+      await symlink(file, link);
+      const createsBefore = await sim.createRequests();
+      const failures: string[] = [];
+      for (const source of [file, path.join(outside, 'missing.jsonl'), link]) {
+        const handle = await client.startBatch(source, { window: 1 });
+        const error = await handle.result().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(WorkflowFailedError);
+        failures.push(((error as WorkflowFailedError).cause as Error).message);
+      }
+      for (const message of failures) expect(message).toBe(`source.path: ${OUTSIDE_ROOTS}`);
+      expect(await sim.createRequests()).toBe(createsBefore);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });

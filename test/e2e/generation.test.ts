@@ -68,11 +68,13 @@ beforeAll(async () => {
     callbacks: true,
     archiveDir: path.join(dir, 'archive'),
     stagingDir: path.join(dir, 'staging'),
+    // Inputs sent straight to Temporal (below) name files in this folder; the worker reads no other.
+    inputRoots: [dir],
     simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_SIM_CALLBACK_RETRY_MS: '200' },
     logDir: path.join(dir, 'logs'),
   });
   sim = new SimAdmin(stack.simUrl);
-  client = await ViduFlowClient.connect({ address, namespace, taskQueue });
+  client = await ViduFlowClient.connect({ address, namespace, taskQueue, stagingDir: path.join(dir, 'staging') });
 });
 
 afterAll(async () => {
@@ -215,6 +217,10 @@ describe('generation workflows end to end', () => {
       { kind: 'image2dance', request: { image_url: files['portrait.png'], video_url: files['long.mp4'] }, expect: /video_url.*30/ },
       { kind: 'img2video', request: { model: 'viduq2', images: [path.join(dir, 'missing.png')], prompt: 'p' }, expect: /images\[0\].*not found/ },
       { kind: 'img2video', request: { model: 'viduq2', images: ['http://127.0.0.1:9/none.png'], prompt: 'p' }, expect: /images\[0\].*could not download/ },
+      // Outside VIDU_FLOW_INPUT_ROOTS: refused by rule, saying nothing about the file.
+      { kind: 'img2video', request: { model: 'viduq2', images: ['/etc/passwd'], prompt: 'p' }, expect: /^(?!.*root:)(?!.*not found).*images\[0\]: local paths are not read by the worker unless under VIDU_FLOW_INPUT_ROOTS/s },
+      // The metadata service is private and not in the stack's allow list (127.0.0.1): refused before connecting.
+      { kind: 'img2video', request: { model: 'viduq2', images: ['http://169.254.169.254/latest/meta-data/x.png'], prompt: 'p' }, expect: /images\[0\].*169\.254\.169\.254 is a link-local address.*VIDU_FLOW_ALLOW_PRIVATE_URLS/ },
       { kind: 'img2video', request: { model: 'vidu9', images: [files['landscape.png']], prompt: 'p' }, expect: /model.*vidu9/ },
     ];
     for (const c of cases) {

@@ -40,11 +40,13 @@ beforeAll(async () => {
     callbacks: true,
     archiveDir: path.join(dir, 'archive'),
     stagingDir: path.join(dir, 'staging'),
+    // A schedule's runs read its local image on the worker.
+    inputRoots: [dir],
     simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_SIM_CALLBACK_RETRY_MS: '200' },
     logDir: path.join(dir, 'logs'),
   });
   sim = new SimAdmin(stack.simUrl);
-  client = await ViduFlowClient.connect({ address, namespace, taskQueue });
+  client = await ViduFlowClient.connect({ address, namespace, taskQueue, stagingDir: path.join(dir, 'staging') });
 });
 
 afterAll(async () => {

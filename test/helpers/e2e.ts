@@ -28,12 +28,16 @@ export async function startE2eEnv(
     callbacks: true,
     archiveDir: path.join(dir, name, 'archive'),
     stagingDir: path.join(dir, name, 'staging'),
+    // Batch files, their media and schedule inputs are read by the worker: the test's folder only.
+    inputRoots: [dir],
     simEnv: { VIDU_SIM_CALLBACK_RETRY_MS: '200', ...opts.simEnv },
     ...(opts.workerEnv ? { workerEnv: opts.workerEnv } : {}),
     ...(opts.workers ? { workers: opts.workers } : {}),
     logDir: path.join(dir, name, 'logs'),
   });
-  return { stack, client: await ViduFlowClient.connect({ address, namespace, taskQueue }), sim: new SimAdmin(stack.simUrl) };
+  // The client stages local files where this stack's worker reads them.
+  const client = await ViduFlowClient.connect({ address, namespace, taskQueue, stagingDir: path.join(dir, name, 'staging') });
+  return { stack, client, sim: new SimAdmin(stack.simUrl) };
 }
 
 /** The failure a workflow closed with (its WorkflowFailedError's cause); fails the test if it succeeded. */

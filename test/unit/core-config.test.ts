@@ -2,6 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadCallbackConfig, loadWorkerConfig } from '../../worker/config';
+import { ViduClient } from '../../vidu/client';
+import { signCallbackRequest, verifyCallbackRequest } from '../../vidu/signature';
 import { ConfigError, parseEnv } from '../../worker/env';
 
 const KEY = 'vk_LEAKCANARY_core_config_7f3e';
@@ -20,14 +22,19 @@ describe('loadWorkerConfig', () => {
   it('applies the DESIGN.md defaults', () => {
     const config = loadWorkerConfig({ VIDU_API_KEY: KEY });
     expect(config).toEqual({
-      temporal: { address: 'localhost:7233', namespace: 'default', taskQueue: 'vidu-flow' },
+      temporal: expect.objectContaining({ address: 'localhost:7233', namespace: 'default', taskQueue: 'vidu-flow' }),
       vidu: { baseUrl: 'https://api.vidu.com', apiKey: KEY, timeoutMs: 30_000 },
       callbackUrl: undefined,
       // Unset: derived from the account's concurrency limit when the worker starts.
       maxInFlight: undefined,
+      // Off-peak tasks have their own pool, uncapped unless VIDU_MAX_OFF_PEAK_IN_FLIGHT says so.
+      maxOffPeakInFlight: undefined,
       slotReconcileSeconds: 60,
       archiveDir: path.resolve('./data/archive'),
       stagingDir: path.resolve('./data/staging'),
+      // Checked by the input-roots and private-URL tests.
+      inputRoots: expect.anything(),
+      privateUrls: expect.anything(),
     });
     expect(path.isAbsolute(config.archiveDir)).toBe(true);
   });
@@ -45,16 +52,20 @@ describe('loadWorkerConfig', () => {
       STAGING_DIR: '/var/tmp/staging',
       CALLBACK_PORT: '9000',
       VIDU_MAX_IN_FLIGHT: '3',
+      VIDU_MAX_OFF_PEAK_IN_FLIGHT: '50',
       VIDU_SLOT_RECONCILE_SECONDS: '15',
     });
     expect(config).toEqual({
-      temporal: { address: 'temporal.internal:7234', namespace: 'media', taskQueue: 'vidu-gpu' },
+      temporal: expect.objectContaining({ address: 'temporal.internal:7234', namespace: 'media', taskQueue: 'vidu-gpu' }),
       vidu: { baseUrl: 'http://127.0.0.1:8790', apiKey: KEY, timeoutMs: 45_000 },
       callbackUrl: 'https://hooks.example.com/vidu/callback',
       maxInFlight: 3,
+      maxOffPeakInFlight: 50,
       slotReconcileSeconds: 15,
       archiveDir: path.resolve('out/archive'),
       stagingDir: '/var/tmp/staging',
+      inputRoots: expect.anything(),
+      privateUrls: expect.anything(),
     });
   });
 
@@ -81,6 +92,23 @@ describe('loadWorkerConfig', () => {
       expect(configError(() => loadWorkerConfig({ VIDU_API_KEY: '' })).problems[0]).toMatch(/^VIDU_API_KEY: is required/);
     });
 
+    it('is trimmed once: a key read from a file with its trailing newline is the key', () => {
+      expect(loadWorkerConfig({ VIDU_API_KEY: `  ${KEY}\n` }).vidu.apiKey).toBe(KEY);
+      expect(loadWorkerConfig({ VIDU_API_KEY: `${KEY}\r\n` }).vidu.apiKey).toBe(KEY);
+    });
+
+    it.each([
+      ['only whitespace', ' \n\t', /^VIDU_API_KEY: is required \(the Vidu API key\); it is only whitespace \(got a value\)$/],
+      ['a space inside', `${KEY} two`, /^VIDU_API_KEY: must be printable ASCII with no spaces, tabs or line breaks inside \(got a value\)$/],
+      ['a line break inside', `${KEY}\ntwo`, /line breaks inside \(got a value\)$/],
+      ['a non-ASCII character', `${KEY}é`, /printable ASCII/],
+    ])('with %s is a configuration error that names the variable, never the value', (_, value, message) => {
+      const err = configError(() => loadWorkerConfig({ VIDU_API_KEY: value }));
+      expect(err.problems).toHaveLength(1);
+      expect(err.problems[0]).toMatch(message);
+      expect(err.message).not.toContain(KEY);
+    });
+
     it('is never echoed, even when other values are bad', () => {
       const err = configError(() => loadWorkerConfig({ VIDU_API_KEY: KEY, CALLBACK_PORT: 'http', VIDU_BASE_URL: 'nope' }));
       expect(err.message).not.toContain(KEY);
@@ -105,6 +133,9 @@ describe('loadWorkerConfig', () => {
       ['CALLBACK_PORT', 'http', /number/],
       ['ARCHIVE_URL', 'http://bucket/prefix', /file:\/\/<dir> or s3:\/\//],
       ['ARCHIVE_URL', '/plain/dir', /file:\/\/<dir> or s3:\/\//],
+      ['VIDU_MAX_IN_FLIGHT', '-1', /0 \(no cap\) or more/],
+      ['VIDU_MAX_OFF_PEAK_IN_FLIGHT', '-1', /0 \(no cap\) or more/],
+      ['VIDU_MAX_OFF_PEAK_IN_FLIGHT', '2.5', /whole number/],
     ])('%s=%j', (name, value, message) => {
       const err = configError(() => loadWorkerConfig({ VIDU_API_KEY: KEY, [name]: value }));
       expect(err.problems).toHaveLength(1);
@@ -161,8 +192,8 @@ describe('loadWorkerConfig', () => {
 describe('loadCallbackConfig', () => {
   it('applies the defaults', () => {
     expect(loadCallbackConfig({ VIDU_API_KEY: KEY })).toEqual({
-      TEMPORAL_ADDRESS: 'localhost:7233',
-      TEMPORAL_NAMESPACE: 'default',
+      // The connection itself: test/unit/temporal-connection.test.ts.
+      temporal: expect.objectContaining({ address: 'localhost:7233', namespace: 'default' }),
       VIDU_TASK_QUEUE: 'vidu-flow',
       VIDU_API_KEY: KEY,
       CALLBACK_PORT: 8788,
@@ -174,6 +205,32 @@ describe('loadCallbackConfig', () => {
   it('requires VIDU_API_KEY (it verifies signatures)', () => {
     const err = configError(() => loadCallbackConfig({ CALLBACK_PORT: '8080' }));
     expect(err.problems).toEqual(['VIDU_API_KEY: is required (it verifies the callback signatures) (unset)']);
+  });
+
+  it('trims the key the same way as the worker: a callback signed with the key verifies although the env value ends in a newline', () => {
+    const worker = loadWorkerConfig({ VIDU_API_KEY: `${KEY}\n` });
+    const receiver = loadCallbackConfig({ VIDU_API_KEY: `${KEY}\n` });
+    expect(receiver.VIDU_API_KEY).toBe(worker.vidu.apiKey);
+    // Vidu signs with the key the client sent, which is the trimmed one.
+    const client = new ViduClient({ baseUrl: 'http://127.0.0.1:1', apiKey: worker.vidu.apiKey });
+    expect(client.baseUrl).toBe('http://127.0.0.1:1');
+    const url = 'https://hooks.example.com/vidu/callback?workflowId=wf-1';
+    const now = new Date();
+    const headers = signCallbackRequest({ secret: KEY, url, date: now });
+    const verify = (secret: string) =>
+      verifyCallbackRequest({ secret, method: 'POST', pathWithQuery: '/vidu/callback?workflowId=wf-1', headers, now });
+    expect(verify(receiver.VIDU_API_KEY).ok).toBe(true);
+    // What the receiver did before: verifying with the untrimmed value fails every callback.
+    expect(verify(`${KEY}\n`)).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('refuses a whitespace-only key or one with whitespace inside, without echoing it', () => {
+    expect(configError(() => loadCallbackConfig({ VIDU_API_KEY: '  ' })).problems).toEqual([
+      'VIDU_API_KEY: is required (it verifies the callback signatures); it is only whitespace (got a value)',
+    ]);
+    const err = configError(() => loadCallbackConfig({ VIDU_API_KEY: `${KEY} x` }));
+    expect(err.problems[0]).toMatch(/^VIDU_API_KEY: must be printable ASCII/);
+    expect(err.message).not.toContain(KEY);
   });
 
   it('reads port, host and skew', () => {

@@ -1,7 +1,11 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { archiveExtension, archiveFileName, archiveFolder, creationFileStem } from '../../activities/archive-names';
 import { callbackUrlFor, clientRequestIdFor } from '../../activities/idempotency';
-import { workflowIdFor } from '../../client/workflow-ids';
+import { WORKFLOW_ID_MAX, workflowIdFor, workflowIdIssues, workflowIdProblem } from '../../client/workflow-ids';
+import { DERIVED_WORKFLOW_ID_MAX } from '../../contract/workflow-id';
 
 const KINDS = ['img2video', 'reference2video', 'reference2image', 'image2dance', 'adFilm'] as const;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
@@ -176,5 +180,121 @@ describe('callbackUrlFor', () => {
 
   it('refuses a base that is not a URL', () => {
     expect(() => callbackUrlFor('not a url', 'w')).toThrow();
+  });
+});
+
+describe('the workflow-id rule', () => {
+  it.each([
+    ['a path walk', 'x/../victim'],
+    ['a parent directory', '..'],
+    ['the current directory', '.'],
+    ['a dot file', '.hidden'],
+    ['an absolute path', '/etc/passwd'],
+    ['a Windows absolute path', 'C:\\Windows\\x'],
+    ['a backslash', 'a\\b'],
+    ['a slash', 'tenant/order'],
+    ['a NUL byte', 'a\u0000b'],
+    ['a space', 'my order'],
+    ['a newline', 'a\nb'],
+    ['non-ASCII', 'commande-été'],
+    ['a leading dash', '-rf'],
+    ['an empty id', ''],
+    ['201 characters', 'w'.repeat(201)],
+  ])('refuses %s', (_name, id) => {
+    const problem = workflowIdProblem(id);
+    expect(problem).toBeDefined();
+    expect(problem).toContain('letters, digits and . _ : = -');
+    expect(workflowIdIssues(id)).toEqual([`workflowId: ${problem}`]);
+  });
+
+  it('refuses what is not a string', () => {
+    for (const id of [undefined, null, 42, {}]) expect(workflowIdProblem(id)).toMatch(/must be a string/);
+  });
+
+  it('names the field it was given', () => {
+    expect(workflowIdIssues('x/../victim', '--workflow-id')[0]).toMatch(/^--workflow-id: "x\/\.\.\/victim" must be 1–200 characters/);
+  });
+
+  it('accepts every id vidu-flow generates', () => {
+    const ids = [
+      ...KINDS.map((k) => workflowIdFor(k)),
+      ...KINDS.map((k) => workflowIdFor(k, 'shop:sku_1.v2')),
+      ...KINDS.map((k) => workflowIdFor(k, 'k'.repeat(120))),
+      ...KINDS.map((k) => workflowIdFor(k, 'a key with spaces/and ../slashes')),
+      workflowIdFor('batch'),
+      workflowIdFor('batch', 'nightly'),
+      'vidu-slots-0123456789abcdef',
+      'img2video-key-a=b',
+    ];
+    for (const id of ids) expect(workflowIdProblem(id), id).toBeUndefined();
+  });
+
+  it('leaves room for the ids vidu-flow derives from a caller’s longest id', () => {
+    const longest = 'b'.repeat(WORKFLOW_ID_MAX);
+    const derived = [`${longest}--1234567`, `${longest}-2026-01-02T01:00:00Z`, `${longest}--edit-999-video-99`];
+    for (const id of derived) {
+      expect(workflowIdProblem(id)).toBeDefined();
+      expect(workflowIdProblem(id, DERIVED_WORKFLOW_ID_MAX), id).toBeUndefined();
+    }
+    expect(workflowIdProblem('x/../victim', DERIVED_WORKFLOW_ID_MAX)).toBeDefined();
+    expect(workflowIdProblem('b'.repeat(DERIVED_WORKFLOW_ID_MAX + 1), DERIVED_WORKFLOW_ID_MAX)).toBeDefined();
+  });
+});
+
+describe('archive names', () => {
+  it('checks the workflow id again where it becomes a folder (non-retryable InvalidRequest)', () => {
+    expect(archiveFolder('img2video-key-order-42')).toBe('img2video-key-order-42');
+    expect(archiveFolder(`${'b'.repeat(200)}--17`)).toBe(`${'b'.repeat(200)}--17`);
+    for (const id of ['x/../victim', '..', '.', '/abs', 'a\\b', '', 'a\u0000b']) {
+      let thrown: unknown;
+      try {
+        archiveFolder(id);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown, JSON.stringify(id)).toBeInstanceOf(ApplicationFailure);
+      expect((thrown as ApplicationFailure).type).toBe('InvalidRequest');
+      expect((thrown as ApplicationFailure).nonRetryable).toBe(true);
+      expect((thrown as ApplicationFailure).message).toMatch(/^workflowId: /);
+    }
+  });
+
+  it('keeps plain creation ids readable', () => {
+    expect(creationFileStem('863476124321234')).toBe('863476124321234');
+    expect(archiveFileName('863476124321234', 'main', 'mp4')).toBe('863476124321234.mp4');
+    expect(archiveFileName('c_1-a', 'cover', 'png')).toBe('c_1-a.cover.png');
+  });
+
+  it.each([
+    ['a slash', '../victim'],
+    ['a nested walk', 'a/../../victim'],
+    ['a lone parent', '..'],
+    ['an absolute path', '/etc/passwd'],
+    ['a backslash', '..\\victim'],
+    ['a NUL byte', 'a\u0000b'],
+    ['a dot (could pose as a cover)', 'abc.cover'],
+    ['a leading underscore (the escaped form)', '_abc'],
+    ['an empty id', ''],
+    ['129 characters', 'c'.repeat(129)],
+  ])('escapes a creation id with %s into a plain stable name', (_name, id) => {
+    const stem = creationFileStem(id);
+    expect(stem).toMatch(/^_[0-9a-f]{40}$/);
+    expect(stem).toBe(creationFileStem(id));
+    expect(stem).toBe(`_${createHash('sha256').update(id).digest('hex').slice(0, 40)}`);
+    const name = archiveFileName(id, 'main', 'mp4');
+    expect(name).not.toMatch(/[/\\\0]/);
+    expect(path.posix.join('wf', name).startsWith('wf/')).toBe(true);
+  });
+
+  it('takes extensions only from the allow list', () => {
+    expect(archiveExtension('video/mp4', 'https://cdn.example/x')).toBe('mp4');
+    expect(archiveExtension('IMAGE/JPEG', 'https://cdn.example/x')).toBe('jpg');
+    expect(archiveExtension('application/octet-stream', 'https://cdn.example/a/b.MP4?sig=1')).toBe('mp4');
+    expect(archiveExtension('application/octet-stream', 'https://cdn.example/a/b.jpeg')).toBe('jpg');
+    expect(archiveExtension('application/octet-stream', 'https://cdn.example/a/b.exe')).toBe('bin');
+    expect(archiveExtension('text/html', 'https://cdn.example/a/b.html')).toBe('bin');
+    expect(archiveExtension('application/octet-stream', 'https://cdn.example/a/%2e%2e%2fx')).toBe('bin');
+    expect(archiveExtension('application/octet-stream', 'not a url')).toBe('bin');
+    expect(archiveFileName('1', 'main', 'mp4/../../x')).toBe('1.bin');
   });
 });

@@ -1,11 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadMedia, MediaLoadError } from '../../activities/media-source';
+import { MediaLoadError, receiveMedia } from '../../activities/media-source';
+import { StagingStore } from '../../activities/stores/staging-store';
 
 const KB = 1024;
 const PAYLOAD = Buffer.from('89504e470d0a1a0a' + '00'.repeat(56), 'hex'); // 64 bytes
@@ -70,15 +71,24 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
+/** receiveMedia with the test folder as the only input root, read back as bytes. */
+async function loadMedia(value: string, maxBytes: number, fetchImpl?: typeof fetch, inputRoots: string[] = [tmp]) {
+  const staging = new StagingStore(path.join(tmp, '.staging'));
+  const { file, source } = await receiveMedia(value, maxBytes, { staging, inputRoots, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const bytes = await readFile(file.path);
+  await file.discard();
+  return { bytes, source, size: file.size, sha256: file.sha256 };
+}
+
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await rm(tmp, { recursive: true, force: true });
 });
 
-async function loadError(value: string, maxBytes = 1 * KB, fetchImpl?: typeof fetch): Promise<MediaLoadError> {
+async function loadError(value: string, maxBytes = 1 * KB, fetchImpl?: typeof fetch, inputRoots?: string[]): Promise<MediaLoadError> {
   try {
-    await loadMedia(value, maxBytes, fetchImpl);
+    await loadMedia(value, maxBytes, fetchImpl, inputRoots);
   } catch (err) {
     expect(err).toBeInstanceOf(MediaLoadError);
     return err as MediaLoadError;
@@ -154,10 +164,44 @@ describe('loadMedia: local files', () => {
     expect((await loadMedia(relative, KB)).bytes.equals(PAYLOAD)).toBe(true);
   });
 
-  it('names the resolved path of a missing file', async () => {
-    const err = await loadError('./definitely-missing-core-media.png');
-    expect(err.message).toContain(path.resolve('./definitely-missing-core-media.png'));
-    expect(err.message).toMatch(/file not found/);
+  it('names the resolved path of a missing file inside an input root', async () => {
+    const err = await loadError(path.join(tmp, 'definitely-missing-core-media.png'));
+    expect(err.message).toBe(`file not found: ${path.join(tmp, 'definitely-missing-core-media.png')}`);
+  });
+
+  it('refuses a path outside the input roots by rule, saying nothing about the file', async () => {
+    const existing = await loadError('/etc/passwd');
+    const missing = await loadError('./definitely-missing-core-media.png');
+    expect(existing.message).toBe(missing.message);
+    expect(existing.message).toMatch(/^local paths are not read by the worker unless under VIDU_FLOW_INPUT_ROOTS/);
+    expect(existing.message).not.toMatch(/passwd|not found|MB/);
+  });
+
+  it('refuses every local path when no input root is configured', async () => {
+    const file = path.join(tmp, 'no-roots.png');
+    await writeFile(file, PAYLOAD);
+    expect((await loadError(file, KB, undefined, [])).message).toMatch(/unless under VIDU_FLOW_INPUT_ROOTS/);
+  });
+
+  it('refuses a symlink inside a root that points outside it, and a `..` escape', async () => {
+    const root = path.join(tmp, 'root');
+    await mkdir(root, { recursive: true });
+    await writeFile(path.join(tmp, 'outside.png'), PAYLOAD);
+    await symlink(path.join(tmp, 'outside.png'), path.join(root, 'link.png'));
+    await symlink('/etc', path.join(root, 'etc'));
+    for (const value of [path.join(root, 'link.png'), `${root}/../outside.png`, path.join(root, 'etc', 'passwd'), path.join(root, 'etc', 'no-such-file')]) {
+      const err = await loadError(value, KB, undefined, [root]);
+      expect(err.message, value).toMatch(/^local paths are not read by the worker unless under VIDU_FLOW_INPUT_ROOTS/);
+    }
+  });
+
+  it('reads a file inside a root, also through a symlink that stays inside', async () => {
+    const root = path.join(tmp, 'root2');
+    await mkdir(path.join(root, 'sub'), { recursive: true });
+    await writeFile(path.join(root, 'sub', 'in.png'), PAYLOAD);
+    await symlink(path.join(root, 'sub', 'in.png'), path.join(root, 'alias.png'));
+    expect((await loadMedia(path.join(root, 'sub', 'in.png'), KB, undefined, [root])).bytes.equals(PAYLOAD)).toBe(true);
+    expect((await loadMedia(path.join(root, 'alias.png'), KB, undefined, [root])).bytes.equals(PAYLOAD)).toBe(true);
   });
 
   it('refuses a directory', async () => {
@@ -187,8 +231,8 @@ describe('loadMedia: local files', () => {
     ['an encoded slash', 'file:///srv/a%2Fb.png'],
   ])('refuses a file:// URL with %s as a MediaLoadError', async (_name, url) => {
     const err = await loadError(url);
-    expect(err.message).toContain(url);
-    expect(err.message).toMatch(/file:\/\/ URL/);
+    expect(err.message).toMatch(/not a usable file:\/\/ URL/);
+    expect(err.message).not.toContain(url); // no parser message about the caller's input
   });
 
   it('names the path of a missing file:// URL', async () => {

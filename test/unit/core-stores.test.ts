@@ -104,6 +104,34 @@ describe('LocalArchiveStore', () => {
     });
   });
 
+  describe('digest', () => {
+    it('reads the stored bytes back: sha256 and size, with progress', async () => {
+      const store = new LocalArchiveStore(tmp);
+      const body = Buffer.alloc(3 * 1024 * 1024 + 5, 0x42);
+      const written = await store.write('wf/a.mp4', chunks(body), 'video/mp4');
+      const seen: number[] = [];
+      expect(await store.digest('wf/a.mp4', (n) => seen.push(n))).toEqual(written);
+      expect(seen.at(-1)).toBe(body.length);
+      expect(seen.length).toBeGreaterThan(1);
+    });
+
+    it('sees a file changed behind its back', async () => {
+      const store = new LocalArchiveStore(tmp);
+      const written = await store.write('wf/a.mp4', chunks('complete'), 'video/mp4');
+      await writeFile(path.join(tmp, 'wf/a.mp4'), 'corrupte');
+      const now = await store.digest('wf/a.mp4');
+      expect(now?.bytes).toBe(written.bytes);
+      expect(now?.sha256).not.toBe(written.sha256);
+    });
+
+    it('is undefined for a missing key or a directory', async () => {
+      const store = new LocalArchiveStore(tmp);
+      expect(await store.digest('wf/none.mp4')).toBeUndefined();
+      await store.write('wf/a.mp4', chunks('x'), 'video/mp4');
+      expect(await store.digest('wf')).toBeUndefined();
+    });
+  });
+
   describe('exists', () => {
     it('is true for a written file, false for a missing one or a directory', async () => {
       const store = new LocalArchiveStore(tmp);
@@ -133,6 +161,12 @@ describe('LocalArchiveStore', () => {
       const store = new LocalArchiveStore(tmp);
       await store.writeJson('m.json', { a: 1 });
       expect(await readFile(path.join(tmp, 'm.json'), 'utf8')).toBe('{\n  "a": 1\n}\n');
+    });
+
+    it('leaves no temporary file behind', async () => {
+      const store = new LocalArchiveStore(tmp);
+      await Promise.all([store.writeJson('wf/m.json', { v: 1 }), store.writeJson('wf/m.json', { v: 2 })]);
+      expect(await listFiles(tmp)).toEqual(['wf/m.json']);
     });
 
     it('overwrites an existing document', async () => {
@@ -167,6 +201,17 @@ describe('LocalArchiveStore', () => {
     ])('refuses %s', (_name, key) => {
       const store = new LocalArchiveStore(path.join(tmp, 'archive'));
       expect(() => store.locate(key)).toThrow(/escapes the archive root/);
+    });
+
+    it('refuses a key with a NUL byte', () => {
+      const store = new LocalArchiveStore(path.join(tmp, 'archive'));
+      expect(() => store.locate('wf/a\u0000.mp4')).toThrow(/escapes the archive root/);
+    });
+
+    it('refuses escaping keys in digest too', async () => {
+      const store = new LocalArchiveStore(path.join(tmp, 'archive'));
+      await writeFile(path.join(tmp, 'outside.txt'), 'x');
+      await expect(store.digest('../outside.txt')).rejects.toThrow(/escapes/);
     });
 
     it('refuses escaping keys in write, readJson and writeJson too', async () => {

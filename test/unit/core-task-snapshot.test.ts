@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isTerminal, mergeSnapshot, toSnapshot } from '../../workflows/task-snapshot';
+import { isTerminal, mergeSnapshot, readTask, toSnapshot } from '../../workflows/task-snapshot';
+import { CreationsResponse } from '../../vidu/schemas';
+import { parseTaskUpdate } from '../../workflows/task-update';
 import type { CreationRef, TaskSnapshot, TaskStateName } from '../../workflows/types';
 
 const TASK = '911045603801182208';
@@ -408,5 +410,60 @@ describe('mergeSnapshot', () => {
         expect(result?.progress).toBe(80);
       }
     });
+  });
+});
+
+describe('readTask (Get Generation and poll answers)', () => {
+  it('reads a known state exactly like toSnapshot', () => {
+    const body = viduBody('success', { credits: 20, progress: 100, creations: VIDU_CREATIONS });
+    expect(readTask(body, 'poll')).toEqual(toSnapshot(body, 'poll'));
+  });
+
+  it('reports a state the contract does not know instead of failing, tamed for status and signals', () => {
+    expect(readTask(viduBody('paused'), 'poll')).toEqual({ taskId: TASK, unknownState: 'paused', source: 'poll' });
+    expect(readTask({ status: 'waiting for gpu' }, 'poll', 'fallback')).toEqual({ taskId: 'fallback', unknownState: 'waiting_for_gpu', source: 'poll' });
+    // Inherited names are not states either.
+    expect(readTask(viduBody('constructor'), 'poll')).toMatchObject({ unknownState: 'constructor' });
+    expect(readTask(viduBody('x'.repeat(100)), 'poll')).toMatchObject({ unknownState: 'x'.repeat(32) });
+  });
+
+  it('gets an unknown state through the Get Generation schema, which must not fail on it', () => {
+    const parsed = CreationsResponse.parse(viduBody('rendering_v2', { progress: 70 }));
+    expect(readTask(parsed, 'poll', TASK)).toEqual({ taskId: TASK, unknownState: 'rendering_v2', source: 'poll' });
+  });
+
+  it('is undefined only without any state string', () => {
+    expect(readTask({ id: TASK }, 'poll')).toBeUndefined();
+    expect(readTask({ id: TASK, state: 7 }, 'poll')).toBeUndefined();
+    expect(readTask(null, 'poll')).toBeUndefined();
+  });
+});
+
+describe('parseTaskUpdate (the taskUpdate signal, checked again inside the workflow)', () => {
+  it('keeps task id, state, progress and nonce, and nothing else', () => {
+    const forged = { taskId: TASK, state: 'success', progress: 100, nonce: 'n-1', credits: 0, creations: [{ id: '../victim', url: 'http://127.0.0.1/x.mp4' }] };
+    expect(parseTaskUpdate(forged)).toEqual({ taskId: TASK, state: 'success', progress: 100, nonce: 'n-1' });
+    expect(parseTaskUpdate({ state: 'processing', progress: 12.5 })).toEqual({ state: 'processing', progress: 12.5 });
+  });
+
+  it('accepts an unknown but well-formed state (the tracker counts it)', () => {
+    expect(parseTaskUpdate({ taskId: TASK, state: 'paused', progress: 0 })?.state).toBe('paused');
+  });
+
+  it.each([
+    ['not an object', 'success'],
+    ['an array', [{ state: 'success', progress: 0 }]],
+    ['no state', { taskId: TASK, progress: 0 }],
+    ['a state with a space', { state: 'suc cess', progress: 0 }],
+    ['a long state', { state: 's'.repeat(33), progress: 0 }],
+    ['progress above 100', { state: 'processing', progress: 101 }],
+    ['progress as text', { state: 'processing', progress: '50' }],
+    ['NaN progress', { state: 'processing', progress: Number.NaN }],
+    ['a task id with a slash', { taskId: '../victim', state: 'success', progress: 0 }],
+    ['a numeric task id', { taskId: 911045603801182208, state: 'success', progress: 0 }],
+    ['a nonce with a space', { state: 'success', progress: 0, nonce: 'a b' }],
+    ['an overlong nonce', { state: 'success', progress: 0, nonce: 'n'.repeat(129) }],
+  ])('refuses %s', (_what, raw) => {
+    expect(parseTaskUpdate(raw)).toBeUndefined();
   });
 });

@@ -166,7 +166,7 @@ describe('verifyCallbackRequest', () => {
     });
     expect(verifyCallbackRequest({ ...base, headers: without('x-request-nonce') })).toEqual({
       ok: false,
-      reason: 'missing-header',
+      reason: 'missing-nonce',
     });
     expect(verifyCallbackRequest({ ...base, headers: without('x-hmac-signed-headers') })).toEqual({
       ok: false,
@@ -184,6 +184,37 @@ describe('verifyCallbackRequest', () => {
     expect(verifyCallbackRequest({ ...base, headers: noAlg })).toEqual({ ok: false, reason: 'bad-algorithm' });
     // Case of the algorithm token does not matter.
     expect(verifyCallbackRequest({ ...base, headers: { ...signed, 'x-hmac-algorithm': 'HMAC-SHA256' } }).ok).toBe(true);
+  });
+
+  it('requires x-request-nonce among the signed headers, even when the signature over the rest is right', () => {
+    // Signed over Date alone: a replay could then carry any nonce past a dedupe.
+    const date = now.toUTCString();
+    const signature = computeSignature(
+      SECRET,
+      buildSigningString({ method: 'POST', path: '/vidu/callback', query: 'name=james&age=36', date, signedHeaders: [['Date', date]] }),
+    );
+    const headers = {
+      date,
+      'x-request-nonce': NONCE,
+      'x-hmac-signed-headers': 'Date',
+      'x-hmac-signature': signature,
+      'x-hmac-algorithm': 'hmac-sha256',
+      'x-hmac-access-key': 'vidu',
+    };
+    expect(verifyCallbackRequest({ ...base, headers })).toEqual({ ok: false, reason: 'unsigned-nonce' });
+    // The name is matched case-insensitively, as header names are.
+    expect(verifyCallbackRequest({ ...base, headers: { ...signed, 'x-hmac-signed-headers': 'Date;X-Request-Nonce' } })).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+  });
+
+  it('refuses an empty or oversized nonce before computing anything', () => {
+    expect(verifyCallbackRequest({ ...base, headers: { ...signed, 'x-request-nonce': '' } })).toEqual({ ok: false, reason: 'missing-nonce' });
+    expect(verifyCallbackRequest({ ...base, headers: { ...signed, 'x-request-nonce': 'n'.repeat(129) } })).toEqual({
+      ok: false,
+      reason: 'missing-nonce',
+    });
   });
 
   it('verifies a callback to a bare host (path /, empty query)', () => {

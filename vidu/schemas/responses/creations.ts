@@ -36,8 +36,11 @@ const creationsShape = {
   creations: listOf(Creation),
 };
 
-/** GET /ent/v2/tasks/{id}/creations (FACTS §6, §5.5). */
-export const CreationsResponse = z.looseObject({ ...creationsShape, state: TaskState });
+/**
+ * GET /ent/v2/tasks/{id}/creations (FACTS §6, §5.5). `state` takes any string: a state Vidu adds
+ * later must not fail the answer; the workflow reads it as not finished and shows it in status.
+ */
+export const CreationsResponse = z.looseObject({ ...creationsShape, state: z.union([TaskState, Str]) });
 export type CreationsResponse = z.output<typeof CreationsResponse>;
 export type CreationsResponseInput = z.input<typeof CreationsResponse>;
 

@@ -10,7 +10,9 @@ import { Bool, Int, Str } from './lenient';
  */
 export const TaskCreatedResponse = z.looseObject({
   task_id: Str,
-  state: TaskState,
+  // Any string: the task exists and is paid for; a state Vidu adds later must not fail this
+  // answer (the workflow reads an unknown state as not finished).
+  state: z.union([TaskState, Str]),
   credits: Int,
   // FACTS §12 item 17: reference2video tasks have been seen typed
   // "img2video" and "character2video"; any string is accepted.

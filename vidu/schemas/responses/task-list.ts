@@ -23,7 +23,8 @@ export const TaskListItem = z.looseObject({
   duration: Int.optional(),
   resolution: Str.optional(),
   aspect_ratio: Str.optional(),
-  state: TaskState.optional(),
+  // Any string, as in Get Generation: an unknown state must not fail the lookup that prevents paying twice.
+  state: z.union([TaskState, Str]).optional(),
   err_code: Str.optional(),
   credits: Int.optional(),
   created_at: Str.optional(),

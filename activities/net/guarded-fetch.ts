@@ -1,0 +1,91 @@
+import dns, { type LookupAddress, type LookupOptions } from 'node:dns';
+import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { addressRefusal, hostRefusal, PrivateAddressRefused, type AddressPolicy } from './address-policy';
+
+// A `fetch` for everything the worker downloads on a caller's behalf (http(s) inputs, results to
+// archive). The address policy is enforced where the connection is made: on the address the DNS
+// lookup returned for this very connection (so a name that resolves to a public address when
+// checked and to 127.0.0.1 when connecting gains nothing), and for IP literals before connecting.
+// Redirects are followed here, one hop at a time, so each hop is checked the same way.
+
+/** dns.lookup's callback form; injectable so tests can resolve a name to loopback. */
+export type LookupFunction = (
+  hostname: string,
+  options: LookupOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+) => void;
+
+export interface GuardedFetchOptions {
+  policy: AddressPolicy;
+  /** Default: dns.lookup. */
+  lookup?: LookupFunction;
+  /** Redirect hops followed before giving up (default 5). */
+  maxRedirects?: number;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** Builds the guarded fetch; the worker passes it to the activities as `deps.fetch`. */
+export function createGuardedFetch(opts: GuardedFetchOptions): typeof fetch {
+  const { policy } = opts;
+  const resolve = opts.lookup ?? (dns.lookup as unknown as LookupFunction);
+  const maxRedirects = opts.maxRedirects ?? 5;
+
+  const guardedLookup: LookupFunction = (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, options.all ? [] : '', 0);
+      const list = (addresses as LookupAddress[]).filter((a) => addressRefusal(policy, hostname, a.address) === undefined);
+      if (list.length === 0) {
+        const first = (addresses as LookupAddress[])[0];
+        const reason = first ? addressRefusal(policy, hostname, first.address) : `${hostname} has no address`;
+        return callback(new PrivateAddressRefused(reason ?? `${hostname} has no usable address`), options.all ? [] : '', 0);
+      }
+      // Only addresses the policy allows are handed to the socket, whichever one it picks.
+      if (options.all) return callback(null, list);
+      const chosen = list[0]!;
+      return callback(null, chosen.address, chosen.family);
+    });
+  };
+
+  const base = buildConnector({ lookup: guardedLookup as never });
+  const agent = new Agent({
+    connect: (options, callback) => {
+      // net.connect skips the lookup for IP literals, so those are judged here.
+      const refusal = hostRefusal(policy, options.hostname);
+      if (refusal) return callback(new PrivateAddressRefused(refusal), null);
+      return base(options, callback);
+    },
+  });
+
+  async function guardedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    let url = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url);
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const follow = (init?.redirect ?? 'follow') === 'follow' && (method === 'GET' || method === 'HEAD');
+    for (let hop = 0; ; hop++) {
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`refusing to fetch a ${url.protocol} URL`);
+      // A refused host fails here, before undici queues anything for it.
+      const refusal = hostRefusal(policy, url.hostname);
+      if (refusal) throw new PrivateAddressRefused(refusal);
+      let res: Response;
+      try {
+        res = (await undiciFetch(url, { ...(init as object), redirect: 'manual', dispatcher: agent } as never)) as unknown as Response;
+      } catch (err) {
+        // undici wraps connector errors as `TypeError: fetch failed`; the refusal is the news.
+        const cause = (err as { cause?: unknown }).cause;
+        if (cause instanceof PrivateAddressRefused) throw cause;
+        throw err;
+      }
+      const location = res.headers.get('location');
+      if (init?.redirect === 'error' && REDIRECT_STATUSES.has(res.status)) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new TypeError(`unexpected redirect from ${url.href}`);
+      }
+      if (!follow || !REDIRECT_STATUSES.has(res.status) || location === null) return res;
+      await res.body?.cancel().catch(() => undefined);
+      if (hop >= maxRedirects) throw new TypeError(`more than ${maxRedirects} redirects from ${String(input)}`);
+      url = new URL(location, url);
+    }
+  }
+
+  return guardedFetch as typeof fetch;
+}

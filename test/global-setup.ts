@@ -7,6 +7,9 @@
 //   TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE from the environment.
 
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { findTemporalBinary } from '../dev/temporal-binary';
 import { startDevServer } from '../dev/temporal-server';
 
@@ -30,14 +33,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide('temporalAddress', server.address);
   project.provide('temporalNamespace', server.namespace);
-  const previous = { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE };
+  const previous = { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE, configFile: process.env.TEMPORAL_CONFIG_FILE };
   process.env.TEMPORAL_ADDRESS = server.address;
   process.env.TEMPORAL_NAMESPACE = server.namespace;
+  // envconfig also reads ~/.config/temporalio/temporal.toml: a developer's Cloud profile there must
+  // not give the test processes its TLS settings or API key (worker/temporal-connection.ts).
+  // An empty file (not /dev/null, which envconfig cannot read) means "no profiles".
+  const noProfiles = path.join(mkdtempSync(path.join(os.tmpdir(), 'vidu-flow-temporal-toml-')), 'temporal.toml');
+  writeFileSync(noProfiles, '');
+  process.env.TEMPORAL_CONFIG_FILE = noProfiles;
 
   return async () => {
     await server.stop();
     restoreEnv('TEMPORAL_ADDRESS', previous.address);
     restoreEnv('TEMPORAL_NAMESPACE', previous.namespace);
+    restoreEnv('TEMPORAL_CONFIG_FILE', previous.configFile);
   };
 }
 

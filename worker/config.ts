@@ -5,6 +5,7 @@ import { apiKeyEnv, httpUrl, loadAll, parseEnv, port, temporalEnv } from './env'
 import { loadTemporalConnection, type TemporalConnection } from './temporal-connection';
 import { parseInputRoots } from '../activities/input-roots';
 import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
+import { parseS3Url, type S3Location } from '../activities/stores/s3-location';
 
 const archiveUrl = z
   .string()
@@ -19,6 +20,7 @@ const WorkerEnv = z.object({
   ARCHIVE_DIR: z.string().default('./data/archive'),
   ARCHIVE_URL: archiveUrl.optional(),
   STAGING_DIR: z.string().default('./data/staging'),
+  STAGING_URL: archiveUrl.optional(),
   CALLBACK_PORT: port(8788),
   VIDU_MAX_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (no cap) or more').optional(),
   VIDU_MAX_OFF_PEAK_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (no cap) or more').optional(),
@@ -38,7 +40,12 @@ export interface WorkerConfig {
   maxOffPeakInFlight: number | undefined;
   slotReconcileSeconds: number;
   archiveDir: string;
+  /** ARCHIVE_URL=s3://bucket/prefix: the archive is there instead of archiveDir. */
+  archiveS3?: S3Location;
+  /** Local staging folder; with stagingS3 it is this worker's cache of the bucket's staged files. */
   stagingDir: string;
+  /** STAGING_URL=s3://bucket/prefix: staged inputs shared with the client and other workers. */
+  stagingS3?: S3Location;
   /** VIDU_FLOW_INPUT_ROOTS: the only folders local-path inputs are read from (default: none). */
   inputRoots: string[];
   /** VIDU_FLOW_ALLOW_PRIVATE_URLS: which private addresses downloads may reach (default: none). */
@@ -48,10 +55,11 @@ export interface WorkerConfig {
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const [e, connection] = loadAll(() => parseEnv(WorkerEnv, env, ['VIDU_API_KEY']), () => loadTemporalConnection(env));
   let archiveDir = e.ARCHIVE_DIR;
-  if (e.ARCHIVE_URL?.startsWith('s3://')) {
-    throw new Error('ARCHIVE_URL: s3:// archives are not implemented yet; use ARCHIVE_DIR or ARCHIVE_URL=file://<dir>');
-  }
-  if (e.ARCHIVE_URL) archiveDir = fileUrlToDir(e.ARCHIVE_URL);
+  let stagingDir = e.STAGING_DIR;
+  const archiveS3 = e.ARCHIVE_URL?.startsWith('s3://') ? parseS3Url(e.ARCHIVE_URL, 'ARCHIVE_URL') : undefined;
+  const stagingS3 = e.STAGING_URL?.startsWith('s3://') ? parseS3Url(e.STAGING_URL, 'STAGING_URL') : undefined;
+  if (e.ARCHIVE_URL && !archiveS3) archiveDir = fileUrlToDir(e.ARCHIVE_URL);
+  if (e.STAGING_URL && !stagingS3) stagingDir = fileUrlToDir(e.STAGING_URL);
   const privateUrls = parseAllowPrivate(e.VIDU_FLOW_ALLOW_PRIVATE_URLS); // throws naming the variable
   return {
     temporal: { ...connection, taskQueue: e.VIDU_TASK_QUEUE },
@@ -61,7 +69,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     maxOffPeakInFlight: e.VIDU_MAX_OFF_PEAK_IN_FLIGHT,
     slotReconcileSeconds: e.VIDU_SLOT_RECONCILE_SECONDS,
     archiveDir: path.resolve(archiveDir),
-    stagingDir: path.resolve(e.STAGING_DIR),
+    ...(archiveS3 ? { archiveS3 } : {}),
+    stagingDir: path.resolve(stagingDir),
+    ...(stagingS3 ? { stagingS3 } : {}),
     inputRoots: parseInputRoots(e.VIDU_FLOW_INPUT_ROOTS),
     privateUrls,
   };

@@ -2,14 +2,16 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import path from 'node:path';
 import { createActivities } from '../activities';
 import { accountIdFor } from '../activities/admission';
-import { LocalArchiveStore } from '../activities/stores/local-archive-store';
 import { createGuardedFetch } from '../activities/net/guarded-fetch';
-import { StagingStore } from '../activities/stores/staging-store';
+import { openStores, withStagedPrefetch } from '../activities/stores/open-stores';
 import { ViduClient } from '../vidu/client';
 import { loadWorkerConfig, type WorkerConfig } from './config';
 import { ConfigError } from './env';
 
 export async function runWorker(config: WorkerConfig): Promise<void> {
+  // ARCHIVE_URL/STAGING_URL=s3://…: the bucket must exist and be writable before any work is taken.
+  const stores = openStores(config);
+  await stores.check();
   const connection = await NativeConnection.connect(config.temporal.nativeOptions);
   const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey: config.vidu.apiKey, timeoutMs: config.vidu.timeoutMs });
   const maxInFlight = config.maxInFlight ?? (await accountConcurrency(vidu));
@@ -19,10 +21,10 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowsPath: path.join(__dirname, '../workflows/index.ts'),
-      activities: createActivities({
+      activities: withStagedPrefetch(createActivities({
         vidu,
-        archive: new LocalArchiveStore(config.archiveDir),
-        staging: new StagingStore(config.stagingDir),
+        archive: stores.archive,
+        staging: stores.staging,
         callbackUrl: config.callbackUrl,
         // Inputs and archive downloads: private addresses only as VIDU_FLOW_ALLOW_PRIVATE_URLS allows.
         fetch: createGuardedFetch({ policy: config.privateUrls }),
@@ -33,13 +35,13 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
           accountId: accountIdFor(config.vidu.apiKey, config.vidu.baseUrl),
           reconcileSeconds: config.slotReconcileSeconds,
         },
-      }),
+      }), stores.staging),
       // On SIGINT/SIGTERM the SDK stops polling and gives running activities this long to finish.
       shutdownGraceTime: '10s',
     });
     console.log(
       `vidu-flow worker: task queue ${config.temporal.taskQueue} on ${config.temporal.description}, Vidu ${config.vidu.baseUrl}, ` +
-        `${config.callbackUrl ? `callbacks via ${config.callbackUrl}` : 'poll only (VIDU_CALLBACK_URL unset)'}, archive ${config.archiveDir}, ` +
+        `${config.callbackUrl ? `callbacks via ${config.callbackUrl}` : 'poll only (VIDU_CALLBACK_URL unset)'}, archive ${stores.archive.root}, ` +
         `${maxInFlight > 0 ? `at most ${maxInFlight} tasks in flight` : 'no in-flight cap'}, ` +
         `${config.maxOffPeakInFlight ? `at most ${config.maxOffPeakInFlight} off-peak tasks in flight` : 'off-peak tasks uncapped'}`,
     );

@@ -14,10 +14,22 @@ const config: ViteUserConfig = {
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/sim/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/sim/**/*.test.ts', 'test/api/**/*.test.ts'],
           environment: 'node',
           // Fast tests first; the Temporal project runs after them, in its own group.
           sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          // The S3 stores against a real S3 server (versitygw, found or built by test/helpers/s3.ts).
+          name: 's3',
+          include: ['test/s3/**/*.test.ts'],
+          environment: 'node',
+          sequence: { groupOrder: 0 },
+          pool: 'forks',
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -9,6 +9,7 @@ import { makeStageInputs } from './stage';
 import type { ArchiveStore } from './stores/archive-store';
 import type { StagingStore } from './stores/staging-store';
 import { makeSubmitTask } from './submit';
+import { makeWebhookActivities } from './webhook';
 
 export interface ActivityDeps {
   vidu: ViduClient;
@@ -24,6 +25,8 @@ export interface ActivityDeps {
   archiveLimits?: Partial<ArchiveLimits>;
   /** VIDU_MAX_IN_FLIGHT and the account it applies to; undefined = no cap. */
   admission?: AdmissionConfig;
+  /** VIDU_FLOW_API_KEYS_FILE: where completion webhooks find their signing secret (by key name). */
+  apiKeysFile?: string;
 }
 
 /** Builds every activity from its dependencies, so tests can inject a client or a store. */
@@ -37,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...makeAdFilmActivities(deps),
     ...makeBatchActivities(deps),
     ...makeAdmissionActivities({ admission: deps.admission }),
+    ...makeWebhookActivities(deps),
   };
 }
 

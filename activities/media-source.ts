@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputPathRefused, resolveInsideRoots } from './input-roots';
 import { PrivateAddressRefused } from './net/address-policy';
-import { StagingLimitExceeded, type IncomingFile, type StagingStore } from './stores/staging-store';
+import { fileChunks, StagingLimitExceeded, type IncomingFile, type StagingStore } from './stores/staging-store';
 
 /** Where an input came from; URLs are passed on to Vidu as they are, other sources are staged. */
 export type MediaSource = 'url' | 'data-uri' | 'file' | 'staged';
@@ -94,7 +94,7 @@ async function readLocal(file: string, maxBytes: number, deps: MediaSourceDeps):
     const info = await fh.stat();
     if (!info.isFile()) throw new MediaLoadError(`not a file: ${shown}`);
     if (info.size > maxBytes) throw new MediaLoadError(`${mb(info.size)} exceeds the ${mb(maxBytes)} limit`);
-    return await deps.staging.receive(fh.createReadStream({ autoClose: false }), maxBytes).catch((err: unknown) => {
+    return await deps.staging.receive(fileChunks(fh), maxBytes).catch((err: unknown) => {
       if (err instanceof StagingLimitExceeded) throw new MediaLoadError(`${shown} grew past the ${mb(maxBytes)} limit while being read`);
       throw err;
     });

@@ -1,4 +1,5 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import path from 'node:path';
 import { checkBatchInput } from '../contract/batch-input';
 import type { BatchInput, BatchStatus, BatchSummary } from '../workflows/batch-types';
@@ -23,6 +24,10 @@ export interface BatchStartOptions {
   idempotencyKey?: string;
   /** Start no earlier than this (Temporal start delay; see README "Deferred and recurring starts"). */
   notBefore?: Date;
+  /** Extra search attributes (e.g. `ViduCaller`); ignored when the workflow id already exists. */
+  searchAttributes?: SearchAttributePair[];
+  /** Memo of the new workflow; ignored when the workflow id already exists. */
+  memo?: Record<string, unknown>;
 }
 
 /**
@@ -49,7 +54,8 @@ export async function startBatchWorkflow(temporal: Client, taskQueue: string, fi
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: opts.idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
       staticSummary: Buffer.from(`batch · ${path.basename(input.source.path)} · window ${input.window ?? 20}`).subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, ''),
-      typedSearchAttributes: [{ key: ViduKind, value: 'batch' }],
+      typedSearchAttributes: [{ key: ViduKind, value: 'batch' }, ...(opts.searchAttributes ?? [])],
+      ...(opts.memo ? { memo: opts.memo } : {}),
       ...deferredStart(opts.notBefore),
     });
   } catch (err) {

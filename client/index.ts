@@ -1,4 +1,5 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import { checkAdFilmInput } from '../contract/ad-film-input';
 import { checkGenerationInput } from '../contract/generation-input';
 import type { AdFilmInput } from '../workflows/ad-film-types';
@@ -12,6 +13,8 @@ import { InvalidGenerationInput } from './errors';
 import { stageCallerInputs } from './input-staging';
 import { payloadSizeIssues } from './payload-size';
 import { StagingStore, type InputStaging } from '../activities/stores/staging-store';
+import { openInputStaging } from '../activities/stores/open-stores';
+import { presignedLinks, type DownloadLink, type LinkOptions } from './links';
 import type { MediaEndpoint } from '../contract/media-fields';
 import { workflowIdFor, workflowIdIssues } from './workflow-ids';
 import { deferredStart } from './time-spec';
@@ -25,7 +28,9 @@ export { BatchHandle, type BatchStartOptions } from './batch';
 export { FailureType } from '../workflows/failures';
 export { InvalidGenerationInput } from './errors';
 export { InvalidTimeSpec, parseNotBefore } from './time-spec';
+export { verifyWebhook, WebhookVerificationError, type WebhookEvent } from '../api/webhooks/signature';
 export * from './schedules';
+export type { DownloadLink, LinkOptions } from './links';
 
 export interface ViduFlowClientOptions {
   /**
@@ -40,7 +45,8 @@ export interface ViduFlowClientOptions {
   taskQueue?: string;
   /**
    * Where the caller's local files (and large data: URIs) are staged before a start; the worker
-   * must see the same store. Default: a StagingStore in `stagingDir`.
+   * must see the same store. Default: `stagingDir` when given, else STAGING_URL=s3://… (the
+   * bucket the workers read), else STAGING_DIR, else ./data/staging.
    */
   staging?: InputStaging;
   /** Default: STAGING_DIR, else `./data/staging` (the worker's default). */
@@ -60,6 +66,13 @@ export interface StartOptions {
    * (the callback URL is sent with it). Ignored when the workflow id already exists.
    */
   notBefore?: Date;
+  /**
+   * Extra search attributes set at the start, after vidu-flow's own (e.g. `ViduCaller`, which the
+   * HTTP API sets to the API key's name). Ignored when the workflow id already exists.
+   */
+  searchAttributes?: SearchAttributePair[];
+  /** Memo of the new workflow (e.g. the HTTP API's `viduNotify`); ignored when the id already exists. */
+  memo?: Record<string, unknown>;
 }
 
 /** A typed client for other TypeScript services: start any kind, follow it, cancel it. */
@@ -76,12 +89,20 @@ export class ViduFlowClient {
 
   static async connect(opts: ViduFlowClientOptions = {}): Promise<ViduFlowClient> {
     const taskQueue = opts.taskQueue ?? process.env.VIDU_TASK_QUEUE ?? 'vidu-flow';
-    const staging = opts.staging ?? new StagingStore(opts.stagingDir ?? process.env.STAGING_DIR ?? './data/staging');
+    const staging = opts.staging ?? (opts.stagingDir ? new StagingStore(opts.stagingDir) : openInputStaging(process.env));
     if (opts.client) return new ViduFlowClient(opts.client, taskQueue, staging);
     const temporal = loadTemporalConnection(process.env, { address: opts.address, namespace: opts.namespace });
     const connection = await Connection.connect(temporal.clientOptions);
     const client = new Client({ connection, namespace: temporal.namespace });
     return new ViduFlowClient(client, taskQueue, staging);
+  }
+
+  /**
+   * Presigned download links to the s3:// files a completed workflow archived (ARCHIVE_URL=s3://…),
+   * signed with this process's AWS credentials; empty for a local archive.
+   */
+  presignedLinks(workflowId: string, opts: LinkOptions = {}): Promise<DownloadLink[]> {
+    return presignedLinks(this.temporal, workflowId, opts);
   }
 
   /**
@@ -126,7 +147,9 @@ export class ViduFlowClient {
           { key: ViduKind, value: kind },
           { key: ViduOffPeak, value: offPeak },
           ...(model ? [{ key: ViduModel, value: model }] : []),
+          ...(opts.searchAttributes ?? []),
         ],
+        ...(opts.memo ? { memo: opts.memo } : {}),
       });
       return new GenerationHandle(handle);
     } catch (err) {
@@ -155,7 +178,8 @@ export class ViduFlowClient {
         workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
         ...deferredStart(opts.notBefore),
         staticSummary: summarizeBytes(`AD film · ${input.edits?.length ?? 0} edit(s)${input.options?.review ? ' · review' : ''}${prompt}`),
-        typedSearchAttributes: [{ key: ViduKind, value: 'adFilm' }],
+        typedSearchAttributes: [{ key: ViduKind, value: 'adFilm' }, ...(opts.searchAttributes ?? [])],
+        ...(opts.memo ? { memo: opts.memo } : {}),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -165,8 +189,8 @@ export class ViduFlowClient {
 
   /**
    * Starts a batch (workflow `batch`) over a JSONL file of `{ kind, request, options }` lines:
-   * one child generation per line, `window` at a time. The worker reads the file, so give a path
-   * it can read; relative media paths inside are relative to the file's folder.
+   * one child generation per line, `window` at a time. The worker reads the file (and the local
+   * media it names, relative to its folder), so it must lie under the worker's VIDU_FLOW_INPUT_ROOTS.
    */
   startBatch(file: string, opts: BatchStartOptions = {}): Promise<BatchHandle> {
     return startBatchWorkflow(this.temporal, this.taskQueue, file, opts);

@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mediaSlots, type MediaEndpoint } from '../contract/media-fields';
-import { StagingLimitExceeded, type InputStaging } from '../activities/stores/staging-store';
+import { fileChunks, StagingLimitExceeded, type IncomingFile, type InputStaging } from '../activities/stores/staging-store';
 import { BYTES_PER_MEGABYTE } from '../vidu/media/limits';
 import { detectFormat } from '../vidu/media/detect';
 import { limitFor } from '../activities/stage';
@@ -70,10 +69,18 @@ async function stageFile(value: string, maxBytes: number, staging: InputStaging,
     throw new StagingProblem(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   if (size > maxBytes) throw new StagingProblem(`${mb(size)} exceeds the ${mb(maxBytes)} limit`);
-  const incoming = await staging.receive(createReadStream(file), maxBytes).catch((err: unknown) => {
-    if (err instanceof StagingLimitExceeded) throw new StagingProblem(`${file} grew past the ${mb(maxBytes)} limit while being read`);
-    throw new StagingProblem(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  const fh = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+    throw new StagingProblem(`cannot read ${file} (${err.code ?? err.message})`);
   });
+  let incoming: IncomingFile;
+  try {
+    incoming = await staging.receive(fileChunks(fh), maxBytes).catch((err: unknown) => {
+      if (err instanceof StagingLimitExceeded) throw new StagingProblem(`${file} grew past the ${mb(maxBytes)} limit while being read`);
+      throw new StagingProblem(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    });
+  } finally {
+    await fh.close();
+  }
   return incoming.commit(await extensionOf(incoming.path));
 }
 

@@ -77,6 +77,7 @@ async function main(argv: string[]): Promise<void> {
     new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGHUP', () => resolve('SIGHUP')); // the terminal (or npm's shell) went away
     }),
     server.exited.then(() => undefined),
   ]);

@@ -39,11 +39,20 @@ export interface StackOptions {
   /** Child output goes to `<logDir>/<name>.log`; without it, children are quiet. */
   logDir?: string;
   apiKey?: string;
+  /**
+   * Start the HTTP API (api/main.ts) too, with this VIDU_FLOW_API_KEYS_FILE; the worker gets the
+   * same file to sign completion webhooks.
+   */
+  apiKeysFile?: string;
+  /** Extra HTTP API env, e.g. API_EVENTS_POLL_MS. */
+  apiEnv?: Record<string, string>;
 }
 
 export interface Stack {
   simUrl: string;
   callbackUrl: string | undefined;
+  /** Base URL of the HTTP API when `apiKeysFile` was given. */
+  apiUrl: string | undefined;
   apiKey: string;
   /** Environment a client (or a restarted worker) needs to reach this stack. */
   env: Record<string, string>;
@@ -169,6 +178,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...(opts.namespace ? { TEMPORAL_NAMESPACE: opts.namespace } : {}),
       ...opts.temporalEnv,
       ...(callbackUrl ? { VIDU_CALLBACK_URL: callbackUrl } : {}),
+      ...(opts.apiKeysFile ? { VIDU_FLOW_API_KEYS_FILE: opts.apiKeysFile } : {}),
       ...opts.workerEnv,
     };
 
@@ -180,9 +190,35 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     };
     await startWorker();
 
+    let apiUrl: string | undefined;
+    if (opts.apiKeysFile) {
+      const apiPort = await getFreePort();
+      apiUrl = `http://127.0.0.1:${apiPort}`;
+      const api = new ManagedProcess(
+        'api',
+        'api/main.ts',
+        {
+          TEMPORAL_ADDRESS: opts.temporalAddress,
+          ...(opts.namespace ? { TEMPORAL_NAMESPACE: opts.namespace } : {}),
+          ...opts.temporalEnv,
+          VIDU_TASK_QUEUE: opts.taskQueue,
+          STAGING_DIR: opts.stagingDir,
+          VIDU_FLOW_API_KEYS_FILE: opts.apiKeysFile,
+          VIDU_FLOW_ALLOW_PRIVATE_URLS: '127.0.0.1',
+          API_PORT: String(apiPort),
+          API_HOST: '127.0.0.1',
+          ...opts.apiEnv,
+        },
+        opts.logDir,
+      );
+      started.push(api);
+      await api.waitUntil(() => answers(`${apiUrl}/healthz`), 60_000);
+    }
+
     return {
       simUrl,
       callbackUrl,
+      apiUrl,
       apiKey,
       env,
       startWorker,

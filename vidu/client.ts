@@ -30,7 +30,7 @@ import type {
   Reference2VideoRequest,
   TaskListQuery,
 } from './schemas';
-import { ViduApiError, ViduResponseError, ViduTransportError, isRetryableViduError } from './errors';
+import { ViduApiError, ViduResponseError, ViduTransportError, isKnownViduReason, isRetryableViduError } from './errors';
 import {
   DEFAULT_BACKOFF,
   backoffDelayMs,
@@ -41,6 +41,7 @@ import {
   sanitizeCause,
   truncate,
 } from './http';
+import type { ViduEndpointName, ViduRequestEnd, ViduRequestObserver } from './observer';
 import { encodeQuery } from './query';
 
 const SNIPPET_CHARS = 500;
@@ -91,6 +92,10 @@ const ClientOptionsSchema = z.object({
     .string()
     .regex(/^[\x20-\x7e]+$/, 'userAgent must be printable ASCII')
     .optional(),
+  /** Metrics and tracing hook (worker/vidu-observer.ts); told of every request attempt. */
+  observer: z
+    .custom<ViduRequestObserver>((v) => typeof (v as ViduRequestObserver | undefined)?.start === 'function', 'observer must have a start function')
+    .optional(),
 });
 
 export type ViduClientOptions = z.input<typeof ClientOptionsSchema>;
@@ -102,6 +107,8 @@ export interface CallOptions {
 
 interface RequestSpec<T> {
   method: 'GET' | 'POST';
+  /** The endpoint's name, for the observer (paths hold ids; names are a bounded set). */
+  endpoint: ViduEndpointName;
   /** Absolute path from ENDPOINT_PATHS / CREATE_ENDPOINTS; ids already URL-encoded there. */
   path: string;
   query?: string;
@@ -132,6 +139,7 @@ export class ViduClient {
   private readonly retryBackoff: z.output<typeof BackoffSchema>;
   private readonly fetchImpl: FetchLike;
   private readonly userAgent: string | undefined;
+  private readonly observer: ViduRequestObserver | undefined;
   // Non-enumerable so util.inspect / JSON.stringify of the client never shows it.
   declare private readonly apiKey: string;
 
@@ -149,6 +157,7 @@ export class ViduClient {
     this.retryBackoff = o.retryBackoff;
     this.fetchImpl = o.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.userAgent = o.userAgent;
+    this.observer = o.observer;
     Object.defineProperty(this, 'apiKey', { value: o.apiKey, enumerable: false, writable: false });
   }
 
@@ -156,29 +165,29 @@ export class ViduClient {
 
   create<K extends CreateKind>(kind: K, body: CreateRequestByKind[K], opts?: CallOptions): Promise<TaskCreatedResponse> {
     const path = CREATE_ENDPOINTS[kind].path;
-    return this.request({ method: 'POST', path, body, schema: TaskCreatedResponse }, opts);
+    return this.request({ method: 'POST', endpoint: kind, path, body, schema: TaskCreatedResponse }, opts);
   }
 
   createAdOneClick(body: AdOneClickRequest, opts?: CallOptions): Promise<AdOneClickCreateResponse> {
-    return this.request({ method: 'POST', path: CREATE_ENDPOINTS['ad-one-click'].path, body, schema: AdOneClickCreateResponse }, opts);
+    return this.request({ method: 'POST', endpoint: 'ad-one-click', path: CREATE_ENDPOINTS['ad-one-click'].path, body, schema: AdOneClickCreateResponse }, opts);
   }
 
   getAdOneClick(id: string, opts?: CallOptions): Promise<AdOneClickDetail> {
-    return this.request({ method: 'GET', path: ENDPOINT_PATHS.adDetail(id), schema: AdOneClickDetail }, opts);
+    return this.request({ method: 'GET', endpoint: 'ad-detail', path: ENDPOINT_PATHS.adDetail(id), schema: AdOneClickDetail }, opts);
   }
 
   editAdOneClick(body: AdEditRequest, opts?: CallOptions): Promise<AdEditResponse> {
-    return this.request({ method: 'POST', path: ENDPOINT_PATHS.adEdit, body, schema: AdEditResponse }, opts);
+    return this.request({ method: 'POST', endpoint: 'ad-edit', path: ENDPOINT_PATHS.adEdit, body, schema: AdEditResponse }, opts);
   }
 
   composeAdOneClick(body: AdComposeRequest, opts?: CallOptions): Promise<AdComposeResponse> {
-    return this.request({ method: 'POST', path: ENDPOINT_PATHS.adCompose, body, schema: AdComposeResponse }, opts);
+    return this.request({ method: 'POST', endpoint: 'ad-compose', path: ENDPOINT_PATHS.adCompose, body, schema: AdComposeResponse }, opts);
   }
 
   // ---- tasks -------------------------------------------------------------
 
   getCreations(taskId: string, opts?: CallOptions): Promise<CreationsResponse> {
-    return this.request({ method: 'GET', path: ENDPOINT_PATHS.creations(taskId), schema: CreationsResponse }, opts);
+    return this.request({ method: 'GET', endpoint: 'creations', path: ENDPOINT_PATHS.creations(taskId), schema: CreationsResponse }, opts);
   }
 
   /**
@@ -187,13 +196,13 @@ export class ViduClient {
    * the `pager.page` alias onto the documented `paper.page`.
    */
   listTasks(query: Partial<TaskListQuery> = {}, opts?: CallOptions): Promise<TaskListResponse> {
-    return this.request({ method: 'GET', path: ENDPOINT_PATHS.tasks, query: encodeQuery(query), schema: TaskListResponse }, opts);
+    return this.request({ method: 'GET', endpoint: 'tasks', path: ENDPOINT_PATHS.tasks, query: encodeQuery(query), schema: TaskListResponse }, opts);
   }
 
   /** The documented curl also sends `{"id": …}` in the body, so we do too. */
   cancelTask(taskId: string, opts?: CallOptions): Promise<CancelResponse> {
     return this.request(
-      { method: 'POST', path: ENDPOINT_PATHS.cancel(taskId), body: { id: taskId }, schema: CancelResponse, emptyBody: {} },
+      { method: 'POST', endpoint: 'cancel', path: ENDPOINT_PATHS.cancel(taskId), body: { id: taskId }, schema: CancelResponse, emptyBody: {} },
       opts,
     );
   }
@@ -201,7 +210,7 @@ export class ViduClient {
   /** show_detail goes in the query string: the doc's "request body" for a GET is not sendable by clients. */
   getCredits(showDetail?: boolean, opts?: CallOptions): Promise<CreditsResponse> {
     const query = showDetail === undefined ? '' : `show_detail=${showDetail ? 'true' : 'false'}`;
-    return this.request({ method: 'GET', path: ENDPOINT_PATHS.credits, query, schema: CreditsResponse }, opts);
+    return this.request({ method: 'GET', endpoint: 'credits', path: ENDPOINT_PATHS.credits, query, schema: CreditsResponse }, opts);
   }
 
   // ---- plumbing ----------------------------------------------------------
@@ -222,7 +231,21 @@ export class ViduClient {
     }
   }
 
+  /** One request, reported to the observer (when there is one) as it starts and ends. */
   private async attempt<T>(spec: RequestSpec<T>, opts: CallOptions | undefined): Promise<T> {
+    const end = this.observer?.start({ endpoint: spec.endpoint, method: spec.method });
+    if (!end) return this.send(spec, opts);
+    try {
+      const result = await this.send(spec, opts);
+      end({ ok: true });
+      return result;
+    } catch (err) {
+      end(requestEndOf(err));
+      throw err;
+    }
+  }
+
+  private async send<T>(spec: RequestSpec<T>, opts: CallOptions | undefined): Promise<T> {
     const endpoint = `${spec.method} ${spec.path}`;
     const url = `${this.baseUrl}${spec.path}${spec.query ? `?${spec.query}` : ''}`;
     const timeout = AbortSignal.timeout(this.timeoutMs);
@@ -339,6 +362,14 @@ export class ViduClient {
     }
     return parsed.data;
   }
+}
+
+/** A failed request's observer report: bounded reasons only (an unknown Vidu reason reads `Unknown`). */
+function requestEndOf(err: unknown): ViduRequestEnd {
+  if (err instanceof ViduApiError) return { ok: false, status: err.status, reason: isKnownViduReason(err.reason) ? err.reason : 'Unknown' };
+  if (err instanceof ViduTransportError) return { ok: false, reason: err.kind };
+  if (err instanceof ViduResponseError) return { ok: false, status: err.status, reason: 'bad-response' };
+  return { ok: false, reason: 'cancelled' };
 }
 
 const NOT_JSON = Symbol('not-json');

@@ -2,6 +2,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { verifyCallbackRequest } from '../vidu/signature';
 import { taskUpdateSignal } from '../workflows/messages';
+import type { CallbackObserver } from './callback-metrics';
 import { toTaskUpdate } from './callback-update';
 import { NonceCache } from './nonce-cache';
 
@@ -29,6 +30,10 @@ export interface CallbackServerOptions {
   /** The nonce cache's bound (default 100,000 entries). */
   maxNonces?: number;
   now?: () => Date;
+  /** Metrics (worker/callback-metrics.ts): each callback's outcome and the time to signal. */
+  metrics?: CallbackObserver;
+  /** GET /readyz: whether Temporal can be reached (default: always ready). */
+  ready?: () => Promise<boolean>;
 }
 
 /**
@@ -45,7 +50,9 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
   const nonces = new NonceCache(2 * opts.maxSkewMs, opts.maxNonces);
   const report = opts.onReject ?? ((r: CallbackRejection) => console.warn(JSON.stringify({ msg: 'rejected callback', ...r })));
 
+  const metrics = opts.metrics;
   const reject = (req: FastifyRequest, r: Omit<CallbackRejection, 'remote' | 'workflowId'>): void => {
+    metrics?.outcome(r.reason === 'replayed-nonce' ? 'replayed' : 'rejected', r.reason);
     const workflowId = workflowIdOf(req);
     report({ ...r, remote: req.ip, ...(workflowId !== undefined ? { workflowId } : {}) });
   };
@@ -60,6 +67,10 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
   });
 
   app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_req, reply) => {
+    const ready = opts.ready ? await opts.ready().catch(() => false) : true;
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
 
   app.post('/vidu/callback', async (req, reply) => {
     const verdict = verifyCallbackRequest({
@@ -92,15 +103,19 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
     }
     try {
       await opts.client.workflow.getHandle(workflowId).signal(taskUpdateSignal, wakeUp.update);
+      metrics?.signalled(reply.elapsedTime / 1000);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
+        metrics?.outcome('not-running', 'workflow-not-running');
         // A late callback for a finished generation changes nothing; retrying it would not either.
         return reply.code(202).send({ delivered: false, reason: 'workflow not running' });
       }
       req.log.error({ err: (err as Error).message, workflowId }, 'could not signal workflow');
       console.error(JSON.stringify({ msg: 'could not signal workflow', workflowId, error: (err as Error).message }));
+      metrics?.outcome('undeliverable', 'signal-failed');
       return reply.code(503).send({ error: 'could not deliver the update; please retry' });
     }
+    metrics?.outcome('accepted', 'delivered');
     return reply.code(200).send({ delivered: true });
   });
 

@@ -6,6 +6,7 @@ import { loadTemporalConnection, type TemporalConnection } from './temporal-conn
 import { parseInputRoots } from '../activities/input-roots';
 import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
 import { parseS3Url, type S3Location } from '../activities/stores/s3-location';
+import { telemetryConfig, telemetryEnv, type TelemetryConfig } from './telemetry-config';
 
 const archiveUrl = z
   .string()
@@ -27,6 +28,8 @@ const WorkerEnv = z.object({
   VIDU_SLOT_RECONCILE_SECONDS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(60),
   VIDU_FLOW_INPUT_ROOTS: z.string().optional(),
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
+  ...telemetryEnv,
+  VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
 });
 
 export interface WorkerConfig {
@@ -50,6 +53,10 @@ export interface WorkerConfig {
   inputRoots: string[];
   /** VIDU_FLOW_ALLOW_PRIVATE_URLS: which private addresses downloads may reach (default: none). */
   privateUrls: AddressPolicy;
+  /** METRICS_PORT (metrics, /healthz, /readyz) and OTEL_EXPORTER_OTLP_ENDPOINT (tracing). */
+  telemetry: TelemetryConfig;
+  /** VIDU_FLOW_API_KEYS_FILE: the HTTP API's keys, read for the webhook secrets (unset: no webhooks are signed). */
+  apiKeysFile?: string;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -74,6 +81,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     ...(stagingS3 ? { stagingS3 } : {}),
     inputRoots: parseInputRoots(e.VIDU_FLOW_INPUT_ROOTS),
     privateUrls,
+    telemetry: telemetryConfig(e),
+    ...(e.VIDU_FLOW_API_KEYS_FILE ? { apiKeysFile: path.resolve(e.VIDU_FLOW_API_KEYS_FILE) } : {}),
   };
 }
 
@@ -105,6 +114,7 @@ const CallbackEnv = z.object({
   CALLBACK_PORT: port(8788),
   CALLBACK_HOST: z.string().default('0.0.0.0'),
   CALLBACK_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).default(300),
+  ...telemetryEnv,
 });
 
 export type CallbackConfig = z.output<typeof CallbackEnv> & { temporal: TemporalConnection };

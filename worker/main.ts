@@ -7,13 +7,16 @@ import { openStores, withStagedPrefetch } from '../activities/stores/open-stores
 import { ViduClient } from '../vidu/client';
 import { loadWorkerConfig, type WorkerConfig } from './config';
 import { ConfigError } from './env';
+import { startWorkerTelemetry } from './telemetry';
 
 export async function runWorker(config: WorkerConfig): Promise<void> {
   // ARCHIVE_URL/STAGING_URL=s3://…: the bucket must exist and be writable before any work is taken.
   const stores = openStores(config);
   await stores.check();
+  // Metrics exporter, health endpoints and tracing: before the first connection (Runtime.install).
+  const telemetry = await startWorkerTelemetry(config.telemetry);
   const connection = await NativeConnection.connect(config.temporal.nativeOptions);
-  const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey: config.vidu.apiKey, timeoutMs: config.vidu.timeoutMs });
+  const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey: config.vidu.apiKey, timeoutMs: config.vidu.timeoutMs, ...telemetry.viduClientOptions });
   const maxInFlight = config.maxInFlight ?? (await accountConcurrency(vidu));
   try {
     const worker = await Worker.create({
@@ -29,6 +32,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         // Inputs and archive downloads: private addresses only as VIDU_FLOW_ALLOW_PRIVATE_URLS allows.
         fetch: createGuardedFetch({ policy: config.privateUrls }),
         inputRoots: config.inputRoots,
+        ...(config.apiKeysFile ? { apiKeysFile: config.apiKeysFile } : {}),
         admission: {
           maxInFlight,
           ...(config.maxOffPeakInFlight ? { maxOffPeakInFlight: config.maxOffPeakInFlight } : {}),
@@ -38,6 +42,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       }), stores.staging),
       // On SIGINT/SIGTERM the SDK stops polling and gives running activities this long to finish.
       shutdownGraceTime: '10s',
+      ...telemetry.workerOptions,
     });
     console.log(
       `vidu-flow worker: task queue ${config.temporal.taskQueue} on ${config.temporal.description}, Vidu ${config.vidu.baseUrl}, ` +
@@ -45,10 +50,12 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         `${maxInFlight > 0 ? `at most ${maxInFlight} tasks in flight` : 'no in-flight cap'}, ` +
         `${config.maxOffPeakInFlight ? `at most ${config.maxOffPeakInFlight} off-peak tasks in flight` : 'off-peak tasks uncapped'}`,
     );
+    telemetry.watch(worker);
     await worker.run();
     console.log('vidu-flow worker: stopped');
   } finally {
     await connection.close();
+    await telemetry.close();
   }
 }
 

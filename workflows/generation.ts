@@ -10,6 +10,7 @@ import {
 } from '@temporalio/workflow';
 import { AdmissionSlot } from './admission-slot';
 import { FailureType, NON_RETRYABLE_FAILURES } from './failures';
+import { GenerationMetrics } from './metrics';
 import { statusQuery } from './messages';
 import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from './search-attributes';
 import { isTerminal } from './task-snapshot';
@@ -34,6 +35,11 @@ export const OFF_PEAK_TIMEOUT_SECONDS = 48 * 3600 + 2 * 3600;
  * One generation: stage → submit → await → archive. Shared by the four generation workflow types.
  */
 export async function runGeneration(kind: GenerationKind, input: GenerationInput): Promise<GenerationResult> {
+  const metrics = new GenerationMetrics(kind, input.options?.priority ?? 'interactive');
+  return metrics.around(() => generate(kind, input, metrics));
+}
+
+async function generate(kind: GenerationKind, input: GenerationInput, metrics: GenerationMetrics): Promise<GenerationResult> {
   const { workflowId } = workflowInfo();
   const options = input.options ?? {};
   const status: GenerationStatus = { kind, phase: 'staging', state: 'not_submitted', progress: 0, updates: 0 };
@@ -105,6 +111,7 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
       [{ kind, workflowId, request: input.request, options }],
     );
     offPeak = staged.offPeak;
+    metrics.setStaged(staged.model, offPeak);
     timeoutSeconds = options.timeoutSeconds ?? (offPeak ? OFF_PEAK_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
     upsertSearchAttributes([
       { key: ViduKind, value: kind },
@@ -117,12 +124,14 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
       kind,
       () => {
         status.phase = 'waiting_for_slot';
+        metrics.waitingForSlot();
         upsertSearchAttributes([{ key: ViduState, value: 'waiting_for_slot' }]);
         describe();
       },
       { offPeak },
     );
 
+    metrics.slotWaitOver();
     status.phase = 'submitting';
     describe();
     tracker.expectNewTask();
@@ -133,6 +142,7 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
       ),
     );
     taskId = submitted.taskId;
+    metrics.submitted();
     callbacks = submitted.callbackRegistered;
     status.taskId = taskId;
     status.waitMode = callbacks ? 'callback' : 'poll';
@@ -165,6 +175,7 @@ export async function runGeneration(kind: GenerationKind, input: GenerationInput
   async function finish(): Promise<GenerationResult> {
     const done = snapshot as TaskSnapshot;
     const id = taskId as string;
+    metrics.taskOver(done.credits);
     if (done.state === 'failed') {
       status.phase = 'failed';
       status.error = `Vidu task ${id} failed: ${done.errCode || 'no err_code'}`;

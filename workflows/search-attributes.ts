@@ -8,5 +8,7 @@ export const ViduState = defineSearchAttributeKey('ViduState', SearchAttributeTy
 export const ViduModel = defineSearchAttributeKey('ViduModel', SearchAttributeType.KEYWORD);
 export const ViduOffPeak = defineSearchAttributeKey('ViduOffPeak', SearchAttributeType.BOOL);
 export const ViduCredits = defineSearchAttributeKey('ViduCredits', SearchAttributeType.INT);
+/** The API key (its name, never the key) that started the workflow over the HTTP API (api/). */
+export const ViduCaller = defineSearchAttributeKey('ViduCaller', SearchAttributeType.KEYWORD);
 
-export const VIDU_SEARCH_ATTRIBUTES = [ViduKind, ViduTaskId, ViduState, ViduModel, ViduOffPeak, ViduCredits] as const;
+export const VIDU_SEARCH_ATTRIBUTES = [ViduKind, ViduTaskId, ViduState, ViduModel, ViduOffPeak, ViduCredits, ViduCaller] as const;

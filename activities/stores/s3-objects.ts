@@ -69,22 +69,25 @@ export async function putStream(
   const abort = () => s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => undefined);
   const done: { PartNumber: number; ETag: string | undefined; ChecksumSHA256: string }[] = [];
   let pending: Promise<void> | undefined;
+  // The next part is read while the previous one uploads: at most two parts in memory.
+  async function* all(): AsyncGenerator<Buffer> {
+    yield firstPart;
+    if (!second.done) yield second.value;
+    for (let next = await parts.next(); !next.done; next = await parts.next()) yield next.value;
+  }
   try {
-    let part: Buffer = firstPart;
-    let next: IteratorResult<Buffer> = second;
-    for (let number = 1; ; number++) {
+    let number = 0;
+    for await (const part of all()) {
+      number += 1;
       whole.update(part);
       bytes += part.byteLength;
       const checksum = createHash('sha256').update(part).digest('base64');
-      const body = part;
+      const partNumber = number;
       if (pending) await pending;
       pending = s3
-        .send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: number, Body: body, ContentLength: body.byteLength, ChecksumSHA256: checksum }))
-        .then((r) => void done.push({ PartNumber: number, ETag: r.ETag, ChecksumSHA256: checksum }));
+        .send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: partNumber, Body: part, ContentLength: part.byteLength, ChecksumSHA256: checksum }))
+        .then((r) => void done.push({ PartNumber: partNumber, ETag: r.ETag, ChecksumSHA256: checksum }));
       pending.catch(() => undefined); // awaited below; no unhandled rejection while the next part fills
-      if (next.done) break;
-      part = next.value;
-      next = await parts.next();
     }
     await pending;
     const sha256 = whole.digest('hex');

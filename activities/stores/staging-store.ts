@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 export const STAGED_PREFIX = 'staged:';
@@ -61,7 +61,8 @@ export class StagingStore implements InputStaging {
 
   /**
    * Streams `source` into a temporary file while computing its sha256. Fails with
-   * StagingLimitExceeded as soon as more than `maxBytes` arrive (nothing is left behind).
+   * StagingLimitExceeded as soon as more than `maxBytes` arrive (nothing is left behind). Each
+   * chunk is hashed and written before the next is pulled, so a source may reuse one buffer.
    */
   async receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes = Number.POSITIVE_INFINITY): Promise<IncomingFile> {
     await mkdir(this.dir, { recursive: true });
@@ -121,5 +122,20 @@ export class StagingStore implements InputStaging {
 
   async get(ref: string): Promise<Buffer> {
     return readFile(this.pathOf(ref));
+  }
+}
+
+/**
+ * The bytes of an open file through one reused buffer: reading a large file this way leaves no
+ * garbage chunks behind for the collector (a stream allocates one per read).
+ */
+export async function* fileChunks(fh: FileHandle, bufferBytes = 256 * 1024): AsyncGenerator<Uint8Array> {
+  const buffer = Buffer.alloc(bufferBytes);
+  let position = 0;
+  for (;;) {
+    const { bytesRead } = await fh.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
   }
 }

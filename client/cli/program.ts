@@ -6,6 +6,7 @@ import { adFilmAction, approveAction, editAction, storyboardsAction } from './ad
 import { EDIT_SPEC_HELP } from './ad-film-args';
 import { REQUEST_FLAGS, requestFlagsFor } from './args';
 import { registerBatchCommand } from './batch';
+import { type LinkFlags, linksAction } from './links';
 import { addNotBeforeOption } from './not-before';
 import { registerScheduleCommands } from './schedule';
 
@@ -136,7 +137,12 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .description("print a generation's or AD film's status query and its Temporal execution status")
     .argument('<workflowId>')
     .option('--json', 'print JSON')
-    .action(async (id: string, _opts, c: Command) => setExit(await statusAction(io, id, c.optsWithGlobals())));
+    .option('--links', 'print presigned download links to its archived s3:// files instead (needs AWS credentials)')
+    .option('--expires <seconds>', 'with --links: how long the links stay valid (default 3600, at most 604800)')
+    .action(async (id: string, _opts, c: Command) => {
+      const flags = c.optsWithGlobals<LinkFlags & { links?: boolean }>();
+      setExit(flags.links ? await linksAction(io, id, flags) : await statusAction(io, id, flags));
+    });
 
   program
     .command('watch')

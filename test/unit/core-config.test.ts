@@ -158,10 +158,12 @@ describe('loadWorkerConfig', () => {
   });
 
   describe('ARCHIVE_URL', () => {
-    it('s3:// fails with a clear not-implemented error', () => {
-      expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 's3://bucket/prefix' })).toThrow(
-        /ARCHIVE_URL: s3:\/\/ archives are not implemented yet/,
-      );
+    it('s3://bucket/prefix is a bucket archive (STAGING_URL the same); a bad bucket name is named', () => {
+      const config = loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 's3://my-bucket/vidu/archive/', STAGING_URL: 's3://my-bucket/staging' });
+      expect(config.archiveS3).toEqual({ bucket: 'my-bucket', prefix: 'vidu/archive' });
+      expect(config.stagingS3).toEqual({ bucket: 'my-bucket', prefix: 'staging' });
+      expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 's3://My_Bucket/x' })).toThrow(/^ARCHIVE_URL: bucket "My_Bucket" must be/);
+      expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, STAGING_URL: 's3://bucket/a/../b' })).toThrow(/^STAGING_URL: prefix .* must not contain/);
     });
 
     it('file:///abs/dir is the archive directory', () => {

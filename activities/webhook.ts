@@ -1,0 +1,66 @@
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { readGeneration } from '../api/generation-view';
+import { loadKeysFile } from '../api/keys';
+import { webhookHeaders } from '../api/webhooks/signature';
+import { WEBHOOK_REFUSED, type WebhookDeliveryInput, type WebhookDeliveryResult } from '../workflows/webhook-types';
+import { PrivateAddressRefused } from './net/address-policy';
+
+// Delivers one completion webhook (Standard Webhooks). The secret is read here, on the worker,
+// from VIDU_FLOW_API_KEYS_FILE at each attempt (so a rotated secret applies to the next retry),
+// and never leaves this function: not in the input, the result, the history or a log line.
+
+export interface WebhookDeps {
+  /** VIDU_FLOW_API_KEYS_FILE as the worker sees it; without it no webhook can be signed. */
+  apiKeysFile?: string;
+  /** The guarded fetch: notify URLs follow the same private-address rules as inputs. */
+  fetch?: typeof fetch;
+}
+
+const ATTEMPT_TIMEOUT_MS = 15_000;
+
+function refused(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: WEBHOOK_REFUSED, message, nonRetryable: true });
+}
+
+export function makeWebhookActivities(deps: WebhookDeps) {
+  async function deliverWebhook(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
+    let secret: string | undefined;
+    try {
+      secret = loadKeysFile(deps.apiKeysFile).find((k) => k.name === input.caller)?.webhookSecret;
+    } catch (err) {
+      throw refused(`webhook not signed: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (!secret) throw refused(`webhook not signed: API key ${JSON.stringify(input.caller)} has no webhookSecret in the keys file`);
+
+    // The generation exactly as GET /v1/generations/{id} shows it (waits for it to close).
+    const data = await readGeneration(Context.current().client, input.generationId, { waitForClose: true });
+    const body = JSON.stringify({ type: input.type, timestamp: input.occurredAt, data });
+    const headers = { ...webhookHeaders(input.eventId, body, secret), 'content-type': 'application/json', 'user-agent': 'vidu-flow-webhooks' };
+    const host = safeHost(input.url);
+    let res: Response;
+    try {
+      // POSTs are not redirected (the guarded fetch follows redirects only for GET/HEAD).
+      res = await (deps.fetch ?? fetch)(input.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
+    } catch (err) {
+      if (err instanceof PrivateAddressRefused) throw refused(`notify.url: ${err.message}`);
+      throw new Error(`webhook ${input.eventId} to ${host}: ${(err as Error).message} (will retry)`);
+    }
+    await res.body?.cancel().catch(() => undefined);
+    if (res.status >= 200 && res.status < 300) {
+      log.info('webhook delivered', { eventId: input.eventId, host, status: res.status, attempt: Context.current().info.attempt });
+      return { eventId: input.eventId, status: res.status };
+    }
+    // 410 Gone: the receiver asks us to stop (Standard Webhooks); anything else is retried with backoff.
+    if (res.status === 410) throw refused(`webhook ${input.eventId} to ${host}: 410 Gone, not retried`);
+    throw new Error(`webhook ${input.eventId} to ${host}: HTTP ${res.status} (will retry)`);
+  }
+  return { deliverWebhook };
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '?';
+  }
+}

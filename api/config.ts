@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
+import { loadAll, parseEnv, port, temporalEnv } from '../worker/env';
+import { type ApiKey, loadKeysFile, KeysFileError } from './keys';
+import { ConfigError } from '../worker/env';
+
+// The HTTP API's environment, checked at start-up (one line per bad variable). Deny by default:
+// without VIDU_FLOW_API_KEYS_FILE, or with a file that lists no key, the API refuses to start.
+
+const ApiEnv = z.object({
+  ...temporalEnv,
+  API_PORT: port(8787),
+  API_HOST: z.string().default('0.0.0.0'),
+  STAGING_DIR: z.string().default('./data/staging'),
+  VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
+  VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
+  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(10 * 1024 * 1024),
+  API_EVENTS_POLL_MS: z.coerce.number().int().min(50, 'must be at least 50').default(1000),
+});
+
+export interface ApiConfig {
+  port: number;
+  host: string;
+  taskQueue: string;
+  stagingDir: string;
+  keysFile: string;
+  keys: ApiKey[];
+  privateUrls: AddressPolicy;
+  bodyLimit: number;
+  eventsPollMs: number;
+}
+
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const [e] = loadAll(() => parseEnv(ApiEnv, env));
+  const problems: string[] = [];
+  let keys: ApiKey[] = [];
+  try {
+    keys = loadKeysFile(e.VIDU_FLOW_API_KEYS_FILE);
+    if (keys.length === 0) problems.push(`VIDU_FLOW_API_KEYS_FILE: ${e.VIDU_FLOW_API_KEYS_FILE} lists no key; the API would refuse every call, so it does not start`);
+  } catch (err) {
+    if (!(err instanceof KeysFileError)) throw err;
+    problems.push(err.message);
+  }
+  let privateUrls: AddressPolicy | undefined;
+  try {
+    privateUrls = parseAllowPrivate(e.VIDU_FLOW_ALLOW_PRIVATE_URLS);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (problems.length > 0 || !privateUrls) throw new ConfigError(problems);
+  return {
+    port: e.API_PORT,
+    host: e.API_HOST,
+    taskQueue: e.VIDU_TASK_QUEUE,
+    stagingDir: e.STAGING_DIR,
+    keysFile: e.VIDU_FLOW_API_KEYS_FILE!,
+    keys,
+    privateUrls,
+    bodyLimit: e.API_BODY_LIMIT_BYTES,
+    eventsPollMs: e.API_EVENTS_POLL_MS,
+  };
+}

@@ -1,0 +1,53 @@
+import { ViduFlowClient } from '../client';
+import { ConfigError } from '../worker/env';
+import { loadApiConfig } from './config';
+import { KEYS_FILE_ENV, KeysFileError, loadKeysFile, newApiKey, type ApiKey } from './keys';
+import { buildApi } from './server';
+
+// `npm run api`: the HTTP API on API_PORT (8787). `npm run api -- --new-key NAME` prints a new
+// key and the entry to add to the keys file, and exits.
+
+async function main(argv: string[]): Promise<number> {
+  const at = argv.indexOf('--new-key');
+  if (at >= 0) {
+    const { key, entry } = newApiKey(argv[at + 1] ?? '');
+    console.log(`API key (give it to the caller; it is not stored anywhere): ${key}`);
+    console.log(`Add this entry to the JSON array in ${process.env[KEYS_FILE_ENV] ?? 'the file named by ' + KEYS_FILE_ENV}` + ' (webhookSecret: give it to the caller too, to verify webhooks):');
+    console.log(JSON.stringify(entry));
+    return 0;
+  }
+  const config = loadApiConfig();
+  const client = await ViduFlowClient.connect({ taskQueue: config.taskQueue, stagingDir: config.stagingDir });
+  let keys: readonly ApiKey[] = config.keys;
+  // The operator edits the file, then sends SIGHUP; a broken file keeps the previous keys.
+  process.on('SIGHUP', () => {
+    try {
+      keys = loadKeysFile(config.keysFile);
+      console.log(`vidu-flow api: reloaded ${keys.length} key(s)`);
+    } catch (err) {
+      console.error(`vidu-flow api: keys not reloaded: ${(err as Error).message}`);
+    }
+  });
+  const app = buildApi({ client, keys: () => keys, privateUrls: config.privateUrls, bodyLimit: config.bodyLimit, eventsPollMs: config.eventsPollMs });
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`vidu-flow api: listening on http://${config.host}:${config.port} (docs /docs, OpenAPI /openapi.json), ${keys.length} key(s), task queue ${config.taskQueue}`);
+  const stop = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return -1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err) => {
+      console.error(err instanceof ConfigError || err instanceof KeysFileError ? err.message : `vidu-flow api failed: ${err instanceof Error ? err.message : err}`);
+      process.exit(err instanceof ConfigError || err instanceof KeysFileError ? 2 : 1);
+    },
+  );
+}

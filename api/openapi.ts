@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { buildJsonSchemas } from '../contract/json-schemas';
+import { GENERATION_KINDS } from '../contract/generation-input';
+import { WEBHOOK_EVENT_TYPES } from '../workflows/webhook-types';
+import { EditsBody, ListQuery, Notify, StartResponse } from './schemas';
+
+// GET /openapi.json: OpenAPI 3.1, generated from the same zod contract the API validates with
+// (contract/json-schemas.ts for the workflow inputs and outputs, api/schemas.ts for the rest).
+// OpenAPI 3.1 schemas are JSON Schema 2020-12, what z.toJSONSchema writes.
+
+type Json = Record<string, unknown>;
+
+function strip(schema: Json): Json {
+  const { $schema: _drop, ...rest } = schema;
+  return rest;
+}
+
+function zodJson(schema: z.ZodType, io: 'input' | 'output' = 'input'): Json {
+  return strip(z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json);
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json) => ({ 'application/json': { schema } });
+
+const PROBLEM_RESPONSES = (codes: number[]): Json =>
+  Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/Problem${c}` }]));
+
+/** An input schema with the API's optional `notify` beside request and options. */
+function withNotify(input: Json): Json {
+  const copy = structuredClone(input);
+  (copy.properties as Json).notify = ref('Notify');
+  return copy;
+}
+
+export function buildOpenApi(): Json {
+  const files = buildJsonSchemas();
+  const schemas: Json = {
+    Notify: zodJson(Notify),
+    StartResponse: zodJson(StartResponse, 'output'),
+    AdFilmInput: withNotify(strip(files['adFilm.input.schema.json']!)),
+    BatchInput: strip(files['batch.input.schema.json']!),
+    GenerationResult: strip(files['generation.result.schema.json']!),
+    GenerationStatus: strip(files['generation.status.schema.json']!),
+    AdFilmResult: strip(files['adFilm.result.schema.json']!),
+    AdFilmStatus: strip(files['adFilm.status.schema.json']!),
+    Storyboards: strip(files['adFilm.storyboards.schema.json']!),
+    Edits: zodJson(EditsBody),
+    Generation: {
+      type: 'object',
+      required: ['id', 'kind', 'execution', 'createdAt'],
+      properties: {
+        id: { type: 'string' },
+        kind: { type: 'string' },
+        caller: { type: 'string', description: 'Name of the API key that started it' },
+        execution: { enum: ['running', 'succeeded', 'failed', 'cancelled', 'terminated', 'timed_out', 'continued_as_new', 'unknown'] },
+        createdAt: { type: 'string', format: 'date-time' },
+        closedAt: { type: 'string', format: 'date-time' },
+        status: { description: 'The workflow\'s "status" query', anyOf: [ref('GenerationStatus'), ref('AdFilmStatus'), { type: 'object' }] },
+        result: { description: 'On success', anyOf: [ref('GenerationResult'), ref('AdFilmResult'), { type: 'object' }] },
+        failure: {
+          type: 'object',
+          required: ['type', 'message', 'details'],
+          properties: { type: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' }, errCode: { type: 'string' } },
+        },
+        links: { type: 'object' },
+      },
+    },
+    GenerationList: {
+      type: 'object',
+      required: ['items'],
+      properties: { items: { type: 'array', items: { type: 'object', required: ['id', 'kind', 'execution', 'createdAt'] } } },
+    },
+    Accepted: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+    WebhookEvent: {
+      type: 'object',
+      required: ['type', 'timestamp', 'data'],
+      description: 'Body of a completion webhook; headers webhook-id, webhook-timestamp, webhook-signature (Standard Webhooks)',
+      properties: { type: { enum: [...WEBHOOK_EVENT_TYPES] }, timestamp: { type: 'string', format: 'date-time' }, data: ref('Generation') },
+    },
+    Problem: {
+      type: 'object',
+      description: 'RFC 9457 problem details',
+      required: ['type', 'title', 'status', 'detail'],
+      properties: {
+        type: { type: 'string' },
+        title: { type: 'string' },
+        status: { type: 'integer' },
+        detail: { type: 'string' },
+        errors: {
+          type: 'array',
+          items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+  };
+  for (const kind of GENERATION_KINDS) schemas[`${kind}Input`] = withNotify(strip(files[`${kind}.input.schema.json`]!));
+
+  const responses: Json = Object.fromEntries(
+    [400, 401, 403, 404, 409, 413, 415, 422].map((c) => [`Problem${c}`, { description: `Problem (${c})`, content: { 'application/problem+json': { schema: ref('Problem') } } }]),
+  );
+  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+  const idempotencyKey = {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description: 'Same key (per API key) ⇒ the same generation: a repeat answers 200 with the same body',
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+  };
+  const start = (summary: string, schema: string, scope = 'start'): Json => ({
+    summary,
+    security: [{ apiKey: [scope] }],
+    parameters: [idempotencyKey],
+    requestBody: { required: true, content: json(ref(schema)) },
+    responses: {
+      '201': { description: 'Started', content: json(ref('StartResponse')) },
+      '200': { description: 'Already started with this Idempotency-Key (same body as the 201)', content: json(ref('StartResponse')) },
+      ...PROBLEM_RESPONSES([400, 401, 403, 413, 415, 422]),
+    },
+  });
+
+  const paths: Json = {};
+  for (const kind of GENERATION_KINDS) paths[`/v1/generations/${kind}`] = { post: { operationId: `start_${kind}`, ...start(`Start a ${kind} generation`, `${kind}Input`) } };
+  paths['/v1/ad-films'] = { post: { operationId: 'start_adFilm', ...start('Start an AD film', 'AdFilmInput') } };
+  paths['/v1/batches'] = { post: { operationId: 'start_batch', ...start('Start a batch over a JSONL file the worker can read', 'BatchInput') } };
+  const listQuery = zodJson(ListQuery) as { properties: Record<string, Json> };
+  paths['/v1/generations'] = {
+    get: {
+      operationId: 'list_generations',
+      summary: "This API key's generations, newest first",
+      security: [{ apiKey: ['read'] }],
+      parameters: Object.entries(listQuery.properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+      responses: { '200': { description: 'The list', content: json(ref('GenerationList')) }, ...PROBLEM_RESPONSES([400, 401, 403]) },
+    },
+  };
+  paths['/v1/generations/{id}'] = {
+    get: {
+      operationId: 'get_generation',
+      summary: 'Status, and the result or the typed failure once finished',
+      security: [{ apiKey: ['read'] }],
+      parameters: [idParam],
+      responses: { '200': { description: 'The generation', content: json(ref('Generation')) }, ...PROBLEM_RESPONSES([401, 403, 404]) },
+    },
+  };
+  paths['/v1/generations/{id}/events'] = {
+    get: {
+      operationId: 'generation_events',
+      summary: 'Server-Sent Events: `status` on every change, then `result` (a Generation); resume with Last-Event-ID',
+      security: [{ apiKey: ['read'] }],
+      parameters: [idParam, { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
+      responses: {
+        '200': { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+        ...PROBLEM_RESPONSES([401, 403, 404]),
+      },
+    },
+  };
+  paths['/v1/generations/{id}/cancel'] = {
+    post: {
+      operationId: 'cancel_generation',
+      summary: 'Cancel (Vidu is asked to cancel; it may refuse a running task, which is then still archived)',
+      security: [{ apiKey: ['cancel'] }],
+      parameters: [idParam],
+      responses: { '202': { description: 'Cancel requested', content: json(ref('Accepted')) }, ...PROBLEM_RESPONSES([401, 403, 404, 409]) },
+    },
+  };
+  paths['/v1/ad-films/{id}/edits'] = {
+    post: {
+      operationId: 'request_edits',
+      summary: 'Review mode: queue edits (the requestEdits update); a refused edit is a 422 naming the field',
+      security: [{ apiKey: ['start'] }],
+      parameters: [idParam],
+      requestBody: { required: true, content: json(ref('Edits')) },
+      responses: { '200': { description: 'Accepted edits', content: json({ type: 'object', required: ['accepted'], properties: { accepted: { type: 'integer' } } }) }, ...PROBLEM_RESPONSES([400, 401, 403, 404, 409, 422]) },
+    },
+  };
+  paths['/v1/ad-films/{id}/approve'] = {
+    post: {
+      operationId: 'approve',
+      summary: 'Review mode: compose with the current storyboards',
+      security: [{ apiKey: ['start'] }],
+      parameters: [idParam],
+      responses: { '202': { description: 'Approved', content: json(ref('Accepted')) }, ...PROBLEM_RESPONSES([401, 403, 404, 409]) },
+    },
+  };
+  paths['/v1/ad-films/{id}/storyboards'] = {
+    get: {
+      operationId: 'storyboards',
+      summary: 'Each storyboard: prompt, state, media URL',
+      security: [{ apiKey: ['read'] }],
+      parameters: [idParam],
+      responses: { '200': { description: 'Storyboards', content: json({ type: 'object', properties: { id: { type: 'string' }, storyboards: ref('Storyboards') } }) }, ...PROBLEM_RESPONSES([401, 403, 404]) },
+    },
+  };
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'vidu-flow HTTP API',
+      version: '1',
+      description:
+        'Start Vidu generations, follow them (Server-Sent Events) and receive signed completion webhooks. ' +
+        'Authenticate with `Authorization: Bearer <key>`; a key sees only the generations it started. Errors are RFC 9457 problem details.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from VIDU_FLOW_API_KEYS_FILE (scopes start, read, cancel)' } },
+      schemas,
+      responses,
+    },
+    security: [{ apiKey: [] }],
+    paths,
+    webhooks: {
+      generationEvent: {
+        post: {
+          summary: 'Sent to notify.url (or the key\'s notifyUrl) when a generation succeeds, fails or is cancelled',
+          parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+          requestBody: { required: true, content: json(ref('WebhookEvent')) },
+          responses: { '200': { description: 'Any 2xx acknowledges; anything else is retried with backoff for up to 24 h (410 stops)' } },
+        },
+      },
+    },
+  };
+}

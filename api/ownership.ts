@@ -1,0 +1,28 @@
+import type { FastifyRequest } from 'fastify';
+import type { ViduFlowClient } from '../client';
+import { workflowIdProblem } from '../contract/workflow-id';
+import { isWorkflowNotFound, ownerOf } from './generation-view';
+import { problem } from './problem';
+
+// Deny by default: a key sees, follows, cancels and reviews only the generations started with its
+// own name (search attribute ViduCaller). Anything else — another key's generation, a workflow
+// started without the API, an id that does not exist — is the same 404, so ids of other callers
+// cannot be probed. Operators see everything in the Temporal Web UI and CLI.
+
+export async function ownedGeneration(client: ViduFlowClient, req: FastifyRequest, id: string): Promise<{ kind?: string; running: boolean }> {
+  const notFound = problem(404, 'not-found', `no generation ${JSON.stringify(id)} for this API key`);
+  if (workflowIdProblem(id, 255) !== undefined) throw notFound;
+  try {
+    const owner = await ownerOf(client.temporal, id);
+    if (!req.apiKey || owner.caller !== req.apiKey.name) throw notFound;
+    return { ...(owner.kind ? { kind: owner.kind } : {}), running: owner.running };
+  } catch (err) {
+    if (isWorkflowNotFound(err)) throw notFound;
+    throw err;
+  }
+}
+
+export function linksFor(id: string): { self: string; events: string; cancel: string } {
+  const self = `/v1/generations/${encodeURIComponent(id)}`;
+  return { self, events: `${self}/events`, cancel: `${self}/cancel` };
+}

@@ -1,0 +1,60 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { describeZodError } from '../../vidu/schemas';
+import { approveSignal, requestEditsUpdate, storyboardsQuery } from '../../workflows/messages';
+import { linksFor, ownedGeneration } from '../ownership';
+import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';
+import { EditsBody } from '../schemas';
+import type { ApiDeps, Guard } from '../server';
+
+// AD-film review over HTTP: POST /v1/ad-films/{id}/edits (the requestEdits update; its
+// validator's refusals come back as 422 naming the field), POST /v1/ad-films/{id}/approve,
+// GET /v1/ad-films/{id}/storyboards. Edits and approval spend credits, so they need `start`.
+
+export function registerReview(app: FastifyInstance, guard: Guard, deps: ApiDeps): void {
+  const adFilm = async (req: FastifyRequest, id: string) => {
+    const owned = await ownedGeneration(deps.client, req, id);
+    if (owned.kind !== 'adFilm') throw problem(404, 'not-found', `${JSON.stringify(id)} is not an AD film of this API key`);
+    return owned;
+  };
+
+  app.post<{ Params: { id: string } }>('/v1/ad-films/:id/edits', { preHandler: guard('start') }, async (req) => {
+    const parsed = EditsBody.safeParse(req.body);
+    if (!parsed.success) throw invalidInput(fieldErrors(describeZodError(parsed.error)));
+    const owned = await adFilm(req, req.params.id);
+    if (!owned.running) throw problem(409, 'not-running', 'the AD film has already finished');
+    try {
+      const result = await deps.client.getAdFilmHandle(req.params.id).workflow.executeUpdate(requestEditsUpdate, { args: [parsed.data.edits] });
+      return { id: req.params.id, ...result, links: linksFor(req.params.id) };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw invalidInput(updateErrors(err));
+      throw err;
+    }
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/ad-films/:id/approve', { preHandler: guard('start') }, async (req, reply) => {
+    const owned = await adFilm(req, req.params.id);
+    if (!owned.running) throw problem(409, 'not-running', 'the AD film has already finished');
+    await deps.client.getAdFilmHandle(req.params.id).workflow.signal(approveSignal);
+    return reply.code(202).send({ id: req.params.id, approved: true, links: linksFor(req.params.id) });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/ad-films/:id/storyboards', { preHandler: guard('read') }, async (req) => {
+    await adFilm(req, req.params.id);
+    return { id: req.params.id, storyboards: await deps.client.getAdFilmHandle(req.params.id).workflow.query(storyboardsQuery) };
+  });
+}
+
+/**
+ * The update validator's refusal as field errors: `invalid edits:\n  - edits[0].storyboard: …`
+ * lines keep their field; a refusal about the film's state (not in review, already approved)
+ * is about `edits` as a whole.
+ */
+export function updateErrors(err: WorkflowUpdateFailedError): FieldError[] {
+  const message = (err.cause as Error | undefined)?.message ?? err.message;
+  const lines = message
+    .split('\n')
+    .map((l) => l.replace(/^\s*-\s*/, '').trim())
+    .filter((l) => l !== '' && l !== 'invalid edits:');
+  return lines.map((line) => (/^edits?[.[]/.test(line) ? fieldErrors([line])[0]! : /^\[\d+\]/.test(line) ? fieldErrors([line], 'edits')[0]! : { field: 'edits', message: line }));
+}

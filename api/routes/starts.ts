@@ -1,0 +1,184 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidGenerationInput } from '../../client';
+import { checkAdFilmInput } from '../../contract/ad-film-input';
+import { checkBatchInput } from '../../contract/batch-input';
+import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
+import { type MediaEndpoint, mediaSlots } from '../../contract/media-fields';
+import { hostRefusal } from '../../activities/net/address-policy';
+import { describeZodError } from '../../vidu/schemas';
+import { ViduCaller } from '../../workflows/search-attributes';
+import type { GenerationKind } from '../../workflows/types';
+import { NOTIFY_MEMO, type NotifyTarget } from '../../workflows/webhook-types';
+import type { ApiKey } from '../keys';
+import { linksFor } from '../ownership';
+import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';
+import { Notify } from '../schemas';
+import type { ApiDeps, Guard } from '../server';
+
+// POST /v1/generations/{kind}, /v1/ad-films, /v1/batches. The body is the workflow input plus an
+// optional `notify`; an Idempotency-Key header makes the start repeatable: the same key (per API
+// key) maps to the same workflow id, and a repeat answers 200 with the same body instead of 201.
+
+/** Memo key recording which request created the workflow, so a repeat can tell it was not the first. */
+const START_MEMO = 'viduApiStart';
+
+interface StartMemo {
+  requestId: string;
+  bodySha256: string;
+}
+
+type Starter = (opts: {
+  idempotencyKey?: string;
+  searchAttributes: [{ key: typeof ViduCaller; value: string }];
+  memo: Record<string, unknown>;
+}) => Promise<{ workflowId: string }>;
+
+export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps): void {
+  const start = guard('start');
+
+  app.post<{ Params: { kind: string } }>('/v1/generations/:kind', { preHandler: start }, async (req, reply) => {
+    const kind = req.params.kind;
+    if (!(GENERATION_KINDS as readonly string[]).includes(kind)) {
+      throw problem(404, 'unknown-kind', `unknown kind ${JSON.stringify(kind)}`, {
+        errors: [{ field: 'kind', message: `must be one of ${GENERATION_KINDS.join(', ')} (AD films: POST /v1/ad-films)` }],
+      });
+    }
+    const body = objectBody(req.body, ['request', 'options', 'notify']);
+    const notify = notifyOf(body, req.apiKey!, deps);
+    const input = pick(body, ['request', 'options']);
+    const errors = contractErrors(checkGenerationInput(kind as GenerationKind, input));
+    errors.push(...remoteMediaErrors(kind as GenerationKind, body.request));
+    if (errors.length > 0) throw invalidInput(errors);
+    return startAndAnswer(req, reply, body, kind, notify, (opts) => deps.client.start(kind as GenerationKind, input as never, opts));
+  });
+
+  app.post('/v1/ad-films', { preHandler: start }, async (req, reply) => {
+    const body = objectBody(req.body, ['request', 'edits', 'options', 'notify']);
+    const notify = notifyOf(body, req.apiKey!, deps);
+    const input = pick(body, ['request', 'edits', 'options']);
+    const errors = contractErrors(checkAdFilmInput(input));
+    errors.push(...remoteMediaErrors('ad-one-click', body.request));
+    if (errors.length > 0) throw invalidInput(errors);
+    return startAndAnswer(req, reply, body, 'adFilm', notify, (opts) => deps.client.startAdFilm(input as never, opts));
+  });
+
+  app.post('/v1/batches', { preHandler: start }, async (req, reply) => {
+    const body = objectBody(req.body, ['source', 'window', 'options', 'linesPerRun']);
+    const issues = checkBatchInput(body);
+    if (issues.length > 0) throw invalidInput(fieldErrors(issues));
+    const b = body as { source: { path: string }; window?: number; options?: never; linesPerRun?: number };
+    return startAndAnswer(req, reply, body, 'batch', undefined, (opts) =>
+      deps.client.startBatch(b.source.path, {
+        ...(b.window !== undefined ? { window: b.window } : {}),
+        ...(b.options !== undefined ? { options: b.options } : {}),
+        ...(b.linesPerRun !== undefined ? { linesPerRun: b.linesPerRun } : {}),
+        ...opts,
+      }),
+    );
+  });
+
+  async function startAndAnswer(req: FastifyRequest, reply: FastifyReply, body: Record<string, unknown>, kind: string, notify: NotifyTarget | undefined, run: Starter) {
+    const caller = req.apiKey!.name;
+    const idempotencyKey = idempotencyKeyOf(req);
+    const memo: StartMemo = { requestId: randomUUID(), bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+    let workflowId: string;
+    try {
+      ({ workflowId } = await run({
+        // Namespaced by caller: two keys using the same Idempotency-Key never meet.
+        ...(idempotencyKey ? { idempotencyKey: `${caller}:${idempotencyKey}` } : {}),
+        searchAttributes: [{ key: ViduCaller, value: caller }],
+        memo: { [START_MEMO]: memo, ...(notify ? { [NOTIFY_MEMO]: notify } : {}) },
+      }));
+    } catch (err) {
+      if (err instanceof InvalidGenerationInput) throw invalidInput(contractErrors(err.issues));
+      throw err;
+    }
+    let created = true;
+    if (idempotencyKey) {
+      const existing = (await deps.client.temporal.workflow.getHandle(workflowId).describe()).memo?.[START_MEMO] as StartMemo | undefined;
+      created = existing?.requestId === memo.requestId;
+      if (!created && existing && existing.bodySha256 !== memo.bodySha256) {
+        throw problem(422, 'idempotency-key-reused', 'this Idempotency-Key was already used with a different body', {
+          errors: [{ field: 'Idempotency-Key', message: 'already used with a different body; use a new key for a new generation' }],
+          id: workflowId,
+        });
+      }
+    }
+    const links = linksFor(workflowId);
+    return reply
+      .code(created ? 201 : 200)
+      .header('location', links.self)
+      .send({ id: workflowId, kind, links });
+  }
+}
+
+/** The body as an object with only `allowed` top-level fields; 422 naming any other. */
+function objectBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw problem(400, 'bad-request', 'the body must be a JSON object', { errors: [{ field: '(body)', message: `must be a JSON object with ${allowed.join(', ')}` }] });
+  }
+  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) throw invalidInput(unknown.map((field) => ({ field, message: `unknown field; expected only ${allowed.join(', ')}` })));
+  return body as Record<string, unknown>;
+}
+
+function pick(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
+}
+
+/**
+ * The contract's issue lines as field errors: lines about `options`, `edits` or the whole input
+ * keep their field; the others are about the Vidu request body and get `request.` in front.
+ */
+export function contractErrors(lines: readonly string[]): FieldError[] {
+  return lines.flatMap((line) => {
+    if (/^(options|edits|request|input|source|window|linesPerRun)([.[:]|$)/.test(line)) return fieldErrors([line]);
+    return fieldErrors([line], 'request.');
+  });
+}
+
+/**
+ * Over HTTP, media are http(s) URLs or data: URIs. A local path would make the API read its own
+ * disk on a remote caller's behalf (the client library stages the *caller's* files; here the
+ * caller is elsewhere), and a staged: reference is the client's internal handle.
+ */
+function remoteMediaErrors(endpoint: MediaEndpoint, request: unknown): FieldError[] {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) return [];
+  return mediaSlots(endpoint, structuredClone(request) as Record<string, unknown>)
+    .filter((slot) => !/^(https?:\/\/|data:)/i.test(slot.value))
+    .map((slot) => ({ field: `request.${slot.path}`, message: 'must be an http(s) URL or a data: URI over the HTTP API (local paths are refused)' }));
+}
+
+/** `notify` from the body, else the key's default notifyUrl; checked before anything starts. */
+function notifyOf(body: Record<string, unknown>, key: ApiKey, deps: ApiDeps): NotifyTarget | undefined {
+  let notify: NotifyTarget | undefined;
+  if (body.notify !== undefined) {
+    const parsed = Notify.safeParse(body.notify);
+    if (!parsed.success) throw invalidInput(fieldErrors(describeZodError(parsed.error), 'notify.'));
+    notify = parsed.data;
+  } else if (key.notifyUrl) {
+    notify = { url: key.notifyUrl };
+  }
+  if (!notify) return undefined;
+  if (!key.webhookSecret) {
+    throw invalidInput([{ field: 'notify', message: `the API key ${JSON.stringify(key.name)} has no webhookSecret to sign webhooks with; ask the operator to add one` }]);
+  }
+  // The worker's guarded fetch checks the address actually connected to; refusing a literal
+  // private host here saves starting a generation whose webhook could never be sent.
+  const refusal = hostRefusal(deps.privateUrls, new URL(notify.url).hostname);
+  if (refusal) throw invalidInput([{ field: 'notify.url', message: `${refusal}; private addresses are refused unless VIDU_FLOW_ALLOW_PRIVATE_URLS allows them` }]);
+  return notify;
+}
+
+function idempotencyKeyOf(req: FastifyRequest): string | undefined {
+  const raw = req.headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || !/^[\x21-\x7e]{1,200}$/.test(value)) {
+    throw problem(400, 'bad-request', 'invalid Idempotency-Key header', {
+      errors: [{ field: 'Idempotency-Key', message: 'must be 1–200 visible ASCII characters' }],
+    });
+  }
+  return value;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { httpUrl } from './env';
+
+// Metrics, health and tracing settings, shared by the worker and the callback receiver
+// (worker/config.ts spreads `telemetryEnv` into both schemas).
+
+export const telemetryEnv = {
+  /** One port for /metrics, /healthz and /readyz; unset: no such endpoint (and no exporter). */
+  METRICS_PORT: z.coerce.number().int('must be a whole number').min(1, 'must be a TCP port, 1–65535').max(65535, 'must be a TCP port, 1–65535').optional(),
+  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  /** OTLP/HTTP collector base URL (…:4318); unset: no tracing is installed at all. Read by the OTel exporter itself. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+};
+
+export interface TelemetryConfig {
+  /** METRICS_PORT and METRICS_HOST; undefined: no metrics or health endpoint. */
+  metrics: { port: number; host: string } | undefined;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT set: traces are exported over OTLP/HTTP. */
+  tracing: boolean;
+}
+
+export function telemetryConfig(e: { METRICS_PORT?: number | undefined; METRICS_HOST: string; OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined }): TelemetryConfig {
+  return {
+    metrics: e.METRICS_PORT !== undefined ? { port: e.METRICS_PORT, host: e.METRICS_HOST } : undefined,
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined,
+  };
+}

@@ -1,0 +1,95 @@
+import {
+  CancellationScope,
+  isCancellation,
+  log,
+  ParentClosePolicy,
+  proxyActivities,
+  startChild,
+  TemporalFailure,
+  workflowInfo,
+  WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
+import type { GenerationActivities } from '../activities';
+import { ViduCaller } from './search-attributes';
+import {
+  notifyTargetOf,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_REFUSED,
+  type WebhookDeliveryInput,
+  type WebhookDeliveryResult,
+  type WebhookEventType,
+  webhookEventId,
+  webhookWorkflowId,
+} from './webhook-types';
+
+// Completion webhooks. A generation started with a notify target (memo `viduNotify`, set by the
+// HTTP API) starts, as its very last step, a child workflow `webhookDelivery` with parent-close
+// policy ABANDON: the generation closes with its result at once, while the child keeps retrying
+// the delivery for up to 24 h. The child's id is derived from the generation and the event type,
+// so an event is never started twice, and never sent under a new webhook-id.
+
+const delivery = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '30s',
+  // Standard Webhooks practice: keep retrying with backoff for about a day, then give up.
+  scheduleToCloseTimeout: '24h',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1h', nonRetryableErrorTypes: [WEBHOOK_REFUSED] },
+});
+
+/** Delivers one event (the child workflow; its retries are the activity's). */
+export async function webhookDelivery(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
+  return delivery.deliverWebhook.executeWithOptions({ summary: `${input.type} → ${hostOf(input.url)}` }, [input]);
+}
+
+/**
+ * Runs a generation (or an AD film) and announces how it ended. Without a notify target it is
+ * `run()` itself and adds nothing to history. A failure to start the delivery never changes the
+ * generation's own outcome.
+ */
+export async function withCompletionWebhook<T>(run: () => Promise<T>): Promise<T> {
+  const notify = notifyTargetOf(workflowInfo().memo);
+  if (!notify) return run();
+  const announce = async (type: WebhookEventType): Promise<void> => {
+    if (!(notify.events ?? WEBHOOK_EVENT_TYPES).includes(type)) return;
+    const { workflowId } = workflowInfo();
+    const caller = workflowInfo().typedSearchAttributes.get(ViduCaller);
+    if (!caller) {
+      log.warn('notify target without a ViduCaller: no key to sign with, no webhook sent', { type });
+      return;
+    }
+    const input: WebhookDeliveryInput = {
+      generationId: workflowId,
+      type,
+      caller,
+      url: notify.url,
+      eventId: webhookEventId(workflowId, type),
+      occurredAt: new Date().toISOString(),
+    };
+    try {
+      await startChild(webhookDelivery, {
+        workflowId: webhookWorkflowId(workflowId, type),
+        args: [input],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        staticSummary: `${type} webhook for ${workflowId}`,
+      });
+    } catch (err) {
+      // Already started (the event exists) or refused: the generation's result stands regardless.
+      log.warn('webhook delivery not started', { type, error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  try {
+    const result = await run();
+    await announce('generation.succeeded');
+    return result;
+  } catch (err) {
+    if (isCancellation(err)) await CancellationScope.nonCancellable(() => announce('generation.cancelled'));
+    // Only a TemporalFailure fails the workflow; anything else fails the workflow task, which is retried.
+    else if (err instanceof TemporalFailure) await announce('generation.failed');
+    throw err;
+  }
+}
+
+/** The host of a URL, for the summary only (no URL class in every workflow sandbox; no query strings in the UI). */
+function hostOf(url: string): string {
+  return /^[a-z]+:\/\/([^/?#]+)/i.exec(url)?.[1]?.replace(/^.*@/, '') ?? '?';
+}

@@ -1,0 +1,55 @@
+// Completion webhooks: the plain shapes shared by the workflows (which import nothing else from
+// here), the delivery activity and the HTTP API. No secret ever appears in them: the workflow
+// carries the API key's NAME (search attribute ViduCaller) and the URL; the worker looks the
+// secret up in VIDU_FLOW_API_KEYS_FILE when it signs.
+
+/** Memo key under which a start carries its notify target (set by the HTTP API). */
+export const NOTIFY_MEMO = 'viduNotify';
+
+export const WEBHOOK_EVENT_TYPES = ['generation.succeeded', 'generation.failed', 'generation.cancelled'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export interface NotifyTarget {
+  url: string;
+  /** Default: all of WEBHOOK_EVENT_TYPES. */
+  events?: WebhookEventType[];
+}
+
+/** ApplicationFailure type of a delivery no retry can fix (no secret for the key, a refused URL, 410 Gone). */
+export const WEBHOOK_REFUSED = 'WebhookRefused';
+
+/** What the delivery child workflow and its activity receive. */
+export interface WebhookDeliveryInput {
+  generationId: string;
+  type: WebhookEventType;
+  /** The API key's name; its webhookSecret is read from the keys file on the worker. */
+  caller: string;
+  url: string;
+  /** webhook-id: the same for every attempt of this event, derived from the generation and the type. */
+  eventId: string;
+  /** The event's time (body `timestamp`), fixed when the generation ended. */
+  occurredAt: string;
+}
+
+export interface WebhookDeliveryResult {
+  eventId: string;
+  status: number;
+}
+
+/** One event per generation and type, so a retry (or a replay) can never send it under a new id. */
+export function webhookEventId(generationId: string, type: WebhookEventType): string {
+  return `evt_${generationId}_${type.slice('generation.'.length)}`;
+}
+
+/** The delivery child workflow's id: starting it twice for one event is refused by Temporal. */
+export function webhookWorkflowId(generationId: string, type: WebhookEventType): string {
+  return `${generationId}--webhook-${type.slice('generation.'.length)}`;
+}
+
+/** The memo's notify target, if it is one (a start by another SDK may carry anything). */
+export function notifyTargetOf(memo: Record<string, unknown> | undefined): NotifyTarget | undefined {
+  const n = memo?.[NOTIFY_MEMO] as { url?: unknown; events?: unknown } | undefined;
+  if (typeof n !== 'object' || n === null || typeof n.url !== 'string') return undefined;
+  const events = Array.isArray(n.events) ? n.events.filter((e): e is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(e)) : undefined;
+  return { url: n.url, ...(events ? { events } : {}) };
+}

@@ -78,7 +78,7 @@ describe('checkBatchInput', () => {
 describe('readBatchLines', () => {
   let dir: string;
   let file: string;
-  const activities = () => makeBatchActivities({ archive: new LocalArchiveStore(path.join(dir, 'archive')) });
+  const activities = () => makeBatchActivities({ archive: new LocalArchiveStore(path.join(dir, 'archive')), inputRoots: [dir] });
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'vidu-batch-lines-'));

@@ -69,7 +69,7 @@ async function alreadyStaged(ref: string, maxBytes: number, staging: StagingStor
   let file: string;
   let size: number;
   try {
-    file = staging.pathOf(ref);
+    file = await staging.localPath(ref);
     size = (await stat(file)).size;
   } catch {
     throw new MediaLoadError('staged input not found in the staging store (the client and the worker must share STAGING_DIR)');

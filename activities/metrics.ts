@@ -5,8 +5,8 @@ import { WorkerMetric } from '../contract/metric-names';
 
 // vidu-flow's activity metrics, recorded around the activities (a worker interceptor) so that
 // the activities themselves stay free of metrics code: polls by result, archive bytes and
-// seconds. Through the activity's metric meter, which adds namespace, task_queue and
-// activity_type.
+// seconds. Through the activity's metric meter, which adds namespace, taskQueue and
+// activityType.
 
 /** Activity types whose result is an ArchiveResult ({ files: [{ bytes }] }). */
 const ARCHIVE_ACTIVITIES = new Set(['archiveTask']);

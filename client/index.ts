@@ -19,6 +19,7 @@ import type { MediaEndpoint } from '../contract/media-fields';
 import { workflowIdFor, workflowIdIssues } from './workflow-ids';
 import { deferredStart } from './time-spec';
 import { loadTemporalConnection } from '../worker/temporal-connection';
+import { clientTracingOptions } from './tracing';
 
 export * from '../workflows/types';
 export * from '../workflows/ad-film-types';
@@ -93,7 +94,7 @@ export class ViduFlowClient {
     if (opts.client) return new ViduFlowClient(opts.client, taskQueue, staging);
     const temporal = loadTemporalConnection(process.env, { address: opts.address, namespace: opts.namespace });
     const connection = await Connection.connect(temporal.clientOptions);
-    const client = new Client({ connection, namespace: temporal.namespace });
+    const client = new Client({ connection, namespace: temporal.namespace, ...clientTracingOptions() });
     return new ViduFlowClient(client, taskQueue, staging);
   }
 

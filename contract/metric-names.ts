@@ -3,9 +3,11 @@
 //
 // Worker metrics are recorded through the Temporal SDK's metric meter and exported by the Core
 // runtime's Prometheus exporter, which appends nothing to these names (counters get no `_total`,
-// histograms are `_bucket`/`_sum`/`_count`). The SDK adds `namespace`, `task_queue` and
-// `workflow_type` / `activity_type` labels; vidu-flow's labels are bounded enumerations only
-// (kind, model, priority, endpoint, reason, failure type…), never ids, URLs or secrets.
+// histograms are `_bucket`/`_sum`/`_count`, in seconds). The SDK adds `namespace`, `taskQueue`
+// and `workflowType` / `activityType` labels to what workflows and activities record (the Vidu
+// request metrics come from the worker's runtime meter and carry none of them); vidu-flow's own
+// labels are bounded enumerations only (kind, model, priority, endpoint, reason, failure type…),
+// never ids, URLs or secrets. The SDK's own metrics are `temporal_*` (latencies in milliseconds).
 
 export const WorkerMetric = {
   /** counter {kind}: generation workflows started (AD films included, kind `adFilm`). */
@@ -32,7 +34,7 @@ export const WorkerMetric = {
   viduRequestSeconds: 'vidu_flow_vidu_request_seconds',
   /** counter {endpoint, reason}: failed Vidu requests: Vidu's reason, `timeout`, `network`, `bad-response`. */
   viduRequestErrors: 'vidu_flow_vidu_request_errors',
-  /** counter: bytes of the files listed by successful archive activities (the SDK adds activity_type). */
+  /** counter: bytes of the files listed by successful archive activities (the SDK adds activityType). */
   archiveBytes: 'vidu_flow_archive_bytes',
   /** histogram {outcome}, seconds: duration of archive activity attempts (ok or error). */
   archiveSeconds: 'vidu_flow_archive_seconds',

@@ -10,7 +10,7 @@ import { ViduFlowClient } from '../client';
 import { renderMp4, renderPng } from '../sim/media/render';
 import type { AdFilmInput, AdFilmResult } from '../workflows/ad-film-types';
 import type { ArchiveResult, GenerationInput, GenerationKind, GenerationResult } from '../workflows/types';
-import { startStack } from './stack';
+import { defaultWorkflowBundle, startStack } from './stack';
 import { findTemporalBinary } from './temporal-binary';
 import { getFreePort, startDevServer } from './temporal-server';
 
@@ -30,6 +30,8 @@ function say(line: string): void {
 }
 
 async function main(): Promise<number> {
+  // The workers' workflow bundle builds while the CLI is found and the dev server starts.
+  defaultWorkflowBundle().catch(() => undefined); // startStack awaits it again and reports a failure
   const binary = await findTemporalBinary({ build: true, log: (l) => say(`  ${l}`) });
   say(`Temporal CLI: ${binary.path} (found via ${binary.route})`);
   const port = await getFreePort();

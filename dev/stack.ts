@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { buildWorkflowBundleOnce, WORKFLOW_BUNDLE_ENV } from '../worker/workflow-bundle';
 import { getFreePort } from './temporal-server';
 
 // Starts vidu-flow's own processes the way a user runs them (simulator, callback receiver,
@@ -24,6 +26,8 @@ export interface StackOptions {
   simEnv?: Record<string, string>;
   /** Extra worker env. */
   workerEnv?: Record<string, string>;
+  /** Extra callback receiver env, e.g. METRICS_PORT. */
+  receiverEnv?: Record<string, string>;
   /**
    * How the receiver and the worker reach Temporal beyond its address: TEMPORAL_TLS_*,
    * TEMPORAL_API_KEY, TEMPORAL_PROFILE… (worker/temporal-connection.ts). Also in `Stack.env`.
@@ -46,6 +50,12 @@ export interface StackOptions {
   apiKeysFile?: string;
   /** Extra HTTP API env, e.g. API_EVENTS_POLL_MS. */
   apiEnv?: Record<string, string>;
+  /**
+   * Prebuilt workflow bundle for the workers (VIDU_FLOW_WORKFLOW_BUNDLE). Default: the one named
+   * in this process's environment (the test run's global setup builds it), else one built once per
+   * process, so no worker start or restart runs webpack.
+   */
+  workflowBundle?: string;
 }
 
 export interface Stack {
@@ -60,6 +70,8 @@ export interface Stack {
   startWorker(): Promise<void>;
   /** Sends `signal` to every worker and waits for them to exit. */
   stopWorker(signal?: NodeJS.Signals): Promise<void>;
+  /** Process ids of the running worker processes (the bench reads their CPU and memory). */
+  workerPids(): number[];
   stop(): Promise<void>;
 }
 
@@ -128,6 +140,14 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * The bundle `startStack` gives its workers when none is named: built once per process. Callers
+ * may start it early (the demo does, while the dev server starts).
+ */
+export function defaultWorkflowBundle(): Promise<string> {
+  return buildWorkflowBundleOnce(path.join(os.tmpdir(), `vidu-flow-workflow-bundle-${process.pid}.js`));
+}
+
 export async function startStack(opts: StackOptions): Promise<Stack> {
   if (opts.logDir) mkdirSync(opts.logDir, { recursive: true });
   const apiKey = opts.apiKey ?? 'sim-key';
@@ -156,6 +176,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           TEMPORAL_ADDRESS: opts.temporalAddress,
           ...(opts.namespace ? { TEMPORAL_NAMESPACE: opts.namespace } : {}),
           ...opts.temporalEnv,
+          ...opts.receiverEnv,
         },
         opts.logDir,
       );
@@ -164,8 +185,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
     await sim.waitUntil(() => answers(`${simUrl}/_sim/stats`), 60_000);
 
+    const workflowBundle = opts.workflowBundle ?? process.env[WORKFLOW_BUNDLE_ENV] ?? (await defaultWorkflowBundle());
     const env: Record<string, string> = {
       TEMPORAL_ADDRESS: opts.temporalAddress,
+      [WORKFLOW_BUNDLE_ENV]: workflowBundle,
       VIDU_TASK_QUEUE: opts.taskQueue,
       VIDU_BASE_URL: simUrl,
       VIDU_API_KEY: apiKey,
@@ -225,6 +248,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       stopWorker: async (signal = 'SIGTERM') => {
         await Promise.all(workers.map((w) => w.stop(signal)));
       },
+      workerPids: () => workers.map((w) => w.child.pid).filter((pid): pid is number => pid !== undefined),
       stop: stopAll,
     };
   } catch (err) {

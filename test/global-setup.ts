@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findTemporalBinary } from '../dev/temporal-binary';
 import { startDevServer } from '../dev/temporal-server';
+import { buildWorkflowBundle, WORKFLOW_BUNDLE_ENV } from '../worker/workflow-bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,7 +34,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide('temporalAddress', server.address);
   project.provide('temporalNamespace', server.namespace);
-  const previous = { address: process.env.TEMPORAL_ADDRESS, namespace: process.env.TEMPORAL_NAMESPACE, configFile: process.env.TEMPORAL_CONFIG_FILE };
+  const previous = {
+    address: process.env.TEMPORAL_ADDRESS,
+    namespace: process.env.TEMPORAL_NAMESPACE,
+    configFile: process.env.TEMPORAL_CONFIG_FILE,
+    bundle: process.env[WORKFLOW_BUNDLE_ENV],
+  };
   process.env.TEMPORAL_ADDRESS = server.address;
   process.env.TEMPORAL_NAMESPACE = server.namespace;
   // envconfig also reads ~/.config/temporalio/temporal.toml: a developer's Cloud profile there must
@@ -43,12 +49,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const noProfiles = path.join(mkdtempSync(path.join(os.tmpdir(), 'vidu-flow-temporal-toml-')), 'temporal.toml');
   writeFileSync(noProfiles, '[profile.vidu-flow-tests-unused]\n');
   process.env.TEMPORAL_CONFIG_FILE = noProfiles;
+  // One workflow bundle for every worker process the e2e stacks start (dev/stack.ts passes it on
+  // as VIDU_FLOW_WORKFLOW_BUNDLE), instead of a webpack run per worker start and restart.
+  const bundleStarted = Date.now();
+  const bundle = await buildWorkflowBundle(path.join(path.dirname(noProfiles), 'workflow-bundle.js')).catch(async (err: unknown) => {
+    await server.stop();
+    throw err;
+  });
+  process.env[WORKFLOW_BUNDLE_ENV] = bundle;
+  log(`[temporal] workflow bundle for the run's workers built in ${((Date.now() - bundleStarted) / 1000).toFixed(1)} s: ${bundle}`);
 
   return async () => {
     await server.stop();
     restoreEnv('TEMPORAL_ADDRESS', previous.address);
     restoreEnv('TEMPORAL_NAMESPACE', previous.namespace);
     restoreEnv('TEMPORAL_CONFIG_FILE', previous.configFile);
+    restoreEnv(WORKFLOW_BUNDLE_ENV, previous.bundle);
   };
 }
 

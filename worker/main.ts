@@ -1,13 +1,13 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import path from 'node:path';
 import { createActivities } from '../activities';
 import { accountIdFor } from '../activities/admission';
 import { createGuardedFetch } from '../activities/net/guarded-fetch';
-import { openStores, withStagedPrefetch } from '../activities/stores/open-stores';
+import { openStores } from '../activities/stores/open-stores';
 import { ViduClient } from '../vidu/client';
 import { loadWorkerConfig, type WorkerConfig } from './config';
 import { ConfigError } from './env';
 import { startWorkerTelemetry } from './telemetry';
+import { workflowCodeOption } from './workflow-bundle';
 
 export async function runWorker(config: WorkerConfig): Promise<void> {
   // ARCHIVE_URL/STAGING_URL=s3://…: the bucket must exist and be writable before any work is taken.
@@ -18,13 +18,18 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
   const connection = await NativeConnection.connect(config.temporal.nativeOptions);
   const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey: config.vidu.apiKey, timeoutMs: config.vidu.timeoutMs, ...telemetry.viduClientOptions });
   const maxInFlight = config.maxInFlight ?? (await accountConcurrency(vidu));
+  // The bundle must carry the same workflow interceptors the telemetry registers (tracing).
+  const workflowModules = telemetry.workerOptions.interceptors?.workflowModules ?? [];
+  const { note: bundleNote, ...workflowCode } = workflowCodeOption(process.env, workflowModules);
+  if (bundleNote) console.log(`vidu-flow worker: ${bundleNote}`);
   try {
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      workflowsPath: path.join(__dirname, '../workflows/index.ts'),
-      activities: withStagedPrefetch(createActivities({
+      // VIDU_FLOW_WORKFLOW_BUNDLE: a prebuilt bundle (worker/workflow-bundle.ts); else webpack at start-up.
+      ...workflowCode,
+      activities: createActivities({
         vidu,
         archive: stores.archive,
         staging: stores.staging,
@@ -39,10 +44,12 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
           accountId: accountIdFor(config.vidu.apiKey, config.vidu.baseUrl),
           reconcileSeconds: config.slotReconcileSeconds,
         },
-      }), stores.staging),
+      }),
       // On SIGINT/SIGTERM the SDK stops polling and gives running activities this long to finish.
       shutdownGraceTime: '10s',
       ...telemetry.workerOptions,
+      // They are compiled into a bundle already; naming them again only makes the SDK warn.
+      ...(workflowCode.workflowBundle ? { interceptors: { ...telemetry.workerOptions.interceptors, workflowModules: [] } } : {}),
     });
     console.log(
       `vidu-flow worker: task queue ${config.temporal.taskQueue} on ${config.temporal.description}, Vidu ${config.vidu.baseUrl}, ` +

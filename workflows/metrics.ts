@@ -5,7 +5,7 @@ import type { Priority } from './types';
 
 // vidu-flow's own workflow metrics, through the SDK's workflow metric meter: it records nothing
 // while a workflow replays and goes out through a sink, so it is deterministic and adds no
-// history events. The SDK adds namespace, task_queue and workflow_type; the labels here are
+// history events. The SDK adds namespace, taskQueue and workflowType; the labels here are
 // bounded (kind, model, priority, failure type), never ids.
 //
 // In flight and waiting are counted as pairs of counters (submitted/finished, wait started/ended)

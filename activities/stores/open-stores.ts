@@ -8,7 +8,7 @@ import { S3ArchiveStore } from './s3-archive-store';
 import { s3ClientFromEnv } from './s3-client';
 import { objectKey, parseS3Url, s3Url, type S3Location } from './s3-location';
 import { S3StagingStore } from './s3-staging-store';
-import { STAGED_PREFIX, StagingStore, type InputStaging } from './staging-store';
+import { StagingStore, type InputStaging } from './staging-store';
 
 // Builds the archive and staging stores the configuration names: a local folder, or a bucket
 // (ARCHIVE_URL / STAGING_URL = s3://bucket/prefix). One place, used by the worker and the client.
@@ -79,26 +79,4 @@ function describe(err: unknown): string {
   if (/region is missing/i.test(e.message ?? '')) return 'no region configured (set AWS_REGION)';
   const status = e.$metadata?.httpStatusCode;
   return [e.name && e.name !== 'Error' ? e.name : undefined, status ? `HTTP ${status}` : undefined, e.code, e.message].filter(Boolean).join(': ');
-}
-
-/**
- * Wraps the stageInputs activity so that, with a shared (S3) staging store, every `staged:`
- * reference in the request is in this worker's local cache before the activity probes it there.
- * A reference that cannot be fetched is left for stageInputs to report as "not found".
- */
-export function withStagedPrefetch<A extends { stageInputs: (input: never) => Promise<unknown> }>(activities: A, staging: StagingStore): A {
-  if (!(staging instanceof S3StagingStore)) return activities;
-  const stageInputs = activities.stageInputs as unknown as (input: { request?: unknown }) => Promise<unknown>;
-  const wrapped = async (input: { request?: unknown }): Promise<unknown> => {
-    await Promise.all(stagedRefs(input.request).map((ref) => staging.fetchLocal(ref).catch(() => undefined)));
-    return stageInputs(input);
-  };
-  return { ...activities, stageInputs: wrapped as unknown as A['stageInputs'] };
-}
-
-function stagedRefs(value: unknown): string[] {
-  if (typeof value === 'string') return value.startsWith(STAGED_PREFIX) ? [value] : [];
-  if (Array.isArray(value)) return value.flatMap(stagedRefs);
-  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stagedRefs);
-  return [];
 }

@@ -52,6 +52,10 @@ export class S3StagingStore extends StagingStore {
   }
 
   /** Where the file behind `ref` is on this host, downloading it from the bucket when needed. */
+  override async localPath(ref: string): Promise<string> {
+    return this.fetchLocal(ref);
+  }
+
   async fetchLocal(ref: string): Promise<string> {
     const file = this.pathOf(ref); // throws on a malformed reference
     if (await isFile(file)) return file;

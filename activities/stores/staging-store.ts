@@ -115,6 +115,14 @@ export class StagingStore implements InputStaging {
     return path.join(this.dir, name);
   }
 
+  /**
+   * The local file holding a staged input, for probing it in place. A shared store (S3) first
+   * fetches what another host staged; this one only maps the name (ENOENT surfaces on use).
+   */
+  async localPath(ref: string): Promise<string> {
+    return this.pathOf(ref);
+  }
+
   /** Size in bytes of a staged file (ENOENT when it is gone). */
   async sizeOf(ref: string): Promise<number> {
     return (await stat(this.pathOf(ref))).size;

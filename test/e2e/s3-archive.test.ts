@@ -23,13 +23,6 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-e2e-s3-'));
-  // test/global-setup.ts points TEMPORAL_CONFIG_FILE at an empty file, which @temporalio/envconfig
-  // 1.24.0 cannot read (an empty TOML has no `profile` table: "reading 'default'"). A file with an
-  // empty default profile means the same (no profile settings) and is read fine. This test's own
-  // process only; the processes it starts inherit it.
-  const toml = path.join(dir, 'temporal.toml');
-  await writeFile(toml, '[profile.default]\n');
-  process.env.TEMPORAL_CONFIG_FILE = toml;
   s3 = await startTestS3('vidu-e2e');
   const stores = { ARCHIVE_URL: `s3://${s3.bucket}/archive`, STAGING_URL: `s3://${s3.bucket}/staging` };
   e2e = await startE2eEnv('s3-archive', dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60' }, workerEnv: { ...s3.env, ...stores } });

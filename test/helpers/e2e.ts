@@ -17,7 +17,7 @@ export interface E2eEnv {
 export async function startE2eEnv(
   name: string,
   dir: string,
-  opts: { simEnv?: Record<string, string>; workerEnv?: Record<string, string>; workers?: number } = {},
+  opts: { simEnv?: Record<string, string>; workerEnv?: Record<string, string>; receiverEnv?: Record<string, string>; workers?: number } = {},
 ): Promise<E2eEnv> {
   const { address, namespace } = temporalServer();
   const taskQueue = uniqueTaskQueue(name);
@@ -32,6 +32,7 @@ export async function startE2eEnv(
     inputRoots: [dir],
     simEnv: { VIDU_SIM_CALLBACK_RETRY_MS: '200', ...opts.simEnv },
     ...(opts.workerEnv ? { workerEnv: opts.workerEnv } : {}),
+    ...(opts.receiverEnv ? { receiverEnv: opts.receiverEnv } : {}),
     ...(opts.workers ? { workers: opts.workers } : {}),
     logDir: path.join(dir, name, 'logs'),
   });

@@ -35,6 +35,8 @@ describe('loadWorkerConfig', () => {
       // Checked by the input-roots and private-URL tests.
       inputRoots: expect.anything(),
       privateUrls: expect.anything(),
+      // Checked by the telemetry tests.
+      telemetry: expect.anything(),
     });
     expect(path.isAbsolute(config.archiveDir)).toBe(true);
   });
@@ -66,6 +68,8 @@ describe('loadWorkerConfig', () => {
       stagingDir: '/var/tmp/staging',
       inputRoots: expect.anything(),
       privateUrls: expect.anything(),
+      // Checked by the telemetry tests.
+      telemetry: expect.anything(),
     });
   });
 
@@ -201,6 +205,7 @@ describe('loadCallbackConfig', () => {
       CALLBACK_PORT: 8788,
       CALLBACK_HOST: '0.0.0.0',
       CALLBACK_MAX_SKEW_SECONDS: 300,
+      METRICS_HOST: expect.anything(),
     });
   });
 

@@ -1,0 +1,229 @@
+// The HTTP API end to end, as a caller in another language uses it: the simulator, the callback
+// receiver, the worker and the API each run as their own process (dev/stack.ts); this test speaks
+// only HTTP to the API, follows Server-Sent Events, and receives the signed webhook on a server of
+// its own on 127.0.0.1 (allowed for the worker by VIDU_FLOW_ALLOW_PRIVATE_URLS=127.0.0.1).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../../client';
+import { newApiKey } from '../../api/keys';
+import { startStack, type Stack } from '../../dev/stack';
+import { renderPng } from '../../sim/media/render';
+import { until } from '../helpers/e2e';
+import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+
+const shop = newApiKey('shop');
+const reader = newApiKey('reader', ['read']);
+const other = newApiKey('other');
+let stack: Stack;
+let api: string;
+let dir: string;
+let receiver: Server;
+let hookUrl: string;
+const deliveries: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-api-e2e-'));
+  const keysFile = path.join(dir, 'keys.json');
+  await writeFile(keysFile, JSON.stringify([shop.entry, reader.entry, other.entry]));
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      deliveries.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/vidu`;
+  const { address, namespace } = temporalServer();
+  stack = await startStack({
+    temporalAddress: address,
+    namespace,
+    taskQueue: uniqueTaskQueue('e2e-api'),
+    callbacks: true,
+    archiveDir: path.join(dir, 'archive'),
+    stagingDir: path.join(dir, 'staging'),
+    simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_SIM_CALLBACK_RETRY_MS: '200' },
+    apiKeysFile: keysFile,
+    apiEnv: { API_EVENTS_POLL_MS: '200' },
+    logDir: path.join(dir, 'logs'),
+  });
+  api = stack.apiUrl!;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await new Promise((r) => receiver?.close(r));
+  if (dir && process.env.KEEP_E2E_DIR === undefined) await rm(dir, { recursive: true, force: true });
+});
+
+const image = `data:image/png;base64,${renderPng('api', { width: 640, height: 360 }).toString('base64')}`;
+const request = { model: 'viduq2', images: [image], prompt: 'the camera pushes in', duration: 5, resolution: '720p' };
+
+async function call(method: string, url: string, key: string | undefined, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${api}${url}`, {
+    method,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get('content-type') ?? '', json: text ? (JSON.parse(text) as Record<string, any>) : {} };
+}
+
+/** Reads an SSE stream until `stop` says so (or it ends); returns the events. */
+async function readEvents(url: string, key: string, stop: (e: { id: string; event: string; data: any }) => boolean, lastEventId?: string) {
+  const ctl = new AbortController();
+  const res = await fetch(`${api}${url}`, { headers: { authorization: `Bearer ${key}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: ctl.signal });
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const events: Array<{ id: string; event: string; data: any }> = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const reader = res.body!.getReader();
+  outer: while (true) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+      const data = field('data');
+      if (data === undefined) continue;
+      const e = { id: field('id') ?? '', event: field('event') ?? 'message', data: JSON.parse(data) };
+      events.push(e);
+      if (stop(e)) break outer;
+    }
+  }
+  ctl.abort();
+  return events;
+}
+
+describe('HTTP API (processes: simulator, receiver, worker, API)', () => {
+  it('starts idempotently, streams progress to the result, and delivers one signed webhook', async () => {
+    const t0 = Date.now();
+    const body = { request, options: { waitMode: 'callback' }, notify: { url: hookUrl } };
+    const first = await call('POST', '/v1/generations/img2video', shop.key, body, { 'idempotency-key': 'order-1' });
+    expect(first.status).toBe(201);
+    const again = await call('POST', '/v1/generations/img2video', shop.key, body, { 'idempotency-key': 'order-1' });
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual(first.json);
+    const id = first.json.id as string;
+    expect(id).toBe('img2video-key-shop:order-1');
+    // The same key with another body is a mistake worth reporting, not a silent duplicate.
+    const reused = await call('POST', '/v1/generations/img2video', shop.key, { ...body, request: { ...request, prompt: 'other' } }, { 'idempotency-key': 'order-1' });
+    expect(reused.status).toBe(422);
+    expect(reused.json.errors[0].field).toBe('Idempotency-Key');
+
+    // Follow the events; drop the connection after the first status and resume with Last-Event-ID.
+    const firstPart = await readEvents(first.json.links.events, shop.key, () => true);
+    expect(firstPart[0]!.event).toBe('status');
+    const rest = await readEvents(first.json.links.events, shop.key, (e) => e.event === 'result', firstPart[0]!.id);
+    const events = [...firstPart, ...rest];
+    expect(rest[0]?.id).not.toBe(firstPart[0]!.id);
+    const result = events.at(-1)!;
+    expect(result.event).toBe('result');
+    expect(result.data).toMatchObject({ id, kind: 'img2video', caller: 'shop', execution: 'succeeded' });
+    const states = events.filter((e) => e.event === 'status').map((e) => `${e.data.status.phase}/${e.data.status.state}/${e.data.status.progress}`);
+    console.log(`[api] ${events.length} events in ${Date.now() - t0} ms: ${states.join(' → ')}`);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+
+    const got = await call('GET', first.json.links.self, shop.key);
+    expect(got.status).toBe(200);
+    expect(got.json).toMatchObject({ id, execution: 'succeeded', status: { phase: 'done' } });
+    expect(got.json.result.archive.files.length).toBeGreaterThan(0);
+
+    // The webhook: once, signed, the same generation as GET shows it.
+    await until(async () => deliveries.length, (n) => n >= 1, 'the webhook', 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(deliveries).toHaveLength(1);
+    const hook = deliveries[0]!;
+    const event = verifyWebhook(hook.headers as Record<string, string>, hook.body, shop.entry.webhookSecret!);
+    expect(hook.headers['webhook-id']).toBe(`evt_${id}_succeeded`);
+    expect(event.type).toBe('generation.succeeded');
+    expect(event.data).toMatchObject({ id, execution: 'succeeded', caller: 'shop' });
+    expect((event.data as { result: unknown }).result).toEqual(got.json.result);
+    expect(() => verifyWebhook(hook.headers as Record<string, string>, hook.body, other.entry.webhookSecret!)).toThrow(/signature/);
+    console.log(`[api] webhook ${hook.headers['webhook-id']} arrived ${Date.now() - t0} ms after the start`);
+
+    // Listed for its caller (visibility is eventually consistent), invisible to everyone else.
+    const listed = await until(
+      () => call('GET', '/v1/generations?kind=img2video&execution=succeeded', shop.key),
+      (r) => r.json.items?.some((i: { id: string }) => i.id === id),
+      'the list to show the generation',
+      15_000,
+    );
+    expect(listed.json.items.every((i: { kind: string }) => i.kind === 'img2video')).toBe(true);
+    expect((await call('GET', '/v1/generations', other.key)).json.items).toEqual([]);
+    for (const key of [other.key, reader.key]) {
+      const hidden = await call('GET', first.json.links.self, key);
+      expect(hidden.status).toBe(404);
+      expect(hidden.type).toMatch(/^application\/problem\+json/);
+    }
+    expect((await call('POST', first.json.links.cancel, other.key)).status).toBe(404);
+  });
+
+  it('refuses a missing or wrong key (401), a read-only key (403) and a bad body (422 naming the field)', async () => {
+    expect((await call('POST', '/v1/generations/img2video', undefined, { request })).status).toBe(401);
+    expect((await call('GET', '/v1/generations', 'vf_wrong')).status).toBe(401);
+    const ro = await call('POST', '/v1/generations/img2video', reader.key, { request });
+    expect(ro.status).toBe(403);
+    expect(ro.type).toMatch(/^application\/problem\+json/);
+    const bad = await call('POST', '/v1/generations/img2video', shop.key, { request: { ...request, duration: 99 } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.errors.map((e: { field: string }) => e.field)).toContain('request.duration');
+    expect((await call('POST', '/v1/generations/unknownKind', shop.key, { request })).status).toBe(404);
+  });
+
+  it('cancels a generation over HTTP and announces it with a generation.cancelled webhook', async () => {
+    const before = deliveries.length;
+    const started = await call('POST', '/v1/generations/img2video', other.key, {
+      request: { ...request, prompt: 'to be cancelled' },
+      options: { waitMode: 'callback' },
+      notify: { url: hookUrl, events: ['generation.cancelled'] },
+    });
+    expect(started.status).toBe(201);
+    const cancel = await call('POST', started.json.links.cancel, other.key);
+    expect(cancel.status).toBe(202);
+    const done = await until(() => call('GET', started.json.links.self, other.key), (r) => r.json.execution !== 'running', 'the cancel', 20_000);
+    // Cancelled before Vidu ran it, or (if Vidu was faster) refused and finished: either is reported as such.
+    console.log(`[api] after cancel: ${done.json.execution} (${done.json.status?.cancellation?.outcome ?? 'no cancellation recorded'})`);
+    if (done.json.execution === 'cancelled') {
+      expect(done.json.failure.type).toBe('Cancelled');
+      await until(async () => deliveries.length, (n) => n > before, 'the cancelled webhook', 20_000);
+      const hook = deliveries.at(-1)!;
+      const event = verifyWebhook(hook.headers as Record<string, string>, hook.body, other.entry.webhookSecret!);
+      expect(event).toMatchObject({ type: 'generation.cancelled', data: { id: started.json.id, execution: 'cancelled' } });
+    }
+  });
+
+  it('reviews an AD film over HTTP: storyboards, a refused edit as 422 naming the field, an edit, approval', async () => {
+    const t0 = Date.now();
+    const started = await call('POST', '/v1/ad-films', shop.key, {
+      request: { images: [image], prompt: 'A bottle of cold brew on a desk', duration: 15, language: 'en' },
+      options: { review: true, waitMode: 'callback' },
+    });
+    expect(started.status).toBe(201);
+    const id = started.json.id as string;
+    await until(() => call('GET', `/v1/generations/${id}`, shop.key), (r) => r.json.status?.phase === 'reviewing', 'the review phase', 30_000);
+    const boards = await call('GET', `/v1/ad-films/${id}/storyboards`, shop.key);
+    expect(boards.status).toBe(200);
+    expect(boards.json.storyboards.length).toBeGreaterThan(0);
+    // The workflow's own validator refuses a storyboard the film does not have; nothing enters history.
+    const refused = await call('POST', `/v1/ad-films/${id}/edits`, shop.key, { edits: [{ type: 'video', storyboard: 99, prompt: 'a close-up' }] });
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors).toEqual([expect.objectContaining({ field: 'edits[0].storyboard' })]);
+    expect((await call('POST', `/v1/ad-films/${id}/edits`, reader.key, { edits: [{ type: 'bgm', prompt: 'lo-fi' }] })).status).toBe(403);
+    const accepted = await call('POST', `/v1/ad-films/${id}/edits`, shop.key, { edits: [{ type: 'bgm', prompt: 'lo-fi' }] });
+    expect(accepted.status).toBe(200);
+    expect(accepted.json.accepted).toBe(1);
+    expect((await call('POST', `/v1/ad-films/${id}/approve`, shop.key)).status).toBe(202);
+    const done = await until(() => call('GET', `/v1/generations/${id}`, shop.key), (r) => r.json.execution !== 'running', 'the film', 60_000);
+    expect(done.json).toMatchObject({ kind: 'adFilm', execution: 'succeeded' });
+    console.log(`[api] AD film reviewed and composed over HTTP in ${Date.now() - t0} ms`);
+  });
+});

@@ -35,7 +35,8 @@ const config: ViteUserConfig = {
       {
         test: {
           name: 'temporal',
-          include: ['test/workflow/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          // test/production: the docker-compose shape as processes, with a Temporal server of its own.
+          include: ['test/workflow/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/production/**/*.test.ts'],
           environment: 'node',
           sequence: { groupOrder: 1 },
           globalSetup: ['test/global-setup.ts'],

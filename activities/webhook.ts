@@ -1,4 +1,6 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { readGeneration } from '../api/generation-view';
 import { loadKeysFile } from '../api/keys';
 import { webhookHeaders } from '../api/webhooks/signature';
@@ -17,6 +19,8 @@ export interface WebhookDeps {
 }
 
 const ATTEMPT_TIMEOUT_MS = 15_000;
+/** How long one attempt waits for the previous event's delivery before sending anyway (order is best-effort). */
+const ORDER_WAIT_MS = 10_000;
 
 function refused(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: WEBHOOK_REFUSED, message, nonRetryable: true });
@@ -32,8 +36,11 @@ export function makeWebhookActivities(deps: WebhookDeps) {
     }
     if (!secret) throw refused(`webhook not signed: API key ${JSON.stringify(input.caller)} has no webhookSecret in the keys file`);
 
-    // The generation exactly as GET /v1/generations/{id} shows it (waits for it to close).
-    const data = await readGeneration(Context.current().client, input.generationId, { waitForClose: true });
+    const client = Context.current().client;
+    if (input.after) await settled(client.workflow.getHandle(input.after).result(), ORDER_WAIT_MS);
+    // An update carries the generation as it was at the change; a terminal event reads it now,
+    // exactly as GET /v1/generations/{id} shows it (after waiting for it to close).
+    const data = input.data ?? (await readGeneration(client, input.generationId, { waitForClose: true }));
     const body = JSON.stringify({ type: input.type, timestamp: input.occurredAt, data });
     const headers = { ...webhookHeaders(input.eventId, body, secret), 'content-type': 'application/json', 'user-agent': 'vidu-flow-webhooks' };
     const host = safeHost(input.url);
@@ -54,7 +61,35 @@ export function makeWebhookActivities(deps: WebhookDeps) {
     if (res.status === 410) throw refused(`webhook ${input.eventId} to ${host}: 410 Gone, not retried`);
     throw new Error(`webhook ${input.eventId} to ${host}: HTTP ${res.status} (will retry)`);
   }
-  return { deliverWebhook };
+  /**
+   * Local activity of a running generation: starts the delivery workflow of one generation.updated
+   * event (same task queue). Its id is derived from the event, so a retry of this start, or a
+   * replay, finds it started and sends nothing twice.
+   */
+  async function startWebhookDelivery({ workflowId, input }: { workflowId: string; input: WebhookDeliveryInput }): Promise<{ started: boolean }> {
+    const { client, info } = Context.current();
+    try {
+      await client.workflow.start('webhookDelivery', {
+        taskQueue: info.taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        staticSummary: `${input.type} webhook for ${input.generationId}`,
+      });
+      return { started: true };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
+      throw err;
+    }
+  }
+  return { deliverWebhook, startWebhookDelivery };
+}
+
+/** Waits for `promise` to settle, at most `ms` (whatever it resolves or rejects with). */
+async function settled(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 function safeHost(url: string): string {

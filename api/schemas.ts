@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AdFilmEdit } from '../contract/ad-film-input';
 import { GENERATION_KINDS } from '../contract/generation-input';
-import { WEBHOOK_EVENT_TYPES } from '../workflows/webhook-types';
+import { DEFAULT_WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES } from '../workflows/webhook-types';
 
 // The HTTP API's own wire shapes, beside the workflow contract (contract/*) it passes through.
 // The OpenAPI document (api/openapi.ts) is generated from these and from contract/json-schemas.ts.
@@ -13,7 +13,9 @@ export const Notify = z
       .array(z.enum(WEBHOOK_EVENT_TYPES))
       .min(1)
       .optional()
-      .describe(`Which events to send (default: all of ${WEBHOOK_EVENT_TYPES.join(', ')})`),
+      .describe(
+        `Which events to send (default: ${DEFAULT_WEBHOOK_EVENTS.join(', ')}); generation.updated: one event per change of phase or Vidu state`,
+      ),
   })
   .describe("Completion webhook, signed per Standard Webhooks with the API key's webhookSecret; default: the key's notifyUrl");
 

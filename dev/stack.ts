@@ -38,7 +38,7 @@ export interface StackOptions {
    * and the media they name, schedule inputs). Default: none, as in production.
    */
   inputRoots?: string[];
-  /** Worker processes to run (default 1); they share the task queue. */
+  /** Worker processes to run (default 1; 0: none, see startWorkerProcess); they share the task queue. */
   workers?: number;
   /** Child output goes to `<logDir>/<name>.log`; without it, children are quiet. */
   logDir?: string;
@@ -75,7 +75,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-class ManagedProcess {
+export class ManagedProcess {
   readonly child: ChildProcess;
   private output = '';
   readonly exited: Promise<number | null>;
@@ -129,6 +129,25 @@ class ManagedProcess {
     await this.exited;
     clearTimeout(timer);
   }
+}
+
+/** What worker/main.ts prints once its Worker runs (the stack waits for it). */
+const WORKER_READY_LINE = 'vidu-flow worker: task queue';
+
+/**
+ * One worker process with exactly `env` (e.g. `Stack.env` plus folders of its own), resolving once
+ * it runs; the caller stops it. For runs that start, kill and restart workers one by one
+ * (test/production/): `startStack({ workers: 0 })` then runs no worker of its own.
+ */
+export async function startWorkerProcess(name: string, env: Record<string, string>, logDir?: string): Promise<ManagedProcess> {
+  const worker = new ManagedProcess(name, 'worker/main.ts', env, logDir);
+  try {
+    await worker.waitUntil(() => worker.printed(WORKER_READY_LINE), 120_000);
+  } catch (err) {
+    await worker.stop('SIGKILL');
+    throw err;
+  }
+  return worker;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -209,7 +228,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const startWorker = async () => {
       workers = Array.from({ length: opts.workers ?? 1 }, (_, i) => new ManagedProcess(i === 0 ? 'worker' : `worker-${i + 1}`, 'worker/main.ts', env, opts.logDir));
       started.push(...workers);
-      await Promise.all(workers.map((w) => w.waitUntil(() => w.printed('vidu-flow worker: task queue'), 120_000)));
+      await Promise.all(workers.map((w) => w.waitUntil(() => w.printed(WORKER_READY_LINE), 120_000)));
     };
     await startWorker();
 

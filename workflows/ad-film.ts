@@ -19,6 +19,7 @@ import { DEFAULT_TIMEOUT_SECONDS, unwrapTyped } from './generation';
 import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from './messages';
 import { ViduCredits, ViduKind, ViduState, ViduTaskId } from './search-attributes';
 import { TaskTracker } from './task-tracker';
+import { noteStatus } from './webhook-updates';
 import type { TaskSnapshot } from './types';
 
 /** Review mode waits this long for `approve` unless options.reviewTimeoutSeconds says otherwise. */
@@ -110,6 +111,7 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
     if (detail) lines.push(`${detail.storyboards.length} storyboards · edits done ${status.edits.length}, running ${running.size}, queued ${queued.length}`);
     if (options.review) lines.push(status.approved ? 'approved' : 'waiting for review: update `requestEdits`, signal `approve`');
     setCurrentDetails(lines.join('\n\n'));
+    noteStatus(() => ({ ...status, editsRunning: running.size }));
   };
 
   const setPhase = (phase: AdFilmStatus['phase']): void => {

@@ -16,6 +16,7 @@ import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } 
 import { isTerminal } from './task-snapshot';
 import { archiving, paid, quick, staging } from './activity-proxies';
 import { TaskTracker } from './task-tracker';
+import { noteStatus } from './webhook-updates';
 import type {
   ArchiveResult,
   CancellationOutcome,
@@ -70,9 +71,11 @@ async function generate(kind: GenerationKind, input: GenerationInput, metrics: G
     if (status.archive) lines.push(`Archived ${status.archive.files.length} file(s) to \`${status.archive.root}\``);
     if (status.cancellation) lines.push(`Cancellation: ${status.cancellation.outcome} — ${status.cancellation.message}`);
     setCurrentDetails(lines.join('\n\n'));
+    noteStatus(statusNow);
   };
 
-  setHandler(statusQuery, () => ({ ...status, updates: tracker.updates, ...tracker.counters }));
+  const statusNow = () => ({ ...status, updates: tracker.updates, ...tracker.counters });
+  setHandler(statusQuery, statusNow);
 
   // Admission control (VIDU_MAX_IN_FLIGHT): a slot before submitting, given back when the task is over.
   const slot = new AdmissionSlot(options.priority ?? 'interactive');

@@ -11,9 +11,10 @@ import {
 } from '@temporalio/workflow';
 import type { GenerationActivities } from '../activities';
 import { ViduCaller } from './search-attributes';
+import { startUpdateFeed } from './webhook-updates';
 import {
+  DEFAULT_WEBHOOK_EVENTS,
   notifyTargetOf,
-  WEBHOOK_EVENT_TYPES,
   WEBHOOK_REFUSED,
   type WebhookDeliveryInput,
   type WebhookDeliveryResult,
@@ -26,7 +27,8 @@ import {
 // HTTP API) starts, as its very last step, a child workflow `webhookDelivery` with parent-close
 // policy ABANDON: the generation closes with its result at once, while the child keeps retrying
 // the delivery for up to 24 h. The child's id is derived from the generation and the event type,
-// so an event is never started twice, and never sent under a new webhook-id.
+// so an event is never started twice, and never sent under a new webhook-id. generation.updated
+// events (when asked for) go out while it runs: see webhook-updates.ts.
 
 const delivery = proxyActivities<GenerationActivities>({
   startToCloseTimeout: '30s',
@@ -48,14 +50,19 @@ export async function webhookDelivery(input: WebhookDeliveryInput): Promise<Webh
 export async function withCompletionWebhook<T>(run: () => Promise<T>): Promise<T> {
   const notify = notifyTargetOf(workflowInfo().memo);
   if (!notify) return run();
+  const wanted = (type: WebhookEventType): boolean => (notify.events ?? DEFAULT_WEBHOOK_EVENTS).includes(type);
+  const caller = workflowInfo().typedSearchAttributes.get(ViduCaller);
+  if (!caller) {
+    log.warn('notify target without a ViduCaller: no key to sign with, no webhook sent', { url: hostOf(notify.url) });
+    return run();
+  }
+  const updates = wanted('generation.updated') ? startUpdateFeed({ url: notify.url, caller }) : undefined;
   const announce = async (type: WebhookEventType): Promise<void> => {
-    if (!(notify.events ?? WEBHOOK_EVENT_TYPES).includes(type)) return;
+    // Every update already announced is started before the generation closes (the server would
+    // not start it afterwards); the terminal delivery lets the last one finish first.
+    const after = await updates?.close();
+    if (!wanted(type)) return;
     const { workflowId } = workflowInfo();
-    const caller = workflowInfo().typedSearchAttributes.get(ViduCaller);
-    if (!caller) {
-      log.warn('notify target without a ViduCaller: no key to sign with, no webhook sent', { type });
-      return;
-    }
     const input: WebhookDeliveryInput = {
       generationId: workflowId,
       type,
@@ -63,6 +70,7 @@ export async function withCompletionWebhook<T>(run: () => Promise<T>): Promise<T
       url: notify.url,
       eventId: webhookEventId(workflowId, type),
       occurredAt: new Date().toISOString(),
+      ...(after ? { after } : {}),
     };
     try {
       await startChild(webhookDelivery, {

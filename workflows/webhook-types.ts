@@ -6,12 +6,15 @@
 /** Memo key under which a start carries its notify target (set by the HTTP API). */
 export const NOTIFY_MEMO = 'viduNotify';
 
-export const WEBHOOK_EVENT_TYPES = ['generation.succeeded', 'generation.failed', 'generation.cancelled'] as const;
+export const WEBHOOK_EVENT_TYPES = ['generation.succeeded', 'generation.failed', 'generation.cancelled', 'generation.updated'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** What a notify target without `events` gets: how the generation ended (updates only when asked). */
+export const DEFAULT_WEBHOOK_EVENTS: readonly WebhookEventType[] = ['generation.succeeded', 'generation.failed', 'generation.cancelled'];
 
 export interface NotifyTarget {
   url: string;
-  /** Default: all of WEBHOOK_EVENT_TYPES. */
+  /** Default: DEFAULT_WEBHOOK_EVENTS. */
   events?: WebhookEventType[];
 }
 
@@ -27,8 +30,16 @@ export interface WebhookDeliveryInput {
   url: string;
   /** webhook-id: the same for every attempt of this event, derived from the generation and the type. */
   eventId: string;
-  /** The event's time (body `timestamp`), fixed when the generation ended. */
+  /** The event's time (body `timestamp`), fixed when the generation ended or its state changed. */
   occurredAt: string;
+  /**
+   * generation.updated: the generation as it was at the change (GET's shape while running), so a
+   * late delivery never shows a later state. Absent for the terminal events, whose `data` is read
+   * when they are delivered (the closed generation, as GET returns it).
+   */
+  data?: unknown;
+  /** The delivery workflow of the previous event: waited for (briefly) first, so events usually arrive in order. */
+  after?: string;
 }
 
 export interface WebhookDeliveryResult {
@@ -36,14 +47,17 @@ export interface WebhookDeliveryResult {
   status: number;
 }
 
-/** One event per generation and type, so a retry (or a replay) can never send it under a new id. */
-export function webhookEventId(generationId: string, type: WebhookEventType): string {
-  return `evt_${generationId}_${type.slice('generation.'.length)}`;
+/**
+ * One event per generation and type (and, for generation.updated, per state change, numbered from
+ * 1 by the workflow itself), so a retry or a replay can never send it under a new id.
+ */
+export function webhookEventId(generationId: string, type: WebhookEventType, seq?: number): string {
+  return `evt_${generationId}_${type.slice('generation.'.length)}${seq === undefined ? '' : `_${seq}`}`;
 }
 
-/** The delivery child workflow's id: starting it twice for one event is refused by Temporal. */
-export function webhookWorkflowId(generationId: string, type: WebhookEventType): string {
-  return `${generationId}--webhook-${type.slice('generation.'.length)}`;
+/** The delivery workflow's id: starting it twice for one event is refused by Temporal. */
+export function webhookWorkflowId(generationId: string, type: WebhookEventType, seq?: number): string {
+  return `${generationId}--webhook-${type.slice('generation.'.length)}${seq === undefined ? '' : `-${seq}`}`;
 }
 
 /** The memo's notify target, if it is one (a start by another SDK may carry anything). */

@@ -1,14 +1,30 @@
-# The vidu-flow worker and callback receiver (one image, two commands; see docker-compose.yml).
+# The vidu-flow image: worker (default command), callback receiver, HTTP API and simulator — one
+# image, several commands (see docker-compose.yml). TypeScript runs through tsx, as in development.
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY tsconfig.json ./
 COPY vidu ./vidu
 COPY contract ./contract
 COPY workflows ./workflows
 COPY activities ./activities
 COPY worker ./worker
 COPY client ./client
-COPY tsconfig.json ./
+COPY api ./api
+COPY sim ./sim
+# The workflow bundle, built once into the image: no worker start (or restart after a crash) runs
+# webpack, which takes 10–30 s of CPU. A worker whose interceptors differ (tracing on) bundles from
+# source instead and says so in its log.
+ENV VIDU_FLOW_WORKFLOW_BUNDLE=/app/build/workflow-bundle.js
+RUN node --import tsx worker/workflow-bundle.ts "$VIDU_FLOW_WORKFLOW_BUNDLE"
+# Local folders the non-root user can write: with ARCHIVE_URL/STAGING_URL=s3://… they only hold this
+# container's cache of staged inputs; without S3 they are the archive and staging themselves.
+RUN mkdir -p /data/archive /data/staging && chown -R node:node /data
+ENV NODE_ENV=production ARCHIVE_DIR=/data/archive STAGING_DIR=/data/staging
 USER node
-CMD ["npx", "tsx", "worker/main.ts"]
+# 8788: callback receiver (worker/callback-main.ts); 8787: HTTP API; 9464: METRICS_PORT by convention.
+EXPOSE 8787 8788 9464
+# `node --import tsx` rather than `npx tsx`: signals (docker stop) reach the process itself, so a
+# SIGTERM drains the worker instead of killing a wrapper and orphaning it.
+CMD ["node", "--import", "tsx", "worker/main.ts"]

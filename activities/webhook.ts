@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { downloadPresigner, type Presigner } from '../api/downloads';
 import { readGeneration } from '../api/generation-view';
 import { loadKeysFile } from '../api/keys';
 import { webhookHeaders } from '../api/webhooks/signature';
@@ -16,6 +17,8 @@ export interface WebhookDeps {
   apiKeysFile?: string;
   /** The guarded fetch: notify URLs follow the same private-address rules as inputs. */
   fetch?: typeof fetch;
+  /** Download links in `data` as GET shows them (default: signed with this process's AWS env). */
+  presign?: Presigner;
 }
 
 const ATTEMPT_TIMEOUT_MS = 15_000;
@@ -27,6 +30,7 @@ function refused(message: string): ApplicationFailure {
 }
 
 export function makeWebhookActivities(deps: WebhookDeps) {
+  const presign = deps.presign ?? downloadPresigner({ log: (line) => log.warn(line) });
   async function deliverWebhook(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
     let secret: string | undefined;
     try {
@@ -40,7 +44,7 @@ export function makeWebhookActivities(deps: WebhookDeps) {
     if (input.after) await settled(client.workflow.getHandle(input.after).result(), ORDER_WAIT_MS);
     // An update carries the generation as it was at the change; a terminal event reads it now,
     // exactly as GET /v1/generations/{id} shows it (after waiting for it to close).
-    const data = input.data ?? (await readGeneration(client, input.generationId, { waitForClose: true }));
+    const data = input.data ?? (await readGeneration(client, input.generationId, { waitForClose: true, presign }));
     const body = JSON.stringify({ type: input.type, timestamp: input.occurredAt, data });
     const headers = { ...webhookHeaders(input.eventId, body, secret), 'content-type': 'application/json', 'user-agent': 'vidu-flow-webhooks' };
     const host = safeHost(input.url);

@@ -3,6 +3,8 @@ import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address
 import { loadAll, parseEnv, port, temporalEnv } from '../worker/env';
 import { type ApiKey, loadKeysFile, KeysFileError } from './keys';
 import { ConfigError } from '../worker/env';
+import { TEMPORAL_ENV_VARS } from '../worker/temporal-connection';
+import { S3_ENV_VARS } from '../activities/stores/s3-env';
 
 // The HTTP API's environment, checked at start-up (one line per bad variable). Deny by default:
 // without VIDU_FLOW_API_KEYS_FILE, or with a file that lists no key, the API refuses to start.
@@ -12,11 +14,16 @@ const ApiEnv = z.object({
   API_PORT: port(8787),
   API_HOST: z.string().default('0.0.0.0'),
   STAGING_DIR: z.string().default('./data/staging'),
+  // s3://bucket/prefix: large data: URIs are staged into the bucket the workers read (as the client library does).
+  STAGING_URL: z.string().optional(),
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(10 * 1024 * 1024),
   API_EVENTS_POLL_MS: z.coerce.number().int().min(50, 'must be at least 50').default(1000),
 });
+
+/** Every variable the API reads (deployment files are checked against it: test/unit/compose-env.test.ts). */
+export const API_ENV_VARS: readonly string[] = [...Object.keys(ApiEnv.shape), ...TEMPORAL_ENV_VARS, ...S3_ENV_VARS];
 
 export interface ApiConfig {
   port: number;

@@ -1,5 +1,6 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { describeFailure } from '../client/cli/output';
+import type { DownloadLink } from '../client/links';
 import { ViduCaller, ViduKind } from '../workflows/search-attributes';
 
 // "The generation" as the HTTP API shows it: GET /v1/generations/{id}, the last SSE event, and
@@ -29,6 +30,8 @@ export interface GenerationView {
   status?: Record<string, unknown>;
   /** On success: the workflow result (task id, credits, creations, archive locations). */
   result?: unknown;
+  /** On success with an S3 archive: a presigned GET link per archived file (and manifest), valid one hour. */
+  downloads?: DownloadLink[];
   /** On failure, cancel, termination or timeout: the typed failure. */
   failure?: GenerationFailure;
 }
@@ -65,7 +68,11 @@ export async function ownerOf(client: Client, id: string): Promise<{ caller?: st
  * delivery of a terminal event starts just before its generation closes). Throws
  * WorkflowNotFoundError when there is no such workflow.
  */
-export async function readGeneration(client: Client, id: string, opts: { waitForClose?: boolean; statusTimeoutMs?: number } = {}): Promise<GenerationView> {
+export async function readGeneration(
+  client: Client,
+  id: string,
+  opts: { waitForClose?: boolean; statusTimeoutMs?: number; presign?: (result: unknown) => Promise<DownloadLink[] | undefined> } = {},
+): Promise<GenerationView> {
   const handle = client.workflow.getHandle(id);
   if (opts.waitForClose) await handle.result().catch(() => undefined);
   const desc = await handle.describe();
@@ -81,7 +88,11 @@ export async function readGeneration(client: Client, id: string, opts: { waitFor
   };
   const status = await queryStatus(client, id, opts.statusTimeoutMs ?? 5000);
   if (status) view.status = status;
-  if (execution === 'succeeded') view.result = await handle.result();
+  if (execution === 'succeeded') {
+    view.result = await handle.result();
+    const downloads = await opts.presign?.(view.result);
+    if (downloads) view.downloads = downloads;
+  }
   else if (execution !== 'running' && execution !== 'continued_as_new') {
     const err = await handle.result().then(
       () => undefined,

@@ -1,6 +1,8 @@
+import { openInputStaging } from '../activities/stores/open-stores';
 import { ViduFlowClient } from '../client';
 import { ConfigError } from '../worker/env';
 import { loadApiConfig } from './config';
+import { downloadPresigner } from './downloads';
 import { KEYS_FILE_ENV, KeysFileError, loadKeysFile, newApiKey, type ApiKey } from './keys';
 import { buildApi } from './server';
 
@@ -17,7 +19,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadApiConfig();
-  const client = await ViduFlowClient.connect({ taskQueue: config.taskQueue, stagingDir: config.stagingDir });
+  // The workers must see what the API stages: STAGING_URL=s3://… wins over STAGING_DIR, as in the worker.
+  const client = await ViduFlowClient.connect({ taskQueue: config.taskQueue, staging: openInputStaging(process.env, config.stagingDir) });
   let keys: readonly ApiKey[] = config.keys;
   // The operator edits the file, then sends SIGHUP; a broken file keeps the previous keys.
   process.on('SIGHUP', () => {
@@ -28,7 +31,14 @@ async function main(argv: string[]): Promise<number> {
       console.error(`vidu-flow api: keys not reloaded: ${(err as Error).message}`);
     }
   });
-  const app = buildApi({ client, keys: () => keys, privateUrls: config.privateUrls, bodyLimit: config.bodyLimit, eventsPollMs: config.eventsPollMs });
+  const app = buildApi({
+    client,
+    keys: () => keys,
+    privateUrls: config.privateUrls,
+    bodyLimit: config.bodyLimit,
+    eventsPollMs: config.eventsPollMs,
+    presign: downloadPresigner(),
+  });
   await app.listen({ port: config.port, host: config.host });
   console.log(`vidu-flow api: listening on http://${config.host}:${config.port} (docs /docs, OpenAPI /openapi.json), ${keys.length} key(s), task queue ${config.taskQueue}`);
   const stop = async () => {

@@ -57,6 +57,22 @@ export function buildOpenApi(): Json {
         closedAt: { type: 'string', format: 'date-time' },
         status: { description: 'The workflow\'s "status" query', anyOf: [ref('GenerationStatus'), ref('AdFilmStatus'), { type: 'object' }] },
         result: { description: 'On success', anyOf: [ref('GenerationResult'), ref('AdFilmResult'), { type: 'object' }] },
+        downloads: {
+          type: 'array',
+          description: 'On success with an S3 archive: presigned GET links (one hour) to each archived file and the manifest',
+          items: {
+            type: 'object',
+            required: ['name', 'location', 'url', 'expiresAt'],
+            properties: {
+              name: { type: 'string' },
+              location: { type: 'string', description: 's3://bucket/key' },
+              sha256: { type: 'string' },
+              bytes: { type: 'integer' },
+              url: { type: 'string', format: 'uri' },
+              expiresAt: { type: 'string', format: 'date-time' },
+            },
+          },
+        },
         failure: {
           type: 'object',
           required: ['type', 'message', 'details'],
@@ -74,7 +90,9 @@ export function buildOpenApi(): Json {
     WebhookEvent: {
       type: 'object',
       required: ['type', 'timestamp', 'data'],
-      description: 'Body of a completion webhook; headers webhook-id, webhook-timestamp, webhook-signature (Standard Webhooks)',
+      description:
+        'Body of a webhook; headers webhook-id, webhook-timestamp, webhook-signature (Standard Webhooks). generation.updated (only when asked for) ' +
+        'carries the generation as it was at that change of phase or Vidu state; order is best-effort, so order by `timestamp` and treat the terminal event as final',
       properties: { type: { enum: [...WEBHOOK_EVENT_TYPES] }, timestamp: { type: 'string', format: 'date-time' }, data: ref('Generation') },
     },
     Problem: {
@@ -211,7 +229,7 @@ export function buildOpenApi(): Json {
     webhooks: {
       generationEvent: {
         post: {
-          summary: 'Sent to notify.url (or the key\'s notifyUrl) when a generation succeeds, fails or is cancelled',
+          summary: "Sent to notify.url (or the key's notifyUrl) when a generation succeeds, fails or is cancelled, and on each change of phase or Vidu state when notify.events lists generation.updated",
           parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
           requestBody: { required: true, content: json(ref('WebhookEvent')) },
           responses: { '200': { description: 'Any 2xx acknowledges; anything else is retried with backoff for up to 24 h (410 stops)' } },

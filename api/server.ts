@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ViduFlowClient } from '../client';
 import type { AddressPolicy } from '../activities/net/address-policy';
+import type { Presigner } from './downloads';
 import { type ApiKey, bearerToken, findKey, hasScope, type Scope } from './keys';
 import { isWorkflowNotFound } from './generation-view';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemError } from './problem';
@@ -24,6 +25,8 @@ export interface ApiDeps {
   bodyLimit?: number;
   /** How often /events asks the workflow for its status (default 1000 ms). */
   eventsPollMs?: number;
+  /** Signs download links to S3-archived files in GET answers (api/downloads.ts); none without it. */
+  presign?: Presigner;
   /** One line per request (method, path, status, caller name); default console.log. */
   log?: (line: string) => void;
 }

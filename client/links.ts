@@ -45,9 +45,10 @@ export async function presignedLinks(temporal: Client, workflowId: string, opts:
   }
 }
 
-type FileRef = Omit<DownloadLink, 'url' | 'expiresAt'>;
+export type FileRef = Omit<DownloadLink, 'url' | 'expiresAt'>;
 
-function archivedFiles(value: unknown, found = new Map<string, FileRef>()): FileRef[] {
+/** Every s3:// file (and manifest) named anywhere in a workflow result; empty for local archives. */
+export function archivedFiles(value: unknown, found = new Map<string, FileRef>()): FileRef[] {
   if (Array.isArray(value)) value.forEach((v) => archivedFiles(v, found));
   else if (typeof value === 'object' && value !== null) {
     const o = value as Record<string, unknown>;

@@ -2,10 +2,13 @@
 // Temporal dev server (with its Web UI), the Vidu simulator at a fast time scale, the callback
 // receiver and the worker; runs one generation of each kind (img2video poll-only, the rest with
 // callbacks) and, alongside them, one AD film with two edits (storyboard 0 and the BGM); prints
-// where each result was archived; exits 0 when all succeeded. `--keep` stays up.
+// where each result was archived; exits 0 when all succeeded. `--keep` stays up. The HTTP API runs
+// too, with a demo key: the demo starts one more img2video over HTTP and prints the curl command
+// that does the same, for a person to paste.
 import { Command } from 'commander';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { newApiKey } from '../api/keys';
 import { ViduFlowClient } from '../client';
 import { renderMp4, renderPng } from '../sim/media/render';
 import type { AdFilmInput, AdFilmResult } from '../workflows/ad-film-types';
@@ -39,6 +42,11 @@ async function main(): Promise<number> {
   say(`Temporal dev server at ${server.address}; Web UI at ${server.uiUrl}`);
 
   const taskQueue = process.env.VIDU_TASK_QUEUE ?? 'vidu-flow';
+  // One API key for this demo: printed below, its hash in a keys file only this user can read.
+  const demoKey = newApiKey('demo');
+  const keysFile = path.join(dataDir, 'api-keys.json');
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(keysFile, JSON.stringify([demoKey.entry], null, 2), { mode: 0o600 });
   const stack = await startStack({
     temporalAddress: server.address,
     taskQueue,
@@ -47,6 +55,7 @@ async function main(): Promise<number> {
     stagingDir: path.join(dataDir, 'staging'),
     // The demo's inputs are local files: the client stages them (below), the worker reads none.
     simEnv: { VIDU_SIM_TIME_SCALE: flags.timeScale },
+    apiKeysFile: keysFile,
     logDir: path.join(dataDir, 'logs'),
   });
   say(`Vidu simulator at ${stack.simUrl}; callback receiver at ${stack.callbackUrl}; worker on task queue ${taskQueue}`);
@@ -58,7 +67,13 @@ async function main(): Promise<number> {
   };
 
   try {
-    const { generations, adFilm } = await demoInputs();
+    const { generations, adFilm, httpBody } = await demoInputs();
+    const api = stack.apiUrl!;
+    say(`HTTP API at ${api} (reference ${api}/docs). Start a generation over HTTP while the demo runs (--keep keeps it up):`);
+    say(
+      `  curl -sS -X POST ${api}/v1/generations/img2video -H 'Authorization: Bearer ${demoKey.key}' ` +
+        `-H 'Idempotency-Key: my-first-generation' -H 'Content-Type: application/json' -d @${httpBody}\n`,
+    );
     const client = await ViduFlowClient.connect({ address: server.address, taskQueue, stagingDir: path.join(dataDir, 'staging') });
     const link = (workflowId: string) => (server.uiUrl ? `${server.uiUrl}/namespaces/default/workflows/${workflowId}` : workflowId);
     const settle = async (label: string, result: () => Promise<string>): Promise<Outcome> => {
@@ -74,6 +89,7 @@ async function main(): Promise<number> {
         say(`started ${kind} (${input.options?.waitMode === 'poll' ? 'poll only' : 'callbacks'}): ${link(handle.workflowId)}`);
         return settle(kind, async () => describe(kind, await handle.result()));
       }),
+      settle('img2video over HTTP', () => overHttp(api, demoKey.key, httpBody)),
       (async () => {
         const handle = await client.startAdFilm(adFilm);
         say(`started adFilm (${adFilm.edits?.length ?? 0} edits: ${adFilm.edits?.map(editName).join(', ')}; callbacks): ${link(handle.workflowId)}`);
@@ -83,7 +99,7 @@ async function main(): Promise<number> {
     say('');
     for (const run of runs) say(run.ok ? run.text : `✗ ${run.label} failed: ${run.error}`);
     const failed = runs.filter((r) => !r.ok).length;
-    say(`\n${runs.length - failed} of ${runs.length} workflows succeeded (${generations.length} generations, 1 AD film). Archive: ${archiveDir}. Web UI: ${server.uiUrl ?? '(headless)'}`);
+    say(`\n${runs.length - failed} of ${runs.length} workflows succeeded (${generations.length} generations, 1 over HTTP, 1 AD film). Archive: ${archiveDir}. Web UI: ${server.uiUrl ?? '(headless)'}`);
     if (flags.keep) {
       say('--keep: everything stays up; press Ctrl-C to stop.');
       await new Promise<void>((resolve) => {
@@ -98,6 +114,21 @@ async function main(): Promise<number> {
 }
 
 type Outcome = { label: string; ok: true; text: string } | { label: string; ok: false; error: string };
+
+/** What the printed curl command does, then GET until the generation is over (as a caller in any language would). */
+async function overHttp(api: string, key: string, bodyFile: string): Promise<string> {
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': 'demo-http' };
+  const started = await fetch(`${api}/v1/generations/img2video`, { method: 'POST', headers, body: await readFile(bodyFile) });
+  const start = (await started.json()) as { id: string; links: { self: string }; detail?: string };
+  if (started.status !== 201) throw new Error(`POST answered ${started.status}: ${start.detail ?? ''}`);
+  say(`started img2video over HTTP (POST ${api}/v1/generations/img2video): ${start.id}`);
+  for (;;) {
+    const view = (await (await fetch(`${api}${start.links.self}`, { headers })).json()) as { execution: string; result?: GenerationResult; failure?: { message: string } };
+    if (view.execution === 'succeeded') return `${describe('img2video', view.result!).replace('img2video', 'img2video over HTTP')}`;
+    if (view.execution !== 'running') throw new Error(`${view.execution}: ${view.failure?.message ?? ''}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 function archivedFiles(archive: ArchiveResult | undefined): string {
   return archive?.files.map((f) => `    ${f.location} (${f.bytes} bytes, sha256 ${f.sha256.slice(0, 12)}…)`).join('\n') ?? '    (not archived)';
@@ -120,7 +151,7 @@ function describeAdFilm(result: AdFilmResult): string {
 }
 
 /** Demo inputs, written as local files, as a user's would be; the client stages them for the worker. */
-async function demoInputs(): Promise<{ generations: Array<{ kind: GenerationKind; input: GenerationInput }>; adFilm: AdFilmInput }> {
+async function demoInputs(): Promise<{ generations: Array<{ kind: GenerationKind; input: GenerationInput }>; adFilm: AdFilmInput; httpBody: string }> {
   const inputs = path.join(dataDir, 'inputs');
   await mkdir(inputs, { recursive: true });
   const file = async (name: string, bytes: Buffer) => {
@@ -146,7 +177,10 @@ async function demoInputs(): Promise<{ generations: Array<{ kind: GenerationKind
       { type: 'bgm', prompt: 'Warm acoustic guitar, relaxed tempo' },
     ],
   };
-  return { generations, adFilm };
+  // Over HTTP media are URLs or data: URIs (the API never reads its own disk for a caller).
+  const dataUri = `data:image/png;base64,${renderPng('demo-http', { width: 640, height: 360 }).toString('base64')}`;
+  const httpBody = await file('http-img2video.json', Buffer.from(JSON.stringify({ request: { model: 'viduq2', images: [dataUri], prompt: 'The camera pulls back', duration: 5 } })));
+  return { generations, adFilm, httpBody };
 }
 
 main().then(

@@ -79,6 +79,9 @@ const EnvSchema = z.object({
   VIDU_SIM_LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('warn')),
 });
 
+/** Every variable the simulator reads (docker-compose.yml is checked against it: test/unit/compose-env.test.ts). */
+export const SIM_ENV_VARS: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface SimConfig {
   host: string;
   /** 0 asks the OS for a free port (tests). */

@@ -2,9 +2,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { apiKeyEnv, httpUrl, loadAll, parseEnv, port, temporalEnv } from './env';
-import { loadTemporalConnection, type TemporalConnection } from './temporal-connection';
+import { loadTemporalConnection, TEMPORAL_ENV_VARS, type TemporalConnection } from './temporal-connection';
 import { parseInputRoots } from '../activities/input-roots';
 import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
+import { S3_ENV_VARS } from '../activities/stores/s3-env';
 import { parseS3Url, type S3Location } from '../activities/stores/s3-location';
 import { telemetryConfig, telemetryEnv, type TelemetryConfig } from './telemetry-config';
 
@@ -31,6 +32,13 @@ const WorkerEnv = z.object({
   ...telemetryEnv,
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
 });
+
+/**
+ * Every variable the worker's configuration reads: its own, the Temporal connection's (and
+ * TEMPORAL_GRPC_META_*) and the S3 client's. Deployment files are checked against it
+ * (test/unit/compose-env.test.ts). VIDU_FLOW_WORKFLOW_BUNDLE is read by workflow-bundle.ts.
+ */
+export const WORKER_ENV_VARS: readonly string[] = [...Object.keys(WorkerEnv.shape), ...TEMPORAL_ENV_VARS, ...S3_ENV_VARS];
 
 export interface WorkerConfig {
   /** Address, namespace and connection options (TEMPORAL_*, temporal.toml), and the task queue. */
@@ -118,6 +126,9 @@ const CallbackEnv = z.object({
 });
 
 export type CallbackConfig = z.output<typeof CallbackEnv> & { temporal: TemporalConnection };
+
+/** Every variable the callback receiver reads (see WORKER_ENV_VARS). */
+export const CALLBACK_ENV_VARS: readonly string[] = [...Object.keys(CallbackEnv.shape), ...TEMPORAL_ENV_VARS];
 
 export function loadCallbackConfig(env: NodeJS.ProcessEnv = process.env): CallbackConfig {
   const [e, temporal] = loadAll(() => parseEnv(CallbackEnv, env, ['VIDU_API_KEY']), () => loadTemporalConnection(env));

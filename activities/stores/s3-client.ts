@@ -1,5 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 
+// The variables read here are listed in s3-env.ts (S3_ENV_VARS); keep the two in step.
+
 /**
  * An S3 client configured the SDK's standard way. Endpoint, region and keys are read from `env`
  * when set there (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, AWS_REGION or AWS_DEFAULT_REGION,

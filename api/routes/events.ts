@@ -50,7 +50,7 @@ export function registerEvents(app: FastifyInstance, guard: Guard, deps: ApiDeps
           }
         }
         if (execution !== 'running' && execution !== 'continued_as_new') {
-          send('result', 'result', await readGeneration(deps.client.temporal, id));
+          send('result', 'result', await readGeneration(deps.client.temporal, id, { ...(deps.presign ? { presign: deps.presign } : {}) }));
           break;
         }
         if (Date.now() - lastWrite > KEEPALIVE_MS) {

@@ -41,7 +41,7 @@ export function registerGenerations(app: FastifyInstance, guard: Guard, deps: Ap
 
   app.get<{ Params: { id: string } }>('/v1/generations/:id', { preHandler: guard('read') }, async (req) => {
     await ownedGeneration(deps.client, req, req.params.id);
-    return { ...(await readGeneration(deps.client.temporal, req.params.id)), links: linksFor(req.params.id) };
+    return { ...(await readGeneration(deps.client.temporal, req.params.id, { ...(deps.presign ? { presign: deps.presign } : {}) })), links: linksFor(req.params.id) };
   });
 
   app.post<{ Params: { id: string } }>('/v1/generations/:id/cancel', { preHandler: guard('cancel') }, async (req, reply) => {

@@ -64,6 +64,11 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
   });
 
   app.post('/v1/batches', { preHandler: start }, async (req, reply) => {
+    // A batch is many generations; none of them has a webhook of its own (yet), so `notify` is
+    // refused by name rather than accepted and silently dropped.
+    if (typeof req.body === 'object' && req.body !== null && 'notify' in req.body) {
+      throw invalidInput([{ field: 'notify', message: 'batches send no webhooks; follow the batch with GET /v1/generations/{id} or its /events stream' }]);
+    }
     const body = objectBody(req.body, ['source', 'window', 'options', 'linesPerRun']);
     const issues = checkBatchInput(body);
     if (issues.length > 0) throw invalidInput(fieldErrors(issues));

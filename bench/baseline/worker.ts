@@ -1,6 +1,7 @@
 // The baseline's worker: its own process and task queue, against the same dev server and
 // simulator as vidu-flow's worker. Env: TEMPORAL_ADDRESS, BASELINE_TASK_QUEUE, VIDU_BASE_URL,
-// VIDU_API_KEY, ARCHIVE_DIR (the bench sets them).
+// VIDU_API_KEY, ARCHIVE_DIR (the bench sets them); BASELINE_WORKFLOW_BUNDLE, a prebuilt bundle
+// as in the samples' `production/` (vidu-flow's worker gets one too, so neither pays for webpack).
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createBaselineActivities } from './activities';
 
@@ -17,7 +18,9 @@ async function run(): Promise<void> {
       connection,
       namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
       taskQueue: required('BASELINE_TASK_QUEUE'),
-      workflowsPath: require.resolve('./workflows'),
+      ...(process.env.BASELINE_WORKFLOW_BUNDLE
+        ? { workflowBundle: { codePath: process.env.BASELINE_WORKFLOW_BUNDLE } }
+        : { workflowsPath: require.resolve('./workflows') }),
       activities: createBaselineActivities({ baseUrl: required('VIDU_BASE_URL'), apiKey: required('VIDU_API_KEY'), archiveDir: required('ARCHIVE_DIR') }),
     });
     console.log(`baseline worker: task queue ${required('BASELINE_TASK_QUEUE')}`);

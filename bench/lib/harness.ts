@@ -1,7 +1,9 @@
 // What every bench scenario shares: processes (the baseline worker), simulator figures, histories.
 import { Client, Connection } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SimAdmin } from '../../test/helpers/sim-admin';
 import { historyCost, type HistoryCost } from './stats';
@@ -14,11 +16,26 @@ export interface Baseline {
   stop(): Promise<void>;
 }
 
+let baselineBundle: Promise<string> | undefined;
+/** The baseline's workflows, bundled once per bench run (BASELINE_WORKFLOW_BUNDLE). */
+export function buildBaselineBundle(dir: string): Promise<string> {
+  baselineBundle ??= (async () => {
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../baseline/workflows'), logger: silent });
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, 'baseline-workflow-bundle.js');
+    await writeFile(file, code);
+    return file;
+  })();
+  return baselineBundle;
+}
+
+const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+
 /** Starts bench/baseline/worker.ts as its own process and waits until it polls. */
 export async function startBaselineWorker(env: Record<string, string>, taskQueue: string): Promise<Baseline> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/baseline/worker.ts')], {
     cwd: ROOT,
-    env: { ...process.env, ...env, BASELINE_TASK_QUEUE: taskQueue },
+    env: { ...process.env, ...env, BASELINE_TASK_QUEUE: taskQueue, BASELINE_WORKFLOW_BUNDLE: await buildBaselineBundle(path.dirname(env.ARCHIVE_DIR ?? '/tmp')) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ViduFlowClient } from '../../client';
@@ -94,6 +95,11 @@ describe('HTTP API edge', () => {
     const batch = await post('/v1/batches', { source: { path: 'relative.jsonl' }, window: 0 });
     expect(batch.status).toBe(422);
     expect(batch.json.errors?.map((e) => e.field)).toEqual(expect.arrayContaining(['source.path', 'window']));
+    // Batches send no webhooks: `notify` is refused by name, not dropped.
+    const notify = await post('/v1/batches', { source: { path: '/data/lines.jsonl' }, notify: { url: 'https://hooks.example.com/x' } });
+    expect(notify.status).toBe(422);
+    expect(notify.type).toMatch(/^application\/problem\+json/);
+    expect(notify.json.errors).toEqual([expect.objectContaining({ field: 'notify', message: expect.stringMatching(/batches send no webhooks/) })]);
     const list = await app.inject({ method: 'GET', url: '/v1/generations?state=dancing', headers: auth(full.key) });
     expect(list.statusCode).toBe(400);
     expect(list.json().errors[0].field).toBe('state');
@@ -145,6 +151,18 @@ describe('OpenAPI document and /docs', () => {
     const img = doc.components.schemas!.img2videoInput as { properties: Record<string, unknown>; additionalProperties: boolean };
     expect(Object.keys(img.properties)).toEqual(['request', 'options', 'notify']);
     expect(img.additionalProperties).toBe(false);
+  });
+
+  it('validates with @apidevtools/swagger-parser (OpenAPI 3.1 schema, every $ref dereferenced), which does refuse a broken copy', async () => {
+    const api = (await SwaggerParser.validate(structuredClone(doc) as never)) as { openapi: string; paths: Record<string, unknown> };
+    expect(api.openapi).toBe('3.1.0');
+    expect(Object.keys(api.paths)).toHaveLength(Object.keys(doc.paths).length);
+    const broken = structuredClone(doc);
+    (broken.paths['/v1/generations/{id}']!.get!.parameters as Array<Record<string, unknown>>)[0]!.in = 'body';
+    await expect(SwaggerParser.validate(broken as never)).rejects.toThrow();
+    const dangling = structuredClone(doc);
+    (dangling.components.schemas as Record<string, unknown>).Notify = { $ref: '#/components/schemas/Nowhere' };
+    await expect(SwaggerParser.validate(dangling as never)).rejects.toThrow(/Nowhere/);
   });
 
   it('routes every operation it lists (none answers 404), and /docs needs nothing from outside', async () => {

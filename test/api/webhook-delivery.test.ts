@@ -22,6 +22,9 @@ describe('completion webhook plumbing', () => {
     expect(webhookEventId('g1', 'generation.failed')).toBe('evt_g1_failed');
     expect(webhookWorkflowId('g1', 'generation.cancelled')).toBe('g1--webhook-cancelled');
     expect(webhookEventId('g1', 'generation.failed')).toBe(webhookEventId('g1', 'generation.failed'));
+    // generation.updated: one per announced change, numbered by the workflow.
+    expect(webhookEventId('g1', 'generation.updated', 3)).toBe('evt_g1_updated_3');
+    expect(webhookWorkflowId('g1', 'generation.updated', 3)).toBe('g1--webhook-updated-3');
   });
 
   it('reads the notify target from the memo, dropping event names it does not know', () => {

@@ -1,24 +1,31 @@
 // The HTTP API end to end, as a caller in another language uses it: the simulator, the callback
 // receiver, the worker and the API each run as their own process (dev/stack.ts); this test speaks
 // only HTTP to the API, follows Server-Sent Events, and receives the signed webhook on a server of
-// its own on 127.0.0.1 (allowed for the worker by VIDU_FLOW_ALLOW_PRIVATE_URLS=127.0.0.1).
+// its own on 127.0.0.1 (allowed for the worker by VIDU_FLOW_ALLOW_PRIVATE_URLS=127.0.0.1). The
+// archive is an S3 bucket (a real versitygw), so GET answers carry presigned download links.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../client';
 import { newApiKey } from '../../api/keys';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
 import { until } from '../helpers/e2e';
+import { startTestS3, type TestS3 } from '../helpers/s3';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 
 const shop = newApiKey('shop');
 const reader = newApiKey('reader', ['read']);
 const other = newApiKey('other');
 let stack: Stack;
+let s3: TestS3;
 let api: string;
 let dir: string;
 let receiver: Server;
@@ -40,6 +47,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/vidu`;
   const { address, namespace } = temporalServer();
+  s3 = await startTestS3('vidu-api');
   stack = await startStack({
     temporalAddress: address,
     namespace,
@@ -48,8 +56,10 @@ beforeAll(async () => {
     archiveDir: path.join(dir, 'archive'),
     stagingDir: path.join(dir, 'staging'),
     simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_SIM_CALLBACK_RETRY_MS: '200' },
+    // The worker archives into the bucket; the API signs download links with the same AWS settings.
+    workerEnv: { ...s3.env, ARCHIVE_URL: `s3://${s3.bucket}/archive` },
     apiKeysFile: keysFile,
-    apiEnv: { API_EVENTS_POLL_MS: '200' },
+    apiEnv: { ...s3.env, API_EVENTS_POLL_MS: '200' },
     logDir: path.join(dir, 'logs'),
   });
   api = stack.apiUrl!;
@@ -57,6 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  await s3?.stop();
   await new Promise((r) => receiver?.close(r));
   if (dir && process.env.KEEP_E2E_DIR === undefined) await rm(dir, { recursive: true, force: true });
 });
@@ -136,6 +147,13 @@ describe('HTTP API (processes: simulator, receiver, worker, API)', () => {
     expect(got.status).toBe(200);
     expect(got.json).toMatchObject({ id, execution: 'succeeded', status: { phase: 'done' } });
     expect(got.json.result.archive.files.length).toBeGreaterThan(0);
+    // S3 archive: a presigned link per file and the manifest; the bytes behind them are the archived ones.
+    const downloads = got.json.downloads as Array<{ name: string; url: string; sha256?: string }>;
+    expect(downloads.map((d) => d.name).sort()).toEqual([...got.json.result.archive.files.map((f: { name: string }) => f.name), 'manifest.json'].sort());
+    for (const link of downloads.filter((d) => d.sha256)) {
+      const bytes = Buffer.from(await (await fetch(link.url)).arrayBuffer());
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(link.sha256);
+    }
 
     // The webhook: once, signed, the same generation as GET shows it.
     await until(async () => deliveries.length, (n) => n >= 1, 'the webhook', 20_000);
@@ -147,6 +165,7 @@ describe('HTTP API (processes: simulator, receiver, worker, API)', () => {
     expect(event.type).toBe('generation.succeeded');
     expect(event.data).toMatchObject({ id, execution: 'succeeded', caller: 'shop' });
     expect((event.data as { result: unknown }).result).toEqual(got.json.result);
+    expect((event.data as { downloads?: unknown[] }).downloads).toHaveLength(downloads.length);
     expect(() => verifyWebhook(hook.headers as Record<string, string>, hook.body, other.entry.webhookSecret!)).toThrow(/signature/);
     console.log(`[api] webhook ${hook.headers['webhook-id']} arrived ${Date.now() - t0} ms after the start`);
 
@@ -177,6 +196,17 @@ describe('HTTP API (processes: simulator, receiver, worker, API)', () => {
     expect(bad.status).toBe(422);
     expect(bad.json.errors.map((e: { field: string }) => e.field)).toContain('request.duration');
     expect((await call('POST', '/v1/generations/unknownKind', shop.key, { request })).status).toBe(404);
+  });
+
+  it('runs examples/start-generation.sh: curl alone starts (201, then 200 on the retry) and follows the events to the result', async () => {
+    const { stdout } = await promisify(execFile)('sh', [path.resolve(__dirname, '../../examples/start-generation.sh')], {
+      env: { ...process.env, API: api, KEY: shop.key, IMAGE: image, IDEMPOTENCY_KEY: 'curl-1' },
+      timeout: 60_000,
+    });
+    expect(stdout).toContain('first POST: 201');
+    expect(stdout).toContain('again POST: 200');
+    const result = stdout.split('event: result\ndata: ')[1];
+    expect(JSON.parse(result!.split('\n')[0]!)).toMatchObject({ id: 'img2video-key-shop:curl-1', execution: 'succeeded' });
   });
 
   it('cancels a generation over HTTP and announces it with a generation.cancelled webhook', async () => {
@@ -225,5 +255,50 @@ describe('HTTP API (processes: simulator, receiver, worker, API)', () => {
     const done = await until(() => call('GET', `/v1/generations/${id}`, shop.key), (r) => r.json.execution !== 'running', 'the film', 60_000);
     expect(done.json).toMatchObject({ kind: 'adFilm', execution: 'succeeded' });
     console.log(`[api] AD film reviewed and composed over HTTP in ${Date.now() - t0} ms`);
+  });
+  it('sends generation.updated on each change of phase or Vidu state before the single, final generation.succeeded', async () => {
+    const t0 = Date.now();
+    const started = await call('POST', '/v1/generations/img2video', shop.key, {
+      request: { ...request, prompt: 'the camera pulls back' },
+      options: { waitMode: 'callback' },
+      notify: { url: hookUrl, events: ['generation.updated', 'generation.succeeded'] },
+    });
+    expect(started.status).toBe(201);
+    const id = started.json.id as string;
+    const mine = () => deliveries.filter((d) => (JSON.parse(d.body) as { data?: { id?: string } }).data?.id === id);
+    await until(async () => mine(), (ds) => ds.some((d) => d.headers['webhook-id'] === `evt_${id}_succeeded`), 'the succeeded webhook', 30_000);
+    await new Promise((r) => setTimeout(r, 1000)); // anything late (or duplicated) would show now
+    const hooks = mine().map((d) => ({ id: String(d.headers['webhook-id']), event: verifyWebhook(d.headers as Record<string, string>, d.body, shop.entry.webhookSecret!), at: Date.now() - t0 }));
+    expect(new Set(hooks.map((h) => h.id)).size).toBe(hooks.length); // never twice, never under another id
+    const final = hooks.findIndex((h) => h.event.type === 'generation.succeeded');
+    expect(hooks.filter((h) => h.event.type === 'generation.succeeded')).toHaveLength(1);
+    expect(hooks[final]!.id).toBe(`evt_${id}_succeeded`);
+    const updates = hooks.filter((h) => h.event.type === 'generation.updated');
+    expect(hooks.slice(0, final).filter((h) => h.event.type === 'generation.updated').length).toBeGreaterThanOrEqual(1);
+    for (const u of updates) {
+      expect(u.id.startsWith(`evt_${id}_updated_`) && /^\d+$/.test(u.id.slice(`evt_${id}_updated_`.length))).toBe(true);
+      expect(u.event.data).toMatchObject({ id, kind: 'img2video', caller: 'shop', execution: 'running', status: { kind: 'img2video' } });
+    }
+    const steps = updates.map((u) => (u.event.data as { status: { phase: string; state: string } }).status).map((st) => `${st.phase}/${st.state}`);
+    expect(new Set(steps).size).toBe(steps.length); // one event per change, none for progress alone
+    const seqs = updates.map((u) => Number(u.id.split('_').at(-1)));
+    console.log(`[api] ${updates.length} generation.updated (${steps.join(' → ')}) then succeeded; arrival order of updates ${seqs.join(',')}, ${hooks.at(-1)!.at} ms after the start`);
+
+    // What the updates cost in the generation's own history: one MarkerRecorded (the local activity
+    // that starts each delivery) per update, compared with the first test's generation.
+    const connection = await Connection.connect({ address: temporalServer().address });
+    try {
+      const temporal = new Client({ connection, namespace: temporalServer().namespace });
+      const count = async (wid: string) => {
+        const { events } = await temporal.workflow.getHandle(wid).fetchHistory();
+        return { total: events!.length, markers: events!.filter((e) => e.markerRecordedEventAttributes).length, signals: events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length };
+      };
+      const withUpdates = await count(id);
+      const without = await count('img2video-key-shop:order-1');
+      expect(withUpdates.markers).toBe(updates.length);
+      console.log(`[api] history events: with updates ${withUpdates.total} (${withUpdates.markers} markers, ${withUpdates.signals} callback signals), without ${without.total} (${without.markers} markers, ${without.signals} signals)`);
+    } finally {
+      await connection.close();
+    }
   });
 });

@@ -14,6 +14,7 @@ export const EditOutcome = z
     edit: AdFilmEdit,
     state: z.enum(['success', 'failed']),
     subTaskIds: z.array(z.string()).describe('The Vidu sub-tasks this edit created, one per submission (oldest first)'),
+    credits: z.number().describe('Credits Vidu charged for those sub-tasks (failed submissions included), as Vidu reported them'),
     errCode: z.string().optional().describe("Vidu's err_code of the last failed submission"),
     message: z.string().optional().describe('Why the edit failed'),
   })

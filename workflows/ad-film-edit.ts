@@ -38,6 +38,8 @@ export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
 
   const slot = new AdmissionSlot(input.priority ?? 'interactive');
   let lastErrCode = '';
+  // What Vidu reported for every sub-task this edit created (a failed one may still be charged).
+  const creditsSpent = (): number => subTaskIds.reduce((sum, id) => sum + (tracker.get(id)?.credits ?? 0), 0);
   for (attempt = 1; attempt <= input.attempts; attempt += 1) {
     try {
       await slot.acquire(`the edit of ${describeEdit(input.edit)}`);
@@ -78,13 +80,13 @@ export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
     }
     await slot.release();
     const done = tracker.get(submitted.taskId);
-    if (done?.state === 'success') return { edit: input.edit, state: 'success', subTaskIds };
+    if (done?.state === 'success') return { edit: input.edit, state: 'success', subTaskIds, credits: creditsSpent() };
     lastErrCode = done?.errCode ?? '';
   }
   throw ApplicationFailure.create({
     type: 'AdEditFailed',
     message: `the edit of ${describeEdit(input.edit)} failed ${input.attempts} time(s); last err_code ${lastErrCode || '(none)'}`,
     nonRetryable: true,
-    details: [{ edit: input.edit, subTaskIds, errCode: lastErrCode }],
+    details: [{ edit: input.edit, subTaskIds, credits: creditsSpent(), errCode: lastErrCode }],
   });
 }

@@ -45,6 +45,8 @@ export interface EditOutcome {
   edit: AdFilmEdit;
   state: 'success' | 'failed';
   subTaskIds: string[];
+  /** Credits Vidu reported for those sub-tasks; part of the film's credits. */
+  credits: number;
   errCode?: string;
   message?: string;
 }

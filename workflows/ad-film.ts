@@ -200,8 +200,8 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
         } catch (err) {
           if (isCancellation(err)) throw err;
           const cause = (err as { cause?: ApplicationFailure }).cause;
-          const details = (cause?.details?.[0] ?? {}) as { subTaskIds?: string[]; errCode?: string };
-          return { edit, state: 'failed', subTaskIds: details.subTaskIds ?? [], errCode: details.errCode ?? '', message: cause?.message ?? String(err) };
+          const details = (cause?.details?.[0] ?? {}) as { subTaskIds?: string[]; credits?: number; errCode?: string };
+          return { edit, state: 'failed', subTaskIds: details.subTaskIds ?? [], credits: details.credits ?? 0, errCode: details.errCode ?? '', message: cause?.message ?? String(err) };
         } finally {
           running.delete(id);
         }
@@ -212,11 +212,15 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
     await refreshDetail();
     for (const outcome of outcomes) {
       status.edits.push(outcome);
+      // Edits run in child workflows, so their credits reach the film's total only here.
+      credits.set(`edit-${status.edits.length}`, outcome.credits);
       if (outcome.edit.type === 'video') {
         const track = editsPerStoryboard.get(outcome.edit.storyboard);
         if (track) track.last = outcome.state;
       }
     }
+    status.credits = [...credits.values()].reduce((a, b) => a + b, 0);
+    describe();
     return outcomes;
   }
 

@@ -215,7 +215,7 @@ describe('AD-film output', () => {
       progress: 30,
       composeTaskId: '950',
       editsRunning: 0,
-      edits: [{ edit: { type: 'bgm', prompt: 'x' }, state: 'failed', subTaskIds: ['9'], errCode: 'E' }],
+      edits: [{ edit: { type: 'bgm', prompt: 'x' }, state: 'failed', subTaskIds: ['9'], credits: 0, errCode: 'E' }],
     };
     expect(adFilmStatusLine(composing)).toBe('composing · composition processing 30% · task 950 · edits 0 running, 1 done (1 failed) · 40 credits');
     // Line progress prints a new line when the edits change, not only the phase.
@@ -252,8 +252,8 @@ const RESULT: AdFilmResult = {
   bgmTaskId: '913',
   narrationTaskId: '905',
   edits: [
-    { edit: { type: 'video', storyboard: 1, prompt: 'Close-up: condensation' }, state: 'success', subTaskIds: ['912'] },
-    { edit: { type: 'narration', text: 'hi' }, state: 'failed', subTaskIds: ['911'], errCode: 'CreationPolicyViolation', message: 'failed twice' },
+    { edit: { type: 'video', storyboard: 1, prompt: 'Close-up: condensation' }, state: 'success', subTaskIds: ['912'], credits: 20 },
+    { edit: { type: 'narration', text: 'hi' }, state: 'failed', subTaskIds: ['911'], credits: 0, errCode: 'CreationPolicyViolation', message: 'failed twice' },
   ],
   film: [{ id: 'f1', url: 'https://cdn/f1.mp4', coverUrl: '' }],
   archive: {

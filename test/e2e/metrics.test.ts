@@ -17,6 +17,7 @@ import { signCallbackRequest } from '../../vidu/signature';
 import { startTracing } from '../../worker/tracing';
 import type { GenerationResult } from '../../workflows/types';
 import { startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
+import { scrape, total } from '../helpers/prometheus';
 
 const IMAGE = `data:image/png;base64,${renderPng('metrics', { width: 320, height: 180 }).toString('base64')}`;
 
@@ -83,31 +84,6 @@ function spansOf(body: unknown): ExportedSpan[] {
     }
   }
   return out;
-}
-
-/** Prometheus text → value of each series, keyed `name{label="v",…}` with labels sorted. */
-async function scrape(base: string): Promise<Map<string, number>> {
-  const res = await fetch(`${base}/metrics`);
-  expect(res.status).toBe(200);
-  const series = new Map<string, number>();
-  for (const line of (await res.text()).split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!m || line.startsWith('#')) continue;
-    const labels = [...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => `${l[1]}="${l[2]}"`).sort();
-    series.set(`${m[1]}{${labels.join(',')}}`, Number(m[3]));
-  }
-  return series;
-}
-
-/** Sum of every series of `name` whose labels include all of `want`. */
-function total(series: Map<string, number>, name: string, want: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const [key, value] of series) {
-    const brace = key.indexOf('{');
-    if (key.slice(0, brace) !== name) continue;
-    if (Object.entries(want).every(([k, v]) => key.includes(`${k}="${v}"`))) sum += value;
-  }
-  return sum;
 }
 
 describe('health endpoints', () => {

@@ -60,7 +60,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     log(`api error on ${req.method} ${req.routeOptions.url ?? req.url}: ${fastifyErr.message ?? String(err)}`);
     return sendProblem(reply, problem(500, 'internal', 'internal error; the operator can find it in the API log'));
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, problem(404, 'not-found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+  // A path the API does not serve has a type of its own (`no-route`), so a caller (and the route
+  // walk in test/e2e/api.test.ts) can tell a wrong URL from a generation that does not exist.
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, problem(404, 'no-route', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
   app.addHook('onResponse', async (req, reply) => {
     log(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode}${req.apiKey ? ` ${req.apiKey.name}` : ''}`);

@@ -172,6 +172,10 @@ describe('OpenAPI document and /docs', () => {
         expect(res.statusCode, `${method} ${path}`).toBe(401);
       }
     }
+    // A path it does not serve: a problem of type no-route, unlike an unknown generation's not-found.
+    const missing = await app.inject({ method: 'GET', url: '/v1/nothing', headers: auth(full.key) });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ type: '/docs#problem-no-route', detail: 'no route GET /v1/nothing' });
     const served = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(served.json()).toEqual(JSON.parse(JSON.stringify(doc)));
     const page = await app.inject({ method: 'GET', url: '/docs' });

@@ -119,6 +119,20 @@ const SEED_INPUTS: Record<(typeof GENERATION_KINDS)[number], unknown> = {
   },
   reference2image: { request: { model: 'viduq2', images: [IMG], prompt: 'the same astronaut on a red sofa', seed: '0', aspect_ratio: 'auto', resolution: '2K', payload: 'trace-1' } },
   image2dance: { request: { image_url: 'data:image/png;base64,iVBORw0KGgo=', video_url: VIDEO }, options: { archive: false } },
+  // The endpoints of FACTS-more-endpoints, from their pages' examples (the MCP sends every field).
+  text2video: {
+    request: { model: 'viduq1', style: 'general', prompt: 'a lighthouse at dusk', duration: 5, seed: 0, aspect_ratio: '16:9', resolution: '1080p', movement_amplitude: 'auto', bgm: false },
+    options: { upscale: { resolution: '4K' } },
+  },
+  startEnd2video: { request: { model: 'viduq1', images: [IMG, 'https://cdn.example.com/b.png'], prompt: 'day turns to night', duration: 5, seed: 0, resolution: '1080p', movement_amplitude: 'auto', bgm: false } },
+  multiframe: {
+    request: { model: 'viduq2-turbo', start_image: IMG, image_settings: [{ key_image: IMG, prompt: 'zoom', duration: 3 }, { key_image: IMG }], resolution: '720p', wm_position: 'bottom_left' },
+  },
+  upscale: { request: { video_creation_id: '911045603801182208', upscale_resolution: '4K' } },
+  text2audio: { request: { model: 'audio1.0', prompt: 'rain on a tin roof', duration: 4.5, seed: 7 } },
+  audioTts: { request: { text: 'Hello there.<#0.5#>Welcome.', voice_setting_voice_id: 'female-1', voice_setting_speed: 1.2, voice_setting_pitch: -2, voice_setting_emotion: 'calm' } },
+  template: { request: { template: 'exotic_princess', images: [IMG], area: 'japan', aspect_ratio: '9:16', bgm: true } },
+  extend: { request: { model: 'viduq2-pro', video_url: VIDEO, prompt: 'the camera keeps flying', duration: 4, resolution: '1080p' } },
 };
 
 describe('generated JSON Schemas', () => {
@@ -310,9 +324,9 @@ describe('adFilm JSON Schemas', () => {
       bgmTaskId: '913',
       narrationTaskId: '905',
       edits: [
-        { edit: { type: 'video', storyboard: 1, prompt: 'p' }, state: 'success', subTaskIds: ['912'] },
-        { edit: { type: 'bgm', prompt: 'lo-fi' }, state: 'success', subTaskIds: ['910', '913'], errCode: '' },
-        { edit: { type: 'narration', text: 'hi' }, state: 'failed', subTaskIds: ['911'], errCode: 'CreationPolicyViolation', message: 'failed twice' },
+        { edit: { type: 'video', storyboard: 1, prompt: 'p' }, state: 'success', subTaskIds: ['912'], credits: 20 },
+        { edit: { type: 'bgm', prompt: 'lo-fi' }, state: 'success', subTaskIds: ['910', '913'], credits: 10, errCode: '' },
+        { edit: { type: 'narration', text: 'hi' }, state: 'failed', subTaskIds: ['911'], credits: 0, errCode: 'CreationPolicyViolation', message: 'failed twice' },
       ],
       film: [{ id: 'f1', url: 'https://cdn/f1.mp4', coverUrl: 'https://cdn/f1.jpg', sourceTaskId: '950' }],
       archive: ARCHIVE,

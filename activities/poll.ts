@@ -14,6 +14,12 @@ export interface PollInput {
   schedule: PollSchedule;
   /** Poll-only mode: forward state changes to the workflow so its `status` query stays current. */
   notifyWorkflow: boolean;
+  /**
+   * Callbacks expected: the first attempt asks Vidu nothing (a task just submitted is not done)
+   * and only schedules the first real poll `initialSeconds` later, so a generation whose
+   * callback arrives costs the submission and the one confirming Get Generation, no more.
+   */
+  skipFirstPoll?: boolean;
 }
 
 interface PollHeartbeat {
@@ -47,6 +53,14 @@ export function makePollActivities(deps: { vidu: ViduClient }) {
   async function pollTask(input: PollInput): Promise<TaskSnapshot> {
     const info = activityInfo();
     const nextDelay = `${pollDelaySeconds(input.schedule, info.attempt)}s`;
+    if (input.skipFirstPoll && info.attempt === 1) {
+      throw ApplicationFailure.create({
+        type: 'TaskNotFinished',
+        message: `task ${input.taskId} was just submitted; first fallback poll in ${nextDelay}`,
+        nextRetryDelay: nextDelay,
+        category: ApplicationFailureCategory.BENIGN,
+      });
+    }
     let reading: TaskReading;
     try {
       reading = await fetchTask({ taskId: input.taskId });

@@ -195,7 +195,7 @@ export class TaskTracker {
           },
         }).pollTask.executeWithOptions(
           { summary: opts.summary ?? (opts.callbacks ? `fallback poll of task ${taskId} (callbacks expected)` : `poll task ${taskId} until it ends`) },
-          [{ taskId, workflowId: workflowInfo().workflowId, schedule, notifyWorkflow: !opts.callbacks }],
+          [{ taskId, workflowId: workflowInfo().workflowId, schedule, notifyWorkflow: !opts.callbacks, skipFirstPoll: opts.callbacks }],
         ),
       )
       .then(

@@ -58,8 +58,8 @@ async function getsFor(taskId: string): Promise<number> {
 async function startHeld(): Promise<{ handle: GenerationHandle; taskId: string }> {
   const handle = await e.client.start('img2video', {
     request: { model: 'viduq2', images: [IMAGE], prompt: 'the camera pushes in', duration: 5 },
-    // The fallback poll runs once at the start and then not for 10 minutes, so every other Get
-    // Generation the simulator counts is a confirmation.
+    // With callbacks expected the fallback poll first asks Vidu after initialSeconds (10 minutes
+    // here), so every Get Generation the simulator counts is a confirmation.
     options: { waitMode: 'callback', poll: { initialSeconds: 600, maxSeconds: 600 } },
   });
   const status = await until(() => handle.status(), (s) => s.phase === 'waiting' && s.taskId !== undefined, 'the task to be submitted');

@@ -150,7 +150,7 @@ export function makeArchiveTask(deps: ArchiveDeps) {
         const stored = await deps.archive.write(key, body, contentType);
         return {
           name,
-          role: role === 'cover' ? 'cover' : contentType.startsWith('image/') ? 'image' : 'video',
+          role: role === 'cover' ? 'cover' : contentType.startsWith('image/') ? 'image' : contentType.startsWith('audio/') ? 'audio' : 'video',
           creationId: creation.id,
           sha256: stored.sha256,
           bytes: stored.bytes,

@@ -30,6 +30,8 @@ export async function probeFile(file: string, size: number, wholeFileMax = WHOLE
     const detected = detectFormat(head);
     // Images are bounded by their documented limits (≤ 50 MB) before they get here.
     if (!detected || detected.kind === 'image') return probeMedia(detected ? await read(0, size) : head);
+    // Audio headers sit at the start (a WAV's data size is stated before the samples).
+    if (detected.kind === 'audio') return probeMedia(head);
     if (detected.format === 'mp4' || detected.format === 'mov') return probeMedia(await isoBmffSkeleton(read, size, detected.format));
     if (detected.format === 'avi') return probeMedia(await aviSkeleton(read, size));
     throw new MediaProbeError('unsupported', detected.format, `files over ${mb(wholeFileMax)} are probed only as MP4, MOV or AVI`);

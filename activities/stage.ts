@@ -1,7 +1,10 @@
 import { checkGenerationInput, checkRequest } from '../contract/generation-input';
-import { mediaSlots, type MediaFieldKey } from '../contract/media-fields';
+import { mediaSlots, type MediaEndpoint, type MediaFieldKey } from '../contract/media-fields';
+import { ENDPOINTS, mediaLimitsOf, type EndpointSpec } from '../vidu/endpoints';
+import { resolveResultRefs } from './result-refs';
+import type { ArchiveStore } from './stores/archive-store';
 import { MediaProbeError } from '../vidu/media/errors';
-import { BYTES_PER_MEGABYTE, checkMedia, MEDIA_LIMITS, type MediaEndpoint, type MediaLimit } from '../vidu/media/limits';
+import { BYTES_PER_MEGABYTE, checkMedia, type MediaLimit } from '../vidu/media/limits';
 import type { GenerationKind, GenerationOptions, StagedMedia, StageResult } from '../workflows/types';
 import { invalidRequest } from './failures';
 import { MediaLoadError, receiveMedia, type MediaSourceDeps, type ReceivedMedia } from './media-source';
@@ -18,14 +21,12 @@ export interface StageInput {
 }
 
 export function limitFor(endpoint: MediaEndpoint, field: MediaFieldKey): MediaLimit {
-  const key = field.startsWith('subjects.') ? field.slice('subjects.'.length) : field;
-  const limits = MEDIA_LIMITS[endpoint] as Record<string, MediaLimit>;
-  const limit = limits[key];
+  const limit = mediaLimitsOf(endpoint)[field];
   if (!limit) throw new Error(`no documented limit for ${endpoint} ${field}`);
   return limit;
 }
 
-export function makeStageInputs(deps: MediaSourceDeps) {
+export function makeStageInputs(deps: MediaSourceDeps & { archive?: ArchiveStore }) {
   /**
    * Checks the request against every documented rule and reads, checks and stores each input, so
    * that bad input fails here, before any credit is spent. Returns the request with each input
@@ -41,10 +42,11 @@ export function makeStageInputs(deps: MediaSourceDeps) {
 
     const request = structuredClone(input.request);
     const media: StagedMedia[] = [];
-    const problems: string[] = [];
+    const problems: string[] = await resolveResultRefs(request, deps.archive);
+    if (problems.length > 0) throw invalidRequest(problems);
     let inlineBytes = 0;
     for (const slot of mediaSlots(input.kind, request)) {
-      const limit = limitFor(input.kind, slot.field);
+      const limit = slot.limit;
       let received: ReceivedMedia | undefined;
       try {
         received = await receiveMedia(slot.value, limit.maxMegabytes * BYTES_PER_MEGABYTE, deps);
@@ -82,6 +84,12 @@ export function makeStageInputs(deps: MediaSourceDeps) {
       problems.push(
         `request: the inline inputs come to ${(inlineBytes / BYTES_PER_MEGABYTE).toFixed(1)} MB as base64, over Vidu's 20 MB request limit; pass large inputs as http(s) URLs`,
       );
+    }
+    // Rules across several inputs (start-end2video's two frames), once each one passed its own.
+    const rule = input.kind === 'ad-one-click' ? undefined : (ENDPOINTS[input.kind] as EndpointSpec).mediaRule;
+    if (rule && problems.length === 0) {
+      const sizes = new Map(media.filter((m) => m.width !== undefined && m.height !== undefined).map((m) => [m.field, { width: m.width!, height: m.height! }]));
+      problems.push(...rule(sizes));
     }
     if (problems.length > 0) throw invalidRequest(problems);
 

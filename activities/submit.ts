@@ -1,5 +1,6 @@
 import { activityInfo, ApplicationFailure, heartbeat, log, sleep } from '@temporalio/activity';
 import type { ViduClient } from '../vidu/client';
+import { ENDPOINTS, type EndpointSpec } from '../vidu/endpoints';
 import { ViduTransportError } from '../vidu/errors';
 import { FailureType } from '../workflows/failures';
 import type { GenerationKind, SubmitResult, TaskStateName, WaitMode } from '../workflows/types';
@@ -46,7 +47,9 @@ export function makeSubmitTask(deps: SubmitDeps) {
     // The task id is recorded in a heartbeat the moment it is known; a retry after a crash uses it.
     if (previous?.result) return { ...previous.result, via: 'recovered-from-heartbeat' };
 
-    const callbackRegistered = wantsCallback(input.waitMode, deps.callbackUrl);
+    // An endpoint without a documented callback_url (audio-tts) is polled, whatever the wait mode.
+    const noCallbacks = input.kind !== 'ad-one-click' && (ENDPOINTS[input.kind] as EndpointSpec).noCallbacks === true;
+    const callbackRegistered = noCallbacks ? false : wantsCallback(input.waitMode, deps.callbackUrl);
     const clientRequestId = clientRequestIdFor(input.workflowId);
     const endpoint = input.kind;
     const lookup = (idMayBeMissing: boolean) => ({ clientRequestId, idMayBeMissing, request: input.request, sinceMs: info.scheduledTimestampMs });

@@ -19,7 +19,7 @@ export interface GenerationFailure {
 
 export interface GenerationView {
   id: string;
-  /** img2video, reference2video, reference2image, image2dance, adFilm or batch. */
+  /** A generation kind of the endpoint registry (vidu/endpoints/), adFilm or batch. */
   kind: string;
   /** Name of the API key that started it (absent for workflows started otherwise). */
   caller?: string;

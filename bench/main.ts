@@ -98,10 +98,21 @@ async function main(): Promise<void> {
     archive?: ArchiveFigures;
     startup?: StartupFigures;
   } = {};
+  // A scenario that fails is reported as such; the others still run and are written.
+  const errors: Record<string, string> = {};
+  const attempt = async <T>(name: Scenario, run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (err) {
+      errors[name] = err instanceof Error ? err.message.slice(0, 2000) : String(err);
+      log(`${name}: FAILED — ${errors[name]}`);
+      return undefined;
+    }
+  };
 
   if (want('archive')) {
     // In-process and first: no other process of the bench is running yet.
-    results.archive = await runArchive({ megabytes: positive('--archive-mb', flags.archiveMb ?? (quick ? '50' : '200')), dir, log });
+    results.archive = await attempt('archive', () => runArchive({ megabytes: positive('--archive-mb', flags.archiveMb ?? (quick ? '50' : '200')), dir, log }));
   }
 
   const needsServer = want('throughput') || want('scale') || want('callbacks') || want('startup');
@@ -114,9 +125,9 @@ async function main(): Promise<void> {
       const png = renderPng('bench', { width: 320, height: 180 });
       await writeFile(imagePath, png);
       const imageDataUri = `data:image/png;base64,${png.toString('base64')}`;
-      if (want('startup')) results.startup = await runStartup({ temporalAddress: server.address, bundle, dir, log });
+      if (want('startup')) results.startup = await attempt('startup', () => runStartup({ temporalAddress: server.address, bundle, dir, log }));
       if (want('throughput')) {
-        results.throughput = await runThroughput({
+        results.throughput = await attempt('throughput', () => runThroughput({
           n: Math.round(positive('--generations', flags.generations ?? (quick ? '20' : '200'))),
           modes,
           admission,
@@ -130,10 +141,10 @@ async function main(): Promise<void> {
           imagePath,
           imageDataUri,
           log,
-        });
+        }));
       }
       if (want('callbacks')) {
-        results.callbacks = await runCallbackIngestion({
+        results.callbacks = await attempt('callbacks', () => runCallbackIngestion({
           rate: positive('--callback-rate', flags.callbackRate),
           seconds: positive('--callback-seconds', flags.callbackSeconds ?? (quick ? '10' : '60')),
           temporalAddress: server.address,
@@ -141,10 +152,10 @@ async function main(): Promise<void> {
           dir,
           imagePath,
           log,
-        });
+        }));
       }
       if (want('scale')) {
-        results.scale = await runScale({
+        results.scale = await attempt('scale', () => runScale({
           n: Math.round(positive('--scale-generations', flags.scaleGenerations ?? (quick ? '300' : '10000'))),
           admission: flags.scaleAdmission === 'on' ? 'on' : 'off',
           temporalAddress: server.address,
@@ -153,7 +164,7 @@ async function main(): Promise<void> {
           dir,
           imagePath,
           log,
-        });
+        }));
       }
     } finally {
       await client.connection.close();
@@ -168,16 +179,18 @@ async function main(): Promise<void> {
     machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => Number(v.toFixed(2))) },
     options: { quick, only, poll: { initialSeconds, factor, maxSeconds }, timeScale: Number(flags.timeScale), simConcurrency: Number(flags.simConcurrency) },
     ...results,
+    ...(Object.keys(errors).length > 0 ? { errors } : {}),
   };
   process.stdout.write(`${printReport(report)}\n`);
   const out = flags.out ?? path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
   log(`bench: figures written to ${path.relative(process.cwd(), out)}; process logs under ${dir}`);
+  if (Object.keys(errors).length > 0) process.exitCode = 1;
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
     console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);

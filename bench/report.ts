@@ -16,14 +16,20 @@ export interface Report {
   callbacks?: CallbackFigures;
   archive?: ArchiveFigures;
   startup?: StartupFigures;
+  errors?: Record<string, string>;
 }
+
+const causes = (m: Record<string, number> | undefined): string => {
+  const entries = Object.entries(m ?? {});
+  return entries.length === 0 ? '' : ` (${entries.map(([k, v]) => `${k} ${v}`).join(', ')})`;
+};
 
 export function throughputTable(rows: readonly SideFigures[]): string {
   const base = (f: SideFigures) => rows.find((r) => r.side === 'baseline' && r.mode === f.mode && r.admission === f.admission);
   return formatTable(
     ['mode / admission / side', 'gen/s', '× base', 'events/gen', 'actions/gen', 'wf tasks/gen', 'Vidu req/gen', 'p50 ms', 'p95 ms', 'CPU ms/gen', 'peak RSS MiB', 'server CPU ms/gen'],
     rows.map((f) => [
-      `${f.mode} / ${f.admission} / ${f.side}${f.succeeded < f.n ? ` (${f.n - f.succeeded} failed)` : ''}`,
+      `${f.mode} / ${f.admission} / ${f.side}${f.succeeded < f.n ? ` (${f.n - f.succeeded} failed)` : ''}${f.failedWorkflowTasks > 0 ? `, failed wf tasks${causes(f.failedWorkflowTaskCauses)}` : ''}`,
       fmt(f.genPerSecond, 2),
       f.side === 'baseline' ? '' : fmt(ratio(f.genPerSecond, base(f)?.genPerSecond), 2),
       fmt(f.eventsPerGen),
@@ -104,7 +110,7 @@ export function printReport(r: Report): string {
           ['dev server RSS while waiting', `${fmt(s.serverRssWaitingMiB, 0)} MiB`],
           ['dev server GetSystemInfo p50 / max', `${fmt(s.serverHealth.rpcMsP50)} / ${fmt(s.serverHealth.rpcMsMax)} ms (${s.serverHealth.openCount} running)`],
           ['all finished after Vidu finished them', `${fmt(s.drainSeconds, 0)} s`],
-          ['completed / failed / failed workflow tasks', `${s.completed} / ${s.failed} / ${s.failedWorkflowTasks}`],
+          ['completed / failed / failed workflow tasks', `${s.completed} / ${s.failed} / ${s.failedWorkflowTasks}${causes(s.failedWorkflowTaskCauses)}`],
           ['events / Vidu requests per generation', `${fmt(s.eventsPerGen)} / ${fmt(s.viduRequestsPerGen, 2)}`],
         ],
       ),
@@ -122,7 +128,7 @@ export function printReport(r: Report): string {
           ['POST → signal accepted p50 / p99 / max', `${fmt(c.latencyMs.p50)} / ${fmt(c.latencyMs.p99)} / ${fmt(c.latencyMs.max)} ms`],
           ['answers', Object.entries(c.status).map(([k, v]) => `${k}: ${v}`).join(', ')],
           ['signals in histories / worker CPU per callback', `${c.signalsRecorded} / ${fmt(c.workerCpuMsPerCallback)} ms`],
-          ['generations completed afterwards / failed workflow tasks', `${c.completedAfterwards}/${c.generations} / ${c.failedWorkflowTasks}`],
+          ['generations completed afterwards / failed workflow tasks', `${c.completedAfterwards}/${c.generations} / ${c.failedWorkflowTasks}${causes(c.failedWorkflowTaskCauses)}`],
         ],
       ),
     );
@@ -131,7 +137,7 @@ export function printReport(r: Report): string {
     const a = r.archive;
     parts.push(
       '',
-      `-- archive and stage: one ${a.megabytes} MB file from a local HTTP server, in the bench process`,
+      `-- archive and stage: one ${a.megabytes} MB file from a local HTTP server, in the bench process (median of 3 interleaved runs; growth: the largest)`,
       formatTable(
         ['path', 'MB/s', '× plain copy', 'RSS growth MiB'],
         [
@@ -156,6 +162,13 @@ export function printReport(r: Report): string {
       ),
     );
   }
+  const failures = [
+    ...(r.throughput ?? []).flatMap((f) => Object.entries(f.failures ?? {}).map(([why, n]) => `throughput ${f.mode}/${f.admission}/${f.side}: ${n}× ${why}`)),
+    ...Object.entries(r.scale?.failures ?? {}).map(([why, n]) => `scale: ${n}× ${why}`),
+    ...Object.entries(r.callbacks?.failures ?? {}).map(([why, n]) => `callbacks: ${n}× ${why}`),
+  ];
+  if (failures.length > 0) parts.push('', '-- generations that failed, by reason', ...failures);
+  for (const [name, message] of Object.entries(r.errors ?? {})) parts.push('', `-- ${name}: FAILED`, message.split('\n').slice(0, 8).join('\n'));
   const g = goals(r);
   if (g.length > 0) {
     parts.push('', '-- goals (issue 10)', formatTable(['goal', 'measured', 'met'], g.map((x) => [x.goal, x.measured, x.met === undefined ? 'not judged' : x.met ? 'yes' : 'NO'])));

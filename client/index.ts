@@ -16,6 +16,7 @@ import { StagingStore, type InputStaging } from '../activities/stores/staging-st
 import { openInputStaging } from '../activities/stores/open-stores';
 import { presignedLinks, type DownloadLink, type LinkOptions } from './links';
 import type { MediaEndpoint } from '../contract/media-fields';
+import { GENERATION_KINDS } from '../vidu/endpoints';
 import { workflowIdFor, workflowIdIssues } from './workflow-ids';
 import { deferredStart } from './time-spec';
 import { loadTemporalConnection } from '../worker/temporal-connection';
@@ -211,7 +212,8 @@ export class ViduFlowClient {
 
   /** Recent vidu-flow generations, newest first, from Temporal visibility. */
   async *list(opts: { kind?: GenerationKind; limit?: number } = {}): AsyncIterable<{ workflowId: string; type: string; status: string; startTime: Date; viduState?: string; taskId?: string }> {
-    const query = opts.kind ? `WorkflowType = '${opts.kind}'` : `ViduKind IS NOT NULL OR WorkflowType IN ('img2video','reference2video','reference2image','image2dance','adFilm')`;
+    const types = [...GENERATION_KINDS, 'adFilm'].map((t) => `'${t}'`).join(',');
+    const query = opts.kind ? `WorkflowType = '${opts.kind}'` : `ViduKind IS NOT NULL OR WorkflowType IN (${types})`;
     let n = 0;
     for await (const wf of this.temporal.workflow.list({ query })) {
       if (opts.limit !== undefined && n++ >= opts.limit) return;

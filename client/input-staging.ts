@@ -16,7 +16,8 @@ import { limitFor } from '../activities/stage';
 /** data: URIs longer than this are staged rather than sent in the workflow input. */
 export const STAGE_DATA_URI_OVER = 256 * 1024;
 
-const URL_LIKE = /^(https?:\/\/|data:|staged:)/i;
+// vidu-flow: result references are resolved by the worker (contract/result-ref.ts), not read here.
+const URL_LIKE = /^(https?:\/\/|data:|staged:|vidu-flow:)/i;
 
 export function isLocalInput(value: string): boolean {
   return !URL_LIKE.test(value);

@@ -12,7 +12,8 @@ export const AdFilmEdit = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('bgm'), prompt: text('prompt').describe('The new background-music prompt') }),
 ]);
 
-export const AdFilmOptions = GenerationOptions.extend({
+// options.upscale is a generation's follow-up; an AD film has none.
+export const AdFilmOptions = GenerationOptions.omit({ upscale: true }).extend({
   review: z.boolean().optional().describe('Wait for requestEdits / approve before composing'),
   reviewTimeoutSeconds: z.number().int().min(60).max(30 * 86_400).optional().describe('Review wait (default 24 h)'),
   onReviewTimeout: z.enum(['fail', 'compose']).optional().describe('At the review timeout: fail (default) or compose'),

@@ -1,13 +1,16 @@
 import { z } from 'zod';
+import { ENDPOINTS, GENERATION_KINDS, type EndpointSpec, type GenerationKind } from '../vidu/endpoints';
+import { UPSCALE_RESOLUTIONS } from '../vidu/endpoints/upscale';
 import { CREATE_ENDPOINTS, describeZodError } from '../vidu/schemas';
-import type { GenerationKind } from '../workflows/types';
 import { mediaSlots } from './media-fields';
+import { resultRefIssues } from './result-ref';
 
-// The public input of the four generation workflows: `{ request, options }`. The client validates
-// it before starting a workflow, and the stage activity validates it again (services in other
-// languages start workflows without this client), so bad input fails before any credit is spent.
+// The public input of the generation workflows (one per endpoint of the registry,
+// vidu/endpoints/): `{ request, options }`. The client validates it before starting a workflow,
+// and the stage activity validates it again (services in other languages start workflows without
+// this client), so bad input fails before any credit is spent.
 
-export const GENERATION_KINDS = ['img2video', 'reference2video', 'reference2image', 'image2dance'] as const satisfies readonly GenerationKind[];
+export { GENERATION_KINDS };
 
 export const PollScheduleOptions = z.strictObject({
   initialSeconds: z.number().positive().max(86_400).optional().describe('Delay before the second poll'),
@@ -25,6 +28,10 @@ export const GenerationOptions = z.strictObject({
   poll: PollScheduleOptions.optional(),
   idempotencyKey: z.string().min(1).max(200).optional().describe('Informational: the key the workflow id was derived from'),
   priority: z.enum(['interactive', 'batch']).optional().describe('Admission priority under VIDU_MAX_IN_FLIGHT: interactive (default) overtakes waiting batch work'),
+  upscale: z
+    .strictObject({ resolution: z.enum(UPSCALE_RESOLUTIONS).optional().describe('1080p (default), 2K, 4K or 8K; must exceed the result\'s own') })
+    .optional()
+    .describe('Upscale the video result once archived: a child upscale workflow (id <workflowId>.upscale) archived beside this one; a second paid task'),
 });
 
 /** Fields vidu-flow sets itself; a caller passing them is told so rather than silently overridden. */
@@ -44,6 +51,9 @@ export function checkGenerationInput(kind: GenerationKind, input: unknown): stri
   if (options !== undefined) {
     const parsed = GenerationOptions.safeParse(options);
     if (!parsed.success) issues.push(...describeZodError(parsed.error).map((line) => `options.${line}`));
+    else if (parsed.data.upscale && !(ENDPOINTS[kind] as EndpointSpec).result.upscalable) {
+      issues.push(`options.upscale: ${kind} results cannot be upscaled (only video results of a generation; upscale is for those)`);
+    }
   }
   if (typeof request !== 'object' || request === null || Array.isArray(request)) return [...issues, 'request: must be an object (the Vidu request body)'];
   issues.push(...checkRequest(kind, request as Record<string, unknown>));
@@ -56,8 +66,11 @@ export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Rec
   const copy = structuredClone(request);
   delete copy.callback_url;
   delete copy.client_request_id;
-  // Local paths and staged references are valid inputs here though not for Vidu itself.
-  for (const slot of mediaSlots(kind, copy)) slot.set(PLACEHOLDER);
+  // Local paths, staged references and vidu-flow: result references are valid inputs here
+  // though not for Vidu itself.
+  const slots = mediaSlots(kind, copy);
+  if (kind !== 'ad-one-click') issues.push(...resultRefIssues(request, 'video_creation_id' in CREATE_ENDPOINTS[kind].request.shape, slots));
+  for (const slot of slots) slot.set(PLACEHOLDER);
   const parsed = CREATE_ENDPOINTS[kind].request.safeParse(copy);
   if (!parsed.success) issues.push(...describeZodError(parsed.error));
   return issues;

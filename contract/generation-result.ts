@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type * as T from '../workflows/types';
 import { GENERATION_KINDS } from './generation-input';
 
-// The public outputs of the four generation workflows, as zod schemas: the workflow result and the
+// The public outputs of the generation workflows, as zod schemas: the workflow result and the
 // `status` query's answer. workflows/types.ts stays the source the workflow code compiles against
 // (workflows import types only); the `Same<…>` checks at the bottom fail the type check whenever
 // the two drift apart. These schemas feed the JSON Schemas in schemas/.
@@ -24,7 +24,7 @@ export const CreationRef = z
 export const ArchivedFile = z
   .object({
     name: z.string().describe('File name inside the archive folder of this workflow'),
-    role: z.enum(['video', 'image', 'cover']),
+    role: z.enum(['video', 'image', 'audio', 'cover']),
     creationId: z.string().describe('The Vidu creation the file came from'),
     sha256: z.string().describe('Hex SHA-256 of the bytes'),
     bytes: z.number().int().nonnegative(),
@@ -60,8 +60,7 @@ export const CancellationOutcome = z
   })
   .describe('What happened when the generation was cancelled (by a caller or by the timeout)');
 
-export const GenerationResult = z
-  .object({
+const GenerationResultBase = z.object({
     kind: GenerationKind,
     workflowId: z.string(),
     taskId: z.string().describe('Vidu task id'),
@@ -70,10 +69,15 @@ export const GenerationResult = z
     creations: z.array(CreationRef),
     archive: ArchiveResult.optional().describe('Absent when the input asked for archive: false'),
     cancellation: CancellationOutcome.optional().describe('Present when a cancel was asked but Vidu refused it; the task finished anyway'),
-  })
-  .describe('The result of a successful generation workflow (a failed one fails with a typed ApplicationFailure instead)');
+});
 
-export const GenerationPhase = z.enum(['staging', 'waiting_for_slot', 'submitting', 'waiting', 'archiving', 'cancelling', 'done', 'failed', 'cancelled']);
+export const GenerationResult = GenerationResultBase.extend({
+  upscale: GenerationResultBase.optional().describe(
+    'Present when options.upscale asked for it: the result of the child upscale workflow (id <workflowId>.upscale, archived beside this one)',
+  ),
+}).describe('The result of a successful generation workflow (a failed one fails with a typed ApplicationFailure instead)');
+
+export const GenerationPhase = z.enum(['staging', 'waiting_for_slot', 'submitting', 'waiting', 'archiving', 'upscaling', 'cancelling', 'done', 'failed', 'cancelled']);
 
 export const GenerationStatus = z
   .object({

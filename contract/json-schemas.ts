@@ -11,6 +11,7 @@ import {
   PROMPT_MAX,
   RequiredPrompt,
   Seed,
+  TEXT_BOUNDS,
   SEED_MAX,
   WmPosition,
 } from '../vidu/schemas';
@@ -19,7 +20,8 @@ import { AdFilmEdit, AdFilmOptions } from './ad-film-input';
 import { AdFilmResult, AdFilmStatus, Storyboards } from './ad-film-result';
 import { GENERATION_KINDS, GenerationOptions } from './generation-input';
 import { GenerationResult, GenerationStatus } from './generation-result';
-import { type MediaEndpoint, mediaSlots } from './media-fields';
+import { mediaLimitsOf } from '../vidu/endpoints';
+import type { MediaEndpoint } from './media-fields';
 
 // JSON Schemas of the workflows' wire shapes (the four generation kinds and adFilm), generated
 // from the zod schemas so that services in other languages can build inputs and read results.
@@ -36,6 +38,9 @@ const STAGED_MEDIA_DESCRIPTION =
   "that the worker can read — relative paths resolve against the worker's working directory, so send " +
   'absolute ones. vidu-flow reads the bytes and checks them against the endpoint’s documented limits ' +
   '(format, size, pixels, aspect ratio, duration) before anything is sent to Vidu.';
+
+const RESULT_REF_DESCRIPTION =
+  'It may also be vidu-flow:<workflowId>/<creationId>, a video an earlier workflow archived; vidu-flow checks the archive and sends Vidu the creation id (video_creation_id).';
 
 const BOOL_LIKE: Json = {
   anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false'] }],
@@ -72,6 +77,7 @@ function override(ctx: { zodSchema: unknown; jsonSchema: Json }): void {
       description: `Random seed, 0–${SEED_MAX}; 0 or absent means random (an integer or a string of digits)`,
     });
   } else if (s === Prompt) Object.assign(js, { maxLength: PROMPT_MAX });
+  else if (TEXT_BOUNDS.has(s as z.ZodType)) Object.assign(js, TEXT_BOUNDS.get(s as z.ZodType));
   else if (s === RequiredPrompt) Object.assign(js, { minLength: 1, maxLength: PROMPT_MAX });
   else if (s === Payload) Object.assign(js, { maxLength: PAYLOAD_MAX, description: 'Passed through to the task and echoed back by Vidu' });
   else if (s === MediaRef) Object.assign(js, { pattern: '^(https?://|data:[\\w.+-]+/[\\w.+-]+(;[\\w.+-]+=[\\w.+-]+)*;base64,)', description: 'An http(s) URL or a data URI; passed to Vidu as it is' });
@@ -90,10 +96,9 @@ function child(node: Json, ...keys: string[]): Json | undefined {
   return typeof cur === 'object' && cur !== null ? (cur as Json) : undefined;
 }
 
-/** The request's media fields (as dotted paths like `subjects.images`), found the way stage finds them. */
+/** The request's media fields (as dotted paths like `subjects.images`), as the registry declares them. */
 export function mediaFieldsOf(kind: MediaEndpoint): string[] {
-  const probe = { images: ['x'], videos: ['x'], subjects: [{ images: ['x'], videos: ['x'] }], image_url: 'x', video_url: 'x' };
-  return [...new Set(mediaSlots(kind, probe).map((slot) => slot.field))];
+  return Object.keys(mediaLimitsOf(kind));
 }
 
 /** The JSON Schema node of one media value in a request schema (the array item for list fields). */
@@ -122,7 +127,10 @@ function workflowInputSchema(endpoint: MediaEndpoint, fields: z.ZodRawShape, wha
     const node = mediaNode(request, field);
     if (!node) throw new Error(`${endpoint}: media field ${field} not found in the request schema`);
     delete node.pattern;
-    node.description = STAGED_MEDIA_DESCRIPTION;
+    node.description =
+      field === 'video_url' && 'video_creation_id' in spec.request.shape
+        ? `${STAGED_MEDIA_DESCRIPTION} ${RESULT_REF_DESCRIPTION}`
+        : STAGED_MEDIA_DESCRIPTION;
   }
   request.description = `Vidu's POST ${spec.path} body in Vidu's own field names, without ${RESERVED_REQUEST_FIELDS.join(' and ')} (vidu-flow sets those). ${what}`;
   const options = child(json, 'properties', 'options');
@@ -206,12 +214,12 @@ export function buildJsonSchemas(): Record<string, Json> {
   files['generation.result.schema.json'] = outputSchema(
     GenerationResult,
     'Generation workflow result',
-    'What img2video, reference2video, reference2image and image2dance return on success. A failed generation fails the workflow with an ApplicationFailure whose type is one of InvalidRequest, ViduRejected, ViduTaskFailed, ViduTimeout, SubmissionAmbiguous, WorkerMisconfigured (see schemas/README.md).',
+    `What the generation workflows (${GENERATION_KINDS.join(', ')}) return on success. A failed generation fails the workflow with an ApplicationFailure whose type is one of InvalidRequest, ViduRejected, ViduTaskFailed, ViduTimeout, SubmissionAmbiguous, WorkerMisconfigured (see schemas/README.md).`,
   );
   files['generation.status.schema.json'] = outputSchema(
     GenerationStatus,
     'Generation status (query "status")',
-    'The answer of the "status" query of the four generation workflow types; available while the workflow runs and after it closed.',
+    'The answer of the "status" query of the generation workflow types; available while the workflow runs and after it closed.',
   );
   return files;
 }

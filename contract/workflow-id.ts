@@ -12,7 +12,7 @@ export const WORKFLOW_ID_MAX = 200;
 /**
  * Longest id the activities accept. Ids vidu-flow derives from a caller's id add a suffix of at
  * most 55 characters: batch children `<batchId>--<line>`, schedule runs `<scheduleId>-<ISO time>`,
- * AD-film edits `<filmId>--edit-<n>-<type>-<storyboard>`. 255 is the usual limit of one file name.
+ * AD-film edits `<filmId>--edit-<n>-<type>-<storyboard>`, a follow-up upscale `<workflowId>.upscale`. 255 is the usual limit of one file name.
  */
 export const DERIVED_WORKFLOW_ID_MAX = 255;
 

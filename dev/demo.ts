@@ -135,7 +135,8 @@ function archivedFiles(archive: ArchiveResult | undefined): string {
 }
 
 function describe(kind: GenerationKind, result: GenerationResult): string {
-  return `✓ ${kind}: Vidu task ${result.taskId}, ${result.credits} credits, archived:\n${archivedFiles(result.archive)}`;
+  const upscaled = result.upscale ? `\n  upscaled by ${result.upscale.workflowId} (Vidu task ${result.upscale.taskId}, ${result.upscale.credits} credits), archived:\n${archivedFiles(result.upscale.archive)}` : '';
+  return `✓ ${kind}: Vidu task ${result.taskId}, ${result.credits} credits, archived:\n${archivedFiles(result.archive)}${upscaled}`;
 }
 
 function editName(edit: NonNullable<AdFilmInput['edits']>[number]): string {
@@ -168,6 +169,10 @@ async function demoInputs(): Promise<{ generations: Array<{ kind: GenerationKind
     { kind: 'reference2video', input: { request: { model: 'viduq1', images: [person, still], prompt: 'The person walks into the scene' } } },
     { kind: 'reference2image', input: { request: { model: 'viduq2', images: [person], prompt: 'A poster of this person', aspect_ratio: '3:4' } } },
     { kind: 'image2dance', input: { request: { image_url: person, video_url: moves } } },
+    // Text to video, whose result is then upscaled by a child `upscale` workflow archived beside it.
+    { kind: 'text2video', input: { request: { model: 'viduq2', prompt: 'A lighthouse at dusk, waves below', duration: 4 }, options: { upscale: { resolution: '2K' } } } },
+    { kind: 'startEnd2video', input: { request: { model: 'viduq2-turbo', images: [still, still], prompt: 'Day turns to night', duration: 4 } } },
+    { kind: 'text2audio', input: { request: { model: 'audio1.0', prompt: 'Rain on a tin roof', duration: 4 } } },
   ];
   // 15 s ⇒ three storyboards; storyboard 0 and the BGM are regenerated before composing.
   const adFilm: AdFilmInput = {

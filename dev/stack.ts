@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildWorkflowBundleOnce, WORKFLOW_BUNDLE_ENV } from '../worker/workflow-bundle';
@@ -164,8 +164,17 @@ async function answers(url: string): Promise<boolean> {
  * may start it early (the demo does, while the dev server starts).
  */
 export function defaultWorkflowBundle(): Promise<string> {
-  return buildWorkflowBundleOnce(path.join(os.tmpdir(), `vidu-flow-workflow-bundle-${process.pid}.js`));
+  const file = path.join(os.tmpdir(), `vidu-flow-workflow-bundle-${process.pid}.js`);
+  if (!bundleCleanup) {
+    // The bundle lives as long as this process (its workers are stopped with it).
+    bundleCleanup = () => {
+      for (const f of [file, `${file}.json`]) rmSync(f, { force: true });
+    };
+    process.once('exit', bundleCleanup);
+  }
+  return buildWorkflowBundleOnce(file);
 }
+let bundleCleanup: (() => void) | undefined;
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
   if (opts.logDir) mkdirSync(opts.logDir, { recursive: true });

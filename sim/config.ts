@@ -3,10 +3,11 @@
  * sim/README.md; keep the two in step.
  */
 import { z } from 'zod';
+import { GENERATION_KINDS } from '../vidu/endpoints';
 import { CallbackFaults, FaultConfig, parseFaultConfigJson, type EndpointKey } from './faults';
 
 /** Endpoints whose request carries client_request_id (AD-film edit and compose have none). */
-export const CLIENT_REQUEST_ID_ENDPOINTS = ['img2video', 'reference2video', 'reference2image', 'image2dance', 'ad-one-click'] as const satisfies readonly EndpointKey[];
+export const CLIENT_REQUEST_ID_ENDPOINTS = [...GENERATION_KINDS, 'ad-one-click'] as const satisfies readonly EndpointKey[];
 export type ClientRequestIdEndpoint = (typeof CLIENT_REQUEST_ID_ENDPOINTS)[number];
 
 export class SimConfigError extends Error {

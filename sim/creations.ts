@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { renderMp4, renderPng } from './media/render';
+import { renderWav } from './media/wav';
 import type { MediaFile } from './media-urls';
 import type { OutputSpec, SimCreation } from './task';
 
@@ -59,18 +60,23 @@ export function makeCreation(id: string, taskId: string, spec: OutputSpec): SimC
     media: spec.media,
     width: size.width,
     height: size.height,
-    durationSeconds: spec.media === 'video' ? spec.durationSeconds : 0,
+    durationSeconds: spec.media === 'image' ? 0 : spec.durationSeconds,
     fps: spec.media === 'video' ? OUTPUT_FPS : 0,
     watermark: spec.watermark,
   };
 }
 
-/** The files a creation is served as: the result, its cover, and a watermarked copy when asked for. */
-export function filesOf(c: SimCreation): { main: MediaFile; cover: MediaFile; wm: MediaFile | undefined } {
-  const ext = c.media === 'video' ? 'mp4' : 'png';
+const EXT = { video: 'mp4', image: 'png', audio: 'wav' } as const;
+
+/**
+ * The files a creation is served as: the result, its cover, and a watermarked copy when asked for.
+ * Audio has no cover ([INF]: Vidu's audio pages show none); its cover_url is "".
+ */
+export function filesOf(c: SimCreation): { main: MediaFile; cover: MediaFile | undefined; wm: MediaFile | undefined } {
+  const ext = EXT[c.media];
   return {
     main: { creationId: c.id, variant: 'main', ext },
-    cover: { creationId: c.id, variant: 'cover', ext: 'png' },
+    cover: c.media === 'audio' ? undefined : { creationId: c.id, variant: 'cover', ext: 'png' },
     wm: c.watermark ? { creationId: c.id, variant: 'wm', ext } : undefined,
   };
 }
@@ -102,10 +108,14 @@ export class CreationFiles {
     const seed = file.variant === 'main' ? c.id : `${c.id}.${file.variant}`;
     const size = { width: c.width, height: c.height };
     const bytes =
-      file.ext === 'mp4' ? renderMp4(seed, { ...size, durationSeconds: c.durationSeconds, fps: c.fps }) : renderPng(seed, size);
+      file.ext === 'mp4'
+        ? renderMp4(seed, { ...size, durationSeconds: c.durationSeconds, fps: c.fps })
+        : file.ext === 'wav'
+          ? renderWav(seed, c.durationSeconds)
+          : renderPng(seed, size);
     const rendered: RenderedFile = {
       bytes,
-      contentType: file.ext === 'mp4' ? 'video/mp4' : 'image/png',
+      contentType: file.ext === 'mp4' ? 'video/mp4' : file.ext === 'wav' ? 'audio/wav' : 'image/png',
       sha256: createHash('sha256').update(bytes).digest('hex'),
     };
     if (this.cache.size >= CACHE_LIMIT) {

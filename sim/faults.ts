@@ -4,13 +4,12 @@
  * come from VIDU_SIM_FAULTS or from POST /_sim/faults alike.
  */
 import { z } from 'zod';
+import { GENERATION_KINDS } from '../vidu/endpoints';
 import type { Rng } from './random';
 
+// A generation endpoint's key is its kind (vidu/endpoints/), as in the worker's metrics.
 export const ENDPOINT_KEYS = [
-  'img2video',
-  'reference2video',
-  'reference2image',
-  'image2dance',
+  ...GENERATION_KINDS,
   'ad-one-click',
   'ad-edit',
   'ad-compose',
@@ -24,10 +23,7 @@ export type EndpointKey = (typeof ENDPOINT_KEYS)[number];
 
 /** Endpoints whose answer is a new task (the only ones where taskFailure / offPeakDelaySeconds mean anything). */
 export const CREATE_ENDPOINT_KEYS = [
-  'img2video',
-  'reference2video',
-  'reference2image',
-  'image2dance',
+  ...GENERATION_KINDS,
   'ad-one-click',
   'ad-edit',
   'ad-compose',

@@ -3,7 +3,8 @@
  * are decoded, URLs are downloaded, and the bytes are probed and held to the
  * endpoint's documented limits (vidu/media/limits).
  */
-import { MEDIA_LIMITS, probeMedia, checkMedia, type MediaLimit, type MediaProbe } from '../vidu/media';
+import { mediaSlots, type MediaEndpoint } from '../contract/media-fields';
+import { probeMedia, checkMedia, type MediaLimit, type MediaProbe } from '../vidu/media';
 import { ViduHttpError } from './http-errors';
 
 export interface MediaInput {
@@ -26,37 +27,9 @@ export interface FetchOptions {
   maxBytes: number;
 }
 
-/** Every media field of a validated create request, with the limit that applies to it. */
-export function mediaInputsOf(endpoint: keyof typeof MEDIA_LIMITS, req: Record<string, unknown>): MediaInput[] {
-  const out: MediaInput[] = [];
-  const list = (prefix: string, v: unknown, limit: MediaLimit) => {
-    if (Array.isArray(v)) v.forEach((s, i) => typeof s === 'string' && out.push({ path: `${prefix}[${i}]`, value: s, limit }));
-  };
-  switch (endpoint) {
-    case 'reference2video': {
-      const l = MEDIA_LIMITS.reference2video;
-      list('images', req.images, l.images);
-      list('videos', req.videos, l.videos);
-      if (Array.isArray(req.subjects)) {
-        req.subjects.forEach((s: unknown, i) => {
-          if (s === null || typeof s !== 'object') return;
-          const subj = s as Record<string, unknown>;
-          list(`subjects[${i}].images`, subj.images, l.images);
-          list(`subjects[${i}].videos`, subj.videos, l.videos);
-        });
-      }
-      break;
-    }
-    case 'image2dance': {
-      const l = MEDIA_LIMITS.image2dance;
-      if (typeof req.image_url === 'string') out.push({ path: 'image_url', value: req.image_url, limit: l.image_url });
-      if (typeof req.video_url === 'string') out.push({ path: 'video_url', value: req.video_url, limit: l.video_url });
-      break;
-    }
-    default:
-      list('images', req.images, MEDIA_LIMITS[endpoint].images);
-  }
-  return out;
+/** Every media field of a validated create request, with the limit that applies to it (from the registry). */
+export function mediaInputsOf(endpoint: MediaEndpoint, req: Record<string, unknown>): MediaInput[] {
+  return mediaSlots(endpoint, req).map((slot) => ({ path: slot.path, value: slot.value, limit: slot.limit }));
 }
 
 /**

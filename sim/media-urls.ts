@@ -12,10 +12,10 @@ export type MediaVariant = 'main' | 'cover' | 'wm';
 export interface MediaFile {
   creationId: string;
   variant: MediaVariant;
-  ext: 'mp4' | 'png';
+  ext: 'mp4' | 'png' | 'wav';
 }
 
-const FILE_RE = /^(\d{1,30})(?:\.(cover|wm))?\.(mp4|png)$/;
+const FILE_RE = /^(\d{1,30})(?:\.(cover|wm))?\.(mp4|png|wav)$/;
 
 export function fileName(f: MediaFile): string {
   return `${f.creationId}${f.variant === 'main' ? '' : `.${f.variant}`}.${f.ext}`;
@@ -24,7 +24,7 @@ export function fileName(f: MediaFile): string {
 export function parseFileName(name: string): MediaFile | undefined {
   const m = FILE_RE.exec(name);
   if (!m) return undefined;
-  return { creationId: m[1] as string, variant: (m[2] as 'cover' | 'wm' | undefined) ?? 'main', ext: m[3] as 'mp4' | 'png' };
+  return { creationId: m[1] as string, variant: (m[2] as 'cover' | 'wm' | undefined) ?? 'main', ext: m[3] as 'mp4' | 'png' | 'wav' };
 }
 
 export class MediaSigner {

@@ -39,8 +39,19 @@ export const AD_EDIT_CREDITS = { generate_video: 80, generate_narration: 20, gen
 export const AD_COMPOSE_CREDITS = 40;
 export const IS_REC_SURCHARGE = 10;
 
+/** Audio (text2audio, audio-tts): credits per second of sound ([INF], like every price here). */
+export const AUDIO_CREDITS_PER_SECOND = 2;
+
+/**
+ * Flat prices of endpoints whose output is not priced by its length and resolution ([INF]); the
+ * generic behaviour (sim/behaviours/generic.ts) looks a kind up here first.
+ */
+export const FLAT_CREDITS: Readonly<Record<string, number>> = {};
+
 export type PriceInput =
-  | { kind: 'img2video' | 'reference2video'; model: string; durationSeconds: number; resolution: string }
+  | { kind: 'img2video' | 'reference2video' | 'video'; model: string; durationSeconds: number; resolution: string }
+  | { kind: 'audio'; durationSeconds: number }
+  | { kind: 'flat'; credits: number }
   | { kind: 'reference2image'; resolution: string }
   | { kind: 'image2dance' }
   | { kind: 'ad-one-click'; durationSeconds: number }
@@ -61,7 +72,8 @@ export function priceOf(p: PriceInput, opts: PriceOptions = { offPeak: false, is
 function basePrice(p: PriceInput): number {
   switch (p.kind) {
     case 'img2video':
-    case 'reference2video': {
+    case 'reference2video':
+    case 'video': {
       const perSecond = VIDEO_CREDITS_PER_SECOND[p.resolution] ?? 16;
       return Math.ceil((perSecond * p.durationSeconds * (MODEL_PERCENT[p.model] ?? 100)) / 100);
     }
@@ -69,6 +81,10 @@ function basePrice(p: PriceInput): number {
       return IMAGE_CREDITS[p.resolution] ?? 20;
     case 'image2dance':
       return IMAGE2DANCE_CREDITS;
+    case 'audio':
+      return Math.ceil(AUDIO_CREDITS_PER_SECOND * p.durationSeconds);
+    case 'flat':
+      return p.credits;
     case 'ad-one-click':
       return AD_FILM_CREDITS_PER_SECOND * p.durationSeconds;
     case 'ad-edit':

@@ -19,7 +19,7 @@ export type TaskKind = CreateEndpointKey | 'ad-record';
 
 /** What a successful task produces; the bytes are rendered on demand from the creation id. */
 export interface OutputSpec {
-  media: 'video' | 'image';
+  media: 'video' | 'image' | 'audio';
   /** Nominal size of the requested output (what Vidu would render). */
   width: number;
   height: number;
@@ -30,7 +30,7 @@ export interface OutputSpec {
 export interface SimCreation {
   id: string;
   taskId: string;
-  media: 'video' | 'image';
+  media: 'video' | 'image' | 'audio';
   /** Size of the file actually served (scaled down from the nominal size, see media/). */
   width: number;
   height: number;

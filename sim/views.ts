@@ -20,7 +20,7 @@ export function creationView(c: SimCreation, signer: MediaSigner, issuedAt: numb
   return {
     id: c.id,
     url: signer.issue(files.main, issuedAt),
-    cover_url: signer.issue(files.cover, issuedAt),
+    cover_url: files.cover ? signer.issue(files.cover, issuedAt) : '',
     watermarked_url: files.wm ? signer.issue(files.wm, issuedAt) : '',
     ...(c.media === 'video'
       ? { video: { duration: c.durationSeconds, fps: c.fps, resolution: { width: c.width, height: c.height } } }

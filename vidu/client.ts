@@ -24,12 +24,9 @@ import type {
   AdComposeRequest,
   AdEditRequest,
   AdOneClickRequest,
-  Image2DanceRequest,
-  Img2VideoRequest,
-  Reference2ImageRequest,
-  Reference2VideoRequest,
   TaskListQuery,
 } from './schemas';
+import type { GenerationKind, RequestOf } from './endpoints';
 import { ViduApiError, ViduResponseError, ViduTransportError, isKnownViduReason, isRetryableViduError } from './errors';
 import {
   DEFAULT_BACKOFF,
@@ -47,13 +44,9 @@ import { encodeQuery } from './query';
 const SNIPPET_CHARS = 500;
 const ERROR_MESSAGE_CHARS = 1000;
 
-export interface CreateRequestByKind {
-  img2video: Img2VideoRequest;
-  reference2video: Reference2VideoRequest;
-  reference2image: Reference2ImageRequest;
-  image2dance: Image2DanceRequest;
-}
-export type CreateKind = keyof CreateRequestByKind;
+/** The request body of each generation kind of the registry (vidu/endpoints/). */
+export type CreateRequestByKind = { [K in GenerationKind]: RequestOf<K> };
+export type CreateKind = GenerationKind;
 
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 

@@ -5,12 +5,11 @@
  * task ids), the method, and how the request ended.
  */
 
-/** Every Vidu endpoint the client calls, by name. */
+import type { GenerationKind } from './endpoints';
+
+/** Every Vidu endpoint the client calls, by name (a generation endpoint by its kind). */
 export type ViduEndpointName =
-  | 'img2video'
-  | 'reference2video'
-  | 'reference2image'
-  | 'image2dance'
+  | GenerationKind
   | 'ad-one-click'
   | 'ad-detail'
   | 'ad-edit'

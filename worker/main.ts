@@ -22,6 +22,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
   const workflowModules = telemetry.workerOptions.interceptors?.workflowModules ?? [];
   const { note: bundleNote, ...workflowCode } = workflowCodeOption(process.env, workflowModules);
   if (bundleNote) console.log(`vidu-flow worker: ${bundleNote}`);
+  else if (workflowCode.workflowBundle && 'codePath' in workflowCode.workflowBundle) console.log(`vidu-flow worker: workflow code from the prebuilt bundle ${workflowCode.workflowBundle.codePath}`);
   try {
     const worker = await Worker.create({
       connection,

@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  executeChild,
   isCancellation,
   setCurrentDetails,
   setHandler,
@@ -22,6 +23,7 @@ import type {
   CancellationOutcome,
   GenerationInput,
   GenerationKind,
+  GenerationOptions,
   GenerationResult,
   GenerationStatus,
   TaskSnapshot,
@@ -208,6 +210,7 @@ async function generate(kind: GenerationKind, input: GenerationInput, metrics: G
       );
       status.archive = archive;
     }
+    const upscale = options.upscale ? await upscaleResult(done.creations, options) : undefined;
     status.phase = 'done';
     describe();
     return {
@@ -219,7 +222,30 @@ async function generate(kind: GenerationKind, input: GenerationInput, metrics: G
       creations: done.creations,
       ...(archive ? { archive } : {}),
       ...(status.cancellation ? { cancellation: status.cancellation } : {}),
+      ...(upscale ? { upscale } : {}),
     };
+  }
+
+  /**
+   * options.upscale: the result's first creation, upscaled by a child `upscale` workflow. Its id is
+   * `<workflowId>.upscale`, so its archive folder sits beside this one; it is given the creation's
+   * Vidu id (upscale-new takes video_creation_id), so no bytes travel.
+   */
+  async function upscaleResult(creations: TaskSnapshot['creations'], opts: GenerationOptions): Promise<GenerationResult | undefined> {
+    const source = creations.find((c) => c.url !== '');
+    if (!source) return undefined;
+    status.phase = 'upscaling';
+    describe();
+    const { upscale: wanted, idempotencyKey: _key, timeoutSeconds: _timeout, ...inherited } = opts;
+    return executeChild('upscale', {
+      workflowId: `${workflowId}.upscale`,
+      args: [
+        {
+          request: { video_creation_id: source.id, ...(wanted?.resolution ? { upscale_resolution: wanted.resolution } : {}) },
+          options: inherited,
+        } satisfies GenerationInput,
+      ],
+    }) as Promise<GenerationResult>;
   }
 
   async function waitOrGiveUp(id: string): Promise<void> {

@@ -4,24 +4,46 @@ import { adFilm as runAdFilm } from './ad-film';
 import type { AdFilmInput, AdFilmResult } from './ad-film-types';
 import { runGeneration } from './generation';
 import { GenerationMetrics, modelLabel } from './metrics';
-import type { GenerationInput, GenerationResult } from './types';
+import type { GenerationInput, GenerationKind, GenerationResult } from './types';
 import { withCompletionWebhook } from './webhook-delivery';
 
-export async function img2video(input: GenerationInput): Promise<GenerationResult> {
-  return withCompletionWebhook(() => runGeneration('img2video', input));
+/** A generation workflow type: the shared core, run for one endpoint of the registry. */
+function generation<K extends GenerationKind>(kind: K): (input: GenerationInput) => Promise<GenerationResult> {
+  return (input) => withCompletionWebhook(() => runGeneration(kind, input));
 }
 
-export async function reference2video(input: GenerationInput): Promise<GenerationResult> {
-  return withCompletionWebhook(() => runGeneration('reference2video', input));
-}
+// One workflow type per endpoint of the registry (vidu/endpoints/), named after it. Temporal finds
+// a workflow by its export name, so each needs its own line; the check below fails to compile when
+// the registry has a kind without a workflow here, or this file one the registry lacks.
+export const img2video = generation('img2video');
+export const reference2video = generation('reference2video');
+export const reference2image = generation('reference2image');
+export const image2dance = generation('image2dance');
+export const text2video = generation('text2video');
+export const startEnd2video = generation('startEnd2video');
+export const multiframe = generation('multiframe');
+export const upscale = generation('upscale');
+export const text2audio = generation('text2audio');
+export const audioTts = generation('audioTts');
+export const template = generation('template');
+export const extend = generation('extend');
+export const lipSync = generation('lipSync');
 
-export async function reference2image(input: GenerationInput): Promise<GenerationResult> {
-  return withCompletionWebhook(() => runGeneration('reference2image', input));
-}
-
-export async function image2dance(input: GenerationInput): Promise<GenerationResult> {
-  return withCompletionWebhook(() => runGeneration('image2dance', input));
-}
+void ({
+  img2video,
+  reference2video,
+  reference2image,
+  image2dance,
+  text2video,
+  startEnd2video,
+  multiframe,
+  upscale,
+  text2audio,
+  audioTts,
+  template,
+  extend,
+  lipSync,
+} satisfies Record<GenerationKind, unknown>);
 
 /** The AD film, with its generation metrics (started, succeeded, failed by type, credits). */
 export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {

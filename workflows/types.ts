@@ -1,7 +1,10 @@
 // Plain data shapes that travel through workflow history. Workflows import these as types only;
 // the zod schemas that validate them at the edges live in contract/.
 
-export type GenerationKind = 'img2video' | 'reference2video' | 'reference2image' | 'image2dance';
+// One workflow type per endpoint of the registry (vidu/endpoints/). Type-only: nothing of the
+// registry enters the workflow bundle.
+export type { GenerationKind } from '../vidu/endpoints';
+import type { GenerationKind } from '../vidu/endpoints';
 
 export type TaskStateName = 'created' | 'queueing' | 'scheduled' | 'processing' | 'success' | 'failed';
 
@@ -32,6 +35,12 @@ export interface GenerationOptions {
    * overtakes waiting `batch` work; within a priority, first come first served.
    */
   priority?: Priority;
+  /**
+   * Upscale the result once it is archived, as a child `upscale` workflow (id
+   * `<workflowId>.upscale`, so its archive folder sits beside this one). Only for kinds whose
+   * result is a video; the upscale is a second paid Vidu task.
+   */
+  upscale?: { resolution?: '1080p' | '2K' | '4K' | '8K' };
 }
 
 export type Priority = 'interactive' | 'batch';
@@ -91,7 +100,7 @@ export interface SubmitResult {
 
 export interface ArchivedFile {
   name: string;
-  role: 'video' | 'image' | 'cover';
+  role: 'video' | 'image' | 'audio' | 'cover';
   creationId: string;
   sha256: string;
   bytes: number;
@@ -128,11 +137,13 @@ export interface GenerationResult {
   creations: CreationRef[];
   archive?: ArchiveResult;
   cancellation?: CancellationOutcome;
+  /** options.upscale: the child `upscale` workflow's result (id `<workflowId>.upscale`, archived beside this one). */
+  upscale?: Omit<GenerationResult, 'upscale'>;
 }
 
 export interface GenerationStatus {
   kind: GenerationKind;
-  phase: 'staging' | 'waiting_for_slot' | 'submitting' | 'waiting' | 'archiving' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+  phase: 'staging' | 'waiting_for_slot' | 'submitting' | 'waiting' | 'archiving' | 'upscaling' | 'cancelling' | 'done' | 'failed' | 'cancelled';
   state: TaskStateName | 'not_submitted';
   progress: number;
   taskId?: string;

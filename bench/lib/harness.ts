@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SimAdmin } from '../../test/helpers/sim-admin';
-import { historyCost, type HistoryCost } from './stats';
+import { historyCost, type HistoryCost, workflowTaskFailures } from './stats';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -85,6 +85,8 @@ export interface RunCost {
   cost: HistoryCost;
   /** Close time of the run (its last event), epoch ms. */
   closedAtMs: number;
+  /** Failed or timed-out workflow tasks by cause. */
+  taskFailures: Record<string, number>;
 }
 
 /** The cost of one workflow run's history and when it closed. */
@@ -92,7 +94,7 @@ export async function runCost(client: Client, workflowId: string, runId?: string
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const events = history.events ?? [];
   const last = events[events.length - 1];
-  return { cost: historyCost(events), closedAtMs: last?.eventTime ? tsToMs(last.eventTime) : NaN };
+  return { cost: historyCost(events), closedAtMs: last?.eventTime ? tsToMs(last.eventTime) : NaN, taskFailures: workflowTaskFailures(events) };
 }
 
 /** Every run on a task queue other than `exclude` (the slot manager, its continued runs…), with its cost. */
@@ -103,6 +105,23 @@ export async function otherRuns(client: Client, taskQueue: string, exclude: Read
   }
   const costs = await mapLimit(runs, 8, (r) => runCost(client, r.workflowId, r.runId));
   return new Map(runs.map((r, i) => [r.runId, costs[i]!.cost]));
+}
+
+/** A failure and its causes in one line (WorkflowFailedError ← ActivityFailure ← ApplicationFailure…), ids removed so equal failures group. */
+export function describeFailure(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 5; depth++) {
+    if (e instanceof Error) {
+      const type = (e as { type?: string }).type;
+      parts.push(`${e.name}${type ? `[${type}]` : ''}: ${e.message}`);
+      e = e.cause;
+    } else {
+      parts.push(String(e));
+      break;
+    }
+  }
+  return parts.join(' ← ').replace(/\b\d{6,}\b/g, '<n>').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>').slice(0, 600);
 }
 
 /** Requests the simulator has received so far, by endpoint (the bench takes differences). */

@@ -9,6 +9,8 @@ export interface HistoryEventLike {
   eventType?: temporal.api.enums.v1.EventType | null;
   activityTaskStartedEventAttributes?: { attempt?: number | null } | null;
   markerRecordedEventAttributes?: { markerName?: string | null; workflowTaskCompletedEventId?: unknown } | null;
+  workflowTaskFailedEventAttributes?: { cause?: temporal.api.enums.v1.WorkflowTaskFailedCause | null } | null;
+  workflowTaskTimedOutEventAttributes?: { timeoutType?: temporal.api.enums.v1.TimeoutType | null } | null;
 }
 
 export interface HistoryCost {
@@ -86,6 +88,36 @@ export function historyCost(events: readonly HistoryEventLike[]): HistoryCost {
   }
   cost.actions += localActivityTasks.size;
   return cost;
+}
+
+/**
+ * Why workflow tasks failed, by cause (`UNHANDLED_COMMAND`: a signal arrived while the task was
+ * closing the workflow, and the SDK retries at once; `TIMED_OUT_SCHEDULE_TO_START`: the worker did not take a task from its sticky queue within 10 s,
+ * so it went back to the shared queue and the workflow is replayed; `TIMED_OUT_START_TO_CLOSE`: a
+ * worker took longer than the workflow task timeout to answer).
+ */
+export function workflowTaskFailures(events: readonly HistoryEventLike[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of events) {
+    let cause: string | undefined;
+    if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) {
+      const type = temporal.api.enums.v1.TimeoutType[e.workflowTaskTimedOutEventAttributes?.timeoutType ?? 0];
+      cause = `TIMED_OUT${type && type !== 'TIMEOUT_TYPE_UNSPECIFIED' ? `_${type.replace(/^TIMEOUT_TYPE_/, '')}` : ''}`;
+    }
+    else if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_FAILED) {
+      const c = e.workflowTaskFailedEventAttributes?.cause ?? 0;
+      cause = (temporal.api.enums.v1.WorkflowTaskFailedCause[c] ?? String(c)).replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, '');
+    }
+    if (cause) out[cause] = (out[cause] ?? 0) + 1;
+  }
+  return out;
+}
+
+/** Sums count maps key by key. */
+export function mergeCounts(maps: readonly Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of maps) for (const [k, v] of Object.entries(m)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }
 
 /** Field-by-field sum of several histories' costs (a generation, its children, its share of the slot manager). */

@@ -8,9 +8,9 @@ import { ViduFlowClient } from '../../client';
 import { startStack } from '../../dev/stack';
 import { SimAdmin } from '../../test/helpers/sim-admin';
 import { signCallbackRequest } from '../../vidu/signature';
-import { mapLimit, runCost } from '../lib/harness';
+import { describeFailure, mapLimit, runCost } from '../lib/harness';
 import { ProcessMeter } from '../lib/proc';
-import { addCosts, percentile } from '../lib/stats';
+import { addCosts, mergeCounts, percentile } from '../lib/stats';
 
 export interface CallbackFigures {
   rate: number;
@@ -24,7 +24,9 @@ export interface CallbackFigures {
   signalsRecorded: number;
   workerCpuMsPerCallback: number;
   completedAfterwards: number;
+  failures: Record<string, number>;
   failedWorkflowTasks: number;
+  failedWorkflowTaskCauses: Record<string, number>;
 }
 
 export async function runCallbackIngestion(opts: {
@@ -85,7 +87,19 @@ export async function runCallbackIngestion(opts: {
 
     // Let the generations finish: Vidu completes the tasks and calls back with `success`.
     await sim.advance(120);
-    const outcomes = await Promise.all(handles.map((h) => h.result().then(() => true, () => false)));
+    const failures: Record<string, number> = {};
+    const outcomes = await Promise.all(
+      handles.map((h) =>
+        h.result().then(
+          () => true,
+          (e: unknown) => {
+            const why = describeFailure(e);
+            failures[why] = (failures[why] ?? 0) + 1;
+            return false;
+          },
+        ),
+      ),
+    );
     const costs = await mapLimit(handles, 8, (h) => runCost(opts.client, h.workflowId));
     const cost = addCosts(costs.map((c) => c.cost));
     const serverErrors = Object.entries(status).filter(([c]) => c.startsWith('5') || c === 'network').reduce((a, [, v]) => a + v, 0);
@@ -101,7 +115,9 @@ export async function runCallbackIngestion(opts: {
       signalsRecorded: cost.signals,
       workerCpuMsPerCallback: cpu.cpuMs / total,
       completedAfterwards: outcomes.filter(Boolean).length,
+      failures,
       failedWorkflowTasks: cost.failedWorkflowTasks,
+      failedWorkflowTaskCauses: mergeCounts(costs.map((c) => c.taskFailures)),
     };
     opts.log(
       `  ${total} sent at ${figures.achievedRate.toFixed(1)}/s: p50 ${figures.latencyMs.p50?.toFixed(1)} ms, p99 ${figures.latencyMs.p99?.toFixed(1)} ms, ` +

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { ViduFlowClient } from '../../client';
 import { startStack } from '../../dev/stack';
 import { SimAdmin } from '../../test/helpers/sim-admin';
-import { diffCounts, mapLimit, runCost, simRequests } from '../lib/harness';
+import { describeFailure, diffCounts, mapLimit, runCost, simRequests } from '../lib/harness';
 import { memoryMiB, ProcessMeter } from '../lib/proc';
-import { addCosts, percentile } from '../lib/stats';
+import { addCosts, mergeCounts, percentile } from '../lib/stats';
 import { waitForTasks } from './callbacks';
 
 export interface ScaleFigures {
@@ -25,7 +25,10 @@ export interface ScaleFigures {
   drainSeconds: number;
   completed: number;
   failed: number;
+  /** Distinct failures (ids removed) and how often each happened. */
+  failures: Record<string, number>;
   failedWorkflowTasks: number;
+  failedWorkflowTaskCauses: Record<string, number>;
   eventsPerGen: number;
   viduRequestsPerGen: number;
 }
@@ -89,12 +92,18 @@ export async function runScale(opts: {
     await sim.advance(120);
     let done = 0;
     const progress = setInterval(() => opts.log(`  ${done}/${opts.n} finished`), 15_000);
-    const outcomes = await Promise.all(
-      handles.map((h) =>
-        h.result().then(
-          () => (done++, true),
-          () => (done++, false),
-        ),
+    const failures: Record<string, number> = {};
+    // At most 200 result long-polls at once: thousands would hit the server's per-namespace
+    // poller limit (RESOURCE_EXHAUSTED), a failure of the bench's client, not of a generation.
+    const outcomes = await mapLimit(handles, 200, (h) =>
+      h.result().then(
+        () => (done++, true),
+        (e: unknown) => {
+          done++;
+          const why = describeFailure(e);
+          failures[why] = (failures[why] ?? 0) + 1;
+          return false;
+        },
       ),
     );
     clearInterval(progress);
@@ -115,7 +124,9 @@ export async function runScale(opts: {
       drainSeconds,
       completed: outcomes.filter(Boolean).length,
       failed: outcomes.filter((o) => !o).length,
+      failures,
       failedWorkflowTasks: cost.failedWorkflowTasks,
+      failedWorkflowTaskCauses: mergeCounts(costs.map((c) => c.taskFailures)),
       eventsPerGen: cost.events / opts.n,
       viduRequestsPerGen: Object.values(requests).reduce((a, b) => a + b, 0) / opts.n,
     };

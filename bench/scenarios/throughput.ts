@@ -8,9 +8,9 @@ import { ViduFlowClient } from '../../client';
 import { startStack } from '../../dev/stack';
 import { SimAdmin } from '../../test/helpers/sim-admin';
 import type { BaselineInput, BaselineResult } from '../baseline/workflows';
-import { diffCounts, mapLimit, otherRuns, runCost, simRequests, startBaselineWorker, successTimes } from '../lib/harness';
+import { describeFailure, diffCounts, mapLimit, otherRuns, runCost, simRequests, startBaselineWorker, successTimes } from '../lib/harness';
 import { ProcessMeter } from '../lib/proc';
-import { addCosts, type HistoryCost, mean, percentile, subtractCost } from '../lib/stats';
+import { addCosts, type HistoryCost, mean, mergeCounts, percentile, subtractCost } from '../lib/stats';
 
 export type WaitMode = 'callback' | 'poll';
 export type Side = 'vidu-flow' | 'baseline';
@@ -48,6 +48,9 @@ export interface SideFigures {
   timersPerGen: number;
   activityAttemptsPerGen: number;
   failedWorkflowTasks: number;
+  failedWorkflowTaskCauses: Record<string, number>;
+  /** Distinct failures of generations that did not succeed, with counts. */
+  failures: Record<string, number>;
   /** The slot manager's (and any other run's) part of eventsPerGen. */
   otherEventsPerGen: number;
   viduRequestsPerGen: number;
@@ -155,6 +158,8 @@ export async function runThroughput(opts: ThroughputOptions): Promise<SideFigure
             timersPerGen: total.timers / n,
             activityAttemptsPerGen: total.activityAttempts / n,
             failedWorkflowTasks: total.failedWorkflowTasks,
+            failedWorkflowTaskCauses: mergeCounts(runs.map((r) => r.taskFailures)),
+            failures: mergeCounts(batch.failed.map((why) => ({ [why]: 1 }))),
             otherEventsPerGen: other.events / n,
             viduRequestsPerGen: viduRequests / n,
             viduRequestsByEndpoint: requests,
@@ -187,12 +192,11 @@ interface Batch {
 /** Starts `n` generations at once and waits for all of them. */
 async function runBatch(n: number, start: (i: number) => Promise<Started>): Promise<Batch> {
   const handles = await Promise.all(Array.from({ length: n }, (_, i) => start(i)));
-  const outcomes = await Promise.all(
-    handles.map((h) =>
-      h.result().then(
-        (r) => ({ ok: true as const, workflowId: h.workflowId, taskId: r.taskId }),
-        (e: unknown) => ({ ok: false as const, error: `${h.workflowId}: ${e instanceof Error ? `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}` : String(e)}` }),
-      ),
+  // Bounded: each result() is a long-poll, and the server limits them per namespace.
+  const outcomes = await mapLimit(handles, 200, (h) =>
+    h.result().then(
+      (r) => ({ ok: true as const, workflowId: h.workflowId, taskId: r.taskId }),
+      (e: unknown) => ({ ok: false as const, error: describeFailure(e) }),
     ),
   );
   return {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
 import { mediaSlots } from '../../contract/media-fields';
+import { ENDPOINTS, type EndpointSpec } from '../../vidu/endpoints';
 import { CREATE_ENDPOINTS } from '../../vidu/schemas';
 import type { GenerationInput, GenerationKind, GenerationOptions } from '../../workflows/types';
 import type { StartOptions } from '../index';
@@ -41,6 +42,8 @@ export interface GenerateFlags extends StartFlags {
   payload?: string;
   /** Inline JSON, or `@file.json`. */
   request?: string;
+  /** Flags an endpoint declares for its own fields (vidu/endpoints/<kind>.ts `cli.flags`), by commander key. */
+  [endpointFlag: string]: unknown;
 }
 
 /** The orchestration flags every start command shares (generation kinds and ad-film). */
@@ -56,7 +59,7 @@ export interface StartFlags {
   notBefore?: string;
 }
 
-type ValueKind = 'string' | 'int' | 'bool' | 'media' | 'media-list';
+type ValueKind = 'string' | 'int' | 'number' | 'bool' | 'media' | 'media-list';
 
 export interface RequestFlag {
   /** Long flag name without dashes. */
@@ -68,6 +71,8 @@ export interface RequestFlag {
   value: ValueKind;
   placeholder?: string;
   help: string;
+  /** Each value becomes `{ [wrap]: value }`. */
+  wrap?: string;
 }
 
 const MEDIA_HELP = 'URL, data URI, or local path (read here and staged for the worker)';
@@ -78,7 +83,14 @@ export const REQUEST_FLAGS: readonly RequestFlag[] = [
   { flag: 'image', key: 'image', field: 'images', value: 'media-list', placeholder: '<ref>', help: `input image, repeatable: ${MEDIA_HELP}` },
   { flag: 'video', key: 'video', field: 'videos', value: 'media-list', placeholder: '<ref>', help: `reference video, repeatable: ${MEDIA_HELP}` },
   { flag: 'image-url', key: 'imageUrl', field: 'image_url', value: 'media', placeholder: '<ref>', help: `the person image: ${MEDIA_HELP}` },
-  { flag: 'video-url', key: 'videoUrl', field: 'video_url', value: 'media', placeholder: '<ref>', help: `the dance video: ${MEDIA_HELP}` },
+  {
+    flag: 'video-url',
+    key: 'videoUrl',
+    field: 'video_url',
+    value: 'media',
+    placeholder: '<ref>',
+    help: `the input video (image2dance: the dance; extend, upscale: also vidu-flow:<workflowId>/<creationId>, an earlier result): ${MEDIA_HELP}`,
+  },
   { flag: 'prompt', key: 'prompt', field: 'prompt', value: 'string', placeholder: '<text>', help: 'text prompt' },
   { flag: 'duration', key: 'duration', field: 'duration', value: 'int', placeholder: '<seconds>', help: 'video length in seconds' },
   { flag: 'resolution', key: 'resolution', field: 'resolution', value: 'string', placeholder: '<res>', help: 'e.g. 540p, 720p, 1080p' },
@@ -91,17 +103,48 @@ export const REQUEST_FLAGS: readonly RequestFlag[] = [
   { flag: 'payload', key: 'payload', field: 'payload', value: 'string', placeholder: '<text>', help: 'passed through to the task' },
 ];
 
-/** image2dance takes one image and one video under other names; --image/--video work there too. */
-const IMAGE2DANCE_ALIASES: Partial<Record<keyof GenerateFlags, string>> = { image: 'image_url', video: 'video_url' };
+const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * The common flags and every flag an endpoint declares for its own fields. One name may set
+ * different fields on different endpoints (--voice-id: audio-tts's voice_setting_voice_id,
+ * lip-sync's voice_id); `flagsFor` picks the one a kind takes.
+ */
+export const ALL_REQUEST_FLAGS: readonly RequestFlag[] = (() => {
+  const flags = [...REQUEST_FLAGS];
+  for (const spec of Object.values(ENDPOINTS) as EndpointSpec[]) {
+    for (const f of spec.cli?.flags ?? []) {
+      if (!flags.some((known) => known.flag === f.flag && known.field === f.field)) flags.push({ ...f, key: camel(f.flag) as keyof GenerateFlags });
+    }
+  }
+  return flags;
+})();
+
+/** Common flags that set a differently named field for this kind (e.g. image2dance's --image → image_url). */
+export function aliasesOf(kind: GenerationKind): Readonly<Record<string, string>> {
+  return (ENDPOINTS[kind] as EndpointSpec).cli?.aliases ?? {};
+}
 
 function requestFields(kind: GenerationKind): Set<string> {
   return new Set(Object.keys(CREATE_ENDPOINTS[kind].request.shape));
 }
 
-/** The request flags `vidu-flow <kind>` accepts. */
+/** Every request flag name once, as `vidu-flow <kind>` reads it: the declaration whose field the kind has, else the first. */
+export function flagsFor(kind: GenerationKind): RequestFlag[] {
+  const offered = (f: RequestFlag) => requestFields(kind).has(f.field) || Object.hasOwn(aliasesOf(kind), f.key);
+  const byName = new Map<string, RequestFlag>();
+  for (const f of ALL_REQUEST_FLAGS) {
+    const known = byName.get(f.flag);
+    if (!known || (!offered(known) && offered(f))) byName.set(f.flag, f);
+  }
+  return [...byName.values()];
+}
+
+/** The request flags `vidu-flow <kind>` accepts: those whose field its request has, and its aliases. */
 export function requestFlagsFor(kind: GenerationKind): RequestFlag[] {
   const fields = requestFields(kind);
-  return REQUEST_FLAGS.filter((f) => fields.has(f.field) || (kind === 'image2dance' && f.key in IMAGE2DANCE_ALIASES));
+  const aliases = aliasesOf(kind);
+  return flagsFor(kind).filter((f) => fields.has(f.field) || Object.hasOwn(aliases, f.key));
 }
 
 export interface StartPlan {
@@ -220,13 +263,14 @@ export function buildStartPlan(kind: string, flags: GenerateFlags, ctx: PlanCont
   const request: Record<string, unknown> = loaded?.request ?? {};
   const fields = requestFields(kind);
 
-  for (const spec of REQUEST_FLAGS) {
+  const aliases = aliasesOf(kind);
+  for (const spec of flagsFor(kind)) {
     const value = flags[spec.key];
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
     let field = spec.field;
     let valueKind = spec.value;
-    if (kind === 'image2dance' && IMAGE2DANCE_ALIASES[spec.key]) {
-      field = IMAGE2DANCE_ALIASES[spec.key] as string;
+    if (Object.hasOwn(aliases, spec.key)) {
+      field = aliases[spec.key] as string;
       valueKind = 'media';
     }
     if (!fields.has(field)) {
@@ -245,6 +289,11 @@ export function buildStartPlan(kind: string, flags: GenerateFlags, ctx: PlanCont
         if (n !== undefined) request[field] = n;
         break;
       }
+      case 'number': {
+        const n = parseNumber(spec.flag, String(value), issues);
+        if (n !== undefined) request[field] = n;
+        break;
+      }
       case 'media': {
         const list = Array.isArray(value) ? value : [String(value)];
         if (list.length > 1) {
@@ -257,15 +306,17 @@ export function buildStartPlan(kind: string, flags: GenerateFlags, ctx: PlanCont
       }
       case 'media-list': {
         const list = Array.isArray(value) ? value : [String(value)];
-        request[field] = list.map((ref) => (isLocalPath(ref) ? path.resolve(ctx.cwd, ref) : ref));
+        const refs = list.map((ref) => (isLocalPath(ref) ? path.resolve(ctx.cwd, ref) : ref));
+        request[field] = spec.wrap ? refs.map((ref) => ({ [spec.wrap as string]: ref })) : refs;
         break;
       }
     }
   }
-  // Both spellings of one image2dance field, e.g. --image and --image-url.
-  if (kind === 'image2dance') {
-    if (flags.image?.length && flags.imageUrl !== undefined) issues.push('--image and --image-url name the same field for image2dance; give one');
-    if (flags.video?.length && flags.videoUrl !== undefined) issues.push('--video and --video-url name the same field for image2dance; give one');
+  // Both spellings of one field, e.g. image2dance's --image and --image-url.
+  for (const [alias, field] of Object.entries(aliases)) {
+    const own = ALL_REQUEST_FLAGS.find((f) => f.field === field);
+    const given = (key: string) => flags[key] !== undefined && !(Array.isArray(flags[key]) && (flags[key] as unknown[]).length === 0);
+    if (own && given(alias) && given(String(own.key))) issues.push(`--${alias} and --${own.flag} name the same field for ${kind}; give one`);
   }
 
   const options: GenerationOptions = { ...(loaded?.options ?? {}) };

@@ -1,10 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { GENERATION_KINDS } from '../../contract/generation-input';
+import { ENDPOINTS } from '../../vidu/endpoints';
 import type { GenerationKind } from '../../workflows/types';
 import { cancelAction, type CliIO, EXIT, generateAction, listAction, statusAction, watchAction } from './actions';
 import { adFilmAction, approveAction, editAction, storyboardsAction } from './ad-film-actions';
 import { EDIT_SPEC_HELP } from './ad-film-args';
-import { REQUEST_FLAGS, requestFlagsFor } from './args';
+import { aliasesOf, ALL_REQUEST_FLAGS, flagsFor, requestFlagsFor } from './args';
 import { registerBatchCommand } from './batch';
 import { type LinkFlags, linksAction } from './links';
 import { addNotBeforeOption } from './not-before';
@@ -13,12 +14,6 @@ import { registerScheduleCommands } from './schedule';
 // The `vidu-flow` command line: commander declarations only. The flags → input mapping is in
 // args.ts, what each command does in actions.ts, how things are printed in output.ts.
 
-const KIND_HELP: Record<GenerationKind, string> = {
-  img2video: 'start an image-to-video generation (one --image: the start frame)',
-  reference2video: 'start a reference-to-video generation (--image up to 7, --video up to 2, subjects via --request)',
-  reference2image: 'start a reference-to-image generation (0–7 --image)',
-  image2dance: 'start an image-to-dance generation (--image-url person image, --video-url dance video)',
-};
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -56,14 +51,16 @@ function addGenerateOptions(cmd: Command, kind: GenerationKind): Command {
   // Every request flag is declared for every kind; those a kind does not take are hidden, so that
   // args.ts can say "--duration does not apply to reference2image" along with every other issue.
   const offered = new Set(requestFlagsFor(kind).map((spec) => spec.flag));
-  for (const spec of REQUEST_FLAGS) {
+  const aliases = aliasesOf(kind);
+  for (const spec of flagsFor(kind)) {
     const hidden = !offered.has(spec.flag);
     const add = (option: Option) => cmd.addOption(hidden ? option.hideHelp() : option);
     if (spec.value === 'bool') {
       add(new Option(`--${spec.flag}`, spec.help));
       cmd.addOption(new Option(`--no-${spec.flag}`).hideHelp());
-    } else if (spec.value === 'media-list' || (kind === 'image2dance' && (spec.flag === 'image' || spec.flag === 'video'))) {
-      const help = kind === 'image2dance' ? `same as --${spec.flag}-url` : spec.help;
+    } else if (spec.value === 'media-list' || Object.hasOwn(aliases, spec.key)) {
+      const own = ALL_REQUEST_FLAGS.find((f) => f.field === aliases[spec.key]);
+      const help = own && Object.hasOwn(aliases, spec.key) ? `same as --${own.flag}` : spec.help;
       add(new Option(`--${spec.flag} ${spec.placeholder ?? '<value>'}`, help).argParser(collect));
     } else {
       add(new Option(`--${spec.flag} ${spec.placeholder ?? '<value>'}`, spec.help));
@@ -93,7 +90,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     );
 
   for (const kind of GENERATION_KINDS) {
-    const cmd = program.command(kind).description(KIND_HELP[kind]);
+    const cmd = program.command(kind).description(ENDPOINTS[kind].summary);
     addGenerateOptions(cmd, kind).action(async (_opts, c: Command) => setExit(await generateAction(io, kind, c.optsWithGlobals())));
   }
 

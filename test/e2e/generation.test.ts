@@ -98,6 +98,8 @@ function requestFor(kind: GenerationKind): Record<string, unknown> {
       };
     case 'image2dance':
       return { image_url: files['portrait.png'], video_url: files['dance.mp4'] };
+    default: // the endpoints added later run in test/e2e/more-endpoints.test.ts
+      throw new Error(`no request for ${kind} here`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { GENERATION_KINDS } from '../../vidu/endpoints';
 // Reads and steers the simulator through its /_sim/ admin API, for tests and benchmarks.
 
 export interface SimStats {
@@ -49,6 +50,6 @@ export class SimAdmin {
   /** Total create requests across the generation endpoints. */
   async createRequests(): Promise<number> {
     const { requestsByEndpoint } = await this.stats();
-    return ['img2video', 'reference2video', 'reference2image', 'image2dance', 'ad-one-click'].reduce((n, k) => n + (requestsByEndpoint[k] ?? 0), 0);
+    return [...GENERATION_KINDS, 'ad-one-click'].reduce((n, k) => n + (requestsByEndpoint[k] ?? 0), 0);
   }
 }

@@ -37,7 +37,7 @@ describe('parseBatchLine', () => {
     const bad: Array<[string, RegExp, string | undefined]> = [
       ['{"kind": "img2video", "request": ', /not valid JSON/, undefined],
       ['[1,2]', /JSON object/, undefined],
-      [lineOf({ kind: 'text2video', request: request() }), /kind: "text2video" is not a generation kind/, 'text2video'],
+      [lineOf({ kind: 'text2speech', request: request() }), /kind: "text2speech" is not a generation kind/, 'text2speech'],
       [lineOf({ kind: 'adFilm', request: request() }), /expected one of img2video/, 'adFilm'],
       [lineOf({ request: request() }), /kind: missing/, undefined],
       [lineOf({ kind: 'img2video' }), /request: must be an object/, 'img2video'],

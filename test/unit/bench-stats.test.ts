@@ -1,7 +1,7 @@
 // The bench's pure helpers: cost of a history in events and Temporal Cloud actions, percentiles.
 import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { addCosts, fmt, formatTable, historyCost, percentile, ratio, subtractCost, type HistoryEventLike } from '../../bench/lib/stats';
+import { addCosts, fmt, formatTable, historyCost, mergeCounts, percentile, ratio, subtractCost, workflowTaskFailures, type HistoryEventLike } from '../../bench/lib/stats';
 
 const T = temporal.api.enums.v1.EventType;
 const ev = (eventType: temporal.api.enums.v1.EventType, extra: Partial<HistoryEventLike> = {}): HistoryEventLike => ({ eventType, ...extra });
@@ -58,6 +58,23 @@ describe('historyCost', () => {
     expect(addCosts([a, b])).toMatchObject({ events: 3, signals: 2, timers: 1, actions: 3 });
     expect(subtractCost(a, b)).toMatchObject({ events: 1, signals: 0, timers: 1, actions: 1 });
     expect(addCosts([]).events).toBe(0);
+  });
+});
+
+describe('workflowTaskFailures', () => {
+  it('names each failed workflow task by its cause, timeouts included', () => {
+    const C = temporal.api.enums.v1.WorkflowTaskFailedCause;
+    const failed = (cause: temporal.api.enums.v1.WorkflowTaskFailedCause) => ev(T.EVENT_TYPE_WORKFLOW_TASK_FAILED, { workflowTaskFailedEventAttributes: { cause } });
+    const a = workflowTaskFailures([
+      failed(C.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND),
+      failed(C.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND),
+      ev(T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, { workflowTaskTimedOutEventAttributes: { timeoutType: temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START } }),
+      ev(T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT),
+      ...workflowTask,
+    ]);
+    expect(a).toEqual({ UNHANDLED_COMMAND: 2, TIMED_OUT_SCHEDULE_TO_START: 1, TIMED_OUT: 1 });
+    expect(mergeCounts([a, { TIMED_OUT: 2 }, {}])).toEqual({ UNHANDLED_COMMAND: 2, TIMED_OUT_SCHEDULE_TO_START: 1, TIMED_OUT: 3 });
+    expect(workflowTaskFailures(workflowTask)).toEqual({});
   });
 });
 

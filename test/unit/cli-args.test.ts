@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../client/cli/actions';
 import { buildStartPlan, type GenerateFlags, isLocalPath, prepareStart, requestFlagsFor, UsageError } from '../../client/cli/args';
 import { runCli } from '../../client/cli/program';
+import { GENERATION_KINDS } from '../../vidu/endpoints';
 import type { ViduFlowClient } from '../../client/index';
 
 const CWD = '/home/me/project';
@@ -122,8 +123,8 @@ describe('flags → GenerationInput', () => {
   });
 
   it('rejects an unknown kind as a usage error', () => {
-    expect(usageIssues(() => buildStartPlan('text2video', {}, ctx()))).toEqual([
-      'unknown kind "text2video"; expected one of img2video, reference2video, reference2image, image2dance',
+    expect(usageIssues(() => buildStartPlan('text2speech', {}, ctx()))).toEqual([
+      `unknown kind "text2speech"; expected one of ${GENERATION_KINDS.join(', ')}`,
     ]);
   });
 
@@ -196,9 +197,9 @@ async function run(args: string[], opts: { files?: Record<string, string>; start
 
 describe('vidu-flow command line', () => {
   it('an unknown kind is a usage error (exit 2) and connects to nothing', async () => {
-    const r = await run(['text2video', '--prompt', 'x']);
+    const r = await run(['text2speech', '--prompt', 'x']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("unknown command 'text2video'");
+    expect(r.stderr).toContain("unknown command 'text2speech'");
     expect(r.connects).toBe(0);
   });
 

@@ -205,7 +205,9 @@ describe('checkRequest', () => {
     expect(issues[0]).toContain('callback_url');
   });
 
-  it('the kinds list matches the four generation workflows', () => {
-    expect([...GENERATION_KINDS].sort()).toEqual(['image2dance', 'img2video', 'reference2image', 'reference2video']);
+  it('the kinds list is the endpoint registry: one workflow type per endpoint', () => {
+    expect([...GENERATION_KINDS].sort()).toEqual(
+      ['audioTts', 'extend', 'image2dance', 'img2video', 'lipSync', 'multiframe', 'reference2image', 'reference2video', 'startEnd2video', 'template', 'text2audio', 'text2video', 'upscale'],
+    );
   });
 });

@@ -133,6 +133,7 @@ const SEED_INPUTS: Record<(typeof GENERATION_KINDS)[number], unknown> = {
   audioTts: { request: { text: 'Hello there.<#0.5#>Welcome.', voice_setting_voice_id: 'female-1', voice_setting_speed: 1.2, voice_setting_pitch: -2, voice_setting_emotion: 'calm' } },
   template: { request: { template: 'exotic_princess', images: [IMG], area: 'japan', aspect_ratio: '9:16', bgm: true } },
   extend: { request: { model: 'viduq2-pro', video_url: VIDEO, prompt: 'the camera keeps flying', duration: 4, resolution: '1080p' } },
+  lipSync: { request: { video_url: VIDEO, text: 'Hello<#0.5#>there', voice_id: 'male-2', speed: 1.1, volume: 5 } },
 };
 
 describe('generated JSON Schemas', () => {

@@ -39,10 +39,21 @@ describe('detectFormat', () => {
     ['plain text', Buffer.from('hello, this is not media')],
     ['a text file starting with "BM"', Buffer.from('BMW owners club newsletter')],
     ['HEIC (ISO-BMFF still image)', Buffer.from([0, 0, 0, 24, ...Buffer.from('ftypheic'), 0, 0, 0, 0, ...Buffer.from('mif1heic')])],
-    ['WAV (RIFF but not WEBP/AVI)', Buffer.from('RIFF\x24\0\0\0WAVEfmt ', 'latin1')],
+    ['RIFF that is neither WEBP, AVI nor WAVE', Buffer.from('RIFF\x24\0\0\0CDDAfmt ', 'latin1')],
     ['Matroska that is not WebM', Buffer.from(makeWebm({ width: 8, height: 8 }).toString('latin1').replace('webm', 'mkvx'), 'latin1')],
     ['three bytes of a PNG signature', Buffer.from([0x89, 0x50, 0x4e])],
   ])('returns undefined for %s', (_name, bytes) => {
     expect(detectFormat(bytes)).toBeUndefined();
+  });
+});
+
+describe('detectFormat: audio (lip-sync audio_url)', () => {
+  it.each([
+    ['wav', Buffer.from('RIFF\x24\0\0\0WAVEfmt ', 'latin1')],
+    ['mp3', Buffer.from('ID3\x04\0\0\0\0\0\0', 'latin1')],
+    ['ogg', Buffer.from('OggS\0\x02', 'latin1')],
+    ['m4a', Buffer.from('\0\0\0\x20ftypM4A \0\0\0\0', 'latin1')],
+  ])('recognises %s', (format, bytes) => {
+    expect(detectFormat(bytes)).toMatchObject({ kind: 'audio', format });
   });
 });

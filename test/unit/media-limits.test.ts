@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BYTES_PER_MEGABYTE, checkMedia, MEDIA_LIMITS, type MediaLimit } from '../../vidu/media/limits';
+import { AD_ONE_CLICK_MEDIA, ENDPOINTS } from '../../vidu/endpoints';
+import { BYTES_PER_MEGABYTE, checkMedia, type MediaLimit } from '../../vidu/media/limits';
 import { probeMedia, type MediaProbe } from '../../vidu/media/probe';
 import { makeJpeg, makeMp4, makePng } from '../helpers/media-fixtures';
 
@@ -14,7 +15,13 @@ const video = (format: 'mp4' | 'mov' | 'avi' | 'webm', width: number, height: nu
     ? { kind: 'video', format, mime: 'video/x', width, height }
     : { kind: 'video', format, mime: 'video/x', width, height, durationSeconds };
 
-const L = MEDIA_LIMITS;
+const L = {
+  img2video: ENDPOINTS.img2video.media,
+  reference2video: ENDPOINTS.reference2video.media,
+  reference2image: ENDPOINTS.reference2image.media,
+  image2dance: ENDPOINTS.image2dance.media,
+  'ad-one-click': { images: AD_ONE_CLICK_MEDIA.images! },
+} as const;
 
 interface Case {
   name: string;

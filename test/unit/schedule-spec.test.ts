@@ -137,7 +137,7 @@ describe('compileSchedule', () => {
   });
 
   it('refuses an unknown kind and an empty batch path', () => {
-    expect(() => compileSchedule({ ...base, action: { kind: 'text2video' as never, input: { request: {} } } }, 'q')).toThrow(/kind: unknown kind "text2video"/);
+    expect(() => compileSchedule({ ...base, action: { kind: 'text2speech' as never, input: { request: {} } } }, 'q')).toThrow(/kind: unknown kind "text2speech"/);
     expect(() => compileSchedule({ ...base, action: { batch: { path: 'tonight.jsonl' } } }, 'q')).toThrow('batch.path: must be an absolute path the worker can read');
     expect(() => compileSchedule({ ...base, action: { batch: { path: '/t.jsonl', window: 0 } } }, 'q')).toThrow(/batch\.window:/);
   });

@@ -1,3 +1,4 @@
+import { GENERATION_KINDS } from '../../vidu/endpoints';
 import { describe, it, expect } from 'vitest';
 import { z } from 'zod';
 import {
@@ -7,7 +8,6 @@ import {
   describeZodError,
   IntLike,
   isTerminalState,
-  Kind,
   MediaRef,
   parseOrThrow,
   Payload,
@@ -42,9 +42,9 @@ describe('TaskState', () => {
   });
 });
 
-describe('Kind', () => {
-  it('lists the four generation kinds', () => {
-    expect(Kind.options).toEqual(['img2video', 'reference2video', 'reference2image', 'image2dance']);
+describe('GENERATION_KINDS (the endpoint registry)', () => {
+  it('starts with the four original generation kinds', () => {
+    expect(GENERATION_KINDS.slice(0, 4)).toEqual(['img2video', 'reference2video', 'reference2image', 'image2dance']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { NEW_ENDPOINT_EXAMPLES } from '../helpers/endpoint-examples';
 import { describe, it, expect } from 'vitest';
 import type { z } from 'zod';
 import {
@@ -208,6 +209,7 @@ describe('liberal input (FACTS §12)', () => {
       reference2image: REFERENCE2IMAGE,
       image2dance: IMAGE2DANCE,
       'ad-one-click': AD_ONE_CLICK,
+      ...NEW_ENDPOINT_EXAMPLES,
     };
     const out = (ep.request as z.ZodType).parse({ ...(base[name] as object), client_request_id: 'vf-wf-123:attempt' });
     expect(out).toMatchObject({ client_request_id: 'vf-wf-123:attempt' });
@@ -221,6 +223,15 @@ describe('CREATE_ENDPOINTS', () => {
       reference2video: '/ent/v2/reference2video',
       reference2image: '/ent/v2/reference2image',
       image2dance: '/ent/v2/image2dance',
+      text2video: '/ent/v2/text2video',
+      startEnd2video: '/ent/v2/start-end2video',
+      multiframe: '/ent/v2/multiframe',
+      upscale: '/ent/v2/upscale-new',
+      text2audio: '/ent/v2/text2audio',
+      audioTts: '/ent/v2/audio-tts',
+      template: '/ent/v2/template',
+      extend: '/ent/v2/extend',
+      lipSync: '/ent/v2/lip-sync',
       'ad-one-click': '/ent/v2/ad-one-click',
     });
   });

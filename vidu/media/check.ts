@@ -30,14 +30,15 @@ export function checkMedia(probe: MediaProbe, bytesLength: number, limit: MediaL
   if (sizeProblem) say(sizeProblem);
 
   const { width, height } = probe;
+  const pictured = probe.kind !== 'audio';
   const tooSmall = limit.minSidePx !== undefined && (width < limit.minSidePx || height < limit.minSidePx);
   const tooLarge = limit.maxSidePx !== undefined && (width > limit.maxSidePx || height > limit.maxSidePx);
-  if (tooSmall || tooLarge) say(`${probe.kind} is ${width}×${height} px; ${limit.endpoint} needs ${sideRule(limit)}`);
+  if (pictured && (tooSmall || tooLarge)) say(`${probe.kind} is ${width}×${height} px; ${limit.endpoint} needs ${sideRule(limit)}`);
 
   const long = Math.max(width, height);
   const short = Math.min(width, height);
   // Integer cross-multiplication: 100×400 is exactly 1:4 and must not fail on float noise.
-  if (long > limit.maxAspectRatio * short) {
+  if (pictured && long > limit.maxAspectRatio * short) {
     const ratio = beyond(long / short, limit.maxAspectRatio, 2);
     const shown = width >= height ? `${ratio}:1` : `1:${ratio}`;
     say(`aspect ratio ${shown} is outside 1:${limit.maxAspectRatio}–${limit.maxAspectRatio}:1`);
@@ -47,7 +48,7 @@ export function checkMedia(probe: MediaProbe, bytesLength: number, limit: MediaL
   const { minDurationSeconds: min, maxDurationSeconds: max } = limit;
   if (duration !== undefined && ((min !== undefined && duration < min) || (max !== undefined && duration > max))) {
     const bound = max !== undefined && duration > max ? max : (min ?? 0);
-    say(`video lasts ${beyond(duration, bound, 1)} s; ${limit.endpoint} accepts ${range(min, max, 's')}`);
+    say(`${probe.kind} lasts ${beyond(duration, bound, 1)} s; ${limit.endpoint} accepts ${range(min, max, 's')}`);
   }
   return problems;
 }
@@ -74,7 +75,7 @@ function sizeMessage(bytes: number, maxMegabytes: number): string {
   return `${shown} MB exceeds the ${maxMegabytes} MB limit`;
 }
 
-const article = (kind: string): string => (kind === 'image' ? 'an image' : 'a video');
+const article = (kind: string): string => (kind === 'image' ? 'an image' : kind === 'audio' ? 'an audio file' : 'a video');
 
 /**
  * Formats a value that broke `bound` with enough decimals that it does not

@@ -1,5 +1,5 @@
 import { asciiAt } from './bytes';
-import { MIME_TYPES, type DetectedFormat, type ImageFormat, type VideoFormat } from './formats';
+import { MIME_TYPES, type AudioFormat, type DetectedFormat, type ImageFormat, type VideoFormat } from './formats';
 import { readEbmlDocType } from './webm';
 
 /** DIB header sizes of every BMP variant; "BM" alone is too weak a signature. */
@@ -19,6 +19,10 @@ function plausibleAtomSize(bytes: Uint8Array): boolean {
 
 const image = (format: ImageFormat): DetectedFormat => ({ kind: 'image', format, mime: MIME_TYPES[format] });
 const video = (format: VideoFormat): DetectedFormat => ({ kind: 'video', format, mime: MIME_TYPES[format] });
+const audio = (format: AudioFormat): DetectedFormat => ({ kind: 'audio', format, mime: MIME_TYPES[format] });
+
+/** ISO-BMFF brands of audio-only files (iTunes AAC and audiobooks). */
+const AUDIO_BRANDS = new Set(['M4A ', 'M4B ']);
 
 /**
  * Sniffs the container from magic bytes only; it never trusts a URL
@@ -40,6 +44,7 @@ export function detectFormat(bytes: Uint8Array): DetectedFormat | undefined {
     const riffType = asciiAt(bytes, 8, 4);
     if (riffType === 'WEBP') return image('webp');
     if (riffType === 'AVI ') return video('avi');
+    if (riffType === 'WAVE') return audio('wav');
     return undefined;
   }
 
@@ -48,6 +53,7 @@ export function detectFormat(bytes: Uint8Array): DetectedFormat | undefined {
     const brand = asciiAt(bytes, 8, 4);
     if (brand === '') return undefined;
     if (STILL_IMAGE_BRANDS.has(brand)) return undefined;
+    if (AUDIO_BRANDS.has(brand)) return audio('m4a');
     return video(brand === 'qt  ' ? 'mov' : 'mp4');
   }
   if (LEGACY_QUICKTIME_ATOMS.has(boxType) && plausibleAtomSize(bytes)) return video('mov');
@@ -55,5 +61,10 @@ export function detectFormat(bytes: Uint8Array): DetectedFormat | undefined {
   if (b(0) === 0x1a && b(1) === 0x45 && b(2) === 0xdf && b(3) === 0xa3) {
     return readEbmlDocType(bytes) === 'webm' ? video('webm') : undefined;
   }
+  if (asciiAt(bytes, 0, 4) === 'OggS') return audio('ogg');
+  // MP3: an ID3v2 tag, or straight away an MPEG audio frame header (11 sync bits, then a layer
+  // other than "reserved"). JPEG's FF D8 never matches (D8 lacks the top three sync bits).
+  if (asciiAt(bytes, 0, 3) === 'ID3') return audio('mp3');
+  if (b(0) === 0xff && ((b(1) ?? 0) & 0xe0) === 0xe0 && ((b(1) ?? 0) & 0x06) !== 0) return audio('mp3');
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { detectFormat } from './detect';
 import { MediaProbeError } from './errors';
-import type { ImageFormat, VideoFormat, VideoGeometry } from './formats';
+import { probeAudio } from './audio';
+import type { AudioFormat, ImageFormat, VideoFormat, VideoGeometry } from './formats';
 import { probeAvi } from './avi';
 import { probeImage } from './image';
 import { probeIsoBmff } from './isobmff';
@@ -24,6 +25,16 @@ export type MediaProbe =
       height: number;
       /** Absent only when the container does not record it (live WebM, fragmented MP4 without mehd). */
       durationSeconds?: number;
+    }
+  | {
+      kind: 'audio';
+      format: AudioFormat;
+      mime: string;
+      /** Audio has no picture: 0, so code that reads a probe's size needs no special case. */
+      width: 0;
+      height: 0;
+      /** Read from WAV headers only (see audio.ts). */
+      durationSeconds?: number;
     };
 
 const VIDEO_READERS: Record<VideoFormat, (bytes: Uint8Array) => VideoGeometry> = {
@@ -42,10 +53,11 @@ const VIDEO_READERS: Record<VideoFormat, (bytes: Uint8Array) => VideoGeometry> =
 export function probeMedia(bytes: Uint8Array): MediaProbe {
   const detected = detectFormat(bytes);
   if (!detected) {
-    throw new MediaProbeError('unrecognized', undefined, 'not a PNG, JPEG, WebP, BMP, GIF, MP4, MOV, AVI or WebM file');
+    throw new MediaProbeError('unrecognized', undefined, 'not a PNG, JPEG, WebP, BMP, GIF, MP4, MOV, AVI, WebM, WAV, MP3, Ogg or M4A file');
   }
   if (detected.kind === 'image') {
     return { ...detected, ...probeImage(bytes, detected.format) };
   }
+  if (detected.kind === 'audio') return { ...detected, width: 0, height: 0, ...probeAudio(bytes, detected.format) };
   return { ...detected, ...VIDEO_READERS[detected.format](bytes) };
 }

@@ -13,10 +13,6 @@ export function isTerminalState(state: string): state is 'success' | 'failed' {
   return state === 'success' || state === 'failed';
 }
 
-/** The four generation endpoints that take a model (or, for image2dance, none). */
-export const Kind = z.enum(['img2video', 'reference2video', 'reference2image', 'image2dance'], named);
-export type Kind = z.infer<typeof Kind>;
-
 // FACTS §12 item 4: the CN img2video schema types off_peak/watermark/audio/is_rec
 // as strings ("true"/"false") while other pages and every response use JSON
 // booleans. Accept both; the parsed value is always a boolean so what we send
@@ -113,3 +109,31 @@ export const CallbackUrl = z.string(named).refine(isHttpUrl, {
 // is ours, so keys stay short enough for any plausible server-side column.
 export const CLIENT_REQUEST_ID_MAX = 128;
 export const ClientRequestId = z.string(named).max(CLIENT_REQUEST_ID_MAX);
+
+/** JSON Schema length bounds of the text schemas made by `textUpTo`, read by contract/json-schemas.ts. */
+export const TEXT_BOUNDS = new WeakMap<z.ZodType, { minLength?: number; maxLength: number }>();
+
+/**
+ * A text field of at most `max` characters (code points, as for prompt), named in its messages;
+ * `required` also refuses the empty string (Vidu answers FieldLacking for an empty field).
+ */
+export function textUpTo(field: string, max: number, required = false) {
+  const base = z.string(named).refine((s) => codePoints(s, max) <= max, {
+    error: (iss) => `${field} must be at most ${max} characters (got ${typeof iss.input === 'string' ? codePoints(iss.input, max) : show(iss.input)})`,
+  });
+  const schema = required ? base.refine((s) => s.length > 0, { error: () => `${field} is required and must not be empty` }) : base;
+  TEXT_BOUNDS.set(schema, required ? { minLength: 1, maxLength: max } : { maxLength: max });
+  return schema;
+}
+
+/** A number (or a string holding one) within [min, max]; `unit` is appended to the bounds in the message. */
+export function numberLikeIn(min: number, max: number, unit = '') {
+  return z
+    .custom<number | `${number}`>((v) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)), {
+      error: (iss) => `${fieldLabel(iss.path)} must be a number (got ${show(iss.input)})`,
+    })
+    .transform((v) => Number(v))
+    .refine((n) => n >= min && n <= max, {
+      error: (iss) => `${fieldLabel(iss.path)} must be between ${min} and ${max}${unit} (got ${show(iss.input)})`,
+    });
+}

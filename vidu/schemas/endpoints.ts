@@ -1,19 +1,16 @@
+import { ENDPOINTS, type GenerationKind } from '../endpoints';
+import type { RequestSchema } from '../endpoints/spec';
 import { AdOneClickRequest } from './requests/ad-one-click';
-import { Image2DanceRequest } from './requests/image2dance';
-import { Img2VideoRequest } from './requests/img2video';
-import { Reference2ImageRequest } from './requests/reference2image';
-import { Reference2VideoRequest } from './requests/reference2video';
 import { AdOneClickCreateResponse } from './responses/ad';
 import { TaskCreatedResponse } from './responses/task-created';
 
-/** Create endpoints: path under the API host, request and response schemas (FACTS §1–§5). */
+/** Create endpoints: path under the API host, request and response schemas (the registry, plus the AD film's create). */
 export const CREATE_ENDPOINTS = {
-  img2video: { path: '/ent/v2/img2video', request: Img2VideoRequest, response: TaskCreatedResponse },
-  reference2video: { path: '/ent/v2/reference2video', request: Reference2VideoRequest, response: TaskCreatedResponse },
-  reference2image: { path: '/ent/v2/reference2image', request: Reference2ImageRequest, response: TaskCreatedResponse },
-  image2dance: { path: '/ent/v2/image2dance', request: Image2DanceRequest, response: TaskCreatedResponse },
+  ...(Object.fromEntries(
+    Object.values(ENDPOINTS).map((e) => [e.kind, { path: e.path, request: e.request, response: TaskCreatedResponse }]),
+  ) as { [K in GenerationKind]: { path: string; request: (typeof ENDPOINTS)[K]['request']; response: typeof TaskCreatedResponse } }),
   'ad-one-click': { path: '/ent/v2/ad-one-click', request: AdOneClickRequest, response: AdOneClickCreateResponse },
-} as const;
+} satisfies Record<string, { path: string; request: RequestSchema | typeof AdOneClickRequest; response: unknown }>;
 
 export type CreateEndpointName = keyof typeof CREATE_ENDPOINTS;
 

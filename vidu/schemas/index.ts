@@ -3,10 +3,10 @@ export * from './options';
 export { describeZodError, parseOrThrow, SchemaValidationError } from './format';
 export { fieldLabel, namedError } from './fields';
 
-export * from './requests/img2video';
-export * from './requests/reference2video';
-export * from './requests/reference2image';
-export * from './requests/image2dance';
+export { Img2VideoRequest, type Img2VideoRequestInput } from '../endpoints/img2video';
+export { Reference2VideoRequest, Reference2VideoSubject, type Reference2VideoRequestInput } from '../endpoints/reference2video';
+export { Reference2ImageRequest, type Reference2ImageRequestInput } from '../endpoints/reference2image';
+export { Image2DanceRequest, type Image2DanceRequestInput } from '../endpoints/image2dance';
 export * from './requests/ad-one-click';
 export * from './requests/ad-edit';
 export * from './requests/ad-compose';

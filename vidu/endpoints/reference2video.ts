@@ -1,9 +1,46 @@
 import { z } from 'zod';
-import { BoolLike, CallbackUrl, ClientRequestId, IntLike, MediaRef, Payload, RequiredPrompt } from '../common';
-import { countError, countText, mediaList, ModelName, requestObject } from '../builders';
-import { named } from '../fields';
-import { matrixCheck } from '../matrix-check';
-import { MovementAmplitude, Seed, WmPosition } from '../options';
+import { WEB_IMAGES } from '../media/limits';
+import { Q1, Q2, Q2_PRO_FAST, Q3, VIDU_1X, type ModelTable } from '../model-matrix';
+import { countError, countText, mediaList, ModelName, requestObject } from '../schemas/builders';
+import { BoolLike, IntLike, RequiredPrompt } from '../schemas/common';
+import { TASK_FIELDS, WATERMARK_FIELDS } from '../schemas/field-groups';
+import { named } from '../schemas/fields';
+import { matrixCheck } from '../schemas/matrix-check';
+import { MovementAmplitude, Seed } from '../schemas/options';
+import { defineEndpoint } from './spec';
+
+const REF_BASE_RATIOS = ['16:9', '9:16', '1:1'] as const;
+// FACTS §2: q2 adds 4:3 and 3:4 [3P]; q3 is given the same set [INF], erring
+// on the side of accepting.
+const REF_WIDE_RATIOS = [...REF_BASE_RATIOS, '4:3', '3:4'] as const;
+
+/** reference2video's models (FACTS §2). */
+export const REFERENCE2VIDEO_MODELS: ModelTable = {
+  type: 'video',
+  models: {
+    // FACTS §12 item 2: no official copy lists q3 models for reference2video,
+    // but CN mirrors list viduq3/viduq3-mix and another viduq3-pro; their
+    // durations/resolutions are taken from img2video's q3 row [INF].
+    'viduq3-pro': { ...Q3, aspectRatios: REF_WIDE_RATIOS, source: 'INF' },
+    viduq3: { ...Q3, aspectRatios: REF_WIDE_RATIOS, source: 'INF' },
+    'viduq3-mix': { ...Q3, aspectRatios: REF_WIDE_RATIOS, source: 'INF' },
+    viduq2: { ...Q2, aspectRatios: REF_WIDE_RATIOS, source: '3P' },
+    'viduq2-pro': { ...Q2, aspectRatios: REF_WIDE_RATIOS, source: '3P' },
+    'viduq2-turbo': { ...Q2, aspectRatios: REF_WIDE_RATIOS, source: '3P' },
+    'viduq2-pro-fast': { ...Q2_PRO_FAST, aspectRatios: REF_WIDE_RATIOS, source: '3P' },
+    viduq1: { ...Q1, aspectRatios: REF_BASE_RATIOS, source: 'DOC' },
+    'viduq1-classic': { ...Q1, aspectRatios: REF_BASE_RATIOS, source: '3P' },
+    'vidu2.0': {
+      durations: [4],
+      defaultDuration: 4,
+      resolutionRules: [{ durations: [4], resolutions: ['360p', '720p'], defaultResolution: '360p' }],
+      aspectRatios: REF_BASE_RATIOS,
+      defaultAudio: false,
+      source: 'DOC',
+    },
+    'vidu1.5': { ...VIDU_1X, aspectRatios: REF_BASE_RATIOS, source: 'DOC' },
+  },
+};
 
 const MAX_IMAGES = 7;
 const MAX_IMAGES_WITH_VIDEOS = 4;
@@ -41,7 +78,7 @@ export const Reference2VideoRequest = requestObject('reference2video', {
   duration: IntLike.optional(),
   seed: Seed.optional(),
   // Default 16:9 for every model; which ratios a model offers is checked
-  // against MODEL_MATRIX.
+  // against the model table.
   aspect_ratio: z.string(named).default('16:9'),
   resolution: z.string(named).optional(),
   movement_amplitude: MovementAmplitude.default('auto'),
@@ -50,13 +87,8 @@ export const Reference2VideoRequest = requestObject('reference2video', {
   is_rec: BoolLike.optional(),
   bgm: BoolLike.optional(),
   off_peak: BoolLike.default(false),
-  watermark: BoolLike.default(false),
-  wm_position: WmPosition.optional(),
-  wm_url: MediaRef.optional(),
-  meta_data: z.string(named).optional(),
-  payload: Payload.optional(),
-  callback_url: CallbackUrl.optional(),
-  client_request_id: ClientRequestId.optional(),
+  ...WATERMARK_FIELDS,
+  ...TASK_FIELDS,
 })
   .superRefine((req, ctx) => {
     if (req.images !== undefined && req.subjects !== undefined) {
@@ -115,7 +147,33 @@ export const Reference2VideoRequest = requestObject('reference2video', {
       }
     }
   })
-  .superRefine(matrixCheck('reference2video'));
+  .superRefine(matrixCheck('reference2video', REFERENCE2VIDEO_MODELS));
 
 export type Reference2VideoRequest = z.output<typeof Reference2VideoRequest>;
 export type Reference2VideoRequestInput = z.input<typeof Reference2VideoRequest>;
+
+// FACTS §2 omits the formats; the novita/myrouter/jiekou copies of Vidu's page list PNG, JPEG, JPG, WebP.
+const IMAGE = { endpoint: 'reference2video', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, minSidePx: 128, maxAspectRatio: 4, source: 'DOC' } as const;
+// viduq2-pro only. "At most 1×8 s or 2×5 s" caps any single video at 8 s; the tighter 5 s-each
+// rule for two videos depends on the count and belongs to request validation.
+const VIDEO = {
+  endpoint: 'reference2video',
+  kind: 'video',
+  formats: ['mp4', 'avi', 'mov'],
+  maxMegabytes: 100,
+  minSidePx: 128,
+  maxAspectRatio: 4,
+  maxDurationSeconds: 8,
+  source: '3P',
+} as const;
+
+export const reference2video = defineEndpoint({
+  kind: 'reference2video',
+  path: '/ent/v2/reference2video',
+  summary: 'start a reference-to-video generation (--image up to 7, --video up to 2, subjects via --request)',
+  request: Reference2VideoRequest,
+  models: REFERENCE2VIDEO_MODELS,
+  media: { images: IMAGE, videos: VIDEO, 'subjects.images': IMAGE, 'subjects.videos': VIDEO },
+  // [INF] FACTS §12 item 17: reference tasks have been seen typed "img2video" and "character2video"; the sim names its endpoint.
+  result: { media: 'video', taskType: 'reference2video', upscalable: true },
+});

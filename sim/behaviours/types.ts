@@ -1,0 +1,23 @@
+import type { MediaProbe } from '../../vidu/media';
+import type { Prepared } from '../submit';
+import type { SimCreation } from '../task';
+import type { TaskInit } from '../task-factory';
+
+/** What every behaviour gets from the route: the request's common task fields, the seed rule, the sim's pace. */
+export interface BehaviourContext {
+  /** "omitted or 0 ⇒ random; the response returns the actual seed" (FACTS §1). */
+  seedOf(seed: number | undefined): number;
+  common(r: { payload?: string | undefined; callback_url?: string | undefined; client_request_id?: string | undefined }): Pick<
+    TaskInit,
+    'request' | 'clientRequestId' | 'callbackUrl' | 'payload'
+  >;
+  processingSeconds: number;
+  /** A creation of an earlier task (extend and upscale take one by video_creation_id). */
+  creation(id: string): SimCreation | undefined;
+}
+
+/**
+ * How the simulator answers one endpoint once its request passed the registry's schema (with the
+ * model defaults applied) and its media passed their limits: the price, the task, the response.
+ */
+export type Behaviour = (b: BehaviourContext, request: Record<string, unknown>, probes: Map<string, MediaProbe>) => Prepared;

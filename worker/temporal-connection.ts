@@ -78,7 +78,8 @@ export function loadTemporalConnection(env: NodeJS.ProcessEnv = process.env, ove
 
   let profile: ClientConfigProfile = {};
   try {
-    profile = loadClientConfigProfile({ overrideEnvVars: vars });
+    // envconfig 1.24 fails on a file without any table ("reading 'default'"); an empty file means no profiles.
+    profile = loadClientConfigProfile({ overrideEnvVars: vars, ...(hasNoTables(vars.TEMPORAL_CONFIG_FILE) ? { disableFile: true } : {}) });
   } catch (err) {
     problems.push(profileProblem(err, vars, file));
   }
@@ -147,6 +148,16 @@ function configFileLabel(vars: Record<string, string>): string {
   return vars.TEMPORAL_CONFIG_FILE !== undefined
     ? `TEMPORAL_CONFIG_FILE ${JSON.stringify(vars.TEMPORAL_CONFIG_FILE)}`
     : 'the default temporal.toml ($XDG_CONFIG_HOME or ~/.config, then temporalio/temporal.toml)';
+}
+
+/** True for a named config file holding nothing but blanks and comments. */
+function hasNoTables(file: string | undefined): boolean {
+  if (file === undefined || !existsSync(file)) return false;
+  try {
+    return readFileSync(file, 'utf8').split('\n').every((line) => line.trim() === '' || line.trim().startsWith('#'));
+  } catch {
+    return false;
+  }
 }
 
 /** What envconfig would silently ignore or misread. */

@@ -146,6 +146,16 @@ namespace = "prod.a1b2c"
 api_key = "${API_KEY}"
 `;
 
+    it('an empty or comment-only TEMPORAL_CONFIG_FILE means no profiles (envconfig alone fails on it)', () => {
+      for (const text of ['', '# nothing here yet\n\n']) {
+        const file = path.join(dir, `empty-${text.length}.toml`);
+        writeFileSync(file, text);
+        const c = loadTemporalConnection({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_ADDRESS: '127.0.0.1:7000' });
+        expect(c).toMatchObject({ address: '127.0.0.1:7000', namespace: 'default' });
+        expect(c.clientOptions.tls).toBeUndefined();
+      }
+    });
+
     it('TEMPORAL_PROFILE selects a profile of TEMPORAL_CONFIG_FILE', () => {
       const file = toml('profiles.toml', PROFILES());
       const mtls = loadTemporalConnection({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud' });

@@ -1,5 +1,6 @@
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { DERIVED_WORKFLOW_ID_MAX, workflowIdProblem } from '../contract/workflow-id';
 import { verifyCallbackRequest } from '../vidu/signature';
 import { taskUpdateSignal } from '../workflows/messages';
 import type { CallbackObserver } from './callback-metrics';
@@ -8,7 +9,6 @@ import { NonceCache } from './nonce-cache';
 
 /** Vidu's callback body is one task's Get Generation answer: a few KiB. Anything larger is not Vidu's. */
 export const CALLBACK_BODY_LIMIT_BYTES = 64 * 1024;
-const MAX_WORKFLOW_ID_LENGTH = 1000;
 
 /** Why a callback was refused; logged and returned, never with the key or the signature. */
 export interface CallbackRejection {
@@ -87,7 +87,8 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
     }
     const { nonce } = verdict;
     const workflowId = (req.query as Record<string, unknown>).workflowId;
-    if (typeof workflowId !== 'string' || workflowId === '' || workflowId.length > MAX_WORKFLOW_ID_LENGTH) {
+    // The same rule the client and the activities apply (ids vidu-flow derives may reach 255).
+    if (typeof workflowId !== 'string' || workflowIdProblem(workflowId, DERIVED_WORKFLOW_ID_MAX) !== undefined) {
       reject(req, { status: 400, reason: 'no-workflow-id', nonce });
       return reply.code(400).send({ error: 'the callback URL carries no valid workflowId', reason: 'no-workflow-id' });
     }

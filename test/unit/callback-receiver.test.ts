@@ -112,6 +112,19 @@ describe('callback receiver', () => {
     expect(rejections.every((r) => r.reason === 'bad-body')).toBe(true);
   });
 
+  it('refuses a signed URL whose workflowId breaks the workflow-id rule with 400 no-workflow-id', async () => {
+    const { app, sent, rejections } = setup();
+    close = () => app.close();
+    for (const id of ['x/../victim', '..', '/etc/passwd', '', 'a'.repeat(256)]) {
+      const url = `https://hooks.example.com/vidu/callback?workflowId=${encodeURIComponent(id)}`;
+      const path = url.slice('https://hooks.example.com'.length);
+      const res = await post(app, signCallbackRequest({ secret: KEY, url }), { id: TASK, state: 'processing', progress: 1 }, path);
+      expect(res.statusCode, id).toBe(400);
+    }
+    expect(sent).toHaveLength(0);
+    expect(rejections.map((r) => r.reason)).toEqual(Array(5).fill('no-workflow-id'));
+  });
+
   it('answers 202 when the workflow is gone and 503 when the signal cannot be delivered', async () => {
     const { WorkflowNotFoundError } = await import('@temporalio/client');
     let failWith: Error = new WorkflowNotFoundError('gone', 'wf', undefined);

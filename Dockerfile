@@ -5,12 +5,15 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
+COPY core ./core
 COPY vidu ./vidu
 COPY contract ./contract
 COPY workflows ./workflows
 COPY activities ./activities
 COPY worker ./worker
 COPY client ./client
+COPY cli ./cli
+COPY receiver ./receiver
 COPY api ./api
 COPY sim ./sim
 # The workflow bundle, built once into the image: no worker start (or restart after a crash) runs
@@ -23,7 +26,7 @@ RUN node --import tsx worker/workflow-bundle.ts "$VIDU_FLOW_WORKFLOW_BUNDLE"
 RUN mkdir -p /data/archive /data/staging && chown -R node:node /data
 ENV NODE_ENV=production ARCHIVE_DIR=/data/archive STAGING_DIR=/data/staging
 USER node
-# 8788: callback receiver (worker/callback-main.ts); 8787: HTTP API; 9464: METRICS_PORT by convention.
+# 8788: callback receiver (receiver/main.ts); 8787: HTTP API; 9464: METRICS_PORT by convention.
 EXPOSE 8787 8788 9464
 # `node --import tsx` rather than `npx tsx`: signals (docker stop) reach the process itself, so a
 # SIGTERM drains the worker instead of killing a wrapper and orphaning it.

@@ -2,14 +2,14 @@ import { activityInfo, ApplicationFailure, heartbeat } from '@temporalio/activit
 import type { AdOneClickDetail } from '../vidu/schemas';
 import type { ViduClient } from '../vidu/client';
 import { ViduTransportError } from '../vidu/errors';
-import type { AdFilmDetail, AdFilmEdit, AdSubTask } from '../workflows/ad-film-types';
-import { toSnapshot } from '../workflows/task-snapshot';
-import type { CreationRef, TaskStateName, WaitMode } from '../workflows/types';
+import type { AdFilmDetail, AdFilmEdit, AdSubTask } from '../core/ad-film-types';
+import { toSnapshot } from '../core/task-snapshot';
+import type { CreationRef, TaskStateName, WaitMode } from '../core/generation-types';
 import { toApplicationFailure } from './failures';
 import { callbackUrlFor } from './idempotency';
 import { wantsCallback } from './submit';
 
-// Vidu's edit and compose calls take no client_request_id (FACTS §5.3–5.4). After an interrupted
+// Vidu's edit and compose calls take no client_request_id (docs/vidu-api.md §5.3–5.4). After an interrupted
 // call the task's detail is read instead: a sub-task that was not there before, for the same
 // storyboard and prompt (edit) or with the same ids (compose), is the one the lost call created.
 

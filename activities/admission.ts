@@ -1,7 +1,8 @@
 import { activityInfo, getClient } from '@temporalio/activity';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { createHash } from 'node:crypto';
-import { acquireSlotSignal, viduSlots } from '../workflows/admission';
-import type { Priority } from '../workflows/types';
+import { admitUpdate, releaseSlotSignal, SLOT_MANAGER_WORKFLOW_TYPE } from '../core/admission-messages';
+import type { Priority } from '../core/generation-types';
 
 export interface AdmissionConfig {
   /** Tasks submitted and not finished at Vidu, across every worker sharing the key; 0 = no cap. */
@@ -13,7 +14,7 @@ export interface AdmissionConfig {
   /**
    * VIDU_MAX_OFF_PEAK_IN_FLIGHT: off-peak tasks submitted and not finished; undefined or 0 = no
    * cap. Off-peak tasks never count against `maxInFlight`: Vidu queues them itself for up to 48 h
-   * and runs them when it has capacity (FACTS §11), so holding an interactive slot for them would
+   * and runs them when it has capacity (docs/vidu-api.md §11), so holding an interactive slot for them would
    * block interactive work for days while Vidu is not even running them.
    */
   maxOffPeakInFlight?: number;
@@ -38,22 +39,32 @@ export function slotManagerId(accountId: string, pool: SlotPool = 'standard'): s
 
 export function makeAdmissionActivities(deps: { admission: AdmissionConfig | undefined }) {
   /**
-   * Asks the account's slot manager for a slot (starting the manager if needed). Returns the
-   * manager's id so the workflow can release the slot itself, or undefined when there is no cap.
+   * Asks the account's slot manager for a slot (starting the manager if needed), in one `admit`
+   * update whose answer says whether the slot is granted now. Returns the manager's id so the
+   * workflow can release the slot, or undefined when there is no cap. Run as a local activity.
    */
-  async function requestSlot(input: { workflowId: string; priority: Priority; ticket?: number; offPeak?: boolean }): Promise<{ managerId: string } | undefined> {
+  async function requestSlot(input: {
+    workflowId: string;
+    priority: Priority;
+    ticket?: number;
+    offPeak?: boolean;
+  }): Promise<{ managerId: string; granted: boolean } | undefined> {
     const admission = deps.admission;
     if (!admission) return undefined;
     const pool: SlotPool = input.offPeak ? 'off-peak' : 'standard';
     const cap = pool === 'off-peak' ? (admission.maxOffPeakInFlight ?? 0) : admission.maxInFlight;
     if (cap <= 0) return undefined;
     const managerId = slotManagerId(admission.accountId, pool);
-    await getClient().workflow.signalWithStart(viduSlots, {
+    const startManager = new WithStartWorkflowOperation(SLOT_MANAGER_WORKFLOW_TYPE, {
       workflowId: managerId,
       taskQueue: activityInfo().taskQueue,
       args: [],
-      signal: acquireSlotSignal,
-      signalArgs: [
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `vidu-flow admission: at most ${cap} ${pool === 'off-peak' ? 'off-peak ' : ''}Vidu tasks in flight for account ${admission.accountId}`,
+    });
+    const answer = await getClient().workflow.executeUpdateWithStart(admitUpdate, {
+      startWorkflowOperation: startManager,
+      args: [
         {
           workflowId: input.workflowId,
           priority: input.priority,
@@ -62,9 +73,18 @@ export function makeAdmissionActivities(deps: { admission: AdmissionConfig | und
           ...(admission.reconcileSeconds ? { reconcileSeconds: admission.reconcileSeconds } : {}),
         },
       ],
-      staticSummary: `vidu-flow admission: at most ${cap} ${pool === 'off-peak' ? 'off-peak ' : ''}Vidu tasks in flight for account ${admission.accountId}`,
     });
-    return { managerId };
+    return { managerId, granted: answer.granted };
+  }
+
+  /** Gives the slot back (or withdraws a waiting request). Idempotent; run as a local activity. */
+  async function releaseSlot(input: { managerId: string; workflowId: string }): Promise<void> {
+    try {
+      await getClient().workflow.getHandle(input.managerId).signal(releaseSlotSignal, { workflowId: input.workflowId });
+    } catch (err) {
+      // No manager to tell (terminated): it frees closed workflows' slots when it returns.
+      if ((err as Error).name !== 'WorkflowNotFoundError') throw err;
+    }
   }
 
   /** Which of these workflows are no longer running (their slots can be reused). */
@@ -83,5 +103,5 @@ export function makeAdmissionActivities(deps: { admission: AdmissionConfig | und
     return closed;
   }
 
-  return { requestSlot, closedWorkflows };
+  return { requestSlot, releaseSlot, closedWorkflows };
 }

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { DERIVED_WORKFLOW_ID_MAX, workflowIdProblem } from '../contract/workflow-id';
-import { FailureType } from '../workflows/failures';
+import { FailureType } from '../core/failure-types';
 
 // Names that become archive paths and object keys. Workflow ids are checked against the one
 // workflow-id rule (contract/workflow-id.ts); creation ids and extensions come from Vidu (or, before

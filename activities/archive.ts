@@ -1,7 +1,7 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { ViduClient } from '../vidu/client';
-import { toSnapshot } from '../workflows/task-snapshot';
-import type { ArchivedFile, ArchiveResult, CreationRef, GenerationKind, MissingExtra } from '../workflows/types';
+import { toSnapshot } from '../core/task-snapshot';
+import type { ArchivedFile, ArchiveResult, CreationRef, GenerationKind, MissingExtra } from '../core/generation-types';
 import { DEFAULT_DOWNLOAD_LIMITS, type DownloadLimits, guardedDownload, UrlExpired } from './archive-download';
 import { archiveExtension, archiveFileName, archiveFolder } from './archive-names';
 import { toApplicationFailure } from './failures';
@@ -14,7 +14,7 @@ export interface ArchiveInput {
   creations: CreationRef[];
 }
 
-/** `<archive root>/<workflowId>/manifest.json` (DESIGN.md, archive layout). */
+/** `<archive root>/<workflowId>/manifest.json` (README.md, "Configuration", archive layout). */
 export interface Manifest {
   workflowId: string;
   kind: string;
@@ -59,11 +59,21 @@ export function makeArchiveTask(deps: ArchiveDeps) {
     const { archive } = deps;
     const folder = archiveFolder(input.workflowId);
     const manifestKey = `${folder}/manifest.json`;
-    const manifest: Manifest = (await archive.readJson<Manifest>(manifestKey)) ?? {
+    const stored = await archive.readJson<Manifest>(manifestKey);
+    const manifest: Manifest = stored ?? {
       workflowId: input.workflowId,
       kind: input.kind,
       taskId: input.taskId,
       files: [],
+    };
+    // Each write is durable (fsync of the file and its folder), so an unchanged manifest is not
+    // written again: the final save costs nothing after the last file's save.
+    let saved = stored ? JSON.stringify(stored) : undefined;
+    const save = async (): Promise<void> => {
+      const json = JSON.stringify(manifest);
+      if (json === saved) return;
+      await archive.writeJson(manifestKey, manifest);
+      saved = json;
     };
     const progress = heartbeater(() => manifest.files.length);
     // Fresh creation lists, fetched at most once per task when its URLs turn out expired.
@@ -83,15 +93,15 @@ export function makeArchiveTask(deps: ArchiveDeps) {
           // The paid result itself must be archived: fail (and retry). An extra may go missing.
           if (role === 'main' || isCancellation(err)) throw err;
           setMissing(manifest, current.id, role, err instanceof Error ? err.message : String(err));
-          await archive.writeJson(manifestKey, manifest);
+          await save();
           continue;
         }
         manifest.files = [...manifest.files.filter((f) => f.name !== file.name && !(f.creationId === file.creationId && isRole(f, role))), file];
         setMissing(manifest, current.id, role, undefined);
-        await archive.writeJson(manifestKey, manifest);
+        await save();
       }
     }
-    await archive.writeJson(manifestKey, manifest);
+    await save();
     return {
       root: archive.locate(folder),
       manifest: archive.locate(manifestKey),

@@ -1,7 +1,7 @@
 import type { ViduClient } from '../vidu/client';
 import { ViduApiError } from '../vidu/errors';
-import { isTerminal, toSnapshot } from '../workflows/task-snapshot';
-import type { CancellationOutcome } from '../workflows/types';
+import { isTerminal, toSnapshot } from '../core/task-snapshot';
+import type { CancellationOutcome } from '../core/generation-types';
 import { toApplicationFailure } from './failures';
 
 export function makeCancelTask(deps: { vidu: ViduClient }) {
@@ -12,7 +12,7 @@ export function makeCancelTask(deps: { vidu: ViduClient }) {
       return { outcome: 'cancelled', message: `Vidu cancelled task ${input.taskId}` };
     } catch (err) {
       if (!(err instanceof ViduApiError) || err.retryable) throw toApplicationFailure(err, `cancel task ${input.taskId}`);
-      // Vidu refuses with 400 in states it cannot cancel (FACTS §8); tell "already over" apart.
+      // Vidu refuses with 400 in states it cannot cancel (docs/vidu-api.md §8); tell "already over" apart.
       const current = await deps.vidu.getCreations(input.taskId).then(
         (body) => toSnapshot(body, 'cancel', input.taskId),
         () => undefined,

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { ViduApiError, ViduTransportError } from '../vidu/errors';
-import { FailureType } from '../workflows/failures';
+import { FailureType } from '../core/failure-types';
 
 /**
  * Turns a Vidu client error into the ApplicationFailure Temporal should see: permanent answers

@@ -38,8 +38,8 @@ function paramName(pair: string): string {
  * Where `client_request_id` is sent.
  *
  * Vidu documents the field only for img2video (seed img2video.zh.txt sends it and the task object
- * echoes it; FACTS §1, §11, §12 item 7) and documents no dedupe rule for it anywhere. Its endpoints
- * refuse unknown fields with 400 FieldUnwanted (FACTS §9), and a 400 creates no task. So:
+ * echoes it; docs/vidu-api.md §1, §11, §12 item 7) and documents no dedupe rule for it anywhere. Its endpoints
+ * refuse unknown fields with 400 FieldUnwanted (docs/vidu-api.md §9), and a 400 creates no task. So:
  *  - img2video: always sent (documented).
  *  - any other endpoint: the first submission this worker makes there carries it (a trial); if
  *    Vidu takes it, the endpoint is recorded as accepting it and every later submission carries it;

@@ -12,6 +12,8 @@ export class MediaLoadError extends Error {}
 
 /** A download that receives no byte for this long is abandoned. */
 const DOWNLOAD_IDLE_MS = 30_000;
+/** How often the idle budget is checked: a stall is noticed at most this late. */
+const IDLE_CHECK_MS = 1_000;
 
 export interface MediaSourceDeps {
   staging: StagingStore;
@@ -106,11 +108,12 @@ async function readLocal(file: string, maxBytes: number, deps: MediaSourceDeps):
 async function download(url: string, maxBytes: number, deps: MediaSourceDeps): Promise<IncomingFile> {
   const fetchImpl = deps.fetch ?? fetch;
   const abort = new AbortController();
-  let timer = setTimeout(() => abort.abort(), DOWNLOAD_IDLE_MS);
-  const touch = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => abort.abort(), DOWNLOAD_IDLE_MS);
-  };
+  // One timer for the whole download, not one re-armed per chunk (thousands for a large file):
+  // each chunk only notes the time, and the timer aborts once nothing arrived for the idle budget.
+  let lastByteAt = Date.now();
+  const timer = setInterval(() => {
+    if (Date.now() - lastByteAt >= DOWNLOAD_IDLE_MS) abort.abort();
+  }, IDLE_CHECK_MS);
   try {
     let res: Response;
     try {
@@ -129,7 +132,7 @@ async function download(url: string, maxBytes: number, deps: MediaSourceDeps): P
     }
     async function* body(stream: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
       for await (const chunk of stream) {
-        touch();
+        lastByteAt = Date.now();
         yield chunk;
       }
     }
@@ -145,7 +148,7 @@ async function download(url: string, maxBytes: number, deps: MediaSourceDeps): P
       throw err;
     }
   } finally {
-    clearTimeout(timer);
+    clearInterval(timer);
   }
 }
 

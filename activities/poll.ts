@@ -1,12 +1,15 @@
 import { activityInfo, ApplicationFailure, getClient, heartbeat } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import type { ViduClient } from '../vidu/client';
-import { taskUpdateSignal } from '../workflows/messages';
-import { pollDelaySeconds, type PollSchedule } from '../workflows/poll-schedule';
-import { isTerminal, isUnknownStateReading, readTask, type TaskReading } from '../workflows/task-snapshot';
-import type { TaskUpdate } from '../workflows/task-update';
-import type { TaskSnapshot } from '../workflows/types';
+import { taskUpdateSignal } from '../core/workflow-messages';
+import { pollDelaySeconds, type PollSchedule } from '../core/poll-schedule';
+import { isTerminal, isUnknownStateReading, readTask, type TaskReading } from '../core/task-snapshot';
+import type { TaskUpdate } from '../core/task-update';
+import type { TaskSnapshot } from '../core/generation-types';
 import { toApplicationFailure } from './failures';
+
+// The execution of the waiting poll. Which schedule applies when, and how the activity's retry
+// policy is that schedule: the header of core/poll-schedule.ts.
 
 export interface PollInput {
   taskId: string;

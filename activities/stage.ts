@@ -5,12 +5,12 @@ import { resolveResultRefs } from './result-refs';
 import type { ArchiveStore } from './stores/archive-store';
 import { MediaProbeError } from '../vidu/media/errors';
 import { BYTES_PER_MEGABYTE, checkMedia, type MediaLimit } from '../vidu/media/limits';
-import type { GenerationKind, GenerationOptions, StagedMedia, StageResult } from '../workflows/types';
+import type { GenerationKind, GenerationOptions, StagedMedia, StageResult } from '../core/generation-types';
 import { invalidRequest } from './failures';
 import { MediaLoadError, receiveMedia, type MediaSourceDeps, type ReceivedMedia } from './media-source';
 import { probeFile } from './probe-file';
 
-/** Vidu's whole-request limit (FACTS §0); staged inputs travel inside it as base64. */
+/** Vidu's whole-request limit (docs/vidu-api.md §0); staged inputs travel inside it as base64. */
 const MAX_BODY_BYTES = 20 * BYTES_PER_MEGABYTE;
 
 export interface StageInput {

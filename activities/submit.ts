@@ -2,8 +2,8 @@ import { activityInfo, ApplicationFailure, heartbeat, log, sleep } from '@tempor
 import type { ViduClient } from '../vidu/client';
 import { ENDPOINTS, type EndpointSpec } from '../vidu/endpoints';
 import { ViduTransportError } from '../vidu/errors';
-import { FailureType } from '../workflows/failures';
-import type { GenerationKind, SubmitResult, TaskStateName, WaitMode } from '../workflows/types';
+import { FailureType } from '../core/failure-types';
+import type { GenerationKind, SubmitResult, TaskStateName, WaitMode } from '../core/generation-types';
 import { toApplicationFailure } from './failures';
 import { callbackUrlFor, ClientRequestIdPolicy, clientRequestIdFor, refusesClientRequestId } from './idempotency';
 import { resolveStagedRefs } from './staged-refs';
@@ -82,7 +82,7 @@ export function makeSubmitTask(deps: SubmitDeps) {
         if (withId) ids.accepted(endpoint);
       } catch (err) {
         if (!withId || !refusesClientRequestId(err)) throw err;
-        // 400 FieldUnwanted naming client_request_id: no task was created (FACTS §9).
+        // 400 FieldUnwanted naming client_request_id: no task was created (docs/vidu-api.md §9).
         ids.refused(endpoint);
         log.warn(`Vidu refused client_request_id on ${endpoint} (FieldUnwanted); later submissions there go without it`, { endpoint });
         if (mode === 'with') {

@@ -1,6 +1,6 @@
 import type { ViduClient } from '../vidu/client';
 
-// Vidu documents no dedupe rule for client_request_id (FACTS §11), so after a submission whose
+// Vidu documents no dedupe rule for client_request_id (docs/vidu-api.md §11), so after a submission whose
 // answer was lost, vidu-flow looks the task up in Vidu's task list before sending again.
 //
 // What is matched, in order:

@@ -5,7 +5,7 @@ import { downloadPresigner, type Presigner } from '../api/downloads';
 import { readGeneration } from '../api/generation-view';
 import { loadKeysFile } from '../api/keys';
 import { webhookHeaders } from '../api/webhooks/signature';
-import { WEBHOOK_REFUSED, type WebhookDeliveryInput, type WebhookDeliveryResult } from '../workflows/webhook-types';
+import { WEBHOOK_REFUSED, type WebhookDeliveryInput, type WebhookDeliveryResult } from '../core/webhook-types';
 import { PrivateAddressRefused } from './net/address-policy';
 
 // Delivers one completion webhook (Standard Webhooks). The secret is read here, on the worker,

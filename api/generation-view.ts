@@ -1,7 +1,7 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { describeFailure } from '../client/cli/output';
+import { describeFailure } from '../client/failure-report';
 import type { DownloadLink } from '../client/links';
-import { ViduCaller, ViduKind } from '../workflows/search-attributes';
+import { ViduCaller, ViduKind } from '../core/search-attributes';
 
 // "The generation" as the HTTP API shows it: GET /v1/generations/{id}, the last SSE event, and
 // the `data` of every webhook (the delivery activity reads it with this same function, so a

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { buildJsonSchemas } from '../contract/json-schemas';
 import { GENERATION_KINDS } from '../contract/generation-input';
-import { WEBHOOK_EVENT_TYPES } from '../workflows/webhook-types';
+import { WEBHOOK_EVENT_TYPES } from '../core/webhook-types';
 import { EditsBody, ListQuery, Notify, StartResponse } from './schemas';
 
 // GET /openapi.json: OpenAPI 3.1, generated from the same zod contract the API validates with

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AdFilmEdit } from '../contract/ad-film-input';
 import { GENERATION_KINDS } from '../contract/generation-input';
-import { DEFAULT_WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES } from '../workflows/webhook-types';
+import { DEFAULT_WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES } from '../core/webhook-types';
 
 // The HTTP API's own wire shapes, beside the workflow contract (contract/*) it passes through.
 // The OpenAPI document (api/openapi.ts) is generated from these and from contract/json-schemas.ts.

@@ -45,6 +45,17 @@ export function throughputTable(rows: readonly SideFigures[]): string {
   );
 }
 
+/** Where each vidu-flow row's events come from, by event type (per generation, largest first). */
+export function eventBreakdown(rows: readonly SideFigures[]): string {
+  return rows
+    .filter((f) => f.eventsByTypePerGen)
+    .map((f) => {
+      const parts = Object.entries(f.eventsByTypePerGen).map(([t, v]) => `${t.toLowerCase()} ${fmt(v, 2)}`);
+      return `${f.mode} / ${f.admission} / ${f.side}: ${parts.join(', ')}`;
+    })
+    .join('\n');
+}
+
 interface Goal {
   goal: string;
   measured: string;
@@ -71,6 +82,11 @@ export function goals(r: Report): Goal[] {
       measured: `${fmt(r.scale.workerPeakRssMiB, 0)} MiB peak`,
       met: r.scale.n >= 10_000 ? r.scale.workerPeakRssMiB < 1024 : undefined,
     });
+    out.push({
+      goal: `${r.scale.n} waiting generations: every one completed, no failed workflow task`,
+      measured: `${r.scale.completed} completed, ${r.scale.failedWorkflowTasks} failed workflow tasks`,
+      met: r.scale.completed === r.scale.n && r.scale.failedWorkflowTasks === 0,
+    });
   }
   if (r.callbacks) out.push({ goal: 'callback p99 < 100 ms, no 5xx', measured: `${fmt(r.callbacks.latencyMs.p99)} ms, ${r.callbacks.serverErrors} 5xx`, met: (r.callbacks.latencyMs.p99 ?? Infinity) < 100 && r.callbacks.serverErrors === 0 });
   if (r.archive) {
@@ -95,6 +111,12 @@ export function printReport(r: Report): string {
       `-- throughput: ${r.throughput[0]!.n} generations started at once (img2video); simulator at ×${r.options.timeScale} (a 30 s Vidu task takes ${fmt(30 / r.options.timeScale)} s), ${r.options.simConcurrency} tasks at once;`,
       `   poll mode: both sides poll at ${p.initialSeconds} s ×${p.factor} ≤ ${p.maxSeconds} s; the baseline always polls (it has no callbacks)`,
       throughputTable(r.throughput),
+      '',
+      '   history events per generation, by type:',
+      eventBreakdown(r.throughput)
+        .split('\n')
+        .map((l) => `   ${l}`)
+        .join('\n'),
     );
   }
   if (r.scale) {
@@ -107,10 +129,14 @@ export function printReport(r: Report): string {
         [
           ['started in / all waiting at Vidu after', `${fmt(s.startSeconds, 0)} s / ${fmt(s.allWaitingSeconds, 0)} s`],
           ['worker RSS while waiting / peak', `${fmt(s.workerRssWaitingMiB, 0)} / ${fmt(s.workerPeakRssMiB, 0)} MiB`],
+          ...(s.workerCpuSeconds !== undefined ? [['worker CPU, first start to last result', `${fmt(s.workerCpuSeconds, 0)} s`]] : []),
           ['dev server RSS while waiting', `${fmt(s.serverRssWaitingMiB, 0)} MiB`],
           ['dev server GetSystemInfo p50 / max', `${fmt(s.serverHealth.rpcMsP50)} / ${fmt(s.serverHealth.rpcMsMax)} ms (${s.serverHealth.openCount} running)`],
           ['all finished after Vidu finished them', `${fmt(s.drainSeconds, 0)} s`],
           ['completed / failed / failed workflow tasks', `${s.completed} / ${s.failed} / ${s.failedWorkflowTasks}${causes(s.failedWorkflowTaskCauses)}`],
+          ...(s.failedWorkflowTasksWhen ? [['failed workflow tasks before / after Vidu finished', `${s.failedWorkflowTasksWhen.waiting} / ${s.failedWorkflowTasksWhen.draining}`]] : []),
+          ...(s.workflowTaskWaitMs ? [['workflow task wait for the worker p50 / p99 / max', `${fmt(s.workflowTaskWaitMs.p50, 0)} / ${fmt(s.workflowTaskWaitMs.p99, 0)} / ${fmt(s.workflowTaskWaitMs.max, 0)} ms`]] : []),
+          ...(s.workerEnv && Object.keys(s.workerEnv).length > 0 ? [['worker settings', Object.entries(s.workerEnv).map(([k, v]) => `${k}=${v}`).join(' ')]] : []),
           ['events / Vidu requests per generation', `${fmt(s.eventsPerGen)} / ${fmt(s.viduRequestsPerGen, 2)}`],
         ],
       ),

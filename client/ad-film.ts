@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { AdFilmEdit, AdFilmResult, AdFilmStatus, RequestEditsResult, StoryboardView } from '../workflows/ad-film-types';
-import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from '../workflows/messages';
+import type { AdFilmEdit, AdFilmResult, AdFilmStatus, RequestEditsResult, StoryboardView } from '../core/ad-film-types';
+import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from '../core/workflow-messages';
 import { RunHandle } from './run-handle';
 
 /** A running AD film: follow it, and in review mode request edits and approve. */

@@ -2,10 +2,10 @@ import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle 
 import type { SearchAttributePair } from '@temporalio/common';
 import path from 'node:path';
 import { checkBatchInput } from '../contract/batch-input';
-import type { BatchInput, BatchStatus, BatchSummary } from '../workflows/batch-types';
-import { batchStatusQuery } from '../workflows/messages';
-import { ViduKind } from '../workflows/search-attributes';
-import type { GenerationOptions } from '../workflows/types';
+import type { BatchInput, BatchStatus, BatchSummary } from '../core/batch-types';
+import { batchStatusQuery } from '../core/workflow-messages';
+import { ViduKind } from '../core/search-attributes';
+import type { GenerationOptions } from '../core/generation-types';
 import { InvalidGenerationInput } from './errors';
 import { RunHandle } from './run-handle';
 import { deferredStart } from './time-spec';

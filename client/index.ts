@@ -2,13 +2,13 @@ import { Client, Connection, WorkflowExecutionAlreadyStartedError, type Workflow
 import type { SearchAttributePair } from '@temporalio/common';
 import { checkAdFilmInput } from '../contract/ad-film-input';
 import { checkGenerationInput } from '../contract/generation-input';
-import type { AdFilmInput } from '../workflows/ad-film-types';
+import type { AdFilmInput } from '../core/ad-film-types';
 import { AdFilmHandle } from './ad-film';
 import { RunHandle } from './run-handle';
 import { BatchHandle, startBatchWorkflow, type BatchStartOptions } from './batch';
-import { statusQuery } from '../workflows/messages';
-import { ViduKind, ViduModel, ViduOffPeak } from '../workflows/search-attributes';
-import type { GenerationInput, GenerationKind, GenerationResult, GenerationStatus } from '../workflows/types';
+import { statusQuery } from '../core/workflow-messages';
+import { ViduKind, ViduModel, ViduOffPeak } from '../core/search-attributes';
+import type { GenerationInput, GenerationKind, GenerationResult, GenerationStatus } from '../core/generation-types';
 import { InvalidGenerationInput } from './errors';
 import { stageCallerInputs } from './input-staging';
 import { payloadSizeIssues } from './payload-size';
@@ -22,17 +22,22 @@ import { deferredStart } from './time-spec';
 import { loadTemporalConnection } from '../worker/temporal-connection';
 import { clientTracingOptions } from './tracing';
 
-export * from '../workflows/types';
-export * from '../workflows/ad-film-types';
+export * from '../core/generation-types';
+export * from '../core/ad-film-types';
 export { AdFilmHandle } from './ad-film';
-export * from '../workflows/batch-types';
+export * from '../core/batch-types';
 export { BatchHandle, type BatchStartOptions } from './batch';
-export { FailureType } from '../workflows/failures';
+export { FailureType } from '../core/failure-types';
 export { InvalidGenerationInput } from './errors';
+export { describeFailure, type FailureReport } from './failure-report';
+export { workflowIdIssues } from './workflow-ids';
+// Thrown by ViduFlowClient.connect when TEMPORAL_* or the temporal.toml profile is wrong.
+export { ConfigError } from '../worker/env';
 export { InvalidTimeSpec, parseNotBefore } from './time-spec';
 export { verifyWebhook, WebhookVerificationError, type WebhookEvent } from '../api/webhooks/signature';
 export * from './schedules';
 export type { DownloadLink, LinkOptions } from './links';
+export { MAX_LINK_SECONDS } from '../activities/stores/s3-links';
 
 export interface ViduFlowClientOptions {
   /**

@@ -1,9 +1,9 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription, type ScheduleOptions, type ScheduleOverlapPolicy, type ScheduleSpec, type ScheduleSummary } from '@temporalio/client';
 import { checkBatchInput } from '../contract/batch-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../contract/generation-input';
-import type { BatchInput } from '../workflows/batch-types';
-import { ViduKind, ViduModel, ViduOffPeak } from '../workflows/search-attributes';
-import type { GenerationInput, GenerationKind, GenerationOptions } from '../workflows/types';
+import type { BatchInput } from '../core/batch-types';
+import { ViduKind, ViduModel, ViduOffPeak } from '../core/search-attributes';
+import type { GenerationInput, GenerationKind, GenerationOptions } from '../core/generation-types';
 import type { ViduFlowClient } from './index';
 import { InvalidTimeSpec, formatDuration, isKnownTimeZone, parseClockTime, parseDuration } from './time-spec';
 import { workflowIdIssues } from './workflow-ids';

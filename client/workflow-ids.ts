@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { GenerationKind } from '../workflows/types';
+import type { GenerationKind } from '../core/generation-types';
 
 /**
  * The workflow id for a start. An idempotency key maps to the same id every time, so a second

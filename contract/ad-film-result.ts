@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type * as T from '../workflows/ad-film-types';
+import type * as T from '../core/ad-film-types';
 import { AdFilmEdit } from './ad-film-input';
 import { ArchiveResult, CreationRef, TaskStateName } from './generation-result';
 
 // The public outputs of the `adFilm` workflow, as zod schemas: the workflow result, the answers of
 // its `status` and `storyboards` queries, and the result of its `requestEdits` update.
-// workflows/ad-film-types.ts stays the source the workflow code compiles against (workflows
+// core/ad-film-types.ts stays the source the workflow code compiles against (workflows
 // import types only); the `Same<…>` checks at the bottom fail the type check whenever the two
 // drift apart. These schemas feed the JSON Schemas in schemas/.
 
@@ -73,7 +73,7 @@ export const Storyboards = z.array(StoryboardView).describe('The answer of the `
 
 export const RequestEditsResult = z.object({ accepted: z.number().int().nonnegative() }).describe('The result of the `requestEdits` update');
 
-// Compile-time drift check between these schemas and workflows/ad-film-types.ts. Mutual
+// Compile-time drift check between these schemas and core/ad-film-types.ts. Mutual
 // assignability alone lets an optional field be missing on one side, so the keys are compared too.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
 const same = <_ extends true>(): void => undefined;

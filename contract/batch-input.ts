@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../vidu/schemas';
-import { type BatchInput, type BatchLine, MAX_BATCH_WINDOW, MAX_LINES_PER_RUN } from '../workflows/batch-types';
-import type { GenerationKind, GenerationOptions } from '../workflows/types';
+import { type BatchInput, type BatchLine, MAX_BATCH_WINDOW, MAX_LINES_PER_RUN } from '../core/batch-types';
+import type { GenerationKind, GenerationOptions } from '../core/generation-types';
 import { checkGenerationInput, GENERATION_KINDS, GenerationOptions as GenerationOptionsSchema } from './generation-input';
 import { mediaSlots } from './media-fields';
 

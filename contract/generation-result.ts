@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type * as T from '../workflows/types';
+import type * as T from '../core/generation-types';
 import { GENERATION_KINDS } from './generation-input';
 
 // The public outputs of the generation workflows, as zod schemas: the workflow result and the
-// `status` query's answer. workflows/types.ts stays the source the workflow code compiles against
+// `status` query's answer. core/generation-types.ts stays the source the workflow code compiles against
 // (workflows import types only); the `Same<…>` checks at the bottom fail the type check whenever
 // the two drift apart. These schemas feed the JSON Schemas in schemas/.
 
@@ -104,7 +104,7 @@ export const GenerationStatus = z
 export type GenerationResultSchema = z.infer<typeof GenerationResult>;
 export type GenerationStatusSchema = z.infer<typeof GenerationStatus>;
 
-// Compile-time drift check between these schemas and workflows/types.ts.
+// Compile-time drift check between these schemas and core/generation-types.ts.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <_ extends true>(): void => undefined;
 same<Same<z.infer<typeof CreationRef>, T.CreationRef>>();

@@ -15,7 +15,7 @@ import {
   SEED_MAX,
   WmPosition,
 } from '../vidu/schemas';
-import type { GenerationKind } from '../workflows/types';
+import type { GenerationKind } from '../core/generation-types';
 import { AdFilmEdit, AdFilmOptions } from './ad-film-input';
 import { AdFilmResult, AdFilmStatus, Storyboards } from './ad-film-result';
 import { GENERATION_KINDS, GenerationOptions } from './generation-input';

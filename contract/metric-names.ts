@@ -49,4 +49,4 @@ export const CallbackMetric = {
 } as const;
 
 /** Outcome label values of CallbackMetric.callbacks. */
-export type CallbackOutcome = 'accepted' | 'rejected' | 'replayed' | 'not-running' | 'undeliverable';
+export type CallbackOutcome = 'accepted' | 'rejected' | 'replayed' | 'not-running' | 'undeliverable' | 'not-forwarded';

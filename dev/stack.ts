@@ -196,7 +196,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       callbackUrl = `http://127.0.0.1:${callbackPort}/vidu/callback`;
       const receiver = new ManagedProcess(
         'callbacks',
-        'worker/callback-main.ts',
+        'receiver/main.ts',
         {
           VIDU_API_KEY: apiKey,
           CALLBACK_PORT: String(callbackPort),

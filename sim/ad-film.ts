@@ -1,5 +1,5 @@
 /**
- * AD-film bookkeeping (FACTS §5, seed ad-film-one-click.txt): the sub-task
+ * AD-film bookkeeping (docs/vidu-api.md §5, seed ad-film-one-click.txt): the sub-task
  * records a finished main task owns, the rules edit and compose are held to,
  * and the GET /ent/v2/ad-one-click/{id} view.
  */

@@ -29,7 +29,7 @@ export function registerApiHooks(app: FastifyInstance, ctx: SimContext): void {
     if (!endpoint) return;
     req.simAt = rfc3339Nano(clock.now());
     store.countRequest(endpoint);
-    // Only "Token <key>" (FACTS §0); the scheme word is matched case-insensitively
+    // Only "Token <key>" (docs/vidu-api.md §0); the scheme word is matched case-insensitively
     // as HTTP auth schemes are, the key exactly. Bearer is refused ([INF]).
     const auth = req.headers.authorization ?? '';
     const given = /^token\s+(.+)$/i.exec(auth.trim())?.[1]?.trim();

@@ -1,5 +1,5 @@
 /**
- * Callback delivery (FACTS §10): POST the Get Generation body to the task's
+ * Callback delivery (docs/vidu-api.md §10): POST the Get Generation body to the task's
  * callback_url on every state change, signed with the API key; retry a
  * failed delivery (non-2xx, network error, timeout) with doubling delays.
  *

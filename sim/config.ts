@@ -64,7 +64,7 @@ const EnvSchema = z.object({
   VIDU_SIM_FETCH_TIMEOUT_MS: num(1, 600_000, 5000),
   VIDU_SIM_FETCH_MAX_BYTES: num(1, 2 ** 40, 200 * 1024 * 1024, true),
   VIDU_SIM_MAX_BODY_BYTES: num(1, 2 ** 31, 20 * 1024 * 1024, true),
-  // Vidu documents client_request_id only for img2video (FACTS §1, §11); these endpoints refuse it
+  // Vidu documents client_request_id only for img2video (docs/vidu-api.md §1, §11); these endpoints refuse it
   // the way real Vidu refuses any unknown field: 400 FieldUnwanted naming it, no task created.
   VIDU_SIM_REFUSE_CLIENT_REQUEST_ID: z.preprocess(
     unset,

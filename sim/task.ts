@@ -44,7 +44,7 @@ export type AdLink =
   | { mainId: string; role: 'record'; recordType: AdRecordType; storyboardIndex: number | undefined; prompt: string }
   | { mainId: string; role: 'compose'; videoTaskIds: string[]; bgmTaskId: string; narrationTaskId: string };
 
-/** Bookkeeping a successful AD-film main task owns (FACTS §5.2). */
+/** Bookkeeping a successful AD-film main task owns (docs/vidu-api.md §5.2). */
 export interface AdFilmBook {
   storyboards: Array<{ index: number; durationSeconds: number; recordIds: string[] }>;
   narrationIds: string[];

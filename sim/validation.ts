@@ -1,6 +1,6 @@
 /**
  * Request validation with the shared vidu/ schemas, answered the way Vidu
- * does (FACTS §9): the reason names the kind of problem, the message lists
+ * does (docs/vidu-api.md §9): the reason names the kind of problem, the message lists
  * every problem with its field.
  */
 import type { z } from 'zod';

@@ -28,7 +28,7 @@ export function creationView(c: SimCreation, signer: MediaSigner, issuedAt: numb
   };
 }
 
-/** Get Generation body (FACTS §6); callbacks send the same shape with the snapshot taken at the transition. */
+/** Get Generation body (docs/vidu-api.md §6); callbacks send the same shape with the snapshot taken at the transition. */
 export function generationBody(task: SimTask, snap: TaskSnapshot, signer: MediaSigner, issuedAt: number): Record<string, unknown> {
   return {
     id: task.id,
@@ -43,7 +43,7 @@ export function generationBody(task: SimTask, snap: TaskSnapshot, signer: MediaS
   };
 }
 
-/** One task in GET /ent/v2/tasks (FACTS §7, plus state/credits/created_at which the stored doc copy cuts off). */
+/** One task in GET /ent/v2/tasks (docs/vidu-api.md §7, plus state/credits/created_at which the stored doc copy cuts off). */
 export function listItem(task: SimTask, keyId: string, signer: MediaSigner, issuedAt: number): Record<string, unknown> {
   return {
     id: task.id,

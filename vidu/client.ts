@@ -1,5 +1,5 @@
 /**
- * HTTP client for the Vidu enterprise API (FACTS §0–§8).
+ * HTTP client for the Vidu enterprise API (docs/vidu-api.md §0–§8).
  *
  * Retry policy: only idempotent GETs are retried here. A POST that fails may
  * still have created a paid task, so the calling Temporal activity — which can

@@ -1,5 +1,5 @@
 /**
- * Vidu error catalogue (FACTS §9) and the typed errors thrown by ViduClient.
+ * Vidu error catalogue (docs/vidu-api.md §9) and the typed errors thrown by ViduClient.
  *
  * Every error here is built from data the client has already scrubbed of the
  * API key (see redactSecret in ./http). toJSON() emits only whitelisted plain

@@ -2,7 +2,7 @@
 // model's capabilities, the common presets, the checks and the defaults. The tables themselves
 // live in each endpoint's registry file (vidu/endpoints/<kind>.ts). `source` records how sure we
 // are: DOC = Vidu's own pages, 3P = only in third-party mirrors, INF = inferred from a sibling
-// model, documented nowhere. FACTS §12 item 2: model names differ between seeds, CN and EN
+// model, documented nowhere. docs/vidu-api.md §12 item 2: model names differ between seeds, CN and EN
 // pages; the union of every name seen is accepted, since the real service answers requests for
 // models its current page no longer lists.
 
@@ -20,7 +20,7 @@ export interface VideoModelSpec {
   readonly resolutionRules: readonly ResolutionRule[];
   /** Endpoints where the output follows the input frames take no aspect_ratio. */
   readonly aspectRatios?: readonly string[];
-  /** audio's default; FACTS §1: true for q3, false otherwise. Not filled in by the defaults. */
+  /** audio's default; docs/vidu-api.md §1: true for q3, false otherwise. Not filled in by the defaults. */
   readonly defaultAudio: boolean;
   readonly source: Source;
 }
@@ -53,7 +53,7 @@ export function durationRange(from: number, to: number, resolutions: readonly st
 
 export const Q3: Preset = durationRange(1, 16, ['540p', '720p', '1080p'], '720p', true);
 export const Q2: Preset = durationRange(1, 10, ['540p', '720p', '1080p'], '720p');
-// FACTS §2: q2-pro-fast offers 720p/1080p only [3P].
+// docs/vidu-api.md §2: q2-pro-fast offers 720p/1080p only [3P].
 export const Q2_PRO_FAST: Preset = durationRange(1, 10, ['720p', '1080p'], '720p');
 export const Q1: Preset = durationRange(5, 5, ['1080p'], '1080p');
 export const VIDU_1X: Preset = {

@@ -1,5 +1,5 @@
 /**
- * Query-string encoding for GET /ent/v2/tasks (FACTS §7): nested objects become
+ * Query-string encoding for GET /ent/v2/tasks (docs/vidu-api.md §7): nested objects become
  * dotted names (`created_at.from`, `paper.pagesz`, `pager.page_token`), arrays
  * become repeated keys (`states=success&states=failed`). Keys that are already
  * dotted pass through unchanged, so both nested and flat query shapes work.

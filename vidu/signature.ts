@@ -1,5 +1,5 @@
 /**
- * Vidu callback signature (FACTS §10): HMAC-SHA256 keyed with the API token that
+ * Vidu callback signature (docs/vidu-api.md §10): HMAC-SHA256 keyed with the API token that
  * created the task, over METHOD, path, raw query, "vidu", Date and the signed
  * headers. The body is NOT signed, so a verified callback proves origin and
  * freshness only; its content is still re-checked against Get Generation.

@@ -8,6 +8,7 @@ import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address
 import { S3_ENV_VARS } from '../activities/stores/s3-env';
 import { parseS3Url, type S3Location } from '../activities/stores/s3-location';
 import { telemetryConfig, telemetryEnv, type TelemetryConfig } from './telemetry-config';
+import { workflowTuning, workflowTuningEnv, type WorkflowTuning } from './workflow-tuning';
 
 const archiveUrl = z
   .string()
@@ -31,6 +32,7 @@ const WorkerEnv = z.object({
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
   ...telemetryEnv,
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
+  ...workflowTuningEnv,
 });
 
 /**
@@ -65,6 +67,8 @@ export interface WorkerConfig {
   telemetry: TelemetryConfig;
   /** VIDU_FLOW_API_KEYS_FILE: the HTTP API's keys, read for the webhook secrets (unset: no webhooks are signed). */
   apiKeysFile?: string;
+  /** VIDU_FLOW_MAX_CACHED_WORKFLOWS and VIDU_FLOW_STICKY_TIMEOUT_SECONDS (worker/workflow-tuning.ts). */
+  workflowTuning: WorkflowTuning;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -91,6 +95,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     privateUrls,
     telemetry: telemetryConfig(e),
     ...(e.VIDU_FLOW_API_KEYS_FILE ? { apiKeysFile: path.resolve(e.VIDU_FLOW_API_KEYS_FILE) } : {}),
+    workflowTuning: workflowTuning(e),
   };
 }
 
@@ -114,23 +119,4 @@ function fileUrlToDir(value: string): string {
   } catch {
     return rest;
   }
-}
-
-const CallbackEnv = z.object({
-  ...temporalEnv,
-  VIDU_API_KEY: apiKeyEnv('it verifies the callback signatures'),
-  CALLBACK_PORT: port(8788),
-  CALLBACK_HOST: z.string().default('0.0.0.0'),
-  CALLBACK_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).default(300),
-  ...telemetryEnv,
-});
-
-export type CallbackConfig = z.output<typeof CallbackEnv> & { temporal: TemporalConnection };
-
-/** Every variable the callback receiver reads (see WORKER_ENV_VARS). */
-export const CALLBACK_ENV_VARS: readonly string[] = [...Object.keys(CallbackEnv.shape), ...TEMPORAL_ENV_VARS];
-
-export function loadCallbackConfig(env: NodeJS.ProcessEnv = process.env): CallbackConfig {
-  const [e, temporal] = loadAll(() => parseEnv(CallbackEnv, env, ['VIDU_API_KEY']), () => loadTemporalConnection(env));
-  return { ...e, temporal };
 }

@@ -48,6 +48,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       }),
       // On SIGINT/SIGTERM the SDK stops polling and gives running activities this long to finish.
       shutdownGraceTime: '10s',
+      // Workflow cache size and sticky queue timeout: memory and task routing with many waiting (workflow-tuning.ts).
+      ...config.workflowTuning,
       ...telemetry.workerOptions,
       // They are compiled into a bundle already; naming them again only makes the SDK warn.
       ...(workflowCode.workflowBundle ? { interceptors: { ...telemetry.workerOptions.interceptors, workflowModules: [] } } : {}),
@@ -56,7 +58,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       `vidu-flow worker: task queue ${config.temporal.taskQueue} on ${config.temporal.description}, Vidu ${config.vidu.baseUrl}, ` +
         `${config.callbackUrl ? `callbacks via ${config.callbackUrl}` : 'poll only (VIDU_CALLBACK_URL unset)'}, archive ${stores.archive.root}, ` +
         `${maxInFlight > 0 ? `at most ${maxInFlight} tasks in flight` : 'no in-flight cap'}, ` +
-        `${config.maxOffPeakInFlight ? `at most ${config.maxOffPeakInFlight} off-peak tasks in flight` : 'off-peak tasks uncapped'}`,
+        `${config.maxOffPeakInFlight ? `at most ${config.maxOffPeakInFlight} off-peak tasks in flight` : 'off-peak tasks uncapped'}, ` +
+        `${config.workflowTuning.maxCachedWorkflows} workflows cached, sticky timeout ${config.workflowTuning.stickyQueueScheduleToStartTimeout / 1000} s`,
     );
     telemetry.watch(worker);
     await worker.run();
@@ -67,7 +70,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
   }
 }
 
-/** FACTS §11: the account's concurrency limit (default 5) is the natural cap on tasks in flight. */
+/** docs/vidu-api.md §11: the account's concurrency limit (default 5) is the natural cap on tasks in flight. */
 const FALLBACK_CONCURRENCY = 5;
 
 async function accountConcurrency(vidu: ViduClient): Promise<number> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { httpUrl } from './env';
 
 // Metrics, health and tracing settings, shared by the worker and the callback receiver
-// (worker/config.ts spreads `telemetryEnv` into both schemas).
+// (worker/config.ts and receiver/config.ts spread `telemetryEnv` into their schemas).
 
 export const telemetryEnv = {
   /** One port for /metrics, /healthz and /readyz; unset: no such endpoint (and no exporter). */

@@ -1,8 +1,11 @@
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { GenerationActivities } from '../activities';
-import { NON_RETRYABLE_FAILURES } from './failures';
+import { NON_RETRYABLE_FAILURES } from '../core/failure-types';
+import { WEBHOOK_REFUSED } from '../core/webhook-types';
+import type { PollSchedule } from '../core/poll-schedule';
 
-// The activity proxies every vidu-flow workflow uses, by the kind of work they do.
+// The activity proxies every vidu-flow workflow uses, by the kind of work they do: every activity
+// option (timeouts, retries, cancellation) of the workflows is declared here and nowhere else.
 
 export const retryPolicy = {
   initialInterval: '2s',
@@ -47,4 +50,91 @@ export const archiving = proxyActivities<GenerationActivities>({
   startToCloseTimeout: '1h',
   heartbeatTimeout: ARCHIVE_HEARTBEAT_TIMEOUT,
   retry: { ...retryPolicy, maximumAttempts: 20 },
+});
+
+/** The slot manager's look at which slot holders have closed (workflows/admission.ts). */
+export const slotManagerActivities = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '1m',
+  retry: { maximumInterval: '1m' },
+});
+
+// Local activities: short calls whose outcome is recorded as one marker event inside the workflow
+// task that asked for them, instead of three activity events plus a workflow task of their own
+// (bench/README "Cost and performance"). They run on the worker that runs the workflow task.
+
+/**
+ * Checking and staging inputs. The client stages the caller's files itself (client/input-staging.ts),
+ * so what is left is usually checks and small fetches; a slow download (a URL input) keeps the
+ * workflow task alive with heartbeats, which only then costs extra workflow tasks.
+ */
+export const stagingLocal = proxyLocalActivities<GenerationActivities>({
+  startToCloseTimeout: '10m',
+  localRetryThreshold: '10s',
+  retry: { ...retryPolicy, maximumAttempts: 10 },
+});
+
+/** One Get Generation (confirming a terminal callback) or a slot release: milliseconds each. */
+export const quickLocal = proxyLocalActivities<GenerationActivities>({
+  startToCloseTimeout: '45s',
+  localRetryThreshold: '10s',
+  retry: { ...retryPolicy, maximumAttempts: 10 },
+});
+
+/**
+ * The waiting poll: ONE activity whose retries are the polls (core/poll-schedule.ts is the
+ * schedule, activities/poll.ts the execution), so waiting adds no history per poll. Its
+ * schedule-to-close timeout is the wait's deadline, so no timer is needed for it. Cancelling it
+ * abandons it: the workflow no longer needs its answer, and a cancel request would cost two
+ * history events and a workflow task; an abandoned attempt dies with the workflow (or, if the
+ * workflow still runs at the next poll, returns an answer nobody reads).
+ */
+export function pollingActivities(schedule: PollSchedule, deadlineSeconds: number) {
+  return proxyActivities<GenerationActivities>({
+    startToCloseTimeout: '45s',
+    scheduleToCloseTimeout: `${Math.max(1, Math.ceil(deadlineSeconds))}s`,
+    cancellationType: ActivityCancellationType.ABANDON,
+    retry: {
+      initialInterval: `${schedule.initialSeconds}s`,
+      backoffCoefficient: schedule.factor,
+      maximumInterval: `${schedule.maxSeconds}s`,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
+    },
+  });
+}
+
+/** Batches: reading a chunk of a JSONL file's lines, writing a part of its results (workflows/batch.ts). */
+export const batchFiles = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '2m',
+  retry: { ...retryPolicy, maximumAttempts: 20 },
+});
+
+/**
+ * Batches: the outcome of a child that already existed (a batch reset or re-run). The activity
+ * fails until that child has closed, so the retry policy is the poll: every 5 s at first, then
+ * at most every minute, with no end but the batch's own.
+ */
+export const awaitingChild = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: retryPolicy.nonRetryableErrorTypes },
+});
+
+/**
+ * Completion webhooks (workflows/webhook-delivery.ts): Standard Webhooks practice, keep retrying
+ * with backoff for about a day, then give up; a receiver that refuses the event for good ends it.
+ */
+export const delivering = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '24h',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1h', nonRetryableErrorTypes: [WEBHOOK_REFUSED] },
+});
+
+/**
+ * generation.updated webhooks (workflows/webhook-updates.ts): starting a delivery workflow is one
+ * Temporal call, so a local activity (one marker event) that gives up within a minute: the next
+ * update or the terminal event still tells the receiver where things are.
+ */
+export const webhookStartLocal = proxyLocalActivities<GenerationActivities>({
+  startToCloseTimeout: '10s',
+  scheduleToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' },
 });

@@ -1,9 +1,9 @@
 import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { AdFilmEdit, EditOutcome } from './ad-film-types';
+import type { AdFilmEdit, EditOutcome } from '../core/ad-film-types';
 import { paid, quick } from './activity-proxies';
 import { AdmissionSlot } from './admission-slot';
 import { TaskTracker } from './task-tracker';
-import type { PollScheduleOptions, Priority, WaitMode } from './types';
+import type { PollScheduleOptions, Priority, WaitMode } from '../core/generation-types';
 
 export interface AdFilmEditInput {
   mainTaskId: string;

@@ -1,73 +1,54 @@
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  defineQuery,
-  defineSignal,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { GenerationActivities } from '../activities';
-import type { Priority } from './types';
+  acquireSlotSignal,
+  admitUpdate,
+  DEFAULT_RECONCILE_SECONDS,
+  releaseSlotSignal,
+  slotGrantedSignal,
+  slotsQuery,
+  type SlotRequest,
+  type SlotsState,
+} from '../core/admission-messages';
+import { slotManagerActivities } from './activity-proxies';
 
 // Account-wide admission control. Vidu runs ~5 tasks at once per organisation and queues the rest
-// in its own first-come order, with credits committed (FACTS §11); vidu-flow keeps the order
-// instead. One `viduSlots` workflow per API key holds at most `maxInFlight` slots; a generation
-// asks for one before it submits and gives it back when its task ends. Interactive requests
-// overtake waiting batch requests; within a priority, first come first served.
-
-export interface SlotRequest {
-  workflowId: string;
-  priority: Priority;
-  /** Which request of this workflow this is (a workflow may take a slot, give it back, and ask again). */
-  ticket?: number;
-  /** The cap the asking worker is configured with (VIDU_MAX_IN_FLIGHT); the latest one wins. */
-  maxInFlight: number;
-  /** How often slots of closed (e.g. terminated) workflows are looked for; the latest one wins. */
-  reconcileSeconds?: number;
-}
-
-export interface SlotsState {
-  maxInFlight: number;
-  reconcileSeconds?: number;
-  holders: string[];
-  waiting: Array<{ workflowId: string; priority: Priority; ticket?: number }>;
-  /** The ticket each holder was granted under, echoed in its grant. */
-  tickets?: Record<string, number>;
-  granted: number;
-}
-
-export const acquireSlotSignal = defineSignal<[SlotRequest]>('acquireSlot');
-/** Gives a slot back, or withdraws a request still waiting. Idempotent. */
-export const releaseSlotSignal = defineSignal<[{ workflowId: string }]>('releaseSlot');
-/** Sent by the manager to the workflow that may now submit; carries the request's ticket. */
-export const slotGrantedSignal = defineSignal<[number?]>('slotGranted');
-export const slotsQuery = defineQuery<SlotsState>('slots');
-
-/** Holders whose workflow has closed (e.g. terminated) are found and freed this often, by default. */
-export const DEFAULT_RECONCILE_SECONDS = 60;
-
-const { closedWorkflows } = proxyActivities<GenerationActivities>({ startToCloseTimeout: '1m', retry: { maximumInterval: '1m' } });
+// in its own first-come order, with credits committed (docs/vidu-api.md §11); vidu-flow keeps the
+// order instead. One `viduSlots` workflow per API key holds at most `maxInFlight` slots; a
+// generation asks for one before it submits and gives it back when its task ends. Interactive
+// requests overtake waiting batch requests; within a priority, first come first served.
+//
+// Cost: a request is one `admit` update, answered at once when a slot is free, so the asking
+// generation needs no grant signal; only requests that queue get one. The reconcile timer runs
+// once per period, not once per loop turn, so a busy manager does not start and cancel a timer
+// for every request.
 
 export async function viduSlots(state?: SlotsState): Promise<void> {
   const s: SlotsState = state ?? { maxInFlight: 5, holders: [], waiting: [], granted: 0, tickets: {} };
   let dirty = true;
+  let reconcileDue = false;
+  let reconcileArmed = false;
 
-  setHandler(slotsQuery, () => s);
-  setHandler(acquireSlotSignal, (req) => {
+  /** Records the request; true when the asker holds a slot now (or already did). */
+  const register = (req: SlotRequest): boolean => {
     s.maxInFlight = Math.max(1, Math.floor(req.maxInFlight));
     if (req.reconcileSeconds) s.reconcileSeconds = req.reconcileSeconds;
     // A repeated request (an activity retry) must not take a second slot or a second place.
-    if (s.holders.includes(req.workflowId)) {
-      void grant(req.workflowId);
-      return;
-    }
+    if (s.holders.includes(req.workflowId)) return true;
     if (!s.waiting.some((w) => w.workflowId === req.workflowId)) {
       s.waiting.push({ workflowId: req.workflowId, priority: req.priority, ...(req.ticket !== undefined ? { ticket: req.ticket } : {}) });
     }
     dirty = true;
+    return false;
+  };
+
+  setHandler(slotsQuery, () => s);
+  setHandler(admitUpdate, (req) => {
+    if (register(req)) return { granted: true };
+    // Grants in order; the asker learns its own grant from this answer, the others by signal.
+    return { granted: grantFree(req.workflowId) };
+  });
+  setHandler(acquireSlotSignal, (req) => {
+    if (register(req)) void signalGrant(req.workflowId);
   });
   setHandler(releaseSlotSignal, ({ workflowId }) => {
     s.holders = s.holders.filter((h) => h !== workflowId);
@@ -76,7 +57,7 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
     dirty = true;
   });
 
-  async function grant(workflowId: string): Promise<void> {
+  async function signalGrant(workflowId: string): Promise<void> {
     try {
       await getExternalWorkflowHandle(workflowId).signal(slotGrantedSignal, s.tickets?.[workflowId]);
     } catch {
@@ -92,25 +73,42 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
     return s.waiting.splice(at, 1)[0];
   };
 
-  let lastReconcile = Date.now();
-  while (!workflowInfo().continueAsNewSuggested && workflowInfo().historyLength < 4000) {
-    const every = s.reconcileSeconds ?? DEFAULT_RECONCILE_SECONDS;
-    await condition(() => dirty, `${every}s`);
-    dirty = false;
-    // Workflow time: deterministic. A busy manager still reconciles on schedule.
-    if (Date.now() - lastReconcile >= every * 1000 && s.holders.length + s.waiting.length > 0) {
-      lastReconcile = Date.now();
-      const closed = await closedWorkflows([...s.holders, ...s.waiting.map((w) => w.workflowId)]);
-      s.holders = s.holders.filter((h) => !closed.includes(h));
-      s.waiting = s.waiting.filter((w) => !closed.includes(w.workflowId));
-    }
+  /** Grants free slots in order; signals every grantee but `answered`. True when `answered` got one. */
+  function grantFree(answered?: string): boolean {
+    let grantedAnswered = false;
     while (s.holders.length < s.maxInFlight && s.waiting.length > 0) {
       const w = next()!;
       s.holders.push(w.workflowId);
       if (w.ticket !== undefined) s.tickets = { ...s.tickets, [w.workflowId]: w.ticket };
       s.granted += 1;
-      void grant(w.workflowId);
+      if (w.workflowId === answered) grantedAnswered = true;
+      else void signalGrant(w.workflowId);
     }
+    return grantedAnswered;
+  }
+
+  // Armed only while someone holds or waits for a slot: an idle manager starts no timers.
+  const armReconcile = () => {
+    if (reconcileArmed || s.holders.length + s.waiting.length === 0) return;
+    reconcileArmed = true;
+    void sleep(`${s.reconcileSeconds ?? DEFAULT_RECONCILE_SECONDS}s`).then(() => {
+      reconcileArmed = false;
+      reconcileDue = true;
+    });
+  };
+  while (!workflowInfo().continueAsNewSuggested && workflowInfo().historyLength < 4000) {
+    await condition(() => dirty || reconcileDue);
+    dirty = false;
+    if (reconcileDue) {
+      reconcileDue = false;
+      if (s.holders.length + s.waiting.length > 0) {
+        const closed = await slotManagerActivities.closedWorkflows([...s.holders, ...s.waiting.map((w) => w.workflowId)]);
+        s.holders = s.holders.filter((h) => !closed.includes(h));
+        s.waiting = s.waiting.filter((w) => !closed.includes(w.workflowId));
+      }
+    }
+    grantFree();
+    armReconcile();
   }
   await condition(allHandlersFinished);
   await continueAsNew<typeof viduSlots>(s);

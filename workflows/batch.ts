@@ -6,15 +6,13 @@ import {
   condition,
   continueAsNew,
   isCancellation,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { GenerationActivities } from '../activities';
-import { retryPolicy } from './activity-proxies';
-import { describeBatchFailure, emptyTotals, failureCredits, foldResult } from './batch-summary';
+import { awaitingChild, batchFiles } from './activity-proxies';
+import { describeBatchFailure, emptyTotals, failureCredits, foldResult } from '../core/batch-summary';
 import {
   type BatchCarry,
   type BatchInput,
@@ -27,12 +25,12 @@ import {
   MAX_BATCH_WINDOW,
   MAX_LINES_PER_RUN,
   type ValidBatchLine,
-} from './batch-types';
-import { FailureType } from './failures';
+} from '../core/batch-types';
+import { FailureType } from '../core/failure-types';
 import { unwrapTyped } from './generation';
-import { batchStatusQuery } from './messages';
-import { ViduKind } from './search-attributes';
-import type { GenerationInput, GenerationResult } from './types';
+import { batchStatusQuery } from '../core/workflow-messages';
+import { ViduKind } from '../core/search-attributes';
+import type { GenerationInput, GenerationResult } from '../core/generation-types';
 
 // A batch: one child generation per line of a JSONL file, at most `window` at a time.
 //
@@ -59,17 +57,6 @@ import type { GenerationInput, GenerationResult } from './types';
 const READ_LINES = 100;
 /** Results are written to the store in parts of this many lines (and at every drain). */
 const FLUSH_EVERY = 100;
-
-const io = proxyActivities<GenerationActivities>({
-  startToCloseTimeout: '2m',
-  retry: { ...retryPolicy, maximumAttempts: 20 },
-});
-
-// The outcome of an existing child: retried (the retry policy is the poll) until it has closed.
-const existing = proxyActivities<GenerationActivities>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: retryPolicy.nonRetryableErrorTypes },
-});
 
 function invalidInput(problems: string[]): ApplicationFailure {
   return ApplicationFailure.create({
@@ -163,7 +150,7 @@ export async function batch(input: BatchInput): Promise<BatchSummary> {
     try {
       // Not cancellable: these lines' results exist nowhere else.
       await CancellationScope.nonCancellable(() =>
-        io.recordBatchResults.executeWithOptions({ summary: `results part ${part}: ${results.length} line(s)` }, [{ workflowId, part, results }]),
+        batchFiles.recordBatchResults.executeWithOptions({ summary: `results part ${part}: ${results.length} line(s)` }, [{ workflowId, part, results }]),
       );
     } catch (err) {
       // Keep them for the next flush, under the same part number.
@@ -192,7 +179,7 @@ export async function batch(input: BatchInput): Promise<BatchSummary> {
         result = await child.result();
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        const found = await existing.awaitBatchChild.executeWithOptions({ summary: `outcome of existing child ${childId}` }, [{ workflowId: childId }]);
+        const found = await awaitingChild.awaitBatchChild.executeWithOptions({ summary: `outcome of existing child ${childId}` }, [{ workflowId: childId }]);
         return { ...base, ...found };
       }
       return { ...base, state: 'success', taskId: result.taskId, credits: result.credits, ...(result.archive ? { archive: result.archive.manifest } : {}) };
@@ -221,7 +208,7 @@ export async function batch(input: BatchInput): Promise<BatchSummary> {
       if (buffer.length >= FLUSH_EVERY) await flush();
       if (pending.length === 0) {
         if (eof || rollOver()) break;
-        const read = await io.readBatchLines.executeWithOptions({ summary: `read from line ${cursor.line}` }, [
+        const read = await batchFiles.readBatchLines.executeWithOptions({ summary: `read from line ${cursor.line}` }, [
           {
             path,
             offset: cursor.offset,
@@ -271,7 +258,7 @@ export async function batch(input: BatchInput): Promise<BatchSummary> {
   phase = 'finishing';
   describe();
   const finished = await CancellationScope.nonCancellable(() =>
-    io.finishBatchResults.executeWithOptions({ summary: `join ${carry.parts} results part(s)` }, [{ workflowId, parts: carry.parts }]),
+    batchFiles.finishBatchResults.executeWithOptions({ summary: `join ${carry.parts} results part(s)` }, [{ workflowId, parts: carry.parts }]),
   );
   resultsFile = finished.resultsFile;
   if (failure !== undefined) {

@@ -6,28 +6,28 @@ import {
   isCancellation,
   setCurrentDetails,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { AdmissionSlot } from './admission-slot';
-import { FailureType, NON_RETRYABLE_FAILURES } from './failures';
-import { GenerationMetrics } from './metrics';
-import { statusQuery } from './messages';
-import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from './search-attributes';
-import { isTerminal } from './task-snapshot';
-import { archiving, paid, quick, staging } from './activity-proxies';
-import { TaskTracker } from './task-tracker';
-import { noteStatus } from './webhook-updates';
+import { FailureType, NON_RETRYABLE_FAILURES } from '../core/failure-types';
 import type {
   ArchiveResult,
-  CancellationOutcome,
   GenerationInput,
   GenerationKind,
   GenerationOptions,
   GenerationResult,
   GenerationStatus,
+  StageResult,
   TaskSnapshot,
-} from './types';
+} from '../core/generation-types';
+import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from '../core/search-attributes';
+import { isTerminal } from '../core/task-snapshot';
+import { statusQuery } from '../core/workflow-messages';
+import { archiving, paid, quick, stagingLocal } from './activity-proxies';
+import { AdmissionSlot } from './admission-slot';
+import { GenerationMetrics } from './metrics';
+import { SearchAttributeBatch } from './search-attribute-batch';
+import { TaskTracker } from './task-tracker';
+import { noteStatus } from './webhook-updates';
 
 /** Default wait budget of a normal (not off-peak) task; Vidu usually needs minutes. */
 export const DEFAULT_TIMEOUT_SECONDS = 6 * 3600;
@@ -35,195 +35,222 @@ export const DEFAULT_TIMEOUT_SECONDS = 6 * 3600;
 export const OFF_PEAK_TIMEOUT_SECONDS = 48 * 3600 + 2 * 3600;
 
 /**
- * One generation: stage → submit → await → archive. Shared by the four generation workflow types.
+ * One generation, shared by every generation workflow type (one per endpoint of the registry).
+ * Its phases, in order: stage (check and store the inputs) → admit (a slot under
+ * VIDU_MAX_IN_FLIGHT) → submit (exactly once) → wait (callbacks, fallback poll, deadline) →
+ * finish (archive, optional upscale). A cancellation on the way is handled by `interrupted`.
  */
 export async function runGeneration(kind: GenerationKind, input: GenerationInput): Promise<GenerationResult> {
   const metrics = new GenerationMetrics(kind, input.options?.priority ?? 'interactive');
-  return metrics.around(() => generate(kind, input, metrics));
+  return metrics.around(() => new Generation(kind, input.request, input.options ?? {}, metrics).run());
 }
 
-async function generate(kind: GenerationKind, input: GenerationInput, metrics: GenerationMetrics): Promise<GenerationResult> {
-  const { workflowId } = workflowInfo();
-  const options = input.options ?? {};
-  const status: GenerationStatus = { kind, phase: 'staging', state: 'not_submitted', progress: 0, updates: 0 };
-  let snapshot: TaskSnapshot | undefined;
-  let taskId: string | undefined;
-  let lastUpsertedState: string | undefined;
+class Generation {
+  private readonly workflowId = workflowInfo().workflowId;
+  private readonly status: GenerationStatus;
+  private readonly attributes = new SearchAttributeBatch();
+  private readonly tracker: TaskTracker;
+  /** Admission control (VIDU_MAX_IN_FLIGHT): a slot before submitting, given back when the task is over. */
+  private readonly slot: AdmissionSlot;
+  private snapshot: TaskSnapshot | undefined;
+  private taskId: string | undefined;
+  private callbacks = false;
+  private offPeak = false;
+  private timeoutSeconds: number;
 
-  const tracker = new TaskTracker((next) => {
-    snapshot = next;
-    status.updates = tracker.updates;
-    status.state = snapshot.state;
-    status.progress = snapshot.progress;
-    status.credits = snapshot.credits;
-    if (snapshot.errCode) status.errCode = snapshot.errCode;
-    if (snapshot.state !== lastUpsertedState) {
-      lastUpsertedState = snapshot.state;
-      upsertSearchAttributes([
-        { key: ViduState, value: snapshot.state },
-        { key: ViduCredits, value: snapshot.credits },
-      ]);
+  constructor(
+    private readonly kind: GenerationKind,
+    private readonly request: GenerationInput['request'],
+    private readonly options: GenerationOptions,
+    private readonly metrics: GenerationMetrics,
+  ) {
+    this.status = { kind, phase: 'staging', state: 'not_submitted', progress: 0, updates: 0 };
+    this.timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    this.slot = new AdmissionSlot(options.priority ?? 'interactive');
+    this.tracker = new TaskTracker((next) => this.onSnapshot(next));
+    setHandler(statusQuery, () => this.statusNow());
+  }
+
+  async run(): Promise<GenerationResult> {
+    try {
+      const staged = await this.stage();
+      await this.admit();
+      await this.submit(staged);
+      await this.waitOrGiveUp();
+    } catch (err) {
+      await this.interrupted(err);
     }
-    describe();
-  });
+    await this.slot.release();
+    return CancellationScope.nonCancellable(() => this.finish());
+  }
 
-  const describe = (): void => {
-    const lines = [`**${kind}** · phase \`${status.phase}\` · Vidu state \`${status.state}\` · ${status.progress}%`];
-    if (taskId) lines.push(`Vidu task \`${taskId}\` · ${status.credits ?? 0} credits · wait mode ${status.waitMode ?? '?'}`);
-    if (status.archive) lines.push(`Archived ${status.archive.files.length} file(s) to \`${status.archive.root}\``);
-    if (status.cancellation) lines.push(`Cancellation: ${status.cancellation.outcome} — ${status.cancellation.message}`);
-    setCurrentDetails(lines.join('\n\n'));
-    noteStatus(statusNow);
-  };
+  /** Checks the inputs before any credit is spent; the model and off-peak flag decide the wait. */
+  private async stage(): Promise<StageResult> {
+    const staged = await stagingLocal.stageInputs.executeWithOptions({ summary: `stage and check the inputs of ${this.kind}` }, [
+      { kind: this.kind, workflowId: this.workflowId, request: this.request, options: this.options },
+    ]);
+    this.offPeak = staged.offPeak;
+    this.metrics.setStaged(staged.model, this.offPeak);
+    this.timeoutSeconds = this.options.timeoutSeconds ?? (this.offPeak ? OFF_PEAK_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
+    // The client sets these at start; a workflow started by name elsewhere gets them here.
+    this.attributes.set(
+      { key: ViduKind, value: this.kind },
+      { key: ViduOffPeak, value: staged.offPeak },
+      ...(staged.model ? [{ key: ViduModel, value: staged.model }] : []),
+    );
+    return staged;
+  }
 
-  const statusNow = () => ({ ...status, updates: tracker.updates, ...tracker.counters });
-  setHandler(statusQuery, statusNow);
+  /** Off-peak tasks take no slot from VIDU_MAX_IN_FLIGHT (their own pool, uncapped by default). */
+  private async admit(): Promise<void> {
+    await this.slot.acquire(
+      this.kind,
+      () => {
+        this.status.phase = 'waiting_for_slot';
+        this.metrics.waitingForSlot();
+        this.attributes.set({ key: ViduState, value: 'waiting_for_slot' });
+        this.describe();
+      },
+      { offPeak: this.offPeak },
+    );
+    this.metrics.slotWaitOver();
+  }
 
-  // Admission control (VIDU_MAX_IN_FLIGHT): a slot before submitting, given back when the task is over.
-  const slot = new AdmissionSlot(options.priority ?? 'interactive');
-  const releaseSlot = () => slot.release();
+  /** Exactly once: a cancellation meanwhile waits for the outcome, since it may have been paid for. */
+  private async submit(staged: StageResult): Promise<void> {
+    this.status.phase = 'submitting';
+    this.describe();
+    this.tracker.expectNewTask();
+    const submitted = await CancellationScope.nonCancellable(() =>
+      paid.submitTask.executeWithOptions({ summary: `submit ${this.kind}${staged.model ? ` (${staged.model})` : ''} to Vidu` }, [
+        { kind: this.kind, workflowId: this.workflowId, request: staged.request, waitMode: this.options.waitMode ?? 'auto' },
+      ]),
+    );
+    this.taskId = submitted.taskId;
+    this.metrics.submitted();
+    this.callbacks = submitted.callbackRegistered;
+    this.status.taskId = submitted.taskId;
+    this.status.waitMode = this.callbacks ? 'callback' : 'poll';
+    this.attributes.set({ key: ViduTaskId, value: submitted.taskId });
+    this.tracker.track({ taskId: submitted.taskId, state: submitted.state, progress: 0, errCode: '', credits: submitted.credits, creations: [], source: 'submit' });
+    this.status.phase = 'waiting';
+    this.describe();
+  }
+
+  /** Until the task is terminal; past the deadline, one last look, then cancel at Vidu and fail. */
+  private async waitOrGiveUp(): Promise<void> {
+    const id = this.taskId as string;
+    const { callbacks, offPeak, timeoutSeconds } = this;
+    if (await this.tracker.waitForTerminal(id, { callbacks, offPeak, timeoutSeconds, poll: this.options.poll })) return;
+    // One last look: the answer may have been lost rather than late.
+    this.tracker.apply(await quick.fetchTask.executeWithOptions({ summary: `final check of task ${id}` }, [{ taskId: id }]));
+    if (isTerminal(this.snapshot?.state)) return;
+    const outcome = await CancellationScope.nonCancellable(() =>
+      quick.cancelTask.executeWithOptions({ summary: `cancel overdue task ${id}` }, [{ taskId: id }]),
+    );
+    this.status.cancellation = outcome;
+    this.status.phase = 'failed';
+    this.status.error = `did not finish within ${timeoutSeconds} s`;
+    this.describe();
+    throw ApplicationFailure.create({
+      type: offPeak ? FailureType.OffPeakExpired : FailureType.ViduTimeout,
+      message: `${offPeak ? 'off-peak ' : ''}Vidu task ${id} did not finish within ${timeoutSeconds} s (state ${this.snapshot?.state}); cancel: ${outcome.outcome}`,
+      nonRetryable: true,
+      details: [{ taskId: id, state: this.snapshot?.state, cancellation: outcome }],
+    });
+  }
 
   /**
-   * Asks Vidu to cancel. Rethrows the cancellation (the run ends Cancelled in Temporal) unless
-   * Vidu refused, in which case it returns and the caller keeps waiting.
+   * A failure gives the slot back and surfaces typed. A cancellation asks Vidu to cancel: the run
+   * ends Cancelled unless Vidu refused (the task already runs), in which case its credits are
+   * spent either way, so the result is still awaited and archived rather than lost.
    */
-  const cancelAtVidu = async (cancellation: unknown): Promise<void> => {
-    status.phase = 'cancelling';
-    const outcome: CancellationOutcome = await CancellationScope.nonCancellable(() =>
+  private async interrupted(err: unknown): Promise<void> {
+    if (!isCancellation(err)) {
+      await this.slot.release();
+      throw unwrapTyped(err);
+    }
+    try {
+      await this.cancelAtVidu(err);
+    } finally {
+      if (this.status.phase !== 'waiting') await this.slot.release();
+    }
+    try {
+      await CancellationScope.nonCancellable(() => this.waitOrGiveUp());
+    } finally {
+      await this.slot.release();
+    }
+  }
+
+  /** Rethrows the cancellation unless Vidu refused it; then the caller keeps waiting. */
+  private async cancelAtVidu(cancellation: unknown): Promise<void> {
+    this.status.phase = 'cancelling';
+    const taskId = this.taskId;
+    const outcome = await CancellationScope.nonCancellable(() =>
       taskId === undefined
         ? Promise.resolve({ outcome: 'not-submitted' as const, message: 'cancelled before anything was sent to Vidu' })
         : quick.cancelTask.executeWithOptions({ summary: `cancel Vidu task ${taskId}` }, [{ taskId }]),
     );
-    status.cancellation = outcome;
-    describe();
+    this.status.cancellation = outcome;
+    this.describe();
     if (outcome.outcome === 'cancelled' || outcome.outcome === 'not-submitted') {
-      status.phase = 'cancelled';
-      upsertSearchAttributes([{ key: ViduState, value: 'cancelled' }]);
-      describe();
+      this.status.phase = 'cancelled';
+      this.attributes.set({ key: ViduState, value: 'cancelled' });
+      this.describe();
       throw cancellation;
     }
-    // Refused (the task already runs) or already finished: its credits are spent either way,
-    // so the result is still awaited and archived rather than lost.
-    status.phase = 'waiting';
-  };
-
-  let callbacks = false;
-  let offPeak = false;
-  let timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  try {
-    const staged = await staging.stageInputs.executeWithOptions(
-      { summary: `stage and check the inputs of ${kind}` },
-      [{ kind, workflowId, request: input.request, options }],
-    );
-    offPeak = staged.offPeak;
-    metrics.setStaged(staged.model, offPeak);
-    timeoutSeconds = options.timeoutSeconds ?? (offPeak ? OFF_PEAK_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
-    upsertSearchAttributes([
-      { key: ViduKind, value: kind },
-      { key: ViduOffPeak, value: staged.offPeak },
-      ...(staged.model ? [{ key: ViduModel, value: staged.model }] : []),
-    ]);
-
-    // Off-peak tasks take no slot from VIDU_MAX_IN_FLIGHT (their own pool, uncapped by default).
-    await slot.acquire(
-      kind,
-      () => {
-        status.phase = 'waiting_for_slot';
-        metrics.waitingForSlot();
-        upsertSearchAttributes([{ key: ViduState, value: 'waiting_for_slot' }]);
-        describe();
-      },
-      { offPeak },
-    );
-
-    metrics.slotWaitOver();
-    status.phase = 'submitting';
-    describe();
-    tracker.expectNewTask();
-    const submitted = await CancellationScope.nonCancellable(() =>
-      paid.submitTask.executeWithOptions(
-        { summary: `submit ${kind}${staged.model ? ` (${staged.model})` : ''} to Vidu` },
-        [{ kind, workflowId, request: staged.request, waitMode: options.waitMode ?? 'auto' }],
-      ),
-    );
-    taskId = submitted.taskId;
-    metrics.submitted();
-    callbacks = submitted.callbackRegistered;
-    status.taskId = taskId;
-    status.waitMode = callbacks ? 'callback' : 'poll';
-    upsertSearchAttributes([{ key: ViduTaskId, value: taskId }]);
-    tracker.track({ taskId, state: submitted.state, progress: 0, errCode: '', credits: submitted.credits, creations: [], source: 'submit' });
-
-    status.phase = 'waiting';
-    describe();
-    await waitOrGiveUp(taskId);
-  } catch (err) {
-    if (!isCancellation(err)) {
-      await releaseSlot();
-      throw unwrapTyped(err);
-    }
-    try {
-      await cancelAtVidu(err);
-    } finally {
-      if (status.phase !== 'waiting') await releaseSlot();
-    }
-    try {
-      await CancellationScope.nonCancellable(() => waitOrGiveUp(taskId as string));
-    } finally {
-      await releaseSlot();
-    }
+    this.status.phase = 'waiting';
   }
-  await releaseSlot();
 
-  return CancellationScope.nonCancellable(() => finish());
-
-  async function finish(): Promise<GenerationResult> {
-    const done = snapshot as TaskSnapshot;
-    const id = taskId as string;
-    metrics.taskOver(done.credits);
-    if (done.state === 'failed') {
-      status.phase = 'failed';
-      status.error = `Vidu task ${id} failed: ${done.errCode || 'no err_code'}`;
-      describe();
-      if (offPeak && isOffPeakRefund(done)) {
-        throw ApplicationFailure.create({
-          type: FailureType.OffPeakRefunded,
-          message: `Vidu could not run off-peak task ${id} within its 48-hour window; it cancelled it and refunded the credits (err_code ${done.errCode || '(none)'})`,
-          nonRetryable: true,
-          details: [{ taskId: id, errCode: done.errCode, refunded: true, credits: done.credits }],
-        });
-      }
-      throw ApplicationFailure.create({
-        type: FailureType.ViduTaskFailed,
-        message: `Vidu task ${id} failed with err_code ${done.errCode || '(none)'} (${done.credits} credits)`,
-        nonRetryable: true,
-        details: [{ taskId: id, errCode: done.errCode, credits: done.credits }],
-      });
-    }
+  /** A terminal task: a failure becomes a typed error; a success is archived (and upscaled if asked). */
+  private async finish(): Promise<GenerationResult> {
+    const done = this.snapshot as TaskSnapshot;
+    const id = this.taskId as string;
+    this.metrics.taskOver(done.credits);
+    if (done.state === 'failed') throw this.taskFailed(done, id);
     let archive: ArchiveResult | undefined;
-    if (options.archive !== false) {
-      status.phase = 'archiving';
-      describe();
-      archive = await archiving.archiveTask.executeWithOptions(
-        { summary: `archive ${done.creations.length} creation(s) of task ${id}` },
-        [{ workflowId, kind, taskId: id, creations: done.creations }],
-      );
-      status.archive = archive;
+    if (this.options.archive !== false) {
+      this.status.phase = 'archiving';
+      this.describe();
+      archive = await archiving.archiveTask.executeWithOptions({ summary: `archive ${done.creations.length} creation(s) of task ${id}` }, [
+        { workflowId: this.workflowId, kind: this.kind, taskId: id, creations: done.creations },
+      ]);
+      this.status.archive = archive;
     }
-    const upscale = options.upscale ? await upscaleResult(done.creations, options) : undefined;
-    status.phase = 'done';
-    describe();
+    const upscale = this.options.upscale ? await this.upscaleResult(done.creations, this.options) : undefined;
+    this.status.phase = 'done';
+    this.describe();
     return {
-      kind,
-      workflowId,
+      kind: this.kind,
+      workflowId: this.workflowId,
       taskId: id,
       state: 'success',
       credits: done.credits,
       creations: done.creations,
       ...(archive ? { archive } : {}),
-      ...(status.cancellation ? { cancellation: status.cancellation } : {}),
+      ...(this.status.cancellation ? { cancellation: this.status.cancellation } : {}),
       ...(upscale ? { upscale } : {}),
     };
+  }
+
+  private taskFailed(done: TaskSnapshot, id: string): ApplicationFailure {
+    this.status.phase = 'failed';
+    this.status.error = `Vidu task ${id} failed: ${done.errCode || 'no err_code'}`;
+    this.describe();
+    if (this.offPeak && isOffPeakRefund(done)) {
+      return ApplicationFailure.create({
+        type: FailureType.OffPeakRefunded,
+        message: `Vidu could not run off-peak task ${id} within its 48-hour window; it cancelled it and refunded the credits (err_code ${done.errCode || '(none)'})`,
+        nonRetryable: true,
+        details: [{ taskId: id, errCode: done.errCode, refunded: true, credits: done.credits }],
+      });
+    }
+    return ApplicationFailure.create({
+      type: FailureType.ViduTaskFailed,
+      message: `Vidu task ${id} failed with err_code ${done.errCode || '(none)'} (${done.credits} credits)`,
+      nonRetryable: true,
+      details: [{ taskId: id, errCode: done.errCode, credits: done.credits }],
+    });
   }
 
   /**
@@ -231,14 +258,14 @@ async function generate(kind: GenerationKind, input: GenerationInput, metrics: G
    * `<workflowId>.upscale`, so its archive folder sits beside this one; it is given the creation's
    * Vidu id (upscale-new takes video_creation_id), so no bytes travel.
    */
-  async function upscaleResult(creations: TaskSnapshot['creations'], opts: GenerationOptions): Promise<GenerationResult | undefined> {
+  private async upscaleResult(creations: TaskSnapshot['creations'], opts: GenerationOptions): Promise<GenerationResult | undefined> {
     const source = creations.find((c) => c.url !== '');
     if (!source) return undefined;
-    status.phase = 'upscaling';
-    describe();
+    this.status.phase = 'upscaling';
+    this.describe();
     const { upscale: wanted, idempotencyKey: _key, timeoutSeconds: _timeout, ...inherited } = opts;
     return executeChild('upscale', {
-      workflowId: `${workflowId}.upscale`,
+      workflowId: `${this.workflowId}.upscale`,
       args: [
         {
           request: { video_creation_id: source.id, ...(wanted?.resolution ? { upscale_resolution: wanted.resolution } : {}) },
@@ -248,24 +275,32 @@ async function generate(kind: GenerationKind, input: GenerationInput, metrics: G
     }) as Promise<GenerationResult>;
   }
 
-  async function waitOrGiveUp(id: string): Promise<void> {
-    if (await tracker.waitForTerminal(id, { callbacks, offPeak, timeoutSeconds, poll: options.poll })) return;
-    // One last look: the answer may have been lost rather than late.
-    tracker.apply(await quick.fetchTask.executeWithOptions({ summary: `final check of task ${id}` }, [{ taskId: id }]));
-    if (isTerminal(snapshot?.state)) return;
-    const outcome = await CancellationScope.nonCancellable(() =>
-      quick.cancelTask.executeWithOptions({ summary: `cancel overdue task ${id}` }, [{ taskId: id }]),
-    );
-    status.cancellation = outcome;
-    status.phase = 'failed';
-    status.error = `did not finish within ${timeoutSeconds} s`;
-    describe();
-    throw ApplicationFailure.create({
-      type: offPeak ? FailureType.OffPeakExpired : FailureType.ViduTimeout,
-      message: `${offPeak ? 'off-peak ' : ''}Vidu task ${id} did not finish within ${timeoutSeconds} s (state ${snapshot?.state}); cancel: ${outcome.outcome}`,
-      nonRetryable: true,
-      details: [{ taskId: id, state: snapshot?.state, cancellation: outcome }],
-    });
+  /** What Vidu answered moves the status; search attributes follow the state (one upsert per workflow task). */
+  private onSnapshot(next: TaskSnapshot): void {
+    this.snapshot = next;
+    const status = this.status;
+    status.updates = this.tracker.updates;
+    status.state = next.state;
+    status.progress = next.progress;
+    status.credits = next.credits;
+    if (next.errCode) status.errCode = next.errCode;
+    this.attributes.set({ key: ViduState, value: next.state }, { key: ViduCredits, value: next.credits });
+    this.describe();
+  }
+
+  private statusNow() {
+    return { ...this.status, updates: this.tracker.updates, ...this.tracker.counters };
+  }
+
+  /** The Web UI's "current details" and the generation.updated webhooks follow every change. */
+  private describe(): void {
+    const { status, taskId } = this;
+    const lines = [`**${this.kind}** · phase \`${status.phase}\` · Vidu state \`${status.state}\` · ${status.progress}%`];
+    if (taskId) lines.push(`Vidu task \`${taskId}\` · ${status.credits ?? 0} credits · wait mode ${status.waitMode ?? '?'}`);
+    if (status.archive) lines.push(`Archived ${status.archive.files.length} file(s) to \`${status.archive.root}\``);
+    if (status.cancellation) lines.push(`Cancellation: ${status.cancellation.outcome} — ${status.cancellation.message}`);
+    setCurrentDetails(lines.join('\n\n'));
+    noteStatus(() => this.statusNow());
   }
 }
 
@@ -281,8 +316,8 @@ export function unwrapTyped(err: unknown): unknown {
 }
 
 /**
- * Vidu cancels and refunds an off-peak task it could not run within 48 h (FACTS §11); the exact
- * err_code is undocumented (§13). The simulator says `OffPeakTimeout`; any failed off-peak task
+ * Vidu cancels and refunds an off-peak task it could not run within 48 h (docs/vidu-api.md §11); the exact
+ * err_code is undocumented (docs/vidu-api.md §13). The simulator says `OffPeakTimeout`; any failed off-peak task
  * whose credits came back to 0 is read the same way.
  */
 const OFF_PEAK_REFUND_CODES = ['OffPeakTimeout', 'OffPeakExpired', 'TaskTimeout'];

@@ -1,10 +1,10 @@
 // The workflow types vidu-flow registers. Each generation kind is its own workflow type (so the
 // Web UI and visibility queries can tell them apart) over one shared core.
 import { adFilm as runAdFilm } from './ad-film';
-import type { AdFilmInput, AdFilmResult } from './ad-film-types';
+import type { AdFilmInput, AdFilmResult } from '../core/ad-film-types';
 import { runGeneration } from './generation';
 import { GenerationMetrics, modelLabel } from './metrics';
-import type { GenerationInput, GenerationKind, GenerationResult } from './types';
+import type { GenerationInput, GenerationKind, GenerationResult } from '../core/generation-types';
 import { withCompletionWebhook } from './webhook-delivery';
 
 /** A generation workflow type: the shared core, run for one endpoint of the registry. */

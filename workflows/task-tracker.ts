@@ -1,12 +1,10 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { GenerationActivities } from '../activities';
-import { quick } from './activity-proxies';
-import { NON_RETRYABLE_FAILURES } from './failures';
-import { taskUpdateSignal } from './messages';
-import { baseSchedule, resolveSchedule } from './poll-schedule';
-import { isStateName, isTerminal, isUnknownStateReading, mergeSnapshot, type TaskReading } from './task-snapshot';
-import { parseTaskUpdate, type TaskUpdate } from './task-update';
-import type { PollScheduleOptions, TaskSnapshot } from './types';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, setHandler, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import { pollingActivities, quickLocal } from './activity-proxies';
+import { taskUpdateSignal } from '../core/workflow-messages';
+import { baseSchedule, resolveSchedule } from '../core/poll-schedule';
+import { isStateName, isTerminal, isUnknownStateReading, mergeSnapshot, type TaskReading } from '../core/task-snapshot';
+import { parseTaskUpdate, type TaskUpdate } from '../core/task-update';
+import type { PollScheduleOptions, TaskSnapshot } from '../core/generation-types';
 
 /** Recent nonces kept per task: far more callbacks than one task sends within the signature's Date window. */
 const NONCES_PER_TASK = 64;
@@ -169,31 +167,24 @@ export class TaskTracker {
   /**
    * Resolves true once the task is terminal, false when `timeoutSeconds` pass first. A fallback
    * poll runs meanwhile as ONE activity whose retries are the polls, so waiting adds no history
-   * per tick; it is sparse when callbacks are expected. A terminal hint from a callback costs one
-   * Get Generation; hints that arrive while it runs share the next one, and none is made once
-   * the task is confirmed terminal.
+   * per tick; it is sparse when callbacks are expected. Its schedule-to-close timeout is the
+   * deadline, so the wait needs no timer of its own. A terminal hint from a callback costs one
+   * Get Generation (a local activity: one marker event); hints that arrive while it runs share
+   * the next one, and none is made once the task is confirmed terminal.
    */
   async waitForTerminal(
     taskId: string,
     opts: { callbacks: boolean; timeoutSeconds: number; offPeak?: boolean; poll?: PollScheduleOptions | undefined; summary?: string },
   ): Promise<boolean> {
     if (this.isTerminal(taskId)) return true;
-    const deadline = Date.now() + opts.timeoutSeconds * 1000;
     const schedule = resolveSchedule(baseSchedule(opts.callbacks, opts.offPeak ?? false), opts.poll);
+    const deadline = Date.now() + opts.timeoutSeconds * 1000;
     let pollFailure: unknown;
+    let pollOutOfTime = false;
     const pollScope = new CancellationScope();
     const polling = pollScope
       .run(() =>
-        proxyActivities<GenerationActivities>({
-          startToCloseTimeout: '45s',
-          scheduleToCloseTimeout: `${opts.timeoutSeconds + schedule.maxSeconds + 600}s`,
-          retry: {
-            initialInterval: `${schedule.initialSeconds}s`,
-            backoffCoefficient: schedule.factor,
-            maximumInterval: `${schedule.maxSeconds}s`,
-            nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
-          },
-        }).pollTask.executeWithOptions(
+        pollingActivities(schedule, opts.timeoutSeconds).pollTask.executeWithOptions(
           { summary: opts.summary ?? (opts.callbacks ? `fallback poll of task ${taskId} (callbacks expected)` : `poll task ${taskId} until it ends`) },
           [{ taskId, workflowId: workflowInfo().workflowId, schedule, notifyWorkflow: !opts.callbacks, skipFirstPoll: opts.callbacks }],
         ),
@@ -201,28 +192,33 @@ export class TaskTracker {
       .then(
         (polled) => this.apply(polled),
         (err) => {
-          // Out of poll budget while the task still runs is no news: keep waiting for callbacks
-          // until the deadline. Anything else (e.g. the task is unknown to Vidu) ends the wait.
-          if (!isCancellation(err) && !stillRunning(err)) pollFailure = err;
+          if (isCancellation(err)) return;
+          // The poll's budget is the deadline. Temporal ends it at the last poll that fits, so it
+          // may end a little before the deadline: callbacks are awaited for the rest. Anything else
+          // (e.g. the task is unknown to Vidu) ends the wait with that error.
+          if (outOfTime(err)) pollOutOfTime = true;
+          else pollFailure = err;
         },
       );
-    let done = false;
+    const over = () => this.isTerminal(taskId) || pollFailure !== undefined;
+    const woken = () => over() || this.hints.has(taskId) || pollOutOfTime;
     try {
       for (;;) {
-        if (this.isTerminal(taskId) || pollFailure !== undefined) break;
-        if (!this.hints.has(taskId)) {
+        if (pollOutOfTime && !this.hints.has(taskId)) {
+          // Only here is a timer needed: the poll is over and the deadline not yet reached.
           const remaining = deadline - Date.now();
-          if (remaining <= 0) break;
-          const woken = await condition(() => this.isTerminal(taskId) || pollFailure !== undefined || this.hints.has(taskId), remaining);
-          if (!woken) break;
+          if (remaining <= 0 || !(await condition(() => over() || this.hints.has(taskId), remaining))) break;
+        } else {
+          await condition(woken);
         }
-        if (this.hints.has(taskId) && !this.isTerminal(taskId) && pollFailure === undefined) await this.confirm(taskId);
+        if (over()) break;
+        if (this.hints.has(taskId)) await this.confirm(taskId);
       }
-      done = this.isTerminal(taskId);
     } finally {
       pollScope.cancel();
       await polling;
     }
+    const done = this.isTerminal(taskId);
     if (pollFailure !== undefined && !done) throw pollFailure;
     return done;
   }
@@ -232,12 +228,17 @@ export class TaskTracker {
     this.hints.delete(taskId);
     this.count.confirmations += 1;
     try {
-      this.apply(await quick.fetchTask.executeWithOptions({ summary: `confirm the terminal callback of task ${taskId}` }, [{ taskId }]));
+      this.apply(await quickLocal.fetchTask({ taskId }));
     } catch (err) {
       // Vidu unreachable for all retries: the fallback poll and later callbacks still cover it.
       if (isCancellation(err)) throw err;
     }
   }
+}
+
+/** The poll activity ended by its schedule-to-close timeout (the deadline), or at the last poll that fit before it. */
+function outOfTime(err: unknown): boolean {
+  return err instanceof ActivityFailure && (err.cause instanceof TimeoutFailure || stillRunning(err));
 }
 
 function stillRunning(err: unknown): boolean {

@@ -3,25 +3,23 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
-  proxyActivities,
   startChild,
   TemporalFailure,
   workflowInfo,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
-import type { GenerationActivities } from '../activities';
-import { ViduCaller } from './search-attributes';
+import { delivering } from './activity-proxies';
+import { ViduCaller } from '../core/search-attributes';
 import { startUpdateFeed } from './webhook-updates';
 import {
   DEFAULT_WEBHOOK_EVENTS,
   notifyTargetOf,
-  WEBHOOK_REFUSED,
   type WebhookDeliveryInput,
   type WebhookDeliveryResult,
   type WebhookEventType,
   webhookEventId,
   webhookWorkflowId,
-} from './webhook-types';
+} from '../core/webhook-types';
 
 // Completion webhooks. A generation started with a notify target (memo `viduNotify`, set by the
 // HTTP API) starts, as its very last step, a child workflow `webhookDelivery` with parent-close
@@ -30,16 +28,9 @@ import {
 // so an event is never started twice, and never sent under a new webhook-id. generation.updated
 // events (when asked for) go out while it runs: see webhook-updates.ts.
 
-const delivery = proxyActivities<GenerationActivities>({
-  startToCloseTimeout: '30s',
-  // Standard Webhooks practice: keep retrying with backoff for about a day, then give up.
-  scheduleToCloseTimeout: '24h',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1h', nonRetryableErrorTypes: [WEBHOOK_REFUSED] },
-});
-
 /** Delivers one event (the child workflow; its retries are the activity's). */
 export async function webhookDelivery(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
-  return delivery.deliverWebhook.executeWithOptions({ summary: `${input.type} → ${hostOf(input.url)}` }, [input]);
+  return delivering.deliverWebhook.executeWithOptions({ summary: `${input.type} → ${hostOf(input.url)}` }, [input]);
 }
 
 /**

@@ -1,8 +1,8 @@
-import { CancellationScope, condition, log, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import type { GenerationActivities } from '../activities';
+import { CancellationScope, condition, log, workflowInfo } from '@temporalio/workflow';
 import type { GenerationView } from '../api/generation-view';
-import { ViduKind } from './search-attributes';
-import { type WebhookDeliveryInput, webhookEventId, webhookWorkflowId } from './webhook-types';
+import { ViduKind } from '../core/search-attributes';
+import { webhookStartLocal } from './activity-proxies';
+import { type WebhookDeliveryInput, webhookEventId, webhookWorkflowId } from '../core/webhook-types';
 
 // generation.updated webhooks: one event per change of phase or Vidu state, when the notify target
 // asks for them. The generation and the AD film already call `noteStatus` whenever their status
@@ -20,12 +20,6 @@ import { type WebhookDeliveryInput, webhookEventId, webhookWorkflowId } from './
 // way. Receivers order by the body's `timestamp` and treat the terminal event as final.
 
 type StatusReader = () => Record<string, unknown>;
-
-const starter = proxyLocalActivities<GenerationActivities>({
-  startToCloseTimeout: '10s',
-  scheduleToCloseTimeout: '1m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' },
-});
 
 /** The feed of this workflow execution (module state is per execution in the workflow sandbox). */
 let active: UpdateFeed | undefined;
@@ -99,7 +93,7 @@ export class UpdateFeed {
     const workflowId = webhookWorkflowId(info.workflowId, 'generation.updated', this.seq);
     this.lastDelivery = workflowId;
     this.starts.push(
-      starter.startWebhookDelivery.executeWithOptions({ summary: `generation.updated ${this.sentKey} webhook` }, [{ workflowId, input }]).then(
+      webhookStartLocal.startWebhookDelivery.executeWithOptions({ summary: `generation.updated ${this.sentKey} webhook` }, [{ workflowId, input }]).then(
         () => undefined,
         // Best-effort: the next update or the terminal event still tells the caller where things are.
         (err: unknown) => log.warn('generation.updated webhook not started', { workflowId, error: err instanceof Error ? err.message : String(err) }),

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArchiveStore, StoredDigest } from './archive-store';
+import { writeHashed } from './hashed-write';
 
 export class LocalArchiveStore implements ArchiveStore {
   readonly root: string;
@@ -31,22 +32,18 @@ export class LocalArchiveStore implements ArchiveStore {
   /**
    * Streams to `<target>.partial-<random>`, fsyncs it, renames it over the target and fsyncs the
    * folder, so that after a crash the target is either absent, the old file, or the whole new one.
-   * Chunks are written one at a time (each awaited), so memory stays flat however large the body.
+   * Bytes go through writeHashed (1 MiB batches, at most two at a time), so memory stays flat
+   * however large the body.
    */
   async write(key: string, body: AsyncIterable<Uint8Array>, _contentType: string): Promise<StoredDigest> {
     const target = this.locate(key);
     await mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.partial-${randomBytes(4).toString('hex')}`;
-    const hash = createHash('sha256');
-    let bytes = 0;
+    let digest: StoredDigest;
     try {
       const fh = await open(temp, 'w');
       try {
-        for await (const chunk of body) {
-          hash.update(chunk);
-          bytes += chunk.byteLength;
-          await fh.write(chunk);
-        }
+        digest = await writeHashed(fh, body);
         await fh.sync();
       } finally {
         await fh.close();
@@ -57,7 +54,7 @@ export class LocalArchiveStore implements ArchiveStore {
       throw err;
     }
     await syncDir(path.dirname(target));
-    return { sha256: hash.digest('hex'), bytes };
+    return digest;
   }
 
   async digest(key: string, onProgress?: (bytes: number) => void): Promise<StoredDigest | undefined> {

@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { writeHashed } from './hashed-write';
 
 export const STAGED_PREFIX = 'staged:';
 
@@ -62,23 +63,19 @@ export class StagingStore implements InputStaging {
   /**
    * Streams `source` into a temporary file while computing its sha256. Fails with
    * StagingLimitExceeded as soon as more than `maxBytes` arrive (nothing is left behind). Each
-   * chunk is hashed and written before the next is pulled, so a source may reuse one buffer.
+   * chunk is hashed and copied before the next is pulled (writeHashed), so a source may reuse one
+   * buffer.
    */
   async receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes = Number.POSITIVE_INFINITY): Promise<IncomingFile> {
     await mkdir(this.dir, { recursive: true });
     // A unique temp name per call: concurrent stagings of the same bytes (one image used by
     // several workflows on this worker) must not write into, or rename away, each other's file.
     const temp = path.join(this.dir, `.incoming-${process.pid}-${randomBytes(6).toString('hex')}`);
-    const hash = createHash('sha256');
-    let size = 0;
     const fh = await open(temp, 'wx');
+    let size: number;
+    let sha256: string;
     try {
-      for await (const chunk of source) {
-        size += chunk.byteLength;
-        if (size > maxBytes) throw new StagingLimitExceeded(maxBytes);
-        hash.update(chunk);
-        await fh.write(chunk);
-      }
+      ({ bytes: size, sha256 } = await writeHashed(fh, source, { maxBytes, tooLarge: () => new StagingLimitExceeded(maxBytes) }));
       await fh.sync();
     } catch (err) {
       await fh.close().catch(() => undefined);
@@ -86,7 +83,6 @@ export class StagingStore implements InputStaging {
       throw err;
     }
     await fh.close();
-    const sha256 = hash.digest('hex');
     let done = false;
     return {
       path: temp,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { describeZodError } from '../../vidu/schemas';
-import { ViduCaller, ViduKind, ViduState, ViduTaskId } from '../../workflows/search-attributes';
+import { ViduCaller, ViduKind, ViduState, ViduTaskId } from '../../core/search-attributes';
 import { executionOf, readGeneration } from '../generation-view';
 import { linksFor, ownedGeneration } from '../ownership';
 import { fieldErrors, problem } from '../problem';

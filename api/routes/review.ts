@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { describeZodError } from '../../vidu/schemas';
-import { approveSignal, requestEditsUpdate, storyboardsQuery } from '../../workflows/messages';
+import { approveSignal, requestEditsUpdate, storyboardsQuery } from '../../core/workflow-messages';
 import { linksFor, ownedGeneration } from '../ownership';
 import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';
 import { EditsBody } from '../schemas';

@@ -7,9 +7,9 @@ import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generatio
 import { type MediaEndpoint, mediaSlots } from '../../contract/media-fields';
 import { hostRefusal } from '../../activities/net/address-policy';
 import { describeZodError } from '../../vidu/schemas';
-import { ViduCaller } from '../../workflows/search-attributes';
-import type { GenerationKind } from '../../workflows/types';
-import { NOTIFY_MEMO, type NotifyTarget } from '../../workflows/webhook-types';
+import { ViduCaller } from '../../core/search-attributes';
+import type { GenerationKind } from '../../core/generation-types';
+import { NOTIFY_MEMO, type NotifyTarget } from '../../core/webhook-types';
 import type { ApiKey } from '../keys';
 import { linksFor } from '../ownership';
 import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';

@@ -27,6 +27,19 @@ export interface HistoryCost {
   signals: number;
   timers: number;
   upserts: number;
+  /** Events by type (`ACTIVITY_TASK_SCHEDULED`…): where a history's length comes from. */
+  byType: Record<string, number>;
+}
+
+type CountField = Exclude<keyof HistoryCost, 'byType'>;
+const COUNT_FIELDS: readonly CountField[] = ['events', 'actions', 'workflowTasks', 'failedWorkflowTasks', 'activityAttempts', 'signals', 'timers', 'upserts'];
+
+function emptyCost(): HistoryCost {
+  return { events: 0, actions: 0, workflowTasks: 0, failedWorkflowTasks: 0, activityAttempts: 0, signals: 0, timers: 0, upserts: 0, byType: {} };
+}
+
+function typeName(t: temporal.api.enums.v1.EventType | null | undefined): string {
+  return (T[t ?? 0] ?? String(t)).replace(/^EVENT_TYPE_/, '');
 }
 
 /**
@@ -43,9 +56,11 @@ export interface HistoryCost {
  * (the bench sends none), rejected updates.
  */
 export function historyCost(events: readonly HistoryEventLike[]): HistoryCost {
-  const cost: HistoryCost = { events: events.length, actions: 0, workflowTasks: 0, failedWorkflowTasks: 0, activityAttempts: 0, signals: 0, timers: 0, upserts: 0 };
+  const cost: HistoryCost = { ...emptyCost(), events: events.length };
   const localActivityTasks = new Set<string>();
   for (const e of events) {
+    const name = typeName(e.eventType);
+    cost.byType[name] = (cost.byType[name] ?? 0) + 1;
     switch (e.eventType) {
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
@@ -122,15 +137,17 @@ export function mergeCounts(maps: readonly Record<string, number>[]): Record<str
 
 /** Field-by-field sum of several histories' costs (a generation, its children, its share of the slot manager). */
 export function addCosts(costs: readonly HistoryCost[]): HistoryCost {
-  const total: HistoryCost = { events: 0, actions: 0, workflowTasks: 0, failedWorkflowTasks: 0, activityAttempts: 0, signals: 0, timers: 0, upserts: 0 };
-  for (const c of costs) for (const k of Object.keys(total) as (keyof HistoryCost)[]) total[k] += c[k];
+  const total = emptyCost();
+  for (const c of costs) for (const k of COUNT_FIELDS) total[k] += c[k];
+  total.byType = mergeCounts(costs.map((c) => c.byType));
   return total;
 }
 
 /** `a − b`, field by field: what a long-lived workflow (the slot manager) spent during a run. */
 export function subtractCost(a: HistoryCost, b: HistoryCost): HistoryCost {
-  const out = { ...a };
-  for (const k of Object.keys(out) as (keyof HistoryCost)[]) out[k] = a[k] - b[k];
+  const out: HistoryCost = { ...a, byType: { ...a.byType } };
+  for (const k of COUNT_FIELDS) out[k] = a[k] - b[k];
+  for (const [t, n] of Object.entries(b.byType)) out.byType[t] = (out.byType[t] ?? 0) - n;
   return out;
 }
 

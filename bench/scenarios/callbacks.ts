@@ -49,6 +49,10 @@ export async function runCallbackIngestion(opts: {
     // A frozen clock: the tasks wait at Vidu until the bench moves time on.
     simEnv: { VIDU_SIM_TIME_SCALE: '0', VIDU_SIM_MAX_CONCURRENCY: '1000' },
     workerEnv: { VIDU_MAX_IN_FLIGHT: '0' },
+    // Every callback here is a `processing` one with new progress; by default the receiver forwards
+    // only the first per task (receiver/forwarding.ts). This scenario measures the signal path,
+    // so it forwards them all: the worst case for the worker and the server.
+    receiverEnv: { CALLBACK_FORWARD_STATES: 'all' },
     logDir: path.join(opts.dir, 'callbacks', 'logs'),
   });
   try {

@@ -2,14 +2,17 @@
 // so it holds every task), then Vidu finishes them all. Worker memory, the dev server's health
 // while they wait, every generation completed, no failed workflow task.
 import type { Client } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ViduFlowClient } from '../../client';
 import { startStack } from '../../dev/stack';
 import { SimAdmin } from '../../test/helpers/sim-admin';
-import { describeFailure, diffCounts, mapLimit, runCost, simRequests } from '../lib/harness';
+import { describeFailure, diffCounts, mapLimit, simRequests } from '../lib/harness';
 import { memoryMiB, ProcessMeter } from '../lib/proc';
-import { addCosts, mergeCounts, percentile } from '../lib/stats';
+import { addCosts, type HistoryCost, type HistoryEventLike, historyCost, mergeCounts, percentile, workflowTaskFailures } from '../lib/stats';
+import { WORKFLOW_TUNING_ENV_VARS } from '../../worker/workflow-tuning';
 import { waitForTasks } from './callbacks';
 
 export interface ScaleFigures {
@@ -19,6 +22,8 @@ export interface ScaleFigures {
   allWaitingSeconds: number;
   workerRssWaitingMiB: number;
   workerPeakRssMiB: number;
+  /** Worker CPU from the first start to the last result (one core's worth per second at most on its main thread). */
+  workerCpuSeconds: number;
   serverRssWaitingMiB: number;
   /** Latency of a frontend call (GetSystemInfo) and of a visibility count while they all wait. */
   serverHealth: { rpcMsP50: number | undefined; rpcMsMax: number | undefined; openCount: number };
@@ -29,6 +34,16 @@ export interface ScaleFigures {
   failures: Record<string, number>;
   failedWorkflowTasks: number;
   failedWorkflowTaskCauses: Record<string, number>;
+  /** When they failed: before Vidu finished the tasks (start-up burst) or after (the callbacks' burst). */
+  failedWorkflowTasksWhen: { waiting: number; draining: number };
+  /**
+   * How long workflow tasks waited for the worker, from first scheduled to started (a sticky
+   * timeout and its reschedule count as one wait), ms: a sticky queue timeout below the max
+   * times tasks out.
+   */
+  workflowTaskWaitMs: { p50: number | undefined; p99: number | undefined; max: number | undefined };
+  /** The worker's workflow-cache settings set for this run (unset ones took their defaults). */
+  workerEnv: Record<string, string>;
   eventsPerGen: number;
   viduRequestsPerGen: number;
 }
@@ -42,6 +57,8 @@ export async function runScale(opts: {
   dir: string;
   imagePath: string;
   log: (l: string) => void;
+  /** Extra worker environment (VIDU_FLOW_MAX_CACHED_WORKFLOWS…), to compare settings. */
+  workerEnv?: Record<string, string>;
 }): Promise<ScaleFigures> {
   const taskQueue = `bench-scale-${randomUUID().slice(0, 8)}`;
   const stack = await startStack({
@@ -58,7 +75,7 @@ export async function runScale(opts: {
       VIDU_SIM_CALLBACK_TIMEOUT_MS: '30000',
       VIDU_SIM_CALLBACK_RETRIES: '6',
     },
-    workerEnv: opts.admission === 'off' ? { VIDU_MAX_IN_FLIGHT: '0' } : {},
+    workerEnv: { ...(opts.admission === 'off' ? { VIDU_MAX_IN_FLIGHT: '0' } : {}), ...opts.workerEnv },
     logDir: path.join(opts.dir, 'scale', 'logs'),
   });
   try {
@@ -109,7 +126,8 @@ export async function runScale(opts: {
     clearInterval(progress);
     const drainSeconds = (Date.now() - t1) / 1000;
     const mem = meter.stop();
-    const costs = await mapLimit(handles, 16, (h) => runCost(opts.client, h.workflowId));
+    const costs = await mapLimit(handles, 16, (h) => scaleRunCost(opts.client, h.workflowId, t1));
+    const waits = costs.flatMap((c) => c.waitsMs);
     const cost = addCosts(costs.map((c) => c.cost));
     const requests = diffCounts(await simRequests(sim), requestsBefore);
     const figures: ScaleFigures = {
@@ -119,6 +137,7 @@ export async function runScale(opts: {
       allWaitingSeconds,
       workerRssWaitingMiB,
       workerPeakRssMiB: mem.peakRssMiB,
+      workerCpuSeconds: mem.cpuMs / 1000,
       serverRssWaitingMiB,
       serverHealth: { rpcMsP50: percentile(rpc, 50), rpcMsMax: percentile(rpc, 100), openCount },
       drainSeconds,
@@ -127,12 +146,54 @@ export async function runScale(opts: {
       failures,
       failedWorkflowTasks: cost.failedWorkflowTasks,
       failedWorkflowTaskCauses: mergeCounts(costs.map((c) => c.taskFailures)),
+      failedWorkflowTasksWhen: {
+        waiting: costs.reduce((a, c) => a + c.failedWhileWaiting, 0),
+        draining: costs.reduce((a, c) => a + c.failedWhileDraining, 0),
+      },
+      workflowTaskWaitMs: { p50: percentile(waits, 50), p99: percentile(waits, 99), max: percentile(waits, 100) },
+      workerEnv: Object.fromEntries(
+        Object.entries({ ...process.env, ...opts.workerEnv }).filter((e): e is [string, string] => WORKFLOW_TUNING_ENV_VARS.includes(e[0]) && e[1] !== undefined),
+      ),
       eventsPerGen: cost.events / opts.n,
       viduRequestsPerGen: Object.values(requests).reduce((a, b) => a + b, 0) / opts.n,
     };
-    opts.log(`  drained in ${drainSeconds.toFixed(0)} s: ${figures.completed} completed, ${figures.failed} failed, ${figures.failedWorkflowTasks} failed workflow tasks; worker peak RSS ${mem.peakRssMiB.toFixed(0)} MiB`);
+    opts.log(
+      `  drained in ${drainSeconds.toFixed(0)} s: ${figures.completed} completed, ${figures.failed} failed, ${figures.failedWorkflowTasks} failed workflow tasks ` +
+        `(${figures.failedWorkflowTasksWhen.waiting} before Vidu finished, ${figures.failedWorkflowTasksWhen.draining} after); ` +
+        `workflow tasks waited p99 ${figures.workflowTaskWaitMs.p99?.toFixed(0)} ms, max ${figures.workflowTaskWaitMs.max?.toFixed(0)} ms; worker peak RSS ${mem.peakRssMiB.toFixed(0)} MiB`,
+    );
     return figures;
   } finally {
     await stack.stop();
   }
+}
+
+const E = temporal.api.enums.v1.EventType;
+
+/**
+ * One history read once: its cost, its failed workflow tasks by cause and by phase (before or
+ * after `drainFromMs`, when the simulator finished the tasks), and every workflow task's wait.
+ */
+async function scaleRunCost(
+  client: Client,
+  workflowId: string,
+  drainFromMs: number,
+): Promise<{ cost: HistoryCost; taskFailures: Record<string, number>; failedWhileWaiting: number; failedWhileDraining: number; waitsMs: number[] }> {
+  const events = ((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []) as Array<HistoryEventLike & { eventTime?: Parameters<typeof tsToMs>[0] | null }>;
+  let failedWhileWaiting = 0;
+  let failedWhileDraining = 0;
+  const waitsMs: number[] = [];
+  let scheduledAt: number | undefined;
+  for (const e of events) {
+    const at = e.eventTime ? tsToMs(e.eventTime) : NaN;
+    if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) scheduledAt ??= at;
+    else if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_STARTED) {
+      if (scheduledAt !== undefined && Number.isFinite(at)) waitsMs.push(at - scheduledAt);
+      scheduledAt = undefined;
+    } else if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_FAILED || e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) {
+      if (at < drainFromMs) failedWhileWaiting++;
+      else failedWhileDraining++;
+    }
+  }
+  return { cost: historyCost(events), taskFailures: workflowTaskFailures(events), failedWhileWaiting, failedWhileDraining, waitsMs };
 }

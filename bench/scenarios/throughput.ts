@@ -51,6 +51,8 @@ export interface SideFigures {
   failedWorkflowTaskCauses: Record<string, number>;
   /** Distinct failures of generations that did not succeed, with counts. */
   failures: Record<string, number>;
+  /** eventsPerGen by event type, largest first (ACTIVITY_TASK_SCHEDULED…). */
+  eventsByTypePerGen: Record<string, number>;
   /** The slot manager's (and any other run's) part of eventsPerGen. */
   otherEventsPerGen: number;
   viduRequestsPerGen: number;
@@ -160,6 +162,7 @@ export async function runThroughput(opts: ThroughputOptions): Promise<SideFigure
             failedWorkflowTasks: total.failedWorkflowTasks,
             failedWorkflowTaskCauses: mergeCounts(runs.map((r) => r.taskFailures)),
             failures: mergeCounts(batch.failed.map((why) => ({ [why]: 1 }))),
+            eventsByTypePerGen: perGen(total.byType, n),
             otherEventsPerGen: other.events / n,
             viduRequestsPerGen: viduRequests / n,
             viduRequestsByEndpoint: requests,
@@ -182,6 +185,15 @@ export async function runThroughput(opts: ThroughputOptions): Promise<SideFigure
     }
   }
   return figures;
+}
+
+function perGen(counts: Record<string, number>, n: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(counts)
+      .filter(([, v]) => v !== 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => [k, Math.round((v / n) * 100) / 100]),
+  );
 }
 
 interface Batch {

@@ -3,7 +3,7 @@
  * one creation of the declared media type; a video lasts `duration` (else 5 s) at `resolution`
  * (else 720p), shaped by `aspect_ratio` or else by the first input image; the price follows the
  * output (sim/pricing.ts, FLAT_CREDITS first). The response echoes the request, as Vidu's create
- * responses do (FACTS-more-endpoints §1–§9), with the task's own fields.
+ * responses do (docs/vidu-api-more-endpoints.md §1–§9), with the task's own fields.
  */
 import { mediaSlots } from '../../contract/media-fields';
 import { ENDPOINTS, type EndpointSpec, type GenerationKind } from '../../vidu/endpoints';

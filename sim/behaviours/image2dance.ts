@@ -1,4 +1,4 @@
-/** image2dance (FACTS §4): the dance keeps the source image's size and, [INF], the motion video's length. */
+/** image2dance (docs/vidu-api.md §4): the dance keeps the source image's size and, [INF], the motion video's length. */
 import type { Image2DanceRequest } from '../../vidu/schemas';
 import { priceOf } from '../pricing';
 import type { Behaviour } from './types';

@@ -1,4 +1,4 @@
-/** reference2image (FACTS §3): one image, shaped by aspect_ratio ("auto" = the first input image's). */
+/** reference2image (docs/vidu-api.md §3): one image, shaped by aspect_ratio ("auto" = the first input image's). */
 import type { Reference2ImageRequest } from '../../vidu/schemas';
 import { nominalSize } from '../creations';
 import { priceOf } from '../pricing';
@@ -7,7 +7,7 @@ import type { Behaviour } from './types';
 export const reference2image: Behaviour = (b, body, probes) => {
   const r = body as Reference2ImageRequest & { resolution: string };
   const first = probes.get('images[0]');
-  // "auto" = the first input image's ratio (FACTS §3); with no image, 16:9.
+  // "auto" = the first input image's ratio (docs/vidu-api.md §3); with no image, 16:9.
   const shape = r.aspect_ratio === 'auto' ? (first ?? '16:9') : r.aspect_ratio;
   const seed = b.seedOf(r.seed);
   return {

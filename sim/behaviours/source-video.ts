@@ -2,7 +2,7 @@
  * extend, upscale and lip-sync work on a source video: a creation of an earlier task (video_creation_id,
  * which wins over video_url, as upscale-new documents) or the video at video_url. The result
  * keeps the source's shape; extend adds `duration` seconds (default 5) to its length, upscale
- * keeps it. An unknown creation id is answered 404 CreationNotFound [INF: FACTS §9 lists it].
+ * keeps it. An unknown creation id is answered 404 CreationNotFound [INF: docs/vidu-api.md §9 lists it].
  */
 import { EXTEND_DEFAULT_SECONDS } from '../../vidu/endpoints/extend';
 import type { MediaProbe } from '../../vidu/media';

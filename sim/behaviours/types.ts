@@ -5,7 +5,7 @@ import type { TaskInit } from '../task-factory';
 
 /** What every behaviour gets from the route: the request's common task fields, the seed rule, the sim's pace. */
 export interface BehaviourContext {
-  /** "omitted or 0 ⇒ random; the response returns the actual seed" (FACTS §1). */
+  /** "omitted or 0 ⇒ random; the response returns the actual seed" (docs/vidu-api.md §1). */
   seedOf(seed: number | undefined): number;
   common(r: { payload?: string | undefined; callback_url?: string | undefined; client_request_id?: string | undefined }): Pick<
     TaskInit,

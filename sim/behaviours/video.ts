@@ -1,5 +1,5 @@
 /**
- * img2video and reference2video: the video task object (FACTS §1, §2). They differ only in their
+ * img2video and reference2video: the video task object (docs/vidu-api.md §1, §2). They differ only in their
  * inputs and in what decides the video's shape.
  */
 import type { MediaProbe } from '../../vidu/media';
@@ -28,7 +28,7 @@ const prepareVideo = (
       ...b.common(r),
       kind,
       endpoint: kind,
-      // [INF] FACTS §2: reference tasks have been seen typed "img2video" and
+      // [INF] docs/vidu-api.md §2: reference tasks have been seen typed "img2video" and
       // "character2video"; the sim names its endpoint.
       type: kind,
       model: r.model,
@@ -82,7 +82,7 @@ interface VideoRequest {
   client_request_id?: string | undefined;
 }
 
-/** The img2video/reference2video task object, in the documented field order (FACTS §1). */
+/** The img2video/reference2video task object, in the documented field order (docs/vidu-api.md §1). */
 export function videoTaskObject(t: SimTask, seed: number, r: VideoRequest) {
   return {
     task_id: t.id,

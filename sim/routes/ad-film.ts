@@ -1,5 +1,5 @@
 /**
- * AD-film endpoints (FACTS §5): create, detail, edit, compose.
+ * AD-film endpoints (docs/vidu-api.md §5): create, detail, edit, compose.
  */
 import type { FastifyInstance } from 'fastify';
 import { AdComposeRequest, AdEditRequest, AdOneClickRequest } from '../../vidu/schemas';

@@ -1,5 +1,5 @@
 /**
- * GET /ent/v2/credits (FACTS §8): the balance plus the concurrency figures;
+ * GET /ent/v2/credits (docs/vidu-api.md §8): the balance plus the concurrency figures;
  * ?show_detail=true adds the (single, simulated) package.
  */
 import type { FastifyInstance } from 'fastify';

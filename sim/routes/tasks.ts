@@ -1,5 +1,5 @@
 /**
- * Task endpoints: Get Generation, list, cancel (FACTS §6–§8).
+ * Task endpoints: Get Generation, list, cancel (docs/vidu-api.md §6–§8).
  */
 import type { FastifyInstance } from 'fastify';
 import { TaskListQuery } from '../../vidu/schemas';
@@ -96,7 +96,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: SimContext): void 
     const task = find(req.params.id);
     req.simTaskId = task.id;
     // [INF] created and queueing (off-peak waiting included) can be cancelled;
-    // `scheduled` cannot (FACTS §8's exact message), nor anything later.
+    // `scheduled` cannot (docs/vidu-api.md §8's exact message), nor anything later.
     if (task.state !== 'created' && task.state !== 'queueing') {
       throw new ViduHttpError('BadRequest', `task state is ${task.state}, can not cancel`);
     }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWebhookActivities } from '../../activities/webhook';
 import { newApiKey } from '../../api/keys';
-import { NOTIFY_MEMO, notifyTargetOf, WEBHOOK_REFUSED, type WebhookDeliveryInput, webhookEventId, webhookWorkflowId } from '../../workflows/webhook-types';
+import { NOTIFY_MEMO, notifyTargetOf, WEBHOOK_REFUSED, type WebhookDeliveryInput, webhookEventId, webhookWorkflowId } from '../../core/webhook-types';
 
 const input: WebhookDeliveryInput = {
   generationId: 'img2video-key-shop:order-1',

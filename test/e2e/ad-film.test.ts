@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPng } from '../../sim/media/render';
-import type { AdFilmEdit, AdFilmInput } from '../../workflows/ad-film-types';
+import type { AdFilmEdit, AdFilmInput } from '../../core/ad-film-types';
 import { SimAdmin } from '../helpers/sim-admin';
 import { failureOf, startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
 

@@ -10,7 +10,7 @@ import { clientRequestIdFor } from '../../activities/idempotency';
 import { ViduFlowClient, type GenerationHandle } from '../../client';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
-import type { GenerationInput } from '../../workflows/types';
+import type { GenerationInput } from '../../core/generation-types';
 import { SimAdmin } from '../helpers/sim-admin';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 

@@ -293,7 +293,11 @@ describe('HTTP API (processes: simulator, receiver, worker, API)', () => {
       const temporal = new Client({ connection, namespace: temporalServer().namespace });
       const count = async (wid: string) => {
         const { events } = await temporal.workflow.getHandle(wid).fetchHistory();
-        return { total: events!.length, markers: events!.filter((e) => e.markerRecordedEventAttributes).length, signals: events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length };
+        // Only the markers of the local activity that starts a delivery (the generation records
+        // others: staging, slot requests, confirmations); the marker's data names the activity.
+        const delivery = (e: (typeof events & object)[number]) =>
+          Object.values(e.markerRecordedEventAttributes?.details ?? {}).some((p) => p.payloads?.some((x) => Buffer.from(x.data ?? []).toString().includes('startWebhookDelivery')));
+        return { total: events!.length, markers: events!.filter(delivery).length, signals: events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length };
       };
       const withUpdates = await count(id);
       const without = await count('img2video-key-shop:order-1');

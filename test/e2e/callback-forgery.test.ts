@@ -1,6 +1,6 @@
 // A forged and replayed callback, end to end (simulator, receiver and worker as processes).
 //
-// Vidu signs a callback's method, path, query, Date and nonce, but not its body (FACTS §10). An
+// Vidu signs a callback's method, path, query, Date and nonce, but not its body (docs/vidu-api.md §10). An
 // attacker holding one valid header set sends it twice with a body that claims success, zero
 // credits and a creation of their own choosing, while the real task is still running. The replay
 // must be refused, the forged body must change nothing but cost exactly one Get Generation (the
@@ -17,7 +17,7 @@ import { callbackUrlFor } from '../../activities/idempotency';
 import type { GenerationHandle } from '../../client';
 import { renderPng } from '../../sim/media/render';
 import { signCallbackRequest } from '../../vidu/signature';
-import type { GenerationResult, GenerationStatus } from '../../workflows/types';
+import type { GenerationResult, GenerationStatus } from '../../core/generation-types';
 import { startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
 
 let dir: string;

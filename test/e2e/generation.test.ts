@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidGenerationInput, ViduFlowClient, type GenerationHandle } from '../../client';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderMp4, renderPng } from '../../sim/media/render';
-import type { GenerationInput, GenerationKind, GenerationResult } from '../../workflows/types';
+import type { GenerationInput, GenerationKind, GenerationResult } from '../../core/generation-types';
 import { SimAdmin } from '../helpers/sim-admin';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 

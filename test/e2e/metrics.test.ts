@@ -15,7 +15,7 @@ import { getFreePort } from '../../dev/temporal-server';
 import { renderPng } from '../../sim/media/render';
 import { signCallbackRequest } from '../../vidu/signature';
 import { startTracing } from '../../worker/tracing';
-import type { GenerationResult } from '../../workflows/types';
+import type { GenerationResult } from '../../core/generation-types';
 import { startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
 import { scrape, total } from '../helpers/prometheus';
 

@@ -1,4 +1,4 @@
-// End to end, every endpoint added from FACTS-more-endpoints (text2video, startEnd2video,
+// End to end, every endpoint added from docs/vidu-api-more-endpoints.md (text2video, startEnd2video,
 // multiframe, upscale, text2audio, audioTts, template, extend, lipSync) in callback and poll-only mode on
 // one stack (simulator, callback receiver and worker as processes); then the follow-ups: a
 // generation that asks for an upscale of its result, and an extend of an earlier result given as
@@ -15,7 +15,7 @@ import type { Stack } from '../../dev/stack';
 import { renderMp4, renderPng } from '../../sim/media/render';
 import { renderWav } from '../../sim/media/wav';
 import { ENDPOINTS, type EndpointSpec } from '../../vidu/endpoints';
-import type { GenerationKind, GenerationResult } from '../../workflows/types';
+import type { GenerationKind, GenerationResult } from '../../core/generation-types';
 import { startE2eEnv } from '../helpers/e2e';
 import type { SimAdmin } from '../helpers/sim-admin';
 

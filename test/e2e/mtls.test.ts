@@ -16,7 +16,7 @@ import { ViduFlowClient } from '../../client';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
 import { loadTemporalConnection } from '../../worker/temporal-connection';
-import type { GenerationResult } from '../../workflows/types';
+import type { GenerationResult } from '../../core/generation-types';
 import { makeTestCerts, type TestCerts } from '../helpers/certs';
 import { installQuietRuntime, temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 import { startTlsProxy, type TlsProxy } from '../helpers/tls-proxy';
@@ -65,7 +65,7 @@ afterAll(async () => {
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'client/cli.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/main.ts'), ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

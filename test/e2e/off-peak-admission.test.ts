@@ -8,8 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdFor, slotManagerId } from '../../activities/admission';
 import type { GenerationHandle } from '../../client';
-import { slotsQuery } from '../../workflows/admission';
-import type { GenerationInput } from '../../workflows/types';
+import { slotsQuery } from '../../core/admission-messages';
+import type { GenerationInput } from '../../core/generation-types';
 import { failureOf, startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
 import { makePng, toDataUri } from '../helpers/media-fixtures';
 

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPng } from '../../sim/media/render';
-import { OFF_PEAK_POLL_ONLY_SCHEDULE, pollsWithin } from '../../workflows/poll-schedule';
-import type { GenerationInput } from '../../workflows/types';
+import { OFF_PEAK_POLL_ONLY_SCHEDULE, pollsWithin } from '../../core/poll-schedule';
+import type { GenerationInput } from '../../core/generation-types';
 import { failureOf, startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
 
 const HOUR = 3600;

@@ -9,12 +9,12 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientRequestIdFor } from '../../activities/idempotency';
 import { ViduFlowClient, ViduFlowSchedules, type ScheduleDetails } from '../../client';
-import type { CliIO } from '../../client/cli/actions';
-import { runCli } from '../../client/cli/program';
+import type { CliIO } from '../../cli/actions';
+import { runCli } from '../../cli/program';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
-import { ViduKind } from '../../workflows/search-attributes';
-import type { GenerationResult } from '../../workflows/types';
+import { ViduKind } from '../../core/search-attributes';
+import type { GenerationResult } from '../../core/generation-types';
 import { SimAdmin } from '../helpers/sim-admin';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 

@@ -1,4 +1,4 @@
-// A minimal valid request per endpoint added from FACTS-more-endpoints, with http(s) media, for
+// A minimal valid request per endpoint added from docs/vidu-api-more-endpoints.md, with http(s) media, for
 // the schema, contract and simulator tests.
 const IMG = 'https://cdn.example.com/a.png';
 const IMG2 = 'https://cdn.example.com/b.png';

@@ -21,7 +21,7 @@ import { openInputStaging } from '../../activities/stores/open-stores';
 import { hashObject, openObject } from '../../activities/stores/s3-objects';
 import { splitS3Location } from '../../activities/stores/s3-location';
 import type { Manifest } from '../../activities/archive';
-import type { GenerationResult } from '../../workflows/types';
+import type { GenerationResult } from '../../core/generation-types';
 import { CallbackMetric, WorkerMetric } from '../../contract/metric-names';
 import { startStack, startWorkerProcess, type ManagedProcess, type Stack } from '../../dev/stack';
 import { findTemporalBinary } from '../../dev/temporal-binary';

@@ -18,7 +18,7 @@ import { PART_BYTES, putStream } from '../../activities/stores/s3-objects';
 import { parseS3Url } from '../../activities/stores/s3-location';
 import { S3StagingStore } from '../../activities/stores/s3-staging-store';
 import type { ViduClient } from '../../vidu/client';
-import type { GenerationKind } from '../../workflows/types';
+import type { GenerationKind } from '../../core/generation-types';
 import { startTestS3, type TestS3 } from '../helpers/s3';
 
 let t: TestS3;

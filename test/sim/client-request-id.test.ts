@@ -1,5 +1,5 @@
 // VIDU_SIM_REFUSE_CLIENT_REQUEST_ID: an endpoint that refuses client_request_id the way Vidu refuses
-// any field it does not take (FACTS §9), so the worker's fallback can be tested.
+// any field it does not take (docs/vidu-api.md §9), so the worker's fallback can be tested.
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSimConfig, SimConfigError, type RunningSim } from '../../sim';
 import { admin, api, img2video, pngUri, startTestSim } from './helpers';

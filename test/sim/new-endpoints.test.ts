@@ -1,4 +1,4 @@
-// The simulator answers every endpoint of the registry: the ones added from FACTS-more-endpoints
+// The simulator answers every endpoint of the registry: the ones added from docs/vidu-api-more-endpoints.md
 // are validated with their registry schema, priced, run and served (audio as WAV, no cover).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSim } from '../../sim';
@@ -77,7 +77,7 @@ describe('new endpoints in the simulator', () => {
     const cases: Array<[keyof typeof ENDPOINTS, Record<string, unknown>, number, string, RegExp]> = [
       ['text2video', { model: 'viduq2' }, 400, 'FieldLacking', /prompt is required/],
       ['startEnd2video', { model: 'viduq1', images: [pngUri()] }, 400, 'FieldItemCountOutOfRange', /exactly 2 images/],
-      // Frames of very different shapes (FACTS-more-endpoints §2: ratios within 0.8–1.25).
+      // Frames of very different shapes (docs/vidu-api-more-endpoints.md §2: ratios within 0.8–1.25).
       ['startEnd2video', { model: 'viduq1', images: [pngUri(320, 180), pngUri(180, 320)] }, 400, 'PageSizeOutOfRange', /close aspect ratios/],
       ['multiframe', { model: 'viduq2-pro', start_image: pngUri(), image_settings: [{ key_image: pngUri() }] }, 400, 'FieldItemCountOutOfRange', /2–9 key frames/],
       ['upscale', { video_creation_id: '424242', upscale_resolution: '2K' }, 404, 'CreationNotFound', /no video creation 424242/],

@@ -1,8 +1,8 @@
 // The CLI says when optional extras (covers) could not be archived: in the result and in `status`.
 
 import { describe, expect, it } from 'vitest';
-import { formatAdFilmStatus, formatResult, formatStatus } from '../../client/cli/output';
-import type { ArchiveResult, GenerationResult } from '../../workflows/types';
+import { formatAdFilmStatus, formatResult, formatStatus } from '../../cli/output';
+import type { ArchiveResult, GenerationResult } from '../../core/generation-types';
 
 const archive: ArchiveResult = {
   root: '/data/archive/img2video-key-a',

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../client/cli/io';
-import { runCli } from '../../client/cli/program';
+import type { CliIO } from '../../cli/io';
+import { runCli } from '../../cli/program';
 import type { ViduFlowClient } from '../../client/index';
-import type { BatchStatus, BatchSummary } from '../../workflows/batch-types';
+import type { BatchStatus, BatchSummary } from '../../core/batch-types';
 
 const valid = (n: number) => JSON.stringify({ kind: 'img2video', request: { model: 'viduq2', images: ['media/a.png'], prompt: `line ${n}`, duration: 5, resolution: '720p' } });
 const FILE = [valid(1), valid(2), '{oops', valid(4)].join('\n') + '\n';

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatchActivities, scanLines } from '../../activities/batch';
 import { LocalArchiveStore } from '../../activities/stores/local-archive-store';
 import { checkBatchInput, MAX_BATCH_LINE_BYTES, mergeLineOptions, parseBatchLine, toBatchLine } from '../../contract/batch-input';
-import { checkBatchFile, planBatch } from '../../client/cli/batch';
+import { checkBatchFile, planBatch } from '../../cli/batch';
 import { InvalidGenerationInput } from '../../client/errors';
-import type { BatchLine, ValidBatchLine } from '../../workflows/batch-types';
+import type { BatchLine, ValidBatchLine } from '../../core/batch-types';
 
 const BASE = '/data/batches';
 const request = (extra: Record<string, unknown> = {}) => ({ model: 'viduq2', images: ['frames/a.png'], prompt: 'a slow push-in', duration: 5, resolution: '720p', ...extra });

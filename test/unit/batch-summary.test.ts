@@ -6,9 +6,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatchActivities } from '../../activities/batch';
 import { LocalArchiveStore } from '../../activities/stores/local-archive-store';
-import { batchStatusLine, formatBatchSummary } from '../../client/cli/batch';
-import { describeBatchFailure, emptyTotals, failureCredits, foldResult, MAX_ERROR_MESSAGE } from '../../workflows/batch-summary';
-import type { BatchLineResult, BatchSummary } from '../../workflows/batch-types';
+import { batchStatusLine, formatBatchSummary } from '../../cli/batch';
+import { describeBatchFailure, emptyTotals, failureCredits, foldResult, MAX_ERROR_MESSAGE } from '../../core/batch-summary';
+import type { BatchLineResult, BatchSummary } from '../../core/batch-types';
 
 const ok = (line: number, credits = 50): BatchLineResult => ({ line, kind: 'img2video', workflowId: `b--${line}`, state: 'success', taskId: `t${line}`, credits });
 const bad = (line: number, type = 'ViduTaskFailed'): BatchLineResult => ({ line, kind: 'img2video', state: 'failed', error: { type, message: `line ${line} failed` } });

@@ -5,9 +5,10 @@
 import type { Client } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signCallbackRequest } from '../../vidu/signature';
-import { toTaskUpdate } from '../../worker/callback-update';
-import { CALLBACK_BODY_LIMIT_BYTES, createCallbackServer, type CallbackRejection } from '../../worker/callback-server';
-import { NonceCache } from '../../worker/nonce-cache';
+import { toTaskUpdate } from '../../receiver/callback-body';
+import { CALLBACK_BODY_LIMIT_BYTES, createCallbackServer, type CallbackRejection } from '../../receiver/server';
+import { NonceCache } from '../../receiver/nonce-cache';
+import { CallbackForwarding, parseForwardStates } from '../../receiver/forwarding';
 
 const KEY = 'receiver-test-key-0123456789';
 const URL_PATH = '/vidu/callback?workflowId=img2video-abc';
@@ -177,5 +178,44 @@ describe('NonceCache', () => {
     expect(cache.add('a', 10)).toBe(true); // dropped to stay within 3
     cache.add('e', 5000);
     expect(cache.size).toBe(1);
+  });
+});
+
+describe('callback forwarding (CALLBACK_FORWARD_STATES)', () => {
+  it('parses all, none and lists, and names the rule for anything else', () => {
+    expect([...parseForwardStates('all')]).toEqual(['created', 'queueing', 'scheduled', 'processing']);
+    expect([...parseForwardStates('none')]).toEqual([]);
+    expect([...parseForwardStates(' Processing, queueing ')]).toEqual(['processing', 'queueing']);
+    expect(() => parseForwardStates('processing,success')).toThrow(/comma list of created, queueing, scheduled, processing; got "success"/);
+  });
+
+  it('by default forwards terminal and unknown states, and the first processing callback of a task only', async () => {
+    const { app, sent } = setup();
+    close = () => app.close();
+    const send = async (body: Record<string, unknown>) => {
+      const res = await post(app, signCallbackRequest({ secret: KEY, url: URL }), { id: TASK, ...body });
+      return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+    };
+    expect(await send({ state: 'queueing', progress: 0 })).toEqual({ status: 200, body: { delivered: false, reason: 'state-not-forwarded' } });
+    expect(await send({ state: 'processing', progress: 10 })).toEqual({ status: 200, body: { delivered: true } });
+    expect(await send({ state: 'processing', progress: 60 })).toEqual({ status: 200, body: { delivered: false, reason: 'state-already-forwarded' } });
+    expect(await send({ state: 'rendering_v2', progress: 70 })).toMatchObject({ body: { delivered: true } });
+    expect(await send({ state: 'success', progress: 100 })).toMatchObject({ body: { delivered: true } });
+    // A repeated terminal callback is forwarded too: the workflow's nonce memory and its one
+    // confirmation decide, not this process.
+    expect(await send({ state: 'success', progress: 100 })).toMatchObject({ body: { delivered: true } });
+    expect(sent.map((s) => (s.args[0] as { state: string }).state)).toEqual(['processing', 'rendering_v2', 'success', 'success']);
+  });
+
+  it('tries a state again after its signal could not be delivered, and keeps per-task memory bounded', () => {
+    const f = new CallbackForwarding(new Set(['processing']), 2);
+    const up = (taskId: string) => ({ taskId, state: 'processing', progress: 1, nonce: 'n' });
+    expect(f.decide('w', up('t1'))).toEqual({ forward: true });
+    f.undo('w', up('t1'));
+    expect(f.decide('w', up('t1'))).toEqual({ forward: true });
+    expect(f.decide('w', up('t1'))).toEqual({ forward: false, reason: 'state-already-forwarded' });
+    f.decide('w', up('t2'));
+    f.decide('w', up('t3')); // evicts t1, the oldest
+    expect(f.decide('w', up('t1'))).toEqual({ forward: true });
   });
 });

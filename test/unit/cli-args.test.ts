@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../client/cli/actions';
-import { buildStartPlan, type GenerateFlags, isLocalPath, prepareStart, requestFlagsFor, UsageError } from '../../client/cli/args';
-import { runCli } from '../../client/cli/program';
+import type { CliIO } from '../../cli/actions';
+import { buildStartPlan, type GenerateFlags, isLocalPath, prepareStart, requestFlagsFor, UsageError } from '../../cli/args';
+import { runCli } from '../../cli/program';
 import { GENERATION_KINDS } from '../../vidu/endpoints';
 import type { ViduFlowClient } from '../../client/index';
 

@@ -2,9 +2,10 @@ import { ActivityFailure, ApplicationFailure, CancelledFailure, WorkflowFailedEr
 import { RetryState } from '@temporalio/common';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { describeFailure, formatFailure, formatResult, formatStatus, formatTable } from '../../client/cli/output';
-import { lineProgress } from '../../client/cli/progress';
-import type { GenerationResult, GenerationStatus } from '../../workflows/types';
+import { formatFailure, formatResult, formatStatus, formatTable } from '../../cli/output';
+import { describeFailure } from '../../client/failure-report';
+import { lineProgress } from '../../cli/progress';
+import type { GenerationResult, GenerationStatus } from '../../core/generation-types';
 
 const failed = (cause: Error) => new WorkflowFailedError('Workflow execution failed', cause, RetryState.NON_RETRYABLE_FAILURE);
 

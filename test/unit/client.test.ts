@@ -89,7 +89,7 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
-// Realistic bodies from FACTS §1, §6, §8.
+// Realistic bodies from docs/vidu-api.md §1, §6, §8.
 const IMG2VIDEO_REQUEST = {
   model: 'viduq2',
   images: ['https://example.com/start.png'],

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { API_ENV_VARS } from '../../api/config';
 import { SIM_ENV_VARS } from '../../sim/config';
-import { CALLBACK_ENV_VARS, WORKER_ENV_VARS } from '../../worker/config';
+import { CALLBACK_ENV_VARS } from '../../receiver/config';
+import { WORKER_ENV_VARS } from '../../worker/config';
 import { TEMPORAL_ENV_PREFIX } from '../../worker/temporal-connection';
 import { WORKFLOW_BUNDLE_ENV } from '../../worker/workflow-bundle';
 import { searchAttributeFlags } from '../../dev/temporal-binary';
@@ -30,7 +31,7 @@ const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
 /** The variables each vidu-flow entry point reads, from its own loader. */
 const KNOWN: Record<string, readonly string[]> = {
   'worker/main.ts': [...WORKER_ENV_VARS, WORKFLOW_BUNDLE_ENV],
-  'worker/callback-main.ts': CALLBACK_ENV_VARS,
+  'receiver/main.ts': CALLBACK_ENV_VARS,
   'api/main.ts': API_ENV_VARS,
   'sim/main.ts': SIM_ENV_VARS,
 };
@@ -62,7 +63,7 @@ const ours = Object.entries(compose.services).filter(([, s]) => s.build !== unde
 
 describe('docker-compose.yml', () => {
   it('runs the worker, the callback receiver and the S3 server from this repository and images', () => {
-    expect(ours.map(([, s]) => entryPoint(s))).toEqual(expect.arrayContaining(['worker/main.ts', 'worker/callback-main.ts']));
+    expect(ours.map(([, s]) => entryPoint(s))).toEqual(expect.arrayContaining(['worker/main.ts', 'receiver/main.ts']));
     expect(Object.values(compose.services).some((s) => /minio|versitygw/.test(s.image ?? ''))).toBe(true);
   });
 

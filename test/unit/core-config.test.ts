@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadCallbackConfig, loadWorkerConfig } from '../../worker/config';
+import { loadCallbackConfig } from '../../receiver/config';
+import { loadWorkerConfig } from '../../worker/config';
 import { ViduClient } from '../../vidu/client';
 import { signCallbackRequest, verifyCallbackRequest } from '../../vidu/signature';
 import { ConfigError, parseEnv } from '../../worker/env';
@@ -19,7 +20,7 @@ function configError(fn: () => unknown): ConfigError {
 }
 
 describe('loadWorkerConfig', () => {
-  it('applies the DESIGN.md defaults', () => {
+  it('applies the README.md "Configuration" defaults', () => {
     const config = loadWorkerConfig({ VIDU_API_KEY: KEY });
     expect(config).toEqual({
       temporal: expect.objectContaining({ address: 'localhost:7233', namespace: 'default', taskQueue: 'vidu-flow' }),
@@ -37,6 +38,8 @@ describe('loadWorkerConfig', () => {
       privateUrls: expect.anything(),
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
+      // A fixed cache bounds memory with thousands waiting; a sticky timeout that outlasts a burst of callbacks.
+      workflowTuning: { maxCachedWorkflows: 1000, stickyQueueScheduleToStartTimeout: 120_000 },
     });
     expect(path.isAbsolute(config.archiveDir)).toBe(true);
   });
@@ -56,6 +59,8 @@ describe('loadWorkerConfig', () => {
       VIDU_MAX_IN_FLIGHT: '3',
       VIDU_MAX_OFF_PEAK_IN_FLIGHT: '50',
       VIDU_SLOT_RECONCILE_SECONDS: '15',
+      VIDU_FLOW_MAX_CACHED_WORKFLOWS: '250',
+      VIDU_FLOW_STICKY_TIMEOUT_SECONDS: '30',
     });
     expect(config).toEqual({
       temporal: expect.objectContaining({ address: 'temporal.internal:7234', namespace: 'media', taskQueue: 'vidu-gpu' }),
@@ -70,7 +75,17 @@ describe('loadWorkerConfig', () => {
       privateUrls: expect.anything(),
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
+      workflowTuning: { maxCachedWorkflows: 250, stickyQueueScheduleToStartTimeout: 30_000 },
     });
+  });
+
+  it('takes 0 (no workflow cache) and refuses a cache of 1 and a sticky timeout of 0, naming the variable', () => {
+    expect(loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_MAX_CACHED_WORKFLOWS: '0' }).workflowTuning.maxCachedWorkflows).toBe(0);
+    const err = configError(() => loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_MAX_CACHED_WORKFLOWS: '1', VIDU_FLOW_STICKY_TIMEOUT_SECONDS: '0' }));
+    expect(err.problems).toEqual([
+      expect.stringMatching(/^VIDU_FLOW_MAX_CACHED_WORKFLOWS: must be 0 .* or at least 2 \(got "1"\)$/),
+      expect.stringMatching(/^VIDU_FLOW_STICKY_TIMEOUT_SECONDS: must be at least 1 \(got "0"\)$/),
+    ]);
   });
 
   it('treats empty strings as unset', () => {
@@ -205,8 +220,14 @@ describe('loadCallbackConfig', () => {
       CALLBACK_PORT: 8788,
       CALLBACK_HOST: '0.0.0.0',
       CALLBACK_MAX_SKEW_SECONDS: 300,
+      CALLBACK_FORWARD_STATES: new Set(['processing']),
       METRICS_HOST: expect.anything(),
     });
+  });
+
+  it('refuses a CALLBACK_FORWARD_STATES it does not know, naming the variable and the rule', () => {
+    const err = configError(() => loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_FORWARD_STATES: 'processing,done' }));
+    expect(err.message).toMatch(/CALLBACK_FORWARD_STATES.*comma list of created, queueing, scheduled, processing; got "done"/s);
   });
 
   it('requires VIDU_API_KEY (it verifies signatures)', () => {

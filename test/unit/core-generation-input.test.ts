@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkGenerationInput, checkRequest, GENERATION_KINDS } from '../../contract/generation-input';
-import type { GenerationKind } from '../../workflows/types';
+import type { GenerationKind } from '../../core/generation-types';
 
 const STAGED = `staged:${'a'.repeat(64)}.png`;
 

@@ -126,7 +126,7 @@ describe('clientRequestIdFor', () => {
 });
 
 describe('callbackUrlFor', () => {
-  const FACTS_EXAMPLE = 'http://127.0.0.1:8080/vidu/callback?name=james&age=36';
+  const DOC_EXAMPLE = 'http://127.0.0.1:8080/vidu/callback?name=james&age=36';
 
   it('adds the workflow id to a base without a query', () => {
     const url = callbackUrlFor('https://hooks.example.com/vidu/callback', 'img2video-key-order-42');
@@ -135,8 +135,8 @@ describe('callbackUrlFor', () => {
   });
 
   it('keeps the base’s existing query, in order, ahead of the workflow id', () => {
-    const url = callbackUrlFor(FACTS_EXAMPLE, 'wf-1');
-    expect(url.startsWith(`${FACTS_EXAMPLE}&`)).toBe(true);
+    const url = callbackUrlFor(DOC_EXAMPLE, 'wf-1');
+    expect(url.startsWith(`${DOC_EXAMPLE}&`)).toBe(true);
     const params = [...new URL(url).searchParams.entries()];
     expect(params).toEqual([
       ['name', 'james'],
@@ -164,7 +164,7 @@ describe('callbackUrlFor', () => {
     ['non-ASCII', 'commande-été-🎬'],
     ['percent signs', '100%25'],
   ])('encodes %s so the id survives the round trip', (_name, workflowId) => {
-    const url = callbackUrlFor(FACTS_EXAMPLE, workflowId);
+    const url = callbackUrlFor(DOC_EXAMPLE, workflowId);
     const parsed = new URL(url);
     expect(parsed.searchParams.get('workflowId')).toBe(workflowId);
     expect(parsed.searchParams.get('name')).toBe('james');

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   CALLBACK_FALLBACK_SCHEDULE,
+  OFF_PEAK_CALLBACK_FALLBACK_SCHEDULE,
+  OFF_PEAK_POLL_ONLY_SCHEDULE,
   POLL_ONLY_SCHEDULE,
   pollDelaySeconds,
   pollsWithin,
   resolveSchedule,
   type PollSchedule,
-} from '../../workflows/poll-schedule';
+} from '../../core/poll-schedule';
 
 const HOUR = 3600;
 
@@ -94,6 +96,16 @@ describe('pollsWithin', () => {
     expect(pollsWithin(POLL_ONLY_SCHEDULE, 60)).toBe(4);
     // 0, 5, 15, 35, 75, then every 60 s up to 3555.
     expect(pollsWithin(POLL_ONLY_SCHEDULE, HOUR)).toBe(63);
+  });
+
+  // The figures in core/poll-schedule.ts's header and the README (Waiting, Off-peak jobs, Cost).
+  // With callbacks expected, attempt 1 (at 0) asks Vidu nothing: Vidu sees one poll fewer.
+  it('Vidu polls as documented: 8 and 63 in the first hour, 15 and 29 over an off-peak 48 h', () => {
+    expect(pollsWithin(CALLBACK_FALLBACK_SCHEDULE, HOUR) - 1).toBe(8);
+    expect(pollsWithin(POLL_ONLY_SCHEDULE, HOUR)).toBe(63);
+    expect(pollTimes(OFF_PEAK_CALLBACK_FALLBACK_SCHEDULE, 48 * HOUR).slice(1, 5)).toEqual([1800, 4500, 8550, 14625]);
+    expect(pollsWithin(OFF_PEAK_CALLBACK_FALLBACK_SCHEDULE, 48 * HOUR) - 1).toBe(15);
+    expect(pollsWithin(OFF_PEAK_POLL_ONLY_SCHEDULE, 48 * HOUR)).toBe(29);
   });
 
   it('polls far less with callbacks than without', () => {

@@ -12,7 +12,7 @@ import { findSubmittedTask } from '../../activities/task-lookup';
 import { makeSubmitTask, type SubmitInput } from '../../activities/submit';
 import type { RunningSim } from '../../sim';
 import { ViduClient } from '../../vidu/client';
-import type { SubmitResult } from '../../workflows/types';
+import type { SubmitResult } from '../../core/generation-types';
 import { admin, API_KEY, api, pngUri, startTestSim } from '../sim/helpers';
 
 let sim: RunningSim;

@@ -36,7 +36,7 @@ function task(id: string, extra: Record<string, unknown> = {}): Task {
   return { id, model: 'viduq2', prompt: 'something else', duration: 5, resolution: '720p', state: 'processing', credits: 10, ...extra };
 }
 
-/** Like the real list (FACTS §7): no client_request_id, state or credits fields at all. */
+/** Like the real list (docs/vidu-api.md §7): no client_request_id, state or credits fields at all. */
 function bareTask(id: string, extra: Record<string, unknown> = {}): Task {
   return { id, model: 'viduq2', prompt: 'something else', duration: 5, resolution: '720p', ...extra };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isTerminal, mergeSnapshot, readTask, toSnapshot } from '../../workflows/task-snapshot';
+import { isTerminal, mergeSnapshot, readTask, toSnapshot } from '../../core/task-snapshot';
 import { CreationsResponse } from '../../vidu/schemas';
-import { parseTaskUpdate } from '../../workflows/task-update';
-import type { CreationRef, TaskSnapshot, TaskStateName } from '../../workflows/types';
+import { parseTaskUpdate } from '../../core/task-update';
+import type { CreationRef, TaskSnapshot, TaskStateName } from '../../core/generation-types';
 
 const TASK = '911045603801182208';
 const OTHER = '911045603801182209';
@@ -25,7 +25,7 @@ const CREATIONS: CreationRef[] = [
   { id: 'c2', url: 'https://cdn.example/c2.mp4', coverUrl: '' },
 ];
 
-/** Vidu's Get Generation body (FACTS §6), as a poll or a callback delivers it. */
+/** Vidu's Get Generation body (docs/vidu-api.md §6), as a poll or a callback delivers it. */
 function viduBody(state: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { id: TASK, state, err_code: '', credits: 0, payload: '', bgm: false, off_peak: false, creations: [], ...extra };
 }
@@ -90,7 +90,7 @@ describe('toSnapshot', () => {
     expect(s?.source).toBe('callback');
   });
 
-  it('accepts `status` in place of `state` (FACTS §12.11)', () => {
+  it('accepts `status` in place of `state` (docs/vidu-api.md §12.11)', () => {
     const s = toSnapshot({ id: TASK, status: 'processing', progress: 40 }, 'callback');
     expect(s).toMatchObject({ taskId: TASK, state: 'processing', progress: 40 });
   });
@@ -155,7 +155,7 @@ describe('toSnapshot', () => {
     ]);
   });
 
-  it('reads a non-array creations field as none (FACTS §12.13 is about the task list only)', () => {
+  it('reads a non-array creations field as none (docs/vidu-api.md §12.13 is about the task list only)', () => {
     expect(toSnapshot({ state: 'success', creations: { id: 'c', url: 'u' } }, 'poll')?.creations).toEqual([]);
     expect(toSnapshot({ state: 'success', creations: null }, 'poll')?.creations).toEqual([]);
   });

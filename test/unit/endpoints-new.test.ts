@@ -1,9 +1,9 @@
-// The endpoints added from FACTS-more-endpoints, through the registry: each request schema with
+// The endpoints added from docs/vidu-api-more-endpoints.md, through the registry: each request schema with
 // its per-model matrix, a bad-input table per endpoint (the message names the field and the
 // rule), the contract's extra rules (options.upscale, vidu-flow: result references), the
 // start/end frame rule, and the CLI flags the registry declares.
 import { describe, expect, it } from 'vitest';
-import { buildStartPlan, prepareStart, requestFlagsFor } from '../../client/cli/args';
+import { buildStartPlan, prepareStart, requestFlagsFor } from '../../cli/args';
 import { checkGenerationInput } from '../../contract/generation-input';
 import { parseResultRef } from '../../contract/result-ref';
 import { ENDPOINTS, GENERATION_KINDS, type GenerationKind } from '../../vidu/endpoints';

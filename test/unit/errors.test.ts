@@ -11,8 +11,8 @@ import {
 } from '../../vidu/errors';
 import { classifyTransportFailure, findErrorCode, redactSecret, sanitizeCause } from '../../vidu/http';
 
-// Every reason in FACTS §9, with its documented status.
-const FACTS_REASONS: Record<string, number> = {
+// Every reason in docs/vidu-api.md §9, with its documented status.
+const DOC_REASONS: Record<string, number> = {
   BadRequest: 400,
   FieldLacking: 400,
   FieldUnwanted: 400,
@@ -53,9 +53,9 @@ const RETRYABLE = new Set([
 ]);
 
 describe('VIDU_ERROR_CATALOGUE', () => {
-  it('covers exactly the reasons of FACTS §9 with their statuses', () => {
-    expect(Object.keys(VIDU_ERROR_CATALOGUE).sort()).toEqual(Object.keys(FACTS_REASONS).sort());
-    for (const [reason, status] of Object.entries(FACTS_REASONS)) {
+  it('covers exactly the reasons of docs/vidu-api.md §9 with their statuses', () => {
+    expect(Object.keys(VIDU_ERROR_CATALOGUE).sort()).toEqual(Object.keys(DOC_REASONS).sort());
+    for (const [reason, status] of Object.entries(DOC_REASONS)) {
       expect(isKnownViduReason(reason)).toBe(true);
       if (isKnownViduReason(reason)) {
         expect(VIDU_ERROR_CATALOGUE[reason].status, reason).toBe(status);
@@ -65,7 +65,7 @@ describe('VIDU_ERROR_CATALOGUE', () => {
   });
 
   it('marks only the transient reasons retryable', () => {
-    for (const reason of Object.keys(FACTS_REASONS)) {
+    for (const reason of Object.keys(DOC_REASONS)) {
       if (isKnownViduReason(reason)) {
         expect(VIDU_ERROR_CATALOGUE[reason].retryable, reason).toBe(RETRYABLE.has(reason));
       }

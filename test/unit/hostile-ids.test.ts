@@ -5,8 +5,8 @@
 import type { Client } from '@temporalio/client';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../client/cli/actions';
-import { runCli } from '../../client/cli/program';
+import type { CliIO } from '../../cli/actions';
+import { runCli } from '../../cli/program';
 import { InvalidGenerationInput, ViduFlowClient } from '../../client/index';
 import { compileSchedule, InvalidScheduleOptions } from '../../client/schedules';
 

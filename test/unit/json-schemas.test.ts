@@ -86,7 +86,7 @@ const IMG = 'https://cdn.example.com/a.png';
 const VIDEO = 'https://cdn.example.com/dance.mp4';
 
 // Seed examples (/work/shared/vidu-api/seeds) as workflow inputs. The img2video seed's
-// movement_amplitude "standard" is not a documented value (FACTS §12 item 7), so "auto" is used.
+// movement_amplitude "standard" is not a documented value (docs/vidu-api.md §12 item 7), so "auto" is used.
 const SEED_INPUTS: Record<(typeof GENERATION_KINDS)[number], unknown> = {
   img2video: {
     request: {
@@ -119,7 +119,7 @@ const SEED_INPUTS: Record<(typeof GENERATION_KINDS)[number], unknown> = {
   },
   reference2image: { request: { model: 'viduq2', images: [IMG], prompt: 'the same astronaut on a red sofa', seed: '0', aspect_ratio: 'auto', resolution: '2K', payload: 'trace-1' } },
   image2dance: { request: { image_url: 'data:image/png;base64,iVBORw0KGgo=', video_url: VIDEO }, options: { archive: false } },
-  // The endpoints of FACTS-more-endpoints, from their pages' examples (the MCP sends every field).
+  // The endpoints of docs/vidu-api-more-endpoints.md, from their pages' examples (the MCP sends every field).
   text2video: {
     request: { model: 'viduq1', style: 'general', prompt: 'a lighthouse at dusk', duration: 5, seed: 0, aspect_ratio: '16:9', resolution: '1080p', movement_amplitude: 'auto', bgm: false },
     options: { upscale: { resolution: '4K' } },

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../client/cli/actions';
-import { UsageError } from '../../client/cli/args';
-import { runCli } from '../../client/cli/program';
-import { buildSchedulePlan, formatScheduleDetails, formatScheduleTable, type ScheduleCreateFlags } from '../../client/cli/schedule';
+import type { CliIO } from '../../cli/actions';
+import { UsageError } from '../../cli/args';
+import { runCli } from '../../cli/program';
+import { buildSchedulePlan, formatScheduleDetails, formatScheduleTable, type ScheduleCreateFlags } from '../../cli/schedule';
 import type { ViduFlowClient } from '../../client/index';
 import { compileSchedule, compileScheduleSpec, type CreateScheduleOptions, describeSpec, InvalidScheduleOptions, ViduFlowSchedules } from '../../client/schedules';
 

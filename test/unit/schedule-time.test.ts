@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../client/cli/actions';
-import { buildStartPlan, UsageError } from '../../client/cli/args';
-import { applyNotBefore, deferredStartNote } from '../../client/cli/not-before';
-import { runCli } from '../../client/cli/program';
+import type { CliIO } from '../../cli/actions';
+import { buildStartPlan, UsageError } from '../../cli/args';
+import { applyNotBefore, deferredStartNote } from '../../cli/not-before';
+import { runCli } from '../../cli/program';
 import type { StartOptions, ViduFlowClient } from '../../client/index';
 import { deferredStart, formatDuration, InvalidTimeSpec, isKnownTimeZone, parseClockTime, parseDuration, parseNotBefore, startDelayMs } from '../../client/time-spec';
 

@@ -48,7 +48,7 @@ describe('GENERATION_KINDS (the endpoint registry)', () => {
   });
 });
 
-describe('BoolLike (FACTS §12 item 4)', () => {
+describe('BoolLike (docs/vidu-api.md §12 item 4)', () => {
   it.each([
     [true, true],
     [false, false],
@@ -64,7 +64,7 @@ describe('BoolLike (FACTS §12 item 4)', () => {
   });
 });
 
-describe('IntLike (FACTS §12 items 3, 5)', () => {
+describe('IntLike (docs/vidu-api.md §12 items 3, 5)', () => {
   it.each([
     [5, 5],
     ['0', 0],
@@ -161,7 +161,7 @@ describe('CallbackUrl and ClientRequestId', () => {
   });
 });
 
-describe('WmPosition (FACTS §12 item 6)', () => {
+describe('WmPosition (docs/vidu-api.md §12 item 6)', () => {
   it.each([
     ['1', 1],
     [4, 4],

@@ -57,7 +57,7 @@ describe('MODEL_MATRIX consistency', () => {
   });
 });
 
-describe('documented matrix rows (FACTS §1, §2, §3)', () => {
+describe('documented matrix rows (docs/vidu-api.md §1, §2, §3)', () => {
   it.each<[VideoKind, string, number, readonly string[], string]>([
     ['img2video', 'viduq3-pro', 16, ['540p', '720p', '1080p'], '720p'],
     ['img2video', 'viduq3-turbo', 1, ['540p', '720p', '1080p'], '720p'],
@@ -79,7 +79,7 @@ describe('documented matrix rows (FACTS §1, §2, §3)', () => {
     expect(rule?.defaultResolution).toBe(def);
   });
 
-  it('q3 defaults audio on, others off (FACTS §1)', () => {
+  it('q3 defaults audio on, others off (docs/vidu-api.md §1)', () => {
     expect(MODEL_MATRIX.img2video['viduq3-pro']!.defaultAudio).toBe(true);
     expect(MODEL_MATRIX.img2video['viduq2']!.defaultAudio).toBe(false);
   });

@@ -102,7 +102,7 @@ function rejectionLines(schema: z.ZodType, input: unknown): string[] {
 }
 
 describe('seed examples', () => {
-  it('img2video: rejects the seed example only for movement_amplitude "standard" (FACTS §12 item 7)', () => {
+  it('img2video: rejects the seed example only for movement_amplitude "standard" (docs/vidu-api.md §12 item 7)', () => {
     expect(rejectionLines(Img2VideoRequest, SEED_IMG2VIDEO)).toEqual([
       'movement_amplitude: movement_amplitude must be one of auto, small, medium, large (got "standard")',
     ]);
@@ -115,7 +115,7 @@ describe('seed examples', () => {
       payload: 'custom-tracking-id-123',
       client_request_id: 'unique-request-id-456',
     });
-    // viduq2-pro is not in the seed's own enum but is a real model (FACTS §12 item 2).
+    // viduq2-pro is not in the seed's own enum but is a real model (docs/vidu-api.md §12 item 2).
     expect(out).toMatchObject({ model: 'viduq2-pro', duration: 2, seed: 12345, aspect_ratio: '16:9', bgm: false });
     expect(out.client_request_id).toBe('unique-request-id-456');
   });
@@ -141,7 +141,7 @@ describe('seed examples', () => {
   });
 });
 
-describe('liberal input (FACTS §12)', () => {
+describe('liberal input (docs/vidu-api.md §12)', () => {
   it('img2video reads string-typed booleans, seed, duration and wm_position as the CN schema sends them', () => {
     const out = Img2VideoRequest.parse({
       model: 'viduq2',
@@ -382,7 +382,7 @@ describe('TaskListQuery', () => {
     });
   });
 
-  it('reads pager.page/pager.pagesz as the paper.* fields (FACTS §12 item 13)', () => {
+  it('reads pager.page/pager.pagesz as the paper.* fields (docs/vidu-api.md §12 item 13)', () => {
     expect(TaskListQuery.parse({ 'pager.page': '2', 'pager.pagesz': '100', 'pager.page_token': 'tok' })).toEqual({
       'pager.page_token': 'tok',
       'paper.page': 2,

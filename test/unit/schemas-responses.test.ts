@@ -287,7 +287,7 @@ describe('Get Generation and callbacks', () => {
     expect(CallbackBody.parse(SEED_AD_CREATIONS_RESPONSE).state).toBe('success');
   });
 
-  it('reads "status" as state when state is missing (FACTS §12 item 11)', () => {
+  it('reads "status" as state when state is missing (docs/vidu-api.md §12 item 11)', () => {
     const { state: _state, ...rest } = SEED_AD_CREATIONS_RESPONSE;
     const out = CallbackBody.parse({ ...rest, status: 'failed', err_code: 'CreationPolicyViolation' });
     expect(out.state).toBe('failed');
@@ -331,7 +331,7 @@ describe('TaskListResponse', () => {
     expect(out.tasks[0]!.creations).toHaveLength(1);
   });
 
-  it('reads a single creations object as a one-element array (FACTS §12 item 13)', () => {
+  it('reads a single creations object as a one-element array (docs/vidu-api.md §12 item 13)', () => {
     const out = TaskListResponse.parse({ tasks: [{ id: '1', creations: { id: 'c', url: 'u', cover_url: 'c' } }] });
     expect(out.next_page_token).toBe('');
     expect(out.tasks[0]!.creations).toEqual([{ id: 'c', url: 'u', cover_url: 'c' }]);
@@ -348,7 +348,7 @@ describe('CancelResponse', () => {
   });
 });
 
-describe('CreditsResponse (FACTS §12 item 12)', () => {
+describe('CreditsResponse (docs/vidu-api.md §12 item 12)', () => {
   const remain = { type: 'metered', credit_remain: 1000, concurrency_limit: 5, current_concurrency: 1, queue_count: 0 };
 
   it('reads the example spelling `remains` with packages', () => {

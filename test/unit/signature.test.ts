@@ -13,7 +13,7 @@ const NONCE = '123e4567-e89b-12d3-a456-426614174000';
 const DOC_URL = 'http://127.0.0.1:8080/vidu/callback?name=james&age=36';
 const SECRET = 'test-api-key';
 
-// Verbatim from FACTS §10 (Vidu's callback-signature page).
+// Verbatim from docs/vidu-api.md §10 (Vidu's callback-signature page).
 const DOC_SIGNING_STRING =
   'POST\n' +
   '/vidu/callback\n' +

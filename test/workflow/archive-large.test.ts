@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ArchiveInput, type Manifest, makeArchiveTask } from '../../activities/archive';
 import { LocalArchiveStore } from '../../activities/stores/local-archive-store';
 import type { ViduClient } from '../../vidu/client';
-import type { ArchiveResult } from '../../workflows/types';
+import type { ArchiveResult } from '../../core/generation-types';
 import { connectToTestServer, type TestConnections, uniqueTaskQueue } from '../helpers/temporal';
 import { archiveFixture } from './fixtures/archive-workflows';
 

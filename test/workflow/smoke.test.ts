@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ViduCredits, ViduKind, ViduOffPeak, ViduState } from '../../workflows/search-attributes';
+import { ViduCredits, ViduKind, ViduOffPeak, ViduState } from '../../core/search-attributes';
 import { connectToTestServer, temporalServer, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
 import * as activities from './fixtures/smoke-activities';
 import { smokeWorkflow } from './fixtures/smoke-workflows';

@@ -46,7 +46,7 @@ describe('TaskTracker', () => {
       const probe = () => handle.query(probeQuery);
       const update = (u: Record<string, unknown>) => handle.signal('taskUpdate', u);
       const released = async (body: { state: string; progress?: number }, calls: number) => {
-        await until(async () => vidu.release !== undefined && vidu.calls === calls, (ok) => ok, `Get Generation #${calls}`);
+        await until(async () => ({ calls: vidu.calls, waiting: vidu.release !== undefined }), (v) => v.waiting && v.calls === calls, `Get Generation #${calls}`);
         vidu.release!(body);
       };
 
@@ -66,10 +66,11 @@ describe('TaskTracker', () => {
       await update({ taskId: TASK, state: 'failed', progress: 0, nonce: 'n4' });
       await update({ state: 'success', progress: 100, nonce: 'n5' }); // no id: the one open task
       await update({ taskId: TASK, state: 'success', progress: 100, nonce: 'n3' });
-      await until(probe, (s) => s.updates === 8, 'the hints to arrive');
-      // Vidu: still running. The hints that came meanwhile share ONE more look, which finds a state
-      // nobody documented: counted, read as not finished.
+      // Vidu: still running. The confirmation is a local activity, so the workflow task that runs
+      // it stays open and the hints that came meanwhile reach the workflow after it; they share
+      // ONE more look, which finds a state nobody documented: counted, read as not finished.
       await released({ state: 'processing', progress: 60 }, 1);
+      await until(probe, (s) => s.updates === 8, 'the hints to arrive');
       await released({ state: 'rendering_v2', progress: 70 }, 2);
       p = await until(probe, (s) => s.counters.unknownStates === 1, 'the unknown state to be counted');
       expect(p.snapshot).toMatchObject({ state: 'processing', progress: 60 });

@@ -4,11 +4,11 @@ import { ClientRequestId, intLikeIn, numberLikeIn, Payload, textUpTo } from '../
 import { named } from '../schemas/fields';
 import { defineEndpoint } from './spec';
 
-/** "<10 000 characters" (FACTS-more-endpoints §9.3). */
+/** "<10 000 characters" (docs/vidu-api-more-endpoints.md §9.3). */
 export const TTS_TEXT_MAX = 9999;
 
 /**
- * POST /ent/v2/audio-tts (FACTS-more-endpoints §9.3): speech from text. No model. The page lists
+ * POST /ent/v2/audio-tts (docs/vidu-api-more-endpoints.md §9.3): speech from text. No model. The page lists
  * no callback_url, so vidu-flow sends none and polls (noCallbacks below); one reseller calls the
  * endpoint synchronous, but its answer starts with task_id and state like every other create
  * call, so it is run as a task.

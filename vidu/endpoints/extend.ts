@@ -15,7 +15,7 @@ export const EXTEND_MODELS: ModelTable = {
 export const EXTEND_DEFAULT_SECONDS = 5;
 
 /**
- * POST /ent/v2/extend (FACTS-more-endpoints §4). The page says each of video_creation_id and
+ * POST /ent/v2/extend (docs/vidu-api-more-endpoints.md §4). The page says each of video_creation_id and
  * video_url is "required with" the other: read as one of the two [INF, as vtrix reads it].
  * `video_url` may also name an archived vidu-flow result, `vidu-flow:<workflowId>/<creationId>`,
  * which the stage activity turns into video_creation_id.

@@ -5,7 +5,7 @@ import { TASK_FIELDS } from '../schemas/field-groups';
 import { defineEndpoint } from './spec';
 
 /**
- * POST /ent/v2/image2dance (FACTS §4). No model field. Pixel size, duration
+ * POST /ent/v2/image2dance (docs/vidu-api.md §4). No model field. Pixel size, duration
  * and "one person facing the camera" rules need the media itself and are
  * vidu/media's job.
  */

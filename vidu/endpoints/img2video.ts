@@ -9,7 +9,7 @@ import { matrixCheck } from '../schemas/matrix-check';
 import { MovementAmplitude, Seed } from '../schemas/options';
 import { defineEndpoint } from './spec';
 
-/** img2video's models (FACTS §1). */
+/** img2video's models (docs/vidu-api.md §1). */
 export const IMG2VIDEO_MODELS: ModelTable = {
   type: 'video',
   models: {
@@ -27,12 +27,12 @@ export const IMG2VIDEO_MODELS: ModelTable = {
   },
 };
 
-/** POST /ent/v2/img2video (FACTS §1). */
+/** POST /ent/v2/img2video (docs/vidu-api.md §1). */
 export const Img2VideoRequest = requestObject('img2video', {
   model: ModelName,
   // Exactly one start frame.
   images: mediaList(1, 1),
-  // Required by the CN page, optional on the old EN page (FACTS §1), and
+  // Required by the CN page, optional on the old EN page (docs/vidu-api.md §1), and
   // ignored when is_rec=true: accepted as optional.
   prompt: Prompt.optional(),
   // Range depends on the model: checked against the model table below.
@@ -43,10 +43,10 @@ export const Img2VideoRequest = requestObject('img2video', {
   audio: BoolLike.optional(),
   voice_id: z.string(named).optional(),
   is_rec: BoolLike.optional(),
-  // FACTS §11 reports contradicting rules for off_peak with audio=true, so
+  // docs/vidu-api.md §11 reports contradicting rules for off_peak with audio=true, so
   // that combination is left for the server to judge.
   off_peak: BoolLike.default(false),
-  // FACTS §12 item 7: the seed example sends aspect_ratio, bgm and
+  // docs/vidu-api.md §12 item 7: the seed example sends aspect_ratio, bgm and
   // client_request_id although its own schema omits them, and the response
   // echoes aspect_ratio ("") and client_request_id. aspect_ratio has no
   // effect on img2video (the frame decides), so any string passes.

@@ -54,7 +54,7 @@ export function endpointOf(kind: GenerationKind): EndpointSpec {
 /** The request body type of each kind, after parsing. */
 export type RequestOf<K extends GenerationKind> = z.output<(typeof ENDPOINTS)[K]['request']>;
 
-/** ad-one-click's media (FACTS §5): the AD film is not a generation kind but stages its images alike. */
+/** ad-one-click's media (docs/vidu-api.md §5): the AD film is not a generation kind but stages its images alike. */
 export const AD_ONE_CLICK_MEDIA: Readonly<Record<string, MediaLimit>> = {
   images: { endpoint: 'ad-one-click', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, maxAspectRatio: 4, source: 'DOC' },
 };

@@ -7,7 +7,7 @@ import { named } from '../schemas/fields';
 import { defineEndpoint } from './spec';
 
 /**
- * POST /ent/v2/lip-sync (FACTS-more-endpoints §8): a speaking face in a video, driven by an audio
+ * POST /ent/v2/lip-sync (docs/vidu-api-more-endpoints.md §8): a speaking face in a video, driven by an audio
  * file or by text read in a voice. No model. audio_url wins over text when both are sent; one of
  * the two is required.
  */

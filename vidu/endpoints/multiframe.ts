@@ -25,7 +25,7 @@ export const MultiframeSetting = requestObject('a multiframe image_settings entr
   duration: intLikeIn(2, 7, ' s').optional(),
 });
 
-// FACTS-more-endpoints §12 item 8: wm_position is a string enum here per resellers, an integer
+// docs/vidu-api-more-endpoints.md §12 item 8: wm_position is a string enum here per resellers, an integer
 // 1–4 on every other endpoint. Both spellings are accepted and passed on as sent.
 const WM_NAMES = ['top_left', 'top_right', 'bottom_right', 'bottom_left'] as const;
 const MultiframeWmPosition = z.custom<(typeof WM_NAMES)[number] | 1 | 2 | 3 | 4 | '1' | '2' | '3' | '4'>(
@@ -34,7 +34,7 @@ const MultiframeWmPosition = z.custom<(typeof WM_NAMES)[number] | 1 | 2 | 3 | 4 
 );
 
 /**
- * POST /ent/v2/multiframe (FACTS-more-endpoints §3): a start image and 2–9 key frames in timeline
+ * POST /ent/v2/multiframe (docs/vidu-api-more-endpoints.md §3): a start image and 2–9 key frames in timeline
  * order. The official text and ComfyUI allow 2–9 entries plus the start image; one reseller's
  * "9 in total" is not followed.
  */

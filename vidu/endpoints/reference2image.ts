@@ -11,7 +11,7 @@ import { defineEndpoint } from './spec';
 
 const IMAGE_BASE_RATIOS = ['16:9', '9:16', '1:1', '3:4', '4:3'] as const;
 
-/** reference2image's models (FACTS §3). */
+/** reference2image's models (docs/vidu-api.md §3). */
 export const REFERENCE2IMAGE_MODELS: ModelTable = {
   type: 'image',
   models: {
@@ -27,7 +27,7 @@ export const REFERENCE2IMAGE_MODELS: ModelTable = {
   },
 };
 
-/** POST /ent/v2/reference2image (FACTS §3). */
+/** POST /ent/v2/reference2image (docs/vidu-api.md §3). */
 export const Reference2ImageRequest = requestObject('reference2image', {
   model: ModelName,
   // 0–7 for viduq2 (0 = text-to-image), 1–7 for viduq1: the per-model floor

@@ -10,15 +10,15 @@ import { MovementAmplitude, Seed } from '../schemas/options';
 import { defineEndpoint } from './spec';
 
 const REF_BASE_RATIOS = ['16:9', '9:16', '1:1'] as const;
-// FACTS §2: q2 adds 4:3 and 3:4 [3P]; q3 is given the same set [INF], erring
+// docs/vidu-api.md §2: q2 adds 4:3 and 3:4 [3P]; q3 is given the same set [INF], erring
 // on the side of accepting.
 const REF_WIDE_RATIOS = [...REF_BASE_RATIOS, '4:3', '3:4'] as const;
 
-/** reference2video's models (FACTS §2). */
+/** reference2video's models (docs/vidu-api.md §2). */
 export const REFERENCE2VIDEO_MODELS: ModelTable = {
   type: 'video',
   models: {
-    // FACTS §12 item 2: no official copy lists q3 models for reference2video,
+    // docs/vidu-api.md §12 item 2: no official copy lists q3 models for reference2video,
     // but CN mirrors list viduq3/viduq3-mix and another viduq3-pro; their
     // durations/resolutions are taken from img2video's q3 row [INF].
     'viduq3-pro': { ...Q3, aspectRatios: REF_WIDE_RATIOS, source: 'INF' },
@@ -48,7 +48,7 @@ const MAX_VIDEOS = 2;
 const MAX_SUBJECTS = 7;
 const MAX_IMAGES_PER_SUBJECT = 3;
 
-// Subject mode is documented only by mirrors of platform.vidu.cn (FACTS §2b),
+// Subject mode is documented only by mirrors of platform.vidu.cn (docs/vidu-api.md §2 (b)),
 // some of which name subjects by `name` and others by `id`: either is
 // accepted, at least one is required.
 export const Reference2VideoSubject = requestObject('a reference2video subject', {
@@ -65,12 +65,12 @@ const Subjects = z
   .min(1)
   .max(MAX_SUBJECTS);
 
-/** POST /ent/v2/reference2video (FACTS §2), both the images mode and the subjects mode. */
+/** POST /ent/v2/reference2video (docs/vidu-api.md §2), both the images mode and the subjects mode. */
 export const Reference2VideoRequest = requestObject('reference2video', {
   model: ModelName,
   images: mediaList(1, MAX_IMAGES).optional(),
   subjects: Subjects.optional(),
-  // viduq2-pro only, per a third-party page (FACTS §2); not tied to the
+  // viduq2-pro only, per a third-party page (docs/vidu-api.md §2); not tied to the
   // model here because newer models may take them too.
   videos: mediaList(1, MAX_VIDEOS, 'video').optional(),
   auto_subjects: BoolLike.optional(),
@@ -152,7 +152,7 @@ export const Reference2VideoRequest = requestObject('reference2video', {
 export type Reference2VideoRequest = z.output<typeof Reference2VideoRequest>;
 export type Reference2VideoRequestInput = z.input<typeof Reference2VideoRequest>;
 
-// FACTS §2 omits the formats; the novita/myrouter/jiekou copies of Vidu's page list PNG, JPEG, JPG, WebP.
+// docs/vidu-api.md §2 omits the formats; the novita/myrouter/jiekou copies of Vidu's page list PNG, JPEG, JPG, WebP.
 const IMAGE = { endpoint: 'reference2video', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, minSidePx: 128, maxAspectRatio: 4, source: 'DOC' } as const;
 // viduq2-pro only. "At most 1×8 s or 2×5 s" caps any single video at 8 s; the tighter 5 s-each
 // rule for two videos depends on the count and belongs to request validation.
@@ -174,6 +174,6 @@ export const reference2video = defineEndpoint({
   request: Reference2VideoRequest,
   models: REFERENCE2VIDEO_MODELS,
   media: { images: IMAGE, videos: VIDEO, 'subjects.images': IMAGE, 'subjects.videos': VIDEO },
-  // [INF] FACTS §12 item 17: reference tasks have been seen typed "img2video" and "character2video"; the sim names its endpoint.
+  // [INF] docs/vidu-api.md §12 item 17: reference tasks have been seen typed "img2video" and "character2video"; the sim names its endpoint.
   result: { media: 'video', taskType: 'reference2video', upscalable: true },
 });

@@ -59,7 +59,7 @@ export interface EndpointSpec<S extends RequestSchema = RequestSchema> {
   /** Older paths Vidu served the same endpoint under; the simulator answers them too. */
   readonly legacyPaths?: readonly string[];
   readonly cli?: {
-    /** Flags for fields the common flags (client/cli/args.ts) do not cover. */
+    /** Flags for fields the common flags (cli/args.ts) do not cover. */
     readonly flags?: readonly CliFlag[];
     /** Common flags that set a differently named field here, e.g. image2dance's --image → image_url. */
     readonly aliases?: Readonly<Record<string, string>>;

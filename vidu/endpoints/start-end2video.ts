@@ -9,12 +9,12 @@ import { matrixCheck } from '../schemas/matrix-check';
 import { MovementAmplitude, Seed } from '../schemas/options';
 import { defineEndpoint } from './spec';
 
-// FACTS-more-endpoints §12 items 2 and 3: the pages disagree on the q2 family (1–8 s later, 2–8 s
+// docs/vidu-api-more-endpoints.md §12 items 2 and 3: the pages disagree on the q2 family (1–8 s later, 2–8 s
 // on the mid CN page and in ComfyUI; 540p only on later pages) and a CN variant adds plain viduq2
 // at 1–10 s. The widest reading of each is accepted, since the real service takes it.
 const Q2_SE = durationRange(1, 8, ['540p', '720p', '1080p'], '720p');
 
-/** start-end2video's models (FACTS-more-endpoints §2). No aspect ratio: the output follows the frames. */
+/** start-end2video's models (docs/vidu-api-more-endpoints.md §2). No aspect ratio: the output follows the frames. */
 export const START_END2VIDEO_MODELS: ModelTable = {
   type: 'video',
   models: {
@@ -31,13 +31,13 @@ export const START_END2VIDEO_MODELS: ModelTable = {
   },
 };
 
-/** FACTS-more-endpoints §12 item 1: 5000 on the newest EN page (2000 CN, 1500 old); the widest is accepted. */
+/** docs/vidu-api-more-endpoints.md §12 item 1: 5000 on the newest EN page (2000 CN, 1500 old); the widest is accepted. */
 export const START_END_PROMPT_MAX = 5000;
 
 /** The start and end frames' aspect ratios must lie within this factor of each other (0.8–1.25). */
 export const FRAME_RATIO_TOLERANCE = 1.25;
 
-/** POST /ent/v2/start-end2video (FACTS-more-endpoints §2): exactly two frames, [start, end], in that order. */
+/** POST /ent/v2/start-end2video (docs/vidu-api-more-endpoints.md §2): exactly two frames, [start, end], in that order. */
 export const StartEnd2VideoRequest = requestObject('start-end2video', {
   model: ModelName,
   images: mediaList(2, 2),
@@ -65,7 +65,7 @@ export const startEnd2video = defineEndpoint({
   request: StartEnd2VideoRequest,
   models: START_END2VIDEO_MODELS,
   media: { images: IMAGE },
-  // FACTS-more-endpoints §12 item 4: "resolution ratio 0.8–1.25" (CN), "aspect ratios must be
+  // docs/vidu-api-more-endpoints.md §12 item 4: "resolution ratio 0.8–1.25" (CN), "aspect ratios must be
   // close" (EN), aspect-ratio closeness in ComfyUI. Read as aspect ratios [INF].
   mediaRule: (sizes) => {
     const start = sizes.get('images[0]');

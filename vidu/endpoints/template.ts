@@ -11,7 +11,7 @@ const AREAS = ['auto', 'denmark', 'uk', 'africa', 'china', 'mexico', 'switzerlan
 const BEASTS = ['auto', 'bear', 'tiger', 'elk', 'snake', 'lion', 'wolf'] as const;
 
 /**
- * POST /ent/v2/template (FACTS-more-endpoints §5): scene-effect templates. Each template has its
+ * POST /ent/v2/template (docs/vidu-api-more-endpoints.md §5): scene-effect templates. Each template has its
  * own image count and rules, listed only on the platform's template pages, so the count is held
  * to 1–7 [INF] and the rest left to Vidu.
  */
@@ -43,7 +43,7 @@ export type TemplateRequest = z.output<typeof TemplateRequest>;
 
 export const template = defineEndpoint({
   kind: 'template',
-  // FACTS-more-endpoints §5 and §12 item 7: the newer page documents /ent/v2/template, the older
+  // docs/vidu-api-more-endpoints.md §5 and §12 item 7: the newer page documents /ent/v2/template, the older
   // page and the official MCP (last commit 2025-06-26, before the newer page) /ent/v2/template2video.
   // vidu-flow calls the path Vidu documents today, so it follows the maintained contract; the
   // request body is the same on both, and the simulator answers both paths.

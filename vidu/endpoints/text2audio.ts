@@ -11,7 +11,7 @@ export const TEXT2AUDIO_MODELS: ModelTable = { type: 'names', models: { 'audio1.
 export const TEXT2AUDIO_DEFAULT_SECONDS = 10;
 
 /**
- * POST /ent/v2/text2audio (FACTS-more-endpoints §9.1): sound effects or music from a prompt.
+ * POST /ent/v2/text2audio (docs/vidu-api-more-endpoints.md §9.1): sound effects or music from a prompt.
  * payload is not on the page but every other create endpoint takes it; accepted [INF].
  */
 export const Text2AudioRequest = requestObject('text2audio', {

@@ -9,10 +9,10 @@ import { MovementAmplitude, Seed } from '../schemas/options';
 import { defineEndpoint } from './spec';
 
 const BASE_RATIOS = ['16:9', '9:16', '1:1'] as const;
-// 3:4 and 4:3 only on q2/q3 (FACTS-more-endpoints §1).
+// 3:4 and 4:3 only on q2/q3 (docs/vidu-api-more-endpoints.md §1).
 const WIDE_RATIOS = [...BASE_RATIOS, '3:4', '4:3'] as const;
 
-/** text2video's models (FACTS-more-endpoints §1): the union of the old, newer EN and CN pages. */
+/** text2video's models (docs/vidu-api-more-endpoints.md §1): the union of the old, newer EN and CN pages. */
 export const TEXT2VIDEO_MODELS: ModelTable = {
   type: 'video',
   models: {
@@ -27,12 +27,12 @@ export const TEXT2VIDEO_MODELS: ModelTable = {
   },
 };
 
-// FACTS-more-endpoints §12 item 1: 5000 (newer EN page) / 2000 (CN copies, ComfyUI) / 1500 (old
+// docs/vidu-api-more-endpoints.md §12 item 1: 5000 (newer EN page) / 2000 (CN copies, ComfyUI) / 1500 (old
 // pages, MCP). The newest official page's 5000 is accepted: a longer limit only lets through what
 // the real service takes.
 export const TEXT2VIDEO_PROMPT_MAX = 5000;
 
-/** POST /ent/v2/text2video (FACTS-more-endpoints §1). No images, so the prompt is required. */
+/** POST /ent/v2/text2video (docs/vidu-api-more-endpoints.md §1). No images, so the prompt is required. */
 export const Text2VideoRequest = requestObject('text2video', {
   model: ModelName,
   prompt: textUpTo('prompt', TEXT2VIDEO_PROMPT_MAX, true),

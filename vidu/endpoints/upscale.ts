@@ -8,7 +8,7 @@ import { defineEndpoint } from './spec';
 export const UPSCALE_RESOLUTIONS = ['1080p', '2K', '4K', '8K'] as const;
 
 /**
- * POST /ent/v2/upscale-new ("Upscale-pro", FACTS-more-endpoints §7). The legacy /ent/v2/upscale
+ * POST /ent/v2/upscale-new ("Upscale-pro", docs/vidu-api-more-endpoints.md §7). The legacy /ent/v2/upscale
  * (vidu1.0, 360p sources only) is not offered: upscale-new takes any video and the creation ids
  * of every current model. No model field. `video_url` may also name an archived vidu-flow result,
  * `vidu-flow:<workflowId>/<creationId>`, which the stage activity turns into video_creation_id.

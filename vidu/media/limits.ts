@@ -3,7 +3,7 @@ import type { AudioFormat, ImageFormat, MediaKind, VideoFormat } from './formats
 export { BYTES_PER_MEGABYTE, checkMedia } from './check';
 
 /**
- * One documented input constraint set (FACTS §1–§5). Absent fields mean the
+ * One documented input constraint set (docs/vidu-api.md §1–§5). Absent fields mean the
  * docs state no such limit; nothing here is guessed to "look complete".
  */
 export interface MediaLimit {

@@ -4,7 +4,7 @@ import { fieldLabel, named, namedError, show, unknownFieldsMessage } from './fie
 
 /**
  * A strict request object. Vidu rejects unexpected fields with 400
- * FieldUnwanted (FACTS §9), so unknown keys are errors here too; `name` goes
+ * FieldUnwanted (docs/vidu-api.md §9), so unknown keys are errors here too; `name` goes
  * into the message so the reader knows which endpoint refused the field.
  */
 export function requestObject<T extends z.ZodRawShape>(name: string, shape: T) {
@@ -44,7 +44,7 @@ export function countError(want: string): z.core.$ZodErrorMap {
   };
 }
 
-/** Task ids are decimal digit strings (FACTS §0), but nothing depends on that. */
+/** Task ids are decimal digit strings (docs/vidu-api.md §0), but nothing depends on that. */
 export const TaskId = z.string(named).min(1);
 
 export const ModelName = z.string(named).min(1);

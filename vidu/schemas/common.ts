@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fieldLabel, named, show } from './fields';
 
 // `scheduled` is missing from every documented state enum, yet the cancel
-// endpoint answers "task state is scheduled, can not cancel" (FACTS §8, §11),
+// endpoint answers "task state is scheduled, can not cancel" (docs/vidu-api.md §8, §11),
 // so responses can carry it.
 export const TaskState = z.enum(['created', 'queueing', 'scheduled', 'processing', 'success', 'failed'], named);
 export type TaskState = z.infer<typeof TaskState>;
@@ -13,7 +13,7 @@ export function isTerminalState(state: string): state is 'success' | 'failed' {
   return state === 'success' || state === 'failed';
 }
 
-// FACTS §12 item 4: the CN img2video schema types off_peak/watermark/audio/is_rec
+// docs/vidu-api.md §12 item 4: the CN img2video schema types off_peak/watermark/audio/is_rec
 // as strings ("true"/"false") while other pages and every response use JSON
 // booleans. Accept both; the parsed value is always a boolean so what we send
 // upstream matches the responses.
@@ -25,7 +25,7 @@ export const BoolLike = z
   .transform((v) => v === true || v === 'true');
 export type BoolLike = z.infer<typeof BoolLike>;
 
-// FACTS §12 items 3 and 5: seed is a string in the CN schema and proxy examples
+// docs/vidu-api.md §12 items 3 and 5: seed is a string in the CN schema and proxy examples
 // ("seed":"0") but an integer in the EN docs and all responses; duration is
 // `number` in one schema and Int elsewhere. Accept an integer or a string of
 // digits; the parsed value is always a number.
@@ -45,7 +45,7 @@ export function intLikeIn(min: number, max: number, unit = '') {
   });
 }
 
-// FACTS §0: media is passed as a public URL or a data URI whose content-type
+// docs/vidu-api.md §0: media is passed as a public URL or a data URI whose content-type
 // prefix is mandatory (`data:image/png;base64,...`). Decoding and size checks
 // belong to vidu/media; here only the shape is checked.
 const HTTP_URL = /^https?:\/\//i;
@@ -85,7 +85,7 @@ export const Payload = z.string(named).refine((s) => codePoints(s, PAYLOAD_MAX) 
     `payload must be at most ${PAYLOAD_MAX} characters (got ${typeof iss.input === 'string' ? codePoints(iss.input, PAYLOAD_MAX) : show(iss.input)})`,
 });
 
-// FACTS §12 item 9: prompt limits of 1500 (old EN), 2000 (CN, most pages) and
+// docs/vidu-api.md §12 item 9: prompt limits of 1500 (old EN), 2000 (CN, most pages) and
 // 5000 (q3 / q2-pro reference, third-party) all appear; 2000 is what the
 // current official pages for these endpoints state.
 export const PROMPT_MAX = 2000;
@@ -95,7 +95,7 @@ export const Prompt = z.string(named).refine((s) => codePoints(s, PROMPT_MAX) <=
 });
 
 // Where a prompt is required, Vidu answers an empty one with FieldLacking
-// ("missing/empty field(s)", FACTS §9), so empty counts as missing.
+// ("missing/empty field(s)", docs/vidu-api.md §9), so empty counts as missing.
 export const RequiredPrompt = Prompt.refine((s) => s.length > 0, {
   error: () => 'prompt is required and must not be empty',
 });
@@ -105,7 +105,7 @@ export const CallbackUrl = z.string(named).refine(isHttpUrl, {
 });
 
 // client_request_id is vidu-flow's idempotency key. Only seed img2video.zh.txt
-// shows it (FACTS §11, §12 item 7), echoed as "" when unset; the 128-char cap
+// shows it (docs/vidu-api.md §11, §12 item 7), echoed as "" when unset; the 128-char cap
 // is ours, so keys stay short enough for any plausible server-side column.
 export const CLIENT_REQUEST_ID_MAX = 128;
 export const ClientRequestId = z.string(named).max(CLIENT_REQUEST_ID_MAX);

@@ -16,7 +16,7 @@ export type CreateEndpointName = keyof typeof CREATE_ENDPOINTS;
 
 const id = (taskId: string): string => encodeURIComponent(taskId);
 
-/** The remaining endpoints' paths (FACTS §5–§8). */
+/** The remaining endpoints' paths (docs/vidu-api.md §5–§8). */
 export const ENDPOINT_PATHS = {
   adEdit: '/ent/v2/ad-one-click/edit',
   adCompose: '/ent/v2/ad-one-click/compose',

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { fieldLabel, named, show } from './fields';
 import { intLikeIn } from './common';
 
-// FACTS §16 notes a mirror spelling `high`; only the official values are
-// accepted, and the seed example's "standard" is rejected (FACTS §12 item 7).
+// docs/vidu-api.md §12 item 16 notes a mirror spelling `high`; only the official values are
+// accepted, and the seed example's "standard" is rejected (docs/vidu-api.md §12 item 7).
 export const MovementAmplitude = z.enum(['auto', 'small', 'medium', 'large'], named);
 export type MovementAmplitude = z.infer<typeof MovementAmplitude>;
 
-// FACTS §12 item 6: the CN schema types wm_position as a string "1".."4" while
+// docs/vidu-api.md §12 item 6: the CN schema types wm_position as a string "1".."4" while
 // describing integer positions. Both spellings are accepted and normalised to
 // the integer; responses echo a protobuf-style enum name ("unspecified"),
 // which suggests the server maps the number, not the string [INF].
@@ -19,7 +19,7 @@ export const WmPosition = z
   .transform((v) => Number(v) as 1 | 2 | 3 | 4);
 export type WmPosition = z.infer<typeof WmPosition>;
 
-// Range from ComfyUI's Vidu node (FACTS §1, [3P]); 0 or omitted means random.
+// Range from ComfyUI's Vidu node (docs/vidu-api.md §1, [3P]); 0 or omitted means random.
 export const SEED_MAX = 2_147_483_647;
 export const Seed = intLikeIn(0, SEED_MAX);
 

@@ -3,9 +3,9 @@ import { CallbackUrl, Payload } from '../common';
 import { countError, requestObject, TaskId } from '../builders';
 
 /**
- * POST /ent/v2/ad-one-click/compose (FACTS §5.4). That video_task_ids has
+ * POST /ent/v2/ad-one-click/compose (docs/vidu-api.md §5.4). That video_task_ids has
  * one id per storyboard of the main task can only be checked against the
- * task, not here. FACTS §12 item 14: the table labels the narration id
+ * task, not here. docs/vidu-api.md §12 item 14: the table labels the narration id
  * `bgm_task_id`; the example's `narration_task_id` is what is meant.
  */
 export const AdComposeRequest = requestObject('ad-one-click/compose', {

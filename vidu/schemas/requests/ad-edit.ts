@@ -5,7 +5,7 @@ import { named } from '../fields';
 import { AdEditType } from '../options';
 
 /**
- * POST /ent/v2/ad-one-click/edit (FACTS §5.3). storyboard_video_index is
+ * POST /ent/v2/ad-one-click/edit (docs/vidu-api.md §5.3). storyboard_video_index is
  * required for generate_video; for the other types the page says it is
  * unused, so it is tolerated rather than refused.
  */

@@ -4,7 +4,7 @@ import { mediaList, requestObject } from '../builders';
 import { AdAspectRatio, AdLanguage } from '../options';
 
 /**
- * POST /ent/v2/ad-one-click (FACTS §5.1). The page documents no `payload`
+ * POST /ent/v2/ad-one-click (docs/vidu-api.md §5.1). The page documents no `payload`
  * for this endpoint (edit and compose have one), so it is refused here the
  * way the real API refuses unknown fields.
  */

@@ -4,7 +4,7 @@ import { requestObject } from '../builders';
 import { fieldLabel, named, show } from '../fields';
 
 // A query-string parser yields a string for a key seen once and an array for
-// a repeated key (FACTS §7: arrays are sent as repeated keys [INF]).
+// a repeated key (docs/vidu-api.md §7: arrays are sent as repeated keys [INF]).
 function repeatable<T extends z.ZodType<string>>(item: T) {
   return z
     .custom<z.input<T> | z.input<T>[]>((v) => typeof v === 'string' || Array.isArray(v), {
@@ -19,8 +19,8 @@ const Page = IntLike.pipe(z.number(named).int().min(0));
 const PageSize = IntLike.pipe(z.number(named).int().min(1).max(PAGE_SIZE_MAX));
 
 /**
- * GET /ent/v2/tasks query (FACTS §7). Keys keep their dotted wire names.
- * FACTS §12 item 13: the doc spells the page fields `paper.page` /
+ * GET /ent/v2/tasks query (docs/vidu-api.md §7). Keys keep their dotted wire names.
+ * docs/vidu-api.md §12 item 13: the doc spells the page fields `paper.page` /
  * `paper.pagesz` next to `pager.page_token`; both prefixes are accepted and
  * the output uses the documented `paper.` spelling, defaults filled in
  * (page 0, size 10).

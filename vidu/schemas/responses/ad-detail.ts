@@ -3,12 +3,12 @@ import { TaskState } from '../common';
 import { named } from '../fields';
 import { Int, listOf, Str, StrOrEmpty } from './lenient';
 
-/** One sub-task of an AD film (FACTS §5.2 `record`). */
+/** One sub-task of an AD film (docs/vidu-api.md §5.2 `record`). */
 export const AdRecord = z.looseObject({
   id: Str,
   state: TaskState,
   err_code: StrOrEmpty,
-  // FACTS §12 item 14: narration and BGM records in the example carry
+  // docs/vidu-api.md §12 item 14: narration and BGM records in the example carry
   // type "generate_video", so type says little; any string is kept.
   type: Str.optional(),
   prompt: Str.optional(),
@@ -17,7 +17,7 @@ export const AdRecord = z.looseObject({
 export type AdRecord = z.output<typeof AdRecord>;
 
 /**
- * FACTS §5.2 / §12 item 14: the doc and its example spell the key
+ * docs/vidu-api.md §5.2 / §12 item 14: the doc and its example spell the key
  * `stroyboard_id`. Both spellings are read; the output always says
  * `storyboard_id`.
  */
@@ -43,7 +43,7 @@ export const AdStoryboard = z
   }));
 export type AdStoryboard = z.output<typeof AdStoryboard>;
 
-/** A compose run (FACTS §5.2 `composed_task`). */
+/** A compose run (docs/vidu-api.md §5.2 `composed_task`). */
 export const AdComposedTask = z.looseObject({
   id: Str,
   state: TaskState,
@@ -59,7 +59,7 @@ export const AdComposedTask = z.looseObject({
 });
 export type AdComposedTask = z.output<typeof AdComposedTask>;
 
-/** GET /ent/v2/ad-one-click/{id} (FACTS §5.2). */
+/** GET /ent/v2/ad-one-click/{id} (docs/vidu-api.md §5.2). */
 export const AdOneClickDetail = z.looseObject({
   id: Str,
   state: TaskState,

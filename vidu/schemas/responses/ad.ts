@@ -3,7 +3,7 @@ import { TaskState } from '../common';
 import { named } from '../fields';
 import { Int, Str } from './lenient';
 
-/** POST /ent/v2/ad-one-click response (FACTS §5.1). */
+/** POST /ent/v2/ad-one-click response (docs/vidu-api.md §5.1). */
 export const AdOneClickCreateResponse = z.looseObject({
   task_id: Str,
   state: TaskState,
@@ -19,8 +19,8 @@ export const AdOneClickCreateResponse = z.looseObject({
 export type AdOneClickCreateResponse = z.output<typeof AdOneClickCreateResponse>;
 
 /**
- * POST /ent/v2/ad-one-click/edit response (FACTS §5.3). The example answers
- * state "success" at creation (FACTS §12 item 14): state is not assumed to
+ * POST /ent/v2/ad-one-click/edit response (docs/vidu-api.md §5.3). The example answers
+ * state "success" at creation (docs/vidu-api.md §12 item 14): state is not assumed to
  * be "created".
  */
 export const AdEditResponse = z.looseObject({
@@ -32,7 +32,7 @@ export const AdEditResponse = z.looseObject({
 });
 export type AdEditResponse = z.output<typeof AdEditResponse>;
 
-/** POST /ent/v2/ad-one-click/compose response (FACTS §5.4). */
+/** POST /ent/v2/ad-one-click/compose response (docs/vidu-api.md §5.4). */
 export const AdComposeResponse = z.looseObject({
   ad_one_click_task_id: Str,
   compose_sub_task_id: Str,

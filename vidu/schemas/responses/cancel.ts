@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * POST /ent/v2/tasks/{id}/cancel success body (FACTS §8): the example is
+ * POST /ent/v2/tasks/{id}/cancel success body (docs/vidu-api.md §8): the example is
  * `{}`, the table says "returns null"; both read as {}.
  */
 export const CancelResponse = z

@@ -3,7 +3,7 @@ import { TaskState } from '../common';
 import { named } from '../fields';
 import { Bool, Int, listOf, Str, StrOrEmpty } from './lenient';
 
-/** Media facts attached to a creation in list and proxy examples (FACTS §6). */
+/** Media facts attached to a creation in list and proxy examples (docs/vidu-api.md §6). */
 export const CreationVideo = z.looseObject({
   duration: z.number(named).optional(),
   fps: z.number(named).optional(),
@@ -11,8 +11,8 @@ export const CreationVideo = z.looseObject({
 });
 
 /**
- * One generated output (FACTS §6). url/cover_url expire (24 h on the newer
- * page, 1 h on older ones: FACTS §12 item 8), so they are fetched promptly.
+ * One generated output (docs/vidu-api.md §6). url/cover_url expire (24 h on the newer
+ * page, 1 h on older ones: docs/vidu-api.md §12 item 8), so they are fetched promptly.
  */
 export const Creation = z.looseObject({
   id: Str,
@@ -29,7 +29,7 @@ const creationsShape = {
   err_code: StrOrEmpty,
   credits: Int,
   payload: Str.optional(),
-  // Integer in examples, a float in ComfyUI's model (FACTS §6).
+  // Integer in examples, a float in ComfyUI's model (docs/vidu-api.md §6).
   progress: z.number(named).optional(),
   bgm: Bool.optional(),
   off_peak: Bool.optional(),
@@ -37,7 +37,7 @@ const creationsShape = {
 };
 
 /**
- * GET /ent/v2/tasks/{id}/creations (FACTS §6, §5.5). `state` takes any string: a state Vidu adds
+ * GET /ent/v2/tasks/{id}/creations (docs/vidu-api.md §6, §5.5). `state` takes any string: a state Vidu adds
  * later must not fail the answer; the workflow reads it as not finished and shows it in status.
  */
 export const CreationsResponse = z.looseObject({ ...creationsShape, state: z.union([TaskState, Str]) });
@@ -45,8 +45,8 @@ export type CreationsResponse = z.output<typeof CreationsResponse>;
 export type CreationsResponseInput = z.input<typeof CreationsResponse>;
 
 /**
- * The body Vidu POSTs to callback_url: the Get Generation shape (FACTS §10).
- * FACTS §12 item 11: the docs call the field "status" while the shape they
+ * The body Vidu POSTs to callback_url: the Get Generation shape (docs/vidu-api.md §10).
+ * docs/vidu-api.md §12 item 11: the docs call the field "status" while the shape they
  * point to says `state`; `status` is read when `state` is absent, and the
  * output always has `state`.
  */

@@ -27,7 +27,7 @@ export const CreditPackage = z.looseObject({
 export type CreditPackage = z.output<typeof CreditPackage>;
 
 /**
- * GET /ent/v2/credits (FACTS §8). FACTS §12 item 12: the table names the
+ * GET /ent/v2/credits (docs/vidu-api.md §8). docs/vidu-api.md §12 item 12: the table names the
  * array `remaining_credits`, the example `remains`; either is read and the
  * output says `remains`.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { named } from '../fields';
 
 /**
- * Vidu's error body (FACTS §0, §9): code = HTTP status, reason = error code
+ * Vidu's error body (docs/vidu-api.md §0, §9): code = HTTP status, reason = error code
  * string (BadRequest, TaskNotFound, ...). metadata is only shown on some
  * pages, so it is optional and loose.
  */

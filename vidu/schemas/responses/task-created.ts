@@ -5,7 +5,7 @@ import { Bool, Int, Str } from './lenient';
 
 /**
  * The task object returned by img2video, reference2video, reference2image
- * and image2dance creation (FACTS §1–§4). Only task_id, state and credits
+ * and image2dance creation (docs/vidu-api.md §1–§4). Only task_id, state and credits
  * are common to every endpoint and page version; the rest is typed when present.
  */
 export const TaskCreatedResponse = z.looseObject({
@@ -14,7 +14,7 @@ export const TaskCreatedResponse = z.looseObject({
   // answer (the workflow reads an unknown state as not finished).
   state: z.union([TaskState, Str]),
   credits: Int,
-  // FACTS §12 item 17: reference2video tasks have been seen typed
+  // docs/vidu-api.md §12 item 17: reference2video tasks have been seen typed
   // "img2video" and "character2video"; any string is accepted.
   type: Str.optional(),
   model: Str.optional(),
@@ -37,7 +37,7 @@ export const TaskCreatedResponse = z.looseObject({
   is_rec: Bool.optional(),
   bgm: Bool.optional(),
   audio: Bool.optional(),
-  // FACTS §12 item 6: requests send 1..4, responses echo "unspecified".
+  // docs/vidu-api.md §12 item 6: requests send 1..4, responses echo "unspecified".
   wm_position: z.union([Str, z.number(named)]).optional(),
   wm_url: Str.optional(),
   meta_data: Str.optional(),

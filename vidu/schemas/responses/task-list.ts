@@ -5,11 +5,11 @@ import { Creation } from './creations';
 import { Int, listOf, Str } from './lenient';
 
 /**
- * One task in GET /ent/v2/tasks (FACTS §7). state, credits, created_at,
+ * One task in GET /ent/v2/tasks (docs/vidu-api.md §7). state, credits, created_at,
  * payload and client_request_id are not in the stored doc copy, but the
  * simulator returns them and vidu-flow finds its own tasks by
  * client_request_id, so they are typed when present.
- * FACTS §12 item 13: `creations` is typed "object" in the table and an array
+ * docs/vidu-api.md §12 item 13: `creations` is typed "object" in the table and an array
  * elsewhere; a single object is read as a one-element array.
  */
 export const TaskListItem = z.looseObject({

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { parseForwardStates } from './forwarding';
+import { apiKeyEnv, loadAll, parseEnv, port, temporalEnv } from '../worker/env';
+import { telemetryEnv } from '../worker/telemetry-config';
+import { loadTemporalConnection, TEMPORAL_ENV_VARS, type TemporalConnection } from '../worker/temporal-connection';
+
+// The callback receiver's configuration, from env. The helpers (env parsing, the Temporal
+// connection, telemetry variables) are shared with the worker, which declares them.
+
+const CallbackEnv = z.object({
+  ...temporalEnv,
+  VIDU_API_KEY: apiKeyEnv('it verifies the callback signatures'),
+  CALLBACK_PORT: port(8788),
+  CALLBACK_HOST: z.string().default('0.0.0.0'),
+  CALLBACK_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).default(300),
+  // Non-terminal states sent on to the workflow (receiver/forwarding.ts): each costs a history event.
+  CALLBACK_FORWARD_STATES: z
+    .string()
+    .default('processing')
+    .transform((v, ctx) => {
+      try {
+        return parseForwardStates(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  ...telemetryEnv,
+});
+
+export type CallbackConfig = z.output<typeof CallbackEnv> & { temporal: TemporalConnection };
+
+/**
+ * Every variable the callback receiver reads. Deployment files are checked against it
+ * (test/unit/compose-env.test.ts).
+ */
+export const CALLBACK_ENV_VARS: readonly string[] = [...Object.keys(CallbackEnv.shape), ...TEMPORAL_ENV_VARS];
+
+export function loadCallbackConfig(env: NodeJS.ProcessEnv = process.env): CallbackConfig {
+  const [e, temporal] = loadAll(() => parseEnv(CallbackEnv, env, ['VIDU_API_KEY']), () => loadTemporalConnection(env));
+  return { ...e, temporal };
+}

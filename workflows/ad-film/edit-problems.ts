@@ -1,0 +1,35 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { AdFilmDetail, AdFilmEdit } from '../../core/ad-film-types';
+import { FailureType } from '../../core/failure-types';
+
+const PROMPT_MAX = 2000;
+
+/** Checks edits against the film's sub-tasks (unknown before the film exists); one message per problem. */
+export function editProblems(edits: AdFilmEdit[], detail: AdFilmDetail | undefined): string[] {
+  if (!Array.isArray(edits) || edits.length === 0) return ['edits: give at least one edit'];
+  return edits.flatMap((edit, i): string[] => {
+    const at = `edits[${i}]`;
+    if (typeof edit !== 'object' || edit === null) return [`${at}: must be an object`];
+    const text = edit.type === 'narration' ? edit.text : edit.type === 'video' || edit.type === 'bgm' ? edit.prompt : undefined;
+    if (edit.type !== 'video' && edit.type !== 'narration' && edit.type !== 'bgm') {
+      return [`${at}.type: unknown edit type ${JSON.stringify((edit as { type?: unknown }).type)}; expected video, narration or bgm`];
+    }
+    const problems: string[] = [];
+    const field = edit.type === 'narration' ? 'text' : 'prompt';
+    if (typeof text !== 'string' || text.trim() === '') problems.push(`${at}.${field}: must be a non-empty string`);
+    else if ([...text].length > PROMPT_MAX) problems.push(`${at}.${field}: must be at most ${PROMPT_MAX} characters (got ${[...text].length})`);
+    if (edit.type === 'video') {
+      const count = detail?.storyboards.length;
+      if (!Number.isInteger(edit.storyboard) || edit.storyboard < 0) problems.push(`${at}.storyboard: must be a whole number ≥ 0`);
+      else if (count !== undefined && edit.storyboard >= count) {
+        problems.push(`${at}.storyboard: the film has ${count} storyboard(s), 0–${count - 1}; got ${edit.storyboard}`);
+      }
+    }
+    return problems;
+  });
+}
+
+/** The failure for edits given at start that break a rule (non-retryable: the input must change). */
+export function invalidEditsFailure(problems: string[]): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.InvalidRequest, message: `invalid edits:\n  - ${problems.join('\n  - ')}`, nonRetryable: true, details: [{ issues: problems }] });
+}

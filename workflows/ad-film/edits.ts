@@ -1,0 +1,81 @@
+import { isCancellation, startChild, type ApplicationFailure } from '@temporalio/workflow';
+import type { AdFilmEdit, EditOutcome } from '../../core/ad-film-types';
+import { adFilmEdit, describeEdit } from '../ad-film-edit';
+import { quick } from '../activity-proxies';
+import { describe, setPhase, totalCredits, type FilmRun } from './state';
+
+export const DEFAULT_EDIT_ATTEMPTS = 3;
+
+/** Reads the film's sub-tasks from Vidu: the storyboards, narration, BGM and compositions there are. */
+export async function refreshDetail(film: FilmRun): Promise<void> {
+  film.detail = await quick.getAdFilmDetail.executeWithOptions({ summary: `read the sub-tasks of AD film ${film.mainTaskId}` }, [
+    { taskId: film.mainTaskId as string },
+  ]);
+}
+
+/**
+ * Runs `edits` in parallel, each as a child workflow (so each shows on its own in the Web UI and
+ * is retried on its own), waits for all of them, and returns their outcomes; a failed edit is an
+ * outcome, not an exception.
+ */
+export async function runEdits(film: FilmRun, edits: AdFilmEdit[]): Promise<EditOutcome[]> {
+  setPhase(film, 'editing');
+  const knownIds = [
+    ...(film.detail?.storyboards ?? []).flatMap((s) => s.records.map((r) => r.id)),
+    ...(film.detail?.narration ?? []).map((r) => r.id),
+    ...(film.detail?.bgm ?? []).map((r) => r.id),
+  ];
+  const outcomes = await Promise.all(edits.map((edit) => runEdit(film, edit, knownIds)));
+  // Re-read the sub-tasks first, so that `storyboards` never shows an edit as done while it
+  // still lists the footage the edit replaced.
+  await refreshDetail(film);
+  for (const outcome of outcomes) {
+    film.status.edits.push(outcome);
+    // Edits run in child workflows, so their credits reach the film's total only here.
+    film.credits.set(`edit-${film.status.edits.length}`, outcome.credits);
+    if (outcome.edit.type === 'video') {
+      const track = film.editsPerStoryboard.get(outcome.edit.storyboard);
+      if (track) track.last = outcome.state;
+    }
+  }
+  film.status.credits = totalCredits(film);
+  describe(film);
+  return outcomes;
+}
+
+/** One edit's child workflow, from start to outcome. */
+async function runEdit(film: FilmRun, edit: AdFilmEdit, knownIds: string[]): Promise<EditOutcome> {
+  const { options } = film;
+  film.editCounter += 1;
+  const id = `${film.workflowId}--edit-${film.editCounter}-${edit.type}${edit.type === 'video' ? `-${edit.storyboard}` : ''}`;
+  const track = edit.type === 'video' ? (film.editsPerStoryboard.get(edit.storyboard) ?? { count: 0, last: 'running' as const }) : undefined;
+  if (edit.type === 'video' && track) film.editsPerStoryboard.set(edit.storyboard, { count: track.count + 1, last: 'running' });
+  const child = await startChild(adFilmEdit, {
+    workflowId: id,
+    staticSummary: `AD-film edit: ${describeEdit(edit)} → “${(edit.type === 'narration' ? edit.text : edit.prompt).slice(0, 100)}”`,
+    args: [
+      {
+        mainTaskId: film.mainTaskId as string,
+        edit,
+        knownIds,
+        attempts: options.editAttempts ?? DEFAULT_EDIT_ATTEMPTS,
+        waitMode: film.waitMode,
+        priority: options.priority ?? 'interactive',
+        ...(options.poll ? { poll: options.poll } : {}),
+        timeoutSeconds: film.timeoutSeconds,
+      },
+    ],
+  });
+  film.running.set(id, child);
+  describe(film);
+  try {
+    return await child.result();
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const cause = (err as { cause?: ApplicationFailure }).cause;
+    const details = (cause?.details?.[0] ?? {}) as { subTaskIds?: string[]; credits?: number; errCode?: string };
+    return { edit, state: 'failed', subTaskIds: details.subTaskIds ?? [], credits: details.credits ?? 0, errCode: details.errCode ?? '', message: cause?.message ?? String(err) };
+  } finally {
+    film.running.delete(id);
+  }
+}

@@ -30,6 +30,7 @@ const program = new Command('bench')
   .option('--poll <initial,factor,max>', 'poll schedule of both sides in poll mode, seconds (vidu-flow’s poll-only default)', '5,2,60')
   .option('--time-scale <n>', 'simulator time scale: 30 makes a 30 s Vidu task take 1 s', '30')
   .option('--sim-concurrency <n>', 'tasks the simulator runs at once (and the account limit admission reads)', '1000')
+  .option('--forward-states <list>', 'throughput: the receiver\'s CALLBACK_FORWARD_STATES (all, none, or a list)', 'all')
   .option('--scale-generations <n>', 'scale: generations waiting at once (default 10000; quick 300)')
   .option('--scale-admission <on|off>', 'scale: admission control on the waiting generations', 'off')
   .option('--callback-rate <n>', 'callbacks: POSTs per second', '100')
@@ -47,6 +48,7 @@ interface Flags {
   poll: string;
   timeScale: string;
   simConcurrency: string;
+  forwardStates: string;
   scaleGenerations?: string;
   scaleAdmission: string;
   callbackRate: string;
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
           poll: { initialSeconds, factor, maxSeconds },
           simTimeScale: positive('--time-scale', flags.timeScale),
           simConcurrency: Math.round(positive('--sim-concurrency', flags.simConcurrency)),
+          forwardStates: flags.forwardStates,
           temporalAddress: server.address,
           serverPid: server.pid,
           client,
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     command,
     machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => Number(v.toFixed(2))) },
-    options: { quick, only, poll: { initialSeconds, factor, maxSeconds }, timeScale: Number(flags.timeScale), simConcurrency: Number(flags.simConcurrency) },
+    options: { quick, only, poll: { initialSeconds, factor, maxSeconds }, timeScale: Number(flags.timeScale), simConcurrency: Number(flags.simConcurrency), forwardStates: flags.forwardStates },
     ...results,
     ...(Object.keys(errors).length > 0 ? { errors } : {}),
   };

@@ -10,7 +10,7 @@ export interface Report {
   date: string;
   command: string;
   machine: { cores: number; memoryGiB: number; cpuModel: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
-  options: { poll: { initialSeconds: number; factor: number; maxSeconds: number }; timeScale: number; simConcurrency: number };
+  options: { poll: { initialSeconds: number; factor: number; maxSeconds: number }; timeScale: number; simConcurrency: number; forwardStates?: string };
   throughput?: SideFigures[];
   scale?: ScaleFigures;
   callbacks?: CallbackFigures;
@@ -110,6 +110,7 @@ export function printReport(r: Report): string {
       '',
       `-- throughput: ${r.throughput[0]!.n} generations started at once (img2video); simulator at ×${r.options.timeScale} (a 30 s Vidu task takes ${fmt(30 / r.options.timeScale)} s), ${r.options.simConcurrency} tasks at once;`,
       `   poll mode: both sides poll at ${p.initialSeconds} s ×${p.factor} ≤ ${p.maxSeconds} s; the baseline always polls (it has no callbacks)`,
+      `   callback mode: the receiver forwards terminal states and CALLBACK_FORWARD_STATES=${r.options.forwardStates ?? 'all'}`,
       throughputTable(r.throughput),
       '',
       '   history events per generation, by type:',

@@ -1,54 +1,24 @@
 // What each command does once commander has parsed it. Every action returns the exit code:
 // 0 success, 1 the generation (or the operation) failed, 2 bad input or usage (nothing started).
 // The AD-film commands, and status/watch/cancel of an adFilm workflow, are in ad-film-actions.ts.
-import {
-  type GenerationHandle,
-  type GenerationKind,
-  type GenerationResult,
-  type GenerationStatus,
-  InvalidGenerationInput,
-} from '../client/index';
-import { type GenerateFlags, prepareStart, UsageError } from './args';
+import { type GenerationHandle, type GenerationKind, type GenerationResult, type GenerationStatus } from '../client/index';
+import { type GenerateFlags, prepareStart } from './args';
 import { formatFailure, formatResult, formatStatus, formatTable } from './output';
 import { cancelAdFilmAction, isAdFilm, statusAdFilmAction, watchAdFilmAction } from './ad-film-actions';
 import { awaitBatch, isBatch, statusBatchAction } from './batch';
-import { type CliIO, EXIT, err, type GlobalFlags, json, out, type OutputFlags, planOrReport, printUsageIssues, reportFailure, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
-import { deferredStartNote } from './not-before';
-import { createProgress, follow } from './progress';
+import { type CliIO, EXIT, err, type GlobalFlags, json, out, type OutputFlags, planOrReport, printUsageIssues, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
+import { follow } from './progress';
+import { awaitRun, startRun, statusRun } from './run-actions';
 
 export { type CliIO, EXIT, type GlobalFlags, type OutputFlags, printUsageIssues } from './io';
 
-/**
- * Shows progress until the workflow closes, then prints its result or failure. Used by
- * `<kind> --wait` and `watch`.
- */
-async function awaitOutcome(io: CliIO, handle: GenerationHandle, flags: OutputFlags): Promise<number> {
-  const progress = createProgress(io.stderr);
-  let interrupted = false;
-  const off = io.onInterrupt(() => {
-    interrupted = true;
-    progress.stop();
-    err(io, `\nstopped watching; ${handle.workflowId} keeps running (vidu-flow watch ${handle.workflowId})`);
-    process.exit(EXIT.interrupted);
+/** Shows progress until the workflow closes, then prints its result or failure. Used by `<kind> --wait` and `watch`. */
+function awaitOutcome(io: CliIO, handle: GenerationHandle, flags: OutputFlags): Promise<number> {
+  return awaitRun<GenerationStatus, GenerationResult>(io, handle, flags, {
+    follow: (progress) => follow(handle, progress, io.pollIntervalMs ?? WATCH_INTERVAL_MS),
+    failure: (f, status) => formatFailure(handle.workflowId, f, status),
+    result: formatResult,
   });
-  let last: GenerationStatus | undefined;
-  try {
-    last = await follow(handle, progress, io.pollIntervalMs ?? WATCH_INTERVAL_MS);
-  } finally {
-    off();
-    if (!interrupted) progress.stop();
-  }
-  let result: GenerationResult;
-  try {
-    result = await handle.result();
-  } catch (e) {
-    // The status query still answers after the close; it holds e.g. the cancellation outcome.
-    const status = (await tryStatus(handle)).status ?? last;
-    return reportFailure(io, handle.workflowId, e, status, flags, (f) => formatFailure(handle.workflowId, f, status));
-  }
-  if (flags.json) json(io, result);
-  else out(io, formatResult(result));
-  return EXIT.ok;
 }
 
 export interface GenerateCommandFlags extends GenerateFlags, GlobalFlags, OutputFlags {
@@ -63,28 +33,13 @@ export async function generateAction(io: CliIO, kind: GenerationKind, flags: Gen
     json(io, { kind: plan.kind, ...plan.start, input: plan.input });
     return EXIT.ok;
   }
-  return withClient(io, flags, async (client) => {
-    let handle: GenerationHandle;
-    try {
-      handle = await client.start(plan.kind, plan.input, plan.start);
-    } catch (e) {
-      if (e instanceof InvalidGenerationInput) {
-        printUsageIssues(io, e.issues);
-        return EXIT.usage;
-      }
-      throw e;
-    }
-    const deferred = deferredStartNote(plan.start.notBefore, new Date());
-    if (deferred && !flags.json) err(io, deferred);
-    if (!flags.wait) {
-      if (flags.json) json(io, { workflowId: handle.workflowId });
-      else out(io, handle.workflowId);
-      if (io.stderr.isTTY && !flags.json) err(io, `started ${kind}; follow it with: vidu-flow watch ${handle.workflowId}`);
-      return EXIT.ok;
-    }
-    if (!flags.json) err(io, `started ${kind} ${handle.workflowId}`);
-    return awaitOutcome(io, handle, flags);
-  });
+  return withClient(io, flags, (client) =>
+    startRun(io, flags, plan.start, () => client.start(plan.kind, plan.input, plan.start), {
+      started: kind,
+      hints: (id) => [`started ${kind}; follow it with: vidu-flow watch ${id}`],
+      follow: (handle) => awaitOutcome(io, handle, flags),
+    }),
+  );
 }
 
 export async function watchAction(io: CliIO, workflowId: string, flags: GlobalFlags & OutputFlags): Promise<number> {
@@ -103,21 +58,7 @@ export async function statusAction(io: CliIO, workflowId: string, flags: GlobalF
     const d = await handle.workflow.describe();
     if (isAdFilm(d)) return statusAdFilmAction(io, client.getAdFilmHandle(workflowId), d, flags);
     if (isBatch(d)) return statusBatchAction(io, client.getBatchHandle(workflowId), flags);
-    const { status, error } = await tryStatus(handle);
-    const exec = { workflowId: d.workflowId, type: d.type, status: d.status.name, startTime: d.startTime, closeTime: d.closeTime, historyLength: d.historyLength };
-    if (flags.json) {
-      json(io, {
-        workflowId: d.workflowId,
-        runId: d.runId,
-        type: d.type,
-        execution: { status: d.status.name, startTime: d.startTime.toISOString(), closeTime: d.closeTime?.toISOString() ?? null, historyLength: d.historyLength },
-        status: status ?? null,
-        ...(error ? { statusError: error } : {}),
-      });
-    } else {
-      out(io, formatStatus(exec, status, error));
-    }
-    return EXIT.ok;
+    return statusRun(io, handle, d, flags, formatStatus);
   });
 }
 

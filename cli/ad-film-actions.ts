@@ -1,18 +1,11 @@
 import { WorkflowUpdateFailedError, type WorkflowExecutionDescription } from '@temporalio/client';
-import {
-  type AdFilmHandle,
-  type AdFilmResult,
-  type AdFilmStatus,
-  InvalidGenerationInput,
-  type StoryboardView,
-  type ViduFlowClient,
-} from '../client/index';
+import { type AdFilmHandle, type AdFilmResult, type AdFilmStatus, type StoryboardView, type ViduFlowClient } from '../client/index';
 import { type AdFilmFlags, prepareAdFilm, prepareEdits } from './ad-film-args';
 import { UsageError } from './args';
-import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, planOrReport, printUsageIssues, reportFailure, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
+import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, planOrReport, printUsageIssues, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
 import { formatAdFilmResult, formatAdFilmStatus, formatFailure, formatReviewNotice, formatStoryboards } from './output';
-import { deferredStartNote } from './not-before';
-import { createProgress, followWatch, watchWorkflow } from './progress';
+import { followWatch, watchWorkflow } from './progress';
+import { awaitRun, startRun, statusRun } from './run-actions';
 
 // The AD-film commands: `ad-film` (start, optionally --wait), `edit` and `approve` (review mode),
 // `storyboards`, and what `status`, `watch` and `cancel` do when the workflow is an adFilm.
@@ -29,52 +22,33 @@ export function isAdFilm(d: Pick<WorkflowExecutionDescription, 'type'>): boolean
  * film enters review (again), prints its storyboards and the commands that edit or approve it,
  * and keeps waiting. Used by `ad-film --wait` and by `watch` on an adFilm workflow.
  */
-export async function awaitAdFilm(io: CliIO, handle: AdFilmHandle, flags: OutputFlags): Promise<number> {
+export function awaitAdFilm(io: CliIO, handle: AdFilmHandle, flags: OutputFlags): Promise<number> {
   const intervalMs = io.pollIntervalMs ?? WATCH_INTERVAL_MS;
-  const progress = createProgress(io.stderr);
-  let interrupted = false;
-  const off = io.onInterrupt(() => {
-    interrupted = true;
-    progress.stop();
-    err(io, `\nstopped watching; ${handle.workflowId} keeps running (vidu-flow watch ${handle.workflowId})`);
-    process.exit(EXIT.interrupted);
-  });
   // A review round starts when the film enters review, and again whenever a round of edits has
   // finished (the poll may miss the short editing phase in between, so finished edits count too).
   let previousPhase: AdFilmStatus['phase'] | undefined;
   let editsAtNotice = -1;
   let rounds = 0;
-  let last: AdFilmStatus | undefined;
-  try {
-    last = await followWatch(
-      () => watchWorkflow(handle.workflow, () => handle.status(), intervalMs),
-      progress,
-      intervalMs,
-      async (s) => {
-        const newRound = previousPhase !== 'reviewing' || s.edits.length !== editsAtNotice;
-        if (s.phase === 'reviewing' && !s.approved && s.editsRunning === 0 && newRound) {
-          rounds += 1;
-          editsAtNotice = s.edits.length;
-          const storyboards = await handle.storyboards().catch(() => undefined);
-          progress.note(formatReviewNotice(handle.workflowId, storyboards, rounds));
-        }
-        previousPhase = s.phase;
-      },
-    );
-  } finally {
-    off();
-    if (!interrupted) progress.stop();
-  }
-  let result: AdFilmResult;
-  try {
-    result = await handle.result();
-  } catch (e) {
-    const status = (await tryStatus(handle)).status ?? last;
-    return reportFailure(io, handle.workflowId, e, status, flags, (f) => formatFailure(handle.workflowId, f));
-  }
-  if (flags.json) json(io, result);
-  else out(io, formatAdFilmResult(result));
-  return EXIT.ok;
+  return awaitRun<AdFilmStatus, AdFilmResult>(io, handle, flags, {
+    follow: (progress) =>
+      followWatch(
+        () => watchWorkflow(handle.workflow, () => handle.status(), intervalMs),
+        progress,
+        intervalMs,
+        async (s) => {
+          const newRound = previousPhase !== 'reviewing' || s.edits.length !== editsAtNotice;
+          if (s.phase === 'reviewing' && !s.approved && s.editsRunning === 0 && newRound) {
+            rounds += 1;
+            editsAtNotice = s.edits.length;
+            const storyboards = await handle.storyboards().catch(() => undefined);
+            progress.note(formatReviewNotice(handle.workflowId, storyboards, rounds));
+          }
+          previousPhase = s.phase;
+        },
+      ),
+    failure: (f) => formatFailure(handle.workflowId, f),
+    result: formatAdFilmResult,
+  });
 }
 
 export interface AdFilmCommandFlags extends AdFilmFlags, GlobalFlags, OutputFlags {
@@ -89,54 +63,26 @@ export async function adFilmAction(io: CliIO, flags: AdFilmCommandFlags): Promis
     json(io, { kind: AD_FILM_TYPE, ...plan.start, input: plan.input });
     return EXIT.ok;
   }
-  return withClient(io, flags, async (client) => {
-    let handle: AdFilmHandle;
-    try {
-      handle = await client.startAdFilm(plan.input, plan.start);
-    } catch (e) {
-      if (e instanceof InvalidGenerationInput) {
-        printUsageIssues(io, e.issues);
-        return EXIT.usage;
-      }
-      throw e;
-    }
-    const review = plan.input.options?.review === true;
-    const deferred = deferredStartNote(plan.start.notBefore, new Date());
-    if (deferred && !flags.json) err(io, deferred);
-    if (!flags.wait) {
-      if (flags.json) json(io, { workflowId: handle.workflowId });
-      else out(io, handle.workflowId);
-      if (io.stderr.isTTY && !flags.json) {
-        err(io, `started AD film; follow it with: vidu-flow watch ${handle.workflowId}`);
-        if (review) err(io, `review mode: once it is reviewing, see vidu-flow storyboards ${handle.workflowId}, then edit or approve it`);
-      }
-      return EXIT.ok;
-    }
-    if (!flags.json) err(io, `started AD film ${handle.workflowId}${review ? ' (review mode)' : ''}`);
-    return awaitAdFilm(io, handle, flags);
-  });
+  const review = plan.input.options?.review === true;
+  return withClient(io, flags, (client) =>
+    startRun(io, flags, plan.start, () => client.startAdFilm(plan.input, plan.start), {
+      started: 'AD film',
+      startedNote: review ? ' (review mode)' : '',
+      hints: (id) => [
+        `started AD film; follow it with: vidu-flow watch ${id}`,
+        ...(review ? [`review mode: once it is reviewing, see vidu-flow storyboards ${id}, then edit or approve it`] : []),
+      ],
+      follow: (handle) => awaitAdFilm(io, handle, flags),
+    }),
+  );
 }
 
 export async function watchAdFilmAction(io: CliIO, handle: AdFilmHandle, flags: OutputFlags): Promise<number> {
   return awaitAdFilm(io, handle, flags);
 }
 
-export async function statusAdFilmAction(io: CliIO, handle: AdFilmHandle, d: WorkflowExecutionDescription, flags: OutputFlags): Promise<number> {
-  const { status, error } = await tryStatus(handle);
-  if (flags.json) {
-    json(io, {
-      workflowId: d.workflowId,
-      runId: d.runId,
-      type: d.type,
-      execution: { status: d.status.name, startTime: d.startTime.toISOString(), closeTime: d.closeTime?.toISOString() ?? null, historyLength: d.historyLength },
-      status: status ?? null,
-      ...(error ? { statusError: error } : {}),
-    });
-  } else {
-    const exec = { workflowId: d.workflowId, type: d.type, status: d.status.name, startTime: d.startTime, closeTime: d.closeTime, historyLength: d.historyLength };
-    out(io, formatAdFilmStatus(exec, status, error));
-  }
-  return EXIT.ok;
+export function statusAdFilmAction(io: CliIO, handle: AdFilmHandle, d: WorkflowExecutionDescription, flags: OutputFlags): Promise<number> {
+  return statusRun(io, handle, d, flags, formatAdFilmStatus);
 }
 
 /**

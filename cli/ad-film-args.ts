@@ -2,9 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AdFilmEdit as AdFilmEditSchema, checkAdFilmInput } from '../contract/ad-film-input';
 import { describeZodError } from '../vidu/schemas';
-import { type AdFilmEdit, type AdFilmInput, type AdFilmOptions, type StartOptions, workflowIdIssues } from '../client/index';
-import { isLocalPath, parseInteger, parseNumber, type PlanContext, type StartFlags, UsageError } from './args';
-import { applyNotBefore } from './not-before';
+import { type AdFilmEdit, type AdFilmInput, type AdFilmOptions, type StartOptions } from '../client/index';
+import { applyStartFlagOptions, type FieldFlag, isLocalPath, parseInteger, type PlanContext, START_OPTION_FLAGS, type StartFlags, startOptionsFrom, UsageError, withFlagHint } from './args';
 
 // `vidu-flow ad-film [flags]` and `vidu-flow edit <id> --edit …` → the AD-film input and edits.
 // Pure functions of the parsed flags and the working directory, tested without commander or Temporal.
@@ -133,17 +132,7 @@ function draftAdFilm(flags: AdFilmFlags, ctx: PlanContext): Draft {
     const n = parseInteger('edit-attempts', flags.editAttempts, issues);
     if (n !== undefined) options.editAttempts = n;
   }
-  if (flags.waitMode !== undefined) options.waitMode = flags.waitMode as AdFilmOptions['waitMode'];
-  if (flags.archive === false) options.archive = false;
-  if (flags.timeout !== undefined) {
-    const n = parseNumber('timeout', flags.timeout, issues);
-    if (n !== undefined) options.timeoutSeconds = n;
-  }
-  if (flags.pollInitial !== undefined) {
-    const n = parseNumber('poll-initial', flags.pollInitial, issues);
-    if (n !== undefined) options.poll = { initialSeconds: n };
-  }
-  if (flags.idempotencyKey !== undefined) options.idempotencyKey = flags.idempotencyKey;
+  applyStartFlagOptions(options, flags, issues);
   // Review options without review mode would be silently ignored by the workflow.
   if (!flags.review) {
     for (const [value, flag] of [
@@ -154,13 +143,7 @@ function draftAdFilm(flags: AdFilmFlags, ctx: PlanContext): Draft {
     }
   }
 
-  const start: StartOptions = {};
-  applyNotBefore(start, flags.notBefore, ctx.now?.() ?? new Date(), issues);
-  if (flags.workflowId !== undefined) {
-    issues.push(...workflowIdIssues(flags.workflowId, '--workflow-id'));
-    start.workflowId = flags.workflowId;
-  }
-  if (flags.idempotencyKey !== undefined) start.idempotencyKey = flags.idempotencyKey;
+  const start = startOptionsFrom(flags, flags.idempotencyKey, ctx, issues);
   const input: AdFilmInput = { request };
   if (edits.length > 0) input.edits = edits;
   if (Object.keys(options).length > 0) input.options = options;
@@ -184,13 +167,13 @@ export function buildAdFilmPlan(flags: AdFilmFlags, ctx: PlanContext): AdFilmPla
  */
 export function prepareAdFilm(flags: AdFilmFlags, ctx: PlanContext): AdFilmPlan {
   const { plan, issues, editSpecs } = draftAdFilm(flags, ctx);
-  const checked = checkAdFilmInput(plan.input).map((line) => withFlagHint(withEditHint(line, editSpecs), flags));
+  const checked = checkAdFilmInput(plan.input).map((line) => withFlagHint(withEditHint(line, editSpecs), flags, FIELD_FLAGS));
   if (issues.length + checked.length > 0) throw new UsageError([...issues, ...checked]);
   return plan;
 }
 
 /** Field paths of the input and the flags that set them, to point an issue at the flag the user typed. */
-const FIELD_FLAGS: [string, keyof AdFilmFlags, string][] = [
+const FIELD_FLAGS: readonly FieldFlag<AdFilmFlags>[] = [
   ['images', 'image', '--image'],
   ['prompt', 'prompt', '--prompt'],
   ['duration', 'duration', '--duration'],
@@ -199,18 +182,8 @@ const FIELD_FLAGS: [string, keyof AdFilmFlags, string][] = [
   ['options.reviewTimeoutSeconds', 'reviewTimeout', '--review-timeout'],
   ['options.onReviewTimeout', 'onReviewTimeout', '--on-review-timeout'],
   ['options.editAttempts', 'editAttempts', '--edit-attempts'],
-  ['options.timeoutSeconds', 'timeout', '--timeout'],
-  ['options.poll.initialSeconds', 'pollInitial', '--poll-initial'],
-  ['options.waitMode', 'waitMode', '--wait-mode'],
-  ['options.idempotencyKey', 'idempotencyKey', '--idempotency-key'],
+  ...START_OPTION_FLAGS,
 ];
-
-function withFlagHint(line: string, flags: AdFilmFlags): string {
-  for (const [prefix, key, flag] of FIELD_FLAGS) {
-    if (flags[key] !== undefined && (line.startsWith(`${prefix}:`) || line.startsWith(`${prefix}[`))) return `${line} (${flag})`;
-  }
-  return line;
-}
 
 /** `--edit "<spec>"`, the spec cut short when long. */
 function editFlag(spec: string): string {

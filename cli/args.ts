@@ -318,26 +318,10 @@ export function buildStartPlan(kind: string, flags: GenerateFlags, ctx: PlanCont
   }
 
   const options: GenerationOptions = { ...(loaded?.options ?? {}) };
-  if (flags.waitMode !== undefined) options.waitMode = flags.waitMode as GenerationOptions['waitMode'];
-  if (flags.archive === false) options.archive = false;
-  if (flags.timeout !== undefined) {
-    const n = parseNumber('timeout', flags.timeout, issues);
-    if (n !== undefined) options.timeoutSeconds = n;
-  }
-  if (flags.pollInitial !== undefined) {
-    const n = parseNumber('poll-initial', flags.pollInitial, issues);
-    if (n !== undefined) options.poll = { ...options.poll, initialSeconds: n };
-  }
-  if (flags.idempotencyKey !== undefined) options.idempotencyKey = flags.idempotencyKey;
-  const start: StartOptions = {};
-  applyNotBefore(start, flags.notBefore, ctx.now?.() ?? new Date(), issues);
-  if (flags.workflowId !== undefined) issues.push(...workflowIdIssues(flags.workflowId, '--workflow-id'));
+  applyStartFlagOptions(options, flags, issues);
+  const start = startOptionsFrom(flags, flags.idempotencyKey ?? options.idempotencyKey, ctx, issues);
 
   if (issues.length > 0) throw new UsageError(issues);
-
-  if (flags.workflowId !== undefined) start.workflowId = flags.workflowId;
-  const key = flags.idempotencyKey ?? options.idempotencyKey;
-  if (key !== undefined) start.idempotencyKey = key;
 
   const input: GenerationInput = Object.keys(options).length > 0 ? { request, options } : { request };
   const localFiles = mediaSlots(kind, structuredClone(request))
@@ -349,22 +333,56 @@ export function buildStartPlan(kind: string, flags: GenerateFlags, ctx: PlanCont
 /** buildStartPlan, then the same input checks the client runs before starting: all issues at once. */
 export function prepareStart(kind: string, flags: GenerateFlags, ctx: PlanContext): StartPlan {
   const plan = buildStartPlan(kind, flags, ctx);
-  const issues = checkGenerationInput(plan.kind, plan.input).map((line) => withFlagHint(line, flags));
+  const issues = checkGenerationInput(plan.kind, plan.input).map((line) => withFlagHint(line, flags, START_OPTION_FLAGS));
   if (issues.length > 0) throw new UsageError(issues);
   return plan;
 }
 
-/** Option paths and the flags that set them, to point an issue at the flag the user typed. */
-const OPTION_FLAGS: [string, keyof GenerateFlags, string][] = [
+/** The workflow options the shared start flags set; GenerationOptions and AdFilmOptions both have them. */
+type StartFlagOptions = Pick<GenerationOptions, 'waitMode' | 'archive' | 'timeoutSeconds' | 'poll' | 'idempotencyKey'>;
+
+/** Sets what --wait-mode, --no-archive, --timeout, --poll-initial and --idempotency-key give on `options`; bad numbers go to `issues`. */
+export function applyStartFlagOptions(options: StartFlagOptions, flags: StartFlags, issues: string[]): void {
+  if (flags.waitMode !== undefined) options.waitMode = flags.waitMode as StartFlagOptions['waitMode'];
+  if (flags.archive === false) options.archive = false;
+  if (flags.timeout !== undefined) {
+    const n = parseNumber('timeout', flags.timeout, issues);
+    if (n !== undefined) options.timeoutSeconds = n;
+  }
+  if (flags.pollInitial !== undefined) {
+    const n = parseNumber('poll-initial', flags.pollInitial, issues);
+    if (n !== undefined) options.poll = { ...options.poll, initialSeconds: n };
+  }
+  if (flags.idempotencyKey !== undefined) options.idempotencyKey = flags.idempotencyKey;
+}
+
+/** The start options of --not-before and --workflow-id (problems go to `issues`), and the idempotency key. */
+export function startOptionsFrom(flags: StartFlags, idempotencyKey: string | undefined, ctx: PlanContext, issues: string[]): StartOptions {
+  const start: StartOptions = {};
+  applyNotBefore(start, flags.notBefore, ctx.now?.() ?? new Date(), issues);
+  if (flags.workflowId !== undefined) {
+    issues.push(...workflowIdIssues(flags.workflowId, '--workflow-id'));
+    start.workflowId = flags.workflowId;
+  }
+  if (idempotencyKey !== undefined) start.idempotencyKey = idempotencyKey;
+  return start;
+}
+
+/** An input field path, the key of the flag that sets it, and that flag as the user types it. */
+export type FieldFlag<F> = readonly [path: string, key: keyof F, flag: string];
+
+/** The option paths the shared start flags set. */
+export const START_OPTION_FLAGS: readonly FieldFlag<StartFlags>[] = [
   ['options.timeoutSeconds', 'timeout', '--timeout'],
   ['options.poll.initialSeconds', 'pollInitial', '--poll-initial'],
   ['options.waitMode', 'waitMode', '--wait-mode'],
   ['options.idempotencyKey', 'idempotencyKey', '--idempotency-key'],
 ];
 
-function withFlagHint(line: string, flags: GenerateFlags): string {
-  for (const [prefix, key, flag] of OPTION_FLAGS) {
-    if (flags[key] !== undefined && line.startsWith(`${prefix}:`)) return `${line} (${flag})`;
+/** Points an input issue (`<path>: …` or `<path>[i]…`) at the flag the user typed for that path. */
+export function withFlagHint<F>(line: string, flags: F, table: readonly FieldFlag<F>[]): string {
+  for (const [prefix, key, flag] of table) {
+    if (flags[key] !== undefined && (line.startsWith(`${prefix}:`) || line.startsWith(`${prefix}[`))) return `${line} (${flag})`;
   }
   return line;
 }

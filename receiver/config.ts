@@ -16,7 +16,7 @@ const CallbackEnv = z.object({
   // Non-terminal states sent on to the workflow (receiver/forwarding.ts): each costs a history event.
   CALLBACK_FORWARD_STATES: z
     .string()
-    .default('processing')
+    .default('all')
     .transform((v, ctx) => {
       try {
         return parseForwardStates(v);

@@ -8,9 +8,11 @@ import type { TaskUpdate } from '../core/task-update';
 // receiver forwards:
 // - terminal states (success, failed) and states the contract does not know (the workflow counts
 //   those), always;
-// - a non-terminal state only when it is in CALLBACK_FORWARD_STATES (default `processing`: the
-//   change users watch for, the task leaving Vidu's queue), and only the first callback of that
-//   state for the task at this receiver, so that progress-only repeats cost nothing.
+// - a non-terminal state only when it is in CALLBACK_FORWARD_STATES (default: all of them, so the
+//   `status` query, the API and the Web UI show every state Vidu reports), and only the first
+//   callback of that state for the task at this receiver, so that progress-only repeats cost
+//   nothing. `none` (terminal states only) or `processing` make a callback-mode generation
+//   cheaper by one signal and one workflow task per state left out (README, "Cost and performance").
 
 export const NON_TERMINAL_STATES = ['created', 'queueing', 'scheduled', 'processing'] as const;
 export type NonTerminalState = (typeof NON_TERMINAL_STATES)[number];

@@ -5,7 +5,7 @@ import { verifyCallbackRequest } from '../vidu/signature';
 import { taskUpdateSignal } from '../core/workflow-messages';
 import type { CallbackObserver } from './metrics';
 import { toTaskUpdate } from './callback-body';
-import { CallbackForwarding, type NonTerminalState } from './forwarding';
+import { CallbackForwarding, NON_TERMINAL_STATES, type NonTerminalState } from './forwarding';
 import { NonceCache } from './nonce-cache';
 
 /** Vidu's callback body is one task's Get Generation answer: a few KiB. Anything larger is not Vidu's. */
@@ -35,7 +35,7 @@ export interface CallbackServerOptions {
   metrics?: CallbackObserver;
   /**
    * Non-terminal states forwarded to the workflow (CALLBACK_FORWARD_STATES, receiver/forwarding.ts);
-   * default `processing` only. Terminal and unknown states are always forwarded.
+   * default all of them, each once per task. Terminal and unknown states are always forwarded.
    */
   forwardStates?: ReadonlySet<NonTerminalState>;
   /** GET /readyz: whether Temporal can be reached (default: always ready). */
@@ -57,7 +57,7 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
   const report = opts.onReject ?? ((r: CallbackRejection) => console.warn(JSON.stringify({ msg: 'rejected callback', ...r })));
 
   const metrics = opts.metrics;
-  const forwarding = new CallbackForwarding(opts.forwardStates ?? new Set<NonTerminalState>(['processing']), opts.maxNonces);
+  const forwarding = new CallbackForwarding(opts.forwardStates ?? new Set<NonTerminalState>(NON_TERMINAL_STATES), opts.maxNonces);
   const reject = (req: FastifyRequest, r: Omit<CallbackRejection, 'remote' | 'workflowId'>): void => {
     metrics?.outcome(r.reason === 'replayed-nonce' ? 'replayed' : 'rejected', r.reason);
     const workflowId = workflowIdOf(req);

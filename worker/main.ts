@@ -59,7 +59,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         `${config.callbackUrl ? `callbacks via ${config.callbackUrl}` : 'poll only (VIDU_CALLBACK_URL unset)'}, archive ${stores.archive.root}, ` +
         `${maxInFlight > 0 ? `at most ${maxInFlight} tasks in flight` : 'no in-flight cap'}, ` +
         `${config.maxOffPeakInFlight ? `at most ${config.maxOffPeakInFlight} off-peak tasks in flight` : 'off-peak tasks uncapped'}, ` +
-        `${config.workflowTuning.maxCachedWorkflows} workflows cached, sticky timeout ${config.workflowTuning.stickyQueueScheduleToStartTimeout / 1000} s`,
+        `${config.workflowTuning.maxCachedWorkflows} workflows cached, sticky timeout ${config.workflowTuning.stickyQueueScheduleToStartTimeout / 1000} s, ` +
+        `${config.workflowTuning.maxConcurrentWorkflowTaskExecutions} workflow tasks at once`,
     );
     telemetry.watch(worker);
     await worker.run();

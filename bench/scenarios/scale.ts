@@ -42,7 +42,7 @@ export interface ScaleFigures {
    * times tasks out.
    */
   workflowTaskWaitMs: { p50: number | undefined; p99: number | undefined; max: number | undefined };
-  /** The worker's workflow-cache settings set for this run (unset ones took their defaults). */
+  /** The worker's workflow-cache settings in this run (`default`: unset, worker/workflow-tuning.ts's default). */
   workerEnv: Record<string, string>;
   eventsPerGen: number;
   viduRequestsPerGen: number;
@@ -152,7 +152,7 @@ export async function runScale(opts: {
       },
       workflowTaskWaitMs: { p50: percentile(waits, 50), p99: percentile(waits, 99), max: percentile(waits, 100) },
       workerEnv: Object.fromEntries(
-        Object.entries({ ...process.env, ...opts.workerEnv }).filter((e): e is [string, string] => WORKFLOW_TUNING_ENV_VARS.includes(e[0]) && e[1] !== undefined),
+        WORKFLOW_TUNING_ENV_VARS.map((k) => [k, opts.workerEnv?.[k] ?? process.env[k] ?? 'default']),
       ),
       eventsPerGen: cost.events / opts.n,
       viduRequestsPerGen: Object.values(requests).reduce((a, b) => a + b, 0) / opts.n,

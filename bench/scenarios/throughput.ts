@@ -22,6 +22,8 @@ export interface ThroughputOptions {
   poll: { initialSeconds: number; factor: number; maxSeconds: number };
   simTimeScale: number;
   simConcurrency: number;
+  /** The receiver's CALLBACK_FORWARD_STATES (receiver/forwarding.ts). */
+  forwardStates: string;
   temporalAddress: string;
   serverPid: number;
   client: Client;
@@ -86,6 +88,7 @@ export async function runThroughput(opts: ThroughputOptions): Promise<SideFigure
       },
       // Off: no cap. On: the default, the account's concurrency limit read from Vidu (the sim's).
       workerEnv: admission === 'off' ? { VIDU_MAX_IN_FLIGHT: '0' } : {},
+      receiverEnv: { CALLBACK_FORWARD_STATES: opts.forwardStates },
       logDir: path.join(opts.dir, name, 'logs'),
     });
     const baseline = await startBaselineWorker(

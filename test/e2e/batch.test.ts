@@ -253,7 +253,13 @@ describe('batch workflow end to end', () => {
     const handle = await client.startBatch(file, { window: 3 });
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const children = await Promise.all([1, 2, 3].map((n) => client.getHandle(`${handle.workflowId}--${n}`).status().catch(() => undefined)));
+      // Asked of Vidu (the simulator): the receiver does not forward `queueing` by default.
+      const children = await Promise.all(
+        [1, 2, 3].map(async (n) => {
+          const s = await client.getHandle(`${handle.workflowId}--${n}`).status().catch(() => undefined);
+          return s?.taskId ? await sim.task(s.taskId).catch(() => undefined) : undefined;
+        }),
+      );
       if (children.every((c) => c?.state === 'queueing')) break;
       if (Date.now() > deadline) throw new Error(`children never all reached queueing: ${JSON.stringify(children.map((c) => c?.state))}`);
       await new Promise((r) => setTimeout(r, 200));

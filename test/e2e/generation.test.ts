@@ -140,11 +140,16 @@ async function failureOf(handle: GenerationHandle): Promise<ApplicationFailure |
   return (err as WorkflowFailedError).cause as ApplicationFailure;
 }
 
+/**
+ * Waits until Vidu (the simulator) holds the generation's task in one of `states`. Asked of Vidu,
+ * not of the workflow: the receiver forwards only some non-terminal states (CALLBACK_FORWARD_STATES).
+ */
 async function waitForState(handle: GenerationHandle, states: string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const s = await handle.status().catch(() => undefined);
-    if (s && states.includes(s.state)) return;
+    const task = s?.taskId ? await sim.task(s.taskId).catch(() => undefined) : undefined;
+    if (task && states.includes(String(task.state))) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`workflow ${handle.workflowId} never reached ${states.join('/')}`);

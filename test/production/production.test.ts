@@ -245,6 +245,17 @@ describe('production-shaped run', () => {
       clearInterval(ticker);
     }
     const seconds = (Date.now() - started) / 1000;
+    // Workflow-side counters are emitted when workflow code runs for the first time, not when it
+    // replays; a workflow task that failed or timed out after its code ran (e.g. UNHANDLED_COMMAND:
+    // a late callback arrived while the workflow was completing) runs that code again. Each such
+    // task may count once more, so the metrics below must agree within exactly these.
+    const retriedTasks = new Map<string, number>();
+    for (const h of generations) {
+      const { events } = await client.temporal.workflow.getHandle(h.workflowId).fetchHistory();
+      const retried = events!.filter((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes).length;
+      const kind = h.workflowId.split('-')[0]!;
+      retriedTasks.set(kind, (retriedTasks.get(kind) ?? 0) + retried);
+    }
 
     // Everything completed.
     for (const r of results) expect(r.state).toBe('success');
@@ -345,11 +356,17 @@ describe('production-shaped run', () => {
     console.log(`[production] figures: ${JSON.stringify(figures)}`);
     console.log(`[production] per kind: ${JSON.stringify(perKind)}`);
 
+    console.log(`[production] workflow tasks run again (failed or timed out) per kind: ${JSON.stringify(Object.fromEntries(retriedTasks))}`);
+    const agrees = (measured: number, truth: number, kind: string) => {
+      const slack = retriedTasks.get(kind) ?? 0;
+      return measured >= truth && measured <= truth + slack;
+    };
     for (const [kind, f] of Object.entries(perKind)) {
-      expect(f.submitted, `${kind} tasks submitted`).toBe(f.simTasks);
-      expect(f.finished, `${kind} tasks finished`).toBe(f.simTasks);
-      expect(f.succeeded, `${kind} generations succeeded`).toBe(PER_KIND);
-      expect(f.credits, `${kind} credits`).toBe(f.simCredits);
+      const ctx = `${kind}: ${JSON.stringify(f)}, workflow tasks run again: ${retriedTasks.get(kind) ?? 0}`;
+      expect(agrees(f.submitted, f.simTasks, kind), `tasks submitted, ${ctx}`).toBe(true);
+      expect(agrees(f.finished, f.simTasks, kind), `tasks finished, ${ctx}`).toBe(true);
+      expect(agrees(f.succeeded, PER_KIND, kind), `generations succeeded, ${ctx}`).toBe(true);
+      expect(f.credits >= f.simCredits && (f.credits === f.simCredits || (retriedTasks.get(kind) ?? 0) > 0), `credits, ${ctx}`).toBe(true);
     }
     expect(adCredits).toBe(filmResult.credits);
     expect(metricCredits).toBe(spent);

@@ -8,7 +8,7 @@ import { signCallbackRequest } from '../../vidu/signature';
 import { toTaskUpdate } from '../../receiver/callback-body';
 import { CALLBACK_BODY_LIMIT_BYTES, createCallbackServer, type CallbackRejection } from '../../receiver/server';
 import { NonceCache } from '../../receiver/nonce-cache';
-import { CallbackForwarding, parseForwardStates } from '../../receiver/forwarding';
+import { CallbackForwarding, parseForwardStates, type NonTerminalState } from '../../receiver/forwarding';
 
 const KEY = 'receiver-test-key-0123456789';
 const URL_PATH = '/vidu/callback?workflowId=img2video-abc';
@@ -20,7 +20,7 @@ interface Sent {
   args: unknown[];
 }
 
-function setup() {
+function setup(forwardStates?: ReadonlySet<NonTerminalState>) {
   const sent: Sent[] = [];
   const rejections: CallbackRejection[] = [];
   const client = {
@@ -32,7 +32,7 @@ function setup() {
       }),
     },
   } as unknown as Client;
-  const app = createCallbackServer({ apiKey: KEY, client, maxSkewMs: 300_000, onReject: (r) => rejections.push(r) });
+  const app = createCallbackServer({ apiKey: KEY, client, maxSkewMs: 300_000, onReject: (r) => rejections.push(r), ...(forwardStates ? { forwardStates } : {}) });
   return { app, sent, rejections };
 }
 
@@ -189,8 +189,20 @@ describe('callback forwarding (CALLBACK_FORWARD_STATES)', () => {
     expect(() => parseForwardStates('processing,success')).toThrow(/comma list of created, queueing, scheduled, processing; got "success"/);
   });
 
-  it('by default forwards terminal and unknown states, and the first processing callback of a task only', async () => {
+  it('by default forwards every state once per task: progress-only repeats cost nothing', async () => {
     const { app, sent } = setup();
+    close = () => app.close();
+    const send = async (state: string, progress: number) =>
+      (await post(app, signCallbackRequest({ secret: KEY, url: URL }), { id: TASK, state, progress })).json() as Record<string, unknown>;
+    expect(await send('queueing', 0)).toEqual({ delivered: true });
+    expect(await send('processing', 10)).toEqual({ delivered: true });
+    expect(await send('processing', 60)).toEqual({ delivered: false, reason: 'state-already-forwarded' });
+    expect(await send('success', 100)).toEqual({ delivered: true });
+    expect(sent.map((s) => (s.args[0] as { state: string }).state)).toEqual(['queueing', 'processing', 'success']);
+  });
+
+  it('with CALLBACK_FORWARD_STATES=processing forwards terminal and unknown states, and the first processing callback of a task only', async () => {
+    const { app, sent } = setup(new Set(['processing']));
     close = () => app.close();
     const send = async (body: Record<string, unknown>) => {
       const res = await post(app, signCallbackRequest({ secret: KEY, url: URL }), { id: TASK, ...body });

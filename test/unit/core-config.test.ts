@@ -39,7 +39,7 @@ describe('loadWorkerConfig', () => {
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
       // A fixed cache bounds memory with thousands waiting; a sticky timeout that outlasts a burst of callbacks.
-      workflowTuning: { maxCachedWorkflows: 1000, stickyQueueScheduleToStartTimeout: 120_000 },
+      workflowTuning: { maxCachedWorkflows: 1000, stickyQueueScheduleToStartTimeout: 10_000, maxConcurrentWorkflowTaskExecutions: 8 },
     });
     expect(path.isAbsolute(config.archiveDir)).toBe(true);
   });
@@ -61,6 +61,7 @@ describe('loadWorkerConfig', () => {
       VIDU_SLOT_RECONCILE_SECONDS: '15',
       VIDU_FLOW_MAX_CACHED_WORKFLOWS: '250',
       VIDU_FLOW_STICKY_TIMEOUT_SECONDS: '30',
+      VIDU_FLOW_MAX_WORKFLOW_TASKS: '12',
     });
     expect(config).toEqual({
       temporal: expect.objectContaining({ address: 'temporal.internal:7234', namespace: 'media', taskQueue: 'vidu-gpu' }),
@@ -75,7 +76,7 @@ describe('loadWorkerConfig', () => {
       privateUrls: expect.anything(),
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
-      workflowTuning: { maxCachedWorkflows: 250, stickyQueueScheduleToStartTimeout: 30_000 },
+      workflowTuning: { maxCachedWorkflows: 250, stickyQueueScheduleToStartTimeout: 30_000, maxConcurrentWorkflowTaskExecutions: 12 },
     });
   });
 
@@ -220,7 +221,7 @@ describe('loadCallbackConfig', () => {
       CALLBACK_PORT: 8788,
       CALLBACK_HOST: '0.0.0.0',
       CALLBACK_MAX_SKEW_SECONDS: 300,
-      CALLBACK_FORWARD_STATES: new Set(['processing']),
+      CALLBACK_FORWARD_STATES: new Set(['created', 'queueing', 'scheduled', 'processing']),
       METRICS_HOST: expect.anything(),
     });
   });

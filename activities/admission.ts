@@ -41,7 +41,8 @@ export function makeAdmissionActivities(deps: { admission: AdmissionConfig | und
   /**
    * Asks the account's slot manager for a slot (starting the manager if needed), in one `admit`
    * update whose answer says whether the slot is granted now. Returns the manager's id so the
-   * workflow can release the slot, or undefined when there is no cap. Run as a local activity.
+   * workflow can release the slot, or undefined when there is no cap. A regular activity (or part
+   * of submitWhenAdmitted), never a local one: the update waits for the manager's workflow task.
    */
   async function requestSlot(input: {
     workflowId: string;

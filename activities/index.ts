@@ -1,6 +1,7 @@
 import type { ViduClient } from '../vidu/client';
 import { makeAdFilmActivities } from './ad-film';
 import { makeAdmissionActivities, type AdmissionConfig } from './admission';
+import { makeAdmittedSubmit } from './admitted-submit';
 import { type ArchiveLimits, makeArchiveTask } from './archive';
 import { makeBatchActivities } from './batch';
 import { makeCancelTask } from './cancel';
@@ -31,15 +32,18 @@ export interface ActivityDeps {
 
 /** Builds every activity from its dependencies, so tests can inject a client or a store. */
 export function createActivities(deps: ActivityDeps) {
+  const submitTask = makeSubmitTask(deps);
+  const admission = makeAdmissionActivities({ admission: deps.admission });
   return {
     stageInputs: makeStageInputs(deps),
-    submitTask: makeSubmitTask(deps),
+    submitTask,
+    submitWhenAdmitted: makeAdmittedSubmit(submitTask, admission.requestSlot),
     ...makePollActivities(deps),
     archiveTask: makeArchiveTask(deps),
     cancelTask: makeCancelTask(deps),
     ...makeAdFilmActivities(deps),
     ...makeBatchActivities(deps),
-    ...makeAdmissionActivities({ admission: deps.admission }),
+    ...admission,
     ...makeWebhookActivities(deps),
   };
 }

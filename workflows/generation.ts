@@ -36,9 +36,9 @@ export const OFF_PEAK_TIMEOUT_SECONDS = 48 * 3600 + 2 * 3600;
 
 /**
  * One generation, shared by every generation workflow type (one per endpoint of the registry).
- * Its phases, in order: stage (check and store the inputs) → admit (a slot under
- * VIDU_MAX_IN_FLIGHT) → submit (exactly once) → wait (callbacks, fallback poll, deadline) →
- * finish (archive, optional upscale). A cancellation on the way is handled by `interrupted`.
+ * Its phases, in order: stage (check and store the inputs) → admit and submit (a slot under
+ * VIDU_MAX_IN_FLIGHT, then the submission, exactly once) → wait (callbacks, fallback poll,
+ * deadline) → finish (archive, optional upscale). A cancellation on the way is handled by `interrupted`.
  */
 export async function runGeneration(kind: GenerationKind, input: GenerationInput): Promise<GenerationResult> {
   const metrics = new GenerationMetrics(kind, input.options?.priority ?? 'interactive');
@@ -74,8 +74,7 @@ class Generation {
   async run(): Promise<GenerationResult> {
     try {
       const staged = await this.stage();
-      await this.admit();
-      await this.submit(staged);
+      await this.admitAndSubmit(staged);
       await this.waitOrGiveUp();
     } catch (err) {
       await this.interrupted(err);
@@ -101,31 +100,42 @@ class Generation {
     return staged;
   }
 
-  /** Off-peak tasks take no slot from VIDU_MAX_IN_FLIGHT (their own pool, uncapped by default). */
-  private async admit(): Promise<void> {
-    await this.slot.acquire(
-      this.kind,
-      () => {
+  /**
+   * A slot under VIDU_MAX_IN_FLIGHT, then the submission, exactly once. One activity asks for the
+   * slot and, when it is free, submits at once; a queued request waits durably for its grant and
+   * submits then. Off-peak tasks take no slot from VIDU_MAX_IN_FLIGHT (their own pool, uncapped by
+   * default). A cancellation during the submission waits for its outcome: it may have been paid for.
+   */
+  private async admitAndSubmit(staged: StageResult): Promise<void> {
+    this.status.phase = 'submitting';
+    this.describe();
+    const terms = this.slot.request(this.offPeak);
+    const submit = () => {
+      this.tracker.expectNewTask();
+      return CancellationScope.nonCancellable(() =>
+        paid.submitWhenAdmitted.executeWithOptions({ summary: `submit ${this.kind}${staged.model ? ` (${staged.model})` : ''} to Vidu once a slot is free` }, [
+          { kind: this.kind, workflowId: this.workflowId, request: staged.request, waitMode: this.options.waitMode ?? 'auto', admission: terms },
+        ]),
+      );
+    };
+    let outcome = await submit();
+    if ('queued' in outcome) {
+      await this.slot.queuedAt(outcome.managerId, () => {
         this.status.phase = 'waiting_for_slot';
         this.metrics.waitingForSlot();
         this.attributes.set({ key: ViduState, value: 'waiting_for_slot' });
         this.describe();
-      },
-      { offPeak: this.offPeak },
-    );
+      });
+      this.status.phase = 'submitting';
+      this.describe();
+      // The manager now counts this workflow as a holder, so the same request is granted at once.
+      outcome = await submit();
+      if ('queued' in outcome) throw new Error(`the slot manager ${outcome.managerId} queued a request it had granted`);
+    } else {
+      this.slot.grantedBy(outcome.slotManagerId);
+    }
     this.metrics.slotWaitOver();
-  }
-
-  /** Exactly once: a cancellation meanwhile waits for the outcome, since it may have been paid for. */
-  private async submit(staged: StageResult): Promise<void> {
-    this.status.phase = 'submitting';
-    this.describe();
-    this.tracker.expectNewTask();
-    const submitted = await CancellationScope.nonCancellable(() =>
-      paid.submitTask.executeWithOptions({ summary: `submit ${this.kind}${staged.model ? ` (${staged.model})` : ''} to Vidu` }, [
-        { kind: this.kind, workflowId: this.workflowId, request: staged.request, waitMode: this.options.waitMode ?? 'auto' },
-      ]),
-    );
+    const submitted = outcome;
     this.taskId = submitted.taskId;
     this.metrics.submitted();
     this.callbacks = submitted.callbackRegistered;

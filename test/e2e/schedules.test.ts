@@ -130,7 +130,7 @@ describe('deferred and recurring starts', () => {
     expect(backoff).toBeGreaterThan(0);
     expect(millis(started.eventTime) + backoff).toBeGreaterThanOrEqual(notBefore.getTime() - 250);
     const firstTask = events.find((e) => e.workflowTaskScheduledEventAttributes)!;
-    const submit = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'submitTask')!;
+    const submit = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'submitWhenAdmitted')!;
     expect(submit).toBeDefined();
     for (const e of [firstTask, submit]) {
       expect(millis(e.eventTime)).toBeGreaterThanOrEqual(notBefore.getTime() - 20);

@@ -1,0 +1,39 @@
+import { context } from '@opentelemetry/api';
+import type { Priority, SubmitResult } from '../core/generation-types';
+import type { SubmitInput } from './submit';
+
+/** Whether the account's slot manager granted a slot (undefined: no cap for this pool). */
+type RequestSlot = (input: { workflowId: string; priority: Priority; ticket?: number; offPeak?: boolean }) => Promise<{ managerId: string; granted: boolean } | undefined>;
+
+export interface AdmittedSubmitInput extends SubmitInput {
+  admission: { priority: Priority; ticket: number; offPeak?: boolean };
+}
+
+/** Queued at the slot manager: nothing was sent to Vidu; a `slotGranted` signal follows. */
+export interface SubmitQueued {
+  queued: true;
+  managerId: string;
+}
+
+export type AdmittedSubmitResult = (SubmitResult & { slotManagerId?: string }) | SubmitQueued;
+
+/**
+ * Admission and submission in one activity: ask the slot manager (one `admit` update), and when
+ * the slot is granted at once (the usual case) submit in the same attempt. The generation thus
+ * pays no history for admission when a slot is free. A regular activity, not a local one: the
+ * update waits for the manager's workflow task, which a worker busy holding workflow tasks open
+ * for local activities could never run (a deadlock the batch tests found). A retry asks again:
+ * the manager answers `granted` to a workflow that already holds the slot, and the submission's
+ * own recovery (activities/submit.ts) makes sure nothing is paid twice.
+ */
+export function makeAdmittedSubmit(submitTask: (input: SubmitInput) => Promise<SubmitResult>, requestSlot: RequestSlot) {
+  return async function submitWhenAdmitted(input: AdmittedSubmitInput): Promise<AdmittedSubmitResult> {
+    const { admission, ...submit } = input;
+    // In a context of its own: the client's tracing of the update must not become the parent of
+    // the submission's spans (test/e2e/metrics.test.ts, "trace one generation").
+    const slot = await context.with(context.active(), () => requestSlot({ workflowId: input.workflowId, ...admission }));
+    if (slot && !slot.granted) return { queued: true, managerId: slot.managerId };
+    const result = await submitTask(submit);
+    return { ...result, ...(slot ? { slotManagerId: slot.managerId } : {}) };
+  };
+}

@@ -1,4 +1,6 @@
 import { context } from '@opentelemetry/api';
+import { ApplicationFailure } from '@temporalio/common';
+import { NON_RETRYABLE_FAILURES } from '../core/failure-types';
 import type { Priority, SubmitResult } from '../core/generation-types';
 import type { SubmitInput } from './submit';
 
@@ -26,14 +28,31 @@ export type AdmittedSubmitResult = (SubmitResult & { slotManagerId?: string }) |
  * the manager answers `granted` to a workflow that already holds the slot, and the submission's
  * own recovery (activities/submit.ts) makes sure nothing is paid twice.
  */
-export function makeAdmittedSubmit(submitTask: (input: SubmitInput) => Promise<SubmitResult>, requestSlot: RequestSlot) {
+export function makeAdmittedSubmit(
+  submitTask: (input: SubmitInput) => Promise<SubmitResult>,
+  requestSlot: RequestSlot,
+  releaseSlot: (input: { managerId: string; workflowId: string }) => Promise<void>,
+) {
   return async function submitWhenAdmitted(input: AdmittedSubmitInput): Promise<AdmittedSubmitResult> {
     const { admission, ...submit } = input;
     // In a context of its own: the client's tracing of the update must not become the parent of
     // the submission's spans (test/e2e/metrics.test.ts, "trace one generation").
     const slot = await context.with(context.active(), () => requestSlot({ workflowId: input.workflowId, ...admission }));
     if (slot && !slot.granted) return { queued: true, managerId: slot.managerId };
-    const result = await submitTask(submit);
+    let result: SubmitResult;
+    try {
+      result = await submitTask(submit);
+    } catch (err) {
+      // A failure no retry will change (e.g. ViduRejected) ends the generation without a task:
+      // the workflow never learns of the slot, so it is given back here rather than held until
+      // the manager's next reconcile. A retryable one keeps it for the retry.
+      if (slot && finalFailure(err)) await releaseSlot({ managerId: slot.managerId, workflowId: input.workflowId }).catch(() => undefined);
+      throw err;
+    }
     return { ...result, ...(slot ? { slotManagerId: slot.managerId } : {}) };
   };
+}
+
+function finalFailure(err: unknown): boolean {
+  return err instanceof ApplicationFailure && (err.nonRetryable || NON_RETRYABLE_FAILURES.includes(err.type ?? ''));
 }

@@ -37,7 +37,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     stageInputs: makeStageInputs(deps),
     submitTask,
-    submitWhenAdmitted: makeAdmittedSubmit(submitTask, admission.requestSlot),
+    submitWhenAdmitted: makeAdmittedSubmit(submitTask, admission.requestSlot, admission.releaseSlot),
     ...makePollActivities(deps),
     archiveTask: makeArchiveTask(deps),
     cancelTask: makeCancelTask(deps),

@@ -2,10 +2,10 @@ import { context } from '@opentelemetry/api';
 import { ApplicationFailure } from '@temporalio/common';
 import { NON_RETRYABLE_FAILURES } from '../core/failure-types';
 import type { Priority, SubmitResult } from '../core/generation-types';
+import type { makeAdmissionActivities } from './admission';
 import type { SubmitInput } from './submit';
 
-/** Whether the account's slot manager granted a slot (undefined: no cap for this pool). */
-type RequestSlot = (input: { workflowId: string; priority: Priority; ticket?: number; offPeak?: boolean }) => Promise<{ managerId: string; granted: boolean } | undefined>;
+type AdmissionActivities = ReturnType<typeof makeAdmissionActivities>;
 
 export interface AdmittedSubmitInput extends SubmitInput {
   admission: { priority: Priority; ticket: number; offPeak?: boolean };
@@ -30,8 +30,8 @@ export type AdmittedSubmitResult = (SubmitResult & { slotManagerId?: string }) |
  */
 export function makeAdmittedSubmit(
   submitTask: (input: SubmitInput) => Promise<SubmitResult>,
-  requestSlot: RequestSlot,
-  releaseSlot: (input: { managerId: string; workflowId: string }) => Promise<void>,
+  requestSlot: AdmissionActivities['requestSlot'],
+  releaseSlot: AdmissionActivities['releaseSlot'],
 ) {
   return async function submitWhenAdmitted(input: AdmittedSubmitInput): Promise<AdmittedSubmitResult> {
     const { admission, ...submit } = input;

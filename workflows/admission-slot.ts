@@ -27,10 +27,6 @@ export class AdmissionSlot {
     });
   }
 
-  get held(): boolean {
-    return this.manager !== undefined;
-  }
-
   /**
    * A new request's terms, for an activity that asks the manager. Off-peak tasks ask in a pool of
    * their own (VIDU_MAX_OFF_PEAK_IN_FLIGHT, no cap by default), never in the one VIDU_MAX_IN_FLIGHT

@@ -34,8 +34,7 @@ export class SearchAttributeBatch {
     }
   }
 
-  /** Sends what is pending now (the microtask does this on its own). */
-  flush(): void {
+  private flush(): void {
     this.flushQueued = false;
     if (this.pending.size === 0) return;
     const pairs = [...this.pending.values()];

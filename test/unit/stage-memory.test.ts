@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowPrivate } from '../../activities/net/address-policy';
 import { createGuardedFetch } from '../../activities/net/guarded-fetch';
@@ -46,21 +48,34 @@ async function writeLargeMp4(file: string): Promise<void> {
   }
 }
 
-/** Peak RSS growth while `fn` runs, sampled every few milliseconds, and the heap figures. */
-async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; rssPeakGrowth: number; heapGrowth: number; externalGrowth: number }> {
-  const before = process.memoryUsage();
-  let peak = before.rss;
-  let external = before.external + before.arrayBuffers;
-  const timer = setInterval(() => {
-    const now = process.memoryUsage();
-    peak = Math.max(peak, now.rss);
-    external = Math.max(external, now.external + now.arrayBuffers);
-  }, 5);
+/**
+ * Peak growth of what the process holds while `fn` runs: the JS heap plus buffers outside it
+ * (external counts every ArrayBuffer), sampled after a full GC so garbage chunks not yet collected
+ * do not count. RSS is reported but not asserted on: the allocator keeps freed pages mapped, so it
+ * drifts from run to run (a CI run of the S3 streaming test measured 64.25 MB of RSS growth with
+ * heap + buffers near 24 MB).
+ */
+async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; heldPeakGrowth: number; rssPeakGrowth: number }> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const held = () => {
+    const m = process.memoryUsage();
+    return { js: m.heapUsed + m.external, rss: m.rss };
+  };
+  gc();
+  const before = held();
+  const peak = { ...before };
+  const sample = () => {
+    gc();
+    const now = held();
+    peak.js = Math.max(peak.js, now.js);
+    peak.rss = Math.max(peak.rss, now.rss);
+  };
+  const timer = setInterval(sample, 50);
   try {
     const result = await fn();
-    const after = process.memoryUsage();
-    peak = Math.max(peak, after.rss);
-    return { result, rssPeakGrowth: peak - before.rss, heapGrowth: after.heapUsed - before.heapUsed, externalGrowth: external - before.external - before.arrayBuffers };
+    sample();
+    return { result, heldPeakGrowth: peak.js - before.js, rssPeakGrowth: peak.rss - before.rss };
   } finally {
     clearInterval(timer);
   }
@@ -130,11 +145,10 @@ describe('stage: a 200 MB video', () => {
     expect(videoMedia).toMatchObject({ ref: `${baseUrl}/moves.mp4`, format: 'mp4', bytes: VIDEO_BYTES, width: 400, height: 600, durationSeconds: 10 });
 
     console.log(
-      `[stage memory] 200 MB video (moov at the end), in this order: from a file RSS peak +${mb(fromFile.rssPeakGrowth)}, heap ${mb(fromFile.heapGrowth)}, ` +
-        `buffers peak +${mb(fromFile.externalGrowth)}; from http RSS peak +${mb(fromUrl.rssPeakGrowth)}, heap ${mb(fromUrl.heapGrowth)}, buffers peak +${mb(fromUrl.externalGrowth)} ` +
-        '(buffers: garbage chunks not yet collected)',
+      `[stage memory] 200 MB video (moov at the end): from a file heap+buffers peak +${mb(fromFile.heldPeakGrowth)}, RSS peak +${mb(fromFile.rssPeakGrowth)}; ` +
+        `from http heap+buffers peak +${mb(fromUrl.heldPeakGrowth)}, RSS peak +${mb(fromUrl.rssPeakGrowth)}`,
     );
-    expect(fromUrl.rssPeakGrowth).toBeLessThan(MEMORY_BOUND);
-    expect(fromFile.rssPeakGrowth).toBeLessThan(MEMORY_BOUND);
+    expect(fromUrl.heldPeakGrowth).toBeLessThan(MEMORY_BOUND);
+    expect(fromFile.heldPeakGrowth).toBeLessThan(MEMORY_BOUND);
   }, 120_000);
 });

@@ -25,6 +25,10 @@ const CallbackEnv = z.object({
         return z.NEVER;
       }
     }),
+  // How hard a burst of callbacks may push Temporal (receiver/signal-gate.ts): signals at once, and
+  // callbacks waiting for one before the next is refused with 503 and Retry-After.
+  CALLBACK_MAX_SIGNALS_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(32),
+  CALLBACK_MAX_WAITING: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').default(2000),
   ...telemetryEnv,
 });
 

@@ -19,13 +19,16 @@ async function main(config: CallbackConfig): Promise<void> {
     maxSkewMs: config.CALLBACK_MAX_SKEW_SECONDS * 1000,
     forwardStates: config.CALLBACK_FORWARD_STATES,
     ready,
+    maxSignalsInFlight: config.CALLBACK_MAX_SIGNALS_IN_FLIGHT,
+    maxWaiting: config.CALLBACK_MAX_WAITING,
     ...(metrics ? { metrics: metrics.observer } : {}),
   });
   const address = await app.listen({ port: config.CALLBACK_PORT, host: config.CALLBACK_HOST });
   console.log(`vidu-flow callback receiver: POST ${address}/vidu/callback → Temporal ${config.temporal.description}`);
   // What it accepts, for the operator reading this log; refusals follow as JSON lines with their reason.
   console.log(
-    `  accepts: signed Date within ±${config.CALLBACK_MAX_SKEW_SECONDS} s, a signed x-request-nonce not seen before, body ≤ ${CALLBACK_BODY_LIMIT_BYTES / 1024} KiB; forwards task id, state, progress and nonce only, for terminal states and ${[...config.CALLBACK_FORWARD_STATES].join(', ') || 'no other state'} (CALLBACK_FORWARD_STATES)`,
+    `  accepts: signed Date within ±${config.CALLBACK_MAX_SKEW_SECONDS} s, a signed x-request-nonce not seen before, body ≤ ${CALLBACK_BODY_LIMIT_BYTES / 1024} KiB; forwards task id, state, progress and nonce only, for terminal states and ${[...config.CALLBACK_FORWARD_STATES].join(', ') || 'no other state'} (CALLBACK_FORWARD_STATES); ` +
+      `at most ${config.CALLBACK_MAX_SIGNALS_IN_FLIGHT} signals in flight and ${config.CALLBACK_MAX_WAITING} callbacks waiting, then 503 (CALLBACK_MAX_SIGNALS_IN_FLIGHT, CALLBACK_MAX_WAITING)`,
   );
   // Metrics on a port of their own (METRICS_PORT), kept off the public callback port.
   const health = metrics

@@ -34,6 +34,11 @@ export class NonceCache {
     return true;
   }
 
+  /** Forgets `nonce`: its request was accepted but not delivered, so a retry of it is no replay. */
+  forget(nonce: string): void {
+    this.seen.delete(nonce);
+  }
+
   private evictExpired(nowMs: number): void {
     // Entries share one TTL, so insertion order is expiry order: stop at the first live one.
     for (const [nonce, expires] of this.seen) {

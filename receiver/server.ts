@@ -7,6 +7,7 @@ import type { CallbackObserver } from './metrics';
 import { toTaskUpdate } from './callback-body';
 import { CallbackForwarding, NON_TERMINAL_STATES, type NonTerminalState } from './forwarding';
 import { NonceCache } from './nonce-cache';
+import { SignalGate } from './signal-gate';
 
 /** Vidu's callback body is one task's Get Generation answer: a few KiB. Anything larger is not Vidu's. */
 export const CALLBACK_BODY_LIMIT_BYTES = 64 * 1024;
@@ -40,7 +41,14 @@ export interface CallbackServerOptions {
   forwardStates?: ReadonlySet<NonTerminalState>;
   /** GET /readyz: whether Temporal can be reached (default: always ready). */
   ready?: () => Promise<boolean>;
+  /** Signals to Temporal at once (CALLBACK_MAX_SIGNALS_IN_FLIGHT, receiver/signal-gate.ts); default 32. */
+  maxSignalsInFlight?: number;
+  /** Callbacks that may wait for one of those; beyond, 503 with Retry-After (CALLBACK_MAX_WAITING); default 2000. */
+  maxWaiting?: number;
 }
+
+/** Seconds a callback refused because the receiver is busy is told to wait before retrying. */
+export const BUSY_RETRY_AFTER_SECONDS = 5;
 
 /**
  * POST /vidu/callback?workflowId=… : verify Vidu's signature (Date window, signed nonce), refuse a
@@ -57,6 +65,7 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
   const report = opts.onReject ?? ((r: CallbackRejection) => console.warn(JSON.stringify({ msg: 'rejected callback', ...r })));
 
   const metrics = opts.metrics;
+  const gate = new SignalGate(opts.maxSignalsInFlight ?? 32, opts.maxWaiting ?? 2000);
   const forwarding = new CallbackForwarding(opts.forwardStates ?? new Set<NonTerminalState>(NON_TERMINAL_STATES), opts.maxNonces);
   const reject = (req: FastifyRequest, r: Omit<CallbackRejection, 'remote' | 'workflowId'>): void => {
     metrics?.outcome(r.reason === 'replayed-nonce' ? 'replayed' : 'rejected', r.reason);
@@ -99,6 +108,14 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
       reject(req, { status: 400, reason: 'no-workflow-id', nonce });
       return reply.code(400).send({ error: 'the callback URL carries no valid workflowId', reason: 'no-workflow-id' });
     }
+    // Busy: refused before its nonce is spent, so Vidu's retry of this very request is accepted.
+    if (gate.full) {
+      metrics?.outcome('undeliverable', 'receiver-busy');
+      return reply
+        .code(503)
+        .header('retry-after', String(BUSY_RETRY_AFTER_SECONDS))
+        .send({ error: 'the receiver is busy; please retry', reason: 'receiver-busy' });
+    }
     // Any signed request spends its nonce, whatever its body: a replay with another body is refused too.
     if (!nonces.add(nonce, now().getTime())) {
       reject(req, { status: 409, reason: 'replayed-nonce', nonce });
@@ -116,7 +133,7 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
       return reply.code(200).send({ delivered: false, reason: decision.reason });
     }
     try {
-      await opts.client.workflow.getHandle(workflowId).signal(taskUpdateSignal, wakeUp.update);
+      await gate.run(() => opts.client.workflow.getHandle(workflowId).signal(taskUpdateSignal, wakeUp.update));
       metrics?.signalled(reply.elapsedTime / 1000);
     } catch (err) {
       forwarding.undo(workflowId, wakeUp.update);
@@ -128,6 +145,9 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
       req.log.error({ err: (err as Error).message, workflowId }, 'could not signal workflow');
       console.error(JSON.stringify({ msg: 'could not signal workflow', workflowId, error: (err as Error).message }));
       metrics?.outcome('undeliverable', 'signal-failed');
+      // Nothing was delivered: Vidu may retry with the same signed headers (docs/vidu-api.md §10
+      // does not say it signs each attempt afresh), and that retry must not be taken for a replay.
+      nonces.forget(nonce);
       return reply.code(503).send({ error: 'could not deliver the update; please retry' });
     }
     metrics?.outcome('accepted', 'delivered');

@@ -46,6 +46,8 @@ export interface ScaleFigures {
   workerEnv: Record<string, string>;
   eventsPerGen: number;
   viduRequestsPerGen: number;
+  /** The simulator's callback deliveries during the drain: attempts, answered 2xx, failed (503 busy, timeouts…), given up. */
+  callbacks: Record<string, number>;
 }
 
 export async function runScale(opts: {
@@ -105,6 +107,7 @@ export async function runScale(opts: {
     const openCount = (await opts.client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`)).count;
     opts.log(`  all ${opts.n} waiting after ${allWaitingSeconds.toFixed(0)} s: worker RSS ${workerRssWaitingMiB.toFixed(0)} MiB, dev server RSS ${serverRssWaitingMiB.toFixed(0)} MiB, ${openCount} running`);
 
+    const callbacksBefore = (await sim.stats()).callbacks;
     const t1 = Date.now();
     await sim.advance(120);
     let done = 0;
@@ -130,6 +133,7 @@ export async function runScale(opts: {
     const waits = costs.flatMap((c) => c.waitsMs);
     const cost = addCosts(costs.map((c) => c.cost));
     const requests = diffCounts(await simRequests(sim), requestsBefore);
+    const callbacks = diffCounts((await sim.stats()).callbacks, callbacksBefore);
     const figures: ScaleFigures = {
       n: opts.n,
       admission: opts.admission,
@@ -156,11 +160,13 @@ export async function runScale(opts: {
       ),
       eventsPerGen: cost.events / opts.n,
       viduRequestsPerGen: Object.values(requests).reduce((a, b) => a + b, 0) / opts.n,
+      callbacks,
     };
     opts.log(
       `  drained in ${drainSeconds.toFixed(0)} s: ${figures.completed} completed, ${figures.failed} failed, ${figures.failedWorkflowTasks} failed workflow tasks ` +
         `(${figures.failedWorkflowTasksWhen.waiting} before Vidu finished, ${figures.failedWorkflowTasksWhen.draining} after); ` +
-        `workflow tasks waited p99 ${figures.workflowTaskWaitMs.p99?.toFixed(0)} ms, max ${figures.workflowTaskWaitMs.max?.toFixed(0)} ms; worker peak RSS ${mem.peakRssMiB.toFixed(0)} MiB`,
+        `workflow tasks waited p99 ${figures.workflowTaskWaitMs.p99?.toFixed(0)} ms, max ${figures.workflowTaskWaitMs.max?.toFixed(0)} ms; worker peak RSS ${mem.peakRssMiB.toFixed(0)} MiB; ` +
+        `callbacks ${JSON.stringify(callbacks)}`,
     );
     return figures;
   } finally {

@@ -222,8 +222,17 @@ describe('loadCallbackConfig', () => {
       CALLBACK_HOST: '0.0.0.0',
       CALLBACK_MAX_SKEW_SECONDS: 300,
       CALLBACK_FORWARD_STATES: new Set(['created', 'queueing', 'scheduled', 'processing']),
+      CALLBACK_MAX_SIGNALS_IN_FLIGHT: 32,
+      CALLBACK_MAX_WAITING: 2000,
       METRICS_HOST: expect.anything(),
     });
+  });
+
+  it('refuses CALLBACK_MAX_SIGNALS_IN_FLIGHT below 1 and a CALLBACK_MAX_WAITING that is not a whole number, naming each', () => {
+    expect(configError(() => loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_MAX_SIGNALS_IN_FLIGHT: '0' })).message).toMatch(
+      /CALLBACK_MAX_SIGNALS_IN_FLIGHT.*must be at least 1/s,
+    );
+    expect(configError(() => loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_MAX_WAITING: '2.5' })).message).toMatch(/CALLBACK_MAX_WAITING.*must be a whole number/s);
   });
 
   it('refuses a CALLBACK_FORWARD_STATES it does not know, naming the variable and the rule', () => {

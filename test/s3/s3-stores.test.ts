@@ -5,8 +5,6 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, UploadPartCommand, CreateMultipartUploadCommand, AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeArchiveTask } from '../../activities/archive';
@@ -19,6 +17,7 @@ import { parseS3Url } from '../../activities/stores/s3-location';
 import { S3StagingStore } from '../../activities/stores/s3-staging-store';
 import type { ViduClient } from '../../vidu/client';
 import type { GenerationKind } from '../../core/generation-types';
+import { measureHeld } from '../helpers/held-memory';
 import { startTestS3, type TestS3 } from '../helpers/s3';
 
 let t: TestS3;
@@ -161,35 +160,14 @@ describe('S3ArchiveStore', () => {
     }
     // Warm up (SDK, sockets, part buffers) so the baseline is the steady state, not a cold process.
     await store.write('big/warm-up.bin', source(3 * PART_BYTES), 'video/mp4');
-    // Measure what the process holds, not garbage V8 has yet to collect: a full GC before each
-    // sample. The bound is on the JS heap plus buffers outside it (external includes every
-    // ArrayBuffer): that is where parts live. RSS is printed too but not asserted on: the allocator
-    // keeps freed pages mapped, so RSS drifts by a few MB from run to run (a CI run measured
-    // 64.25 MB of RSS growth where heap + buffers stay near 2 parts).
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const held = () => {
-      const m = process.memoryUsage();
-      return { js: m.heapUsed + m.external, rss: m.rss };
-    };
-    gc();
-    const before = held();
-    const peak = { ...before };
-    const sampler = setInterval(() => {
-      gc();
-      const now = held();
-      peak.js = Math.max(peak.js, now.js);
-      peak.rss = Math.max(peak.rss, now.rss);
-    }, 100);
+    // Heap + buffers after a full GC (test/helpers/held-memory.ts): that is where parts live.
     const started = Date.now();
-    const written = await store.write('big/200mb.mp4', source(total, expected), 'video/mp4');
-    clearInterval(sampler);
+    const { result: written, heldPeakGrowth, rssPeakGrowth } = await measureHeld(() => store.write('big/200mb.mp4', source(total, expected), 'video/mp4'), 100);
     const mb = (n: number) => n / 1024 / 1024;
-    const growthMb = mb(peak.js - before.js);
+    const growthMb = mb(heldPeakGrowth);
     const seconds = (Date.now() - started) / 1000;
     console.log(
-      `200 MB to S3 in ${seconds.toFixed(1)} s (${(200 / seconds).toFixed(0)} MB/s); heap+buffers growth ${growthMb.toFixed(1)} MB; ` +
-        `RSS ${mb(before.rss).toFixed(0)} -> peak ${mb(peak.rss).toFixed(0)} MB`,
+      `200 MB to S3 in ${seconds.toFixed(1)} s (${(200 / seconds).toFixed(0)} MB/s); heap+buffers growth ${growthMb.toFixed(1)} MB; RSS growth ${mb(rssPeakGrowth).toFixed(0)} MB`,
     );
     expect(written).toEqual({ sha256: expected.digest('hex'), bytes: total });
     expect(await store.digest('big/200mb.mp4')).toEqual(written);

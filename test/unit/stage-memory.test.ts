@@ -2,13 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowPrivate } from '../../activities/net/address-policy';
 import { createGuardedFetch } from '../../activities/net/guarded-fetch';
 import { makeStageInputs } from '../../activities/stage';
 import { StagingStore } from '../../activities/stores/staging-store';
+import { measureHeld as measure } from '../helpers/held-memory';
 import { makeMp4, makePng } from '../helpers/media-fixtures';
 
 // Staging streams: a 200 MB video (moov at the END, after the mdat, the hard case for a prefix
@@ -45,39 +44,6 @@ async function writeLargeMp4(file: string): Promise<void> {
     await fh.write(moov!);
   } finally {
     await fh.close();
-  }
-}
-
-/**
- * Peak growth of what the process holds while `fn` runs: the JS heap plus buffers outside it
- * (external counts every ArrayBuffer), sampled after a full GC so garbage chunks not yet collected
- * do not count. RSS is reported but not asserted on: the allocator keeps freed pages mapped, so it
- * drifts from run to run (a CI run of the S3 streaming test measured 64.25 MB of RSS growth with
- * heap + buffers near 24 MB).
- */
-async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; heldPeakGrowth: number; rssPeakGrowth: number }> {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-  const held = () => {
-    const m = process.memoryUsage();
-    return { js: m.heapUsed + m.external, rss: m.rss };
-  };
-  gc();
-  const before = held();
-  const peak = { ...before };
-  const sample = () => {
-    gc();
-    const now = held();
-    peak.js = Math.max(peak.js, now.js);
-    peak.rss = Math.max(peak.rss, now.rss);
-  };
-  const timer = setInterval(sample, 50);
-  try {
-    const result = await fn();
-    sample();
-    return { result, heldPeakGrowth: peak.js - before.js, rssPeakGrowth: peak.rss - before.rss };
-  } finally {
-    clearInterval(timer);
   }
 }
 

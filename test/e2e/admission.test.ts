@@ -58,20 +58,30 @@ function input(prompt: string, priority: 'batch' | 'interactive'): GenerationInp
 
 describe('admission control', () => {
   it('keeps at most 5 tasks in flight across two workers, lets interactive work overtake batch work, and cancels a waiting one for free', async () => {
-    const batch: GenerationHandle[] = [];
-    for (let i = 0; i < 50; i += 1) batch.push(await client.start('img2video', input(`batch ${i}`, 'batch')));
+    // All fifty at once: started one by one on a loaded machine, the first ones could finish
+    // before the last ones arrived, and nothing would be left waiting.
+    const batch: GenerationHandle[] = await Promise.all(Array.from({ length: 50 }, (_, i) => client.start('img2video', input(`batch ${i}`, 'batch'))));
     // Interactive work arrives once batch work already holds the slots and the rest of it waits.
     for (let i = 0; i < 300 && (await sim.createRequests()) < 5; i += 1) await new Promise((r) => setTimeout(r, 100));
     const interactive = await Promise.all([0, 1, 2, 3, 4].map((i) => client.start('img2video', input(`interactive ${i}`, 'interactive'))));
 
-    // The last batch generation is still waiting for a slot: visible as such, and free to cancel.
-    const last = batch.pop()!;
-    let waiting = await last.status().catch(() => undefined);
-    for (let i = 0; i < 100 && waiting?.phase !== 'waiting_for_slot'; i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      waiting = await last.status().catch(() => undefined);
+    // A batch generation still waiting for a slot is visible as such, and free to cancel. The
+    // latest started are looked at first: they queue longest, so none is granted while cancelled.
+    let last: GenerationHandle | undefined;
+    let waiting: Awaited<ReturnType<GenerationHandle['status']>> | undefined;
+    for (let round = 0; round < 100 && last === undefined; round += 1) {
+      for (const h of [...batch].reverse()) {
+        const s = await h.status().catch(() => undefined);
+        if (s?.phase === 'waiting_for_slot') {
+          [last, waiting] = [h, s];
+          break;
+        }
+      }
+      if (last === undefined) await new Promise((r) => setTimeout(r, 100));
     }
     expect(waiting?.phase).toBe('waiting_for_slot');
+    if (last === undefined) throw new Error('no batch generation was waiting for a slot');
+    batch.splice(batch.indexOf(last), 1);
     const described = await last.workflow.describe();
     expect(described.typedSearchAttributes.get({ name: 'ViduState', type: 'KEYWORD' } as never)).toBe('waiting_for_slot');
     await last.cancel();

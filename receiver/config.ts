@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseForwardStates } from './forwarding';
+import { DEFAULT_MAX_SIGNALS_IN_FLIGHT, DEFAULT_MAX_WAITING } from './signal-gate';
 import { apiKeyEnv, loadAll, parseEnv, port, temporalEnv } from '../worker/env';
 import { telemetryEnv } from '../worker/telemetry-config';
 import { loadTemporalConnection, TEMPORAL_ENV_VARS, type TemporalConnection } from '../worker/temporal-connection';
@@ -27,8 +28,8 @@ const CallbackEnv = z.object({
     }),
   // How hard a burst of callbacks may push Temporal (receiver/signal-gate.ts): signals at once, and
   // callbacks waiting for one before the next is refused with 503 and Retry-After.
-  CALLBACK_MAX_SIGNALS_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(32),
-  CALLBACK_MAX_WAITING: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').default(2000),
+  CALLBACK_MAX_SIGNALS_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(DEFAULT_MAX_SIGNALS_IN_FLIGHT),
+  CALLBACK_MAX_WAITING: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').default(DEFAULT_MAX_WAITING),
   ...telemetryEnv,
 });
 

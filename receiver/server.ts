@@ -7,7 +7,7 @@ import type { CallbackObserver } from './metrics';
 import { toTaskUpdate } from './callback-body';
 import { CallbackForwarding, NON_TERMINAL_STATES, type NonTerminalState } from './forwarding';
 import { NonceCache } from './nonce-cache';
-import { SignalGate } from './signal-gate';
+import { DEFAULT_MAX_SIGNALS_IN_FLIGHT, DEFAULT_MAX_WAITING, SignalGate } from './signal-gate';
 
 /** Vidu's callback body is one task's Get Generation answer: a few KiB. Anything larger is not Vidu's. */
 export const CALLBACK_BODY_LIMIT_BYTES = 64 * 1024;
@@ -41,9 +41,9 @@ export interface CallbackServerOptions {
   forwardStates?: ReadonlySet<NonTerminalState>;
   /** GET /readyz: whether Temporal can be reached (default: always ready). */
   ready?: () => Promise<boolean>;
-  /** Signals to Temporal at once (CALLBACK_MAX_SIGNALS_IN_FLIGHT, receiver/signal-gate.ts); default 32. */
+  /** Signals to Temporal at once (CALLBACK_MAX_SIGNALS_IN_FLIGHT, receiver/signal-gate.ts). */
   maxSignalsInFlight?: number;
-  /** Callbacks that may wait for one of those; beyond, 503 with Retry-After (CALLBACK_MAX_WAITING); default 2000. */
+  /** Callbacks that may wait for one of those; beyond, 503 with Retry-After (CALLBACK_MAX_WAITING). */
   maxWaiting?: number;
 }
 
@@ -65,7 +65,7 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
   const report = opts.onReject ?? ((r: CallbackRejection) => console.warn(JSON.stringify({ msg: 'rejected callback', ...r })));
 
   const metrics = opts.metrics;
-  const gate = new SignalGate(opts.maxSignalsInFlight ?? 32, opts.maxWaiting ?? 2000);
+  const gate = new SignalGate(opts.maxSignalsInFlight ?? DEFAULT_MAX_SIGNALS_IN_FLIGHT, opts.maxWaiting ?? DEFAULT_MAX_WAITING);
   const forwarding = new CallbackForwarding(opts.forwardStates ?? new Set<NonTerminalState>(NON_TERMINAL_STATES), opts.maxNonces);
   const reject = (req: FastifyRequest, r: Omit<CallbackRejection, 'remote' | 'workflowId'>): void => {
     metrics?.outcome(r.reason === 'replayed-nonce' ? 'replayed' : 'rejected', r.reason);

@@ -9,6 +9,11 @@
  * behind a full queue is refused at once with 503 and Retry-After, which Vidu retries (and the
  * fallback poll covers a callback that is never retried: docs/vidu-api.md §10).
  */
+/** CALLBACK_MAX_SIGNALS_IN_FLIGHT's default: far above what 100 callbacks a second need (p99 13 ms each). */
+export const DEFAULT_MAX_SIGNALS_IN_FLIGHT = 32;
+/** CALLBACK_MAX_WAITING's default. */
+export const DEFAULT_MAX_WAITING = 2000;
+
 export class SignalGate {
   private running = 0;
   private readonly waiting: Array<() => void> = [];

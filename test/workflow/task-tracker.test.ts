@@ -50,6 +50,10 @@ describe('TaskTracker', () => {
         vidu.release!(body);
       };
 
+      // The workflow must be running (expecting its task) before the early updates arrive: sent
+      // sooner, they sit buffered until its handler exists, which TaskTracker registers before
+      // expectNewTask runs, so they would count as strangers (a CI run saw that).
+      await until(() => probe().catch(() => undefined), (s) => s !== undefined, 'the workflow to run its first task');
       // Before the submit result: kept (their task may be ours), a repeat is a replay.
       await update({ taskId: TASK, state: 'processing', progress: 30, nonce: 'n1' });
       await update({ taskId: TASK, state: 'processing', progress: 30, nonce: 'n1' });

@@ -136,6 +136,24 @@ describe('callback receiver under a burst', () => {
     expect(temporal.delivered).toEqual(['img2video-a', 'img2video-b', 'img2video-c', 'img2video-d']);
   });
 
+  it('still refuses a forged callback with 401 while busy: only verified callbacks wait or are told to retry', async () => {
+    const temporal = heldSignals();
+    const rejections: string[] = [];
+    const app = createCallbackServer({ apiKey: KEY, client: temporal.client, maxSkewMs: 300_000, onReject: (r) => rejections.push(r.reason), maxSignalsInFlight: 1, maxWaiting: 0 });
+    close = () => app.close();
+    const holding = callback(app, 'img2video-held');
+    await settle();
+    const url = '/vidu/callback?workflowId=img2video-victim';
+    const forged = callback(app, 'img2video-victim', signCallbackRequest({ secret: 'not-the-key', url: `http://127.0.0.1:8788${url}` }));
+    const res = await forged.res;
+    expect(res.statusCode).toBe(401);
+    expect(rejections).toEqual(['bad-signature']);
+    expect((await callback(app, 'img2video-genuine').res).statusCode).toBe(503);
+    temporal.open[0]!.release();
+    expect((await holding.res).statusCode).toBe(200);
+    expect(temporal.delivered).toEqual(['img2video-held']);
+  });
+
   it('answers 503 when the signal fails, and accepts the retry of that same request (its nonce is forgotten, not spent)', async () => {
     const temporal = heldSignals();
     const app = createCallbackServer({ apiKey: KEY, client: temporal.client, maxSkewMs: 300_000, onReject: () => undefined });

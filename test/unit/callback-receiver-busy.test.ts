@@ -39,6 +39,15 @@ function heldSignals() {
 
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
+/** Polls until `cond` holds: a loaded machine may take longer than any fixed pause (a CI run did). */
+async function waitFor(cond: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 function callback(app: ReturnType<typeof createCallbackServer>, workflowId: string, headers?: Record<string, string>) {
   const url = `/vidu/callback?workflowId=${workflowId}`;
   const h = headers ?? signCallbackRequest({ secret: KEY, url: `http://127.0.0.1:8788${url}` });
@@ -112,8 +121,9 @@ describe('callback receiver under a burst', () => {
     const temporal = heldSignals();
     const app = createCallbackServer({ apiKey: KEY, client: temporal.client, maxSkewMs: 300_000, onReject: () => undefined, maxSignalsInFlight: 2, maxWaiting: 1 });
     close = () => app.close();
+    await app.ready();
     const calls = ['a', 'b', 'c', 'd', 'e'].map((x) => callback(app, `img2video-${x}`));
-    await settle();
+    await waitFor(() => temporal.open.length === 2, 'two signals open');
     // a and b are being signalled, c waits, d and e are refused at once.
     expect(temporal.open.map((o) => o.workflowId)).toEqual(['img2video-a', 'img2video-b']);
     const refused = await Promise.all([calls[3]!.res, calls[4]!.res]);
@@ -122,15 +132,15 @@ describe('callback receiver under a burst', () => {
       expect(res.headers['retry-after']).toBe(String(BUSY_RETRY_AFTER_SECONDS));
       expect(res.json()).toEqual({ error: 'the receiver is busy; please retry', reason: 'receiver-busy' });
     }
-    for (let i = 0; i < 3; i++) {
-      temporal.open[i]!.release();
-      await settle();
-    }
+    temporal.open[0]!.release();
+    temporal.open[1]!.release();
+    await waitFor(() => temporal.open.length === 3, 'the queued callback to get a slot');
+    temporal.open[2]!.release();
     expect((await Promise.all(calls.slice(0, 3).map((c) => c.res))).map((r) => r.statusCode)).toEqual([200, 200, 200]);
     expect(temporal.peak()).toBe(2);
     // Vidu retries d with the very same signed headers: its nonce was never spent.
     const retry = callback(app, 'img2video-d', calls[3]!.headers);
-    await settle();
+    await waitFor(() => temporal.open.length === 4, 'the retry to be signalled');
     temporal.open[3]!.release();
     expect((await retry.res).statusCode).toBe(200);
     expect(temporal.delivered).toEqual(['img2video-a', 'img2video-b', 'img2video-c', 'img2video-d']);
@@ -141,8 +151,9 @@ describe('callback receiver under a burst', () => {
     const rejections: string[] = [];
     const app = createCallbackServer({ apiKey: KEY, client: temporal.client, maxSkewMs: 300_000, onReject: (r) => rejections.push(r.reason), maxSignalsInFlight: 1, maxWaiting: 0 });
     close = () => app.close();
+    await app.ready();
     const holding = callback(app, 'img2video-held');
-    await settle();
+    await waitFor(() => temporal.open.length === 1, 'the held signal');
     const url = '/vidu/callback?workflowId=img2video-victim';
     const forged = callback(app, 'img2video-victim', signCallbackRequest({ secret: 'not-the-key', url: `http://127.0.0.1:8788${url}` }));
     const res = await forged.res;
@@ -158,12 +169,13 @@ describe('callback receiver under a burst', () => {
     const temporal = heldSignals();
     const app = createCallbackServer({ apiKey: KEY, client: temporal.client, maxSkewMs: 300_000, onReject: () => undefined });
     close = () => app.close();
+    await app.ready();
     const first = callback(app, 'img2video-x');
-    await settle();
+    await waitFor(() => temporal.open.length === 1, 'the first signal');
     temporal.open[0]!.fail(new Error('deadline exceeded'));
     expect((await first.res).statusCode).toBe(503);
     const retry = callback(app, 'img2video-x', first.headers);
-    await settle();
+    await waitFor(() => temporal.open.length === 2, 'the retry to be signalled');
     temporal.open[1]!.release();
     expect((await retry.res).statusCode).toBe(200);
     // Delivered once, and now spent: a third copy is a replay.

@@ -25,6 +25,10 @@ RUN node --import tsx worker/workflow-bundle.ts "$VIDU_FLOW_WORKFLOW_BUNDLE"
 # container's cache of staged inputs; without S3 they are the archive and staging themselves.
 RUN mkdir -p /data/archive /data/staging && chown -R node:node /data
 ENV NODE_ENV=production ARCHIVE_DIR=/data/archive STAGING_DIR=/data/staging
+# The processes listen on 127.0.0.1 by default (outside a container that is the safe choice); in
+# one, a port is reached from outside the container only if bound to all of its interfaces. Which
+# of them the host exposes, and where, is the port publishing's choice (docker-compose.yml: 127.0.0.1).
+ENV API_HOST=0.0.0.0 CALLBACK_HOST=0.0.0.0 METRICS_HOST=0.0.0.0
 USER node
 # 8788: callback receiver (receiver/main.ts); 8787: HTTP API; 9464: METRICS_PORT by convention.
 EXPOSE 8787 8788 9464

@@ -34,7 +34,7 @@ export function makeWebhookActivities(deps: WebhookDeps) {
   async function deliverWebhook(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
     let secret: string | undefined;
     try {
-      secret = loadKeysFile(deps.apiKeysFile).find((k) => k.name === input.caller)?.webhookSecret;
+      secret = loadKeysFile(deps.apiKeysFile).find((k) => k.id === input.caller)?.webhookSecret;
     } catch (err) {
       throw refused(`webhook not signed: ${(err as Error).message.split('\n')[0]}`);
     }

@@ -1,25 +1,36 @@
 import { z } from 'zod';
 import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
 import { loadAll, parseEnv, port, temporalEnv } from '../worker/env';
-import { type ApiKey, loadKeysFile, KeysFileError } from './keys';
+import { type ApiKey, checkKeysFileMode, loadKeysFile, KeysFileError } from './keys';
+import { API_LIMIT_DEFAULTS } from './limits';
 import { ConfigError } from '../worker/env';
 import { TEMPORAL_ENV_VARS } from '../worker/temporal-connection';
 import { S3_ENV_VARS } from '../activities/stores/s3-env';
 
 // The HTTP API's environment, checked at start-up (one line per bad variable). Deny by default:
-// without VIDU_FLOW_API_KEYS_FILE, or with a file that lists no key, the API refuses to start.
+// without VIDU_FLOW_API_KEYS_FILE, or with a file that lists no key, or one that other users may
+// read or write, the API refuses to start. It listens on 127.0.0.1 unless API_HOST says otherwise.
 
 const ApiEnv = z.object({
   ...temporalEnv,
   API_PORT: port(8787),
-  API_HOST: z.string().default('0.0.0.0'),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
   STAGING_DIR: z.string().default('./data/staging'),
   // s3://bucket/prefix: large data: URIs are staged into the bucket the workers read (as the client library does).
   STAGING_URL: z.string().optional(),
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
-  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(10 * 1024 * 1024),
-  API_EVENTS_POLL_MS: z.coerce.number().int().min(50, 'must be at least 50').default(1000),
+  // The limits of the front door (api/front-door.ts, api/server.ts API_LIMIT_DEFAULTS).
+  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.bodyLimit),
+  API_JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.jsonBodyLimit),
+  API_JSON_MAX_DEPTH: z.coerce.number().int().min(8, 'must be at least 8').max(1000, 'must be at most 1000').default(API_LIMIT_DEFAULTS.jsonMaxDepth),
+  API_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0, 'must be 0 (no limit) or more').default(API_LIMIT_DEFAULTS.rateLimitPerKey),
+  API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0, 'must be 0 (no limit) or more').default(API_LIMIT_DEFAULTS.rateLimitPerAddress),
+  API_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1, 'must be at least 1').default(API_LIMIT_DEFAULTS.maxStreamsPerKey),
+  API_MAX_STREAMS: z.coerce.number().int().min(1, 'must be at least 1').default(API_LIMIT_DEFAULTS.maxStreams),
+  // fastify's trustProxy: `true`, or the proxies' addresses/CIDRs (comma-separated). Unset: the client address is the peer's.
+  API_TRUST_PROXY: z.string().min(1).optional(),
+  API_EVENTS_POLL_MS: z.coerce.number().int().min(50, 'must be at least 50').default(API_LIMIT_DEFAULTS.eventsPollMs),
 });
 
 /** Every variable the API reads (deployment files are checked against it: test/unit/compose-env.test.ts). */
@@ -34,6 +45,13 @@ export interface ApiConfig {
   keys: ApiKey[];
   privateUrls: AddressPolicy;
   bodyLimit: number;
+  jsonBodyLimit: number;
+  jsonMaxDepth: number;
+  rateLimitPerKey: number;
+  rateLimitPerAddress: number;
+  maxStreamsPerKey: number;
+  maxStreams: number;
+  trustProxy?: boolean | string;
   eventsPollMs: number;
 }
 
@@ -43,6 +61,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   let keys: ApiKey[] = [];
   try {
     keys = loadKeysFile(e.VIDU_FLOW_API_KEYS_FILE);
+    checkKeysFileMode(e.VIDU_FLOW_API_KEYS_FILE!);
     if (keys.length === 0) problems.push(`VIDU_FLOW_API_KEYS_FILE: ${e.VIDU_FLOW_API_KEYS_FILE} lists no key; the API would refuse every call, so it does not start`);
   } catch (err) {
     if (!(err instanceof KeysFileError)) throw err;
@@ -64,6 +83,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     keys,
     privateUrls,
     bodyLimit: e.API_BODY_LIMIT_BYTES,
+    jsonBodyLimit: e.API_JSON_BODY_LIMIT_BYTES,
+    jsonMaxDepth: e.API_JSON_MAX_DEPTH,
+    rateLimitPerKey: e.API_RATE_LIMIT_PER_KEY,
+    rateLimitPerAddress: e.API_RATE_LIMIT_PER_ADDRESS,
+    maxStreamsPerKey: e.API_MAX_STREAMS_PER_KEY,
+    maxStreams: e.API_MAX_STREAMS,
+    ...(e.API_TRUST_PROXY !== undefined ? { trustProxy: e.API_TRUST_PROXY === 'true' ? true : e.API_TRUST_PROXY } : {}),
     eventsPollMs: e.API_EVENTS_POLL_MS,
   };
 }

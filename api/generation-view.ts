@@ -21,7 +21,7 @@ export interface GenerationView {
   id: string;
   /** A generation kind of the endpoint registry (vidu/endpoints/), adFilm or batch. */
   kind: string;
-  /** Name of the API key that started it (absent for workflows started otherwise). */
+  /** Id of the API key that started it (ViduCaller; absent for workflows started otherwise). */
   caller?: string;
   execution: Execution;
   createdAt: string;

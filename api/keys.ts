@@ -1,24 +1,36 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { describeZodError } from '../vidu/schemas';
 import { newWebhookSecret, webhookSecretBytes } from './webhooks/signature';
 
 // API keys of the HTTP API. The operator keeps them in the JSON file named by
-// VIDU_FLOW_API_KEYS_FILE: `[{ name, keySha256, scopes, webhookSecret?, notifyUrl? }]`. Only the
-// SHA-256 of each key is stored; a presented key is hashed and compared in constant time. The
+// VIDU_FLOW_API_KEYS_FILE: `[{ id, name, keySha256, scopes, webhookSecret?, notifyUrl? }]`. Only
+// the SHA-256 of each key is stored; a presented key is hashed and compared in constant time. The
 // worker reads the same file for the webhook secrets, so secrets never travel through Temporal.
+//
+// `id` is what a key owns by (issue 16, decision 1): the ViduCaller search attribute, the
+// namespace of its workflow ids, the owner of its staged inputs and the webhook secret lookup all
+// use it. `name` is only for people (logs, messages), so renaming a key changes nothing it owns,
+// and a new key given an old name owns nothing of the old one's.
 
 export const KEYS_FILE_ENV = 'VIDU_FLOW_API_KEYS_FILE';
 
 export const SCOPES = ['start', 'read', 'cancel'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** Key names become a search attribute value and part of workflow ids: short and plain. */
+/** Key ids become a search attribute value and part of workflow ids: short and plain. Names follow the same rule. */
 export const KEY_NAME_RULE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+const KEY_NAME_MESSAGE = 'must be 1–40 characters of a-z, 0-9, _ and -, starting with a letter or digit';
+
+/** How an operator gives existing entries an id (said whenever a file without ids is refused). */
+export const KEY_ID_MIGRATION =
+  'every key needs a stable "id" (what it owns by; "name" is only a label). To keep the generations a key started ' +
+  'under its name, give it "id": "<its current name>"; a fresh id (`npm run api -- --new-key NAME` prints one) starts clean';
 
 const ApiKeyEntry = z.strictObject({
-  name: z.string().regex(KEY_NAME_RULE, 'must be 1–40 characters of a-z, 0-9, _ and -, starting with a letter or digit'),
+  id: z.string(KEY_NAME_MESSAGE).regex(KEY_NAME_RULE, KEY_NAME_MESSAGE),
+  name: z.string().regex(KEY_NAME_RULE, KEY_NAME_MESSAGE),
   keySha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lower-case hex SHA-256 of the key (64 characters)'),
   scopes: z.array(z.enum(SCOPES)).min(1, 'must name at least one of start, read, cancel'),
   webhookSecret: z
@@ -38,10 +50,13 @@ const ApiKeyEntry = z.strictObject({
 export type ApiKey = z.output<typeof ApiKeyEntry>;
 
 const KeysFile = z.array(ApiKeyEntry).superRefine((keys, ctx) => {
-  const seen = new Set<string>();
+  const names = new Set<string>();
+  const ids = new Set<string>();
   keys.forEach((k, i) => {
-    if (seen.has(k.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate name ${JSON.stringify(k.name)}` });
-    seen.add(k.name);
+    if (ids.has(k.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate id ${JSON.stringify(k.id)}` });
+    if (names.has(k.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate name ${JSON.stringify(k.name)}` });
+    ids.add(k.id);
+    names.add(k.name);
   });
 });
 
@@ -71,6 +86,14 @@ export function loadKeysFile(file: string | undefined): ApiKey[] {
     json = JSON.parse(text);
   } catch {
     throw new KeysFileError(`${KEYS_FILE_ENV}: ${file} is not valid JSON`);
+  }
+  // A file from before key ids: one message saying how to migrate, naming the entries (names are not secret).
+  if (Array.isArray(json)) {
+    const without = json.map((e: unknown, i) => ({ e, i })).filter(({ e }) => typeof e === 'object' && e !== null && !('id' in e));
+    if (without.length > 0) {
+      const which = without.map(({ e, i }) => `[${i}]${typeof (e as { name?: unknown }).name === 'string' ? ` (${JSON.stringify((e as { name: string }).name)})` : ''}`).join(', ');
+      throw new KeysFileError(`${KEYS_FILE_ENV}: ${file}: entries without "id": ${which}. ${KEY_ID_MIGRATION}.`);
+    }
   }
   const parsed = KeysFile.safeParse(json);
   if (!parsed.success) throw new KeysFileError(`${KEYS_FILE_ENV}: ${file}:\n  - ${describeZodError(parsed.error).join('\n  - ')}`);
@@ -104,9 +127,43 @@ export function hasScope(key: ApiKey, scope: Scope): boolean {
   return key.scopes.includes(scope);
 }
 
-/** `npm run api -- --new-key NAME`: a new key, and the entry the operator adds to the keys file. */
-export function newApiKey(name: string, scopes: readonly Scope[] = SCOPES): { key: string; entry: ApiKey } {
+/** A fresh key id: `k` and 20 hex digits (80 random bits), within KEY_NAME_RULE. */
+export function newKeyId(): string {
+  return `k${randomBytes(10).toString('hex')}`;
+}
+
+/**
+ * `npm run api -- --new-key NAME`: a new key, and the entry the operator adds to the keys file.
+ * `id` defaults to a fresh one; give the old name as id to keep what a key started under it.
+ */
+export function newApiKey(name: string, scopes: readonly Scope[] = SCOPES, id: string = newKeyId()): { key: string; entry: ApiKey } {
   if (!KEY_NAME_RULE.test(name)) throw new KeysFileError(`--new-key: the name must be 1–40 characters of a-z, 0-9, _ and -, starting with a letter or digit`);
+  if (!KEY_NAME_RULE.test(id)) throw new KeysFileError(`--new-key: the id must be 1–40 characters of a-z, 0-9, _ and -, starting with a letter or digit`);
   const key = `vf_${randomBytes(32).toString('base64url')}`;
-  return { key, entry: { name, keySha256: sha256Hex(key), scopes: [...scopes], webhookSecret: newWebhookSecret() } };
+  return { key, entry: { id, name, keySha256: sha256Hex(key), scopes: [...scopes], webhookSecret: newWebhookSecret() } };
+}
+
+/**
+ * Refuses a keys file that group or others may read or write (mode & 0o077): it holds every
+ * webhook secret in plain text, and whoever can write it can add a key. The message names the
+ * file and the fix. Checked by the API (at start and on each reload) and the worker at start.
+ */
+export function checkKeysFileMode(file: string): void {
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch (err) {
+    throw new KeysFileError(`${KEYS_FILE_ENV}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new KeysFileError(
+      `${KEYS_FILE_ENV}: ${file} is readable or writable by other users (mode ${(mode & 0o777).toString(8).padStart(3, '0')}); ` +
+        `it holds the webhook secrets, so it must be the owner's alone: chmod 600 ${file}`,
+    );
+  }
+}
+
+/** True while `key` is still in `keys` unchanged in what lets it in (same id, same key hash, scope kept). */
+export function keyStillValid(keys: readonly ApiKey[], key: ApiKey, scope: Scope): boolean {
+  return keys.some((k) => k.id === key.id && k.keySha256 === key.keySha256 && hasScope(k, scope));
 }

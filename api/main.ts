@@ -3,16 +3,18 @@ import { ViduFlowClient } from '../client';
 import { ConfigError } from '../worker/env';
 import { loadApiConfig } from './config';
 import { downloadPresigner } from './downloads';
-import { KEYS_FILE_ENV, KeysFileError, loadKeysFile, newApiKey, type ApiKey } from './keys';
+import { checkKeysFileMode, KEYS_FILE_ENV, KeysFileError, loadKeysFile, newApiKey, type ApiKey } from './keys';
 import { buildApi } from './server';
 
-// `npm run api`: the HTTP API on API_PORT (8787). `npm run api -- --new-key NAME` prints a new
-// key and the entry to add to the keys file, and exits.
+// `npm run api`: the HTTP API on API_HOST:API_PORT (127.0.0.1:8787). `npm run api -- --new-key
+// NAME [--id ID]` prints a new key and the entry to add to the keys file (with a fresh id, or ID:
+// the old name, to keep what a key started before ids existed), and exits.
 
 async function main(argv: string[]): Promise<number> {
   const at = argv.indexOf('--new-key');
   if (at >= 0) {
-    const { key, entry } = newApiKey(argv[at + 1] ?? '');
+    const idAt = argv.indexOf('--id');
+    const { key, entry } = idAt >= 0 ? newApiKey(argv[at + 1] ?? '', undefined, argv[idAt + 1] ?? '') : newApiKey(argv[at + 1] ?? '');
     console.log(`API key (give it to the caller; it is not stored anywhere): ${key}`);
     console.log(`Add this entry to the JSON array in ${process.env[KEYS_FILE_ENV] ?? 'the file named by ' + KEYS_FILE_ENV}` + ' (webhookSecret: give it to the caller too, to verify webhooks):');
     console.log(JSON.stringify(entry));
@@ -22,10 +24,13 @@ async function main(argv: string[]): Promise<number> {
   // The workers must see what the API stages: STAGING_URL=s3://… wins over STAGING_DIR, as in the worker.
   const client = await ViduFlowClient.connect({ taskQueue: config.taskQueue, staging: openInputStaging(process.env, config.stagingDir) });
   let keys: readonly ApiKey[] = config.keys;
-  // The operator edits the file, then sends SIGHUP; a broken file keeps the previous keys.
+  // The operator edits the file, then sends SIGHUP; a broken (or group/world-readable) file keeps
+  // the previous keys. Open event streams of a key removed or changed end at their next snapshot.
   process.on('SIGHUP', () => {
     try {
-      keys = loadKeysFile(config.keysFile);
+      const reloaded = loadKeysFile(config.keysFile);
+      checkKeysFileMode(config.keysFile);
+      keys = reloaded;
       console.log(`vidu-flow api: reloaded ${keys.length} key(s)`);
     } catch (err) {
       console.error(`vidu-flow api: keys not reloaded: ${(err as Error).message}`);
@@ -36,6 +41,13 @@ async function main(argv: string[]): Promise<number> {
     keys: () => keys,
     privateUrls: config.privateUrls,
     bodyLimit: config.bodyLimit,
+    jsonBodyLimit: config.jsonBodyLimit,
+    jsonMaxDepth: config.jsonMaxDepth,
+    rateLimitPerKey: config.rateLimitPerKey,
+    rateLimitPerAddress: config.rateLimitPerAddress,
+    maxStreamsPerKey: config.maxStreamsPerKey,
+    maxStreams: config.maxStreams,
+    ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
     eventsPollMs: config.eventsPollMs,
     presign: downloadPresigner(),
   });

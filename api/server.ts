@@ -2,11 +2,17 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { ViduFlowClient } from '../client';
 import type { AddressPolicy } from '../activities/net/address-policy';
 import type { Presigner } from './downloads';
-import { type ApiKey, bearerToken, findKey, hasScope, type Scope } from './keys';
+import { installFrontDoor, makeGuard, RetryLaterError } from './front-door';
+import { JsonTooDeepError, useDepthLimitedJson } from './json-body';
+import { API_LIMIT_DEFAULTS, largeBodyRoutes } from './limits';
+import type { ApiKey, Scope } from './keys';
 import { isWorkflowNotFound } from './generation-view';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemError } from './problem';
+import { RateLimiter } from './rate-limit';
+import { StatusHub } from './status-hub';
+import { StreamSlots } from './stream-slots';
 import { registerDocs } from './routes/docs';
-import { registerEvents } from './routes/events';
+import { registerEvents, temporalStatusSource } from './routes/events';
 import { registerGenerations } from './routes/generations';
 import { registerReview } from './routes/review';
 import { registerStarts } from './routes/starts';
@@ -21,10 +27,26 @@ export interface ApiDeps {
   keys: () => readonly ApiKey[];
   /** Notify URLs are refused early when their host is a private address this policy refuses. */
   privateUrls: AddressPolicy;
-  /** Largest accepted body (default 10 MiB: data: URIs of images fit). */
+  /** Largest body of the routes that take media as data: URIs (default 10 MiB; API_BODY_LIMIT_BYTES). */
   bodyLimit?: number;
+  /** Largest body of every other route (default 256 KiB; API_JSON_BODY_LIMIT_BYTES). */
+  jsonBodyLimit?: number;
+  /** Deepest nesting of arrays and objects in a JSON body (default 32; API_JSON_MAX_DEPTH). */
+  jsonMaxDepth?: number;
+  /** Requests a minute per API key (default 600; 0 = no limit; API_RATE_LIMIT_PER_KEY). */
+  rateLimitPerKey?: number;
+  /** Requests a minute per address without a valid key (default 60; 0 = no limit; API_RATE_LIMIT_PER_ADDRESS). */
+  rateLimitPerAddress?: number;
+  /** Open event streams per API key (default 32; API_MAX_STREAMS_PER_KEY) and overall (default 1000; API_MAX_STREAMS). */
+  maxStreamsPerKey?: number;
+  maxStreams?: number;
+  /** fastify's trustProxy (API_TRUST_PROXY): whose X-Forwarded-For gives the client address. Default: none. */
+  trustProxy?: boolean | string;
   /** How often /events asks the workflow for its status (default 1000 ms). */
   eventsPollMs?: number;
+  /** Shared by the event streams; built from the other deps when absent (tests pass their own). */
+  streams?: StreamSlots;
+  statusHub?: StatusHub;
   /** Signs download links to S3-archived files in GET answers (api/downloads.ts); none without it. */
   presign?: Presigner;
   /** One line per request (method, path, status, caller name); default console.log. */
@@ -40,17 +62,37 @@ declare module 'fastify' {
 export type Guard = (scope: Scope) => (req: FastifyRequest) => Promise<void>;
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: deps.bodyLimit ?? 10 * 1024 * 1024 });
+  const limits = { ...API_LIMIT_DEFAULTS, ...Object.fromEntries(Object.entries(deps).filter(([k, v]) => k in API_LIMIT_DEFAULTS && v !== undefined)) } as {
+    -readonly [K in keyof typeof API_LIMIT_DEFAULTS]: number;
+  };
+  const app = Fastify({ logger: false, bodyLimit: limits.jsonBodyLimit, ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}) });
   const log = deps.log ?? ((line: string) => console.log(line));
   // JSON only: a text/plain body is a 415, not a string that fails later as "not an object".
   app.removeContentTypeParser('text/plain');
+  useDepthLimitedJson(app, limits.jsonMaxDepth);
+  installFrontDoor(app, {
+    keys: deps.keys,
+    limiter: new RateLimiter(),
+    perKeyPerMinute: limits.rateLimitPerKey,
+    perAddressPerMinute: limits.rateLimitPerAddress,
+    jsonBodyLimit: limits.jsonBodyLimit,
+    largeBodyRoutes: largeBodyRoutes(limits),
+  });
 
   app.setErrorHandler((err, req, reply) => {
-    if (err instanceof ProblemError) return sendProblem(reply, err);
+    if (err instanceof ProblemError) {
+      // Refused at the door without a valid key: the body is not read (Node discards what
+      // arrives) and the connection is not kept for another request.
+      if (!req.apiKey && (err.problem.status === 401 || err.problem.status === 429)) reply.header('connection', 'close');
+      return sendProblem(reply, err);
+    }
+    if (err instanceof JsonTooDeepError) {
+      return sendProblem(reply, problem(400, 'bad-request', err.message, { errors: [{ field: '(body)', message: `must not nest deeper than ${err.maxDepth} levels` }] }));
+    }
     if (isWorkflowNotFound(err)) return sendProblem(reply, problem(404, 'not-found', 'no such generation'));
     const fastifyErr = err as { statusCode?: number; code?: string; message?: string };
     const status = fastifyErr.statusCode;
-    if (status === 413) return sendProblem(reply, problem(413, 'too-large', `the body is larger than ${deps.bodyLimit ?? 10 * 1024 * 1024} bytes`));
+    if (status === 413) return sendProblem(reply, problem(413, 'too-large', `the body is larger than ${req.routeOptions.bodyLimit ?? limits.jsonBodyLimit} bytes`));
     if (status === 415) return sendProblem(reply, problem(415, 'unsupported-media-type', 'send the body as application/json'));
     if (status !== undefined && status >= 400 && status < 500) {
       const detail = fastifyErr.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the body is empty; send a JSON object' : 'the body is not valid JSON';
@@ -68,24 +110,21 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     log(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode}${req.apiKey ? ` ${req.apiKey.name}` : ''}`);
   });
 
-  const guard: Guard = (scope) => async (req) => {
-    const token = bearerToken(req.headers.authorization);
-    const key = token ? findKey(deps.keys(), token) : undefined;
-    if (!key) throw problem(401, 'unauthorized', token ? 'unknown API key' : 'send an API key: Authorization: Bearer <key>');
-    req.apiKey = key;
-    if (!hasScope(key, scope)) throw problem(403, 'forbidden', `the API key ${JSON.stringify(key.name)} lacks the scope ${JSON.stringify(scope)}`);
-  };
+  const guard: Guard = makeGuard({ keys: deps.keys });
+  const streams = deps.streams ?? new StreamSlots(limits.maxStreamsPerKey, limits.maxStreams);
+  const statusHub = deps.statusHub ?? new StatusHub(temporalStatusSource(deps), limits.eventsPollMs);
 
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', { config: { public: true } }, async () => ({ ok: true }));
   registerDocs(app);
   registerStarts(app, guard, deps);
   registerGenerations(app, guard, deps);
   registerReview(app, guard, deps);
-  registerEvents(app, guard, deps);
+  registerEvents(app, guard, { ...deps, streams, statusHub });
   return app;
 }
 
 export function sendProblem(reply: FastifyReply, err: ProblemError): FastifyReply {
   if (err.problem.status === 401) reply.header('www-authenticate', 'Bearer');
+  if (err instanceof RetryLaterError) reply.header('retry-after', String(err.retryAfterSeconds));
   return reply.code(err.problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(err.problem));
 }

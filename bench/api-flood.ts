@@ -13,6 +13,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { parseAllowPrivate } from '../activities/net/address-policy';
+import { newApiKey } from '../api/keys';
+import { buildApi } from '../api/server';
 
 interface Figures {
   label: string;
@@ -30,9 +33,6 @@ function arg(name: string, fallback: string): string {
 }
 
 async function serve(): Promise<void> {
-  const { buildApi } = await import('../api/server');
-  const { newApiKey } = await import('../api/keys');
-  const { parseAllowPrivate } = await import('../activities/net/address-policy');
   const key = newApiKey('bench');
   const untouchable = new Proxy({}, { get: () => { throw new Error('the client was used by a request that should have been refused'); } });
   const app = buildApi({ client: untouchable as never, keys: () => [key.entry], privateUrls: parseAllowPrivate(undefined), log: () => undefined });

@@ -25,7 +25,7 @@ export const WEBHOOK_REFUSED = 'WebhookRefused';
 export interface WebhookDeliveryInput {
   generationId: string;
   type: WebhookEventType;
-  /** The API key's name; its webhookSecret is read from the keys file on the worker. */
+  /** The API key's id (ViduCaller); its webhookSecret is read from the keys file on the worker. */
   caller: string;
   url: string;
   /** webhook-id: the same for every attempt of this event, derived from the generation and the type. */

@@ -12,7 +12,8 @@ const CallbackEnv = z.object({
   ...temporalEnv,
   VIDU_API_KEY: apiKeyEnv('it verifies the callback signatures'),
   CALLBACK_PORT: port(8788),
-  CALLBACK_HOST: z.string().default('0.0.0.0'),
+  // Loopback unless told otherwise: a container or a host that Vidu reaches sets 0.0.0.0 (docker-compose.yml, Dockerfile).
+  CALLBACK_HOST: z.string().min(1).default('127.0.0.1'),
   CALLBACK_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).default(300),
   // Non-terminal states sent on to the workflow (receiver/forwarding.ts): each costs a history event.
   CALLBACK_FORWARD_STATES: z

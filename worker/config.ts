@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { apiKeyEnv, httpUrl, loadAll, parseEnv, port, temporalEnv } from './env';
+import { apiKeyEnv, ConfigError, httpUrl, loadAll, parseEnv, port, temporalEnv } from './env';
+import { checkKeysFileMode } from '../api/keys';
 import { loadTemporalConnection, TEMPORAL_ENV_VARS, type TemporalConnection } from './temporal-connection';
 import { parseInputRoots } from '../activities/input-roots';
 import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
@@ -80,6 +81,14 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   if (e.ARCHIVE_URL && !archiveS3) archiveDir = fileUrlToDir(e.ARCHIVE_URL);
   if (e.STAGING_URL && !stagingS3) stagingDir = fileUrlToDir(e.STAGING_URL);
   const privateUrls = parseAllowPrivate(e.VIDU_FLOW_ALLOW_PRIVATE_URLS); // throws naming the variable
+  // The keys file holds every webhook secret: refused at start if other users may read or write it.
+  if (e.VIDU_FLOW_API_KEYS_FILE) {
+    try {
+      checkKeysFileMode(e.VIDU_FLOW_API_KEYS_FILE);
+    } catch (err) {
+      throw new ConfigError([(err as Error).message]);
+    }
+  }
   return {
     temporal: { ...connection, taskQueue: e.VIDU_TASK_QUEUE },
     vidu: { baseUrl: e.VIDU_BASE_URL, apiKey: e.VIDU_API_KEY, timeoutMs: e.VIDU_HTTP_TIMEOUT_MS },

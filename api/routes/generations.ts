@@ -15,8 +15,8 @@ export function registerGenerations(app: FastifyInstance, guard: Guard, deps: Ap
     const parsed = ListQuery.safeParse(req.query);
     if (!parsed.success) throw problem(400, 'bad-query', 'invalid query parameters', { errors: fieldErrors(describeZodError(parsed.error)) });
     const q = parsed.data;
-    // Values are enums (or the key's name, restricted to [a-z0-9_-]): nothing to escape.
-    const clauses = [`${ViduCaller.name} = '${req.apiKey!.name}'`];
+    // Values are enums (or the key's id, restricted to [a-z0-9_-]): nothing to escape.
+    const clauses = [`${ViduCaller.name} = '${req.apiKey!.id}'`];
     if (q.kind) clauses.push(`${ViduKind.name} = '${q.kind}'`);
     if (q.state) clauses.push(`${ViduState.name} = '${q.state}'`);
     if (q.execution) clauses.push(`ExecutionStatus = '${LIST_EXECUTIONS[q.execution]}'`);

@@ -84,7 +84,7 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
   });
 
   async function startAndAnswer(req: FastifyRequest, reply: FastifyReply, body: Record<string, unknown>, kind: string, notify: NotifyTarget | undefined, run: Starter) {
-    const caller = req.apiKey!.name;
+    const caller = req.apiKey!.id;
     const idempotencyKey = idempotencyKeyOf(req);
     const memo: StartMemo = { requestId: randomUUID(), bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
     let workflowId: string;

@@ -36,10 +36,10 @@ describe('completion webhook plumbing', () => {
   it('refuses (non-retryable) to send without a secret for the key, and never shows a secret', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vidu-flow-hooks-'));
     const other = newApiKey('other');
-    const unsigned = newApiKey('shop');
+    const unsigned = newApiKey('shop', undefined, 'shop');
     delete unsigned.entry.webhookSecret;
     const file = path.join(dir, 'keys.json');
-    writeFileSync(file, JSON.stringify([other.entry, unsigned.entry]));
+    writeFileSync(file, JSON.stringify([other.entry, unsigned.entry]), { mode: 0o600 });
     const env = new MockActivityEnvironment();
     for (const apiKeysFile of [undefined, file]) {
       const { deliverWebhook } = makeWebhookActivities({ ...(apiKeysFile ? { apiKeysFile } : {}), fetch: () => Promise.reject(new Error('must not be called')) });

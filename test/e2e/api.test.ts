@@ -22,11 +22,13 @@ import { until } from '../helpers/e2e';
 import { startTestS3, type TestS3 } from '../helpers/s3';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 
-const shop = newApiKey('shop');
-const reader = newApiKey('reader', ['read']);
-const other = newApiKey('other');
+// Each key's id (what it owns by) is its old name, as a keys file migrated from before ids would
+// say: the workflow ids and `caller` values below are those of that migration.
+const shop = newApiKey('shop', undefined, 'shop');
+const reader = newApiKey('reader', ['read'], 'reader');
+const other = newApiKey('other', undefined, 'other');
 // The Python caller's own key: its generations, list and webhooks are its own.
-const py = newApiKey('py');
+const py = newApiKey('py', undefined, 'py');
 let stack: Stack;
 let s3: TestS3;
 let api: string;
@@ -38,7 +40,7 @@ const deliveries: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-api-e2e-'));
   const keysFile = path.join(dir, 'keys.json');
-  await writeFile(keysFile, JSON.stringify([shop.entry, reader.entry, other.entry, py.entry]));
+  await writeFile(keysFile, JSON.stringify([shop.entry, reader.entry, other.entry, py.entry]), { mode: 0o600 });
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -43,6 +43,6 @@ export type CallbackConfig = z.output<typeof CallbackEnv> & { temporal: Temporal
 export const CALLBACK_ENV_VARS: readonly string[] = [...Object.keys(CallbackEnv.shape), ...TEMPORAL_ENV_VARS];
 
 export function loadCallbackConfig(env: NodeJS.ProcessEnv = process.env): CallbackConfig {
-  const [e, temporal] = loadAll(() => parseEnv(CallbackEnv, env, ['VIDU_API_KEY']), () => loadTemporalConnection(env));
+  const [e, temporal] = loadAll(() => parseEnv(CallbackEnv, env, ['VIDU_API_KEY', 'METRICS_TOKEN']), () => loadTemporalConnection(env));
   return { ...e, temporal };
 }

@@ -73,7 +73,7 @@ export interface WorkerConfig {
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const [e, connection] = loadAll(() => parseEnv(WorkerEnv, env, ['VIDU_API_KEY']), () => loadTemporalConnection(env));
+  const [e, connection] = loadAll(() => parseEnv(WorkerEnv, env, ['VIDU_API_KEY', 'METRICS_TOKEN']), () => loadTemporalConnection(env));
   let archiveDir = e.ARCHIVE_DIR;
   let stagingDir = e.STAGING_DIR;
   const archiveS3 = e.ARCHIVE_URL?.startsWith('s3://') ? parseS3Url(e.ARCHIVE_URL, 'ARCHIVE_URL') : undefined;

@@ -219,12 +219,12 @@ describe('loadCallbackConfig', () => {
       VIDU_TASK_QUEUE: 'vidu-flow',
       VIDU_API_KEY: KEY,
       CALLBACK_PORT: 8788,
-      CALLBACK_HOST: '0.0.0.0',
+      CALLBACK_HOST: '127.0.0.1',
       CALLBACK_MAX_SKEW_SECONDS: 300,
       CALLBACK_FORWARD_STATES: new Set(['created', 'queueing', 'scheduled', 'processing']),
       CALLBACK_MAX_SIGNALS_IN_FLIGHT: 32,
       CALLBACK_MAX_WAITING: 2000,
-      METRICS_HOST: expect.anything(),
+      METRICS_HOST: '127.0.0.1',
     });
   });
 

@@ -72,6 +72,8 @@ export interface Stack {
   stopWorker(signal?: NodeJS.Signals): Promise<void>;
   /** Process ids of the running worker processes (the bench reads their CPU and memory). */
   workerPids(): number[];
+  /** The HTTP API's process id (to send it SIGHUP after editing the keys file), when it runs. */
+  apiPid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -242,6 +244,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await startWorker();
 
     let apiUrl: string | undefined;
+    let apiProcess: ManagedProcess | undefined;
     if (opts.apiKeysFile) {
       const apiPort = await getFreePort();
       apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -263,6 +266,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         opts.logDir,
       );
       started.push(api);
+      apiProcess = api;
       await api.waitUntil(() => answers(`${apiUrl}/healthz`), 60_000);
     }
 
@@ -277,6 +281,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         await Promise.all(workers.map((w) => w.stop(signal)));
       },
       workerPids: () => workers.map((w) => w.child.pid).filter((pid): pid is number => pid !== undefined),
+      apiPid: () => apiProcess?.child.pid,
       stop: stopAll,
     };
   } catch (err) {

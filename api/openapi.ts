@@ -22,8 +22,9 @@ function zodJson(schema: z.ZodType, io: 'input' | 'output' = 'input'): Json {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json) => ({ 'application/json': { schema } });
 
+/** Every route behind a key may also answer 429 (rate limit; event streams: the stream caps), with Retry-After. */
 const PROBLEM_RESPONSES = (codes: number[]): Json =>
-  Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/Problem${c}` }]));
+  Object.fromEntries((codes.includes(401) ? [...codes, 429] : codes).map((c) => [String(c), { $ref: `#/components/responses/Problem${c}` }]));
 
 /** An input schema with the API's optional `notify` beside request and options. */
 function withNotify(input: Json): Json {
@@ -116,6 +117,13 @@ export function buildOpenApi(): Json {
   const responses: Json = Object.fromEntries(
     [400, 401, 403, 404, 409, 413, 415, 422].map((c) => [`Problem${c}`, { description: `Problem (${c})`, content: { 'application/problem+json': { schema: ref('Problem') } } }]),
   );
+  responses.Problem429 = {
+    description:
+      'Too many requests: the key’s request budget (API_RATE_LIMIT_PER_KEY a minute; without a valid key, API_RATE_LIMIT_PER_ADDRESS per address), ' +
+      'or for /events the open-stream caps (API_MAX_STREAMS_PER_KEY, API_MAX_STREAMS). Retry after the seconds in Retry-After.',
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } },
+    content: { 'application/problem+json': { schema: ref('Problem') } },
+  };
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
   const idempotencyKey = {
     name: 'Idempotency-Key',
@@ -187,7 +195,7 @@ export function buildOpenApi(): Json {
       security: [{ apiKey: ['start'] }],
       parameters: [idParam],
       requestBody: { required: true, content: json(ref('Edits')) },
-      responses: { '200': { description: 'Accepted edits', content: json({ type: 'object', required: ['accepted'], properties: { accepted: { type: 'integer' } } }) }, ...PROBLEM_RESPONSES([400, 401, 403, 404, 409, 422]) },
+      responses: { '200': { description: 'Accepted edits', content: json({ type: 'object', required: ['accepted'], properties: { accepted: { type: 'integer' } } }) }, ...PROBLEM_RESPONSES([400, 401, 403, 404, 409, 413, 415, 422]) },
     },
   };
   paths['/v1/ad-films/{id}/approve'] = {
@@ -216,7 +224,10 @@ export function buildOpenApi(): Json {
       version: '1',
       description:
         'Start Vidu generations, follow them (Server-Sent Events) and receive signed completion webhooks. ' +
-        'Authenticate with `Authorization: Bearer <key>`; a key sees only the generations it started. Errors are RFC 9457 problem details.',
+        'Authenticate with `Authorization: Bearer <key>`; a key sees only the generations it started. Errors are RFC 9457 problem details. ' +
+        'The key is checked before the body is read (401 without reading it). Bodies: up to API_BODY_LIMIT_BYTES (10 MiB) for the starts that take media as data: URIs, ' +
+        'API_JSON_BODY_LIMIT_BYTES (256 KiB) elsewhere (413 above), nested at most API_JSON_MAX_DEPTH (32) levels (400). ' +
+        'Requests are rate limited per key (429 with Retry-After); a key has at most API_MAX_STREAMS_PER_KEY (32) event streams open.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     components: {

@@ -6,7 +6,7 @@
 // too, with a demo key: the demo starts one more img2video over HTTP and prints the curl command
 // that does the same, for a person to paste.
 import { Command } from 'commander';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { newApiKey } from '../api/keys';
 import { ViduFlowClient } from '../client';
@@ -47,6 +47,7 @@ async function main(): Promise<number> {
   const keysFile = path.join(dataDir, 'api-keys.json');
   await mkdir(dataDir, { recursive: true });
   await writeFile(keysFile, JSON.stringify([demoKey.entry], null, 2), { mode: 0o600 });
+  await chmod(keysFile, 0o600); // a file left by an older run keeps its mode: the API and worker refuse one others can read
   const stack = await startStack({
     temporalAddress: server.address,
     taskQueue,

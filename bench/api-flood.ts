@@ -1,6 +1,8 @@
-// `npx tsx bench/api-flood.ts [--label after] [--bodies 20] [--mib 10]`: how the HTTP API's
-// /healthz answers while unauthenticated clients send it large bodies of nested arrays at once
-// (issue 16, item 1). Not part of `npm test`: figures are printed and written, never asserted.
+// `npx tsx bench/api-flood.ts [--label after] [--bodies 20] [--mib 10] [--with-key]`: how the HTTP
+// API's /healthz answers while unauthenticated clients send it large bodies of nested arrays at
+// once (issue 16, item 1); `--with-key`: the same bodies from a caller with a valid key (they get
+// past the door, so the JSON depth limit is what refuses them). Not part of `npm test`: figures
+// are printed and written, never asserted.
 //
 // The API runs as a child process (this file with --serve: buildApi from api/server.ts with its
 // defaults, a single key, and a client that throws if used — a refused request must never reach
@@ -37,7 +39,7 @@ async function serve(): Promise<void> {
   const untouchable = new Proxy({}, { get: () => { throw new Error('the client was used by a request that should have been refused'); } });
   const app = buildApi({ client: untouchable as never, keys: () => [key.entry], privateUrls: parseAllowPrivate(undefined), log: () => undefined });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  process.stdout.write(`listening ${(app.server.address() as AddressInfo).port}\n`);
+  process.stdout.write(`key ${key.key}\nlistening ${(app.server.address() as AddressInfo).port}\n`);
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -63,10 +65,11 @@ function healthz(port: number, agent: Agent): Promise<number> {
 }
 
 /** One unauthenticated POST with `body`; resolves with its status (or the error code) and when it was answered. */
-function flood(port: number, body: Buffer, t0: number): Promise<{ status: string; ms: number }> {
+function flood(port: number, body: Buffer, t0: number, key: string | undefined): Promise<{ status: string; ms: number }> {
   return new Promise((resolve) => {
+    const auth = key ? { authorization: `Bearer ${key}` } : {};
     const req = request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/v1/generations/img2video', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      { host: '127.0.0.1', port, method: 'POST', path: '/v1/generations/img2video', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length, ...auth } },
       (res) => {
         res.resume();
         resolve({ status: String(res.statusCode), ms: performance.now() - t0 });
@@ -80,17 +83,20 @@ function flood(port: number, body: Buffer, t0: number): Promise<{ status: string
 
 async function main(): Promise<void> {
   if (process.argv.includes('--serve')) return serve();
-  const label = arg('label', 'after');
+  const withKey = process.argv.includes('--with-key');
+  const label = arg('label', withKey ? 'after-with-key' : 'after');
   const bodies = Number(arg('bodies', '20'));
   const bytes = Math.round(Number(arg('mib', '10')) * 1024 * 1024);
   const half = Math.floor(bytes / 2);
   const body = Buffer.from('['.repeat(half) + ']'.repeat(half));
 
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let apiKey: string | undefined;
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
+      apiKey = /key (\S+)/.exec(out)?.[1];
       const m = /listening (\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
@@ -110,7 +116,7 @@ async function main(): Promise<void> {
       }
     })();
     const t0 = performance.now();
-    const answers = await Promise.all(Array.from({ length: bodies }, () => flood(port, body, t0)));
+    const answers = await Promise.all(Array.from({ length: bodies }, () => flood(port, body, t0, withKey ? apiKey : undefined)));
     await new Promise((r) => setTimeout(r, 200));
     flooding = false;
     await sampler;
@@ -131,7 +137,7 @@ async function main(): Promise<void> {
     };
     const f = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '?' : n.toFixed(1));
     console.log(
-      `[api-flood ${label}] ${bodies} unauthenticated bodies of ${(body.length / 1048576).toFixed(1)} MiB (nested arrays) at once: ` +
+      `[api-flood ${label}] ${bodies} ${withKey ? 'authenticated' : 'unauthenticated'} bodies of ${(body.length / 1048576).toFixed(1)} MiB (nested arrays) at once: ` +
         `answers ${JSON.stringify(statuses)} within ${f(figures.flood.firstAnswerMs)}–${f(figures.flood.lastAnswerMs)} ms; ` +
         `/healthz (${samples.length} samples) p50 ${f(figures.healthz.p50Ms)} ms, p99 ${f(figures.healthz.p99Ms)} ms, max ${f(figures.healthz.maxMs)} ms ` +
         `(idle p50 ${f(figures.healthz.idleP50Ms)} ms); API peak RSS ${f(figures.apiPeakRssMiB)} MiB`,
@@ -139,7 +145,7 @@ async function main(): Promise<void> {
     const dir = path.join(__dirname, 'results');
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, `api-flood-${label}.json`), `${JSON.stringify(figures, null, 2)}\n`);
-    if (label !== 'base') {
+    if (label !== 'base' && !withKey) {
       const base = await readFile(path.join(dir, 'api-flood-base.json'), 'utf8').then((t) => JSON.parse(t) as Figures, () => undefined);
       if (base) {
         const r = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(1) : '?');

@@ -25,7 +25,7 @@ const KEY_NAME_MESSAGE = 'must be 1–40 characters of a-z, 0-9, _ and -, starti
 
 /** How an operator gives existing entries an id (said whenever a file without ids is refused). */
 export const KEY_ID_MIGRATION =
-  'every key needs a stable "id" (what it owns by; "name" is only a label). To keep the generations a key started ' +
+  'Every key needs a stable "id" (what it owns by; "name" is only a label). To keep the generations a key started ' +
   'under its name, give it "id": "<its current name>"; a fresh id (`npm run api -- --new-key NAME` prints one) starts clean';
 
 const ApiKeyEntry = z.strictObject({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
+import { parseWebhookAllowPrivate, type WebhookAddressPolicy } from '../activities/net/webhook-policy';
 import { loadAll, parseEnv, port, temporalEnv } from '../worker/env';
 import { type ApiKey, loadKeysFile, KeysFileError } from './keys';
 import { ConfigError } from '../worker/env';
@@ -18,6 +19,8 @@ const ApiEnv = z.object({
   STAGING_URL: z.string().optional(),
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
+  // Notify URLs: the webhooks' own list (activities/net/webhook-policy.ts), checked early here and again by the worker.
+  VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(10 * 1024 * 1024),
   API_EVENTS_POLL_MS: z.coerce.number().int().min(50, 'must be at least 50').default(1000),
 });
@@ -33,6 +36,7 @@ export interface ApiConfig {
   keysFile: string;
   keys: ApiKey[];
   privateUrls: AddressPolicy;
+  webhookPrivateUrls: WebhookAddressPolicy;
   bodyLimit: number;
   eventsPollMs: number;
 }
@@ -54,7 +58,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   } catch (err) {
     problems.push((err as Error).message);
   }
-  if (problems.length > 0 || !privateUrls) throw new ConfigError(problems);
+  let webhookPrivateUrls: WebhookAddressPolicy | undefined;
+  try {
+    webhookPrivateUrls = parseWebhookAllowPrivate(e.VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (problems.length > 0 || !privateUrls || !webhookPrivateUrls) throw new ConfigError(problems);
   return {
     port: e.API_PORT,
     host: e.API_HOST,
@@ -63,6 +73,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     keysFile: e.VIDU_FLOW_API_KEYS_FILE!,
     keys,
     privateUrls,
+    webhookPrivateUrls,
     bodyLimit: e.API_BODY_LIMIT_BYTES,
     eventsPollMs: e.API_EVENTS_POLL_MS,
   };

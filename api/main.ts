@@ -35,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
     client,
     keys: () => keys,
     privateUrls: config.privateUrls,
+    webhookPrivateUrls: config.webhookPrivateUrls,
     bodyLimit: config.bodyLimit,
     eventsPollMs: config.eventsPollMs,
     presign: downloadPresigner(),

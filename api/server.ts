@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ViduFlowClient } from '../client';
 import type { AddressPolicy } from '../activities/net/address-policy';
+import type { WebhookAddressPolicy } from '../activities/net/webhook-policy';
 import type { Presigner } from './downloads';
 import { type ApiKey, bearerToken, findKey, hasScope, type Scope } from './keys';
 import { isWorkflowNotFound } from './generation-view';
@@ -19,8 +20,10 @@ export interface ApiDeps {
   client: ViduFlowClient;
   /** The current keys (re-read on SIGHUP by api/main.ts). */
   keys: () => readonly ApiKey[];
-  /** Notify URLs are refused early when their host is a private address this policy refuses. */
+  /** VIDU_FLOW_ALLOW_PRIVATE_URLS (downloads); no longer consulted for notify URLs. */
   privateUrls: AddressPolicy;
+  /** Notify URLs are refused early when their host and port are private and this list (VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS) does not allow them; default: none. */
+  webhookPrivateUrls?: WebhookAddressPolicy;
   /** Largest accepted body (default 10 MiB: data: URIs of images fit). */
   bodyLimit?: number;
   /** How often /events asks the workflow for its status (default 1000 ms). */

@@ -1,7 +1,7 @@
 // The HTTP API end to end, as a caller in another language uses it: the simulator, the callback
 // receiver, the worker and the API each run as their own process (dev/stack.ts); this test speaks
 // only HTTP to the API, follows Server-Sent Events, and receives the signed webhook on a server of
-// its own on 127.0.0.1 (allowed for the worker by VIDU_FLOW_ALLOW_PRIVATE_URLS=127.0.0.1). The
+// its own on 127.0.0.1 (allowed for webhooks, that port only, by VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS). The
 // archive is an S3 bucket (a real versitygw), so GET answers carry presigned download links.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -60,9 +60,9 @@ beforeAll(async () => {
     stagingDir: path.join(dir, 'staging'),
     simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_SIM_CALLBACK_RETRY_MS: '200' },
     // The worker archives into the bucket; the API signs download links with the same AWS settings.
-    workerEnv: { ...s3.env, ARCHIVE_URL: `s3://${s3.bucket}/archive` },
+    workerEnv: { ...s3.env, ARCHIVE_URL: `s3://${s3.bucket}/archive`, VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: new URL(hookUrl).host },
     apiKeysFile: keysFile,
-    apiEnv: { ...s3.env, API_EVENTS_POLL_MS: '200' },
+    apiEnv: { ...s3.env, API_EVENTS_POLL_MS: '200', VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: new URL(hookUrl).host },
     logDir: path.join(dir, 'logs'),
   });
   api = stack.apiUrl!;

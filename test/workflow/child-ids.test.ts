@@ -171,4 +171,25 @@ describe('a child whose id is taken runs under a fresh id; the paid parent succe
     await expect(temporal.client.workflow.getHandle(`${earlier}-2`).describe()).rejects.toThrow(/not found/i);
     expect(activities.calls.filter((c) => c.activity === 'deliverWebhook' && (c.input as { eventId: string }).eventId === eventId)).toHaveLength(1);
   });
+
+  it('batch: a squatted line id is neither counted as the line nor drops it; the line runs under <batch>~<line>-2', async () => {
+    const workflowId = `batch-key-kalice:nightly-${randomUUID().slice(0, 8)}`;
+    // Line 1: a foreign workflow still running there. Line 2: a workflow of the line's own kind,
+    // started without a parent (it refuses its id at once and fails: a finished "outcome" to count).
+    await squat(`${workflowId}~1`);
+    const fake = await temporal.client.workflow.start('img2video', { taskQueue, workflowId: `${workflowId}~2`, args: [{ request: video }] });
+    await fake.result().catch(() => undefined);
+    const summary = (await temporal.client.workflow.execute('batch', { taskQueue, workflowId, args: [{ source: { path: '/nowhere/lines.jsonl' }, window: 2 }] })) as {
+      total: number;
+      succeeded: number;
+      failed: number;
+    };
+    expect(summary).toMatchObject({ total: 2, succeeded: 2, failed: 0 });
+    const lines = (activities.batchResults.get(workflowId) ?? []).sort((a, b) => a.line - b.line);
+    expect(lines.map((l) => [l.line, l.state, l.workflowId])).toEqual([
+      [1, 'success', `${workflowId}~1-2`],
+      [2, 'success', `${workflowId}~2-2`],
+    ]);
+    await stillSquatting(`${workflowId}~1`);
+  });
 });

@@ -1,6 +1,6 @@
 // Completion webhooks: the plain shapes shared by the workflows (which import nothing else from
 // here), the delivery activity and the HTTP API. No secret ever appears in them: the workflow
-// carries the API key's NAME (search attribute ViduCaller) and the URL; the worker looks the
+// carries the API key's id (search attribute ViduCaller; api/caller-id.ts) and the URL; the worker looks the
 // secret up in VIDU_FLOW_API_KEYS_FILE when it signs.
 
 /** Memo key under which a start carries its notify target (set by the HTTP API). */
@@ -25,7 +25,7 @@ export const WEBHOOK_REFUSED = 'WebhookRefused';
 export interface WebhookDeliveryInput {
   generationId: string;
   type: WebhookEventType;
-  /** The API key's name; its webhookSecret is read from the keys file on the worker. */
+  /** The API key's id (ViduCaller); its webhookSecret is read from the keys file on the worker. */
   caller: string;
   url: string;
   /** webhook-id: the same for every attempt of this event, derived from the generation and the type. */

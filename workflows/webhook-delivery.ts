@@ -20,7 +20,7 @@ import {
 // event id, whatever workflow id the delivery ended up with). generation.updated
 // events (when asked for) go out while it runs: see webhook-updates.ts.
 
-/** Delivers one event (the child workflow; its retries are the activity's). */
+/** Delivers one event (the delivery workflow; its retries are the activity's). */
 export async function webhookDelivery(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
   return delivering.deliverWebhook.executeWithOptions({ summary: `${input.type} → ${hostOf(input.url)}` }, [input]);
 }

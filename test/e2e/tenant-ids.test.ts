@@ -23,6 +23,7 @@ import { webhookWorkflowId } from '../../core/webhook-types';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
 import { until } from '../helpers/e2e';
+import { SimAdmin } from '../helpers/sim-admin';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 
 const alice = newApiKey('alice');
@@ -206,5 +207,21 @@ describe('one key cannot take, silence or break another key’s work by its ids'
     // And the listed port works (alice's webhook above, and this one).
     expect(deliveries.length).toBeGreaterThanOrEqual(1);
     console.log(`[tenant-ids] file done in ${Date.now() - t0} ms`);
+  });
+
+  it('a generation started through the raw SDK under an id it could not keep is refused before Vidu sees a request', async () => {
+    const sim = new SimAdmin(stack.simUrl);
+    const before = (await sim.requests()).length;
+    const hostile = [`img2video py spaces-${randomUUID().slice(0, 6)}`, `img2video-py/../escape-${randomUUID().slice(0, 6)}`, `img2video-key-${A}:raw-${randomUUID().slice(0, 6)}~upscale`];
+    for (const workflowId of hostile) {
+      const handle = await temporal.workflow.start('img2video', { taskQueue: stack.env.VIDU_TASK_QUEUE!, workflowId, args: [{ request: video, options: FAST }] });
+      const err = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err, workflowId).toBeInstanceOf(WorkflowFailedError);
+      expect(((err as WorkflowFailedError).cause as ApplicationFailure).type, workflowId).toBe('InvalidRequest');
+    }
+    expect((await sim.requests()).length - before).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import { DERIVED_WORKFLOW_ID_MAX, workflowIdProblem } from '../contract/workflow-id';
+import { derivedWorkflowIdProblem } from '../contract/workflow-id';
 import { FailureType } from '../core/failure-types';
 
 // Names that become archive paths and object keys. Workflow ids are checked against the one
@@ -14,7 +14,7 @@ import { FailureType } from '../core/failure-types';
  * can make it safe.
  */
 export function archiveFolder(workflowId: unknown): string {
-  const problem = workflowIdProblem(workflowId, DERIVED_WORKFLOW_ID_MAX);
+  const problem = derivedWorkflowIdProblem(workflowId);
   if (problem) {
     throw ApplicationFailure.create({
       type: FailureType.InvalidRequest,

@@ -2,7 +2,7 @@ import { ApplicationFailure, getClient } from '@temporalio/activity';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_BATCH_LINE_BYTES, toBatchLine } from '../contract/batch-input';
-import type { BatchError, BatchLine, BatchLineResult, ReadBatchLinesInput, ReadBatchLinesResult } from '../core/batch-types';
+import { BATCH_CHILD_ID_TAKEN, type BatchError, type BatchLine, type BatchLineResult, type ReadBatchLinesInput, type ReadBatchLinesResult } from '../core/batch-types';
 import { describeBatchFailure, failureCredits } from '../core/batch-summary';
 import { FailureType } from '../core/failure-types';
 import type { GenerationResult } from '../core/generation-types';
@@ -251,9 +251,17 @@ export function makeBatchActivities(deps: { archive: ArchiveStore; inputRoots?: 
    * started, found through the worker's Temporal client. While it still runs this throws a
    * retryable failure, so the activity's retry policy is the poll.
    */
-  async function awaitBatchChild(input: { workflowId: string }): Promise<ExistingChildOutcome> {
+  async function awaitBatchChild(input: { workflowId: string; parentId?: string; kind?: string }): Promise<ExistingChildOutcome> {
     const handle = getClient().workflow.getHandle(input.workflowId);
     const description = await handle.describe();
+    // Only this batch's own child counts as the line's outcome: a workflow someone else started
+    // under the id (a raw Temporal SDK start) must neither make the line look done nor hide it.
+    if (
+      (input.parentId !== undefined && description.parentExecution?.workflowId !== input.parentId) ||
+      (input.kind !== undefined && description.type !== input.kind)
+    ) {
+      throw ApplicationFailure.create({ type: BATCH_CHILD_ID_TAKEN, message: `${input.workflowId} is not a child this batch started`, nonRetryable: true });
+    }
     if (description.status.name === 'RUNNING') {
       throw ApplicationFailure.create({ type: 'BatchChildRunning', message: `${input.workflowId} still runs; checking again later` });
     }

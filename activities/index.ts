@@ -26,8 +26,10 @@ export interface ActivityDeps {
   archiveLimits?: Partial<ArchiveLimits>;
   /** VIDU_MAX_IN_FLIGHT and the account it applies to; undefined = no cap. */
   admission?: AdmissionConfig;
-  /** VIDU_FLOW_API_KEYS_FILE: where completion webhooks find their signing secret (by key name). */
+  /** VIDU_FLOW_API_KEYS_FILE: where completion webhooks find their signing secret (by key id). */
   apiKeysFile?: string;
+  /** Completion webhooks' own guarded fetch (VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS); default: public addresses only. */
+  webhookFetch?: typeof fetch;
 }
 
 /** Builds every activity from its dependencies, so tests can inject a client or a store. */

@@ -1,12 +1,21 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { downloadPresigner, type Presigner } from '../api/downloads';
 import { readGeneration } from '../api/generation-view';
 import { loadKeysFile } from '../api/keys';
 import { webhookHeaders } from '../api/webhooks/signature';
-import { WEBHOOK_REFUSED, type WebhookDeliveryInput, type WebhookDeliveryResult } from '../core/webhook-types';
+import {
+  WEBHOOK_EVENT_MEMO,
+  WEBHOOK_ID_ATTEMPTS,
+  WEBHOOK_REFUSED,
+  type WebhookDeliveryInput,
+  type WebhookDeliveryResult,
+  type WebhookEventMemo,
+} from '../core/webhook-types';
+import { withAttempt } from '../contract/workflow-id';
 import { PrivateAddressRefused } from './net/address-policy';
+import { createWebhookFetch, STRICT_WEBHOOK_POLICY } from './net/webhook-policy';
 
 // Delivers one completion webhook (Standard Webhooks). The secret is read here, on the worker,
 // from VIDU_FLOW_API_KEYS_FILE at each attempt (so a rotated secret applies to the next retry),
@@ -15,8 +24,12 @@ import { PrivateAddressRefused } from './net/address-policy';
 export interface WebhookDeps {
   /** VIDU_FLOW_API_KEYS_FILE as the worker sees it; without it no webhook can be signed. */
   apiKeysFile?: string;
-  /** The guarded fetch: notify URLs follow the same private-address rules as inputs. */
-  fetch?: typeof fetch;
+  /**
+   * The fetch webhooks are POSTed with: the worker passes createWebhookFetch(VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS),
+   * which judges the address actually connected to, per port. Default: the strict one (public
+   * addresses only) — never the download list.
+   */
+  webhookFetch?: typeof fetch;
   /** Download links in `data` as GET shows them (default: signed with this process's AWS env). */
   presign?: Presigner;
 }
@@ -30,6 +43,7 @@ function refused(message: string): ApplicationFailure {
 }
 
 export function makeWebhookActivities(deps: WebhookDeps) {
+  const webhookFetch = deps.webhookFetch ?? createWebhookFetch(STRICT_WEBHOOK_POLICY);
   const presign = deps.presign ?? downloadPresigner({ log: (line) => log.warn(line) });
   async function deliverWebhook(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
     let secret: string | undefined;
@@ -51,7 +65,7 @@ export function makeWebhookActivities(deps: WebhookDeps) {
     let res: Response;
     try {
       // POSTs are not redirected (the guarded fetch follows redirects only for GET/HEAD).
-      res = await (deps.fetch ?? fetch)(input.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
+      res = await webhookFetch(input.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
     } catch (err) {
       if (err instanceof PrivateAddressRefused) throw refused(`notify.url: ${err.message}`);
       throw new Error(`webhook ${input.eventId} to ${host}: ${(err as Error).message} (will retry)`);
@@ -66,27 +80,57 @@ export function makeWebhookActivities(deps: WebhookDeps) {
     throw new Error(`webhook ${input.eventId} to ${host}: HTTP ${res.status} (will retry)`);
   }
   /**
-   * Local activity of a running generation: starts the delivery workflow of one generation.updated
-   * event (same task queue). Its id is derived from the event, so a retry of this start, or a
-   * replay, finds it started and sends nothing twice.
+   * Local activity of a running generation: starts the delivery workflow of one event (a
+   * generation.updated one while it runs, the terminal one as its last step; same task queue).
+   * Its id is derived from the event, so a retry of this start, or a replay, finds it started
+   * and sends nothing twice. An id found taken is told apart: a webhookDelivery started for this
+   * very event (memo WEBHOOK_EVENT_MEMO) is ours from an earlier start; anything else is someone
+   * else's (a raw Temporal SDK start), and the delivery is started under `<id>-2`, `-3`…
+   * (deterministic, with a warning naming the id), never dropped (issue 16 item 2).
    */
-  async function startWebhookDelivery({ workflowId, input }: { workflowId: string; input: WebhookDeliveryInput }): Promise<{ started: boolean }> {
+  async function startWebhookDelivery({ workflowId, input }: { workflowId: string; input: WebhookDeliveryInput }): Promise<{ started: boolean; workflowId: string }> {
     const { client, info } = Context.current();
-    try {
-      await client.workflow.start('webhookDelivery', {
-        taskQueue: info.taskQueue,
-        workflowId,
-        args: [input],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        staticSummary: `${input.type} webhook for ${input.generationId}`,
+    const memo: WebhookEventMemo = { eventId: input.eventId, generationId: input.generationId };
+    for (let attempt = 1; attempt <= WEBHOOK_ID_ATTEMPTS; attempt += 1) {
+      const id = withAttempt(workflowId, attempt);
+      try {
+        await client.workflow.start('webhookDelivery', {
+          taskQueue: info.taskQueue,
+          workflowId: id,
+          args: [input],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          memo: { [WEBHOOK_EVENT_MEMO]: memo },
+          staticSummary: `${input.type} webhook for ${input.generationId}`,
+        });
+        return { started: true, workflowId: id };
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      if (await isDeliveryOf(client, id, memo)) return { started: false, workflowId: id };
+      log.warn('webhook delivery id taken by a workflow that is not this event\'s delivery; starting it under a fresh id', {
+        workflowId: id,
+        next: withAttempt(workflowId, attempt + 1),
+        eventId: input.eventId,
       });
-      return { started: true };
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
-      throw err;
     }
+    throw ApplicationFailure.create({
+      type: WEBHOOK_ID_TAKEN,
+      message: `webhook ${input.eventId}: the ids ${workflowId} to ${withAttempt(workflowId, WEBHOOK_ID_ATTEMPTS)} are all taken by workflows vidu-flow did not start for this event`,
+      nonRetryable: true,
+    });
   }
   return { deliverWebhook, startWebhookDelivery };
+}
+
+/** Failure type when every id a delivery may use is taken by someone else's workflow. */
+export const WEBHOOK_ID_TAKEN = 'WebhookIdTaken';
+
+/** Whether the workflow under `workflowId` is the delivery of this very event (started by us earlier). */
+async function isDeliveryOf(client: Client, workflowId: string, memo: WebhookEventMemo): Promise<boolean> {
+  const d = await client.workflow.getHandle(workflowId).describe();
+  if (d.type !== 'webhookDelivery') return false;
+  const found = d.memo?.[WEBHOOK_EVENT_MEMO] as Partial<WebhookEventMemo> | undefined;
+  return found?.eventId === memo.eventId && found?.generationId === memo.generationId;
 }
 
 /** Waits for `promise` to settle, at most `ms` (whatever it resolves or rejects with). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
+import { parseWebhookAllowPrivate, type WebhookAddressPolicy } from '../activities/net/webhook-policy';
 import { loadAll, parseEnv, port, temporalEnv } from '../worker/env';
 import { type ApiKey, checkKeysFileMode, loadKeysFile, KeysFileError } from './keys';
 import { API_LIMIT_DEFAULTS } from './limits';
@@ -20,6 +21,8 @@ const ApiEnv = z.object({
   STAGING_URL: z.string().optional(),
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
+  // Notify URLs: the webhooks' own list (activities/net/webhook-policy.ts), checked early here and again by the worker.
+  VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
   // The limits of the front door (api/front-door.ts, api/server.ts API_LIMIT_DEFAULTS).
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.bodyLimit),
   API_JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.jsonBodyLimit),
@@ -44,6 +47,7 @@ export interface ApiConfig {
   keysFile: string;
   keys: ApiKey[];
   privateUrls: AddressPolicy;
+  webhookPrivateUrls: WebhookAddressPolicy;
   bodyLimit: number;
   jsonBodyLimit: number;
   jsonMaxDepth: number;
@@ -73,7 +77,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   } catch (err) {
     problems.push((err as Error).message);
   }
-  if (problems.length > 0 || !privateUrls) throw new ConfigError(problems);
+  let webhookPrivateUrls: WebhookAddressPolicy | undefined;
+  try {
+    webhookPrivateUrls = parseWebhookAllowPrivate(e.VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (problems.length > 0 || !privateUrls || !webhookPrivateUrls) throw new ConfigError(problems);
   return {
     port: e.API_PORT,
     host: e.API_HOST,
@@ -82,6 +92,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     keysFile: e.VIDU_FLOW_API_KEYS_FILE!,
     keys,
     privateUrls,
+    webhookPrivateUrls,
     bodyLimit: e.API_BODY_LIMIT_BYTES,
     jsonBodyLimit: e.API_JSON_BODY_LIMIT_BYTES,
     jsonMaxDepth: e.API_JSON_MAX_DEPTH,

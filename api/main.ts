@@ -40,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
     client,
     keys: () => keys,
     privateUrls: config.privateUrls,
+    webhookPrivateUrls: config.webhookPrivateUrls,
     bodyLimit: config.bodyLimit,
     jsonBodyLimit: config.jsonBodyLimit,
     jsonMaxDepth: config.jsonMaxDepth,

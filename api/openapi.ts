@@ -129,7 +129,7 @@ export function buildOpenApi(): Json {
     name: 'Idempotency-Key',
     in: 'header',
     required: false,
-    description: 'Same key (per API key) ⇒ the same generation: a repeat answers 200 with the same body',
+    description: 'Same key (per API key; `options.idempotencyKey` in the body is the same key, namespaced alike) ⇒ the same generation: a repeat answers 200 with the same body',
     schema: { type: 'string', minLength: 1, maxLength: 200 },
   };
   const start = (summary: string, schema: string, scope = 'start'): Json => ({

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ViduFlowClient } from '../client';
-import { workflowIdProblem } from '../contract/workflow-id';
+import { derivedWorkflowIdProblem } from '../contract/workflow-id';
 import { isWorkflowNotFound, ownerOf } from './generation-view';
 import { problem } from './problem';
 
@@ -12,7 +12,7 @@ import { problem } from './problem';
 
 export async function ownedGeneration(client: ViduFlowClient, req: FastifyRequest, id: string): Promise<{ kind?: string; running: boolean }> {
   const notFound = problem(404, 'not-found', `no generation ${JSON.stringify(id)} for this API key`);
-  if (workflowIdProblem(id, 255) !== undefined) throw notFound;
+  if (derivedWorkflowIdProblem(id) !== undefined) throw notFound;
   try {
     const owner = await ownerOf(client.temporal, id);
     if (!req.apiKey || owner.caller !== req.apiKey.id) throw notFound;

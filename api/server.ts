@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ViduFlowClient } from '../client';
 import type { AddressPolicy } from '../activities/net/address-policy';
+import type { WebhookAddressPolicy } from '../activities/net/webhook-policy';
 import type { Presigner } from './downloads';
 import { installFrontDoor, makeGuard, RetryLaterError } from './front-door';
 import { JsonTooDeepError, useDepthLimitedJson } from './json-body';
@@ -25,8 +26,10 @@ export interface ApiDeps {
   client: ViduFlowClient;
   /** The current keys (re-read on SIGHUP by api/main.ts). */
   keys: () => readonly ApiKey[];
-  /** Notify URLs are refused early when their host is a private address this policy refuses. */
+  /** VIDU_FLOW_ALLOW_PRIVATE_URLS (downloads); no longer consulted for notify URLs. */
   privateUrls: AddressPolicy;
+  /** Notify URLs are refused early when their host and port are private and this list (VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS) does not allow them; default: none. */
+  webhookPrivateUrls?: WebhookAddressPolicy;
   /** Largest body of the routes that take media as data: URIs (default 10 MiB; API_BODY_LIMIT_BYTES). */
   bodyLimit?: number;
   /** Largest body of every other route (default 256 KiB; API_JSON_BODY_LIMIT_BYTES). */

@@ -15,4 +15,4 @@ export function workflowIdFor(kind: GenerationKind | 'adFilm' | 'batch', idempot
 }
 
 // The rule every workflow id must meet (path-safe: ids become archive folders); see contract/workflow-id.ts.
-export { WORKFLOW_ID_MAX, WORKFLOW_ID_RULE, workflowIdIssues, workflowIdProblem } from '../contract/workflow-id';
+export { callerWorkflowIdProblem, WORKFLOW_ID_MAX, WORKFLOW_ID_RULE, workflowIdIssues, workflowIdProblem } from '../contract/workflow-id';

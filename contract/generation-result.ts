@@ -73,8 +73,12 @@ const GenerationResultBase = z.object({
 
 export const GenerationResult = GenerationResultBase.extend({
   upscale: GenerationResultBase.optional().describe(
-    'Present when options.upscale asked for it: the result of the child upscale workflow (id <workflowId>.upscale, archived beside this one)',
+    'Present when options.upscale asked for it: the result of the child upscale workflow (id <workflowId>~upscale, archived beside this one)',
   ),
+  upscaleMissing: z
+    .string()
+    .optional()
+    .describe('Present when options.upscale asked for it and the child could not be started (its ids were taken by workflows this generation did not start): why the upscale is missing; the generation itself succeeded'),
 }).describe('The result of a successful generation workflow (a failed one fails with a typed ApplicationFailure instead)');
 
 export const GenerationPhase = z.enum(['staging', 'waiting_for_slot', 'submitting', 'waiting', 'archiving', 'upscaling', 'cancelling', 'done', 'failed', 'cancelled']);

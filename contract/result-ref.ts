@@ -5,7 +5,7 @@
 // size works, with none of the 20 MB request limit an uploaded copy would meet. The reference is
 // accepted only where it can be honoured that way: video_url of an endpoint that has
 // video_creation_id. Plain TypeScript, no Node APIs.
-import { DERIVED_WORKFLOW_ID_MAX, workflowIdProblem } from './workflow-id';
+import { derivedWorkflowIdProblem } from './workflow-id';
 
 export const RESULT_REF_PREFIX = 'vidu-flow:';
 
@@ -24,7 +24,7 @@ export function parseResultRef(field: string, value: string): ResultRef | string
   const slash = body.indexOf('/');
   const workflowId = slash < 0 ? body : body.slice(0, slash);
   const creationId = slash < 0 ? '' : body.slice(slash + 1);
-  const problem = workflowIdProblem(workflowId, DERIVED_WORKFLOW_ID_MAX);
+  const problem = derivedWorkflowIdProblem(workflowId);
   if (problem) return `${field}: ${JSON.stringify(value)} must look like vidu-flow:<workflowId>/<creationId>; the workflow id must be ${problem}`;
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(creationId)) return `${field}: ${JSON.stringify(value)} must look like vidu-flow:<workflowId>/<creationId> (a Vidu creation id after the slash)`;
   return { workflowId, creationId };

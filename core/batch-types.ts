@@ -171,3 +171,10 @@ export interface ReadBatchLinesResult {
   total?: number;
   source: BatchSourceStamp;
 }
+
+/**
+ * Failure type of awaitBatchChild when the workflow under a line's child id is not that line's
+ * child (another parent, or another workflow type): the id was taken by someone else, and the
+ * batch starts the line under a fresh id instead of counting that workflow as the line's outcome.
+ */
+export const BATCH_CHILD_ID_TAKEN = 'BatchChildIdTaken';

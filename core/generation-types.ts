@@ -37,7 +37,7 @@ export interface GenerationOptions {
   priority?: Priority;
   /**
    * Upscale the result once it is archived, as a child `upscale` workflow (id
-   * `<workflowId>.upscale`, so its archive folder sits beside this one). Only for kinds whose
+   * `<workflowId>~upscale`, so its archive folder sits beside this one). Only for kinds whose
    * result is a video; the upscale is a second paid Vidu task.
    */
   upscale?: { resolution?: '1080p' | '2K' | '4K' | '8K' };
@@ -137,8 +137,10 @@ export interface GenerationResult {
   creations: CreationRef[];
   archive?: ArchiveResult;
   cancellation?: CancellationOutcome;
-  /** options.upscale: the child `upscale` workflow's result (id `<workflowId>.upscale`, archived beside this one). */
+  /** options.upscale: the child `upscale` workflow's result (id `<workflowId>~upscale`, archived beside this one). */
   upscale?: Omit<GenerationResult, 'upscale'>;
+  /** options.upscale asked, and no child could be started (every id it may use was taken): why the upscale is missing. */
+  upscaleMissing?: string;
 }
 
 export interface GenerationStatus {

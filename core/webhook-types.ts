@@ -1,6 +1,6 @@
 // Completion webhooks: the plain shapes shared by the workflows (which import nothing else from
 // here), the delivery activity and the HTTP API. No secret ever appears in them: the workflow
-// carries the API key's NAME (search attribute ViduCaller) and the URL; the worker looks the
+// carries the API key's id (search attribute ViduCaller; api/caller-id.ts) and the URL; the worker looks the
 // secret up in VIDU_FLOW_API_KEYS_FILE when it signs.
 
 /** Memo key under which a start carries its notify target (set by the HTTP API). */
@@ -55,10 +55,31 @@ export function webhookEventId(generationId: string, type: WebhookEventType, seq
   return `evt_${generationId}_${type.slice('generation.'.length)}${seq === undefined ? '' : `_${seq}`}`;
 }
 
-/** The delivery workflow's id: starting it twice for one event is refused by Temporal. */
+/**
+ * The delivery workflow's id, `<generation>~webhook-<type>[-<seq>]`: starting it twice for one
+ * event is refused by Temporal. `~` is the separator of derived ids, which no caller-chosen id
+ * contains (contract/workflow-id.ts), so no caller can start a workflow under this id through
+ * vidu-flow. Should one be found taken anyway (a raw Temporal SDK start), the delivery is started
+ * under `<id>-2`, `-3`… (activities/webhook.ts startWebhookDelivery), never dropped.
+ */
 export function webhookWorkflowId(generationId: string, type: WebhookEventType, seq?: number): string {
-  return `${generationId}--webhook-${type.slice('generation.'.length)}${seq === undefined ? '' : `-${seq}`}`;
+  return `${generationId}~webhook-${type.slice('generation.'.length)}${seq === undefined ? '' : `-${seq}`}`;
 }
+
+/**
+ * Memo key a delivery workflow is started with: the event it delivers. A delivery id found taken is
+ * "ours from an earlier start" only when the workflow there is a webhookDelivery carrying this
+ * memo for the same event and generation; anything else is someone else's.
+ */
+export const WEBHOOK_EVENT_MEMO = 'viduWebhookEvent';
+
+export interface WebhookEventMemo {
+  eventId: string;
+  generationId: string;
+}
+
+/** How many ids (`<id>`, `<id>-2`, … `<id>-10`) a delivery tries before it gives up loudly. */
+export const WEBHOOK_ID_ATTEMPTS = 10;
 
 /** The memo's notify target, if it is one (a start by another SDK may carry anything). */
 export function notifyTargetOf(memo: Record<string, unknown> | undefined): NotifyTarget | undefined {

@@ -20,8 +20,9 @@ It does what a shop backend or a CMS would do, and checks every answer:
 
 It prints one JSON summary on stdout and exits 0 when every check passed, 1 when one failed, 2 on
 bad usage. The worker must reach the webhook server: it listens on --listen (default 127.0.0.1:0,
-a loopback URL the worker accepts only when VIDU_FLOW_ALLOW_PRIVATE_URLS allows 127.0.0.1, as in
-`npm run demo` and the tests); --notify-url overrides the URL given to the API (e.g. a tunnel).
+a loopback URL the API and the worker accept only when VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS allows
+it, e.g. 127.0.0.1:9000 with --listen 127.0.0.1:9000, as the tests do); --notify-url overrides the
+URL given to the API (e.g. a tunnel).
 The credits spent: one img2video; the off-peak one is cancelled before Vidu runs it.
 """
 import argparse

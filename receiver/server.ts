@@ -1,6 +1,6 @@
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { DERIVED_WORKFLOW_ID_MAX, workflowIdProblem } from '../contract/workflow-id';
+import { derivedWorkflowIdProblem } from '../contract/workflow-id';
 import { verifyCallbackRequest } from '../vidu/signature';
 import { taskUpdateSignal } from '../core/workflow-messages';
 import type { CallbackObserver } from './metrics';
@@ -103,8 +103,8 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
     }
     const { nonce } = verdict;
     const workflowId = (req.query as Record<string, unknown>).workflowId;
-    // The same rule the client and the activities apply (ids vidu-flow derives may reach 255).
-    if (typeof workflowId !== 'string' || workflowIdProblem(workflowId, DERIVED_WORKFLOW_ID_MAX) !== undefined) {
+    // The derived rule (contract/workflow-id.ts): children's ids carry `~` and may reach 255.
+    if (typeof workflowId !== 'string' || derivedWorkflowIdProblem(workflowId) !== undefined) {
       reject(req, { status: 400, reason: 'no-workflow-id', nonce });
       return reply.code(400).send({ error: 'the callback URL carries no valid workflowId', reason: 'no-workflow-id' });
     }

@@ -6,6 +6,7 @@ import { checkKeysFileMode } from '../api/keys';
 import { loadTemporalConnection, TEMPORAL_ENV_VARS, type TemporalConnection } from './temporal-connection';
 import { parseInputRoots } from '../activities/input-roots';
 import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
+import { parseWebhookAllowPrivate, type WebhookAddressPolicy } from '../activities/net/webhook-policy';
 import { S3_ENV_VARS } from '../activities/stores/s3-env';
 import { parseS3Url, type S3Location } from '../activities/stores/s3-location';
 import { telemetryConfig, telemetryEnv, type TelemetryConfig } from './telemetry-config';
@@ -31,6 +32,7 @@ const WorkerEnv = z.object({
   VIDU_SLOT_RECONCILE_SECONDS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(60),
   VIDU_FLOW_INPUT_ROOTS: z.string().optional(),
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
+  VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
   ...telemetryEnv,
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
   ...workflowTuningEnv,
@@ -64,6 +66,8 @@ export interface WorkerConfig {
   inputRoots: string[];
   /** VIDU_FLOW_ALLOW_PRIVATE_URLS: which private addresses downloads may reach (default: none). */
   privateUrls: AddressPolicy;
+  /** VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: which private destinations (and ports) webhooks may reach (default: none; never the download list). */
+  webhookPrivateUrls: WebhookAddressPolicy;
   /** METRICS_PORT (metrics, /healthz, /readyz) and OTEL_EXPORTER_OTLP_ENDPOINT (tracing). */
   telemetry: TelemetryConfig;
   /** VIDU_FLOW_API_KEYS_FILE: the HTTP API's keys, read for the webhook secrets (unset: no webhooks are signed). */
@@ -89,6 +93,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       throw new ConfigError([(err as Error).message]);
     }
   }
+  const webhookPrivateUrls = parseWebhookAllowPrivate(e.VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS); // likewise
   return {
     temporal: { ...connection, taskQueue: e.VIDU_TASK_QUEUE },
     vidu: { baseUrl: e.VIDU_BASE_URL, apiKey: e.VIDU_API_KEY, timeoutMs: e.VIDU_HTTP_TIMEOUT_MS },
@@ -102,6 +107,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     ...(stagingS3 ? { stagingS3 } : {}),
     inputRoots: parseInputRoots(e.VIDU_FLOW_INPUT_ROOTS),
     privateUrls,
+    webhookPrivateUrls,
     telemetry: telemetryConfig(e),
     ...(e.VIDU_FLOW_API_KEYS_FILE ? { apiKeysFile: path.resolve(e.VIDU_FLOW_API_KEYS_FILE) } : {}),
     workflowTuning: workflowTuning(e),

@@ -2,6 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { accountIdFor } from '../activities/admission';
 import { createGuardedFetch } from '../activities/net/guarded-fetch';
+import { createWebhookFetch } from '../activities/net/webhook-policy';
 import { openStores } from '../activities/stores/open-stores';
 import { ViduClient } from '../vidu/client';
 import { loadWorkerConfig, type WorkerConfig } from './config';
@@ -37,6 +38,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         callbackUrl: config.callbackUrl,
         // Inputs and archive downloads: private addresses only as VIDU_FLOW_ALLOW_PRIVATE_URLS allows.
         fetch: createGuardedFetch({ policy: config.privateUrls }),
+        // Completion webhooks: their own list, per port (VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS), never the download one.
+        webhookFetch: createWebhookFetch(config.webhookPrivateUrls),
         inputRoots: config.inputRoots,
         ...(config.apiKeysFile ? { apiKeysFile: config.apiKeysFile } : {}),
         admission: {

@@ -2,6 +2,7 @@ import type { AdFilmInput, AdFilmResult } from '../core/ad-film-types';
 import { archive, compose, endEarly } from './ad-film/finish';
 import { applyInitialEdits, createFilm, review, stageImages, waitForSubTasks } from './ad-film/phases';
 import { openFilmRun } from './ad-film/state';
+import { refuseUnkeepableId } from './own-id';
 
 /**
  * The AD-film job, as phases over one FilmRun (workflows/ad-film/): stage the images, create the
@@ -13,6 +14,8 @@ import { openFilmRun } from './ad-film/state';
  * when it was one body, so histories of earlier runs replay; keep that order when changing it.
  */
 export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
+  // Before anything is staged, admitted or paid for (issue 22 item 1).
+  refuseUnkeepableId();
   const film = openFilmRun(input);
   try {
     const request = await stageImages(film);

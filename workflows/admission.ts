@@ -41,6 +41,17 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
     return false;
   };
 
+  // Declared before the handlers: an `admit` update delivered with the manager's start (update-
+  // with-start, activities/admission.ts) runs its handler in the first activation, before the
+  // code below the handlers has run; a `const` arrow function declared further down was still in
+  // its temporal dead zone then (issue 16 item 7: ReferenceError, the update rejected, the first
+  // submission delayed by the activity's 20 s retry).
+  function next(): SlotsState['waiting'][number] | undefined {
+    const i = s.waiting.findIndex((w) => w.priority === 'interactive');
+    const at = i >= 0 ? i : 0;
+    return s.waiting.splice(at, 1)[0];
+  }
+
   setHandler(slotsQuery, () => s);
   setHandler(admitUpdate, (req) => {
     if (register(req)) return { granted: true };
@@ -66,12 +77,6 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
       dirty = true;
     }
   }
-
-  const next = (): SlotsState['waiting'][number] | undefined => {
-    const i = s.waiting.findIndex((w) => w.priority === 'interactive');
-    const at = i >= 0 ? i : 0;
-    return s.waiting.splice(at, 1)[0];
-  };
 
   /** Grants free slots in order; signals every grantee but `answered`. True when `answered` got one. */
   function grantFree(answered?: string): boolean {

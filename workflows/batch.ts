@@ -1,11 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancelledFailure,
   CancellationScope,
   condition,
   continueAsNew,
   isCancellation,
+  log,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -25,9 +27,11 @@ import {
   MAX_BATCH_WINDOW,
   MAX_LINES_PER_RUN,
   type ValidBatchLine,
+  BATCH_CHILD_ID_TAKEN,
 } from '../core/batch-types';
 import { FailureType } from '../core/failure-types';
-import { unwrapTyped } from './generation';
+import { CHILD_ID_ATTEMPTS, unwrapTyped } from './generation';
+import { derivedWorkflowId } from '../contract/workflow-id';
 import { batchStatusQuery } from '../core/workflow-messages';
 import { ViduKind } from '../core/search-attributes';
 import type { GenerationInput, GenerationResult } from '../core/generation-types';
@@ -48,10 +52,13 @@ import type { GenerationInput, GenerationResult } from '../core/generation-types
 // in throughput once per run (the last few children finish while no new ones start), about one
 // generation's duration every `linesPerRun / window` generations.
 //
-// Child workflow ids are `<batch workflow id>--<line number>`, started with REJECT_DUPLICATE: a
-// line runs at most once for a given batch id. If a child with that id already exists (a batch
-// reset, or a batch re-run under the same id), the start fails with "already started", and the
-// awaitBatchChild activity finds that child's outcome instead of starting it again.
+// Child workflow ids are `<batch workflow id>~<line number>` (a derived id, which no caller can
+// start through vidu-flow), started with REJECT_DUPLICATE: a line runs at most once for a given
+// batch id. If a child with that id already exists (a batch reset, or a batch re-run under the
+// same id), the start fails with "already started", and the awaitBatchChild activity finds that
+// child's outcome instead of starting it again — only when it is this batch's child of the line's
+// kind; a workflow someone else started there (a raw Temporal SDK start) is not counted, and the
+// line starts under `<batch>~<line>-2`, `-3`… instead.
 
 /** Lines read per activity call (at least the window, so one read can fill it). */
 const READ_LINES = 100;
@@ -162,30 +169,43 @@ export async function batch(input: BatchInput): Promise<BatchSummary> {
 
   /** Runs one line's generation as a child; never throws (a failure is the line's result). */
   async function runChild(line: ValidBatchLine): Promise<BatchLineResult> {
-    const childId = `${workflowId}--${line.line}`;
-    const base = { line: line.line, kind: line.kind, workflowId: childId };
+    let childId = derivedWorkflowId(workflowId, String(line.line));
+    const base = () => ({ line: line.line, kind: line.kind, workflowId: childId });
     try {
-      let result: GenerationResult;
-      try {
-        const child = await startChild<(input: GenerationInput) => Promise<GenerationResult>>(line.kind, {
-          workflowId: childId,
-          args: [line.input],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          // Cancelling or terminating the batch asks each running generation to cancel its Vidu task.
-          parentClosePolicy: 'REQUEST_CANCEL',
-          staticSummary: childSummary(line, workflowId),
-          typedSearchAttributes: [{ key: ViduKind, value: line.kind }],
-        });
-        result = await child.result();
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        const found = await awaitingChild.awaitBatchChild.executeWithOptions({ summary: `outcome of existing child ${childId}` }, [{ workflowId: childId }]);
-        return { ...base, ...found };
+      for (let attempt = 1; attempt <= CHILD_ID_ATTEMPTS; attempt += 1) {
+        childId = derivedWorkflowId(workflowId, String(line.line), attempt);
+        let result: GenerationResult;
+        try {
+          const child = await startChild<(input: GenerationInput) => Promise<GenerationResult>>(line.kind, {
+            workflowId: childId,
+            args: [line.input],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            // Cancelling or terminating the batch asks each running generation to cancel its Vidu task.
+            parentClosePolicy: 'REQUEST_CANCEL',
+            staticSummary: childSummary(line, workflowId),
+            typedSearchAttributes: [{ key: ViduKind, value: line.kind }],
+          });
+          result = await child.result();
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          try {
+            // Ours from an earlier run (same batch id, same kind): its outcome is the line's.
+            const found = await awaitingChild.awaitBatchChild.executeWithOptions({ summary: `outcome of existing child ${childId}` }, [
+              { workflowId: childId, parentId: workflowId, kind: line.kind },
+            ]);
+            return { ...base(), ...found };
+          } catch (awaitErr) {
+            if (!(awaitErr instanceof ActivityFailure && awaitErr.cause instanceof ApplicationFailure && awaitErr.cause.type === BATCH_CHILD_ID_TAKEN)) throw awaitErr;
+            log.warn('batch child id taken by a workflow this batch did not start; trying a fresh id', { workflowId: childId, line: line.line });
+            continue;
+          }
+        }
+        return { ...base(), state: 'success', taskId: result.taskId, credits: result.credits, ...(result.archive ? { archive: result.archive.manifest } : {}) };
       }
-      return { ...base, state: 'success', taskId: result.taskId, credits: result.credits, ...(result.archive ? { archive: result.archive.manifest } : {}) };
+      return { ...base(), state: 'failed', error: { type: BATCH_CHILD_ID_TAKEN, message: `not started: the child workflow ids of line ${line.line} are all taken by workflows this batch did not start` } };
     } catch (err) {
       const credits = failureCredits(err);
-      return { ...base, state: 'failed', ...(credits ? { credits } : {}), error: describeBatchFailure(err) };
+      return { ...base(), state: 'failed', ...(credits ? { credits } : {}), error: describeBatchFailure(err) };
     }
   }
 

@@ -2,12 +2,16 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  executeChild,
+  type ChildWorkflowHandle,
   isCancellation,
+  log,
   setCurrentDetails,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { derivedWorkflowId } from '../contract/workflow-id';
 import { FailureType, NON_RETRYABLE_FAILURES } from '../core/failure-types';
 import type {
   ArchiveResult,
@@ -27,7 +31,11 @@ import { AdmissionSlot } from './admission-slot';
 import { GenerationMetrics } from './metrics';
 import { SearchAttributeBatch } from './search-attribute-batch';
 import { TaskTracker } from './task-tracker';
+import { refuseUnkeepableId } from './own-id';
 import { noteStatus } from './webhook-updates';
+
+/** How many ids (`<id>~upscale`, `-2`… `-5`) a child tries before the parent gives up on it. */
+export const CHILD_ID_ATTEMPTS = 5;
 
 /** Default wait budget of a normal (not off-peak) task; Vidu usually needs minutes. */
 export const DEFAULT_TIMEOUT_SECONDS = 6 * 3600;
@@ -73,6 +81,8 @@ class Generation {
 
   async run(): Promise<GenerationResult> {
     try {
+      // An id the archive and the receiver would refuse, refused before anything is paid for (issue 22 item 1).
+      refuseUnkeepableId();
       const staged = await this.stage();
       await this.admitAndSubmit(staged);
       await this.waitOrGiveUp();
@@ -227,7 +237,7 @@ class Generation {
       ]);
       this.status.archive = archive;
     }
-    const upscale = this.options.upscale ? await this.upscaleResult(done.creations, this.options) : undefined;
+    const { upscale, upscaleMissing } = this.options.upscale ? await this.upscaleResult(done.creations, this.options) : {};
     this.status.phase = 'done';
     this.describe();
     return {
@@ -240,6 +250,7 @@ class Generation {
       ...(archive ? { archive } : {}),
       ...(this.status.cancellation ? { cancellation: this.status.cancellation } : {}),
       ...(upscale ? { upscale } : {}),
+      ...(upscaleMissing ? { upscaleMissing } : {}),
     };
   }
 
@@ -265,24 +276,43 @@ class Generation {
 
   /**
    * options.upscale: the result's first creation, upscaled by a child `upscale` workflow. Its id is
-   * `<workflowId>.upscale`, so its archive folder sits beside this one; it is given the creation's
-   * Vidu id (upscale-new takes video_creation_id), so no bytes travel.
+   * `<workflowId>~upscale` (a derived id no caller can start through vidu-flow), so its archive
+   * folder sits beside this one; it is given the creation's Vidu id (upscale-new takes
+   * video_creation_id), so no bytes travel. A child id found taken (a raw Temporal SDK start) is
+   * retried under `<workflowId>~upscale-2`, `-3`…; if none can be started, this paid generation
+   * still succeeds, and its result says why the upscale is missing (issue 16 item 2).
    */
-  private async upscaleResult(creations: TaskSnapshot['creations'], opts: GenerationOptions): Promise<GenerationResult | undefined> {
+  private async upscaleResult(creations: TaskSnapshot['creations'], opts: GenerationOptions): Promise<{ upscale?: GenerationResult; upscaleMissing?: string }> {
     const source = creations.find((c) => c.url !== '');
-    if (!source) return undefined;
+    if (!source) return {};
     this.status.phase = 'upscaling';
     this.describe();
     const { upscale: wanted, idempotencyKey: _key, timeoutSeconds: _timeout, ...inherited } = opts;
-    return executeChild('upscale', {
-      workflowId: `${this.workflowId}.upscale`,
-      args: [
-        {
-          request: { video_creation_id: source.id, ...(wanted?.resolution ? { upscale_resolution: wanted.resolution } : {}) },
-          options: inherited,
-        } satisfies GenerationInput,
-      ],
-    }) as Promise<GenerationResult>;
+    const taken: string[] = [];
+    for (let attempt = 1; attempt <= CHILD_ID_ATTEMPTS; attempt += 1) {
+      const workflowId = derivedWorkflowId(this.workflowId, 'upscale', attempt);
+      let child: ChildWorkflowHandle<(input: GenerationInput) => Promise<GenerationResult>>;
+      try {
+        child = await startChild<(input: GenerationInput) => Promise<GenerationResult>>('upscale', {
+          workflowId,
+          args: [
+            {
+              request: { video_creation_id: source.id, ...(wanted?.resolution ? { upscale_resolution: wanted.resolution } : {}) },
+              options: inherited,
+            } satisfies GenerationInput,
+          ],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        taken.push(workflowId);
+        log.warn('upscale child id taken by a workflow this generation did not start; trying a fresh id', { workflowId, next: derivedWorkflowId(this.workflowId, 'upscale', attempt + 1) });
+        continue;
+      }
+      return { upscale: await child.result() };
+    }
+    const upscaleMissing = `the upscale was not started: its child workflow ids ${taken.join(', ')} are all taken by workflows this generation did not start`;
+    log.error(upscaleMissing);
+    return { upscaleMissing };
   }
 
   /** What Vidu answered moves the status; search attributes follow the state (one upsert per workflow task). */

@@ -1,14 +1,5 @@
-import {
-  CancellationScope,
-  isCancellation,
-  log,
-  ParentClosePolicy,
-  startChild,
-  TemporalFailure,
-  workflowInfo,
-  WorkflowIdReusePolicy,
-} from '@temporalio/workflow';
-import { delivering } from './activity-proxies';
+import { CancellationScope, isCancellation, log, TemporalFailure, workflowInfo } from '@temporalio/workflow';
+import { delivering, webhookStartLocal } from './activity-proxies';
 import { ViduCaller } from '../core/search-attributes';
 import { startUpdateFeed } from './webhook-updates';
 import {
@@ -22,13 +13,14 @@ import {
 } from '../core/webhook-types';
 
 // Completion webhooks. A generation started with a notify target (memo `viduNotify`, set by the
-// HTTP API) starts, as its very last step, a child workflow `webhookDelivery` with parent-close
-// policy ABANDON: the generation closes with its result at once, while the child keeps retrying
-// the delivery for up to 24 h. The child's id is derived from the generation and the event type,
-// so an event is never started twice, and never sent under a new webhook-id. generation.updated
+// HTTP API) starts, as its very last step, a workflow `webhookDelivery` (by a local activity): the
+// generation closes with its result at once, while the delivery keeps retrying for up to 24 h. Its
+// id is derived from the generation and the event type (`<generation>~webhook-<type>`), so an
+// event is never started twice, and never sent under a new webhook-id (the webhook-id is the
+// event id, whatever workflow id the delivery ended up with). generation.updated
 // events (when asked for) go out while it runs: see webhook-updates.ts.
 
-/** Delivers one event (the child workflow; its retries are the activity's). */
+/** Delivers one event (the delivery workflow; its retries are the activity's). */
 export async function webhookDelivery(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
   return delivering.deliverWebhook.executeWithOptions({ summary: `${input.type} → ${hostOf(input.url)}` }, [input]);
 }
@@ -63,17 +55,16 @@ export async function withCompletionWebhook<T>(run: () => Promise<T>): Promise<T
       occurredAt: new Date().toISOString(),
       ...(after ? { after } : {}),
     };
+    // Started by a local activity, not as a child: a child whose id is taken (a raw Temporal SDK
+    // start under `<id>~webhook-succeeded`) could only be refused here, while the activity tells
+    // "this event's delivery, started earlier" from "someone else's" and then starts the delivery
+    // under a fresh id (activities/webhook.ts). The delivery outlives the generation either way
+    // (it was a child with parent-close policy ABANDON).
     try {
-      await startChild(webhookDelivery, {
-        workflowId: webhookWorkflowId(workflowId, type),
-        args: [input],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        staticSummary: `${type} webhook for ${workflowId}`,
-      });
+      await webhookStartLocal.startWebhookDelivery.executeWithOptions({ summary: `${type} webhook` }, [{ workflowId: webhookWorkflowId(workflowId, type), input }]);
     } catch (err) {
-      // Already started (the event exists) or refused: the generation's result stands regardless.
-      log.warn('webhook delivery not started', { type, error: err instanceof Error ? err.message : String(err) });
+      // Every id taken, or Temporal unreachable for a minute: the generation's result stands regardless.
+      log.error('webhook delivery not started', { type, error: err instanceof Error ? err.message : String(err) });
     }
   };
   try {

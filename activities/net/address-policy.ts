@@ -143,9 +143,8 @@ export class PrivateAddressRefused extends Error {
   override readonly name = 'PrivateAddressRefused';
   readonly code = 'ERR_PRIVATE_ADDRESS_REFUSED';
 
-  constructor(reason: string) {
-    super(
-      `${reason}; downloads may not reach loopback, private, link-local, multicast or cloud-metadata addresses unless ${ALLOW_PRIVATE_ENV} allows them`,
-    );
+  /** `what` and `env`: webhooks have a list of their own (activities/net/webhook-policy.ts). */
+  constructor(reason: string, what = 'downloads', env = ALLOW_PRIVATE_ENV) {
+    super(`${reason}; ${what} may not reach loopback, private, link-local, multicast or cloud-metadata addresses unless ${env} allows them`);
   }
 }

@@ -1,6 +1,6 @@
 import dns, { type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
-import { addressRefusal, hostRefusal, PrivateAddressRefused, type AddressPolicy } from './address-policy';
+import { addressRefusal, hostRefusal, PrivateAddressRefused, STRICT_POLICY, type AddressPolicy } from './address-policy';
 
 // A `fetch` for everything the worker downloads on a caller's behalf (http(s) inputs, results to
 // archive). The address policy is enforced where the connection is made: on the address the DNS
@@ -15,8 +15,31 @@ export type LookupFunction = (
   callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
 ) => void;
 
+/**
+ * Decides each destination: before any lookup (IP literals, metadata and localhost names) and on
+ * each address a lookup returned, knowing the port the connection is for.
+ */
+export interface DestinationJudge {
+  hostRefusal(hostname: string, port: number): string | undefined;
+  addressRefusal(hostname: string, address: string, port: number): string | undefined;
+  /** The refusal thrown (names the variable that would allow it). */
+  refused(reason: string): Error;
+}
+
+/** The download judge: VIDU_FLOW_ALLOW_PRIVATE_URLS, every port alike. */
+export function downloadJudge(policy: AddressPolicy): DestinationJudge {
+  return {
+    hostRefusal: (hostname) => hostRefusal(policy, hostname),
+    addressRefusal: (hostname, address) => addressRefusal(policy, hostname, address),
+    refused: (reason) => new PrivateAddressRefused(reason),
+  };
+}
+
 export interface GuardedFetchOptions {
-  policy: AddressPolicy;
+  /** Downloads: the address policy (every port alike). */
+  policy?: AddressPolicy;
+  /** Or any judge (webhooks: activities/net/webhook-policy.ts, per port); wins over `policy`. */
+  judge?: DestinationJudge;
   /** Default: dns.lookup. */
   lookup?: LookupFunction;
   /** Redirect hops followed before giving up (default 5). */
@@ -27,33 +50,43 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Builds the guarded fetch; the worker passes it to the activities as `deps.fetch`. */
 export function createGuardedFetch(opts: GuardedFetchOptions): typeof fetch {
-  const { policy } = opts;
+  const judge = opts.judge ?? downloadJudge(opts.policy ?? STRICT_POLICY);
   const resolve = opts.lookup ?? (dns.lookup as unknown as LookupFunction);
   const maxRedirects = opts.maxRedirects ?? 5;
 
-  const guardedLookup: LookupFunction = (hostname, options, callback) => {
-    resolve(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, options.all ? [] : '', 0);
-      const list = (addresses as LookupAddress[]).filter((a) => addressRefusal(policy, hostname, a.address) === undefined);
-      if (list.length === 0) {
-        const first = (addresses as LookupAddress[])[0];
-        const reason = first ? addressRefusal(policy, hostname, first.address) : `${hostname} has no address`;
-        return callback(new PrivateAddressRefused(reason ?? `${hostname} has no usable address`), options.all ? [] : '', 0);
-      }
-      // Only addresses the policy allows are handed to the socket, whichever one it picks.
-      if (options.all) return callback(null, list);
-      const chosen = list[0]!;
-      return callback(null, chosen.address, chosen.family);
-    });
-  };
+  /** The lookup of one connection, to `port`: only addresses the judge allows reach the socket. */
+  const guardedLookup =
+    (port: number): LookupFunction =>
+    (hostname, options, callback) => {
+      resolve(hostname, { ...options, all: true }, (err, addresses) => {
+        if (err) return callback(err, options.all ? [] : '', 0);
+        const list = (addresses as LookupAddress[]).filter((a) => judge.addressRefusal(hostname, a.address, port) === undefined);
+        if (list.length === 0) {
+          const first = (addresses as LookupAddress[])[0];
+          const reason = first ? judge.addressRefusal(hostname, first.address, port) : `${hostname} has no address`;
+          return callback(judge.refused(reason ?? `${hostname} has no usable address`) as NodeJS.ErrnoException, options.all ? [] : '', 0);
+        }
+        // Only addresses the policy allows are handed to the socket, whichever one it picks.
+        if (options.all) return callback(null, list);
+        const chosen = list[0]!;
+        return callback(null, chosen.address, chosen.family);
+      });
+    };
 
-  const base = buildConnector({ lookup: guardedLookup as never });
+  // One connector per destination port (the lookup must know the port it judges for).
+  const connectors = new Map<number, buildConnector.connector>();
   const agent = new Agent({
     connect: (options, callback) => {
+      const port = options.port ? Number(options.port) : options.protocol === 'https:' ? 443 : 80;
       // net.connect skips the lookup for IP literals, so those are judged here.
-      const refusal = hostRefusal(policy, options.hostname);
-      if (refusal) return callback(new PrivateAddressRefused(refusal), null);
-      return base(options, callback);
+      const refusal = judge.hostRefusal(options.hostname, port);
+      if (refusal) return callback(judge.refused(refusal), null);
+      let connector = connectors.get(port);
+      if (!connector) {
+        connector = buildConnector({ lookup: guardedLookup(port) as never });
+        connectors.set(port, connector);
+      }
+      return connector(options, callback);
     },
   });
 
@@ -64,8 +97,8 @@ export function createGuardedFetch(opts: GuardedFetchOptions): typeof fetch {
     for (let hop = 0; ; hop++) {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`refusing to fetch a ${url.protocol} URL`);
       // A refused host fails here, before undici queues anything for it.
-      const refusal = hostRefusal(policy, url.hostname);
-      if (refusal) throw new PrivateAddressRefused(refusal);
+      const refusal = judge.hostRefusal(url.hostname, url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
+      if (refusal) throw judge.refused(refusal);
       let res: Response;
       try {
         res = (await undiciFetch(url, { ...(init as object), redirect: 'manual', dispatcher: agent } as never)) as unknown as Response;

@@ -5,11 +5,12 @@ import { checkAdFilmInput } from '../../contract/ad-film-input';
 import { checkBatchInput } from '../../contract/batch-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
 import { type MediaEndpoint, mediaSlots } from '../../contract/media-fields';
-import { hostRefusal } from '../../activities/net/address-policy';
+import { portOf, STRICT_WEBHOOK_POLICY, WEBHOOK_ALLOW_PRIVATE_ENV, webhookHostRefusal } from '../../activities/net/webhook-policy';
 import { describeZodError } from '../../vidu/schemas';
 import { ViduCaller } from '../../core/search-attributes';
 import type { GenerationKind } from '../../core/generation-types';
 import { NOTIFY_MEMO, type NotifyTarget } from '../../core/webhook-types';
+import { namespacedIdempotencyKey } from '../idempotent-start';
 import type { ApiKey } from '../keys';
 import { linksFor } from '../ownership';
 import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';
@@ -85,13 +86,14 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
 
   async function startAndAnswer(req: FastifyRequest, reply: FastifyReply, body: Record<string, unknown>, kind: string, notify: NotifyTarget | undefined, run: Starter) {
     const caller = req.apiKey!.id;
-    const idempotencyKey = idempotencyKeyOf(req);
+    // Header or body, namespaced by the caller's key id: two keys using the same key never meet,
+    // and no caller can aim at another's ids (api/idempotent-start.ts).
+    const idempotencyKey = namespacedIdempotencyKey(req, caller, body);
     const memo: StartMemo = { requestId: randomUUID(), bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
     let workflowId: string;
     try {
       ({ workflowId } = await run({
-        // Namespaced by caller: two keys using the same Idempotency-Key never meet.
-        ...(idempotencyKey ? { idempotencyKey: `${caller}:${idempotencyKey}` } : {}),
+        ...(idempotencyKey ? { idempotencyKey } : {}),
         searchAttributes: [{ key: ViduCaller, value: caller }],
         memo: { [START_MEMO]: memo, ...(notify ? { [NOTIFY_MEMO]: notify } : {}) },
       }));
@@ -169,21 +171,11 @@ function notifyOf(body: Record<string, unknown>, key: ApiKey, deps: ApiDeps): No
   if (!key.webhookSecret) {
     throw invalidInput([{ field: 'notify', message: `the API key ${JSON.stringify(key.name)} has no webhookSecret to sign webhooks with; ask the operator to add one` }]);
   }
-  // The worker's guarded fetch checks the address actually connected to; refusing a literal
-  // private host here saves starting a generation whose webhook could never be sent.
-  const refusal = hostRefusal(deps.privateUrls, new URL(notify.url).hostname);
-  if (refusal) throw invalidInput([{ field: 'notify.url', message: `${refusal}; private addresses are refused unless VIDU_FLOW_ALLOW_PRIVATE_URLS allows them` }]);
+  // The worker's webhook fetch checks the address actually connected to (and its port); refusing
+  // a literal private host here saves starting a generation whose webhook could never be sent.
+  // Webhooks have their own list, never the download one (issue 16 item 6).
+  const url = new URL(notify.url);
+  const refusal = webhookHostRefusal(deps.webhookPrivateUrls ?? STRICT_WEBHOOK_POLICY, url.hostname, portOf(url));
+  if (refusal) throw invalidInput([{ field: 'notify.url', message: `${refusal}; private addresses are refused unless ${WEBHOOK_ALLOW_PRIVATE_ENV} allows them` }]);
   return notify;
-}
-
-function idempotencyKeyOf(req: FastifyRequest): string | undefined {
-  const raw = req.headers['idempotency-key'];
-  if (raw === undefined) return undefined;
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (value === undefined || !/^[\x21-\x7e]{1,200}$/.test(value)) {
-    throw problem(400, 'bad-request', 'invalid Idempotency-Key header', {
-      errors: [{ field: 'Idempotency-Key', message: 'must be 1–200 visible ASCII characters' }],
-    });
-  }
-  return value;
 }

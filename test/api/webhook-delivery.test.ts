@@ -20,11 +20,11 @@ const input: WebhookDeliveryInput = {
 describe('completion webhook plumbing', () => {
   it('derives one event id and one delivery workflow id per generation and type', () => {
     expect(webhookEventId('g1', 'generation.failed')).toBe('evt_g1_failed');
-    expect(webhookWorkflowId('g1', 'generation.cancelled')).toBe('g1--webhook-cancelled');
+    expect(webhookWorkflowId('g1', 'generation.cancelled')).toBe('g1~webhook-cancelled');
     expect(webhookEventId('g1', 'generation.failed')).toBe(webhookEventId('g1', 'generation.failed'));
     // generation.updated: one per announced change, numbered by the workflow.
     expect(webhookEventId('g1', 'generation.updated', 3)).toBe('evt_g1_updated_3');
-    expect(webhookWorkflowId('g1', 'generation.updated', 3)).toBe('g1--webhook-updated-3');
+    expect(webhookWorkflowId('g1', 'generation.updated', 3)).toBe('g1~webhook-updated-3');
   });
 
   it('reads the notify target from the memo, dropping event names it does not know', () => {
@@ -42,7 +42,7 @@ describe('completion webhook plumbing', () => {
     writeFileSync(file, JSON.stringify([other.entry, unsigned.entry]), { mode: 0o600 });
     const env = new MockActivityEnvironment();
     for (const apiKeysFile of [undefined, file]) {
-      const { deliverWebhook } = makeWebhookActivities({ ...(apiKeysFile ? { apiKeysFile } : {}), fetch: () => Promise.reject(new Error('must not be called')) });
+      const { deliverWebhook } = makeWebhookActivities({ ...(apiKeysFile ? { apiKeysFile } : {}), webhookFetch: () => Promise.reject(new Error('must not be called')) });
       const err = await env.run(deliverWebhook, input).then(
         () => undefined,
         (e: unknown) => e,

@@ -24,7 +24,7 @@ describe('webhook secret lookup', () => {
       sent.push({ headers: init.headers, body: init.body });
       return new Response(null, { status: 204 });
     }) as unknown as typeof fetch;
-    const { deliverWebhook } = makeWebhookActivities({ apiKeysFile: file, fetch: fetchStub });
+    const { deliverWebhook } = makeWebhookActivities({ apiKeysFile: file, webhookFetch: fetchStub });
     const input: WebhookDeliveryInput = {
       generationId: 'img2video-key-k-owner:o-1',
       type: 'generation.updated',

@@ -179,7 +179,7 @@ describe('batch workflow end to end', () => {
         expect(r.workflowId).toBeUndefined();
         continue;
       }
-      expect(r.workflowId).toBe(`${handle.workflowId}--${r.line}`);
+      expect(r.workflowId).toBe(`${handle.workflowId}~${r.line}`);
       if (expected) expect(r).toMatchObject({ state: 'failed', error: { type: expected } });
       if (r.state === 'success') {
         expect(r.taskId).toBeTruthy();
@@ -256,7 +256,7 @@ describe('batch workflow end to end', () => {
       // Asked of Vidu (the simulator): the receiver does not forward `queueing` by default.
       const children = await Promise.all(
         [1, 2, 3].map(async (n) => {
-          const s = await client.getHandle(`${handle.workflowId}--${n}`).status().catch(() => undefined);
+          const s = await client.getHandle(`${handle.workflowId}~${n}`).status().catch(() => undefined);
           return s?.taskId ? await sim.task(s.taskId).catch(() => undefined) : undefined;
         }),
       );
@@ -280,11 +280,11 @@ describe('batch workflow end to end', () => {
       [3, 'Cancelled'],
     ]);
     for (const n of [1, 2, 3]) {
-      const child = await client.getHandle(`${handle.workflowId}--${n}`).status();
+      const child = await client.getHandle(`${handle.workflowId}~${n}`).status();
       expect(child.cancellation?.outcome).toBe('cancelled');
       expect(JSON.stringify(await sim.task(child.taskId ?? ''))).toContain('UserCancelled');
     }
-    await expect(client.getHandle(`${handle.workflowId}--4`).workflow.describe()).rejects.toThrow();
+    await expect(client.getHandle(`${handle.workflowId}~4`).workflow.describe()).rejects.toThrow();
   });
 
   it('refuses a batch file outside VIDU_FLOW_INPUT_ROOTS, saying nothing about it', async () => {

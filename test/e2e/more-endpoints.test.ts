@@ -127,7 +127,7 @@ describe('the new endpoints end to end', () => {
     });
     const first = await withUpscale.result();
     expect(first.upscale?.kind).toBe('upscale');
-    expect(first.upscale?.workflowId).toBe(`${withUpscale.workflowId}.upscale`);
+    expect(first.upscale?.workflowId).toBe(`${withUpscale.workflowId}~upscale`);
     expect(path.dirname(first.upscale!.archive!.root)).toBe(path.dirname(first.archive!.root));
     const upscaleTask = await sim.task(first.upscale!.taskId);
     expect(JSON.stringify(upscaleTask)).toContain(first.creations[0]!.id);

@@ -36,6 +36,7 @@ describe('loadWorkerConfig', () => {
       // Checked by the input-roots and private-URL tests.
       inputRoots: expect.anything(),
       privateUrls: expect.anything(),
+      webhookPrivateUrls: expect.anything(),
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
       // A fixed cache bounds memory with thousands waiting; a sticky timeout that outlasts a burst of callbacks.
@@ -74,6 +75,7 @@ describe('loadWorkerConfig', () => {
       stagingDir: '/var/tmp/staging',
       inputRoots: expect.anything(),
       privateUrls: expect.anything(),
+      webhookPrivateUrls: expect.anything(),
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
       workflowTuning: { maxCachedWorkflows: 250, stickyQueueScheduleToStartTimeout: 30_000, maxConcurrentWorkflowTaskExecutions: 12 },

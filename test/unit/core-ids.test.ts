@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { archiveExtension, archiveFileName, archiveFolder, creationFileStem } from '../../activities/archive-names';
 import { callbackUrlFor, clientRequestIdFor } from '../../activities/idempotency';
 import { WORKFLOW_ID_MAX, workflowIdFor, workflowIdIssues, workflowIdProblem } from '../../client/workflow-ids';
-import { DERIVED_WORKFLOW_ID_MAX } from '../../contract/workflow-id';
+import { callerWorkflowIdProblem, DERIVED_WORKFLOW_ID_MAX, derivedWorkflowId, derivedWorkflowIdProblem, withAttempt } from '../../contract/workflow-id';
+import { WEBHOOK_EVENT_TYPES, webhookWorkflowId } from '../../core/webhook-types';
 
 const KINDS = ['img2video', 'reference2video', 'reference2image', 'image2dance', 'adFilm'] as const;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
@@ -212,7 +213,7 @@ describe('the workflow-id rule', () => {
   });
 
   it('names the field it was given', () => {
-    expect(workflowIdIssues('x/../victim', '--workflow-id')[0]).toMatch(/^--workflow-id: "x\/\.\.\/victim" must be 1–200 characters/);
+    expect(workflowIdIssues('x/../victim', '--workflow-id')[0]).toMatch(/^--workflow-id: "x\/\.\.\/victim" must be a caller-chosen workflow id: 1–200 characters/);
   });
 
   it('accepts every id vidu-flow generates', () => {
@@ -231,20 +232,80 @@ describe('the workflow-id rule', () => {
 
   it('leaves room for the ids vidu-flow derives from a caller’s longest id', () => {
     const longest = 'b'.repeat(WORKFLOW_ID_MAX);
-    const derived = [`${longest}--1234567`, `${longest}-2026-01-02T01:00:00Z`, `${longest}--edit-999-video-99`];
+    const derived = [
+      `${longest}~1234567`,
+      `${longest}-2026-01-02T01:00:00Z`,
+      `${longest}~edit-999-video-99-5`,
+      derivedWorkflowId(longest, 'upscale', 5),
+      webhookWorkflowId(longest, 'generation.updated', 9999) + '-10',
+    ];
     for (const id of derived) {
       expect(workflowIdProblem(id)).toBeDefined();
+      expect(derivedWorkflowIdProblem(id), id).toBeUndefined();
       expect(workflowIdProblem(id, DERIVED_WORKFLOW_ID_MAX), id).toBeUndefined();
     }
-    expect(workflowIdProblem('x/../victim', DERIVED_WORKFLOW_ID_MAX)).toBeDefined();
-    expect(workflowIdProblem('b'.repeat(DERIVED_WORKFLOW_ID_MAX + 1), DERIVED_WORKFLOW_ID_MAX)).toBeDefined();
+    expect(derivedWorkflowIdProblem('x/../victim')).toBeDefined();
+    expect(derivedWorkflowIdProblem('b'.repeat(DERIVED_WORKFLOW_ID_MAX + 1))).toBeDefined();
+  });
+});
+
+describe('caller ids and derived ids (issue 16: ids a caller cannot aim)', () => {
+  it('refuses `~` in a caller id, naming the rule and why', () => {
+    for (const id of ['alice~upscale', 'img2video-key-alice:up-1~upscale', '~', 'a~b~c']) {
+      const problem = callerWorkflowIdProblem(id);
+      expect(problem, id).toMatch(/caller-chosen workflow id/);
+      expect(problem).toMatch(/no ~, which is reserved for ids vidu-flow derives/);
+    }
+  });
+
+  it('accepts `~` in a derived id, and still refuses everything path-like there', () => {
+    expect(derivedWorkflowIdProblem('img2video-key-kalice:order-2~webhook-succeeded')).toBeUndefined();
+    expect(derivedWorkflowIdProblem('batch-key-k1:nightly~17')).toBeUndefined();
+    for (const id of ['~upscale', 'a~/b', 'a~..~b/c', 'a ~b', 'a\\~b', '', 'é~x']) {
+      expect(derivedWorkflowIdProblem(id), JSON.stringify(id)).toMatch(/must|empty/);
+    }
+    expect(derivedWorkflowIdProblem('x~y'.repeat(100))).toMatch(/characters long; it must be a workflow id: 1–255/);
+  });
+
+  it('no id any caller path produces can equal a derived one', () => {
+    // Ids the client makes from any idempotency key (the API namespaces keys, then calls the same function).
+    const keys = ['order-1', 'alice:order-2~webhook-succeeded', 'up-1~upscale', 'x~edit-1-video-0', '~', 'k'.repeat(119) + '~'];
+    for (const kind of KINDS) {
+      for (const key of keys) {
+        const id = workflowIdFor(kind, key);
+        expect(id).not.toContain('~');
+        expect(callerWorkflowIdProblem(id), id).toBeUndefined();
+      }
+    }
+    // Every derivation carries `~`, which the caller rule refuses.
+    for (const id of [
+      derivedWorkflowId('img2video-key-a', 'upscale'),
+      derivedWorkflowId('img2video-key-a', 'upscale', 2),
+      derivedWorkflowId('adFilm-key-a', 'edit-1-video-0'),
+      derivedWorkflowId('batch-key-a', '12'),
+      webhookWorkflowId('img2video-key-a', 'generation.succeeded'),
+      webhookWorkflowId('img2video-key-a', 'generation.updated', 3),
+    ]) {
+      expect(id).toContain('~');
+      expect(callerWorkflowIdProblem(id), id).toBeDefined();
+      expect(derivedWorkflowIdProblem(id), id).toBeUndefined();
+    }
+  });
+
+  it('numbers fresh ids after a taken one deterministically: <id>, <id>-2, <id>-3', () => {
+    expect([1, 2, 3].map((n) => derivedWorkflowId('g', 'upscale', n))).toEqual(['g~upscale', 'g~upscale-2', 'g~upscale-3']);
+    expect([1, 2].map((n) => withAttempt('g~webhook-updated-3', n))).toEqual(['g~webhook-updated-3', 'g~webhook-updated-3-2']);
+    // A fresh id of one event never equals the first id of another.
+    const first = WEBHOOK_EVENT_TYPES.flatMap((t) => (t === 'generation.updated' ? [1, 2, 3, 32].map((n) => webhookWorkflowId('g', t, n)) : [webhookWorkflowId('g', t)]));
+    const fresh = first.flatMap((id) => [2, 3].map((n) => withAttempt(id, n)));
+    expect(fresh.filter((id) => first.includes(id))).toEqual([]);
   });
 });
 
 describe('archive names', () => {
   it('checks the workflow id again where it becomes a folder (non-retryable InvalidRequest)', () => {
     expect(archiveFolder('img2video-key-order-42')).toBe('img2video-key-order-42');
-    expect(archiveFolder(`${'b'.repeat(200)}--17`)).toBe(`${'b'.repeat(200)}--17`);
+    expect(archiveFolder(`${'b'.repeat(200)}~17`)).toBe(`${'b'.repeat(200)}~17`);
     for (const id of ['x/../victim', '..', '.', '/abs', 'a\\b', '', 'a\u0000b']) {
       let thrown: unknown;
       try {

@@ -100,6 +100,6 @@ describe('the CLI refuses a hostile --workflow-id (exit 2, nothing connected)', 
     const r = await run(args);
     expect(r.code).toBe(2);
     expect(r.connects).toBe(0);
-    expect(r.stderr).toMatch(/--workflow-id: .* must be 1–200 characters of letters, digits and \. _ : = -/);
+    expect(r.stderr).toMatch(/--workflow-id: .* must be a caller-chosen workflow id: 1–200 characters of letters, digits and \. _ : = -/);
   });
 });

@@ -1,4 +1,6 @@
-import { isCancellation, startChild, type ApplicationFailure } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { type ApplicationFailure, type ChildWorkflowHandle, isCancellation, log, startChild } from '@temporalio/workflow';
+import { derivedWorkflowId } from '../../contract/workflow-id';
 import type { AdFilmEdit, EditOutcome } from '../../core/ad-film-types';
 import { adFilmEdit, describeEdit } from '../ad-film-edit';
 import { quick } from '../activity-proxies';
@@ -43,29 +45,66 @@ export async function runEdits(film: FilmRun, edits: AdFilmEdit[]): Promise<Edit
   return outcomes;
 }
 
+/** How many ids (`<film>~edit-…`, `-2`… `-5`) an edit tries before it is reported failed. */
+const EDIT_ID_ATTEMPTS = 5;
+
+/**
+ * Starts one edit's child under `<film>~<suffix>`; when that id is taken (a raw Temporal SDK start:
+ * a replay of this film never starts a child twice), under `<film>~<suffix>-2`, `-3`…, with a
+ * warning naming the id. Returns why it could not when every id is taken.
+ */
+async function startEditChild(
+  film: FilmRun,
+  edit: AdFilmEdit,
+  knownIds: string[],
+  suffix: string,
+): Promise<{ id: string; child: ChildWorkflowHandle<typeof adFilmEdit> } | string> {
+  const { options } = film;
+  const taken: string[] = [];
+  for (let attempt = 1; attempt <= EDIT_ID_ATTEMPTS; attempt += 1) {
+    const id = derivedWorkflowId(film.workflowId, suffix, attempt);
+    try {
+      const child = await startChild(adFilmEdit, {
+        workflowId: id,
+        staticSummary: `AD-film edit: ${describeEdit(edit)} → “${(edit.type === 'narration' ? edit.text : edit.prompt).slice(0, 100)}”`,
+        args: [
+          {
+            mainTaskId: film.mainTaskId as string,
+            edit,
+            knownIds,
+            attempts: options.editAttempts ?? DEFAULT_EDIT_ATTEMPTS,
+            waitMode: film.waitMode,
+            priority: options.priority ?? 'interactive',
+            ...(options.poll ? { poll: options.poll } : {}),
+            timeoutSeconds: film.timeoutSeconds,
+          },
+        ],
+      });
+      return { id, child };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      taken.push(id);
+      log.warn('AD-film edit child id taken by a workflow this film did not start; trying a fresh id', { workflowId: id, next: derivedWorkflowId(film.workflowId, suffix, attempt + 1) });
+    }
+  }
+  const why = `the edit was not started: its child workflow ids ${taken.join(', ')} are all taken by workflows this film did not start`;
+  log.error(why);
+  return why;
+}
+
 /** One edit's child workflow, from start to outcome. */
 async function runEdit(film: FilmRun, edit: AdFilmEdit, knownIds: string[]): Promise<EditOutcome> {
-  const { options } = film;
   film.editCounter += 1;
-  const id = `${film.workflowId}--edit-${film.editCounter}-${edit.type}${edit.type === 'video' ? `-${edit.storyboard}` : ''}`;
+  // A derived id (`~`), which no caller can start through vidu-flow (contract/workflow-id.ts).
+  const suffix = `edit-${film.editCounter}-${edit.type}${edit.type === 'video' ? `-${edit.storyboard}` : ''}`;
   const track = edit.type === 'video' ? (film.editsPerStoryboard.get(edit.storyboard) ?? { count: 0, last: 'running' as const }) : undefined;
   if (edit.type === 'video' && track) film.editsPerStoryboard.set(edit.storyboard, { count: track.count + 1, last: 'running' });
-  const child = await startChild(adFilmEdit, {
-    workflowId: id,
-    staticSummary: `AD-film edit: ${describeEdit(edit)} → “${(edit.type === 'narration' ? edit.text : edit.prompt).slice(0, 100)}”`,
-    args: [
-      {
-        mainTaskId: film.mainTaskId as string,
-        edit,
-        knownIds,
-        attempts: options.editAttempts ?? DEFAULT_EDIT_ATTEMPTS,
-        waitMode: film.waitMode,
-        priority: options.priority ?? 'interactive',
-        ...(options.poll ? { poll: options.poll } : {}),
-        timeoutSeconds: film.timeoutSeconds,
-      },
-    ],
-  });
+  const started = await startEditChild(film, edit, knownIds, suffix);
+  if (typeof started === 'string') {
+    // Every id it may use is taken by workflows this film did not start: an outcome, not a lost film.
+    return { edit, state: 'failed', subTaskIds: [], credits: 0, errCode: '', message: started };
+  }
+  const { id, child } = started;
   film.running.set(id, child);
   describe(film);
   try {

@@ -52,7 +52,7 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<[Ser
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-tenant-ids-'));
   const keysFile = path.join(dir, 'keys.json');
-  await writeFile(keysFile, JSON.stringify([alice.entry, mallory.entry]));
+  await writeFile(keysFile, JSON.stringify([alice.entry, mallory.entry]), { mode: 0o600 });
   let hookPort: number;
   [hooks, hookPort] = await listen((req, res) => {
     const chunks: Buffer[] = [];

@@ -321,7 +321,7 @@ describe('archiving large and slow results', () => {
       const { cause, attempts } = await failureOf(await startArchive(input(workflowId, [{ id: 'v1', url: `${base}/hostile/v1.mp4`, coverUrl: '' }]), 5));
       expect(cause.type).toBe('InvalidRequest');
       expect(cause.nonRetryable).toBe(true);
-      expect(cause.message).toMatch(/^workflowId: .* must be 1–255 characters of letters, digits and \. _ : = -/);
+      expect(cause.message).toMatch(/^workflowId: .* must be a workflow id: 1–255 characters of letters, digits and \. _ : = -/);
       expect(attempts).toEqual([1]);
     }
     expect(requests.get('/hostile/v1.mp4')).toBeUndefined();

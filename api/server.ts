@@ -10,6 +10,7 @@ import { registerEvents } from './routes/events';
 import { registerGenerations } from './routes/generations';
 import { registerReview } from './routes/review';
 import { registerStarts } from './routes/starts';
+import { registerBatches } from './routes/batches';
 
 // The HTTP API: a stateless fastify service in front of the client library. Everything it knows
 // lives in Temporal (ids, search attributes, memo), so any number of instances can serve behind a
@@ -79,6 +80,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.get('/healthz', async () => ({ ok: true }));
   registerDocs(app);
   registerStarts(app, guard, deps);
+  registerBatches(app, guard, deps);
   registerGenerations(app, guard, deps);
   registerReview(app, guard, deps);
   registerEvents(app, guard, deps);

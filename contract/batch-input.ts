@@ -128,7 +128,9 @@ export function ruleOnly(issue: string): string {
   if (colon > 0 && /unknown (input )?field/.test(issue.slice(colon))) {
     const label = issue.slice(0, colon);
     const dot = label.lastIndexOf('.');
-    return `${dot > 0 ? label.slice(0, dot) : '(request)'}: has a field it does not accept`;
+    // "by <endpoint>" is vidu-flow's own wording (vidu/schemas/format.ts), not the caller's.
+    const by = / not accepted (by [\w-]+)/.exec(issue)?.[1] ?? 'there';
+    return `${dot > 0 ? label.slice(0, dot) : '(request)'}: has a field not accepted ${by}`;
   }
   return issue.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
 }

@@ -203,9 +203,9 @@ describe('batch lines are reported by number and rule, never by content', () => 
       [`{"${SECRET}": 1}`, /a field other than kind, request and options; kind: missing/],
       [JSON.stringify({ ...good, [SECRET]: 1 }), /a field other than kind, request and options/],
       [JSON.stringify({ kind: SECRET, request: {} }), /^kind: not a generation kind/],
-      [JSON.stringify({ ...good, request: { ...good.request, [SECRET]: 'x' } }), /^\(request\): has a field it does not accept/],
+      [JSON.stringify({ ...good, request: { ...good.request, [SECRET]: 'x' } }), /^\(request\): has a field not accepted by img2video/],
       [JSON.stringify({ ...good, request: { ...good.request, model: SECRET } }), /^model: /],
-      [JSON.stringify({ ...good, options: { [SECRET]: 1 } }), /^options: has a field it does not accept/],
+      [JSON.stringify({ ...good, options: { [SECRET]: 1 } }), /^options: has a field not accepted/],
     ];
     for (const [text, rule] of lines) {
       const parsed = parseBatchLine(text, { baseDir: tmp });

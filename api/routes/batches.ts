@@ -116,7 +116,7 @@ function batchBody(raw: unknown): Record<string, unknown> & { lines: unknown } {
   const opts = body.options as { idempotencyKey?: unknown } | undefined;
   if (opts && typeof opts === 'object' && opts.idempotencyKey !== undefined) errors.push({ field: 'options.idempotencyKey', message: 'a batch is made repeatable with the Idempotency-Key header' });
   // window, options and linesPerRun: the batch contract, with a stand-in source.
-  const { lines: _lines, source: _source, notify: _notify, ...rest } = body;
+  const rest = Object.fromEntries(['window', 'options', 'linesPerRun'].filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
   errors.push(...fieldErrors(checkBatchInput({ source: { staged: `staged:operator/${'0'.repeat(64)}.jsonl` }, ...rest })));
   if (errors.length > 0) throw invalidInput(errors);
   return body as Record<string, unknown> & { lines: unknown };

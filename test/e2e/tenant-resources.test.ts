@@ -186,14 +186,16 @@ describe('one key cannot take another key’s staged inputs, results or worker f
     expect(theft!.text).not.toMatch(/its video creations/);
 
     // The same through a batch line (the worker stages it for mallory's batch).
+    // Line 1 is mallory's own work and runs (the lines were staged as her JSONL and read back).
     const batch = await call('POST', '/v1/batches', mallory.key, {
-      lines: [{ kind: 'upscale', request: { video_url: `vidu-flow:${aliceId}/${aliceCreation}` } }],
+      lines: [{ kind: 'img2video', request: { ...aliceRequest, images: [smallImage] } }, { kind: 'upscale', request: { video_url: `vidu-flow:${aliceId}/${aliceCreation}` } }],
     });
     expect(batch.status).toBe(201);
+    expect(batch.json.lines).toBe(2);
     const summary = await closed(batch.json.id, mallory.key);
     expect(summary.json.execution).toBe('succeeded');
-    expect(summary.json.result.failed).toBe(1);
-    expect(summary.json.result.failures[0]).toMatchObject({ line: 1, type: 'InvalidRequest', message: expect.stringMatching(/no finished, archived result of yours/) });
+    expect(summary.json.result).toMatchObject({ succeeded: 1, failed: 1 });
+    expect(summary.json.result.failures[0]).toMatchObject({ line: 2, type: 'InvalidRequest', message: expect.stringMatching(/no finished, archived result of yours/) });
     expect(summary.text).not.toMatch(/its video creations/);
     const results = await readFile(path.join(dir, 'archive', batch.json.id, 'batch-results.jsonl'), 'utf8').catch(() => '');
     expect(results).not.toMatch(/its video creations/);

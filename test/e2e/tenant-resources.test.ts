@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ViduFlowClient } from '../../client';
 import { newApiKey } from '../../api/keys';
 import { ViduCaller } from '../../core/search-attributes';
+import { ownershipOf } from '../../activities/workflow-owner';
 import { startStack, type Stack } from '../../dev/stack';
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
@@ -21,6 +22,8 @@ import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 
 const alice = newApiKey('alice');
 const mallory = newApiKey('mallory');
+/** Ownership follows a key's stable id (lanes decision 1); its name until keys carry one. */
+const idOf = (k: typeof alice) => (k.entry as { id?: string }).id ?? k.entry.name;
 let stack: Stack;
 let api: string;
 let dir: string;
@@ -121,7 +124,7 @@ describe('one key cannot take another key’s staged inputs, results or worker f
     aliceCreation = done.json.result.creations[0].id;
     expect(aliceCreation).toBeTruthy();
     const sha = createHash('sha256').update(alicePng).digest('hex');
-    expect(await stagedFiles()).toContain(`key-alice/${sha}.png`);
+    expect(await stagedFiles()).toContain(`key-${idOf(alice)}/${sha}.png`);
   });
 
   it('step 1: a >256 KiB data: URI that is not media is refused, and nothing is stored', async () => {
@@ -136,14 +139,14 @@ describe('one key cannot take another key’s staged inputs, results or worker f
 
   it("step 2: alice's staged input is no capability for mallory (refused over HTTP; on the worker, not found)", async () => {
     const sha = createHash('sha256').update(alicePng).digest('hex');
-    for (const ref of [`staged:key-alice/${sha}.png`, `staged:${sha}.png`, `staged:key-mallory/${sha}.png`]) {
+    for (const ref of [`staged:key-${idOf(alice)}/${sha}.png`, `staged:${sha}.png`, `staged:key-${idOf(mallory)}/${sha}.png`]) {
       const res = await call('POST', '/v1/generations/img2video', mallory.key, { request: { ...aliceRequest, images: [ref] } });
       expect(res.status, ref).toBe(422);
       expect(res.json.errors[0].field).toBe('request.images[0]');
     }
     // Defence in depth: a workflow of mallory's that carries the reference anyway (started here
     // with the client library, as if the API had let it through) fails at stage, like a missing file.
-    const handle = await client.start('img2video', { request: { ...aliceRequest, images: [`staged:key-alice/${sha}.png`] } }, { searchAttributes: [{ key: ViduCaller, value: 'mallory' }] });
+    const handle = await client.start('img2video', { request: { ...aliceRequest, images: [`staged:key-${idOf(alice)}/${sha}.png`] } }, { searchAttributes: [{ key: ViduCaller, value: idOf(mallory) }] });
     const failure = (await failureOf(handle)) as Error;
     const text = JSON.stringify(failure, Object.getOwnPropertyNames(failure)) + String((failure as { cause?: unknown }).cause);
     expect(text).toMatch(/staged input not found/);
@@ -199,6 +202,17 @@ describe('one key cannot take another key’s staged inputs, results or worker f
     expect(summary.text).not.toMatch(/its video creations/);
     const results = await readFile(path.join(dir, 'archive', batch.json.id, 'batch-results.jsonl'), 'utf8').catch(() => '');
     expect(results).not.toMatch(/its video creations/);
+
+    // What the ownership check costs the worker: one DescribeWorkflowExecution per workflow on the
+    // way up (a batch line: itself and its batch). Printed, not asserted.
+    const lookups: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      expect((await ownershipOf(client.temporal, aliceId))?.owner).toBe(`key-${idOf(alice)}`);
+      lookups.push(performance.now() - t);
+    }
+    lookups.sort((a, b) => a - b);
+    console.log(`[tenants] owner lookup (one describe) on the dev server: median ${lookups[10]!.toFixed(1)} ms, max ${lookups[19]!.toFixed(1)} ms`);
 
     // Nothing reached Vidu's upscale endpoint: no credit was spent on alice's creation.
     const stats = await sim.stats();

@@ -9,6 +9,9 @@ import type { GenerationResult } from '../core/generation-types';
 import { archiveFolder } from './archive-names';
 import { InputPathRefused, resolveInsideRoots } from './input-roots';
 import type { ArchiveStore } from './stores/archive-store';
+import { OPERATOR_OWNER, ownsStagedRef, STAGED_PREFIX } from './stores/staging-owner';
+import type { StagingStore } from './stores/staging-store';
+import { currentOwnership, type WorkflowOwnership } from './workflow-owner';
 
 // The batch workflow's I/O: reading the JSONL file a chunk at a time (so its lines never travel in
 // workflow input), writing per-line results to the archive store in parts and joining them into
@@ -125,10 +128,24 @@ function unreadable(file: string, err: unknown): ApplicationFailure {
   const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
   return ApplicationFailure.create({
     type: FailureType.InvalidRequest,
-    message: `cannot read the batch file ${file} on the worker (${code})`,
+    message: `cannot read ${file.startsWith('/') ? `the batch file ${file}` : file} on the worker (${code})`,
     nonRetryable: true,
-    details: [{ issues: [`source.path: cannot read ${file} (${code})`] }],
+    details: [{ issues: [`source: cannot read ${file} (${code})`] }],
   });
+}
+
+function invalidSource(field: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.InvalidRequest, message: `${field}: ${message}`, nonRetryable: true, details: [{ issues: [`${field}: ${message}`] }] });
+}
+
+interface OpenedSource {
+  file: string;
+  /** Shown in messages: the path for a file, "the staged lines" for a staged source. */
+  label: string;
+  /** Relative media paths resolve against it (files only). */
+  baseDir?: string;
+  /** Staged sources are content-addressed (immutable): their stamp is their size alone. */
+  staged: boolean;
 }
 
 /** What a child generation that an earlier run had started came to. */
@@ -136,7 +153,36 @@ export type ExistingChildOutcome =
   | { state: 'success'; taskId: string; credits: number; archive?: string }
   | { state: 'failed'; credits?: number; error: BatchError };
 
-export function makeBatchActivities(deps: { archive: ArchiveStore; inputRoots?: readonly string[] }) {
+export interface BatchDeps {
+  archive: ArchiveStore;
+  inputRoots?: readonly string[];
+  /** Where `source.staged` batches live (the HTTP API's); none: staged sources are refused. */
+  staging?: StagingStore;
+  /** Who owns the running batch; default: described through the activity's client. */
+  ownership?: () => Promise<WorkflowOwnership>;
+}
+
+export function makeBatchActivities(deps: BatchDeps) {
+  /**
+   * The batch's source, within its owner (issue 16 items 3 and 4): a batch an API key started
+   * reads only lines staged under that key; a path on the worker's disk is the operator's alone
+   * (and only under VIDU_FLOW_INPUT_ROOTS). Another owner's staged reference is "not found".
+   */
+  async function openSource(ref: string, owner: string): Promise<OpenedSource> {
+    if (ref.startsWith(STAGED_PREFIX)) {
+      const notFound = invalidSource('source.staged', 'no staged batch lines of yours by this reference (they expire after VIDU_FLOW_STAGING_TTL_DAYS)');
+      if (!deps.staging || !ownsStagedRef(owner, ref)) throw notFound;
+      const file = await deps.staging.localPath(ref).catch(() => {
+        throw notFound;
+      });
+      return { file, label: 'the staged batch lines', staged: true };
+    }
+    if (owner !== OPERATOR_OWNER) throw invalidSource('source.path', 'a batch started with an API key reads only the lines sent in its request, never a file on the worker');
+    const file = await insideInputRoots(ref, deps.inputRoots ?? []);
+    return { file, label: file, baseDir: path.dirname(file), staged: false };
+  }
+
+
   /**
    * The next lines of the batch file from `offset`: each parsed and checked (an invalid one comes
    * back with its error; nothing is started for it), relative media paths made absolute against
@@ -144,20 +190,24 @@ export function makeBatchActivities(deps: { archive: ArchiveStore; inputRoots?: 
    * after `limit` lines or about `maxBytes`. The first read (offset 0) also counts the lines.
    */
   async function readBatchLines(input: ReadBatchLinesInput): Promise<ReadBatchLinesResult> {
-    // The worker reads a batch file (and the media paths in it) only under VIDU_FLOW_INPUT_ROOTS.
-    const file = await insideInputRoots(input.path, deps.inputRoots ?? []);
+    // The worker reads a batch file (and the media paths in it) only under VIDU_FLOW_INPUT_ROOTS,
+    // and only for the operator; an API key's batch reads the lines it staged.
+    const { owner } = await (deps.ownership ?? currentOwnership)();
+    const opened = await openSource(input.path, owner);
+    const file = opened.file;
     let info;
     try {
       info = await stat(file);
     } catch (err) {
-      throw unreadable(file, err);
+      throw unreadable(opened.label, err);
     }
-    if (!info.isFile()) throw unreadable(file, new Error('not a regular file'));
-    const source = { bytes: info.size, mtimeMs: info.mtimeMs };
+    if (!info.isFile()) throw unreadable(opened.label, new Error('not a regular file'));
+    // A staged copy's mtime is where it was fetched (each worker caches its own): not its version.
+    const source = { bytes: info.size, mtimeMs: opened.staged ? 0 : info.mtimeMs };
     if (input.expect && (input.expect.bytes !== source.bytes || input.expect.mtimeMs !== source.mtimeMs)) {
       throw ApplicationFailure.create({
         type: 'BatchSourceChanged',
-        message: `the batch file ${file} changed while the batch ran (${input.expect.bytes} → ${source.bytes} bytes); lines are read by position, so the batch stops here`,
+        message: `the batch file ${opened.label} changed while the batch ran (${input.expect.bytes} → ${source.bytes} bytes); lines are read by position, so the batch stops here`,
         nonRetryable: true,
         details: [{ expected: input.expect, found: source }],
       });
@@ -168,7 +218,12 @@ export function makeBatchActivities(deps: { archive: ArchiveStore; inputRoots?: 
         total = 0;
         for await (const l of scanLines(file, 0, 1)) if (!isBlank(l)) total += 1;
       }
-      const ctx = { baseDir: path.dirname(file), ...(input.defaults ? { defaults: input.defaults } : {}) };
+      const ctx = {
+        ...(opened.baseDir ? { baseDir: opened.baseDir } : {}),
+        ...(input.defaults ? { defaults: input.defaults } : {}),
+        // An API key's lines: the HTTP media rule again, on the worker (the API checked it first).
+        remote: owner !== OPERATOR_OWNER,
+      };
       const maxBytes = input.maxBytes ?? READ_MAX_BYTES;
       const limit = Math.max(1, input.limit);
       const lines: BatchLine[] = [];
@@ -202,7 +257,7 @@ export function makeBatchActivities(deps: { archive: ArchiveStore; inputRoots?: 
       return { lines, next, eof, ...(total !== undefined ? { total } : {}), source };
     } catch (err) {
       if (err instanceof ApplicationFailure) throw err;
-      throw unreadable(file, err);
+      throw unreadable(opened.label, err);
     }
   }
 

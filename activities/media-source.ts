@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InputPathRefused, resolveInsideRoots } from './input-roots';
 import { PrivateAddressRefused } from './net/address-policy';
 import { fileChunks, StagingLimitExceeded, type IncomingFile, type StagingStore } from './stores/staging-store';
+import { OPERATOR_OWNER, ownsStagedRef } from './stores/staging-owner';
 
 /** Where an input came from; URLs are passed on to Vidu as they are, other sources are staged. */
 export type MediaSource = 'url' | 'data-uri' | 'file' | 'staged';
@@ -21,6 +22,11 @@ export interface MediaSourceDeps {
   fetch?: typeof fetch;
   /** VIDU_FLOW_INPUT_ROOTS; local paths elsewhere are refused. Default: none. */
   inputRoots?: readonly string[];
+  /**
+   * Whose input this is (activities/stores/staging-owner.ts; default: the operator). A `staged:`
+   * reference of another owner is "not found"; local paths are the operator's alone.
+   */
+  owner?: string;
 }
 
 export interface ReceivedMedia {
@@ -38,7 +44,11 @@ export interface ReceivedMedia {
 export async function receiveMedia(value: string, maxBytes: number, deps: MediaSourceDeps): Promise<ReceivedMedia> {
   if (/^https?:\/\//i.test(value)) return { source: 'url', file: await download(value, maxBytes, deps) };
   if (value.startsWith('data:')) return { source: 'data-uri', file: await receiveBytes(decodeDataUri(value, maxBytes), maxBytes, deps.staging) };
-  if (value.startsWith('staged:')) return { source: 'staged', file: await alreadyStaged(value, maxBytes, deps.staging) };
+  const owner = deps.owner ?? OPERATOR_OWNER;
+  if (value.startsWith('staged:')) return { source: 'staged', file: await alreadyStaged(value, maxBytes, deps.staging, owner) };
+  // The worker's disk is the operator's: a workflow an API key started never reads it (the API
+  // refuses such values already; this holds for a batch line too, which the worker reads).
+  if (owner !== OPERATOR_OWNER) throw new MediaLoadError('must be an http(s) URL, a data: URI or a vidu-flow: reference (local paths are refused for API callers)');
   const file = value.startsWith('file://') ? fileUrlPath(value) : value;
   return { source: 'file', file: await readLocal(file, maxBytes, deps) };
 }
@@ -66,18 +76,23 @@ async function receiveBytes(bytes: Buffer, maxBytes: number, staging: StagingSto
   return staging.receive([bytes], maxBytes);
 }
 
-/** A reference the client (or an earlier stage) made: probed where it lies, never copied. */
-async function alreadyStaged(ref: string, maxBytes: number, staging: StagingStore): Promise<IncomingFile> {
+/**
+ * A reference the client (or an earlier stage) made: probed where it lies, never copied. Only the
+ * owner's own: another owner's reference fails exactly like one that does not exist.
+ */
+async function alreadyStaged(ref: string, maxBytes: number, staging: StagingStore, owner: string): Promise<IncomingFile> {
   let file: string;
   let size: number;
   try {
+    if (!ownsStagedRef(owner, ref)) throw new Error('not this owner');
     file = await staging.localPath(ref);
     size = (await stat(file)).size;
   } catch {
     throw new MediaLoadError('staged input not found in the staging store (the client and the worker must share STAGING_DIR)');
   }
   if (size > maxBytes) throw new MediaLoadError(`${mb(size)} exceeds the ${mb(maxBytes)} limit`);
-  return { path: file, size, sha256: ref.slice('staged:'.length).split('.')[0]!, commit: async () => ref, discard: async () => undefined };
+  const sha256 = ref.slice(ref.lastIndexOf('/') + 1).replace(/^staged:/, '').split('.')[0]!;
+  return { path: file, size, sha256, commit: async () => ref, discard: async () => undefined };
 }
 
 async function readLocal(file: string, maxBytes: number, deps: MediaSourceDeps): Promise<IncomingFile> {

@@ -1,7 +1,9 @@
 import { checkGenerationInput, checkRequest } from '../contract/generation-input';
-import { mediaSlots, type MediaEndpoint, type MediaFieldKey } from '../contract/media-fields';
+import { mediaSlots, viduIdFields, type MediaEndpoint, type MediaFieldKey } from '../contract/media-fields';
 import { ENDPOINTS, mediaLimitsOf, type EndpointSpec } from '../vidu/endpoints';
 import { resolveResultRefs } from './result-refs';
+import { OPERATOR_OWNER } from './stores/staging-owner';
+import { currentOwnership, ownerLookup, type OwnerLookup, type WorkflowOwnership } from './workflow-owner';
 import type { ArchiveStore } from './stores/archive-store';
 import { MediaProbeError } from '../vidu/media/errors';
 import { BYTES_PER_MEGABYTE, checkMedia, type MediaLimit } from '../vidu/media/limits';
@@ -26,7 +28,27 @@ export function limitFor(endpoint: MediaEndpoint, field: MediaFieldKey): MediaLi
   return limit;
 }
 
-export function makeStageInputs(deps: MediaSourceDeps & { archive?: ArchiveStore }) {
+export interface StageDeps extends MediaSourceDeps {
+  archive?: ArchiveStore;
+  /** Who owns the running workflow; default: described through the activity's client. */
+  ownership?: () => Promise<WorkflowOwnership>;
+  /** The owner of a referenced workflow (vidu-flow: references); default: the activity's client. */
+  ownerOf?: OwnerLookup;
+}
+
+/**
+ * Vidu ids in a caller's own request (issue 16 item 3): every key shares one Vidu account, so a
+ * creation id names any key's result. An API caller names its results as vidu-flow: references
+ * (checked against its own generations); a Vidu id is taken only from the operator, or from a
+ * child vidu-flow derived itself (an upscale of the parent's creation).
+ */
+export function viduIdIssues(endpoint: MediaEndpoint, request: Record<string, unknown>): string[] {
+  return viduIdFields(endpoint)
+    .filter((field) => request[field] !== undefined)
+    .map((field) => `${field}: a Vidu id is not accepted from an API caller; name a result of your own as vidu-flow:<workflowId>/<creationId>`);
+}
+
+export function makeStageInputs(deps: StageDeps) {
   /**
    * Checks the request against every documented rule and reads, checks and stores each input, so
    * that bad input fails here, before any credit is spent. Returns the request with each input
@@ -42,14 +64,28 @@ export function makeStageInputs(deps: MediaSourceDeps & { archive?: ArchiveStore
 
     const request = structuredClone(input.request);
     const media: StagedMedia[] = [];
-    const problems: string[] = await resolveResultRefs(request, deps.archive);
+    // The owner is the workflow's, never the request's: staged inputs and vidu-flow: references
+    // resolve within it, and Vidu ids are the operator's to send (see viduIdIssues).
+    // Looked up (one DescribeWorkflowExecution, ~7 ms on the dev server) only when something in
+    // the request is resolved or stored under it: URL-only requests need no owner.
+    const needsOwner =
+      viduIdFields(input.kind).some((f) => request[f] !== undefined) ||
+      mediaSlots(input.kind, structuredClone(request)).some((slot) => !/^https?:\/\//i.test(slot.value));
+    const ownership = needsOwner ? await (deps.ownership ?? currentOwnership)() : { owner: OPERATOR_OWNER, callerText: false };
+    const owner = ownership.owner;
+    if (owner !== OPERATOR_OWNER && ownership.callerText) {
+      const idIssues = viduIdIssues(input.kind, request);
+      if (idIssues.length > 0) throw invalidRequest(idIssues);
+    }
+    const problems: string[] = await resolveResultRefs(request, deps.archive, { owner, ownerOf: deps.ownerOf ?? ownerLookup() });
     if (problems.length > 0) throw invalidRequest(problems);
+    const sourceDeps: MediaSourceDeps = { ...deps, owner };
     let inlineBytes = 0;
     for (const slot of mediaSlots(input.kind, request)) {
       const limit = slot.limit;
       let received: ReceivedMedia | undefined;
       try {
-        received = await receiveMedia(slot.value, limit.maxMegabytes * BYTES_PER_MEGABYTE, deps);
+        received = await receiveMedia(slot.value, limit.maxMegabytes * BYTES_PER_MEGABYTE, sourceDeps);
         const { file, source } = received;
         const probe = await probeFile(file.path, file.size);
         const broken = checkMedia(probe, file.size, limit, slot.path);
@@ -58,7 +94,7 @@ export function makeStageInputs(deps: MediaSourceDeps & { archive?: ArchiveStore
           continue;
         }
         // URLs stay URLs (Vidu fetches them); the bytes were read only to check them.
-        const ref = source === 'url' ? slot.value : await file.commit(probe.format);
+        const ref = source === 'url' ? slot.value : await file.commit(probe.format, owner);
         if (source !== 'url') inlineBytes += Math.ceil(file.size / 3) * 4;
         slot.set(ref);
         media.push({

@@ -25,6 +25,7 @@ const ApiEnv = z.object({
   VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
   // The limits of the front door (api/front-door.ts, api/server.ts API_LIMIT_DEFAULTS).
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.bodyLimit),
+  API_BATCH_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.batchBodyLimit),
   API_JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.jsonBodyLimit),
   API_JSON_MAX_DEPTH: z.coerce.number().int().min(8, 'must be at least 8').max(1000, 'must be at most 1000').default(API_LIMIT_DEFAULTS.jsonMaxDepth),
   API_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0, 'must be 0 (no limit) or more').default(API_LIMIT_DEFAULTS.rateLimitPerKey),
@@ -49,6 +50,7 @@ export interface ApiConfig {
   privateUrls: AddressPolicy;
   webhookPrivateUrls: WebhookAddressPolicy;
   bodyLimit: number;
+  batchBodyLimit: number;
   jsonBodyLimit: number;
   jsonMaxDepth: number;
   rateLimitPerKey: number;
@@ -94,6 +96,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     privateUrls,
     webhookPrivateUrls,
     bodyLimit: e.API_BODY_LIMIT_BYTES,
+    batchBodyLimit: e.API_BATCH_BODY_LIMIT_BYTES,
     jsonBodyLimit: e.API_JSON_BODY_LIMIT_BYTES,
     jsonMaxDepth: e.API_JSON_MAX_DEPTH,
     rateLimitPerKey: e.API_RATE_LIMIT_PER_KEY,

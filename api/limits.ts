@@ -7,6 +7,8 @@ import { DEFAULT_JSON_MAX_DEPTH } from './json-body';
 export const API_LIMIT_DEFAULTS = {
   /** data: URIs of images fit. */
   bodyLimit: 10 * 1024 * 1024,
+  /** POST /v1/batches: up to 10,000 lines of a few KiB each (api/routes/batches.ts). */
+  batchBodyLimit: 32 * 1024 * 1024,
   /**
    * Every route that takes no media. The largest legitimate body without data: URIs is a
    * multiframe start with 9 key frames, each a 2,000-character prompt of 4-byte characters and a
@@ -28,10 +30,11 @@ export const API_LIMIT_DEFAULTS = {
  * that takes many lines in its body (POST /v1/batches) gets its own entry and limit here, or
  * sets `bodyLimit` in its route options (which the table never overrides).
  */
-export function largeBodyRoutes(limits: { bodyLimit: number }): Record<string, number> {
+export function largeBodyRoutes(limits: { bodyLimit: number; batchBodyLimit: number }): Record<string, number> {
   return {
     'POST /v1/generations/:kind': limits.bodyLimit,
     'POST /v1/ad-films': limits.bodyLimit,
+    'POST /v1/batches': limits.batchBodyLimit,
   };
 }
 

@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     privateUrls: config.privateUrls,
     webhookPrivateUrls: config.webhookPrivateUrls,
     bodyLimit: config.bodyLimit,
+    batchBodyLimit: config.batchBodyLimit,
     jsonBodyLimit: config.jsonBodyLimit,
     jsonMaxDepth: config.jsonMaxDepth,
     rateLimitPerKey: config.rateLimitPerKey,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_HTTP_BATCH_LINES } from '../contract/batch-input';
 import { buildJsonSchemas } from '../contract/json-schemas';
 import { GENERATION_KINDS } from '../contract/generation-input';
 import { WEBHOOK_EVENT_TYPES } from '../core/webhook-types';
@@ -40,6 +41,7 @@ export function buildOpenApi(): Json {
     StartResponse: zodJson(StartResponse, 'output'),
     AdFilmInput: withNotify(strip(files['adFilm.input.schema.json']!)),
     BatchInput: strip(files['batch.input.schema.json']!),
+    BatchBody: batchBody(strip(files['batch.input.schema.json']!)),
     GenerationResult: strip(files['generation.result.schema.json']!),
     GenerationStatus: strip(files['generation.status.schema.json']!),
     AdFilmResult: strip(files['adFilm.result.schema.json']!),
@@ -147,7 +149,7 @@ export function buildOpenApi(): Json {
   const paths: Json = {};
   for (const kind of GENERATION_KINDS) paths[`/v1/generations/${kind}`] = { post: { operationId: `start_${kind}`, ...start(`Start a ${kind} generation`, `${kind}Input`) } };
   paths['/v1/ad-films'] = { post: { operationId: 'start_adFilm', ...start('Start an AD film', 'AdFilmInput') } };
-  paths['/v1/batches'] = { post: { operationId: 'start_batch', ...start('Start a batch over a JSONL file the worker can read', 'BatchInput') } };
+  paths['/v1/batches'] = { post: { operationId: 'start_batch', ...start('Start a batch over the lines in the request (staged as your own; never a file on the worker)', 'BatchBody') } };
   const listQuery = zodJson(ListQuery) as { properties: Record<string, Json> };
   paths['/v1/generations'] = {
     get: {
@@ -246,6 +248,31 @@ export function buildOpenApi(): Json {
           responses: { '200': { description: 'Any 2xx acknowledges; anything else is retried with backoff for up to 24 h (410 stops)' } },
         },
       },
+    },
+  };
+}
+
+/** POST /v1/batches: the lines in the body, plus the batch input's window, options and linesPerRun (api/routes/batches.ts). */
+function batchBody(input: Json): Json {
+  const props = (input as { properties?: Record<string, Json> }).properties ?? {};
+  return {
+    type: 'object',
+    required: ['lines'],
+    additionalProperties: false,
+    properties: {
+      lines: {
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_HTTP_BATCH_LINES,
+        description: 'One generation per line; media as http(s) URLs, data: URIs or vidu-flow: references to your own results. A bad line is a 422 naming lines[i].',
+        items: {
+          type: 'object',
+          required: ['kind', 'request'],
+          additionalProperties: false,
+          properties: { kind: { type: 'string', enum: [...GENERATION_KINDS] }, request: { type: 'object' }, options: { type: 'object' } },
+        },
+      },
+      ...Object.fromEntries(['window', 'options', 'linesPerRun'].filter((k) => props[k]).map((k) => [k, props[k]])),
     },
   };
 }

@@ -17,6 +17,7 @@ import { registerEvents, temporalStatusSource } from './routes/events';
 import { registerGenerations } from './routes/generations';
 import { registerReview } from './routes/review';
 import { registerStarts } from './routes/starts';
+import { registerBatches } from './routes/batches';
 
 // The HTTP API: a stateless fastify service in front of the client library. Everything it knows
 // lives in Temporal (ids, search attributes, memo), so any number of instances can serve behind a
@@ -32,6 +33,8 @@ export interface ApiDeps {
   webhookPrivateUrls?: WebhookAddressPolicy;
   /** Largest body of the routes that take media as data: URIs (default 10 MiB; API_BODY_LIMIT_BYTES). */
   bodyLimit?: number;
+  /** Largest body of POST /v1/batches (default 32 MiB; API_BATCH_BODY_LIMIT_BYTES). */
+  batchBodyLimit?: number;
   /** Largest body of every other route (default 256 KiB; API_JSON_BODY_LIMIT_BYTES). */
   jsonBodyLimit?: number;
   /** Deepest nesting of arrays and objects in a JSON body (default 32; API_JSON_MAX_DEPTH). */
@@ -120,6 +123,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.get('/healthz', { config: { public: true } }, async () => ({ ok: true }));
   registerDocs(app);
   registerStarts(app, guard, deps);
+  registerBatches(app, guard, deps);
   registerGenerations(app, guard, deps);
   registerReview(app, guard, deps);
   registerEvents(app, guard, { ...deps, streams, statusHub });

@@ -33,11 +33,13 @@ export interface BatchStartOptions {
 /**
  * Starts workflow `batch` over a JSONL file. `file` is made absolute here; the worker reads it
  * (and the media paths inside it, relative to the file's folder), so it must be on a disk the
- * worker sees. Throws InvalidGenerationInput for a bad window or bad options.
+ * worker sees. Or `{ staged }`: JSONL in the staging store (the HTTP API stages a caller's lines
+ * under its key; the worker reads them only for a batch of that key). Throws
+ * InvalidGenerationInput for a bad window or bad options.
  */
-export async function startBatchWorkflow(temporal: Client, taskQueue: string, file: string, opts: BatchStartOptions = {}): Promise<BatchHandle> {
+export async function startBatchWorkflow(temporal: Client, taskQueue: string, file: string | { staged: string }, opts: BatchStartOptions = {}): Promise<BatchHandle> {
   const input: BatchInput = {
-    source: { path: path.resolve(file) },
+    source: typeof file === 'string' ? { path: path.resolve(file) } : { staged: file.staged },
     ...(opts.window !== undefined ? { window: opts.window } : {}),
     ...(opts.options !== undefined ? { options: opts.options } : {}),
     ...(opts.linesPerRun !== undefined ? { linesPerRun: opts.linesPerRun } : {}),
@@ -53,7 +55,7 @@ export async function startBatchWorkflow(temporal: Client, taskQueue: string, fi
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: opts.idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
-      staticSummary: Buffer.from(`batch · ${path.basename(input.source.path)} · window ${input.window ?? 20}`).subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, ''),
+      staticSummary: Buffer.from(`batch · ${input.source.path ? path.basename(input.source.path) : 'lines of the request'} · window ${input.window ?? 20}`).subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, ''),
       typedSearchAttributes: [{ key: ViduKind, value: 'batch' }, ...(opts.searchAttributes ?? [])],
       ...(opts.memo ? { memo: opts.memo } : {}),
       ...deferredStart(opts.notBefore),

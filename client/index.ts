@@ -10,7 +10,7 @@ import { statusQuery } from '../core/workflow-messages';
 import { ViduKind, ViduModel, ViduOffPeak } from '../core/search-attributes';
 import type { GenerationInput, GenerationKind, GenerationResult, GenerationStatus } from '../core/generation-types';
 import { InvalidGenerationInput } from './errors';
-import { stageCallerInputs } from './input-staging';
+import { ownerOfStart, stageCallerInputs } from './input-staging';
 import { payloadSizeIssues } from './payload-size';
 import { StagingStore, type InputStaging } from '../activities/stores/staging-store';
 import { openInputStaging } from '../activities/stores/open-stores';
@@ -116,8 +116,9 @@ export class ViduFlowClient {
    * Stages the caller's local files and large data: URIs of `request` (the worker never reads a
    * path a caller chose), then checks that the whole input fits in a Temporal payload.
    */
-  private async prepareInput<T extends { request: Record<string, unknown> }>(endpoint: MediaEndpoint, input: T): Promise<T> {
-    const staged = await stageCallerInputs(endpoint, input.request, this.staging);
+  private async prepareInput<T extends { request: Record<string, unknown> }>(endpoint: MediaEndpoint, input: T, opts: StartOptions): Promise<T> {
+    // Staged under the workflow's owner: the calling key when the HTTP API sets ViduCaller.
+    const staged = await stageCallerInputs(endpoint, input.request, this.staging, { owner: ownerOfStart(opts.searchAttributes) });
     if (staged.issues.length > 0) throw new InvalidGenerationInput(staged.issues);
     const prepared = { ...input, request: staged.request };
     const sizeIssues = payloadSizeIssues(prepared);
@@ -140,7 +141,7 @@ export class ViduFlowClient {
     const request = input.request as Record<string, unknown>;
     const model = typeof request.model === 'string' ? request.model : undefined;
     const offPeak = request.off_peak === true || request.off_peak === 'true';
-    const prepared = await this.prepareInput(kind, { ...input, options: { ...input.options, ...(idempotencyKey ? { idempotencyKey } : {}) } });
+    const prepared = await this.prepareInput(kind, { ...input, options: { ...input.options, ...(idempotencyKey ? { idempotencyKey } : {}) } }, opts);
     try {
       const handle = await this.temporal.workflow.start(kind, {
         taskQueue: this.taskQueue,
@@ -175,7 +176,7 @@ export class ViduFlowClient {
     const idIssues = workflowIdIssues(workflowId);
     if (idIssues.length > 0) throw new InvalidGenerationInput(idIssues);
     const prompt = typeof input.request.prompt === 'string' ? ` · “${input.request.prompt.slice(0, 80)}”` : '';
-    const prepared = await this.prepareInput('ad-one-click', input);
+    const prepared = await this.prepareInput('ad-one-click', input, opts);
     try {
       await this.temporal.workflow.start('adFilm', {
         taskQueue: this.taskQueue,
@@ -199,7 +200,7 @@ export class ViduFlowClient {
    * one child generation per line, `window` at a time. The worker reads the file (and the local
    * media it names, relative to its folder), so it must lie under the worker's VIDU_FLOW_INPUT_ROOTS.
    */
-  startBatch(file: string, opts: BatchStartOptions = {}): Promise<BatchHandle> {
+  startBatch(file: string | { staged: string }, opts: BatchStartOptions = {}): Promise<BatchHandle> {
     return startBatchWorkflow(this.temporal, this.taskQueue, file, opts);
   }
 

@@ -6,12 +6,19 @@ import { fileChunks, StagingLimitExceeded, type IncomingFile, type InputStaging 
 import { BYTES_PER_MEGABYTE } from '../vidu/media/limits';
 import { detectFormat } from '../vidu/media/detect';
 import { limitFor } from '../activities/stage';
+import type { SearchAttributePair } from '@temporalio/common';
+import { OPERATOR_OWNER, ownerOfCaller } from '../activities/stores/staging-owner';
+import { ViduCaller } from '../core/search-attributes';
+import type { MediaLimit } from '../vidu/media/limits';
 
 // The client reads its caller's own files: local paths and file:// URLs in a request are streamed
 // into the staging store here, before the workflow starts, and replaced by `staged:` references.
 // The worker then never reads a path a caller chose (it reads local paths only under its
 // operator's VIDU_FLOW_INPUT_ROOTS). Large data: URIs are staged too, so they do not travel
-// inside the workflow input, which Temporal limits to 2 MB.
+// inside the workflow input, which Temporal limits to 2 MB. Staged bytes belong to an owner
+// (activities/stores/staging-owner.ts): the operator's client stages as `operator`, the HTTP API
+// as the calling key. Bytes that are not the media their field takes are refused before anything
+// is stored (issue 16 item 3): the store never holds a caller's arbitrary file.
 
 /** data: URIs longer than this are staged rather than sent in the workflow input. */
 export const STAGE_DATA_URI_OVER = 256 * 1024;
@@ -23,24 +30,42 @@ export function isLocalInput(value: string): boolean {
   return !URL_LIKE.test(value);
 }
 
+/** The owner of a workflow started with these search attributes: its ViduCaller, else the operator. */
+export function ownerOfStart(searchAttributes: readonly SearchAttributePair[] | undefined): string {
+  const caller = searchAttributes?.find((p) => p.key.name === ViduCaller.name)?.value;
+  return ownerOfCaller(typeof caller === 'string' ? caller : undefined);
+}
+
+export interface StageCallerOptions {
+  /** Whose inputs these are (default: the operator). */
+  owner?: string;
+  /** Relative paths are read against this folder (default: the process's). */
+  cwd?: string;
+}
+
 /**
  * Returns a copy of `request` whose local files and large data URIs are staged. Problems (a file
- * that cannot be read, one over its documented limit) come back as issues naming the field.
+ * that cannot be read, one over its documented limit, bytes that are not the field's kind of
+ * media) come back as issues naming the field.
  */
 export async function stageCallerInputs(
   endpoint: MediaEndpoint,
   request: Record<string, unknown>,
   staging: InputStaging,
-  cwd = process.cwd(),
+  opts: StageCallerOptions = {},
 ): Promise<{ request: Record<string, unknown>; issues: string[] }> {
+  const owner = opts.owner ?? OPERATOR_OWNER;
+  const cwd = opts.cwd ?? process.cwd();
   const copy = structuredClone(request);
   const issues: string[] = [];
   for (const slot of mediaSlots(endpoint, copy)) {
-    const maxBytes = limitFor(endpoint, slot.field).maxMegabytes * BYTES_PER_MEGABYTE;
+    const limit = limitFor(endpoint, slot.field);
+    const maxBytes = limit.maxMegabytes * BYTES_PER_MEGABYTE;
+    const target = { limit, owner };
     try {
-      if (isLocalInput(slot.value)) slot.set(await stageFile(slot.value, maxBytes, staging, cwd));
+      if (isLocalInput(slot.value)) slot.set(await stageFile(slot.value, maxBytes, staging, cwd, target));
       else if (slot.value.startsWith('data:') && slot.value.length > STAGE_DATA_URI_OVER) {
-        const staged = await stageDataUri(slot.value, maxBytes, staging);
+        const staged = await stageDataUri(slot.value, maxBytes, staging, target);
         if (staged) slot.set(staged);
       }
     } catch (err) {
@@ -53,7 +78,22 @@ export async function stageCallerInputs(
 
 class StagingProblem extends Error {}
 
-async function stageFile(value: string, maxBytes: number, staging: InputStaging, cwd: string): Promise<string> {
+interface Target {
+  limit: MediaLimit;
+  owner: string;
+}
+
+/**
+ * The magic bytes must be media of the field's kind (vidu/media/detect.ts); the worker still
+ * probes the whole file against the field's documented formats and sizes before any credit.
+ */
+function mediaKindProblem(head: Uint8Array, limit: MediaLimit): string | undefined {
+  const detected = detectFormat(head);
+  if (detected?.kind === limit.kind) return undefined;
+  return `not ${limit.kind === 'image' ? 'an' : 'a'} ${limit.kind}: the bytes are none of the ${limit.kind} formats it accepts (${limit.formats.join(', ')}); nothing was stored`;
+}
+
+async function stageFile(value: string, maxBytes: number, staging: InputStaging, cwd: string, target: Target): Promise<string> {
   let file: string;
   try {
     file = value.startsWith('file:') ? fileURLToPath(value) : path.resolve(cwd, value);
@@ -82,26 +122,37 @@ async function stageFile(value: string, maxBytes: number, staging: InputStaging,
   } finally {
     await fh.close();
   }
-  return incoming.commit(await extensionOf(incoming.path));
+  const head = await headOf(incoming.path);
+  const problem = mediaKindProblem(head, target.limit);
+  if (problem) {
+    await incoming.discard();
+    throw new StagingProblem(problem);
+  }
+  return incoming.commit(detectFormat(head)?.format ?? 'bin', target.owner);
 }
 
 /** Well-formed base64 data URIs only; anything else is left for the worker to judge and report. */
-async function stageDataUri(uri: string, maxBytes: number, staging: InputStaging): Promise<string | undefined> {
+async function stageDataUri(uri: string, maxBytes: number, staging: InputStaging, target: Target): Promise<string | undefined> {
   const match = /^data:[\w.+-]+\/[\w.+-]+(;[^,]*)?,/.exec(uri);
   if (!match || !(match[1] ?? '').includes('base64')) return undefined;
   const bytes = Buffer.from(uri.slice(match[0].length), 'base64');
   if (bytes.length > maxBytes) throw new StagingProblem(`${mb(bytes.length)} exceeds the ${mb(maxBytes)} limit`);
+  // Sniffed before a byte is written: what is not media never reaches the store.
+  const problem = mediaKindProblem(bytes.subarray(0, HEAD_BYTES), target.limit);
+  if (problem) throw new StagingProblem(problem);
   const incoming = await staging.receive([bytes], maxBytes);
-  return incoming.commit(await extensionOf(incoming.path));
+  return incoming.commit(detectFormat(bytes.subarray(0, HEAD_BYTES))?.format ?? 'bin', target.owner);
 }
 
-/** The reference's extension is cosmetic (the worker sniffs the bytes); `bin` when unknown. */
-async function extensionOf(file: string): Promise<string> {
+/** Enough for every signature vidu/media/detect.ts reads (EBML doc types sit a little further in). */
+const HEAD_BYTES = 4096;
+
+async function headOf(file: string): Promise<Uint8Array> {
   const fh = await open(file, 'r');
   try {
-    const head = Buffer.alloc(64);
-    const { bytesRead } = await fh.read(head, 0, 64, 0);
-    return detectFormat(head.subarray(0, bytesRead))?.format ?? 'bin';
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(head, 0, HEAD_BYTES, 0);
+    return head.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }

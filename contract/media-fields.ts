@@ -90,3 +90,36 @@ function listSteps(schema: ZodNode, field: string): boolean[] {
   byField.set(field, steps);
   return steps;
 }
+
+/** A request field that names something already on Vidu's side (a creation, a task). */
+const VIDU_ID_FIELD = /(^|_)(creation|task)_id$/;
+
+/**
+ * The request fields of `endpoint` that carry a Vidu id (today `video_creation_id` of extend and
+ * upscale), read from the request schema so an endpoint added later is covered. A caller who
+ * names a Vidu id names a result of the Vidu account, which all keys share: over the HTTP API
+ * such ids are refused, and a caller names its own results as `vidu-flow:<workflowId>/<creationId>`.
+ */
+export function viduIdFields(endpoint: MediaEndpoint): string[] {
+  const schema = unwrap(CREATE_ENDPOINTS[endpoint].request as unknown as ZodNode);
+  return Object.keys(schema?._zod.def.shape ?? {}).filter((k) => VIDU_ID_FIELD.test(k));
+}
+
+/** Media an API caller may send: URLs Vidu fetches, inline bytes, and references to its own results. */
+const REMOTE_MEDIA = /^(https?:\/\/|data:|vidu-flow:)/i;
+
+/**
+ * The HTTP media rule (README "HTTP API"): over the API, media are http(s) URLs, data: URIs or
+ * `vidu-flow:` references to the caller's own results (checked against its key on the worker);
+ * never a path on the worker's disk, a file: URL or a `staged:` handle; and no Vidu id (see
+ * viduIdFields). Returns `{ path, message }` per problem, the path relative to the request.
+ */
+export function remoteMediaIssues(endpoint: MediaEndpoint, request: Record<string, unknown>): Array<{ path: string; message: string }> {
+  const issues = mediaSlots(endpoint, structuredClone(request))
+    .filter((slot) => !REMOTE_MEDIA.test(slot.value))
+    .map((slot) => ({ path: slot.path, message: 'must be an http(s) URL, a data: URI or a vidu-flow: reference to your own result over the HTTP API (local paths, file: and staged: are refused)' }));
+  for (const field of viduIdFields(endpoint)) {
+    if (request[field] !== undefined) issues.push({ path: field, message: 'Vidu ids are refused over the HTTP API; name your own result as video_url: "vidu-flow:<workflowId>/<creationId>"' });
+  }
+  return issues;
+}

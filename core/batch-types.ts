@@ -16,9 +16,10 @@ export interface BatchInput {
   /**
    * The JSONL file, read by the worker: one `{ kind, request, options }` per line. Relative media
    * paths inside a line are relative to the file's folder. The lines never travel in workflow
-   * input, so a file of 10,000 lines is fine; it must not change while the batch runs.
+   * input, so a file of 10,000 lines is fine; it must not change while the batch runs. Or
+   * `staged`: JSONL the HTTP API staged for the calling key (contract/batch-input.ts).
    */
-  source: { path: string };
+  source: { path: string; staged?: never } | { staged: string; path?: never };
   /** Generations in flight at once (default 20, 1–200). */
   window?: number;
   /** Defaults merged under each line's options; `priority` defaults to `batch`. */

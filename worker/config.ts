@@ -31,6 +31,8 @@ const WorkerEnv = z.object({
   VIDU_MAX_OFF_PEAK_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (no cap) or more').optional(),
   VIDU_SLOT_RECONCILE_SECONDS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(60),
   VIDU_FLOW_INPUT_ROOTS: z.string().optional(),
+  // Staged inputs nobody staged again for this long are removed (worker/staging-sweep.ts); 0: never.
+  VIDU_FLOW_STAGING_TTL_DAYS: z.coerce.number().min(0, 'must be 0 (keep forever) or more days').default(7),
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
   VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
   ...telemetryEnv,
@@ -62,6 +64,8 @@ export interface WorkerConfig {
   stagingDir: string;
   /** STAGING_URL=s3://bucket/prefix: staged inputs shared with the client and other workers. */
   stagingS3?: S3Location;
+  /** VIDU_FLOW_STAGING_TTL_DAYS (default 7): staged inputs older than this are swept; 0: never. */
+  stagingTtlDays: number;
   /** VIDU_FLOW_INPUT_ROOTS: the only folders local-path inputs are read from (default: none). */
   inputRoots: string[];
   /** VIDU_FLOW_ALLOW_PRIVATE_URLS: which private addresses downloads may reach (default: none). */
@@ -105,6 +109,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     ...(archiveS3 ? { archiveS3 } : {}),
     stagingDir: path.resolve(stagingDir),
     ...(stagingS3 ? { stagingS3 } : {}),
+    stagingTtlDays: e.VIDU_FLOW_STAGING_TTL_DAYS,
     inputRoots: parseInputRoots(e.VIDU_FLOW_INPUT_ROOTS),
     privateUrls,
     webhookPrivateUrls,

@@ -7,6 +7,7 @@ import { openStores } from '../activities/stores/open-stores';
 import { ViduClient } from '../vidu/client';
 import { loadWorkerConfig, type WorkerConfig } from './config';
 import { ConfigError } from './env';
+import { startStagingSweep } from './staging-sweep';
 import { startWorkerTelemetry } from './telemetry';
 import { workflowCodeOption } from './workflow-bundle';
 
@@ -14,6 +15,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
   // ARCHIVE_URL/STAGING_URL=s3://…: the bucket must exist and be writable before any work is taken.
   const stores = openStores(config);
   await stores.check();
+  // Staged inputs expire after VIDU_FLOW_STAGING_TTL_DAYS: swept now and then periodically.
+  const sweeper = startStagingSweep(stores.staging, config.stagingTtlDays);
   // Metrics exporter, health endpoints and tracing: before the first connection (Runtime.install).
   const telemetry = await startWorkerTelemetry(config.telemetry);
   const connection = await NativeConnection.connect(config.temporal.nativeOptions);
@@ -69,6 +72,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
     await worker.run();
     console.log('vidu-flow worker: stopped');
   } finally {
+    sweeper?.stop();
     await connection.close();
     await telemetry.close();
   }

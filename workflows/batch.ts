@@ -95,7 +95,7 @@ export async function batch(input: BatchInput): Promise<BatchSummary> {
   if (typeof input !== 'object' || input === null) throw invalidInput(['input: expected { source: { path }, window?, options?, linesPerRun? }']);
   const window = input.window ?? DEFAULT_BATCH_WINDOW;
   const linesPerRun = input.linesPerRun ?? DEFAULT_LINES_PER_RUN;
-  const path = input.source?.path;
+  const path = input.source?.path ?? input.source?.staged;
   const problems = checkNumbers(window, linesPerRun);
   if (typeof path !== 'string' || path === '') problems.unshift('source.path: required (the JSONL file, readable by the worker)');
   if (problems.length > 0) throw invalidInput(problems);

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { writeHashed } from './hashed-write';
+import { isOwner, parseStagedRef, STAGED_PREFIX, stagedRef, storeKeyOf } from './staging-owner';
 
-export const STAGED_PREFIX = 'staged:';
+export { STAGED_PREFIX } from './staging-owner';
 
 /** Thrown by `receive` once the bytes pass `maxBytes`; the partial file is already removed. */
 export class StagingLimitExceeded extends Error {
@@ -18,8 +19,11 @@ export interface IncomingFile {
   readonly path: string;
   readonly size: number;
   readonly sha256: string;
-  /** Moves the bytes to their content address and returns the `staged:` reference. */
-  commit(ext: string): Promise<string>;
+  /**
+   * Moves the bytes to their content address under `owner` (activities/stores/staging-owner.ts)
+   * and returns the `staged:<owner>/<sha256>.<ext>` reference.
+   */
+  commit(ext: string, owner: string): Promise<string>;
   /** Removes the temporary file (a no-op once committed). */
   discard(): Promise<void>;
 }
@@ -39,13 +43,25 @@ const EXT = /^[a-z0-9]+$/;
 function checkExt(ext: string): void {
   if (!EXT.test(ext)) throw new Error(`malformed staged file extension: ${JSON.stringify(ext)}`);
 }
-const NAME = /^[0-9a-f]{64}\.[a-z0-9]+$/;
+
+/** What a sweep removed and kept (worker/staging-sweep.ts logs it). */
+export interface SweepResult {
+  removed: number;
+  kept: number;
+}
+
+function checkOwner(owner: string): void {
+  if (!isOwner(owner)) throw new Error('malformed staging owner');
+}
 
 /**
  * Holds input media the worker read from local files or data URIs, so that workflow history only
- * carries a short `staged:<sha256>.<ext>` reference. Content-addressed: staging the same bytes
- * twice (e.g. on a retry) stores them once. Bytes are streamed in (`receive`): a 200 MB video is
- * never held in memory.
+ * carries a short `staged:<owner>/<sha256>.<ext>` reference. Content-addressed within an owner:
+ * staging the same bytes twice (e.g. on a retry) stores them once; the same bytes staged by two
+ * owners are two files, so a hash is never a capability across owners. Bytes are streamed in
+ * (`receive`): a 200 MB video is never held in memory. Files nobody staged again for the
+ * operator's VIDU_FLOW_STAGING_TTL_DAYS are removed by `sweep` (staging again renames a fresh copy
+ * over the old one, so its mtime is the last staging).
  */
 export class StagingStore implements InputStaging {
   readonly dir: string;
@@ -54,10 +70,11 @@ export class StagingStore implements InputStaging {
     this.dir = path.resolve(dir);
   }
 
-  async put(bytes: Uint8Array, ext: string): Promise<string> {
+  async put(bytes: Uint8Array, ext: string, owner: string): Promise<string> {
     checkExt(ext);
+    checkOwner(owner);
     const incoming = await this.receive([bytes]);
-    return incoming.commit(ext);
+    return incoming.commit(ext, owner);
   }
 
   /**
@@ -88,13 +105,17 @@ export class StagingStore implements InputStaging {
       path: temp,
       size,
       sha256,
-      commit: async (ext: string) => {
-        if (!EXT.test(ext) && !done) await rm(temp, { force: true });
+      commit: async (ext: string, owner: string) => {
+        if ((!EXT.test(ext) || !isOwner(owner)) && !done) await rm(temp, { force: true });
         checkExt(ext);
+        checkOwner(owner);
         const name = `${sha256}.${ext}`;
-        if (!done) await rename(temp, path.join(this.dir, name));
+        if (!done) {
+          await mkdir(path.join(this.dir, owner), { recursive: true });
+          await rename(temp, path.join(this.dir, owner, name));
+        }
         done = true;
-        return `${STAGED_PREFIX}${name}`;
+        return stagedRef(owner, name);
       },
       discard: async () => {
         if (!done) await rm(temp, { force: true });
@@ -105,10 +126,10 @@ export class StagingStore implements InputStaging {
 
   /** The file behind a reference; throws on a malformed one (never a path outside the store). */
   pathOf(ref: string): string {
-    if (!ref.startsWith(STAGED_PREFIX)) throw new Error(`not a staged reference: ${ref}`);
-    const name = ref.slice(STAGED_PREFIX.length);
-    if (!NAME.test(name)) throw new Error(`malformed staged reference: ${ref}`);
-    return path.join(this.dir, name);
+    if (!ref.startsWith(STAGED_PREFIX)) throw new Error('not a staged reference');
+    const parsed = parseStagedRef(ref);
+    if (!parsed) throw new Error('malformed staged reference');
+    return path.join(this.dir, storeKeyOf(parsed));
   }
 
   /**
@@ -127,6 +148,43 @@ export class StagingStore implements InputStaging {
   async get(ref: string): Promise<Buffer> {
     return readFile(this.pathOf(ref));
   }
+
+  /**
+   * Removes staged files (and abandoned temporary files) last written before `now - maxAgeMs`:
+   * the owners' folders and the legacy top-level files. A file in use by a workflow that waits
+   * longer than that is gone when it submits; the README says so next to VIDU_FLOW_STAGING_TTL_DAYS.
+   */
+  async sweep(maxAgeMs: number, now = Date.now()): Promise<SweepResult> {
+    return sweepDir(this.dir, now - maxAgeMs);
+  }
+}
+
+/** One level of owner folders below `dir`, plus the files at its top (legacy names, temp files). */
+async function sweepDir(dir: string, cutoffMs: number): Promise<SweepResult> {
+  const result: SweepResult = { removed: 0, kept: 0 };
+  const top = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  const consider = async (file: string) => {
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return;
+    if (info.mtimeMs < cutoffMs) {
+      await rm(file, { force: true });
+      result.removed += 1;
+    } else {
+      result.kept += 1;
+    }
+  };
+  for (const entry of top) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && isOwner(entry.name)) {
+      for (const inner of await readdir(full, { withFileTypes: true }).catch(() => [])) if (inner.isFile()) await consider(path.join(full, inner.name));
+    } else if (entry.isFile()) {
+      await consider(full);
+    }
+  }
+  return result;
 }
 
 /**

@@ -2,9 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidGenerationInput } from '../../client';
 import { checkAdFilmInput } from '../../contract/ad-film-input';
-import { checkBatchInput } from '../../contract/batch-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
-import { type MediaEndpoint, mediaSlots } from '../../contract/media-fields';
+import { type MediaEndpoint, remoteMediaIssues } from '../../contract/media-fields';
 import { portOf, STRICT_WEBHOOK_POLICY, WEBHOOK_ALLOW_PRIVATE_ENV, webhookHostRefusal } from '../../activities/net/webhook-policy';
 import { describeZodError } from '../../vidu/schemas';
 import { ViduCaller } from '../../core/search-attributes';
@@ -64,25 +63,7 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
     return startAndAnswer(req, reply, body, 'adFilm', notify, (opts) => deps.client.startAdFilm(input as never, opts));
   });
 
-  app.post('/v1/batches', { preHandler: start }, async (req, reply) => {
-    // A batch is many generations; none of them has a webhook of its own (yet), so `notify` is
-    // refused by name rather than accepted and silently dropped.
-    if (typeof req.body === 'object' && req.body !== null && 'notify' in req.body) {
-      throw invalidInput([{ field: 'notify', message: 'batches send no webhooks; follow the batch with GET /v1/generations/{id} or its /events stream' }]);
-    }
-    const body = objectBody(req.body, ['source', 'window', 'options', 'linesPerRun']);
-    const issues = checkBatchInput(body);
-    if (issues.length > 0) throw invalidInput(fieldErrors(issues));
-    const b = body as { source: { path: string }; window?: number; options?: never; linesPerRun?: number };
-    return startAndAnswer(req, reply, body, 'batch', undefined, (opts) =>
-      deps.client.startBatch(b.source.path, {
-        ...(b.window !== undefined ? { window: b.window } : {}),
-        ...(b.options !== undefined ? { options: b.options } : {}),
-        ...(b.linesPerRun !== undefined ? { linesPerRun: b.linesPerRun } : {}),
-        ...opts,
-      }),
-    );
-  });
+  // POST /v1/batches: api/routes/batches.ts (its lines come in the request).
 
   async function startAndAnswer(req: FastifyRequest, reply: FastifyReply, body: Record<string, unknown>, kind: string, notify: NotifyTarget | undefined, run: Starter) {
     const caller = req.apiKey!.id;
@@ -146,15 +127,14 @@ export function contractErrors(lines: readonly string[]): FieldError[] {
 }
 
 /**
- * Over HTTP, media are http(s) URLs or data: URIs. A local path would make the API read its own
- * disk on a remote caller's behalf (the client library stages the *caller's* files; here the
- * caller is elsewhere), and a staged: reference is the client's internal handle.
+ * Over HTTP, media are http(s) URLs, data: URIs or vidu-flow: references to the caller's own
+ * results (the worker checks the owner); no Vidu ids (contract/media-fields.ts remoteMediaIssues).
+ * A local path would make the API read its own disk on a remote caller's behalf, and a staged:
+ * reference is the client's internal handle.
  */
 function remoteMediaErrors(endpoint: MediaEndpoint, request: unknown): FieldError[] {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) return [];
-  return mediaSlots(endpoint, structuredClone(request) as Record<string, unknown>)
-    .filter((slot) => !/^(https?:\/\/|data:)/i.test(slot.value))
-    .map((slot) => ({ field: `request.${slot.path}`, message: 'must be an http(s) URL or a data: URI over the HTTP API (local paths are refused)' }));
+  return remoteMediaIssues(endpoint, request as Record<string, unknown>).map((i) => ({ field: `request.${i.path}`, message: i.message }));
 }
 
 /** `notify` from the body, else the key's default notifyUrl; checked before anything starts. */

@@ -93,11 +93,12 @@ describe('HTTP API edge', () => {
     const edits = await post('/v1/ad-films/adFilm-x/edits', { edits: [{ type: 'video', storyboard: -1, prompt: '' }] });
     expect(edits.status).toBe(422);
     expect(edits.json.errors?.map((e) => e.field)).toEqual(expect.arrayContaining(['edits[0].storyboard', 'edits[0].prompt']));
-    const batch = await post('/v1/batches', { source: { path: 'relative.jsonl' }, window: 0 });
+    // Batches over HTTP take their lines in the request (test/api/batches.test.ts has the rest).
+    const batch = await post('/v1/batches', { source: { path: '/data/lines.jsonl' }, window: 0 });
     expect(batch.status).toBe(422);
-    expect(batch.json.errors?.map((e) => e.field)).toEqual(expect.arrayContaining(['source.path', 'window']));
+    expect(batch.json.errors?.map((e) => e.field)).toEqual(expect.arrayContaining(['source', 'lines', 'window']));
     // Batches send no webhooks: `notify` is refused by name, not dropped.
-    const notify = await post('/v1/batches', { source: { path: '/data/lines.jsonl' }, notify: { url: 'https://hooks.example.com/x' } });
+    const notify = await post('/v1/batches', { lines: [{ kind: 'img2video', request: goodBody.request }], notify: { url: 'https://hooks.example.com/x' } });
     expect(notify.status).toBe(422);
     expect(notify.type).toMatch(/^application\/problem\+json/);
     expect(notify.json.errors).toEqual([expect.objectContaining({ field: 'notify', message: expect.stringMatching(/batches send no webhooks/) })]);

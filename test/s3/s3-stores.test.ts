@@ -179,25 +179,73 @@ describe('S3ArchiveStore', () => {
 });
 
 describe('S3StagingStore', () => {
-  it('shares staged files between hosts through the bucket, content-addressed', async () => {
+  it('shares staged files between hosts through the bucket, content-addressed within an owner', async () => {
     const loc = parseS3Url(`s3://${t.bucket}/staging`, 'STAGING_URL');
     const client = new S3StagingStore(t.s3, loc, path.join(tmp, 'client-cache'), { keepLocal: false });
     const worker = new S3StagingStore(t.s3, loc, path.join(tmp, 'worker-cache'));
     const bytes = randomBytes(70_000);
     const incoming = await client.receive(chunks(bytes));
-    const ref = await incoming.commit('png');
-    expect(ref).toBe(`staged:${sha(bytes)}.png`);
-    expect(await keysUnder('staging/')).toEqual([`staging/${sha(bytes)}.png`]);
+    const ref = await incoming.commit('png', 'operator');
+    expect(ref).toBe(`staged:operator/${sha(bytes)}.png`);
+    expect(await keysUnder('staging/')).toEqual([`staging/operator/${sha(bytes)}.png`]);
     await expect(readFile(client.pathOf(ref))).rejects.toMatchObject({ code: 'ENOENT' }); // client kept no copy
     // Staging the same bytes again stores nothing new.
-    expect(await client.put(bytes, 'png')).toBe(ref);
-    expect(await keysUnder('staging/')).toEqual([`staging/${sha(bytes)}.png`]);
+    expect(await client.put(bytes, 'png', 'operator')).toBe(ref);
+    expect(await keysUnder('staging/')).toEqual([`staging/operator/${sha(bytes)}.png`]);
 
     expect(await worker.sizeOf(ref)).toBe(bytes.length);
     expect(sha(await worker.get(ref))).toBe(sha(bytes));
     expect(sha(await readFile(await worker.fetchLocal(ref)))).toBe(sha(bytes)); // now in its cache
-    await expect(worker.fetchLocal(`staged:${'0'.repeat(64)}.png`)).rejects.toThrow(/is not in s3:\/\//);
+    await expect(worker.fetchLocal(`staged:operator/${'0'.repeat(64)}.png`)).rejects.toThrow(/not in the staging bucket/);
     expect(() => worker.pathOf('staged:../../etc/passwd')).toThrow(/malformed/);
+  });
+
+  it("owners: the same bytes of two keys are two objects; one key's hash does not reach the other's object", async () => {
+    const loc = parseS3Url(`s3://${t.bucket}/owned`, 'STAGING_URL');
+    const api = new S3StagingStore(t.s3, loc, path.join(tmp, 'api-cache'), { keepLocal: false });
+    const worker = new S3StagingStore(t.s3, loc, path.join(tmp, 'owned-worker-cache'));
+    const bytes = randomBytes(5000);
+    const alice = await api.put(bytes, 'png', 'key-alice');
+    expect(alice).toBe(`staged:key-alice/${sha(bytes)}.png`);
+    expect(await keysUnder('owned/')).toEqual([`owned/key-alice/${sha(bytes)}.png`]);
+    // Mallory's reference with alice's hash names an object that does not exist.
+    await expect(worker.get(`staged:key-mallory/${sha(bytes)}.png`)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(sha(await worker.get(alice))).toBe(sha(bytes));
+    await api.put(bytes, 'png', 'key-mallory');
+    expect(await keysUnder('owned/')).toEqual([`owned/key-alice/${sha(bytes)}.png`, `owned/key-mallory/${sha(bytes)}.png`]);
+  });
+
+  it('the sweep deletes objects by LastModified (ListObjectsV2 + DeleteObjects) and the local cache by mtime', async () => {
+    const loc = parseS3Url(`s3://${t.bucket}/sweep`, 'STAGING_URL');
+    const cache = path.join(tmp, 'sweep-cache');
+    const store = new S3StagingStore(t.s3, loc, cache);
+    const refs = await Promise.all([1, 2, 3].map((n) => store.put(randomBytes(1000 + n), 'png', n === 3 ? 'key-bob' : 'key-alice')));
+    expect(await keysUnder('sweep/')).toHaveLength(3);
+    // Now: everything is younger than 7 days; nothing goes.
+    expect(await store.sweep(7 * 86_400_000)).toEqual({ removed: 0, kept: 3 });
+    expect(await keysUnder('sweep/')).toHaveLength(3);
+    // Eight days from now everything is older than 7 days: the bucket and the cache are emptied,
+    // and nothing outside the prefix is touched.
+    const before = await keysUnder('owned/');
+    expect(await store.sweep(7 * 86_400_000, Date.now() + 8 * 86_400_000)).toEqual({ removed: 3, kept: 0 });
+    expect(await keysUnder('sweep/')).toEqual([]);
+    expect(await keysUnder('owned/')).toEqual(before);
+    for (const ref of refs) await expect(readFile(store.pathOf(ref))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('staging the same bytes again renews LastModified (a copy onto itself), so an input in use does not expire', async () => {
+    const loc = parseS3Url(`s3://${t.bucket}/renew`, 'STAGING_URL');
+    const store = new S3StagingStore(t.s3, loc, path.join(tmp, 'renew-cache'), { keepLocal: false });
+    const bytes = randomBytes(2000);
+    const ref = await store.put(bytes, 'png', 'key-alice');
+    const modified = async () => (await t.s3.send(new ListObjectsV2Command({ Bucket: t.bucket, Prefix: 'renew/' }))).Contents![0]!.LastModified!.getTime();
+    const first = await modified();
+    await new Promise((r) => setTimeout(r, 1100)); // LastModified has a resolution of one second
+    expect(await store.put(bytes, 'png', 'key-alice')).toBe(ref);
+    const second = await modified();
+    console.log(`LastModified renewed by ${second - first} ms`);
+    expect(second).toBeGreaterThan(first);
+    expect(sha(await new S3StagingStore(t.s3, loc, path.join(tmp, 'renew-worker')).get(ref))).toBe(sha(bytes));
   });
 
   it('start-up check: a missing bucket or a refused write names the variable', async () => {

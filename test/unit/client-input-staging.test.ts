@@ -60,7 +60,7 @@ describe('client-side staging', () => {
 
     const sent = (starts[0]?.args[0] as { request: { images: string[] } }).request.images;
     const store = new StagingStore(stagingDir);
-    expect(sent[0]).toMatch(/^staged:[0-9a-f]{64}\.png$/);
+    expect(sent[0]).toMatch(/^staged:operator\/[0-9a-f]{64}\.png$/);
     expect((await store.get(sent[0]!)).equals(png)).toBe(true);
     expect((await store.get(sent[1]!)).equals(other)).toBe(true);
     expect((await store.get(sent[2]!)).equals(big)).toBe(true);
@@ -85,8 +85,8 @@ describe('client-side staging', () => {
       process.chdir(cwd);
     }
     const request = (starts[0]?.args[0] as { request: Record<string, string> }).request;
-    expect(request.image_url).toMatch(/^staged:[0-9a-f]{64}\.png$/);
-    expect(request.video_url).toMatch(/^staged:[0-9a-f]{64}\.mp4$/);
+    expect(request.image_url).toMatch(/^staged:operator\/[0-9a-f]{64}\.png$/);
+    expect(request.video_url).toMatch(/^staged:operator\/[0-9a-f]{64}\.mp4$/);
     expect(await readFile(new StagingStore(path.join(tmp, 'staging')).pathOf(request.video_url!))).toEqual(mp4);
   });
 

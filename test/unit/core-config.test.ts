@@ -33,6 +33,8 @@ describe('loadWorkerConfig', () => {
       slotReconcileSeconds: 60,
       archiveDir: path.resolve('./data/archive'),
       stagingDir: path.resolve('./data/staging'),
+      // Unused staged inputs expire after a week (worker/staging-sweep.ts).
+      stagingTtlDays: 7,
       // Checked by the input-roots and private-URL tests.
       inputRoots: expect.anything(),
       privateUrls: expect.anything(),
@@ -56,6 +58,7 @@ describe('loadWorkerConfig', () => {
       VIDU_HTTP_TIMEOUT_MS: '45000',
       ARCHIVE_DIR: 'out/archive',
       STAGING_DIR: '/var/tmp/staging',
+      VIDU_FLOW_STAGING_TTL_DAYS: '2.5',
       CALLBACK_PORT: '9000',
       VIDU_MAX_IN_FLIGHT: '3',
       VIDU_MAX_OFF_PEAK_IN_FLIGHT: '50',
@@ -73,6 +76,7 @@ describe('loadWorkerConfig', () => {
       slotReconcileSeconds: 15,
       archiveDir: path.resolve('out/archive'),
       stagingDir: '/var/tmp/staging',
+      stagingTtlDays: 2.5,
       inputRoots: expect.anything(),
       privateUrls: expect.anything(),
       webhookPrivateUrls: expect.anything(),
@@ -89,6 +93,12 @@ describe('loadWorkerConfig', () => {
       expect.stringMatching(/^VIDU_FLOW_MAX_CACHED_WORKFLOWS: must be 0 .* or at least 2 \(got "1"\)$/),
       expect.stringMatching(/^VIDU_FLOW_STICKY_TIMEOUT_SECONDS: must be at least 1 \(got "0"\)$/),
     ]);
+  });
+
+  it('refuses a negative staging TTL, naming the variable; 0 keeps staged inputs forever', () => {
+    expect(loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_STAGING_TTL_DAYS: '0' }).stagingTtlDays).toBe(0);
+    const err = configError(() => loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_STAGING_TTL_DAYS: '-1' }));
+    expect(err.problems).toEqual([expect.stringMatching(/^VIDU_FLOW_STAGING_TTL_DAYS: must be 0/)]);
   });
 
   it('treats empty strings as unset', () => {

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalArchiveStore } from '../../activities/stores/local-archive-store';
 import { StagingStore } from '../../activities/stores/staging-store';
 
+const OP = 'operator';
+
 let tmp: string;
 
 beforeEach(async () => {
@@ -229,19 +231,19 @@ describe('StagingStore', () => {
 
   it('stores bytes under their sha256 and reads them back', async () => {
     const store = new StagingStore(tmp);
-    const ref = await store.put(PNG, 'png');
-    expect(ref).toBe(`staged:${sha256(PNG)}.png`);
+    const ref = await store.put(PNG, 'png', OP);
+    expect(ref).toBe(`staged:operator/${sha256(PNG)}.png`);
     expect(await store.get(ref)).toEqual(PNG);
-    expect(await listFiles(tmp)).toEqual([`${sha256(PNG)}.png`]);
+    expect(await listFiles(tmp)).toEqual([`operator/${sha256(PNG)}.png`]);
   });
 
   it('is content-addressed: the same bytes twice are stored once', async () => {
     const store = new StagingStore(tmp);
-    const a = await store.put(PNG, 'png');
-    const b = await store.put(Buffer.from(PNG), 'png');
+    const a = await store.put(PNG, 'png', OP);
+    const b = await store.put(Buffer.from(PNG), 'png', OP);
     expect(a).toBe(b);
     expect(await listFiles(tmp)).toHaveLength(1);
-    const c = await store.put(Buffer.from('other'), 'png');
+    const c = await store.put(Buffer.from('other'), 'png', OP);
     expect(c).not.toBe(a);
     expect(await listFiles(tmp)).toHaveLength(2);
   });
@@ -249,7 +251,7 @@ describe('StagingStore', () => {
   it('creates its directory on first use', async () => {
     const store = new StagingStore(path.join(tmp, 'a', 'b'));
     expect(store.dir).toBe(path.join(tmp, 'a', 'b'));
-    const ref = await store.put(PNG, 'png');
+    const ref = await store.put(PNG, 'png', OP);
     expect(await store.get(ref)).toEqual(PNG);
   });
 
@@ -259,9 +261,9 @@ describe('StagingStore', () => {
   it('concurrent puts of the same bytes all succeed and leave one intact file', async () => {
     const store = new StagingStore(tmp);
     const bytes = Buffer.alloc(2 * 1024 * 1024, 0x5a);
-    const refs = await Promise.all(Array.from({ length: 16 }, () => store.put(bytes, 'mp4')));
+    const refs = await Promise.all(Array.from({ length: 16 }, () => store.put(bytes, 'mp4', OP)));
     expect(new Set(refs).size).toBe(1);
-    expect(await listFiles(tmp)).toEqual([`${sha256(bytes)}.mp4`]);
+    expect(await listFiles(tmp)).toEqual([`operator/${sha256(bytes)}.mp4`]);
     expect(sha256(await store.get(refs[0] as string))).toBe(sha256(bytes));
   });
 
@@ -274,13 +276,16 @@ describe('StagingStore', () => {
     ['no extension', `staged:${'a'.repeat(64)}`, /malformed/],
     ['a path after the name', `staged:${'a'.repeat(64)}.png/../../x`, /malformed/],
     ['a directory in front', `staged:sub/${'a'.repeat(64)}.png`, /malformed/],
+    ['an owner that is not one', `staged:alice/${'a'.repeat(64)}.png`, /malformed/],
+    ['an owner walk', `staged:key-a/../operator/${'a'.repeat(64)}.png`, /malformed/],
+    ['two owners', `staged:key-a/key-b/${'a'.repeat(64)}.png`, /malformed/],
     ['an empty reference', 'staged:', /malformed/],
   ])('get refuses %s', async (_name, ref, message) => {
     await expect(new StagingStore(tmp).get(ref)).rejects.toThrow(message);
   });
 
   it('get of a well-formed but unknown reference fails with ENOENT', async () => {
-    await expect(new StagingStore(tmp).get(`staged:${'b'.repeat(64)}.png`)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(new StagingStore(tmp).get(`staged:key-k1/${'b'.repeat(64)}.png`)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('get does not read files outside its directory', async () => {
@@ -292,13 +297,13 @@ describe('StagingStore', () => {
   // put used to accept any extension, handing out references that get then refused, and an
   // extension such as `png/../../x` would have written outside the directory.
   it.each([['PNG'], [''], ['png/../../x'], ['tar.gz'], ['p g']])('put refuses the extension %j', async (ext) => {
-    await expect(new StagingStore(path.join(tmp, 'staging')).put(PNG, ext)).rejects.toThrow(/extension/);
+    await expect(new StagingStore(path.join(tmp, 'staging')).put(PNG, ext, OP)).rejects.toThrow(/extension/);
     expect(await listFiles(tmp)).toEqual([]);
   });
 
   it('leaves no temporary files behind', async () => {
     const store = new StagingStore(tmp);
-    await Promise.all([store.put(PNG, 'png'), store.put(PNG, 'png'), store.put(Buffer.from('x'), 'webp')]);
+    await Promise.all([store.put(PNG, 'png', OP), store.put(PNG, 'png', OP), store.put(Buffer.from('x'), 'webp', OP)]);
     expect((await listFiles(tmp)).every((f) => !f.includes('partial'))).toBe(true);
   });
 });

@@ -90,6 +90,7 @@ describe('stage: a 200 MB video', () => {
       staging: new StagingStore(path.join(tmp, 'staging')),
       inputRoots: [tmp],
       fetch: createGuardedFetch({ policy: parseAllowPrivate('127.0.0.1') }),
+      ownership: async () => ({ owner: 'operator', callerText: true }),
     });
     // Warm-up with a small video: loads and compiles the code paths once, so the figures are about the bytes.
     await stageInputs({ kind: 'image2dance', workflowId: 'warm-up', request: { image_url: image, video_url: `${baseUrl}/small.mp4` } });

@@ -23,6 +23,7 @@ recorded with its error and the others still run; exit 0 once the report is prin
   badInput    starts that break a documented rule, each refused with a typed `InvalidRequest`
   hostile     workflow ids and start options a Temporal SDK allows: refused (typed failure, before
               Vidu sees a request) or accepted and archived
+  timeouts    workflow execution/run timeouts shorter than an off-peak wait (paid and lost unless refused)
   sim         the simulator's request count before and after the refused starts (goal: no change)
   generation  an img2video from an http URL, its result and `status` query
   idempotent  the same start twice while it runs (one execution), and again after it completed
@@ -53,6 +54,7 @@ from temporalio.client import (
 )
 from temporalio.common import RetryPolicy, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, CancelledError, FailureError, WorkflowAlreadyStartedError
+from temporalio.exceptions import TimeoutError as WorkflowTimeoutError
 from temporalio.service import RPCError
 
 ADDRESS = os.environ.get("TEMPORAL_ADDRESS", "localhost:7233")
@@ -75,6 +77,8 @@ def failure(err: BaseException) -> dict:
     """The typed failure under a client error: walk the cause chain to the ApplicationError."""
     seen = err
     while seen is not None:
+        if isinstance(seen, WorkflowTimeoutError):
+            return {"type": "TimeoutError", "timeoutType": seen.type.name if seen.type else None, "message": seen.message}
         if isinstance(seen, ApplicationError):
             return {"type": seen.type, "nonRetryable": seen.non_retryable, "message": seen.message, "details": list(seen.details)}
         if isinstance(seen, CancelledError):
@@ -185,6 +189,20 @@ def hostile_ids() -> list[dict]:
     ]
 
 
+def timeout_options() -> list[dict]:
+    """Start options that end the workflow before it can archive what it paid for.
+
+    An off-peak task waits in Vidu's queue for hours (the simulator: 6 simulated hours); a workflow
+    execution or run timeout of seconds ends the workflow while Vidu still holds the task, which
+    later runs, is charged, and is archived by no one. Refused in the workflow's first step
+    (InvalidRequest naming the timeout), nothing would be paid.
+    """
+    return [
+        {"name": "execution_timeout 5 s on an off-peak start", "id": f"py-exec-timeout-{TAG}", "start": {"execution_timeout": timedelta(seconds=5)}},
+        {"name": "run_timeout 5 s on an off-peak start", "id": f"py-run-timeout-{TAG}", "start": {"run_timeout": timedelta(seconds=5)}},
+    ]
+
+
 # --- the steps ---------------------------------------------------------------------------------
 
 async def step_refused(client: Client, report: dict) -> None:
@@ -204,6 +222,9 @@ async def step_accepted(client: Client, report: dict) -> None:
         *(outcome(client, "img2video", h["id"], {"request": request(f"hostile: {h['name']}"), "options": {**FAST, **h["options"]}}, **h["start"]) for h in table)
     )
     report["hostile"] += [{"name": h["name"], "expect": h["expect"], **row} for h, row in zip(table, rows)]
+    table = timeout_options()
+    rows = await asyncio.gather(*(outcome(client, "img2video", t["id"], {"request": request(f"hostile: {t['name']}", off_peak=True), "options": FAST}, **t["start"]) for t in table))
+    report["timeouts"] = [{"name": t["name"], **row} for t, row in zip(table, rows)]
     rows = await asyncio.gather(*(outcome(client, "img2video", f"py-lenient-{i}-{TAG}", arg) for i, (_, arg) in enumerate(LENIENT)))
     report["badInput"] += [{"name": name, **row} for (name, _), row in zip(LENIENT, rows)]
 
@@ -316,7 +337,7 @@ async def main() -> int:
         return 2
     client = await Client.connect(ADDRESS, namespace=NAMESPACE)
     report = {"tag": TAG, "taskQueue": TASK_QUEUE, "temporalio": __import__("importlib.metadata").metadata.version("temporalio"),
-              "errors": {}, "tookMs": {}, "badInput": [], "hostile": []}
+              "errors": {}, "tookMs": {}, "badInput": [], "hostile": [], "timeouts": []}
     # The refused starts first and alone, so the simulator's count before and after is theirs only.
     await run_step(report, "refused", step_refused(client, report))
     await asyncio.gather(

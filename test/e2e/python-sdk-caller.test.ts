@@ -55,6 +55,7 @@ interface Report {
   tookMs: Record<string, number>;
   badInput: Row[];
   hostile: Row[];
+  timeouts: Row[];
   sim: { requestsBeforeRefused: number; requestsAfterRefused: number };
   generation: { id: string; result: { taskId: string; files: number; manifest: string }; creations: number; state: string; status: Record<string, unknown> };
   idempotent: { id: string; whileRunning: { how: string; sameRun: boolean }; afterCompletion: { how: string; sameTask: boolean } };
@@ -206,6 +207,28 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     expect(reachedVidu).toBe(0);
     expect(simDelta).toBe(0);
     expect(archivedCount).toBe(accepted.length);
+  });
+
+  // KNOWN GAP (issue 22 item 1; no lane of issues 16 and 22 fixes it yet): a workflow execution or
+  // run timeout is a start option every SDK allows, and one shorter than the wait ends the workflow
+  // while Vidu holds the paid task; nothing archives its result. A first-step check of
+  // workflowInfo().executionTimeoutMs / runTimeoutMs against the wait budget would refuse it. This
+  // test accepts both outcomes and prints which one happened, so the figure is in every run's log.
+  it('execution and run timeouts shorter than the wait: refused before Vidu sees a request, or (known gap) paid and then lost', async () => {
+    expect(report.timeouts).toHaveLength(2);
+    const lines: string[] = [];
+    let paidAndLost = 0;
+    for (const row of report.timeouts) {
+      const requests = await simRequestsFor(row.id);
+      expect(row.outcome, row.name).toBe('failed');
+      if (requests === 0) expect(row.failure?.type, row.name).toBe('InvalidRequest');
+      else {
+        expect(row.failure?.type, row.name).toBe('TimeoutError');
+        paidAndLost += 1;
+      }
+      lines.push(`  ${row.name}: ${row.failure?.type}, ${requests} Vidu request(s)`);
+    }
+    console.log(`[python-sdk] timeouts shorter than the wait: ${paidAndLost}/${report.timeouts.length} paid and lost (goal 0)\n${lines.join('\n')}`);
   });
 
   it('a generation from an http URL: result archived, status done, one Vidu submission', async () => {

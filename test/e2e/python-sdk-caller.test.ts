@@ -9,7 +9,7 @@
 // - typed update rejections (issue 22 item 3): the type names NotReadyForReview / InvalidEdits
 //   with details { issues: [{ field, rule, message }] } are lane D's.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -68,6 +68,8 @@ let dir: string;
 let media: Server;
 let env: E2eEnv;
 let report: Report;
+let python: string;
+let mediaUrl: string;
 let run: { code: number | null; stdout: string; stderr: string };
 
 function runProcess(file: string, args: string[], extraEnv: Record<string, string>, timeoutMs: number): Promise<typeof run> {
@@ -113,6 +115,8 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length }).end(png);
   });
   await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
+  mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}/still.png`;
+  python = sdk.python;
   env = await startE2eEnv('python-sdk', dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60' } });
   const { address, namespace } = temporalServer();
   run = await runProcess(
@@ -122,7 +126,7 @@ beforeAll(async () => {
       TEMPORAL_ADDRESS: address,
       TEMPORAL_NAMESPACE: namespace,
       VIDU_TASK_QUEUE: env.client.taskQueue,
-      VIDU_FLOW_MEDIA_URL: `http://127.0.0.1:${(media.address() as AddressInfo).port}/still.png`,
+      VIDU_FLOW_MEDIA_URL: mediaUrl,
       VIDU_SIM_URL: env.stack.simUrl,
       VIDU_FLOW_STEP_TIMEOUT: '90',
     },
@@ -144,6 +148,7 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     expect(run.code, run.stderr).toBe(0);
     expect(report.temporalio).toBe(TEMPORALIO_VERSION);
     expect(report.errors, run.stderr).toEqual({});
+    console.log(`[python-sdk] step times (ms): ${JSON.stringify(report.tookMs)}`);
   });
 
   it('bad input: every start refused with a non-retryable InvalidRequest naming the field, and none reaches the simulator', async () => {
@@ -249,6 +254,7 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
 
   it('a cancel: the workflow closes Cancelled and its status says what Vidu did', () => {
     const c = report.cancel;
+    console.log(`[python-sdk] cancel: ${JSON.stringify(c)}`);
     expect(c.outcome).toBe('failed');
     expect(c.failure?.type).toBe('Cancelled');
     expect(c.status.phase).toBe('cancelled');
@@ -267,12 +273,35 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
   // Needs lane D (issue 22 item 3): today both arrive as ApplicationError(type "Error", details []).
   it('typed update rejections: requestEdits before review is NotReadyForReview, an unknown storyboard InvalidEdits naming edits[0].storyboard', () => {
     const { beforeReview, unknownStoryboard } = report.adFilm;
+    console.log(`[python-sdk] requestEdits rejections as Python sees them: before review ${JSON.stringify(beforeReview.failure)}; storyboard 99 ${JSON.stringify(unknownStoryboard.failure)}`);
     expect(beforeReview.rejected).toBe(true);
     expect(unknownStoryboard.rejected).toBe(true);
     expect(beforeReview.failure?.type).toBe('NotReadyForReview');
     expect(unknownStoryboard.failure?.type).toBe('InvalidEdits');
     const issues = unknownStoryboard.failure?.details?.[0]?.issues ?? [];
     expect(issues).toContainEqual(expect.objectContaining({ field: 'edits[0].storyboard' }));
+  });
+
+  it("README's Python snippet runs as written (address, task queue and image swapped in) and reads the result", async () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('#### Through a Temporal SDK'));
+    const snippet = /```python\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(snippet).toBeDefined();
+    const { address, namespace } = temporalServer();
+    const wid = `img2video-shop-order-${report.tag}`;
+    const swapped = (snippet as string)
+      .replace('"localhost:7233"', JSON.stringify(address))
+      .replace('namespace="default"', `namespace=${JSON.stringify(namespace)}`)
+      .replace('task_queue="vidu-flow"', `task_queue=${JSON.stringify(env.client.taskQueue)}`)
+      .replace('"https://example.com/still.png"', JSON.stringify(mediaUrl))
+      .replace('"img2video-shop-order-1234"', JSON.stringify(wid));
+    // The snippet awaits at top level (as in a notebook or an async function): run it inside one.
+    const program = `import asyncio\nasync def main():\n${swapped.split('\n').map((l) => `    ${l}`).join('\n')}\nasyncio.run(main())\n`;
+    const out = await runProcess(python, ['-c', program], {}, 110_000);
+    expect(out.code, out.stderr).toBe(0);
+    // It prints the Vidu task id and the archived files' locations.
+    const [taskId] = out.stdout.trim().split(' ');
+    expect((await env.client.getHandle(wid).result()).taskId).toBe(taskId);
   });
 
   it('a Schedule made in Python is listed by `vidu-flow schedule list`', async () => {

@@ -43,7 +43,8 @@ export function registerBatches(app: FastifyInstance, guard: Guard, deps: ApiDep
 
     // The Idempotency-Key is namespaced by the caller's key id like every start's
     // (api/idempotent-start.ts); the memo tells a repeat from the first start.
-    const idempotencyKey = idempotencyKeyHeader(req);
+    const header = idempotencyKeyHeader(req);
+    const idempotencyKey = header === undefined ? undefined : `${caller}:${header}`;
     const memo = { requestId: randomUUID(), bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
     let workflowId: string;
     try {
@@ -53,7 +54,7 @@ export function registerBatches(app: FastifyInstance, guard: Guard, deps: ApiDep
           ...(input.window !== undefined ? { window: input.window as number } : {}),
           ...(input.options !== undefined ? { options: input.options as GenerationOptions } : {}),
           ...(input.linesPerRun !== undefined ? { linesPerRun: input.linesPerRun as number } : {}),
-          ...(idempotencyKey ? { idempotencyKey: `${caller}:${idempotencyKey}` } : {}),
+          ...(idempotencyKey ? { idempotencyKey } : {}),
           searchAttributes: [{ key: ViduCaller, value: caller }],
           memo: { [START_MEMO]: memo },
         },

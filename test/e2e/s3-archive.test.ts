@@ -50,7 +50,7 @@ describe('S3 archive and staging', () => {
     const archive = result.archive!;
     expect(archive.manifest).toBe(`s3://${s3.bucket}/archive/${handle.workflowId}/manifest.json`);
     // The input went through the bucket, content-addressed.
-    const staged = await hashObject(s3.s3, s3.bucket, `staging/${createHash('sha256').update(png).digest('hex')}.png`);
+    const staged = await hashObject(s3.s3, s3.bucket, `staging/operator/${createHash('sha256').update(png).digest('hex')}.png`);
     expect(staged?.bytes).toBe(png.length);
 
     const simRecord = JSON.stringify(await Promise.all(result.creations.map((c) => fetch(`${e2e.stack.simUrl}/_sim/media/${encodeURIComponent(c.id)}/sha256`).then((r) => r.json()))));

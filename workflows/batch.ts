@@ -27,6 +27,7 @@ import {
   type ValidBatchLine,
 } from '../core/batch-types';
 import { FailureType } from '../core/failure-types';
+import { issueDetails } from '../core/issues';
 import { unwrapTyped } from './generation';
 import { batchStatusQuery } from '../core/workflow-messages';
 import { ViduKind } from '../core/search-attributes';
@@ -63,7 +64,7 @@ function invalidInput(problems: string[]): ApplicationFailure {
     type: FailureType.InvalidRequest,
     message: `invalid batch input:\n  - ${problems.join('\n  - ')}`,
     nonRetryable: true,
-    details: [{ issues: problems }],
+    details: [issueDetails(problems)],
   });
 }
 

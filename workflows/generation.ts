@@ -343,7 +343,8 @@ class Generation {
     const status = this.status;
     status.phase = 'failed';
     if (err instanceof ApplicationFailure && err.type) status.failureType = err.type;
-    status.error ??= err instanceof Error ? err.message.split('\n')[0]!.slice(0, 500) : String(err).slice(0, 500);
+    // One line: a refusal's message lists its issues on `  - ` lines.
+    status.error ??= (err instanceof Error ? err.message : String(err)).replace(/:?\n\s*-\s*/g, (m) => (m.startsWith(':') ? ': ' : '; ')).slice(0, 500);
     if (this.snapshot === undefined) this.attributes.set({ key: ViduState, value: 'failed' });
     this.metrics.taskOver(this.credits().charged);
     this.describe();

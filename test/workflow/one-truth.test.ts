@@ -196,6 +196,15 @@ describe('one truth about a generation', () => {
 describe('typed rejections of requestEdits', () => {
   const FILM = { images: ['https://example.com/bottle.png'], prompt: 'cold brew on a desk', duration: 15, language: 'en' };
 
+  it('an AD film refused at staging: status failed and ViduState failed, like a generation', async () => {
+    const film = await temporal.client.workflow.start('adFilm', { taskQueue, workflowId: `one-truth-film-bad-${taskQueue}`, args: [{ request: { ...FILM, duration: 7 } }] });
+    const failure = await failureOf(film);
+    expect(failure.type).toBe('InvalidRequest');
+    expect((failure.details?.[0] as { problems: Array<{ field: string }> }).problems.map((p) => p.field)).toContain('duration');
+    expect(await film.query<{ phase: string }>('status')).toMatchObject({ phase: 'failed' });
+    expect((await attributes(film)).state).toBe('failed');
+  });
+
   it('NotReadyForReview before the film exists, InvalidEdits naming the storyboard, NotReadyForReview after approval and without review mode', async () => {
     const workflowId = `one-truth-film-${taskQueue}`;
     vidu.tasks.set(workflowId, { submitted: { state: 'processing', credits: 40 }, current: { state: 'success', credits: 40, progress: 100 } });

@@ -10,6 +10,12 @@
  * codes (invalid_type → `type`, invalid_value/enum → `enum`, too_small/too_big → `range` for
  * numbers and `limit` for sizes and counts, invalid_format → `format`, unrecognized_keys →
  * `unknown-field`), plus the rules zod does not have.
+ *
+ * The rule is read from the check's message (ruleOf), not from the zod issue's code: most of
+ * Vidu's rules are refinements (code `custom`: "viduq2 at 7 s offers 540p, 720p, 1080p"), whose code
+ * says nothing, while zod's own messages name their code's family ("Too small: expected number…",
+ * "Invalid option…"); and the lines reach the failure as strings through the stage activity.
+ * test/unit/issues.test.ts pins one real message per rule.
  */
 export const ISSUE_RULES = [
   /** A field that must be present is missing or empty. */

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { derivedWorkflowIdProblem } from '../contract/workflow-id';
 import { FailureType } from '../core/failure-types';
+import { issueDetails } from '../core/issues';
 
 // Names that become archive paths and object keys. Workflow ids are checked against the one
 // workflow-id rule (contract/workflow-id.ts); creation ids and extensions come from Vidu (or, before
@@ -20,7 +21,7 @@ export function archiveFolder(workflowId: unknown): string {
       type: FailureType.InvalidRequest,
       message: `workflowId: ${problem}; nothing was written`,
       nonRetryable: true,
-      details: [{ issues: [`workflowId: ${problem}`] }],
+      details: [issueDetails([`workflowId: ${problem}`])],
     });
   }
   return workflowId as string;

@@ -5,6 +5,7 @@ import { MAX_BATCH_LINE_BYTES, toBatchLine } from '../contract/batch-input';
 import { BATCH_CHILD_ID_TAKEN, type BatchError, type BatchLine, type BatchLineResult, type ReadBatchLinesInput, type ReadBatchLinesResult } from '../core/batch-types';
 import { describeBatchFailure, failureCredits } from '../core/batch-summary';
 import { FailureType } from '../core/failure-types';
+import { issueDetails } from '../core/issues';
 import type { GenerationResult } from '../core/generation-types';
 import { archiveFolder } from './archive-names';
 import { InputPathRefused, resolveInsideRoots } from './input-roots';
@@ -119,7 +120,7 @@ async function insideInputRoots(file: string, roots: readonly string[]): Promise
       type: FailureType.InvalidRequest,
       message: `source.path: ${err.message}`,
       nonRetryable: true,
-      details: [{ issues: [`source.path: ${err.message}`] }],
+      details: [issueDetails([`source.path: ${err.message}`])],
     });
   }
 }
@@ -130,7 +131,7 @@ function unreadable(file: string, err: unknown): ApplicationFailure {
     type: FailureType.InvalidRequest,
     message: `cannot read ${file.startsWith('/') ? `the batch file ${file}` : file} on the worker (${code})`,
     nonRetryable: true,
-    details: [{ issues: [`source: cannot read ${file} (${code})`] }],
+    details: [issueDetails([{ field: 'source', rule: 'not-found', message: `cannot read ${file} (${code})` }])],
   });
 }
 

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { ViduApiError, ViduTransportError } from '../vidu/errors';
 import { FailureType } from '../core/failure-types';
+import { issueDetails } from '../core/issues';
 
 /**
  * Turns a Vidu client error into the ApplicationFailure Temporal should see: permanent answers
@@ -35,11 +36,12 @@ export function toApplicationFailure(err: unknown, doing: string): unknown {
   return err;
 }
 
+/** details[0] = { issues: the lines, problems: the same structured } (core/issues.ts). */
 export function invalidRequest(issues: string[]): ApplicationFailure {
   return ApplicationFailure.create({
     type: FailureType.InvalidRequest,
     message: `invalid request, nothing was sent to Vidu:\n  - ${issues.join('\n  - ')}`,
     nonRetryable: true,
-    details: [{ issues }],
+    details: [issueDetails(issues)],
   });
 }

@@ -1,6 +1,7 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { describeFailure } from '../client/failure-report';
 import type { DownloadLink } from '../client/links';
+import { deferredGenerationStatus, deferredStartOf } from '../client/run-handle';
 import { ViduCaller, ViduKind } from '../core/search-attributes';
 
 // "The generation" as the HTTP API shows it: GET /v1/generations/{id}, the last SSE event, and
@@ -86,7 +87,9 @@ export async function readGeneration(
     createdAt: desc.startTime.toISOString(),
     ...(desc.closeTime ? { closedAt: desc.closeTime.toISOString() } : {}),
   };
-  const status = await queryStatus(client, id, opts.statusTimeoutMs ?? 5000);
+  // A deferred start cannot answer the query before its first task: its status comes from describe.
+  const deferred = deferredStartOf(desc);
+  const status = deferred ? (deferredGenerationStatus(deferred) as unknown as Record<string, unknown>) : await queryStatus(client, id, opts.statusTimeoutMs ?? 5000);
   if (status) view.status = status;
   if (execution === 'succeeded') {
     view.result = await handle.result();

@@ -319,7 +319,7 @@ export function registerScheduleCommands(program: Command, io: CliIO, setExit: (
 
   schedule
     .command('list')
-    .description("list vidu-flow's schedules for this task queue: what, when, next and last run")
+    .description("list the schedules that start a vidu-flow workflow on this task queue (whoever made them): what, when, next and last run")
     .option('--all', 'every schedule in the namespace')
     .option('--json', 'print JSON')
     .action(async (_opts, c: Command) => setExit(await scheduleListAction(io, c.optsWithGlobals())));

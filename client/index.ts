@@ -4,7 +4,7 @@ import { checkAdFilmInput } from '../contract/ad-film-input';
 import { checkGenerationInput } from '../contract/generation-input';
 import type { AdFilmInput } from '../core/ad-film-types';
 import { AdFilmHandle } from './ad-film';
-import { RunHandle } from './run-handle';
+import { deferredGenerationStatus, RunHandle } from './run-handle';
 import { BatchHandle, startBatchWorkflow, type BatchStartOptions } from './batch';
 import { statusQuery } from '../core/workflow-messages';
 import { ViduKind, ViduModel, ViduOffPeak } from '../core/search-attributes';
@@ -239,7 +239,8 @@ export class ViduFlowClient {
 
 export class GenerationHandle extends RunHandle<GenerationStatus, GenerationResult> {
   constructor(workflow: WorkflowHandle) {
-    super(workflow, statusQuery);
+    // A deferred start answers `phase: deferred` (from describe) until its first workflow task.
+    super(workflow, statusQuery, deferredGenerationStatus);
   }
 }
 

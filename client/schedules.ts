@@ -276,6 +276,34 @@ export function compileSchedule(opts: CreateScheduleOptions, taskQueue: string):
   };
 }
 
+/** Every workflow type a vidu-flow worker runs that a schedule may start. */
+export const SCHEDULABLE_WORKFLOW_TYPES: ReadonlySet<string> = new Set<string>([...GENERATION_KINDS, 'adFilm', BATCH_WORKFLOW_TYPE]);
+
+/**
+ * Whether a schedule is one of ours, by what it starts: a workflow type vidu-flow runs, on this
+ * task queue. vidu-flow's own memo is a shortcut (it names the task queue, so no describe is
+ * needed), never a requirement: a schedule made by another language or the Temporal CLI counts
+ * as soon as its action starts, say, `img2video` on task queue `vidu-flow`. `taskQueue` is the
+ * action's task queue when known (describe), undefined when only the list's summary was read.
+ */
+export function recognizeSchedule(
+  s: { memo?: Record<string, unknown>; workflowType?: string | undefined; taskQueue?: string | undefined },
+  taskQueue: string,
+): 'ours' | 'not-ours' | 'describe' {
+  const memo = memoOf(s);
+  if (memo) return memo.taskQueue === taskQueue ? 'ours' : 'not-ours';
+  if (s.workflowType === undefined || !SCHEDULABLE_WORKFLOW_TYPES.has(s.workflowType)) return 'not-ours';
+  if (s.taskQueue === undefined) return 'describe';
+  return s.taskQueue === taskQueue ? 'ours' : 'not-ours';
+}
+
+/** A schedule spec that vidu-flow did not write, in a few words: `every 1h`, `2 calendar rule(s)`. */
+export function describeForeignSpec(spec: { intervals?: Array<{ every: number }>; calendars?: unknown[] } | undefined): string {
+  const parts = [...(spec?.intervals ?? []).map((i) => `every ${formatDuration(i.every)}`)];
+  if (spec?.calendars?.length) parts.push(`${spec.calendars.length} calendar rule(s)`);
+  return `${parts.join(', ') || 'no times'} (made outside vidu-flow)`;
+}
+
 function memoOf(s: { memo?: Record<string, unknown> }): ScheduleMemo | undefined {
   const m = s.memo?.[MEMO_KEY];
   return typeof m === 'object' && m !== null && typeof (m as ScheduleMemo).taskQueue === 'string' ? (m as ScheduleMemo) : undefined;
@@ -287,7 +315,7 @@ function rowOf(s: ScheduleSummary | ScheduleDescription, memo: ScheduleMemo | un
   return {
     scheduleId: s.scheduleId,
     action: memo?.action ?? s.action?.workflowType ?? '?',
-    spec: memo ? describeSpec(memo.spec) : 'not created by vidu-flow',
+    spec: memo ? describeSpec(memo.spec) : describeForeignSpec(s.spec),
     paused: s.state.paused,
     ...(s.state.note ? { note: s.state.note } : {}),
     ...(next ? { nextRunAt: next } : {}),
@@ -309,7 +337,8 @@ export class ViduFlowSchedules {
   }
 
   /**
-   * vidu-flow's schedules for this client's task queue (`all` lists every schedule in the
+   * The schedules that start a vidu-flow workflow type on this client's task queue, whoever made
+   * them (recognizeSchedule; `all` lists every schedule in the
    * namespace). Schedule listing is eventually consistent: a schedule just created or deleted
    * may take a moment to appear or go.
    */
@@ -317,7 +346,18 @@ export class ViduFlowSchedules {
     const rows: ScheduleRow[] = [];
     for await (const s of this.client.temporal.schedule.list()) {
       const memo = memoOf(s);
-      if (!opts.all && memo?.taskQueue !== this.client.taskQueue) continue;
+      if (!opts.all) {
+        let verdict = recognizeSchedule({ ...(s.memo ? { memo: s.memo } : {}), workflowType: s.action?.workflowType }, this.client.taskQueue);
+        if (verdict === 'describe') {
+          // The list's summary does not carry the task queue: one describe, only for schedules that
+          // start one of our workflow types without our memo.
+          const d = await Promise.resolve()
+            .then(() => this.client.temporal.schedule.getHandle(s.scheduleId).describe())
+            .catch(() => undefined);
+          verdict = recognizeSchedule({ workflowType: d?.action.workflowType, taskQueue: d?.action.taskQueue }, this.client.taskQueue);
+        }
+        if (verdict !== 'ours') continue;
+      }
       rows.push(rowOf(s, memo));
     }
     return rows.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));

@@ -65,7 +65,7 @@ const GenerationResultBase = z.object({
     workflowId: z.string(),
     taskId: z.string().describe('Vidu task id'),
     state: z.literal('success'),
-    credits: z.number().describe('Credits Vidu charged'),
+    credits: z.number().describe('Credits Vidu charged for the task, net of refunds (the ViduCredits search attribute holds the same number)'),
     creations: z.array(CreationRef),
     archive: ArchiveResult.optional().describe('Absent when the input asked for archive: false'),
     cancellation: CancellationOutcome.optional().describe('Present when a cancel was asked but Vidu refused it; the task finished anyway'),
@@ -81,16 +81,19 @@ export const GenerationResult = GenerationResultBase.extend({
     .describe('Present when options.upscale asked for it and the child could not be started (its ids were taken by workflows this generation did not start): why the upscale is missing; the generation itself succeeded'),
 }).describe('The result of a successful generation workflow (a failed one fails with a typed ApplicationFailure instead)');
 
-export const GenerationPhase = z.enum(['staging', 'waiting_for_slot', 'submitting', 'waiting', 'archiving', 'upscaling', 'cancelling', 'done', 'failed', 'cancelled']);
+export const GenerationPhase = z.enum(['deferred', 'staging', 'waiting_for_slot', 'submitting', 'waiting', 'archiving', 'upscaling', 'cancelling', 'done', 'failed', 'cancelled']);
 
 export const GenerationStatus = z
   .object({
     kind: GenerationKind,
-    phase: GenerationPhase.describe("vidu-flow's own progress through stage → submit → await → archive"),
+    phase: GenerationPhase.describe("vidu-flow's own progress through stage → submit → await → archive; deferred before a delayed start (startDelay) begins"),
     state: z.union([TaskStateName, z.literal('not_submitted')]).describe("The Vidu task's state, or not_submitted before the submit"),
     progress: z.number().min(0).max(100).describe("Vidu's progress in percent"),
     taskId: z.string().optional(),
-    credits: z.number().optional(),
+    credits: z.number().optional().describe('Credits charged for the task, net of refunds: the same number as the ViduCredits search attribute and the credits metric'),
+    creditsRefunded: z.number().optional().describe('Credits Vidu gave back (a cancelled task, an off-peak task Vidu could not run); absent when nothing was refunded'),
+    notBefore: z.string().optional().describe('Phase deferred only: when the start delay ends (ISO 8601). Read from describe (execution time) by the client, since the query cannot answer before the first workflow task'),
+    failureType: z.string().optional().describe('Once phase is failed: the failure type (InvalidRequest, ViduTaskFailed…; see failures.schema.json)'),
     errCode: z.string().optional().describe("Vidu's err_code when the task failed"),
     waitMode: z.enum(['callback', 'poll']).optional().describe('How the workflow learns about the task'),
     updates: z.number().int().nonnegative().describe('taskUpdate signals received so far'),

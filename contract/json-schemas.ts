@@ -20,6 +20,7 @@ import { AdFilmEdit, AdFilmOptions } from './ad-film-input';
 import { AdFilmResult, AdFilmStatus, Storyboards } from './ad-film-result';
 import { GENERATION_KINDS, GenerationOptions } from './generation-input';
 import { GenerationResult, GenerationStatus } from './generation-result';
+import { FailureDetails } from './failure-details';
 import { mediaLimitsOf } from '../vidu/endpoints';
 import type { MediaEndpoint } from './media-fields';
 
@@ -221,7 +222,39 @@ export function buildJsonSchemas(): Record<string, Json> {
     'Generation status (query "status")',
     'The answer of the "status" query of the generation workflow types; available while the workflow runs and after it closed.',
   );
+  files['failures.schema.json'] = failuresSchema();
   return files;
+}
+
+/**
+ * Every failure type of the catalogue (core/failure-types.ts) with the shape of its details[0]
+ * (contract/failure-details.ts): `{ type, details }` as a caller sees an ApplicationFailure
+ * (Python: `err.type`, `err.details`), one `oneOf` branch per type, each type's details also
+ * under `$defs` by name.
+ */
+function failuresSchema(): Json {
+  const defs: Record<string, Json> = {};
+  for (const [type, schema] of Object.entries(FailureDetails)) {
+    const { $schema: _s, ...json } = toJson(schema);
+    defs[type] = json;
+  }
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'vidu-flow failures',
+    description:
+      'The ApplicationFailure types vidu-flow workflows fail with, and the updates refuse with, and the shape of details[0] of each ' +
+      '(core/failure-types.ts). A failure arrives as { type, message, nonRetryable, details }; the failure may be wrapped ' +
+      '(an ActivityFailure or a WorkflowUpdateFailedError whose cause is the ApplicationFailure): walk the cause chain.',
+    type: 'object',
+    required: ['type', 'details'],
+    oneOf: Object.keys(defs).map((type) => ({
+      properties: {
+        type: { const: type },
+        details: { type: 'array', minItems: 1, prefixItems: [{ $ref: `#/$defs/${type}` }] },
+      },
+    })),
+    $defs: defs,
+  };
 }
 
 /** The files' exact contents: two-space JSON with a trailing newline. */

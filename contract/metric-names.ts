@@ -16,7 +16,7 @@ export const WorkerMetric = {
   generationsSucceeded: 'vidu_flow_generations_succeeded',
   /** counter {kind, failure_type}: generations that failed or were cancelled (`Cancelled`). */
   generationsFailed: 'vidu_flow_generations_failed',
-  /** counter {kind, model}: credits Vidu charged for finished tasks (success or failure). */
+  /** counter {kind, model}: credits Vidu charged for finished and cancelled tasks, net of refunds (the meaning of ViduCredits and status.credits). */
   creditsCharged: 'vidu_flow_credits_charged',
   /** counter {kind, priority, off_peak}: Vidu tasks submitted. In flight = submitted − finished. */
   tasksSubmitted: 'vidu_flow_tasks_submitted',

@@ -1,26 +1,40 @@
-// ApplicationFailure `type` names, shared by activities (which throw them) and callers (which
-// branch on them). Each one is non-retryable: a retry cannot change the outcome.
+// ApplicationFailure `type` names, shared by activities and workflows (which throw them) and callers
+// (which branch on them). The shape of each one's details[0] is declared once, as a zod schema, in
+// contract/failure-details.ts (schemas/failures.schema.json for other languages); a compile-time
+// check there keeps the two lists equal. Each one is non-retryable as an activity or workflow
+// failure: a retry cannot change the outcome.
 export const FailureType = {
-  /** The request broke a documented Vidu limit; details: [{ issues: string[] }]. Nothing was sent to Vidu. */
+  /** The request broke a documented Vidu limit; details: [{ issues: string[], problems: [{ field, rule, message }] }]. Nothing was sent to Vidu. */
   InvalidRequest: 'InvalidRequest',
   /** Vidu refused the request with a permanent error; details: [{ status, reason, message, traceId }]. */
   ViduRejected: 'ViduRejected',
-  /** The Vidu task ended `failed`; details: [{ taskId, errCode, credits }]. */
+  /** The Vidu task ended `failed`; details: [{ taskId, errCode, credits, creditsRefunded? }] (credits = charged, net of refunds). */
   ViduTaskFailed: 'ViduTaskFailed',
   /** The task did not finish within options.timeoutSeconds; it was cancelled at Vidu when allowed. */
   ViduTimeout: 'ViduTimeout',
   /** An off-peak task was still not finished at 48 h + grace; vidu-flow cancelled it. details: [{ taskId, state, cancellation }]. */
   OffPeakExpired: 'OffPeakExpired',
-  /** Vidu itself cancelled an off-peak task it could not run in its window and refunded it. details: [{ taskId, errCode, refunded: true }]. */
+  /** Vidu itself cancelled an off-peak task it could not run in its window and refunded it. details: [{ taskId, errCode, refunded: true, credits: 0, creditsRefunded }]. */
   OffPeakRefunded: 'OffPeakRefunded',
   /** After an interrupted submission several Vidu tasks matched; resubmitting could pay twice. */
   SubmissionAmbiguous: 'SubmissionAmbiguous',
   /** The worker is not configured for what the input asks (e.g. waitMode callback without VIDU_CALLBACK_URL). */
   WorkerMisconfigured: 'WorkerMisconfigured',
-  /** An AD-film edit kept failing at Vidu; details: [{ edit, subTaskIds, errCode }] (names the storyboard). */
+  /** An AD-film edit kept failing at Vidu; details: [{ edit, subTaskIds, credits, errCode }] (names the storyboard), or [{ missing }]. */
   AdEditFailed: 'AdEditFailed',
   /** Review mode ended without approval (options.onReviewTimeout = fail); nothing was composed. */
   ReviewTimedOut: 'ReviewTimedOut',
+  /**
+   * The `requestEdits` update was refused because of the film's state: not in review mode, not
+   * generated yet (wait for phase `reviewing`; a later try can succeed) or already approved.
+   * details: [{ reason: 'not-review-mode' | 'not-generated' | 'approved', issues, problems }] (rule `state`).
+   */
+  NotReadyForReview: 'NotReadyForReview',
+  /**
+   * The `requestEdits` update was refused because of the edits themselves: an unknown storyboard
+   * (rule `not-found`), type or an empty or over-long text. details: [{ issues, problems }]. Nothing entered history.
+   */
+  InvalidEdits: 'InvalidEdits',
 } as const;
 
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];

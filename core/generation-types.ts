@@ -128,6 +128,11 @@ export interface CancellationOutcome {
   message: string;
 }
 
+/** What the cancel activity returns: the outcome, and the task as Vidu answered right after it (not kept in status). */
+export interface CancelResult extends CancellationOutcome {
+  after?: TaskSnapshot;
+}
+
 export interface GenerationResult {
   kind: GenerationKind;
   workflowId: string;
@@ -145,11 +150,18 @@ export interface GenerationResult {
 
 export interface GenerationStatus {
   kind: GenerationKind;
-  phase: 'staging' | 'waiting_for_slot' | 'submitting' | 'waiting' | 'archiving' | 'upscaling' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+  phase: 'deferred' | 'staging' | 'waiting_for_slot' | 'submitting' | 'waiting' | 'archiving' | 'upscaling' | 'cancelling' | 'done' | 'failed' | 'cancelled';
   state: TaskStateName | 'not_submitted';
   progress: number;
   taskId?: string;
+  /** Credits charged for the task, net of refunds (what ViduCredits and the credits metric say). */
   credits?: number;
+  /** Credits Vidu gave back (a cancelled or expired off-peak task); absent when nothing was refunded. */
+  creditsRefunded?: number;
+  /** phase `deferred` (read from describe, before the first workflow task): when the start delay ends. ISO 8601. */
+  notBefore?: string;
+  /** The failure type (core/failure-types.ts) once phase is failed. */
+  failureType?: string;
   errCode?: string;
   waitMode?: 'callback' | 'poll';
   updates: number;

@@ -118,3 +118,24 @@ export function mergeSnapshot(current: TaskSnapshot | undefined, next: TaskSnaps
   }
   return current;
 }
+
+/**
+ * What a task cost, in one documented meaning used by status, result, failure details, the
+ * ViduCredits search attribute and the credits metric: `charged` = credits charged net of refunds;
+ * `refunded` = credits Vidu gave back (0 when none).
+ *
+ * `seenMax` is the most Vidu ever reported for the task (the submit answer carries the price).
+ * Vidu refunds off-peak tasks it cancels itself (docs/vidu-api.md §11); when and how it shows a
+ * refund is undocumented (§13). So: a finished task whose credits dropped below what Vidu reported
+ * before was refunded the difference (the simulator reports 0 after a refund); until then the
+ * most reported counts (the price the submit answer quoted); a failed task that
+ * `refundedByRule` says was refunded (an off-peak expiry) was refunded in full, whatever its last
+ * answer still says.
+ */
+export function taskCredits(last: Pick<TaskSnapshot, 'state' | 'credits'> | undefined, seenMax: number, refundedByRule = false): { charged: number; refunded: number } {
+  const reported = Math.max(0, last?.credits ?? 0);
+  const before = Math.max(seenMax, reported);
+  if (last?.state === 'failed' && refundedByRule) return { charged: 0, refunded: before };
+  if (!isTerminal(last?.state)) return { charged: before, refunded: 0 };
+  return { charged: reported, refunded: before - reported };
+}

@@ -32,6 +32,7 @@ import {
 import { FailureType } from '../core/failure-types';
 import { CHILD_ID_ATTEMPTS, unwrapTyped } from './generation';
 import { derivedWorkflowId } from '../contract/workflow-id';
+import { issueDetails } from '../core/issues';
 import { batchStatusQuery } from '../core/workflow-messages';
 import { ViduKind } from '../core/search-attributes';
 import type { GenerationInput, GenerationResult } from '../core/generation-types';
@@ -70,7 +71,7 @@ function invalidInput(problems: string[]): ApplicationFailure {
     type: FailureType.InvalidRequest,
     message: `invalid batch input:\n  - ${problems.join('\n  - ')}`,
     nonRetryable: true,
-    details: [{ issues: problems }],
+    details: [issueDetails(problems)],
   });
 }
 

@@ -15,6 +15,8 @@ import { derivedWorkflowId } from '../contract/workflow-id';
 import { FailureType, NON_RETRYABLE_FAILURES } from '../core/failure-types';
 import type {
   ArchiveResult,
+  CancelResult,
+  CancellationOutcome,
   GenerationInput,
   GenerationKind,
   GenerationOptions,
@@ -24,7 +26,7 @@ import type {
   TaskSnapshot,
 } from '../core/generation-types';
 import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from '../core/search-attributes';
-import { isTerminal } from '../core/task-snapshot';
+import { isTerminal, taskCredits } from '../core/task-snapshot';
 import { statusQuery } from '../core/workflow-messages';
 import { archiving, paid, quick, stagingLocal } from './activity-proxies';
 import { AdmissionSlot } from './admission-slot';
@@ -61,6 +63,8 @@ class Generation {
   /** Admission control (VIDU_MAX_IN_FLIGHT): a slot before submitting, given back when the task is over. */
   private readonly slot: AdmissionSlot;
   private snapshot: TaskSnapshot | undefined;
+  /** The most credits Vidu ever reported for the task (the submit answer's price): see taskCredits. */
+  private creditsSeen = 0;
   private taskId: string | undefined;
   private callbacks = false;
   private offPeak = false;
@@ -90,7 +94,11 @@ class Generation {
       await this.interrupted(err);
     }
     await this.slot.release();
-    return CancellationScope.nonCancellable(() => this.finish());
+    return CancellationScope.nonCancellable(() => this.finish()).catch((err: unknown) => {
+      // A failed archive (or upscale) fails the run: the status must not stay `archiving`.
+      if (this.status.phase !== 'failed') this.failed(unwrapTyped(err));
+      throw err;
+    });
   }
 
   /** Checks the inputs before any credit is spent; the model and off-peak flag decide the wait. */
@@ -165,19 +173,20 @@ class Generation {
     // One last look: the answer may have been lost rather than late.
     this.tracker.apply(await quick.fetchTask.executeWithOptions({ summary: `final check of task ${id}` }, [{ taskId: id }]));
     if (isTerminal(this.snapshot?.state)) return;
-    const outcome = await CancellationScope.nonCancellable(() =>
-      quick.cancelTask.executeWithOptions({ summary: `cancel overdue task ${id}` }, [{ taskId: id }]),
+    const outcome = this.cancelled(
+      await CancellationScope.nonCancellable(() =>
+        quick.cancelTask.executeWithOptions({ summary: `cancel overdue task ${id}` }, [{ taskId: id, readAfter: true }]),
+      ),
     );
-    this.status.cancellation = outcome;
-    this.status.phase = 'failed';
     this.status.error = `did not finish within ${timeoutSeconds} s`;
-    this.describe();
-    throw ApplicationFailure.create({
+    const failure = ApplicationFailure.create({
       type: offPeak ? FailureType.OffPeakExpired : FailureType.ViduTimeout,
       message: `${offPeak ? 'off-peak ' : ''}Vidu task ${id} did not finish within ${timeoutSeconds} s (state ${this.snapshot?.state}); cancel: ${outcome.outcome}`,
       nonRetryable: true,
       details: [{ taskId: id, state: this.snapshot?.state, cancellation: outcome }],
     });
+    this.failed(failure);
+    throw failure;
   }
 
   /**
@@ -187,8 +196,10 @@ class Generation {
    */
   private async interrupted(err: unknown): Promise<void> {
     if (!isCancellation(err)) {
+      const typed = unwrapTyped(err);
+      this.failed(typed);
       await this.slot.release();
-      throw unwrapTyped(err);
+      throw typed;
     }
     try {
       await this.cancelAtVidu(err);
@@ -206,16 +217,18 @@ class Generation {
   private async cancelAtVidu(cancellation: unknown): Promise<void> {
     this.status.phase = 'cancelling';
     const taskId = this.taskId;
-    const outcome = await CancellationScope.nonCancellable(() =>
-      taskId === undefined
-        ? Promise.resolve({ outcome: 'not-submitted' as const, message: 'cancelled before anything was sent to Vidu' })
-        : quick.cancelTask.executeWithOptions({ summary: `cancel Vidu task ${taskId}` }, [{ taskId }]),
+    const outcome = this.cancelled(
+      await CancellationScope.nonCancellable(() =>
+        taskId === undefined
+          ? Promise.resolve({ outcome: 'not-submitted' as const, message: 'cancelled before anything was sent to Vidu' })
+          : quick.cancelTask.executeWithOptions({ summary: `cancel Vidu task ${taskId}` }, [{ taskId, readAfter: true }]),
+      ),
     );
-    this.status.cancellation = outcome;
     this.describe();
     if (outcome.outcome === 'cancelled' || outcome.outcome === 'not-submitted') {
       this.status.phase = 'cancelled';
       this.attributes.set({ key: ViduState, value: 'cancelled' });
+      this.metrics.taskOver(this.credits().charged);
       this.describe();
       throw cancellation;
     }
@@ -226,7 +239,8 @@ class Generation {
   private async finish(): Promise<GenerationResult> {
     const done = this.snapshot as TaskSnapshot;
     const id = this.taskId as string;
-    this.metrics.taskOver(done.credits);
+    const { charged } = this.credits();
+    this.metrics.taskOver(charged);
     if (done.state === 'failed') throw this.taskFailed(done, id);
     let archive: ArchiveResult | undefined;
     if (this.options.archive !== false) {
@@ -245,7 +259,7 @@ class Generation {
       workflowId: this.workflowId,
       taskId: id,
       state: 'success',
-      credits: done.credits,
+      credits: charged,
       creations: done.creations,
       ...(archive ? { archive } : {}),
       ...(this.status.cancellation ? { cancellation: this.status.cancellation } : {}),
@@ -255,23 +269,25 @@ class Generation {
   }
 
   private taskFailed(done: TaskSnapshot, id: string): ApplicationFailure {
-    this.status.phase = 'failed';
     this.status.error = `Vidu task ${id} failed: ${done.errCode || 'no err_code'}`;
-    this.describe();
-    if (this.offPeak && isOffPeakRefund(done)) {
-      return ApplicationFailure.create({
-        type: FailureType.OffPeakRefunded,
-        message: `Vidu could not run off-peak task ${id} within its 48-hour window; it cancelled it and refunded the credits (err_code ${done.errCode || '(none)'})`,
-        nonRetryable: true,
-        details: [{ taskId: id, errCode: done.errCode, refunded: true, credits: done.credits }],
-      });
-    }
-    return ApplicationFailure.create({
-      type: FailureType.ViduTaskFailed,
-      message: `Vidu task ${id} failed with err_code ${done.errCode || '(none)'} (${done.credits} credits)`,
-      nonRetryable: true,
-      details: [{ taskId: id, errCode: done.errCode, credits: done.credits }],
-    });
+    const { charged, refunded } = this.credits();
+    const creditsRefunded = refunded > 0 ? { creditsRefunded: refunded } : {};
+    const failure =
+      this.offPeak && isOffPeakRefund(done)
+        ? ApplicationFailure.create({
+            type: FailureType.OffPeakRefunded,
+            message: `Vidu could not run off-peak task ${id} within its 48-hour window; it cancelled it and refunded the credits (err_code ${done.errCode || '(none)'})`,
+            nonRetryable: true,
+            details: [{ taskId: id, errCode: done.errCode, refunded: true, credits: charged, ...creditsRefunded }],
+          })
+        : ApplicationFailure.create({
+            type: FailureType.ViduTaskFailed,
+            message: `Vidu task ${id} failed with err_code ${done.errCode || '(none)'} (${charged} credits charged${refunded > 0 ? `, ${refunded} refunded` : ''})`,
+            nonRetryable: true,
+            details: [{ taskId: id, errCode: done.errCode, credits: charged, ...creditsRefunded }],
+          });
+    this.failed(failure);
+    return failure;
   }
 
   /**
@@ -318,13 +334,49 @@ class Generation {
   /** What Vidu answered moves the status; search attributes follow the state (one upsert per workflow task). */
   private onSnapshot(next: TaskSnapshot): void {
     this.snapshot = next;
+    this.creditsSeen = Math.max(this.creditsSeen, next.credits);
     const status = this.status;
     status.updates = this.tracker.updates;
     status.state = next.state;
     status.progress = next.progress;
-    status.credits = next.credits;
+    const { charged, refunded } = this.credits();
+    status.credits = charged;
+    if (refunded > 0) status.creditsRefunded = refunded;
     if (next.errCode) status.errCode = next.errCode;
-    this.attributes.set({ key: ViduState, value: next.state }, { key: ViduCredits, value: next.credits });
+    this.attributes.set({ key: ViduState, value: next.state }, { key: ViduCredits, value: charged });
+    this.describe();
+  }
+
+  /**
+   * Credits in one meaning everywhere (status, result, failure details, ViduCredits, the credits
+   * metric): charged net of refunds, plus what was refunded (core/task-snapshot.ts taskCredits).
+   */
+  private credits(): { charged: number; refunded: number } {
+    const last = this.snapshot;
+    return taskCredits(last, this.creditsSeen, this.offPeak && last !== undefined && isOffPeakRefund(last));
+  }
+
+  /** A cancel's outcome goes into status; the task as Vidu showed it right after moves the status on. */
+  private cancelled(result: CancelResult): CancellationOutcome {
+    const { after, ...outcome } = result;
+    this.status.cancellation = outcome;
+    if (after) this.tracker.apply(after);
+    return outcome;
+  }
+
+  /**
+   * The generation fails: the status says so (phase, type, reason). ViduState says `failed` when
+   * no Vidu task exists (a refused input, a refused submission, possibly after `waiting_for_slot`);
+   * once a task exists it stays Vidu's own state, as status.state does.
+   */
+  private failed(err: unknown): void {
+    const status = this.status;
+    status.phase = 'failed';
+    if (err instanceof ApplicationFailure && err.type) status.failureType = err.type;
+    // One line: a refusal's message lists its issues on `  - ` lines.
+    status.error ??= (err instanceof Error ? err.message : String(err)).replace(/:?\n\s*-\s*/g, (m) => (m.startsWith(':') ? ': ' : '; ')).slice(0, 500);
+    if (this.snapshot === undefined) this.attributes.set({ key: ViduState, value: 'failed' });
+    this.metrics.taskOver(this.credits().charged);
     this.describe();
   }
 

@@ -46,11 +46,14 @@ export function registerReview(app: FastifyInstance, guard: Guard, deps: ApiDeps
 }
 
 /**
- * The update validator's refusal as field errors: `invalid edits:\n  - edits[0].storyboard: …`
- * lines keep their field; a refusal about the film's state (not in review, already approved)
- * is about `edits` as a whole.
+ * The update validator's refusal as field errors, read from the typed failure's structured
+ * details (InvalidEdits, NotReadyForReview: details[0].problems, core/issues.ts); a refusal about
+ * the film's state is about `edits` as a whole. A worker older than those types sent only a
+ * message (`invalid edits:\n  - edits[0].storyboard: …`), read line by line.
  */
 export function updateErrors(err: WorkflowUpdateFailedError): FieldError[] {
+  const problems = (err.cause as { details?: Array<{ problems?: Array<{ field?: unknown; message?: unknown }> }> } | undefined)?.details?.[0]?.problems;
+  if (Array.isArray(problems) && problems.length > 0) return problems.map((p) => ({ field: String(p.field), message: String(p.message) }));
   const message = (err.cause as Error | undefined)?.message ?? err.message;
   const lines = message
     .split('\n')

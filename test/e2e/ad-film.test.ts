@@ -134,6 +134,10 @@ describe('AD-film workflow end to end', () => {
       );
       expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
       expect(String((err as WorkflowUpdateFailedError).cause?.message)).toMatch(/storyboard|type|2000/);
+      // Typed, with the problem structured (issue 22): a caller branches on type, field and rule.
+      const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+      expect(cause.type).toBe('InvalidEdits');
+      expect((cause.details?.[0] as { problems: Array<{ field: string; rule: string }> }).problems[0]).toMatchObject({ field: expect.stringMatching(/^edits\[0\]\./), rule: expect.stringMatching(/^(not-found|enum|limit)$/) });
     }
     expect((await env.sim.requests()).filter((r) => r.endpoint === 'ad-edit').length).toBe(editsBefore);
     const history = await handle.workflow.fetchHistory();

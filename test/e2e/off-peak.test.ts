@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPng } from '../../sim/media/render';
 import { OFF_PEAK_POLL_ONLY_SCHEDULE, pollsWithin } from '../../core/poll-schedule';
 import type { GenerationInput } from '../../core/generation-types';
+import { ViduCredits, ViduState } from '../../core/search-attributes';
 import { failureOf, startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
 
 const HOUR = 3600;
@@ -104,7 +105,11 @@ describe('off-peak on a frozen clock', () => {
     await waitFor(async () => (await atVidu(queued)) === 'queueing' || (await e.sim.advance(2)) === undefined, 'queueing');
     await queued.cancel();
     expect(await failureOf(queued)).toBeInstanceOf(CancelledFailure);
-    expect((await queued.status()).cancellation?.outcome).toBe('cancelled');
+    // One truth (issue 22): Vidu's state after the cancel, and its refund, in status and ViduCredits.
+    expect(await queued.status()).toMatchObject({ phase: 'cancelled', state: 'failed', errCode: 'UserCancelled', credits: 0, cancellation: { outcome: 'cancelled' } });
+    expect((await queued.status()).creditsRefunded).toBeGreaterThan(0);
+    const attrs = (await queued.workflow.describe()).typedSearchAttributes;
+    expect([attrs.get(ViduState), attrs.get(ViduCredits)]).toEqual(['cancelled', 0]);
 
     // Occupy the only slot, then let an off-peak task become due: it waits `scheduled`.
     const blocker = await e.client.start('img2video', { request: { model: 'viduq2', images: [image], prompt: 'blocker', duration: 5 }, options: { waitMode: 'callback' } });
@@ -137,7 +142,9 @@ describe('off-peak on a frozen clock', () => {
       await e.sim.advance(49 * HOUR);
       const f = (await failureOf(handle)) as ApplicationFailure;
       expect(f.type).toBe('OffPeakRefunded');
-      expect(f.details?.[0]).toMatchObject({ refunded: true });
+      expect(f.details?.[0]).toMatchObject({ refunded: true, credits: 0, creditsRefunded: expect.any(Number) });
+      expect(await handle.status()).toMatchObject({ phase: 'failed', failureType: 'OffPeakRefunded', state: 'failed', credits: 0 });
+      expect((await handle.workflow.describe()).typedSearchAttributes.get(ViduCredits)).toBe(0);
       expect((await e.sim.stats()).creditsRefunded).toBeGreaterThan(before);
     } finally {
       await e.sim.setFaults({});

@@ -77,7 +77,7 @@ describe('generated JSON Schemas', () => {
     expect(readdirSync(DIR).filter((f) => f.endsWith('.schema.json')).sort()).toEqual(Object.keys(expected).sort());
   });
 
-  it('writes one input schema per kind, plus result and status, the adFilm input, result and query answers, and the batch input', () => {
+  it('writes one input schema per kind, plus result and status, the adFilm input, result and query answers, the batch input and the failures', () => {
     expect(Object.keys(buildJsonSchemas()).sort()).toEqual(
       [
         ...GENERATION_KINDS.map((k) => `${k}.input.schema.json`),
@@ -88,6 +88,7 @@ describe('generated JSON Schemas', () => {
         'adFilm.status.schema.json',
         'adFilm.storyboards.schema.json',
         'batch.input.schema.json',
+        'failures.schema.json',
       ].sort(),
     );
   });

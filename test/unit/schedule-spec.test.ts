@@ -298,7 +298,7 @@ describe('vidu-flow schedule (CLI)', () => {
     expect(r.stderr).toContain('--every: "sometimes" is not a duration');
   });
 
-  it('list shows only this task queue’s schedules unless --all', async () => {
+  it('list shows this task queue’s schedules unless --all: those with vidu-flow’s memo, and those made elsewhere that start a vidu-flow workflow here', async () => {
     const summary = (scheduleId: string, taskQueue: string | undefined) => ({
       scheduleId,
       action: { type: 'startWorkflow', workflowType: 'img2video' },
@@ -316,17 +316,28 @@ describe('vidu-flow schedule (CLI)', () => {
             yield summary('other', 'theirs');
             yield summary('a-mine', 'mine');
             yield summary('foreign', undefined);
+            yield summary('foreign-elsewhere', undefined);
+            yield { ...summary('not-ours', undefined), action: { type: 'startWorkflow', workflowType: 'billing' } };
           },
+          // Only schedules without the memo that start one of our workflow types are described.
+          getHandle: (id: string) => ({
+            describe: async () => {
+              if (id !== 'foreign' && id !== 'foreign-elsewhere') throw new Error(`${id} should not need a describe`);
+              return { action: { workflowType: 'img2video', taskQueue: id === 'foreign' ? 'mine' : 'theirs' } };
+            },
+          }),
         },
       },
     };
     const rows = await new ViduFlowSchedules(fake as unknown as ViduFlowClient).listSchedules();
-    expect(rows.map((r) => r.scheduleId)).toEqual(['a-mine', 'b-mine']);
+    expect(rows.map((r) => r.scheduleId)).toEqual(['a-mine', 'b-mine', 'foreign']);
     const all = await new ViduFlowSchedules(fake as unknown as ViduFlowClient).listSchedules({ all: true });
     expect(all.map((r) => [r.scheduleId, r.spec])).toEqual([
       ['a-mine', 'daily at 01:00 (UTC)'],
       ['b-mine', 'daily at 01:00 (UTC)'],
-      ['foreign', 'not created by vidu-flow'],
+      ['foreign', 'no times (made outside vidu-flow)'],
+      ['foreign-elsewhere', 'no times (made outside vidu-flow)'],
+      ['not-ours', 'no times (made outside vidu-flow)'],
       ['other', 'daily at 01:00 (UTC)'],
     ]);
     const r = await cli(['schedule', 'list'], fake);

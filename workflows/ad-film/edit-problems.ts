@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { AdFilmDetail, AdFilmEdit } from '../../core/ad-film-types';
 import { FailureType } from '../../core/failure-types';
+import { issueDetails, type Issue } from '../../core/issues';
 
 const PROMPT_MAX = 2000;
 
@@ -31,5 +32,29 @@ export function editProblems(edits: AdFilmEdit[], detail: AdFilmDetail | undefin
 
 /** The failure for edits given at start that break a rule (non-retryable: the input must change). */
 export function invalidEditsFailure(problems: string[]): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.InvalidRequest, message: `invalid edits:\n  - ${problems.join('\n  - ')}`, nonRetryable: true, details: [{ issues: problems }] });
+  return ApplicationFailure.create({ type: FailureType.InvalidRequest, message: `invalid edits:\n  - ${problems.join('\n  - ')}`, nonRetryable: true, details: [issueDetails(problems, 'edits')] });
+}
+
+/**
+ * The `requestEdits` validator's refusal of the edits themselves: InvalidEdits, non-retryable (the
+ * same edits are refused again), with structured issues (an unknown storyboard is rule `not-found`).
+ */
+export function refusedEdits(problems: string[]): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.InvalidEdits, message: `invalid edits:\n  - ${problems.join('\n  - ')}`, nonRetryable: true, details: [issueDetails(problems, 'edits')] });
+}
+
+export type NotReadyReason = 'not-review-mode' | 'not-generated' | 'approved';
+
+/**
+ * The `requestEdits` validator's refusal because of the film's state: NotReadyForReview. Only
+ * `not-generated` can pass later (once phase is reviewing), so only it is retryable.
+ */
+export function notReadyForReview(reason: NotReadyReason, message: string): ApplicationFailure {
+  const problem: Issue = { field: 'edits', rule: 'state', message };
+  return ApplicationFailure.create({
+    type: FailureType.NotReadyForReview,
+    message,
+    nonRetryable: reason !== 'not-generated',
+    details: [{ reason, ...issueDetails([problem]) }],
+  });
 }

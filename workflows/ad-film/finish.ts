@@ -111,6 +111,9 @@ export async function endEarly(film: FilmRun, err: unknown): Promise<unknown> {
     await slot.release();
     status.error = err instanceof Error ? err.message : String(err);
     setPhase(film, 'failed');
+    // As for a generation: before Vidu had a task (a refused input), ViduState says failed; after,
+    // it stays the film task's own state.
+    if (!film.mainTaskId) upsertSearchAttributes([{ key: ViduState, value: 'failed' }]);
     return unwrapTyped(err);
   }
   await CancellationScope.nonCancellable(async () => {

@@ -8,7 +8,7 @@ import { AdmissionSlot } from '../admission-slot';
 import { DEFAULT_TIMEOUT_SECONDS } from '../generation';
 import { TaskTracker } from '../task-tracker';
 import { noteStatus } from '../webhook-updates';
-import { editProblems } from './edit-problems';
+import { editProblems, notReadyForReview, refusedEdits } from './edit-problems';
 
 /**
  * Everything one AD-film run knows, passed from phase to phase. The queries, the `approve` signal
@@ -78,11 +78,13 @@ export function openFilmRun(input: AdFilmInput): FilmRun {
     },
     {
       validator: (edits) => {
-        if (!options.review) throw new Error('requestEdits is only for review mode (options.review = true)');
-        if (film.status.approved) throw new Error('the film is already approved; no more edits');
-        if (!film.detail) throw new Error('the film is not ready for review yet; wait for phase "reviewing"');
+        // Typed refusals (core/failure-types.ts), so a caller in any language branches on the type
+        // and on details[0].problems rather than on the message.
+        if (!options.review) throw notReadyForReview('not-review-mode', 'requestEdits is only for review mode (options.review = true)');
+        if (film.status.approved) throw notReadyForReview('approved', 'the film is already approved; no more edits');
+        if (!film.detail) throw notReadyForReview('not-generated', 'the film is not ready for review yet; wait for phase "reviewing"');
         const problems = editProblems(edits, film.detail);
-        if (problems.length > 0) throw new Error(`invalid edits:\n  - ${problems.join('\n  - ')}`);
+        if (problems.length > 0) throw refusedEdits(problems);
       },
     },
   );

@@ -2,7 +2,7 @@ import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, set
 import type { AdFilmEdit, EditOutcome } from '../core/ad-film-types';
 import { paid, quick } from './activity-proxies';
 import { AdmissionSlot } from './admission-slot';
-import { refuseUnkeepableId } from './own-id';
+import { refuseUnkeepableStart } from './own-id';
 import { TaskTracker } from './task-tracker';
 import type { PollScheduleOptions, Priority, WaitMode } from '../core/generation-types';
 
@@ -30,7 +30,7 @@ export function describeEdit(edit: AdFilmEdit): string {
  * Cancelling it cancels the sub-task at Vidu.
  */
 export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
-  refuseUnkeepableId();
+  refuseUnkeepableStart();
   const { workflowId } = workflowInfo();
   const tracker = new TaskTracker();
   const subTaskIds: string[] = [];

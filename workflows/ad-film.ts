@@ -2,7 +2,7 @@ import type { AdFilmInput, AdFilmResult } from '../core/ad-film-types';
 import { archive, compose, endEarly } from './ad-film/finish';
 import { applyInitialEdits, createFilm, review, stageImages, waitForSubTasks } from './ad-film/phases';
 import { openFilmRun } from './ad-film/state';
-import { refuseUnkeepableId } from './own-id';
+import { refuseUnkeepableStart } from './own-id';
 
 /**
  * The AD-film job, as phases over one FilmRun (workflows/ad-film/): stage the images, create the
@@ -15,7 +15,7 @@ import { refuseUnkeepableId } from './own-id';
  */
 export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
   // Before anything is staged, admitted or paid for (issue 22 item 1).
-  refuseUnkeepableId();
+  refuseUnkeepableStart({ value: input, fields: ['request', 'edits', 'options'] });
   const film = openFilmRun(input);
   try {
     const request = await stageImages(film);

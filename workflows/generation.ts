@@ -33,8 +33,11 @@ import { AdmissionSlot } from './admission-slot';
 import { GenerationMetrics } from './metrics';
 import { SearchAttributeBatch } from './search-attribute-batch';
 import { TaskTracker } from './task-tracker';
-import { refuseUnkeepableId } from './own-id';
+import { refuseUnkeepableStart } from './own-id';
 import { noteStatus } from './webhook-updates';
+
+/** The top-level fields of a generation's input (contract/generation-input.ts). */
+const GENERATION_INPUT_FIELDS = ['request', 'options'] as const;
 
 /** How many ids (`<id>~upscale`, `-2`… `-5`) a child tries before the parent gives up on it. */
 export const CHILD_ID_ATTEMPTS = 5;
@@ -52,7 +55,7 @@ export const OFF_PEAK_TIMEOUT_SECONDS = 48 * 3600 + 2 * 3600;
  */
 export async function runGeneration(kind: GenerationKind, input: GenerationInput): Promise<GenerationResult> {
   const metrics = new GenerationMetrics(kind, input.options?.priority ?? 'interactive');
-  return metrics.around(() => new Generation(kind, input.request, input.options ?? {}, metrics).run());
+  return metrics.around(() => new Generation(kind, input.request, input.options ?? {}, metrics, input).run());
 }
 
 class Generation {
@@ -75,6 +78,8 @@ class Generation {
     private readonly request: GenerationInput['request'],
     private readonly options: GenerationOptions,
     private readonly metrics: GenerationMetrics,
+    /** The input as started (checked for fields the schema does not have); absent for children we start. */
+    private readonly input?: unknown,
   ) {
     this.status = { kind, phase: 'staging', state: 'not_submitted', progress: 0, updates: 0 };
     this.timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -85,8 +90,10 @@ class Generation {
 
   async run(): Promise<GenerationResult> {
     try {
-      // An id the archive and the receiver would refuse, refused before anything is paid for (issue 22 item 1).
-      refuseUnkeepableId();
+      // An id the archive and the receiver would refuse, a Temporal timeout that would end the
+      // workflow with a paid task at Vidu, a field the schema does not have: refused before
+      // anything is paid for (issue 22 item 1).
+      refuseUnkeepableStart(this.input === undefined ? undefined : { value: this.input, fields: GENERATION_INPUT_FIELDS });
       const staged = await this.stage();
       await this.admitAndSubmit(staged);
       await this.waitOrGiveUp();

@@ -153,15 +153,10 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
 
   it('bad input: every start refused with a non-retryable InvalidRequest naming the field, and none reaches the simulator', async () => {
     expect(report.badInput).toHaveLength(10);
-    // TODO(workflow owner, issue 22 item 1/3): an unknown top-level input field is refused by the
-    // published schema (additionalProperties: false) and by contract/generation-input.ts, but the
-    // workflow hands only { request, options } to the stage activity, so today the start is paid and
-    // archived (no money lost, the field ignored). What holds today is asserted; refuse it and move
-    // this row into the loop below.
-    const unknownField = report.badInput.find((r) => r.name === 'unknown input field');
-    expect(unknownField?.outcome === 'completed' || unknownField?.failure?.type === 'InvalidRequest').toBe(true);
-    if (unknownField?.outcome === 'completed') console.log('[python-sdk] TODO: an unknown top-level input field was accepted, paid and archived (the schema refuses it)');
-    for (const row of report.badInput.filter((r) => r !== unknownField)) {
+    // An unknown top-level input field (`{ request, extra }`) is among them: the workflow's first step
+    // refuses it (workflows/own-id.ts), as the published schema does.
+    expect(report.badInput.map((r) => r.name)).toContain('unknown input field');
+    for (const row of report.badInput) {
       expect(row.outcome, row.name).toBe('failed');
       expect(row.failure?.type, row.name).toBe('InvalidRequest');
       expect(row.failure?.nonRetryable, row.name).toBe(true);
@@ -214,26 +209,20 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     expect(archivedCount).toBe(accepted.length);
   });
 
-  // KNOWN GAP (issue 22 item 1; no lane of issues 16 and 22 fixes it yet): a workflow execution or
-  // run timeout is a start option every SDK allows, and one shorter than the wait ends the workflow
-  // while Vidu holds the paid task; nothing archives its result. A first-step check of
-  // workflowInfo().executionTimeoutMs / runTimeoutMs against the wait budget would refuse it. This
-  // test accepts both outcomes and prints which one happened, so the figure is in every run's log.
-  it('execution and run timeouts shorter than the wait: refused before Vidu sees a request, or (known gap) paid and then lost', async () => {
+  // A workflow execution or run timeout is a start option every SDK allows; one shorter than the
+  // wait would end the workflow while Vidu holds the paid task, with nothing to archive its result
+  // (before the first-step check in workflows/own-id.ts: 2 of 2 paid and then lost). Now refused.
+  it('execution and run timeouts: refused with InvalidRequest before Vidu sees a request', async () => {
     expect(report.timeouts).toHaveLength(2);
     const lines: string[] = [];
-    let paidAndLost = 0;
     for (const row of report.timeouts) {
       const requests = await simRequestsFor(row.id);
       expect(row.outcome, row.name).toBe('failed');
-      if (requests === 0) expect(row.failure?.type, row.name).toBe('InvalidRequest');
-      else {
-        expect(row.failure?.type, row.name).toBe('TimeoutError');
-        paidAndLost += 1;
-      }
+      expect(row.failure?.type, row.name).toBe('InvalidRequest');
+      expect(requests, row.name).toBe(0);
       lines.push(`  ${row.name}: ${row.failure?.type}, ${requests} Vidu request(s)`);
     }
-    console.log(`[python-sdk] timeouts shorter than the wait: ${paidAndLost}/${report.timeouts.length} paid and lost (goal 0)\n${lines.join('\n')}`);
+    console.log(`[python-sdk] timeouts: 0/${report.timeouts.length} paid and lost\n${lines.join('\n')}`);
   });
 
   it('a generation from an http URL: result archived, status done, one Vidu submission', async () => {
@@ -310,16 +299,9 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     expect(all.code, all.stderr).toBe(0);
     const listedAll = (JSON.parse(all.stdout) as Array<{ scheduleId: string; action: string }>).find((s) => s.scheduleId === report.schedule.id);
     expect(listedAll).toBeDefined();
-    // TODO(lane D, issue 22 item 4 "Schedules recognised by what they start, not by a private memo"):
-    // the task queue's own list (without --all) shows it once the CLI reads the schedule's action
-    // rather than its `viduFlow` memo; until then it is missing there, and only for that reason.
+    // Recognised by what it starts (our workflow type on our task queue), not by a private memo.
     const own = await cli(['schedule', 'list', '--json']);
     expect(own.code, own.stderr).toBe(0);
-    const listedOwn = own.stdout.trim() ? (JSON.parse(own.stdout) as Array<{ scheduleId: string }>).some((s) => s.scheduleId === report.schedule.id) : false;
-    if (!listedOwn) {
-      const memo = (await env.client.temporal.schedule.getHandle(report.schedule.id).describe()).memo;
-      expect(memo?.viduFlow).toBeUndefined();
-      console.log('[python-sdk] TODO(lane D): `vidu-flow schedule list` (without --all) does not list a schedule made without the viduFlow memo');
-    }
+    expect((JSON.parse(own.stdout) as Array<{ scheduleId: string }>).some((s) => s.scheduleId === report.schedule.id)).toBe(true);
   });
 });

@@ -76,6 +76,30 @@ describe('a workflow refuses an id it could not keep, before anything reaches Vi
     expect(callsOf(workflowId).map((c) => c.activity).filter((a) => activities.VIDU_ACTIVITIES.includes(a))).toEqual([]);
   });
 
+  // Start options and inputs a Temporal SDK allows that would lose a paid result: a Temporal
+  // timeout ends the workflow while Vidu holds the task (the Python lane measured 2 of 2 paid and
+  // lost before this check), and a field the schema does not have is silently ignored.
+  const unkeepable: Array<[string, Record<string, unknown>, unknown, RegExp]> = [
+    ['an execution timeout', { workflowExecutionTimeout: '1 hour' }, { request: video }, /^workflowExecutionTimeout: must be unset/],
+    ['a run timeout', { workflowRunTimeout: '1 hour' }, { request: video }, /^workflowRunTimeout: must be unset/],
+    ['an unknown top-level field', {}, { request: video, extra: 1 }, /^extra: unknown field; the input has only request, options/],
+    ['an input that is not an object', {}, 'img2video please', /^input: must be an object/],
+  ];
+  it.each(unkeepable)('img2video started by the raw SDK with %s is refused before anything reaches Vidu', async (_name, opts, input, message) => {
+    const workflowId = `img2video-py-${randomUUID()}`;
+    const handle = await temporal.client.workflow.start('img2video', { taskQueue, workflowId, args: [input], ...opts });
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('InvalidRequest');
+    expect(cause.nonRetryable).toBe(true);
+    expect(cause.message).toMatch(message);
+    expect((cause.details?.[0] as { problems: Array<{ field: string }> }).problems.length).toBeGreaterThan(0);
+    expect(callsOf(workflowId).map((c) => c.activity).filter((a) => activities.VIDU_ACTIVITIES.includes(a))).toEqual([]);
+  });
+
   it('adFilm and adFilmEdit started by the raw SDK under a child-like id, without a parent', async () => {
     for (const type of ['adFilm', 'adFilmEdit']) {
       const workflowId = `adFilm-key-kalice:film-${randomUUID().slice(0, 8)}~edit-1-video-0`;

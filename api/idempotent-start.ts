@@ -1,3 +1,5 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import { invalidInput, problem } from './problem';
 
@@ -37,4 +39,35 @@ export function idempotencyKeyHeader(req: FastifyRequest): string | undefined {
     });
   }
   return value;
+}
+
+/** Memo key recording which request created the workflow, so a repeat can tell it was not the first. */
+export const START_MEMO = 'viduApiStart';
+
+export interface StartMemo {
+  requestId: string;
+  bodySha256: string;
+}
+
+/** The memo a start carries: this request's id and the digest of its body. */
+export function startMemoFor(body: unknown): StartMemo {
+  return { requestId: randomUUID(), bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+}
+
+/**
+ * After a start with an idempotency key: true when this request created the workflow, false when
+ * an earlier one with the same body did (the answer is then 200 with the same body); a 422 when
+ * the key was used before with another body. Without a key every start creates.
+ */
+export async function createdByThisStart(client: Client, workflowId: string, memo: StartMemo, keyed: boolean, what: string): Promise<boolean> {
+  if (!keyed) return true;
+  const existing = (await client.workflow.getHandle(workflowId).describe()).memo?.[START_MEMO] as StartMemo | undefined;
+  const created = existing?.requestId === memo.requestId;
+  if (!created && existing && existing.bodySha256 !== memo.bodySha256) {
+    throw problem(422, 'idempotency-key-reused', 'this Idempotency-Key was already used with a different body', {
+      errors: [{ field: 'Idempotency-Key', message: `already used with a different body; use a new key for a new ${what}` }],
+      id: workflowId,
+    });
+  }
+  return created;
 }

@@ -1,11 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { InvalidGenerationInput } from '../../client';
 import { checkBatchInput, checkBatchLine, MAX_BATCH_LINE_BYTES, MAX_HTTP_BATCH_LINES } from '../../contract/batch-input';
 import { ViduCaller } from '../../core/search-attributes';
 import type { GenerationOptions } from '../../core/generation-types';
 import { ownerOfCaller } from '../../activities/stores/staging-owner';
-import { idempotencyKeyHeader } from '../idempotent-start';
+import { createdByThisStart, idempotencyKeyHeader, START_MEMO, startMemoFor } from '../idempotent-start';
 import { linksFor } from '../ownership';
 import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';
 import type { ApiDeps, Guard } from '../server';
@@ -17,7 +16,6 @@ import type { ApiDeps, Guard } from '../server';
 // there (activities/batch.ts), only for a batch of the same key. A bad line is reported by its
 // number and the rule it broke, never by its content.
 
-const START_MEMO = 'viduApiStart';
 
 export function registerBatches(app: FastifyInstance, guard: Guard, deps: ApiDeps): void {
   // The key is checked at the front door (api/front-door.ts), before fastify reads the body; the
@@ -45,7 +43,7 @@ export function registerBatches(app: FastifyInstance, guard: Guard, deps: ApiDep
     // (api/idempotent-start.ts); the memo tells a repeat from the first start.
     const header = idempotencyKeyHeader(req);
     const idempotencyKey = header === undefined ? undefined : `${caller}:${header}`;
-    const memo = { requestId: randomUUID(), bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+    const memo = startMemoFor(body);
     let workflowId: string;
     try {
       const handle = await deps.client.startBatch(
@@ -64,17 +62,7 @@ export function registerBatches(app: FastifyInstance, guard: Guard, deps: ApiDep
       if (err instanceof InvalidGenerationInput) throw invalidInput(fieldErrors(err.issues));
       throw err;
     }
-    let created = true;
-    if (idempotencyKey) {
-      const existing = (await deps.client.temporal.workflow.getHandle(workflowId).describe()).memo?.[START_MEMO] as typeof memo | undefined;
-      created = existing?.requestId === memo.requestId;
-      if (!created && existing && existing.bodySha256 !== memo.bodySha256) {
-        throw problem(422, 'idempotency-key-reused', 'this Idempotency-Key was already used with a different body', {
-          errors: [{ field: 'Idempotency-Key', message: 'already used with a different body; use a new key for a new batch' }],
-          id: workflowId,
-        });
-      }
-    }
+    const created = await createdByThisStart(deps.client.temporal, workflowId, memo, idempotencyKey !== undefined, 'batch');
     const links = linksFor(workflowId);
     return reply.code(created ? 201 : 200).header('location', links.self).send({ id: workflowId, kind: 'batch', links, lines: (body.lines as unknown[]).length });
   });

@@ -1,4 +1,3 @@
-import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidGenerationInput } from '../../client';
 import { checkAdFilmInput } from '../../contract/ad-film-input';
@@ -9,7 +8,7 @@ import { describeZodError } from '../../vidu/schemas';
 import { ViduCaller } from '../../core/search-attributes';
 import type { GenerationKind } from '../../core/generation-types';
 import { NOTIFY_MEMO, type NotifyTarget } from '../../core/webhook-types';
-import { namespacedIdempotencyKey } from '../idempotent-start';
+import { createdByThisStart, namespacedIdempotencyKey, START_MEMO, startMemoFor } from '../idempotent-start';
 import type { ApiKey } from '../keys';
 import { linksFor } from '../ownership';
 import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';
@@ -20,13 +19,6 @@ import type { ApiDeps, Guard } from '../server';
 // optional `notify`; an Idempotency-Key header makes the start repeatable: the same key (per API
 // key) maps to the same workflow id, and a repeat answers 200 with the same body instead of 201.
 
-/** Memo key recording which request created the workflow, so a repeat can tell it was not the first. */
-const START_MEMO = 'viduApiStart';
-
-interface StartMemo {
-  requestId: string;
-  bodySha256: string;
-}
 
 type Starter = (opts: {
   idempotencyKey?: string;
@@ -70,7 +62,7 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
     // Header or body, namespaced by the caller's key id: two keys using the same key never meet,
     // and no caller can aim at another's ids (api/idempotent-start.ts).
     const idempotencyKey = namespacedIdempotencyKey(req, caller, body);
-    const memo: StartMemo = { requestId: randomUUID(), bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+    const memo = startMemoFor(body);
     let workflowId: string;
     try {
       ({ workflowId } = await run({
@@ -82,17 +74,7 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
       if (err instanceof InvalidGenerationInput) throw invalidInput(contractErrors(err.issues));
       throw err;
     }
-    let created = true;
-    if (idempotencyKey) {
-      const existing = (await deps.client.temporal.workflow.getHandle(workflowId).describe()).memo?.[START_MEMO] as StartMemo | undefined;
-      created = existing?.requestId === memo.requestId;
-      if (!created && existing && existing.bodySha256 !== memo.bodySha256) {
-        throw problem(422, 'idempotency-key-reused', 'this Idempotency-Key was already used with a different body', {
-          errors: [{ field: 'Idempotency-Key', message: 'already used with a different body; use a new key for a new generation' }],
-          id: workflowId,
-        });
-      }
-    }
+    const created = await createdByThisStart(deps.client.temporal, workflowId, memo, idempotencyKey !== undefined, kind === 'adFilm' ? 'AD film' : 'generation');
     const links = linksFor(workflowId);
     return reply
       .code(created ? 201 : 200)

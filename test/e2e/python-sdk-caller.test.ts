@@ -259,7 +259,7 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     expect(f.files).toBeGreaterThan(0);
   });
 
-  // Needs lane D (issue 22 item 3): today both arrive as ApplicationError(type "Error", details []).
+  // Before the typed rejections, both arrived as ApplicationError(type "Error", details []).
   it('typed update rejections: requestEdits before review is NotReadyForReview, an unknown storyboard InvalidEdits naming edits[0].storyboard', () => {
     const { beforeReview, unknownStoryboard } = report.adFilm;
     console.log(`[python-sdk] requestEdits rejections as Python sees them: before review ${JSON.stringify(beforeReview.failure)}; storyboard 99 ${JSON.stringify(unknownStoryboard.failure)}`);
@@ -267,8 +267,10 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     expect(unknownStoryboard.rejected).toBe(true);
     expect(beforeReview.failure?.type).toBe('NotReadyForReview');
     expect(unknownStoryboard.failure?.type).toBe('InvalidEdits');
-    const issues = unknownStoryboard.failure?.details?.[0]?.issues ?? [];
-    expect(issues).toContainEqual(expect.objectContaining({ field: 'edits[0].storyboard' }));
+    const details = unknownStoryboard.failure?.details?.[0] as { problems?: unknown[]; issues?: unknown[] } | undefined;
+    expect(details?.problems).toContainEqual(expect.objectContaining({ field: 'edits[0].storyboard', rule: 'not-found' }));
+    expect((details?.issues ?? []).join('\n')).toMatch(/^edits\[0\]\.storyboard: /);
+    expect((beforeReview.failure?.details?.[0] as { problems?: unknown[] } | undefined)?.problems).toContainEqual(expect.objectContaining({ field: 'edits', rule: 'state' }));
   });
 
   it("README's Python snippet runs as written (address, task queue and image swapped in) and reads the result", async () => {

@@ -24,6 +24,7 @@ import { renderPng } from '../../sim/media/render';
 import { until } from '../helpers/e2e';
 import { SimAdmin } from '../helpers/sim-admin';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+import { apiCall } from '../helpers/api-call';
 
 const alice = newApiKey('alice');
 const mallory = newApiKey('mallory');
@@ -105,15 +106,7 @@ const image = `data:image/png;base64,${renderPng('tenant', { width: 640, height:
 const video = { model: 'viduq2', images: [image], prompt: 'the camera pushes in', duration: 5, resolution: '720p' };
 const FAST = { waitMode: 'callback', poll: { initialSeconds: 1, factor: 1.5, maxSeconds: 2 } };
 
-async function call(method: string, url: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${api}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, any>) : {} };
-}
+const call = (method: string, url: string, key: string, body?: unknown, headers: Record<string, string> = {}) => apiCall(api, method, url, key, body, headers);
 
 /** A workflow of a type nobody runs, under one of alice's derived ids (the raw-SDK squat). */
 async function squat(workflowId: string): Promise<void> {

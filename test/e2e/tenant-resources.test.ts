@@ -19,6 +19,7 @@ import { renderPng } from '../../sim/media/render';
 import { failureOf, until } from '../helpers/e2e';
 import { SimAdmin } from '../helpers/sim-admin';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+import { apiCall } from '../helpers/api-call';
 
 const alice = newApiKey('alice');
 const mallory = newApiKey('mallory');
@@ -62,15 +63,7 @@ afterAll(async () => {
   if (dir && process.env.KEEP_E2E_DIR === undefined) await rm(dir, { recursive: true, force: true });
 });
 
-async function call(method: string, url: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${api}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: text ? (JSON.parse(text) as Record<string, any>) : {} };
-}
+const call = (method: string, url: string, key: string, body?: unknown, headers: Record<string, string> = {}) => apiCall(api, method, url, key, body, headers);
 
 async function closed(id: string, key: string) {
   return until(

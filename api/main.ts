@@ -43,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
     webhookPrivateUrls: config.webhookPrivateUrls,
     bodyLimit: config.bodyLimit,
     batchBodyLimit: config.batchBodyLimit,
+    uploadBodyLimit: config.uploadBodyLimit,
+    stagingTtlDays: config.stagingTtlDays,
     jsonBodyLimit: config.jsonBodyLimit,
     jsonMaxDepth: config.jsonMaxDepth,
     rateLimitPerKey: config.rateLimitPerKey,

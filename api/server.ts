@@ -3,6 +3,7 @@ import type { ViduFlowClient } from '../client';
 import type { AddressPolicy } from '../activities/net/address-policy';
 import type { WebhookAddressPolicy } from '../activities/net/webhook-policy';
 import type { Presigner } from './downloads';
+import type { UploadPresigner } from './uploads/presign-upload';
 import { installFrontDoor, makeGuard, RetryLaterError } from './front-door';
 import { JsonTooDeepError, useDepthLimitedJson } from './json-body';
 import { API_LIMIT_DEFAULTS, largeBodyRoutes } from './limits';
@@ -40,6 +41,8 @@ export interface ApiDeps {
   uploadBodyLimit?: number;
   /** VIDU_FLOW_STAGING_TTL_DAYS (default 7): reported as an upload's expiresAt; the worker sweeps. */
   stagingTtlDays?: number;
+  /** STAGING_URL=s3://…: presigned uploads (POST /v1/uploads/presign, api/uploads/presign-upload.ts). */
+  uploadPresigner?: UploadPresigner;
   /** Largest body of every other route (default 256 KiB; API_JSON_BODY_LIMIT_BYTES). */
   jsonBodyLimit?: number;
   /** Deepest nesting of arrays and objects in a JSON body (default 32; API_JSON_MAX_DEPTH). */

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { ownerOfCaller } from '../../activities/stores/staging-owner';
 import { StagingLimitExceeded, type IncomingFile } from '../../activities/stores/staging-store';
 import { probeFile } from '../../activities/probe-file';
@@ -7,7 +8,8 @@ import { detectFormat } from '../../vidu/media/detect';
 import { MediaProbeError } from '../../vidu/media/errors';
 import { MIME_TYPES } from '../../vidu/media/formats';
 import { acceptedContentTypes, formatOfContentType, maxBytesFor, mediaProblems, UploadQuery } from '../uploads/upload-media';
-import { fieldErrors, problem } from '../problem';
+import { fieldErrors, invalidInput, problem } from '../problem';
+import type { UploadPresigner } from '../uploads/presign-upload';
 import type { ApiDeps, Guard } from '../server';
 
 // POST /v1/uploads (issue 22 item 2): the raw bytes of one input, stored in the staging store
@@ -26,11 +28,14 @@ const HEAD_BYTES = 4096;
 export interface UploadDeps extends ApiDeps {
   /** Days an unused upload is kept (VIDU_FLOW_STAGING_TTL_DAYS, the worker sweeps; 0: forever). */
   stagingTtlDays: number;
+  /** STAGING_URL=s3://… only: signs PUTs for POST /v1/uploads/presign. */
+  uploadPresigner?: UploadPresigner;
 }
 
 export function registerUploads(app: FastifyInstance, guard: Guard, deps: UploadDeps): void {
   // Encapsulated: the pass-through body parser applies to this route only (every other route
   // keeps its JSON-only parser, api/json-body.ts).
+  registerPresign(app, guard, deps);
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
@@ -92,6 +97,39 @@ export function registerUploads(app: FastifyInstance, guard: Guard, deps: Upload
         if (!committed) await incoming.discard();
       }
     });
+  });
+}
+
+const PresignBody = z
+  .object({
+    contentType: z.string().min(1).max(100),
+    bytes: z.number().int().positive(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lower-case hex sha256 of the bytes'),
+  })
+  .strict();
+
+/**
+ * POST /v1/uploads/presign (STAGING_URL=s3://… only): a PUT URL for the caller's own owner path,
+ * bound to the declared type, length and sha256 (api/uploads/presign-upload.ts). The declared
+ * type and size are checked here against the fields' limits; the bytes themselves are checked by
+ * the worker's stage step when a start uses the reference.
+ */
+function registerPresign(app: FastifyInstance, guard: Guard, deps: UploadDeps): void {
+  app.post('/v1/uploads/presign', { preHandler: guard('start') }, async (req, reply) => {
+    if (!deps.uploadPresigner) {
+      throw problem(404, 'presign-unavailable', 'presigned uploads need S3 staging (STAGING_URL=s3://…); upload the bytes with POST /v1/uploads');
+    }
+    const query = parseQuery(req.query);
+    const parsed = PresignBody.safeParse(req.body);
+    if (!parsed.success) throw invalidInput(parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })));
+    const body = parsed.data;
+    const format = formatOfContentType(body.contentType);
+    const accepted = acceptedContentTypes(query);
+    if (!format || !accepted.includes(MIME_TYPES[format])) throw invalidInput([{ field: 'contentType', message: `must be one of ${accepted.join(', ')}` }]);
+    const maxBytes = maxBytesFor(format, query);
+    if (body.bytes > maxBytes) throw invalidInput([{ field: 'bytes', message: `an upload of ${format} may have at most ${maxBytes} bytes` }]);
+    const signed = await deps.uploadPresigner(ownerOfCaller(req.apiKey!.id), { sha256: body.sha256, ext: format, contentType: MIME_TYPES[format], bytes: body.bytes });
+    return reply.code(201).send(signed);
   });
 }
 

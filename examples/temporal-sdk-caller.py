@@ -334,7 +334,7 @@ async def step_schedule(client: Client, report: dict) -> None:
 
 
 def upload(data: bytes, content_type: str) -> dict:
-    """POST /v1/uploads: the raw bytes; answers {ref, bytes, sha256, contentType, expiresAt} (README "Staging inputs")."""
+    """POST /v1/uploads: the raw bytes; answers {ref, bytes, sha256, contentType, expiresAt} (README.md, "Use from any language")."""
     req = urllib.request.Request(f"{API_URL}/v1/uploads?kind=img2video&field=images", data=data, method="POST",
                                  headers={"Authorization": f"Bearer {API_KEY}", "Content-Type": content_type})
     with urllib.request.urlopen(req, timeout=60) as res:

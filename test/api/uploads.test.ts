@@ -129,6 +129,24 @@ describe('POST /v1/uploads', () => {
     expect(res.json.detail).toMatch(/1048576 bytes/);
     expect(await stored()).toEqual(before);
   });
+
+  it('cuts a chunked body (no Content-Length) at the limit while it streams: 413, nothing stored, no temporary file left', async () => {
+    const before = await stored();
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    // 8 chunks of 256 KiB after the PNG: 2 MiB in all, against the 1 MiB limit.
+    const chunks = [png, ...Array.from({ length: 8 }, () => Buffer.alloc(256 * 1024))];
+    const body = new ReadableStream({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${url}/v1/uploads`, { method: 'POST', headers: { 'content-type': 'image/png', authorization: `Bearer ${alice.key}` }, body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/1048576 bytes/);
+    expect(await stored()).toEqual(before);
+  });
 });
 
 describe('staged: references in a start over HTTP', () => {

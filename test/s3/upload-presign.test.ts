@@ -90,6 +90,29 @@ describe('presigned uploads (S3 staging)', () => {
     expect(huge.json.errors[0].field).toBe('bytes');
   });
 
+  it('POST /v1/uploads with S3 staging: the bytes land in the bucket under the owner, and a start may name them (a HEAD finds them)', async () => {
+    const staging = new S3StagingStore(t.s3, parseS3Url(`s3://${t.bucket}/staging`, 'STAGING_URL'), path.join(tmp, 'api-cache'), { keepLocal: false });
+    const started: unknown[] = [];
+    const client = { staging, start: async (_kind: string, input: unknown) => (started.push(input), { workflowId: 'img2video-s3' }) } as unknown as ViduFlowClient;
+    const api = buildApi({ client, keys: () => [alice.entry], privateUrls: parseAllowPrivate(undefined), log: () => undefined });
+    try {
+      const still = makePng(320, 240, 'through the api');
+      const up = await api.inject({ method: 'POST', url: '/v1/uploads', headers: { 'content-type': 'image/png', authorization: `Bearer ${alice.key}` }, payload: still });
+      expect(up.statusCode, up.body).toBe(201);
+      const ref = (up.json() as { ref: string }).ref;
+      expect(ref).toBe(`staged:${owner}/${sha(still)}.png`);
+      expect(await worker.get(ref)).toEqual(still);
+      const start = (image: string) =>
+        api.inject({ method: 'POST', url: '/v1/generations/img2video', headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.key}` }, payload: JSON.stringify({ request: { model: 'viduq2', images: [image], prompt: 'x', duration: 5 } }) });
+      expect((await start(ref)).statusCode).toBe(201);
+      const missing = await start(`staged:${owner}/${'0'.repeat(64)}.png`);
+      expect(missing.statusCode).toBe(422);
+      expect(started).toHaveLength(1);
+    } finally {
+      await api.close();
+    }
+  });
+
   it("non-media PUT under an image name still fails at the worker's stage step, before any credit", async () => {
     const junk = Buffer.from('DB_PASSWORD=hunter2\n'.repeat(50));
     const res = await presign({ contentType: 'image/png', bytes: junk.length, sha256: sha(junk) });

@@ -77,6 +77,15 @@ describe('POST /v1/uploads', () => {
     expect(await stored()).toEqual([]);
   });
 
+  it('sits behind the front door like every route (its own parser is encapsulated): the per-address limit answers 429 without a key', async () => {
+    // Only the door (api/front-door.ts onRequest) counts requests per address; a route it missed would answer 401 forever.
+    const door = buildApi({ client: {} as ViduFlowClient, keys: () => [alice.entry], privateUrls: parseAllowPrivate(undefined), rateLimitPerAddress: 2, log: () => undefined });
+    const codes: number[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await door.inject({ method: 'POST', url: '/v1/uploads', headers: { 'content-type': 'image/png' }, payload: png })).statusCode);
+    await door.close();
+    expect(codes).toEqual([401, 401, 429]);
+  });
+
   it("stores a PNG under the key's owner and answers 201 with its staged: reference", async () => {
     const before = Date.now();
     const res = await upload(png, 'image/png');

@@ -26,6 +26,9 @@ const ApiEnv = z.object({
   // The limits of the front door (api/front-door.ts, api/server.ts API_LIMIT_DEFAULTS).
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.bodyLimit),
   API_BATCH_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.batchBodyLimit),
+  API_UPLOAD_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.uploadBodyLimit),
+  // Reported as an upload's expiresAt; the worker's sweep (worker/config.ts) is what removes it.
+  VIDU_FLOW_STAGING_TTL_DAYS: z.coerce.number().min(0, 'must be 0 (keep forever) or more days').default(7),
   API_JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.jsonBodyLimit),
   API_JSON_MAX_DEPTH: z.coerce.number().int().min(8, 'must be at least 8').max(1000, 'must be at most 1000').default(API_LIMIT_DEFAULTS.jsonMaxDepth),
   API_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0, 'must be 0 (no limit) or more').default(API_LIMIT_DEFAULTS.rateLimitPerKey),
@@ -51,6 +54,8 @@ export interface ApiConfig {
   webhookPrivateUrls: WebhookAddressPolicy;
   bodyLimit: number;
   batchBodyLimit: number;
+  uploadBodyLimit: number;
+  stagingTtlDays: number;
   jsonBodyLimit: number;
   jsonMaxDepth: number;
   rateLimitPerKey: number;
@@ -97,6 +102,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     webhookPrivateUrls,
     bodyLimit: e.API_BODY_LIMIT_BYTES,
     batchBodyLimit: e.API_BATCH_BODY_LIMIT_BYTES,
+    uploadBodyLimit: e.API_UPLOAD_BODY_LIMIT_BYTES,
+    stagingTtlDays: e.VIDU_FLOW_STAGING_TTL_DAYS,
     jsonBodyLimit: e.API_JSON_BODY_LIMIT_BYTES,
     jsonMaxDepth: e.API_JSON_MAX_DEPTH,
     rateLimitPerKey: e.API_RATE_LIMIT_PER_KEY,

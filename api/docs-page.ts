@@ -22,7 +22,9 @@ export function renderDocsPage(doc: Json): string {
     for (const [method, raw] of Object.entries(item)) {
       const op = raw as { operationId: string; summary: string; parameters?: Json[]; requestBody?: Json; responses: Json; security?: Array<{ apiKey: string[] }> };
       const params = (op.parameters ?? []).map((p) => `<li><code>${esc(String(p.name))}</code> (${esc(String(p.in))}${p.required ? ', required' : ''})${p.description ? ` — ${esc(String(p.description))}` : ''}</li>`).join('');
-      const body = op.requestBody ? resolve(doc, ((op.requestBody.content as Json)['application/json'] as Json).schema) : undefined;
+      // A JSON body gets its schema and a try-it box; POST /v1/uploads takes raw bytes (curl --data-binary).
+      const jsonBody = (op.requestBody?.content as Json | undefined)?.['application/json'] as Json | undefined;
+      const body = jsonBody ? resolve(doc, jsonBody.schema) : undefined;
       const responses = Object.entries(op.responses)
         .map(([code, r]) => `<li><code>${esc(code)}</code> ${esc(String((resolve(doc, r) as Json).description ?? ''))}</li>`)
         .join('');

@@ -10,6 +10,13 @@ export const API_LIMIT_DEFAULTS = {
   /** POST /v1/batches: up to 10,000 lines of a few KiB each (api/routes/batches.ts). */
   batchBodyLimit: 32 * 1024 * 1024,
   /**
+   * POST /v1/uploads: streamed into the staging store, never held in memory (api/routes/uploads.ts).
+   * 200 MiB: every image (50 MiB) and audio (100 MiB) input Vidu documents, and video up to
+   * image2dance's 200 MiB; extend/upscale (2 GiB) and lip-sync (5 GiB) videos need a larger
+   * value, or an http(s) URL, or (S3 staging) a presigned upload.
+   */
+  uploadBodyLimit: 200 * 1024 * 1024,
+  /**
    * Every route that takes no media. The largest legitimate body without data: URIs is a
    * multiframe start with 9 key frames, each a 2,000-character prompt of 4-byte characters and a
    * 2,048-character URL, plus options and notify: about 92 KiB (test/api/front-door.test.ts
@@ -30,11 +37,12 @@ export const API_LIMIT_DEFAULTS = {
  * that takes many lines in its body (POST /v1/batches) gets its own entry and limit here, or
  * sets `bodyLimit` in its route options (which the table never overrides).
  */
-export function largeBodyRoutes(limits: { bodyLimit: number; batchBodyLimit: number }): Record<string, number> {
+export function largeBodyRoutes(limits: { bodyLimit: number; batchBodyLimit: number; uploadBodyLimit: number }): Record<string, number> {
   return {
     'POST /v1/generations/:kind': limits.bodyLimit,
     'POST /v1/ad-films': limits.bodyLimit,
     'POST /v1/batches': limits.batchBodyLimit,
+    'POST /v1/uploads': limits.uploadBodyLimit,
   };
 }
 

@@ -3,6 +3,7 @@ import { ViduFlowClient } from '../client';
 import { ConfigError } from '../worker/env';
 import { loadApiConfig } from './config';
 import { downloadPresigner } from './downloads';
+import { uploadPresigner } from './uploads/presign-upload';
 import { checkKeysFileMode, KEYS_FILE_ENV, KeysFileError, loadKeysFile, newApiKey, type ApiKey } from './keys';
 import { buildApi } from './server';
 
@@ -36,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`vidu-flow api: keys not reloaded: ${(err as Error).message}`);
     }
   });
+  const uploads = uploadPresigner();
   const app = buildApi({
     client,
     keys: () => keys,
@@ -43,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
     webhookPrivateUrls: config.webhookPrivateUrls,
     bodyLimit: config.bodyLimit,
     batchBodyLimit: config.batchBodyLimit,
+    uploadBodyLimit: config.uploadBodyLimit,
+    stagingTtlDays: config.stagingTtlDays,
     jsonBodyLimit: config.jsonBodyLimit,
     jsonMaxDepth: config.jsonMaxDepth,
     rateLimitPerKey: config.rateLimitPerKey,
@@ -52,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
     eventsPollMs: config.eventsPollMs,
     presign: downloadPresigner(),
+    ...(uploads ? { uploadPresigner: uploads } : {}),
   });
   await app.listen({ port: config.port, host: config.host });
   console.log(`vidu-flow api: listening on http://${config.host}:${config.port} (docs /docs, OpenAPI /openapi.json), ${keys.length} key(s), task queue ${config.taskQueue}`);

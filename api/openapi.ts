@@ -1,3 +1,4 @@
+import { acceptedContentTypes } from './uploads/upload-media';
 import { z } from 'zod';
 import { MAX_HTTP_BATCH_LINES } from '../contract/batch-input';
 import { buildJsonSchemas } from '../contract/json-schemas';
@@ -98,6 +99,38 @@ export function buildOpenApi(): Json {
         'carries the generation as it was at that change of phase or Vidu state; order is best-effort, so order by `timestamp` and treat the terminal event as final',
       properties: { type: { enum: [...WEBHOOK_EVENT_TYPES] }, timestamp: { type: 'string', format: 'date-time' }, data: ref('Generation') },
     },
+    Upload: {
+      type: 'object',
+      required: ['ref', 'bytes', 'sha256', 'contentType', 'format', 'expiresAt'],
+      properties: {
+        ref: { type: 'string', description: 'staged:key-<your key id>/<sha256>.<ext>: usable in your own starts only', pattern: '^staged:key-[a-z0-9][a-z0-9_-]{0,39}/[0-9a-f]{64}\\.[a-z0-9]+$' },
+        bytes: { type: 'integer' },
+        sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        contentType: { type: 'string' },
+        format: { type: 'string' },
+        width: { type: 'integer' },
+        height: { type: 'integer' },
+        durationSeconds: { type: 'number' },
+        expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'Unused for VIDU_FLOW_STAGING_TTL_DAYS, the upload is swept; null: kept' },
+      },
+    },
+    PresignUploadBody: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['contentType', 'bytes', 'sha256'],
+      properties: { contentType: { type: 'string' }, bytes: { type: 'integer', minimum: 1 }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+    },
+    PresignedUpload: {
+      type: 'object',
+      required: ['method', 'url', 'headers', 'ref', 'expiresAt'],
+      properties: {
+        method: { const: 'PUT' },
+        url: { type: 'string' },
+        headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Content-Type, Content-Length and x-amz-checksum-sha256: signed, send them as they are' },
+        ref: { type: 'string' },
+        expiresAt: { type: 'string', format: 'date-time' },
+      },
+    },
     Problem: {
       type: 'object',
       description: 'RFC 9457 problem details',
@@ -150,6 +183,33 @@ export function buildOpenApi(): Json {
   for (const kind of GENERATION_KINDS) paths[`/v1/generations/${kind}`] = { post: { operationId: `start_${kind}`, ...start(`Start a ${kind} generation`, `${kind}Input`) } };
   paths['/v1/ad-films'] = { post: { operationId: 'start_adFilm', ...start('Start an AD film', 'AdFilmInput') } };
   paths['/v1/batches'] = { post: { operationId: 'start_batch', ...start('Start a batch over the lines in the request (staged as your own; never a file on the worker)', 'BatchBody') } };
+  // POST /v1/uploads (api/routes/uploads.ts): raw bytes, not JSON; the answer's `ref` goes in a start.
+  const uploadQuery = [
+    { name: 'kind', in: 'query', required: false, description: 'Check against this kind’s media fields only (e.g. img2video)', schema: { type: 'string' } },
+    { name: 'field', in: 'query', required: false, description: 'With kind: check against this field’s documented limits (e.g. images)', schema: { type: 'string' } },
+  ];
+  paths['/v1/uploads'] = {
+    post: {
+      operationId: 'upload_media',
+      summary:
+        'Upload one input’s bytes (image/png, image/jpeg, image/webp, video/mp4, video/quicktime, video/webm, video/x-msvideo, audio/mpeg, audio/wav, audio/mp4, audio/ogg); ' +
+        'checked like the stage step (magic bytes, probe, the fields’ size/pixel/aspect rules) and stored as your own. At most API_UPLOAD_BODY_LIMIT_BYTES (200 MiB) and the largest documented size for the format.',
+      security: [{ apiKey: ['start'] }],
+      parameters: uploadQuery,
+      requestBody: { required: true, content: Object.fromEntries(acceptedContentTypes().map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) },
+      responses: { '201': { description: 'Stored', content: json(ref('Upload')) }, ...PROBLEM_RESPONSES([400, 401, 403, 413, 415, 422]) },
+    },
+  };
+  paths['/v1/uploads/presign'] = {
+    post: {
+      operationId: 'presign_upload',
+      summary: 'S3 staging only (STAGING_URL=s3://…): a 15-minute presigned PUT for bytes of this type, length and sha256; send the answered headers with the PUT. 404 with a local staging folder.',
+      security: [{ apiKey: ['start'] }],
+      parameters: uploadQuery,
+      requestBody: { required: true, content: json(ref('PresignUploadBody')) },
+      responses: { '201': { description: 'Signed', content: json(ref('PresignedUpload')) }, ...PROBLEM_RESPONSES([400, 401, 403, 404, 413, 415, 422]) },
+    },
+  };
   const listQuery = zodJson(ListQuery) as { properties: Record<string, Json> };
   paths['/v1/generations'] = {
     get: {

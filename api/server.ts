@@ -3,6 +3,7 @@ import type { ViduFlowClient } from '../client';
 import type { AddressPolicy } from '../activities/net/address-policy';
 import type { WebhookAddressPolicy } from '../activities/net/webhook-policy';
 import type { Presigner } from './downloads';
+import type { UploadPresigner } from './uploads/presign-upload';
 import { installFrontDoor, makeGuard, RetryLaterError } from './front-door';
 import { JsonTooDeepError, useDepthLimitedJson } from './json-body';
 import { API_LIMIT_DEFAULTS, largeBodyRoutes } from './limits';
@@ -18,6 +19,7 @@ import { registerGenerations } from './routes/generations';
 import { registerReview } from './routes/review';
 import { registerStarts } from './routes/starts';
 import { registerBatches } from './routes/batches';
+import { registerUploads } from './routes/uploads';
 
 // The HTTP API: a stateless fastify service in front of the client library. Everything it knows
 // lives in Temporal (ids, search attributes, memo), so any number of instances can serve behind a
@@ -35,6 +37,12 @@ export interface ApiDeps {
   bodyLimit?: number;
   /** Largest body of POST /v1/batches (default 32 MiB; API_BATCH_BODY_LIMIT_BYTES). */
   batchBodyLimit?: number;
+  /** Largest body of POST /v1/uploads (default 200 MiB, streamed; API_UPLOAD_BODY_LIMIT_BYTES). */
+  uploadBodyLimit?: number;
+  /** VIDU_FLOW_STAGING_TTL_DAYS (default 7): reported as an upload's expiresAt; the worker sweeps. */
+  stagingTtlDays?: number;
+  /** STAGING_URL=s3://…: presigned uploads (POST /v1/uploads/presign, api/uploads/presign-upload.ts). */
+  uploadPresigner?: UploadPresigner;
   /** Largest body of every other route (default 256 KiB; API_JSON_BODY_LIMIT_BYTES). */
   jsonBodyLimit?: number;
   /** Deepest nesting of arrays and objects in a JSON body (default 32; API_JSON_MAX_DEPTH). */
@@ -124,6 +132,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerDocs(app);
   registerStarts(app, guard, deps);
   registerBatches(app, guard, deps);
+  registerUploads(app, guard, { ...deps, stagingTtlDays: deps.stagingTtlDays ?? 7 });
   registerGenerations(app, guard, deps);
   registerReview(app, guard, deps);
   registerEvents(app, guard, { ...deps, streams, statusHub });

@@ -35,8 +35,9 @@ type Json = Record<string, unknown>;
 export const RESERVED_REQUEST_FIELDS = ['callback_url', 'client_request_id'] as const;
 
 const STAGED_MEDIA_DESCRIPTION =
-  'An http(s) URL, a data URI with a content type (data:image/png;base64,…), or a path (or file:// URL) ' +
-  "that the worker can read — relative paths resolve against the worker's working directory, so send " +
+  'An http(s) URL, a data URI with a content type (data:image/png;base64,…; keep it to 262,144 bytes, upload larger inputs), ' +
+  'a staged:<owner>/<sha256>.<ext> reference of the workflow’s own owner (made with POST /v1/uploads; see the staged: section of schemas/README.md), ' +
+  "or a path (or file:// URL) that the worker can read — relative paths resolve against the worker's working directory, so send " +
   'absolute ones. vidu-flow reads the bytes and checks them against the endpoint’s documented limits ' +
   '(format, size, pixels, aspect ratio, duration) before anything is sent to Vidu.';
 

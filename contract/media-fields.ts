@@ -4,6 +4,7 @@
 import { mediaLimitsOf, type MediaEndpoint } from '../vidu/endpoints';
 import type { MediaLimit } from '../vidu/media/limits';
 import { CREATE_ENDPOINTS } from '../vidu/schemas/endpoints';
+import { ownsStagedRef } from '../activities/stores/staging-owner';
 
 export type { MediaEndpoint } from '../vidu/endpoints';
 
@@ -109,15 +110,36 @@ export function viduIdFields(endpoint: MediaEndpoint): string[] {
 const REMOTE_MEDIA = /^(https?:\/\/|data:|vidu-flow:)/i;
 
 /**
- * The HTTP media rule (README "HTTP API"): over the API, media are http(s) URLs, data: URIs or
- * `vidu-flow:` references to the caller's own results (checked against its key on the worker);
- * never a path on the worker's disk, a file: URL or a `staged:` handle; and no Vidu id (see
- * viduIdFields). Returns `{ path, message }` per problem, the path relative to the request.
+ * The answer to a `staged:` reference over HTTP that is not the caller's own upload: the same
+ * whether it names another key's upload, the operator's, a malformed name or nothing (issue 22
+ * item 2, issue 16 item 3: a hash is never a capability). api/routes/starts.ts gives it too for
+ * an own reference whose upload is not (or no longer) in the staging store.
  */
-export function remoteMediaIssues(endpoint: MediaEndpoint, request: Record<string, unknown>): Array<{ path: string; message: string }> {
-  const issues = mediaSlots(endpoint, structuredClone(request))
-    .filter((slot) => !REMOTE_MEDIA.test(slot.value))
-    .map((slot) => ({ path: slot.path, message: 'must be an http(s) URL, a data: URI or a vidu-flow: reference to your own result over the HTTP API (local paths, file: and staged: are refused)' }));
+export const STAGED_NOT_FOUND = 'no upload of yours has this reference (uploads are made with POST /v1/uploads and expire after VIDU_FLOW_STAGING_TTL_DAYS)';
+
+/**
+ * The HTTP media rule (README "HTTP API"): over the API, media are http(s) URLs, data: URIs,
+ * `vidu-flow:` references to the caller's own results (checked against its key on the worker)
+ * or, when `owner` is given, `staged:<owner>/…` references to the caller's own uploads; never a
+ * path on the worker's disk, a file: URL or another owner's `staged:` reference; and no Vidu id
+ * (see viduIdFields). Returns `{ path, message }` per problem, the path relative to the request.
+ */
+export function remoteMediaIssues(endpoint: MediaEndpoint, request: Record<string, unknown>, owner?: string): Array<{ path: string; message: string }> {
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const slot of mediaSlots(endpoint, structuredClone(request))) {
+    if (REMOTE_MEDIA.test(slot.value)) continue;
+    if (/^staged:/i.test(slot.value) && owner !== undefined) {
+      if (!ownsStagedRef(owner, slot.value)) issues.push({ path: slot.path, message: STAGED_NOT_FOUND });
+      continue;
+    }
+    issues.push({
+      path: slot.path,
+      message:
+        owner === undefined
+          ? 'must be an http(s) URL, a data: URI or a vidu-flow: reference to your own result over the HTTP API (local paths, file: and staged: are refused)'
+          : 'must be an http(s) URL, a data: URI, a staged: reference to your own upload (POST /v1/uploads) or a vidu-flow: reference to your own result over the HTTP API (local paths and file: are refused)',
+    });
+  }
   for (const field of viduIdFields(endpoint)) {
     if (request[field] !== undefined) issues.push({ path: field, message: 'Vidu ids are refused over the HTTP API; name your own result as video_url: "vidu-flow:<workflowId>/<creationId>"' });
   }

@@ -17,6 +17,9 @@ Environment:
                         (its admin API GET /_sim/stats; against real Vidu leave it unset)
   VIDU_FLOW_RUN_TAG     optional: a suffix making this run's workflow ids unique (default: random)
   VIDU_FLOW_STEP_TIMEOUT seconds one step may take (default 90)
+  VIDU_FLOW_API_URL     optional: the HTTP API, for the upload step (with the two below)
+  VIDU_FLOW_API_KEY     the API key (Authorization: Bearer …; needs the `start` scope)
+  VIDU_FLOW_API_KEY_ID  that key's `id` in the keys file (its owner: staged:key-<id>/…)
 
 What it does, each step recorded in one JSON report printed on stdout (a step that raises is
 recorded with its error and the others still run; exit 0 once the report is printed, 2 on bad usage):
@@ -32,6 +35,10 @@ recorded with its error and the others still run; exit 0 once the report is prin
   adFilm      review mode: `requestEdits` before review and for a storyboard that does not exist
               (typed rejections), then an edit, `approve`, the result
   schedule    a paused Schedule that would start img2video daily (listed by `vidu-flow schedule list`)
+  upload      (with VIDU_FLOW_API_URL, VIDU_FLOW_API_KEY, VIDU_FLOW_API_KEY_ID) a generation with an
+              uploaded input: the PNG uploaded with POST /v1/uploads (urllib), then img2video started
+              through the SDK with the search attribute ViduCaller = the key's id, so the workflow's
+              owner is the upload's; the same reference without ViduCaller is refused (not its owner)
 """
 import asyncio
 import json
@@ -52,7 +59,14 @@ from temporalio.client import (
     WorkflowFailureError,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import RetryPolicy, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    RetryPolicy,
+    SearchAttributeKey,
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import ApplicationError, CancelledError, FailureError, WorkflowAlreadyStartedError
 from temporalio.exceptions import TimeoutError as WorkflowTimeoutError
 from temporalio.service import RPCError
@@ -64,6 +78,9 @@ MEDIA_URL = os.environ.get("VIDU_FLOW_MEDIA_URL", "")
 SIM_URL = os.environ.get("VIDU_SIM_URL", "").rstrip("/")
 TAG = os.environ.get("VIDU_FLOW_RUN_TAG") or uuid.uuid4().hex[:8]
 STEP_TIMEOUT = float(os.environ.get("VIDU_FLOW_STEP_TIMEOUT", "90"))
+API_URL = os.environ.get("VIDU_FLOW_API_URL", "").rstrip("/")
+API_KEY = os.environ.get("VIDU_FLOW_API_KEY", "")
+API_KEY_ID = os.environ.get("VIDU_FLOW_API_KEY_ID", "")
 # The simulator runs fast in the tests; a short poll keeps waits short if callbacks are refused.
 FAST = {"poll": {"initialSeconds": 1, "factor": 1.5, "maxSeconds": 2}}
 
@@ -316,6 +333,30 @@ async def step_schedule(client: Client, report: dict) -> None:
     report["schedule"] = {"id": sid, "paused": described.schedule.state.paused, "workflowType": described.schedule.action.workflow}
 
 
+def upload(data: bytes, content_type: str) -> dict:
+    """POST /v1/uploads: the raw bytes; answers {ref, bytes, sha256, contentType, expiresAt} (README.md, "Use from any language")."""
+    req = urllib.request.Request(f"{API_URL}/v1/uploads?kind=img2video&field=images", data=data, method="POST",
+                                 headers={"Authorization": f"Bearer {API_KEY}", "Content-Type": content_type})
+    with urllib.request.urlopen(req, timeout=60) as res:
+        return json.load(res)
+
+
+async def step_upload(client: Client, report: dict) -> None:
+    # The input's bytes (here: the same PNG the other steps pass by URL), uploaded as the key's own.
+    with urllib.request.urlopen(MEDIA_URL, timeout=30) as res:
+        png = res.read()
+    uploaded = await asyncio.to_thread(upload, png, "image/png")
+    ref = uploaded["ref"]
+    # The workflow's owner is its ViduCaller: the key's id makes it the upload's owner.
+    caller = TypedSearchAttributes([SearchAttributePair(SearchAttributeKey.for_keyword("ViduCaller"), API_KEY_ID)])
+    arg = {"request": {**request("The uploaded still comes alive"), "images": [ref]}, "options": FAST}
+    owned = await outcome(client, "img2video", f"img2video-py-upload-{TAG}", arg, search_attributes=caller)
+    # Without ViduCaller the workflow is the operator's, and the key's upload is not found there.
+    unowned = await outcome(client, "img2video", f"img2video-py-upload-unowned-{TAG}", arg)
+    report["upload"] = {"ref": ref, "bytes": uploaded["bytes"], "sha256": uploaded["sha256"], "expiresAt": uploaded["expiresAt"],
+                        "owned": owned, "unowned": unowned}
+
+
 async def run_step(report: dict, name: str, step) -> None:
     started = time.monotonic()
     try:
@@ -341,6 +382,7 @@ async def main() -> int:
         run_step(report, "cancel", step_cancel(client, report)),
         run_step(report, "adFilm", step_ad_film(client, report)),
         run_step(report, "schedule", step_schedule(client, report)),
+        *([run_step(report, "upload", step_upload(client, report))] if API_URL and API_KEY and API_KEY_ID else []),
     )
     print(json.dumps(report, ensure_ascii=False))
     return 0

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidGenerationInput } from '../../client';
 import { checkAdFilmInput } from '../../contract/ad-film-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
-import { type MediaEndpoint, remoteMediaIssues } from '../../contract/media-fields';
+import { mediaSlots, type MediaEndpoint, remoteMediaIssues, STAGED_NOT_FOUND } from '../../contract/media-fields';
+import { ownerOfCaller } from '../../activities/stores/staging-owner';
+import type { InputStaging } from '../../activities/stores/staging-store';
 import { portOf, STRICT_WEBHOOK_POLICY, WEBHOOK_ALLOW_PRIVATE_ENV, webhookHostRefusal } from '../../activities/net/webhook-policy';
 import { describeZodError } from '../../vidu/schemas';
 import { ViduCaller } from '../../core/search-attributes';
@@ -40,7 +42,7 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
     const notify = notifyOf(body, req.apiKey!, deps);
     const input = pick(body, ['request', 'options']);
     const errors = contractErrors(checkGenerationInput(kind as GenerationKind, input));
-    errors.push(...remoteMediaErrors(kind as GenerationKind, body.request));
+    errors.push(...(await remoteMediaErrors(kind as GenerationKind, body.request, req.apiKey!, () => deps.client.staging)));
     if (errors.length > 0) throw invalidInput(errors);
     return startAndAnswer(req, reply, body, kind, notify, (opts) => deps.client.start(kind as GenerationKind, input as never, opts));
   });
@@ -50,7 +52,7 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
     const notify = notifyOf(body, req.apiKey!, deps);
     const input = pick(body, ['request', 'edits', 'options']);
     const errors = contractErrors(checkAdFilmInput(input));
-    errors.push(...remoteMediaErrors('ad-one-click', body.request));
+    errors.push(...(await remoteMediaErrors('ad-one-click', body.request, req.apiKey!, () => deps.client.staging)));
     if (errors.length > 0) throw invalidInput(errors);
     return startAndAnswer(req, reply, body, 'adFilm', notify, (opts) => deps.client.startAdFilm(input as never, opts));
   });
@@ -109,14 +111,35 @@ export function contractErrors(lines: readonly string[]): FieldError[] {
 }
 
 /**
- * Over HTTP, media are http(s) URLs, data: URIs or vidu-flow: references to the caller's own
- * results (the worker checks the owner); no Vidu ids (contract/media-fields.ts remoteMediaIssues).
- * A local path would make the API read its own disk on a remote caller's behalf, and a staged:
- * reference is the client's internal handle.
+ * Over HTTP, media are http(s) URLs, data: URIs, staged: references to the caller's own uploads
+ * (POST /v1/uploads) or vidu-flow: references to the caller's own results (the worker checks the
+ * owner); no Vidu ids (contract/media-fields.ts remoteMediaIssues). A local path would make the API
+ * read its own disk on a remote caller's behalf. A staged: reference of another owner, and one of
+ * the caller's that is not in the store (never uploaded, or swept), get the same answer
+ * (STAGED_NOT_FOUND), so a reference tells a caller nothing about others' uploads. The worker
+ * resolves staged: within the workflow's owner anyway (activities/media-source.ts).
  */
-function remoteMediaErrors(endpoint: MediaEndpoint, request: unknown): FieldError[] {
+async function remoteMediaErrors(endpoint: MediaEndpoint, request: unknown, key: ApiKey, staging: () => InputStaging): Promise<FieldError[]> {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) return [];
-  return remoteMediaIssues(endpoint, request as Record<string, unknown>).map((i) => ({ field: `request.${i.path}`, message: i.message }));
+  const owner = ownerOfCaller(key.id);
+  const errors = remoteMediaIssues(endpoint, request as Record<string, unknown>, owner).map((i) => ({ field: `request.${i.path}`, message: i.message }));
+  const refused = new Set(errors.map((e) => e.field));
+  for (const slot of mediaSlots(endpoint, structuredClone(request as Record<string, unknown>))) {
+    const field = `request.${slot.path}`;
+    if (!/^staged:/i.test(slot.value) || refused.has(field)) continue;
+    if (!(await stagedExists(staging(), slot.value))) errors.push({ field, message: STAGED_NOT_FOUND });
+  }
+  return errors;
+}
+
+/** Whether the store holds `ref` (both stores answer sizeOf; a store without it is trusted to the worker). */
+async function stagedExists(staging: InputStaging, ref: string): Promise<boolean> {
+  const sized = staging as InputStaging & { sizeOf?: (ref: string) => Promise<number> };
+  if (typeof sized.sizeOf !== 'function') return true;
+  return sized.sizeOf(ref).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** `notify` from the body, else the key's default notifyUrl; checked before anything starts. */

@@ -140,7 +140,9 @@ describe('OpenAPI document and /docs', () => {
         operations++;
         expect(op.operationId, `${method} ${path}`).toBeTruthy();
         const body = op.requestBody as { content: Record<string, { schema: unknown }> } | undefined;
-        if (method === 'post' && !/cancel|approve/.test(path)) expect(body?.content['application/json']?.schema, `${method} ${path} body`).toBeDefined();
+        // /v1/uploads takes raw media bytes (api/routes/uploads.ts), every other POST a JSON body.
+        if (path === '/v1/uploads') expect(body?.content['image/png']?.schema, `${method} ${path} body`).toBeDefined();
+        else if (method === 'post' && !/cancel|approve/.test(path)) expect(body?.content['application/json']?.schema, `${method} ${path} body`).toBeDefined();
         for (const [code, res] of Object.entries(op.responses as Record<string, { $ref?: string; content?: Record<string, { schema?: unknown }> }>)) {
           const r = (res.$ref ? resolve(res.$ref) : res) as { content?: Record<string, { schema?: unknown }> };
           const schema = Object.values(r.content ?? {})[0]?.schema;
@@ -148,8 +150,8 @@ describe('OpenAPI document and /docs', () => {
         }
       }
     }
-    // One start operation per generation kind of the endpoint registry, plus 9 others.
-    expect(operations).toBe(9 + GENERATION_KINDS.length);
+    // 9 routes besides the starts, plus POST /v1/uploads and /v1/uploads/presign (issue 22 item 2).
+    expect(operations).toBe(11 + GENERATION_KINDS.length);
     // Request schemas are the contract's: the duration matrix is there, and so is notify.
     const img = doc.components.schemas!.img2videoInput as { properties: Record<string, unknown>; additionalProperties: boolean };
     expect(Object.keys(img.properties)).toEqual(['request', 'options', 'notify']);

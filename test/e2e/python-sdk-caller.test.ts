@@ -10,7 +10,7 @@
 //   with details { issues: [{ field, rule, message }] } are lane D's.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientRequestIdFor } from '../../activities/idempotency';
 import { ensurePythonSdk, TEMPORALIO_VERSION } from '../../dev/python-sdk';
 import { renderPng } from '../../sim/media/render';
+import { newApiKey } from '../../api/keys';
 import { startE2eEnv, type E2eEnv } from '../helpers/e2e';
 import { temporalServer } from '../helpers/temporal';
 
@@ -62,7 +63,11 @@ interface Report {
   cancel: { id: string; outcome: string; failure?: Failure; status: { phase: string; cancellation?: { outcome: string } } };
   adFilm: { id: string; beforeReview: Rejection; unknownStoryboard: Rejection; edit: Rejection; storyboards: number; outcome: string; edits: string[]; files: number; failure?: Failure };
   schedule: { id: string; paused: boolean; workflowType: string };
+  upload: { ref: string; bytes: number; sha256: string; expiresAt: string; owned: Row; unowned: Row };
 }
+
+/** The key the Python caller uploads with (POST /v1/uploads), its id the workflow's ViduCaller. */
+const uploader = newApiKey('python-caller');
 
 let dir: string;
 let media: Server;
@@ -117,7 +122,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
   mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}/still.png`;
   python = sdk.python;
-  env = await startE2eEnv('python-sdk', dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60' } });
+  // The HTTP API too, for the upload step: the keys file 0600 (the API refuses others-readable ones).
+  const keysFile = path.join(dir, 'keys.json');
+  await writeFile(keysFile, JSON.stringify([uploader.entry]), { mode: 0o600 });
+  env = await startE2eEnv('python-sdk', dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60' }, apiKeysFile: keysFile });
   const { address, namespace } = temporalServer();
   run = await runProcess(
     sdk.python,
@@ -129,6 +137,9 @@ beforeAll(async () => {
       VIDU_FLOW_MEDIA_URL: mediaUrl,
       VIDU_SIM_URL: env.stack.simUrl,
       VIDU_FLOW_STEP_TIMEOUT: '90',
+      VIDU_FLOW_API_URL: env.stack.apiUrl!,
+      VIDU_FLOW_API_KEY: uploader.key,
+      VIDU_FLOW_API_KEY_ID: (uploader.entry as { id: string }).id,
     },
     170_000,
   );
@@ -232,6 +243,20 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     expect(g.result.files).toBeGreaterThan(0);
     expect(manifestExists(g.result.manifest)).toBe(true);
     expect(g.status).toMatchObject({ phase: 'done', state: 'success', taskId: g.result.taskId });
+  });
+
+  it("a generation with an uploaded input: uploaded over HTTP (urllib), started through the SDK with ViduCaller = the key's id, archived; without ViduCaller the ref is not found", async () => {
+    const u = report.upload;
+    expect(u, JSON.stringify(report.errors)).toBeDefined();
+    expect(u.ref).toBe(`staged:key-${(uploader.entry as { id: string }).id}/${u.sha256}.png`);
+    expect(Date.parse(u.expiresAt)).toBeGreaterThan(Date.now());
+    expect(u.owned.outcome, JSON.stringify(u.owned)).toBe('completed');
+    expect(u.owned.files).toBeGreaterThan(0);
+    expect(manifestExists(u.owned.manifest!)).toBe(true);
+    expect(u.unowned.outcome).toBe('failed');
+    expect(u.unowned.failure).toMatchObject({ type: 'InvalidRequest', nonRetryable: true });
+    expect(u.unowned.failure!.message).toMatch(/staged input not found/);
+    expect(await simRequestsFor(u.unowned.id)).toBe(0);
   });
 
   it('idempotent restart: the same start while running finds the run; after completion WorkflowAlreadyStartedError is caught and the first result read; Vidu saw one submission', async () => {

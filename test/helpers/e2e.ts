@@ -17,7 +17,14 @@ export interface E2eEnv {
 export async function startE2eEnv(
   name: string,
   dir: string,
-  opts: { simEnv?: Record<string, string>; workerEnv?: Record<string, string>; receiverEnv?: Record<string, string>; workers?: number } = {},
+  opts: {
+    simEnv?: Record<string, string>;
+    workerEnv?: Record<string, string>;
+    receiverEnv?: Record<string, string>;
+    workers?: number;
+    /** Also run the HTTP API with this keys file (written with mode 0600: the API refuses others-readable ones). */
+    apiKeysFile?: string;
+  } = {},
 ): Promise<E2eEnv> {
   const { address, namespace } = temporalServer();
   const taskQueue = uniqueTaskQueue(name);
@@ -34,6 +41,7 @@ export async function startE2eEnv(
     ...(opts.workerEnv ? { workerEnv: opts.workerEnv } : {}),
     ...(opts.receiverEnv ? { receiverEnv: opts.receiverEnv } : {}),
     ...(opts.workers ? { workers: opts.workers } : {}),
+    ...(opts.apiKeysFile ? { apiKeysFile: opts.apiKeysFile } : {}),
     logDir: path.join(dir, name, 'logs'),
   });
   // The client stages local files where this stack's worker reads them.

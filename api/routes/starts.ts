@@ -3,6 +3,8 @@ import { InvalidGenerationInput } from '../../client';
 import { checkAdFilmInput } from '../../contract/ad-film-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
 import { mediaSlots, type MediaEndpoint, remoteMediaIssues, STAGED_NOT_FOUND } from '../../contract/media-fields';
+import { isResultRef, parseResultRef } from '../../contract/result-ref';
+import { ownershipOf } from '../../activities/workflow-owner';
 import { ownerOfCaller } from '../../activities/stores/staging-owner';
 import type { InputStaging } from '../../activities/stores/staging-store';
 import { portOf, STRICT_WEBHOOK_POLICY, WEBHOOK_ALLOW_PRIVATE_ENV, webhookHostRefusal } from '../../activities/net/webhook-policy';
@@ -42,7 +44,7 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
     const notify = notifyOf(body, req.apiKey!, deps);
     const input = pick(body, ['request', 'options']);
     const errors = contractErrors(checkGenerationInput(kind as GenerationKind, input));
-    errors.push(...(await remoteMediaErrors(kind as GenerationKind, body.request, req.apiKey!, () => deps.client.staging)));
+    errors.push(...(await remoteMediaErrors(kind as GenerationKind, body.request, req.apiKey!, deps)));
     if (errors.length > 0) throw invalidInput(errors);
     return startAndAnswer(req, reply, body, kind, notify, (opts) => deps.client.start(kind as GenerationKind, input as never, opts));
   });
@@ -52,7 +54,7 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
     const notify = notifyOf(body, req.apiKey!, deps);
     const input = pick(body, ['request', 'edits', 'options']);
     const errors = contractErrors(checkAdFilmInput(input));
-    errors.push(...(await remoteMediaErrors('ad-one-click', body.request, req.apiKey!, () => deps.client.staging)));
+    errors.push(...(await remoteMediaErrors('ad-one-click', body.request, req.apiKey!, deps)));
     if (errors.length > 0) throw invalidInput(errors);
     return startAndAnswer(req, reply, body, 'adFilm', notify, (opts) => deps.client.startAdFilm(input as never, opts));
   });
@@ -117,17 +119,28 @@ export function contractErrors(lines: readonly string[]): FieldError[] {
  * read its own disk on a remote caller's behalf. A staged: reference of another owner, and one of
  * the caller's that is not in the store (never uploaded, or swept), get the same answer
  * (STAGED_NOT_FOUND), so a reference tells a caller nothing about others' uploads. The worker
- * resolves staged: within the workflow's owner anyway (activities/media-source.ts).
+ * resolves staged: within the workflow's owner anyway (activities/media-source.ts). Likewise a
+ * vidu-flow: reference to another key's workflow, or to none, is refused here with the worker's
+ * own answer (activities/result-refs.ts), so such a start is a 422 rather than a 201 that fails
+ * at stage.
  */
-async function remoteMediaErrors(endpoint: MediaEndpoint, request: unknown, key: ApiKey, staging: () => InputStaging): Promise<FieldError[]> {
+async function remoteMediaErrors(endpoint: MediaEndpoint, request: unknown, key: ApiKey, deps: ApiDeps): Promise<FieldError[]> {
+  const staging = () => deps.client.staging;
   if (typeof request !== 'object' || request === null || Array.isArray(request)) return [];
   const owner = ownerOfCaller(key.id);
   const errors = remoteMediaIssues(endpoint, request as Record<string, unknown>, owner).map((i) => ({ field: `request.${i.path}`, message: i.message }));
   const refused = new Set(errors.map((e) => e.field));
   for (const slot of mediaSlots(endpoint, structuredClone(request as Record<string, unknown>))) {
     const field = `request.${slot.path}`;
-    if (!/^staged:/i.test(slot.value) || refused.has(field)) continue;
-    if (!(await stagedExists(staging(), slot.value))) errors.push({ field, message: STAGED_NOT_FOUND });
+    if (refused.has(field)) continue;
+    if (/^staged:/i.test(slot.value) && !(await stagedExists(staging(), slot.value))) errors.push({ field, message: STAGED_NOT_FOUND });
+    if (isResultRef(slot.value)) {
+      const ref = parseResultRef(slot.path, slot.value);
+      if (typeof ref === 'string') continue; // the contract's check names the shape
+      if ((await ownershipOf(deps.client.temporal, ref.workflowId))?.owner !== owner) {
+        errors.push({ field, message: `${slot.value}: no finished, archived result of yours has this workflow id` });
+      }
+    }
   }
   return errors;
 }

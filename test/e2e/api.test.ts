@@ -22,6 +22,7 @@ import { renderPng } from '../../sim/media/render';
 import { until } from '../helpers/e2e';
 import { startTestS3, type TestS3 } from '../helpers/s3';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+import { sseEvents } from '../helpers/sse';
 
 // Each key's id (what it owns by) is its old name, as a keys file migrated from before ids would
 // say: the workflow ids and `caller` values below are those of that migration.
@@ -101,24 +102,10 @@ async function readEvents(url: string, key: string, stop: (e: { id: string; even
   const res = await fetch(`${api}${url}`, { headers: { authorization: `Bearer ${key}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: ctl.signal });
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const events: Array<{ id: string; event: string; data: any }> = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const reader = res.body!.getReader();
-  outer: while (true) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-      const data = field('data');
-      if (data === undefined) continue;
-      const e = { id: field('id') ?? '', event: field('event') ?? 'message', data: JSON.parse(data) };
-      events.push(e);
-      if (stop(e)) break outer;
-    }
+  for await (const raw of sseEvents(res.body!)) {
+    const e = { ...raw, data: JSON.parse(raw.data) };
+    events.push(e);
+    if (stop(e)) break;
   }
   ctl.abort();
   return events;

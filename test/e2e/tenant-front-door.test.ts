@@ -19,6 +19,7 @@ import { renderPng } from '../../sim/media/render';
 import { until } from '../helpers/e2e';
 import { scrape, total } from '../helpers/prometheus';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+import { sseEvents } from '../helpers/sse';
 
 const POLL_MS = 250;
 const PER_KEY = 32;
@@ -99,23 +100,8 @@ async function openStream(id: string, key: string): Promise<OpenStream> {
     return { status: res.status, type: problem.type, retryAfter: res.headers.get('retry-after'), events, ended: Promise.resolve(), close: () => undefined };
   }
   const ended = (async () => {
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-          const data = field('data');
-          if (data !== undefined) events.push({ event: field('event') ?? 'message', data });
-        }
-      }
+      for await (const e of sseEvents(res.body!)) events.push({ event: e.event, data: e.data });
     } catch {
       // aborted by close()
     }

@@ -145,9 +145,10 @@ async function stageDataUri(uri: string, maxBytes: number, staging: InputStaging
 }
 
 /** Enough for every signature vidu/media/detect.ts reads (EBML doc types sit a little further in). */
-const HEAD_BYTES = 4096;
+export const HEAD_BYTES = 4096;
 
-async function headOf(file: string): Promise<Uint8Array> {
+/** The first HEAD_BYTES of a file, for sniffing its format (api/routes/uploads.ts uses it too). */
+export async function headOf(file: string): Promise<Uint8Array> {
   const fh = await open(file, 'r');
   try {
     const head = Buffer.alloc(HEAD_BYTES);

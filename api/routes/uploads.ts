@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ownerOfCaller } from '../../activities/stores/staging-owner';
@@ -11,6 +10,7 @@ import { acceptedContentTypes, formatOfContentType, maxBytesFor, mediaProblems, 
 import { fieldErrors, invalidInput, problem } from '../problem';
 import type { UploadPresigner } from '../uploads/presign-upload';
 import type { ApiDeps, Guard } from '../server';
+import { headOf } from '../../client/input-staging';
 
 // POST /v1/uploads (issue 22 item 2): the raw bytes of one input, stored in the staging store
 // under the calling key (`staged:key-<id>/<sha256>.<ext>`, activities/stores/staging-owner.ts), so
@@ -22,8 +22,6 @@ import type { ApiDeps, Guard } from '../server';
 // run (magic bytes, then the whole probe against the fields' limits: activities/stage.ts), and
 // only bytes that pass are committed. The worker still re-checks them when a start uses the ref.
 
-/** Enough for every signature vidu/media/detect.ts reads (as client/input-staging.ts). */
-const HEAD_BYTES = 4096;
 
 export interface UploadDeps extends ApiDeps {
   /** Days an unused upload is kept (VIDU_FLOW_STAGING_TTL_DAYS, the worker sweeps; 0: forever). */
@@ -151,13 +149,3 @@ function refused(slug: string, message: string): Error {
   return problem(422, slug, message, { errors: [{ field: '(body)', message }] });
 }
 
-async function headOf(file: string): Promise<Uint8Array> {
-  const fh = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await fh.read(head, 0, HEAD_BYTES, 0);
-    return head.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}

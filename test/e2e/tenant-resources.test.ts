@@ -11,15 +11,16 @@ import { ViduFlowClient } from '../../client';
 import { newApiKey } from '../../api/keys';
 import { ViduCaller } from '../../core/search-attributes';
 import { ownershipOf } from '../../activities/workflow-owner';
-import { startStack, type Stack } from '../../dev/stack';
+import type { Stack } from '../../dev/stack';
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { crc32 } from '../../sim/media/crc32';
 import { renderPng } from '../../sim/media/render';
 import { failureOf, until } from '../helpers/e2e';
 import { SimAdmin } from '../helpers/sim-admin';
-import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+import { temporalServer } from '../helpers/temporal';
 import { apiCall } from '../helpers/api-call';
+import { startTenantStack } from '../helpers/tenant-stack';
 
 const alice = newApiKey('alice');
 const mallory = newApiKey('mallory');
@@ -34,26 +35,12 @@ const t0 = Date.now();
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-tenants-'));
-  const keysFile = path.join(dir, 'keys.json');
-  await writeFile(keysFile, JSON.stringify([alice.entry, mallory.entry]), { mode: 0o600 });
   // A file on the worker's disk, inside its input roots, that mallory must never get read.
   await writeFile(path.join(dir, 'secrets.env'), 'DB_PASSWORD=hunter2\nSTRIPE_KEY=sk_live_abc\n');
-  const { address, namespace } = temporalServer();
-  stack = await startStack({
-    temporalAddress: address,
-    namespace,
-    taskQueue: uniqueTaskQueue('e2e-tenants'),
-    callbacks: true,
-    archiveDir: path.join(dir, 'archive'),
-    stagingDir: path.join(dir, 'staging'),
-    inputRoots: [dir],
-    simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_SIM_CALLBACK_RETRY_MS: '200' },
-    apiKeysFile: keysFile,
-    logDir: path.join(dir, 'logs'),
-  });
+  stack = await startTenantStack(dir, [alice.entry, mallory.entry], 'e2e-tenants');
   api = stack.apiUrl!;
   sim = new SimAdmin(stack.simUrl);
-  client = await ViduFlowClient.connect({ address, namespace, taskQueue: stack.env.VIDU_TASK_QUEUE!, stagingDir: path.join(dir, 'staging') });
+  client = await ViduFlowClient.connect({ ...temporalServer(), taskQueue: stack.env.VIDU_TASK_QUEUE!, stagingDir: path.join(dir, 'staging') });
 }, 180_000);
 
 afterAll(async () => {

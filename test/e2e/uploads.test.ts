@@ -2,17 +2,17 @@
 // dev/stack.ts): alice uploads a PNG with POST /v1/uploads, starts img2video over HTTP with the
 // `staged:` reference it answered, and the generation succeeds; mallory cannot use alice's
 // reference (the same answer as one that does not exist) and no Vidu request is made for him.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiKey } from '../../api/keys';
-import { startStack, type Stack } from '../../dev/stack';
+import type { Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
 import { until } from '../helpers/e2e';
 import { SimAdmin } from '../helpers/sim-admin';
-import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+import { startTenantStack } from '../helpers/tenant-stack';
 
 const alice = newApiKey('alice');
 const mallory = newApiKey('mallory');
@@ -24,22 +24,7 @@ let sim: SimAdmin;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-uploads-'));
-  const keysFile = path.join(dir, 'keys.json');
-  // 0600: the API refuses a keys file others may read (api/keys.ts checkKeysFileMode).
-  await writeFile(keysFile, JSON.stringify([alice.entry, mallory.entry]), { mode: 0o600 });
-  const { address, namespace } = temporalServer();
-  stack = await startStack({
-    temporalAddress: address,
-    namespace,
-    taskQueue: uniqueTaskQueue('e2e-uploads'),
-    callbacks: true,
-    archiveDir: path.join(dir, 'archive'),
-    stagingDir: path.join(dir, 'staging'),
-    inputRoots: [dir],
-    simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_SIM_CALLBACK_RETRY_MS: '200' },
-    apiKeysFile: keysFile,
-    logDir: path.join(dir, 'logs'),
-  });
+  stack = await startTenantStack(dir, [alice.entry, mallory.entry], 'e2e-uploads');
   api = stack.apiUrl!;
   sim = new SimAdmin(stack.simUrl);
 }, 180_000);

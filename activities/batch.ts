@@ -136,7 +136,7 @@ function unreadable(file: string, err: unknown): ApplicationFailure {
 }
 
 function invalidSource(field: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.InvalidRequest, message: `${field}: ${message}`, nonRetryable: true, details: [{ issues: [`${field}: ${message}`] }] });
+  return ApplicationFailure.create({ type: FailureType.InvalidRequest, message: `${field}: ${message}`, nonRetryable: true, details: [issueDetails([`${field}: ${message}`])] });
 }
 
 interface OpenedSource {
@@ -182,7 +182,6 @@ export function makeBatchActivities(deps: BatchDeps) {
     const file = await insideInputRoots(ref, deps.inputRoots ?? []);
     return { file, label: file, baseDir: path.dirname(file), staged: false };
   }
-
 
   /**
    * The next lines of the batch file from `offset`: each parsed and checked (an invalid one comes

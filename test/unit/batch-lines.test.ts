@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatchActivities, scanLines } from '../../activities/batch';
 import { LocalArchiveStore } from '../../activities/stores/local-archive-store';
+import { StagingStore } from '../../activities/stores/staging-store';
+import type { ApplicationFailure } from '@temporalio/common';
+import { failureDetailsSchema } from '../../contract/failure-details';
 import { checkBatchInput, MAX_BATCH_LINE_BYTES, mergeLineOptions, parseBatchLine, toBatchLine } from '../../contract/batch-input';
 import { checkBatchFile, planBatch } from '../../cli/batch';
 import { InvalidGenerationInput } from '../../client/errors';
@@ -161,6 +164,29 @@ describe('readBatchLines', () => {
     const first = await readBatchLines({ path: copy, offset: 0, line: 1, limit: 1 });
     await appendFile(copy, lineOf({ kind: 'img2video', request: request() }) + '\n');
     await expect(readBatchLines({ path: copy, offset: first.next.offset, line: first.next.line, limit: 1, expect: first.source })).rejects.toMatchObject({ type: 'BatchSourceChanged', nonRetryable: true });
+  });
+
+  it("refuses an API key's batch a worker file and another owner's staged lines, with details the published failures schema accepts", async () => {
+    const { readBatchLines } = makeBatchActivities({
+      archive: new LocalArchiveStore(path.join(dir, 'archive')),
+      inputRoots: [dir],
+      staging: new StagingStore(path.join(dir, 'staging')),
+      ownership: async () => ({ owner: 'key-mallory', callerText: true }),
+    });
+    const details = failureDetailsSchema('InvalidRequest')!;
+    const refusals = [
+      [{ path: file, offset: 0, line: 1, limit: 1 }, /^source\.path: a batch started with an API key reads only the lines sent in its request/],
+      [{ path: `staged:key-alice/${'a'.repeat(64)}.jsonl`, offset: 0, line: 1, limit: 1 }, /^source\.staged: no staged batch lines of yours by this reference/],
+    ] as const;
+    for (const [input, message] of refusals) {
+      const err = (await readBatchLines(input).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as ApplicationFailure;
+      expect(err).toMatchObject({ type: 'InvalidRequest', nonRetryable: true });
+      expect(err.message).toMatch(message);
+      expect(details.safeParse(err.details?.[0]).success, JSON.stringify(err.details)).toBe(true);
+    }
   });
 });
 

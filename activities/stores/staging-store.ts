@@ -35,6 +35,8 @@ export interface IncomingFile {
  */
 export interface InputStaging {
   receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes?: number): Promise<IncomingFile>;
+  /** The size of a staged file; rejects when the store does not hold it (the API checks a start's `staged:` refs with it). */
+  sizeOf(ref: string): Promise<number>;
 }
 
 const EXT = /^[a-z0-9]+$/;

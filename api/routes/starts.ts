@@ -145,11 +145,9 @@ async function remoteMediaErrors(endpoint: MediaEndpoint, request: unknown, key:
   return errors;
 }
 
-/** Whether the store holds `ref` (both stores answer sizeOf; a store without it is trusted to the worker). */
+/** Whether the store holds `ref`. */
 async function stagedExists(staging: InputStaging, ref: string): Promise<boolean> {
-  const sized = staging as InputStaging & { sizeOf?: (ref: string) => Promise<number> };
-  if (typeof sized.sizeOf !== 'function') return true;
-  return sized.sizeOf(ref).then(
+  return staging.sizeOf(ref).then(
     () => true,
     () => false,
   );

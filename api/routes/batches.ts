@@ -16,7 +16,6 @@ import type { ApiDeps, Guard } from '../server';
 // there (activities/batch.ts), only for a batch of the same key. A bad line is reported by its
 // number and the rule it broke, never by its content.
 
-
 export function registerBatches(app: FastifyInstance, guard: Guard, deps: ApiDeps): void {
   // The key is checked at the front door (api/front-door.ts), before fastify reads the body; the
   // body limit is the batch route's own (api/limits.ts largeBodyRoutes, API_BATCH_BODY_LIMIT_BYTES).
@@ -26,32 +25,26 @@ export function registerBatches(app: FastifyInstance, guard: Guard, deps: ApiDep
     if (errors.length > 0) throw invalidInput(errors, `invalid batch: ${errors.length} problem(s) in the lines; nothing was started`);
 
     const caller = req.apiKey!.id;
+    // The Idempotency-Key is namespaced by the caller's key id like every start's
+    // (api/idempotent-start.ts), and checked before anything is staged; the memo tells a repeat
+    // from the first start.
+    const header = idempotencyKeyHeader(req);
+    const idempotencyKey = header === undefined ? undefined : `${caller}:${header}`;
     const owner = ownerOfCaller(caller);
     const jsonl = `${(body.lines as unknown[]).map((l) => JSON.stringify(l)).join('\n')}\n`;
     const incoming = await deps.client.staging.receive([Buffer.from(jsonl)]);
     const staged = await incoming.commit('jsonl', owner);
-    const input = {
-      source: { staged },
-      ...(body.window !== undefined ? { window: body.window } : {}),
-      ...(body.options !== undefined ? { options: body.options } : {}),
-      ...(body.linesPerRun !== undefined ? { linesPerRun: body.linesPerRun } : {}),
-    };
-    const issues = checkBatchInput(input);
-    if (issues.length > 0) throw invalidInput(fieldErrors(issues));
 
-    // The Idempotency-Key is namespaced by the caller's key id like every start's
-    // (api/idempotent-start.ts); the memo tells a repeat from the first start.
-    const header = idempotencyKeyHeader(req);
-    const idempotencyKey = header === undefined ? undefined : `${caller}:${header}`;
     const memo = startMemoFor(body);
     let workflowId: string;
     try {
       const handle = await deps.client.startBatch(
         { staged },
         {
-          ...(input.window !== undefined ? { window: input.window as number } : {}),
-          ...(input.options !== undefined ? { options: input.options as GenerationOptions } : {}),
-          ...(input.linesPerRun !== undefined ? { linesPerRun: input.linesPerRun as number } : {}),
+          // window, options and linesPerRun passed checkBatchInput in batchBody, before anything was staged.
+          ...(body.window !== undefined ? { window: body.window as number } : {}),
+          ...(body.options !== undefined ? { options: body.options as GenerationOptions } : {}),
+          ...(body.linesPerRun !== undefined ? { linesPerRun: body.linesPerRun as number } : {}),
           ...(idempotencyKey ? { idempotencyKey } : {}),
           searchAttributes: [{ key: ViduCaller, value: caller }],
           memo: { [START_MEMO]: memo },

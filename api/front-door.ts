@@ -63,10 +63,20 @@ export function makeGuard(opts: Pick<FrontDoorOptions, 'keys'>): (scope: Scope) 
     );
 }
 
-function authenticate(keys: readonly ApiKey[], req: FastifyRequest): ApiKey {
+/** The request's bearer token and the key it matches, if any. */
+function presentedKey(keys: readonly ApiKey[], req: FastifyRequest): { token?: string; key?: ApiKey } {
   const token = bearerToken(req.headers.authorization);
   const key = token ? findKey(keys, token) : undefined;
-  if (!key) throw problem(401, 'unauthorized', token ? 'unknown API key' : 'send an API key: Authorization: Bearer <key>');
+  return { ...(token ? { token } : {}), ...(key ? { key } : {}) };
+}
+
+function unauthorized(token: string | undefined): ProblemError {
+  return problem(401, 'unauthorized', token ? 'unknown API key' : 'send an API key: Authorization: Bearer <key>');
+}
+
+function authenticate(keys: readonly ApiKey[], req: FastifyRequest): ApiKey {
+  const { token, key } = presentedKey(keys, req);
+  if (!key) throw unauthorized(token);
   return key;
 }
 
@@ -91,8 +101,7 @@ export function installFrontDoor(app: FastifyInstance, opts: FrontDoorOptions): 
     if (route.config?.public) return;
     const scope = scopeOf(route);
     const door = async (req: FastifyRequest) => {
-      const token = bearerToken(req.headers.authorization);
-      const key = token ? findKey(opts.keys(), token) : undefined;
+      const { token, key } = presentedKey(opts.keys(), req);
       const wait = key ? opts.limiter.take(`key:${key.id}`, opts.perKeyPerMinute) : opts.limiter.take(`addr:${req.ip}`, opts.perAddressPerMinute);
       if (wait > 0) {
         throw new RetryLaterError(
@@ -100,7 +109,7 @@ export function installFrontDoor(app: FastifyInstance, opts: FrontDoorOptions): 
           wait,
         );
       }
-      if (!key) throw problem(401, 'unauthorized', token ? 'unknown API key' : 'send an API key: Authorization: Bearer <key>');
+      if (!key) throw unauthorized(token);
       req.apiKey = key;
       if (scope && !hasScope(key, scope)) throw forbidden(key, scope);
     };

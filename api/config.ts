@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
 import { parseWebhookAllowPrivate, type WebhookAddressPolicy } from '../activities/net/webhook-policy';
-import { loadAll, parseEnv, port, temporalEnv } from '../worker/env';
+import { loadAll, parseEnv, port, stagingTtlEnv, temporalEnv } from '../worker/env';
 import { type ApiKey, checkKeysFileMode, loadKeysFile, KeysFileError } from './keys';
 import { API_LIMIT_DEFAULTS } from './limits';
 import { ConfigError } from '../worker/env';
@@ -28,7 +28,7 @@ const ApiEnv = z.object({
   API_BATCH_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.batchBodyLimit),
   API_UPLOAD_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.uploadBodyLimit),
   // Reported as an upload's expiresAt; the worker's sweep (worker/config.ts) is what removes it.
-  VIDU_FLOW_STAGING_TTL_DAYS: z.coerce.number().min(0, 'must be 0 (keep forever) or more days').default(7),
+  ...stagingTtlEnv,
   API_JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.jsonBodyLimit),
   API_JSON_MAX_DEPTH: z.coerce.number().int().min(8, 'must be at least 8').max(1000, 'must be at most 1000').default(API_LIMIT_DEFAULTS.jsonMaxDepth),
   API_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0, 'must be 0 (no limit) or more').default(API_LIMIT_DEFAULTS.rateLimitPerKey),

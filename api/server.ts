@@ -20,6 +20,7 @@ import { registerReview } from './routes/review';
 import { registerStarts } from './routes/starts';
 import { registerBatches } from './routes/batches';
 import { registerUploads } from './routes/uploads';
+import { DEFAULT_STAGING_TTL_DAYS } from '../worker/env';
 
 // The HTTP API: a stateless fastify service in front of the client library. Everything it knows
 // lives in Temporal (ids, search attributes, memo), so any number of instances can serve behind a
@@ -132,7 +133,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerDocs(app);
   registerStarts(app, guard, deps);
   registerBatches(app, guard, deps);
-  registerUploads(app, guard, { ...deps, stagingTtlDays: deps.stagingTtlDays ?? 7 });
+  registerUploads(app, guard, { ...deps, stagingTtlDays: deps.stagingTtlDays ?? DEFAULT_STAGING_TTL_DAYS });
   registerGenerations(app, guard, deps);
   registerReview(app, guard, deps);
   registerEvents(app, guard, { ...deps, streams, statusHub });

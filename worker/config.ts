@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { apiKeyEnv, ConfigError, httpUrl, loadAll, parseEnv, port, temporalEnv } from './env';
+import { apiKeyEnv, ConfigError, httpUrl, loadAll, parseEnv, port, stagingTtlEnv, temporalEnv } from './env';
 import { checkKeysFileMode } from '../api/keys';
 import { loadTemporalConnection, TEMPORAL_ENV_VARS, type TemporalConnection } from './temporal-connection';
 import { parseInputRoots } from '../activities/input-roots';
@@ -32,7 +32,7 @@ const WorkerEnv = z.object({
   VIDU_SLOT_RECONCILE_SECONDS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(60),
   VIDU_FLOW_INPUT_ROOTS: z.string().optional(),
   // Staged inputs nobody staged again for this long are removed (worker/staging-sweep.ts); 0: never.
-  VIDU_FLOW_STAGING_TTL_DAYS: z.coerce.number().min(0, 'must be 0 (keep forever) or more days').default(7),
+  ...stagingTtlEnv,
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
   VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
   ...telemetryEnv,

@@ -79,3 +79,12 @@ export function loadAll<T extends readonly unknown[]>(...loaders: { [K in keyof 
 export const temporalEnv = {
   VIDU_TASK_QUEUE: z.string().min(1).default('vidu-flow'),
 };
+
+/**
+ * Days an unused staged input is kept: the worker sweeps what nobody staged again for this long
+ * (worker/staging-sweep.ts), and the API reports it as an upload's expiresAt. 0: kept forever.
+ */
+export const DEFAULT_STAGING_TTL_DAYS = 7;
+export const stagingTtlEnv = {
+  VIDU_FLOW_STAGING_TTL_DAYS: z.coerce.number().min(0, 'must be 0 (keep forever) or more days').default(DEFAULT_STAGING_TTL_DAYS),
+};

@@ -30,7 +30,8 @@ import {
   BATCH_CHILD_ID_TAKEN,
 } from '../core/batch-types';
 import { FailureType } from '../core/failure-types';
-import { CHILD_ID_ATTEMPTS, unwrapTyped } from './generation';
+import { unwrapTyped } from './generation';
+import { CHILD_ID_ATTEMPTS } from './derived-child';
 import { derivedWorkflowId } from '../contract/workflow-id';
 import { issueDetails } from '../core/issues';
 import { batchStatusQuery } from '../core/workflow-messages';

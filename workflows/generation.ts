@@ -2,7 +2,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  type ChildWorkflowHandle,
   isCancellation,
   log,
   setCurrentDetails,
@@ -10,8 +9,6 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { derivedWorkflowId } from '../contract/workflow-id';
 import { FailureType, NON_RETRYABLE_FAILURES } from '../core/failure-types';
 import type {
   ArchiveResult,
@@ -34,13 +31,11 @@ import { GenerationMetrics } from './metrics';
 import { SearchAttributeBatch } from './search-attribute-batch';
 import { TaskTracker } from './task-tracker';
 import { refuseUnkeepableStart } from './own-id';
+import { startDerivedChild } from './derived-child';
 import { noteStatus } from './webhook-updates';
 
 /** The top-level fields of a generation's input (contract/generation-input.ts). */
 const GENERATION_INPUT_FIELDS = ['request', 'options'] as const;
-
-/** How many ids (`<id>~upscale`, `-2`… `-5`) a child tries before the parent gives up on it. */
-export const CHILD_ID_ATTEMPTS = 5;
 
 /** Default wait budget of a normal (not off-peak) task; Vidu usually needs minutes. */
 export const DEFAULT_TIMEOUT_SECONDS = 6 * 3600;
@@ -311,28 +306,19 @@ class Generation {
     this.status.phase = 'upscaling';
     this.describe();
     const { upscale: wanted, idempotencyKey: _key, timeoutSeconds: _timeout, ...inherited } = opts;
-    const taken: string[] = [];
-    for (let attempt = 1; attempt <= CHILD_ID_ATTEMPTS; attempt += 1) {
-      const workflowId = derivedWorkflowId(this.workflowId, 'upscale', attempt);
-      let child: ChildWorkflowHandle<(input: GenerationInput) => Promise<GenerationResult>>;
-      try {
-        child = await startChild<(input: GenerationInput) => Promise<GenerationResult>>('upscale', {
-          workflowId,
-          args: [
-            {
-              request: { video_creation_id: source.id, ...(wanted?.resolution ? { upscale_resolution: wanted.resolution } : {}) },
-              options: inherited,
-            } satisfies GenerationInput,
-          ],
-        });
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        taken.push(workflowId);
-        log.warn('upscale child id taken by a workflow this generation did not start; trying a fresh id', { workflowId, next: derivedWorkflowId(this.workflowId, 'upscale', attempt + 1) });
-        continue;
-      }
-      return { upscale: await child.result() };
-    }
+    const started = await startDerivedChild(this.workflowId, 'upscale', 'upscale', (workflowId) =>
+      startChild<(input: GenerationInput) => Promise<GenerationResult>>('upscale', {
+        workflowId,
+        args: [
+          {
+            request: { video_creation_id: source.id, ...(wanted?.resolution ? { upscale_resolution: wanted.resolution } : {}) },
+            options: inherited,
+          } satisfies GenerationInput,
+        ],
+      }),
+    );
+    if ('child' in started) return { upscale: await started.child.result() };
+    const { taken } = started;
     const upscaleMissing = `the upscale was not started: its child workflow ids ${taken.join(', ')} are all taken by workflows this generation did not start`;
     log.error(upscaleMissing);
     return { upscaleMissing };

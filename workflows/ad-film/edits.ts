@@ -1,6 +1,5 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { type ApplicationFailure, type ChildWorkflowHandle, isCancellation, log, startChild } from '@temporalio/workflow';
-import { derivedWorkflowId } from '../../contract/workflow-id';
+import { startDerivedChild } from '../derived-child';
 import type { AdFilmEdit, EditOutcome } from '../../core/ad-film-types';
 import { adFilmEdit, describeEdit } from '../ad-film-edit';
 import { quick } from '../activity-proxies';
@@ -45,13 +44,9 @@ export async function runEdits(film: FilmRun, edits: AdFilmEdit[]): Promise<Edit
   return outcomes;
 }
 
-/** How many ids (`<film>~edit-…`, `-2`… `-5`) an edit tries before it is reported failed. */
-const EDIT_ID_ATTEMPTS = 5;
-
 /**
- * Starts one edit's child under `<film>~<suffix>`; when that id is taken (a raw Temporal SDK start:
- * a replay of this film never starts a child twice), under `<film>~<suffix>-2`, `-3`…, with a
- * warning naming the id. Returns why it could not when every id is taken.
+ * Starts one edit's child under `<film>~<suffix>`, or a fresh derived id when that one is taken
+ * (workflows/derived-child.ts). Returns why it could not when every id is taken.
  */
 async function startEditChild(
   film: FilmRun,
@@ -60,34 +55,26 @@ async function startEditChild(
   suffix: string,
 ): Promise<{ id: string; child: ChildWorkflowHandle<typeof adFilmEdit> } | string> {
   const { options } = film;
-  const taken: string[] = [];
-  for (let attempt = 1; attempt <= EDIT_ID_ATTEMPTS; attempt += 1) {
-    const id = derivedWorkflowId(film.workflowId, suffix, attempt);
-    try {
-      const child = await startChild(adFilmEdit, {
-        workflowId: id,
-        staticSummary: `AD-film edit: ${describeEdit(edit)} → “${(edit.type === 'narration' ? edit.text : edit.prompt).slice(0, 100)}”`,
-        args: [
-          {
-            mainTaskId: film.mainTaskId as string,
-            edit,
-            knownIds,
-            attempts: options.editAttempts ?? DEFAULT_EDIT_ATTEMPTS,
-            waitMode: film.waitMode,
-            priority: options.priority ?? 'interactive',
-            ...(options.poll ? { poll: options.poll } : {}),
-            timeoutSeconds: film.timeoutSeconds,
-          },
-        ],
-      });
-      return { id, child };
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      taken.push(id);
-      log.warn('AD-film edit child id taken by a workflow this film did not start; trying a fresh id', { workflowId: id, next: derivedWorkflowId(film.workflowId, suffix, attempt + 1) });
-    }
-  }
-  const why = `the edit was not started: its child workflow ids ${taken.join(', ')} are all taken by workflows this film did not start`;
+  const started = await startDerivedChild(film.workflowId, suffix, 'AD-film edit', (id) =>
+    startChild(adFilmEdit, {
+      workflowId: id,
+      staticSummary: `AD-film edit: ${describeEdit(edit)} → “${(edit.type === 'narration' ? edit.text : edit.prompt).slice(0, 100)}”`,
+      args: [
+        {
+          mainTaskId: film.mainTaskId as string,
+          edit,
+          knownIds,
+          attempts: options.editAttempts ?? DEFAULT_EDIT_ATTEMPTS,
+          waitMode: film.waitMode,
+          priority: options.priority ?? 'interactive',
+          ...(options.poll ? { poll: options.poll } : {}),
+          timeoutSeconds: film.timeoutSeconds,
+        },
+      ],
+    }),
+  );
+  if ('child' in started) return started;
+  const why = `the edit was not started: its child workflow ids ${started.taken.join(', ')} are all taken by workflows this film did not start`;
   log.error(why);
   return why;
 }

@@ -77,7 +77,7 @@ export function createGuardedFetch(opts: GuardedFetchOptions): typeof fetch {
   const connectors = new Map<number, buildConnector.connector>();
   const agent = new Agent({
     connect: (options, callback) => {
-      const port = options.port ? Number(options.port) : options.protocol === 'https:' ? 443 : 80;
+      const port = options.port ? Number(options.port) : defaultPort(options.protocol);
       // net.connect skips the lookup for IP literals, so those are judged here.
       const refusal = judge.hostRefusal(options.hostname, port);
       if (refusal) return callback(judge.refused(refusal), null);
@@ -97,7 +97,7 @@ export function createGuardedFetch(opts: GuardedFetchOptions): typeof fetch {
     for (let hop = 0; ; hop++) {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`refusing to fetch a ${url.protocol} URL`);
       // A refused host fails here, before undici queues anything for it.
-      const refusal = judge.hostRefusal(url.hostname, url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
+      const refusal = judge.hostRefusal(url.hostname, portOf(url));
       if (refusal) throw judge.refused(refusal);
       let res: Response;
       try {
@@ -121,4 +121,14 @@ export function createGuardedFetch(opts: GuardedFetchOptions): typeof fetch {
   }
 
   return guardedFetch as typeof fetch;
+}
+
+/** The port of a scheme when the URL names none. */
+function defaultPort(protocol: string | undefined): number {
+  return protocol === 'https:' ? 443 : 80;
+}
+
+/** The port a URL connects to (its own, else the scheme's default). */
+export function portOf(url: URL): number {
+  return url.port !== '' ? Number(url.port) : defaultPort(url.protocol);
 }

@@ -66,11 +66,8 @@ function splitPort(entry: string): { target: string; port?: number } {
   return { target, port };
 }
 
-/** The port a URL connects to (its own, else the scheme's default). */
-export function portOf(url: URL): number {
-  if (url.port !== '') return Number(url.port);
-  return url.protocol === 'https:' ? 443 : 80;
-}
+// The port a URL connects to: one definition, in the fetch that connects (activities/net/guarded-fetch.ts).
+export { portOf } from './guarded-fetch';
 
 const portSuffix = (port: number) => ` (port ${port})`;
 

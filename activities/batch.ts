@@ -10,7 +10,7 @@ import type { GenerationResult } from '../core/generation-types';
 import { archiveFolder } from './archive-names';
 import { InputPathRefused, resolveInsideRoots } from './input-roots';
 import type { ArchiveStore } from './stores/archive-store';
-import { OPERATOR_OWNER, ownsStagedRef, STAGED_PREFIX } from './stores/staging-owner';
+import { OPERATOR_OWNER, ownsStagedRef, STAGED_PREFIX } from '../contract/staged-ref';
 import type { StagingStore } from './stores/staging-store';
 import { currentOwnership, type WorkflowOwnership } from './workflow-owner';
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InputPathRefused, resolveInsideRoots } from './input-roots';
 import { PrivateAddressRefused } from './net/address-policy';
 import { fileChunks, StagingLimitExceeded, type IncomingFile, type StagingStore } from './stores/staging-store';
-import { OPERATOR_OWNER, ownsStagedRef } from './stores/staging-owner';
+import { OPERATOR_OWNER, ownsStagedRef, parseStagedRef } from '../contract/staged-ref';
 
 /** Where an input came from; URLs are passed on to Vidu as they are, other sources are staged. */
 export type MediaSource = 'url' | 'data-uri' | 'file' | 'staged';
@@ -23,7 +23,7 @@ export interface MediaSourceDeps {
   /** VIDU_FLOW_INPUT_ROOTS; local paths elsewhere are refused. Default: none. */
   inputRoots?: readonly string[];
   /**
-   * Whose input this is (activities/stores/staging-owner.ts; default: the operator). A `staged:`
+   * Whose input this is (contract/staged-ref.ts; default: the operator). A `staged:`
    * reference of another owner is "not found"; local paths are the operator's alone.
    */
   owner?: string;
@@ -91,7 +91,8 @@ async function alreadyStaged(ref: string, maxBytes: number, staging: StagingStor
     throw new MediaLoadError('staged input not found in the staging store (the client and the worker must share STAGING_DIR)');
   }
   if (size > maxBytes) throw new MediaLoadError(`${mb(size)} exceeds the ${mb(maxBytes)} limit`);
-  const sha256 = ref.slice(ref.lastIndexOf('/') + 1).replace(/^staged:/, '').split('.')[0]!;
+  // ownsStagedRef parsed it already: well formed.
+  const sha256 = parseStagedRef(ref)!.name.split('.')[0]!;
   return { path: file, size, sha256, commit: async () => ref, discard: async () => undefined };
 }
 

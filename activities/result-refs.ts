@@ -5,7 +5,7 @@ import type { ArchiveStore } from './stores/archive-store';
 import type { OwnerLookup } from './workflow-owner';
 
 export interface ResultRefScope {
-  /** The referencing workflow's owner (activities/stores/staging-owner.ts). */
+  /** The referencing workflow's owner (contract/staged-ref.ts). */
   owner: string;
   /** The owner of a referenced workflow; undefined when it does not exist. */
   ownerOf: OwnerLookup;

@@ -2,7 +2,7 @@ import { checkGenerationInput, checkRequest } from '../contract/generation-input
 import { mediaSlots, viduIdFields, type MediaEndpoint, type MediaFieldKey } from '../contract/media-fields';
 import { ENDPOINTS, mediaLimitsOf, type EndpointSpec } from '../vidu/endpoints';
 import { resolveResultRefs } from './result-refs';
-import { OPERATOR_OWNER } from './stores/staging-owner';
+import { OPERATOR_OWNER } from '../contract/staged-ref';
 import { currentOwnership, ownerLookup, type OwnerLookup, type WorkflowOwnership } from './workflow-owner';
 import type { ArchiveStore } from './stores/archive-store';
 import { MediaProbeError } from '../vidu/media/errors';

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ViduCaller } from '../core/search-attributes';
-import { OPERATOR_OWNER, ownerOfCaller } from './stores/staging-owner';
+import { OPERATOR_OWNER, ownerOfCaller } from '../contract/staged-ref';
 
 // Who owns a workflow, as the worker sees it (issue 16 item 3): its ViduCaller search attribute
 // (set by the HTTP API at start, never upserted by workflow code), else its parent's owner (the
@@ -10,7 +10,7 @@ import { OPERATOR_OWNER, ownerOfCaller } from './stores/staging-owner';
 // workflow's own state (not the eventually consistent visibility store).
 
 export interface WorkflowOwnership {
-  /** `operator` or `key-<id>` (activities/stores/staging-owner.ts). */
+  /** `operator` or `key-<id>` (contract/staged-ref.ts). */
   owner: string;
   /**
    * Whether the request the workflow carries is the caller's own text: a workflow started from

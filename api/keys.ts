@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { KEY_ID_RULE } from '../contract/staged-ref';
 import { describeZodError } from '../vidu/schemas';
 import { newWebhookSecret, webhookSecretBytes } from './webhooks/signature';
 
@@ -19,8 +20,8 @@ export const KEYS_FILE_ENV = 'VIDU_FLOW_API_KEYS_FILE';
 export const SCOPES = ['start', 'read', 'cancel'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** Key ids become a search attribute value and part of workflow ids: short and plain. Names follow the same rule. */
-export const KEY_NAME_RULE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+/** Key ids become a search attribute value, part of workflow ids and a staging folder (contract/staged-ref.ts): short and plain. Names follow the same rule. */
+export const KEY_NAME_RULE = KEY_ID_RULE;
 const KEY_NAME_MESSAGE = 'must be 1–40 characters of a-z, 0-9, _ and -, starting with a letter or digit';
 
 /** How an operator gives existing entries an id (said whenever a file without ids is refused). */
@@ -137,8 +138,8 @@ export function newKeyId(): string {
  * `id` defaults to a fresh one; give the old name as id to keep what a key started under it.
  */
 export function newApiKey(name: string, scopes: readonly Scope[] = SCOPES, id: string = newKeyId()): { key: string; entry: ApiKey } {
-  if (!KEY_NAME_RULE.test(name)) throw new KeysFileError(`--new-key: the name must be 1–40 characters of a-z, 0-9, _ and -, starting with a letter or digit`);
-  if (!KEY_NAME_RULE.test(id)) throw new KeysFileError(`--new-key: the id must be 1–40 characters of a-z, 0-9, _ and -, starting with a letter or digit`);
+  if (!KEY_NAME_RULE.test(name)) throw new KeysFileError(`--new-key: the name ${KEY_NAME_MESSAGE}`);
+  if (!KEY_NAME_RULE.test(id)) throw new KeysFileError(`--new-key: the id ${KEY_NAME_MESSAGE}`);
   const key = `vf_${randomBytes(32).toString('base64url')}`;
   return { key, entry: { id, name, keySha256: sha256Hex(key), scopes: [...scopes], webhookSecret: newWebhookSecret() } };
 }

@@ -7,7 +7,7 @@ import { BYTES_PER_MEGABYTE } from '../vidu/media/limits';
 import { detectFormat } from '../vidu/media/detect';
 import { limitFor } from '../activities/stage';
 import type { SearchAttributePair } from '@temporalio/common';
-import { OPERATOR_OWNER, ownerOfCaller } from '../activities/stores/staging-owner';
+import { OPERATOR_OWNER, ownerOfCaller } from '../contract/staged-ref';
 import { ViduCaller } from '../core/search-attributes';
 import type { MediaLimit } from '../vidu/media/limits';
 
@@ -16,7 +16,7 @@ import type { MediaLimit } from '../vidu/media/limits';
 // The worker then never reads a path a caller chose (it reads local paths only under its
 // operator's VIDU_FLOW_INPUT_ROOTS). Large data: URIs are staged too, so they do not travel
 // inside the workflow input, which Temporal limits to 2 MB. Staged bytes belong to an owner
-// (activities/stores/staging-owner.ts): the operator's client stages as `operator`, the HTTP API
+// (contract/staged-ref.ts): the operator's client stages as `operator`, the HTTP API
 // as the calling key. Bytes that are not the media their field takes are refused before anything
 // is stored (issue 16 item 3): the store never holds a caller's arbitrary file.
 

@@ -5,6 +5,7 @@ import { type BatchInput, type BatchLine, MAX_BATCH_WINDOW, MAX_LINES_PER_RUN } 
 import type { GenerationKind, GenerationOptions } from '../core/generation-types';
 import { checkGenerationInput, GENERATION_KINDS, GenerationOptions as GenerationOptionsSchema } from './generation-input';
 import { mediaSlots, remoteMediaIssues } from './media-fields';
+import { OWNER_SOURCE, STAGED_PREFIX } from './staged-ref';
 
 // The batch contract: the workflow input `{ source: { path } | { staged }, window?, options?,
 // linesPerRun? }` and one line of the batch, `{ "kind": "img2video", "request": {…}, "options": {…} }`.
@@ -22,7 +23,8 @@ export const MAX_BATCH_LINE_BYTES = 256 * 1024;
 /** Lines a batch started over the HTTP API may carry in its request (api/routes/batches.ts). */
 export const MAX_HTTP_BATCH_LINES = 10_000;
 
-const STAGED_JSONL = /^staged:(operator|key-[a-z0-9][a-z0-9_-]{0,39})\/[0-9a-f]{64}\.jsonl$/;
+/** `staged:<owner>/<sha256>.jsonl` (contract/staged-ref.ts: the owner rule is declared there). */
+const STAGED_JSONL = new RegExp(`^${STAGED_PREFIX}${OWNER_SOURCE}/[0-9a-f]{64}\\.jsonl$`);
 
 export const BatchInputSchema = z.strictObject({
   source: z.union([

@@ -4,7 +4,7 @@
 import { mediaLimitsOf, type MediaEndpoint } from '../vidu/endpoints';
 import type { MediaLimit } from '../vidu/media/limits';
 import { CREATE_ENDPOINTS } from '../vidu/schemas/endpoints';
-import { ownsStagedRef } from '../activities/stores/staging-owner';
+import { ownsStagedRef } from './staged-ref';
 
 export type { MediaEndpoint } from '../vidu/endpoints';
 

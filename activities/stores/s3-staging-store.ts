@@ -4,7 +4,7 @@ import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjects
 import { openObject, putStream, storedDigest } from './s3-objects';
 import { objectKey, s3Url, type S3Location } from './s3-location';
 import { StagingStore, type IncomingFile, type SweepResult } from './staging-store';
-import { isOwner, parseStagedRef, stagedRef, storeKeyOf } from './staging-owner';
+import { isOwner, parseStagedRef, stagedRef, storeKeyOf } from '../../contract/staged-ref';
 
 const EXT = /^[a-z0-9]+$/;
 /** DeleteObjects takes at most 1000 keys per call (S3 API reference, DeleteObjects). */
@@ -13,7 +13,7 @@ const DELETE_BATCH = 1000;
 /**
  * The staging store in a bucket (STAGING_URL=s3://bucket/prefix), shared by the client, the API
  * and every worker: a staged file is the object `<prefix>/<owner>/<sha256>.<ext>` (owners: see
- * staging-owner.ts), so the same bytes are stored once per owner whoever of that owner stages
+ * contract/staged-ref.ts), so the same bytes are stored once per owner whoever of that owner stages
  * them. Bytes still arrive in a local folder first (hashed on the way, probed there), and go to
  * the bucket on `commit`; the local folder doubles as a read cache, filled on demand
  * (`fetchLocal`) when another host staged the file. The references are the same as the local

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { writeHashed } from './hashed-write';
-import { isOwner, parseStagedRef, STAGED_PREFIX, stagedRef, storeKeyOf } from './staging-owner';
+import { isOwner, parseStagedRef, STAGED_PREFIX, stagedRef, storeKeyOf } from '../../contract/staged-ref';
 
-export { STAGED_PREFIX } from './staging-owner';
+export { STAGED_PREFIX } from '../../contract/staged-ref';
 
 /** Thrown by `receive` once the bytes pass `maxBytes`; the partial file is already removed. */
 export class StagingLimitExceeded extends Error {
@@ -20,7 +20,7 @@ export interface IncomingFile {
   readonly size: number;
   readonly sha256: string;
   /**
-   * Moves the bytes to their content address under `owner` (activities/stores/staging-owner.ts)
+   * Moves the bytes to their content address under `owner` (contract/staged-ref.ts)
    * and returns the `staged:<owner>/<sha256>.<ext>` reference.
    */
   commit(ext: string, owner: string): Promise<string>;

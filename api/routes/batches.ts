@@ -3,7 +3,7 @@ import { InvalidGenerationInput } from '../../client';
 import { checkBatchInput, checkBatchLine, MAX_BATCH_LINE_BYTES, MAX_HTTP_BATCH_LINES } from '../../contract/batch-input';
 import { ViduCaller } from '../../core/search-attributes';
 import type { GenerationOptions } from '../../core/generation-types';
-import { ownerOfCaller } from '../../activities/stores/staging-owner';
+import { ownerOfCaller } from '../../contract/staged-ref';
 import { createdByThisStart, idempotencyKeyHeader, START_MEMO, startMemoFor } from '../idempotent-start';
 import { linksFor } from '../ownership';
 import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';

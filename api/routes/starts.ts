@@ -5,7 +5,7 @@ import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generatio
 import { mediaSlots, type MediaEndpoint, remoteMediaIssues, STAGED_NOT_FOUND } from '../../contract/media-fields';
 import { isResultRef, parseResultRef } from '../../contract/result-ref';
 import { ownershipOf } from '../../activities/workflow-owner';
-import { ownerOfCaller } from '../../activities/stores/staging-owner';
+import { ownerOfCaller } from '../../contract/staged-ref';
 import type { InputStaging } from '../../activities/stores/staging-store';
 import { portOf, STRICT_WEBHOOK_POLICY, WEBHOOK_ALLOW_PRIVATE_ENV, webhookHostRefusal } from '../../activities/net/webhook-policy';
 import { describeZodError } from '../../vidu/schemas';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ownerOfCaller } from '../../activities/stores/staging-owner';
+import { ownerOfCaller } from '../../contract/staged-ref';
 import { StagingLimitExceeded, type IncomingFile } from '../../activities/stores/staging-store';
 import { probeFile } from '../../activities/probe-file';
 import { detectFormat } from '../../vidu/media/detect';
@@ -13,7 +13,7 @@ import type { ApiDeps, Guard } from '../server';
 import { headOf } from '../../client/input-staging';
 
 // POST /v1/uploads (issue 22 item 2): the raw bytes of one input, stored in the staging store
-// under the calling key (`staged:key-<id>/<sha256>.<ext>`, activities/stores/staging-owner.ts), so
+// under the calling key (`staged:key-<id>/<sha256>.<ext>`, contract/staged-ref.ts), so
 // a caller in any language can hand a start a short reference instead of a data: URI that would
 // travel in the workflow's history. The key is checked at the front door before a byte is read
 // (api/front-door.ts); the bytes stream into the store's temporary file (never held in memory) up

@@ -2,7 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3ClientFromEnv } from '../../activities/stores/s3-client';
 import { objectKey, parseS3Url, type S3Location } from '../../activities/stores/s3-location';
-import { stagedRef } from '../../activities/stores/staging-owner';
+import { stagedRef } from '../../contract/staged-ref';
 
 // Presigned uploads (issue 22 item 2) when staging is a bucket (STAGING_URL=s3://…): the caller
 // PUTs its bytes straight to `<prefix>/<owner>/<sha256>.<ext>`, the object the worker resolves

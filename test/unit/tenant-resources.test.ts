@@ -10,7 +10,7 @@ import { receiveMedia, MediaLoadError } from '../../activities/media-source';
 import { resolveResultRefs } from '../../activities/result-refs';
 import { makeStageInputs } from '../../activities/stage';
 import { LocalArchiveStore } from '../../activities/stores/local-archive-store';
-import { ownerOfCaller, ownsStagedRef, parseStagedRef } from '../../activities/stores/staging-owner';
+import { ownerOfCaller, ownsStagedRef, parseStagedRef } from '../../contract/staged-ref';
 import { StagingStore } from '../../activities/stores/staging-store';
 import { lineErrors } from '../../api/routes/batches';
 import { stageCallerInputs, STAGE_DATA_URI_OVER } from '../../client/input-staging';

@@ -10,9 +10,16 @@
 export const STAGED_PREFIX = 'staged:';
 export const OPERATOR_OWNER = 'operator';
 
-/** The key id rule of api/keys.ts (`^[a-z0-9][a-z0-9_-]{0,39}$`). */
-const KEY_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-const OWNER = /^(operator|key-[a-z0-9][a-z0-9_-]{0,39})$/;
+/**
+ * The rule of an API key's id (and name): it becomes the ViduCaller search attribute, part of
+ * workflow ids and, as `key-<id>`, a folder of the staging store, so it is short and plain.
+ * api/keys.ts checks the keys file with it.
+ */
+const KEY_ID_SOURCE = '[a-z0-9][a-z0-9_-]{0,39}';
+export const KEY_ID_RULE = new RegExp(`^${KEY_ID_SOURCE}$`);
+/** An owner: the operator, or `key-<key id>`. */
+export const OWNER_SOURCE = `(${OPERATOR_OWNER}|key-${KEY_ID_SOURCE})`;
+const OWNER = new RegExp(`^${OWNER_SOURCE}$`);
 const NAME = /^[0-9a-f]{64}\.[a-z0-9]+$/;
 /** References staged before owners existed: `staged:<sha256>.<ext>`, the operator's. */
 const LEGACY = /^staged:([0-9a-f]{64}\.[a-z0-9]+)$/;
@@ -23,7 +30,7 @@ export class StagedRefRefused extends Error {}
 export function ownerOfCaller(caller: string | undefined | null): string {
   if (caller === undefined || caller === null || caller === '') return OPERATOR_OWNER;
   // A caller value that breaks the key id rule owns nothing rather than something by accident.
-  if (!KEY_ID.test(caller)) throw new StagedRefRefused('the workflow has a ViduCaller that is not a key id');
+  if (!KEY_ID_RULE.test(caller)) throw new StagedRefRefused('the workflow has a ViduCaller that is not a key id');
   return `key-${caller}`;
 }
 

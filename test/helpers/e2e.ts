@@ -1,7 +1,5 @@
 // Shared pieces of the end-to-end tests: a stack per test file, waiting, reading failures.
-import { WorkflowFailedError } from '@temporalio/client';
 import path from 'node:path';
-import { expect } from 'vitest';
 import { ViduFlowClient } from '../../client';
 import { startStack, type Stack } from '../../dev/stack';
 import { SimAdmin } from './sim-admin';
@@ -49,15 +47,8 @@ export async function startE2eEnv(
   return { stack, client, sim: new SimAdmin(stack.simUrl) };
 }
 
-/** The failure a workflow closed with (its WorkflowFailedError's cause); fails the test if it succeeded. */
-export async function failureOf(handle: { result(): Promise<unknown> }): Promise<unknown> {
-  const err = await handle.result().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  return (err as WorkflowFailedError).cause;
-}
+// The failure a workflow closed with: shared with the workflow tests (test/helpers/temporal.ts).
+export { failureOf } from './temporal';
 
 /** Polls `probe` until `ok` accepts its value; probe errors count as "not yet". */
 export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {

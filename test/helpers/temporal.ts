@@ -2,9 +2,9 @@
 // real dev server that test/global-setup.ts started for the run.
 
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 
 /** Address and namespace of the run's dev server. */
 export function temporalServer(): { address: string; namespace: string } {
@@ -52,4 +52,14 @@ export async function connectToTestServer(): Promise<TestConnections> {
       await connection.close();
     },
   };
+}
+
+/** The failure a workflow closed with (its WorkflowFailedError's cause); fails the test if it succeeded. */
+export async function failureOf(handle: { result(): Promise<unknown> }): Promise<unknown> {
+  const err = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  return (err as WorkflowFailedError).cause;
 }

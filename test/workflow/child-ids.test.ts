@@ -5,7 +5,6 @@
 // and the squatter must be left alone. And a workflow started through the raw SDK under an id it
 // could not keep is refused in its first step, before any activity that talks to Vidu.
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,7 @@ import type { GenerationResult } from '../../core/generation-types';
 import { ViduCaller } from '../../core/search-attributes';
 import { NOTIFY_MEMO, WEBHOOK_EVENT_MEMO, webhookEventId, webhookWorkflowId } from '../../core/webhook-types';
 import { workflowCodeOption } from '../../worker/workflow-bundle';
-import { connectToTestServer, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
+import { connectToTestServer, failureOf, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
 import * as activities from './fixtures/child-id-activities';
 
 let temporal: TestConnections;
@@ -63,12 +62,7 @@ describe('a workflow refuses an id it could not keep, before anything reaches Vi
   it.each(hostile)('img2video started by the raw SDK with %s', async (_name, base) => {
     const workflowId = `${base}${randomUUID().slice(0, 8)}`.slice(0, base.length > 200 ? 201 : undefined);
     const handle = await temporal.client.workflow.start('img2video', { taskQueue, workflowId, args: [{ request: video }] });
-    const err = await handle.result().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    const cause = (err as WorkflowFailedError).cause;
+    const cause = await failureOf(handle);
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe('InvalidRequest');
     expect((cause as ApplicationFailure).nonRetryable).toBe(true);
@@ -88,11 +82,7 @@ describe('a workflow refuses an id it could not keep, before anything reaches Vi
   it.each(unkeepable)('img2video started by the raw SDK with %s is refused before anything reaches Vidu', async (_name, opts, input, message) => {
     const workflowId = `img2video-py-${randomUUID()}`;
     const handle = await temporal.client.workflow.start('img2video', { taskQueue, workflowId, args: [input], ...opts });
-    const err = await handle.result().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+    const cause = (await failureOf(handle)) as ApplicationFailure;
     expect(cause.type).toBe('InvalidRequest');
     expect(cause.nonRetryable).toBe(true);
     expect(cause.message).toMatch(message);
@@ -104,11 +94,8 @@ describe('a workflow refuses an id it could not keep, before anything reaches Vi
     for (const type of ['adFilm', 'adFilmEdit']) {
       const workflowId = `adFilm-key-kalice:film-${randomUUID().slice(0, 8)}~edit-1-video-0`;
       const args = type === 'adFilm' ? [{ request: { images: ['https://cdn.example/a.png'], prompt: 'p' } }] : [{ mainTaskId: '1', edit: { type: 'bgm', prompt: 'p' }, knownIds: [], attempts: 1, waitMode: 'poll', timeoutSeconds: 60 }];
-      const err = await temporal.client.workflow.execute(type, { taskQueue, workflowId, args }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(((err as WorkflowFailedError).cause as ApplicationFailure).type, type).toBe('InvalidRequest');
+      const cause = await failureOf({ result: () => temporal.client.workflow.execute(type, { taskQueue, workflowId, args }) });
+      expect((cause as ApplicationFailure).type, type).toBe('InvalidRequest');
       expect(callsOf(workflowId).map((c) => c.activity).filter((a) => activities.VIDU_ACTIVITIES.includes(a)), type).toEqual([]);
     }
   });

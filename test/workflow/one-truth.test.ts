@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApplicationFailure, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ import type { GenerationStatus } from '../../core/generation-types';
 import { ViduCredits, ViduKind, ViduState } from '../../core/search-attributes';
 import { requestEditsUpdate } from '../../core/workflow-messages';
 import { workflowCodeOption } from '../../worker/workflow-bundle';
-import { connectToTestServer, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
+import { failureOf as closedWith, connectToTestServer, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
 import * as activities from './fixtures/one-truth-activities';
 
 const { vidu } = activities;
@@ -67,14 +67,9 @@ function record(failure: ApplicationFailure): ApplicationFailure {
   return failure;
 }
 
-/** The workflow's typed failure (the cause of WorkflowFailedError). */
+/** The workflow's typed failure (the cause of WorkflowFailedError), recorded for the schema check. */
 async function failureOf(handle: WorkflowHandle): Promise<ApplicationFailure> {
-  const err = await handle.result().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const cause = (err as WorkflowFailedError).cause;
+  const cause = await closedWith(handle);
   expect(cause).toBeInstanceOf(ApplicationFailure);
   return record(cause as ApplicationFailure);
 }

@@ -8,6 +8,7 @@ COPY tsconfig.json ./
 COPY core ./core
 COPY vidu ./vidu
 COPY contract ./contract
+COPY platform ./platform
 COPY workflows ./workflows
 COPY activities ./activities
 COPY worker ./worker

@@ -5,7 +5,7 @@ import type { ArchivedFile, ArchiveResult, CreationRef, GenerationKind, MissingE
 import { DEFAULT_DOWNLOAD_LIMITS, type DownloadLimits, guardedDownload, UrlExpired } from './archive-download';
 import { archiveExtension, archiveFileName, archiveFolder } from './archive-names';
 import { toApplicationFailure } from './failures';
-import type { ArchiveStore } from './stores/archive-store';
+import type { ArchiveStore } from '../platform/stores/archive-store';
 
 export interface ArchiveInput {
   workflowId: string;

@@ -9,9 +9,9 @@ import { issueDetails } from '../core/issues';
 import type { GenerationResult } from '../core/generation-types';
 import { archiveFolder } from './archive-names';
 import { InputPathRefused, resolveInsideRoots } from './input-roots';
-import type { ArchiveStore } from './stores/archive-store';
+import type { ArchiveStore } from '../platform/stores/archive-store';
 import { OPERATOR_OWNER, ownsStagedRef, STAGED_PREFIX } from '../contract/staged-ref';
-import type { StagingStore } from './stores/staging-store';
+import type { StagingStore } from '../platform/stores/staging-store';
 import { currentOwnership, type WorkflowOwnership } from './workflow-owner';
 
 // The batch workflow's I/O: reading the JSONL file a chunk at a time (so its lines never travel in

@@ -7,8 +7,8 @@ import { makeBatchActivities } from './batch';
 import { makeCancelTask } from './cancel';
 import { makePollActivities } from './poll';
 import { makeStageInputs } from './stage';
-import type { ArchiveStore } from './stores/archive-store';
-import type { StagingStore } from './stores/staging-store';
+import type { ArchiveStore } from '../platform/stores/archive-store';
+import type { StagingStore } from '../platform/stores/staging-store';
 import { makeSubmitTask } from './submit';
 import { makeWebhookActivities } from './webhook';
 

@@ -2,8 +2,8 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputPathRefused, resolveInsideRoots } from './input-roots';
-import { PrivateAddressRefused } from './net/address-policy';
-import { fileChunks, StagingLimitExceeded, type IncomingFile, type StagingStore } from './stores/staging-store';
+import { PrivateAddressRefused } from '../platform/net/address-policy';
+import { fileChunks, StagingLimitExceeded, type IncomingFile, type StagingStore } from '../platform/stores/staging-store';
 import { OPERATOR_OWNER, ownsStagedRef, parseStagedRef } from '../contract/staged-ref';
 
 /** Where an input came from; URLs are passed on to Vidu as they are, other sources are staged. */

@@ -1,7 +1,7 @@
 import { isResultRef, parseResultRef } from '../contract/result-ref';
 import type { Manifest } from './archive';
 import { archiveFolder } from './archive-names';
-import type { ArchiveStore } from './stores/archive-store';
+import type { ArchiveStore } from '../platform/stores/archive-store';
 import type { OwnerLookup } from './workflow-owner';
 
 export interface ResultRefScope {

@@ -4,13 +4,13 @@ import { ENDPOINTS, mediaLimitsOf, type EndpointSpec } from '../vidu/endpoints';
 import { resolveResultRefs } from './result-refs';
 import { OPERATOR_OWNER } from '../contract/staged-ref';
 import { currentOwnership, ownerLookup, type OwnerLookup, type WorkflowOwnership } from './workflow-owner';
-import type { ArchiveStore } from './stores/archive-store';
+import type { ArchiveStore } from '../platform/stores/archive-store';
 import { MediaProbeError } from '../vidu/media/errors';
 import { BYTES_PER_MEGABYTE, checkMedia, type MediaLimit } from '../vidu/media/limits';
 import type { GenerationKind, GenerationOptions, StagedMedia, StageResult } from '../core/generation-types';
 import { invalidRequest } from './failures';
 import { MediaLoadError, receiveMedia, type MediaSourceDeps, type ReceivedMedia } from './media-source';
-import { probeFile } from './probe-file';
+import { probeFile } from '../vidu/media/probe-file';
 
 /** Vidu's whole-request limit (docs/vidu-api.md §0); staged inputs travel inside it as base64. */
 const MAX_BODY_BYTES = 20 * BYTES_PER_MEGABYTE;

@@ -1,5 +1,5 @@
 import { detectFormat } from '../vidu/media/detect';
-import { STAGED_PREFIX, type StagingStore } from './stores/staging-store';
+import { STAGED_PREFIX, type StagingStore } from '../platform/stores/staging-store';
 
 /** Replaces every `staged:` reference in a request with a data URI of the staged bytes. */
 export async function resolveStagedRefs(value: unknown, staging: StagingStore): Promise<unknown> {

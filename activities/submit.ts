@@ -7,7 +7,7 @@ import type { GenerationKind, SubmitResult, TaskStateName, WaitMode } from '../c
 import { toApplicationFailure } from './failures';
 import { callbackUrlFor, ClientRequestIdPolicy, clientRequestIdFor, refusesClientRequestId } from './idempotency';
 import { resolveStagedRefs } from './staged-refs';
-import type { StagingStore } from './stores/staging-store';
+import type { StagingStore } from '../platform/stores/staging-store';
 import { findSubmittedTask } from './task-lookup';
 
 export interface SubmitInput {

@@ -1,10 +1,10 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { downloadPresigner, type Presigner } from '../api/downloads';
-import { readGeneration } from '../api/generation-view';
-import { loadKeysFile } from '../api/keys';
-import { webhookHeaders } from '../api/webhooks/signature';
+import { downloadPresigner, type Presigner } from '../platform/downloads/presigner';
+import { readGeneration } from '../platform/generation-view';
+import { loadKeysFile } from '../platform/keys/api-keys';
+import { webhookHeaders } from '../platform/webhooks/signature';
 import {
   WEBHOOK_EVENT_MEMO,
   WEBHOOK_ID_ATTEMPTS,
@@ -14,8 +14,8 @@ import {
   type WebhookEventMemo,
 } from '../core/webhook-types';
 import { withAttempt } from '../contract/workflow-id';
-import { PrivateAddressRefused } from './net/address-policy';
-import { createWebhookFetch, STRICT_WEBHOOK_POLICY } from './net/webhook-policy';
+import { PrivateAddressRefused } from '../platform/net/address-policy';
+import { createWebhookFetch, STRICT_WEBHOOK_POLICY } from '../platform/net/webhook-policy';
 
 // Delivers one completion webhook (Standard Webhooks). The secret is read here, on the worker,
 // from VIDU_FLOW_API_KEYS_FILE at each attempt (so a rotated secret applies to the next retry),

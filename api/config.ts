@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
-import { parseWebhookAllowPrivate, type WebhookAddressPolicy } from '../activities/net/webhook-policy';
-import { loadAll, parseEnv, port, stagingTtlEnv, temporalEnv } from '../worker/env';
-import { type ApiKey, checkKeysFileMode, loadKeysFile, KeysFileError } from './keys';
+import { parseAllowPrivate, type AddressPolicy } from '../platform/net/address-policy';
+import { parseWebhookAllowPrivate, type WebhookAddressPolicy } from '../platform/net/webhook-policy';
+import { loadAll, parseEnv, port, stagingTtlEnv, temporalEnv } from '../platform/config/env';
+import { type ApiKey, checkKeysFileMode, loadKeysFile, KeysFileError } from '../platform/keys/api-keys';
 import { API_LIMIT_DEFAULTS } from './limits';
-import { ConfigError } from '../worker/env';
-import { TEMPORAL_ENV_VARS } from '../worker/temporal-connection';
-import { S3_ENV_VARS } from '../activities/stores/s3-env';
+import { ConfigError } from '../platform/config/env';
+import { TEMPORAL_ENV_VARS } from '../platform/temporal/connection';
+import { S3_ENV_VARS } from '../platform/stores/s3-env';
 
 // The HTTP API's environment, checked at start-up (one line per bad variable). Deny by default:
 // without VIDU_FLOW_API_KEYS_FILE, or with a file that lists no key, or one that other users may
@@ -21,7 +21,7 @@ const ApiEnv = z.object({
   STAGING_URL: z.string().optional(),
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
-  // Notify URLs: the webhooks' own list (activities/net/webhook-policy.ts), checked early here and again by the worker.
+  // Notify URLs: the webhooks' own list (platform/net/webhook-policy.ts), checked early here and again by the worker.
   VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
   // The limits of the front door (api/front-door.ts, api/server.ts API_LIMIT_DEFAULTS).
   API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.bodyLimit),

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { type ApiKey, bearerToken, findKey, hasScope, type Scope } from './keys';
+import { type ApiKey, bearerToken, findKey, hasScope, type Scope } from '../platform/keys/api-keys';
 import { problem, ProblemError } from './problem';
 import type { RateLimiter } from './rate-limit';
 

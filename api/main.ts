@@ -1,10 +1,10 @@
-import { openInputStaging } from '../activities/stores/open-stores';
+import { openInputStaging } from '../platform/stores/open-stores';
 import { ViduFlowClient } from '../client';
-import { ConfigError } from '../worker/env';
+import { ConfigError } from '../platform/config/env';
 import { loadApiConfig } from './config';
-import { downloadPresigner } from './downloads';
+import { downloadPresigner } from '../platform/downloads/presigner';
 import { uploadPresigner } from './uploads/presign-upload';
-import { checkKeysFileMode, KEYS_FILE_ENV, KeysFileError, loadKeysFile, newApiKey, type ApiKey } from './keys';
+import { checkKeysFileMode, KEYS_FILE_ENV, KeysFileError, loadKeysFile, newApiKey, type ApiKey } from '../platform/keys/api-keys';
 import { buildApi } from './server';
 
 // `npm run api`: the HTTP API on API_HOST:API_PORT (127.0.0.1:8787). `npm run api -- --new-key

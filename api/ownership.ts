@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ViduFlowClient } from '../client';
 import { derivedWorkflowIdProblem } from '../contract/workflow-id';
-import { isWorkflowNotFound, ownerOf } from './generation-view';
+import { isWorkflowNotFound, ownerOf } from '../platform/generation-view';
 import { problem } from './problem';
 
 // Deny by default: a key sees, follows, cancels and reviews only the generations started with its

@@ -1,14 +1,14 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ViduFlowClient } from '../client';
-import type { AddressPolicy } from '../activities/net/address-policy';
-import type { WebhookAddressPolicy } from '../activities/net/webhook-policy';
-import type { Presigner } from './downloads';
+import type { AddressPolicy } from '../platform/net/address-policy';
+import type { WebhookAddressPolicy } from '../platform/net/webhook-policy';
+import type { Presigner } from '../platform/downloads/presigner';
 import type { UploadPresigner } from './uploads/presign-upload';
 import { installFrontDoor, makeGuard, RetryLaterError } from './front-door';
 import { JsonTooDeepError, useDepthLimitedJson } from './json-body';
 import { API_LIMIT_DEFAULTS, largeBodyRoutes } from './limits';
-import type { ApiKey, Scope } from './keys';
-import { isWorkflowNotFound } from './generation-view';
+import type { ApiKey, Scope } from '../platform/keys/api-keys';
+import { isWorkflowNotFound } from '../platform/generation-view';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemError } from './problem';
 import { RateLimiter } from './rate-limit';
 import { StatusHub } from './status-hub';
@@ -20,7 +20,7 @@ import { registerReview } from './routes/review';
 import { registerStarts } from './routes/starts';
 import { registerBatches } from './routes/batches';
 import { registerUploads } from './routes/uploads';
-import { DEFAULT_STAGING_TTL_DAYS } from '../worker/env';
+import { DEFAULT_STAGING_TTL_DAYS } from '../platform/config/env';
 
 // The HTTP API: a stateless fastify service in front of the client library. Everything it knows
 // lives in Temporal (ids, search attributes, memo), so any number of instances can serve behind a
@@ -62,7 +62,7 @@ export interface ApiDeps {
   /** Shared by the event streams; built from the other deps when absent (tests pass their own). */
   streams?: StreamSlots;
   statusHub?: StatusHub;
-  /** Signs download links to S3-archived files in GET answers (api/downloads.ts); none without it. */
+  /** Signs download links to S3-archived files in GET answers (platform/downloads/presigner.ts); none without it. */
   presign?: Presigner;
   /** One line per request (method, path, status, caller name); default console.log. */
   log?: (line: string) => void;

@@ -1,4 +1,4 @@
-import type { Execution, GenerationView } from './generation-view';
+import type { Execution, GenerationView } from '../platform/generation-view';
 
 // One status reader per generation, shared by all its open event streams (issue 16 item 5: each
 // stream used to describe the workflow and query its status every poll interval, so 1,000 streams

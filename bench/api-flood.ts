@@ -15,8 +15,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { parseAllowPrivate } from '../activities/net/address-policy';
-import { newApiKey } from '../api/keys';
+import { parseAllowPrivate } from '../platform/net/address-policy';
+import { newApiKey } from '../platform/keys/api-keys';
 import { buildApi } from '../api/server';
 
 interface Figures {

@@ -11,7 +11,7 @@ import { startStack } from '../dev/stack';
 import { findTemporalBinary } from '../dev/temporal-binary';
 import { startDevServer } from '../dev/temporal-server';
 import { renderPng } from '../sim/media/render';
-import { SimAdmin } from '../test/helpers/sim-admin';
+import { SimAdmin } from '../sim/admin-client';
 
 const flags = new Command('chaos')
   .option('--generations <n>', 'generations to run', '40')

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ConfigError, describeFailure, type FailureReport, type ViduFlowClient, type ViduFlowClientOptions } from '../client/index';
-import { loadTemporalConnection, TEMPORAL_DEFAULT_ADDRESS } from '../worker/temporal-connection';
+import { loadTemporalConnection, TEMPORAL_DEFAULT_ADDRESS } from '../platform/temporal/connection';
 import { UsageError } from './args';
 import type { OutStream } from './progress';
 

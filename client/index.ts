@@ -12,14 +12,14 @@ import type { GenerationInput, GenerationKind, GenerationResult, GenerationStatu
 import { InvalidGenerationInput } from './errors';
 import { ownerOfStart, stageCallerInputs } from './input-staging';
 import { payloadSizeIssues } from './payload-size';
-import { StagingStore, type InputStaging } from '../activities/stores/staging-store';
-import { openInputStaging } from '../activities/stores/open-stores';
-import { presignedLinks, type DownloadLink, type LinkOptions } from './links';
+import { StagingStore, type InputStaging } from '../platform/stores/staging-store';
+import { openInputStaging } from '../platform/stores/open-stores';
+import { presignedLinks, type DownloadLink, type LinkOptions } from '../platform/downloads/links';
 import type { MediaEndpoint } from '../contract/media-fields';
 import { GENERATION_KINDS } from '../vidu/endpoints';
 import { workflowIdFor, workflowIdIssues } from './workflow-ids';
 import { deferredStart } from './time-spec';
-import { loadTemporalConnection } from '../worker/temporal-connection';
+import { loadTemporalConnection } from '../platform/temporal/connection';
 import { clientTracingOptions } from './tracing';
 
 export * from '../core/generation-types';
@@ -29,20 +29,20 @@ export * from '../core/batch-types';
 export { BatchHandle, type BatchStartOptions } from './batch';
 export { FailureType } from '../core/failure-types';
 export { InvalidGenerationInput } from './errors';
-export { describeFailure, type FailureReport } from './failure-report';
+export { describeFailure, type FailureReport } from '../platform/temporal/failure-report';
 export { workflowIdIssues } from './workflow-ids';
 // Thrown by ViduFlowClient.connect when TEMPORAL_* or the temporal.toml profile is wrong.
-export { ConfigError } from '../worker/env';
+export { ConfigError } from '../platform/config/env';
 export { InvalidTimeSpec, parseNotBefore } from './time-spec';
-export { verifyWebhook, WebhookVerificationError, type WebhookEvent } from '../api/webhooks/signature';
+export { verifyWebhook, WebhookVerificationError, type WebhookEvent } from '../platform/webhooks/signature';
 export * from './schedules';
-export type { DownloadLink, LinkOptions } from './links';
-export { MAX_LINK_SECONDS } from '../activities/stores/s3-links';
+export type { DownloadLink, LinkOptions } from '../platform/downloads/links';
+export { MAX_LINK_SECONDS } from '../platform/stores/s3-links';
 
 export interface ViduFlowClientOptions {
   /**
    * An existing Temporal client; otherwise one is connected the way TEMPORAL_* variables and the
-   * temporal.toml profile say (worker/temporal-connection.ts: TLS, mTLS, API key).
+   * temporal.toml profile say (platform/temporal/connection.ts: TLS, mTLS, API key).
    */
   client?: Client;
   /** Wins over TEMPORAL_ADDRESS and the profile's address. */

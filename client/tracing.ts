@@ -1,6 +1,6 @@
 import { ProxyTracerProvider, trace } from '@opentelemetry/api';
 import type { ClientInterceptors } from '@temporalio/client';
-import { startTracing, tracingClientInterceptors, tracingWanted } from '../worker/tracing';
+import { startTracing, tracingClientInterceptors, tracingWanted } from '../platform/telemetry/tracing';
 
 /**
  * Client options that start a trace at every workflow start and carry it into the workflow, when

@@ -13,7 +13,7 @@ export const OPERATOR_OWNER = 'operator';
 /**
  * The rule of an API key's id (and name): it becomes the ViduCaller search attribute, part of
  * workflow ids and, as `key-<id>`, a folder of the staging store, so it is short and plain.
- * api/keys.ts checks the keys file with it.
+ * platform/keys/api-keys.ts checks the keys file with it.
  */
 const KEY_ID_SOURCE = '[a-z0-9][a-z0-9_-]{0,39}';
 export const KEY_ID_RULE = new RegExp(`^${KEY_ID_SOURCE}$`);

@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { newApiKey } from '../api/keys';
+import { newApiKey } from '../platform/keys/api-keys';
 import { ViduFlowClient } from '../client';
 import { renderMp4, renderPng } from '../sim/media/render';
 import type { AdFilmInput, AdFilmResult } from '../core/ad-film-types';

@@ -30,7 +30,7 @@ export interface StackOptions {
   receiverEnv?: Record<string, string>;
   /**
    * How the receiver and the worker reach Temporal beyond its address: TEMPORAL_TLS_*,
-   * TEMPORAL_API_KEY, TEMPORAL_PROFILE… (worker/temporal-connection.ts). Also in `Stack.env`.
+   * TEMPORAL_API_KEY, TEMPORAL_PROFILE… (platform/temporal/connection.ts). Also in `Stack.env`.
    */
   temporalEnv?: Record<string, string>;
   /**

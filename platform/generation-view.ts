@@ -1,6 +1,6 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { describeFailure } from '../client/failure-report';
-import type { DownloadLink } from '../client/links';
+import { describeFailure } from './temporal/failure-report';
+import type { DownloadLink } from './downloads/links';
 import { deferredGenerationStatus, deferredStartOf } from '../client/run-handle';
 import { ViduCaller, ViduKind } from '../core/search-attributes';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { parseForwardStates } from './forwarding';
 import { DEFAULT_MAX_SIGNALS_IN_FLIGHT, DEFAULT_MAX_WAITING } from './signal-gate';
-import { apiKeyEnv, loadAll, parseEnv, port, temporalEnv } from '../worker/env';
-import { telemetryEnv } from '../worker/telemetry-config';
-import { loadTemporalConnection, TEMPORAL_ENV_VARS, type TemporalConnection } from '../worker/temporal-connection';
+import { apiKeyEnv, loadAll, parseEnv, port, temporalEnv } from '../platform/config/env';
+import { telemetryEnv } from '../platform/telemetry/telemetry-config';
+import { loadTemporalConnection, TEMPORAL_ENV_VARS, type TemporalConnection } from '../platform/temporal/connection';
 
 // The callback receiver's configuration, from env. The helpers (env parsing, the Temporal
 // connection, telemetry variables) are shared with the worker, which declares them.

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createCallbackMetrics } from './metrics';
 import { CALLBACK_BODY_LIMIT_BYTES, createCallbackServer } from './server';
 import { loadCallbackConfig, type CallbackConfig } from './config';
-import { startHealthServer } from '../worker/health-server';
+import { startHealthServer } from '../platform/health/health-server';
 
 async function main(config: CallbackConfig): Promise<void> {
   const connection = await Connection.connect(config.temporal.clientOptions);

@@ -1,4 +1,4 @@
-import { GENERATION_KINDS } from '../../vidu/endpoints';
+import { GENERATION_KINDS } from '../vidu/endpoints';
 // Reads and steers the simulator through its /_sim/ admin API, for tests and benchmarks.
 
 export interface SimStats {

@@ -43,7 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env.TEMPORAL_ADDRESS = server.address;
   process.env.TEMPORAL_NAMESPACE = server.namespace;
   // envconfig also reads ~/.config/temporalio/temporal.toml: a developer's Cloud profile there must
-  // not give the test processes its TLS settings or API key (worker/temporal-connection.ts).
+  // not give the test processes its TLS settings or API key (platform/temporal/connection.ts).
   // A file without a "default" profile means "env only". (envconfig 1.24 cannot read an empty file
   // or /dev/null, nor a bare [profile.default] table.)
   const noProfiles = path.join(mkdtempSync(path.join(os.tmpdir(), 'vidu-flow-temporal-toml-')), 'temporal.toml');

@@ -58,7 +58,7 @@ const BackoffSchema = z.object({
 
 /**
  * What a usable API key looks like once trimmed: visible ASCII, no inner whitespace, so it is
- * always a legal header value and the same bytes sign callbacks (worker/env.ts checks env keys
+ * always a legal header value and the same bytes sign callbacks (platform/config/env.ts checks env keys
  * with this at start-up).
  */
 export const API_KEY_PATTERN = /^[\x21-\x7e]+$/;

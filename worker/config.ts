@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { apiKeyEnv, ConfigError, httpUrl, loadAll, parseEnv, port, stagingTtlEnv, temporalEnv } from './env';
-import { checkKeysFileMode } from '../api/keys';
-import { loadTemporalConnection, TEMPORAL_ENV_VARS, type TemporalConnection } from './temporal-connection';
+import { apiKeyEnv, ConfigError, httpUrl, loadAll, parseEnv, port, stagingTtlEnv, temporalEnv } from '../platform/config/env';
+import { checkKeysFileMode } from '../platform/keys/api-keys';
+import { loadTemporalConnection, TEMPORAL_ENV_VARS, type TemporalConnection } from '../platform/temporal/connection';
 import { parseInputRoots } from '../activities/input-roots';
-import { parseAllowPrivate, type AddressPolicy } from '../activities/net/address-policy';
-import { parseWebhookAllowPrivate, type WebhookAddressPolicy } from '../activities/net/webhook-policy';
-import { S3_ENV_VARS } from '../activities/stores/s3-env';
-import { parseS3Url, type S3Location } from '../activities/stores/s3-location';
-import { telemetryConfig, telemetryEnv, type TelemetryConfig } from './telemetry-config';
+import { parseAllowPrivate, type AddressPolicy } from '../platform/net/address-policy';
+import { parseWebhookAllowPrivate, type WebhookAddressPolicy } from '../platform/net/webhook-policy';
+import { S3_ENV_VARS } from '../platform/stores/s3-env';
+import { parseS3Url, type S3Location } from '../platform/stores/s3-location';
+import { telemetryConfig, telemetryEnv, type TelemetryConfig } from '../platform/telemetry/telemetry-config';
 import { workflowTuning, workflowTuningEnv, type WorkflowTuning } from './workflow-tuning';
 
 const archiveUrl = z

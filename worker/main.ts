@@ -1,12 +1,12 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { accountIdFor } from '../activities/admission';
-import { createGuardedFetch } from '../activities/net/guarded-fetch';
-import { createWebhookFetch } from '../activities/net/webhook-policy';
-import { openStores } from '../activities/stores/open-stores';
+import { createGuardedFetch } from '../platform/net/guarded-fetch';
+import { createWebhookFetch } from '../platform/net/webhook-policy';
+import { openStores } from '../platform/stores/open-stores';
 import { ViduClient } from '../vidu/client';
 import { loadWorkerConfig, type WorkerConfig } from './config';
-import { ConfigError } from './env';
+import { ConfigError } from '../platform/config/env';
 import { startStagingSweep } from './staging-sweep';
 import { startWorkerTelemetry } from './telemetry';
 import { workflowCodeOption } from './workflow-bundle';

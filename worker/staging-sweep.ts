@@ -1,4 +1,4 @@
-import type { StagingStore, SweepResult } from '../activities/stores/staging-store';
+import type { StagingStore, SweepResult } from '../platform/stores/staging-store';
 
 // Unused staged inputs expire (issue 16 item 3): the worker sweeps the staging store at start and
 // then periodically, removing what nobody staged again for VIDU_FLOW_STAGING_TTL_DAYS (local

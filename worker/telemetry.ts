@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { activityMetricsInterceptor } from '../activities/metrics';
 import { WorkerMetric } from '../contract/metric-names';
 import type { ViduRequestObserver } from '../vidu/observer';
-import { startHealthServer, type HealthServer } from './health-server';
-import type { TelemetryConfig } from './telemetry-config';
-import { startTracing, tracingWorkerOptions, type Tracing } from './tracing';
+import { startHealthServer, type HealthServer } from '../platform/health/health-server';
+import type { TelemetryConfig } from '../platform/telemetry/telemetry-config';
+import { startTracing, type Tracing } from '../platform/telemetry/tracing';
+import { tracingWorkerOptions } from './tracing-options';
 import { createViduObserver } from './vidu-observer';
 
 // Everything the worker exports about itself, set up before it connects to Temporal:
@@ -14,7 +15,7 @@ import { createViduObserver } from './vidu-observer';
 //    recorded with the SDK's metric meter) and /healthz, /readyz. The exporter insists on a port
 //    of its own; it is bound to a free loopback port and /metrics on METRICS_PORT serves what it
 //    says, so operators see one port for scraping and probes.
-//  - OTEL_EXPORTER_OTLP_ENDPOINT: tracing (worker/tracing.ts).
+//  - OTEL_EXPORTER_OTLP_ENDPOINT: tracing (platform/telemetry/tracing.ts).
 
 /** Bucket bounds for vidu-flow's histograms, all in seconds (Core's defaults suit milliseconds). */
 export const SECONDS_BUCKETS: Record<string, number[]> = {

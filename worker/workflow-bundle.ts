@@ -3,7 +3,7 @@ import type { WorkerOptions } from '@temporalio/worker';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError } from './env';
+import { ConfigError } from '../platform/config/env';
 
 // The prebuilt workflow bundle. Every worker that starts with `workflowsPath` runs webpack over
 // workflows/ (10–30 s of CPU on 2 cores); a bundle built once and shared by every worker process

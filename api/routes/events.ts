@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { executionOf, queryStatus, readGeneration } from '../generation-view';
-import { keyStillValid } from '../keys';
+import { executionOf, queryStatus, readGeneration } from '../../platform/generation-view';
+import { keyStillValid } from '../../platform/keys/api-keys';
 import { ownedGeneration } from '../ownership';
 import type { ApiDeps, Guard } from '../server';
 import type { StatusSnapshot, StatusSource } from '../status-hub';

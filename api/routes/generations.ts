@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { describeZodError } from '../../vidu/schemas';
 import { ViduCaller, ViduKind, ViduState, ViduTaskId } from '../../core/search-attributes';
-import { executionOf, readGeneration } from '../generation-view';
+import { executionOf, readGeneration } from '../../platform/generation-view';
 import { linksFor, ownedGeneration } from '../ownership';
 import { fieldErrors, problem } from '../problem';
 import { LIST_EXECUTIONS, ListQuery } from '../schemas';

@@ -6,14 +6,14 @@ import { mediaSlots, type MediaEndpoint, remoteMediaIssues, STAGED_NOT_FOUND } f
 import { isResultRef, parseResultRef } from '../../contract/result-ref';
 import { ownershipOf } from '../../activities/workflow-owner';
 import { ownerOfCaller } from '../../contract/staged-ref';
-import type { InputStaging } from '../../activities/stores/staging-store';
-import { portOf, STRICT_WEBHOOK_POLICY, WEBHOOK_ALLOW_PRIVATE_ENV, webhookHostRefusal } from '../../activities/net/webhook-policy';
+import type { InputStaging } from '../../platform/stores/staging-store';
+import { portOf, STRICT_WEBHOOK_POLICY, WEBHOOK_ALLOW_PRIVATE_ENV, webhookHostRefusal } from '../../platform/net/webhook-policy';
 import { describeZodError } from '../../vidu/schemas';
 import { ViduCaller } from '../../core/search-attributes';
 import type { GenerationKind } from '../../core/generation-types';
 import { NOTIFY_MEMO, type NotifyTarget } from '../../core/webhook-types';
 import { createdByThisStart, namespacedIdempotencyKey, START_MEMO, startMemoFor } from '../idempotent-start';
-import type { ApiKey } from '../keys';
+import type { ApiKey } from '../../platform/keys/api-keys';
 import { linksFor } from '../ownership';
 import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';
 import { Notify } from '../schemas';

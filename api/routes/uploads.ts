@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ownerOfCaller } from '../../contract/staged-ref';
-import { StagingLimitExceeded, type IncomingFile } from '../../activities/stores/staging-store';
-import { probeFile } from '../../activities/probe-file';
+import { StagingLimitExceeded, type IncomingFile } from '../../platform/stores/staging-store';
+import { probeFile } from '../../vidu/media/probe-file';
 import { detectFormat } from '../../vidu/media/detect';
 import { MediaProbeError } from '../../vidu/media/errors';
 import { MIME_TYPES } from '../../vidu/media/formats';

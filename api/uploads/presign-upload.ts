@@ -1,12 +1,12 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3ClientFromEnv } from '../../activities/stores/s3-client';
-import { objectKey, parseS3Url, type S3Location } from '../../activities/stores/s3-location';
+import { s3ClientFromEnv } from '../../platform/stores/s3-client';
+import { objectKey, parseS3Url, type S3Location } from '../../platform/stores/s3-location';
 import { stagedRef } from '../../contract/staged-ref';
 
 // Presigned uploads (issue 22 item 2) when staging is a bucket (STAGING_URL=s3://…): the caller
 // PUTs its bytes straight to `<prefix>/<owner>/<sha256>.<ext>`, the object the worker resolves
-// `staged:<owner>/<sha256>.<ext>` to (activities/stores/s3-staging-store.ts). The signature binds
+// `staged:<owner>/<sha256>.<ext>` to (platform/stores/s3-staging-store.ts). The signature binds
 // Content-Type, Content-Length and x-amz-checksum-sha256 (sent as headers, not hoisted into the
 // query), so S3 stores only bytes of that length whose sha256 is the one in the object's name.
 // The API's media checks do not see these bytes: the worker's stage step reads and probes every

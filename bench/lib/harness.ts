@@ -5,7 +5,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SimAdmin } from '../../test/helpers/sim-admin';
+import { SimAdmin } from '../../sim/admin-client';
 import { historyCost, type HistoryCost, workflowTaskFailures } from './stats';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -13,8 +13,8 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { type ArchiveInput, makeArchiveTask } from '../../activities/archive';
 import { receiveMedia } from '../../activities/media-source';
-import { LocalArchiveStore } from '../../activities/stores/local-archive-store';
-import { StagingStore } from '../../activities/stores/staging-store';
+import { LocalArchiveStore } from '../../platform/stores/local-archive-store';
+import { StagingStore } from '../../platform/stores/staging-store';
 import type { ViduClient } from '../../vidu/client';
 
 export interface TransferFigures {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ViduFlowClient } from '../../client';
 import { startStack } from '../../dev/stack';
-import { SimAdmin } from '../../test/helpers/sim-admin';
+import { SimAdmin } from '../../sim/admin-client';
 import { describeFailure, diffCounts, mapLimit, simRequests } from '../lib/harness';
 import { memoryMiB, ProcessMeter } from '../lib/proc';
 import { addCosts, type HistoryCost, type HistoryEventLike, historyCost, mergeCounts, percentile, workflowTaskFailures } from '../lib/stats';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ViduFlowClient } from '../../client';
 import { startStack } from '../../dev/stack';
-import { SimAdmin } from '../../test/helpers/sim-admin';
+import { SimAdmin } from '../../sim/admin-client';
 import type { BaselineInput, BaselineResult } from '../baseline/workflows';
 import { describeFailure, diffCounts, mapLimit, otherRuns, runCost, simRequests, startBaselineWorker, successTimes } from '../lib/harness';
 import { ProcessMeter } from '../lib/proc';

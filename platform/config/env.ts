@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_KEY_PATTERN } from '../vidu/client';
+import { API_KEY_PATTERN } from '../../vidu/client';
 
 /** Thrown at start-up with one line per bad environment variable. */
 export class ConfigError extends Error {

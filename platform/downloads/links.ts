@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { s3ClientFromEnv } from '../activities/stores/s3-client';
-import { DEFAULT_LINK_SECONDS, presignLocation } from '../activities/stores/s3-links';
+import { s3ClientFromEnv } from '../stores/s3-client';
+import { DEFAULT_LINK_SECONDS, presignLocation } from '../stores/s3-links';
 
 export interface DownloadLink {
   /** File name in the archive folder (`manifest.json` for the manifest). */

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { s3ClientFromEnv } from '../activities/stores/s3-client';
-import { DEFAULT_LINK_SECONDS, presignLocation } from '../activities/stores/s3-links';
-import { archivedFiles, type DownloadLink } from '../client/links';
+import { s3ClientFromEnv } from '../stores/s3-client';
+import { DEFAULT_LINK_SECONDS, presignLocation } from '../stores/s3-links';
+import { archivedFiles, type DownloadLink } from './links';
 
 // Presigned download links in GET /v1/generations/{id} (and so in webhooks) when the archive is
 // S3: the same links `vidu-flow status --links` prints, signed locally with this process's AWS

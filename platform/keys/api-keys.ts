@@ -1,9 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { KEY_ID_RULE } from '../contract/staged-ref';
-import { describeZodError } from '../vidu/schemas';
-import { newWebhookSecret, webhookSecretBytes } from './webhooks/signature';
+import { KEY_ID_RULE } from '../../contract/staged-ref';
+import { describeZodError } from '../../vidu/schemas';
+import { newWebhookSecret, webhookSecretBytes } from '../webhooks/signature';
 
 // API keys of the HTTP API. The operator keeps them in the JSON file named by
 // VIDU_FLOW_API_KEYS_FILE: `[{ id, name, keySha256, scopes, webhookSecret?, notifyUrl? }]`. Only

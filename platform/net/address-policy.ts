@@ -143,7 +143,7 @@ export class PrivateAddressRefused extends Error {
   override readonly name = 'PrivateAddressRefused';
   readonly code = 'ERR_PRIVATE_ADDRESS_REFUSED';
 
-  /** `what` and `env`: webhooks have a list of their own (activities/net/webhook-policy.ts). */
+  /** `what` and `env`: webhooks have a list of their own (platform/net/webhook-policy.ts). */
   constructor(reason: string, what = 'downloads', env = ALLOW_PRIVATE_ENV) {
     super(`${reason}; ${what} may not reach loopback, private, link-local, multicast or cloud-metadata addresses unless ${env} allows them`);
   }

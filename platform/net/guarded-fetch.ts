@@ -38,7 +38,7 @@ export function downloadJudge(policy: AddressPolicy): DestinationJudge {
 export interface GuardedFetchOptions {
   /** Downloads: the address policy (every port alike). */
   policy?: AddressPolicy;
-  /** Or any judge (webhooks: activities/net/webhook-policy.ts, per port); wins over `policy`. */
+  /** Or any judge (webhooks: platform/net/webhook-policy.ts, per port); wins over `policy`. */
   judge?: DestinationJudge;
   /** Default: dns.lookup. */
   lookup?: LookupFunction;

@@ -66,7 +66,7 @@ function splitPort(entry: string): { target: string; port?: number } {
   return { target, port };
 }
 
-// The port a URL connects to: one definition, in the fetch that connects (activities/net/guarded-fetch.ts).
+// The port a URL connects to: one definition, in the fetch that connects (platform/net/guarded-fetch.ts).
 export { portOf } from './guarded-fetch';
 
 const portSuffix = (port: number) => ` (port ${port})`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrl } from './env';
+import { httpUrl } from '../config/env';
 
 // Metrics, health and tracing settings, shared by the worker and the callback receiver
 // (worker/config.ts and receiver/config.ts spread `telemetryEnv` into their schemas).

@@ -3,20 +3,16 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import {
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
-  makeWorkflowExporter,
-} from '@temporalio/interceptors-opentelemetry';
-import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { tracingWanted } from './tracing-wanted';
 
 // OpenTelemetry tracing, installed only when OTEL_EXPORTER_OTLP_ENDPOINT is set (otherwise none
 // of this runs: no provider, no interceptors, no overhead). Spans go over OTLP/HTTP to
 // `$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces` (the exporter reads the OTEL_EXPORTER_OTLP_* variables
 // itself: endpoint, headers, timeout). One trace runs from the client's start (client
 // interceptor) through the workflow (workflow interceptors, spans exported through a sink) and
-// its activities (activity interceptors) to the Vidu HTTP calls (worker/vidu-observer.ts).
+// its activities (activity interceptors) to the Vidu HTTP calls (worker/vidu-observer.ts). The
+// worker's own interceptors and sink: worker/tracing-options.ts.
 
 export interface Tracing {
   tracer: Tracer;
@@ -30,10 +26,7 @@ export interface Tracing {
 
 let installed: Tracing | undefined;
 
-/** Whether this environment asks for tracing. */
-export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
-  return (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '') !== '';
-}
+export { tracingWanted };
 
 /**
  * Registers the global tracer provider (W3C trace context, AsyncLocalStorage context) with an
@@ -55,25 +48,6 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
     shutdown: () => provider.shutdown(),
   };
   return installed;
-}
-
-/** Worker options that trace workflows and activities; spread into Worker.create. */
-export function tracingWorkerOptions(tracing: Tracing): {
-  workflowModules: string[];
-  activity: ActivityInterceptorsFactory[];
-  sinks: InjectedSinks<Record<string, never>>;
-} {
-  return {
-    workflowModules: [require.resolve('../workflows/tracing-interceptors')],
-    activity: [
-      (ctx) => ({
-        inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
-        outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
-      }),
-    ],
-    // The workflow interceptors hand their spans to this sink (workflows cannot do I/O).
-    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } as unknown as InjectedSinks<Record<string, never>>,
-  };
 }
 
 /** Client interceptors that start the trace at `start` and carry it into the workflow's headers. */

@@ -3,7 +3,7 @@ import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile, typ
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError } from './env';
+import { ConfigError } from '../config/env';
 
 // How every vidu-flow process (worker, callback receiver, client library, CLI) reaches Temporal.
 // Temporal's own environment configuration (@temporalio/envconfig) is the one source: the same

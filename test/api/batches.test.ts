@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ViduFlowClient } from '../../client';
-import { parseAllowPrivate } from '../../activities/net/address-policy';
-import { newApiKey } from '../../api/keys';
+import { parseAllowPrivate } from '../../platform/net/address-policy';
+import { newApiKey } from '../../platform/keys/api-keys';
 import { buildApi } from '../../api/server';
 
 const key = newApiKey('mallory');

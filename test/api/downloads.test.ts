@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downloadPresigner } from '../../api/downloads';
+import { downloadPresigner } from '../../platform/downloads/presigner';
 
 // GET /v1/generations/{id} signs download links for S3-archived results. Presigning is local
 // (no request reaches S3), so this needs no server; test/e2e/api.test.ts downloads through them.

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ViduFlowClient } from '../../client';
-import { parseAllowPrivate } from '../../activities/net/address-policy';
-import { newApiKey } from '../../api/keys';
+import { parseAllowPrivate } from '../../platform/net/address-policy';
+import { newApiKey } from '../../platform/keys/api-keys';
 import { buildApi } from '../../api/server';
-import { newWebhookSecret, webhookHeaders } from '../../api/webhooks/signature';
+import { newWebhookSecret, webhookHeaders } from '../../platform/webhooks/signature';
 
 // examples/webhook-verify.py is what the README tells Python callers to use: it must pass the
 // Standard Webhooks test vector and accept exactly what the worker signs (and nothing altered).

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bearerToken, checkKeysFileMode, findKey, hasScope, keyStillValid, KEY_NAME_RULE, loadKeysFile, newApiKey, sha256Hex } from '../../api/keys';
+import { bearerToken, checkKeysFileMode, findKey, hasScope, keyStillValid, KEY_NAME_RULE, loadKeysFile, newApiKey, sha256Hex } from '../../platform/keys/api-keys';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vidu-flow-keys-'));
 function file(content: unknown): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Execution, GenerationView } from '../../api/generation-view';
+import type { Execution, GenerationView } from '../../platform/generation-view';
 import { RetryLaterError } from '../../api/front-door';
 import { type StatusSnapshot, type StatusSource, StatusHub } from '../../api/status-hub';
 import { StreamSlots } from '../../api/stream-slots';

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ViduFlowClient } from '../../client';
-import { parseAllowPrivate } from '../../activities/net/address-policy';
-import { StagingStore } from '../../activities/stores/staging-store';
-import { newApiKey } from '../../api/keys';
+import { parseAllowPrivate } from '../../platform/net/address-policy';
+import { StagingStore } from '../../platform/stores/staging-store';
+import { newApiKey } from '../../platform/keys/api-keys';
 import { buildApi } from '../../api/server';
 import { makeJpeg, makePng } from '../helpers/media-fixtures';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWebhookActivities } from '../../activities/webhook';
-import { newApiKey } from '../../api/keys';
+import { newApiKey } from '../../platform/keys/api-keys';
 import { NOTIFY_MEMO, notifyTargetOf, WEBHOOK_REFUSED, type WebhookDeliveryInput, webhookEventId, webhookWorkflowId } from '../../core/webhook-types';
 
 const input: WebhookDeliveryInput = {

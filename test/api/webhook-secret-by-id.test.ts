@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWebhookActivities } from '../../activities/webhook';
-import { newApiKey } from '../../api/keys';
+import { newApiKey } from '../../platform/keys/api-keys';
 import { verifyWebhook } from '../../client';
 import type { WebhookDeliveryInput } from '../../core/webhook-types';
 

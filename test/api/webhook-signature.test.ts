@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verifyWebhook as verifyFromClient } from '../../client';
-import { signWebhook, verifyWebhook, WebhookVerificationError, webhookHeaders, webhookSecretBytes } from '../../api/webhooks/signature';
+import { signWebhook, verifyWebhook, WebhookVerificationError, webhookHeaders, webhookSecretBytes } from '../../platform/webhooks/signature';
 
 // The Standard Webhooks test vector (the one its reference libraries test against).
 const VECTOR = {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPng } from '../../sim/media/render';
 import type { AdFilmEdit, AdFilmInput } from '../../core/ad-film-types';
-import { SimAdmin } from '../helpers/sim-admin';
+import { SimAdmin } from '../../sim/admin-client';
 import { failureOf, startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
 
 const FAST_POLL = { initialSeconds: 1, factor: 1.5, maxSeconds: 2 };

@@ -11,7 +11,7 @@ import { ViduFlowClient, type GenerationHandle } from '../../client';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
 import type { GenerationInput } from '../../core/generation-types';
-import { SimAdmin } from '../helpers/sim-admin';
+import { SimAdmin } from '../../sim/admin-client';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 
 let dir: string;

@@ -15,7 +15,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../client';
-import { newApiKey } from '../../api/keys';
+import { newApiKey } from '../../platform/keys/api-keys';
 import { startStack, type Stack } from '../../dev/stack';
 import { getFreePort } from '../../dev/temporal-server';
 import { renderPng } from '../../sim/media/render';

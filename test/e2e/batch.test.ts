@@ -12,7 +12,7 @@ import { type BatchHandle, type BatchLineResult, type BatchStatus, ViduFlowClien
 import { OUTSIDE_ROOTS } from '../../activities/input-roots';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
-import { SimAdmin } from '../helpers/sim-admin';
+import { SimAdmin } from '../../sim/admin-client';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 
 const FAST_POLL = { initialSeconds: 1, factor: 1.5, maxSeconds: 2 };

@@ -13,7 +13,7 @@ import { InvalidGenerationInput, ViduFlowClient, type GenerationHandle } from '.
 import { startStack, type Stack } from '../../dev/stack';
 import { renderMp4, renderPng } from '../../sim/media/render';
 import type { GenerationInput, GenerationKind, GenerationResult } from '../../core/generation-types';
-import { SimAdmin } from '../helpers/sim-admin';
+import { SimAdmin } from '../../sim/admin-client';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 
 const FAST_POLL = { initialSeconds: 1, factor: 1.5, maxSeconds: 2 };

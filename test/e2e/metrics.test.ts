@@ -14,7 +14,7 @@ import { CallbackMetric, WorkerMetric } from '../../contract/metric-names';
 import { getFreePort } from '../../dev/temporal-server';
 import { renderPng } from '../../sim/media/render';
 import { signCallbackRequest } from '../../vidu/signature';
-import { startTracing } from '../../worker/tracing';
+import { startTracing } from '../../platform/telemetry/tracing';
 import type { GenerationResult } from '../../core/generation-types';
 import { startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
 import { scrape, total } from '../helpers/prometheus';

@@ -17,7 +17,7 @@ import { renderWav } from '../../sim/media/wav';
 import { ENDPOINTS, type EndpointSpec } from '../../vidu/endpoints';
 import type { GenerationKind, GenerationResult } from '../../core/generation-types';
 import { startE2eEnv } from '../helpers/e2e';
-import type { SimAdmin } from '../helpers/sim-admin';
+import type { SimAdmin } from '../../sim/admin-client';
 
 const FAST_POLL = { initialSeconds: 1, factor: 1.5, maxSeconds: 2 };
 const NEW_KINDS = ['text2video', 'startEnd2video', 'multiframe', 'upscale', 'text2audio', 'audioTts', 'template', 'extend', 'lipSync'] as const;

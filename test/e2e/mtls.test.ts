@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ViduFlowClient } from '../../client';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
-import { loadTemporalConnection } from '../../worker/temporal-connection';
+import { loadTemporalConnection } from '../../platform/temporal/connection';
 import type { GenerationResult } from '../../core/generation-types';
 import { makeTestCerts, type TestCerts } from '../helpers/certs';
 import { installQuietRuntime, temporalServer, uniqueTaskQueue } from '../helpers/temporal';

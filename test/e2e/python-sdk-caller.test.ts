@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientRequestIdFor } from '../../activities/idempotency';
 import { ensurePythonSdk, TEMPORALIO_VERSION } from '../../dev/python-sdk';
 import { renderPng } from '../../sim/media/render';
-import { newApiKey } from '../../api/keys';
+import { newApiKey } from '../../platform/keys/api-keys';
 import { startE2eEnv, type E2eEnv } from '../helpers/e2e';
 import { temporalServer } from '../helpers/temporal';
 

@@ -15,7 +15,7 @@ import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
 import { ViduKind } from '../../core/search-attributes';
 import type { GenerationResult } from '../../core/generation-types';
-import { SimAdmin } from '../helpers/sim-admin';
+import { SimAdmin } from '../../sim/admin-client';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 
 const FAST_POLL = { initialSeconds: 1, factor: 1.5, maxSeconds: 2 };

@@ -12,7 +12,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiKey, newApiKey } from '../../api/keys';
+import { type ApiKey, newApiKey } from '../../platform/keys/api-keys';
 import { getFreePort } from '../../dev/temporal-server';
 import { ManagedProcess, startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';

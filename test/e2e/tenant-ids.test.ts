@@ -15,14 +15,14 @@ import path from 'node:path';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newApiKey } from '../../api/keys';
+import { newApiKey } from '../../platform/keys/api-keys';
 import type { AdFilmResult } from '../../core/ad-film-types';
 import type { GenerationResult } from '../../core/generation-types';
 import { webhookWorkflowId } from '../../core/webhook-types';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
 import { until } from '../helpers/e2e';
-import { SimAdmin } from '../helpers/sim-admin';
+import { SimAdmin } from '../../sim/admin-client';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 import { apiCall } from '../helpers/api-call';
 

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newApiKey } from '../../api/keys';
+import { newApiKey } from '../../platform/keys/api-keys';
 import type { Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
 import { until } from '../helpers/e2e';
-import { SimAdmin } from '../helpers/sim-admin';
+import { SimAdmin } from '../../sim/admin-client';
 import { startTenantStack } from '../helpers/tenant-stack';
 
 const alice = newApiKey('alice');

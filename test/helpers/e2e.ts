@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { ViduFlowClient } from '../../client';
 import { startStack, type Stack } from '../../dev/stack';
-import { SimAdmin } from './sim-admin';
+import { SimAdmin } from '../../sim/admin-client';
 import { temporalServer, uniqueTaskQueue } from './temporal';
 
 export interface E2eEnv {

@@ -11,7 +11,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { findS3Binary } from '../../dev/s3-binary';
 import { ensureBucket, startS3Server, type S3Server } from '../../dev/s3-server';
 import { getFreePort } from '../../dev/temporal-server';
-import { s3ClientFromEnv } from '../../activities/stores/s3-client';
+import { s3ClientFromEnv } from '../../platform/stores/s3-client';
 
 export interface TestS3 {
   server: S3Server;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatchActivities } from '../../activities/batch';
-import { LocalArchiveStore } from '../../activities/stores/local-archive-store';
+import { LocalArchiveStore } from '../../platform/stores/local-archive-store';
 import { batchStatusLine, formatBatchSummary } from '../../cli/batch';
 import { describeBatchFailure, emptyTotals, failureCredits, foldResult, MAX_ERROR_MESSAGE } from '../../core/batch-summary';
 import type { BatchLineResult, BatchSummary } from '../../core/batch-types';

@@ -3,7 +3,7 @@ import { RetryState } from '@temporalio/common';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { formatFailure, formatResult, formatStatus, formatTable } from '../../cli/output';
-import { describeFailure } from '../../client/failure-report';
+import { describeFailure } from '../../platform/temporal/failure-report';
 import { lineProgress } from '../../cli/progress';
 import type { GenerationResult, GenerationStatus } from '../../core/generation-types';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StagingStore } from '../../activities/stores/staging-store';
+import { StagingStore } from '../../platform/stores/staging-store';
 import { InvalidGenerationInput, ViduFlowClient } from '../../client/index';
 import { STAGE_DATA_URI_OVER } from '../../client/input-staging';
 import { MAX_INPUT_BYTES, payloadSizeIssues } from '../../client/payload-size';

@@ -10,7 +10,7 @@ import { API_ENV_VARS } from '../../api/config';
 import { SIM_ENV_VARS } from '../../sim/config';
 import { CALLBACK_ENV_VARS } from '../../receiver/config';
 import { WORKER_ENV_VARS } from '../../worker/config';
-import { TEMPORAL_ENV_PREFIX } from '../../worker/temporal-connection';
+import { TEMPORAL_ENV_PREFIX } from '../../platform/temporal/connection';
 import { WORKFLOW_BUNDLE_ENV } from '../../worker/workflow-bundle';
 import { searchAttributeFlags } from '../../dev/temporal-binary';
 

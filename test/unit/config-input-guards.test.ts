@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STRICT_POLICY } from '../../activities/net/address-policy';
+import { STRICT_POLICY } from '../../platform/net/address-policy';
 import { loadWorkerConfig } from '../../worker/config';
 
 // The worker's two input guards from its environment: VIDU_FLOW_INPUT_ROOTS and

@@ -5,7 +5,7 @@ import { loadCallbackConfig } from '../../receiver/config';
 import { loadWorkerConfig } from '../../worker/config';
 import { ViduClient } from '../../vidu/client';
 import { signCallbackRequest, verifyCallbackRequest } from '../../vidu/signature';
-import { ConfigError, parseEnv } from '../../worker/env';
+import { ConfigError, parseEnv } from '../../platform/config/env';
 
 const KEY = 'vk_LEAKCANARY_core_config_7f3e';
 

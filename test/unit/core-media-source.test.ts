@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaLoadError, receiveMedia } from '../../activities/media-source';
-import { StagingStore } from '../../activities/stores/staging-store';
+import { StagingStore } from '../../platform/stores/staging-store';
 
 const KB = 1024;
 const PAYLOAD = Buffer.from('89504e470d0a1a0a' + '00'.repeat(56), 'hex'); // 64 bytes

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalArchiveStore } from '../../activities/stores/local-archive-store';
-import { StagingStore } from '../../activities/stores/staging-store';
+import { LocalArchiveStore } from '../../platform/stores/local-archive-store';
+import { StagingStore } from '../../platform/stores/staging-store';
 
 const OP = 'operator';
 

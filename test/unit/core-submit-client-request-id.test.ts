@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClientRequestIdPolicy, clientRequestIdFor } from '../../activities/idempotency';
-import { StagingStore } from '../../activities/stores/staging-store';
+import { StagingStore } from '../../platform/stores/staging-store';
 import { findSubmittedTask } from '../../activities/task-lookup';
 import { makeSubmitTask, type SubmitInput } from '../../activities/submit';
 import type { RunningSim } from '../../sim';

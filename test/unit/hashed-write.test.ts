@@ -3,7 +3,7 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeHashed } from '../../activities/stores/hashed-write';
+import { writeHashed } from '../../platform/stores/hashed-write';
 
 // writeHashed batches chunks and writes one batch while the next fills: the file and the digest
 // must still be exactly the source's bytes, whatever the chunk sizes, also when the source reuses

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../../api/config';
-import { newApiKey } from '../../api/keys';
+import { newApiKey } from '../../platform/keys/api-keys';
 import { loadCallbackConfig } from '../../receiver/config';
 import { loadWorkerConfig } from '../../worker/config';
-import { bearerMatches, startHealthServer } from '../../worker/health-server';
+import { bearerMatches, startHealthServer } from '../../platform/health/health-server';
 
 // Defaults a security reviewer signs (issue 16 item 6): loopback listeners, a keys file only its
 // owner can read (API and worker refuse to start otherwise), /metrics optionally behind a token.

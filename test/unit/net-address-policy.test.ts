@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressRefusal, hostRefusal, nonPublicRange, parseAllowPrivate, STRICT_POLICY } from '../../activities/net/address-policy';
+import { addressRefusal, hostRefusal, nonPublicRange, parseAllowPrivate, STRICT_POLICY } from '../../platform/net/address-policy';
 
 describe('nonPublicRange', () => {
   it.each([

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseAllowPrivate, PrivateAddressRefused, STRICT_POLICY } from '../../activities/net/address-policy';
-import { createGuardedFetch, type LookupFunction } from '../../activities/net/guarded-fetch';
+import { parseAllowPrivate, PrivateAddressRefused, STRICT_POLICY } from '../../platform/net/address-policy';
+import { createGuardedFetch, type LookupFunction } from '../../platform/net/guarded-fetch';
 
 // The guard against a real HTTP server on 127.0.0.1. Refused destinations must fail before a
 // connection is opened: the server counts every connection it accepts.

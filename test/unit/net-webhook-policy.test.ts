@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PrivateAddressRefused } from '../../activities/net/address-policy';
-import { createGuardedFetch, type LookupFunction } from '../../activities/net/guarded-fetch';
+import { PrivateAddressRefused } from '../../platform/net/address-policy';
+import { createGuardedFetch, type LookupFunction } from '../../platform/net/guarded-fetch';
 import {
   createWebhookFetch,
   parseWebhookAllowPrivate,
@@ -10,7 +10,7 @@ import {
   webhookAddressRefusal,
   webhookHostRefusal,
   webhookJudge,
-} from '../../activities/net/webhook-policy';
+} from '../../platform/net/webhook-policy';
 import { loadWorkerConfig } from '../../worker/config';
 
 // VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS (issue 16 item 6): webhooks' own allow-list, empty by

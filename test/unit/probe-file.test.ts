@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeFile } from '../../activities/probe-file';
+import { probeFile } from '../../vidu/media/probe-file';
 import { MediaProbeError } from '../../vidu/media/errors';
 import { probeMedia } from '../../vidu/media/probe';
 import { makeAvi, makeMov, makeMp4, makePng, makeWebm } from '../helpers/media-fixtures';

@@ -3,10 +3,10 @@ import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllowPrivate } from '../../activities/net/address-policy';
-import { createGuardedFetch } from '../../activities/net/guarded-fetch';
+import { parseAllowPrivate } from '../../platform/net/address-policy';
+import { createGuardedFetch } from '../../platform/net/guarded-fetch';
 import { makeStageInputs } from '../../activities/stage';
-import { StagingStore } from '../../activities/stores/staging-store';
+import { StagingStore } from '../../platform/stores/staging-store';
 import { measureHeld as measure } from '../helpers/held-memory';
 import { makeMp4, makePng } from '../helpers/media-fixtures';
 

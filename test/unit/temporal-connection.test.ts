@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../worker/env';
-import { loadTemporalConnection, TEMPORAL_ENV_PREFIX, TEMPORAL_ENV_VARS } from '../../worker/temporal-connection';
+import { ConfigError } from '../../platform/config/env';
+import { loadTemporalConnection, TEMPORAL_ENV_PREFIX, TEMPORAL_ENV_VARS } from '../../platform/temporal/connection';
 import { makeTestCerts, type TestCerts } from '../helpers/certs';
 
 const API_KEY = 'tmprl_LEAKCANARY_temporal_api_key_91c2';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ViduClient } from '../../vidu/client';
 import type { ViduRequestEnd, ViduRequestStart } from '../../vidu/observer';
-import { startHealthServer } from '../../worker/health-server';
+import { startHealthServer } from '../../platform/health/health-server';
 
 function recordingClient(answer: (url: string) => Response | Promise<Response>) {
   const seen: Array<ViduRequestStart & { end?: ViduRequestEnd }> = [];

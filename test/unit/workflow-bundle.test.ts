@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../worker/env';
+import { ConfigError } from '../../platform/config/env';
 import { WORKFLOW_BUNDLE_ENV, WORKFLOWS_ENTRY, workflowCodeOption } from '../../worker/workflow-bundle';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vidu-flow-bundle-option-'));

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ArchiveInput, type Manifest, makeArchiveTask } from '../../activities/archive';
-import { LocalArchiveStore } from '../../activities/stores/local-archive-store';
+import { LocalArchiveStore } from '../../platform/stores/local-archive-store';
 import type { ViduClient } from '../../vidu/client';
 import type { ArchiveResult } from '../../core/generation-types';
 import { connectToTestServer, type TestConnections, uniqueTaskQueue } from '../helpers/temporal';

@@ -15,7 +15,7 @@ import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } fr
 import { Worker } from '@temporalio/worker';
 import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readGeneration } from '../../api/generation-view';
+import { readGeneration } from '../../platform/generation-view';
 import { GenerationHandle, ViduFlowClient } from '../../client';
 import { ViduFlowSchedules } from '../../client/schedules';
 import type { GenerationStatus } from '../../core/generation-types';

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { detectFormat } from '../vidu/media/detect';
-import { MediaProbeError } from '../vidu/media/errors';
-import { probeMedia, type MediaProbe } from '../vidu/media/probe';
+import { detectFormat } from './detect';
+import { MediaProbeError } from './errors';
+import { probeMedia, type MediaProbe } from './probe';
 
 // Probes a file without holding it in memory. The media probe reads container headers only, but
 // it wants them in one byte array, and an MP4's moov box may sit after hundreds of megabytes of

@@ -1,12 +1,12 @@
 import { checkGenerationInput, checkRequest } from '../contract/generation-input';
-import { mediaSlots, viduIdFields, type MediaEndpoint, type MediaFieldKey } from '../contract/media-fields';
-import { ENDPOINTS, mediaLimitsOf, type EndpointSpec } from '../vidu/endpoints';
+import { limitFor, mediaSlots, viduIdFields, type MediaEndpoint } from '../contract/media-fields';
+import { ENDPOINTS, type EndpointSpec } from '../vidu/endpoints';
 import { resolveResultRefs } from './result-refs';
 import { OPERATOR_OWNER } from '../contract/staged-ref';
 import { currentOwnership, ownerLookup, type OwnerLookup, type WorkflowOwnership } from './workflow-owner';
 import type { ArchiveStore } from '../platform/stores/archive-store';
 import { MediaProbeError } from '../vidu/media/errors';
-import { BYTES_PER_MEGABYTE, checkMedia, type MediaLimit } from '../vidu/media/limits';
+import { BYTES_PER_MEGABYTE, checkMedia } from '../vidu/media/limits';
 import type { GenerationKind, GenerationOptions, StagedMedia, StageResult } from '../core/generation-types';
 import { invalidRequest } from './failures';
 import { MediaLoadError, receiveMedia, type MediaSourceDeps, type ReceivedMedia } from './media-source';
@@ -20,12 +20,6 @@ export interface StageInput {
   workflowId: string;
   request: Record<string, unknown>;
   options?: GenerationOptions;
-}
-
-export function limitFor(endpoint: MediaEndpoint, field: MediaFieldKey): MediaLimit {
-  const limit = mediaLimitsOf(endpoint)[field];
-  if (!limit) throw new Error(`no documented limit for ${endpoint} ${field}`);
-  return limit;
 }
 
 export interface StageDeps extends MediaSourceDeps {

@@ -1,11 +1,10 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mediaSlots, type MediaEndpoint } from '../contract/media-fields';
+import { limitFor, mediaSlots, type MediaEndpoint } from '../contract/media-fields';
 import { fileChunks, StagingLimitExceeded, type IncomingFile, type InputStaging } from '../platform/stores/staging-store';
 import { BYTES_PER_MEGABYTE } from '../vidu/media/limits';
 import { detectFormat } from '../vidu/media/detect';
-import { limitFor } from '../activities/stage';
 import type { SearchAttributePair } from '@temporalio/common';
 import { OPERATOR_OWNER, ownerOfCaller } from '../contract/staged-ref';
 import { ViduCaller } from '../core/search-attributes';

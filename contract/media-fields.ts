@@ -145,3 +145,10 @@ export function remoteMediaIssues(endpoint: MediaEndpoint, request: Record<strin
   }
   return issues;
 }
+
+/** The documented limit of one media field (the client checks it before staging, the worker again). */
+export function limitFor(endpoint: MediaEndpoint, field: MediaFieldKey): MediaLimit {
+  const limit = mediaLimitsOf(endpoint)[field];
+  if (!limit) throw new Error(`no documented limit for ${endpoint} ${field}`);
+  return limit;
+}

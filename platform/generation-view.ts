@@ -1,7 +1,7 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { describeFailure } from './temporal/failure-report';
 import type { DownloadLink } from './downloads/links';
-import { deferredGenerationStatus, deferredStartOf } from '../client/run-handle';
+import { deferredGenerationStatus, deferredStartOf } from './temporal/deferred-start';
 import { ViduCaller, ViduKind } from '../core/search-attributes';
 
 // "The generation" as the HTTP API shows it: GET /v1/generations/{id}, the last SSE event, and

@@ -4,7 +4,7 @@ import { checkAdFilmInput } from '../../contract/ad-film-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
 import { mediaSlots, type MediaEndpoint, remoteMediaIssues, STAGED_NOT_FOUND } from '../../contract/media-fields';
 import { isResultRef, parseResultRef } from '../../contract/result-ref';
-import { ownershipOf } from '../../activities/workflow-owner';
+import { ownershipOf } from '../../platform/temporal/workflow-owner';
 import { ownerOfCaller } from '../../contract/staged-ref';
 import type { InputStaging } from '../../platform/stores/staging-store';
 import { portOf, STRICT_WEBHOOK_POLICY, WEBHOOK_ALLOW_PRIVATE_ENV, webhookHostRefusal } from '../../platform/net/webhook-policy';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ViduFlowClient } from '../../client';
 import { newApiKey } from '../../platform/keys/api-keys';
 import { ViduCaller } from '../../core/search-attributes';
-import { ownershipOf } from '../../activities/workflow-owner';
+import { ownershipOf } from '../../platform/temporal/workflow-owner';
 import type { Stack } from '../../dev/stack';
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';

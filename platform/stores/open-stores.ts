@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { DeleteObjectCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './aws-sdk';
 import type { ArchiveStore } from './archive-store';
 import { LocalArchiveStore } from './local-archive-store';
 import { S3ArchiveStore } from './s3-archive-store';
@@ -58,7 +59,7 @@ export function openInputStaging(env: NodeJS.ProcessEnv = process.env, stagingDi
 export async function checkBucket(s3: S3Client, loc: S3Location, variable: string): Promise<void> {
   const where = s3Url(loc);
   try {
-    await s3.send(new HeadBucketCommand({ Bucket: loc.bucket }));
+    await s3.send(new s3Sdk.HeadBucketCommand({ Bucket: loc.bucket }));
   } catch (err) {
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status === 404) throw new Error(`${variable}: bucket ${loc.bucket} does not exist (create it first; \`npm run s3\` creates one locally)`);
@@ -67,11 +68,11 @@ export async function checkBucket(s3: S3Client, loc: S3Location, variable: strin
   }
   const key = objectKey(loc, `.vidu-flow-probe-${randomBytes(6).toString('hex')}`);
   try {
-    await s3.send(new PutObjectCommand({ Bucket: loc.bucket, Key: key, Body: 'probe', ContentType: 'text/plain' }));
+    await s3.send(new s3Sdk.PutObjectCommand({ Bucket: loc.bucket, Key: key, Body: 'probe', ContentType: 'text/plain' }));
   } catch (err) {
     throw new Error(`${variable}: cannot write to ${where}: ${describe(err)}`);
   }
-  await s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: key })).catch(() => undefined);
+  await s3.send(new s3Sdk.DeleteObjectCommand({ Bucket: loc.bucket, Key: key })).catch(() => undefined);
 }
 
 function describe(err: unknown): string {

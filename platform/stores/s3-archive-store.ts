@@ -1,4 +1,5 @@
-import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './aws-sdk';
 import type { ArchiveStore, StoredDigest } from './archive-store';
 import { hashObject, isNotFound, openObject, putStream, storedDigest } from './s3-objects';
 import { objectKey, s3Url, type S3Location } from './s3-location';
@@ -59,14 +60,14 @@ export class S3ArchiveStore implements ArchiveStore {
   /** Deletes the object `key` and every object under `key/`. */
   async remove(key: string): Promise<void> {
     const k = objectKey(this.loc, key);
-    await this.s3.send(new DeleteObjectCommand({ Bucket: this.loc.bucket, Key: k })).catch((err: unknown) => {
+    await this.s3.send(new s3Sdk.DeleteObjectCommand({ Bucket: this.loc.bucket, Key: k })).catch((err: unknown) => {
       if (!isNotFound(err)) throw err;
     });
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: `${k}/`, ContinuationToken: token }));
+      const page = await this.s3.send(new s3Sdk.ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: `${k}/`, ContinuationToken: token }));
       for (const obj of page.Contents ?? []) {
-        if (obj.Key) await this.s3.send(new DeleteObjectCommand({ Bucket: this.loc.bucket, Key: obj.Key }));
+        if (obj.Key) await this.s3.send(new s3Sdk.DeleteObjectCommand({ Bucket: this.loc.bucket, Key: obj.Key }));
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -1,4 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './aws-sdk';
 
 // The variables read here are listed in s3-env.ts (S3_ENV_VARS); keep the two in step.
 
@@ -20,7 +21,7 @@ export function s3ClientFromEnv(env: NodeJS.ProcessEnv = process.env): S3Client 
     env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
       ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
       : undefined;
-  return new S3Client({
+  return new s3Sdk.S3Client({
     ...(endpoint ? { endpoint } : {}),
     // A custom endpoint without a region (a local versitygw or MinIO) signs for us-east-1.
     ...(region ? { region } : endpoint ? { region: 'us-east-1' } : {}),

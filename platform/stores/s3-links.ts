@@ -1,5 +1,5 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk, s3Presigner } from './aws-sdk';
 import { splitS3Location } from './s3-location';
 
 /** Presigned links last an hour unless asked otherwise; S3 allows at most 7 days (SigV4). */
@@ -17,5 +17,5 @@ export async function presignLocation(s3: S3Client, location: string, expiresInS
   if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_LINK_SECONDS) {
     throw new Error(`link lifetime: must be a whole number of seconds from 1 to ${MAX_LINK_SECONDS} (7 days), got ${expiresInSeconds}`);
   }
-  return getSignedUrl(s3, new GetObjectCommand({ Bucket: where.bucket, Key: where.key }), { expiresIn: expiresInSeconds });
+  return s3Presigner.getSignedUrl(s3, new s3Sdk.GetObjectCommand({ Bucket: where.bucket, Key: where.key }), { expiresIn: expiresInSeconds });
 }

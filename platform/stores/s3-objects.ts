@@ -1,15 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './aws-sdk';
 import type { StoredDigest } from './archive-store';
 
 // How bytes reach a bucket, and what S3 checks:
@@ -51,7 +42,7 @@ export async function putStream(
     const existing = await storedDigest(s3, bucket, key);
     if (existing?.bytes === bytes && existing.sha256 === sha256) return { sha256, bytes, reused: true };
     await s3.send(
-      new PutObjectCommand({
+      new s3Sdk.PutObjectCommand({
         Bucket: bucket,
         Key: key,
         Body: firstPart,
@@ -64,9 +55,9 @@ export async function putStream(
     return { sha256, bytes, reused: false };
   }
 
-  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType, ChecksumAlgorithm: 'SHA256' }));
+  const { UploadId } = await s3.send(new s3Sdk.CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType, ChecksumAlgorithm: 'SHA256' }));
   if (!UploadId) throw new Error(`S3 gave no upload id for ${key}`);
-  const abort = () => s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => undefined);
+  const abort = () => s3.send(new s3Sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => undefined);
   const done: { PartNumber: number; ETag: string | undefined; ChecksumSHA256: string }[] = [];
   let pending: Promise<void> | undefined;
   // The next part is read while the previous one uploads: at most two parts in memory.
@@ -85,7 +76,7 @@ export async function putStream(
       const partNumber = number;
       if (pending) await pending;
       pending = s3
-        .send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: partNumber, Body: part, ContentLength: part.byteLength, ChecksumSHA256: checksum }))
+        .send(new s3Sdk.UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: partNumber, Body: part, ContentLength: part.byteLength, ChecksumSHA256: checksum }))
         .then((r) => void done.push({ PartNumber: partNumber, ETag: r.ETag, ChecksumSHA256: checksum }));
       pending.catch(() => undefined); // awaited below; no unhandled rejection while the next part fills
     }
@@ -97,11 +88,11 @@ export async function putStream(
       return { sha256, bytes, reused: true };
     }
     done.sort((a, b) => a.PartNumber - b.PartNumber);
-    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: done } }));
+    await s3.send(new s3Sdk.CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: done } }));
     // Metadata only; should it fail, `storedDigest` finds no sha256 and digest() reads the bytes back.
     await s3
       .send(
-        new CopyObjectCommand({
+        new s3Sdk.CopyObjectCommand({
           Bucket: bucket,
           Key: key,
           CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
@@ -144,7 +135,7 @@ async function* partsOf(body: AsyncIterable<Uint8Array>, size: number): AsyncGen
 export async function storedDigest(s3: S3Client, bucket: string, key: string): Promise<{ bytes: number; sha256: string | undefined } | undefined> {
   let head;
   try {
-    head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+    head = await s3.send(new s3Sdk.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -172,7 +163,7 @@ export async function hashObject(s3: S3Client, bucket: string, key: string, onPr
 
 export async function openObject(s3: S3Client, bucket: string, key: string): Promise<AsyncIterable<Uint8Array> | undefined> {
   try {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const res = await s3.send(new s3Sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
     return res.Body as AsyncIterable<Uint8Array>;
   } catch (err) {
     if (isNotFound(err)) return undefined;

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './aws-sdk';
 import { openObject, putStream, storedDigest } from './s3-objects';
 import { objectKey, s3Url, type S3Location } from './s3-location';
 import { StagingStore, type IncomingFile, type SweepResult } from './staging-store';
@@ -68,7 +69,7 @@ export class S3StagingStore extends StagingStore {
     const before = await this.lastModified(key);
     await this.s3
       .send(
-        new CopyObjectCommand({
+        new s3Sdk.CopyObjectCommand({
           Bucket: this.loc.bucket,
           Key: key,
           CopySource: `${this.loc.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
@@ -82,11 +83,11 @@ export class S3StagingStore extends StagingStore {
     if (before !== undefined && after !== undefined && after > before) return;
     // Streamed (ContentLength from the file): memory stays flat whatever the size.
     const size = (await stat(file)).size;
-    await this.s3.send(new PutObjectCommand({ Bucket: this.loc.bucket, Key: key, Body: createReadStream(file), ContentLength: size, ContentType: 'application/octet-stream', Metadata: { sha256: key.split('/').pop()!.split('.')[0]! } }));
+    await this.s3.send(new s3Sdk.PutObjectCommand({ Bucket: this.loc.bucket, Key: key, Body: createReadStream(file), ContentLength: size, ContentType: 'application/octet-stream', Metadata: { sha256: key.split('/').pop()!.split('.')[0]! } }));
   }
 
   private async lastModified(key: string): Promise<number | undefined> {
-    const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.loc.bucket, Key: key })).catch(() => undefined);
+    const head = await this.s3.send(new s3Sdk.HeadObjectCommand({ Bucket: this.loc.bucket, Key: key })).catch(() => undefined);
     return head?.LastModified?.getTime();
   }
 
@@ -137,12 +138,12 @@ export class S3StagingStore extends StagingStore {
       if (old.length === 0) return;
       const batch = old;
       old = [];
-      const res = await this.s3.send(new DeleteObjectsCommand({ Bucket: this.loc.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+      const res = await this.s3.send(new s3Sdk.DeleteObjectsCommand({ Bucket: this.loc.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
       result.removed += batch.length - (res.Errors?.length ?? 0);
     };
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      const page = await this.s3.send(new s3Sdk.ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
       for (const object of page.Contents ?? []) {
         if (!object.Key) continue;
         if (object.LastModified && object.LastModified.getTime() < cutoff) old.push(object.Key);

@@ -1,10 +1,12 @@
 import { trace, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
-import { tracingWanted } from './tracing-wanted';
+import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
+import type * as Resources from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
+import type * as TraceBase from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type * as TraceNode from '@opentelemetry/sdk-trace-node';
+import type * as TemporalOtel from '@temporalio/interceptors-opentelemetry';
+import type { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 
 // OpenTelemetry tracing, installed only when OTEL_EXPORTER_OTLP_ENDPOINT is set (otherwise none
 // of this runs: no provider, no interceptors, no overhead). Spans go over OTLP/HTTP to
@@ -26,7 +28,10 @@ export interface Tracing {
 
 let installed: Tracing | undefined;
 
-export { tracingWanted };
+/** Whether this environment asks for tracing. */
+export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '') !== '';
+}
 
 /**
  * Registers the global tracer provider (W3C trace context, AsyncLocalStorage context) with an
@@ -35,6 +40,11 @@ export { tracingWanted };
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
   if (!tracingWanted(env)) return undefined;
   if (installed) return installed;
+  // The OpenTelemetry SDK loads here, once tracing is asked for: a process without it never pays for it.
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
+  const { Resource } = require('@opentelemetry/resources') as typeof Resources;
+  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof TraceBase;
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof TraceNode;
   const resource = new Resource({ 'service.name': env.OTEL_SERVICE_NAME ?? serviceName });
   // Short delay: a generation's spans reach the collector within a second or two.
   const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 1000 });
@@ -52,5 +62,6 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
 
 /** Client interceptors that start the trace at `start` and carry it into the workflow's headers. */
 export function tracingClientInterceptors(): { workflow: OpenTelemetryWorkflowClientInterceptor[] } {
+  const { OpenTelemetryWorkflowClientInterceptor } = require('@temporalio/interceptors-opentelemetry') as typeof TemporalOtel;
   return { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };
 }

@@ -20,6 +20,7 @@ import {
 import { buildStartPlan, type GenerateFlags, isLocalPath, type PlanContext, REQUEST_FLAGS, UsageError } from './args';
 import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, withClient } from './io';
 import { formatTable } from './output';
+import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 
 // `vidu-flow schedule create|list|describe|delete`: recurring generations on Temporal Schedules
 // (client/schedules.ts). Registered on the program with registerScheduleCommands(program, io, setExit).
@@ -216,7 +217,7 @@ export async function scheduleCreateAction(io: CliIO, scheduleId: string, flags:
     if (!io.fileExists(file)) err(io, `vidu-flow: warning: ${file} does not exist here; the worker must be able to read it at every run`);
   }
   if (flags.dryRun) {
-    const taskQueue = flags.taskQueue ?? process.env.VIDU_TASK_QUEUE ?? 'vidu-flow';
+    const taskQueue = flags.taskQueue ?? taskQueueFromEnv();
     const compiled = compileSchedule(plan.options, taskQueue);
     json(io, { ...plan.options, temporal: { spec: compiled.spec, policies: compiled.policies, workflowType: compiled.action.workflowType, taskQueue, workflowIdPrefix: `${scheduleId}-`, input: compiled.action.args?.[0] } });
     return EXIT.ok;

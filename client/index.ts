@@ -20,6 +20,7 @@ import { GENERATION_KINDS } from '../vidu/endpoints';
 import { workflowIdFor, workflowIdIssues } from './workflow-ids';
 import { deferredStart } from './time-spec';
 import { loadTemporalConnection } from '../platform/temporal/connection';
+import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 import { clientTracingOptions } from './tracing';
 
 export * from '../core/generation-types';
@@ -95,7 +96,7 @@ export class ViduFlowClient {
   }
 
   static async connect(opts: ViduFlowClientOptions = {}): Promise<ViduFlowClient> {
-    const taskQueue = opts.taskQueue ?? process.env.VIDU_TASK_QUEUE ?? 'vidu-flow';
+    const taskQueue = opts.taskQueue ?? taskQueueFromEnv();
     const staging = opts.staging ?? (opts.stagingDir ? new StagingStore(opts.stagingDir) : openInputStaging(process.env));
     if (opts.client) return new ViduFlowClient(opts.client, taskQueue, staging);
     const temporal = loadTemporalConnection(process.env, { address: opts.address, namespace: opts.namespace });

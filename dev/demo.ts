@@ -16,6 +16,7 @@ import type { ArchiveResult, GenerationInput, GenerationKind, GenerationResult }
 import { defaultWorkflowBundle, startStack } from './stack';
 import { findTemporalBinary } from './temporal-binary';
 import { getFreePort, startDevServer } from './temporal-server';
+import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 
 const program = new Command('demo')
   .option('--keep', 'stay up after the generations, for exploring the Web UI')
@@ -41,7 +42,7 @@ async function main(): Promise<number> {
   const server = await startDevServer({ binary: binary.path, port, uiPort: Number(flags.uiPort) });
   say(`Temporal dev server at ${server.address}; Web UI at ${server.uiUrl}`);
 
-  const taskQueue = process.env.VIDU_TASK_QUEUE ?? 'vidu-flow';
+  const taskQueue = taskQueueFromEnv();
   // One API key for this demo: printed below, its hash in a keys file only this user can read.
   const demoKey = newApiKey('demo');
   const keysFile = path.join(dataDir, 'api-keys.json');

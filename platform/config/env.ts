@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { API_KEY_PATTERN } from '../../vidu/client';
+import { DEFAULT_TASK_QUEUE } from '../temporal/task-queue';
 
 /** Thrown at start-up with one line per bad environment variable. */
 export class ConfigError extends Error {
@@ -77,7 +78,7 @@ export function loadAll<T extends readonly unknown[]>(...loaders: { [K in keyof 
 
 // TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the rest of the connection: temporal-connection.ts.
 export const temporalEnv = {
-  VIDU_TASK_QUEUE: z.string().min(1).default('vidu-flow'),
+  VIDU_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
 };
 
 /**

@@ -1,10 +1,9 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription, type ScheduleOptions, type ScheduleOverlapPolicy, type ScheduleSpec, type ScheduleSummary } from '@temporalio/client';
+import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription, type ScheduleOptions, type ScheduleOverlapPolicy, type ScheduleSpec, type ScheduleSummary } from '@temporalio/client';
 import { checkBatchInput } from '../contract/batch-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../contract/generation-input';
 import type { BatchInput } from '../core/batch-types';
 import { ViduKind, ViduModel, ViduOffPeak } from '../core/search-attributes';
 import type { GenerationInput, GenerationKind, GenerationOptions } from '../core/generation-types';
-import type { ViduFlowClient } from './index';
 import { InvalidTimeSpec, formatDuration, isKnownTimeZone, parseClockTime, parseDuration } from './time-spec';
 import { workflowIdIssues } from './workflow-ids';
 
@@ -323,9 +322,18 @@ function rowOf(s: ScheduleSummary | ScheduleDescription, memo: ScheduleMemo | un
   };
 }
 
+/**
+ * What schedules use of a ViduFlowClient: its Temporal client and task queue. Declared here, not
+ * imported, because client/index.ts re-exports this file (no import cycle).
+ */
+export interface ScheduleClient {
+  readonly temporal: Client;
+  readonly taskQueue: string;
+}
+
 /** Create, list, describe and delete vidu-flow schedules on the client's Temporal namespace and task queue. */
 export class ViduFlowSchedules {
-  constructor(readonly client: ViduFlowClient) {}
+  constructor(readonly client: ScheduleClient) {}
 
   /**
    * Validates (throws InvalidScheduleOptions listing every problem) and creates the schedule. A

@@ -4,7 +4,7 @@
  * and the GET /ent/v2/ad-one-click/{id} view.
  */
 import { rfc3339Nano } from './clock';
-import type { SimContext } from './context';
+import type { SimContext } from './sim-context';
 import { filesOf } from './creations';
 import { taskNotFound, ViduHttpError } from './http-errors';
 import { addCreation } from './outputs';

@@ -14,28 +14,12 @@ import { IdGenerator } from './ids';
 import { Ledger } from './ledger';
 import { MediaSigner } from './media-urls';
 import { addCreation } from './outputs';
-import { createRng, type Rng } from './random';
+import { createRng } from './random';
+import type { SimContext } from './sim-context';
 import { SimStore } from './store';
 import { generationBody } from './views';
 
-export interface SimContext {
-  config: SimConfig;
-  clock: SimClock;
-  rng: Rng;
-  ids: IdGenerator;
-  store: SimStore;
-  ledger: Ledger;
-  faults: Faults;
-  engine: Engine;
-  callbacks: CallbackSender;
-  signer: MediaSigner;
-  files: CreationFiles;
-  /** Base URL of the media links; set once the server listens. */
-  baseUrl: string;
-  /** The `key_id` shown in task lists: a stable, non-secret label of the API key. */
-  keyId: string;
-  reset(): void;
-}
+export type { SimContext } from './sim-context';
 
 export function createContext(config: SimConfig): SimContext {
   const clock = new SimClock(config.timeScale);

@@ -2,7 +2,7 @@
  * A successful task's creation: one result file (video or image) with its
  * cover, rendered later from the creation id.
  */
-import type { SimContext } from './context';
+import type { SimContext } from './sim-context';
 import { makeCreation } from './creations';
 import type { SimTask } from './task';
 

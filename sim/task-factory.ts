@@ -3,7 +3,7 @@
  * fault configuration decides at creation.
  */
 import { rfc3339Nano } from './clock';
-import type { SimContext } from './context';
+import type { SimContext } from './sim-context';
 import type { CreateEndpointKey } from './faults';
 import type { AdLink, SimTask } from './task';
 

@@ -7,7 +7,7 @@ import { ownerOfCaller } from '../../contract/staged-ref';
 import { createdByThisStart, idempotencyKeyHeader, START_MEMO, startMemoFor } from '../idempotent-start';
 import { linksFor } from '../ownership';
 import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';
-import type { ApiDeps, Guard } from '../server';
+import type { ApiDeps, Guard } from '../deps';
 
 // POST /v1/batches (issue 16 item 4): the batch's lines come in the request, as JSON objects,
 // never as a path on the worker's disk. Every line is checked before anything starts (the batch

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { executionOf, queryStatus, readGeneration } from '../../platform/generation-view';
 import { keyStillValid } from '../../platform/keys/api-keys';
 import { ownedGeneration } from '../ownership';
-import type { ApiDeps, Guard } from '../server';
+import type { ApiDeps, Guard } from '../deps';
 import type { StatusSnapshot, StatusSource } from '../status-hub';
 
 // GET /v1/generations/{id}/events: Server-Sent Events. An `status` event whenever the workflow's

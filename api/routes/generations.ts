@@ -5,7 +5,7 @@ import { executionOf, readGeneration } from '../../platform/generation-view';
 import { linksFor, ownedGeneration } from '../ownership';
 import { fieldErrors, problem } from '../problem';
 import { LIST_EXECUTIONS, ListQuery } from '../schemas';
-import type { ApiDeps, Guard } from '../server';
+import type { ApiDeps, Guard } from '../deps';
 
 // GET /v1/generations (list by search attributes), GET /v1/generations/{id} (status query, and
 // the result or typed failure once finished), POST /v1/generations/{id}/cancel.

@@ -5,7 +5,7 @@ import { approveSignal, requestEditsUpdate, storyboardsQuery } from '../../core/
 import { linksFor, ownedGeneration } from '../ownership';
 import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';
 import { EditsBody } from '../schemas';
-import type { ApiDeps, Guard } from '../server';
+import type { ApiDeps, Guard } from '../deps';
 
 // AD-film review over HTTP: POST /v1/ad-films/{id}/edits (the requestEdits update; its
 // validator's refusals come back as 422 naming the field), POST /v1/ad-films/{id}/approve,

@@ -17,7 +17,7 @@ import type { ApiKey } from '../../platform/keys/api-keys';
 import { linksFor } from '../ownership';
 import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';
 import { Notify } from '../schemas';
-import type { ApiDeps, Guard } from '../server';
+import type { ApiDeps, Guard } from '../deps';
 
 // POST /v1/generations/{kind}, /v1/ad-films, /v1/batches. The body is the workflow input plus an
 // optional `notify`; an Idempotency-Key header makes the start repeatable: the same key (per API

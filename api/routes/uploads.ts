@@ -9,7 +9,7 @@ import { MIME_TYPES } from '../../vidu/media/formats';
 import { acceptedContentTypes, formatOfContentType, maxBytesFor, mediaProblems, UploadQuery } from '../uploads/upload-media';
 import { fieldErrors, invalidInput, problem } from '../problem';
 import type { UploadPresigner } from '../uploads/presign-upload';
-import type { ApiDeps, Guard } from '../server';
+import type { ApiDeps, Guard } from '../deps';
 import { headOf } from '../../client/input-staging';
 
 // POST /v1/uploads (issue 22 item 2): the raw bytes of one input, stored in the staging store

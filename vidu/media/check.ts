@@ -1,5 +1,5 @@
 import type { MediaProbe } from './probe';
-import type { MediaLimit } from './limits';
+import type { MediaLimit } from './media-limit';
 
 /** Vidu's "MB" read as MiB: the larger of the two readings, so we never refuse what Vidu might take. */
 export const BYTES_PER_MEGABYTE = 1024 * 1024;

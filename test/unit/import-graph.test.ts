@@ -5,7 +5,9 @@
 //     (shared shapes live in core/);
 //   - what workflows/ loads at runtime (the webpack bundle) reaches no Node built-in and no
 //     server-side package;
-//   - core/ is pure: no Node built-in, no workflow, activity or worker code.
+//   - core/ is pure: no Node built-in, no workflow, activity or worker code;
+//   - every import between top-level folders follows the layer table (LAYERS below; README
+//     "Architecture"), type-only imports included, and no file cycle exists, type-only included.
 // `import type` and imports whose names are all marked `type` are type-only edges (erased);
 // every other static import, `export … from`, `require()` and `import()` is a runtime edge.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -117,7 +119,12 @@ const chain = (nodes: readonly string[]): string => nodes.join(' → ');
 
 /** Runtime import cycles (static imports only), one example chain per strongly connected group. */
 function runtimeCycles(graph: Graph): string[] {
-  const next = (f: string): string[] => (graph.get(f) ?? []).filter((e) => e.local && e.runtime && !e.dynamic).map((e) => e.to);
+  return importCycles(graph, (e) => e.runtime && !e.dynamic);
+}
+
+/** Import cycles over the local edges `follow` accepts, one example chain per strongly connected group. */
+function importCycles(graph: Graph, follow: (e: Edge) => boolean): string[] {
+  const next = (f: string): string[] => (graph.get(f) ?? []).filter((e) => e.local && follow(e)).map((e) => e.to);
   // Tarjan's strongly connected components, iterative enough for a repo of a few hundred files.
   let index = 0;
   const idx = new Map<string, number>();
@@ -202,6 +209,70 @@ function badRuntimeReach(graph: Graph, roots: (f: string) => boolean, bad: (spec
   return found;
 }
 
+/**
+ * The layer table (issue 17 item 1, README "Architecture"): each top-level folder and the folders
+ * it may import, bottom up. A folder may always import itself; test/ may import anything and
+ * nothing imports test/. `types` lists folders it may import for types only (workflows: the
+ * activity interfaces its proxies are typed with, and the generation view webhooks carry).
+ * Process folders (worker, receiver, api, cli) import no other process folder, except where one
+ * is a library of the other by design: api → client, cli → client, worker → activities and
+ * workflows. sim/, dev/ and bench/ stand beside the layers and use what they need, never test/.
+ */
+const BELOW_PLATFORM = ['vidu', 'core', 'contract'];
+const LIBRARIES = [...BELOW_PLATFORM, 'platform'];
+const LAYERS: Record<string, { imports: readonly string[]; types?: readonly string[] }> = {
+  vidu: { imports: [] },
+  core: { imports: ['vidu'] },
+  contract: { imports: ['vidu', 'core'] },
+  platform: { imports: BELOW_PLATFORM },
+  activities: { imports: LIBRARIES },
+  workflows: { imports: BELOW_PLATFORM, types: ['activities', 'platform'] },
+  client: { imports: LIBRARIES },
+  worker: { imports: [...LIBRARIES, 'activities', 'workflows'] },
+  receiver: { imports: LIBRARIES },
+  api: { imports: [...LIBRARIES, 'client'] },
+  cli: { imports: [...LIBRARIES, 'client'] },
+  sim: { imports: LIBRARIES },
+  dev: { imports: [...LIBRARIES, 'activities', 'workflows', 'client', 'worker', 'receiver', 'api', 'cli', 'sim'] },
+  bench: { imports: [...LIBRARIES, 'activities', 'workflows', 'client', 'worker', 'receiver', 'api', 'cli', 'sim', 'dev'] },
+};
+/** Folders outside the table: tests (anything goes) and root files such as vitest.config.ts. */
+const UNLAYERED = new Set(['test', '']);
+
+const folderOf = (file: string): string => (file.includes('/') ? file.slice(0, file.indexOf('/')) : '');
+
+/** Imports between folders that the table does not allow, as `from → to` lines (type-only ones marked). */
+function layerViolations(graph: Graph, layers: typeof LAYERS): string[] {
+  const found: string[] = [];
+  for (const [file, edges] of graph) {
+    const from = folderOf(file);
+    for (const e of edges) {
+      if (!e.local) continue;
+      const to = folderOf(e.to);
+      if (to === from || UNLAYERED.has(from)) continue;
+      const layer = layers[from];
+      const allowed = layer !== undefined && to !== 'test' && (layer.imports.includes(to) || (!e.runtime && (layer.types ?? []).includes(to)));
+      if (!allowed) found.push(`${from} → ${to}: ${chain([file, e.to])}${e.runtime ? '' : ' (type)'}${layer ? '' : ` (${from}/ is not in the layer table)`}`);
+    }
+  }
+  return found.sort();
+}
+
+/** The folder-level import table the repo has now (for the failure message and the log). */
+function folderTable(graph: Graph): string[] {
+  const table = new Map<string, Set<string>>();
+  for (const [file, edges] of graph) {
+    for (const e of edges) {
+      const from = folderOf(file);
+      const to = folderOf(e.to);
+      if (!e.local || from === to) continue;
+      if (!table.has(from)) table.set(from, new Set());
+      table.get(from)!.add(to);
+    }
+  }
+  return [...table].sort(([a], [b]) => a.localeCompare(b)).map(([from, tos]) => `${(from || '(root)').padEnd(10)} → ${[...tos].sort().join(', ')}`);
+}
+
 const under = (...dirs: string[]) => (f: string): boolean => dirs.some((d) => f.startsWith(`${d}/`));
 
 const graph = buildGraph();
@@ -239,6 +310,25 @@ describe('import graph', () => {
     ]);
     expect(runtimeCycles(made)).toEqual(['core/x.ts → core/y.ts → core/x.ts']);
     expect(badRuntimeReach(made, under('workflows'), isBuiltin)).toEqual(['workflows/w.ts → core/x.ts → core/y.ts → node:fs']);
+    // The layer table: a type-only cycle counts, a type-only edge is allowed only where `types` says.
+    made.set('core/z.ts', [edge('core/w.ts', false)]);
+    made.set('core/w.ts', [edge('core/z.ts', false)]);
+    expect(importCycles(made, () => true)).toEqual(['core/w.ts → core/z.ts → core/w.ts', 'core/x.ts → core/y.ts → core/x.ts']);
+    const layered: Graph = new Map([
+      ['workflows/a.ts', [edge('activities/i.ts', false), edge('platform/v.ts', false), edge('core/x.ts')]],
+      ['workflows/b.ts', [edge('activities/i.ts')]],
+      ['api/r.ts', [edge('client/index.ts'), edge('worker/env.ts', false), edge('test/helpers/h.ts')]],
+      ['client/index.ts', [edge('platform/s.ts'), edge('activities/stage.ts')]],
+      ['test/x.test.ts', [edge('workflows/a.ts'), edge('api/r.ts')]],
+      ['newdir/y.ts', [edge('core/x.ts')]],
+    ]);
+    expect(layerViolations(layered, LAYERS)).toEqual([
+      'api → test: api/r.ts → test/helpers/h.ts',
+      'api → worker: api/r.ts → worker/env.ts (type)',
+      'client → activities: client/index.ts → activities/stage.ts',
+      'newdir → core: newdir/y.ts → core/x.ts (newdir/ is not in the layer table)',
+      'workflows → activities: workflows/b.ts → activities/i.ts',
+    ]);
   });
 
   it('has no runtime import cycle among the repo’s own files', () => {
@@ -246,8 +336,8 @@ describe('import graph', () => {
     expect(cycles, `runtime import cycles (make one of the imports \`import type\`, or move the shared piece to core/):\n  ${cycles.join('\n  ')}`).toEqual([]);
   });
 
-  it('workflows/ is imported by no activity, Vidu client, client library, CLI, API, simulator, receiver, contract or core module (not even for types)', () => {
-    const consumers = under('activities', 'vidu', 'client', 'cli', 'api', 'sim', 'receiver', 'contract', 'core');
+  it('workflows/ is imported by no activity, Vidu client, client library, CLI, API, simulator, receiver, contract, core or platform module (not even for types)', () => {
+    const consumers = under('activities', 'vidu', 'client', 'cli', 'api', 'sim', 'receiver', 'contract', 'core', 'platform');
     const offending: string[] = [];
     for (const [file, edges] of graph) {
       if (!consumers(file)) continue;
@@ -267,6 +357,21 @@ describe('import graph', () => {
   it('the workflow bundle (everything workflows/ loads at runtime) reaches no Node built-in and no server-side package', () => {
     const chains = badRuntimeReach(graph, under('workflows'), (spec) => isBuiltin(spec) || !workflowSafePackage(spec));
     expect(chains, `workflows/ reaches Node or server-side code at runtime (webpack bundles all of it into the sandbox):\n  ${chains.join('\n  ')}`).toEqual([]);
+  });
+
+  it('every import between top-level folders follows the layer table, type-only imports included', () => {
+    const table = folderTable(graph);
+    console.log(`folder imports now:\n  ${table.join('\n  ')}`);
+    const violations = layerViolations(graph, LAYERS);
+    expect(
+      violations,
+      `imports the layer table (LAYERS in this file; README "Architecture") does not allow; move the shared piece down (platform/, contract/, core/ or vidu/):\n  ${violations.join('\n  ')}`,
+    ).toEqual([]);
+  });
+
+  it('has no file cycle at all, type-only and lazy imports included', () => {
+    const cycles = importCycles(graph, () => true);
+    expect(cycles, `import cycles (put the shared type or helper in a file of its own that both import):\n  ${cycles.join('\n  ')}`).toEqual([]);
   });
 
   it('core/ is pure: no Node built-in at runtime, and no import of workflows/, activities/ or worker/', () => {

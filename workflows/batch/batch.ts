@@ -13,8 +13,8 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { awaitingChild, batchFiles } from './activity-proxies';
-import { describeBatchFailure, emptyTotals, failureCredits, foldResult } from '../core/batch-summary';
+import { awaitingChild, batchFiles } from '../common/activity-proxies';
+import { describeBatchFailure, emptyTotals, failureCredits, foldResult } from '../../core/batch-summary';
 import {
   type BatchCarry,
   type BatchInput,
@@ -28,15 +28,15 @@ import {
   MAX_LINES_PER_RUN,
   type ValidBatchLine,
   BATCH_CHILD_ID_TAKEN,
-} from '../core/batch-types';
-import { FailureType } from '../core/failure-types';
-import { unwrapTyped } from './generation';
-import { CHILD_ID_ATTEMPTS } from './derived-child';
-import { derivedWorkflowId } from '../contract/workflow-id';
-import { issueDetails } from '../core/issues';
-import { batchStatusQuery } from '../core/workflow-messages';
-import { ViduKind } from '../core/search-attributes';
-import type { GenerationInput, GenerationResult } from '../core/generation-types';
+} from '../../core/batch-types';
+import { FailureType } from '../../core/failure-types';
+import { unwrapTyped } from '../generation/generation';
+import { CHILD_ID_ATTEMPTS } from '../common/derived-child';
+import { derivedWorkflowId } from '../../contract/workflow-id';
+import { issueDetails } from '../../core/issues';
+import { batchStatusQuery } from '../../core/workflow-messages';
+import { ViduKind } from '../../core/search-attributes';
+import type { GenerationInput, GenerationResult } from '../../core/generation-types';
 
 // A batch: one child generation per line of a JSONL file, at most `window` at a time.
 //

@@ -9,7 +9,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { FailureType, NON_RETRYABLE_FAILURES } from '../core/failure-types';
+import { FailureType, NON_RETRYABLE_FAILURES } from '../../core/failure-types';
 import type {
   ArchiveResult,
   CancelResult,
@@ -21,18 +21,18 @@ import type {
   GenerationStatus,
   StageResult,
   TaskSnapshot,
-} from '../core/generation-types';
-import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from '../core/search-attributes';
-import { isTerminal, taskCredits } from '../core/task-snapshot';
-import { statusQuery } from '../core/workflow-messages';
-import { archiving, paid, quick, stagingLocal } from './activity-proxies';
-import { AdmissionSlot } from './admission-slot';
-import { GenerationMetrics } from './metrics';
-import { SearchAttributeBatch } from './search-attribute-batch';
+} from '../../core/generation-types';
+import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from '../../core/search-attributes';
+import { isTerminal, taskCredits } from '../../core/task-snapshot';
+import { statusQuery } from '../../core/workflow-messages';
+import { archiving, paid, quick, stagingLocal } from '../common/activity-proxies';
+import { AdmissionSlot } from '../admission/admission-slot';
+import { GenerationMetrics } from '../common/metrics';
+import { SearchAttributeBatch } from '../common/search-attribute-batch';
 import { TaskTracker } from './task-tracker';
-import { refuseUnkeepableStart } from './own-id';
-import { startDerivedChild } from './derived-child';
-import { noteStatus } from './webhook-updates';
+import { refuseUnkeepableStart } from '../common/own-id';
+import { startDerivedChild } from '../common/derived-child';
+import { noteStatus } from '../webhooks/webhook-updates';
 
 /** The top-level fields of a generation's input (contract/generation-input.ts). */
 const GENERATION_INPUT_FIELDS = ['request', 'options'] as const;

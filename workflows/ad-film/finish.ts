@@ -3,7 +3,7 @@ import type { AdFilmDetail, AdFilmResult, AdSubTask } from '../../core/ad-film-t
 import { FailureType } from '../../core/failure-types';
 import { ViduState } from '../../core/search-attributes';
 import { archiving, paid, quick } from '../common/activity-proxies';
-import { unwrapTyped } from '../generation/generation';
+import { unwrapTyped } from '../common/typed-failure';
 import { newestSuccess, setPhase, waitingForSlot, type FilmRun } from './state';
 import { awaitTask, trackSubmitted } from './vidu-task';
 

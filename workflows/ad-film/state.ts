@@ -5,7 +5,7 @@ import { ViduCredits, ViduState } from '../../core/search-attributes';
 import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from '../../core/workflow-messages';
 import type { adFilmEdit } from './ad-film-edit';
 import { AdmissionSlot } from '../admission/admission-slot';
-import { DEFAULT_TIMEOUT_SECONDS } from '../generation/generation';
+import { DEFAULT_TIMEOUT_SECONDS } from '../generation/state';
 import { TaskTracker } from '../generation/task-tracker';
 import { noteStatus } from '../webhooks/webhook-updates';
 import { editProblems, notReadyForReview, refusedEdits } from './edit-problems';

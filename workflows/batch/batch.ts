@@ -30,7 +30,7 @@ import {
   BATCH_CHILD_ID_TAKEN,
 } from '../../core/batch-types';
 import { FailureType } from '../../core/failure-types';
-import { unwrapTyped } from '../generation/generation';
+import { unwrapTyped } from '../common/typed-failure';
 import { CHILD_ID_ATTEMPTS } from '../common/derived-child';
 import { derivedWorkflowId } from '../../contract/workflow-id';
 import { issueDetails } from '../../core/issues';

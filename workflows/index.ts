@@ -1,5 +1,9 @@
-// The workflow types vidu-flow registers. Each generation kind is its own workflow type (so the
-// Web UI and visibility queries can tell them apart) over one shared core.
+// The workflow types vidu-flow registers: the one registration point (the worker bundles this file).
+// Each generation kind is its own workflow type (so the Web UI and visibility queries can tell them
+// apart) over one shared core. Features live in folders (generation/, ad-film/, batch/, admission/,
+// webhooks/, shared helpers in common/), and the three big workflows are written in one style:
+// named phases over one state object, the entry reading as their list (workflows/README.md says
+// why: small files with one job, the state declared in one place).
 import { adFilm as runAdFilm } from './ad-film/ad-film';
 import type { AdFilmInput, AdFilmResult } from '../core/ad-film-types';
 import { runGeneration } from './generation/generation';

@@ -1,5 +1,6 @@
 import type { BatchInput, BatchSummary } from '../../core/batch-types';
-import { drain, finish, handOver, startLines } from './phases';
+import { finish } from './finish';
+import { drain, handOver, startLines } from './phases';
 import { describe, openBatchRun } from './state';
 
 // A batch: one child generation per line of a JSONL file, at most `window` at a time.

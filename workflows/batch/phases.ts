@@ -1,14 +1,12 @@
-import { CancellationScope, CancelledFailure, condition, continueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
-import { describeBatchFailure } from '../../core/batch-summary';
+import { CancellationScope, CancelledFailure, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { BatchInput, BatchLine, BatchSummary } from '../../core/batch-types';
 import { batchFiles } from '../common/activity-proxies';
-import { unwrapTyped } from '../common/typed-failure';
 import { launch } from './child';
 import { describe, record, resumeAt, type BatchRun } from './state';
 
 // The phases of a batch run, in the order `batch` runs them: start lines (read a chunk, keep the
 // window full) → drain (wait for the children in flight, write their results) → hand over
-// (continue as new) or finish (join the result parts, return the summary or the failure).
+// (continue as new), then finish.ts (join the result parts, return the summary or the failure).
 
 /** Lines read per activity call (at least the window, so one read can fill it). */
 const READ_LINES = 100;
@@ -111,34 +109,4 @@ export async function handOver(run: BatchRun, stopped: unknown): Promise<unknown
     await continueAsNew<(input: BatchInput) => Promise<BatchSummary>>({ ...run.input, carry: { ...carry, cursor: resumeAt(run), runs: carry.runs + 1 } });
   }
   return failure;
-}
-
-/** Finish: joins the result parts into the results file; the summary, or the failure that stopped the batch. */
-export async function finish(run: BatchRun, failure: unknown): Promise<BatchSummary> {
-  const { carry, totals, workflowId } = run;
-  run.phase = 'finishing';
-  describe(run);
-  const finished = await CancellationScope.nonCancellable(() =>
-    batchFiles.finishBatchResults.executeWithOptions({ summary: `join ${carry.parts} results part(s)` }, [{ workflowId, parts: carry.parts }]),
-  );
-  run.resultsFile = finished.resultsFile;
-  if (failure !== undefined) {
-    run.phase = isCancellation(failure) ? 'cancelled' : 'failed';
-    run.error = describeBatchFailure(failure).message;
-    describe(run);
-    throw isCancellation(failure) ? failure : unwrapTyped(failure);
-  }
-  run.phase = 'done';
-  describe(run);
-  return {
-    workflowId,
-    total: carry.total ?? totals.done,
-    succeeded: totals.succeeded,
-    failed: totals.failed,
-    credits: totals.credits,
-    resultsFile: finished.resultsFile,
-    failures: totals.failures,
-    runs: carry.runs + 1,
-    maxInFlight: carry.maxInFlight,
-  };
 }

@@ -1,8 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Priority } from './generation-types';
 
-// The admission protocol between a generation (workflows/admission-slot.ts, through the local
-// activities in activities/admission.ts) and its account's slot manager (workflows/admission.ts).
+// The admission protocol between a generation (workflows/admission/admission-slot.ts, through the local
+// activities in activities/admission.ts) and its account's slot manager (workflows/admission/admission.ts).
 // Declared here, outside workflows/, because the activities and the tests use them too.
 
 /** The slot manager's workflow type, started by name so that activities never import workflow code. */

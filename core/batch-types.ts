@@ -1,4 +1,4 @@
-// Plain data shapes of the `batch` workflow (see workflows/batch.ts). Workflows import these as
+// Plain data shapes of the `batch` workflow (see workflows/batch/). Workflows import these as
 // types only; the input is validated at the edge by contract/batch-input.ts.
 import type { GenerationInput, GenerationKind, GenerationOptions } from './generation-types';
 

@@ -15,7 +15,7 @@ import type { PollScheduleOptions } from './generation-types';
 //
 // How it runs: the whole wait is ONE activity, `pollTask` (activities/poll.ts), scheduled by
 // TaskTracker.waitForTerminal with the options of `pollingActivities(schedule, deadline)`
-// (workflows/activity-proxies.ts). Each attempt is one poll; an attempt that finds the task not
+// (workflows/common/activity-proxies.ts). Each attempt is one poll; an attempt that finds the task not
 // finished fails benignly with nextRetryDelay = pollDelaySeconds(schedule, attempt), so Temporal's
 // retries ARE the polls and add no history events. The activity's retry policy carries the same
 // three numbers (so an attempt that times out is retried on the same schedule) and its

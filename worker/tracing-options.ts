@@ -12,7 +12,7 @@ export function tracingWorkerOptions(tracing: Tracing): {
   sinks: InjectedSinks<Record<string, never>>;
 } {
   return {
-    workflowModules: [require.resolve('../workflows/tracing-interceptors')],
+    workflowModules: [require.resolve('../workflows/common/tracing-interceptors')],
     activity: [
       (ctx) => ({
         inbound: new OpenTelemetryActivityInboundInterceptor(ctx),

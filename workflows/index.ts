@@ -1,11 +1,15 @@
-// The workflow types vidu-flow registers. Each generation kind is its own workflow type (so the
-// Web UI and visibility queries can tell them apart) over one shared core.
-import { adFilm as runAdFilm } from './ad-film';
+// The workflow types vidu-flow registers: the one registration point (the worker bundles this file).
+// Each generation kind is its own workflow type (so the Web UI and visibility queries can tell them
+// apart) over one shared core. Features live in folders (generation/, ad-film/, batch/, admission/,
+// webhooks/, shared helpers in common/), and the three big workflows are written in one style:
+// named phases over one state object, the entry reading as their list (workflows/README.md says
+// why: small files with one job, the state declared in one place).
+import { adFilm as runAdFilm } from './ad-film/ad-film';
 import type { AdFilmInput, AdFilmResult } from '../core/ad-film-types';
-import { runGeneration } from './generation';
-import { GenerationMetrics, modelLabel } from './metrics';
+import { runGeneration } from './generation/generation';
+import { GenerationMetrics, modelLabel } from './common/metrics';
 import type { GenerationInput, GenerationKind, GenerationResult } from '../core/generation-types';
-import { withCompletionWebhook } from './webhook-delivery';
+import { withCompletionWebhook } from './webhooks/webhook-delivery';
 
 /** A generation workflow type: the shared core, run for one endpoint of the registry. */
 function generation<K extends GenerationKind>(kind: K): (input: GenerationInput) => Promise<GenerationResult> {
@@ -51,8 +55,8 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
   metrics.model = modelLabel((input.request as { model?: unknown }).model ?? 'ad-one-click');
   return withCompletionWebhook(() => metrics.around(() => runAdFilm(input), (result) => result.credits));
 }
-export { adFilmEdit } from './ad-film-edit';
-export { viduSlots } from './admission';
-export { batch } from './batch';
+export { adFilmEdit } from './ad-film/ad-film-edit';
+export { viduSlots } from './admission/admission';
+export { batch } from './batch/batch';
 // Completion webhooks: a generation or AD film started with a notify target ends by starting this child.
-export { webhookDelivery } from './webhook-delivery';
+export { webhookDelivery } from './webhooks/webhook-delivery';

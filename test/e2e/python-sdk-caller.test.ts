@@ -5,7 +5,7 @@
 //
 // Two parts assert behaviour other lanes deliver (the lead reconciles after merging them):
 // - the hostile-id table (issue 22 item 1): refused in the workflow's first step needs lane B's
-//   workflows/own-id.ts; on a main without it those starts are paid and then lost;
+//   workflows/common/own-id.ts; on a main without it those starts are paid and then lost;
 // - typed update rejections (issue 22 item 3): the type names NotReadyForReview / InvalidEdits
 //   with details { issues: [{ field, rule, message }] } are lane D's.
 import { execFile } from 'node:child_process';
@@ -165,7 +165,7 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
   it('bad input: every start refused with a non-retryable InvalidRequest naming the field, and none reaches the simulator', async () => {
     expect(report.badInput).toHaveLength(10);
     // An unknown top-level input field (`{ request, extra }`) is among them: the workflow's first step
-    // refuses it (workflows/own-id.ts), as the published schema does.
+    // refuses it (workflows/common/own-id.ts), as the published schema does.
     expect(report.badInput.map((r) => r.name)).toContain('unknown input field');
     for (const row of report.badInput) {
       expect(row.outcome, row.name).toBe('failed');
@@ -181,7 +181,7 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     expect(fieldOf('private address input')).toMatch(/images/);
   });
 
-  // Needs lane B (workflows/own-id.ts: the workflow's first step refuses an id it cannot keep).
+  // Needs lane B (workflows/common/own-id.ts: the workflow's first step refuses an id it cannot keep).
   it('hostile ids and start options (issue 22 item 1): each refused, typed, before Vidu sees a request, or accepted and archived', async () => {
     const refused = report.hostile.filter((r) => r.expect === 'refused');
     const accepted = report.hostile.filter((r) => r.expect === 'archived');
@@ -222,7 +222,7 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
 
   // A workflow execution or run timeout is a start option every SDK allows; one shorter than the
   // wait would end the workflow while Vidu holds the paid task, with nothing to archive its result
-  // (before the first-step check in workflows/own-id.ts: 2 of 2 paid and then lost). Now refused.
+  // (before the first-step check in workflows/common/own-id.ts: 2 of 2 paid and then lost). Now refused.
   it('execution and run timeouts: refused with InvalidRequest before Vidu sees a request', async () => {
     expect(report.timeouts).toHaveLength(2);
     const lines: string[] = [];

@@ -281,7 +281,7 @@ describe('import graph', () => {
   it('reads the repo (sanity: the parser finds the files and tells type imports from runtime ones)', () => {
     console.log(`import graph: ${graph.size} files, ${[...graph.values()].flat().filter((e) => e.local).length} local imports`);
     expect(graph.size).toBeGreaterThan(100);
-    const proxies = graph.get('workflows/activity-proxies.ts') ?? [];
+    const proxies = graph.get('workflows/common/activity-proxies.ts') ?? [];
     expect(proxies.find((e) => e.to === 'activities/index.ts')?.runtime).toBe(false);
     expect(proxies.find((e) => e.spec === '@temporalio/workflow')?.runtime).toBe(true);
   });

@@ -1,8 +1,8 @@
 import { type ApplicationFailure, type ChildWorkflowHandle, isCancellation, log, startChild } from '@temporalio/workflow';
-import { startDerivedChild } from '../derived-child';
+import { startDerivedChild } from '../common/derived-child';
 import type { AdFilmEdit, EditOutcome } from '../../core/ad-film-types';
-import { adFilmEdit, describeEdit } from '../ad-film-edit';
-import { quick } from '../activity-proxies';
+import { adFilmEdit, describeEdit } from './ad-film-edit';
+import { quick } from '../common/activity-proxies';
 import { describe, setPhase, totalCredits, type FilmRun } from './state';
 
 export const DEFAULT_EDIT_ATTEMPTS = 3;

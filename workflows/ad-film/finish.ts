@@ -2,8 +2,8 @@ import { ApplicationFailure, CancellationScope, isCancellation, upsertSearchAttr
 import type { AdFilmDetail, AdFilmResult, AdSubTask } from '../../core/ad-film-types';
 import { FailureType } from '../../core/failure-types';
 import { ViduState } from '../../core/search-attributes';
-import { archiving, paid, quick } from '../activity-proxies';
-import { unwrapTyped } from '../generation';
+import { archiving, paid, quick } from '../common/activity-proxies';
+import { unwrapTyped } from '../common/typed-failure';
 import { newestSuccess, setPhase, waitingForSlot, type FilmRun } from './state';
 import { awaitTask, trackSubmitted } from './vidu-task';
 

@@ -1,8 +1,8 @@
 import { ApplicationFailure, CancellationScope, condition, upsertSearchAttributes } from '@temporalio/workflow';
 import { FailureType } from '../../core/failure-types';
 import { ViduKind, ViduTaskId } from '../../core/search-attributes';
-import { describeEdit } from '../ad-film-edit';
-import { paid, staging } from '../activity-proxies';
+import { describeEdit } from './ad-film-edit';
+import { paid, staging } from '../common/activity-proxies';
 import { editProblems, invalidEditsFailure } from './edit-problems';
 import { refreshDetail, runEdits } from './edits';
 import { setPhase, waitingForSlot, type FilmRun } from './state';

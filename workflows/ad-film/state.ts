@@ -3,11 +3,11 @@ import type { AdFilmDetail, AdFilmEdit, AdFilmInput, AdFilmOptions, AdFilmStatus
 import type { TaskSnapshot, WaitMode } from '../../core/generation-types';
 import { ViduCredits, ViduState } from '../../core/search-attributes';
 import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from '../../core/workflow-messages';
-import type { adFilmEdit } from '../ad-film-edit';
-import { AdmissionSlot } from '../admission-slot';
-import { DEFAULT_TIMEOUT_SECONDS } from '../generation';
-import { TaskTracker } from '../task-tracker';
-import { noteStatus } from '../webhook-updates';
+import type { adFilmEdit } from './ad-film-edit';
+import { AdmissionSlot } from '../admission/admission-slot';
+import { DEFAULT_TIMEOUT_SECONDS } from '../generation/state';
+import { TaskTracker } from '../generation/task-tracker';
+import { noteStatus } from '../webhooks/webhook-updates';
 import { editProblems, notReadyForReview, refusedEdits } from './edit-problems';
 
 /**

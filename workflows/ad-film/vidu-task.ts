@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureType } from '../../core/failure-types';
 import type { TaskSnapshot } from '../../core/generation-types';
-import { quick } from '../activity-proxies';
+import { quick } from '../common/activity-proxies';
 import type { FilmRun } from './state';
 
 /** What Vidu answered when a paid task (the film, the composition) was created. */

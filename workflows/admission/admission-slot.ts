@@ -1,7 +1,7 @@
 import { CancellationScope, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { slotGrantedSignal } from '../core/admission-messages';
-import type { Priority } from '../core/generation-types';
-import { quick, quickLocal } from './activity-proxies';
+import { slotGrantedSignal } from '../../core/admission-messages';
+import type { Priority } from '../../core/generation-types';
+import { quick, quickLocal } from '../common/activity-proxies';
 
 /**
  * This workflow's side of admission control: ask the account's slot manager for a slot before

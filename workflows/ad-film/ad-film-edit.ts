@@ -1,10 +1,10 @@
 import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { AdFilmEdit, EditOutcome } from '../core/ad-film-types';
-import { paid, quick } from './activity-proxies';
-import { AdmissionSlot } from './admission-slot';
-import { refuseUnkeepableStart } from './own-id';
-import { TaskTracker } from './task-tracker';
-import type { PollScheduleOptions, Priority, WaitMode } from '../core/generation-types';
+import type { AdFilmEdit, EditOutcome } from '../../core/ad-film-types';
+import { paid, quick } from '../common/activity-proxies';
+import { AdmissionSlot } from '../admission/admission-slot';
+import { refuseUnkeepableStart } from '../common/own-id';
+import { TaskTracker } from '../generation/task-tracker';
+import type { PollScheduleOptions, Priority, WaitMode } from '../../core/generation-types';
 
 export interface AdFilmEditInput {
   mainTaskId: string;

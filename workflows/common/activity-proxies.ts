@@ -1,8 +1,8 @@
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { GenerationActivities } from '../activities';
-import { NON_RETRYABLE_FAILURES } from '../core/failure-types';
-import { WEBHOOK_REFUSED } from '../core/webhook-types';
-import type { PollSchedule } from '../core/poll-schedule';
+import type { GenerationActivities } from '../../activities';
+import { NON_RETRYABLE_FAILURES } from '../../core/failure-types';
+import { WEBHOOK_REFUSED } from '../../core/webhook-types';
+import type { PollSchedule } from '../../core/poll-schedule';
 
 // The activity proxies every vidu-flow workflow uses, by the kind of work they do: every activity
 // option (timeouts, retries, cancellation) of the workflows is declared here and nowhere else.
@@ -52,7 +52,7 @@ export const archiving = proxyActivities<GenerationActivities>({
   retry: { ...retryPolicy, maximumAttempts: 20 },
 });
 
-/** The slot manager's look at which slot holders have closed (workflows/admission.ts). */
+/** The slot manager's look at which slot holders have closed (workflows/admission/admission.ts). */
 export const slotManagerActivities = proxyActivities<GenerationActivities>({
   startToCloseTimeout: '1m',
   retry: { maximumInterval: '1m' },
@@ -102,7 +102,7 @@ export function pollingActivities(schedule: PollSchedule, deadlineSeconds: numbe
   });
 }
 
-/** Batches: reading a chunk of a JSONL file's lines, writing a part of its results (workflows/batch.ts). */
+/** Batches: reading a chunk of a JSONL file's lines, writing a part of its results (workflows/batch/). */
 export const batchFiles = proxyActivities<GenerationActivities>({
   startToCloseTimeout: '2m',
   retry: { ...retryPolicy, maximumAttempts: 20 },
@@ -119,7 +119,7 @@ export const awaitingChild = proxyActivities<GenerationActivities>({
 });
 
 /**
- * Completion webhooks (workflows/webhook-delivery.ts): Standard Webhooks practice, keep retrying
+ * Completion webhooks (workflows/webhooks/webhook-delivery.ts): Standard Webhooks practice, keep retrying
  * with backoff for about a day, then give up; a receiver that refuses the event for good ends it.
  */
 export const delivering = proxyActivities<GenerationActivities>({
@@ -129,7 +129,7 @@ export const delivering = proxyActivities<GenerationActivities>({
 });
 
 /**
- * generation.updated webhooks (workflows/webhook-updates.ts): starting a delivery workflow is one
+ * generation.updated webhooks (workflows/webhooks/webhook-updates.ts): starting a delivery workflow is one
  * Temporal call, so a local activity (one marker event) that gives up within a minute: the next
  * update or the terminal event still tells the receiver where things are.
  */

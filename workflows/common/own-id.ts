@@ -1,8 +1,8 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
-import { workflowIdProblem, type WorkflowIdRule } from '../contract/workflow-id';
-import { FailureType } from '../core/failure-types';
-import { issueDetails } from '../core/issues';
+import { workflowIdProblem, type WorkflowIdRule } from '../../contract/workflow-id';
+import { FailureType } from '../../core/failure-types';
+import { issueDetails } from '../../core/issues';
 
 // A paid workflow refuses an id it cannot keep, in its first step, before admission and submission
 // (issue 22 item 1): the archive, the receiver and the API refuse such ids later, when the task has

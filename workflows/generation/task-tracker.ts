@@ -1,10 +1,10 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, setHandler, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
-import { pollingActivities, quickLocal } from './activity-proxies';
-import { taskUpdateSignal } from '../core/workflow-messages';
-import { baseSchedule, resolveSchedule } from '../core/poll-schedule';
-import { isStateName, isTerminal, isUnknownStateReading, mergeSnapshot, type TaskReading } from '../core/task-snapshot';
-import { parseTaskUpdate, type TaskUpdate } from '../core/task-update';
-import type { PollScheduleOptions, TaskSnapshot } from '../core/generation-types';
+import { pollingActivities, quickLocal } from '../common/activity-proxies';
+import { taskUpdateSignal } from '../../core/workflow-messages';
+import { baseSchedule, resolveSchedule } from '../../core/poll-schedule';
+import { isStateName, isTerminal, isUnknownStateReading, mergeSnapshot, type TaskReading } from '../../core/task-snapshot';
+import { parseTaskUpdate, type TaskUpdate } from '../../core/task-update';
+import type { PollScheduleOptions, TaskSnapshot } from '../../core/generation-types';
 
 /** Recent nonces kept per task: far more callbacks than one task sends within the signature's Date window. */
 const NONCES_PER_TASK = 64;

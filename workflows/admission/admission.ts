@@ -8,8 +8,8 @@ import {
   slotsQuery,
   type SlotRequest,
   type SlotsState,
-} from '../core/admission-messages';
-import { slotManagerActivities } from './activity-proxies';
+} from '../../core/admission-messages';
+import { slotManagerActivities } from '../common/activity-proxies';
 
 // Account-wide admission control. Vidu runs ~5 tasks at once per organisation and queues the rest
 // in its own first-come order, with credits committed (docs/vidu-api.md §11); vidu-flow keeps the

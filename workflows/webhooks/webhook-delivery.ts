@@ -1,6 +1,6 @@
 import { CancellationScope, isCancellation, log, TemporalFailure, workflowInfo } from '@temporalio/workflow';
-import { delivering, webhookStartLocal } from './activity-proxies';
-import { ViduCaller } from '../core/search-attributes';
+import { delivering, webhookStartLocal } from '../common/activity-proxies';
+import { ViduCaller } from '../../core/search-attributes';
 import { startUpdateFeed } from './webhook-updates';
 import {
   DEFAULT_WEBHOOK_EVENTS,
@@ -10,7 +10,7 @@ import {
   type WebhookEventType,
   webhookEventId,
   webhookWorkflowId,
-} from '../core/webhook-types';
+} from '../../core/webhook-types';
 
 // Completion webhooks. A generation started with a notify target (memo `viduNotify`, set by the
 // HTTP API) starts, as its very last step, a workflow `webhookDelivery` (by a local activity): the

@@ -1,8 +1,8 @@
-import type { AdFilmInput, AdFilmResult } from '../core/ad-film-types';
-import { archive, compose, endEarly } from './ad-film/finish';
-import { applyInitialEdits, createFilm, review, stageImages, waitForSubTasks } from './ad-film/phases';
-import { openFilmRun } from './ad-film/state';
-import { refuseUnkeepableStart } from './own-id';
+import type { AdFilmInput, AdFilmResult } from '../../core/ad-film-types';
+import { archive, compose, endEarly } from './finish';
+import { applyInitialEdits, createFilm, review, stageImages, waitForSubTasks } from './phases';
+import { openFilmRun } from './state';
+import { refuseUnkeepableStart } from '../common/own-id';
 
 /**
  * The AD-film job, as phases over one FilmRun (workflows/ad-film/): stage the images, create the

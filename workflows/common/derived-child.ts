@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { log } from '@temporalio/workflow';
-import { derivedWorkflowId } from '../contract/workflow-id';
+import { derivedWorkflowId } from '../../contract/workflow-id';
 
 // Children vidu-flow starts under ids it derives from the parent's (`<parent>~<suffix>`,
 // contract/workflow-id.ts). No caller can start such an id through vidu-flow, but anyone with

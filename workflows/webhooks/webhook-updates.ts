@@ -1,8 +1,8 @@
 import { CancellationScope, condition, log, workflowInfo } from '@temporalio/workflow';
-import type { GenerationView } from '../api/generation-view';
-import { ViduKind } from '../core/search-attributes';
-import { webhookStartLocal } from './activity-proxies';
-import { type WebhookDeliveryInput, webhookEventId, webhookWorkflowId } from '../core/webhook-types';
+import type { GenerationView } from '../../platform/generation-view';
+import { ViduKind } from '../../core/search-attributes';
+import { webhookStartLocal } from '../common/activity-proxies';
+import { type WebhookDeliveryInput, webhookEventId, webhookWorkflowId } from '../../core/webhook-types';
 
 // generation.updated webhooks: one event per change of phase or Vidu state, when the notify target
 // asks for them. The generation and the AD film already call `noteStatus` whenever their status

@@ -1,7 +1,7 @@
 import { ApplicationFailure, isCancellation, metricMeter } from '@temporalio/workflow';
-import { WorkerMetric } from '../contract/metric-names';
-import { NON_RETRYABLE_FAILURES } from '../core/failure-types';
-import type { Priority } from '../core/generation-types';
+import { WorkerMetric } from '../../contract/metric-names';
+import { NON_RETRYABLE_FAILURES } from '../../core/failure-types';
+import type { Priority } from '../../core/generation-types';
 
 // vidu-flow's own workflow metrics, through the SDK's workflow metric meter: it records nothing
 // while a workflow replays and goes out through a sink, so it is deterministic and adds no

@@ -1,0 +1,61 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import { FailureType } from '../../core/failure-types';
+import type { ArchiveResult, GenerationResult, TaskSnapshot } from '../../core/generation-types';
+import { archiving } from '../common/activity-proxies';
+import { credits, describe, failed, isOffPeakRefund, type GenerationRun } from './state';
+import { upscaleResult } from './upscale';
+
+/** Finish: a terminal task; a failure becomes a typed error, a success is archived (and upscaled if asked). */
+export async function finish(run: GenerationRun): Promise<GenerationResult> {
+  const done = run.snapshot as TaskSnapshot;
+  const id = run.taskId as string;
+  const { charged } = credits(run);
+  run.metrics.taskOver(charged);
+  if (done.state === 'failed') throw taskFailed(run, done, id);
+  let archive: ArchiveResult | undefined;
+  if (run.options.archive !== false) {
+    run.status.phase = 'archiving';
+    describe(run);
+    archive = await archiving.archiveTask.executeWithOptions({ summary: `archive ${done.creations.length} creation(s) of task ${id}` }, [
+      { workflowId: run.workflowId, kind: run.kind, taskId: id, creations: done.creations },
+    ]);
+    run.status.archive = archive;
+  }
+  const { upscale, upscaleMissing } = run.options.upscale ? await upscaleResult(run, done.creations, run.options) : {};
+  run.status.phase = 'done';
+  describe(run);
+  return {
+    kind: run.kind,
+    workflowId: run.workflowId,
+    taskId: id,
+    state: 'success',
+    credits: charged,
+    creations: done.creations,
+    ...(archive ? { archive } : {}),
+    ...(run.status.cancellation ? { cancellation: run.status.cancellation } : {}),
+    ...(upscale ? { upscale } : {}),
+    ...(upscaleMissing ? { upscaleMissing } : {}),
+  };
+}
+
+function taskFailed(run: GenerationRun, done: TaskSnapshot, id: string): ApplicationFailure {
+  run.status.error = `Vidu task ${id} failed: ${done.errCode || 'no err_code'}`;
+  const { charged, refunded } = credits(run);
+  const creditsRefunded = refunded > 0 ? { creditsRefunded: refunded } : {};
+  const failure =
+    run.offPeak && isOffPeakRefund(done)
+      ? ApplicationFailure.create({
+          type: FailureType.OffPeakRefunded,
+          message: `Vidu could not run off-peak task ${id} within its 48-hour window; it cancelled it and refunded the credits (err_code ${done.errCode || '(none)'})`,
+          nonRetryable: true,
+          details: [{ taskId: id, errCode: done.errCode, refunded: true, credits: charged, ...creditsRefunded }],
+        })
+      : ApplicationFailure.create({
+          type: FailureType.ViduTaskFailed,
+          message: `Vidu task ${id} failed with err_code ${done.errCode || '(none)'} (${charged} credits charged${refunded > 0 ? `, ${refunded} refunded` : ''})`,
+          nonRetryable: true,
+          details: [{ taskId: id, errCode: done.errCode, credits: charged, ...creditsRefunded }],
+        });
+  failed(run, failure);
+  return failure;
+}

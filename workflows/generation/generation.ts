@@ -1,0 +1,46 @@
+import { CancellationScope } from '@temporalio/workflow';
+import type { GenerationInput, GenerationKind, GenerationResult } from '../../core/generation-types';
+import { GenerationMetrics } from '../common/metrics';
+import { refuseUnkeepableStart } from '../common/own-id';
+import { unwrapTyped } from '../common/typed-failure';
+import { finish } from './finish';
+import { admitAndSubmit, interrupted, stage, waitOrGiveUp } from './phases';
+import { failed, openGenerationRun, type GenerationRun } from './state';
+
+/** The top-level fields of a generation's input (contract/generation-input.ts). */
+const GENERATION_INPUT_FIELDS = ['request', 'options'] as const;
+
+/**
+ * One generation, shared by every generation workflow type (one per endpoint of the registry), as
+ * phases over one GenerationRun (workflows/generation/): stage (check and store the inputs) →
+ * admit and submit (a slot under VIDU_MAX_IN_FLIGHT, then the submission, exactly once) → wait
+ * (callbacks, fallback poll, deadline) → finish (archive, optional upscale). A cancellation or
+ * failure on the way is handled by `interrupted`.
+ *
+ * The phases issue their activities, child workflows and timers in the order the `Generation`
+ * class they replaced did, so histories of earlier runs replay; keep that order when changing it.
+ */
+export async function runGeneration(kind: GenerationKind, input: GenerationInput): Promise<GenerationResult> {
+  const metrics = new GenerationMetrics(kind, input.options?.priority ?? 'interactive');
+  return metrics.around(() => generate(openGenerationRun(kind, input.request, input.options ?? {}, metrics, input)));
+}
+
+async function generate(run: GenerationRun): Promise<GenerationResult> {
+  try {
+    // An id the archive and the receiver would refuse, a Temporal timeout that would end the
+    // workflow with a paid task at Vidu, a field the schema does not have: refused before
+    // anything is paid for (issue 22 item 1).
+    refuseUnkeepableStart(run.input === undefined ? undefined : { value: run.input, fields: GENERATION_INPUT_FIELDS });
+    const staged = await stage(run);
+    await admitAndSubmit(run, staged);
+    await waitOrGiveUp(run);
+  } catch (err) {
+    await interrupted(run, err);
+  }
+  await run.slot.release();
+  return CancellationScope.nonCancellable(() => finish(run)).catch((err: unknown) => {
+    // A failed archive (or upscale) fails the run: the status must not stay `archiving`.
+    if (run.status.phase !== 'failed') failed(run, unwrapTyped(err));
+    throw err;
+  });
+}

@@ -1,0 +1,148 @@
+import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { FailureType } from '../../core/failure-types';
+import type { StageResult } from '../../core/generation-types';
+import { ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from '../../core/search-attributes';
+import { isTerminal } from '../../core/task-snapshot';
+import { paid, quick, stagingLocal } from '../common/activity-proxies';
+import { unwrapTyped } from '../common/typed-failure';
+import { DEFAULT_TIMEOUT_SECONDS, OFF_PEAK_TIMEOUT_SECONDS, cancelled, credits, describe, failed, type GenerationRun } from './state';
+
+// The phases of a generation up to a terminal Vidu task, in the order runGeneration runs them,
+// and what a failure or cancellation on the way does (`interrupted`).
+
+/** Stage: checks the inputs before any credit is spent; the model and off-peak flag decide the wait. */
+export async function stage(run: GenerationRun): Promise<StageResult> {
+  const staged = await stagingLocal.stageInputs.executeWithOptions({ summary: `stage and check the inputs of ${run.kind}` }, [
+    { kind: run.kind, workflowId: run.workflowId, request: run.request, options: run.options },
+  ]);
+  run.offPeak = staged.offPeak;
+  run.metrics.setStaged(staged.model, run.offPeak);
+  run.timeoutSeconds = run.options.timeoutSeconds ?? (run.offPeak ? OFF_PEAK_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
+  // The client sets these at start; a workflow started by name elsewhere gets them here.
+  run.attributes.set(
+    { key: ViduKind, value: run.kind },
+    { key: ViduOffPeak, value: staged.offPeak },
+    ...(staged.model ? [{ key: ViduModel, value: staged.model }] : []),
+  );
+  return staged;
+}
+
+/**
+ * Admit and submit: a slot under VIDU_MAX_IN_FLIGHT, then the submission, exactly once. One
+ * activity asks for the slot and, when it is free, submits at once; a queued request waits durably
+ * for its grant and submits then. Off-peak tasks take no slot from VIDU_MAX_IN_FLIGHT (their own
+ * pool, uncapped by default). A cancellation during the submission waits for its outcome: it may
+ * have been paid for.
+ */
+export async function admitAndSubmit(run: GenerationRun, staged: StageResult): Promise<void> {
+  run.status.phase = 'submitting';
+  describe(run);
+  const terms = run.slot.request(run.offPeak);
+  const submit = () => {
+    run.tracker.expectNewTask();
+    return CancellationScope.nonCancellable(() =>
+      paid.submitWhenAdmitted.executeWithOptions({ summary: `submit ${run.kind}${staged.model ? ` (${staged.model})` : ''} to Vidu once a slot is free` }, [
+        { kind: run.kind, workflowId: run.workflowId, request: staged.request, waitMode: run.options.waitMode ?? 'auto', admission: terms },
+      ]),
+    );
+  };
+  let outcome = await submit();
+  if ('queued' in outcome) {
+    await run.slot.queuedAt(outcome.managerId, () => {
+      run.status.phase = 'waiting_for_slot';
+      run.metrics.waitingForSlot();
+      run.attributes.set({ key: ViduState, value: 'waiting_for_slot' });
+      describe(run);
+    });
+    run.status.phase = 'submitting';
+    describe(run);
+    // The manager now counts this workflow as a holder, so the same request is granted at once.
+    outcome = await submit();
+    if ('queued' in outcome) throw new Error(`the slot manager ${outcome.managerId} queued a request it had granted`);
+  } else {
+    run.slot.grantedBy(outcome.slotManagerId);
+  }
+  run.metrics.slotWaitOver();
+  const submitted = outcome;
+  run.taskId = submitted.taskId;
+  run.metrics.submitted();
+  run.callbacks = submitted.callbackRegistered;
+  run.status.taskId = submitted.taskId;
+  run.status.waitMode = run.callbacks ? 'callback' : 'poll';
+  run.attributes.set({ key: ViduTaskId, value: submitted.taskId });
+  run.tracker.track({ taskId: submitted.taskId, state: submitted.state, progress: 0, errCode: '', credits: submitted.credits, creations: [], source: 'submit' });
+  run.status.phase = 'waiting';
+  describe(run);
+}
+
+/** Wait: until the task is terminal; past the deadline, one last look, then cancel at Vidu and fail. */
+export async function waitOrGiveUp(run: GenerationRun): Promise<void> {
+  const id = run.taskId as string;
+  const { callbacks, offPeak, timeoutSeconds } = run;
+  if (await run.tracker.waitForTerminal(id, { callbacks, offPeak, timeoutSeconds, poll: run.options.poll })) return;
+  // One last look: the answer may have been lost rather than late.
+  run.tracker.apply(await quick.fetchTask.executeWithOptions({ summary: `final check of task ${id}` }, [{ taskId: id }]));
+  if (isTerminal(run.snapshot?.state)) return;
+  const outcome = cancelled(
+    run,
+    await CancellationScope.nonCancellable(() =>
+      quick.cancelTask.executeWithOptions({ summary: `cancel overdue task ${id}` }, [{ taskId: id, readAfter: true }]),
+    ),
+  );
+  run.status.error = `did not finish within ${timeoutSeconds} s`;
+  const failure = ApplicationFailure.create({
+    type: offPeak ? FailureType.OffPeakExpired : FailureType.ViduTimeout,
+    message: `${offPeak ? 'off-peak ' : ''}Vidu task ${id} did not finish within ${timeoutSeconds} s (state ${run.snapshot?.state}); cancel: ${outcome.outcome}`,
+    nonRetryable: true,
+    details: [{ taskId: id, state: run.snapshot?.state, cancellation: outcome }],
+  });
+  failed(run, failure);
+  throw failure;
+}
+
+/**
+ * A failure gives the slot back and surfaces typed. A cancellation asks Vidu to cancel: the run
+ * ends Cancelled unless Vidu refused (the task already runs), in which case its credits are
+ * spent either way, so the result is still awaited and archived rather than lost.
+ */
+export async function interrupted(run: GenerationRun, err: unknown): Promise<void> {
+  if (!isCancellation(err)) {
+    const typed = unwrapTyped(err);
+    failed(run, typed);
+    await run.slot.release();
+    throw typed;
+  }
+  try {
+    await cancelAtVidu(run, err);
+  } finally {
+    if (run.status.phase !== 'waiting') await run.slot.release();
+  }
+  try {
+    await CancellationScope.nonCancellable(() => waitOrGiveUp(run));
+  } finally {
+    await run.slot.release();
+  }
+}
+
+/** Rethrows the cancellation unless Vidu refused it; then the caller keeps waiting. */
+async function cancelAtVidu(run: GenerationRun, cancellation: unknown): Promise<void> {
+  run.status.phase = 'cancelling';
+  const taskId = run.taskId;
+  const outcome = cancelled(
+    run,
+    await CancellationScope.nonCancellable(() =>
+      taskId === undefined
+        ? Promise.resolve({ outcome: 'not-submitted' as const, message: 'cancelled before anything was sent to Vidu' })
+        : quick.cancelTask.executeWithOptions({ summary: `cancel Vidu task ${taskId}` }, [{ taskId, readAfter: true }]),
+    ),
+  );
+  describe(run);
+  if (outcome.outcome === 'cancelled' || outcome.outcome === 'not-submitted') {
+    run.status.phase = 'cancelled';
+    run.attributes.set({ key: ViduState, value: 'cancelled' });
+    run.metrics.taskOver(credits(run).charged);
+    describe(run);
+    throw cancellation;
+  }
+  run.status.phase = 'waiting';
+}

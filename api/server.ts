@@ -20,6 +20,7 @@ import { registerReview } from './routes/review';
 import { registerStarts } from './routes/starts';
 import { registerBatches } from './routes/batches';
 import { registerUploads } from './routes/uploads';
+import { registerStudio } from './studio/routes';
 import { DEFAULT_STAGING_TTL_DAYS } from '../worker/env';
 
 // The HTTP API: a stateless fastify service in front of the client library. Everything it knows
@@ -137,6 +138,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerGenerations(app, guard, deps);
   registerReview(app, guard, deps);
   registerEvents(app, guard, { ...deps, streams, statusHub });
+  registerStudio(app, guard, deps);
   return app;
 }
 

@@ -4,13 +4,16 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { s3ClientFromEnv } from '../../activities/stores/s3-client';
-import { splitS3Location } from '../../activities/stores/s3-location';
+import { parseS3Url, s3Url, splitS3Location } from '../../activities/stores/s3-location';
 
 // Reads an archived file for the studio's media route, one byte range at a time (a <video> seeks
 // with Range requests). The location comes from the workflow's own result (written by the
 // worker), and is still only read when it lies inside the archive this API is configured with
 // (ARCHIVE_URL=s3://… or ARCHIVE_DIR, default ./data/archive, as the worker): a result can never
 // make the API read another file of its disk or another bucket.
+
+/** The archive the studio plays results from: the worker's own settings (the same folder or bucket). */
+export const STUDIO_ENV_VARS = ['ARCHIVE_DIR', 'ARCHIVE_URL'] as const;
 
 export interface ByteRange {
   start: number;
@@ -48,7 +51,8 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 export function archiveReader(env: NodeJS.ProcessEnv = process.env): ArchiveReader {
   const url = env.ARCHIVE_URL || undefined;
   if (url?.startsWith('s3://')) {
-    const root = url.replace(/\/+$/, '') + '/';
+    // Checked at start-up like the worker's (a bad value stops the API with a message naming it).
+    const root = s3Url(parseS3Url(url, 'ARCHIVE_URL')) + '/';
     let s3: S3Client | undefined;
     return {
       open: async (location, rangeOf) => {

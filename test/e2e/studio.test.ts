@@ -46,8 +46,6 @@ beforeAll(async () => {
       stagingDir: path.join(dir, 'staging'),
       simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_SIM_CALLBACK_RETRY_MS: '200' },
       apiKeysFile: keysFile,
-      // The studio plays archived results through the API, which reads the same archive.
-      apiEnv: { ARCHIVE_DIR: archiveDir },
       logDir: path.join(dir, 'logs'),
     }),
     chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS }),

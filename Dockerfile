@@ -16,6 +16,8 @@ COPY client ./client
 COPY cli ./cli
 COPY receiver ./receiver
 COPY api ./api
+# The studio's browser code, bundled by the API when it first serves /studio/ (api/studio/assets.ts).
+COPY studio ./studio
 COPY sim ./sim
 # The workflow bundle, built once into the image: no worker start (or restart after a crash) runs
 # webpack, which takes 10–30 s of CPU. A worker whose interceptors differ (tracing on) bundles from

@@ -7,6 +7,7 @@ import { API_LIMIT_DEFAULTS } from './limits';
 import { ConfigError } from '../platform/config/env';
 import { TEMPORAL_ENV_VARS } from '../platform/temporal/connection';
 import { S3_ENV_VARS } from '../platform/stores/s3-env';
+import { STUDIO_ENV_VARS } from './studio/archive-reader';
 
 // The HTTP API's environment, checked at start-up (one line per bad variable). Deny by default:
 // without VIDU_FLOW_API_KEYS_FILE, or with a file that lists no key, or one that other users may
@@ -41,7 +42,7 @@ const ApiEnv = z.object({
 });
 
 /** Every variable the API reads (deployment files are checked against it: test/unit/compose-env.test.ts). */
-export const API_ENV_VARS: readonly string[] = [...Object.keys(ApiEnv.shape), ...TEMPORAL_ENV_VARS, ...S3_ENV_VARS];
+export const API_ENV_VARS: readonly string[] = [...Object.keys(ApiEnv.shape), ...TEMPORAL_ENV_VARS, ...S3_ENV_VARS, ...STUDIO_ENV_VARS];
 
 export interface ApiConfig {
   port: number;

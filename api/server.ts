@@ -15,6 +15,7 @@ import { registerReview } from './routes/review';
 import { registerStarts } from './routes/starts';
 import { registerBatches } from './routes/batches';
 import { registerUploads } from './routes/uploads';
+import { registerStudio } from './studio/routes';
 import { DEFAULT_STAGING_TTL_DAYS } from '../platform/config/env';
 import type { ApiDeps, Guard } from './deps';
 
@@ -92,6 +93,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerGenerations(app, guard, deps);
   registerReview(app, guard, deps);
   registerEvents(app, guard, { ...deps, streams, statusHub });
+  registerStudio(app, guard, deps);
   return app;
 }
 

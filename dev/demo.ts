@@ -76,6 +76,8 @@ async function main(): Promise<number> {
       `  curl -sS -X POST ${api}/v1/generations/img2video -H 'Authorization: Bearer ${demoKey.key}' ` +
         `-H 'Idempotency-Key: my-first-generation' -H 'Content-Type: application/json' -d @${httpBody}\n`,
     );
+    // The key is printed to paste into the sign-in form, never put in the URL (it would land in history and logs).
+    say(`Studio at ${api}/studio/ — sign in by pasting the demo key: ${demoKey.key}\n`);
     const client = await ViduFlowClient.connect({ address: server.address, taskQueue, stagingDir: path.join(dataDir, 'staging') });
     const link = (workflowId: string) => (server.uiUrl ? `${server.uiUrl}/namespaces/default/workflows/${workflowId}` : workflowId);
     const settle = async (label: string, result: () => Promise<string>): Promise<Outcome> => {

@@ -257,6 +257,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           ...opts.temporalEnv,
           VIDU_TASK_QUEUE: opts.taskQueue,
           STAGING_DIR: opts.stagingDir,
+          // The studio plays archived results through the API: the workers' archive.
+          ARCHIVE_DIR: opts.archiveDir,
           VIDU_FLOW_API_KEYS_FILE: opts.apiKeysFile,
           VIDU_FLOW_ALLOW_PRIVATE_URLS: '127.0.0.1',
           API_PORT: String(apiPort),

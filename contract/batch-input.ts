@@ -4,6 +4,7 @@ import { describeZodError } from '../vidu/schemas';
 import { type BatchInput, type BatchLine, MAX_BATCH_WINDOW, MAX_LINES_PER_RUN } from '../core/batch-types';
 import type { GenerationKind, GenerationOptions } from '../core/generation-types';
 import { checkGenerationInput, GENERATION_KINDS, GenerationOptions as GenerationOptionsSchema } from './generation-input';
+import { resolveLocalPath } from './local-path';
 import { mediaSlots, remoteMediaIssues } from './media-fields';
 import { OWNER_SOURCE, STAGED_PREFIX } from './staged-ref';
 
@@ -45,8 +46,6 @@ export function checkBatchInput(input: unknown): string[] {
 export type ParsedBatchLine =
   | { ok: true; kind: GenerationKind; input: { request: Record<string, unknown>; options: GenerationOptions } }
   | { ok: false; kind?: string; message: string };
-
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -110,9 +109,7 @@ export function checkBatchLine(parsed: unknown, ctx: BatchLineContext): ParsedBa
 
   const body = structuredClone(request as Record<string, unknown>);
   if (ctx.baseDir !== undefined && !ctx.remote) {
-    for (const slot of mediaSlots(kind, body)) {
-      if (slot.value !== '' && !path.isAbsolute(slot.value) && !SCHEME.test(slot.value)) slot.set(path.resolve(ctx.baseDir, slot.value));
-    }
+    for (const slot of mediaSlots(kind, body)) slot.set(resolveLocalPath(slot.value, ctx.baseDir));
   }
   const input = { request: body, options: mergeLineOptions(ctx.defaults, options as GenerationOptions | undefined) };
   const problems = checkGenerationInput(kind, input).map(ruleOnly);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ENDPOINTS, GENERATION_KINDS, type EndpointSpec, type GenerationKind } from '../vidu/endpoints';
 import { UPSCALE_RESOLUTIONS } from '../vidu/endpoints/upscale';
 import { CREATE_ENDPOINTS, describeZodError } from '../vidu/schemas';
+import { mediaValueProblem } from './local-path';
 import { mediaSlots } from './media-fields';
 import { resultRefIssues } from './result-ref';
 
@@ -70,7 +71,12 @@ export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Rec
   // though not for Vidu itself.
   const slots = mediaSlots(kind, copy);
   if (kind !== 'ad-one-click') issues.push(...resultRefIssues(request, 'video_creation_id' in CREATE_ENDPOINTS[kind].request.shape, slots));
-  for (const slot of slots) slot.set(PLACEHOLDER);
+  for (const slot of slots) {
+    // One rule for what a media value may be (contract/local-path.ts), checked before the placeholder hides it.
+    const problem = mediaValueProblem(slot.value);
+    if (problem) issues.push(`${slot.path}: ${problem}`);
+    slot.set(PLACEHOLDER);
+  }
   const parsed = CREATE_ENDPOINTS[kind].request.safeParse(copy);
   if (!parsed.success) issues.push(...describeZodError(parsed.error));
   return issues;

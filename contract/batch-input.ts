@@ -6,6 +6,7 @@ import type { GenerationKind, GenerationOptions } from '../core/generation-types
 import { checkGenerationInput, GENERATION_KINDS, GenerationOptions as GenerationOptionsSchema } from './generation-input';
 import { resolveLocalPath } from './local-path';
 import { mediaSlots, remoteMediaIssues } from './media-fields';
+import { assertSame, type Same } from './same-type';
 import { OWNER_SOURCE, STAGED_PREFIX } from './staged-ref';
 
 // The batch contract: the workflow input `{ source: { path } | { staged }, window?, options?,
@@ -142,3 +143,11 @@ export function toBatchLine(text: string, line: number, offset: number, ctx: Bat
 }
 
 export type { BatchInput };
+
+// Compile-time drift check against core/batch-types.ts (the workflow compiles against core). The
+// caller's input is BatchInput without `carry` (the workflow's own, when it continues as new);
+// core writes each source as `{ path; staged?: never }` so `source.path` reads without narrowing.
+type SourceVariants<U> = U extends unknown ? { [K in keyof U as [Exclude<U[K], undefined>] extends [never] ? never : K]: U[K] } : never;
+type CallerBatchInput = z.infer<typeof BatchInputSchema>;
+assertSame<Same<Omit<CallerBatchInput, 'source'>, Omit<BatchInput, 'source' | 'carry'>>>();
+assertSame<Same<CallerBatchInput['source'], SourceVariants<BatchInput['source']>>>();

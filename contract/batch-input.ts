@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../vidu/schemas';
-import { type BatchInput, type BatchLine, MAX_BATCH_WINDOW, MAX_LINES_PER_RUN } from '../core/batch-types';
+import { type BatchInput, type BatchLine, INVALID_LINE, MAX_BATCH_WINDOW, MAX_LINES_PER_RUN } from '../core/batch-types';
 import type { GenerationKind, GenerationOptions } from '../core/generation-types';
 import { checkGenerationInput, GENERATION_KINDS, GenerationOptions as GenerationOptionsSchema } from './generation-input';
 import { resolveLocalPath } from './local-path';
@@ -139,7 +139,7 @@ export function ruleOnly(issue: string): string {
 export function toBatchLine(text: string, line: number, offset: number, ctx: BatchLineContext): BatchLine {
   const parsed = parseBatchLine(text, ctx);
   if (parsed.ok) return { line, offset, kind: parsed.kind, input: parsed.input };
-  return { line, offset, ...(parsed.kind ? { kind: parsed.kind } : {}), error: { type: 'InvalidLine', message: parsed.message } };
+  return { line, offset, ...(parsed.kind ? { kind: parsed.kind } : {}), error: { type: INVALID_LINE, message: parsed.message } };
 }
 
 export type { BatchInput };

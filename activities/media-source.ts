@@ -9,7 +9,9 @@ import { OPERATOR_OWNER, ownsStagedRef, parseStagedRef } from '../contract/stage
 /** Where an input came from; URLs are passed on to Vidu as they are, other sources are staged. */
 export type MediaSource = 'url' | 'data-uri' | 'file' | 'staged';
 
-export class MediaLoadError extends Error {}
+export class MediaLoadError extends Error {
+  override readonly name = 'MediaLoadError';
+}
 
 /** A download that receives no byte for this long is abandoned. */
 const DOWNLOAD_IDLE_MS = 30_000;

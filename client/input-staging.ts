@@ -74,7 +74,9 @@ export async function stageCallerInputs(
   return { request: copy, issues };
 }
 
-class StagingProblem extends Error {}
+class StagingProblem extends Error {
+  override readonly name = 'StagingProblem';
+}
 
 interface Target {
   limit: MediaLimit;

@@ -1,7 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isLocalFile } from '../contract/local-path';
+import { BAD_FILE_URL, isLocalFile, localFilePath } from '../contract/local-path';
 import { mediaSlots, type MediaEndpoint } from '../contract/media-fields';
 import { fileChunks, StagingLimitExceeded, type IncomingFile, type InputStaging } from '../activities/stores/staging-store';
 import { BYTES_PER_MEGABYTE } from '../vidu/media/limits';
@@ -94,12 +93,8 @@ function mediaKindProblem(head: Uint8Array, limit: MediaLimit): string | undefin
 }
 
 async function stageFile(value: string, maxBytes: number, staging: InputStaging, cwd: string, target: Target): Promise<string> {
-  let file: string;
-  try {
-    file = value.startsWith('file:') ? fileURLToPath(value) : path.resolve(cwd, value);
-  } catch {
-    throw new StagingProblem('not a usable file:// URL (it needs an absolute path, no host and no encoded slash)');
-  }
+  const file = localFilePath(value, cwd);
+  if (file === undefined) throw new StagingProblem(BAD_FILE_URL);
   let size: number;
   try {
     const info = await stat(file);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // Which media values name a file on the caller's disk: the one rule for the CLI (cli/args.ts,
 // relative paths made absolute), the client (client/input-staging.ts, files staged before a start)
@@ -29,12 +30,34 @@ export function isLocalPath(value: string): boolean {
 
 /** A file on the caller's disk: a local path or a file: URL (what the client stages before a start). */
 export function isLocalFile(value: string): boolean {
-  return isLocalPath(value) || FILE_URL.test(value);
+  return isLocalPath(value) || isFileUrl(value);
 }
 
 /** `value` made absolute against `base` when it is a local path; anything else (file: URLs are absolute) unchanged. */
 export function resolveLocalPath(value: string, base: string): string {
   return isLocalPath(value) ? path.resolve(base, value) : value;
+}
+
+/** Why a file: URL names no file: the same words from the client and the worker. */
+export const BAD_FILE_URL = 'not a usable file:// URL (it needs an absolute path, no host and no encoded slash)';
+
+/** Whether the value is a file: URL (any case; `file:/a` and `file:///a` alike). */
+export function isFileUrl(value: string): boolean {
+  return FILE_URL.test(value);
+}
+
+/** A file: URL's path; undefined when it names no usable path (a host, an encoded slash: BAD_FILE_URL). */
+export function fileUrlPath(value: string): string | undefined {
+  try {
+    return fileURLToPath(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file a local value names: a file: URL's path, else the path made absolute against `base`. */
+export function localFilePath(value: string, base: string): string | undefined {
+  return isFileUrl(value) ? fileUrlPath(value) : path.resolve(base, value);
 }
 
 /** Why a media value is none of the forms above; undefined when it is one. */

@@ -10,7 +10,7 @@ import { buildStartPlan, prepareStart, UsageError } from '../../cli/args';
 import { stageCallerInputs } from '../../client/input-staging';
 import { checkBatchLine } from '../../contract/batch-input';
 import { checkGenerationInput } from '../../contract/generation-input';
-import { isLocalFile, isLocalPath, mediaValueProblem, resolveLocalPath } from '../../contract/local-path';
+import { fileUrlPath, isLocalFile, isLocalPath, localFilePath, mediaValueProblem, resolveLocalPath } from '../../contract/local-path';
 
 const BASE = '/base';
 const i2v = (image: string) => ({ model: 'viduq1', images: [image], prompt: 'p', duration: 5, resolution: '1080p' });
@@ -44,6 +44,18 @@ describe('contract/local-path', () => {
     expect(isLocalFile(value)).toBe(isFile);
     expect(resolveLocalPath(value, BASE)).toBe(resolved);
     expect(mediaValueProblem(value) !== undefined).toBe(refused);
+  });
+});
+
+describe('the file a local value names (the client and the worker alike)', () => {
+  it('reads a file: URL in any case and with or without //, and refuses one with a host or an encoded slash', () => {
+    expect(localFilePath('a.png', BASE)).toBe('/base/a.png');
+    expect(localFilePath('file:///srv/a%20b.png', BASE)).toBe('/srv/a b.png');
+    // The worker used to take only `file://` (activities/media-source.ts): `file:/srv/a.png` was a relative path there.
+    expect(localFilePath('file:/srv/a.png', BASE)).toBe('/srv/a.png');
+    expect(localFilePath('FILE:///srv/a.png', BASE)).toBe('/srv/a.png');
+    expect(fileUrlPath('file://media-host/a.png')).toBeUndefined();
+    expect(fileUrlPath('file:///srv%2Fa.png')).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@ import type { ViduClient } from '../vidu/client';
 import { ViduTransportError } from '../vidu/errors';
 import type { AdFilmDetail, AdFilmEdit, AdSubTask } from '../core/ad-film-types';
 import { toSnapshot } from '../core/task-snapshot';
-import type { CreationRef, TaskStateName, WaitMode } from '../core/generation-types';
+import type { FilmCreation, TaskStateName, WaitMode } from '../core/generation-types';
 import { toApplicationFailure } from './failures';
 import { callbackUrlFor } from './idempotency';
 import { wantsCallback } from './submit';
@@ -169,7 +169,7 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
   }
 
   /** The composed film, plus the cover of each storyboard footage compose used. */
-  async function adFilmMedia(input: { composeTaskId: string; videoTaskIds: string[] }): Promise<CreationRef[]> {
+  async function adFilmMedia(input: { composeTaskId: string; videoTaskIds: string[] }): Promise<FilmCreation[]> {
     const creationsOf = async (taskId: string) => {
       try {
         return toSnapshot(await deps.vidu.getCreations(taskId), 'poll', taskId)?.creations ?? [];
@@ -179,9 +179,9 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
     };
     const film = (await creationsOf(input.composeTaskId)).map((c) => ({ ...c, sourceTaskId: input.composeTaskId }));
     if (film.length === 0) throw ApplicationFailure.create({ message: `compose task ${input.composeTaskId} lists no creation yet` });
-    const covers: CreationRef[] = [];
+    const covers: FilmCreation[] = [];
     for (const id of input.videoTaskIds) {
-      let creations: CreationRef[];
+      let creations: FilmCreation[];
       try {
         creations = await creationsOf(id);
       } catch (err) {

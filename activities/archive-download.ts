@@ -21,10 +21,14 @@ export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = {
 const BEAT_EVERY_MS = 1_000;
 
 /** The URL answered 403, 404 or 410: it probably outlived its hour; fresh URLs may help. */
-export class UrlExpired extends Error {}
+export class UrlExpired extends Error {
+  override readonly name = 'UrlExpired';
+}
 
 /** A download that failed in a way a later attempt may not (stall, too large, HTTP error). */
-export class DownloadFailed extends Error {}
+export class DownloadFailed extends Error {
+  override readonly name = 'DownloadFailed';
+}
 
 export interface DownloadRequest<T> {
   fetch: typeof fetch;

@@ -1,7 +1,7 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { ViduClient } from '../vidu/client';
 import { toSnapshot } from '../core/task-snapshot';
-import type { ArchivedFile, ArchiveResult, CreationRef, GenerationKind, MissingExtra } from '../core/generation-types';
+import type { ArchivedFile, ArchiveResult, FilmCreation, GenerationKind, MissingExtra } from '../core/generation-types';
 import { DEFAULT_DOWNLOAD_LIMITS, type DownloadLimits, guardedDownload, UrlExpired } from './archive-download';
 import { archiveExtension, archiveFileName, archiveFolder } from './archive-names';
 import { toApplicationFailure } from './failures';
@@ -11,7 +11,7 @@ export interface ArchiveInput {
   workflowId: string;
   kind: GenerationKind | 'adFilm';
   taskId: string;
-  creations: CreationRef[];
+  creations: FilmCreation[];
 }
 
 /** `<archive root>/<workflowId>/manifest.json` (README.md, "Configuration", archive layout). */
@@ -77,7 +77,7 @@ export function makeArchiveTask(deps: ArchiveDeps) {
     };
     const progress = heartbeater(() => manifest.files.length);
     // Fresh creation lists, fetched at most once per task when its URLs turn out expired.
-    const refreshed = new Map<string, CreationRef[]>();
+    const refreshed = new Map<string, FilmCreation[]>();
     for (const creation of input.creations) {
       let current = creation;
       for (const role of ['main', 'cover'] as const) {
@@ -121,12 +121,12 @@ export function makeArchiveTask(deps: ArchiveDeps) {
   /** One file, with one refresh of expired URLs; an extra is tried `extraTries` times. */
   async function archiveOne(
     folder: string,
-    creation: CreationRef,
+    creation: FilmCreation,
     role: Role,
     taskId: string,
-    refreshed: Map<string, CreationRef[]>,
+    refreshed: Map<string, FilmCreation[]>,
     progress: Progress,
-  ): Promise<{ file: ArchivedFile; creation: CreationRef }> {
+  ): Promise<{ file: ArchivedFile; creation: FilmCreation }> {
     const tries = role === 'main' ? 1 : Math.max(1, limits.extraTries);
     let current = creation;
     for (let attempt = 1; ; attempt++) {
@@ -146,7 +146,7 @@ export function makeArchiveTask(deps: ArchiveDeps) {
     }
   }
 
-  async function download(folder: string, creation: CreationRef, role: Role, progress: Progress): Promise<ArchivedFile> {
+  async function download(folder: string, creation: FilmCreation, role: Role, progress: Progress): Promise<ArchivedFile> {
     const url = role === 'main' ? creation.url : creation.coverUrl;
     return guardedDownload({
       fetch: fetchImpl,
@@ -171,7 +171,7 @@ export function makeArchiveTask(deps: ArchiveDeps) {
     });
   }
 
-  async function freshCreation(taskId: string, stale: CreationRef, cache: Map<string, CreationRef[]>): Promise<CreationRef> {
+  async function freshCreation(taskId: string, stale: FilmCreation, cache: Map<string, FilmCreation[]>): Promise<FilmCreation> {
     let list = cache.get(taskId);
     if (!list) {
       let body;

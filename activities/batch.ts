@@ -2,9 +2,9 @@ import { ApplicationFailure, getClient } from '@temporalio/activity';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_BATCH_LINE_BYTES, toBatchLine } from '../contract/batch-input';
-import { BATCH_CHILD_ID_TAKEN, type BatchError, type BatchLine, type BatchLineResult, type ReadBatchLinesInput, type ReadBatchLinesResult } from '../core/batch-types';
+import { BATCH_CHILD_ID_TAKEN, type BatchError, INVALID_LINE, type BatchLine, type BatchLineResult, type ReadBatchLinesInput, type ReadBatchLinesResult } from '../core/batch-types';
 import { describeBatchFailure, failureCredits } from '../core/batch-summary';
-import { FailureType } from '../core/failure-types';
+import { FailureType, InternalFailureType, RetryableFailureType } from '../core/failure-types';
 import { issueDetails } from '../core/issues';
 import type { GenerationResult } from '../core/generation-types';
 import { archiveFolder } from './archive-names';
@@ -206,7 +206,7 @@ export function makeBatchActivities(deps: BatchDeps) {
     const source = { bytes: info.size, mtimeMs: opened.staged ? 0 : info.mtimeMs };
     if (input.expect && (input.expect.bytes !== source.bytes || input.expect.mtimeMs !== source.mtimeMs)) {
       throw ApplicationFailure.create({
-        type: 'BatchSourceChanged',
+        type: InternalFailureType.BatchSourceChanged,
         message: `the batch file ${opened.label} changed while the batch ran (${input.expect.bytes} → ${source.bytes} bytes); lines are read by position, so the batch stops here`,
         nonRetryable: true,
         details: [{ expected: input.expect, found: source }],
@@ -246,7 +246,7 @@ export function makeBatchActivities(deps: BatchDeps) {
             line: l.line,
             offset: l.offset,
             error: {
-              type: 'InvalidLine',
+              type: INVALID_LINE,
               message: `the line is ${l.bytes} bytes; a batch line may have at most ${MAX_BATCH_LINE_BYTES} (give media by path or URL rather than as data URIs)`,
             },
           });
@@ -318,7 +318,7 @@ export function makeBatchActivities(deps: BatchDeps) {
       throw ApplicationFailure.create({ type: BATCH_CHILD_ID_TAKEN, message: `${input.workflowId} is not a child this batch started`, nonRetryable: true });
     }
     if (description.status.name === 'RUNNING') {
-      throw ApplicationFailure.create({ type: 'BatchChildRunning', message: `${input.workflowId} still runs; checking again later` });
+      throw ApplicationFailure.create({ type: RetryableFailureType.BatchChildRunning, message: `${input.workflowId} still runs; checking again later` });
     }
     try {
       const result = (await handle.result()) as GenerationResult;

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { ViduApiError, ViduTransportError } from '../vidu/errors';
-import { FailureType } from '../core/failure-types';
+import { FailureType, RetryableFailureType } from '../core/failure-types';
 import { issueDetails } from '../core/issues';
 
 /**
@@ -20,7 +20,7 @@ export function toApplicationFailure(err: unknown, doing: string): unknown {
       });
     }
     return ApplicationFailure.create({
-      type: 'ViduUnavailable',
+      type: RetryableFailureType.ViduUnavailable,
       message: `${doing}: Vidu answered ${err.status} ${err.reason}: ${err.viduMessage} (will retry)`,
       details,
       ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
@@ -28,7 +28,7 @@ export function toApplicationFailure(err: unknown, doing: string): unknown {
   }
   if (err instanceof ViduTransportError) {
     return ApplicationFailure.create({
-      type: 'ViduUnreachable',
+      type: RetryableFailureType.ViduUnreachable,
       message: `${doing}: ${err.message} (will retry)`,
       details: [{ kind: err.kind, code: err.code, ambiguous: err.ambiguous }],
     });

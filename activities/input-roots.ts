@@ -12,7 +12,9 @@ export const INPUT_ROOTS_ENV = 'VIDU_FLOW_INPUT_ROOTS';
 export const OUTSIDE_ROOTS = `local paths are not read by the worker unless under ${INPUT_ROOTS_ENV} (the vidu-flow client and CLI stage a caller's own files)`;
 
 /** Why a path was refused or could not be read; the message is safe to show the caller. */
-export class InputPathRefused extends Error {}
+export class InputPathRefused extends Error {
+  override readonly name = 'InputPathRefused';
+}
 
 /** `a:b:c` (path.delimiter) → absolute folders; empty entries are ignored. */
 export function parseInputRoots(value: string | undefined): string[] {

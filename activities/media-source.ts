@@ -1,15 +1,17 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputPathRefused, resolveInsideRoots } from './input-roots';
 import { PrivateAddressRefused } from '../platform/net/address-policy';
 import { fileChunks, StagingLimitExceeded, type IncomingFile, type StagingStore } from '../platform/stores/staging-store';
+import { BAD_FILE_URL, fileUrlPath, isFileUrl } from '../contract/local-path';
 import { OPERATOR_OWNER, ownsStagedRef, parseStagedRef } from '../contract/staged-ref';
 
 /** Where an input came from; URLs are passed on to Vidu as they are, other sources are staged. */
 export type MediaSource = 'url' | 'data-uri' | 'file' | 'staged';
 
-export class MediaLoadError extends Error {}
+export class MediaLoadError extends Error {
+  override readonly name = 'MediaLoadError';
+}
 
 /** A download that receives no byte for this long is abandoned. */
 const DOWNLOAD_IDLE_MS = 30_000;
@@ -49,17 +51,10 @@ export async function receiveMedia(value: string, maxBytes: number, deps: MediaS
   // The worker's disk is the operator's: a workflow an API key started never reads it (the API
   // refuses such values already; this holds for a batch line too, which the worker reads).
   if (owner !== OPERATOR_OWNER) throw new MediaLoadError('must be an http(s) URL, a data: URI or a vidu-flow: reference (local paths are refused for API callers)');
-  const file = value.startsWith('file://') ? fileUrlPath(value) : value;
+  // A path as given (readLocal checks it against the input roots), or a file: URL's path (contract/local-path.ts).
+  const file = isFileUrl(value) ? fileUrlPath(value) : value;
+  if (file === undefined) throw new MediaLoadError(BAD_FILE_URL);
   return { source: 'file', file: await readLocal(file, maxBytes, deps) };
-}
-
-/** A bad file:// URL (a host, an encoded slash) is bad input, not a worker fault. */
-function fileUrlPath(value: string): string {
-  try {
-    return fileURLToPath(value);
-  } catch {
-    throw new MediaLoadError('not a usable file:// URL (it needs an absolute path, no host and no encoded slash)');
-  }
 }
 
 function decodeDataUri(uri: string, maxBytes: number): Buffer {

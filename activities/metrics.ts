@@ -2,6 +2,7 @@ import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptors } from '@temporalio/worker';
 import { WorkerMetric } from '../contract/metric-names';
+import { RetryableFailureType } from '../core/failure-types';
 
 // vidu-flow's activity metrics, recorded around the activities (a worker interceptor) so that
 // the activities themselves stay free of metrics code: polls by result, archive bytes and
@@ -12,7 +13,7 @@ import { WorkerMetric } from '../contract/metric-names';
 const ARCHIVE_ACTIVITIES = new Set(['archiveTask']);
 const POLL_ACTIVITY = 'pollTask';
 /** pollTask's benign failure meaning "not finished yet, poll again later" (activities/poll.ts). */
-const NOT_FINISHED = 'TaskNotFinished';
+const NOT_FINISHED = RetryableFailureType.TaskNotFinished;
 
 class MetricsInbound implements ActivityInboundCallsInterceptor {
   constructor(private readonly ctx: Context) {}

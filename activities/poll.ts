@@ -7,6 +7,7 @@ import { isTerminal, isUnknownStateReading, readTask, type TaskReading } from '.
 import type { TaskUpdate } from '../core/task-update';
 import type { TaskSnapshot } from '../core/generation-types';
 import { toApplicationFailure } from './failures';
+import { RetryableFailureType } from '../core/failure-types';
 
 // The execution of the waiting poll. Which schedule applies when, and how the activity's retry
 // policy is that schedule: the header of core/poll-schedule.ts.
@@ -58,7 +59,7 @@ export function makePollActivities(deps: { vidu: ViduClient }) {
     const nextDelay = `${pollDelaySeconds(input.schedule, info.attempt)}s`;
     if (input.skipFirstPoll && info.attempt === 1) {
       throw ApplicationFailure.create({
-        type: 'TaskNotFinished',
+        type: RetryableFailureType.TaskNotFinished,
         message: `task ${input.taskId} was just submitted; first fallback poll in ${nextDelay}`,
         nextRetryDelay: nextDelay,
         category: ApplicationFailureCategory.BENIGN,
@@ -70,7 +71,7 @@ export function makePollActivities(deps: { vidu: ViduClient }) {
     } catch (err) {
       if (err instanceof ApplicationFailure && err.nonRetryable) throw err;
       throw ApplicationFailure.create({
-        type: 'PollFailed',
+        type: RetryableFailureType.PollFailed,
         message: err instanceof Error ? err.message : String(err),
         nextRetryDelay: nextDelay,
       });
@@ -89,7 +90,7 @@ export function makePollActivities(deps: { vidu: ViduClient }) {
       heartbeat(now);
     }
     throw ApplicationFailure.create({
-      type: 'TaskNotFinished',
+      type: RetryableFailureType.TaskNotFinished,
       message: `task ${input.taskId} is ${state} (${progress}%); next poll in ${nextDelay}`,
       nextRetryDelay: nextDelay,
       category: ApplicationFailureCategory.BENIGN,

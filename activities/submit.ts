@@ -2,7 +2,7 @@ import { activityInfo, ApplicationFailure, heartbeat, log, sleep } from '@tempor
 import type { ViduClient } from '../vidu/client';
 import { ENDPOINTS, type EndpointSpec } from '../vidu/endpoints';
 import { ViduTransportError } from '../vidu/errors';
-import { FailureType } from '../core/failure-types';
+import { FailureType, RetryableFailureType } from '../core/failure-types';
 import type { GenerationKind, SubmitResult, TaskStateName, WaitMode } from '../core/generation-types';
 import { toApplicationFailure } from './failures';
 import { callbackUrlFor, ClientRequestIdPolicy, clientRequestIdFor, refusesClientRequestId } from './idempotency';
@@ -90,7 +90,7 @@ export function makeSubmitTask(deps: SubmitDeps) {
           // says the id was sent; a resend here could create a task the next attempt would not
           // look for properly. The retry sends without it and says so in its first heartbeat.
           throw ApplicationFailure.create({
-            type: 'ClientRequestIdRefused',
+            type: RetryableFailureType.ClientRequestIdRefused,
             message: `submit ${endpoint}: Vidu refused client_request_id (FieldUnwanted); nothing was created, resending without it`,
             nextRetryDelay: 1000,
           });
@@ -106,7 +106,7 @@ export function makeSubmitTask(deps: SubmitDeps) {
         const recovered = await recover(deps.vidu, lookup(!withId), callbackRegistered);
         if (recovered) return recovered;
         throw ApplicationFailure.create({
-          type: 'SubmissionUnconfirmed',
+          type: RetryableFailureType.SubmissionUnconfirmed,
           message: `submit ${input.kind}: no answer from Vidu and no matching task in its list yet (will look again before resending)`,
         });
       }

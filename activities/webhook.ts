@@ -14,6 +14,7 @@ import {
   type WebhookEventMemo,
 } from '../core/webhook-types';
 import { withAttempt } from '../contract/workflow-id';
+import { InternalFailureType } from '../core/failure-types';
 import { PrivateAddressRefused } from '../platform/net/address-policy';
 import { createWebhookFetch, STRICT_WEBHOOK_POLICY } from '../platform/net/webhook-policy';
 
@@ -123,7 +124,7 @@ export function makeWebhookActivities(deps: WebhookDeps) {
 }
 
 /** Failure type when every id a delivery may use is taken by someone else's workflow. */
-export const WEBHOOK_ID_TAKEN = 'WebhookIdTaken';
+export const WEBHOOK_ID_TAKEN = InternalFailureType.WebhookIdTaken;
 
 /** Whether the workflow under `workflowId` is the delivery of this very event (started by us earlier). */
 async function isDeliveryOf(client: Client, workflowId: string, memo: WebhookEventMemo): Promise<boolean> {

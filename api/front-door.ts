@@ -42,6 +42,7 @@ export class RetryLaterError extends ProblemError {
     readonly retryAfterSeconds: number,
   ) {
     super(err.problem);
+    this.name = 'RetryLaterError';
   }
 }
 

@@ -1,9 +1,9 @@
-import path from 'node:path';
 import { z } from 'zod';
 import { AdFilmEdit as AdFilmEditSchema, checkAdFilmInput } from '../contract/ad-film-input';
+import { isLocalPath, resolveLocalPath } from '../contract/local-path';
 import { describeZodError } from '../vidu/schemas';
 import { type AdFilmEdit, type AdFilmInput, type AdFilmOptions, type StartOptions } from '../client/index';
-import { applyStartFlagOptions, type FieldFlag, isLocalPath, parseInteger, type PlanContext, START_OPTION_FLAGS, type StartFlags, startOptionsFrom, UsageError, withFlagHint } from './args';
+import { applyStartFlagOptions, type FieldFlag, parseInteger, type PlanContext, START_OPTION_FLAGS, type StartFlags, startOptionsFrom, UsageError, withFlagHint } from './args';
 
 // `vidu-flow ad-film [flags]` and `vidu-flow edit <id> --edit …` → the AD-film input and edits.
 // Pure functions of the parsed flags and the working directory, tested without commander or Temporal.
@@ -108,7 +108,7 @@ interface Draft {
 function draftAdFilm(flags: AdFilmFlags, ctx: PlanContext): Draft {
   const issues: string[] = [];
   const request: Record<string, unknown> = {};
-  const images = (flags.image ?? []).map((ref) => (isLocalPath(ref) ? path.resolve(ctx.cwd, ref) : ref));
+  const images = (flags.image ?? []).map((ref) => resolveLocalPath(ref, ctx.cwd));
   if (images.length > 0) request.images = images;
   if (flags.prompt !== undefined) request.prompt = flags.prompt;
   if (flags.duration !== undefined) {

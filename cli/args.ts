@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { checkGenerationInput, GENERATION_KINDS } from '../contract/generation-input';
+import { isLocalPath, resolveLocalPath } from '../contract/local-path';
 import { mediaSlots } from '../contract/media-fields';
 import { ENDPOINTS, type EndpointSpec } from '../vidu/endpoints';
 import { CREATE_ENDPOINTS } from '../vidu/schemas';
@@ -160,15 +161,8 @@ export interface PlanContext {
   now?: () => Date;
 }
 
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-
-/** A value that is neither a URL, a data URI nor a staged reference: a local path (the client stages it). */
-export function isLocalPath(value: string): boolean {
-  return value !== '' && (path.isAbsolute(value) || !SCHEME.test(value));
-}
-
 function absolutize(kind: GenerationKind, request: Record<string, unknown>, base: string): void {
-  for (const slot of mediaSlots(kind, request)) if (isLocalPath(slot.value)) slot.set(path.resolve(base, slot.value));
+  for (const slot of mediaSlots(kind, request)) slot.set(resolveLocalPath(slot.value, base));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -299,12 +293,12 @@ export function buildStartPlan(kind: string, flags: GenerateFlags, ctx: PlanCont
           break;
         }
         const ref = list[0] as string;
-        request[field] = isLocalPath(ref) ? path.resolve(ctx.cwd, ref) : ref;
+        request[field] = resolveLocalPath(ref, ctx.cwd);
         break;
       }
       case 'media-list': {
         const list = Array.isArray(value) ? value : [String(value)];
-        const refs = list.map((ref) => (isLocalPath(ref) ? path.resolve(ctx.cwd, ref) : ref));
+        const refs = list.map((ref) => resolveLocalPath(ref, ctx.cwd));
         request[field] = spec.wrap ? refs.map((ref) => ({ [spec.wrap as string]: ref })) : refs;
         break;
       }

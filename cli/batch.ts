@@ -20,7 +20,7 @@ import {
 import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, WATCH_INTERVAL_MS, withClient } from './io';
 import { formatFailure } from './output';
 import type { OutStream } from './progress';
-import { isLocalPath } from './args';
+import { isLocalPath } from '../contract/local-path';
 import { addNotBeforeOption, applyNotBefore } from './not-before';
 
 // `vidu-flow batch <file.jsonl>`: one generation per line, `--window` at a time, as the `batch`
@@ -89,7 +89,7 @@ export function checkBatchFile(file: string, text: string, defaults: GenerationO
     }
     check.valid += 1;
     for (const slot of mediaSlots(parsed.kind, parsed.input.request)) {
-      if (isLocalPath(slot.value) && !slot.value.startsWith('file:') && !fileExists(slot.value)) check.missingMedia.push({ line, file: slot.value });
+      if (isLocalPath(slot.value) && !fileExists(slot.value)) check.missingMedia.push({ line, file: slot.value });
     }
   });
   return check;

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { Command, Option } from 'commander';
 import { GENERATION_KINDS } from '../contract/generation-input';
+import { isLocalPath, resolveLocalPath } from '../contract/local-path';
 import {
   compileSchedule,
   compileScheduleSpec,
@@ -17,7 +17,7 @@ import {
   type ScheduleSpecInput,
   ViduFlowSchedules,
 } from '../client/index';
-import { buildStartPlan, type GenerateFlags, isLocalPath, type PlanContext, REQUEST_FLAGS, UsageError } from './args';
+import { buildStartPlan, type GenerateFlags, type PlanContext, REQUEST_FLAGS, UsageError } from './args';
 import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, withClient } from './io';
 import { formatTable } from './output';
 import { taskQueueFromEnv } from '../platform/temporal/task-queue';
@@ -103,7 +103,7 @@ export function buildSchedulePlan(scheduleId: string, flags: ScheduleCreateFlags
       if (v !== undefined && !(Array.isArray(v) && v.length === 0)) issues.push(`${flag} applies to --kind schedules; a batch file's lines carry their own requests and options`);
     }
     if (flags.archive === false) issues.push("--no-archive applies to --kind schedules; a batch file's lines carry their own options");
-    const file = isLocalPath(flags.batch) ? path.resolve(ctx.cwd, flags.batch) : flags.batch;
+    const file = resolveLocalPath(flags.batch, ctx.cwd);
     if (isLocalPath(flags.batch)) localFiles.push(file);
     let window: number | undefined;
     if (flags.window !== undefined) {

@@ -1,5 +1,4 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { checkAdFilmInput } from '../contract/ad-film-input';
 import { checkGenerationInput } from '../contract/generation-input';
 import type { AdFilmInput } from '../core/ad-film-types';
@@ -7,7 +6,7 @@ import { AdFilmHandle } from './ad-film';
 import { deferredGenerationStatus, RunHandle } from './run-handle';
 import { BatchHandle, startBatchWorkflow, type BatchStartOptions } from './batch';
 import { statusQuery } from '../core/workflow-messages';
-import { ViduKind, ViduModel, ViduOffPeak } from '../core/search-attributes';
+import { ViduModel, ViduOffPeak } from '../core/search-attributes';
 import type { GenerationInput, GenerationKind, GenerationResult, GenerationStatus } from '../core/generation-types';
 import { InvalidGenerationInput } from './errors';
 import { ownerOfStart, stageCallerInputs } from './input-staging';
@@ -17,8 +16,7 @@ import { openInputStaging } from '../platform/stores/open-stores';
 import { presignedLinks, type DownloadLink, type LinkOptions } from '../platform/downloads/links';
 import type { MediaEndpoint } from '../contract/media-fields';
 import { GENERATION_KINDS } from '../vidu/endpoints';
-import { workflowIdFor, workflowIdIssues } from './workflow-ids';
-import { deferredStart } from './time-spec';
+import { startIdempotently, startWorkflowId, type StartOptions } from './idempotent-start';
 import { loadTemporalConnection } from '../platform/temporal/connection';
 import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 import { clientTracingOptions } from './tracing';
@@ -28,6 +26,7 @@ export * from '../core/ad-film-types';
 export { AdFilmHandle } from './ad-film';
 export * from '../core/batch-types';
 export { BatchHandle, type BatchStartOptions } from './batch';
+export type { StartOptions } from './idempotent-start';
 export { FailureType } from '../core/failure-types';
 export { InvalidGenerationInput } from './errors';
 export { describeFailure, type FailureReport } from '../platform/temporal/failure-report';
@@ -59,28 +58,6 @@ export interface ViduFlowClientOptions {
   staging?: InputStaging;
   /** Default: STAGING_DIR, else `./data/staging` (the worker's default). */
   stagingDir?: string;
-}
-
-export interface StartOptions {
-  /** Explicit workflow id; wins over `idempotencyKey`. */
-  workflowId?: string;
-  /** Same key ⇒ same workflow ⇒ at most one Vidu task. */
-  idempotencyKey?: string;
-  /**
-   * Deferred start: nothing runs (no staging, no Vidu submission) before this time. Becomes
-   * Temporal's `startDelay`, computed when start() is called; a time already past starts at once.
-   * The workflow exists (and is listed) meanwhile. Per Temporal's API a signal ends the delay
-   * early; the only signal vidu-flow expects, a Vidu callback, cannot arrive before submission
-   * (the callback URL is sent with it). Ignored when the workflow id already exists.
-   */
-  notBefore?: Date;
-  /**
-   * Extra search attributes set at the start, after vidu-flow's own (e.g. `ViduCaller`, which the
-   * HTTP API sets to the API key's name). Ignored when the workflow id already exists.
-   */
-  searchAttributes?: SearchAttributePair[];
-  /** Memo of the new workflow (e.g. the HTTP API's `viduNotify`); ignored when the id already exists. */
-  memo?: Record<string, unknown>;
 }
 
 /** A typed client for other TypeScript services: start any kind, follow it, cancel it. */
@@ -135,37 +112,26 @@ export class ViduFlowClient {
     const issues = checkGenerationInput(kind, input);
     if (issues.length > 0) throw new InvalidGenerationInput(issues);
     const idempotencyKey = opts.idempotencyKey ?? input.options?.idempotencyKey;
-    const workflowId = opts.workflowId ?? workflowIdFor(kind, idempotencyKey);
-    // The id becomes an archive folder: refuse `x/../victim` and friends before anything runs.
-    const idIssues = workflowIdIssues(workflowId);
+    const { workflowId, issues: idIssues } = startWorkflowId(kind, opts, idempotencyKey);
     if (idIssues.length > 0) throw new InvalidGenerationInput(idIssues);
     const request = input.request as Record<string, unknown>;
     const model = typeof request.model === 'string' ? request.model : undefined;
     const offPeak = request.off_peak === true || request.off_peak === 'true';
     const prepared = await this.prepareInput(kind, { ...input, options: { ...input.options, ...(idempotencyKey ? { idempotencyKey } : {}) } }, opts);
-    try {
-      const handle = await this.temporal.workflow.start(kind, {
-        taskQueue: this.taskQueue,
+    const handle = await startIdempotently(
+      this.temporal,
+      {
+        workflowType: kind,
         workflowId,
+        keyed: Boolean(idempotencyKey),
+        taskQueue: this.taskQueue,
         args: [prepared],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
-        ...deferredStart(opts.notBefore),
-        staticSummary: summarize(kind, request),
-        typedSearchAttributes: [
-          { key: ViduKind, value: kind },
-          { key: ViduOffPeak, value: offPeak },
-          ...(model ? [{ key: ViduModel, value: model }] : []),
-          ...(opts.searchAttributes ?? []),
-        ],
-        ...(opts.memo ? { memo: opts.memo } : {}),
-      });
-      return new GenerationHandle(handle);
-    } catch (err) {
-      // The key's workflow already ran to completion: hand back that one, never start another.
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.getHandle(workflowId);
-      throw err;
-    }
+        summary: summarize(kind, request),
+        searchAttributes: [{ key: ViduOffPeak, value: offPeak }, ...(model ? [{ key: ViduModel, value: model }] : [])],
+      },
+      opts,
+    );
+    return new GenerationHandle(handle);
   }
 
   /** Validates and starts an AD film (workflow `adFilm`). */
@@ -173,27 +139,17 @@ export class ViduFlowClient {
     const issues = checkAdFilmInput(input);
     if (issues.length > 0) throw new InvalidGenerationInput(issues);
     const idempotencyKey = opts.idempotencyKey ?? input.options?.idempotencyKey;
-    const workflowId = opts.workflowId ?? workflowIdFor('adFilm', idempotencyKey);
-    const idIssues = workflowIdIssues(workflowId);
+    const { workflowId, issues: idIssues } = startWorkflowId('adFilm', opts, idempotencyKey);
     if (idIssues.length > 0) throw new InvalidGenerationInput(idIssues);
     const prompt = typeof input.request.prompt === 'string' ? ` · “${input.request.prompt.slice(0, 80)}”` : '';
     const prepared = await this.prepareInput('ad-one-click', input, opts);
-    try {
-      await this.temporal.workflow.start('adFilm', {
-        taskQueue: this.taskQueue,
-        workflowId,
-        args: [prepared],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
-        ...deferredStart(opts.notBefore),
-        staticSummary: summarizeBytes(`AD film · ${input.edits?.length ?? 0} edit(s)${input.options?.review ? ' · review' : ''}${prompt}`),
-        typedSearchAttributes: [{ key: ViduKind, value: 'adFilm' }, ...(opts.searchAttributes ?? [])],
-        ...(opts.memo ? { memo: opts.memo } : {}),
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-    return this.getAdFilmHandle(workflowId);
+    const summary = `AD film · ${input.edits?.length ?? 0} edit(s)${input.options?.review ? ' · review' : ''}${prompt}`;
+    const handle = await startIdempotently(
+      this.temporal,
+      { workflowType: 'adFilm', workflowId, keyed: Boolean(idempotencyKey), taskQueue: this.taskQueue, args: [prepared], summary },
+      opts,
+    );
+    return new AdFilmHandle(handle);
   }
 
   /**
@@ -250,10 +206,5 @@ function summarize(kind: string, request: Record<string, unknown>): string {
     .filter((p) => p !== undefined && p !== '')
     .map(String);
   const prompt = typeof request.prompt === 'string' && request.prompt ? ` · “${request.prompt.slice(0, 80)}”` : '';
-  return summarizeBytes(parts.join(' · ') + prompt);
-}
-
-/** staticSummary is limited to 200 bytes; cut on a character boundary. */
-function summarizeBytes(text: string): string {
-  return Buffer.from(text).subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, '');
+  return parts.join(' · ') + prompt;
 }

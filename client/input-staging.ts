@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BAD_FILE_URL, isLocalFile, localFilePath } from '../contract/local-path';
 import { limitFor, mediaSlots, type MediaEndpoint } from '../contract/media-fields';
 import { fileChunks, StagingLimitExceeded, type IncomingFile, type InputStaging } from '../platform/stores/staging-store';
 import { BYTES_PER_MEGABYTE } from '../vidu/media/limits';
@@ -22,12 +22,9 @@ import type { MediaLimit } from '../vidu/media/limits';
 /** data: URIs longer than this are staged rather than sent in the workflow input. */
 export const STAGE_DATA_URI_OVER = 256 * 1024;
 
-// vidu-flow: result references are resolved by the worker (contract/result-ref.ts), not read here.
-const URL_LIKE = /^(https?:\/\/|data:|staged:|vidu-flow:)/i;
-
-export function isLocalInput(value: string): boolean {
-  return !URL_LIKE.test(value);
-}
+// Which values are the caller's files (paths and file: URLs): contract/local-path.ts. URLs, data:
+// URIs, staged: and vidu-flow: references are the worker's to resolve; any other form the contract
+// refused before staging.
 
 /** The owner of a workflow started with these search attributes: its ViduCaller, else the operator. */
 export function ownerOfStart(searchAttributes: readonly SearchAttributePair[] | undefined): string {
@@ -62,7 +59,7 @@ export async function stageCallerInputs(
     const maxBytes = limit.maxMegabytes * BYTES_PER_MEGABYTE;
     const target = { limit, owner };
     try {
-      if (isLocalInput(slot.value)) slot.set(await stageFile(slot.value, maxBytes, staging, cwd, target));
+      if (isLocalFile(slot.value)) slot.set(await stageFile(slot.value, maxBytes, staging, cwd, target));
       else if (slot.value.startsWith('data:') && slot.value.length > STAGE_DATA_URI_OVER) {
         const staged = await stageDataUri(slot.value, maxBytes, staging, target);
         if (staged) slot.set(staged);
@@ -75,7 +72,9 @@ export async function stageCallerInputs(
   return { request: copy, issues };
 }
 
-class StagingProblem extends Error {}
+class StagingProblem extends Error {
+  override readonly name = 'StagingProblem';
+}
 
 interface Target {
   limit: MediaLimit;
@@ -93,12 +92,8 @@ function mediaKindProblem(head: Uint8Array, limit: MediaLimit): string | undefin
 }
 
 async function stageFile(value: string, maxBytes: number, staging: InputStaging, cwd: string, target: Target): Promise<string> {
-  let file: string;
-  try {
-    file = value.startsWith('file:') ? fileURLToPath(value) : path.resolve(cwd, value);
-  } catch {
-    throw new StagingProblem('not a usable file:// URL (it needs an absolute path, no host and no encoded slash)');
-  }
+  const file = localFilePath(value, cwd);
+  if (file === undefined) throw new StagingProblem(BAD_FILE_URL);
   let size: number;
   try {
     const info = await stat(file);

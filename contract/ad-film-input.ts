@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { describeZodError } from '../vidu/schemas';
+import type * as T from '../core/ad-film-types';
 import { checkRequest, GenerationOptions } from './generation-input';
+import { assertSame, type Same } from './same-type';
 
 // The public input of the `adFilm` workflow: `{ request, edits, options }`.
 
@@ -37,3 +39,9 @@ export function checkAdFilmInput(input: unknown): string[] {
   }
   return issues;
 }
+
+// Compile-time drift check against core/ad-film-types.ts (the workflow compiles against core). The
+// input as a whole is checked field by field by checkAdFilmInput; its parts are schemas.
+assertSame<Same<z.infer<typeof AdFilmEdit>, T.AdFilmEdit>>();
+assertSame<Same<z.infer<typeof AdFilmOptions>, T.AdFilmOptions>>();
+assertSame<Same<{ request: Record<string, unknown>; edits?: z.infer<typeof AdFilmEdit>[]; options?: z.infer<typeof AdFilmOptions> }, T.AdFilmInput>>();

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type * as T from '../core/ad-film-types';
+import type { FilmCreation as FilmCreationType } from '../core/generation-types';
 import { AdFilmEdit } from './ad-film-input';
 import { ArchiveResult, CreationRef, TaskStateName } from './generation-result';
+import { assertSame, type Same } from './same-type';
 
 // The public outputs of the `adFilm` workflow, as zod schemas: the workflow result, the answers of
 // its `status` and `storyboards` queries, and the result of its `requestEdits` update.
@@ -75,11 +77,10 @@ export const RequestEditsResult = z.object({ accepted: z.number().int().nonnegat
 
 // Compile-time drift check between these schemas and core/ad-film-types.ts. Mutual
 // assignability alone lets an optional field be missing on one side, so the keys are compared too.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
-const same = <_ extends true>(): void => undefined;
-same<Same<z.infer<typeof AdFilmEdit>, T.AdFilmEdit>>();
-same<Same<z.infer<typeof EditOutcome>, T.EditOutcome>>();
-same<Same<z.infer<typeof AdFilmResult>, T.AdFilmResult>>();
-same<Same<z.infer<typeof AdFilmStatus>, T.AdFilmStatus>>();
-same<Same<z.infer<typeof StoryboardView>, T.StoryboardView>>();
-same<Same<z.infer<typeof RequestEditsResult>, T.RequestEditsResult>>();
+assertSame<Same<z.infer<typeof AdFilmEdit>, T.AdFilmEdit>>();
+assertSame<Same<z.infer<typeof EditOutcome>, T.EditOutcome>>();
+assertSame<Same<z.infer<typeof FilmCreation>, FilmCreationType>>();
+assertSame<Same<z.infer<typeof AdFilmResult>, T.AdFilmResult>>();
+assertSame<Same<z.infer<typeof AdFilmStatus>, T.AdFilmStatus>>();
+assertSame<Same<z.infer<typeof StoryboardView>, T.StoryboardView>>();
+assertSame<Same<z.infer<typeof RequestEditsResult>, T.RequestEditsResult>>();

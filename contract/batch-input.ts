@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../vidu/schemas';
-import { type BatchInput, type BatchLine, MAX_BATCH_WINDOW, MAX_LINES_PER_RUN } from '../core/batch-types';
+import { type BatchInput, type BatchLine, INVALID_LINE, MAX_BATCH_WINDOW, MAX_LINES_PER_RUN } from '../core/batch-types';
 import type { GenerationKind, GenerationOptions } from '../core/generation-types';
 import { checkGenerationInput, GENERATION_KINDS, GenerationOptions as GenerationOptionsSchema } from './generation-input';
+import { resolveLocalPath } from './local-path';
 import { mediaSlots, remoteMediaIssues } from './media-fields';
+import { assertSame, type Same } from './same-type';
 import { OWNER_SOURCE, STAGED_PREFIX } from './staged-ref';
 
 // The batch contract: the workflow input `{ source: { path } | { staged }, window?, options?,
@@ -45,8 +47,6 @@ export function checkBatchInput(input: unknown): string[] {
 export type ParsedBatchLine =
   | { ok: true; kind: GenerationKind; input: { request: Record<string, unknown>; options: GenerationOptions } }
   | { ok: false; kind?: string; message: string };
-
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -110,9 +110,7 @@ export function checkBatchLine(parsed: unknown, ctx: BatchLineContext): ParsedBa
 
   const body = structuredClone(request as Record<string, unknown>);
   if (ctx.baseDir !== undefined && !ctx.remote) {
-    for (const slot of mediaSlots(kind, body)) {
-      if (slot.value !== '' && !path.isAbsolute(slot.value) && !SCHEME.test(slot.value)) slot.set(path.resolve(ctx.baseDir, slot.value));
-    }
+    for (const slot of mediaSlots(kind, body)) slot.set(resolveLocalPath(slot.value, ctx.baseDir));
   }
   const input = { request: body, options: mergeLineOptions(ctx.defaults, options as GenerationOptions | undefined) };
   const problems = checkGenerationInput(kind, input).map(ruleOnly);
@@ -141,7 +139,15 @@ export function ruleOnly(issue: string): string {
 export function toBatchLine(text: string, line: number, offset: number, ctx: BatchLineContext): BatchLine {
   const parsed = parseBatchLine(text, ctx);
   if (parsed.ok) return { line, offset, kind: parsed.kind, input: parsed.input };
-  return { line, offset, ...(parsed.kind ? { kind: parsed.kind } : {}), error: { type: 'InvalidLine', message: parsed.message } };
+  return { line, offset, ...(parsed.kind ? { kind: parsed.kind } : {}), error: { type: INVALID_LINE, message: parsed.message } };
 }
 
 export type { BatchInput };
+
+// Compile-time drift check against core/batch-types.ts (the workflow compiles against core). The
+// caller's input is BatchInput without `carry` (the workflow's own, when it continues as new);
+// core writes each source as `{ path; staged?: never }` so `source.path` reads without narrowing.
+type SourceVariants<U> = U extends unknown ? { [K in keyof U as [Exclude<U[K], undefined>] extends [never] ? never : K]: U[K] } : never;
+type CallerBatchInput = z.infer<typeof BatchInputSchema>;
+assertSame<Same<Omit<CallerBatchInput, 'source'>, Omit<BatchInput, 'source' | 'carry'>>>();
+assertSame<Same<CallerBatchInput['source'], SourceVariants<BatchInput['source']>>>();

@@ -4,6 +4,7 @@ import { ISSUE_RULES } from '../core/issues';
 import type * as I from '../core/issues';
 import { AdFilmEdit } from './ad-film-input';
 import { CancellationOutcome, TaskStateName } from './generation-result';
+import { assertSame, type Same } from './same-type';
 
 // The details (details[0]) of every failure type of the catalogue (core/failure-types.ts), declared
 // once as zod schemas: dev/gen-schemas.ts turns them into schemas/failures.schema.json, and
@@ -97,6 +98,4 @@ export function failureDetailsSchema(type: string): z.ZodType | undefined {
 }
 
 // Compile-time drift check between the zod Issue and core/issues.ts.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const same = <_ extends true>(): void => undefined;
-same<Same<z.infer<typeof Issue>, I.Issue>>();
+assertSame<Same<z.infer<typeof Issue>, I.Issue>>();

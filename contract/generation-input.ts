@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { ENDPOINTS, GENERATION_KINDS, type EndpointSpec, type GenerationKind } from '../vidu/endpoints';
 import { UPSCALE_RESOLUTIONS } from '../vidu/endpoints/upscale';
 import { CREATE_ENDPOINTS, describeZodError } from '../vidu/schemas';
+import { mediaValueProblem } from './local-path';
+import type * as T from '../core/generation-types';
 import { mediaSlots } from './media-fields';
 import { resultRefIssues } from './result-ref';
+import { assertSame, type Same } from './same-type';
 
 // The public input of the generation workflows (one per endpoint of the registry,
 // vidu/endpoints/): `{ request, options }`. The client validates it before starting a workflow,
@@ -31,7 +34,7 @@ export const GenerationOptions = z.strictObject({
   upscale: z
     .strictObject({ resolution: z.enum(UPSCALE_RESOLUTIONS).optional().describe('1080p (default), 2K, 4K or 8K; must exceed the result\'s own') })
     .optional()
-    .describe('Upscale the video result once archived: a child upscale workflow (id <workflowId>.upscale) archived beside this one; a second paid task'),
+    .describe('Upscale the video result once archived: a child upscale workflow (id <workflowId>~upscale) archived beside this one; a second paid task'),
 });
 
 /** Fields vidu-flow sets itself; a caller passing them is told so rather than silently overridden. */
@@ -70,8 +73,18 @@ export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Rec
   // though not for Vidu itself.
   const slots = mediaSlots(kind, copy);
   if (kind !== 'ad-one-click') issues.push(...resultRefIssues(request, 'video_creation_id' in CREATE_ENDPOINTS[kind].request.shape, slots));
-  for (const slot of slots) slot.set(PLACEHOLDER);
+  for (const slot of slots) {
+    // One rule for what a media value may be (contract/local-path.ts), checked before the placeholder hides it.
+    const problem = mediaValueProblem(slot.value);
+    if (problem) issues.push(`${slot.path}: ${problem}`);
+    slot.set(PLACEHOLDER);
+  }
   const parsed = CREATE_ENDPOINTS[kind].request.safeParse(copy);
   if (!parsed.success) issues.push(...describeZodError(parsed.error));
   return issues;
 }
+
+// Compile-time drift check against core/generation-types.ts (core is below the contract and cannot
+// derive its types from these schemas; the workflows compile against core).
+assertSame<Same<z.infer<typeof PollScheduleOptions>, T.PollScheduleOptions>>();
+assertSame<Same<z.infer<typeof GenerationOptions>, T.GenerationOptions>>();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type * as T from '../core/generation-types';
 import { GENERATION_KINDS } from './generation-input';
+import { assertSame, type Same } from './same-type';
 
 // The public outputs of the generation workflows, as zod schemas: the workflow result and the
 // `status` query's answer. core/generation-types.ts stays the source the workflow code compiles against
@@ -112,12 +113,12 @@ export type GenerationResultSchema = z.infer<typeof GenerationResult>;
 export type GenerationStatusSchema = z.infer<typeof GenerationStatus>;
 
 // Compile-time drift check between these schemas and core/generation-types.ts.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const same = <_ extends true>(): void => undefined;
-same<Same<z.infer<typeof CreationRef>, T.CreationRef>>();
-same<Same<z.infer<typeof ArchivedFile>, T.ArchivedFile>>();
-same<Same<z.infer<typeof MissingExtra>, T.MissingExtra>>();
-same<Same<z.infer<typeof ArchiveResult>, T.ArchiveResult>>();
-same<Same<z.infer<typeof CancellationOutcome>, T.CancellationOutcome>>();
-same<Same<GenerationResultSchema, T.GenerationResult>>();
-same<Same<GenerationStatusSchema, T.GenerationStatus>>();
+assertSame<Same<z.infer<typeof GenerationKind>, T.GenerationKind>>();
+assertSame<Same<z.infer<typeof TaskStateName>, T.TaskStateName>>();
+assertSame<Same<z.infer<typeof CreationRef>, T.CreationRef>>();
+assertSame<Same<z.infer<typeof ArchivedFile>, T.ArchivedFile>>();
+assertSame<Same<z.infer<typeof MissingExtra>, T.MissingExtra>>();
+assertSame<Same<z.infer<typeof ArchiveResult>, T.ArchiveResult>>();
+assertSame<Same<z.infer<typeof CancellationOutcome>, T.CancellationOutcome>>();
+assertSame<Same<z.infer<typeof GenerationResult>, T.GenerationResult>>();
+assertSame<Same<z.infer<typeof GenerationStatus>, T.GenerationStatus>>();

@@ -24,7 +24,9 @@ const NAME = /^[0-9a-f]{64}\.[a-z0-9]+$/;
 /** References staged before owners existed: `staged:<sha256>.<ext>`, the operator's. */
 const LEGACY = /^staged:([0-9a-f]{64}\.[a-z0-9]+)$/;
 
-export class StagedRefRefused extends Error {}
+export class StagedRefRefused extends Error {
+  override readonly name = 'StagedRefRefused';
+}
 
 /** The owner of a workflow whose ViduCaller is `caller` (undefined or empty: the operator). */
 export function ownerOfCaller(caller: string | undefined | null): string {

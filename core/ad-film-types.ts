@@ -1,4 +1,4 @@
-import type { ArchiveResult, CreationRef, GenerationOptions, TaskStateName } from './generation-types';
+import type { ArchiveResult, FilmCreation, GenerationOptions, TaskStateName } from './generation-types';
 
 /** One regeneration: a storyboard's footage, the narration text, or the BGM prompt. */
 export type AdFilmEdit =
@@ -87,7 +87,7 @@ export interface AdFilmResult {
   bgmTaskId: string;
   narrationTaskId: string;
   edits: EditOutcome[];
-  film: CreationRef[];
+  film: FilmCreation[];
   archive?: ArchiveResult;
 }
 

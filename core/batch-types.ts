@@ -1,6 +1,7 @@
 // Plain data shapes of the `batch` workflow (see workflows/batch/). Workflows import these as
 // types only; the input is validated at the edge by contract/batch-input.ts.
 import type { GenerationInput, GenerationKind, GenerationOptions } from './generation-types';
+import { InternalFailureType } from './failure-types';
 
 /** Default number of generations in flight at once. */
 export const DEFAULT_BATCH_WINDOW = 20;
@@ -42,8 +43,11 @@ export interface BatchSourceStamp {
   mtimeMs: number;
 }
 
+/** The error type of a line that was never started: not JSON, not a valid input, too long. */
+export const INVALID_LINE = 'InvalidLine';
+
 export interface BatchError {
-  /** `InvalidLine` (nothing was started), a failure type such as `ViduTaskFailed`, `Cancelled`… */
+  /** INVALID_LINE (nothing was started), a failure type such as `ViduTaskFailed`, `Cancelled`… */
   type: string;
   message: string;
 }
@@ -178,4 +182,4 @@ export interface ReadBatchLinesResult {
  * child (another parent, or another workflow type): the id was taken by someone else, and the
  * batch starts the line under a fresh id instead of counting that workflow as the line's outcome.
  */
-export const BATCH_CHILD_ID_TAKEN = 'BatchChildIdTaken';
+export const BATCH_CHILD_ID_TAKEN = InternalFailureType.BatchChildIdTaken;

@@ -40,3 +40,40 @@ export const FailureType = {
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
 
 export const NON_RETRYABLE_FAILURES: readonly string[] = Object.values(FailureType);
+
+/**
+ * ApplicationFailure types an activity throws for Temporal to retry: a later attempt can change the
+ * outcome. They never close a workflow (the activity's retries outlast them, or the workflow turns
+ * the last one into a FailureType above), so they have no details schema.
+ */
+export const RetryableFailureType = {
+  /** poll: the task is still running; the retry is the next poll (nextRetryDelay, category BENIGN). */
+  TaskNotFinished: 'TaskNotFinished',
+  /** poll: Get Generation failed in a way a later poll may not. */
+  PollFailed: 'PollFailed',
+  /** A Vidu answer that a retry may change: 429, 5xx (activities/failures.ts). */
+  ViduUnavailable: 'ViduUnavailable',
+  /** No answer from Vidu at all (network, timeout). */
+  ViduUnreachable: 'ViduUnreachable',
+  /** submit: the create call's outcome is unknown and the task list does not show it yet; look again before any resend. */
+  SubmissionUnconfirmed: 'SubmissionUnconfirmed',
+  /** submit: Vidu refused the client_request_id of a resend; the next attempt looks the task up. */
+  ClientRequestIdRefused: 'ClientRequestIdRefused',
+  /** awaitBatchChild: the line's child still runs; checked again later. */
+  BatchChildRunning: 'BatchChildRunning',
+} as const;
+
+/**
+ * Non-retryable ApplicationFailure types that stay between vidu-flow's own activities and
+ * workflows: the workflow that receives one acts on it, so none closes a workflow.
+ */
+export const InternalFailureType = {
+  /** readBatchLines: the batch file changed while the batch ran (core/batch-types.ts BatchSourceStamp). */
+  BatchSourceChanged: 'BatchSourceChanged',
+  /** awaitBatchChild: the workflow under a line's child id is not that line's child; the batch starts the line under a fresh id. */
+  BatchChildIdTaken: 'BatchChildIdTaken',
+  /** A webhook delivery no retry can fix (no secret for the key, a refused URL, 410 Gone). */
+  WebhookRefused: 'WebhookRefused',
+  /** Every id a webhook delivery may use is taken by someone else's workflow. */
+  WebhookIdTaken: 'WebhookIdTaken',
+} as const;

@@ -56,6 +56,14 @@ export interface CreationRef {
   /** Empty when only the cover is wanted (e.g. AD-film storyboard covers). */
   url: string;
   coverUrl: string;
+}
+
+/**
+ * A creation that may come from another Vidu task than the workflow's main one (an AD film's
+ * composition and storyboard covers; contract/ad-film-result.ts FilmCreation). A generation's own
+ * creations never carry it, so its result schema has no such field.
+ */
+export interface FilmCreation extends CreationRef {
   /** The Vidu task that produced it, when not the workflow's main task; used to refresh expired URLs. */
   sourceTaskId?: string;
 }
@@ -143,7 +151,7 @@ export interface GenerationResult {
   archive?: ArchiveResult;
   cancellation?: CancellationOutcome;
   /** options.upscale: the child `upscale` workflow's result (id `<workflowId>~upscale`, archived beside this one). */
-  upscale?: Omit<GenerationResult, 'upscale'>;
+  upscale?: Omit<GenerationResult, 'upscale' | 'upscaleMissing'>;
   /** options.upscale asked, and no child could be started (every id it may use was taken): why the upscale is missing. */
   upscaleMissing?: string;
 }

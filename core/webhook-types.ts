@@ -3,6 +3,8 @@
 // carries the API key's id (search attribute ViduCaller; api/caller-id.ts) and the URL; the worker looks the
 // secret up in VIDU_FLOW_API_KEYS_FILE when it signs.
 
+import { InternalFailureType } from './failure-types';
+
 /** Memo key under which a start carries its notify target (set by the HTTP API). */
 export const NOTIFY_MEMO = 'viduNotify';
 
@@ -19,7 +21,7 @@ export interface NotifyTarget {
 }
 
 /** ApplicationFailure type of a delivery no retry can fix (no secret for the key, a refused URL, 410 Gone). */
-export const WEBHOOK_REFUSED = 'WebhookRefused';
+export const WEBHOOK_REFUSED = InternalFailureType.WebhookRefused;
 
 /** What the delivery child workflow and its activity receive. */
 export interface WebhookDeliveryInput {

@@ -50,7 +50,9 @@ function parseEnv(raw: NodeJS.ProcessEnv): Env {
   throw new UsageError(`Invalid environment:\n${lines.join('\n')}`);
 }
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);

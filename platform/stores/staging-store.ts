@@ -10,6 +10,7 @@ export { STAGED_PREFIX } from '../../contract/staged-ref';
 export class StagingLimitExceeded extends Error {
   constructor(readonly maxBytes: number) {
     super(`more than the ${(maxBytes / 1024 / 1024).toFixed(1)} MB limit`);
+    this.name = 'StagingLimitExceeded';
   }
 }
 

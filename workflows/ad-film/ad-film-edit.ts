@@ -1,5 +1,6 @@
 import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AdFilmEdit, EditOutcome } from '../../core/ad-film-types';
+import { FailureType } from '../../core/failure-types';
 import { paid, quick } from '../common/activity-proxies';
 import { AdmissionSlot } from '../admission/admission-slot';
 import { refuseUnkeepableStart } from '../common/own-id';
@@ -86,7 +87,7 @@ export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
     lastErrCode = done?.errCode ?? '';
   }
   throw ApplicationFailure.create({
-    type: 'AdEditFailed',
+    type: FailureType.AdEditFailed,
     message: `the edit of ${describeEdit(input.edit)} failed ${input.attempts} time(s); last err_code ${lastErrCode || '(none)'}`,
     nonRetryable: true,
     details: [{ edit: input.edit, subTaskIds, credits: creditsSpent(), errCode: lastErrCode }],

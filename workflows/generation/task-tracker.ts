@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, setHandler, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 import { pollingActivities, quickLocal } from '../common/activity-proxies';
 import { taskUpdateSignal } from '../../core/workflow-messages';
+import { RetryableFailureType } from '../../core/failure-types';
 import { baseSchedule, resolveSchedule } from '../../core/poll-schedule';
 import { isStateName, isTerminal, isUnknownStateReading, mergeSnapshot, type TaskReading } from '../../core/task-snapshot';
 import { parseTaskUpdate, type TaskUpdate } from '../../core/task-update';
@@ -242,5 +243,5 @@ function outOfTime(err: unknown): boolean {
 }
 
 function stillRunning(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'TaskNotFinished';
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === RetryableFailureType.TaskNotFinished;
 }

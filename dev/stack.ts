@@ -220,6 +220,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       TEMPORAL_ADDRESS: opts.temporalAddress,
       [WORKFLOW_BUNDLE_ENV]: workflowBundle,
       VIDU_TASK_QUEUE: opts.taskQueue,
+      // Worker Versioning: a deployment of its own per stack (stacks sharing one dev server run
+      // different bundles), whose first version becomes current at start (worker/versioning-config.ts).
+      VIDU_FLOW_DEPLOYMENT_NAME: opts.taskQueue.replace(/[.:]/g, '-'),
+      VIDU_FLOW_PROMOTE: 'first',
       VIDU_BASE_URL: simUrl,
       VIDU_API_KEY: apiKey,
       ARCHIVE_DIR: opts.archiveDir,

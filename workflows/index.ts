@@ -6,6 +6,12 @@ import { runGeneration } from './generation';
 import { GenerationMetrics, modelLabel } from './metrics';
 import type { GenerationInput, GenerationKind, GenerationResult } from '../core/generation-types';
 import { withCompletionWebhook } from './webhook-delivery';
+import { setWorkflowOptions } from '@temporalio/workflow';
+import { adFilmEdit } from './ad-film-edit';
+import { viduSlots } from './admission';
+import { batch } from './batch';
+import { webhookDelivery } from './webhook-delivery';
+import { WORKFLOW_VERSIONING, type VersionedWorkflowType } from './versioning';
 
 /** A generation workflow type: the shared core, run for one endpoint of the registry. */
 function generation<K extends GenerationKind>(kind: K): (input: GenerationInput) => Promise<GenerationResult> {
@@ -56,3 +62,31 @@ export { viduSlots } from './admission';
 export { batch } from './batch';
 // Completion webhooks: a generation or AD film started with a notify target ends by starting this child.
 export { webhookDelivery } from './webhook-delivery';
+
+// Worker Versioning: each registered type gets the behaviour workflows/versioning.ts declares for
+// it (pinned or auto-upgrade, with the reason there). `satisfies` fails to compile when a type is
+// registered without a declaration or declared without being registered.
+const registered = {
+  img2video,
+  reference2video,
+  reference2image,
+  image2dance,
+  text2video,
+  startEnd2video,
+  multiframe,
+  upscale,
+  text2audio,
+  audioTts,
+  template,
+  extend,
+  lipSync,
+  adFilm,
+  adFilmEdit,
+  viduSlots,
+  batch,
+  webhookDelivery,
+} satisfies Record<VersionedWorkflowType, (...args: never[]) => Promise<unknown>>;
+void (WORKFLOW_VERSIONING satisfies Record<keyof typeof registered, unknown>);
+for (const type of Object.keys(registered) as VersionedWorkflowType[]) {
+  setWorkflowOptions({ versioningBehavior: WORKFLOW_VERSIONING[type].behavior }, registered[type] as (...args: unknown[]) => Promise<unknown>);
+}

@@ -1,7 +1,12 @@
 // Records the workflow histories that test/workflow/replay.test.ts replays against the current
 // workflow code, so a change that breaks replay of runs already in flight fails `npm test`.
 //
-//   npx tsx dev/record-histories.ts            (writes test/fixtures/histories/*.json and index.json)
+//   npx tsx dev/record-histories.ts --version v0.2.0
+//       writes test/fixtures/histories/v0.2.0/*.json and index.json, and adds the version to
+//       versions.json with the git commit and the build id of the bundle that recorded them.
+//
+// Record once per released version (a release whose workflow code changed): the folders of older
+// versions are kept, never rewritten (test/workflow/replay.test.ts says what replays against what).
 //
 // Re-run it after a DELIBERATE history-shape change (one that ships with a drain or a new Worker
 // Deployment version, see README "Limits and known gaps"), review the diff and commit the fixtures.
@@ -13,7 +18,8 @@
 // history is written in Temporal's JSON history format (dev/history-json.ts says why not with the
 // SDK's historyToJSON); index.json names each file's workflow id and type.
 import type { WorkflowHandle } from '@temporalio/client';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { accountIdFor, slotManagerId } from '../activities/admission';
@@ -22,8 +28,10 @@ import type { AdFilmHandle } from '../client/ad-film';
 import type { AdFilmInput } from '../core/ad-film-types';
 import type { GenerationInput } from '../core/generation-types';
 import { renderPng } from '../sim/media/render';
-import { HISTORY_FIXTURES_DIR, historyToJson, type HistoryFixture } from './history-json';
-import { startStack, type Stack } from './stack';
+import { buildIdOf } from '../worker/versioning-config';
+import { WORKFLOW_BUNDLE_ENV } from '../worker/workflow-bundle';
+import { HISTORY_FIXTURES_DIR, historyToJson, VERSIONS_FILE, type HistoryFixture, type RecordedVersion } from './history-json';
+import { defaultWorkflowBundle, startStack, type Stack } from './stack';
 import { findTemporalBinary } from './temporal-binary';
 import { startDevServer, type DevServer } from './temporal-server';
 
@@ -163,7 +171,21 @@ async function firstChildId(handle: AdFilmHandle): Promise<string> {
   return child;
 }
 
+/** `--version <name>`: the folder the recording goes to (a new one; earlier versions are kept). */
+function versionArg(argv: readonly string[]): string {
+  const i = argv.indexOf('--version');
+  const version = i >= 0 ? argv[i + 1] : undefined;
+  if (!version || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(version)) {
+    throw new Error('usage: npx tsx dev/record-histories.ts --version <name, e.g. v0.2.0> (a folder under test/fixtures/histories)');
+  }
+  return version;
+}
+
 async function main(): Promise<void> {
+  const version = versionArg(process.argv.slice(2));
+  const versionDir = path.join(HISTORY_FIXTURES_DIR, version);
+  const versions = JSON.parse(await readFile(VERSIONS_FILE, 'utf8')) as RecordedVersion[];
+  if (versions.some((v) => v.version === version)) throw new Error(`${version} is recorded already (versions.json): kept histories are never rewritten; name a new version`);
   const started = Date.now();
   const dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-record-'));
   const image = path.join(dir, 'still.png');
@@ -182,13 +204,17 @@ async function main(): Promise<void> {
       startEnv(server, dir, 'plain', { VIDU_SIM_TIME_SCALE: '60' }, { VIDU_MAX_IN_FLIGHT: '0' }),
     ]);
     envs.push(admission, plain);
-    await mkdir(HISTORY_FIXTURES_DIR, { recursive: true });
-    for (const f of await readdir(HISTORY_FIXTURES_DIR)) if (f.endsWith('.json')) await rm(path.join(HISTORY_FIXTURES_DIR, f));
-    const rec = new Recorder(HISTORY_FIXTURES_DIR);
+    await mkdir(versionDir, { recursive: true });
+    const rec = new Recorder(versionDir);
     await Promise.all([recordAdmission(admission, image, rec), recordPlain(plain, image, product, rec)]);
     rec.fixtures.sort((a, b) => a.file.localeCompare(b.file));
-    await writeFile(path.join(HISTORY_FIXTURES_DIR, 'index.json'), `${JSON.stringify(rec.fixtures, null, 2)}\n`);
-    say(`${rec.fixtures.length} histories in ${path.relative(process.cwd(), HISTORY_FIXTURES_DIR)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    await writeFile(path.join(versionDir, 'index.json'), `${JSON.stringify(rec.fixtures, null, 2)}\n`);
+    // The code that recorded them: a pinned type's histories replay against this ref's bundle only.
+    const gitRef = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8' }).trim();
+    const buildId = buildIdOf(await readFile(process.env[WORKFLOW_BUNDLE_ENV] ?? (await defaultWorkflowBundle())));
+    versions.push({ version, gitRef, buildId });
+    await writeFile(VERSIONS_FILE, `${JSON.stringify(versions, null, 2)}\n`);
+    say(`${rec.fixtures.length} histories in ${path.relative(process.cwd(), versionDir)}, recorded by ${gitRef} (build id ${buildId}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await Promise.all(envs.map((e) => e.stack.stop()));
     await server.stop();

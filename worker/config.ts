@@ -120,7 +120,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     telemetry: telemetryConfig(e),
     ...(e.VIDU_FLOW_API_KEYS_FILE ? { apiKeysFile: path.resolve(e.VIDU_FLOW_API_KEYS_FILE) } : {}),
     workflowTuning: workflowTuning(e),
-    versioning: versioningConfig(e),
+    versioning: versioningConfig(e, env),
   };
 }
 

@@ -29,6 +29,11 @@ export const versioningEnv = {
     .refine((v) => !/[.:]/.test(v), 'must not contain "." or ":"')
     .optional(),
   VIDU_FLOW_PROMOTE: z.enum(['first', 'always', 'never']).default('first'),
+  // What Temporal's Worker Controller (temporalio/temporal-worker-controller) injects into the pods
+  // it runs for a TemporalWorkerDeployment: used when the VIDU_FLOW_ names are unset, so the
+  // version the controller manages is the one the worker reports (README "Upgrading").
+  TEMPORAL_DEPLOYMENT_NAME: z.string().trim().min(1).optional(),
+  TEMPORAL_WORKER_BUILD_ID: z.string().trim().min(1).optional(),
 };
 
 export interface VersioningConfig {
@@ -38,10 +43,22 @@ export interface VersioningConfig {
   promote: 'first' | 'always' | 'never';
 }
 
-export function versioningConfig(e: { VIDU_FLOW_DEPLOYMENT_NAME: string; VIDU_FLOW_BUILD_ID?: string | undefined; VIDU_FLOW_PROMOTE: VersioningConfig['promote'] }): VersioningConfig {
+export function versioningConfig(
+  e: {
+    VIDU_FLOW_DEPLOYMENT_NAME: string;
+    VIDU_FLOW_BUILD_ID?: string | undefined;
+    VIDU_FLOW_PROMOTE: VersioningConfig['promote'];
+    TEMPORAL_DEPLOYMENT_NAME?: string | undefined;
+    TEMPORAL_WORKER_BUILD_ID?: string | undefined;
+  },
+  env: NodeJS.ProcessEnv = {},
+): VersioningConfig {
+  // The zod default fills VIDU_FLOW_DEPLOYMENT_NAME; the controller's name wins only over that default.
+  const deploymentName = env.VIDU_FLOW_DEPLOYMENT_NAME?.trim() ? e.VIDU_FLOW_DEPLOYMENT_NAME : (e.TEMPORAL_DEPLOYMENT_NAME ?? e.VIDU_FLOW_DEPLOYMENT_NAME);
+  const buildId = e.VIDU_FLOW_BUILD_ID || e.TEMPORAL_WORKER_BUILD_ID;
   return {
-    deploymentName: e.VIDU_FLOW_DEPLOYMENT_NAME,
-    ...(e.VIDU_FLOW_BUILD_ID ? { buildId: e.VIDU_FLOW_BUILD_ID } : {}),
+    deploymentName,
+    ...(buildId ? { buildId } : {}),
     promote: e.VIDU_FLOW_PROMOTE,
   };
 }

@@ -17,6 +17,12 @@ describe('worker versioning config', () => {
     expect(config.versioning).toEqual({ deploymentName: 'studio', buildId: 'v2026-12-07', promote: 'never' });
   });
 
+  it("takes the Worker Controller's TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID when the VIDU_FLOW_ names are unset", () => {
+    const injected = { ...BASE, TEMPORAL_DEPLOYMENT_NAME: 'vidu-flow-k8s', TEMPORAL_WORKER_BUILD_ID: '5f1c0ab' };
+    expect(loadWorkerConfig(injected).versioning).toEqual({ deploymentName: 'vidu-flow-k8s', buildId: '5f1c0ab', promote: 'first' });
+    expect(loadWorkerConfig({ ...injected, VIDU_FLOW_DEPLOYMENT_NAME: 'mine', VIDU_FLOW_BUILD_ID: 'b1' }).versioning).toMatchObject({ deploymentName: 'mine', buildId: 'b1' });
+  });
+
   it('refuses names the server would split ("name.buildId", "name:buildId") and unknown modes, naming the variable', () => {
     expect(() => loadWorkerConfig({ ...BASE, VIDU_FLOW_DEPLOYMENT_NAME: 'a.b' })).toThrow(/VIDU_FLOW_DEPLOYMENT_NAME/);
     expect(() => loadWorkerConfig({ ...BASE, VIDU_FLOW_BUILD_ID: 'x:y' })).toThrow(/VIDU_FLOW_BUILD_ID/);

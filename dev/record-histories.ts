@@ -95,6 +95,8 @@ async function startEnv(server: DevServer, dir: string, name: string, simEnv: Re
     stagingDir,
     simEnv: { VIDU_SIM_CALLBACK_RETRY_MS: '200', ...simEnv },
     workerEnv,
+    // Batch files (recordBatch) are read by the worker: the recording's folder only.
+    inputRoots: [dir],
     logDir: path.join(dir, name, 'logs'),
   });
   const client = await ViduFlowClient.connect({ address: server.address, namespace: server.namespace, taskQueue, stagingDir });
@@ -116,6 +118,26 @@ async function recordAdmission(env: Env, image: string, rec: Recorder): Promise<
   // The worker's account id: its VIDU_BASE_URL (this stack's simulator) and API key.
   const managerId = slotManagerId(accountIdFor(env.stack.apiKey, env.stack.simUrl));
   await rec.save('viduSlots', env.client.temporal.workflow.getHandle(managerId), 'the slot manager of the two generations above (admit updates, a queued request, its withdrawal, releases); still running');
+}
+
+/**
+ * A batch of 3 lines, 2 per run: one run that continued as new and the run that finished, so the
+ * gate replays batch (an auto-upgrade type) across its continue-as-new too.
+ */
+async function recordBatch(env: Env, image: string, rec: Recorder): Promise<void> {
+  const file = path.join(path.dirname(image), 'batch.jsonl');
+  const line = (n: number) => JSON.stringify({ kind: 'img2video', request: { model: 'viduq2', images: [path.basename(image)], prompt: `batch line ${n}`, duration: 5 }, options: { poll: FAST_POLL } });
+  await writeFile(file, [1, 2, 3].map(line).join('\n'));
+  const batch = await env.client.startBatch(file, { window: 2, linesPerRun: 2 });
+  say(`  batch: ${await settled(batch.result())}`);
+  const runs: Array<{ runId: string; startTime: Date }> = [];
+  for await (const info of env.client.temporal.workflow.list({ query: `WorkflowId = '${batch.workflowId}'` })) runs.push({ runId: info.runId, startTime: info.startTime });
+  runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  const [first, last] = [runs[0], runs.at(-1)];
+  if (!first || !last || first === last) throw new Error(`batch ${batch.workflowId}: expected two runs, found ${runs.length}`);
+  const run = (runId: string) => env.client.temporal.workflow.getHandle(batch.workflowId, runId);
+  await rec.save('batch-continued', run(first.runId), 'batch of 3 img2video lines, window 2, 2 lines per run: the first run, 2 lines done, continued as new');
+  await rec.save('batch-finished', run(last.runId), 'batch of 3 img2video lines: the second run, the last line, results file written, summary returned');
 }
 
 /** No cap: poll mode, a Vidu failure, a cancel while Vidu queues the task, AD films. */
@@ -148,6 +170,7 @@ async function recordPlain(env: Env, image: string, product: string, rec: Record
   await rec.save('img2video-vidu-failed', failing.workflow, 'img2video, callback mode: Vidu fails the task (CreationPolicyViolation), ViduTaskFailed');
 
   await recordReview(review, rec);
+  await recordBatch(env, image, rec);
   say(`  AD film with edits: ${await settled(fanOut.result())}`);
   await rec.save('adFilm-edits', fanOut.workflow, 'adFilm, callback mode, edits of storyboard 0 and the BGM in parallel (adFilmEdit children), composed and archived');
   const child = await firstChildId(fanOut);

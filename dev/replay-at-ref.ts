@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { HISTORY_FIXTURES_DIR, historyFromJson, VERSIONS_FILE, type HistoryFixture, type RecordedVersion } from './history-json';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -24,11 +24,12 @@ async function main(version: string | undefined): Promise<number> {
     return 2;
   }
   const fixtures = JSON.parse(readFileSync(path.join(HISTORY_FIXTURES_DIR, entry.version, 'index.json'), 'utf8')) as HistoryFixture[];
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const tree = path.join(mkdtempSync(path.join(tmpdir(), 'vidu-flow-replay-at-')), 'tree');
   execFileSync('git', ['worktree', 'add', '--detach', tree, entry.gitRef], { cwd: ROOT, stdio: 'inherit' });
   try {
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
-    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(tree, 'workflows/index.ts') });
+    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(tree, 'workflows/index.ts'), logger: new DefaultLogger('WARN') });
     const histories = fixtures.map((f) => ({ workflowId: f.workflowId, history: historyFromJson(JSON.parse(readFileSync(path.join(HISTORY_FIXTURES_DIR, entry.version, f.file), 'utf8'))) }));
     let failed = 0;
     let i = 0;

@@ -8,9 +8,10 @@
 // Record once per released version (a release whose workflow code changed): the folders of older
 // versions are kept, never rewritten (test/workflow/replay.test.ts says what replays against what).
 //
-// Re-run it after a DELIBERATE history-shape change (one that ships with a drain or a new Worker
-// Deployment version, see README "Limits and known gaps"), review the diff and commit the fixtures.
-// Never re-record just to make a failing replay test pass: the failure is the point.
+// A pinned type's history-shape change ships as a new Worker Deployment version (README
+// "Upgrading"): record that release as a new version. An auto-upgrade type's (slot manager, batch)
+// must replay every kept history: never record a new version just to make a failing replay test
+// pass, put the change behind patched(); the failure is the point.
 //
 // It starts a Temporal dev server and two stacks the way the end-to-end tests do (dev/stack.ts:
 // simulator, callback receiver and worker as processes): one with an in-flight cap of 1 (so the

@@ -132,7 +132,7 @@ describe('TaskTracker', () => {
     const events = (await handle.fetchHistory()).events ?? [];
     const named = (attributes: 'markerRecorded' | 'activityTaskCancelRequested' | 'activityTaskCanceled') => events.filter((e) => e[`${attributes}EventAttributes`]).length;
     console.log(
-      `[tracker] finished run: ${events.length} events; poll cancel cost: ${named('markerRecorded')} marker, ` +
+      `[tracker] finished run: ${events.length} events; poll cancel cost: ${events.filter((ev) => ev.markerRecordedEventAttributes?.markerName === 'core_patch').length} patch marker, ` +
         `${named('activityTaskCancelRequested')} cancel requested, ${named('activityTaskCanceled')} canceled; pending ${described.raw.pendingActivities?.length ?? 0}`,
     );
     expect(described.status.name).toBe('COMPLETED');

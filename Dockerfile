@@ -24,6 +24,9 @@ COPY sim ./sim
 # source instead and says so in its log.
 ENV VIDU_FLOW_WORKFLOW_BUNDLE=/app/build/workflow-bundle.js
 RUN node --import tsx worker/workflow-bundle.ts "$VIDU_FLOW_WORKFLOW_BUNDLE"
+# Worker Versioning: the worker is version <hash of this bundle> of VIDU_FLOW_DEPLOYMENT_NAME unless
+# VIDU_FLOW_BUILD_ID names one (worker/versioning-config.ts, README "Upgrading").
+ENV VIDU_FLOW_DEPLOYMENT_NAME=vidu-flow
 # Local folders the non-root user can write: with ARCHIVE_URL/STAGING_URL=s3://… they only hold this
 # container's cache of staged inputs; without S3 they are the archive and staging themselves.
 RUN mkdir -p /data/archive /data/staging && chown -R node:node /data

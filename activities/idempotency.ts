@@ -11,7 +11,12 @@ export function clientRequestIdFor(workflowId: string, step = 'submit'): string 
   return `vf-${digest.slice(0, 40)}`;
 }
 
-/** The callback URL for one workflow: routing travels in the query string, which Vidu signs. */
+/**
+ * The callback URL for one workflow: routing travels in the query string, which Vidu signs. A
+ * contract between versions (issue 18, README "Upgrading"): Vidu calls back a URL an older
+ * version registered days ago, and today's receiver must route and verify it; change it only by
+ * addition.
+ */
 export function callbackUrlFor(base: string, workflowId: string): string {
   const url = new URL(base);
   // The base's own query is kept byte for byte (URLSearchParams would re-serialize it: `a%20b`

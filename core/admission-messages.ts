@@ -4,6 +4,9 @@ import type { Priority } from './generation-types';
 // The admission protocol between a generation (workflows/admission/admission-slot.ts, through the local
 // activities in activities/admission.ts) and its account's slot manager (workflows/admission/admission.ts).
 // Declared here, outside workflows/, because the activities and the tests use them too.
+// A contract between versions (issue 18, README "Upgrading"): generations pinned to an older
+// version talk to the slot manager running on the current one (it auto-upgrades), so this
+// protocol changes only by addition while an older version is up.
 
 /** The slot manager's workflow type, started by name so that activities never import workflow code. */
 export const SLOT_MANAGER_WORKFLOW_TYPE = 'viduSlots';

@@ -5,6 +5,9 @@ import type { TaskUpdate } from './task-update';
 import type { GenerationStatus } from './generation-types';
 
 // Declared once, shared by the workflows, the callback receiver and the client.
+// A contract between versions (issue 18, README "Upgrading"): runs pinned to an older Worker
+// Deployment version receive these from today's receiver, client and API, so names and payloads
+// change only by addition (a new optional field, a new message) while such a version is up.
 
 /**
  * A small wake-up about one Vidu task, from the callback receiver or the poll activity (see

@@ -14,12 +14,32 @@ import path from 'node:path';
 
 type History = proto.temporal.api.history.v1.IHistory;
 
-/** Where dev/record-histories.ts writes the recorded histories and test/workflow/replay.test.ts reads them. */
+/**
+ * Where dev/record-histories.ts writes the recorded histories and test/workflow/replay.test.ts
+ * reads them: one folder per released version (`<version>/index.json` and its histories), listed
+ * oldest first in `versions.json` (issue 18 §3: the histories each released version recorded are kept).
+ */
 export const HISTORY_FIXTURES_DIR = path.resolve(__dirname, '../test/fixtures/histories');
 
-/** One recorded history, as listed in the fixtures' index.json. */
+/** One released version whose histories are kept, as listed in versions.json. */
+export interface RecordedVersion {
+  /** Its folder in HISTORY_FIXTURES_DIR. */
+  version: string;
+  /**
+   * The commit whose workflows/ recorded them: a pinned type's histories of an older version
+   * replay only against the bundle built from this ref (dev/replay-at-ref.ts), never the current code.
+   */
+  gitRef: string;
+  /** The worker's build id of that bundle (null: recorded before Worker Versioning). */
+  buildId: string | null;
+  note?: string;
+}
+
+export const VERSIONS_FILE = path.join(HISTORY_FIXTURES_DIR, 'versions.json');
+
+/** One recorded history, as listed in a version folder's index.json. */
 export interface HistoryFixture {
-  /** File name in HISTORY_FIXTURES_DIR. */
+  /** File name in its version's folder. */
   file: string;
   workflowId: string;
   workflowType: string;

@@ -1,11 +1,17 @@
 // Records the workflow histories that test/workflow/replay.test.ts replays against the current
 // workflow code, so a change that breaks replay of runs already in flight fails `npm test`.
 //
-//   npx tsx dev/record-histories.ts            (writes test/fixtures/histories/*.json and index.json)
+//   npx tsx dev/record-histories.ts --version v0.2.0
+//       writes test/fixtures/histories/v0.2.0/*.json and index.json, and adds the version to
+//       versions.json with the git commit and the build id of the bundle that recorded them.
 //
-// Re-run it after a DELIBERATE history-shape change (one that ships with a drain or a new Worker
-// Deployment version, see README "Limits and known gaps"), review the diff and commit the fixtures.
-// Never re-record just to make a failing replay test pass: the failure is the point.
+// Record once per released version (a release whose workflow code changed): the folders of older
+// versions are kept, never rewritten (test/workflow/replay.test.ts says what replays against what).
+//
+// A pinned type's history-shape change ships as a new Worker Deployment version (README
+// "Upgrading"): record that release as a new version. An auto-upgrade type's (slot manager, batch)
+// must replay every kept history: never record a new version just to make a failing replay test
+// pass, put the change behind patched(); the failure is the point.
 //
 // It starts a Temporal dev server and two stacks the way the end-to-end tests do (dev/stack.ts:
 // simulator, callback receiver and worker as processes): one with an in-flight cap of 1 (so the
@@ -13,7 +19,8 @@
 // history is written in Temporal's JSON history format (dev/history-json.ts says why not with the
 // SDK's historyToJSON); index.json names each file's workflow id and type.
 import type { WorkflowHandle } from '@temporalio/client';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { accountIdFor, slotManagerId } from '../activities/admission';
@@ -22,8 +29,10 @@ import type { AdFilmHandle } from '../client/ad-film';
 import type { AdFilmInput } from '../core/ad-film-types';
 import type { GenerationInput } from '../core/generation-types';
 import { renderPng } from '../sim/media/render';
-import { HISTORY_FIXTURES_DIR, historyToJson, type HistoryFixture } from './history-json';
-import { startStack, type Stack } from './stack';
+import { buildIdOf } from '../worker/versioning-config';
+import { WORKFLOW_BUNDLE_ENV } from '../worker/workflow-bundle';
+import { HISTORY_FIXTURES_DIR, historyToJson, VERSIONS_FILE, type HistoryFixture, type RecordedVersion } from './history-json';
+import { defaultWorkflowBundle, startStack, type Stack } from './stack';
 import { findTemporalBinary } from './temporal-binary';
 import { startDevServer, type DevServer } from './temporal-server';
 
@@ -87,6 +96,8 @@ async function startEnv(server: DevServer, dir: string, name: string, simEnv: Re
     stagingDir,
     simEnv: { VIDU_SIM_CALLBACK_RETRY_MS: '200', ...simEnv },
     workerEnv,
+    // Batch files (recordBatch) are read by the worker: the recording's folder only.
+    inputRoots: [dir],
     logDir: path.join(dir, name, 'logs'),
   });
   const client = await ViduFlowClient.connect({ address: server.address, namespace: server.namespace, taskQueue, stagingDir });
@@ -108,6 +119,26 @@ async function recordAdmission(env: Env, image: string, rec: Recorder): Promise<
   // The worker's account id: its VIDU_BASE_URL (this stack's simulator) and API key.
   const managerId = slotManagerId(accountIdFor(env.stack.apiKey, env.stack.simUrl));
   await rec.save('viduSlots', env.client.temporal.workflow.getHandle(managerId), 'the slot manager of the two generations above (admit updates, a queued request, its withdrawal, releases); still running');
+}
+
+/**
+ * A batch of 3 lines, 2 per run: one run that continued as new and the run that finished, so the
+ * gate replays batch (an auto-upgrade type) across its continue-as-new too.
+ */
+async function recordBatch(env: Env, image: string, rec: Recorder): Promise<void> {
+  const file = path.join(path.dirname(image), 'batch.jsonl');
+  const line = (n: number) => JSON.stringify({ kind: 'img2video', request: { model: 'viduq2', images: [path.basename(image)], prompt: `batch line ${n}`, duration: 5 }, options: { poll: FAST_POLL } });
+  await writeFile(file, [1, 2, 3].map(line).join('\n'));
+  const batch = await env.client.startBatch(file, { window: 2, linesPerRun: 2 });
+  say(`  batch: ${await settled(batch.result())}`);
+  const runs: Array<{ runId: string; startTime: Date }> = [];
+  for await (const info of env.client.temporal.workflow.list({ query: `WorkflowId = '${batch.workflowId}'` })) runs.push({ runId: info.runId, startTime: info.startTime });
+  runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  const [first, last] = [runs[0], runs.at(-1)];
+  if (!first || !last || first === last) throw new Error(`batch ${batch.workflowId}: expected two runs, found ${runs.length}`);
+  const run = (runId: string) => env.client.temporal.workflow.getHandle(batch.workflowId, runId);
+  await rec.save('batch-continued', run(first.runId), 'batch of 3 img2video lines, window 2, 2 lines per run: the first run, 2 lines done, continued as new');
+  await rec.save('batch-finished', run(last.runId), 'batch of 3 img2video lines: the second run, the last line, results file written, summary returned');
 }
 
 /** No cap: poll mode, a Vidu failure, a cancel while Vidu queues the task, AD films. */
@@ -140,6 +171,7 @@ async function recordPlain(env: Env, image: string, product: string, rec: Record
   await rec.save('img2video-vidu-failed', failing.workflow, 'img2video, callback mode: Vidu fails the task (CreationPolicyViolation), ViduTaskFailed');
 
   await recordReview(review, rec);
+  await recordBatch(env, image, rec);
   say(`  AD film with edits: ${await settled(fanOut.result())}`);
   await rec.save('adFilm-edits', fanOut.workflow, 'adFilm, callback mode, edits of storyboard 0 and the BGM in parallel (adFilmEdit children), composed and archived');
   const child = await firstChildId(fanOut);
@@ -163,7 +195,21 @@ async function firstChildId(handle: AdFilmHandle): Promise<string> {
   return child;
 }
 
+/** `--version <name>`: the folder the recording goes to (a new one; earlier versions are kept). */
+function versionArg(argv: readonly string[]): string {
+  const i = argv.indexOf('--version');
+  const version = i >= 0 ? argv[i + 1] : undefined;
+  if (!version || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(version)) {
+    throw new Error('usage: npx tsx dev/record-histories.ts --version <name, e.g. v0.2.0> (a folder under test/fixtures/histories)');
+  }
+  return version;
+}
+
 async function main(): Promise<void> {
+  const version = versionArg(process.argv.slice(2));
+  const versionDir = path.join(HISTORY_FIXTURES_DIR, version);
+  const versions = JSON.parse(await readFile(VERSIONS_FILE, 'utf8')) as RecordedVersion[];
+  if (versions.some((v) => v.version === version)) throw new Error(`${version} is recorded already (versions.json): kept histories are never rewritten; name a new version`);
   const started = Date.now();
   const dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-record-'));
   const image = path.join(dir, 'still.png');
@@ -182,13 +228,17 @@ async function main(): Promise<void> {
       startEnv(server, dir, 'plain', { VIDU_SIM_TIME_SCALE: '60' }, { VIDU_MAX_IN_FLIGHT: '0' }),
     ]);
     envs.push(admission, plain);
-    await mkdir(HISTORY_FIXTURES_DIR, { recursive: true });
-    for (const f of await readdir(HISTORY_FIXTURES_DIR)) if (f.endsWith('.json')) await rm(path.join(HISTORY_FIXTURES_DIR, f));
-    const rec = new Recorder(HISTORY_FIXTURES_DIR);
+    await mkdir(versionDir, { recursive: true });
+    const rec = new Recorder(versionDir);
     await Promise.all([recordAdmission(admission, image, rec), recordPlain(plain, image, product, rec)]);
     rec.fixtures.sort((a, b) => a.file.localeCompare(b.file));
-    await writeFile(path.join(HISTORY_FIXTURES_DIR, 'index.json'), `${JSON.stringify(rec.fixtures, null, 2)}\n`);
-    say(`${rec.fixtures.length} histories in ${path.relative(process.cwd(), HISTORY_FIXTURES_DIR)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    await writeFile(path.join(versionDir, 'index.json'), `${JSON.stringify(rec.fixtures, null, 2)}\n`);
+    // The code that recorded them: a pinned type's histories replay against this ref's bundle only.
+    const gitRef = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8' }).trim();
+    const buildId = buildIdOf(await readFile(process.env[WORKFLOW_BUNDLE_ENV] ?? (await defaultWorkflowBundle())));
+    versions.push({ version, gitRef, buildId });
+    await writeFile(VERSIONS_FILE, `${JSON.stringify(versions, null, 2)}\n`);
+    say(`${rec.fixtures.length} histories in ${path.relative(process.cwd(), versionDir)}, recorded by ${gitRef} (build id ${buildId}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await Promise.all(envs.map((e) => e.stack.stop()));
     await server.stop();

@@ -220,6 +220,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       TEMPORAL_ADDRESS: opts.temporalAddress,
       [WORKFLOW_BUNDLE_ENV]: workflowBundle,
       VIDU_TASK_QUEUE: opts.taskQueue,
+      // Worker Versioning: a deployment of its own per stack (stacks sharing one dev server run
+      // different bundles), one version, made current at start (worker/versioning-config.ts): the
+      // demo's persistent server then takes a rebuilt bundle too. test/e2e/rolling-upgrade.test.ts
+      // starts its later versions with VIDU_FLOW_PROMOTE=never and promotes them itself.
+      VIDU_FLOW_DEPLOYMENT_NAME: opts.taskQueue.replace(/[.:]/g, '-'),
+      VIDU_FLOW_PROMOTE: 'always',
       VIDU_BASE_URL: simUrl,
       VIDU_API_KEY: apiKey,
       ARCHIVE_DIR: opts.archiveDir,

@@ -11,6 +11,7 @@ import { S3_ENV_VARS } from '../platform/stores/s3-env';
 import { parseS3Url, type S3Location } from '../platform/stores/s3-location';
 import { telemetryConfig, telemetryEnv, type TelemetryConfig } from '../platform/telemetry/telemetry-config';
 import { workflowTuning, workflowTuningEnv, type WorkflowTuning } from './workflow-tuning';
+import { versioningConfig, versioningEnv, type VersioningConfig } from './versioning-config';
 
 const archiveUrl = z
   .string()
@@ -38,6 +39,7 @@ const WorkerEnv = z.object({
   ...telemetryEnv,
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
   ...workflowTuningEnv,
+  ...versioningEnv,
 });
 
 /**
@@ -78,6 +80,8 @@ export interface WorkerConfig {
   apiKeysFile?: string;
   /** VIDU_FLOW_MAX_CACHED_WORKFLOWS and VIDU_FLOW_STICKY_TIMEOUT_SECONDS (worker/workflow-tuning.ts). */
   workflowTuning: WorkflowTuning;
+  /** VIDU_FLOW_DEPLOYMENT_NAME, VIDU_FLOW_BUILD_ID, VIDU_FLOW_PROMOTE (worker/versioning-config.ts). */
+  versioning: VersioningConfig;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -116,6 +120,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     telemetry: telemetryConfig(e),
     ...(e.VIDU_FLOW_API_KEYS_FILE ? { apiKeysFile: path.resolve(e.VIDU_FLOW_API_KEYS_FILE) } : {}),
     workflowTuning: workflowTuning(e),
+    versioning: versioningConfig(e, env),
   };
 }
 

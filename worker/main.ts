@@ -1,4 +1,6 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { promoteAtStart } from '../platform/temporal/deployments';
 import { createActivities } from '../activities';
 import { accountIdFor } from '../activities/admission';
 import { createGuardedFetch } from '../platform/net/guarded-fetch';
@@ -9,7 +11,8 @@ import { loadWorkerConfig, type WorkerConfig } from './config';
 import { ConfigError } from '../platform/config/env';
 import { startStagingSweep } from './staging-sweep';
 import { startWorkerTelemetry } from './telemetry';
-import { workflowCodeOption } from './workflow-bundle';
+import { workflowCodeOption, workflowCodeText } from './workflow-bundle';
+import { buildIdOf } from './versioning-config';
 
 export async function runWorker(config: WorkerConfig): Promise<void> {
   // ARCHIVE_URL/STAGING_URL=s3://…: the bucket must exist and be writable before any work is taken.
@@ -24,9 +27,14 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
   const maxInFlight = config.maxInFlight ?? (await accountConcurrency(vidu));
   // The bundle must carry the same workflow interceptors the telemetry registers (tracing).
   const workflowModules = telemetry.workerOptions.interceptors?.workflowModules ?? [];
-  const { note: bundleNote, ...workflowCode } = workflowCodeOption(process.env, workflowModules);
+  const { note: bundleNote, ...codeOption } = workflowCodeOption(process.env, workflowModules);
   if (bundleNote) console.log(`vidu-flow worker: ${bundleNote}`);
-  else if (workflowCode.workflowBundle && 'codePath' in workflowCode.workflowBundle) console.log(`vidu-flow worker: workflow code from the prebuilt bundle ${workflowCode.workflowBundle.codePath}`);
+  else if (codeOption.workflowBundle && 'codePath' in codeOption.workflowBundle) console.log(`vidu-flow worker: workflow code from the prebuilt bundle ${codeOption.workflowBundle.codePath}`);
+  // Bundled here (not by Worker.create) when no prebuilt bundle fits: the build id hashes the code run.
+  const code = await workflowCodeText(codeOption, workflowModules);
+  const workflowCode = codeOption.workflowBundle ? codeOption : { workflowBundle: { code } };
+  const buildId = config.versioning.buildId ?? buildIdOf(code);
+  const { deploymentName } = config.versioning;
   try {
     const worker = await Worker.create({
       connection,
@@ -34,6 +42,10 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       // VIDU_FLOW_WORKFLOW_BUNDLE: a prebuilt bundle (worker/workflow-bundle.ts); else webpack at start-up.
       ...workflowCode,
+      // Worker Versioning (issue 18): this worker is version `buildId` of the deployment; each
+      // workflow type declares pinned or auto-upgrade (workflows/versioning.ts), PINNED is the
+      // fallback for a type without a declaration.
+      workerDeploymentOptions: { useWorkerVersioning: true, version: { deploymentName, buildId }, defaultVersioningBehavior: 'PINNED' },
       activities: createActivities({
         vidu,
         archive: stores.archive,
@@ -60,6 +72,18 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       // They are compiled into a bundle already; naming them again only makes the SDK warn.
       ...(workflowCode.workflowBundle ? { interceptors: { ...telemetry.workerOptions.interceptors, workflowModules: [] } } : {}),
     });
+    const running = worker.run();
+    // A new version receives no workflow task until it is current (VIDU_FLOW_PROMOTE); the ready
+    // line below is printed once routing is settled, so whoever waits for it can start work.
+    let promotion: string;
+    try {
+      promotion = await promoteAtStart({ client: new Client({ connection, namespace: config.temporal.namespace }), deploymentName }, buildId, config.versioning.promote);
+    } catch (err) {
+      worker.shutdown();
+      await running.catch(() => undefined);
+      throw err;
+    }
+    console.log(`vidu-flow worker: deployment ${deploymentName}, version ${buildId} (${promotion})`);
     console.log(
       `vidu-flow worker: task queue ${config.temporal.taskQueue} on ${config.temporal.description}, Vidu ${config.vidu.baseUrl}, ` +
         `${config.callbackUrl ? `callbacks via ${config.callbackUrl}` : 'poll only (VIDU_CALLBACK_URL unset)'}, archive ${stores.archive.root}, ` +
@@ -69,7 +93,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         `${config.workflowTuning.maxConcurrentWorkflowTaskExecutions} workflow tasks at once`,
     );
     telemetry.watch(worker);
-    await worker.run();
+    await running;
     console.log('vidu-flow worker: stopped');
   } finally {
     sweeper?.stop();

@@ -45,6 +45,18 @@ export async function buildWorkflowBundle(outPath: string, workflowModules: read
   return outPath;
 }
 
+/**
+ * The workflow code a worker runs, as code: the prebuilt bundle's file read, or workflows/ bundled
+ * now with these interceptor modules. The worker hashes it for its default build id
+ * (worker/versioning-config.ts), so the version names exactly the code that replays its histories.
+ */
+export async function workflowCodeText(option: WorkflowCodeOption, workflowModules: readonly string[] = []): Promise<string> {
+  if (option.workflowBundle && 'codePath' in option.workflowBundle) return readFileSync(option.workflowBundle.codePath, 'utf8');
+  if (option.workflowBundle && 'code' in option.workflowBundle) return option.workflowBundle.code;
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, workflowInterceptorModules: [...workflowModules], logger: quietLogger });
+  return code;
+}
+
 /** Building once per process: the demo, the bench and chaos start several stacks or workers. */
 const built = new Map<string, Promise<string>>();
 export function buildWorkflowBundleOnce(outPath: string, workflowModules: readonly string[] = []): Promise<string> {

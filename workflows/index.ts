@@ -10,6 +10,12 @@ import { runGeneration } from './generation/generation';
 import { GenerationMetrics, modelLabel } from './common/metrics';
 import type { GenerationInput, GenerationKind, GenerationResult } from '../core/generation-types';
 import { withCompletionWebhook } from './webhooks/webhook-delivery';
+import { setWorkflowOptions } from '@temporalio/workflow';
+import { adFilmEdit } from './ad-film/ad-film-edit';
+import { viduSlots } from './admission/admission';
+import { batch } from './batch/batch';
+import { webhookDelivery } from './webhooks/webhook-delivery';
+import { WORKFLOW_VERSIONING, type VersionedWorkflowType } from './versioning';
 
 /** A generation workflow type: the shared core, run for one endpoint of the registry. */
 function generation<K extends GenerationKind>(kind: K): (input: GenerationInput) => Promise<GenerationResult> {
@@ -60,3 +66,31 @@ export { viduSlots } from './admission/admission';
 export { batch } from './batch/batch';
 // Completion webhooks: a generation or AD film started with a notify target ends by starting this child.
 export { webhookDelivery } from './webhooks/webhook-delivery';
+
+// Worker Versioning: each registered type gets the behaviour workflows/versioning.ts declares for
+// it (pinned or auto-upgrade, with the reason there). `satisfies` fails to compile when a type is
+// registered without a declaration or declared without being registered.
+const registered = {
+  img2video,
+  reference2video,
+  reference2image,
+  image2dance,
+  text2video,
+  startEnd2video,
+  multiframe,
+  upscale,
+  text2audio,
+  audioTts,
+  template,
+  extend,
+  lipSync,
+  adFilm,
+  adFilmEdit,
+  viduSlots,
+  batch,
+  webhookDelivery,
+} satisfies Record<VersionedWorkflowType, (...args: never[]) => Promise<unknown>>;
+void (WORKFLOW_VERSIONING satisfies Record<keyof typeof registered, unknown>);
+for (const type of Object.keys(registered) as VersionedWorkflowType[]) {
+  setWorkflowOptions({ versioningBehavior: WORKFLOW_VERSIONING[type].behavior }, registered[type] as (...args: unknown[]) => Promise<unknown>);
+}

@@ -43,6 +43,7 @@ describe('loadWorkerConfig', () => {
       telemetry: expect.anything(),
       // A fixed cache bounds memory with thousands waiting; a sticky timeout that outlasts a burst of callbacks.
       workflowTuning: { maxCachedWorkflows: 1000, stickyQueueScheduleToStartTimeout: 10_000, maxConcurrentWorkflowTaskExecutions: 8 },
+      versioning: { deploymentName: 'vidu-flow', promote: 'first' },
     });
     expect(path.isAbsolute(config.archiveDir)).toBe(true);
   });
@@ -83,6 +84,7 @@ describe('loadWorkerConfig', () => {
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
       workflowTuning: { maxCachedWorkflows: 250, stickyQueueScheduleToStartTimeout: 30_000, maxConcurrentWorkflowTaskExecutions: 12 },
+      versioning: { deploymentName: 'vidu-flow', promote: 'first' },
     });
   });
 

@@ -100,4 +100,44 @@ describe('TaskTracker', () => {
     expect(result.counters).toEqual({ ignoredUpdates: 2, replayedNonces: 2, unknownStates: 2, lastUnknownState: 'paused', confirmations: 3 });
     expect(result.snapshot).toMatchObject({ state: 'success', credits: 9, creations: [{ id: 'c1' }], source: 'poll' });
   });
+
+  // Issue 18 §5: the fallback poll waits between attempts as a scheduled activity; abandoned, it
+  // stayed listed as pending on the finished run (describe, Web UI). Cancelled with TRY_CANCEL now.
+  it('leaves no pending fallback poll on a finished run, for three events more', async () => {
+    const taskQueue = uniqueTaskQueue('tracker-pending');
+    const worker = await Worker.create({
+      connection: temporal.nativeConnection,
+      namespace: temporal.namespace,
+      taskQueue,
+      workflowsPath: path.join(__dirname, 'fixtures', 'tracker-workflows.ts'),
+      activities,
+    });
+    const { vidu } = activities;
+    const handle = await worker.runUntil(async () => {
+      const handle = await temporal.client.workflow.start(trackerProbe, { taskQueue, workflowId: `tracker-${taskQueue}`, args: [3600] });
+      await until(() => handle.query(probeQuery).catch(() => undefined), (s) => s !== undefined, 'the first task');
+      const calls = vidu.calls;
+      await handle.signal(submittedSignal, TASK);
+      // The poll's first attempt ends at once (callbacks expected); it then waits 600 s to retry.
+      await until(async () => (await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 0, (a) => a >= 2, 'the poll to wait for its retry');
+      await handle.signal('taskUpdate', { taskId: TASK, state: 'success', progress: 100, nonce: 'p1' });
+      await until(async () => vidu.release !== undefined && vidu.calls === calls + 1, (v) => v, 'the confirmation');
+      vidu.release!({ state: 'success', progress: 100 });
+      await until(() => handle.query(probeQuery), (s) => s.snapshot?.state === 'success', 'the confirmed success');
+      await handle.signal(finishSignal);
+      await handle.result();
+      return handle;
+    });
+    const described = await handle.describe();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const named = (attributes: 'markerRecorded' | 'activityTaskCancelRequested' | 'activityTaskCanceled') => events.filter((e) => e[`${attributes}EventAttributes`]).length;
+    console.log(
+      `[tracker] finished run: ${events.length} events; poll cancel cost: ${events.filter((ev) => ev.markerRecordedEventAttributes?.markerName === 'core_patch').length} patch marker, ` +
+        `${named('activityTaskCancelRequested')} cancel requested, ${named('activityTaskCanceled')} canceled; pending ${described.raw.pendingActivities?.length ?? 0}`,
+    );
+    expect(described.status.name).toBe('COMPLETED');
+    expect(described.raw.pendingActivities ?? []).toEqual([]);
+    expect(named('activityTaskCanceled')).toBe(1);
+  });
 });
+

@@ -88,11 +88,13 @@ export const quickLocal = proxyLocalActivities<GenerationActivities>({
  * history events and a workflow task; an abandoned attempt dies with the workflow (or, if the
  * workflow still runs at the next poll, returns an answer nobody reads).
  */
-export function pollingActivities(schedule: PollSchedule, deadlineSeconds: number) {
+export function pollingActivities(schedule: PollSchedule, deadlineSeconds: number, cancellation: 'abandon' | 'try-cancel' = 'abandon') {
   return proxyActivities<GenerationActivities>({
     startToCloseTimeout: '45s',
     scheduleToCloseTimeout: `${Math.max(1, Math.ceil(deadlineSeconds))}s`,
-    cancellationType: ActivityCancellationType.ABANDON,
+    // try-cancel (issue 18 §5, workflows/task-tracker.ts): the server ends a poll waiting for its
+    // next retry at once, so a finished run lists no pending poll; the workflow never waits for it.
+    cancellationType: cancellation === 'try-cancel' ? ActivityCancellationType.TRY_CANCEL : ActivityCancellationType.ABANDON,
     retry: {
       initialInterval: `${schedule.initialSeconds}s`,
       backoffCoefficient: schedule.factor,

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, setHandler, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 import { pollingActivities, quickLocal } from '../common/activity-proxies';
 import { taskUpdateSignal } from '../../core/workflow-messages';
 import { RetryableFailureType } from '../../core/failure-types';
@@ -183,9 +183,14 @@ export class TaskTracker {
     let pollFailure: unknown;
     let pollOutOfTime = false;
     const pollScope = new CancellationScope();
+    // Issue 18 §5: an abandoned poll stayed "pending" (scheduled, attempt n) on a finished run in
+    // `temporal workflow describe` and the Web UI. Cancelled with TRY_CANCEL it ends at once on the
+    // server (2 more events: cancel requested, canceled). Behind patched() so the histories recorded
+    // before it (test/fixtures/histories) still replay; the workflow does not wait for the cancel.
+    const cancellation = patched(POLL_TRY_CANCEL_PATCH) ? 'try-cancel' : 'abandon';
     const polling = pollScope
       .run(() =>
-        pollingActivities(schedule, opts.timeoutSeconds).pollTask.executeWithOptions(
+        pollingActivities(schedule, opts.timeoutSeconds, cancellation).pollTask.executeWithOptions(
           { summary: opts.summary ?? (opts.callbacks ? `fallback poll of task ${taskId} (callbacks expected)` : `poll task ${taskId} until it ends`) },
           [{ taskId, workflowId: workflowInfo().workflowId, schedule, notifyWorkflow: !opts.callbacks, skipFirstPoll: opts.callbacks }],
         ),
@@ -236,6 +241,9 @@ export class TaskTracker {
     }
   }
 }
+
+/** patched() id of the fallback poll's TRY_CANCEL (issue 18 §5). */
+export const POLL_TRY_CANCEL_PATCH = 'fallback-poll-try-cancel';
 
 /** The poll activity ended by its schedule-to-close timeout (the deadline), or at the last poll that fit before it. */
 function outOfTime(err: unknown): boolean {

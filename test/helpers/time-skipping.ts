@@ -12,13 +12,14 @@
 // Time is global to one environment, so each test file starts its own and runs its tests one at a
 // time (vitest runs a file's tests in sequence unless told otherwise).
 
+import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/worker';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { VIDU_SEARCH_ATTRIBUTES } from '../../core/search-attributes';
 import { findTestServer } from '../../dev/temporal-test-server';
-import { WORKFLOWS_ENTRY, workflowCodeOption } from '../../worker/workflow-bundle';
+import { WORKFLOWS_ENTRY } from '../../worker/workflow-bundle';
 import { installQuietRuntime, uniqueTaskQueue } from './temporal';
 
 export { uniqueTaskQueue };
@@ -50,21 +51,23 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   return env;
 }
 
-let bundle: Promise<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>> | undefined;
+let bundle: Promise<{ code: string }> | undefined;
 
 /**
- * The workflow code of workflows/index.ts for Worker.create: the run's prebuilt bundle when the
- * global setup made one (VIDU_FLOW_WORKFLOW_BUNDLE, worker/workflow-bundle.ts), else a bundle
- * built once per test file (webpack takes seconds, once).
+ * The workflow bundle of workflows/index.ts with test/helpers/test-server-workflow-info.ts (the
+ * Java test server's "unset" timeouts read as unset), built once per test file: webpack takes
+ * seconds, and the run's shared bundle (test/global-setup.ts) lacks that interceptor.
  */
-export function workflowCode(): Promise<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>> {
+export function workflowBundle(): Promise<{ code: string }> {
   bundle ??= (async () => {
-    const { note: _note, ...prebuilt } = workflowCodeOption(process.env);
-    if (prebuilt.workflowBundle) return prebuilt;
     const started = Date.now();
-    const built = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, logger: quietBundleLogger });
+    const built = await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_ENTRY,
+      workflowInterceptorModules: [path.join(__dirname, 'test-server-workflow-info.ts')],
+      logger: quietBundleLogger,
+    });
     log(`[time-skipping] workflow bundle built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return { workflowBundle: built };
+    return built;
   })();
   return bundle;
 }
@@ -92,7 +95,7 @@ export async function withWorker<T>(
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    ...(await workflowCode()),
+    workflowBundle: await workflowBundle(),
     activities,
   });
   return worker.runUntil(body(taskQueue));
@@ -101,4 +104,17 @@ export async function withWorker<T>(
 /** Seconds since `started`, for the per-file timing line (printed, never asserted). */
 export function secondsSince(started: number): string {
   return ((Date.now() - started) / 1000).toFixed(1);
+}
+
+/**
+ * How much workflow time a closed workflow took (start to close, as the server recorded it), for
+ * the printed figures: with time skipping it is hours where the wall clock shows a second.
+ * (The environment's own clock is no measure: once a workflow closes, the Java test server skips
+ * on to its next timer, such as the 10-year run timeout it keeps for an unset one.)
+ */
+export async function workflowTime(handle: { describe(): Promise<{ startTime: Date; closeTime?: Date }> }): Promise<string> {
+  const { startTime, closeTime } = await handle.describe();
+  if (!closeTime) return 'still running';
+  const seconds = (closeTime.getTime() - startTime.getTime()) / 1000;
+  return `${seconds < 3600 ? `${seconds.toFixed(0)} s` : `${(seconds / 3600).toFixed(1)} h`} of workflow time`;
 }

@@ -82,6 +82,8 @@ export class StubVidu {
   readonly tasks = new Map<string, FakeTask>();
   /** Batch results as the workflow wrote them, by batch workflow id. */
   readonly batchResults = new Map<string, BatchLineResult[]>();
+  /** Most tasks open at Vidu at once (submitted, not yet seen ended): what a window or a slot cap bounds. */
+  maxOpenTasks = 0;
   private seq = 0;
   private readonly queuedOnce = new Set<string>();
   /** AD films: storyboard/narration/bgm sub-tasks per main task. */
@@ -131,7 +133,12 @@ export class StubVidu {
     const nth = [...this.tasks.values()].filter((t) => t.kind === kind).length + 1;
     const task: FakeTask = { taskId, kind, state: 'created', credits: this.scenario.credits, script: this.scenario.script({ kind, taskId, request, nth }), looks: 0, ...extra };
     this.tasks.set(taskId, task);
+    this.maxOpenTasks = Math.max(this.maxOpenTasks, this.openTasks());
     return { taskId, state: task.state, credits: task.credits, callbackRegistered: this.scenario.callbacks, via: 'created' as const };
+  }
+
+  private openTasks(): number {
+    return [...this.tasks.values()].filter((t) => t.state !== 'success' && t.state !== 'failed').length;
   }
 
   /** One Get Generation: the task moves on by its script. */

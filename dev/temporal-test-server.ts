@@ -8,7 +8,7 @@
 //   lib/                    the jars (`mvn dependency:copy-dependencies` on a generated pom)
 //   app.jsa                 a CDS archive of the classes loaded while the server starts
 //   temporal-test-server    a `#!/bin/sh` wrapper `exec java … io.temporal.testserver.TestServer "$@"`
-//   ready                   written last: the folder is complete
+//   ready                   written last (the recipe it was built by): the folder is complete
 //
 // Why the JVM flags: sdk-core gives the server 5 s to accept a gRPC connection (50 tries, 100 ms
 // apart; ephemeral_server/mod.rs in @temporalio/core-bridge). On this project's 2-core machine
@@ -35,6 +35,13 @@ import { commandOutput, errorMessage, executableProblem, findOnPath, isAlive, is
  */
 export const TEST_SERVER_VERSION = '1.39.0';
 export const TEST_SERVER_MAIN_CLASS = 'io.temporal.testserver.TestServer';
+/**
+ * slf4j-nop, at the slf4j-api version the server depends on: without a binding, slf4j prints a
+ * three-line warning at every start (the server logs nothing we read).
+ */
+const SLF4J_NOP_VERSION = '1.7.36';
+/** Written into `ready`: a cache built by an older recipe (other jars, other flags) is rebuilt. */
+const BUILD_RECIPE = `temporal-test-server ${TEST_SERVER_VERSION} + slf4j-nop ${SLF4J_NOP_VERSION}, CDS archive, recipe 2`;
 const WRAPPER_NAME = 'temporal-test-server';
 /** The JVM flags that make the server accept connections within core's 5 s (see above). */
 const FAST_START_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto'];
@@ -100,11 +107,8 @@ export async function findTestServer(options: FindTestServerOptions): Promise<Te
 
 async function cachedWrapper(dir: string): Promise<string | undefined> {
   const wrapper = path.join(dir, WRAPPER_NAME);
-  const ready = await fs.stat(path.join(dir, 'ready')).then(
-    () => true,
-    () => false,
-  );
-  return ready && !(await executableProblem(wrapper)) ? wrapper : undefined;
+  const recipe = await fs.readFile(path.join(dir, 'ready'), 'utf8').catch(() => '');
+  return recipe.trim() === BUILD_RECIPE && !(await executableProblem(wrapper)) ? wrapper : undefined;
 }
 
 /** The pom whose only job is to name the test server, so Maven resolves its runtime jars. */
@@ -122,6 +126,11 @@ export function testServerPom(version: string = TEST_SERVER_VERSION): string {
       <groupId>io.temporal</groupId>
       <artifactId>temporal-test-server</artifactId>
       <version>${version}</version>
+    </dependency>
+    <dependency>
+      <groupId>org.slf4j</groupId>
+      <artifactId>slf4j-nop</artifactId>
+      <version>${SLF4J_NOP_VERSION}</version>
     </dependency>
   </dependencies>
 </project>
@@ -173,7 +182,7 @@ async function buildWithMaven(dir: string, env: NodeJS.ProcessEnv, log: Log): Pr
   await fs.writeFile(wrapper, testServerWrapper(java, jars, archive), { mode: 0o755 });
   const trained = await trainClassArchive(java, jars, archive, env);
   log(`[test server] ${jars.length} jars; class archive ${trained ? 'written' : 'NOT written (the server still runs, starting slower)'}`);
-  await fs.writeFile(path.join(dir, 'ready'), `${new Date().toISOString()}\n`);
+  await fs.writeFile(path.join(dir, 'ready'), `${BUILD_RECIPE}\n`);
   return wrapper;
 }
 

@@ -41,7 +41,7 @@ export const TEST_SERVER_MAIN_CLASS = 'io.temporal.testserver.TestServer';
  */
 const SLF4J_NOP_VERSION = '1.7.36';
 /** Written into `ready`: a cache built by an older recipe (other jars, other flags) is rebuilt. */
-const BUILD_RECIPE = `temporal-test-server ${TEST_SERVER_VERSION} + slf4j-nop ${SLF4J_NOP_VERSION}, CDS archive, recipe 2`;
+export const BUILD_RECIPE = `temporal-test-server ${TEST_SERVER_VERSION} + slf4j-nop ${SLF4J_NOP_VERSION}, CDS archive, recipe 2`;
 const WRAPPER_NAME = 'temporal-test-server';
 /** The JVM flags that make the server accept connections within core's 5 s (see above). */
 const FAST_START_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto'];

@@ -11,6 +11,7 @@ import type { GenerationResult, GenerationStatus } from '../../core/generation-t
 import { FailureType } from '../../core/failure-types';
 import { slotGrantedSignal } from '../../core/admission-messages';
 import { statusQuery, taskUpdateSignal } from '../../core/workflow-messages';
+import { ViduCredits, ViduKind, ViduState, ViduTaskId } from '../../core/search-attributes';
 import { OFF_PEAK_TIMEOUT_SECONDS } from '../../workflows/generation';
 import { failureOf } from '../helpers/temporal';
 import { StubVidu, type Scenario } from '../helpers/stub-activities';
@@ -80,6 +81,9 @@ describe('waiting for the Vidu task', () => {
       expect(vidu.callsOf('fetchTask')).toHaveLength(1);
       // The fallback poll's first attempt asks nothing (skipFirstPoll); no later attempt ran.
       expect(vidu.callsOf('pollTask').map((c) => c.attempt)).toEqual([1]);
+      // The search attributes follow the state, as on a real cluster (registered by startTimeSkipping).
+      const { typedSearchAttributes } = await handle.describe();
+      expect([ViduKind, ViduTaskId, ViduState, ViduCredits].map((key) => typedSearchAttributes.get(key))).toEqual(['img2video', taskId, 'success', 10]);
     });
   });
 

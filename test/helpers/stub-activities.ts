@@ -325,3 +325,6 @@ function creation(taskId: string): CreationRef {
 function subTask(id: string, prompt: string, state: TaskStateName = 'success'): AdSubTask {
   return { id, state, errCode: '', prompt, creationUrl: state === 'success' ? `https://cdn.example/${id}.mp4` : '' };
 }
+
+/** The names of every stub activity: what a shared worker registers (test/helpers/time-skipping.ts startFastWorker). */
+export const STUB_ACTIVITY_NAMES: readonly string[] = Object.keys(new StubVidu().activities());

@@ -14,7 +14,8 @@
 
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Context } from '@temporalio/activity';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { VIDU_SEARCH_ATTRIBUTES } from '../../core/search-attributes';
@@ -81,24 +82,62 @@ const quietBundleLogger = {
   error: (message: string) => log(`[bundle] ${message}`),
 };
 
+type ActivityFunction = (...args: never[]) => Promise<unknown>;
+
+/** The time-skipping environment of one test file and its one worker (the real workflows). */
+export interface FastWorker {
+  readonly env: TestWorkflowEnvironment;
+  readonly taskQueue: string;
+  /**
+   * Runs the activities of workflow `workflowId`, and of its children (`<workflowId>~…`), with
+   * `activities`: each test starts its workflows with stubs of its own, and a late retry of an
+   * earlier test's workflow still reaches that test's stubs, never this one's.
+   */
+  route(workflowId: string, activities: object): void;
+  /** Shuts the worker down and tears the environment down (afterAll). */
+  close(): Promise<void>;
+}
+
 /**
- * Runs `body` with a worker of the real workflows and the given activities on a fresh task queue
- * of `env`, then shuts the worker down (the samples' `worker.runUntil`).
+ * Starts the environment and one worker for a whole test file: a worker costs about a second to
+ * create and shut down, which per test would be most of the test. `activityNames` are the
+ * activities it registers (each routed by workflow id, see FastWorker.route).
  */
-export async function withWorker<T>(
-  env: TestWorkflowEnvironment,
-  activities: WorkerOptions['activities'],
-  body: (taskQueue: string) => Promise<T>,
-): Promise<T> {
+export async function startFastWorker(activityNames: readonly string[]): Promise<FastWorker> {
+  const env = await startTimeSkipping();
   const taskQueue = uniqueTaskQueue('fast');
+  const routes = new Map<string, Partial<Record<string, ActivityFunction>>>();
+  const routed = (name: string) =>
+    async function (...args: never[]): Promise<unknown> {
+      const { workflowId } = Context.current().info.workflowExecution ?? { workflowId: '' };
+      const root = workflowId.split('~')[0] ?? workflowId;
+      const fn = routes.get(root)?.[name];
+      if (!fn) throw new Error(`no stub ${name} for workflow ${workflowId} (route its root ${root} first)`);
+      return fn(...args);
+    };
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities,
+    activities: Object.fromEntries(activityNames.map((name) => [name, routed(name)])),
+  }).catch(async (err: unknown) => {
+    await env.teardown();
+    throw err;
   });
-  return worker.runUntil(body(taskQueue));
+  const running = worker.run();
+  return {
+    env,
+    taskQueue,
+    route(workflowId, activities) {
+      routes.set(workflowId, activities as Partial<Record<string, ActivityFunction>>);
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
 }
 
 /** Seconds since `started`, for the per-file timing line (printed, never asserted). */

@@ -3,7 +3,6 @@
 // are retried, review with the storyboards query and the requestEdits update, approve → compose,
 // and a review nobody approves, in seconds and without the simulator.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,18 +10,18 @@ import type { AdFilmEdit, AdFilmInput, AdFilmResult, AdFilmStatus } from '../../
 import { FailureType } from '../../core/failure-types';
 import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from '../../core/workflow-messages';
 import { failureOf } from '../helpers/temporal';
-import { StubVidu, type Scenario, type TaskScript } from '../helpers/stub-activities';
-import { secondsSince, startTimeSkipping, withWorker, workflowTime } from '../helpers/time-skipping';
+import { STUB_ACTIVITY_NAMES, StubVidu, type Scenario, type TaskScript } from '../helpers/stub-activities';
+import { secondsSince, startFastWorker, workflowTime, type FastWorker } from '../helpers/time-skipping';
 
-let env: TestWorkflowEnvironment;
+let fast: FastWorker;
 const fileStarted = Date.now();
 
 beforeAll(async () => {
-  env = await startTimeSkipping();
+  fast = await startFastWorker(STUB_ACTIVITY_NAMES);
 });
 
 afterAll(async () => {
-  await env?.teardown();
+  await fast?.close();
   process.stderr.write(`[time-skipping] test/workflow/ad-film.test.ts took ${secondsSince(fileStarted)} s\n`);
 });
 
@@ -31,15 +30,15 @@ const request = { images: ['https://cdn.example/product.png'], prompt: 'a bottle
 /** Starts adFilm on a worker with the stubs of `scenario`, runs `drive`, prints the workflow time it took. */
 async function film<T>(scenario: Partial<Scenario>, input: Omit<AdFilmInput, 'request'>, drive: (handle: WorkflowHandle, vidu: StubVidu) => Promise<T>): Promise<T> {
   const vidu = new StubVidu(scenario);
-  return withWorker(env, vidu.activities(), async (taskQueue) => {
-    const wallStarted = Date.now();
-    const handle = await env.client.workflow.start('adFilm', { taskQueue, workflowId: `adFilm-fast-${randomUUID()}`, args: [{ request, ...input }] });
-    try {
-      return await drive(handle, vidu);
-    } finally {
-      process.stderr.write(`[time-skipping]   ${expect.getState().currentTestName}: ${await workflowTime(handle)} in ${secondsSince(wallStarted)} s\n`);
-    }
-  });
+  const workflowId = `adFilm-fast-${randomUUID()}`;
+  fast.route(workflowId, vidu.activities());
+  const wallStarted = Date.now();
+  const handle = await fast.env.client.workflow.start('adFilm', { taskQueue: fast.taskQueue, workflowId, args: [{ request, ...input }] });
+  try {
+    return await drive(handle, vidu);
+  } finally {
+    process.stderr.write(`[time-skipping]   ${expect.getState().currentTestName}: ${await workflowTime(handle)} in ${secondsSince(wallStarted)} s\n`);
+  }
 }
 
 async function statusWhen(handle: WorkflowHandle, ready: (s: AdFilmStatus) => boolean): Promise<AdFilmStatus> {

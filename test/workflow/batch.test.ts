@@ -3,7 +3,6 @@
 // with stub activities (test/helpers/stub-activities.ts): the "file" is the scenario's lines, and
 // the children are the REAL generation workflows against the stub Vidu.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,18 +11,18 @@ import type { GenerationKind } from '../../core/generation-types';
 import { FailureType } from '../../core/failure-types';
 import { batchStatusQuery } from '../../core/workflow-messages';
 import { failureOf } from '../helpers/temporal';
-import { StubVidu, type Scenario } from '../helpers/stub-activities';
-import { secondsSince, startTimeSkipping, withWorker, workflowTime } from '../helpers/time-skipping';
+import { STUB_ACTIVITY_NAMES, StubVidu, type Scenario } from '../helpers/stub-activities';
+import { secondsSince, startFastWorker, workflowTime, type FastWorker } from '../helpers/time-skipping';
 
-let env: TestWorkflowEnvironment;
+let fast: FastWorker;
 const fileStarted = Date.now();
 
 beforeAll(async () => {
-  env = await startTimeSkipping();
+  fast = await startFastWorker(STUB_ACTIVITY_NAMES);
 });
 
 afterAll(async () => {
-  await env?.teardown();
+  await fast?.close();
   process.stderr.write(`[time-skipping] test/workflow/batch.test.ts took ${secondsSince(fileStarted)} s\n`);
 });
 
@@ -45,16 +44,16 @@ const scenarioFor = (batchLines: BatchLine[]): Partial<Scenario> => ({
 
 async function batch<T>(scenario: Partial<Scenario>, input: Omit<BatchInput, 'source'>, drive: (handle: WorkflowHandleWithFirstExecutionRunId, vidu: StubVidu) => Promise<T>): Promise<T> {
   const vidu = new StubVidu(scenario);
-  return withWorker(env, vidu.activities(), async (taskQueue) => {
-    const wallStarted = Date.now();
-    const handle = await env.client.workflow.start('batch', { taskQueue, workflowId: `batch-fast-${randomUUID()}`, args: [{ source: { path: '/stub/lines.jsonl' }, ...input }] });
-    try {
-      return await drive(handle, vidu);
-    } finally {
-      const latest = env.client.workflow.getHandle(handle.workflowId);
-      process.stderr.write(`[time-skipping]   ${expect.getState().currentTestName}: ${await workflowTime(latest)} (last run) in ${secondsSince(wallStarted)} s\n`);
-    }
-  });
+  const workflowId = `batch-fast-${randomUUID()}`;
+  fast.route(workflowId, vidu.activities());
+  const wallStarted = Date.now();
+  const handle = await fast.env.client.workflow.start('batch', { taskQueue: fast.taskQueue, workflowId, args: [{ source: { path: '/stub/lines.jsonl' }, ...input }] });
+  try {
+    return await drive(handle, vidu);
+  } finally {
+    const latest = fast.env.client.workflow.getHandle(handle.workflowId);
+    process.stderr.write(`[time-skipping]   ${expect.getState().currentTestName}: ${await workflowTime(latest)} (last run) in ${secondsSince(wallStarted)} s\n`);
+  }
 }
 
 /** The line numbers the batch wrote results for, in order. */
@@ -86,7 +85,7 @@ describe('continue-as-new', () => {
       // Each run read from where the previous one stopped: lines 1–3, 4–6, 7.
       expect(vidu.callsOf('readBatchLines').map((c) => (c.input as { line: number }).line)).toEqual([1, 4, 7]);
       expect(resultLines(vidu, handle.workflowId)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-      const first = await env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+      const first = await fast.env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
       expect(first.status.name).toBe('CONTINUED_AS_NEW');
       const parts = vidu.callsOf('recordBatchResults').map((c) => (c.input as { part: number }).part);
       expect(parts).toEqual([0, 1, 2]);

@@ -3,7 +3,6 @@
 // wait and its cancellation in seconds, no simulator. Hours of polling and deadlines pass while a
 // test awaits the result; the printed figures say how much workflow time each branch took.
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,18 +13,18 @@ import { statusQuery, taskUpdateSignal } from '../../core/workflow-messages';
 import { ViduCredits, ViduKind, ViduState, ViduTaskId } from '../../core/search-attributes';
 import { OFF_PEAK_TIMEOUT_SECONDS } from '../../workflows/generation';
 import { failureOf } from '../helpers/temporal';
-import { StubVidu, type Scenario } from '../helpers/stub-activities';
-import { secondsSince, startTimeSkipping, withWorker, workflowTime } from '../helpers/time-skipping';
+import { STUB_ACTIVITY_NAMES, StubVidu, type Scenario } from '../helpers/stub-activities';
+import { secondsSince, startFastWorker, workflowTime, type FastWorker } from '../helpers/time-skipping';
 
-let env: TestWorkflowEnvironment;
+let fast: FastWorker;
 const fileStarted = Date.now();
 
 beforeAll(async () => {
-  env = await startTimeSkipping();
+  fast = await startFastWorker(STUB_ACTIVITY_NAMES);
 });
 
 afterAll(async () => {
-  await env?.teardown();
+  await fast?.close();
   process.stderr.write(`[time-skipping] test/workflow/generation.test.ts took ${secondsSince(fileStarted)} s\n`);
 });
 
@@ -42,16 +41,15 @@ async function generation<T>(
   drive: (handle: WorkflowHandle, vidu: StubVidu) => Promise<T>,
 ): Promise<T> {
   const vidu = new StubVidu(scenario);
-  return withWorker(env, vidu.activities(), async (taskQueue) => {
-    const workflowId = `img2video-fast-${randomUUID()}`;
-    const wallStarted = Date.now();
-    const handle = await env.client.workflow.start('img2video', { taskQueue, workflowId, args: [{ request: video, options }] });
-    try {
-      return await drive(handle, vidu);
-    } finally {
-      process.stderr.write(`[time-skipping]   ${expect.getState().currentTestName}: ${await workflowTime(handle)} in ${secondsSince(wallStarted)} s\n`);
-    }
-  });
+  const workflowId = `img2video-fast-${randomUUID()}`;
+  fast.route(workflowId, vidu.activities());
+  const wallStarted = Date.now();
+  const handle = await fast.env.client.workflow.start('img2video', { taskQueue: fast.taskQueue, workflowId, args: [{ request: video, options }] });
+  try {
+    return await drive(handle, vidu);
+  } finally {
+    process.stderr.write(`[time-skipping]   ${expect.getState().currentTestName}: ${await workflowTime(handle)} in ${secondsSince(wallStarted)} s\n`);
+  }
 }
 
 /** Queries `status` until `ready` holds (the workflow moves in its own tasks; time does not skip meanwhile). */

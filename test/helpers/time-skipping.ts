@@ -5,12 +5,14 @@
 //
 // The server is the Maven build dev/temporal-test-server.ts caches (the SDK's own download needs
 // temporal.download, which CI cannot reach). Its gaps, from its service (TestWorkflowService.java)
-// and tried here: no visibility list/count and no Schedules; search attributes are accepted when
-// registered first, which `startTimeSkipping` does through the operator service for every Vidu*
-// attribute (core/search-attributes.ts) so the workflows' upserts behave as on a real cluster.
+// and tried here: no visibility list/count and no Schedules (those stay in the dev-server tests);
+// an upsert of a search attribute it does not know fails the workflow task ("search attribute
+// ViduKind is not defined", retried forever), so `startTimeSkipping` registers every Vidu* one
+// (core/search-attributes.ts) through the operator service first; and it records an unset
+// execution or run timeout as 10 years, which test-server-workflow-info.ts undoes.
 //
-// Time is global to one environment, so each test file starts its own and runs its tests one at a
-// time (vitest runs a file's tests in sequence unless told otherwise).
+// Time is global to one environment, so each test file starts its own (startFastWorker) and runs
+// its tests one at a time (vitest runs a file's tests in sequence unless told otherwise).
 
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -22,8 +24,6 @@ import { VIDU_SEARCH_ATTRIBUTES } from '../../core/search-attributes';
 import { findTestServer } from '../../dev/temporal-test-server';
 import { WORKFLOWS_ENTRY } from '../../worker/workflow-bundle';
 import { installQuietRuntime, uniqueTaskQueue } from './temporal';
-
-export { uniqueTaskQueue };
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 

@@ -14,6 +14,10 @@
 // Time is global to one environment, so each test file starts its own (startFastWorker) and runs
 // its tests one at a time (vitest runs a file's tests in sequence unless told otherwise).
 
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
@@ -54,23 +58,70 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
 
 let bundle: Promise<{ code: string }> | undefined;
 
+const REPO = path.resolve(__dirname, '../..');
+const INTERCEPTOR = path.join(__dirname, 'test-server-workflow-info.ts');
+
 /**
  * The workflow bundle of workflows/index.ts with test/helpers/test-server-workflow-info.ts (the
- * Java test server's "unset" timeouts read as unset), built once per test file: webpack takes
- * seconds, and the run's shared bundle (test/global-setup.ts) lacks that interceptor.
+ * Java test server's "unset" timeouts read as unset); the run's shared bundle (test/global-setup.ts)
+ * lacks that interceptor. Webpack takes 4–8 s of CPU, so the bundle is kept in the temp folder under
+ * a hash of every source it could include (all of the repo's .ts and .js outside test/, the
+ * interceptor, package-lock.json): the next test file, and the next run after a change to a test
+ * only, start in a second; any change to the code rebuilds it.
  */
 export function workflowBundle(): Promise<{ code: string }> {
   bundle ??= (async () => {
+    const key = sourcesHash();
+    const cached = path.join(os.tmpdir(), 'vidu-flow-fast-bundles', `${key}.js`);
+    const code = await fs.readFile(cached, 'utf8').catch(() => undefined);
+    if (code !== undefined) return { code };
     const started = Date.now();
-    const built = await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_ENTRY,
-      workflowInterceptorModules: [path.join(__dirname, 'test-server-workflow-info.ts')],
-      logger: quietBundleLogger,
-    });
+    const built = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, workflowInterceptorModules: [INTERCEPTOR], logger: quietBundleLogger });
     log(`[time-skipping] workflow bundle built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // Written under a temporary name and renamed: another test file may read it at any moment.
+    await fs.mkdir(path.dirname(cached), { recursive: true });
+    const partial = `${cached}.${process.pid}.tmp`;
+    await fs.writeFile(partial, built.code);
+    await fs.rename(partial, cached);
+    await pruneBundles(path.dirname(cached));
     return built;
   })();
   return bundle;
+}
+
+/** Bundles of older code left from earlier runs: each is about 2 MB; a day's worth is kept. */
+async function pruneBundles(dir: string): Promise<void> {
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const name of await fs.readdir(dir).catch(() => [])) {
+    const file = path.join(dir, name);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (stat && stat.mtimeMs < dayAgo) await fs.rm(file, { force: true });
+  }
+}
+
+/** Folders no workflow code comes from (test/ has only the interceptor, hashed on its own). */
+const NOT_SOURCES = new Set(['node_modules', '.git', 'test', 'data', 'schemas', 'docs']);
+
+/** sha256 over the path and content of every file the workflow bundle could be built from. */
+function sourcesHash(): string {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!NOT_SOURCES.has(entry.name)) walk(full);
+      } else if (/\.(ts|js)$/.test(entry.name)) {
+        files.push(full);
+      }
+    }
+  };
+  walk(REPO);
+  const hash = createHash('sha256');
+  for (const file of [...files.sort(), INTERCEPTOR, path.join(REPO, 'package-lock.json')]) {
+    hash.update(`${path.relative(REPO, file)}\0`);
+    hash.update(readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
 const quietBundleLogger = {

@@ -3,7 +3,7 @@
 // are retried, review with the storyboards query and the requestEdits update, approve → compose,
 // and a review nobody approves, in seconds and without the simulator.
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdFilmEdit, AdFilmInput, AdFilmResult, AdFilmStatus } from '../../core/ad-film-types';
@@ -139,6 +139,24 @@ describe('review mode', () => {
       const cause = await failureOf(handle);
       expect((cause as ApplicationFailure).type).toBe(FailureType.ReviewTimedOut);
       expect(vidu.callsOf('composeAdFilm')).toHaveLength(0);
+    });
+  });
+
+  it('cancelled while an edit runs: the edit child cancels its sub-task at Vidu, the film ends Cancelled', async () => {
+    const script = ({ kind }: { kind: string }): TaskScript => (kind.startsWith('edit-') ? { state: 'success', polls: 'never' } : { state: 'success' });
+    await film({ script }, { options: { review: true } }, async (handle, vidu) => {
+      await statusWhen(handle, (s) => s.phase === 'reviewing');
+      await handle.executeUpdate(requestEditsUpdate, { args: [[{ type: 'bgm', prompt: 'jazz' }]] });
+      await statusWhen(handle, (s) => s.editsRunning === 1);
+      for (let i = 0; i < 200 && vidu.callsOf('submitAdEdit').length === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+      const [edit] = [...vidu.tasks.values()].filter((t) => t.kind.startsWith('edit-'));
+      await handle.cancel();
+      expect(await failureOf(handle)).toBeInstanceOf(CancelledFailure);
+      expect(vidu.callsOf('cancelTask').map((c) => (c.input as { taskId: string }).taskId)).toEqual([edit?.taskId]);
+      expect(vidu.callsOf('composeAdFilm')).toHaveLength(0);
+      expect((await handle.query(adFilmStatusQuery)).phase).toBe('cancelled');
+      const child = await fast.env.client.workflow.getHandle(`${handle.workflowId}~edit-1-bgm`).describe();
+      expect(child.status.name).toBe('CANCELLED');
     });
   });
 

@@ -1,5 +1,5 @@
 import { checkGenerationInput, checkRequest } from '../contract/generation-input';
-import { limitFor, mediaSlots, viduIdFields, type MediaEndpoint } from '../contract/media-fields';
+import { mediaSlots, viduIdFields, type MediaEndpoint } from '../contract/media-fields';
 import { ENDPOINTS, type EndpointSpec } from '../vidu/endpoints';
 import { resolveResultRefs } from './result-refs';
 import { OPERATOR_OWNER } from '../contract/staged-ref';

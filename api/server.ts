@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { installFrontDoor, makeGuard, RetryLaterError } from './front-door';
 import { JsonTooDeepError, useDepthLimitedJson } from './json-body';
 import { API_LIMIT_DEFAULTS, largeBodyRoutes } from './limits';

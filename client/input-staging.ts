@@ -1,5 +1,4 @@
 import { open, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { BAD_FILE_URL, isLocalFile, localFilePath } from '../contract/local-path';
 import { limitFor, mediaSlots, type MediaEndpoint } from '../contract/media-fields';
 import { fileChunks, StagingLimitExceeded, type IncomingFile, type InputStaging } from '../platform/stores/staging-store';

@@ -23,8 +23,9 @@ function generation<K extends GenerationKind>(kind: K): (input: GenerationInput)
 }
 
 // One workflow type per endpoint of the registry (vidu/endpoints/), named after it. Temporal finds
-// a workflow by its export name, so each needs its own line; the check below fails to compile when
-// the registry has a kind without a workflow here, or this file one the registry lacks.
+// a workflow by its export name, so each needs its own line; `generation()` refuses a kind the
+// registry lacks, and the `registered` table below fails to compile when the registry has a kind
+// without a workflow here.
 export const img2video = generation('img2video');
 export const reference2video = generation('reference2video');
 export const reference2image = generation('reference2image');
@@ -39,21 +40,6 @@ export const template = generation('template');
 export const extend = generation('extend');
 export const lipSync = generation('lipSync');
 
-void ({
-  img2video,
-  reference2video,
-  reference2image,
-  image2dance,
-  text2video,
-  startEnd2video,
-  multiframe,
-  upscale,
-  text2audio,
-  audioTts,
-  template,
-  extend,
-  lipSync,
-} satisfies Record<GenerationKind, unknown>);
 
 /** The AD film, with its generation metrics (started, succeeded, failed by type, credits). */
 export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
@@ -91,6 +77,7 @@ const registered = {
   webhookDelivery,
 } satisfies Record<VersionedWorkflowType, (...args: never[]) => Promise<unknown>>;
 void (WORKFLOW_VERSIONING satisfies Record<keyof typeof registered, unknown>);
+void (registered satisfies Record<GenerationKind, unknown>);
 for (const type of Object.keys(registered) as VersionedWorkflowType[]) {
   setWorkflowOptions({ versioningBehavior: WORKFLOW_VERSIONING[type].behavior }, registered[type] as (...args: unknown[]) => Promise<unknown>);
 }

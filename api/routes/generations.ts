@@ -1,27 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { describeZodError } from '../../vidu/schemas';
-import { ViduCaller, ViduKind, ViduState, ViduTaskId } from '../../core/search-attributes';
+import { ViduKind, ViduState, ViduTaskId } from '../../core/search-attributes';
 import { executionOf, readGeneration } from '../../platform/generation-view';
 import { linksFor, ownedGeneration } from '../ownership';
-import { fieldErrors, problem } from '../problem';
-import { LIST_EXECUTIONS, ListQuery } from '../schemas';
+import { problem } from '../problem';
 import type { ApiDeps, Guard } from '../deps';
+import { generationListing } from '../generation-list';
 
 // GET /v1/generations (list by search attributes), GET /v1/generations/{id} (status query, and
 // the result or typed failure once finished), POST /v1/generations/{id}/cancel.
 
 export function registerGenerations(app: FastifyInstance, guard: Guard, deps: ApiDeps): void {
   app.get('/v1/generations', { preHandler: guard('read') }, async (req) => {
-    const parsed = ListQuery.safeParse(req.query);
-    if (!parsed.success) throw problem(400, 'bad-query', 'invalid query parameters', { errors: fieldErrors(describeZodError(parsed.error)) });
-    const q = parsed.data;
-    // Values are enums (or the key's id, restricted to [a-z0-9_-]): nothing to escape.
-    const clauses = [`${ViduCaller.name} = '${req.apiKey!.id}'`];
-    if (q.kind) clauses.push(`${ViduKind.name} = '${q.kind}'`);
-    if (q.state) clauses.push(`${ViduState.name} = '${q.state}'`);
-    if (q.execution) clauses.push(`ExecutionStatus = '${LIST_EXECUTIONS[q.execution]}'`);
+    const q = generationListing(req);
     const items: Array<Record<string, unknown>> = [];
-    for await (const wf of deps.client.temporal.workflow.list({ query: clauses.join(' AND '), pageSize: q.limit })) {
+    for await (const wf of deps.client.temporal.workflow.list({ query: q.query, pageSize: q.limit })) {
       if (items.length >= q.limit) break;
       const state = wf.typedSearchAttributes.get(ViduState);
       const taskId = wf.typedSearchAttributes.get(ViduTaskId);

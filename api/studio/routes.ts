@@ -2,13 +2,12 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createGuardedFetch } from '../../platform/net/guarded-fetch';
 import { storyboardsQuery } from '../../core/workflow-messages';
-import { ViduCaller, ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState } from '../../core/search-attributes';
-import { describeZodError } from '../../vidu/schemas';
+import { ViduCredits, ViduKind, ViduModel, ViduOffPeak, ViduState } from '../../core/search-attributes';
 import { executionOf, queryStatus, readGeneration } from '../../platform/generation-view';
 import { ownedGeneration } from '../ownership';
-import { fieldErrors, problem } from '../problem';
-import { LIST_EXECUTIONS, ListQuery } from '../schemas';
+import { problem } from '../problem';
 import type { ApiDeps, Guard } from '../deps';
+import { generationListing } from '../generation-list';
 import { archiveReader, parseRange, type ArchiveReader } from './archive-reader';
 import { studioAssets } from './assets';
 import { studioForms } from './forms';
@@ -77,15 +76,9 @@ export function registerStudio(app: FastifyInstance, guard: Guard, deps: StudioD
   // attributes, the live status of running rows (phase, progress; a batch's line counts) and a
   // signed thumbnail of each finished result's cover.
   app.get('/studio/api/generations', { preHandler: guard('read') }, async (req) => {
-    const parsed = ListQuery.safeParse(req.query);
-    if (!parsed.success) throw problem(400, 'bad-query', 'invalid query parameters', { errors: fieldErrors(describeZodError(parsed.error)) });
-    const q = parsed.data;
-    const clauses = [`${ViduCaller.name} = '${req.apiKey!.id}'`];
-    if (q.kind) clauses.push(`${ViduKind.name} = '${q.kind}'`);
-    if (q.state) clauses.push(`${ViduState.name} = '${q.state}'`);
-    if (q.execution) clauses.push(`ExecutionStatus = '${LIST_EXECUTIONS[q.execution]}'`);
+    const q = generationListing(req);
     const rows: Array<Record<string, unknown> & { id: string; execution: string }> = [];
-    for await (const wf of deps.client.temporal.workflow.list({ query: clauses.join(' AND '), pageSize: q.limit })) {
+    for await (const wf of deps.client.temporal.workflow.list({ query: q.query, pageSize: q.limit })) {
       if (rows.length >= q.limit) break;
       const sa = wf.typedSearchAttributes;
       rows.push({

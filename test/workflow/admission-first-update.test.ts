@@ -3,7 +3,6 @@
 // Issue 16 item 7: the handler called `next`, a `const` still in its temporal dead zone in the
 // first activation, so that update was rejected with a ReferenceError and the first generation
 // after every fresh start waited for the submit activity's 20 s retry.
-import path from 'node:path';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,0 +1,67 @@
+// The order vitest starts the test files of a run in (vitest.config.ts, `sequence.sequencer`).
+// `npm test` runs every project in one pool, so the run lasts as long as its slowest files allow:
+// the long end-to-end files start first and the short unit files fill the slots they leave at the
+// end, instead of one long e2e file running alone after everything else (longest first, as in
+// list scheduling).
+// Types only, as in vitest.config.ts: vitest/node is ESM-only and this file is CommonJS.
+type VitestNode = typeof import('vitest/node', { with: { 'resolution-mode': 'import' } });
+type TestSequencer = import('vitest/node', { with: { 'resolution-mode': 'import' } }).TestSequencer;
+type TestSpecification = import('vitest/node', { with: { 'resolution-mode': 'import' } }).TestSpecification;
+type Vitest = import('vitest/node', { with: { 'resolution-mode': 'import' } }).Vitest;
+
+/** Projects in the order their files start; a project not listed starts last. */
+const PROJECT_ORDER = ['e2e', 'workflow', 's3', 'unit'];
+
+/**
+ * Files that take longest, longest first: seconds alone on 2 cores in the full run of 2026-12-07
+ * (vitest JSON reporter). Vitest would otherwise order a fresh clone's files by size, and the
+ * longest file (admission) is one of the shortest. Only the order depends on this list.
+ */
+const LONGEST_FIRST = [
+  'test/e2e/admission.test.ts', // 56 s
+  'test/production/production.test.ts', // 43 s
+  'test/e2e/batch.test.ts', // 43 s
+  'test/e2e/ad-film.test.ts', // 28 s
+  'test/e2e/off-peak.test.ts', // 23 s
+  'test/e2e/generation.test.ts', // 20 s
+  'test/workflow/archive-large.test.ts', // 16 s
+  'test/e2e/api.test.ts', // 13 s
+];
+
+class LongestFirst implements TestSequencer {
+  constructor(private readonly ctx: Vitest) {}
+
+  private async base(): Promise<TestSequencer> {
+    const { BaseSequencer } = (await import('vitest/node')) as VitestNode;
+    return new BaseSequencer(this.ctx);
+  }
+
+  async shard(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return (await this.base()).shard(files);
+  }
+
+  async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    // Within a project: vitest's own order (failed first, then longest in the last run, else largest).
+    const sorted = await (await this.base()).sort(files);
+    const rankOfProject = (s: TestSpecification): number => {
+      const i = PROJECT_ORDER.indexOf(s.project.name);
+      return i < 0 ? PROJECT_ORDER.length : i;
+    };
+    const rankOfFile = (s: TestSpecification): number => {
+      const relative = s.moduleId
+        .slice(this.ctx.config.root.length + 1)
+        .split('\\')
+        .join('/');
+      const i = LONGEST_FIRST.indexOf(relative);
+      return i < 0 ? LONGEST_FIRST.length : i;
+    };
+    return sorted
+      .map((spec, i) => ({ spec, i }))
+      .sort(
+        (a, b) => rankOfProject(a.spec) - rankOfProject(b.spec) || rankOfFile(a.spec) - rankOfFile(b.spec) || a.i - b.i,
+      )
+      .map(({ spec }) => spec);
+  }
+}
+
+export = LongestFirst;

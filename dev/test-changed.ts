@@ -4,8 +4,9 @@
 //
 // `vitest related` follows imports from each test file, which misses code a test reaches by path:
 // workflow code is bundled from workflows/ (workflowsPath, the prebuilt bundle) and replayed or
-// run under time skipping, never imported. So a change under workflows/ (or a recorded history)
-// also runs every test of the `workflow` project. The e2e files reach the processes' code by
+// run under time skipping, never imported. So a change under workflows/ or core/ (the code the
+// workflow bundle is built from: workflows import values only from core/), or to a recorded
+// history, also runs every test of the `workflow` project. The e2e files reach the processes' code by
 // spawning them (dev/stack.ts): they run here only when they import what changed or changed
 // themselves; run `npm run test:e2e` before merging a change to process code.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ const ROOT = path.resolve(__dirname, '..');
 /** Paths (relative to the repository) that reach tests by path, and the test files they reach. */
 export const REACHED_BY_PATH: ReadonlyArray<{ changed: RegExp; tests: string }> = [
   { changed: /^workflows\//, tests: 'test/workflow' },
+  { changed: /^core\//, tests: 'test/workflow' },
   { changed: /^test\/fixtures\/histories\//, tests: 'test/workflow' },
   { changed: /^test\/workflow\/fixtures\//, tests: 'test/workflow' },
 ];

@@ -13,8 +13,9 @@ describe('relatedArguments', () => {
     ]);
   });
 
-  it('does the same for recorded histories and workflow test fixtures', () => {
+  it('does the same for core/ (bundled into the workflows), recorded histories and workflow test fixtures', () => {
     for (const changed of [
+      'core/poll-schedule.ts',
       'test/fixtures/histories/img2video-poll.json',
       'test/workflow/fixtures/smoke-workflows.ts',
     ]) {

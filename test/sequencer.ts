@@ -1,21 +1,24 @@
 // The order vitest starts the test files of a run in (vitest.config.ts, `sequence.sequencer`).
 // `npm test` runs every project in one pool, so the run lasts as long as its slowest files allow:
-// the long end-to-end files start first and the short unit files fill the slots they leave at the
-// end, instead of one long e2e file running alone after everything else (longest first, as in
-// list scheduling).
+// the long files start first, whatever their project, then the e2e files, the workflow, s3 and
+// unit files, and the short unit files fill the slots left at the end, instead of one long file
+// running alone after everything else (longest first, as in list scheduling).
+
 // Types only, as in vitest.config.ts: vitest/node is ESM-only and this file is CommonJS.
 type VitestNode = typeof import('vitest/node', { with: { 'resolution-mode': 'import' } });
 type TestSequencer = import('vitest/node', { with: { 'resolution-mode': 'import' } }).TestSequencer;
 type TestSpecification = import('vitest/node', { with: { 'resolution-mode': 'import' } }).TestSpecification;
 type Vitest = import('vitest/node', { with: { 'resolution-mode': 'import' } }).Vitest;
 
-/** Projects in the order their files start; a project not listed starts last. */
+/** Projects in the order their remaining files start; a project not listed starts last. */
 const PROJECT_ORDER = ['e2e', 'workflow', 's3', 'unit'];
 
 /**
- * Within each project, files that take longest, longest first: seconds alone on 2 cores in the full run of 2026-12-07
- * (vitest JSON reporter). Vitest would otherwise order a fresh clone's files by size, and the
- * longest file (admission) is one of the shortest. Only the order depends on this list.
+ * The files that take longest, longest first: seconds in the full run of 2026-12-07 02:24 on 2
+ * cores (vitest JSON reporter, /work/timing-before.json). Vitest alone would order a fresh clone's
+ * files by project name and size, and the longest file (admission) is one of the shortest; with
+ * the e2e files first, archive-large and s3-stores ran last, alone. Only the order depends on this
+ * list (test/unit/sequencer.test.ts checks that each file exists).
  */
 const LONGEST_FIRST = [
   'test/e2e/admission.test.ts', // 56 s
@@ -26,8 +29,9 @@ const LONGEST_FIRST = [
   'test/e2e/generation.test.ts', // 20 s
   'test/workflow/archive-large.test.ts', // 16 s
   'test/e2e/api.test.ts', // 13 s
-  // The unit project shares one module graph per worker (isolate: false), so its first files get
-  // the smallest heaps: stage-memory runs a full GC every 50 ms to measure what it holds (2 s on a
+  'test/s3/s3-stores.test.ts', // 5 s (16 s on a loaded machine)
+  // The unit project shares one module graph per worker (isolate: false), so the first unit file
+  // gets a fresh heap: stage-memory runs a full GC every 50 ms to measure what it holds (2 s on a
   // fresh worker; 76 s after the rest of the unit files had filled the heap).
   'test/unit/stage-memory.test.ts',
   'test/unit/python-sdk.test.ts', // 4 s
@@ -49,7 +53,7 @@ class LongestFirst implements TestSequencer {
   }
 
   async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    // Within a project: vitest's own order (failed first, then longest in the last run, else largest).
+    // Vitest's own order below that: failed first, then longest in the last run, else largest.
     const sorted = await (await this.base()).sort(files);
     const rankOfProject = (s: TestSpecification): number => {
       const i = PROJECT_ORDER.indexOf(s.project.name);
@@ -66,7 +70,7 @@ class LongestFirst implements TestSequencer {
     return sorted
       .map((spec, i) => ({ spec, i }))
       .sort(
-        (a, b) => rankOfProject(a.spec) - rankOfProject(b.spec) || rankOfFile(a.spec) - rankOfFile(b.spec) || a.i - b.i,
+        (a, b) => rankOfFile(a.spec) - rankOfFile(b.spec) || rankOfProject(a.spec) - rankOfProject(b.spec) || a.i - b.i,
       )
       .map(({ spec }) => spec);
   }

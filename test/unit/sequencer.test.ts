@@ -22,9 +22,11 @@ const freshClone = {
 };
 
 describe('LongestFirst', () => {
-  it('starts e2e files first, the listed long ones in their order, and unit files last', async () => {
+  it('starts the listed long files first, whatever their project, then e2e, workflow, s3 and unit files', async () => {
     const files = [
       spec('unit', 'test/unit/config.test.ts'),
+      spec('unit', 'test/unit/stage-memory.test.ts'),
+      spec('s3', 'test/s3/upload-presign.test.ts'),
       spec('workflow', 'test/workflow/archive-large.test.ts'),
       spec('e2e', 'test/e2e/uploads.test.ts'),
       spec('s3', 'test/s3/s3-stores.test.ts'),
@@ -36,10 +38,12 @@ describe('LongestFirst', () => {
     expect(sorted.map((s) => `${s.project.name} ${path.relative(ROOT, s.moduleId)}`)).toEqual([
       'e2e test/e2e/admission.test.ts',
       'e2e test/production/production.test.ts',
-      'e2e test/e2e/uploads.test.ts',
       'workflow test/workflow/archive-large.test.ts',
-      'workflow test/workflow/smoke.test.ts',
       's3 test/s3/s3-stores.test.ts',
+      'unit test/unit/stage-memory.test.ts',
+      'e2e test/e2e/uploads.test.ts',
+      'workflow test/workflow/smoke.test.ts',
+      's3 test/s3/upload-presign.test.ts',
       'unit test/unit/config.test.ts',
     ]);
   });

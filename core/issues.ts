@@ -15,7 +15,7 @@
  * Vidu's rules are refinements (code `custom`: "viduq2 at 7 s offers 540p, 720p, 1080p"), whose code
  * says nothing, while zod's own messages name their code's family ("Too small: expected number…",
  * "Invalid option…"); and the lines reach the failure as strings through the stage activity.
- * test/unit/issues.test.ts pins one real message per rule.
+ * test/unit/core-issues.test.ts pins one real message per rule.
  */
 export const ISSUE_RULES = [
   /** A field that must be present is missing or empty. */
@@ -60,7 +60,7 @@ export interface IssueDetails {
 }
 
 // First match wins. Written against the messages the checks produce (vidu/schemas, the media
-// checks, the edit checks); test/unit/issues.test.ts holds one example of each.
+// checks, the edit checks); test/unit/core-issues.test.ts holds one example of each.
 const RULE_PATTERNS: ReadonlyArray<[IssueRule, RegExp]> = [
   // zod's own wording: "Too small: expected number to be >=1", "Too big: expected string to have <=2000 characters".
   ['range', /^Too (small|big): expected (number|int|bigint|date)\b/i],

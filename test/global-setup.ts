@@ -1,4 +1,6 @@
-// Global setup of the `temporal` vitest project: ONE real Temporal dev server for the whole run.
+// Global setup of the `workflow` and `e2e` vitest projects: ONE real Temporal dev server for the
+// whole run, shared by both projects (vitest runs a project's global setup once per project: the
+// second one reuses what the first started, and the last teardown stops it).
 //
 // - Finds the `temporal` CLI with building allowed, so a fresh clone builds it once (cached outside
 //   the repo). If it can be neither found nor built, setup throws and the run FAILS with
@@ -27,13 +29,42 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+interface Shared {
+  address: string;
+  namespace: string;
+  users: number;
+  stop: () => Promise<void>;
+}
+
+// Global setups run in vitest's main process, one module instance per project: the server they
+// share is kept on globalThis.
+const SHARED = Symbol.for('vidu-flow.test.temporal-dev-server');
+type WithShared = typeof globalThis & { [SHARED]?: Promise<Shared> };
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const holder = globalThis as WithShared;
+  holder[SHARED] ??= startShared();
+  const pending = holder[SHARED];
+  const shared = await pending.catch((err: unknown) => {
+    if (holder[SHARED] === pending) delete holder[SHARED];
+    throw err;
+  });
+  shared.users += 1;
+  project.provide('temporalAddress', shared.address);
+  project.provide('temporalNamespace', shared.namespace);
+  return async () => {
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    delete holder[SHARED];
+    await shared.stop();
+  };
+}
+
+async function startShared(): Promise<Shared> {
   const binary = await findTemporalBinary({ build: true, log });
   const server = await startDevServer({ binary: binary.path, headless: true });
   log(`[temporal] dev server for tests at ${server.address} (pid ${server.pid}; CLI via ${binary.route}: ${binary.path})`);
 
-  project.provide('temporalAddress', server.address);
-  project.provide('temporalNamespace', server.namespace);
   const previous = {
     address: process.env.TEMPORAL_ADDRESS,
     namespace: process.env.TEMPORAL_NAMESPACE,
@@ -59,12 +90,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env[WORKFLOW_BUNDLE_ENV] = bundle;
   log(`[temporal] workflow bundle for the run's workers built in ${((Date.now() - bundleStarted) / 1000).toFixed(1)} s: ${bundle}`);
 
-  return async () => {
-    await server.stop();
-    restoreEnv('TEMPORAL_ADDRESS', previous.address);
-    restoreEnv('TEMPORAL_NAMESPACE', previous.namespace);
-    restoreEnv('TEMPORAL_CONFIG_FILE', previous.configFile);
-    restoreEnv(WORKFLOW_BUNDLE_ENV, previous.bundle);
+  return {
+    address: server.address,
+    namespace: server.namespace,
+    users: 0,
+    stop: async () => {
+      await server.stop();
+      restoreEnv('TEMPORAL_ADDRESS', previous.address);
+      restoreEnv('TEMPORAL_NAMESPACE', previous.namespace);
+      restoreEnv('TEMPORAL_CONFIG_FILE', previous.configFile);
+      restoreEnv(WORKFLOW_BUNDLE_ENV, previous.bundle);
+    },
   };
 }
 

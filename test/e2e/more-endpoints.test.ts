@@ -3,7 +3,7 @@
 // one stack (simulator, callback receiver and worker as processes); then the follow-ups: a
 // generation that asks for an upscale of its result, and an extend of an earlier result given as
 // vidu-flow:<workflowId>/<creationId>. Each endpoint's bad-input table is in
-// test/unit/endpoints-new.test.ts; here one bad input per kind shows the client refuses it before
+// test/unit/vidu-endpoints.test.ts; here one bad input per kind shows the client refuses it before
 // starting anything.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// Helpers for tests in the `temporal` vitest project (test/workflow, test/e2e). They talk to the
+// Helpers for tests in the `workflow` and `e2e` vitest projects (test/workflow, test/e2e). They talk to the
 // real dev server that test/global-setup.ts started for the run.
 
 import { randomUUID } from 'node:crypto';

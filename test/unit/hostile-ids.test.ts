@@ -1,6 +1,6 @@
 // Hostile workflow ids are refused before anything runs: by the client (start, startAdFilm,
 // startBatch, createSchedule's compile step) and by the CLI, which names --workflow-id and the rule.
-// The activities check them again (test/unit/core-ids.test.ts, test/workflow/archive-large.test.ts).
+// The activities check them again (test/unit/workflow-ids.test.ts, test/workflow/archive-large.test.ts).
 
 import type { Client } from '@temporalio/client';
 import { PassThrough } from 'node:stream';

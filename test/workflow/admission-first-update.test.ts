@@ -4,11 +4,10 @@
 // first activation, so that update was rejected with a ReferenceError and the first generation
 // after every fresh start waited for the submit activity's 20 s retry.
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAdmissionActivities } from '../../activities/admission';
 import { admitUpdate, SLOT_MANAGER_WORKFLOW_TYPE, slotsQuery } from '../../core/admission-messages';
-import { workflowCodeOption } from '../../worker/workflow-bundle';
+import { startWorkflowWorker } from '../helpers/workflow-worker';
 import { connectToTestServer, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
 
 let temporal: TestConnections;
@@ -25,14 +24,7 @@ describe('slot manager started by its first admit update', () => {
   it('grants that update in its first activation (no failed workflow task, no retry)', async () => {
     const taskQueue = uniqueTaskQueue('slots-first-update');
     // The run's prebuilt bundle of the real workflows/ (test/global-setup.ts), else bundled here.
-    const { note: _note, ...workflowCode } = workflowCodeOption(process.env);
-    const worker = await Worker.create({
-      connection: temporal.nativeConnection,
-      namespace: temporal.namespace,
-      taskQueue,
-      ...workflowCode,
-      activities: makeAdmissionActivities({ admission: undefined }),
-    });
+    const { worker, running } = await startWorkflowWorker(temporal, { taskQueue, activities: makeAdmissionActivities({ admission: undefined }) });
     const managerId = `vidu-slots-test-${taskQueue}`;
     const admit = (workflowId: string) =>
       temporal.client.workflow.executeUpdateWithStart(admitUpdate, {
@@ -44,7 +36,7 @@ describe('slot manager started by its first admit update', () => {
         }),
         args: [{ workflowId, priority: 'interactive', maxInFlight: 1 }],
       });
-    const { first, second, events, state, firstMs } = await worker.runUntil(async () => {
+    const { first, second, events, state, firstMs } = await (async () => {
       const started = Date.now();
       const first = await admit('gen-first');
       const firstMs = Date.now() - started;
@@ -55,6 +47,9 @@ describe('slot manager started by its first admit update', () => {
       const history = await handle.fetchHistory();
       await handle.terminate('test over');
       return { first, second, events: history.events ?? [], state, firstMs };
+    })().finally(async () => {
+      worker.shutdown();
+      await running;
     });
     console.log(`[admission] first admit on a fresh slot manager answered in ${firstMs} ms (was ~20 s: the rejected update's activity retry)`);
     expect(first).toEqual({ granted: true });

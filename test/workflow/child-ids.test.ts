@@ -6,13 +6,13 @@
 // could not keep is refused in its first step, before any activity that talks to Vidu.
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdFilmResult } from '../../core/ad-film-types';
 import type { GenerationResult } from '../../core/generation-types';
 import { ViduCaller } from '../../core/search-attributes';
 import { NOTIFY_MEMO, WEBHOOK_EVENT_MEMO, webhookEventId, webhookWorkflowId } from '../../core/webhook-types';
-import { workflowCodeOption } from '../../worker/workflow-bundle';
+import { startWorkflowWorker } from '../helpers/workflow-worker';
 import { connectToTestServer, failureOf, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
 import * as activities from './fixtures/child-id-activities';
 
@@ -25,9 +25,7 @@ const squatters: string[] = [];
 
 beforeAll(async () => {
   temporal = await connectToTestServer();
-  const { note: _note, ...workflowCode } = workflowCodeOption(process.env);
-  worker = await Worker.create({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, ...workflowCode, activities });
-  running = worker.run();
+  ({ worker, running } = await startWorkflowWorker(temporal, { taskQueue, activities }));
 });
 
 afterAll(async () => {

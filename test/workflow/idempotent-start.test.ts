@@ -7,10 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidGenerationInput, ViduFlowClient, type StartOptions } from '../../client';
-import { workflowCodeOption } from '../../worker/workflow-bundle';
+import { startWorkflowWorker } from '../helpers/workflow-worker';
 import { connectToTestServer, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
 import * as activities from './fixtures/child-id-activities';
 
@@ -29,9 +29,7 @@ beforeAll(async () => {
   client = await ViduFlowClient.connect({ client: temporal.client, taskQueue: uniqueTaskQueue('nobody-polls-idempotent-start'), stagingDir });
   const taskQueue = uniqueTaskQueue('idempotent-start');
   completing = await ViduFlowClient.connect({ client: temporal.client, taskQueue, stagingDir });
-  const { note: _note, ...workflowCode } = workflowCodeOption(process.env);
-  worker = await Worker.create({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, ...workflowCode, activities });
-  running = worker.run();
+  ({ worker, running } = await startWorkflowWorker(temporal, { taskQueue, activities }));
 });
 
 afterAll(async () => {

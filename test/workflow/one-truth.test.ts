@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGeneration } from '../../platform/generation-view';
@@ -21,7 +21,7 @@ import { ViduFlowSchedules } from '../../client/schedules';
 import type { GenerationStatus } from '../../core/generation-types';
 import { ViduCredits, ViduKind, ViduState } from '../../core/search-attributes';
 import { requestEditsUpdate } from '../../core/workflow-messages';
-import { workflowCodeOption } from '../../worker/workflow-bundle';
+import { startWorkflowWorker } from '../helpers/workflow-worker';
 import { failureOf as closedWith, connectToTestServer, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
 import * as activities from './fixtures/one-truth-activities';
 
@@ -41,9 +41,7 @@ const OFF_PEAK_REQUEST = { model: 'viduq2', images: ['https://example.com/a.png'
 beforeAll(async () => {
   temporal = await connectToTestServer();
   taskQueue = uniqueTaskQueue('one-truth');
-  const { note: _note, ...code } = workflowCodeOption(process.env);
-  worker = await Worker.create({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, ...code, activities });
-  running = worker.run();
+  ({ worker, running } = await startWorkflowWorker(temporal, { taskQueue, activities }));
 });
 
 afterAll(async () => {

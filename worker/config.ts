@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { priceSourceFromEnv, type PriceSource } from '../platform/prices/prices-file';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { apiKeyEnv, ConfigError, httpUrl, loadAll, parseEnv, port, stagingTtlEnv, temporalEnv } from '../platform/config/env';
@@ -37,6 +38,8 @@ const WorkerEnv = z.object({
   VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
   ...telemetryEnv,
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
+  // The operator's prices over the built-in table (platform/prices/prices-file.ts).
+  VIDU_FLOW_PRICES_FILE: z.string().optional(),
   ...workflowTuningEnv,
 });
 
@@ -78,6 +81,8 @@ export interface WorkerConfig {
   apiKeysFile?: string;
   /** VIDU_FLOW_MAX_CACHED_WORKFLOWS and VIDU_FLOW_STICKY_TIMEOUT_SECONDS (worker/workflow-tuning.ts). */
   workflowTuning: WorkflowTuning;
+  /** VIDU_FLOW_PRICES_FILE over the built-in price table: every generation's estimate (read again when it changes). */
+  prices: PriceSource;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -98,6 +103,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     }
   }
   const webhookPrivateUrls = parseWebhookAllowPrivate(e.VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS); // likewise
+  const prices = priceSourceFromEnv(env); // throws ConfigError naming the entry and the rule
   return {
     temporal: { ...connection, taskQueue: e.VIDU_TASK_QUEUE },
     vidu: { baseUrl: e.VIDU_BASE_URL, apiKey: e.VIDU_API_KEY, timeoutMs: e.VIDU_HTTP_TIMEOUT_MS },
@@ -116,6 +122,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     telemetry: telemetryConfig(e),
     ...(e.VIDU_FLOW_API_KEYS_FILE ? { apiKeysFile: path.resolve(e.VIDU_FLOW_API_KEYS_FILE) } : {}),
     workflowTuning: workflowTuning(e),
+    prices,
   };
 }
 

@@ -4,7 +4,8 @@ import { estimateCredits, type Estimate, type PriceFacts, type PriceTable, type 
 /** One priced line of a total: what it is (a batch line number, an AD-film call) and its estimate. */
 export interface EstimateLine {
   label: string;
-  kind: PricedKind;
+  /** The priced kind (a batch line that is not valid JSON may name none: then what it says). */
+  kind: string;
   model: string;
   estimate: Estimate;
 }

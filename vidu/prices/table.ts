@@ -6,16 +6,16 @@
 // replaces any entry without a release through VIDU_FLOW_PRICES_FILE (vidu/prices/prices-file.ts).
 import type { DurationCurve, PriceEntry, PriceRule } from './rules';
 
-/** Source labels (docs/vidu-pricing.md "Sources"); dates are when the copy was read or verified. */
+/** Source labels, explained in docs/vidu-pricing.md "Sources and dates" (FACTS-pricing-subjects-errors.md cites each page). */
 export const SOURCES = {
-  cnNew: 'CN-new: CN doc copy in new credits (DOCc, index 13692778217)',
-  en2026: 'EN-2026: transcription of platform.vidu.com/docs/pricing (3P, verified 2026-08-13)',
-  cnQ3: 'CN-q3: new-api Vidu adaptor copying platform.vidu.cn/docs/pricing (3P)',
-  comfy: 'ComfyUI nodes_vidu.py price badges (CFY)',
-  cnOld: 'CN-old: CN doc copy in old credits (DOCc, index 13842606541), ×10 to current credits [INF]',
-  reseller: 'a reseller catalog (3P)',
-  r302: 'doc.302.ai 视频延长&智能多帧 (3P)',
-  none: 'no source gives a price',
+  cnNew: 'CN-new (DOCc)',
+  en2026: 'EN-2026 (3P, verified 2026-08-13)',
+  cnQ3: 'CN-q3 (3P)',
+  comfy: 'ComfyUI (CFY)',
+  cnOld: 'CN-old ×10 (DOCc; ×10 is [INF])',
+  reseller: 'reseller (3P)',
+  r302: '302.ai (3P)',
+  none: 'none (no source prices it)',
 } as const;
 
 /** The date FACTS-pricing-subjects-errors.md was compiled from those sources (EN-2026 was verified 2026-08-13). */

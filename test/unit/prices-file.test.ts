@@ -1,10 +1,13 @@
 // The operator's prices file (VIDU_FLOW_PRICES_FILE): good entries replace the built-in ones; bad
 // ones are refused with the entry and the rule named; a bad edit keeps the last good table.
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadApiConfig } from '../../api/config';
 import { ConfigError } from '../../platform/config/env';
+import { newApiKey } from '../../platform/keys/api-keys';
+import { loadWorkerConfig } from '../../worker/config';
 import { priceSourceFromEnv, readPricesFile, watchedPriceSource } from '../../platform/prices/prices-file';
 import { estimateCredits, parsePricesFile } from '../../vidu/prices';
 
@@ -67,6 +70,19 @@ describe('the prices file on disk', () => {
     const wrong = path.join(dir, 'wrong.json');
     writeFileSync(wrong, JSON.stringify([{ ...good, model: 'viduq9' }]));
     expect(() => priceSourceFromEnv({ VIDU_FLOW_PRICES_FILE: wrong })).toThrow(/wrong\.json: prices\[0\] \(img2video viduq9\): model: unknown model/);
+  });
+
+  it('the worker and the API refuse to start on a bad prices file, naming the entry and the rule', () => {
+    const wrong = path.join(dir, 'start.json');
+    writeFileSync(wrong, JSON.stringify([good, { ...good, model: 'viduq2', rule: { per: 'call', credits: -3 } }]));
+    const env = { VIDU_API_KEY: 'k-test-0123456789', VIDU_FLOW_PRICES_FILE: wrong };
+    expect(() => loadWorkerConfig(env)).toThrow(ConfigError);
+    expect(() => loadWorkerConfig(env)).toThrow(/VIDU_FLOW_PRICES_FILE: .*start\.json: prices\[1\] \(img2video viduq2\): rule.credits: must not be negative/);
+    const keys = path.join(dir, 'keys.json');
+    writeFileSync(keys, JSON.stringify([newApiKey('ops').entry]), { mode: 0o600 });
+    chmodSync(keys, 0o600);
+    expect(() => loadApiConfig({ VIDU_FLOW_API_KEYS_FILE: keys, VIDU_FLOW_PRICES_FILE: wrong })).toThrow(/prices\[1\] \(img2video viduq2\)/);
+    expect(loadApiConfig({ VIDU_FLOW_API_KEYS_FILE: keys }).prices.table()).toBeDefined();
   });
 
   it('is read again when it changes; a bad edit keeps the previous prices and says so', async () => {

@@ -63,6 +63,14 @@ describe('POST /v1/estimates/{kind}', () => {
     expect(JSON.stringify(batch.json)).not.toMatch(/passwd/);
   });
 
+  it('takes a batch of many lines (the batch body limit, not the JSON one)', async () => {
+    const lines = Array.from({ length: 3000 }, () => ({ kind: 'img2video', request: img }));
+    expect(JSON.stringify({ lines }).length).toBeGreaterThan(256 * 1024);
+    const res = await post('batch', { lines });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ credits: 3000 * 80, byModel: { viduq1: 3000 * 80 }, unpriced: [] });
+  });
+
   it('refuses an invalid request (422 naming the field), an unknown kind (404), a missing scope (403)', async () => {
     const bad = await post('img2video', { request: { ...img, duration: 'long' } });
     expect(bad.status).toBe(422);

@@ -1,4 +1,5 @@
 import type { ViduClient } from '../vidu/client';
+import type { PriceTable } from '../vidu/prices';
 import { makeAdFilmActivities } from './ad-film';
 import { makeAdmissionActivities, type AdmissionConfig } from './admission';
 import { makeAdmittedSubmit } from './admitted-submit';
@@ -28,6 +29,8 @@ export interface ActivityDeps {
   admission?: AdmissionConfig;
   /** VIDU_FLOW_API_KEYS_FILE: where completion webhooks find their signing secret (by key id). */
   apiKeysFile?: string;
+  /** VIDU_FLOW_PRICES_FILE over the built-in price table (platform/prices); default: the built-in table. */
+  prices?: () => PriceTable;
   /** Completion webhooks' own guarded fetch (VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS); default: public addresses only. */
   webhookFetch?: typeof fetch;
 }

@@ -11,6 +11,7 @@ import type { GenerationKind, GenerationOptions, StagedMedia, StageResult } from
 import { invalidRequest } from './failures';
 import { MediaLoadError, receiveMedia, type MediaSourceDeps, type ReceivedMedia } from './media-source';
 import { probeFile } from '../vidu/media/probe-file';
+import { estimateCredits, type PriceTable } from '../vidu/prices';
 
 /** Vidu's whole-request limit (docs/vidu-api.md §0); staged inputs travel inside it as base64. */
 const MAX_BODY_BYTES = 20 * BYTES_PER_MEGABYTE;
@@ -28,6 +29,8 @@ export interface StageDeps extends MediaSourceDeps {
   ownership?: () => Promise<WorkflowOwnership>;
   /** The owner of a referenced workflow (vidu-flow: references); default: the activity's client. */
   ownerOf?: OwnerLookup;
+  /** The prices in force (VIDU_FLOW_PRICES_FILE); default: the built-in table. */
+  prices?: () => PriceTable;
 }
 
 /**
@@ -128,6 +131,19 @@ export function makeStageInputs(deps: StageDeps) {
       media,
       ...(typeof request.model === 'string' ? { model: request.model } : {}),
       offPeak: request.off_peak === true || request.off_peak === 'true',
+      ...(input.kind === 'ad-one-click' ? {} : { estimate: stagedEstimate(input.kind, request, media, deps.prices?.()) }),
     };
   };
+}
+
+/**
+ * The price of the request as it will be submitted, from the prices in force. Here rather than in
+ * the workflow: the table may change (the operator's file), so the figure is recorded once, in
+ * this activity's result, and replays read it back. The source video's probed length prices
+ * upscale and lip-sync.
+ */
+function stagedEstimate(kind: GenerationKind, request: Record<string, unknown>, media: StagedMedia[], table: PriceTable | undefined): NonNullable<StageResult['estimate']> {
+  const sourceSeconds = media.find((m) => m.field === 'video_url')?.durationSeconds;
+  const e = estimateCredits(kind, request, { ...(table ? { table } : {}), ...(sourceSeconds !== undefined ? { facts: { sourceSeconds } } : {}) });
+  return { credits: e.credits, basis: e.basis, ...(e.unpriced !== undefined ? { unpriced: e.unpriced } : {}) };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { priceSourceFromEnv, type PriceSource } from '../platform/prices/prices-file';
 import { parseAllowPrivate, type AddressPolicy } from '../platform/net/address-policy';
 import { parseWebhookAllowPrivate, type WebhookAddressPolicy } from '../platform/net/webhook-policy';
 import { loadAll, parseEnv, port, stagingTtlEnv, temporalEnv } from '../platform/config/env';
@@ -21,6 +22,8 @@ const ApiEnv = z.object({
   // s3://bucket/prefix: large data: URIs are staged into the bucket the workers read (as the client library does).
   STAGING_URL: z.string().optional(),
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
+  // The operator's prices for POST /v1/estimates (platform/prices/prices-file.ts).
+  VIDU_FLOW_PRICES_FILE: z.string().optional(),
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
   // Notify URLs: the webhooks' own list (platform/net/webhook-policy.ts), checked early here and again by the worker.
   VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
@@ -65,6 +68,8 @@ export interface ApiConfig {
   maxStreams: number;
   trustProxy?: boolean | string;
   eventsPollMs: number;
+  /** VIDU_FLOW_PRICES_FILE over the built-in prices (POST /v1/estimates); re-read when it changes. */
+  prices: PriceSource;
 }
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -91,13 +96,21 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   } catch (err) {
     problems.push((err as Error).message);
   }
-  if (problems.length > 0 || !privateUrls || !webhookPrivateUrls) throw new ConfigError(problems);
+  let prices: PriceSource | undefined;
+  try {
+    prices = priceSourceFromEnv(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  if (problems.length > 0 || !privateUrls || !webhookPrivateUrls || !prices) throw new ConfigError(problems);
   return {
     port: e.API_PORT,
     host: e.API_HOST,
     taskQueue: e.VIDU_TASK_QUEUE,
     stagingDir: e.STAGING_DIR,
     keysFile: e.VIDU_FLOW_API_KEYS_FILE!,
+    prices,
     keys,
     privateUrls,
     webhookPrivateUrls,

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { PriceTable } from '../vidu/prices';
 import type { ViduFlowClient } from '../client';
 import type { Presigner } from '../platform/downloads/presigner';
 import type { ApiKey, Scope } from '../platform/keys/api-keys';
@@ -16,6 +17,8 @@ export interface ApiDeps {
   client: ViduFlowClient;
   /** The current keys (re-read on SIGHUP by api/main.ts). */
   keys: () => readonly ApiKey[];
+  /** The prices POST /v1/estimates uses (VIDU_FLOW_PRICES_FILE over the built-in table); default: the built-in table. */
+  prices?: () => PriceTable;
   /** VIDU_FLOW_ALLOW_PRIVATE_URLS (downloads); no longer consulted for notify URLs. */
   privateUrls: AddressPolicy;
   /** Notify URLs are refused early when their host and port are private and this list (VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS) does not allow them; default: none. */

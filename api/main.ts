@@ -41,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
   const app = buildApi({
     client,
     keys: () => keys,
+    prices: () => config.prices.table(),
     privateUrls: config.privateUrls,
     webhookPrivateUrls: config.webhookPrivateUrls,
     bodyLimit: config.bodyLimit,

@@ -148,6 +148,41 @@ export function buildOpenApi(): Json {
     },
   };
   for (const kind of GENERATION_KINDS) schemas[`${kind}Input`] = withNotify(strip(files[`${kind}.input.schema.json`]!));
+  // POST /v1/estimates/{kind}: the start's input without notify (api/routes/estimates.ts).
+  for (const kind of GENERATION_KINDS) schemas[`${kind}EstimateInput`] = strip(files[`${kind}.input.schema.json`]!);
+  schemas.AdFilmEstimateInput = strip(files['adFilm.input.schema.json']!);
+  schemas.Estimate = {
+    type: 'object',
+    required: ['credits', 'basis'],
+    description: 'The price before submission (docs/vidu-pricing.md; VIDU_FLOW_PRICES_FILE applies)',
+    properties: {
+      credits: { type: 'integer', minimum: 0, description: 'Estimated credits; 0 when unpriced' },
+      basis: { type: 'string', description: 'How the figure was reached: the table entry, the priced fields, the rules applied, the source and its date' },
+      unpriced: { type: 'string', description: 'Why no price could be given (unknown model or price, a source video’s length not known before staging)' },
+      entry: {
+        type: 'object',
+        required: ['kind', 'model', 'source', 'readOn'],
+        properties: { kind: { type: 'string' }, model: { type: 'string' }, source: { type: 'string' }, readOn: { type: 'string' }, override: { type: 'boolean', description: 'From the operator’s prices file' } },
+      },
+    },
+  };
+  schemas.EstimateTotal = {
+    type: 'object',
+    required: ['credits', 'byModel', 'lines', 'unpriced'],
+    description: 'Several estimates: an AD film’s calls or a batch’s lines. The total leaves the unpriced lines out',
+    properties: {
+      credits: { type: 'integer', minimum: 0 },
+      byModel: { type: 'object', additionalProperties: { type: 'integer' } },
+      lines: { type: 'array', items: { type: 'object', required: ['label', 'kind', 'model', 'estimate'], properties: { label: { type: 'string' }, kind: { type: 'string' }, model: { type: 'string' }, estimate: ref('Estimate') } } },
+      unpriced: { type: 'array', items: { type: 'object', required: ['label', 'reason'], properties: { label: { type: 'string' }, reason: { type: 'string' } } } },
+    },
+  };
+  schemas.BatchEstimateBody = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['lines'],
+    properties: { lines: { type: 'array', minItems: 1, maxItems: MAX_HTTP_BATCH_LINES, items: { type: 'object', description: 'A batch line { kind, request, options }; an invalid one is listed as unpriced' } }, options: { type: 'object' } },
+  };
 
   const responses: Json = Object.fromEntries(
     [400, 401, 403, 404, 409, 413, 415, 422].map((c) => [`Problem${c}`, { description: `Problem (${c})`, content: { 'application/problem+json': { schema: ref('Problem') } } }]),
@@ -183,6 +218,18 @@ export function buildOpenApi(): Json {
   for (const kind of GENERATION_KINDS) paths[`/v1/generations/${kind}`] = { post: { operationId: `start_${kind}`, ...start(`Start a ${kind} generation`, `${kind}Input`) } };
   paths['/v1/ad-films'] = { post: { operationId: 'start_adFilm', ...start('Start an AD film', 'AdFilmInput') } };
   paths['/v1/batches'] = { post: { operationId: 'start_batch', ...start('Start a batch over the lines in the request (staged as your own; never a file on the worker)', 'BatchBody') } };
+  const estimate = (summary: string, body: string, answer: string): Json => ({
+    post: {
+      operationId: `estimate_${body.replace(/EstimateInput$|EstimateBody$/, '')}`,
+      summary,
+      security: [{ apiKey: ['read'] }],
+      requestBody: { required: true, content: json(ref(body)) },
+      responses: { '200': { description: 'The estimate (nothing is started)', content: json(ref(answer)) }, ...PROBLEM_RESPONSES([400, 401, 403, 413, 415, 422]) },
+    },
+  });
+  for (const kind of GENERATION_KINDS) paths[`/v1/estimates/${kind}`] = estimate(`Estimate a ${kind} generation before starting it`, `${kind}EstimateInput`, 'Estimate');
+  paths['/v1/estimates/ad-film'] = estimate('Estimate an AD film: create, each edit, compose', 'AdFilmEstimateInput', 'EstimateTotal');
+  paths['/v1/estimates/batch'] = estimate('Estimate a batch: the total, by model, and the lines that could not be priced', 'BatchEstimateBody', 'EstimateTotal');
   // POST /v1/uploads (api/routes/uploads.ts): raw bytes, not JSON; the answer's `ref` goes in a start.
   const uploadQuery = [
     { name: 'kind', in: 'query', required: false, description: 'Check against this kind’s media fields only (e.g. img2video)', schema: { type: 'string' } },

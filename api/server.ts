@@ -14,6 +14,7 @@ import { registerGenerations } from './routes/generations';
 import { registerReview } from './routes/review';
 import { registerStarts } from './routes/starts';
 import { registerBatches } from './routes/batches';
+import { registerEstimates } from './routes/estimates';
 import { registerUploads } from './routes/uploads';
 import { registerStudio } from './studio/routes';
 import { DEFAULT_STAGING_TTL_DAYS } from '../platform/config/env';
@@ -89,6 +90,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerDocs(app);
   registerStarts(app, guard, deps);
   registerBatches(app, guard, deps);
+  registerEstimates(app, guard, deps);
   registerUploads(app, guard, { ...deps, stagingTtlDays: deps.stagingTtlDays ?? DEFAULT_STAGING_TTL_DAYS });
   registerGenerations(app, guard, deps);
   registerReview(app, guard, deps);

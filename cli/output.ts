@@ -53,7 +53,8 @@ export function humanBytes(n: number): string {
 }
 
 export function formatResult(r: GenerationResult): string {
-  const lines = [`✓ ${r.workflowId}: ${r.kind} ${r.state} · Vidu task ${r.taskId} · ${r.credits} credits`];
+  const estimate = r.estimatedCredits !== undefined ? ` (estimated ${r.estimatedCredits})` : '';
+  const lines = [`✓ ${r.workflowId}: ${r.kind} ${r.state} · Vidu task ${r.taskId} · ${r.credits} credits${estimate}`];
   if (r.creations.length > 0) {
     lines.push('creations:');
     for (const c of r.creations) lines.push(`  ${c.id}  ${c.url}${c.coverUrl ? `\n  ${' '.repeat(c.id.length)}  cover ${c.coverUrl}` : ''}`);
@@ -108,6 +109,8 @@ export function formatStatus(exec: DescribedExecution, status: GenerationStatus 
     rows.push(['phase', status.phase]);
     rows.push(['vidu state', `${status.state} · ${status.progress}%`]);
     if (status.taskId) rows.push(['vidu task', `${status.taskId} · ${status.credits ?? 0} credits`]);
+    if (status.estimatedCredits !== undefined) rows.push(['estimate', `${status.estimatedCredits} credits before submission`]);
+    else if (status.estimateUnpriced !== undefined) rows.push(['estimate', `none: ${status.estimateUnpriced}`]);
     if (status.waitMode) rows.push(['wait mode', `${status.waitMode} · ${status.updates} callback update(s)`]);
     if (status.errCode) rows.push(['err_code', status.errCode]);
     if (status.error) rows.push(['error', status.error]);

@@ -8,6 +8,7 @@ import { EDIT_SPEC_HELP } from './ad-film-args';
 import { aliasesOf, ALL_REQUEST_FLAGS, flagsFor, requestFlagsFor } from './args';
 import { registerBatchCommand } from './batch';
 import { registerDeployCommands } from './deploy';
+import { estimateAdFilmAction, estimateBatchAction, estimateKindAction } from './estimate';
 import { type LinkFlags, linksAction } from './links';
 import { addNotBeforeOption } from './not-before';
 import { registerScheduleCommands } from './schedule';
@@ -107,6 +108,24 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
           '  vidu-flow ad-film --image bottle.png --review --wait     # then: vidu-flow edit <id> --edit …, vidu-flow approve <id>',
       ),
   ).action(async (_opts, c: Command) => setExit(await adFilmAction(io, c.optsWithGlobals())));
+
+  // `estimate`: the same flags as the start commands; nothing is started (cli/estimate.ts).
+  const estimate = program
+    .command('estimate')
+    .description('the price in credits before submitting: a generation, an AD film or a batch file (docs/vidu-pricing.md; VIDU_FLOW_PRICES_FILE applies)');
+  for (const kind of GENERATION_KINDS) {
+    const cmd = estimate.command(kind).description(`estimate: ${ENDPOINTS[kind].summary}`);
+    addGenerateOptions(cmd, kind).action(async (_opts, c: Command) => setExit(await estimateKindAction(io, kind, c.optsWithGlobals())));
+  }
+  addAdFilmOptions(estimate.command('ad-film').description('estimate an AD film: create, each --edit, compose')).action((_opts, c: Command) =>
+    setExit(estimateAdFilmAction(io, c.optsWithGlobals())),
+  );
+  estimate
+    .command('batch')
+    .description('estimate a batch file: the total, by model, and the lines that could not be priced')
+    .argument('<file.jsonl>', 'the batch file, as `vidu-flow batch` reads it')
+    .option('--json', 'print the total, by model, every line and the unpriced ones as JSON')
+    .action((file: string, _opts, c: Command) => setExit(estimateBatchAction(io, file, c.optsWithGlobals())));
 
   program
     .command('edit')

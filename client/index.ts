@@ -20,6 +20,8 @@ import { startIdempotently, startWorkflowId, type StartOptions } from './idempot
 import { loadTemporalConnection } from '../platform/temporal/connection';
 import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 import { clientTracingOptions } from './tracing';
+import { estimateAdFilmInput, estimateGeneration, type Estimate, type EstimateTotal } from './estimate';
+import { priceSourceFromEnv, type PriceSource } from '../platform/prices/prices-file';
 
 export * from '../core/generation-types';
 export * from '../core/ad-film-types';
@@ -38,6 +40,7 @@ export { verifyWebhook, WebhookVerificationError, type WebhookEvent } from '../p
 export * from './schedules';
 export type { DownloadLink, LinkOptions } from '../platform/downloads/links';
 export { MAX_LINK_SECONDS } from '../platform/stores/s3-links';
+export { estimateAdFilmInput, estimateBatchText, estimateGeneration, type Estimate, type EstimateLine, type EstimateTotal } from './estimate';
 
 export interface ViduFlowClientOptions {
   /**
@@ -108,6 +111,23 @@ export class ViduFlowClient {
    * Validates the input (throws InvalidGenerationInput listing every problem), then starts the
    * workflow. With an idempotency key, a repeated start returns the existing generation.
    */
+  /**
+   * The price before submission, from the registry's table with VIDU_FLOW_PRICES_FILE over it
+   * (read from this process's environment; docs/vidu-pricing.md). Starts nothing. A generation
+   * gives `{ credits, basis, unpriced? }`; `ad-film` gives the total of create, edits and compose.
+   * The worker records its own estimate at staging (status and result `estimatedCredits`), with
+   * the inputs read (a source video's length prices upscale and lip-sync).
+   */
+  estimate(kind: GenerationKind, input: Pick<GenerationInput, 'request'>): Estimate;
+  estimate(kind: 'ad-film', input: Pick<AdFilmInput, 'request' | 'edits'>): EstimateTotal;
+  estimate(kind: GenerationKind | 'ad-film', input: Pick<AdFilmInput, 'request' | 'edits'>): Estimate | EstimateTotal {
+    this.prices ??= priceSourceFromEnv();
+    const table = this.prices.table();
+    return kind === 'ad-film' ? estimateAdFilmInput(input, table) : estimateGeneration(kind, input, table);
+  }
+
+  private prices: PriceSource | undefined;
+
   async start(kind: GenerationKind, input: GenerationInput, opts: StartOptions = {}): Promise<GenerationHandle> {
     const issues = checkGenerationInput(kind, input);
     if (issues.length > 0) throw new InvalidGenerationInput(issues);

@@ -18,6 +18,10 @@ export const WorkerMetric = {
   generationsFailed: 'vidu_flow_generations_failed',
   /** counter {kind, model}: credits Vidu charged for finished and cancelled tasks, net of refunds (the meaning of ViduCredits and status.credits). */
   creditsCharged: 'vidu_flow_credits_charged',
+  /** counter {kind, model, agreement}: successful tasks whose charge was compared with their estimate; agreement exact | within (≤ 10 %) | off. */
+  estimatesCompared: 'vidu_flow_estimates_compared',
+  /** counter {kind, model, direction}: credits charged minus estimated, by direction: over (charged more) or under. */
+  estimateDifferenceCredits: 'vidu_flow_estimate_difference_credits',
   /** counter {kind, priority, off_peak}: Vidu tasks submitted. In flight = submitted − finished. */
   tasksSubmitted: 'vidu_flow_tasks_submitted',
   /** counter {kind, priority, off_peak}: submitted tasks that are over (finished, failed, cancelled, given up). */

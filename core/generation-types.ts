@@ -95,6 +95,12 @@ export interface StageResult {
   media: StagedMedia[];
   model?: string;
   offPeak: boolean;
+  /**
+   * The price before submission (vidu/prices estimateCredits, with the worker's VIDU_FLOW_PRICES_FILE),
+   * computed by the stage activity so the workflow issues no extra command. Absent in histories
+   * recorded before it existed.
+   */
+  estimate?: { credits: number; basis: string; unpriced?: string };
 }
 
 export interface SubmitResult {
@@ -147,6 +153,10 @@ export interface GenerationResult {
   taskId: string;
   state: 'success';
   credits: number;
+  /** The credits estimated before submission; absent when the request could not be priced (see estimateUnpriced). */
+  estimatedCredits?: number;
+  /** Why no estimate could be given, when none was. */
+  estimateUnpriced?: string;
   creations: CreationRef[];
   archive?: ArchiveResult;
   cancellation?: CancellationOutcome;
@@ -166,6 +176,10 @@ export interface GenerationStatus {
   credits?: number;
   /** Credits Vidu gave back (a cancelled or expired off-peak task); absent when nothing was refunded. */
   creditsRefunded?: number;
+  /** The credits estimated before submission (set by the stage phase); absent when unpriced (see estimateUnpriced). */
+  estimatedCredits?: number;
+  /** Why no estimate could be given, when none was. */
+  estimateUnpriced?: string;
   /** phase `deferred` (read from describe, before the first workflow task): when the start delay ends. ISO 8601. */
   notBefore?: string;
   /** The failure type (core/failure-types.ts) once phase is failed. */

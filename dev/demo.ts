@@ -17,6 +17,9 @@ import { defaultWorkflowBundle, startStack } from './stack';
 import { findTemporalBinary } from './temporal-binary';
 import { getFreePort, startDevServer } from './temporal-server';
 import { taskQueueFromEnv } from '../platform/temporal/task-queue';
+import { readPricesFile } from '../platform/prices/prices-file';
+import { SIM_STAND_IN_PRICES } from '../sim/pricing';
+import { estimateAdFilmInput, type EstimateTotal } from '../client/estimate';
 
 const program = new Command('demo')
   .option('--keep', 'stay up after the generations, for exploring the Web UI')
@@ -49,6 +52,11 @@ async function main(): Promise<number> {
   await mkdir(dataDir, { recursive: true });
   await writeFile(keysFile, JSON.stringify([demoKey.entry], null, 2), { mode: 0o600 });
   await chmod(keysFile, 0o600); // a file left by an older run keeps its mode: the API and worker refuse one others can read
+  // The operator's prices (VIDU_FLOW_PRICES_FILE): the simulator's stand-ins for what Vidu does not publish
+  // (image2dance, the AD film's calls), so every estimate printed below can be checked against its charge.
+  const pricesFile = path.join(dataDir, 'prices.json');
+  await writeFile(pricesFile, JSON.stringify(SIM_STAND_IN_PRICES, null, 2));
+  const prices = readPricesFile(pricesFile);
   const stack = await startStack({
     temporalAddress: server.address,
     taskQueue,
@@ -57,6 +65,7 @@ async function main(): Promise<number> {
     stagingDir: path.join(dataDir, 'staging'),
     // The demo's inputs are local files: the client stages them (below), the worker reads none.
     simEnv: { VIDU_SIM_TIME_SCALE: flags.timeScale },
+    workerEnv: { VIDU_FLOW_PRICES_FILE: pricesFile },
     apiKeysFile: keysFile,
     logDir: path.join(dataDir, 'logs'),
   });
@@ -97,7 +106,7 @@ async function main(): Promise<number> {
       (async () => {
         const handle = await client.startAdFilm(adFilm);
         say(`started adFilm (${adFilm.edits?.length ?? 0} edits: ${adFilm.edits?.map(editName).join(', ')}; callbacks): ${link(handle.workflowId)}`);
-        return settle('adFilm', async () => describeAdFilm(await handle.result()));
+        return settle('adFilm', async () => describeAdFilm(await handle.result(), estimateAdFilmInput(adFilm, prices)));
       })(),
     ]);
     say('');
@@ -139,18 +148,25 @@ function archivedFiles(archive: ArchiveResult | undefined): string {
 }
 
 function describe(kind: GenerationKind, result: GenerationResult): string {
-  const upscaled = result.upscale ? `\n  upscaled by ${result.upscale.workflowId} (Vidu task ${result.upscale.taskId}, ${result.upscale.credits} credits), archived:\n${archivedFiles(result.upscale.archive)}` : '';
-  return `✓ ${kind}: Vidu task ${result.taskId}, ${result.credits} credits, archived:\n${archivedFiles(result.archive)}${upscaled}`;
+  const upscaled = result.upscale ? `\n  upscaled by ${result.upscale.workflowId} (Vidu task ${result.upscale.taskId}, ${credits(result.upscale)}), archived:\n${archivedFiles(result.upscale.archive)}` : '';
+  return `✓ ${kind}: Vidu task ${result.taskId}, ${credits(result)}, archived:\n${archivedFiles(result.archive)}${upscaled}`;
 }
 
 function editName(edit: NonNullable<AdFilmInput['edits']>[number]): string {
   return edit.type === 'video' ? `storyboard ${edit.storyboard}` : edit.type === 'narration' ? 'narration' : 'BGM';
 }
 
-function describeAdFilm(result: AdFilmResult): string {
+/** The charge beside the estimate the worker recorded before submitting (docs/vidu-pricing.md). */
+function credits(result: Pick<GenerationResult, 'credits' | 'estimatedCredits' | 'estimateUnpriced'>): string {
+  const estimate = result.estimatedCredits !== undefined ? `estimated ${result.estimatedCredits}` : `not estimated: ${result.estimateUnpriced ?? 'no estimate recorded'}`;
+  return `${result.credits} credits charged (${estimate})`;
+}
+
+function describeAdFilm(result: AdFilmResult, estimate: EstimateTotal): string {
   const edits = result.edits.map((e) => `${editName(e.edit)} ${e.state} → sub-task ${e.subTaskIds.at(-1) ?? '-'}`).join(', ');
   return (
-    `✓ adFilm: Vidu task ${result.taskId}, compose task ${result.composeTaskId}, ${result.credits} credits; edits: ${edits}; ` +
+    `✓ adFilm: Vidu task ${result.taskId}, compose task ${result.composeTaskId}, ${result.credits} credits charged (estimated ${estimate.credits}: create, ${estimate.lines.length - 2} edit(s), compose` +
+    `${estimate.unpriced.length > 0 ? `; not priced: ${estimate.unpriced.map((u) => u.label).join(', ')}` : ''}); edits: ${edits}; ` +
     `composed from storyboards ${result.videoTaskIds.join(', ')}, narration ${result.narrationTaskId}, BGM ${result.bgmTaskId}; archived:\n${archivedFiles(result.archive)}`
   );
 }

@@ -2,7 +2,9 @@
  * Simulator configuration from the environment. Every knob is listed in
  * sim/README.md; keep the two in step.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parsePricesFile, type PriceEntry } from '../vidu/prices';
 import { GENERATION_KINDS } from '../vidu/endpoints';
 import { CallbackFaults, FaultConfig, parseFaultConfigJson, type EndpointKey } from './faults';
 
@@ -76,6 +78,8 @@ const EnvSchema = z.object({
   ),
   VIDU_SIM_SEED: z.preprocess(unset, z.string().optional()),
   VIDU_SIM_FAULTS: z.preprocess(unset, z.string().optional()),
+  // A prices file (the VIDU_FLOW_PRICES_FILE format) over the registry's table: tests make the sim disagree with the estimate.
+  VIDU_SIM_PRICES_FILE: z.preprocess(unset, z.string().optional()),
   VIDU_SIM_REQUEST_LOG_LIMIT: num(0, 1_000_000, 10_000, true),
   VIDU_SIM_LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('warn')),
 });
@@ -114,6 +118,8 @@ export interface SimConfig {
   /** Unset: a fresh random seed per start. */
   seed: string | undefined;
   faults: FaultConfig;
+  /** VIDU_SIM_PRICES_FILE's entries, over the registry's prices and the sim's stand-ins (sim/pricing.ts). */
+  prices: PriceEntry[];
   requestLogLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -145,6 +151,7 @@ export function loadSimConfig(env: Record<string, string | undefined> = process.
     ...faults.callbacks,
   };
   faults = { ...faults, callbacks: cb };
+  const prices = e.VIDU_SIM_PRICES_FILE === undefined ? [] : readSimPrices(e.VIDU_SIM_PRICES_FILE);
   return {
     host: e.VIDU_SIM_HOST,
     port: e.VIDU_SIM_PORT,
@@ -171,7 +178,20 @@ export function loadSimConfig(env: Record<string, string | undefined> = process.
     refuseClientRequestId: e.VIDU_SIM_REFUSE_CLIENT_REQUEST_ID,
     seed: e.VIDU_SIM_SEED,
     faults,
+    prices,
     requestLogLimit: e.VIDU_SIM_REQUEST_LOG_LIMIT,
     logLevel: e.VIDU_SIM_LOG_LEVEL,
   };
+}
+
+function readSimPrices(file: string): PriceEntry[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new SimConfigError([`VIDU_SIM_PRICES_FILE=${JSON.stringify(file)}: ${(err as Error).message}`]);
+  }
+  const parsed = parsePricesFile(json);
+  if (!parsed.ok) throw new SimConfigError(parsed.problems.map((p) => `VIDU_SIM_PRICES_FILE: ${p}`));
+  return parsed.entries;
 }

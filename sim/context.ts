@@ -14,6 +14,7 @@ import { IdGenerator } from './ids';
 import { Ledger } from './ledger';
 import { MediaSigner } from './media-urls';
 import { addCreation } from './outputs';
+import { simPriceTable } from './pricing';
 import { createRng } from './random';
 import type { SimContext } from './sim-context';
 import { SimStore } from './store';
@@ -63,6 +64,7 @@ export function createContext(config: SimConfig): SimContext {
     callbacks,
     signer,
     files,
+    prices: simPriceTable(config.prices),
     baseUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
     keyId: createHash('sha256').update(config.apiKey).digest('hex').slice(0, 16),
     reset() {

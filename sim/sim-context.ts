@@ -8,6 +8,7 @@ import type { IdGenerator } from './ids';
 import type { Ledger } from './ledger';
 import type { MediaSigner } from './media-urls';
 import type { Rng } from './random';
+import type { PriceTable } from '../vidu/prices';
 import type { SimStore } from './store';
 
 // The parts of one simulator instance, as every route and helper sees them. Apart from
@@ -26,6 +27,8 @@ export interface SimContext {
   callbacks: CallbackSender;
   signer: MediaSigner;
   files: CreationFiles;
+  /** The prices the sim charges (sim/pricing.ts): the registry's table, the stand-ins, VIDU_SIM_PRICES_FILE. */
+  prices: PriceTable;
   /** Base URL of the media links; set once the server listens. */
   baseUrl: string;
   /** The `key_id` shown in task lists: a stable, non-secret label of the API key. */

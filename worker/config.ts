@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { priceSourceFromEnv, type PriceSource } from '../platform/prices/prices-file';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { apiKeyEnv, ConfigError, httpUrl, loadAll, parseEnv, port, stagingTtlEnv, temporalEnv } from '../platform/config/env';
@@ -38,6 +39,8 @@ const WorkerEnv = z.object({
   VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
   ...telemetryEnv,
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
+  // The operator's prices over the built-in table (platform/prices/prices-file.ts).
+  VIDU_FLOW_PRICES_FILE: z.string().optional(),
   ...workflowTuningEnv,
   ...versioningEnv,
 });
@@ -82,6 +85,8 @@ export interface WorkerConfig {
   workflowTuning: WorkflowTuning;
   /** VIDU_FLOW_DEPLOYMENT_NAME, VIDU_FLOW_BUILD_ID, VIDU_FLOW_PROMOTE (worker/versioning-config.ts). */
   versioning: VersioningConfig;
+  /** VIDU_FLOW_PRICES_FILE over the built-in price table: every generation's estimate (read again when it changes). */
+  prices: PriceSource;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -102,6 +107,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     }
   }
   const webhookPrivateUrls = parseWebhookAllowPrivate(e.VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS); // likewise
+  const prices = priceSourceFromEnv(env); // throws ConfigError naming the entry and the rule
   return {
     temporal: { ...connection, taskQueue: e.VIDU_TASK_QUEUE },
     vidu: { baseUrl: e.VIDU_BASE_URL, apiKey: e.VIDU_API_KEY, timeoutMs: e.VIDU_HTTP_TIMEOUT_MS },
@@ -121,6 +127,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     ...(e.VIDU_FLOW_API_KEYS_FILE ? { apiKeysFile: path.resolve(e.VIDU_FLOW_API_KEYS_FILE) } : {}),
     workflowTuning: workflowTuning(e),
     versioning: versioningConfig(e, env),
+    prices,
   };
 }
 

@@ -9,6 +9,7 @@ import { openStores } from '../platform/stores/open-stores';
 import { ViduClient } from '../vidu/client';
 import { loadWorkerConfig, type WorkerConfig } from './config';
 import { ConfigError } from '../platform/config/env';
+import { priceCheckSinks } from './price-check';
 import { startStagingSweep } from './staging-sweep';
 import { startWorkerTelemetry } from './telemetry';
 import { workflowCodeOption, workflowCodeText } from './workflow-bundle';
@@ -57,6 +58,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         webhookFetch: createWebhookFetch(config.webhookPrivateUrls),
         inputRoots: config.inputRoots,
         ...(config.apiKeysFile ? { apiKeysFile: config.apiKeysFile } : {}),
+        prices: () => config.prices.table(),
         admission: {
           maxInFlight,
           ...(config.maxOffPeakInFlight ? { maxOffPeakInFlight: config.maxOffPeakInFlight } : {}),
@@ -69,6 +71,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       // Workflow cache size and sticky queue timeout: memory and task routing with many waiting (workflow-tuning.ts).
       ...config.workflowTuning,
       ...telemetry.workerOptions,
+      // Charged vs estimated: a difference above 10 % is logged once per model and parameter set.
+      sinks: { ...telemetry.workerOptions.sinks, ...priceCheckSinks() },
       // They are compiled into a bundle already; naming them again only makes the SDK warn.
       ...(workflowCode.workflowBundle ? { interceptors: { ...telemetry.workerOptions.interceptors, workflowModules: [] } } : {}),
     });

@@ -2,14 +2,13 @@
  * The behaviour of an endpoint with nothing special about it, driven by its registry declaration:
  * one creation of the declared media type; a video lasts `duration` (else 5 s) at `resolution`
  * (else 720p), shaped by `aspect_ratio` or else by the first input image; the price follows the
- * output (sim/pricing.ts, FLAT_CREDITS first). The response echoes the request, as Vidu's create
+ * output (the registry's price table through sim/pricing.ts). The response echoes the request, as Vidu's create
  * responses do (docs/vidu-api-more-endpoints.md §1–§9), with the task's own fields.
  */
 import { mediaSlots } from '../../contract/media-fields';
 import { ENDPOINTS, type EndpointSpec, type GenerationKind } from '../../vidu/endpoints';
 import type { MediaProbe } from '../../vidu/media';
 import { nominalSize } from '../creations';
-import { FLAT_CREDITS, priceOf } from '../pricing';
 import type { OutputSpec } from '../task';
 import type { Behaviour, BehaviourContext } from './types';
 
@@ -43,15 +42,8 @@ export function genericBehaviour(kind: GenerationKind, adjust?: (b: BehaviourCon
     const first = firstImage(probes);
     const shape = override.shape ?? (ratio && RATIO.test(ratio) ? ratio : first ? { width: first.width, height: first.height } : '16:9');
     const offPeak = r.off_peak === true;
-    const flat = FLAT_CREDITS[kind];
-    const price =
-      flat !== undefined
-        ? priceOf({ kind: 'flat', credits: flat }, { offPeak, isRec: r.is_rec === true })
-        : media === 'audio'
-          ? priceOf({ kind: 'audio', durationSeconds }, { offPeak, isRec: false })
-          : media === 'image'
-            ? priceOf({ kind: 'reference2image', resolution })
-            : priceOf({ kind: 'video', model, durationSeconds, resolution }, { offPeak, isRec: r.is_rec === true });
+    // Work on a source video (upscale, lip-sync) is priced by the source's length, which the sim knows.
+    const price = b.price(kind, r, override.durationSeconds !== undefined && kind !== 'extend' ? { sourceSeconds: override.durationSeconds } : undefined);
     const output: OutputSpec =
       media === 'audio'
         ? { media: 'audio', width: 0, height: 0, durationSeconds, watermark: false }

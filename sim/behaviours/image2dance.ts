@@ -1,6 +1,5 @@
 /** image2dance (docs/vidu-api.md §4): the dance keeps the source image's size and, [INF], the motion video's length. */
 import type { Image2DanceRequest } from '../../vidu/schemas';
-import { priceOf } from '../pricing';
 import type { Behaviour } from './types';
 
 export const image2dance: Behaviour = (b, body, probes) => {
@@ -9,7 +8,7 @@ export const image2dance: Behaviour = (b, body, probes) => {
   const durationSeconds = Math.max(1, Math.round(probes.get('video_url')?.durationSeconds ?? 5));
   const size = image ? { width: image.width, height: image.height } : { width: 720, height: 1280 };
   return {
-    price: priceOf({ kind: 'image2dance' }),
+    price: b.price('image2dance', r as unknown as Record<string, unknown>),
     init: {
       ...b.common(r),
       kind: 'image2dance',

@@ -1,7 +1,6 @@
 /** reference2image (docs/vidu-api.md §3): one image, shaped by aspect_ratio ("auto" = the first input image's). */
 import type { Reference2ImageRequest } from '../../vidu/schemas';
 import { nominalSize } from '../creations';
-import { priceOf } from '../pricing';
 import type { Behaviour } from './types';
 
 export const reference2image: Behaviour = (b, body, probes) => {
@@ -11,7 +10,7 @@ export const reference2image: Behaviour = (b, body, probes) => {
   const shape = r.aspect_ratio === 'auto' ? (first ?? '16:9') : r.aspect_ratio;
   const seed = b.seedOf(r.seed);
   return {
-    price: priceOf({ kind: 'reference2image', resolution: r.resolution }),
+    price: b.price('reference2image', r as unknown as Record<string, unknown>),
     init: {
       ...b.common(r),
       kind: 'reference2image',

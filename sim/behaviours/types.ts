@@ -1,4 +1,5 @@
 import type { MediaProbe } from '../../vidu/media';
+import type { PriceFacts, PricedKind } from '../../vidu/prices';
 import type { Prepared } from '../submit';
 import type { SimCreation } from '../task';
 import type { TaskInit } from '../task-factory';
@@ -14,6 +15,8 @@ export interface BehaviourContext {
   processingSeconds: number;
   /** A creation of an earlier task (extend and upscale take one by video_creation_id). */
   creation(id: string): SimCreation | undefined;
+  /** The task's price from the sim's table (sim/pricing.ts): the registry's estimate, the same function. */
+  price(kind: PricedKind, request: Record<string, unknown>, facts?: PriceFacts): number;
 }
 
 /**

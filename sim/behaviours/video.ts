@@ -4,7 +4,6 @@
  */
 import type { MediaProbe } from '../../vidu/media';
 import { nominalSize } from '../creations';
-import { priceOf } from '../pricing';
 import type { Prepared } from '../submit';
 import type { SimTask } from '../task';
 import type { Behaviour, BehaviourContext } from './types';
@@ -23,7 +22,7 @@ const prepareVideo = (
 ): Prepared => {
   const seed = b.seedOf(r.seed);
   return {
-    price: priceOf({ kind, model: r.model, durationSeconds: r.duration, resolution: r.resolution }, { offPeak: r.off_peak, isRec: r.is_rec ?? false }),
+    price: b.price(kind, r as unknown as Record<string, unknown>),
     init: {
       ...b.common(r),
       kind,

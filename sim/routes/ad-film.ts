@@ -8,7 +8,7 @@ import type { SimContext } from '../context';
 import { nominalSize } from '../creations';
 import { ViduHttpError } from '../http-errors';
 import { checkMediaInputs, mediaInputsOf } from '../inputs';
-import { priceOf } from '../pricing';
+import { simPrice } from '../pricing';
 import { submitTask, type Prepared } from '../submit';
 import { parseRequest } from '../validation';
 
@@ -23,7 +23,7 @@ export function registerAdFilmRoutes(app: FastifyInstance, ctx: SimContext): voi
       const r = parseRequest(AdOneClickRequest, req.body);
       await checkMediaInputs(mediaInputsOf('ad-one-click', r), fetchOpts);
       return {
-        price: priceOf({ kind: 'ad-one-click', durationSeconds: r.duration }),
+        price: simPrice(ctx.prices, 'adFilm', r as unknown as Record<string, unknown>),
         init: {
           kind: 'ad-one-click',
           endpoint: 'ad-one-click',
@@ -77,7 +77,7 @@ export function registerAdFilmRoutes(app: FastifyInstance, ctx: SimContext): voi
       // "When making modifications, the duration remains unchanged."
       const duration = index !== undefined ? (book.storyboards[index]?.durationSeconds ?? 5) : main.durationSeconds;
       return {
-        price: priceOf({ kind: 'ad-edit', editType: r.type }),
+        price: simPrice(ctx.prices, 'adFilmEdit', r as unknown as Record<string, unknown>),
         init: {
           kind: 'ad-edit',
           endpoint: 'ad-edit',
@@ -111,7 +111,7 @@ export function registerAdFilmRoutes(app: FastifyInstance, ctx: SimContext): voi
       const problems = composeProblems(ctx, book, r);
       if (problems.length > 0) throw new ViduHttpError('FieldInvalid', problems.join('; '));
       return {
-        price: priceOf({ kind: 'ad-compose' }),
+        price: simPrice(ctx.prices, 'adFilmCompose', r as unknown as Record<string, unknown>),
         init: {
           kind: 'ad-compose',
           endpoint: 'ad-compose',

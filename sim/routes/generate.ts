@@ -11,6 +11,7 @@ import { BEHAVIOURS, type BehaviourContext } from '../behaviours';
 import { genericBehaviour } from '../behaviours/generic';
 import type { SimContext } from '../context';
 import { checkMediaInputs, mediaInputsOf } from '../inputs';
+import { simPrice } from '../pricing';
 import { submitTask } from '../submit';
 import { parseRequest } from '../validation';
 
@@ -30,6 +31,7 @@ export function registerGenerateRoutes(app: FastifyInstance, ctx: SimContext): v
       return ctx.config.processingSeconds;
     },
     creation: (id) => ctx.store.creations.get(id),
+    price: (kind, request, facts) => simPrice(ctx.prices, kind, request, facts),
   };
   for (const kind of Object.keys(ENDPOINTS) as GenerationKind[]) {
     const spec = ENDPOINTS[kind];

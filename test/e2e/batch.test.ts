@@ -17,8 +17,8 @@ import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 
 const FAST_POLL = { initialSeconds: 1, factor: 1.5, maxSeconds: 2 };
 const SIM_CAP = 5;
-/** viduq2, 5 s, 720p: 10 credits per second (the simulator's price list). */
-const CREDITS_PER_LINE = 50;
+/** img2video viduq2, 5 s, 720p: priced as viduq2-pro, 15 + 10·(5 − 1) (vidu/prices/table.ts, docs/vidu-pricing.md). */
+const CREDITS_PER_LINE = 55;
 
 let dir: string;
 let stack: Stack;

@@ -22,7 +22,7 @@ describe('AD film', () => {
     const res = await api.post(sim, 'ad-one-click', { images: [pngUri()], prompt: 'a sneaker ad', duration: 15, language: 'en' });
     expect(res.status).toBe(200);
     const created = AdOneClickCreateResponse.parse(res.body);
-    expect(created).toMatchObject({ state: 'created', duration: 15, aspect_ratio: '16:9', language: 'en', credits: 300 });
+    expect(created).toMatchObject({ state: 'created', duration: 15, aspect_ratio: '16:9', language: 'en', credits: 400 }); // the sim's AD-film stand-in (sim/pricing.ts)
     mainId = created.task_id;
 
     await admin.advance(sim, 30);

@@ -134,7 +134,8 @@ describe('credits', () => {
 
   it('prices by model, duration and resolution (+10 for is_rec)', async () => {
     const q2 = await createTask(sim, { model: 'viduq2', duration: 8, resolution: '540p' });
-    expect(q2.credits).toBe(48);
+    // viduq2 img2video is priced as viduq2-pro (docs/vidu-pricing.md): 540p, 8 s = 10 + 5·(8 − 2).
+    expect(q2.credits).toBe(40);
     const ref = await api.post(sim, 'reference2video', { model: 'viduq2-pro', images: [pngUri()], prompt: 'p' });
     expect(ref.body).toMatchObject({ type: 'reference2video', credits: 55, duration: 5, resolution: '720p', aspect_ratio: '16:9' });
   });

@@ -63,6 +63,14 @@ describe('result, status and table formatting', () => {
     },
   };
 
+  it('prints the estimate beside the charge, or why there was none', () => {
+    expect(formatResult({ ...result, estimatedCredits: 25 })).toContain('· 20 credits (estimated 25)');
+    const exec = { workflowId: 'img2video-1', runId: 'r', type: 'img2video', status: { name: 'RUNNING' }, startTime: new Date(0) } as never;
+    const base = { kind: 'img2video', phase: 'waiting', state: 'processing', progress: 40, taskId: '900', credits: 20, updates: 0 } as const;
+    expect(formatStatus(exec, { ...base, estimatedCredits: 20 })).toMatch(/estimate\s+20 credits before submission/);
+    expect(formatStatus(exec, { ...base, estimateUnpriced: 'template: no price' })).toMatch(/estimate\s+none: template: no price/);
+  });
+
   it('prints the task, the creations and the archive', () => {
     const text = formatResult(result);
     expect(text).toContain('✓ img2video-1: img2video success · Vidu task 900 · 20 credits');

@@ -41,6 +41,8 @@ describe('loadWorkerConfig', () => {
       webhookPrivateUrls: expect.anything(),
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
+      // The built-in price table unless VIDU_FLOW_PRICES_FILE is set (test/unit/prices-file.test.ts).
+      prices: expect.anything(),
       // A fixed cache bounds memory with thousands waiting; a sticky timeout that outlasts a burst of callbacks.
       workflowTuning: { maxCachedWorkflows: 1000, stickyQueueScheduleToStartTimeout: 10_000, maxConcurrentWorkflowTaskExecutions: 8 },
       versioning: { deploymentName: 'vidu-flow', promote: 'first' },
@@ -83,6 +85,7 @@ describe('loadWorkerConfig', () => {
       webhookPrivateUrls: expect.anything(),
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
+      prices: expect.anything(),
       workflowTuning: { maxCachedWorkflows: 250, stickyQueueScheduleToStartTimeout: 30_000, maxConcurrentWorkflowTaskExecutions: 12 },
       versioning: { deploymentName: 'vidu-flow', promote: 'first' },
     });

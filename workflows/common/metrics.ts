@@ -91,6 +91,17 @@ export class GenerationMetrics {
     this.charged(credits);
   }
 
+  /**
+   * A successful task's charge against its estimate: one comparison counted by agreement, and the
+   * credits of difference by direction (over = charged more than estimated).
+   */
+  estimateCompared(estimated: number, charged: number, off: boolean): void {
+    const agreement = charged === estimated ? 'exact' : off ? 'off' : 'within';
+    count(WorkerMetric.estimatesCompared, { kind: this.kind, model: this.model, agreement });
+    const diff = Math.round(charged - estimated);
+    if (diff !== 0) count(WorkerMetric.estimateDifferenceCredits, { kind: this.kind, model: this.model, direction: diff > 0 ? 'over' : 'under' }, Math.abs(diff));
+  }
+
   private charged(credits: number): void {
     if (Number.isFinite(credits) && credits > 0) count(WorkerMetric.creditsCharged, { kind: this.kind, model: this.model }, Math.round(credits));
   }

@@ -3,6 +3,7 @@ import { FailureType } from '../../core/failure-types';
 import type { ArchiveResult, GenerationResult, TaskSnapshot } from '../../core/generation-types';
 import { archiving } from '../common/activity-proxies';
 import { credits, describe, failed, isOffPeakRefund, type GenerationRun } from './state';
+import { checkEstimate } from './price-check';
 import { upscaleResult } from './upscale';
 
 /** Finish: a terminal task; a failure becomes a typed error, a success is archived (and upscaled if asked). */
@@ -12,6 +13,7 @@ export async function finish(run: GenerationRun): Promise<GenerationResult> {
   const { charged } = credits(run);
   run.metrics.taskOver(charged);
   if (done.state === 'failed') throw taskFailed(run, done, id);
+  checkEstimate(run, charged);
   let archive: ArchiveResult | undefined;
   if (run.options.archive !== false) {
     run.status.phase = 'archiving';
@@ -30,6 +32,8 @@ export async function finish(run: GenerationRun): Promise<GenerationResult> {
     taskId: id,
     state: 'success',
     credits: charged,
+    ...(run.status.estimatedCredits !== undefined ? { estimatedCredits: run.status.estimatedCredits } : {}),
+    ...(run.status.estimateUnpriced !== undefined ? { estimateUnpriced: run.status.estimateUnpriced } : {}),
     creations: done.creations,
     ...(archive ? { archive } : {}),
     ...(run.status.cancellation ? { cancellation: run.status.cancellation } : {}),

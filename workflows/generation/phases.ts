@@ -16,6 +16,10 @@ export async function stage(run: GenerationRun): Promise<StageResult> {
     { kind: run.kind, workflowId: run.workflowId, request: run.request, options: run.options },
   ]);
   run.offPeak = staged.offPeak;
+  // The price before submission, computed by the stage activity (no command of its own).
+  run.estimate = staged.estimate;
+  if (staged.estimate?.unpriced !== undefined) run.status.estimateUnpriced = staged.estimate.unpriced;
+  else if (staged.estimate) run.status.estimatedCredits = staged.estimate.credits;
   run.metrics.setStaged(staged.model, run.offPeak);
   run.timeoutSeconds = run.options.timeoutSeconds ?? (run.offPeak ? OFF_PEAK_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
   // The client sets these at start; a workflow started by name elsewhere gets them here.

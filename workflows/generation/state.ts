@@ -6,6 +6,7 @@ import type {
   GenerationKind,
   GenerationOptions,
   GenerationStatus,
+  StageResult,
   TaskSnapshot,
 } from '../../core/generation-types';
 import { ViduCredits, ViduState } from '../../core/search-attributes';
@@ -47,6 +48,8 @@ export interface GenerationRun {
   callbacks: boolean;
   offPeak: boolean;
   timeoutSeconds: number;
+  /** The stage activity's estimate (absent in histories recorded before estimates existed). */
+  estimate?: StageResult['estimate'];
 }
 
 /** Sets up the run's state and its handlers; adds nothing to history. */

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { checkAdFilmInput } from '../../contract/ad-film-input';
+import { checkBatchLine, MAX_HTTP_BATCH_LINES } from '../../contract/batch-input';
+import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
+import type { GenerationKind } from '../../core/generation-types';
+import { estimateAdFilm, estimateCredits, generationLine, totalOf, type EstimateLine } from '../../vidu/prices';
+import { invalidInput, problem } from '../problem';
+import type { ApiDeps, Guard } from '../deps';
+import { contractErrors } from './starts';
+
+// POST /v1/estimates/{kind} (scope read): the price before submission, from the same table the
+// worker records at staging (docs/vidu-pricing.md, VIDU_FLOW_PRICES_FILE). The body is what the
+// matching start takes: { request, options } for a generation kind, { request, edits, options }
+// for `ad-film`, { lines } for `batch`. Nothing is started, nothing is read from the caller's
+// media, so upscale and lip-sync (priced by the source video's length) answer `unpriced` here.
+
+const ESTIMATE_KINDS = [...GENERATION_KINDS, 'ad-film', 'batch'] as const;
+
+function objectOf(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw problem(400, 'bad-request', 'the body must be a JSON object', { errors: [{ field: '(body)', message: `must be a JSON object with ${allowed.join(', ')}` }] });
+  }
+  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) throw invalidInput(unknown.map((field) => ({ field, message: `unknown field; expected only ${allowed.join(', ')}` })));
+  return body as Record<string, unknown>;
+}
+
+export function registerEstimates(app: FastifyInstance, guard: Guard, deps: ApiDeps): void {
+  app.post<{ Params: { kind: string } }>('/v1/estimates/:kind', { preHandler: guard('read') }, async (req) => {
+    const kind = req.params.kind;
+    const table = deps.prices?.();
+    const t = table ? { table } : {};
+    if (kind === 'ad-film') {
+      const body = objectOf(req.body, ['request', 'edits', 'options']);
+      const errors = contractErrors(checkAdFilmInput(body));
+      if (errors.length > 0) throw invalidInput(errors);
+      return estimateAdFilm(body as { request: Record<string, unknown>; edits?: Array<{ type: 'video' | 'narration' | 'bgm' }> }, table);
+    }
+    if (kind === 'batch') {
+      const body = objectOf(req.body, ['lines', 'options']);
+      if (!Array.isArray(body.lines) || body.lines.length === 0 || body.lines.length > MAX_HTTP_BATCH_LINES) {
+        throw invalidInput([{ field: 'lines', message: `required: 1–${MAX_HTTP_BATCH_LINES} lines, each { "kind", "request", "options" }` }]);
+      }
+      // An invalid line is one that cannot be priced: listed with its rule, as `vidu-flow estimate batch` does.
+      const lines: EstimateLine[] = body.lines.map((line, i) => {
+        const label = `line ${i + 1}`;
+        const parsed = checkBatchLine(line, { remote: true });
+        if (!parsed.ok) return { label, kind: parsed.kind ?? '?', model: '*', estimate: { credits: 0, basis: 'invalid line', unpriced: `invalid line: ${parsed.message}` } };
+        return generationLine(label, parsed.kind, parsed.input.request, table);
+      });
+      return totalOf(lines);
+    }
+    if (!(GENERATION_KINDS as readonly string[]).includes(kind)) {
+      throw problem(404, 'unknown-kind', `unknown kind ${JSON.stringify(kind)}`, { errors: [{ field: 'kind', message: `must be one of ${ESTIMATE_KINDS.join(', ')}` }] });
+    }
+    const body = objectOf(req.body, ['request', 'options']);
+    const errors = contractErrors(checkGenerationInput(kind as GenerationKind, body));
+    if (errors.length > 0) throw invalidInput(errors);
+    return estimateCredits(kind as GenerationKind, body.request as Record<string, unknown>, t);
+  });
+}

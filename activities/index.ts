@@ -7,6 +7,7 @@ import { makeBatchActivities } from './batch';
 import { makeCancelTask } from './cancel';
 import { makePollActivities } from './poll';
 import { makeStageInputs } from './stage';
+import { callerTermsFromKeysFile } from '../platform/keys/api-keys';
 import type { ArchiveStore } from '../platform/stores/archive-store';
 import type { StagingStore } from '../platform/stores/staging-store';
 import { makeSubmitTask } from './submit';
@@ -26,7 +27,7 @@ export interface ActivityDeps {
   archiveLimits?: Partial<ArchiveLimits>;
   /** VIDU_MAX_IN_FLIGHT and the account it applies to; undefined = no cap. */
   admission?: AdmissionConfig;
-  /** VIDU_FLOW_API_KEYS_FILE: where completion webhooks find their signing secret (by key id). */
+  /** VIDU_FLOW_API_KEYS_FILE: where completion webhooks find their signing secret, and admission a key's maxInFlight and weight (by key id). */
   apiKeysFile?: string;
   /** Completion webhooks' own guarded fetch (VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS); default: public addresses only. */
   webhookFetch?: typeof fetch;
@@ -35,7 +36,10 @@ export interface ActivityDeps {
 /** Builds every activity from its dependencies, so tests can inject a client or a store. */
 export function createActivities(deps: ActivityDeps) {
   const submitTask = makeSubmitTask(deps);
-  const admission = makeAdmissionActivities({ admission: deps.admission });
+  const admission = makeAdmissionActivities({
+    admission: deps.admission,
+    ...(deps.apiKeysFile ? { callerTerms: callerTermsFromKeysFile(deps.apiKeysFile) } : {}),
+  });
   return {
     stageInputs: makeStageInputs(deps),
     submitTask,

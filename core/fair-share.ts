@@ -118,14 +118,19 @@ export function forgetHolder(s: SlotsState, workflowId: string): void {
 }
 
 /**
- * Drops callers with nothing held or waiting whose pass the clock has reached: they would start at
- * the clock anyway, so the state (carried across continue-as-new) does not grow with every key
+ * Drops callers with nothing held or waiting whose pass the clock has reached (they would start at
+ * the clock anyway), and every caller once nothing is held or waiting, so the state (carried across continue-as-new) does not grow with every key
  * that ever asked. Their terms come again with their next request.
  */
 export function pruneCallers(s: SlotsState): void {
   if (!s.callers) return;
   const clock = s.fairClock ?? 0;
   const active = new Set<string>([...s.waiting.map(callerOf), ...s.holders.map((h) => s.holderCallers?.[h] ?? OPERATOR_CALLER)]);
+  // Nothing held or waiting: no one is owed anything, so no one's pass matters.
+  if (active.size === 0) {
+    delete s.callers;
+    return;
+  }
   for (const [caller, share] of Object.entries(s.callers)) {
     if (!active.has(caller) && share.pass <= clock) delete s.callers[caller];
   }

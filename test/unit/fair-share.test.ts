@@ -1,6 +1,10 @@
 // The fair-share order of the slot manager (core/fair-share.ts) as pure functions: the same code
 // the `viduSlots` workflow runs (test/workflow/admission-fair-share.test.ts drives the workflow).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { callerTermsFromKeysFile, loadKeysFile } from '../../platform/keys/api-keys';
 import type { SlotsState } from '../../core/admission-messages';
 import { bookGrant, forgetHolder, heldBy, nextFair, noteTerms, OPERATOR_CALLER, pruneCallers, taskQueuePriority } from '../../core/fair-share';
 import type { Priority } from '../../core/generation-types';
@@ -121,5 +125,29 @@ describe('fair share across callers (pure)', () => {
     expect(taskQueuePriority('interactive', 'key-a')).toEqual({ priorityKey: 1, fairnessKey: 'key-a' });
     expect(taskQueuePriority('batch')).toEqual({ priorityKey: 3, fairnessKey: OPERATOR_CALLER });
     expect(taskQueuePriority('batch', 'key-a', 5000)).toEqual({ priorityKey: 3, fairnessKey: 'key-a', fairnessWeight: 1000 });
+  });
+});
+
+describe('keys file: maxInFlight and weight', () => {
+  const entry = { id: 'alice', name: 'alice', keySha256: 'a'.repeat(64), scopes: ['start'] };
+  const write = (entries: unknown[]) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vf-keys-'));
+    const file = path.join(dir, 'keys.json');
+    writeFileSync(file, JSON.stringify(entries), { mode: 0o600 });
+    return file;
+  };
+
+  it('refuses a bad cap or weight, naming the entry and the field', () => {
+    expect(() => loadKeysFile(write([{ ...entry, maxInFlight: 0 }]))).toThrow(/0.*maxInFlight|maxInFlight.*at least 1/s);
+    expect(() => loadKeysFile(write([{ ...entry, maxInFlight: 1.5 }]))).toThrow(/maxInFlight/);
+    expect(() => loadKeysFile(write([{ ...entry, weight: 0 }]))).toThrow(/weight/);
+  });
+
+  it('gives the worker a key\'s terms by owner, none to the operator or an unknown key', () => {
+    const terms = callerTermsFromKeysFile(write([{ ...entry, maxInFlight: 2, weight: 3 }, { ...entry, id: 'bob', name: 'bob' }]));
+    expect(terms('key-alice')).toEqual({ maxInFlight: 2, weight: 3 });
+    expect(terms('key-bob')).toBeUndefined();
+    expect(terms(OPERATOR_CALLER)).toBeUndefined();
+    expect(terms('key-nobody')).toBeUndefined();
   });
 });

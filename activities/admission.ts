@@ -2,7 +2,9 @@ import { activityInfo, getClient } from '@temporalio/activity';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { admitUpdate, releaseSlotSignal, SLOT_MANAGER_WORKFLOW_TYPE } from '../core/admission-messages';
+import { type CallerTerms, SLOT_MANAGER_PRIORITY_KEY } from '../core/fair-share';
 import type { Priority } from '../core/generation-types';
+import { currentOwnership } from './workflow-owner';
 
 export interface AdmissionConfig {
   /** Tasks submitted and not finished at Vidu, across every worker sharing the key; 0 = no cap. */
@@ -37,7 +39,19 @@ export function slotManagerId(accountId: string, pool: SlotPool = 'standard'): s
   return pool === 'off-peak' ? `vidu-slots-${accountId}-off-peak` : `vidu-slots-${accountId}`;
 }
 
-export function makeAdmissionActivities(deps: { admission: AdmissionConfig | undefined }) {
+export interface AdmissionDeps {
+  admission: AdmissionConfig | undefined;
+  /**
+   * A caller's cap and weight (the keys file's `maxInFlight` and `weight` for `key-<id>`), read on
+   * the worker so that nothing of the keys file but these two numbers enters a history.
+   */
+  callerTerms?: (caller: string) => CallerTerms | undefined;
+  /** Whose work the current activity's workflow is (default: its owner, activities/workflow-owner.ts). */
+  currentCaller?: () => Promise<string>;
+}
+
+export function makeAdmissionActivities(deps: AdmissionDeps) {
+  const currentCaller = deps.currentCaller ?? (async () => (await currentOwnership()).owner);
   /**
    * Asks the account's slot manager for a slot (starting the manager if needed), in one `admit`
    * update whose answer says whether the slot is granted now. Returns the manager's id so the
@@ -56,12 +70,18 @@ export function makeAdmissionActivities(deps: { admission: AdmissionConfig | und
     const cap = pool === 'off-peak' ? (admission.maxOffPeakInFlight ?? 0) : admission.maxInFlight;
     if (cap <= 0) return undefined;
     const managerId = slotManagerId(admission.accountId, pool);
+    // The caller for fair share (issue 19 §4): the workflow's ViduCaller, else its parent's (a batch
+    // line), else the operator; one describe (two for a batch line) per request that meets a cap.
+    const caller = await currentCaller();
+    const terms = deps.callerTerms?.(caller);
     const startManager = new WithStartWorkflowOperation(SLOT_MANAGER_WORKFLOW_TYPE, {
       workflowId: managerId,
       taskQueue: activityInfo().taskQueue,
       args: [],
       workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: `vidu-flow admission: at most ${cap} ${pool === 'off-peak' ? 'off-peak ' : ''}Vidu tasks in flight for account ${admission.accountId}`,
+      // Its workflow tasks go before any backlog: every generation waits on its answers.
+      priority: { priorityKey: SLOT_MANAGER_PRIORITY_KEY },
     });
     const answer = await getClient().workflow.executeUpdateWithStart(admitUpdate, {
       startWorkflowOperation: startManager,
@@ -72,6 +92,9 @@ export function makeAdmissionActivities(deps: { admission: AdmissionConfig | und
           ...(input.ticket !== undefined ? { ticket: input.ticket } : {}),
           maxInFlight: cap,
           ...(admission.reconcileSeconds ? { reconcileSeconds: admission.reconcileSeconds } : {}),
+          caller,
+          ...(terms?.maxInFlight !== undefined ? { callerMaxInFlight: terms.maxInFlight } : {}),
+          ...(terms?.weight !== undefined ? { weight: terms.weight } : {}),
         },
       ],
     });

@@ -8,6 +8,7 @@ import { makeBatchActivities } from './batch';
 import { makeCancelTask } from './cancel';
 import { makePollActivities } from './poll';
 import { makeStageInputs } from './stage';
+import { callerTermsFromKeysFile } from '../platform/keys/api-keys';
 import type { ArchiveStore } from '../platform/stores/archive-store';
 import type { StagingStore } from '../platform/stores/staging-store';
 import { makeSubmitTask } from './submit';
@@ -27,7 +28,7 @@ export interface ActivityDeps {
   archiveLimits?: Partial<ArchiveLimits>;
   /** VIDU_MAX_IN_FLIGHT and the account it applies to; undefined = no cap. */
   admission?: AdmissionConfig;
-  /** VIDU_FLOW_API_KEYS_FILE: where completion webhooks find their signing secret (by key id). */
+  /** VIDU_FLOW_API_KEYS_FILE: where completion webhooks find their signing secret, and admission a key's maxInFlight and weight (by key id). */
   apiKeysFile?: string;
   /** VIDU_FLOW_PRICES_FILE over the built-in price table (platform/prices); default: the built-in table. */
   prices?: () => PriceTable;
@@ -38,7 +39,10 @@ export interface ActivityDeps {
 /** Builds every activity from its dependencies, so tests can inject a client or a store. */
 export function createActivities(deps: ActivityDeps) {
   const submitTask = makeSubmitTask(deps);
-  const admission = makeAdmissionActivities({ admission: deps.admission });
+  const admission = makeAdmissionActivities({
+    admission: deps.admission,
+    ...(deps.apiKeysFile ? { callerTerms: callerTermsFromKeysFile(deps.apiKeysFile) } : {}),
+  });
   return {
     stageInputs: makeStageInputs(deps),
     submitTask,

@@ -35,7 +35,8 @@ export async function startBatchWorkflow(temporal: Client, taskQueue: string, fi
   const issues = [...checkBatchInput(input), ...idIssues];
   if (issues.length > 0) throw new InvalidGenerationInput(issues);
   const summary = `batch · ${input.source.path ? path.basename(input.source.path) : 'lines of the request'} · window ${input.window ?? 20}`;
-  const handle = await startIdempotently(temporal, { workflowType: 'batch', workflowId, keyed: Boolean(opts.idempotencyKey), taskQueue, args: [input], summary }, opts);
+  const priorityClass = input.options?.priority ?? 'batch';
+  const handle = await startIdempotently(temporal, { workflowType: 'batch', workflowId, keyed: Boolean(opts.idempotencyKey), taskQueue, args: [input], summary, priorityClass }, opts);
   return new BatchHandle(handle);
 }
 

@@ -1,6 +1,8 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import type { GenerationKind } from '../core/generation-types';
+import { taskQueuePriority } from '../core/fair-share';
+import type { GenerationKind, Priority } from '../core/generation-types';
+import { ownerOfStart } from './input-staging';
 import { ViduKind } from '../core/search-attributes';
 import { deferredStart } from './time-spec';
 import { workflowIdFor, workflowIdIssues } from './workflow-ids';
@@ -32,6 +34,8 @@ export interface StartOptions {
   searchAttributes?: SearchAttributePair[];
   /** Memo of the new workflow (e.g. the HTTP API's `viduNotify`); ignored when the id already exists. */
   memo?: Record<string, unknown>;
+  /** Temporal fairness weight of the caller (the HTTP API: the key's `weight`); default 1. */
+  fairnessWeight?: number;
 }
 
 export interface IdempotentStart {
@@ -46,6 +50,8 @@ export interface IdempotentStart {
   summary: string;
   /** vidu-flow's own search attributes besides ViduKind; the caller's follow them. */
   searchAttributes?: SearchAttributePair[];
+  /** The admission class of the work (core/fair-share.ts: Temporal's priorityKey); default interactive. */
+  priorityClass?: Priority;
 }
 
 /**
@@ -83,6 +89,9 @@ export async function startIdempotently(temporal: Client, start: IdempotentStart
         ...(opts.searchAttributes ?? []),
       ],
       ...(opts.memo ? { memo: opts.memo } : {}),
+      // Task-queue Priority and Fairness (issue 19 §4): the class orders the worker's backlog, the
+      // caller (its owner: `key-<id>` or `operator`) shares it; children and activities inherit it.
+      priority: taskQueuePriority(start.priorityClass ?? 'interactive', ownerOfStart(opts.searchAttributes), opts.fairnessWeight),
     });
   } catch (err) {
     // The id's workflow is closed and may not run again: that one is the answer.

@@ -148,6 +148,7 @@ export class ViduFlowClient {
         args: [prepared],
         summary: summarize(kind, request),
         searchAttributes: [{ key: ViduOffPeak, value: offPeak }, ...(model ? [{ key: ViduModel, value: model }] : [])],
+        priorityClass: input.options?.priority ?? 'interactive',
       },
       opts,
     );
@@ -166,7 +167,7 @@ export class ViduFlowClient {
     const summary = `AD film · ${input.edits?.length ?? 0} edit(s)${input.options?.review ? ' · review' : ''}${prompt}`;
     const handle = await startIdempotently(
       this.temporal,
-      { workflowType: 'adFilm', workflowId, keyed: Boolean(idempotencyKey), taskQueue: this.taskQueue, args: [prepared], summary },
+      { workflowType: 'adFilm', workflowId, keyed: Boolean(idempotencyKey), taskQueue: this.taskQueue, args: [prepared], summary, priorityClass: input.options?.priority ?? 'interactive' },
       opts,
     );
     return new AdFilmHandle(handle);

@@ -3,7 +3,8 @@ import { checkBatchInput } from '../contract/batch-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../contract/generation-input';
 import type { BatchInput } from '../core/batch-types';
 import { ViduKind, ViduModel, ViduOffPeak } from '../core/search-attributes';
-import type { GenerationInput, GenerationKind, GenerationOptions } from '../core/generation-types';
+import type { GenerationInput, GenerationKind, GenerationOptions, Priority } from '../core/generation-types';
+import { taskQueuePriority } from '../core/fair-share';
 import { InvalidTimeSpec, formatDuration, isKnownTimeZone, parseClockTime, parseDuration } from './time-spec';
 import { workflowIdIssues } from './workflow-ids';
 
@@ -214,6 +215,7 @@ export function compileSchedule(opts: CreateScheduleOptions, taskQueue: string):
   let args: unknown[];
   let actionName: string;
   let summary: string;
+  let priorityClass: Priority = 'batch';
   const attributes: NonNullable<ScheduleOptions['action']['typedSearchAttributes']> = [];
   if ('batch' in opts.action) {
     const batch = opts.action.batch;
@@ -228,6 +230,7 @@ export function compileSchedule(opts: CreateScheduleOptions, taskQueue: string):
     workflowType = BATCH_WORKFLOW_TYPE;
     actionName = 'batch';
     args = [input];
+    priorityClass = input.options?.priority ?? 'batch';
     summary = `scheduled batch · ${opts.scheduleId} · ${batch.path}`;
     attributes.push({ key: ViduKind, value: 'batch' });
   } else {
@@ -242,6 +245,7 @@ export function compileSchedule(opts: CreateScheduleOptions, taskQueue: string):
     const request = (input.request ?? {}) as Record<string, unknown>;
     workflowType = kind;
     actionName = kind;
+    priorityClass = input.options?.priority ?? 'batch';
     args = [input];
     const model = typeof request.model === 'string' ? request.model : undefined;
     const offPeak = request.off_peak === true;
@@ -264,7 +268,11 @@ export function compileSchedule(opts: CreateScheduleOptions, taskQueue: string):
       args,
       typedSearchAttributes: attributes,
       staticSummary: summaryText(summary),
-    },
+      // A schedule is the operator's (issue 19 §4): batch class unless its options say otherwise.
+      // SDK 1.24's ScheduleOptionsAction type omits `priority`, but its encoder sends it
+      // (node_modules/@temporalio/client/lib/schedule-helpers.js, encodeScheduleAction).
+      priority: taskQueuePriority(priorityClass),
+    } as ScheduleOptions['action'],
     policies: { overlap: opts.overlap ?? 'SKIP' },
     memo: { [MEMO_KEY]: memo },
     typedSearchAttributes: [{ key: ViduKind, value: actionName }],

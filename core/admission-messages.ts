@@ -20,16 +20,34 @@ export interface SlotRequest {
   maxInFlight: number;
   /** How often slots of closed (e.g. terminated) workflows are looked for; the latest one wins. */
   reconcileSeconds?: number;
+  /**
+   * Whose work this is (issue 19 §4, core/fair-share.ts): `key-<API key id>` or `operator`.
+   * Optional by addition: requests from before callers (generations in flight on an older
+   * version) have none and count as the operator's.
+   */
+  caller?: string;
+  /** The caller's own cap on slots held at once (the key's `maxInFlight` in the keys file); the latest one wins. */
+  callerMaxInFlight?: number;
+  /** The caller's weight in the round robin (the key's `weight`, default 1); the latest one wins. */
+  weight?: number;
 }
 
 export interface SlotsState {
   maxInFlight: number;
   reconcileSeconds?: number;
   holders: string[];
-  waiting: Array<{ workflowId: string; priority: Priority; ticket?: number }>;
+  waiting: Array<{ workflowId: string; priority: Priority; ticket?: number; caller?: string }>;
   /** The ticket each holder was granted under, echoed in its grant. */
   tickets?: Record<string, number>;
   granted: number;
+  // Fair share (core/fair-share.ts). Every field optional: a state carried across continue-as-new
+  // by a run from before them (no callers anywhere: all the operator's) is read as it is.
+  /** Per caller with work held or waiting (or a pass ahead of the clock): its round-robin pass and terms. */
+  callers?: Record<string, { pass: number; maxInFlight?: number; weight?: number }>;
+  /** The caller each holder's slot counts against; a holder not listed is the operator's. */
+  holderCallers?: Record<string, string>;
+  /** The round robin's clock: the start tag of the latest grant. */
+  fairClock?: number;
 }
 
 /** The answer to `admit`: granted at once, or queued (a `slotGranted` signal follows). */

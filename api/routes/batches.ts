@@ -46,6 +46,8 @@ export function registerBatches(app: FastifyInstance, guard: Guard, deps: ApiDep
           ...(body.options !== undefined ? { options: body.options as GenerationOptions } : {}),
           ...(body.linesPerRun !== undefined ? { linesPerRun: body.linesPerRun as number } : {}),
           ...(idempotencyKey ? { idempotencyKey } : {}),
+          // The key's fairness weight (issue 19 §4; its slot weight is read by the worker, activities/admission.ts).
+          ...(req.apiKey!.weight !== undefined ? { fairnessWeight: req.apiKey!.weight } : {}),
           searchAttributes: [{ key: ViduCaller, value: caller }],
           memo: { [START_MEMO]: memo },
         },

@@ -71,6 +71,8 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
     try {
       ({ workflowId } = await run({
         ...(idempotencyKey ? { idempotencyKey } : {}),
+        // The key's fairness weight (issue 19 §4; its slot weight is read by the worker, activities/admission.ts).
+        ...(req.apiKey!.weight !== undefined ? { fairnessWeight: req.apiKey!.weight } : {}),
         searchAttributes: [{ key: ViduCaller, value: caller }],
         memo: { [START_MEMO]: memo, ...(notify ? { [NOTIFY_MEMO]: notify } : {}) },
       }));

@@ -1,12 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { KEY_ID_RULE } from '../../contract/staged-ref';
+import { KEY_ID_RULE, OPERATOR_OWNER, ownerOfCaller } from '../../contract/staged-ref';
+import { type CallerTerms, MAX_WEIGHT, MIN_WEIGHT } from '../../core/fair-share';
 import { describeZodError } from '../../vidu/schemas';
 import { newWebhookSecret, webhookSecretBytes } from '../webhooks/signature';
 
 // API keys of the HTTP API. The operator keeps them in the JSON file named by
-// VIDU_FLOW_API_KEYS_FILE: `[{ id, name, keySha256, scopes, webhookSecret?, notifyUrl? }]`. Only
+// VIDU_FLOW_API_KEYS_FILE: `[{ id, name, keySha256, scopes, webhookSecret?, notifyUrl?, maxInFlight?, weight? }]`. Only
 // the SHA-256 of each key is stored; a presented key is hashed and compared in constant time. The
 // worker reads the same file for the webhook secrets, so secrets never travel through Temporal.
 //
@@ -46,6 +47,10 @@ const ApiKeyEntry = z.strictObject({
     }, 'must be whsec_ followed by the base64 of at least 16 bytes')
     .optional(),
   notifyUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  // Fair share (issue 19 §4, core/fair-share.ts): this key's own cap on Vidu slots held at once
+  // (within the worker's VIDU_MAX_IN_FLIGHT) and its weight among the keys with work waiting.
+  maxInFlight: z.int('must be a whole number').min(1, 'must be at least 1').optional(),
+  weight: z.number('must be a number').min(MIN_WEIGHT, `must be at least ${MIN_WEIGHT}`).max(MAX_WEIGHT, `must be at most ${MAX_WEIGHT}`).optional(),
 });
 
 export type ApiKey = z.output<typeof ApiKeyEntry>;
@@ -167,4 +172,31 @@ export function checkKeysFileMode(file: string): void {
 /** True while `key` is still in `keys` unchanged in what lets it in (same id, same key hash, scope kept). */
 export function keyStillValid(keys: readonly ApiKey[], key: ApiKey, scope: Scope): boolean {
   return keys.some((k) => k.id === key.id && k.keySha256 === key.keySha256 && hasScope(k, scope));
+}
+
+/**
+ * A caller's fair-share terms (`maxInFlight`, `weight`) by owner (`key-<id>`), read from the keys
+ * file and read again when its modification time changes (the API reloads it on SIGHUP; the worker
+ * sees an edit at the next admission request). The operator and unknown keys have none. A file
+ * that cannot be read or is refused keeps the last good terms: admission must not fail over them.
+ */
+export function callerTermsFromKeysFile(file: string): (caller: string) => CallerTerms | undefined {
+  let cached: { mtimeMs: number; byOwner: Map<string, CallerTerms> } | undefined;
+  return (caller) => {
+    if (caller === OPERATOR_OWNER) return undefined;
+    try {
+      const { mtimeMs } = statSync(file);
+      if (cached?.mtimeMs !== mtimeMs) {
+        const byOwner = new Map<string, CallerTerms>();
+        for (const k of loadKeysFile(file)) {
+          if (k.maxInFlight === undefined && k.weight === undefined) continue;
+          byOwner.set(ownerOfCaller(k.id), { ...(k.maxInFlight !== undefined ? { maxInFlight: k.maxInFlight } : {}), ...(k.weight !== undefined ? { weight: k.weight } : {}) });
+        }
+        cached = { mtimeMs, byOwner };
+      }
+    } catch {
+      // Kept: the last terms read (none before the first good read).
+    }
+    return cached?.byOwner.get(caller);
+  };
 }

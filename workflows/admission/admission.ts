@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
   acquireSlotSignal,
   admitUpdate,
@@ -9,18 +9,28 @@ import {
   type SlotRequest,
   type SlotsState,
 } from '../../core/admission-messages';
+import { bookGrant, forgetHolder, nextFair, noteTerms, OPERATOR_CALLER, pruneCallers } from '../../core/fair-share';
 import { slotManagerActivities } from '../common/activity-proxies';
 
 // Account-wide admission control. Vidu runs ~5 tasks at once per organisation and queues the rest
 // in its own first-come order, with credits committed (docs/vidu-api.md §11); vidu-flow keeps the
 // order instead. One `viduSlots` workflow per API key holds at most `maxInFlight` slots; a
 // generation asks for one before it submits and gives it back when its task ends. Interactive
-// requests overtake waiting batch requests; within a priority, first come first served.
+// requests overtake waiting batch requests; within a priority, free slots go round-robin (weighted)
+// to the callers with work waiting, skipping a caller at its own cap (issue 19 §4,
+// core/fair-share.ts); a caller's own requests go in the order they came.
 //
 // Cost: a request is one `admit` update, answered at once when a slot is free, so the asking
 // generation needs no grant signal; only requests that queue get one. The reconcile timer runs
 // once per period, not once per loop turn, so a busy manager does not start and cancel a timer
 // for every request.
+
+/**
+ * The fair-share order (issue 19 §4) changes which grant signal is sent when, so it is behind
+ * this patch (workflows/versioning.ts: viduSlots auto-upgrades): a history recorded before it
+ * replays first come first served within a priority, as it ran.
+ */
+export const FAIR_SHARE_PATCH = 'fair-share-callers';
 
 export async function viduSlots(state?: SlotsState): Promise<void> {
   const s: SlotsState = state ?? { maxInFlight: 5, holders: [], waiting: [], granted: 0, tickets: {} };
@@ -32,10 +42,19 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
   const register = (req: SlotRequest): boolean => {
     s.maxInFlight = Math.max(1, Math.floor(req.maxInFlight));
     if (req.reconcileSeconds) s.reconcileSeconds = req.reconcileSeconds;
+    const caller = req.caller ?? OPERATOR_CALLER;
+    if (req.caller !== undefined || req.callerMaxInFlight !== undefined || req.weight !== undefined || s.callers?.[caller]) {
+      noteTerms(s, caller, { ...(req.callerMaxInFlight !== undefined ? { maxInFlight: req.callerMaxInFlight } : {}), ...(req.weight !== undefined ? { weight: req.weight } : {}) });
+    }
     // A repeated request (an activity retry) must not take a second slot or a second place.
     if (s.holders.includes(req.workflowId)) return true;
     if (!s.waiting.some((w) => w.workflowId === req.workflowId)) {
-      s.waiting.push({ workflowId: req.workflowId, priority: req.priority, ...(req.ticket !== undefined ? { ticket: req.ticket } : {}) });
+      s.waiting.push({
+        workflowId: req.workflowId,
+        priority: req.priority,
+        ...(req.ticket !== undefined ? { ticket: req.ticket } : {}),
+        ...(req.caller !== undefined ? { caller: req.caller } : {}),
+      });
     }
     dirty = true;
     return false;
@@ -46,7 +65,12 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
   // code below the handlers has run; a `const` arrow function declared further down was still in
   // its temporal dead zone then (issue 16 item 7: ReferenceError, the update rejected, the first
   // submission delayed by the activity's 20 s retry).
+  // Undefined: nothing waits, or everything waiting belongs to callers at their own cap.
   function next(): SlotsState['waiting'][number] | undefined {
+    if (patched(FAIR_SHARE_PATCH)) {
+      const fair = nextFair(s);
+      return fair === undefined ? undefined : s.waiting.splice(fair, 1)[0];
+    }
     const i = s.waiting.findIndex((w) => w.priority === 'interactive');
     const at = i >= 0 ? i : 0;
     return s.waiting.splice(at, 1)[0];
@@ -65,6 +89,7 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
     s.holders = s.holders.filter((h) => h !== workflowId);
     s.waiting = s.waiting.filter((w) => w.workflowId !== workflowId);
     if (s.tickets) delete s.tickets[workflowId];
+    forgetHolder(s, workflowId);
     dirty = true;
   });
 
@@ -74,6 +99,7 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
     } catch {
       // The asker is gone (terminated, or finished): its slot is free again.
       s.holders = s.holders.filter((h) => h !== workflowId);
+      forgetHolder(s, workflowId);
       dirty = true;
     }
   }
@@ -82,13 +108,16 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
   function grantFree(answered?: string): boolean {
     let grantedAnswered = false;
     while (s.holders.length < s.maxInFlight && s.waiting.length > 0) {
-      const w = next()!;
+      const w = next();
+      if (!w) break;
       s.holders.push(w.workflowId);
       if (w.ticket !== undefined) s.tickets = { ...s.tickets, [w.workflowId]: w.ticket };
       s.granted += 1;
+      bookGrant(s, w);
       if (w.workflowId === answered) grantedAnswered = true;
       else void signalGrant(w.workflowId);
     }
+    pruneCallers(s);
     return grantedAnswered;
   }
 
@@ -110,6 +139,7 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
         const closed = await slotManagerActivities.closedWorkflows([...s.holders, ...s.waiting.map((w) => w.workflowId)]);
         s.holders = s.holders.filter((h) => !closed.includes(h));
         s.waiting = s.waiting.filter((w) => !closed.includes(w.workflowId));
+        for (const id of closed) forgetHolder(s, id);
       }
     }
     grantFree();

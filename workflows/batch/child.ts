@@ -4,6 +4,7 @@ import { derivedWorkflowId } from '../../contract/workflow-id';
 import { describeBatchFailure, failureCredits } from '../../core/batch-summary';
 import { BATCH_CHILD_ID_TAKEN, type BatchLineResult, type ValidBatchLine } from '../../core/batch-types';
 import type { GenerationInput, GenerationResult } from '../../core/generation-types';
+import { PRIORITY_KEYS } from '../../core/fair-share';
 import { ViduKind } from '../../core/search-attributes';
 import { awaitingChild } from '../common/activity-proxies';
 import { CHILD_ID_ATTEMPTS } from '../common/derived-child';
@@ -43,6 +44,9 @@ async function runChild(workflowId: string, line: ValidBatchLine): Promise<Batch
           parentClosePolicy: 'REQUEST_CANCEL',
           staticSummary: childSummary(line, workflowId),
           typedSearchAttributes: [{ key: ViduKind, value: line.kind }],
+          // The line's class orders the worker's backlog (issue 19 §4); the fairness key (the
+          // batch's caller) is left empty, so it is inherited from the batch.
+          priority: { priorityKey: PRIORITY_KEYS[line.input.options?.priority ?? 'batch'] },
         });
         result = await child.result();
       } catch (err) {

@@ -3,7 +3,8 @@
 // does not know (audio_type) is refused with the hint by the client and by the worker's stage
 // activity while they run without the file, and nothing reaches Vidu; once the worker and the
 // client load the file, the same request runs end to end on the simulator (which loads it too)
-// and reaches it with the added model and field.
+// and reaches it with the added model and field. That run also asks for a watermark: the
+// workflow archives Vidu's watermarked copy beside the creation (activities/archive.ts).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -86,10 +87,16 @@ describe('VIDU_FLOW_MODELS_FILE', () => {
     console.log(`[models-file] worker with the models file ready in ${Date.now() - t0} ms`);
     // A client given the file (it installs it for this process) checks the start with it.
     const withFile = await ViduFlowClient.connect({ client: client.temporal, taskQueue: client.taskQueue, staging: client.staging, modelsFile });
-    const handle = await withFile.start('img2video', { request: request(), options: { waitMode: 'callback' } });
+    const handle = await withFile.start('img2video', { request: { ...request(), watermark: true }, options: { waitMode: 'callback' } });
     const result = await handle.result();
     expect(result.state).toBe('success');
-    expect(result.archive?.files.length).toBeGreaterThan(0);
+    const id = result.creations[0]!.id;
+    expect(result.creations[0]!.watermarkedUrl).toMatch(/^http/);
+    expect(result.archive?.files.map((f) => [f.name, f.role])).toEqual([
+      [`${id}.mp4`, 'video'],
+      [`${id}.cover.png`, 'cover'],
+      [`${id}.wm.mp4`, 'watermarked'],
+    ]);
     const sent = (await sim.requests()).find((r) => r.method === 'POST' && r.taskId === result.taskId);
     expect(sent?.body).toMatchObject({ model: 'viduq9-test', duration: 12, audio_type: 'speech_only' });
     // Still strict: a field the file does not name is refused before anything starts.

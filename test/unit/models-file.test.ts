@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkGenerationInput } from '../../contract/generation-input';
 import { ConfigError } from '../../platform/config/env';
 import { loadModelsFile } from '../../platform/config/models-file';
+import { loadApiConfig } from '../../api/config';
+import { loadWorkerConfig } from '../../worker/config';
 import { installModelExtensions } from '../../vidu/model-extensions';
 import { applyModelDefaults, modelsFor } from '../../vidu/models';
 import { compileModelsFile } from '../../vidu/models-file';
@@ -151,5 +153,20 @@ describe('loadModelsFile', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.join('\n')).toMatch(message);
+  });
+
+  it('is loaded by the worker\'s and the API\'s configuration, with their other problems in one report', () => {
+    const bad = path.join(dir, 'config-bad.json');
+    writeFileSync(bad, JSON.stringify({ endpoints: { img2video: { models: { viduq2: {} } } } }));
+    const worker = () => loadWorkerConfig({ VIDU_API_KEY: 'k'.repeat(20), VIDU_FLOW_MODELS_FILE: bad, VIDU_HTTP_TIMEOUT_MS: 'soon' });
+    expect(worker).toThrow(ConfigError);
+    expect(worker).toThrow(/VIDU_HTTP_TIMEOUT_MS[\s\S]*VIDU_FLOW_MODELS_FILE: .*viduq2 is a built-in model/);
+    // No keys file either: both problems are reported at once.
+    expect(() => loadApiConfig({ VIDU_FLOW_MODELS_FILE: bad })).toThrow(/VIDU_FLOW_MODELS_FILE: .*viduq2 is a built-in model/);
+    const good = path.join(dir, 'config-good.json');
+    writeFileSync(good, JSON.stringify(FILE));
+    installModelExtensions(undefined);
+    loadWorkerConfig({ VIDU_API_KEY: 'k'.repeat(20), VIDU_FLOW_MODELS_FILE: good });
+    expect(modelsFor('img2video')).toContain('viduq9-test');
   });
 });

@@ -15,7 +15,8 @@ import { StagingStore } from '../../platform/stores/staging-store';
 import { renderWav } from '../../sim/media/wav';
 import { probeFile } from '../../vidu/media/probe-file';
 import { makeM4a, makeMp3, makeOgg } from '../helpers/audio-fixtures';
-import { makeMp4 } from '../helpers/media-fixtures';
+import { makeMp4, toDataUri } from '../helpers/media-fixtures';
+import { api, startTestSim } from '../sim/helpers';
 
 const FORMATS = {
   mp3: makeMp3,
@@ -76,5 +77,23 @@ describe('the stage activity applies lip-sync\'s 1–600 s audio rule to every f
     const probe = await probeFile(file, tagOnly.length);
     expect(probe).toMatchObject({ kind: 'audio', format: 'mp3' });
     expect(probe.durationSeconds).toBeUndefined();
+  });
+});
+
+describe('the simulator judges every audio format\'s length, as Vidu does', () => {
+  it.each(['mp3', 'm4a', 'ogg'] as const)('%s: 700 s is refused with PageSizeOutOfRange, 3 s is taken', async (format) => {
+    const sim = await startTestSim();
+    try {
+      const mime = { mp3: 'audio/mpeg', m4a: 'audio/mp4', ogg: 'audio/ogg' }[format];
+      const video = toDataUri(makeMp4({ durationSeconds: 3, width: 640, height: 360 }), 'video/mp4');
+      const tooLong = await api.post(sim, 'lip-sync', { video_url: video, audio_url: toDataUri(FORMATS[format](700), mime) });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body).toMatchObject({ reason: 'PageSizeOutOfRange' });
+      expect(tooLong.body.message).toMatch(/audio_url: audio lasts 700(\.0+)? s; lip-sync accepts 1–600 s/);
+      const ok = await api.post(sim, 'lip-sync', { video_url: video, audio_url: toDataUri(FORMATS[format](3), mime) });
+      expect(ok.status).toBe(200);
+    } finally {
+      await sim.close();
+    }
   });
 });

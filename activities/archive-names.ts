@@ -75,9 +75,10 @@ export function archiveExtension(contentType: string, url: string): string {
   return 'bin';
 }
 
-/** `<stem>.<ext>` for the result, `<stem>.cover.<ext>` for its cover. */
-export function archiveFileName(creationId: string, role: 'main' | 'cover', ext: string): string {
+/** `<stem>.<ext>` for the result, `<stem>.cover.<ext>` for its cover, `<stem>.wm.<ext>` for its watermarked copy. */
+export function archiveFileName(creationId: string, role: 'main' | 'cover' | 'watermarked', ext: string): string {
   const safeExt = ALLOWED_EXTENSIONS.has(ext) || ext === 'bin' ? ext : 'bin';
   const stem = creationFileStem(creationId);
+  if (role === 'watermarked') return `${stem}.wm.${safeExt}`;
   return role === 'cover' ? `${stem}.cover.${safeExt}` : `${stem}.${safeExt}`;
 }

@@ -20,7 +20,7 @@ export interface Manifest {
   kind: string;
   taskId: string;
   files: ArchivedFile[];
-  /** Optional extras (covers) that could not be archived, with the reason; absent when none. */
+  /** Optional extras (covers, watermarked copies) that could not be archived, with the reason; absent when none. */
   missing?: MissingExtra[];
 }
 
@@ -40,7 +40,13 @@ export interface ArchiveDeps {
   archiveLimits?: Partial<ArchiveLimits>;
 }
 
-type Role = 'main' | 'cover';
+/** The result, and its optional extras: the cover, and the watermarked copy when the request asked for one. */
+type Role = 'main' | 'cover' | 'watermarked';
+const ROLES: readonly Role[] = ['main', 'cover', 'watermarked'];
+
+function urlOf(creation: FilmCreation, role: Role): string {
+  return role === 'main' ? creation.url : role === 'cover' ? creation.coverUrl : (creation.watermarkedUrl ?? '');
+}
 
 /** Manifest names we wrote ourselves; an older manifest with anything else is not trusted for reuse. */
 const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
@@ -50,9 +56,11 @@ export function makeArchiveTask(deps: ArchiveDeps) {
   const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS, ...deps.archiveLimits };
 
   /**
-   * Streams every creation and its cover into `<archive root>/<workflowId>/`. The result must be
-   * archived (a failure fails the attempt, and the retry policy retries); a cover is an optional
-   * extra: when it cannot be had it is listed in `missing` with its reason and the archive succeeds.
+   * Streams every creation, its cover and its watermarked copy (when the request asked for a
+   * watermark, Vidu's watermarked_url) into `<archive root>/<workflowId>/`. The result must be
+   * archived (a failure fails the attempt, and the retry policy retries); a cover or a watermarked
+   * copy is an optional extra: when it cannot be had it is listed in `missing` with its reason and
+   * the archive succeeds.
    * A file an earlier attempt finished is reused only when its bytes still hash to the manifest.
    */
   return async function archiveTask(input: ArchiveInput): Promise<ArchiveResult> {
@@ -80,8 +88,8 @@ export function makeArchiveTask(deps: ArchiveDeps) {
     const refreshed = new Map<string, FilmCreation[]>();
     for (const creation of input.creations) {
       let current = creation;
-      for (const role of ['main', 'cover'] as const) {
-        if (!(role === 'main' ? current.url : current.coverUrl)) continue;
+      for (const role of ROLES) {
+        if (!urlOf(current, role)) continue;
         if (await stillIntact(folder, current.id, role, manifest, progress)) {
           setMissing(manifest, current.id, role, undefined);
           continue;
@@ -147,11 +155,11 @@ export function makeArchiveTask(deps: ArchiveDeps) {
   }
 
   async function download(folder: string, creation: FilmCreation, role: Role, progress: Progress): Promise<ArchivedFile> {
-    const url = role === 'main' ? creation.url : creation.coverUrl;
+    const url = urlOf(creation, role);
     return guardedDownload({
       fetch: fetchImpl,
       url,
-      what: `creation ${JSON.stringify(creation.id)} (${role === 'main' ? 'result' : 'cover'})`,
+      what: `creation ${JSON.stringify(creation.id)} (${role === 'main' ? 'result' : role === 'cover' ? 'cover' : 'watermarked copy'})`,
       limits,
       onProgress: (bytes) => progress({ creationId: creation.id, role, bytes }),
       sink: async (contentType, body) => {
@@ -160,7 +168,7 @@ export function makeArchiveTask(deps: ArchiveDeps) {
         const stored = await deps.archive.write(key, body, contentType);
         return {
           name,
-          role: role === 'cover' ? 'cover' : contentType.startsWith('image/') ? 'image' : contentType.startsWith('audio/') ? 'audio' : 'video',
+          role: role !== 'main' ? role : contentType.startsWith('image/') ? 'image' : contentType.startsWith('audio/') ? 'audio' : 'video',
           creationId: creation.id,
           sha256: stored.sha256,
           bytes: stored.bytes,
@@ -186,16 +194,16 @@ export function makeArchiveTask(deps: ArchiveDeps) {
     const fresh = list.find((c) => c.id === stale.id);
     if (!fresh) throw new Error(`task ${taskId} no longer lists creation ${JSON.stringify(stale.id)}`);
     // Keep the caller's choice of parts: a cover-only entry stays cover-only.
-    return { ...stale, url: stale.url ? fresh.url : '', coverUrl: fresh.coverUrl };
+    return { ...stale, url: stale.url ? fresh.url : '', coverUrl: fresh.coverUrl, ...(stale.watermarkedUrl ? { watermarkedUrl: fresh.watermarkedUrl ?? '' } : {}) };
   }
 }
 
 function isRole(f: ArchivedFile, role: Role): boolean {
-  return (f.role === 'cover') === (role === 'cover');
+  return role === 'main' ? f.role !== 'cover' && f.role !== 'watermarked' : f.role === role;
 }
 
 function setMissing(manifest: Manifest, creationId: string, role: Role, reason: string | undefined): void {
-  if (role !== 'cover') return;
+  if (role === 'main') return;
   const others = (manifest.missing ?? []).filter((m) => !(m.creationId === creationId && m.role === role));
   const next = reason === undefined ? others : [...others, { creationId, role, reason }];
   if (next.length > 0) manifest.missing = next;

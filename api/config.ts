@@ -8,6 +8,7 @@ import { API_LIMIT_DEFAULTS } from './limits';
 import { ConfigError } from '../platform/config/env';
 import { TEMPORAL_ENV_VARS } from '../platform/temporal/connection';
 import { S3_ENV_VARS } from '../platform/stores/s3-env';
+import { loadModelsFile, MODELS_FILE_ENV_VARS } from '../platform/config/models-file';
 import { STUDIO_ENV_VARS } from './studio/archive-reader';
 
 // The HTTP API's environment, checked at start-up (one line per bad variable). Deny by default:
@@ -45,7 +46,7 @@ const ApiEnv = z.object({
 });
 
 /** Every variable the API reads (deployment files are checked against it: test/unit/compose-env.test.ts). */
-export const API_ENV_VARS: readonly string[] = [...Object.keys(ApiEnv.shape), ...TEMPORAL_ENV_VARS, ...S3_ENV_VARS, ...STUDIO_ENV_VARS];
+export const API_ENV_VARS: readonly string[] = [...Object.keys(ApiEnv.shape), ...TEMPORAL_ENV_VARS, ...S3_ENV_VARS, ...STUDIO_ENV_VARS, ...MODELS_FILE_ENV_VARS];
 
 export interface ApiConfig {
   port: number;
@@ -73,7 +74,8 @@ export interface ApiConfig {
 }
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const [e] = loadAll(() => parseEnv(ApiEnv, env));
+  // The models file is installed for this process: starts are checked with it (contract/generation-input.ts).
+  const [e] = loadAll(() => parseEnv(ApiEnv, env), () => loadModelsFile(env));
   const problems: string[] = [];
   let keys: ApiKey[] = [];
   try {

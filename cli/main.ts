@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ViduFlowClient } from '../client/index';
+import { ConfigError } from '../platform/config/env';
+import { loadModelsFile } from '../platform/config/models-file';
 import type { CliIO } from './actions';
 import { runCli } from './program';
 
@@ -23,6 +25,15 @@ export function processIO(): CliIO {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // The operator's models file, before any request is checked (the CLI checks before it connects).
+  try {
+    loadModelsFile(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const code = await runCli(argv.slice(2), processIO());
   process.exitCode = code;
 }

@@ -18,6 +18,8 @@ import type { MediaEndpoint } from '../contract/media-fields';
 import { GENERATION_KINDS } from '../vidu/endpoints';
 import { startIdempotently, startWorkflowId, type StartOptions } from './idempotent-start';
 import { loadTemporalConnection } from '../platform/temporal/connection';
+import { loadModelsFile } from '../platform/config/models-file';
+import { MODELS_FILE_ENV } from '../vidu/models-file';
 import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 import { clientTracingOptions } from './tracing';
 import { estimateAdFilmInput, estimateGeneration, type Estimate, type EstimateTotal } from './estimate';
@@ -61,6 +63,11 @@ export interface ViduFlowClientOptions {
   staging?: InputStaging;
   /** Default: STAGING_DIR, else `./data/staging` (the worker's default). */
   stagingDir?: string;
+  /**
+   * The operator's models file (README "New models without a release"); default VIDU_FLOW_MODELS_FILE.
+   * Installed for the whole process: starts are checked with the models and fields it adds.
+   */
+  modelsFile?: string;
 }
 
 /** A typed client for other TypeScript services: start any kind, follow it, cancel it. */
@@ -76,6 +83,7 @@ export class ViduFlowClient {
   }
 
   static async connect(opts: ViduFlowClientOptions = {}): Promise<ViduFlowClient> {
+    loadModelsFile(opts.modelsFile !== undefined ? { [MODELS_FILE_ENV]: opts.modelsFile } : process.env);
     const taskQueue = opts.taskQueue ?? taskQueueFromEnv();
     const staging = opts.staging ?? (opts.stagingDir ? new StagingStore(opts.stagingDir) : openInputStaging(process.env));
     if (opts.client) return new ViduFlowClient(opts.client, taskQueue, staging);

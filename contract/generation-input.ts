@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ENDPOINTS, GENERATION_KINDS, type EndpointSpec, type GenerationKind } from '../vidu/endpoints';
 import { UPSCALE_RESOLUTIONS } from '../vidu/endpoints/upscale';
 import { CREATE_ENDPOINTS, describeZodError } from '../vidu/schemas';
+import { unknownFieldHint, unknownModelHint } from '../vidu/models-file';
+import { requestSchemaOf } from '../vidu/request-schemas';
 import { mediaValueProblem } from './local-path';
 import type * as T from '../core/generation-types';
 import { mediaSlots } from './media-fields';
@@ -79,9 +81,21 @@ export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Rec
     if (problem) issues.push(`${slot.path}: ${problem}`);
     slot.set(PLACEHOLDER);
   }
-  const parsed = CREATE_ENDPOINTS[kind].request.safeParse(copy);
-  if (!parsed.success) issues.push(...describeZodError(parsed.error));
+  const schema = kind === 'ad-one-click' ? CREATE_ENDPOINTS[kind].request : requestSchemaOf(kind);
+  const parsed = schema.safeParse(copy);
+  if (!parsed.success) issues.push(...describeZodError(parsed.error).map((line) => (kind === 'ad-one-click' ? line : withModelsFileHint(kind, line, copy))));
   return issues;
+}
+
+/**
+ * A refusal of a model or top-level field the registry does not know says how an operator allows
+ * it (the models file, vidu/models-file.ts); the schemas' own messages stay Vidu's wording.
+ */
+function withModelsFileHint(kind: GenerationKind, line: string, request: Record<string, unknown>): string {
+  const field = /^([a-z0-9_]+): unknown field "/.exec(line)?.[1];
+  if (field !== undefined) return `${line}; ${unknownFieldHint(kind, field)}`;
+  if (line.startsWith('model: unknown model ') && typeof request.model === 'string') return `${line}; ${unknownModelHint(kind, request.model)}`;
+  return line;
 }
 
 // Compile-time drift check against core/generation-types.ts (core is below the contract and cannot

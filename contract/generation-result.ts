@@ -19,13 +19,14 @@ export const CreationRef = z
     id: z.string().describe('Vidu creation id'),
     url: z.string().describe("Vidu's result URL (may expire after about an hour; the archive keeps the bytes)"),
     coverUrl: z.string().describe("Vidu's cover image URL, or empty"),
+    watermarkedUrl: z.string().optional().describe("Vidu's watermarked copy, when the request asked for a watermark (archived beside the creation)"),
   })
   .describe('One creation of the task as Vidu reported it');
 
 export const ArchivedFile = z
   .object({
     name: z.string().describe('File name inside the archive folder of this workflow'),
-    role: z.enum(['video', 'image', 'audio', 'cover']),
+    role: z.enum(['video', 'image', 'audio', 'cover', 'watermarked']).describe('watermarked: the copy Vidu marked, when the request asked for a watermark'),
     creationId: z.string().describe('The Vidu creation the file came from'),
     sha256: z.string().describe('Hex SHA-256 of the bytes'),
     bytes: z.number().int().nonnegative(),
@@ -37,7 +38,7 @@ export const ArchivedFile = z
 export const MissingExtra = z
   .object({
     creationId: z.string().describe('The Vidu creation whose extra is missing'),
-    role: z.enum(['cover']).describe('Which extra: the cover image (for an AD film, a storyboard cover)'),
+    role: z.enum(['cover', 'watermarked']).describe('Which extra: the cover image (for an AD film, a storyboard cover), or the watermarked copy'),
     reason: z.string().describe('Why it could not be archived (HTTP status, idle timeout, size cap…)'),
   })
   .describe('An optional extra that could not be archived; the paid result itself was');

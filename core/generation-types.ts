@@ -56,6 +56,11 @@ export interface CreationRef {
   /** Empty when only the cover is wanted (e.g. AD-film storyboard covers). */
   url: string;
   coverUrl: string;
+  /**
+   * Vidu's watermarked copy (`watermarked_url`), present only when the request asked for a
+   * watermark (Vidu leaves it empty otherwise: docs/vidu-api.md §6); archived beside the creation.
+   */
+  watermarkedUrl?: string;
 }
 
 /**
@@ -114,7 +119,7 @@ export interface SubmitResult {
 
 export interface ArchivedFile {
   name: string;
-  role: 'video' | 'image' | 'audio' | 'cover';
+  role: 'video' | 'image' | 'audio' | 'cover' | 'watermarked';
   creationId: string;
   sha256: string;
   bytes: number;
@@ -122,10 +127,10 @@ export interface ArchivedFile {
   location: string;
 }
 
-/** An optional extra (a cover) that could not be archived; the paid result itself was. */
+/** An optional extra (a cover, a watermarked copy) that could not be archived; the paid result itself was. */
 export interface MissingExtra {
   creationId: string;
-  role: 'cover';
+  role: 'cover' | 'watermarked';
   reason: string;
 }
 

@@ -40,7 +40,9 @@ function creationsOf(value: unknown): CreationRef[] {
     const id = asString(r.id);
     const url = asString(r.url);
     if (!id || !url) return [];
-    return [{ id, url, coverUrl: asString(r.coverUrl ?? r.cover_url) }];
+    // Vidu sends watermarked_url empty when no watermark was asked for: then the field is left out.
+    const watermarkedUrl = asString(r.watermarkedUrl ?? r.watermarked_url);
+    return [{ id, url, coverUrl: asString(r.coverUrl ?? r.cover_url), ...(watermarkedUrl ? { watermarkedUrl } : {}) }];
   });
 }
 

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parsePricesFile, type PriceEntry } from '../vidu/prices';
 import { GENERATION_KINDS } from '../vidu/endpoints';
+import { ConfigError } from '../platform/config/env';
+import { loadModelsFile, MODELS_FILE_ENV_VARS } from '../platform/config/models-file';
 import { CallbackFaults, FaultConfig, parseFaultConfigJson, type EndpointKey } from './faults';
 
 /** Endpoints whose request carries client_request_id (AD-film edit and compose have none). */
@@ -85,7 +87,7 @@ const EnvSchema = z.object({
 });
 
 /** Every variable the simulator reads (docker-compose.yml is checked against it: test/unit/compose-env.test.ts). */
-export const SIM_ENV_VARS: readonly string[] = Object.keys(EnvSchema.shape);
+export const SIM_ENV_VARS: readonly string[] = [...Object.keys(EnvSchema.shape), ...MODELS_FILE_ENV_VARS];
 
 export interface SimConfig {
   host: string;
@@ -135,6 +137,14 @@ export function loadSimConfig(env: Record<string, string | undefined> = process.
     );
   }
   const e = parsed.data;
+  // The simulator accepts the models and fields vidu-flow's models file adds (README "New models
+  // without a release"), so the tests can run them end to end; installed for this process.
+  try {
+    loadModelsFile(env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new SimConfigError(err.problems);
+    throw err;
+  }
   let faults: FaultConfig = {};
   if (e.VIDU_SIM_FAULTS !== undefined) {
     const r = parseFaultConfigJson(e.VIDU_SIM_FAULTS);

@@ -5,6 +5,7 @@
  */
 import { mediaSlots, type MediaEndpoint } from '../contract/media-fields';
 import { probeMedia, checkMedia, type MediaLimit, type MediaProbe } from '../vidu/media';
+import { audioDurationOfBytes, LIBRARY_AUDIO_FORMATS } from '../vidu/media/audio-duration';
 import { ViduHttpError } from './http-errors';
 
 export interface MediaInput {
@@ -46,6 +47,11 @@ export async function checkMediaInputs(inputs: MediaInput[], opts: FetchOptions)
       let probe: MediaProbe;
       try {
         probe = probeMedia(loaded.bytes);
+        // As Vidu does, the length of every accepted audio format is judged, not only a WAV's.
+        if (probe.kind === 'audio' && probe.durationSeconds === undefined && LIBRARY_AUDIO_FORMATS.includes(probe.format)) {
+          const durationSeconds = await audioDurationOfBytes(loaded.bytes, probe.mime);
+          if (durationSeconds !== undefined) probe = { ...probe, durationSeconds };
+        }
       } catch (err) {
         return [{ reason: 'ImageFormatInvalid', message: `${input.path}: ${(err as Error).message}` }];
       }

@@ -2,11 +2,12 @@
 // model's capabilities, the common presets, the checks and the defaults. The tables themselves
 // live in each endpoint's registry file (vidu/endpoints/<kind>.ts). `source` records how sure we
 // are: DOC = Vidu's own pages, 3P = only in third-party mirrors, INF = inferred from a sibling
-// model, documented nowhere. docs/vidu-api.md §12 item 2: model names differ between seeds, CN and EN
+// model, documented nowhere, FILE = added by the operator's models file (VIDU_FLOW_MODELS_FILE,
+// vidu/models-file.ts). docs/vidu-api.md §12 item 2: model names differ between seeds, CN and EN
 // pages; the union of every name seen is accepted, since the real service answers requests for
 // models its current page no longer lists.
 
-export type Source = 'DOC' | 'DOCc' | '3P' | 'INF';
+export type Source = 'DOC' | 'DOCc' | '3P' | 'INF' | 'FILE';
 
 export interface ResolutionRule {
   readonly durations: readonly number[];

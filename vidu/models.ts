@@ -1,6 +1,7 @@
 // The per-model matrices of the registry's endpoints, by kind (the tables live in
 // vidu/endpoints/<kind>.ts, the machinery in vidu/model-matrix.ts).
 import { ENDPOINTS, type GenerationKind } from './endpoints';
+import { withFileModels } from './model-extensions';
 import {
   applyTableDefaults,
   lookup,
@@ -25,11 +26,13 @@ export {
 /** The kinds whose table is a video matrix (durations × resolutions). */
 export type VideoKind = { [K in GenerationKind]: (typeof ENDPOINTS)[K] extends { models: { type: 'video' } } ? K : never }[GenerationKind] | 'img2video' | 'reference2video';
 
+/** The kind's table with the models the operator's file adds (vidu/model-extensions.ts). */
 function tableOf(kind: GenerationKind): ModelTable | undefined {
-  return (ENDPOINTS[kind] as { models?: ModelTable }).models;
+  const table = (ENDPOINTS[kind] as { models?: ModelTable }).models;
+  return table && withFileModels(kind, table);
 }
 
-/** Each kind's model table rows (empty for endpoints without a model). */
+/** Each kind's built-in model table rows (empty for endpoints without a model); modelsFor adds the file's. */
 export const MODEL_MATRIX = Object.fromEntries(
   Object.values(ENDPOINTS).map((e) => [e.kind, (e as { models?: ModelTable }).models?.models ?? {}]),
 ) as Readonly<Record<GenerationKind, Readonly<Record<string, unknown>>>> & {

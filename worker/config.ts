@@ -9,6 +9,7 @@ import { parseInputRoots } from '../activities/input-roots';
 import { parseAllowPrivate, type AddressPolicy } from '../platform/net/address-policy';
 import { parseWebhookAllowPrivate, type WebhookAddressPolicy } from '../platform/net/webhook-policy';
 import { S3_ENV_VARS } from '../platform/stores/s3-env';
+import { loadModelsFile, MODELS_FILE_ENV_VARS } from '../platform/config/models-file';
 import { parseS3Url, type S3Location } from '../platform/stores/s3-location';
 import { telemetryConfig, telemetryEnv, type TelemetryConfig } from '../platform/telemetry/telemetry-config';
 import { workflowTuning, workflowTuningEnv, type WorkflowTuning } from './workflow-tuning';
@@ -50,7 +51,7 @@ const WorkerEnv = z.object({
  * TEMPORAL_GRPC_META_*) and the S3 client's. Deployment files are checked against it
  * (test/unit/compose-env.test.ts). VIDU_FLOW_WORKFLOW_BUNDLE is read by workflow-bundle.ts.
  */
-export const WORKER_ENV_VARS: readonly string[] = [...Object.keys(WorkerEnv.shape), ...TEMPORAL_ENV_VARS, ...S3_ENV_VARS];
+export const WORKER_ENV_VARS: readonly string[] = [...Object.keys(WorkerEnv.shape), ...TEMPORAL_ENV_VARS, ...S3_ENV_VARS, ...MODELS_FILE_ENV_VARS];
 
 export interface WorkerConfig {
   /** Address, namespace and connection options (TEMPORAL_*, temporal.toml), and the task queue. */
@@ -90,7 +91,12 @@ export interface WorkerConfig {
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const [e, connection] = loadAll(() => parseEnv(WorkerEnv, env, ['VIDU_API_KEY', 'METRICS_TOKEN']), () => loadTemporalConnection(env));
+  // The models file is installed for this process: the stage activity checks requests with it.
+  const [e, connection] = loadAll(
+    () => parseEnv(WorkerEnv, env, ['VIDU_API_KEY', 'METRICS_TOKEN']),
+    () => loadTemporalConnection(env),
+    () => loadModelsFile(env),
+  );
   let archiveDir = e.ARCHIVE_DIR;
   let stagingDir = e.STAGING_DIR;
   const archiveS3 = e.ARCHIVE_URL?.startsWith('s3://') ? parseS3Url(e.ARCHIVE_URL, 'ARCHIVE_URL') : undefined;

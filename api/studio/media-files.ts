@@ -6,7 +6,7 @@ export interface MediaFile {
   /** Position in the result, the `n` of /studio/media/{id}/file/{n}. */
   n: number;
   name: string;
-  role: 'video' | 'image' | 'audio' | 'cover';
+  role: 'video' | 'image' | 'audio' | 'cover' | 'watermarked';
   contentType: string;
   bytes?: number;
   /** Where the worker archived it: an absolute path or s3://bucket/key. Never sent to the browser. */

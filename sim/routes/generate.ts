@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { ENDPOINTS, type EndpointSpec, type GenerationKind } from '../../vidu/endpoints';
 import { ViduHttpError } from '../http-errors';
 import { applyModelDefaults } from '../../vidu/models';
+import { requestSchemaOf } from '../../vidu/request-schemas';
 import { BEHAVIOURS, type BehaviourContext } from '../behaviours';
 import { genericBehaviour } from '../behaviours/generic';
 import type { SimContext } from '../context';
@@ -40,7 +41,8 @@ export function registerGenerateRoutes(app: FastifyInstance, ctx: SimContext): v
     for (const path of [spec.path, ...((spec as EndpointSpec).legacyPaths ?? [])]) {
       app.post(path, { config: { endpoint: kind } }, (req) =>
         submitTask(ctx, req, async () => {
-          const r = applyModelDefaults(kind, parseRequest(spec.request, req.body) as Record<string, unknown>);
+          // requestSchemaOf: the registry's schema plus the fields the models file allows (sim/config.ts loads it).
+          const r = applyModelDefaults(kind, parseRequest(requestSchemaOf(kind), req.body) as Record<string, unknown>);
           const probes = await checkMediaInputs(mediaInputsOf(kind, r), fetchOpts);
           // Rules across several inputs are judged like the single-input ones (PageSizeOutOfRange).
           const broken = rule?.(probes) ?? [];

@@ -3,7 +3,7 @@ import { el } from '../dom';
 export interface LinkedMedia {
   n: number;
   name: string;
-  role: 'video' | 'image' | 'audio' | 'cover';
+  role: 'video' | 'image' | 'audio' | 'cover' | 'watermarked';
   contentType: string;
   bytes?: number;
   url: string;

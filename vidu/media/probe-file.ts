@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { audioDurationOfFile, LIBRARY_AUDIO_FORMATS } from './audio-duration';
 import { detectFormat } from './detect';
 import { MediaProbeError } from './errors';
 import { probeMedia, type MediaProbe } from './probe';
@@ -20,8 +21,19 @@ const SNIFF_BYTES = 64 * 1024;
 
 type Read = (offset: number, length: number) => Promise<Buffer>;
 
-/** Probes `file` (`size` bytes): reads at most about MAX_HEADER_BYTES of a large video. */
+/**
+ * Probes `file` (`size` bytes): reads at most about MAX_HEADER_BYTES of a large video. An MP3, M4A
+ * or Ogg file's length is then read with music-metadata (audio-duration.ts), so an audio input's
+ * documented duration limits apply to every accepted format, not only WAV.
+ */
 export async function probeFile(file: string, size: number, wholeFileMax = WHOLE_FILE_MAX_BYTES): Promise<MediaProbe> {
+  const probe = await probeHeaders(file, size, wholeFileMax);
+  if (probe.kind !== 'audio' || probe.durationSeconds !== undefined || !LIBRARY_AUDIO_FORMATS.includes(probe.format)) return probe;
+  const durationSeconds = await audioDurationOfFile(file);
+  return durationSeconds === undefined ? probe : { ...probe, durationSeconds };
+}
+
+async function probeHeaders(file: string, size: number, wholeFileMax: number): Promise<MediaProbe> {
   const fh = await open(file, 'r');
   try {
     const read = reader(fh);

@@ -33,7 +33,7 @@ export type MediaProbe =
       /** Audio has no picture: 0, so code that reads a probe's size needs no special case. */
       width: 0;
       height: 0;
-      /** Read from WAV headers only (see audio.ts). */
+      /** Read from WAV headers here (audio.ts); probeFile reads MP3, M4A and Ogg lengths too (audio-duration.ts). */
       durationSeconds?: number;
     };
 

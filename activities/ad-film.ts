@@ -42,7 +42,13 @@ export interface SubTaskSubmitted {
 
 export function toAdFilmDetail(body: AdOneClickDetail): AdFilmDetail {
   const records = body.data_records;
-  const sub = (r: { id: string; state: TaskStateName; err_code: string; prompt?: string | undefined; creation_url?: string | undefined }): AdSubTask => ({
+  const sub = (r: {
+    id: string;
+    state: TaskStateName;
+    err_code: string;
+    prompt?: string | undefined;
+    creation_url?: string | undefined;
+  }): AdSubTask => ({
     id: r.id,
     state: r.state,
     errCode: r.err_code,
@@ -52,7 +58,9 @@ export function toAdFilmDetail(body: AdOneClickDetail): AdFilmDetail {
   return {
     taskId: body.id,
     state: body.state,
-    storyboards: (records?.storyboards ?? []).map((s) => ({ index: s.storyboard_id, records: s.records.map(sub) })).sort((a, b) => a.index - b.index),
+    storyboards: (records?.storyboards ?? [])
+      .map((s) => ({ index: s.storyboard_id, records: s.records.map(sub) }))
+      .sort((a, b) => a.index - b.index),
     narration: (records?.narration_records ?? []).map(sub),
     bgm: (records?.bgm_records ?? []).map(sub),
     composed: (records?.completed_creation_records ?? []).map((c) => ({
@@ -99,7 +107,10 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
     if (previous?.taskId) return previous;
     const recover = async () => {
       const found = await find();
-      return found && remember({ taskId: found.id, state: found.state, credits: 0, callbackRegistered, via: 'recovered-from-detail' });
+      return (
+        found &&
+        remember({ taskId: found.id, state: found.state, credits: 0, callbackRegistered, via: 'recovered-from-detail' })
+      );
     };
     if (activityInfo().attempt > 1) {
       const recovered = await recover();
@@ -120,17 +131,26 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
     const callbackRegistered = wantsCallback(input.waitMode, deps.callbackUrl);
     const body = {
       ad_one_click_task_id: input.mainTaskId,
-      type: input.edit.type === 'video' ? 'generate_video' : input.edit.type === 'narration' ? 'generate_narration' : 'generate_bgm',
+      type:
+        input.edit.type === 'video'
+          ? 'generate_video'
+          : input.edit.type === 'narration'
+            ? 'generate_narration'
+            : 'generate_bgm',
       ...(input.edit.type === 'video' ? { storyboard_video_index: input.edit.storyboard } : {}),
       prompt: editPrompt(input.edit),
-      ...(callbackRegistered && deps.callbackUrl ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) } : {}),
+      ...(callbackRegistered && deps.callbackUrl
+        ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) }
+        : {}),
     };
     return submitOnce(
       `edit AD film ${input.mainTaskId}`,
       callbackRegistered,
       async () => {
         const detail = await getAdFilmDetail({ taskId: input.mainTaskId });
-        const fresh = (editTarget(detail, input.edit) ?? []).filter((r) => !input.knownIds.includes(r.id) && r.prompt === editPrompt(input.edit));
+        const fresh = (editTarget(detail, input.edit) ?? []).filter(
+          (r) => !input.knownIds.includes(r.id) && r.prompt === editPrompt(input.edit),
+        );
         return fresh[fresh.length - 1];
       },
       async () => {
@@ -161,7 +181,9 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
           video_task_ids: input.videoTaskIds,
           bgm_task_id: input.bgmTaskId,
           narration_task_id: input.narrationTaskId,
-          ...(callbackRegistered && deps.callbackUrl ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) } : {}),
+          ...(callbackRegistered && deps.callbackUrl
+            ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) }
+            : {}),
         } as never);
         return { taskId: res.compose_sub_task_id, state: res.state, credits: res.credits };
       },
@@ -178,7 +200,8 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
       }
     };
     const film = (await creationsOf(input.composeTaskId)).map((c) => ({ ...c, sourceTaskId: input.composeTaskId }));
-    if (film.length === 0) throw ApplicationFailure.create({ message: `compose task ${input.composeTaskId} lists no creation yet` });
+    if (film.length === 0)
+      throw ApplicationFailure.create({ message: `compose task ${input.composeTaskId} lists no creation yet` });
     const covers: FilmCreation[] = [];
     for (const id of input.videoTaskIds) {
       let creations: FilmCreation[];
@@ -191,7 +214,8 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
         if (!permanent && activityInfo().attempt < COVER_LOOKUP_ATTEMPTS) throw err;
         continue;
       }
-      for (const c of creations) if (c.coverUrl) covers.push({ id: c.id, url: '', coverUrl: c.coverUrl, sourceTaskId: id });
+      for (const c of creations)
+        if (c.coverUrl) covers.push({ id: c.id, url: '', coverUrl: c.coverUrl, sourceTaskId: id });
     }
     return [...film, ...covers];
   }

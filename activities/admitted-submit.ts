@@ -37,7 +37,9 @@ export function makeAdmittedSubmit(
     const { admission, ...submit } = input;
     // In a context of its own: the client's tracing of the update must not become the parent of
     // the submission's spans (test/e2e/metrics.test.ts, "trace one generation").
-    const slot = await context.with(context.active(), () => requestSlot({ workflowId: input.workflowId, ...admission }));
+    const slot = await context.with(context.active(), () =>
+      requestSlot({ workflowId: input.workflowId, ...admission }),
+    );
     if (slot && !slot.granted) return { queued: true, managerId: slot.managerId };
     let result: SubmitResult;
     try {
@@ -46,7 +48,8 @@ export function makeAdmittedSubmit(
       // A failure no retry will change (e.g. ViduRejected) ends the generation without a task:
       // the workflow never learns of the slot, so it is given back here rather than held until
       // the manager's next reconcile. A retryable one keeps it for the retry.
-      if (slot && finalFailure(err)) await releaseSlot({ managerId: slot.managerId, workflowId: input.workflowId }).catch(() => undefined);
+      if (slot && finalFailure(err))
+        await releaseSlot({ managerId: slot.managerId, workflowId: input.workflowId }).catch(() => undefined);
       throw err;
     }
     return { ...result, ...(slot ? { slotManagerId: slot.managerId } : {}) };

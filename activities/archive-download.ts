@@ -78,7 +78,11 @@ export async function guardedDownload<T>(req: DownloadRequest<T>): Promise<T> {
     () => {
       const idle = Date.now() - lastByteAt;
       if (idle >= limits.idleTimeoutMs) {
-        fail(new DownloadFailed(`${what}: no byte received for ${seconds(idle)} s (idle timeout ${seconds(limits.idleTimeoutMs)} s); this attempt gives up`));
+        fail(
+          new DownloadFailed(
+            `${what}: no byte received for ${seconds(idle)} s (idle timeout ${seconds(limits.idleTimeoutMs)} s); this attempt gives up`,
+          ),
+        );
       } else if (Date.now() - lastBeatAt >= BEAT_EVERY_MS) {
         beat();
       }
@@ -100,7 +104,10 @@ export async function guardedDownload<T>(req: DownloadRequest<T>): Promise<T> {
       await res.body.cancel().catch(() => undefined);
       throw fail(tooLarge(what, declared, limits.maxBytes));
     }
-    const contentType = (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+    const contentType = (res.headers.get('content-type') ?? 'application/octet-stream')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     const source = res.body as unknown as AsyncIterable<Uint8Array>;
     lastByteAt = Date.now();
     async function* counted(): AsyncIterable<Uint8Array> {
@@ -128,7 +135,9 @@ export async function guardedDownload<T>(req: DownloadRequest<T>): Promise<T> {
 }
 
 function tooLarge(what: string, bytes: number, max: number): DownloadFailed {
-  return new DownloadFailed(`${what}: the file is larger than the archive size cap (${bytes} > ${max} bytes); raise the cap to archive it`);
+  return new DownloadFailed(
+    `${what}: the file is larger than the archive size cap (${bytes} > ${max} bytes); raise the cap to archive it`,
+  );
 }
 
 function seconds(ms: number): string {

@@ -104,7 +104,12 @@ export function makeArchiveTask(deps: ArchiveDeps) {
           await save();
           continue;
         }
-        manifest.files = [...manifest.files.filter((f) => f.name !== file.name && !(f.creationId === file.creationId && isRole(f, role))), file];
+        manifest.files = [
+          ...manifest.files.filter(
+            (f) => f.name !== file.name && !(f.creationId === file.creationId && isRole(f, role)),
+          ),
+          file,
+        ];
         setMissing(manifest, current.id, role, undefined);
         await save();
       }
@@ -119,10 +124,18 @@ export function makeArchiveTask(deps: ArchiveDeps) {
   };
 
   /** A file of an earlier attempt counts only if its size and sha256 still match the manifest. */
-  async function stillIntact(folder: string, creationId: string, role: Role, manifest: Manifest, progress: Progress): Promise<boolean> {
+  async function stillIntact(
+    folder: string,
+    creationId: string,
+    role: Role,
+    manifest: Manifest,
+    progress: Progress,
+  ): Promise<boolean> {
     const done = manifest.files.find((f) => f.creationId === creationId && isRole(f, role));
     if (!done || !PLAIN_NAME.test(done.name)) return false;
-    const found = await deps.archive.digest(`${folder}/${done.name}`, (bytes) => progress({ creationId, role, rehashed: bytes }));
+    const found = await deps.archive.digest(`${folder}/${done.name}`, (bytes) =>
+      progress({ creationId, role, rehashed: bytes }),
+    );
     return found !== undefined && found.bytes === done.bytes && found.sha256 === done.sha256;
   }
 
@@ -154,7 +167,12 @@ export function makeArchiveTask(deps: ArchiveDeps) {
     }
   }
 
-  async function download(folder: string, creation: FilmCreation, role: Role, progress: Progress): Promise<ArchivedFile> {
+  async function download(
+    folder: string,
+    creation: FilmCreation,
+    role: Role,
+    progress: Progress,
+  ): Promise<ArchivedFile> {
     const url = urlOf(creation, role);
     return guardedDownload({
       fetch: fetchImpl,
@@ -168,7 +186,14 @@ export function makeArchiveTask(deps: ArchiveDeps) {
         const stored = await deps.archive.write(key, body, contentType);
         return {
           name,
-          role: role !== 'main' ? role : contentType.startsWith('image/') ? 'image' : contentType.startsWith('audio/') ? 'audio' : 'video',
+          role:
+            role !== 'main'
+              ? role
+              : contentType.startsWith('image/')
+                ? 'image'
+                : contentType.startsWith('audio/')
+                  ? 'audio'
+                  : 'video',
           creationId: creation.id,
           sha256: stored.sha256,
           bytes: stored.bytes,
@@ -179,7 +204,11 @@ export function makeArchiveTask(deps: ArchiveDeps) {
     });
   }
 
-  async function freshCreation(taskId: string, stale: FilmCreation, cache: Map<string, FilmCreation[]>): Promise<FilmCreation> {
+  async function freshCreation(
+    taskId: string,
+    stale: FilmCreation,
+    cache: Map<string, FilmCreation[]>,
+  ): Promise<FilmCreation> {
     let list = cache.get(taskId);
     if (!list) {
       let body;
@@ -194,7 +223,12 @@ export function makeArchiveTask(deps: ArchiveDeps) {
     const fresh = list.find((c) => c.id === stale.id);
     if (!fresh) throw new Error(`task ${taskId} no longer lists creation ${JSON.stringify(stale.id)}`);
     // Keep the caller's choice of parts: a cover-only entry stays cover-only.
-    return { ...stale, url: stale.url ? fresh.url : '', coverUrl: fresh.coverUrl, ...(stale.watermarkedUrl ? { watermarkedUrl: fresh.watermarkedUrl ?? '' } : {}) };
+    return {
+      ...stale,
+      url: stale.url ? fresh.url : '',
+      coverUrl: fresh.coverUrl,
+      ...(stale.watermarkedUrl ? { watermarkedUrl: fresh.watermarkedUrl ?? '' } : {}),
+    };
   }
 }
 

@@ -2,7 +2,15 @@ import { ApplicationFailure, getClient } from '@temporalio/activity';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_BATCH_LINE_BYTES, toBatchLine } from '../contract/batch-input';
-import { BATCH_CHILD_ID_TAKEN, type BatchError, INVALID_LINE, type BatchLine, type BatchLineResult, type ReadBatchLinesInput, type ReadBatchLinesResult } from '../core/batch-types';
+import {
+  BATCH_CHILD_ID_TAKEN,
+  type BatchError,
+  INVALID_LINE,
+  type BatchLine,
+  type BatchLineResult,
+  type ReadBatchLinesInput,
+  type ReadBatchLinesResult,
+} from '../core/batch-types';
 import { describeBatchFailure, failureCredits } from '../core/batch-summary';
 import { FailureType, InternalFailureType, RetryableFailureType } from '../core/failure-types';
 import { issueDetails } from '../core/issues';
@@ -54,7 +62,12 @@ export interface ScannedLine {
  * with their byte positions. A line longer than `maxLineBytes` is reported without its text, and
  * never held in memory whole.
  */
-export async function* scanLines(file: string, offset: number, firstLine: number, maxLineBytes = MAX_BATCH_LINE_BYTES): AsyncGenerator<ScannedLine> {
+export async function* scanLines(
+  file: string,
+  offset: number,
+  firstLine: number,
+  maxLineBytes = MAX_BATCH_LINE_BYTES,
+): AsyncGenerator<ScannedLine> {
   const fh = await open(file, 'r');
   try {
     const buf = Buffer.alloc(READ_BLOCK);
@@ -136,7 +149,12 @@ function unreadable(file: string, err: unknown): ApplicationFailure {
 }
 
 function invalidSource(field: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.InvalidRequest, message: `${field}: ${message}`, nonRetryable: true, details: [issueDetails([`${field}: ${message}`])] });
+  return ApplicationFailure.create({
+    type: FailureType.InvalidRequest,
+    message: `${field}: ${message}`,
+    nonRetryable: true,
+    details: [issueDetails([`${field}: ${message}`])],
+  });
 }
 
 interface OpenedSource {
@@ -171,14 +189,21 @@ export function makeBatchActivities(deps: BatchDeps) {
    */
   async function openSource(ref: string, owner: string): Promise<OpenedSource> {
     if (ref.startsWith(STAGED_PREFIX)) {
-      const notFound = invalidSource('source.staged', 'no staged batch lines of yours by this reference (they expire after VIDU_FLOW_STAGING_TTL_DAYS)');
+      const notFound = invalidSource(
+        'source.staged',
+        'no staged batch lines of yours by this reference (they expire after VIDU_FLOW_STAGING_TTL_DAYS)',
+      );
       if (!deps.staging || !ownsStagedRef(owner, ref)) throw notFound;
       const file = await deps.staging.localPath(ref).catch(() => {
         throw notFound;
       });
       return { file, label: 'the staged batch lines', staged: true };
     }
-    if (owner !== OPERATOR_OWNER) throw invalidSource('source.path', 'a batch started with an API key reads only the lines sent in its request, never a file on the worker');
+    if (owner !== OPERATOR_OWNER)
+      throw invalidSource(
+        'source.path',
+        'a batch started with an API key reads only the lines sent in its request, never a file on the worker',
+      );
     const file = await insideInputRoots(ref, deps.inputRoots ?? []);
     return { file, label: file, baseDir: path.dirname(file), staged: false };
   }
@@ -265,7 +290,11 @@ export function makeBatchActivities(deps: BatchDeps) {
    * Stores one part of the results (the lines that finished since the last part). Written whole
    * and atomically under a number the workflow chose, so a retry rewrites the same part.
    */
-  async function recordBatchResults(input: { workflowId: string; part: number; results: BatchLineResult[] }): Promise<void> {
+  async function recordBatchResults(input: {
+    workflowId: string;
+    part: number;
+    results: BatchLineResult[];
+  }): Promise<void> {
     await deps.archive.writeJson(partKey(input.workflowId, input.part), input.results);
   }
 
@@ -273,7 +302,10 @@ export function makeBatchActivities(deps: BatchDeps) {
    * Joins parts 0…parts-1 into `batch-results.jsonl`, one result per line in line order, then
    * removes the parts. Idempotent: once the parts are gone the joined file is the answer.
    */
-  async function finishBatchResults(input: { workflowId: string; parts: number }): Promise<{ resultsFile: string; lines?: number }> {
+  async function finishBatchResults(input: {
+    workflowId: string;
+    parts: number;
+  }): Promise<{ resultsFile: string; lines?: number }> {
     const key = resultsKey(input.workflowId);
     const byLine = new Map<number, BatchLineResult>();
     for (let part = 0; part < input.parts; part++) {
@@ -306,7 +338,11 @@ export function makeBatchActivities(deps: BatchDeps) {
    * started, found through the worker's Temporal client. While it still runs this throws a
    * retryable failure, so the activity's retry policy is the poll.
    */
-  async function awaitBatchChild(input: { workflowId: string; parentId?: string; kind?: string }): Promise<ExistingChildOutcome> {
+  async function awaitBatchChild(input: {
+    workflowId: string;
+    parentId?: string;
+    kind?: string;
+  }): Promise<ExistingChildOutcome> {
     const handle = getClient().workflow.getHandle(input.workflowId);
     const description = await handle.describe();
     // Only this batch's own child counts as the line's outcome: a workflow someone else started
@@ -315,14 +351,26 @@ export function makeBatchActivities(deps: BatchDeps) {
       (input.parentId !== undefined && description.parentExecution?.workflowId !== input.parentId) ||
       (input.kind !== undefined && description.type !== input.kind)
     ) {
-      throw ApplicationFailure.create({ type: BATCH_CHILD_ID_TAKEN, message: `${input.workflowId} is not a child this batch started`, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: BATCH_CHILD_ID_TAKEN,
+        message: `${input.workflowId} is not a child this batch started`,
+        nonRetryable: true,
+      });
     }
     if (description.status.name === 'RUNNING') {
-      throw ApplicationFailure.create({ type: RetryableFailureType.BatchChildRunning, message: `${input.workflowId} still runs; checking again later` });
+      throw ApplicationFailure.create({
+        type: RetryableFailureType.BatchChildRunning,
+        message: `${input.workflowId} still runs; checking again later`,
+      });
     }
     try {
       const result = (await handle.result()) as GenerationResult;
-      return { state: 'success', taskId: result.taskId, credits: result.credits, ...(result.archive ? { archive: result.archive.manifest } : {}) };
+      return {
+        state: 'success',
+        taskId: result.taskId,
+        credits: result.credits,
+        ...(result.archive ? { archive: result.archive.manifest } : {}),
+      };
     } catch (err) {
       const credits = failureCredits(err);
       return { state: 'failed', ...(credits ? { credits } : {}), error: describeBatchFailure(err) };

@@ -22,7 +22,8 @@ export function makeCancelTask(deps: { vidu: ViduClient }) {
         : undefined;
       return { outcome: 'cancelled', message: `Vidu cancelled task ${input.taskId}`, ...(after ? { after } : {}) };
     } catch (err) {
-      if (!(err instanceof ViduApiError) || err.retryable) throw toApplicationFailure(err, `cancel task ${input.taskId}`);
+      if (!(err instanceof ViduApiError) || err.retryable)
+        throw toApplicationFailure(err, `cancel task ${input.taskId}`);
       // Vidu refuses with 400 in states it cannot cancel (docs/vidu-api.md §8); tell "already over" apart.
       const current = await deps.vidu.getCreations(input.taskId).then(
         (body) => toSnapshot(body, 'cancel', input.taskId),
@@ -30,9 +31,17 @@ export function makeCancelTask(deps: { vidu: ViduClient }) {
       );
       const after = input.readAfter && current ? { after: current } : {};
       if (current && isTerminal(current.state)) {
-        return { outcome: 'already-finished', message: `task ${input.taskId} had already ended ${current.state}`, ...after };
+        return {
+          outcome: 'already-finished',
+          message: `task ${input.taskId} had already ended ${current.state}`,
+          ...after,
+        };
       }
-      return { outcome: 'refused', message: `Vidu refused to cancel task ${input.taskId}: ${err.reason}: ${err.viduMessage}`, ...after };
+      return {
+        outcome: 'refused',
+        message: `Vidu refused to cancel task ${input.taskId}: ${err.reason}: ${err.viduMessage}`,
+        ...after,
+      };
     }
   };
 }

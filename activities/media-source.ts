@@ -2,7 +2,12 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputPathRefused, resolveInsideRoots } from './input-roots';
 import { PrivateAddressRefused } from '../platform/net/address-policy';
-import { fileChunks, StagingLimitExceeded, type IncomingFile, type StagingStore } from '../platform/stores/staging-store';
+import {
+  fileChunks,
+  StagingLimitExceeded,
+  type IncomingFile,
+  type StagingStore,
+} from '../platform/stores/staging-store';
 import { BAD_FILE_URL, fileUrlPath, isFileUrl } from '../contract/local-path';
 import { OPERATOR_OWNER, ownsStagedRef, parseStagedRef } from '../contract/staged-ref';
 
@@ -45,12 +50,17 @@ export interface ReceivedMedia {
  */
 export async function receiveMedia(value: string, maxBytes: number, deps: MediaSourceDeps): Promise<ReceivedMedia> {
   if (/^https?:\/\//i.test(value)) return { source: 'url', file: await download(value, maxBytes, deps) };
-  if (value.startsWith('data:')) return { source: 'data-uri', file: await receiveBytes(decodeDataUri(value, maxBytes), maxBytes, deps.staging) };
+  if (value.startsWith('data:'))
+    return { source: 'data-uri', file: await receiveBytes(decodeDataUri(value, maxBytes), maxBytes, deps.staging) };
   const owner = deps.owner ?? OPERATOR_OWNER;
-  if (value.startsWith('staged:')) return { source: 'staged', file: await alreadyStaged(value, maxBytes, deps.staging, owner) };
+  if (value.startsWith('staged:'))
+    return { source: 'staged', file: await alreadyStaged(value, maxBytes, deps.staging, owner) };
   // The worker's disk is the operator's: a workflow an API key started never reads it (the API
   // refuses such values already; this holds for a batch line too, which the worker reads).
-  if (owner !== OPERATOR_OWNER) throw new MediaLoadError('must be an http(s) URL, a data: URI or a vidu-flow: reference (local paths are refused for API callers)');
+  if (owner !== OPERATOR_OWNER)
+    throw new MediaLoadError(
+      'must be an http(s) URL, a data: URI or a vidu-flow: reference (local paths are refused for API callers)',
+    );
   // A path as given (readLocal checks it against the input roots), or a file: URL's path (contract/local-path.ts).
   const file = isFileUrl(value) ? fileUrlPath(value) : value;
   if (file === undefined) throw new MediaLoadError(BAD_FILE_URL);
@@ -75,7 +85,12 @@ async function receiveBytes(bytes: Buffer, maxBytes: number, staging: StagingSto
  * A reference the client (or an earlier stage) made: probed where it lies, never copied. Only the
  * owner's own: another owner's reference fails exactly like one that does not exist.
  */
-async function alreadyStaged(ref: string, maxBytes: number, staging: StagingStore, owner: string): Promise<IncomingFile> {
+async function alreadyStaged(
+  ref: string,
+  maxBytes: number,
+  staging: StagingStore,
+  owner: string,
+): Promise<IncomingFile> {
   let file: string;
   let size: number;
   try {
@@ -83,7 +98,9 @@ async function alreadyStaged(ref: string, maxBytes: number, staging: StagingStor
     file = await staging.localPath(ref);
     size = (await stat(file)).size;
   } catch {
-    throw new MediaLoadError('staged input not found in the staging store (the client and the worker must share STAGING_DIR)');
+    throw new MediaLoadError(
+      'staged input not found in the staging store (the client and the worker must share STAGING_DIR)',
+    );
   }
   if (size > maxBytes) throw new MediaLoadError(`${mb(size)} exceeds the ${mb(maxBytes)} limit`);
   // ownsStagedRef parsed it already: well formed.
@@ -108,7 +125,8 @@ async function readLocal(file: string, maxBytes: number, deps: MediaSourceDeps):
     if (!info.isFile()) throw new MediaLoadError(`not a file: ${shown}`);
     if (info.size > maxBytes) throw new MediaLoadError(`${mb(info.size)} exceeds the ${mb(maxBytes)} limit`);
     return await deps.staging.receive(fileChunks(fh), maxBytes).catch((err: unknown) => {
-      if (err instanceof StagingLimitExceeded) throw new MediaLoadError(`${shown} grew past the ${mb(maxBytes)} limit while being read`);
+      if (err instanceof StagingLimitExceeded)
+        throw new MediaLoadError(`${shown} grew past the ${mb(maxBytes)} limit while being read`);
       throw err;
     });
   } finally {

@@ -18,7 +18,10 @@ const NOT_FINISHED = RetryableFailureType.TaskNotFinished;
 class MetricsInbound implements ActivityInboundCallsInterceptor {
   constructor(private readonly ctx: Context) {}
 
-  async execute(input: Parameters<NonNullable<ActivityInboundCallsInterceptor['execute']>>[0], next: Parameters<NonNullable<ActivityInboundCallsInterceptor['execute']>>[1]): Promise<unknown> {
+  async execute(
+    input: Parameters<NonNullable<ActivityInboundCallsInterceptor['execute']>>[0],
+    next: Parameters<NonNullable<ActivityInboundCallsInterceptor['execute']>>[1],
+  ): Promise<unknown> {
     const type = this.ctx.info.activityType;
     if (type === POLL_ACTIVITY) return this.poll(() => next(input));
     if (ARCHIVE_ACTIVITIES.has(type)) return this.archive(() => next(input));
@@ -39,7 +42,12 @@ class MetricsInbound implements ActivityInboundCallsInterceptor {
 
   private async archive(run: () => Promise<unknown>): Promise<unknown> {
     const started = performance.now();
-    const seconds = this.ctx.metricMeter.createHistogram(WorkerMetric.archiveSeconds, 'float', 's', 'archive activity attempts');
+    const seconds = this.ctx.metricMeter.createHistogram(
+      WorkerMetric.archiveSeconds,
+      'float',
+      's',
+      'archive activity attempts',
+    );
     try {
       const result = await run();
       seconds.record((performance.now() - started) / 1000, { outcome: 'ok' });

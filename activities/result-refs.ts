@@ -22,7 +22,11 @@ export interface ResultRefScope {
  * archived result all get the same answer, which repeats only the caller's own text; the creation
  * ids of a manifest are listed only for the caller's own workflow.
  */
-export async function resolveResultRefs(request: Record<string, unknown>, archive: ArchiveStore | undefined, scope: ResultRefScope): Promise<string[]> {
+export async function resolveResultRefs(
+  request: Record<string, unknown>,
+  archive: ArchiveStore | undefined,
+  scope: ResultRefScope,
+): Promise<string[]> {
   const value = request.video_url;
   if (!isResultRef(value)) return [];
   const ref = parseResultRef('video_url', value);
@@ -35,7 +39,9 @@ export async function resolveResultRefs(request: Record<string, unknown>, archiv
   const file = manifest.files.find((f) => f.creationId === ref.creationId && f.role === 'video');
   if (!file) {
     const known = [...new Set(manifest.files.filter((f) => f.role === 'video').map((f) => f.creationId))];
-    return [`video_url: ${value}: your workflow ${ref.workflowId} archived no video creation ${ref.creationId} (its video creations: ${known.join(', ') || 'none'})`];
+    return [
+      `video_url: ${value}: your workflow ${ref.workflowId} archived no video creation ${ref.creationId} (its video creations: ${known.join(', ') || 'none'})`,
+    ];
   }
   delete request.video_url;
   request.video_creation_id = ref.creationId;

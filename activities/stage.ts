@@ -42,7 +42,10 @@ export interface StageDeps extends MediaSourceDeps {
 export function viduIdIssues(endpoint: MediaEndpoint, request: Record<string, unknown>): string[] {
   return viduIdFields(endpoint)
     .filter((field) => request[field] !== undefined)
-    .map((field) => `${field}: a Vidu id is not accepted from an API caller; name a result of your own as vidu-flow:<workflowId>/<creationId>`);
+    .map(
+      (field) =>
+        `${field}: a Vidu id is not accepted from an API caller; name a result of your own as vidu-flow:<workflowId>/<creationId>`,
+    );
 }
 
 export function makeStageInputs(deps: StageDeps) {
@@ -56,7 +59,10 @@ export function makeStageInputs(deps: StageDeps) {
     const issues =
       input.kind === 'ad-one-click'
         ? checkRequest('ad-one-click', input.request)
-        : checkGenerationInput(input.kind, { request: input.request, ...(input.options ? { options: input.options } : {}) });
+        : checkGenerationInput(input.kind, {
+            request: input.request,
+            ...(input.options ? { options: input.options } : {}),
+          });
     if (issues.length > 0) throw invalidRequest(issues);
 
     const request = structuredClone(input.request);
@@ -68,13 +74,18 @@ export function makeStageInputs(deps: StageDeps) {
     const needsOwner =
       viduIdFields(input.kind).some((f) => request[f] !== undefined) ||
       mediaSlots(input.kind, structuredClone(request)).some((slot) => !/^https?:\/\//i.test(slot.value));
-    const ownership = needsOwner ? await (deps.ownership ?? currentOwnership)() : { owner: OPERATOR_OWNER, callerText: false };
+    const ownership = needsOwner
+      ? await (deps.ownership ?? currentOwnership)()
+      : { owner: OPERATOR_OWNER, callerText: false };
     const owner = ownership.owner;
     if (owner !== OPERATOR_OWNER && ownership.callerText) {
       const idIssues = viduIdIssues(input.kind, request);
       if (idIssues.length > 0) throw invalidRequest(idIssues);
     }
-    const problems: string[] = await resolveResultRefs(request, deps.archive, { owner, ownerOf: deps.ownerOf ?? ownerLookup() });
+    const problems: string[] = await resolveResultRefs(request, deps.archive, {
+      owner,
+      ownerOf: deps.ownerOf ?? ownerLookup(),
+    });
     if (problems.length > 0) throw invalidRequest(problems);
     const sourceDeps: MediaSourceDeps = { ...deps, owner };
     let inlineBytes = 0;
@@ -107,7 +118,10 @@ export function makeStageInputs(deps: StageDeps) {
         // Messages name the field and the rule; probe details are given only for bytes a caller
         // may send (downloads, data URIs, staged files, files under an input root).
         if (err instanceof MediaLoadError) problems.push(`${slot.path}: ${err.message}`);
-        else if (err instanceof MediaProbeError) problems.push(`${slot.path}: not a readable ${limit.kind} (${err.message}); accepted formats: ${limit.formats.join(', ')}`);
+        else if (err instanceof MediaProbeError)
+          problems.push(
+            `${slot.path}: not a readable ${limit.kind} (${err.message}); accepted formats: ${limit.formats.join(', ')}`,
+          );
         else throw err;
       } finally {
         await received?.file.discard();
@@ -121,7 +135,11 @@ export function makeStageInputs(deps: StageDeps) {
     // Rules across several inputs (start-end2video's two frames), once each one passed its own.
     const rule = input.kind === 'ad-one-click' ? undefined : (ENDPOINTS[input.kind] as EndpointSpec).mediaRule;
     if (rule && problems.length === 0) {
-      const sizes = new Map(media.filter((m) => m.width !== undefined && m.height !== undefined).map((m) => [m.field, { width: m.width!, height: m.height! }]));
+      const sizes = new Map(
+        media
+          .filter((m) => m.width !== undefined && m.height !== undefined)
+          .map((m) => [m.field, { width: m.width!, height: m.height! }]),
+      );
       problems.push(...rule(sizes));
     }
     if (problems.length > 0) throw invalidRequest(problems);
@@ -131,7 +149,9 @@ export function makeStageInputs(deps: StageDeps) {
       media,
       ...(typeof request.model === 'string' ? { model: request.model } : {}),
       offPeak: request.off_peak === true || request.off_peak === 'true',
-      ...(input.kind === 'ad-one-click' ? {} : { estimate: stagedEstimate(input.kind, request, media, deps.prices?.()) }),
+      ...(input.kind === 'ad-one-click'
+        ? {}
+        : { estimate: stagedEstimate(input.kind, request, media, deps.prices?.()) }),
     };
   };
 }
@@ -142,8 +162,16 @@ export function makeStageInputs(deps: StageDeps) {
  * this activity's result, and replays read it back. The source video's probed length prices
  * upscale and lip-sync.
  */
-function stagedEstimate(kind: GenerationKind, request: Record<string, unknown>, media: StagedMedia[], table: PriceTable | undefined): NonNullable<StageResult['estimate']> {
+function stagedEstimate(
+  kind: GenerationKind,
+  request: Record<string, unknown>,
+  media: StagedMedia[],
+  table: PriceTable | undefined,
+): NonNullable<StageResult['estimate']> {
   const sourceSeconds = media.find((m) => m.field === 'video_url')?.durationSeconds;
-  const e = estimateCredits(kind, request, { ...(table ? { table } : {}), ...(sourceSeconds !== undefined ? { facts: { sourceSeconds } } : {}) });
+  const e = estimateCredits(kind, request, {
+    ...(table ? { table } : {}),
+    ...(sourceSeconds !== undefined ? { facts: { sourceSeconds } } : {}),
+  });
   return { credits: e.credits, basis: e.basis, ...(e.unpriced !== undefined ? { unpriced: e.unpriced } : {}) };
 }

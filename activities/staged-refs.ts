@@ -10,7 +10,9 @@ export async function resolveStagedRefs(value: unknown, staging: StagingStore): 
   }
   if (Array.isArray(value)) return Promise.all(value.map((v) => resolveStagedRefs(v, staging)));
   if (typeof value === 'object' && value !== null) {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveStagedRefs(v, staging)] as const));
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await resolveStagedRefs(v, staging)] as const),
+    );
     return Object.fromEntries(entries);
   }
   return value;

@@ -52,14 +52,20 @@ export function makeSubmitTask(deps: SubmitDeps) {
     const callbackRegistered = noCallbacks ? false : wantsCallback(input.waitMode, deps.callbackUrl);
     const clientRequestId = clientRequestIdFor(input.workflowId);
     const endpoint = input.kind;
-    const lookup = (idMayBeMissing: boolean) => ({ clientRequestId, idMayBeMissing, request: input.request, sinceMs: info.scheduledTimestampMs });
+    const lookup = (idMayBeMissing: boolean) => ({
+      clientRequestId,
+      idMayBeMissing,
+      request: input.request,
+      sinceMs: info.scheduledTimestampMs,
+    });
 
     // Any earlier attempt may have sent the request and died before hearing back. If its heartbeat
     // says the id may not have gone with it, the task it created may carry none. (No word in the
     // heartbeat: a worker from before this rule, which always sent it, or an attempt that died
     // before its first heartbeat; this worker's own record for the endpoint decides.)
     if (info.attempt > 1) {
-      const idMayBeMissing = previous?.withId === false || (previous?.withId === undefined && ids.modeFor(endpoint) !== 'with');
+      const idMayBeMissing =
+        previous?.withId === false || (previous?.withId === undefined && ids.modeFor(endpoint) !== 'with');
       const recovered = await recover(deps.vidu, lookup(idMayBeMissing), callbackRegistered);
       if (recovered) return recovered;
     }
@@ -67,11 +73,15 @@ export function makeSubmitTask(deps: SubmitDeps) {
     const mode = ids.modeFor(endpoint);
     const common: Record<string, unknown> = {
       ...((await resolveStagedRefs(input.request, deps.staging)) as Record<string, unknown>),
-      ...(callbackRegistered && deps.callbackUrl ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) } : {}),
+      ...(callbackRegistered && deps.callbackUrl
+        ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) }
+        : {}),
     };
     const send = (withId: boolean) => {
       const body = withId ? { ...common, client_request_id: clientRequestId } : common;
-      return input.kind === 'ad-one-click' ? deps.vidu.createAdOneClick(body as never) : deps.vidu.create(input.kind, body as never);
+      return input.kind === 'ad-one-click'
+        ? deps.vidu.createAdOneClick(body as never)
+        : deps.vidu.create(input.kind, body as never);
     };
     heartbeat({ phase: 'sending', sentAtMs: Date.now(), withId: mode === 'with' } satisfies SubmitHeartbeat);
     let withId = mode !== 'without';
@@ -84,7 +94,10 @@ export function makeSubmitTask(deps: SubmitDeps) {
         if (!withId || !refusesClientRequestId(err)) throw err;
         // 400 FieldUnwanted naming client_request_id: no task was created (docs/vidu-api.md §9).
         ids.refused(endpoint);
-        log.warn(`Vidu refused client_request_id on ${endpoint} (FieldUnwanted); later submissions there go without it`, { endpoint });
+        log.warn(
+          `Vidu refused client_request_id on ${endpoint} (FieldUnwanted); later submissions there go without it`,
+          { endpoint },
+        );
         if (mode === 'with') {
           // Documented (or accepted before) and now refused. This attempt's heartbeat already
           // says the id was sent; a resend here could create a task the next attempt would not

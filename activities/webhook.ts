@@ -53,7 +53,10 @@ export function makeWebhookActivities(deps: WebhookDeps) {
     } catch (err) {
       throw refused(`webhook not signed: ${(err as Error).message.split('\n')[0]}`);
     }
-    if (!secret) throw refused(`webhook not signed: API key ${JSON.stringify(input.caller)} has no webhookSecret in the keys file`);
+    if (!secret)
+      throw refused(
+        `webhook not signed: API key ${JSON.stringify(input.caller)} has no webhookSecret in the keys file`,
+      );
 
     const client = Context.current().client;
     if (input.after) await settled(client.workflow.getHandle(input.after).result(), ORDER_WAIT_MS);
@@ -61,19 +64,33 @@ export function makeWebhookActivities(deps: WebhookDeps) {
     // exactly as GET /v1/generations/{id} shows it (after waiting for it to close).
     const data = input.data ?? (await readGeneration(client, input.generationId, { waitForClose: true, presign }));
     const body = JSON.stringify({ type: input.type, timestamp: input.occurredAt, data });
-    const headers = { ...webhookHeaders(input.eventId, body, secret), 'content-type': 'application/json', 'user-agent': 'vidu-flow-webhooks' };
+    const headers = {
+      ...webhookHeaders(input.eventId, body, secret),
+      'content-type': 'application/json',
+      'user-agent': 'vidu-flow-webhooks',
+    };
     const host = safeHost(input.url);
     let res: Response;
     try {
       // POSTs are not redirected (the guarded fetch follows redirects only for GET/HEAD).
-      res = await webhookFetch(input.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
+      res = await webhookFetch(input.url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+      });
     } catch (err) {
       if (err instanceof PrivateAddressRefused) throw refused(`notify.url: ${err.message}`);
       throw new Error(`webhook ${input.eventId} to ${host}: ${(err as Error).message} (will retry)`);
     }
     await res.body?.cancel().catch(() => undefined);
     if (res.status >= 200 && res.status < 300) {
-      log.info('webhook delivered', { eventId: input.eventId, host, status: res.status, attempt: Context.current().info.attempt });
+      log.info('webhook delivered', {
+        eventId: input.eventId,
+        host,
+        status: res.status,
+        attempt: Context.current().info.attempt,
+      });
       return { eventId: input.eventId, status: res.status };
     }
     // 410 Gone: the receiver asks us to stop (Standard Webhooks); anything else is retried with backoff.
@@ -89,7 +106,13 @@ export function makeWebhookActivities(deps: WebhookDeps) {
    * else's (a raw Temporal SDK start), and the delivery is started under `<id>-2`, `-3`…
    * (deterministic, with a warning naming the id), never dropped (issue 16 item 2).
    */
-  async function startWebhookDelivery({ workflowId, input }: { workflowId: string; input: WebhookDeliveryInput }): Promise<{ started: boolean; workflowId: string }> {
+  async function startWebhookDelivery({
+    workflowId,
+    input,
+  }: {
+    workflowId: string;
+    input: WebhookDeliveryInput;
+  }): Promise<{ started: boolean; workflowId: string }> {
     const { client, info } = Context.current();
     const memo: WebhookEventMemo = { eventId: input.eventId, generationId: input.generationId };
     for (let attempt = 1; attempt <= WEBHOOK_ID_ATTEMPTS; attempt += 1) {
@@ -108,11 +131,14 @@ export function makeWebhookActivities(deps: WebhookDeps) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
       if (await isDeliveryOf(client, id, memo)) return { started: false, workflowId: id };
-      log.warn('webhook delivery id taken by a workflow that is not this event\'s delivery; starting it under a fresh id', {
-        workflowId: id,
-        next: withAttempt(workflowId, attempt + 1),
-        eventId: input.eventId,
-      });
+      log.warn(
+        "webhook delivery id taken by a workflow that is not this event's delivery; starting it under a fresh id",
+        {
+          workflowId: id,
+          next: withAttempt(workflowId, attempt + 1),
+          eventId: input.eventId,
+        },
+      );
     }
     throw ApplicationFailure.create({
       type: WEBHOOK_ID_TAKEN,

@@ -29,16 +29,49 @@ const ApiEnv = z.object({
   // Notify URLs: the webhooks' own list (platform/net/webhook-policy.ts), checked early here and again by the worker.
   VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
   // The limits of the front door (api/front-door.ts, api/server.ts API_LIMIT_DEFAULTS).
-  API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.bodyLimit),
-  API_BATCH_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.batchBodyLimit),
-  API_UPLOAD_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.uploadBodyLimit),
+  API_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024')
+    .default(API_LIMIT_DEFAULTS.bodyLimit),
+  API_BATCH_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024')
+    .default(API_LIMIT_DEFAULTS.batchBodyLimit),
+  API_UPLOAD_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024')
+    .default(API_LIMIT_DEFAULTS.uploadBodyLimit),
   // Reported as an upload's expiresAt; the worker's sweep (worker/config.ts) is what removes it.
   ...stagingTtlEnv,
-  API_JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').default(API_LIMIT_DEFAULTS.jsonBodyLimit),
-  API_JSON_MAX_DEPTH: z.coerce.number().int().min(8, 'must be at least 8').max(1000, 'must be at most 1000').default(API_LIMIT_DEFAULTS.jsonMaxDepth),
-  API_RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0, 'must be 0 (no limit) or more').default(API_LIMIT_DEFAULTS.rateLimitPerKey),
-  API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0, 'must be 0 (no limit) or more').default(API_LIMIT_DEFAULTS.rateLimitPerAddress),
-  API_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1, 'must be at least 1').default(API_LIMIT_DEFAULTS.maxStreamsPerKey),
+  API_JSON_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024')
+    .default(API_LIMIT_DEFAULTS.jsonBodyLimit),
+  API_JSON_MAX_DEPTH: z.coerce
+    .number()
+    .int()
+    .min(8, 'must be at least 8')
+    .max(1000, 'must be at most 1000')
+    .default(API_LIMIT_DEFAULTS.jsonMaxDepth),
+  API_RATE_LIMIT_PER_KEY: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 (no limit) or more')
+    .default(API_LIMIT_DEFAULTS.rateLimitPerKey),
+  API_RATE_LIMIT_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 (no limit) or more')
+    .default(API_LIMIT_DEFAULTS.rateLimitPerAddress),
+  API_MAX_STREAMS_PER_KEY: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .default(API_LIMIT_DEFAULTS.maxStreamsPerKey),
   API_MAX_STREAMS: z.coerce.number().int().min(1, 'must be at least 1').default(API_LIMIT_DEFAULTS.maxStreams),
   // fastify's trustProxy: `true`, or the proxies' addresses/CIDRs (comma-separated). Unset: the client address is the peer's.
   API_TRUST_PROXY: z.string().min(1).optional(),
@@ -46,7 +79,13 @@ const ApiEnv = z.object({
 });
 
 /** Every variable the API reads (deployment files are checked against it: test/unit/compose-env.test.ts). */
-export const API_ENV_VARS: readonly string[] = [...Object.keys(ApiEnv.shape), ...TEMPORAL_ENV_VARS, ...S3_ENV_VARS, ...STUDIO_ENV_VARS, ...MODELS_FILE_ENV_VARS];
+export const API_ENV_VARS: readonly string[] = [
+  ...Object.keys(ApiEnv.shape),
+  ...TEMPORAL_ENV_VARS,
+  ...S3_ENV_VARS,
+  ...STUDIO_ENV_VARS,
+  ...MODELS_FILE_ENV_VARS,
+];
 
 export interface ApiConfig {
   port: number;
@@ -75,13 +114,19 @@ export interface ApiConfig {
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   // The models file is installed for this process: starts are checked with it (contract/generation-input.ts).
-  const [e] = loadAll(() => parseEnv(ApiEnv, env), () => loadModelsFile(env));
+  const [e] = loadAll(
+    () => parseEnv(ApiEnv, env),
+    () => loadModelsFile(env),
+  );
   const problems: string[] = [];
   let keys: ApiKey[] = [];
   try {
     keys = loadKeysFile(e.VIDU_FLOW_API_KEYS_FILE);
     checkKeysFileMode(e.VIDU_FLOW_API_KEYS_FILE!);
-    if (keys.length === 0) problems.push(`VIDU_FLOW_API_KEYS_FILE: ${e.VIDU_FLOW_API_KEYS_FILE} lists no key; the API would refuse every call, so it does not start`);
+    if (keys.length === 0)
+      problems.push(
+        `VIDU_FLOW_API_KEYS_FILE: ${e.VIDU_FLOW_API_KEYS_FILE} lists no key; the API would refuse every call, so it does not start`,
+      );
   } catch (err) {
     if (!(err instanceof KeysFileError)) throw err;
     problems.push(err.message);

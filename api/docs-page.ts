@@ -12,7 +12,10 @@ function esc(text: string): string {
 function resolve(doc: Json, node: unknown): unknown {
   const r = (node as { $ref?: string } | undefined)?.$ref;
   if (!r) return node;
-  return r.split('/').slice(1).reduce<unknown>((cur, key) => (cur as Json)?.[key], doc);
+  return r
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((cur, key) => (cur as Json)?.[key], doc);
 }
 
 export function renderDocsPage(doc: Json): string {
@@ -20,15 +23,32 @@ export function renderDocsPage(doc: Json): string {
   const ops: string[] = [];
   for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
     for (const [method, raw] of Object.entries(item)) {
-      const op = raw as { operationId: string; summary: string; parameters?: Json[]; requestBody?: Json; responses: Json; security?: Array<{ apiKey: string[] }> };
-      const params = (op.parameters ?? []).map((p) => `<li><code>${esc(String(p.name))}</code> (${esc(String(p.in))}${p.required ? ', required' : ''})${p.description ? ` — ${esc(String(p.description))}` : ''}</li>`).join('');
+      const op = raw as {
+        operationId: string;
+        summary: string;
+        parameters?: Json[];
+        requestBody?: Json;
+        responses: Json;
+        security?: Array<{ apiKey: string[] }>;
+      };
+      const params = (op.parameters ?? [])
+        .map(
+          (p) =>
+            `<li><code>${esc(String(p.name))}</code> (${esc(String(p.in))}${p.required ? ', required' : ''})${p.description ? ` — ${esc(String(p.description))}` : ''}</li>`,
+        )
+        .join('');
       // A JSON body gets its schema and a try-it box; POST /v1/uploads takes raw bytes (curl --data-binary).
       const jsonBody = (op.requestBody?.content as Json | undefined)?.['application/json'] as Json | undefined;
       const body = jsonBody ? resolve(doc, jsonBody.schema) : undefined;
       const responses = Object.entries(op.responses)
-        .map(([code, r]) => `<li><code>${esc(code)}</code> ${esc(String((resolve(doc, r) as Json).description ?? ''))}</li>`)
+        .map(
+          ([code, r]) =>
+            `<li><code>${esc(code)}</code> ${esc(String((resolve(doc, r) as Json).description ?? ''))}</li>`,
+        )
         .join('');
-      const pathInputs = [...path.matchAll(/\{(\w+)\}/g)].map((m) => `<label>${esc(m[1]!)} <input name="${esc(m[1]!)}" required></label>`).join(' ');
+      const pathInputs = [...path.matchAll(/\{(\w+)\}/g)]
+        .map((m) => `<label>${esc(m[1]!)} <input name="${esc(m[1]!)}" required></label>`)
+        .join(' ');
       ops.push(`<section id="${esc(op.operationId)}">
 <h2><span class="m ${esc(method)}">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code></h2>
 <p>${esc(op.summary)}${op.security?.[0]?.apiKey.length ? ` · scope <code>${esc(op.security[0].apiKey.join(', '))}</code>` : ''}</p>

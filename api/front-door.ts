@@ -87,7 +87,8 @@ function forbidden(key: ApiKey, scope: Scope): ProblemError {
 
 /** The scope named by a route's guard preHandler, if any. */
 function scopeOf(route: RouteOptions): Scope | undefined {
-  const hooks = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+  const hooks =
+    route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
   return (hooks as Array<Partial<ScopedGuard>>).find((h) => typeof h.scope === 'string')?.scope;
 }
 
@@ -103,10 +104,18 @@ export function installFrontDoor(app: FastifyInstance, opts: FrontDoorOptions): 
     const scope = scopeOf(route);
     const door = async (req: FastifyRequest) => {
       const { token, key } = presentedKey(opts.keys(), req);
-      const wait = key ? opts.limiter.take(`key:${key.id}`, opts.perKeyPerMinute) : opts.limiter.take(`addr:${req.ip}`, opts.perAddressPerMinute);
+      const wait = key
+        ? opts.limiter.take(`key:${key.id}`, opts.perKeyPerMinute)
+        : opts.limiter.take(`addr:${req.ip}`, opts.perAddressPerMinute);
       if (wait > 0) {
         throw new RetryLaterError(
-          problem(429, 'rate-limited', key ? `too many requests for the API key ${JSON.stringify(key.name)}; retry after ${wait} s` : `too many requests from this address without a valid API key; retry after ${wait} s`),
+          problem(
+            429,
+            'rate-limited',
+            key
+              ? `too many requests for the API key ${JSON.stringify(key.name)}; retry after ${wait} s`
+              : `too many requests from this address without a valid API key; retry after ${wait} s`,
+          ),
           wait,
         );
       }
@@ -114,7 +123,8 @@ export function installFrontDoor(app: FastifyInstance, opts: FrontDoorOptions): 
       req.apiKey = key;
       if (scope && !hasScope(key, scope)) throw forbidden(key, scope);
     };
-    const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    const existing =
+      route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     route.onRequest = [door, ...existing] as RouteOptions['onRequest'];
   });
 }

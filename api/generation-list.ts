@@ -17,7 +17,10 @@ export interface GenerationListing {
 /** Throws a 400 problem naming each bad parameter. */
 export function generationListing(req: FastifyRequest): GenerationListing {
   const parsed = ListQuery.safeParse(req.query);
-  if (!parsed.success) throw problem(400, 'bad-query', 'invalid query parameters', { errors: fieldErrors(describeZodError(parsed.error)) });
+  if (!parsed.success)
+    throw problem(400, 'bad-query', 'invalid query parameters', {
+      errors: fieldErrors(describeZodError(parsed.error)),
+    });
   const q = parsed.data;
   // Values are enums (or the key's id, restricted to [a-z0-9_-]): nothing to escape.
   const clauses = [`${ViduCaller.name} = '${req.apiKey!.id}'`];

@@ -12,17 +12,29 @@ import { invalidInput, problem } from './problem';
 // `img2video-key-alice:order-1` before alice did.
 
 /** The caller's idempotency key, header or body, namespaced by the caller's key id; undefined when neither is given. */
-export function namespacedIdempotencyKey(req: FastifyRequest, callerId: string, body: Record<string, unknown>): string | undefined {
+export function namespacedIdempotencyKey(
+  req: FastifyRequest,
+  callerId: string,
+  body: Record<string, unknown>,
+): string | undefined {
   const header = idempotencyKeyHeader(req);
   const options = body.options;
-  const inBody = typeof options === 'object' && options !== null ? (options as { idempotencyKey?: unknown }).idempotencyKey : undefined;
+  const inBody =
+    typeof options === 'object' && options !== null
+      ? (options as { idempotencyKey?: unknown }).idempotencyKey
+      : undefined;
   // The contract's rule for the field (contract/generation-input.ts): any text of 1–200
   // characters; one that would make an awkward id is hashed by workflowIdFor.
   if (inBody !== undefined && (typeof inBody !== 'string' || inBody.length === 0 || inBody.length > 200)) {
     throw invalidInput([{ field: 'options.idempotencyKey', message: 'must be a string of 1–200 characters' }]);
   }
   if (header !== undefined && inBody !== undefined && header !== inBody) {
-    throw invalidInput([{ field: 'options.idempotencyKey', message: 'differs from the Idempotency-Key header; give one of them, or the same value in both' }]);
+    throw invalidInput([
+      {
+        field: 'options.idempotencyKey',
+        message: 'differs from the Idempotency-Key header; give one of them, or the same value in both',
+      },
+    ]);
   }
   const key = header ?? (inBody as string | undefined);
   return key === undefined ? undefined : `${callerId}:${key}`;
@@ -59,13 +71,21 @@ export function startMemoFor(body: unknown): StartMemo {
  * an earlier one with the same body did (the answer is then 200 with the same body); a 422 when
  * the key was used before with another body. Without a key every start creates.
  */
-export async function createdByThisStart(client: Client, workflowId: string, memo: StartMemo, keyed: boolean, what: string): Promise<boolean> {
+export async function createdByThisStart(
+  client: Client,
+  workflowId: string,
+  memo: StartMemo,
+  keyed: boolean,
+  what: string,
+): Promise<boolean> {
   if (!keyed) return true;
   const existing = (await client.workflow.getHandle(workflowId).describe()).memo?.[START_MEMO] as StartMemo | undefined;
   const created = existing?.requestId === memo.requestId;
   if (!created && existing && existing.bodySha256 !== memo.bodySha256) {
     throw problem(422, 'idempotency-key-reused', 'this Idempotency-Key was already used with a different body', {
-      errors: [{ field: 'Idempotency-Key', message: `already used with a different body; use a new key for a new ${what}` }],
+      errors: [
+        { field: 'Idempotency-Key', message: `already used with a different body; use a new key for a new ${what}` },
+      ],
       id: workflowId,
     });
   }

@@ -37,7 +37,11 @@ export const API_LIMIT_DEFAULTS = {
  * that takes many lines in its body (POST /v1/batches) gets its own entry and limit here, or
  * sets `bodyLimit` in its route options (which the table never overrides).
  */
-export function largeBodyRoutes(limits: { bodyLimit: number; batchBodyLimit: number; uploadBodyLimit: number }): Record<string, number> {
+export function largeBodyRoutes(limits: {
+  bodyLimit: number;
+  batchBodyLimit: number;
+  uploadBodyLimit: number;
+}): Record<string, number> {
   return {
     'POST /v1/generations/:kind': limits.bodyLimit,
     'POST /v1/ad-films': limits.bodyLimit,
@@ -47,4 +51,3 @@ export function largeBodyRoutes(limits: { bodyLimit: number; batchBodyLimit: num
     'POST /v1/uploads': limits.uploadBodyLimit,
   };
 }
-

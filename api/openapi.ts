@@ -26,7 +26,12 @@ const json = (schema: Json) => ({ 'application/json': { schema } });
 
 /** Every route behind a key may also answer 429 (rate limit; event streams: the stream caps), with Retry-After. */
 const PROBLEM_RESPONSES = (codes: number[]): Json =>
-  Object.fromEntries((codes.includes(401) ? [...codes, 429] : codes).map((c) => [String(c), { $ref: `#/components/responses/Problem${c}` }]));
+  Object.fromEntries(
+    (codes.includes(401) ? [...codes, 429] : codes).map((c) => [
+      String(c),
+      { $ref: `#/components/responses/Problem${c}` },
+    ]),
+  );
 
 /** An input schema with the API's optional `notify` beside request and options. */
 function withNotify(input: Json): Json {
@@ -56,14 +61,32 @@ export function buildOpenApi(): Json {
         id: { type: 'string' },
         kind: { type: 'string' },
         caller: { type: 'string', description: 'Name of the API key that started it' },
-        execution: { enum: ['running', 'succeeded', 'failed', 'cancelled', 'terminated', 'timed_out', 'continued_as_new', 'unknown'] },
+        execution: {
+          enum: [
+            'running',
+            'succeeded',
+            'failed',
+            'cancelled',
+            'terminated',
+            'timed_out',
+            'continued_as_new',
+            'unknown',
+          ],
+        },
         createdAt: { type: 'string', format: 'date-time' },
         closedAt: { type: 'string', format: 'date-time' },
-        status: { description: 'The workflow\'s "status" query', anyOf: [ref('GenerationStatus'), ref('AdFilmStatus'), { type: 'object' }] },
-        result: { description: 'On success', anyOf: [ref('GenerationResult'), ref('AdFilmResult'), { type: 'object' }] },
+        status: {
+          description: 'The workflow\'s "status" query',
+          anyOf: [ref('GenerationStatus'), ref('AdFilmStatus'), { type: 'object' }],
+        },
+        result: {
+          description: 'On success',
+          anyOf: [ref('GenerationResult'), ref('AdFilmResult'), { type: 'object' }],
+        },
         downloads: {
           type: 'array',
-          description: 'On success with an S3 archive: presigned GET links (one hour) to each archived file and the manifest',
+          description:
+            'On success with an S3 archive: presigned GET links (one hour) to each archived file and the manifest',
           items: {
             type: 'object',
             required: ['name', 'location', 'url', 'expiresAt'],
@@ -80,7 +103,12 @@ export function buildOpenApi(): Json {
         failure: {
           type: 'object',
           required: ['type', 'message', 'details'],
-          properties: { type: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' }, errCode: { type: 'string' } },
+          properties: {
+            type: { type: 'string' },
+            message: { type: 'string' },
+            details: { type: 'array' },
+            errCode: { type: 'string' },
+          },
         },
         links: { type: 'object' },
       },
@@ -88,7 +116,9 @@ export function buildOpenApi(): Json {
     GenerationList: {
       type: 'object',
       required: ['items'],
-      properties: { items: { type: 'array', items: { type: 'object', required: ['id', 'kind', 'execution', 'createdAt'] } } },
+      properties: {
+        items: { type: 'array', items: { type: 'object', required: ['id', 'kind', 'execution', 'createdAt'] } },
+      },
     },
     Accepted: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
     WebhookEvent: {
@@ -97,13 +127,21 @@ export function buildOpenApi(): Json {
       description:
         'Body of a webhook; headers webhook-id, webhook-timestamp, webhook-signature (Standard Webhooks). generation.updated (only when asked for) ' +
         'carries the generation as it was at that change of phase or Vidu state; order is best-effort, so order by `timestamp` and treat the terminal event as final',
-      properties: { type: { enum: [...WEBHOOK_EVENT_TYPES] }, timestamp: { type: 'string', format: 'date-time' }, data: ref('Generation') },
+      properties: {
+        type: { enum: [...WEBHOOK_EVENT_TYPES] },
+        timestamp: { type: 'string', format: 'date-time' },
+        data: ref('Generation'),
+      },
     },
     Upload: {
       type: 'object',
       required: ['ref', 'bytes', 'sha256', 'contentType', 'format', 'expiresAt'],
       properties: {
-        ref: { type: 'string', description: 'staged:key-<your key id>/<sha256>.<ext>: usable in your own starts only', pattern: '^staged:key-[a-z0-9][a-z0-9_-]{0,39}/[0-9a-f]{64}\\.[a-z0-9]+$' },
+        ref: {
+          type: 'string',
+          description: 'staged:key-<your key id>/<sha256>.<ext>: usable in your own starts only',
+          pattern: '^staged:key-[a-z0-9][a-z0-9_-]{0,39}/[0-9a-f]{64}\\.[a-z0-9]+$',
+        },
         bytes: { type: 'integer' },
         sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
         contentType: { type: 'string' },
@@ -111,14 +149,22 @@ export function buildOpenApi(): Json {
         width: { type: 'integer' },
         height: { type: 'integer' },
         durationSeconds: { type: 'number' },
-        expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'Unused for VIDU_FLOW_STAGING_TTL_DAYS, the upload is swept; null: kept' },
+        expiresAt: {
+          type: ['string', 'null'],
+          format: 'date-time',
+          description: 'Unused for VIDU_FLOW_STAGING_TTL_DAYS, the upload is swept; null: kept',
+        },
       },
     },
     PresignUploadBody: {
       type: 'object',
       additionalProperties: false,
       required: ['contentType', 'bytes', 'sha256'],
-      properties: { contentType: { type: 'string' }, bytes: { type: 'integer', minimum: 1 }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+      properties: {
+        contentType: { type: 'string' },
+        bytes: { type: 'integer', minimum: 1 },
+        sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      },
     },
     PresignedUpload: {
       type: 'object',
@@ -126,7 +172,11 @@ export function buildOpenApi(): Json {
       properties: {
         method: { const: 'PUT' },
         url: { type: 'string' },
-        headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Content-Type, Content-Length and x-amz-checksum-sha256: signed, send them as they are' },
+        headers: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          description: 'Content-Type, Content-Length and x-amz-checksum-sha256: signed, send them as they are',
+        },
         ref: { type: 'string' },
         expiresAt: { type: 'string', format: 'date-time' },
       },
@@ -142,7 +192,11 @@ export function buildOpenApi(): Json {
         detail: { type: 'string' },
         errors: {
           type: 'array',
-          items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+          items: {
+            type: 'object',
+            required: ['field', 'message'],
+            properties: { field: { type: 'string' }, message: { type: 'string' } },
+          },
         },
       },
     },
@@ -157,12 +211,26 @@ export function buildOpenApi(): Json {
     description: 'The price before submission (docs/vidu-pricing.md; VIDU_FLOW_PRICES_FILE applies)',
     properties: {
       credits: { type: 'integer', minimum: 0, description: 'Estimated credits; 0 when unpriced' },
-      basis: { type: 'string', description: 'How the figure was reached: the table entry, the priced fields, the rules applied, the source and its date' },
-      unpriced: { type: 'string', description: 'Why no price could be given (unknown model or price, a source video’s length not known before staging)' },
+      basis: {
+        type: 'string',
+        description:
+          'How the figure was reached: the table entry, the priced fields, the rules applied, the source and its date',
+      },
+      unpriced: {
+        type: 'string',
+        description:
+          'Why no price could be given (unknown model or price, a source video’s length not known before staging)',
+      },
       entry: {
         type: 'object',
         required: ['kind', 'model', 'source', 'readOn'],
-        properties: { kind: { type: 'string' }, model: { type: 'string' }, source: { type: 'string' }, readOn: { type: 'string' }, override: { type: 'boolean', description: 'From the operator’s prices file' } },
+        properties: {
+          kind: { type: 'string' },
+          model: { type: 'string' },
+          source: { type: 'string' },
+          readOn: { type: 'string' },
+          override: { type: 'boolean', description: 'From the operator’s prices file' },
+        },
       },
     },
   };
@@ -173,25 +241,60 @@ export function buildOpenApi(): Json {
     properties: {
       credits: { type: 'integer', minimum: 0 },
       byModel: { type: 'object', additionalProperties: { type: 'integer' } },
-      lines: { type: 'array', items: { type: 'object', required: ['label', 'kind', 'model', 'estimate'], properties: { label: { type: 'string' }, kind: { type: 'string' }, model: { type: 'string' }, estimate: ref('Estimate') } } },
-      unpriced: { type: 'array', items: { type: 'object', required: ['label', 'reason'], properties: { label: { type: 'string' }, reason: { type: 'string' } } } },
+      lines: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['label', 'kind', 'model', 'estimate'],
+          properties: {
+            label: { type: 'string' },
+            kind: { type: 'string' },
+            model: { type: 'string' },
+            estimate: ref('Estimate'),
+          },
+        },
+      },
+      unpriced: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['label', 'reason'],
+          properties: { label: { type: 'string' }, reason: { type: 'string' } },
+        },
+      },
     },
   };
   schemas.BatchEstimateBody = {
     type: 'object',
     additionalProperties: false,
     required: ['lines'],
-    properties: { lines: { type: 'array', minItems: 1, maxItems: MAX_HTTP_BATCH_LINES, items: { type: 'object', description: 'A batch line { kind, request, options }; an invalid one is listed as unpriced' } }, options: { type: 'object' } },
+    properties: {
+      lines: {
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_HTTP_BATCH_LINES,
+        items: {
+          type: 'object',
+          description: 'A batch line { kind, request, options }; an invalid one is listed as unpriced',
+        },
+      },
+      options: { type: 'object' },
+    },
   };
 
   const responses: Json = Object.fromEntries(
-    [400, 401, 403, 404, 409, 413, 415, 422].map((c) => [`Problem${c}`, { description: `Problem (${c})`, content: { 'application/problem+json': { schema: ref('Problem') } } }]),
+    [400, 401, 403, 404, 409, 413, 415, 422].map((c) => [
+      `Problem${c}`,
+      { description: `Problem (${c})`, content: { 'application/problem+json': { schema: ref('Problem') } } },
+    ]),
   );
   responses.Problem429 = {
     description:
       'Too many requests: the key’s request budget (API_RATE_LIMIT_PER_KEY a minute; without a valid key, API_RATE_LIMIT_PER_ADDRESS per address), ' +
       'or for /events the open-stream caps (API_MAX_STREAMS_PER_KEY, API_MAX_STREAMS). Retry after the seconds in Retry-After.',
-    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } },
+    headers: {
+      'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
+    },
     content: { 'application/problem+json': { schema: ref('Problem') } },
   };
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
@@ -199,7 +302,8 @@ export function buildOpenApi(): Json {
     name: 'Idempotency-Key',
     in: 'header',
     required: false,
-    description: 'Same key (per API key; `options.idempotencyKey` in the body is the same key, namespaced alike) ⇒ the same generation: a repeat answers 200 with the same body',
+    description:
+      'Same key (per API key; `options.idempotencyKey` in the body is the same key, namespaced alike) ⇒ the same generation: a repeat answers 200 with the same body',
     schema: { type: 'string', minLength: 1, maxLength: 200 },
   };
   const start = (summary: string, schema: string, scope = 'start'): Json => ({
@@ -209,31 +313,73 @@ export function buildOpenApi(): Json {
     requestBody: { required: true, content: json(ref(schema)) },
     responses: {
       '201': { description: 'Started', content: json(ref('StartResponse')) },
-      '200': { description: 'Already started with this Idempotency-Key (same body as the 201)', content: json(ref('StartResponse')) },
+      '200': {
+        description: 'Already started with this Idempotency-Key (same body as the 201)',
+        content: json(ref('StartResponse')),
+      },
       ...PROBLEM_RESPONSES([400, 401, 403, 413, 415, 422]),
     },
   });
 
   const paths: Json = {};
-  for (const kind of GENERATION_KINDS) paths[`/v1/generations/${kind}`] = { post: { operationId: `start_${kind}`, ...start(`Start a ${kind} generation`, `${kind}Input`) } };
+  for (const kind of GENERATION_KINDS)
+    paths[`/v1/generations/${kind}`] = {
+      post: { operationId: `start_${kind}`, ...start(`Start a ${kind} generation`, `${kind}Input`) },
+    };
   paths['/v1/ad-films'] = { post: { operationId: 'start_adFilm', ...start('Start an AD film', 'AdFilmInput') } };
-  paths['/v1/batches'] = { post: { operationId: 'start_batch', ...start('Start a batch over the lines in the request (staged as your own; never a file on the worker)', 'BatchBody') } };
+  paths['/v1/batches'] = {
+    post: {
+      operationId: 'start_batch',
+      ...start(
+        'Start a batch over the lines in the request (staged as your own; never a file on the worker)',
+        'BatchBody',
+      ),
+    },
+  };
   const estimate = (summary: string, body: string, answer: string): Json => ({
     post: {
       operationId: `estimate_${body.replace(/EstimateInput$|EstimateBody$/, '')}`,
       summary,
       security: [{ apiKey: ['read'] }],
       requestBody: { required: true, content: json(ref(body)) },
-      responses: { '200': { description: 'The estimate (nothing is started)', content: json(ref(answer)) }, ...PROBLEM_RESPONSES([400, 401, 403, 413, 415, 422]) },
+      responses: {
+        '200': { description: 'The estimate (nothing is started)', content: json(ref(answer)) },
+        ...PROBLEM_RESPONSES([400, 401, 403, 413, 415, 422]),
+      },
     },
   });
-  for (const kind of GENERATION_KINDS) paths[`/v1/estimates/${kind}`] = estimate(`Estimate a ${kind} generation before starting it`, `${kind}EstimateInput`, 'Estimate');
-  paths['/v1/estimates/ad-film'] = estimate('Estimate an AD film: create, each edit, compose', 'AdFilmEstimateInput', 'EstimateTotal');
-  paths['/v1/estimates/batch'] = estimate('Estimate a batch: the total, by model, and the lines that could not be priced', 'BatchEstimateBody', 'EstimateTotal');
+  for (const kind of GENERATION_KINDS)
+    paths[`/v1/estimates/${kind}`] = estimate(
+      `Estimate a ${kind} generation before starting it`,
+      `${kind}EstimateInput`,
+      'Estimate',
+    );
+  paths['/v1/estimates/ad-film'] = estimate(
+    'Estimate an AD film: create, each edit, compose',
+    'AdFilmEstimateInput',
+    'EstimateTotal',
+  );
+  paths['/v1/estimates/batch'] = estimate(
+    'Estimate a batch: the total, by model, and the lines that could not be priced',
+    'BatchEstimateBody',
+    'EstimateTotal',
+  );
   // POST /v1/uploads (api/routes/uploads.ts): raw bytes, not JSON; the answer's `ref` goes in a start.
   const uploadQuery = [
-    { name: 'kind', in: 'query', required: false, description: 'Check against this kind’s media fields only (e.g. img2video)', schema: { type: 'string' } },
-    { name: 'field', in: 'query', required: false, description: 'With kind: check against this field’s documented limits (e.g. images)', schema: { type: 'string' } },
+    {
+      name: 'kind',
+      in: 'query',
+      required: false,
+      description: 'Check against this kind’s media fields only (e.g. img2video)',
+      schema: { type: 'string' },
+    },
+    {
+      name: 'field',
+      in: 'query',
+      required: false,
+      description: 'With kind: check against this field’s documented limits (e.g. images)',
+      schema: { type: 'string' },
+    },
   ];
   paths['/v1/uploads'] = {
     post: {
@@ -243,18 +389,30 @@ export function buildOpenApi(): Json {
         'checked like the stage step (magic bytes, probe, the fields’ size/pixel/aspect rules) and stored as your own. At most API_UPLOAD_BODY_LIMIT_BYTES (200 MiB) and the largest documented size for the format.',
       security: [{ apiKey: ['start'] }],
       parameters: uploadQuery,
-      requestBody: { required: true, content: Object.fromEntries(acceptedContentTypes().map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) },
-      responses: { '201': { description: 'Stored', content: json(ref('Upload')) }, ...PROBLEM_RESPONSES([400, 401, 403, 413, 415, 422]) },
+      requestBody: {
+        required: true,
+        content: Object.fromEntries(
+          acceptedContentTypes().map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+        ),
+      },
+      responses: {
+        '201': { description: 'Stored', content: json(ref('Upload')) },
+        ...PROBLEM_RESPONSES([400, 401, 403, 413, 415, 422]),
+      },
     },
   };
   paths['/v1/uploads/presign'] = {
     post: {
       operationId: 'presign_upload',
-      summary: 'S3 staging only (STAGING_URL=s3://…): a 15-minute presigned PUT for bytes of this type, length and sha256; send the answered headers with the PUT. 404 with a local staging folder.',
+      summary:
+        'S3 staging only (STAGING_URL=s3://…): a 15-minute presigned PUT for bytes of this type, length and sha256; send the answered headers with the PUT. 404 with a local staging folder.',
       security: [{ apiKey: ['start'] }],
       parameters: uploadQuery,
       requestBody: { required: true, content: json(ref('PresignUploadBody')) },
-      responses: { '201': { description: 'Signed', content: json(ref('PresignedUpload')) }, ...PROBLEM_RESPONSES([400, 401, 403, 404, 413, 415, 422]) },
+      responses: {
+        '201': { description: 'Signed', content: json(ref('PresignedUpload')) },
+        ...PROBLEM_RESPONSES([400, 401, 403, 404, 413, 415, 422]),
+      },
     },
   };
   const listQuery = zodJson(ListQuery) as { properties: Record<string, Json> };
@@ -263,8 +421,16 @@ export function buildOpenApi(): Json {
       operationId: 'list_generations',
       summary: "This API key's generations, newest first",
       security: [{ apiKey: ['read'] }],
-      parameters: Object.entries(listQuery.properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
-      responses: { '200': { description: 'The list', content: json(ref('GenerationList')) }, ...PROBLEM_RESPONSES([400, 401, 403]) },
+      parameters: Object.entries(listQuery.properties).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema,
+      })),
+      responses: {
+        '200': { description: 'The list', content: json(ref('GenerationList')) },
+        ...PROBLEM_RESPONSES([400, 401, 403]),
+      },
     },
   };
   paths['/v1/generations/{id}'] = {
@@ -273,7 +439,10 @@ export function buildOpenApi(): Json {
       summary: 'Status, and the result or the typed failure once finished',
       security: [{ apiKey: ['read'] }],
       parameters: [idParam],
-      responses: { '200': { description: 'The generation', content: json(ref('Generation')) }, ...PROBLEM_RESPONSES([401, 403, 404]) },
+      responses: {
+        '200': { description: 'The generation', content: json(ref('Generation')) },
+        ...PROBLEM_RESPONSES([401, 403, 404]),
+      },
     },
   };
   paths['/v1/generations/{id}/events'] = {
@@ -294,7 +463,10 @@ export function buildOpenApi(): Json {
       summary: 'Cancel (Vidu is asked to cancel; it may refuse a running task, which is then still archived)',
       security: [{ apiKey: ['cancel'] }],
       parameters: [idParam],
-      responses: { '202': { description: 'Cancel requested', content: json(ref('Accepted')) }, ...PROBLEM_RESPONSES([401, 403, 404, 409]) },
+      responses: {
+        '202': { description: 'Cancel requested', content: json(ref('Accepted')) },
+        ...PROBLEM_RESPONSES([401, 403, 404, 409]),
+      },
     },
   };
   paths['/v1/ad-films/{id}/edits'] = {
@@ -304,7 +476,13 @@ export function buildOpenApi(): Json {
       security: [{ apiKey: ['start'] }],
       parameters: [idParam],
       requestBody: { required: true, content: json(ref('Edits')) },
-      responses: { '200': { description: 'Accepted edits', content: json({ type: 'object', required: ['accepted'], properties: { accepted: { type: 'integer' } } }) }, ...PROBLEM_RESPONSES([400, 401, 403, 404, 409, 413, 415, 422]) },
+      responses: {
+        '200': {
+          description: 'Accepted edits',
+          content: json({ type: 'object', required: ['accepted'], properties: { accepted: { type: 'integer' } } }),
+        },
+        ...PROBLEM_RESPONSES([400, 401, 403, 404, 409, 413, 415, 422]),
+      },
     },
   };
   paths['/v1/ad-films/{id}/approve'] = {
@@ -313,7 +491,10 @@ export function buildOpenApi(): Json {
       summary: 'Review mode: compose with the current storyboards',
       security: [{ apiKey: ['start'] }],
       parameters: [idParam],
-      responses: { '202': { description: 'Approved', content: json(ref('Accepted')) }, ...PROBLEM_RESPONSES([401, 403, 404, 409]) },
+      responses: {
+        '202': { description: 'Approved', content: json(ref('Accepted')) },
+        ...PROBLEM_RESPONSES([401, 403, 404, 409]),
+      },
     },
   };
   paths['/v1/ad-films/{id}/storyboards'] = {
@@ -322,7 +503,13 @@ export function buildOpenApi(): Json {
       summary: 'Each storyboard: prompt, state, media URL',
       security: [{ apiKey: ['read'] }],
       parameters: [idParam],
-      responses: { '200': { description: 'Storyboards', content: json({ type: 'object', properties: { id: { type: 'string' }, storyboards: ref('Storyboards') } }) }, ...PROBLEM_RESPONSES([401, 403, 404]) },
+      responses: {
+        '200': {
+          description: 'Storyboards',
+          content: json({ type: 'object', properties: { id: { type: 'string' }, storyboards: ref('Storyboards') } }),
+        },
+        ...PROBLEM_RESPONSES([401, 403, 404]),
+      },
     },
   };
 
@@ -340,7 +527,13 @@ export function buildOpenApi(): Json {
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from VIDU_FLOW_API_KEYS_FILE (scopes start, read, cancel)' } },
+      securitySchemes: {
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key from VIDU_FLOW_API_KEYS_FILE (scopes start, read, cancel)',
+        },
+      },
       schemas,
       responses,
     },
@@ -349,10 +542,20 @@ export function buildOpenApi(): Json {
     webhooks: {
       generationEvent: {
         post: {
-          summary: "Sent to notify.url (or the key's notifyUrl) when a generation succeeds, fails or is cancelled, and on each change of phase or Vidu state when notify.events lists generation.updated",
-          parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+          summary:
+            "Sent to notify.url (or the key's notifyUrl) when a generation succeeds, fails or is cancelled, and on each change of phase or Vidu state when notify.events lists generation.updated",
+          parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+            name,
+            in: 'header',
+            required: true,
+            schema: { type: 'string' },
+          })),
           requestBody: { required: true, content: json(ref('WebhookEvent')) },
-          responses: { '200': { description: 'Any 2xx acknowledges; anything else is retried with backoff for up to 24 h (410 stops)' } },
+          responses: {
+            '200': {
+              description: 'Any 2xx acknowledges; anything else is retried with backoff for up to 24 h (410 stops)',
+            },
+          },
         },
       },
     },
@@ -371,12 +574,17 @@ function batchBody(input: Json): Json {
         type: 'array',
         minItems: 1,
         maxItems: MAX_HTTP_BATCH_LINES,
-        description: 'One generation per line; media as http(s) URLs, data: URIs or vidu-flow: references to your own results. A bad line is a 422 naming lines[i].',
+        description:
+          'One generation per line; media as http(s) URLs, data: URIs or vidu-flow: references to your own results. A bad line is a 422 naming lines[i].',
         items: {
           type: 'object',
           required: ['kind', 'request'],
           additionalProperties: false,
-          properties: { kind: { type: 'string', enum: [...GENERATION_KINDS] }, request: { type: 'object' }, options: { type: 'object' } },
+          properties: {
+            kind: { type: 'string', enum: [...GENERATION_KINDS] },
+            request: { type: 'object' },
+            options: { type: 'object' },
+          },
         },
       },
       ...Object.fromEntries(['window', 'options', 'linesPerRun'].filter((k) => props[k]).map((k) => [k, props[k]])),

@@ -10,7 +10,11 @@ import { problem } from './problem';
 // generation, a workflow started without the API, an id that does not exist — is the same 404,
 // so ids of other callers cannot be probed. Operators see everything in the Web UI and CLI.
 
-export async function ownedGeneration(client: ViduFlowClient, req: FastifyRequest, id: string): Promise<{ kind?: string; running: boolean }> {
+export async function ownedGeneration(
+  client: ViduFlowClient,
+  req: FastifyRequest,
+  id: string,
+): Promise<{ kind?: string; running: boolean }> {
   const notFound = problem(404, 'not-found', `no generation ${JSON.stringify(id)} for this API key`);
   if (derivedWorkflowIdProblem(id) !== undefined) throw notFound;
   try {

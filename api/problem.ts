@@ -60,7 +60,10 @@ export function fieldErrors(lines: readonly string[], prefix = ''): FieldError[]
     if (at <= 0) return { field: prefix.replace(/\.$/, '') || '(body)', message: line };
     const field = line.slice(0, at);
     const joined = field.startsWith('[') ? `${prefix.replace(/\.$/, '')}${field}` : `${prefix}${field}`;
-    return { field: joined === '(request)' ? 'request' : joined.replace(/\.\(request\)$/, ''), message: line.slice(at + 2) };
+    return {
+      field: joined === '(request)' ? 'request' : joined.replace(/\.\(request\)$/, ''),
+      message: line.slice(at + 2),
+    };
   });
 }
 

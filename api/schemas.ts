@@ -8,7 +8,10 @@ import { DEFAULT_WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES } from '../core/webhook-typ
 
 export const Notify = z
   .strictObject({
-    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).describe('Where the signed events are POSTed'),
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .max(2000)
+      .describe('Where the signed events are POSTed'),
     events: z
       .array(z.enum(WEBHOOK_EVENT_TYPES))
       .min(1)
@@ -17,14 +20,25 @@ export const Notify = z
         `Which events to send (default: ${DEFAULT_WEBHOOK_EVENTS.join(', ')}); generation.updated: one event per change of phase or Vidu state`,
       ),
   })
-  .describe("Completion webhook, signed per Standard Webhooks with the API key's webhookSecret; default: the key's notifyUrl");
+  .describe(
+    "Completion webhook, signed per Standard Webhooks with the API key's webhookSecret; default: the key's notifyUrl",
+  );
 
 export const EditsBody = z.strictObject({ edits: z.array(AdFilmEdit).min(1, 'must list at least one edit') });
 
 export const ALL_KINDS = [...GENERATION_KINDS, 'adFilm', 'batch'] as const;
 
 /** ViduState values a list can filter on (Vidu's task states and vidu-flow's own). */
-export const LIST_STATES = ['waiting_for_slot', 'created', 'queueing', 'scheduled', 'processing', 'success', 'failed', 'cancelled'] as const;
+export const LIST_STATES = [
+  'waiting_for_slot',
+  'created',
+  'queueing',
+  'scheduled',
+  'processing',
+  'success',
+  'failed',
+  'cancelled',
+] as const;
 
 /** `execution` values and the Temporal ExecutionStatus each one is. */
 export const LIST_EXECUTIONS = {

@@ -32,12 +32,18 @@ declare module 'fastify' {
   }
 }
 
-
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const limits = { ...API_LIMIT_DEFAULTS, ...Object.fromEntries(Object.entries(deps).filter(([k, v]) => k in API_LIMIT_DEFAULTS && v !== undefined)) } as {
+  const limits = {
+    ...API_LIMIT_DEFAULTS,
+    ...Object.fromEntries(Object.entries(deps).filter(([k, v]) => k in API_LIMIT_DEFAULTS && v !== undefined)),
+  } as {
     -readonly [K in keyof typeof API_LIMIT_DEFAULTS]: number;
   };
-  const app = Fastify({ logger: false, bodyLimit: limits.jsonBodyLimit, ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}) });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: limits.jsonBodyLimit,
+    ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}),
+  });
   const log = deps.log ?? ((line: string) => console.log(line));
   // JSON only: a text/plain body is a 415, not a string that fails later as "not an object".
   app.removeContentTypeParser('text/plain');
@@ -55,20 +61,41 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     if (err instanceof ProblemError) {
       // Refused at the door without a valid key: the body is not read (Node discards what
       // arrives) and the connection is not kept for another request.
-      if (!req.apiKey && (err.problem.status === 401 || err.problem.status === 429)) reply.header('connection', 'close');
+      if (!req.apiKey && (err.problem.status === 401 || err.problem.status === 429))
+        reply.header('connection', 'close');
       return sendProblem(reply, err);
     }
     if (err instanceof JsonTooDeepError) {
-      return sendProblem(reply, problem(400, 'bad-request', err.message, { errors: [{ field: '(body)', message: `must not nest deeper than ${err.maxDepth} levels` }] }));
+      return sendProblem(
+        reply,
+        problem(400, 'bad-request', err.message, {
+          errors: [{ field: '(body)', message: `must not nest deeper than ${err.maxDepth} levels` }],
+        }),
+      );
     }
     if (isWorkflowNotFound(err)) return sendProblem(reply, problem(404, 'not-found', 'no such generation'));
     const fastifyErr = err as { statusCode?: number; code?: string; message?: string };
     const status = fastifyErr.statusCode;
-    if (status === 413) return sendProblem(reply, problem(413, 'too-large', `the body is larger than ${req.routeOptions.bodyLimit ?? limits.jsonBodyLimit} bytes`));
-    if (status === 415) return sendProblem(reply, problem(415, 'unsupported-media-type', 'send the body as application/json'));
+    if (status === 413)
+      return sendProblem(
+        reply,
+        problem(
+          413,
+          'too-large',
+          `the body is larger than ${req.routeOptions.bodyLimit ?? limits.jsonBodyLimit} bytes`,
+        ),
+      );
+    if (status === 415)
+      return sendProblem(reply, problem(415, 'unsupported-media-type', 'send the body as application/json'));
     if (status !== undefined && status >= 400 && status < 500) {
-      const detail = fastifyErr.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the body is empty; send a JSON object' : 'the body is not valid JSON';
-      return sendProblem(reply, problem(400, 'bad-request', detail, { errors: [{ field: '(body)', message: detail }] }));
+      const detail =
+        fastifyErr.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? 'the body is empty; send a JSON object'
+          : 'the body is not valid JSON';
+      return sendProblem(
+        reply,
+        problem(400, 'bad-request', detail, { errors: [{ field: '(body)', message: detail }] }),
+      );
     }
     // Unexpected: log the message for the operator (no request body, no headers), answer generically.
     log(`api error on ${req.method} ${req.routeOptions.url ?? req.url}: ${fastifyErr.message ?? String(err)}`);
@@ -76,7 +103,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   // A path the API does not serve has a type of its own (`no-route`), so a caller (and the route
   // walk in test/e2e/api.test.ts) can tell a wrong URL from a generation that does not exist.
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, problem(404, 'no-route', `no route ${req.method} ${req.url.split('?')[0]}`)));
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, problem(404, 'no-route', `no route ${req.method} ${req.url.split('?')[0]}`)),
+  );
 
   app.addHook('onResponse', async (req, reply) => {
     log(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode}${req.apiKey ? ` ${req.apiKey.name}` : ''}`);

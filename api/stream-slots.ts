@@ -22,12 +22,23 @@ export class StreamSlots {
     const mine = this.perKey.get(keyId) ?? 0;
     if (mine >= this.maxPerKey) {
       throw new RetryLaterError(
-        problem(429, 'too-many-streams', `the API key ${JSON.stringify(keyName)} has ${mine} event streams open, the most it may (API_MAX_STREAMS_PER_KEY); close one or retry later`),
+        problem(
+          429,
+          'too-many-streams',
+          `the API key ${JSON.stringify(keyName)} has ${mine} event streams open, the most it may (API_MAX_STREAMS_PER_KEY); close one or retry later`,
+        ),
         STREAM_RETRY_AFTER_SECONDS,
       );
     }
     if (this.total >= this.maxTotal) {
-      throw new RetryLaterError(problem(429, 'too-many-streams', 'the API has as many event streams open as it serves (API_MAX_STREAMS); retry later'), STREAM_RETRY_AFTER_SECONDS);
+      throw new RetryLaterError(
+        problem(
+          429,
+          'too-many-streams',
+          'the API has as many event streams open as it serves (API_MAX_STREAMS); retry later',
+        ),
+        STREAM_RETRY_AFTER_SECONDS,
+      );
     }
     this.perKey.set(keyId, mine + 1);
     this.total++;

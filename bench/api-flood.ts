@@ -31,18 +31,31 @@ interface Figures {
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] ?? fallback : fallback;
+  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
 }
 
 async function serve(): Promise<void> {
   const key = newApiKey('bench');
-  const untouchable = new Proxy({}, { get: () => { throw new Error('the client was used by a request that should have been refused'); } });
-  const app = buildApi({ client: untouchable as never, keys: () => [key.entry], privateUrls: parseAllowPrivate(undefined), log: () => undefined });
+  const untouchable = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('the client was used by a request that should have been refused');
+      },
+    },
+  );
+  const app = buildApi({
+    client: untouchable as never,
+    keys: () => [key.entry],
+    privateUrls: parseAllowPrivate(undefined),
+    log: () => undefined,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`key ${key.key}\nlistening ${(app.server.address() as AddressInfo).port}\n`);
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 function peakRssMiB(pid: number | undefined): Promise<number | undefined> {
   if (pid === undefined) return Promise.resolve(undefined);
@@ -65,18 +78,32 @@ function healthz(port: number, agent: Agent): Promise<number> {
 }
 
 /** One unauthenticated POST with `body`; resolves with its status (or the error code) and when it was answered. */
-function flood(port: number, body: Buffer, t0: number, key: string | undefined): Promise<{ status: string; ms: number }> {
+function flood(
+  port: number,
+  body: Buffer,
+  t0: number,
+  key: string | undefined,
+): Promise<{ status: string; ms: number }> {
   return new Promise((resolve) => {
     const auth = key ? { authorization: `Bearer ${key}` } : {};
     const req = request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/v1/generations/img2video', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length, ...auth } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/generations/img2video',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': body.length, ...auth },
+      },
       (res) => {
         res.resume();
         resolve({ status: String(res.statusCode), ms: performance.now() - t0 });
       },
     );
     // A server that answers early and closes may reset the upload: that counts as answered too.
-    req.on('error', (err: NodeJS.ErrnoException) => resolve({ status: err.code ?? 'error', ms: performance.now() - t0 }));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      resolve({ status: err.code ?? 'error', ms: performance.now() - t0 }),
+    );
     req.end(body);
   });
 }
@@ -90,7 +117,9 @@ async function main(): Promise<void> {
   const half = Math.floor(bytes / 2);
   const body = Buffer.from('['.repeat(half) + ']'.repeat(half));
 
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let apiKey: string | undefined;
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -116,7 +145,9 @@ async function main(): Promise<void> {
       }
     })();
     const t0 = performance.now();
-    const answers = await Promise.all(Array.from({ length: bodies }, () => flood(port, body, t0, withKey ? apiKey : undefined)));
+    const answers = await Promise.all(
+      Array.from({ length: bodies }, () => flood(port, body, t0, withKey ? apiKey : undefined)),
+    );
     await new Promise((r) => setTimeout(r, 200));
     flooding = false;
     await sampler;
@@ -131,7 +162,16 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       bodies,
       bodyBytes: body.length,
-      healthz: { samples: samples.length, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99), maxMs: sorted[sorted.length - 1] ?? NaN, idleP50Ms: quantile([...idle].sort((a, b) => a - b), 0.5) },
+      healthz: {
+        samples: samples.length,
+        p50Ms: quantile(sorted, 0.5),
+        p99Ms: quantile(sorted, 0.99),
+        maxMs: sorted[sorted.length - 1] ?? NaN,
+        idleP50Ms: quantile(
+          [...idle].sort((a, b) => a - b),
+          0.5,
+        ),
+      },
       flood: { statuses, firstAnswerMs: Math.min(...times), lastAnswerMs: Math.max(...times) },
       apiPeakRssMiB: await peakRssMiB(child.pid),
     };
@@ -146,7 +186,10 @@ async function main(): Promise<void> {
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, `api-flood-${label}.json`), `${JSON.stringify(figures, null, 2)}\n`);
     if (label !== 'base' && !withKey) {
-      const base = await readFile(path.join(dir, 'api-flood-base.json'), 'utf8').then((t) => JSON.parse(t) as Figures, () => undefined);
+      const base = await readFile(path.join(dir, 'api-flood-base.json'), 'utf8').then(
+        (t) => JSON.parse(t) as Figures,
+        () => undefined,
+      );
       if (base) {
         const r = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(1) : '?');
         console.log(

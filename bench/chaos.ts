@@ -51,8 +51,14 @@ async function main(): Promise<number> {
   });
   const sim = new SimAdmin(stack.simUrl);
   await sim.setFaults({ ...FAULTS, ...DROPS });
-  const client = await ViduFlowClient.connect({ address: server.address, taskQueue, stagingDir: path.join(dir, 'staging') });
-  console.log(`chaos: ${n} generations, workers SIGKILLed every ${flags.killEvery} s; logs in ${path.join(dir, 'logs')}`);
+  const client = await ViduFlowClient.connect({
+    address: server.address,
+    taskQueue,
+    stagingDir: path.join(dir, 'staging'),
+  });
+  console.log(
+    `chaos: ${n} generations, workers SIGKILLed every ${flags.killEvery} s; logs in ${path.join(dir, 'logs')}`,
+  );
 
   const started = Date.now();
   let kills = 0;
@@ -74,11 +80,23 @@ async function main(): Promise<number> {
       const request =
         kind === 'reference2image'
           ? { model: 'viduq2', images: [image], prompt: `chaos ${i}` }
-          : { model: kind === 'img2video' ? 'viduq2' : 'viduq1', images: [image], prompt: `chaos ${i}`, ...(kind === 'img2video' ? { duration: 5 } : {}) };
+          : {
+              model: kind === 'img2video' ? 'viduq2' : 'viduq1',
+              images: [image],
+              prompt: `chaos ${i}`,
+              ...(kind === 'img2video' ? { duration: 5 } : {}),
+            };
       return client.start(kind, { request, options: { poll: { initialSeconds: 2, factor: 1.5, maxSeconds: 10 } } });
     }),
   );
-  const outcomes = await Promise.all(handles.map((h) => h.result().then((r) => ({ ok: true as const, r }), (e: unknown) => ({ ok: false as const, e }))));
+  const outcomes = await Promise.all(
+    handles.map((h) =>
+      h.result().then(
+        (r) => ({ ok: true as const, r }),
+        (e: unknown) => ({ ok: false as const, e }),
+      ),
+    ),
+  );
   stopKilling = true;
   await killer;
   const seconds = (Date.now() - started) / 1000;
@@ -92,11 +110,19 @@ async function main(): Promise<number> {
 
   console.log('\n== chaos figures');
   console.log(`generations: ${n}, succeeded ${n - failed.length}, failed ${failed.length}, in ${seconds.toFixed(1)} s`);
-  console.log(`worker SIGKILLs: ${kills}; callbacks sent ${stats.callbacks.sent ?? '?'}, dropped ${stats.callbacks.dropped ?? '?'}, duplicated ${stats.callbacks.duplicated ?? '?'}`);
+  console.log(
+    `worker SIGKILLs: ${kills}; callbacks sent ${stats.callbacks.sent ?? '?'}, dropped ${stats.callbacks.dropped ?? '?'}, duplicated ${stats.callbacks.duplicated ?? '?'}`,
+  );
   console.log(`Vidu requests: ${JSON.stringify(stats.requestsByEndpoint)}`);
-  console.log(`tasks at Vidu: ${tasks} for ${n} generations; submission keys used more than once: ${paidTwice} (repeats are answered with the same task, so no second charge)`);
-  console.log(`credits spent ${stats.creditsSpent}, refunded ${stats.creditsRefunded}; max in flight at Vidu ${stats.maxRunningAtOnce}`);
-  console.log(`history events per generation: mean ${(events.reduce((a, b) => a + b, 0) / n).toFixed(1)}, max ${Math.max(...events)}`);
+  console.log(
+    `tasks at Vidu: ${tasks} for ${n} generations; submission keys used more than once: ${paidTwice} (repeats are answered with the same task, so no second charge)`,
+  );
+  console.log(
+    `credits spent ${stats.creditsSpent}, refunded ${stats.creditsRefunded}; max in flight at Vidu ${stats.maxRunningAtOnce}`,
+  );
+  console.log(
+    `history events per generation: mean ${(events.reduce((a, b) => a + b, 0) / n).toFixed(1)}, max ${Math.max(...events)}`,
+  );
   for (const f of failed.slice(0, 5)) console.log(`failed: ${String((f as { e: unknown }).e)}`);
 
   await stack.stop();

@@ -27,10 +27,14 @@ const program = new Command('bench')
   .option('--generations <n>', 'throughput: generations started at once (default 200; quick 20)')
   .option('--modes <list>', 'throughput: callback,poll', 'callback,poll')
   .option('--admission <list>', 'throughput: on,off', 'on,off')
-  .option('--poll <initial,factor,max>', 'poll schedule of both sides in poll mode, seconds (vidu-flow’s poll-only default)', '5,2,60')
+  .option(
+    '--poll <initial,factor,max>',
+    'poll schedule of both sides in poll mode, seconds (vidu-flow’s poll-only default)',
+    '5,2,60',
+  )
   .option('--time-scale <n>', 'simulator time scale: 30 makes a 30 s Vidu task take 1 s', '30')
   .option('--sim-concurrency <n>', 'tasks the simulator runs at once (and the account limit admission reads)', '1000')
-  .option('--forward-states <list>', 'throughput: the receiver\'s CALLBACK_FORWARD_STATES (all, none, or a list)', 'all')
+  .option('--forward-states <list>', "throughput: the receiver's CALLBACK_FORWARD_STATES (all, none, or a list)", 'all')
   .option('--scale-generations <n>', 'scale: generations waiting at once (default 10000; quick 300)')
   .option('--scale-admission <on|off>', 'scale: admission control on the waiting generations', 'off')
   .option('--callback-rate <n>', 'callbacks: POSTs per second', '100')
@@ -58,11 +62,16 @@ interface Flags {
 }
 
 const flags = program.opts<Flags>();
-const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 function positive(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: must be a positive number, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`${name}: must be a positive number, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -70,11 +79,14 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const only = list(flags.only);
-  for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario ${s}; expected ${SCENARIOS.join(', ')}`);
+  for (const s of only)
+    if (!(SCENARIOS as readonly string[]).includes(s))
+      throw new Error(`--only: unknown scenario ${s}; expected ${SCENARIOS.join(', ')}`);
   const want = (s: Scenario) => only.includes(s);
   const quick = flags.quick === true;
   const [initialSeconds, factor, maxSeconds] = list(flags.poll).map((v) => positive('--poll', v));
-  if (initialSeconds === undefined || factor === undefined || maxSeconds === undefined) throw new Error('--poll: expected initial,factor,max in seconds, e.g. 5,2,60');
+  if (initialSeconds === undefined || factor === undefined || maxSeconds === undefined)
+    throw new Error('--poll: expected initial,factor,max in seconds, e.g. 5,2,60');
   const modes = list(flags.modes) as WaitMode[];
   for (const m of modes) if (m !== 'callback' && m !== 'poll') throw new Error(`--modes: callback or poll, got ${m}`);
   const admission = list(flags.admission) as Array<'on' | 'off'>;
@@ -89,7 +101,9 @@ async function main(): Promise<void> {
     loadAverageAtStart: os.loadavg().map((v) => Number(v.toFixed(2))),
   };
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  log(`bench: ${command}; ${machine.cores} cores, ${machine.memoryGiB} GiB, load average ${machine.loadAverageAtStart.join(' ')}`);
+  log(
+    `bench: ${command}; ${machine.cores} cores, ${machine.memoryGiB} GiB, load average ${machine.loadAverageAtStart.join(' ')}`,
+  );
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vidu-flow-bench-'));
   const startedAt = new Date();
@@ -114,60 +128,74 @@ async function main(): Promise<void> {
 
   if (want('archive')) {
     // In-process and first: no other process of the bench is running yet.
-    results.archive = await attempt('archive', () => runArchive({ megabytes: positive('--archive-mb', flags.archiveMb ?? (quick ? '50' : '200')), dir, log }));
+    results.archive = await attempt('archive', () =>
+      runArchive({ megabytes: positive('--archive-mb', flags.archiveMb ?? (quick ? '50' : '200')), dir, log }),
+    );
   }
 
   const needsServer = want('throughput') || want('scale') || want('callbacks') || want('startup');
   if (needsServer) {
     const binary = await findTemporalBinary({ build: true, log });
-    const [server, bundle] = await Promise.all([startDevServer({ binary: binary.path, headless: true }), defaultWorkflowBundle()]);
+    const [server, bundle] = await Promise.all([
+      startDevServer({ binary: binary.path, headless: true }),
+      defaultWorkflowBundle(),
+    ]);
     const client = await connectClient(server.address, server.namespace);
     try {
       const imagePath = path.join(dir, 'still.png');
       const png = renderPng('bench', { width: 320, height: 180 });
       await writeFile(imagePath, png);
       const imageDataUri = `data:image/png;base64,${png.toString('base64')}`;
-      if (want('startup')) results.startup = await attempt('startup', () => runStartup({ temporalAddress: server.address, bundle, dir, log }));
+      if (want('startup'))
+        results.startup = await attempt('startup', () =>
+          runStartup({ temporalAddress: server.address, bundle, dir, log }),
+        );
       if (want('throughput')) {
-        results.throughput = await attempt('throughput', () => runThroughput({
-          n: Math.round(positive('--generations', flags.generations ?? (quick ? '20' : '200'))),
-          modes,
-          admission,
-          poll: { initialSeconds, factor, maxSeconds },
-          simTimeScale: positive('--time-scale', flags.timeScale),
-          simConcurrency: Math.round(positive('--sim-concurrency', flags.simConcurrency)),
-          forwardStates: flags.forwardStates,
-          temporalAddress: server.address,
-          serverPid: server.pid,
-          client,
-          dir,
-          imagePath,
-          imageDataUri,
-          log,
-        }));
+        results.throughput = await attempt('throughput', () =>
+          runThroughput({
+            n: Math.round(positive('--generations', flags.generations ?? (quick ? '20' : '200'))),
+            modes,
+            admission,
+            poll: { initialSeconds, factor, maxSeconds },
+            simTimeScale: positive('--time-scale', flags.timeScale),
+            simConcurrency: Math.round(positive('--sim-concurrency', flags.simConcurrency)),
+            forwardStates: flags.forwardStates,
+            temporalAddress: server.address,
+            serverPid: server.pid,
+            client,
+            dir,
+            imagePath,
+            imageDataUri,
+            log,
+          }),
+        );
       }
       if (want('callbacks')) {
-        results.callbacks = await attempt('callbacks', () => runCallbackIngestion({
-          rate: positive('--callback-rate', flags.callbackRate),
-          seconds: positive('--callback-seconds', flags.callbackSeconds ?? (quick ? '10' : '60')),
-          temporalAddress: server.address,
-          client,
-          dir,
-          imagePath,
-          log,
-        }));
+        results.callbacks = await attempt('callbacks', () =>
+          runCallbackIngestion({
+            rate: positive('--callback-rate', flags.callbackRate),
+            seconds: positive('--callback-seconds', flags.callbackSeconds ?? (quick ? '10' : '60')),
+            temporalAddress: server.address,
+            client,
+            dir,
+            imagePath,
+            log,
+          }),
+        );
       }
       if (want('scale')) {
-        results.scale = await attempt('scale', () => runScale({
-          n: Math.round(positive('--scale-generations', flags.scaleGenerations ?? (quick ? '300' : '10000'))),
-          admission: flags.scaleAdmission === 'on' ? 'on' : 'off',
-          temporalAddress: server.address,
-          serverPid: server.pid,
-          client,
-          dir,
-          imagePath,
-          log,
-        }));
+        results.scale = await attempt('scale', () =>
+          runScale({
+            n: Math.round(positive('--scale-generations', flags.scaleGenerations ?? (quick ? '300' : '10000'))),
+            admission: flags.scaleAdmission === 'on' ? 'on' : 'off',
+            temporalAddress: server.address,
+            serverPid: server.pid,
+            client,
+            dir,
+            imagePath,
+            log,
+          }),
+        );
       }
     } finally {
       await client.connection.close();
@@ -180,12 +208,21 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     command,
     machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => Number(v.toFixed(2))) },
-    options: { quick, only, poll: { initialSeconds, factor, maxSeconds }, timeScale: Number(flags.timeScale), simConcurrency: Number(flags.simConcurrency), forwardStates: flags.forwardStates },
+    options: {
+      quick,
+      only,
+      poll: { initialSeconds, factor, maxSeconds },
+      timeScale: Number(flags.timeScale),
+      simConcurrency: Number(flags.simConcurrency),
+      forwardStates: flags.forwardStates,
+    },
     ...results,
     ...(Object.keys(errors).length > 0 ? { errors } : {}),
   };
   process.stdout.write(`${printReport(report)}\n`);
-  const out = flags.out ?? path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+  const out =
+    flags.out ??
+    path.join(__dirname, 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
   log(`bench: figures written to ${path.relative(process.cwd(), out)}; process logs under ${dir}`);

@@ -9,8 +9,19 @@ import { fmt, formatTable, ratio } from './lib/stats';
 export interface Report {
   date: string;
   command: string;
-  machine: { cores: number; memoryGiB: number; cpuModel: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
-  options: { poll: { initialSeconds: number; factor: number; maxSeconds: number }; timeScale: number; simConcurrency: number; forwardStates?: string };
+  machine: {
+    cores: number;
+    memoryGiB: number;
+    cpuModel: string;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd: number[];
+  };
+  options: {
+    poll: { initialSeconds: number; factor: number; maxSeconds: number };
+    timeScale: number;
+    simConcurrency: number;
+    forwardStates?: string;
+  };
   throughput?: SideFigures[];
   scale?: ScaleFigures;
   callbacks?: CallbackFigures;
@@ -25,9 +36,23 @@ const causes = (m: Record<string, number> | undefined): string => {
 };
 
 export function throughputTable(rows: readonly SideFigures[]): string {
-  const base = (f: SideFigures) => rows.find((r) => r.side === 'baseline' && r.mode === f.mode && r.admission === f.admission);
+  const base = (f: SideFigures) =>
+    rows.find((r) => r.side === 'baseline' && r.mode === f.mode && r.admission === f.admission);
   return formatTable(
-    ['mode / admission / side', 'gen/s', '× base', 'events/gen', 'actions/gen', 'wf tasks/gen', 'Vidu req/gen', 'p50 ms', 'p95 ms', 'CPU ms/gen', 'peak RSS MiB', 'server CPU ms/gen'],
+    [
+      'mode / admission / side',
+      'gen/s',
+      '× base',
+      'events/gen',
+      'actions/gen',
+      'wf tasks/gen',
+      'Vidu req/gen',
+      'p50 ms',
+      'p95 ms',
+      'CPU ms/gen',
+      'peak RSS MiB',
+      'server CPU ms/gen',
+    ],
     rows.map((f) => [
       `${f.mode} / ${f.admission} / ${f.side}${f.succeeded < f.n ? ` (${f.n - f.succeeded} failed)` : ''}${f.failedWorkflowTasks > 0 ? `, failed wf tasks${causes(f.failedWorkflowTaskCauses)}` : ''}`,
       fmt(f.genPerSecond, 2),
@@ -65,16 +90,31 @@ interface Goal {
 /** The goals of issue 10, judged on this run's figures (undefined: not measured in this run). */
 export function goals(r: Report): Goal[] {
   const out: Goal[] = [];
-  const vf = (mode: string, admission: string) => r.throughput?.find((f) => f.side === 'vidu-flow' && f.mode === mode && f.admission === admission);
-  const base = (mode: string, admission: string) => r.throughput?.find((f) => f.side === 'baseline' && f.mode === mode && f.admission === admission);
+  const vf = (mode: string, admission: string) =>
+    r.throughput?.find((f) => f.side === 'vidu-flow' && f.mode === mode && f.admission === admission);
+  const base = (mode: string, admission: string) =>
+    r.throughput?.find((f) => f.side === 'baseline' && f.mode === mode && f.admission === admission);
   const cbOn = vf('callback', 'on');
-  if (cbOn) out.push({ goal: 'callback mode, admission on: ≤ 28 history events per generation', measured: fmt(cbOn.eventsPerGen), met: cbOn.eventsPerGen <= 28 });
+  if (cbOn)
+    out.push({
+      goal: 'callback mode, admission on: ≤ 28 history events per generation',
+      measured: fmt(cbOn.eventsPerGen),
+      met: cbOn.eventsPerGen <= 28,
+    });
   for (const f of r.throughput?.filter((x) => x.side === 'vidu-flow') ?? []) {
     const x = ratio(f.genPerSecond, base(f.mode, f.admission)?.genPerSecond);
-    out.push({ goal: `throughput ≥ 1.0× baseline (${f.mode}, admission ${f.admission})`, measured: `${fmt(x, 2)}×`, met: x === undefined ? undefined : x >= 1 });
+    out.push({
+      goal: `throughput ≥ 1.0× baseline (${f.mode}, admission ${f.admission})`,
+      measured: `${fmt(x, 2)}×`,
+      met: x === undefined ? undefined : x >= 1,
+    });
   }
   for (const f of r.throughput?.filter((x) => x.side === 'vidu-flow' && x.mode === 'callback') ?? []) {
-    out.push({ goal: `≤ 2 Vidu requests per callback-mode generation (admission ${f.admission})`, measured: fmt(f.viduRequestsPerGen, 2), met: f.viduRequestsPerGen <= 2 });
+    out.push({
+      goal: `≤ 2 Vidu requests per callback-mode generation (admission ${f.admission})`,
+      measured: fmt(f.viduRequestsPerGen, 2),
+      met: f.viduRequestsPerGen <= 2,
+    });
   }
   if (r.scale) {
     out.push({
@@ -88,7 +128,12 @@ export function goals(r: Report): Goal[] {
       met: r.scale.completed === r.scale.n && r.scale.failedWorkflowTasks === 0,
     });
   }
-  if (r.callbacks) out.push({ goal: 'callback p99 < 100 ms, no 5xx', measured: `${fmt(r.callbacks.latencyMs.p99)} ms, ${r.callbacks.serverErrors} 5xx`, met: (r.callbacks.latencyMs.p99 ?? Infinity) < 100 && r.callbacks.serverErrors === 0 });
+  if (r.callbacks)
+    out.push({
+      goal: 'callback p99 < 100 ms, no 5xx',
+      measured: `${fmt(r.callbacks.latencyMs.p99)} ms, ${r.callbacks.serverErrors} 5xx`,
+      met: (r.callbacks.latencyMs.p99 ?? Infinity) < 100 && r.callbacks.serverErrors === 0,
+    });
   if (r.archive) {
     out.push({
       goal: 'archive ≥ 0.8× a plain copy, memory growth < 64 MB',
@@ -130,14 +175,45 @@ export function printReport(r: Report): string {
         [
           ['started in / all waiting at Vidu after', `${fmt(s.startSeconds, 0)} s / ${fmt(s.allWaitingSeconds, 0)} s`],
           ['worker RSS while waiting / peak', `${fmt(s.workerRssWaitingMiB, 0)} / ${fmt(s.workerPeakRssMiB, 0)} MiB`],
-          ...(s.workerCpuSeconds !== undefined ? [['worker CPU, first start to last result', `${fmt(s.workerCpuSeconds, 0)} s`]] : []),
+          ...(s.workerCpuSeconds !== undefined
+            ? [['worker CPU, first start to last result', `${fmt(s.workerCpuSeconds, 0)} s`]]
+            : []),
           ['dev server RSS while waiting', `${fmt(s.serverRssWaitingMiB, 0)} MiB`],
-          ['dev server GetSystemInfo p50 / max', `${fmt(s.serverHealth.rpcMsP50)} / ${fmt(s.serverHealth.rpcMsMax)} ms (${s.serverHealth.openCount} running)`],
+          [
+            'dev server GetSystemInfo p50 / max',
+            `${fmt(s.serverHealth.rpcMsP50)} / ${fmt(s.serverHealth.rpcMsMax)} ms (${s.serverHealth.openCount} running)`,
+          ],
           ['all finished after Vidu finished them', `${fmt(s.drainSeconds, 0)} s`],
-          ['completed / failed / failed workflow tasks', `${s.completed} / ${s.failed} / ${s.failedWorkflowTasks}${causes(s.failedWorkflowTaskCauses)}`],
-          ...(s.failedWorkflowTasksWhen ? [['failed workflow tasks before / after Vidu finished', `${s.failedWorkflowTasksWhen.waiting} / ${s.failedWorkflowTasksWhen.draining}`]] : []),
-          ...(s.workflowTaskWaitMs ? [['workflow task wait for the worker p50 / p99 / max', `${fmt(s.workflowTaskWaitMs.p50, 0)} / ${fmt(s.workflowTaskWaitMs.p99, 0)} / ${fmt(s.workflowTaskWaitMs.max, 0)} ms`]] : []),
-          ...(s.workerEnv && Object.keys(s.workerEnv).length > 0 ? [['worker settings', Object.entries(s.workerEnv).map(([k, v]) => `${k}=${v}`).join(' ')]] : []),
+          [
+            'completed / failed / failed workflow tasks',
+            `${s.completed} / ${s.failed} / ${s.failedWorkflowTasks}${causes(s.failedWorkflowTaskCauses)}`,
+          ],
+          ...(s.failedWorkflowTasksWhen
+            ? [
+                [
+                  'failed workflow tasks before / after Vidu finished',
+                  `${s.failedWorkflowTasksWhen.waiting} / ${s.failedWorkflowTasksWhen.draining}`,
+                ],
+              ]
+            : []),
+          ...(s.workflowTaskWaitMs
+            ? [
+                [
+                  'workflow task wait for the worker p50 / p99 / max',
+                  `${fmt(s.workflowTaskWaitMs.p50, 0)} / ${fmt(s.workflowTaskWaitMs.p99, 0)} / ${fmt(s.workflowTaskWaitMs.max, 0)} ms`,
+                ],
+              ]
+            : []),
+          ...(s.workerEnv && Object.keys(s.workerEnv).length > 0
+            ? [
+                [
+                  'worker settings',
+                  Object.entries(s.workerEnv)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(' '),
+                ],
+              ]
+            : []),
           ['events / Vidu requests per generation', `${fmt(s.eventsPerGen)} / ${fmt(s.viduRequestsPerGen, 2)}`],
         ],
       ),
@@ -152,10 +228,24 @@ export function printReport(r: Report): string {
         ['figure', 'value'],
         [
           ['sent / achieved rate', `${c.sent} / ${fmt(c.achievedRate)}/s`],
-          ['POST → signal accepted p50 / p99 / max', `${fmt(c.latencyMs.p50)} / ${fmt(c.latencyMs.p99)} / ${fmt(c.latencyMs.max)} ms`],
-          ['answers', Object.entries(c.status).map(([k, v]) => `${k}: ${v}`).join(', ')],
-          ['signals in histories / worker CPU per callback', `${c.signalsRecorded} / ${fmt(c.workerCpuMsPerCallback)} ms`],
-          ['generations completed afterwards / failed workflow tasks', `${c.completedAfterwards}/${c.generations} / ${c.failedWorkflowTasks}${causes(c.failedWorkflowTaskCauses)}`],
+          [
+            'POST → signal accepted p50 / p99 / max',
+            `${fmt(c.latencyMs.p50)} / ${fmt(c.latencyMs.p99)} / ${fmt(c.latencyMs.max)} ms`,
+          ],
+          [
+            'answers',
+            Object.entries(c.status)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(', '),
+          ],
+          [
+            'signals in histories / worker CPU per callback',
+            `${c.signalsRecorded} / ${fmt(c.workerCpuMsPerCallback)} ms`,
+          ],
+          [
+            'generations completed afterwards / failed workflow tasks',
+            `${c.completedAfterwards}/${c.generations} / ${c.failedWorkflowTasks}${causes(c.failedWorkflowTaskCauses)}`,
+          ],
         ],
       ),
     );
@@ -169,8 +259,18 @@ export function printReport(r: Report): string {
         ['path', 'MB/s', '× plain copy', 'RSS growth MiB'],
         [
           ['plain stream copy', fmt(a.plainCopy.mbPerSecond, 0), '1.00', fmt(a.plainCopy.rssGrowthMiB, 0)],
-          ['archive activity (sha256, manifest, fsync)', fmt(a.archive.mbPerSecond, 0), fmt(a.archive.ratio, 2), fmt(a.archive.rssGrowthMiB, 0)],
-          ['staging (download into the staging store)', fmt(a.stage.mbPerSecond, 0), fmt(a.stage.ratio, 2), fmt(a.stage.rssGrowthMiB, 0)],
+          [
+            'archive activity (sha256, manifest, fsync)',
+            fmt(a.archive.mbPerSecond, 0),
+            fmt(a.archive.ratio, 2),
+            fmt(a.archive.rssGrowthMiB, 0),
+          ],
+          [
+            'staging (download into the staging store)',
+            fmt(a.stage.mbPerSecond, 0),
+            fmt(a.stage.ratio, 2),
+            fmt(a.stage.rssGrowthMiB, 0),
+          ],
         ],
       ),
     );
@@ -183,22 +283,42 @@ export function printReport(r: Report): string {
       formatTable(
         ['workflow code', 'seconds', 'CPU ms', 'RSS MiB'],
         [
-          ['prebuilt bundle (VIDU_FLOW_WORKFLOW_BUNDLE)', fmt(s.withBundle.seconds), fmt(s.withBundle.cpuMs, 0), fmt(s.withBundle.rssMiB, 0)],
-          ['bundled from source at start-up', fmt(s.fromSource.seconds), fmt(s.fromSource.cpuMs, 0), fmt(s.fromSource.rssMiB, 0)],
+          [
+            'prebuilt bundle (VIDU_FLOW_WORKFLOW_BUNDLE)',
+            fmt(s.withBundle.seconds),
+            fmt(s.withBundle.cpuMs, 0),
+            fmt(s.withBundle.rssMiB, 0),
+          ],
+          [
+            'bundled from source at start-up',
+            fmt(s.fromSource.seconds),
+            fmt(s.fromSource.cpuMs, 0),
+            fmt(s.fromSource.rssMiB, 0),
+          ],
         ],
       ),
     );
   }
   const failures = [
-    ...(r.throughput ?? []).flatMap((f) => Object.entries(f.failures ?? {}).map(([why, n]) => `throughput ${f.mode}/${f.admission}/${f.side}: ${n}× ${why}`)),
+    ...(r.throughput ?? []).flatMap((f) =>
+      Object.entries(f.failures ?? {}).map(([why, n]) => `throughput ${f.mode}/${f.admission}/${f.side}: ${n}× ${why}`),
+    ),
     ...Object.entries(r.scale?.failures ?? {}).map(([why, n]) => `scale: ${n}× ${why}`),
     ...Object.entries(r.callbacks?.failures ?? {}).map(([why, n]) => `callbacks: ${n}× ${why}`),
   ];
   if (failures.length > 0) parts.push('', '-- generations that failed, by reason', ...failures);
-  for (const [name, message] of Object.entries(r.errors ?? {})) parts.push('', `-- ${name}: FAILED`, message.split('\n').slice(0, 8).join('\n'));
+  for (const [name, message] of Object.entries(r.errors ?? {}))
+    parts.push('', `-- ${name}: FAILED`, message.split('\n').slice(0, 8).join('\n'));
   const g = goals(r);
   if (g.length > 0) {
-    parts.push('', '-- goals (issue 10)', formatTable(['goal', 'measured', 'met'], g.map((x) => [x.goal, x.measured, x.met === undefined ? 'not judged' : x.met ? 'yes' : 'NO'])));
+    parts.push(
+      '',
+      '-- goals (issue 10)',
+      formatTable(
+        ['goal', 'measured', 'met'],
+        g.map((x) => [x.goal, x.measured, x.met === undefined ? 'not judged' : x.met ? 'yes' : 'NO']),
+      ),
+    );
   }
   return parts.join('\n');
 }

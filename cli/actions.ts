@@ -1,12 +1,30 @@
 // What each command does once commander has parsed it. Every action returns the exit code:
 // 0 success, 1 the generation (or the operation) failed, 2 bad input or usage (nothing started).
 // The AD-film commands, and status/watch/cancel of an adFilm workflow, are in ad-film-actions.ts.
-import { type GenerationHandle, type GenerationKind, type GenerationResult, type GenerationStatus } from '../client/index';
+import {
+  type GenerationHandle,
+  type GenerationKind,
+  type GenerationResult,
+  type GenerationStatus,
+} from '../client/index';
 import { type GenerateFlags, prepareStart } from './args';
 import { formatFailure, formatResult, formatStatus, formatTable } from './output';
 import { cancelAdFilmAction, isAdFilm, statusAdFilmAction, watchAdFilmAction } from './ad-film-actions';
 import { awaitBatch, isBatch, statusBatchAction } from './batch';
-import { type CliIO, EXIT, err, type GlobalFlags, json, out, type OutputFlags, planOrReport, printUsageIssues, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
+import {
+  type CliIO,
+  EXIT,
+  err,
+  type GlobalFlags,
+  json,
+  out,
+  type OutputFlags,
+  planOrReport,
+  printUsageIssues,
+  tryStatus,
+  WATCH_INTERVAL_MS,
+  withClient,
+} from './io';
 import { follow } from './progress';
 import { awaitRun, startRun, statusRun } from './run-actions';
 
@@ -80,7 +98,8 @@ export async function cancelAction(io: CliIO, workflowId: string, flags: CancelF
   return withClient(io, flags, async (client) => {
     const handle = client.getHandle(workflowId);
     const before = await handle.workflow.describe();
-    if (isAdFilm(before)) return cancelAdFilmAction(io, client.getAdFilmHandle(workflowId), before, flags, timeoutSeconds);
+    if (isAdFilm(before))
+      return cancelAdFilmAction(io, client.getAdFilmHandle(workflowId), before, flags, timeoutSeconds);
     if (isBatch(before)) {
       // A batch cancels its running generations (and their Vidu tasks) and starts nothing more.
       await client.getBatchHandle(workflowId).cancel();
@@ -110,11 +129,19 @@ export async function cancelAction(io: CliIO, workflowId: string, flags: CancelF
       return EXIT.ok;
     }
     if (execution === 'RUNNING' && status?.cancellation) {
-      report(execution, status, `not cancelled: the Vidu task continues and its result will still be archived (vidu-flow watch ${workflowId})`);
+      report(
+        execution,
+        status,
+        `not cancelled: the Vidu task continues and its result will still be archived (vidu-flow watch ${workflowId})`,
+      );
       return EXIT.failed;
     }
     if (execution === 'RUNNING') {
-      report(execution, status, `cancel requested, but the workflow has not recorded an outcome within ${timeoutSeconds}s (is a worker running?)`);
+      report(
+        execution,
+        status,
+        `cancel requested, but the workflow has not recorded an outcome within ${timeoutSeconds}s (is a worker running?)`,
+      );
       return EXIT.failed;
     }
     report(execution, status, `the workflow closed as ${execution} instead of being cancelled`);
@@ -144,10 +171,20 @@ export async function listAction(io: CliIO, flags: ListFlags): Promise<number> {
     return EXIT.usage;
   }
   return withClient(io, flags, async (client) => {
-    const rows: { workflowId: string; type: string; status: string; startTime: Date; viduState?: string; taskId?: string }[] = [];
+    const rows: {
+      workflowId: string;
+      type: string;
+      status: string;
+      startTime: Date;
+      viduState?: string;
+      taskId?: string;
+    }[] = [];
     for await (const wf of client.list({ ...(flags.kind ? { kind: flags.kind } : {}), limit })) rows.push(wf);
     if (flags.json) {
-      json(io, rows.map((r) => ({ ...r, startTime: r.startTime.toISOString() })));
+      json(
+        io,
+        rows.map((r) => ({ ...r, startTime: r.startTime.toISOString() })),
+      );
       return EXIT.ok;
     }
     if (rows.length === 0) {
@@ -158,7 +195,14 @@ export async function listAction(io: CliIO, flags: ListFlags): Promise<number> {
       io,
       formatTable(
         ['WORKFLOW ID', 'TYPE', 'STATUS', 'VIDU STATE', 'TASK', 'STARTED'],
-        rows.map((r) => [r.workflowId, r.type, r.status, r.viduState ?? '-', r.taskId ?? '-', r.startTime.toISOString().replace('T', ' ').slice(0, 19)]),
+        rows.map((r) => [
+          r.workflowId,
+          r.type,
+          r.status,
+          r.viduState ?? '-',
+          r.taskId ?? '-',
+          r.startTime.toISOString().replace('T', ' ').slice(0, 19),
+        ]),
       ),
     );
     return EXIT.ok;

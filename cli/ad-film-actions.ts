@@ -1,8 +1,27 @@
 import { WorkflowUpdateFailedError, type WorkflowExecutionDescription } from '@temporalio/client';
-import { type AdFilmHandle, type AdFilmResult, type AdFilmStatus, type StoryboardView, type ViduFlowClient } from '../client/index';
+import {
+  type AdFilmHandle,
+  type AdFilmResult,
+  type AdFilmStatus,
+  type StoryboardView,
+  type ViduFlowClient,
+} from '../client/index';
 import { type AdFilmFlags, prepareAdFilm, prepareEdits } from './ad-film-args';
 import { UsageError } from './args';
-import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, planOrReport, printUsageIssues, tryStatus, WATCH_INTERVAL_MS, withClient } from './io';
+import {
+  type CliIO,
+  err,
+  EXIT,
+  type GlobalFlags,
+  json,
+  out,
+  type OutputFlags,
+  planOrReport,
+  printUsageIssues,
+  tryStatus,
+  WATCH_INTERVAL_MS,
+  withClient,
+} from './io';
 import { formatAdFilmResult, formatAdFilmStatus, formatFailure, formatReviewNotice, formatStoryboards } from './output';
 import { followWatch, watchWorkflow } from './progress';
 import { awaitRun, startRun, statusRun } from './run-actions';
@@ -70,7 +89,9 @@ export async function adFilmAction(io: CliIO, flags: AdFilmCommandFlags): Promis
       startedNote: review ? ' (review mode)' : '',
       hints: (id) => [
         `started AD film; follow it with: vidu-flow watch ${id}`,
-        ...(review ? [`review mode: once it is reviewing, see vidu-flow storyboards ${id}, then edit or approve it`] : []),
+        ...(review
+          ? [`review mode: once it is reviewing, see vidu-flow storyboards ${id}, then edit or approve it`]
+          : []),
       ],
       follow: (handle) => awaitAdFilm(io, handle, flags),
     }),
@@ -81,7 +102,12 @@ export async function watchAdFilmAction(io: CliIO, handle: AdFilmHandle, flags: 
   return awaitAdFilm(io, handle, flags);
 }
 
-export function statusAdFilmAction(io: CliIO, handle: AdFilmHandle, d: WorkflowExecutionDescription, flags: OutputFlags): Promise<number> {
+export function statusAdFilmAction(
+  io: CliIO,
+  handle: AdFilmHandle,
+  d: WorkflowExecutionDescription,
+  flags: OutputFlags,
+): Promise<number> {
   return statusRun(io, handle, d, flags, formatAdFilmStatus);
 }
 
@@ -103,10 +129,18 @@ export async function cancelAdFilmAction(
       return;
     }
     out(io, `${workflowId}: ${summary}`);
-    if (s?.taskId) out(io, `  AD film task ${s.taskId}${s.composeTaskId ? ` · compose task ${s.composeTaskId}` : ''} · phase ${s.phase} · ${s.credits} credits`);
+    if (s?.taskId)
+      out(
+        io,
+        `  AD film task ${s.taskId}${s.composeTaskId ? ` · compose task ${s.composeTaskId}` : ''} · phase ${s.phase} · ${s.credits} credits`,
+      );
   };
   if (before.status.name !== 'RUNNING') {
-    report(before.status.name, (await tryStatus(handle)).status, `already closed (${before.status.name}); nothing to cancel`);
+    report(
+      before.status.name,
+      (await tryStatus(handle)).status,
+      `already closed (${before.status.name}); nothing to cancel`,
+    );
     return before.status.name === 'CANCELLED' ? EXIT.ok : EXIT.failed;
   }
   await handle.cancel();
@@ -125,7 +159,11 @@ export async function cancelAdFilmAction(
     return EXIT.ok;
   }
   if (execution === 'RUNNING') {
-    report(execution, status, `cancel requested, but the workflow has not closed within ${timeoutSeconds}s (is a worker running?)`);
+    report(
+      execution,
+      status,
+      `cancel requested, but the workflow has not closed within ${timeoutSeconds}s (is a worker running?)`,
+    );
     return EXIT.failed;
   }
   report(execution, status, `the workflow closed as ${execution} instead of being cancelled`);
@@ -133,7 +171,12 @@ export async function cancelAdFilmAction(
 }
 
 /** Finds the workflow and checks it is an AD film; otherwise prints why and returns the exit code. */
-async function adFilmHandle(io: CliIO, client: ViduFlowClient, workflowId: string, running: string | undefined): Promise<{ handle: AdFilmHandle; d: WorkflowExecutionDescription } | number> {
+async function adFilmHandle(
+  io: CliIO,
+  client: ViduFlowClient,
+  workflowId: string,
+  running: string | undefined,
+): Promise<{ handle: AdFilmHandle; d: WorkflowExecutionDescription } | number> {
   const handle = client.getAdFilmHandle(workflowId);
   const d = await handle.workflow.describe(); // WorkflowNotFoundError → exit 1 with a clear line
   if (!isAdFilm(d)) {
@@ -177,14 +220,23 @@ export async function editAction(io: CliIO, workflowId: string, flags: EditComma
       if (flags.json) json(io, { workflowId, accepted: 0, rejected: reason });
       else {
         err(io, `vidu-flow: ${workflowId} rejected the edits; nothing was sent to Vidu:`);
-        err(io, reason.split('\n').map((l) => `  ${l}`).join('\n'));
+        err(
+          io,
+          reason
+            .split('\n')
+            .map((l) => `  ${l}`)
+            .join('\n'),
+        );
       }
       return EXIT.usage;
     }
     if (flags.json) json(io, { workflowId, accepted });
     else {
       out(io, `${workflowId}: ${accepted} edit(s) accepted; they run now`);
-      err(io, `follow with: vidu-flow watch ${workflowId} · see the storyboards: vidu-flow storyboards ${workflowId} · then: vidu-flow approve ${workflowId}`);
+      err(
+        io,
+        `follow with: vidu-flow watch ${workflowId} · see the storyboards: vidu-flow storyboards ${workflowId} · then: vidu-flow approve ${workflowId}`,
+      );
     }
     return EXIT.ok;
   });
@@ -198,10 +250,17 @@ export async function approveAction(io: CliIO, workflowId: string, flags: Global
     await found.handle.approve();
     const { status } = await tryStatus(found.handle);
     if (flags.json) {
-      json(io, { workflowId, approved: true, ...(status ? { phase: status.phase, editsRunning: status.editsRunning } : {}) });
+      json(io, {
+        workflowId,
+        approved: true,
+        ...(status ? { phase: status.phase, editsRunning: status.editsRunning } : {}),
+      });
       return EXIT.ok;
     }
-    const pending = status && status.editsRunning > 0 ? `; it composes once the ${status.editsRunning} running edit(s) finish` : '; it composes now';
+    const pending =
+      status && status.editsRunning > 0
+        ? `; it composes once the ${status.editsRunning} running edit(s) finish`
+        : '; it composes now';
     out(io, `${workflowId}: approved${status ? ` (phase ${status.phase})` : ''}${pending}`);
     err(io, `follow with: vidu-flow watch ${workflowId}`);
     return EXIT.ok;
@@ -209,7 +268,11 @@ export async function approveAction(io: CliIO, workflowId: string, flags: Global
 }
 
 /** `vidu-flow storyboards <id>`: the storyboards query. */
-export async function storyboardsAction(io: CliIO, workflowId: string, flags: GlobalFlags & OutputFlags): Promise<number> {
+export async function storyboardsAction(
+  io: CliIO,
+  workflowId: string,
+  flags: GlobalFlags & OutputFlags,
+): Promise<number> {
   return withClient(io, flags, async (client) => {
     const found = await adFilmHandle(io, client, workflowId, undefined);
     if (typeof found === 'number') return found;
@@ -217,7 +280,10 @@ export async function storyboardsAction(io: CliIO, workflowId: string, flags: Gl
     try {
       storyboards = await found.handle.storyboards();
     } catch (e) {
-      err(io, `vidu-flow: the storyboards query of ${workflowId} failed: ${e instanceof Error ? e.message : String(e)} (is a worker running?)`);
+      err(
+        io,
+        `vidu-flow: the storyboards query of ${workflowId} failed: ${e instanceof Error ? e.message : String(e)} (is a worker running?)`,
+      );
       return EXIT.failed;
     }
     if (flags.json) {
@@ -226,7 +292,10 @@ export async function storyboardsAction(io: CliIO, workflowId: string, flags: Gl
     }
     if (storyboards.length === 0) {
       const { status } = await tryStatus(found.handle);
-      err(io, `no storyboards yet${status ? ` (phase ${status.phase}); they are known once the film is generated` : ''}`);
+      err(
+        io,
+        `no storyboards yet${status ? ` (phase ${status.phase}); they are known once the film is generated` : ''}`,
+      );
       return EXIT.ok;
     }
     out(io, formatStoryboards(storyboards));

@@ -3,7 +3,17 @@ import { AdFilmEdit as AdFilmEditSchema, checkAdFilmInput } from '../contract/ad
 import { isLocalPath, resolveLocalPath } from '../contract/local-path';
 import { describeZodError } from '../vidu/schemas';
 import { type AdFilmEdit, type AdFilmInput, type AdFilmOptions, type StartOptions } from '../client/index';
-import { applyStartFlagOptions, type FieldFlag, parseInteger, type PlanContext, START_OPTION_FLAGS, type StartFlags, startOptionsFrom, UsageError, withFlagHint } from './args';
+import {
+  applyStartFlagOptions,
+  type FieldFlag,
+  parseInteger,
+  type PlanContext,
+  START_OPTION_FLAGS,
+  type StartFlags,
+  startOptionsFrom,
+  UsageError,
+  withFlagHint,
+} from './args';
 
 // `vidu-flow ad-film [flags]` and `vidu-flow edit <id> --edit …` → the AD-film input and edits.
 // Pure functions of the parsed flags and the working directory, tested without commander or Temporal.
@@ -26,11 +36,13 @@ export function parseEditSpec(spec: string): EditSpecResult {
   switch (type) {
     case 'video': {
       const second = rest === undefined ? -1 : rest.indexOf(':');
-      if (rest === undefined || second < 0) return fail('expected video:<index>:<prompt>, e.g. video:0:close-up of the bottle');
+      if (rest === undefined || second < 0)
+        return fail('expected video:<index>:<prompt>, e.g. video:0:close-up of the bottle');
       const index = rest.slice(0, second).trim();
       const prompt = rest.slice(second + 1).trim();
       const problems: string[] = [];
-      if (!/^\d+$/.test(index) || !Number.isSafeInteger(Number(index))) problems.push(`the storyboard index must be a whole number ≥ 0 (got ${JSON.stringify(index)})`);
+      if (!/^\d+$/.test(index) || !Number.isSafeInteger(Number(index)))
+        problems.push(`the storyboard index must be a whole number ≥ 0 (got ${JSON.stringify(index)})`);
       if (prompt === '') problems.push('the prompt must not be empty');
       if (problems.length > 0) return fail(problems.join('; '));
       return { ok: true, edit: { type: 'video', storyboard: Number(index), prompt } };
@@ -41,7 +53,10 @@ export function parseEditSpec(spec: string): EditSpecResult {
       if (rest === undefined) return fail(`expected ${example}`);
       const value = rest.trim();
       if (value === '') return fail(`the ${type === 'narration' ? 'text' : 'prompt'} must not be empty`);
-      return { ok: true, edit: type === 'narration' ? { type: 'narration', text: value } : { type: 'bgm', prompt: value } };
+      return {
+        ok: true,
+        edit: type === 'narration' ? { type: 'narration', text: value } : { type: 'bgm', prompt: value },
+      };
     }
     default:
       return fail(`unknown edit type ${JSON.stringify(type)}; expected ${EDIT_SPEC_HELP}`);
@@ -71,7 +86,11 @@ export function prepareEdits(values: readonly string[] | undefined): AdFilmEdit[
   const { edits, specs, issues } = parseEditSpecs(values);
   // The per-field rules of the input contract (length limits and such), as the workflow applies them.
   const parsed = z.array(AdFilmEditSchema).safeParse(edits);
-  const checked = parsed.success ? [] : describeZodError(parsed.error).map((line) => withEditHint(`edits${line.startsWith('[') ? '' : '.'}${line}`, specs));
+  const checked = parsed.success
+    ? []
+    : describeZodError(parsed.error).map((line) =>
+        withEditHint(`edits${line.startsWith('[') ? '' : '.'}${line}`, specs),
+      );
   if (issues.length + checked.length > 0) throw new UsageError([...issues, ...checked]);
   return edits;
 }
@@ -127,7 +146,8 @@ function draftAdFilm(flags: AdFilmFlags, ctx: PlanContext): Draft {
     const n = parseInteger('review-timeout', flags.reviewTimeout, issues);
     if (n !== undefined) options.reviewTimeoutSeconds = n;
   }
-  if (flags.onReviewTimeout !== undefined) options.onReviewTimeout = flags.onReviewTimeout as AdFilmOptions['onReviewTimeout'];
+  if (flags.onReviewTimeout !== undefined)
+    options.onReviewTimeout = flags.onReviewTimeout as AdFilmOptions['onReviewTimeout'];
   if (flags.editAttempts !== undefined) {
     const n = parseInteger('edit-attempts', flags.editAttempts, issues);
     if (n !== undefined) options.editAttempts = n;
@@ -167,7 +187,9 @@ export function buildAdFilmPlan(flags: AdFilmFlags, ctx: PlanContext): AdFilmPla
  */
 export function prepareAdFilm(flags: AdFilmFlags, ctx: PlanContext): AdFilmPlan {
   const { plan, issues, editSpecs } = draftAdFilm(flags, ctx);
-  const checked = checkAdFilmInput(plan.input).map((line) => withFlagHint(withEditHint(line, editSpecs), flags, FIELD_FLAGS));
+  const checked = checkAdFilmInput(plan.input).map((line) =>
+    withFlagHint(withEditHint(line, editSpecs), flags, FIELD_FLAGS),
+  );
   if (issues.length + checked.length > 0) throw new UsageError([...issues, ...checked]);
   return plan;
 }

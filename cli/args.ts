@@ -4,7 +4,13 @@ import { isLocalPath, resolveLocalPath } from '../contract/local-path';
 import { mediaSlots } from '../contract/media-fields';
 import { ENDPOINTS, type EndpointSpec } from '../vidu/endpoints';
 import { CREATE_ENDPOINTS } from '../vidu/schemas';
-import { type GenerationInput, type GenerationKind, type GenerationOptions, type StartOptions, workflowIdIssues } from '../client/index';
+import {
+  type GenerationInput,
+  type GenerationKind,
+  type GenerationOptions,
+  type StartOptions,
+  workflowIdIssues,
+} from '../client/index';
 import { applyNotBefore } from './not-before';
 
 // `vidu-flow <kind> [flags]` → the workflow input. A pure function of the parsed flags, the
@@ -78,10 +84,38 @@ const MEDIA_HELP = 'URL, data URI, or local path (read here and staged for the w
 
 /** Flags that set one Vidu request field; a kind offers those whose field its request has. */
 export const REQUEST_FLAGS: readonly RequestFlag[] = [
-  { flag: 'model', key: 'model', field: 'model', value: 'string', placeholder: '<name>', help: 'Vidu model, e.g. viduq2-pro' },
-  { flag: 'image', key: 'image', field: 'images', value: 'media-list', placeholder: '<ref>', help: `input image, repeatable: ${MEDIA_HELP}` },
-  { flag: 'video', key: 'video', field: 'videos', value: 'media-list', placeholder: '<ref>', help: `reference video, repeatable: ${MEDIA_HELP}` },
-  { flag: 'image-url', key: 'imageUrl', field: 'image_url', value: 'media', placeholder: '<ref>', help: `the person image: ${MEDIA_HELP}` },
+  {
+    flag: 'model',
+    key: 'model',
+    field: 'model',
+    value: 'string',
+    placeholder: '<name>',
+    help: 'Vidu model, e.g. viduq2-pro',
+  },
+  {
+    flag: 'image',
+    key: 'image',
+    field: 'images',
+    value: 'media-list',
+    placeholder: '<ref>',
+    help: `input image, repeatable: ${MEDIA_HELP}`,
+  },
+  {
+    flag: 'video',
+    key: 'video',
+    field: 'videos',
+    value: 'media-list',
+    placeholder: '<ref>',
+    help: `reference video, repeatable: ${MEDIA_HELP}`,
+  },
+  {
+    flag: 'image-url',
+    key: 'imageUrl',
+    field: 'image_url',
+    value: 'media',
+    placeholder: '<ref>',
+    help: `the person image: ${MEDIA_HELP}`,
+  },
   {
     flag: 'video-url',
     key: 'videoUrl',
@@ -91,15 +125,62 @@ export const REQUEST_FLAGS: readonly RequestFlag[] = [
     help: `the input video (image2dance: the dance; extend, upscale: also vidu-flow:<workflowId>/<creationId>, an earlier result): ${MEDIA_HELP}`,
   },
   { flag: 'prompt', key: 'prompt', field: 'prompt', value: 'string', placeholder: '<text>', help: 'text prompt' },
-  { flag: 'duration', key: 'duration', field: 'duration', value: 'int', placeholder: '<seconds>', help: 'video length in seconds' },
-  { flag: 'resolution', key: 'resolution', field: 'resolution', value: 'string', placeholder: '<res>', help: 'e.g. 540p, 720p, 1080p' },
-  { flag: 'aspect-ratio', key: 'aspectRatio', field: 'aspect_ratio', value: 'string', placeholder: '<ratio>', help: 'e.g. 16:9, 9:16, 1:1' },
-  { flag: 'movement-amplitude', key: 'movementAmplitude', field: 'movement_amplitude', value: 'string', placeholder: '<amp>', help: 'auto, small, medium or large' },
+  {
+    flag: 'duration',
+    key: 'duration',
+    field: 'duration',
+    value: 'int',
+    placeholder: '<seconds>',
+    help: 'video length in seconds',
+  },
+  {
+    flag: 'resolution',
+    key: 'resolution',
+    field: 'resolution',
+    value: 'string',
+    placeholder: '<res>',
+    help: 'e.g. 540p, 720p, 1080p',
+  },
+  {
+    flag: 'aspect-ratio',
+    key: 'aspectRatio',
+    field: 'aspect_ratio',
+    value: 'string',
+    placeholder: '<ratio>',
+    help: 'e.g. 16:9, 9:16, 1:1',
+  },
+  {
+    flag: 'movement-amplitude',
+    key: 'movementAmplitude',
+    field: 'movement_amplitude',
+    value: 'string',
+    placeholder: '<amp>',
+    help: 'auto, small, medium or large',
+  },
   { flag: 'seed', key: 'seed', field: 'seed', value: 'int', placeholder: '<n>', help: 'random seed (0 = random)' },
-  { flag: 'off-peak', key: 'offPeak', field: 'off_peak', value: 'bool', help: 'off-peak mode: cheaper, done within 48 h (--no-off-peak to turn off)' },
+  {
+    flag: 'off-peak',
+    key: 'offPeak',
+    field: 'off_peak',
+    value: 'bool',
+    help: 'off-peak mode: cheaper, done within 48 h (--no-off-peak to turn off)',
+  },
   { flag: 'audio', key: 'audio', field: 'audio', value: 'bool', help: 'generate audio (--no-audio to turn off)' },
-  { flag: 'watermark', key: 'watermark', field: 'watermark', value: 'bool', help: 'add a watermark (--no-watermark to turn off)' },
-  { flag: 'payload', key: 'payload', field: 'payload', value: 'string', placeholder: '<text>', help: 'passed through to the task' },
+  {
+    flag: 'watermark',
+    key: 'watermark',
+    field: 'watermark',
+    value: 'bool',
+    help: 'add a watermark (--no-watermark to turn off)',
+  },
+  {
+    flag: 'payload',
+    key: 'payload',
+    field: 'payload',
+    value: 'string',
+    placeholder: '<text>',
+    help: 'passed through to the task',
+  },
 ];
 
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -113,7 +194,8 @@ export const ALL_REQUEST_FLAGS: readonly RequestFlag[] = (() => {
   const flags = [...REQUEST_FLAGS];
   for (const spec of Object.values(ENDPOINTS) as EndpointSpec[]) {
     for (const f of spec.cli?.flags ?? []) {
-      if (!flags.some((known) => known.flag === f.flag && known.field === f.field)) flags.push({ ...f, key: camel(f.flag) as keyof GenerateFlags });
+      if (!flags.some((known) => known.flag === f.flag && known.field === f.field))
+        flags.push({ ...f, key: camel(f.flag) as keyof GenerateFlags });
     }
   }
   return flags;
@@ -230,8 +312,10 @@ function loadRequest(kind: GenerationKind, raw: string, ctx: PlanContext, issues
   // A Vidu body never has a `request` field, so this shape is unambiguous.
   if (isObject(parsed.request)) {
     const { kind: fileKind, request: body, options: fileOptions, ...rest } = parsed;
-    for (const key of Object.keys(rest)) issues.push(`${where}: unknown field ${JSON.stringify(key)} next to request; expected request, options and kind`);
-    if (fileKind !== undefined && fileKind !== kind) issues.push(`${where}: the file is for kind ${JSON.stringify(fileKind)}, not ${kind}`);
+    for (const key of Object.keys(rest))
+      issues.push(`${where}: unknown field ${JSON.stringify(key)} next to request; expected request, options and kind`);
+    if (fileKind !== undefined && fileKind !== kind)
+      issues.push(`${where}: the file is for kind ${JSON.stringify(fileKind)}, not ${kind}`);
     if (fileOptions !== undefined && !isObject(fileOptions)) issues.push(`${where}: options must be an object`);
     request = body;
     options = isObject(fileOptions) ? (fileOptions as GenerationOptions) : {};
@@ -307,8 +391,10 @@ export function buildStartPlan(kind: string, flags: GenerateFlags, ctx: PlanCont
   // Both spellings of one field, e.g. image2dance's --image and --image-url.
   for (const [alias, field] of Object.entries(aliases)) {
     const own = ALL_REQUEST_FLAGS.find((f) => f.field === field);
-    const given = (key: string) => flags[key] !== undefined && !(Array.isArray(flags[key]) && (flags[key] as unknown[]).length === 0);
-    if (own && given(alias) && given(String(own.key))) issues.push(`--${alias} and --${own.flag} name the same field for ${kind}; give one`);
+    const given = (key: string) =>
+      flags[key] !== undefined && !(Array.isArray(flags[key]) && (flags[key] as unknown[]).length === 0);
+    if (own && given(alias) && given(String(own.key)))
+      issues.push(`--${alias} and --${own.flag} name the same field for ${kind}; give one`);
   }
 
   const options: GenerationOptions = { ...(loaded?.options ?? {}) };
@@ -327,7 +413,9 @@ export function buildStartPlan(kind: string, flags: GenerateFlags, ctx: PlanCont
 /** buildStartPlan, then the same input checks the client runs before starting: all issues at once. */
 export function prepareStart(kind: string, flags: GenerateFlags, ctx: PlanContext): StartPlan {
   const plan = buildStartPlan(kind, flags, ctx);
-  const issues = checkGenerationInput(plan.kind, plan.input).map((line) => withFlagHint(line, flags, START_OPTION_FLAGS));
+  const issues = checkGenerationInput(plan.kind, plan.input).map((line) =>
+    withFlagHint(line, flags, START_OPTION_FLAGS),
+  );
   if (issues.length > 0) throw new UsageError(issues);
   return plan;
 }
@@ -351,7 +439,12 @@ export function applyStartFlagOptions(options: StartFlagOptions, flags: StartFla
 }
 
 /** The start options of --not-before and --workflow-id (problems go to `issues`), and the idempotency key. */
-export function startOptionsFrom(flags: StartFlags, idempotencyKey: string | undefined, ctx: PlanContext, issues: string[]): StartOptions {
+export function startOptionsFrom(
+  flags: StartFlags,
+  idempotencyKey: string | undefined,
+  ctx: PlanContext,
+  issues: string[],
+): StartOptions {
   const start: StartOptions = {};
   applyNotBefore(start, flags.notBefore, ctx.now?.() ?? new Date(), issues);
   if (flags.workflowId !== undefined) {
@@ -376,7 +469,8 @@ export const START_OPTION_FLAGS: readonly FieldFlag<StartFlags>[] = [
 /** Points an input issue (`<path>: …` or `<path>[i]…`) at the flag the user typed for that path. */
 export function withFlagHint<F>(line: string, flags: F, table: readonly FieldFlag<F>[]): string {
   for (const [prefix, key, flag] of table) {
-    if (flags[key] !== undefined && (line.startsWith(`${prefix}:`) || line.startsWith(`${prefix}[`))) return `${line} (${flag})`;
+    if (flags[key] !== undefined && (line.startsWith(`${prefix}:`) || line.startsWith(`${prefix}[`)))
+      return `${line} (${flag})`;
   }
   return line;
 }

@@ -17,7 +17,18 @@ import {
   MAX_LINES_PER_RUN,
   workflowIdIssues,
 } from '../client/index';
-import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, WATCH_INTERVAL_MS, withClient } from './io';
+import {
+  type CliIO,
+  err,
+  EXIT,
+  type GlobalFlags,
+  json,
+  out,
+  type OutputFlags,
+  printUsageIssues,
+  WATCH_INTERVAL_MS,
+  withClient,
+} from './io';
 import { formatFailure } from './output';
 import type { OutStream } from './progress';
 import { isLocalPath } from '../contract/local-path';
@@ -57,7 +68,13 @@ export interface BatchPlan {
   check: BatchFileCheck;
 }
 
-function parseWhole(flag: string, raw: string | undefined, min: number, max: number, issues: string[]): number | undefined {
+function parseWhole(
+  flag: string,
+  raw: string | undefined,
+  min: number,
+  max: number,
+  issues: string[],
+): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw.trim());
   if (!/^\d+$/.test(raw.trim()) || n < min || n > max) {
@@ -68,7 +85,12 @@ function parseWhole(flag: string, raw: string | undefined, min: number, max: num
 }
 
 /** Checks every line of the file as the worker will (a pure function of the text). */
-export function checkBatchFile(file: string, text: string, defaults: GenerationOptions | undefined, fileExists: (f: string) => boolean): BatchFileCheck {
+export function checkBatchFile(
+  file: string,
+  text: string,
+  defaults: GenerationOptions | undefined,
+  fileExists: (f: string) => boolean,
+): BatchFileCheck {
   const baseDir = path.dirname(file);
   const check: BatchFileCheck = { file, lines: 0, valid: 0, invalid: [], missingMedia: [] };
   const rows = text.split('\n');
@@ -79,7 +101,10 @@ export function checkBatchFile(file: string, text: string, defaults: GenerationO
     const line = i + 1;
     check.lines += 1;
     if (Buffer.byteLength(row) > MAX_BATCH_LINE_BYTES) {
-      check.invalid.push({ line, message: `the line is ${Buffer.byteLength(row)} bytes; at most ${MAX_BATCH_LINE_BYTES}` });
+      check.invalid.push({
+        line,
+        message: `the line is ${Buffer.byteLength(row)} bytes; at most ${MAX_BATCH_LINE_BYTES}`,
+      });
       return;
     }
     const parsed = parseBatchLine(row, { baseDir, ...(defaults ? { defaults } : {}) });
@@ -96,7 +121,11 @@ export function checkBatchFile(file: string, text: string, defaults: GenerationO
 }
 
 /** Flags → the start of a batch, with the file checked. Throws UsageError-style issues as InvalidGenerationInput. */
-export function planBatch(fileArg: string, flags: BatchFlags, io: Pick<CliIO, 'cwd' | 'readFile' | 'fileExists'>): BatchPlan {
+export function planBatch(
+  fileArg: string,
+  flags: BatchFlags,
+  io: Pick<CliIO, 'cwd' | 'readFile' | 'fileExists'>,
+): BatchPlan {
   const issues: string[] = [];
   const window = parseWhole('window', flags.window, 1, MAX_BATCH_WINDOW, issues);
   const linesPerRun = parseWhole('lines-per-run', flags.linesPerRun, 1, MAX_LINES_PER_RUN, issues);
@@ -117,7 +146,10 @@ export function planBatch(fileArg: string, flags: BatchFlags, io: Pick<CliIO, 'c
   }
   if (issues.length > 0 || text === undefined) throw new InvalidGenerationInput(issues);
   const check = checkBatchFile(file, text, Object.keys(options).length > 0 ? options : undefined, io.fileExists);
-  if (check.lines === 0) throw new InvalidGenerationInput([`${file}: no lines; expected one { "kind", "request", "options" } object per line`]);
+  if (check.lines === 0)
+    throw new InvalidGenerationInput([
+      `${file}: no lines; expected one { "kind", "request", "options" } object per line`,
+    ]);
   if (check.valid === 0) {
     throw new InvalidGenerationInput([
       `${file}: none of its ${check.lines} line(s) is valid:`,
@@ -145,10 +177,14 @@ export function batchStatusLine(s: BatchStatus): string {
 /** The summary for humans. */
 export function formatBatchSummary(s: BatchSummary): string {
   const mark = s.failed === 0 ? '✓' : '✗';
-  const lines = [`${mark} ${s.workflowId}: ${s.succeeded} of ${s.total} line(s) succeeded · ${s.failed} failed · ${s.credits} credits · ${s.runs} run(s)`, `results: ${s.resultsFile}`];
+  const lines = [
+    `${mark} ${s.workflowId}: ${s.succeeded} of ${s.total} line(s) succeeded · ${s.failed} failed · ${s.credits} credits · ${s.runs} run(s)`,
+    `results: ${s.resultsFile}`,
+  ];
   if (s.failures.length > 0) {
     lines.push(s.failures.length < s.failed ? `failures (first ${s.failures.length} of ${s.failed}):` : 'failures:');
-    for (const f of s.failures) lines.push(`  line ${f.line}  ${f.type}: ${f.message.split('\n').join(' ').slice(0, 300)}`);
+    for (const f of s.failures)
+      lines.push(`  line ${f.line}  ${f.type}: ${f.message.split('\n').join(' ').slice(0, 300)}`);
   }
   return lines.join('\n');
 }
@@ -179,7 +215,14 @@ export function createBatchProgress(stream: OutStream, clock: () => Date = () =>
     };
   }
   const multi = new MultiBar(
-    { stream, format: ' {bar} {value}/{total} done | failed {failed} · in flight {inFlight} · {phase}', barsize: 30, hideCursor: true, clearOnComplete: false, fps: 5 },
+    {
+      stream,
+      format: ' {bar} {value}/{total} done | failed {failed} · in flight {inFlight} · {phase}',
+      barsize: 30,
+      hideCursor: true,
+      clearOnComplete: false,
+      fps: 5,
+    },
     Presets.shades_classic,
   );
   const bar = multi.create(1, 0, { failed: 0, inFlight: 0, phase: 'starting' });
@@ -207,7 +250,8 @@ async function followBatch(handle: BatchHandle, progress: BatchProgress, interva
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) throw e;
       failures += 1;
-      if (failures === 1 || failures % 10 === 0) progress.note(`status query failed (${e instanceof Error ? e.message : String(e)}); retrying`);
+      if (failures === 1 || failures % 10 === 0)
+        progress.note(`status query failed (${e instanceof Error ? e.message : String(e)}); retrying`);
       await sleep(intervalMs);
     }
   }
@@ -236,7 +280,11 @@ export async function awaitBatch(io: CliIO, handle: BatchHandle, flags: OutputFl
     const failure = describeFailure(e);
     const status = await handle.status().catch(() => undefined);
     if (flags.json) json(io, { workflowId: handle.workflowId, error: failure, ...(status ? { status } : {}) });
-    else err(io, `${formatFailure(handle.workflowId, failure)}${status ? `\n  progress: ${batchStatusLine(status)}${status.resultsFile ? `\n  results: ${status.resultsFile}` : ''}` : ''}`);
+    else
+      err(
+        io,
+        `${formatFailure(handle.workflowId, failure)}${status ? `\n  progress: ${batchStatusLine(status)}${status.resultsFile ? `\n  results: ${status.resultsFile}` : ''}` : ''}`,
+      );
     return EXIT.failed;
   }
   if (flags.json) json(io, summary);
@@ -257,16 +305,28 @@ export async function batchAction(io: CliIO, fileArg: string, flags: BatchFlags)
   }
   const { check } = plan;
   if (flags.dryRun) {
-    json(io, { workflowType: 'batch', source: { path: plan.file }, window: plan.start.window ?? DEFAULT_BATCH_WINDOW, ...plan.start, check });
+    json(io, {
+      workflowType: 'batch',
+      source: { path: plan.file },
+      window: plan.start.window ?? DEFAULT_BATCH_WINDOW,
+      ...plan.start,
+      check,
+    });
     return EXIT.ok;
   }
   if (check.invalid.length > 0) {
-    err(io, `vidu-flow: warning: ${check.invalid.length} of ${check.lines} line(s) are invalid; the batch records them as failed without starting them:`);
+    err(
+      io,
+      `vidu-flow: warning: ${check.invalid.length} of ${check.lines} line(s) are invalid; the batch records them as failed without starting them:`,
+    );
     for (const i of check.invalid.slice(0, 10)) err(io, `  line ${i.line}: ${i.message}`);
     if (check.invalid.length > 10) err(io, `  … and ${check.invalid.length - 10} more (see --dry-run)`);
   }
   if (check.missingMedia.length > 0) {
-    err(io, `vidu-flow: warning: ${check.missingMedia.length} local media file(s) do not exist here; the worker must be able to read them:`);
+    err(
+      io,
+      `vidu-flow: warning: ${check.missingMedia.length} local media file(s) do not exist here; the worker must be able to read them:`,
+    );
     for (const m of check.missingMedia.slice(0, 5)) err(io, `  line ${m.line}: ${m.file}`);
   }
   return withClient(io, flags, async (client) => {
@@ -285,7 +345,11 @@ export async function batchAction(io: CliIO, fileArg: string, flags: BatchFlags)
       else out(io, handle.workflowId);
       return EXIT.ok;
     }
-    if (!flags.json) err(io, `started batch ${handle.workflowId}: ${check.lines} line(s), window ${plan.start.window ?? DEFAULT_BATCH_WINDOW}`);
+    if (!flags.json)
+      err(
+        io,
+        `started batch ${handle.workflowId}: ${check.lines} line(s), window ${plan.start.window ?? DEFAULT_BATCH_WINDOW}`,
+      );
     return awaitBatch(io, handle, flags);
   });
 }
@@ -299,9 +363,29 @@ export async function statusBatchAction(io: CliIO, handle: BatchHandle, flags: O
   const d = await handle.workflow.describe();
   const status = await handle.status().catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
   if (flags.json) {
-    json(io, { workflowId: d.workflowId, runId: d.runId, type: d.type, execution: { status: d.status.name, startTime: d.startTime.toISOString(), closeTime: d.closeTime?.toISOString() ?? null }, status: typeof status === 'string' ? null : status, ...(typeof status === 'string' ? { statusError: status } : {}) });
+    json(io, {
+      workflowId: d.workflowId,
+      runId: d.runId,
+      type: d.type,
+      execution: {
+        status: d.status.name,
+        startTime: d.startTime.toISOString(),
+        closeTime: d.closeTime?.toISOString() ?? null,
+      },
+      status: typeof status === 'string' ? null : status,
+      ...(typeof status === 'string' ? { statusError: status } : {}),
+    });
   } else {
-    out(io, [`workflow   ${d.workflowId}`, `type       batch`, `execution  ${d.status.name} · started ${d.startTime.toISOString()}`, typeof status === 'string' ? `status     unavailable (${status})` : `progress   ${batchStatusLine(status)}`, ...(typeof status !== 'string' && status.resultsFile ? [`results    ${status.resultsFile}`] : [])].join('\n'));
+    out(
+      io,
+      [
+        `workflow   ${d.workflowId}`,
+        `type       batch`,
+        `execution  ${d.status.name} · started ${d.startTime.toISOString()}`,
+        typeof status === 'string' ? `status     unavailable (${status})` : `progress   ${batchStatusLine(status)}`,
+        ...(typeof status !== 'string' && status.resultsFile ? [`results    ${status.resultsFile}`] : []),
+      ].join('\n'),
+    );
   }
   return EXIT.ok;
 }
@@ -309,15 +393,29 @@ export async function statusBatchAction(io: CliIO, handle: BatchHandle, flags: O
 export function registerBatchCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {
   const cmd = program
     .command('batch')
-    .description('run one generation per line of a JSONL file ({ "kind", "request", "options" } per line), --window at a time')
-    .argument('<file.jsonl>', 'the batch file; the worker reads it, and media paths inside it are relative to its folder')
+    .description(
+      'run one generation per line of a JSONL file ({ "kind", "request", "options" } per line), --window at a time',
+    )
+    .argument(
+      '<file.jsonl>',
+      'the batch file; the worker reads it, and media paths inside it are relative to its folder',
+    )
     .option('--window <n>', `generations in flight at once (1–${MAX_BATCH_WINDOW}, default ${DEFAULT_BATCH_WINDOW})`)
-    .addOption(new Option('--priority <priority>', 'admission priority of every line that does not set its own (default batch)').choices(['interactive', 'batch']))
-    .addOption(new Option('--lines-per-run <n>', 'lines per workflow run before continue-as-new (default 500)').hideHelp())
+    .addOption(
+      new Option(
+        '--priority <priority>',
+        'admission priority of every line that does not set its own (default batch)',
+      ).choices(['interactive', 'batch']),
+    )
+    .addOption(
+      new Option('--lines-per-run <n>', 'lines per workflow run before continue-as-new (default 500)').hideHelp(),
+    )
     .option('--idempotency-key <key>', 'same key, same batch: each line runs at most once')
     .option('--workflow-id <id>', 'explicit workflow id (wins over --idempotency-key)')
     .option('--wait', 'show progress (done, failed, in flight), then print the summary')
     .option('--json', 'print JSON on stdout (the workflow id, or with --wait the summary or failure)')
     .option('--dry-run', 'check every line and print what would be started, without connecting to Temporal');
-  addNotBeforeOption(cmd).action(async (file: string, _opts, c: Command) => setExit(await batchAction(io, file, c.optsWithGlobals())));
+  addNotBeforeOption(cmd).action(async (file: string, _opts, c: Command) =>
+    setExit(await batchAction(io, file, c.optsWithGlobals())),
+  );
 }

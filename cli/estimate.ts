@@ -5,7 +5,13 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../client/index';
-import { estimateAdFilmInput, estimateBatchText, estimateGeneration, type Estimate, type EstimateTotal } from '../client/estimate';
+import {
+  estimateAdFilmInput,
+  estimateBatchText,
+  estimateGeneration,
+  type Estimate,
+  type EstimateTotal,
+} from '../client/estimate';
 import type { GenerationKind } from '../core/generation-types';
 import { priceSourceFromEnv } from '../platform/prices/prices-file';
 import { isLocalPath } from '../contract/local-path';
@@ -56,18 +62,27 @@ function printTotal(io: CliIO, t: EstimateTotal, what: string, flags: OutputFlag
       const width = Math.max(...models.map(([m]) => m.length));
       lines.push('by model:', ...models.map(([m, c]) => `  ${m.padEnd(width)}  ${c}`));
     }
-    if (t.unpriced.length > 0) lines.push('could not be priced (left out of the total):', ...t.unpriced.map((u) => `  ${u.label}: ${u.reason}`));
+    if (t.unpriced.length > 0)
+      lines.push('could not be priced (left out of the total):', ...t.unpriced.map((u) => `  ${u.label}: ${u.reason}`));
     out(io, lines.join('\n'));
   }
   return t.unpriced.length === 0 ? EXIT.ok : EXIT.failed;
 }
 
-export async function estimateKindAction(io: CliIO, kind: GenerationKind, flags: GenerateFlags & OutputFlags): Promise<number> {
+export async function estimateKindAction(
+  io: CliIO,
+  kind: GenerationKind,
+  flags: GenerateFlags & OutputFlags,
+): Promise<number> {
   const plan = planOrReport(io, () => prepareStart(kind, flags, { cwd: io.cwd, readFile: io.readFile }));
   if (!plan) return EXIT.usage;
   const table = pricesOrReport(io);
   if (!table) return EXIT.usage;
-  return printEstimate(io, estimateGeneration(plan.kind, plan.input, table, await localFacts(plan.input.request)), flags);
+  return printEstimate(
+    io,
+    estimateGeneration(plan.kind, plan.input, table, await localFacts(plan.input.request)),
+    flags,
+  );
 }
 
 export function estimateAdFilmAction(io: CliIO, flags: AdFilmFlags & OutputFlags): number {

@@ -1,5 +1,11 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { ConfigError, describeFailure, type FailureReport, type ViduFlowClient, type ViduFlowClientOptions } from '../client/index';
+import {
+  ConfigError,
+  describeFailure,
+  type FailureReport,
+  type ViduFlowClient,
+  type ViduFlowClientOptions,
+} from '../client/index';
 import { loadTemporalConnection, TEMPORAL_DEFAULT_ADDRESS } from '../platform/temporal/connection';
 import { UsageError } from './args';
 import type { OutStream } from './progress';
@@ -69,7 +75,11 @@ function temporalAddress(g: GlobalFlags): string {
 }
 
 /** Connects, runs `fn`, closes the connection; connection problems become exit code 1. */
-export async function withClient(io: CliIO, g: GlobalFlags, fn: (client: ViduFlowClient) => Promise<number>): Promise<number> {
+export async function withClient(
+  io: CliIO,
+  g: GlobalFlags,
+  fn: (client: ViduFlowClient) => Promise<number>,
+): Promise<number> {
   let client: ViduFlowClient;
   try {
     client = await io.connect(connectOptions(g));
@@ -79,7 +89,10 @@ export async function withClient(io: CliIO, g: GlobalFlags, fn: (client: ViduFlo
       err(io, `vidu-flow: ${e.message}`);
       return EXIT.usage;
     }
-    err(io, `vidu-flow: cannot connect to Temporal at ${temporalAddress(g)}: ${e instanceof Error ? e.message : String(e)}`);
+    err(
+      io,
+      `vidu-flow: cannot connect to Temporal at ${temporalAddress(g)}: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return EXIT.failed;
   }
   try {
@@ -138,7 +151,8 @@ export function planOrReport<P extends { localFiles: string[] }>(io: CliIO, prep
     throw e;
   }
   for (const file of plan.localFiles) {
-    if (!io.fileExists(file)) err(io, `vidu-flow: warning: ${file} does not exist here; the CLI reads and stages local files before starting`);
+    if (!io.fileExists(file))
+      err(io, `vidu-flow: warning: ${file} does not exist here; the CLI reads and stages local files before starting`);
   }
   return plan;
 }

@@ -57,7 +57,8 @@ export function formatResult(r: GenerationResult): string {
   const lines = [`✓ ${r.workflowId}: ${r.kind} ${r.state} · Vidu task ${r.taskId} · ${r.credits} credits${estimate}`];
   if (r.creations.length > 0) {
     lines.push('creations:');
-    for (const c of r.creations) lines.push(`  ${c.id}  ${c.url}${c.coverUrl ? `\n  ${' '.repeat(c.id.length)}  cover ${c.coverUrl}` : ''}`);
+    for (const c of r.creations)
+      lines.push(`  ${c.id}  ${c.url}${c.coverUrl ? `\n  ${' '.repeat(c.id.length)}  cover ${c.coverUrl}` : ''}`);
   }
   lines.push(...formatArchive(r.archive));
   if (r.cancellation) lines.push(`cancellation: ${r.cancellation.outcome} — ${r.cancellation.message}`);
@@ -67,7 +68,10 @@ export function formatResult(r: GenerationResult): string {
 function formatArchive(archive: ArchiveResult | undefined): string[] {
   if (!archive) return ['archive: off (result URLs expire; download them soon)'];
   const lines = [`archive: ${archive.root}`, `  manifest ${archive.manifest}`];
-  for (const f of archive.files) lines.push(`  ${f.role.padEnd(5)}  ${f.name}  ${humanBytes(f.bytes)}  sha256 ${f.sha256.slice(0, 16)}…  ${f.location}`);
+  for (const f of archive.files)
+    lines.push(
+      `  ${f.role.padEnd(5)}  ${f.name}  ${humanBytes(f.bytes)}  sha256 ${f.sha256.slice(0, 16)}…  ${f.location}`,
+    );
   for (const m of archive.missing ?? []) lines.push(`  missing ${m.role} of creation ${m.creationId}: ${m.reason}`);
   return lines;
 }
@@ -99,23 +103,32 @@ function executionRows(exec: DescribedExecution): [string, string][] {
   return [
     ['workflow', exec.workflowId],
     ['type', exec.type],
-    ['execution', `${exec.status} · started ${exec.startTime.toISOString()}${exec.closeTime ? ` · closed ${exec.closeTime.toISOString()}` : ''}`],
+    [
+      'execution',
+      `${exec.status} · started ${exec.startTime.toISOString()}${exec.closeTime ? ` · closed ${exec.closeTime.toISOString()}` : ''}`,
+    ],
   ];
 }
 
-export function formatStatus(exec: DescribedExecution, status: GenerationStatus | undefined, statusError?: string): string {
+export function formatStatus(
+  exec: DescribedExecution,
+  status: GenerationStatus | undefined,
+  statusError?: string,
+): string {
   const rows = executionRows(exec);
   if (status) {
     rows.push(['phase', status.phase]);
     rows.push(['vidu state', `${status.state} · ${status.progress}%`]);
     if (status.taskId) rows.push(['vidu task', `${status.taskId} · ${status.credits ?? 0} credits`]);
-    if (status.estimatedCredits !== undefined) rows.push(['estimate', `${status.estimatedCredits} credits before submission`]);
+    if (status.estimatedCredits !== undefined)
+      rows.push(['estimate', `${status.estimatedCredits} credits before submission`]);
     else if (status.estimateUnpriced !== undefined) rows.push(['estimate', `none: ${status.estimateUnpriced}`]);
     if (status.waitMode) rows.push(['wait mode', `${status.waitMode} · ${status.updates} callback update(s)`]);
     if (status.errCode) rows.push(['err_code', status.errCode]);
     if (status.error) rows.push(['error', status.error]);
     if (status.archive) rows.push(['archive', archiveSummary(status.archive)]);
-    if (status.cancellation) rows.push(['cancellation', `${status.cancellation.outcome} — ${status.cancellation.message}`]);
+    if (status.cancellation)
+      rows.push(['cancellation', `${status.cancellation.outcome} — ${status.cancellation.message}`]);
   } else if (statusError) {
     rows.push(['status query', `unavailable (${statusError})`]);
   }
@@ -159,8 +172,12 @@ function formatEditOutcome(o: EditOutcome): string {
 }
 
 export function formatAdFilmResult(r: AdFilmResult): string {
-  const lines = [`✓ ${r.workflowId}: AD film composed · Vidu task ${r.taskId} · compose task ${r.composeTaskId} · ${r.credits} credits`];
-  lines.push(`composed from: storyboards ${r.videoTaskIds.join(', ')} · narration ${r.narrationTaskId} · BGM ${r.bgmTaskId}`);
+  const lines = [
+    `✓ ${r.workflowId}: AD film composed · Vidu task ${r.taskId} · compose task ${r.composeTaskId} · ${r.credits} credits`,
+  ];
+  lines.push(
+    `composed from: storyboards ${r.videoTaskIds.join(', ')} · narration ${r.narrationTaskId} · BGM ${r.bgmTaskId}`,
+  );
   if (r.edits.length > 0) {
     lines.push(`edits (${r.edits.length}):`);
     for (const o of r.edits) lines.push(formatEditOutcome(o));
@@ -187,12 +204,17 @@ export function adFilmDetail(s: AdFilmStatus, withPercent = true): string {
   const task = s.composeTaskId ?? s.taskId;
   if (task) parts.push(`task ${task}`);
   const failed = s.edits.filter((e) => e.state === 'failed').length;
-  if (s.editsRunning > 0 || s.edits.length > 0) parts.push(`edits ${s.editsRunning} running, ${s.edits.length} done${failed ? ` (${failed} failed)` : ''}`);
+  if (s.editsRunning > 0 || s.edits.length > 0)
+    parts.push(`edits ${s.editsRunning} running, ${s.edits.length} done${failed ? ` (${failed} failed)` : ''}`);
   if (s.credits > 0) parts.push(`${s.credits} credits`);
   return parts.join(' · ');
 }
 
-export function formatAdFilmStatus(exec: DescribedExecution, status: AdFilmStatus | undefined, statusError?: string): string {
+export function formatAdFilmStatus(
+  exec: DescribedExecution,
+  status: AdFilmStatus | undefined,
+  statusError?: string,
+): string {
   const rows = executionRows(exec);
   if (status) {
     rows.push(['phase', status.phase]);
@@ -201,8 +223,17 @@ export function formatAdFilmStatus(exec: DescribedExecution, status: AdFilmStatu
     if (status.composeTaskId) rows.push(['compose task', status.composeTaskId]);
     rows.push(['credits', String(status.credits)]);
     const failed = status.edits.filter((e) => e.state === 'failed').length;
-    rows.push(['edits', `${status.editsRunning} running · ${status.edits.length} done${failed ? ` (${failed} failed)` : ''}`]);
-    if (status.phase === 'reviewing' || status.approved) rows.push(['review', status.approved ? 'approved' : `waiting: vidu-flow edit ${exec.workflowId} --edit … | vidu-flow approve ${exec.workflowId}`]);
+    rows.push([
+      'edits',
+      `${status.editsRunning} running · ${status.edits.length} done${failed ? ` (${failed} failed)` : ''}`,
+    ]);
+    if (status.phase === 'reviewing' || status.approved)
+      rows.push([
+        'review',
+        status.approved
+          ? 'approved'
+          : `waiting: vidu-flow edit ${exec.workflowId} --edit … | vidu-flow approve ${exec.workflowId}`,
+      ]);
     if (status.archive) rows.push(['archive', archiveSummary(status.archive)]);
     if (status.error) rows.push(['error', status.error]);
   } else if (statusError) {
@@ -230,9 +261,20 @@ export function formatStoryboards(storyboards: StoryboardView[]): string {
 }
 
 /** Printed by `ad-film --review --wait` and `watch` whenever the film (again) awaits review. */
-export function formatReviewNotice(workflowId: string, storyboards: StoryboardView[] | undefined, round: number): string {
-  const lines = [`⏸ ${workflowId} awaits review${round > 1 ? ` (round ${round})` : ''}${storyboards ? `: ${storyboards.length} storyboard(s)` : ''}`];
-  if (storyboards) lines.push(...formatStoryboards(storyboards).split('\n').map((l) => `  ${l}`));
+export function formatReviewNotice(
+  workflowId: string,
+  storyboards: StoryboardView[] | undefined,
+  round: number,
+): string {
+  const lines = [
+    `⏸ ${workflowId} awaits review${round > 1 ? ` (round ${round})` : ''}${storyboards ? `: ${storyboards.length} storyboard(s)` : ''}`,
+  ];
+  if (storyboards)
+    lines.push(
+      ...formatStoryboards(storyboards)
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
   lines.push(
     `  request edits:  vidu-flow edit ${workflowId} --edit video:<index>:<prompt> [--edit narration:<text>] [--edit bgm:<prompt>]`,
     `  approve:        vidu-flow approve ${workflowId}`,

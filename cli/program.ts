@@ -16,13 +16,14 @@ import { registerScheduleCommands } from './schedule';
 // The `vidu-flow` command line: commander declarations only. The flags → input mapping is in
 // args.ts, what each command does in actions.ts, how things are printed in output.ts.
 
-
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Orchestration options shared by every command that starts a workflow. */
 function addCommonStartOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--wait-mode <mode>', 'how the workflow learns the task ended').choices(['auto', 'callback', 'poll']))
+    .addOption(
+      new Option('--wait-mode <mode>', 'how the workflow learns the task ended').choices(['auto', 'callback', 'poll']),
+    )
     .option('--no-archive', 'do not archive the results')
     .option('--timeout <seconds>', 'give up (and cancel at Vidu) after this long')
     .option('--poll-initial <seconds>', 'delay before the second poll')
@@ -35,15 +36,28 @@ function addCommonStartOptions(cmd: Command): Command {
 
 function addAdFilmOptions(cmd: Command): Command {
   cmd
-    .option('--image <ref>', 'product image, repeatable (1–7): URL, data URI, or local path (made absolute; the worker reads it)', collect)
+    .option(
+      '--image <ref>',
+      'product image, repeatable (1–7): URL, data URI, or local path (made absolute; the worker reads it)',
+      collect,
+    )
     .option('--prompt <text>', 'what the film should show')
     .option('--duration <seconds>', 'film length, 10–60 (default 15)')
     .addOption(new Option('--aspect-ratio <ratio>', 'default 16:9').choices(['16:9', '9:16', '1:1']))
     .addOption(new Option('--language <lang>', 'narration language (default zh)').choices(['zh', 'en']))
-    .option('--edit <spec>', `an edit to apply once the film is generated, repeatable: ${EDIT_SPEC_HELP} (the text may contain colons)`, collect)
+    .option(
+      '--edit <spec>',
+      `an edit to apply once the film is generated, repeatable: ${EDIT_SPEC_HELP} (the text may contain colons)`,
+      collect,
+    )
     .option('--review', 'wait for `vidu-flow edit` / `vidu-flow approve` before composing')
     .option('--review-timeout <seconds>', 'with --review: how long to wait for approval (default 24 h)')
-    .addOption(new Option('--on-review-timeout <action>', 'with --review: at the review timeout, fail (default) or compose').choices(['fail', 'compose']))
+    .addOption(
+      new Option(
+        '--on-review-timeout <action>',
+        'with --review: at the review timeout, fail (default) or compose',
+      ).choices(['fail', 'compose']),
+    )
     .option('--edit-attempts <n>', 'submissions per edit before it counts as failed (default 3)');
   addNotBeforeOption(cmd);
   return addCommonStartOptions(cmd);
@@ -68,7 +82,10 @@ function addGenerateOptions(cmd: Command, kind: GenerationKind): Command {
       add(new Option(`--${spec.flag} ${spec.placeholder ?? '<value>'}`, spec.help));
     }
   }
-  cmd.option('--request <json|@file>', 'the Vidu request body as JSON or @file.json (or a whole { request, options } input); flags override its fields');
+  cmd.option(
+    '--request <json|@file>',
+    'the Vidu request body as JSON or @file.json (or a whole { request, options } input); flags override its fields',
+  );
   addNotBeforeOption(cmd);
   return addCommonStartOptions(cmd);
 }
@@ -76,7 +93,10 @@ function addGenerateOptions(cmd: Command, kind: GenerationKind): Command {
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('vidu-flow')
     .description('Start and follow Vidu generations and AD films running as Temporal workflows.')
-    .option('--address <host:port>', 'Temporal frontend address (env TEMPORAL_ADDRESS or the TEMPORAL_PROFILE in temporal.toml, default localhost:7233; TLS, mTLS, API key: TEMPORAL_TLS_*, TEMPORAL_API_KEY)')
+    .option(
+      '--address <host:port>',
+      'Temporal frontend address (env TEMPORAL_ADDRESS or the TEMPORAL_PROFILE in temporal.toml, default localhost:7233; TLS, mTLS, API key: TEMPORAL_TLS_*, TEMPORAL_API_KEY)',
+    )
     .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE or the profile, default default)')
     .option('--task-queue <name>', 'task queue of the vidu-flow worker (env VIDU_TASK_QUEUE, default vidu-flow)')
     .configureOutput({
@@ -93,13 +113,17 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 
   for (const kind of GENERATION_KINDS) {
     const cmd = program.command(kind).description(ENDPOINTS[kind].summary);
-    addGenerateOptions(cmd, kind).action(async (_opts, c: Command) => setExit(await generateAction(io, kind, c.optsWithGlobals())));
+    addGenerateOptions(cmd, kind).action(async (_opts, c: Command) =>
+      setExit(await generateAction(io, kind, c.optsWithGlobals())),
+    );
   }
 
   addAdFilmOptions(
     program
       .command('ad-film')
-      .description('start an AD film (ad-one-click): 1–7 product images → storyboards, narration and BGM, optional edits, composed film')
+      .description(
+        'start an AD film (ad-one-click): 1–7 product images → storyboards, narration and BGM, optional edits, composed film',
+      )
       .addHelpText(
         'after',
         '\nExamples:\n' +
@@ -112,13 +136,17 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   // `estimate`: the same flags as the start commands; nothing is started (cli/estimate.ts).
   const estimate = program
     .command('estimate')
-    .description('the price in credits before submitting: a generation, an AD film or a batch file (docs/vidu-pricing.md; VIDU_FLOW_PRICES_FILE applies)');
+    .description(
+      'the price in credits before submitting: a generation, an AD film or a batch file (docs/vidu-pricing.md; VIDU_FLOW_PRICES_FILE applies)',
+    );
   for (const kind of GENERATION_KINDS) {
     const cmd = estimate.command(kind).description(`estimate: ${ENDPOINTS[kind].summary}`);
-    addGenerateOptions(cmd, kind).action(async (_opts, c: Command) => setExit(await estimateKindAction(io, kind, c.optsWithGlobals())));
+    addGenerateOptions(cmd, kind).action(async (_opts, c: Command) =>
+      setExit(await estimateKindAction(io, kind, c.optsWithGlobals())),
+    );
   }
-  addAdFilmOptions(estimate.command('ad-film').description('estimate an AD film: create, each --edit, compose')).action((_opts, c: Command) =>
-    setExit(estimateAdFilmAction(io, c.optsWithGlobals())),
+  addAdFilmOptions(estimate.command('ad-film').description('estimate an AD film: create, each --edit, compose')).action(
+    (_opts, c: Command) => setExit(estimateAdFilmAction(io, c.optsWithGlobals())),
   );
   estimate
     .command('batch')

@@ -20,7 +20,9 @@ function lineOf(s: FollowedStatus): string {
 
 /** What must change for the line output to print a new line. */
 function changeKey(s: FollowedStatus): string {
-  return isAdFilmStatus(s) ? `${s.phase}/${s.state}/${s.composeTaskId ?? ''}/${s.editsRunning}/${s.edits.length}` : `${s.phase}/${s.state}`;
+  return isAdFilmStatus(s)
+    ? `${s.phase}/${s.state}/${s.composeTaskId ?? ''}/${s.editsRunning}/${s.edits.length}`
+    : `${s.phase}/${s.state}`;
 }
 
 export interface Progress {
@@ -92,7 +94,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Yields the answer of `query` every `intervalMs` until the workflow closes (one last answer after
  * the close, when the query still answers). The AD-film counterpart of GenerationHandle.watch.
  */
-export async function* watchWorkflow<S>(workflow: Pick<WorkflowHandle, 'describe'>, query: () => Promise<S>, intervalMs = 1000): AsyncIterable<S> {
+export async function* watchWorkflow<S>(
+  workflow: Pick<WorkflowHandle, 'describe'>,
+  query: () => Promise<S>,
+  intervalMs = 1000,
+): AsyncIterable<S> {
   for (;;) {
     const running = (await workflow.describe()).status.name === 'RUNNING';
     try {
@@ -110,7 +116,11 @@ export async function* watchWorkflow<S>(workflow: Pick<WorkflowHandle, 'describe
  * failures while it runs (no worker yet, a worker restarting) are reported and retried.
  * Returns the last status seen, if any.
  */
-export async function follow(handle: GenerationHandle, progress: Progress, intervalMs = 1000): Promise<GenerationStatus | undefined> {
+export async function follow(
+  handle: GenerationHandle,
+  progress: Progress,
+  intervalMs = 1000,
+): Promise<GenerationStatus | undefined> {
   return followWatch(() => handle.watch(intervalMs), progress, intervalMs);
 }
 
@@ -139,7 +149,9 @@ export async function followWatch<S extends FollowedStatus>(
       if (err instanceof WorkflowNotFoundError) throw err;
       failures += 1;
       if (failures === 1 || failures % 10 === 0) {
-        progress.note(`status query failed (${err instanceof Error ? err.message : String(err)}); retrying — the worker may be down, restarting, or failing this workflow's task (see its log)`);
+        progress.note(
+          `status query failed (${err instanceof Error ? err.message : String(err)}); retrying — the worker may be down, restarting, or failing this workflow's task (see its log)`,
+        );
       }
       await sleep(intervalMs);
     }

@@ -112,12 +112,31 @@ export async function statusRun<S>(
       workflowId: d.workflowId,
       runId: d.runId,
       type: d.type,
-      execution: { status: d.status.name, startTime: d.startTime.toISOString(), closeTime: d.closeTime?.toISOString() ?? null, historyLength: d.historyLength },
+      execution: {
+        status: d.status.name,
+        startTime: d.startTime.toISOString(),
+        closeTime: d.closeTime?.toISOString() ?? null,
+        historyLength: d.historyLength,
+      },
       status: status ?? null,
       ...(error ? { statusError: error } : {}),
     });
   } else {
-    out(io, text({ workflowId: d.workflowId, type: d.type, status: d.status.name, startTime: d.startTime, closeTime: d.closeTime, historyLength: d.historyLength }, status, error));
+    out(
+      io,
+      text(
+        {
+          workflowId: d.workflowId,
+          type: d.type,
+          status: d.status.name,
+          startTime: d.startTime,
+          closeTime: d.closeTime,
+          historyLength: d.historyLength,
+        },
+        status,
+        error,
+      ),
+    );
   }
   return EXIT.ok;
 }

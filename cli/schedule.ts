@@ -18,7 +18,17 @@ import {
   ViduFlowSchedules,
 } from '../client/index';
 import { buildStartPlan, type GenerateFlags, type PlanContext, REQUEST_FLAGS, UsageError } from './args';
-import { type CliIO, err, EXIT, type GlobalFlags, json, out, type OutputFlags, printUsageIssues, withClient } from './io';
+import {
+  type CliIO,
+  err,
+  EXIT,
+  type GlobalFlags,
+  json,
+  out,
+  type OutputFlags,
+  printUsageIssues,
+  withClient,
+} from './io';
 import { formatTable } from './output';
 import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 
@@ -68,9 +78,19 @@ const KIND_ONLY: [keyof GenerateFlags, string][] = [
 export function buildSchedulePlan(scheduleId: string, flags: ScheduleCreateFlags, ctx: PlanContext): SchedulePlan {
   const issues: string[] = [];
   const spec: ScheduleSpecInput = {};
-  const specFlags = ([['cron', '--cron'], ['every', '--every'], ['dailyAt', '--daily-at']] as const).filter(([k]) => flags[k] !== undefined);
+  const specFlags = (
+    [
+      ['cron', '--cron'],
+      ['every', '--every'],
+      ['dailyAt', '--daily-at'],
+    ] as const
+  ).filter(([k]) => flags[k] !== undefined);
   if (specFlags.length !== 1) {
-    issues.push(specFlags.length === 0 ? 'give one of --cron "<expr>", --every <duration> or --daily-at HH:MM' : `give only one of ${specFlags.map(([, f]) => f).join(', ')}`);
+    issues.push(
+      specFlags.length === 0
+        ? 'give one of --cron "<expr>", --every <duration> or --daily-at HH:MM'
+        : `give only one of ${specFlags.map(([, f]) => f).join(', ')}`,
+    );
   }
   if (flags.cron !== undefined) spec.cron = flags.cron;
   if (flags.every !== undefined) spec.every = flags.every;
@@ -89,20 +109,31 @@ export function buildSchedulePlan(scheduleId: string, flags: ScheduleCreateFlags
   }
   let overlap: OverlapPolicy | undefined;
   if (flags.overlap !== undefined) {
-    overlap = OVERLAP_POLICIES.find((p) => OVERLAP_FLAG(p) === flags.overlap!.toLowerCase() || p === flags.overlap!.toUpperCase());
-    if (!overlap) issues.push(`--overlap must be one of ${OVERLAP_POLICIES.map(OVERLAP_FLAG).join(', ')} (got ${JSON.stringify(flags.overlap)})`);
+    overlap = OVERLAP_POLICIES.find(
+      (p) => OVERLAP_FLAG(p) === flags.overlap!.toLowerCase() || p === flags.overlap!.toUpperCase(),
+    );
+    if (!overlap)
+      issues.push(
+        `--overlap must be one of ${OVERLAP_POLICIES.map(OVERLAP_FLAG).join(', ')} (got ${JSON.stringify(flags.overlap)})`,
+      );
   }
 
   let action: CreateScheduleOptions['action'] | undefined;
   const localFiles: string[] = [];
   if ((flags.kind === undefined) === (flags.batch === undefined)) {
-    issues.push(flags.kind === undefined ? 'give --kind <kind> (with request flags or --request) or --batch <file.jsonl>' : 'give --kind or --batch, not both');
+    issues.push(
+      flags.kind === undefined
+        ? 'give --kind <kind> (with request flags or --request) or --batch <file.jsonl>'
+        : 'give --kind or --batch, not both',
+    );
   } else if (flags.batch !== undefined) {
     for (const [key, flag] of KIND_ONLY) {
       const v = flags[key];
-      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) issues.push(`${flag} applies to --kind schedules; a batch file's lines carry their own requests and options`);
+      if (v !== undefined && !(Array.isArray(v) && v.length === 0))
+        issues.push(`${flag} applies to --kind schedules; a batch file's lines carry their own requests and options`);
     }
-    if (flags.archive === false) issues.push("--no-archive applies to --kind schedules; a batch file's lines carry their own options");
+    if (flags.archive === false)
+      issues.push("--no-archive applies to --kind schedules; a batch file's lines carry their own options");
     const file = resolveLocalPath(flags.batch, ctx.cwd);
     if (isLocalPath(flags.batch)) localFiles.push(file);
     let window: number | undefined;
@@ -110,16 +141,32 @@ export function buildSchedulePlan(scheduleId: string, flags: ScheduleCreateFlags
       window = /^\d+$/.test(flags.window.trim()) ? Number(flags.window) : undefined;
       if (window === undefined) issues.push(`--window must be a whole number (got ${JSON.stringify(flags.window)})`);
     }
-    action = { batch: { path: file, ...(window !== undefined ? { window } : {}), ...(priority ? { options: { priority } } : {}) } };
+    action = {
+      batch: {
+        path: file,
+        ...(window !== undefined ? { window } : {}),
+        ...(priority ? { options: { priority } } : {}),
+      },
+    };
   } else if (flags.kind !== undefined) {
     if (flags.window !== undefined) issues.push('--window applies to --batch schedules');
     if (!(GENERATION_KINDS as readonly string[]).includes(flags.kind)) {
       issues.push(`--kind: unknown kind ${JSON.stringify(flags.kind)}; expected one of ${GENERATION_KINDS.join(', ')}`);
     } else {
       try {
-        const plan = buildStartPlan(flags.kind, { ...flags, idempotencyKey: undefined, workflowId: undefined, notBefore: undefined }, ctx);
+        const plan = buildStartPlan(
+          flags.kind,
+          { ...flags, idempotencyKey: undefined, workflowId: undefined, notBefore: undefined },
+          ctx,
+        );
         const options: GenerationOptions = { ...plan.input.options, ...(priority ? { priority } : {}) };
-        action = { kind: plan.kind, input: Object.keys(options).length > 0 ? { request: plan.input.request, options } : { request: plan.input.request } };
+        action = {
+          kind: plan.kind,
+          input:
+            Object.keys(options).length > 0
+              ? { request: plan.input.request, options }
+              : { request: plan.input.request },
+        };
         localFiles.push(...plan.localFiles);
       } catch (e) {
         if (!(e instanceof UsageError)) throw e;
@@ -149,17 +196,33 @@ export function buildSchedulePlan(scheduleId: string, flags: ScheduleCreateFlags
 
 /** `spec.at: …` → `--daily-at: …`, naming the flag the user typed. */
 function withSpecFlag(line: string): string {
-  return line.replace(/^spec\.at:/, '--daily-at:').replace(/^spec\.every:/, '--every:').replace(/^spec\.cron:/, '--cron:').replace(/^spec\.timezone:/, '--timezone:');
+  return line
+    .replace(/^spec\.at:/, '--daily-at:')
+    .replace(/^spec\.every:/, '--every:')
+    .replace(/^spec\.cron:/, '--cron:')
+    .replace(/^spec\.timezone:/, '--timezone:');
 }
 
 function time(d: Date | undefined): string {
-  return d ? d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-';
+  return d
+    ? d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z')
+    : '-';
 }
 
 export function formatScheduleTable(rows: ScheduleRow[]): string {
   return formatTable(
     ['SCHEDULE', 'ACTION', 'WHEN', 'NEXT RUN', 'LAST RUN', 'STATE'],
-    rows.map((r) => [r.scheduleId, r.action, r.spec, time(r.nextRunAt), r.lastRun ? `${time(r.lastRun.takenAt)} ${r.lastRun.workflowId}` : '-', `${r.paused ? 'paused' : 'active'}${r.note ? ` · ${r.note}` : ''}`]),
+    rows.map((r) => [
+      r.scheduleId,
+      r.action,
+      r.spec,
+      time(r.nextRunAt),
+      r.lastRun ? `${time(r.lastRun.takenAt)} ${r.lastRun.workflowId}` : '-',
+      `${r.paused ? 'paused' : 'active'}${r.note ? ` · ${r.note}` : ''}`,
+    ]),
   );
 }
 
@@ -193,7 +256,10 @@ async function scheduleErrors(io: CliIO, fn: () => Promise<number>): Promise<num
       return EXIT.failed;
     }
     if (e instanceof ScheduleAlreadyRunning) {
-      err(io, `vidu-flow: schedule ${e.scheduleId} already exists (vidu-flow schedule describe ${e.scheduleId}; delete it first to replace it)`);
+      err(
+        io,
+        `vidu-flow: schedule ${e.scheduleId} already exists (vidu-flow schedule describe ${e.scheduleId}; delete it first to replace it)`,
+      );
       return EXIT.failed;
     }
     if (e instanceof InvalidScheduleOptions) {
@@ -214,12 +280,23 @@ export async function scheduleCreateAction(io: CliIO, scheduleId: string, flags:
     return EXIT.usage;
   }
   for (const file of plan.localFiles) {
-    if (!io.fileExists(file)) err(io, `vidu-flow: warning: ${file} does not exist here; the worker must be able to read it at every run`);
+    if (!io.fileExists(file))
+      err(io, `vidu-flow: warning: ${file} does not exist here; the worker must be able to read it at every run`);
   }
   if (flags.dryRun) {
     const taskQueue = flags.taskQueue ?? taskQueueFromEnv();
     const compiled = compileSchedule(plan.options, taskQueue);
-    json(io, { ...plan.options, temporal: { spec: compiled.spec, policies: compiled.policies, workflowType: compiled.action.workflowType, taskQueue, workflowIdPrefix: `${scheduleId}-`, input: compiled.action.args?.[0] } });
+    json(io, {
+      ...plan.options,
+      temporal: {
+        spec: compiled.spec,
+        policies: compiled.policies,
+        workflowType: compiled.action.workflowType,
+        taskQueue,
+        workflowIdPrefix: `${scheduleId}-`,
+        input: compiled.action.args?.[0],
+      },
+    });
     return EXIT.ok;
   }
   return withClient(io, flags, (client) =>
@@ -228,24 +305,35 @@ export async function scheduleCreateAction(io: CliIO, scheduleId: string, flags:
       if (flags.json) json(io, detailsJson(d));
       else {
         out(io, d.scheduleId);
-        err(io, `created schedule ${d.scheduleId}: ${d.action} ${d.spec}; next run ${time(d.nextRunTimes[0])} (runs are named ${d.scheduleId}-<time>)`);
+        err(
+          io,
+          `created schedule ${d.scheduleId}: ${d.action} ${d.spec}; next run ${time(d.nextRunTimes[0])} (runs are named ${d.scheduleId}-<time>)`,
+        );
       }
       return EXIT.ok;
     }),
   );
 }
 
-export async function scheduleListAction(io: CliIO, flags: GlobalFlags & OutputFlags & { all?: boolean }): Promise<number> {
+export async function scheduleListAction(
+  io: CliIO,
+  flags: GlobalFlags & OutputFlags & { all?: boolean },
+): Promise<number> {
   return withClient(io, flags, async (client) => {
     const rows = await new ViduFlowSchedules(client).listSchedules({ all: flags.all === true });
     if (flags.json) json(io, JSON.parse(JSON.stringify(rows)));
-    else if (rows.length === 0) err(io, `no schedules${flags.all ? '' : ` for task queue ${client.taskQueue} (--all lists every schedule)`}`);
+    else if (rows.length === 0)
+      err(io, `no schedules${flags.all ? '' : ` for task queue ${client.taskQueue} (--all lists every schedule)`}`);
     else out(io, formatScheduleTable(rows));
     return EXIT.ok;
   });
 }
 
-export async function scheduleDescribeAction(io: CliIO, scheduleId: string, flags: GlobalFlags & OutputFlags): Promise<number> {
+export async function scheduleDescribeAction(
+  io: CliIO,
+  scheduleId: string,
+  flags: GlobalFlags & OutputFlags,
+): Promise<number> {
   return withClient(io, flags, (client) =>
     scheduleErrors(io, async () => {
       const d = await new ViduFlowSchedules(client).describeSchedule(scheduleId);
@@ -256,7 +344,11 @@ export async function scheduleDescribeAction(io: CliIO, scheduleId: string, flag
   );
 }
 
-export async function scheduleDeleteAction(io: CliIO, scheduleId: string, flags: GlobalFlags & OutputFlags): Promise<number> {
+export async function scheduleDeleteAction(
+  io: CliIO,
+  scheduleId: string,
+  flags: GlobalFlags & OutputFlags,
+): Promise<number> {
   return withClient(io, flags, (client) =>
     scheduleErrors(io, async () => {
       await new ViduFlowSchedules(client).deleteSchedule(scheduleId);
@@ -282,7 +374,9 @@ function addRequestFlags(cmd: Command): void {
 
 /** Adds `schedule create|list|describe|delete` to the program. */
 export function registerScheduleCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  const schedule = program.command('schedule').description('recurring generations or batches on Temporal Schedules: create, list, describe, delete');
+  const schedule = program
+    .command('schedule')
+    .description('recurring generations or batches on Temporal Schedules: create, list, describe, delete');
 
   const create = schedule
     .command('create')
@@ -293,8 +387,13 @@ export function registerScheduleCommands(program: Command, io: CliIO, setExit: (
     .option('--window <n>', 'with --batch: generations in flight at once (default 20)');
   addRequestFlags(create);
   create
-    .option('--request <json|@file>', 'the Vidu request body as JSON or @file.json (or a whole { request, options } input); flags override its fields')
-    .addOption(new Option('--wait-mode <mode>', 'how each run learns the task ended').choices(['auto', 'callback', 'poll']))
+    .option(
+      '--request <json|@file>',
+      'the Vidu request body as JSON or @file.json (or a whole { request, options } input); flags override its fields',
+    )
+    .addOption(
+      new Option('--wait-mode <mode>', 'how each run learns the task ended').choices(['auto', 'callback', 'poll']),
+    )
     .option('--no-archive', 'do not archive the results')
     .option('--timeout <seconds>', 'each run gives up (and cancels at Vidu) after this long')
     .option('--poll-initial <seconds>', 'delay before the second poll')
@@ -302,8 +401,17 @@ export function registerScheduleCommands(program: Command, io: CliIO, setExit: (
     .option('--every <duration>', 'fixed interval from the Unix epoch: 30m, 1h, 1d (every 1h = on the hour)')
     .option('--daily-at <HH:MM>', 'every day at this time (24-hour clock)')
     .option('--timezone <zone>', 'IANA zone for --cron and --daily-at, e.g. Europe/Paris (default UTC)')
-    .addOption(new Option('--priority <priority>', 'admission priority of the runs (default batch: they yield to interactive starts)').choices(['batch', 'interactive']))
-    .addOption(new Option('--overlap <policy>', 'when a time comes while the previous run still runs (default skip)').choices(OVERLAP_POLICIES.map(OVERLAP_FLAG)))
+    .addOption(
+      new Option(
+        '--priority <priority>',
+        'admission priority of the runs (default batch: they yield to interactive starts)',
+      ).choices(['batch', 'interactive']),
+    )
+    .addOption(
+      new Option('--overlap <policy>', 'when a time comes while the previous run still runs (default skip)').choices(
+        OVERLAP_POLICIES.map(OVERLAP_FLAG),
+      ),
+    )
     .option('--note <text>', 'a note shown by list and describe')
     .option('--trigger-now', 'also run once right away')
     .option('--json', 'print the created schedule as JSON')
@@ -320,7 +428,9 @@ export function registerScheduleCommands(program: Command, io: CliIO, setExit: (
 
   schedule
     .command('list')
-    .description("list the schedules that start a vidu-flow workflow on this task queue (whoever made them): what, when, next and last run")
+    .description(
+      'list the schedules that start a vidu-flow workflow on this task queue (whoever made them): what, when, next and last run',
+    )
     .option('--all', 'every schedule in the namespace')
     .option('--json', 'print JSON')
     .action(async (_opts, c: Command) => setExit(await scheduleListAction(io, c.optsWithGlobals())));
@@ -330,7 +440,9 @@ export function registerScheduleCommands(program: Command, io: CliIO, setExit: (
     .description('show a schedule: its next run times and its recent runs with their status')
     .argument('<scheduleId>')
     .option('--json', 'print JSON')
-    .action(async (id: string, _opts, c: Command) => setExit(await scheduleDescribeAction(io, id, c.optsWithGlobals())));
+    .action(async (id: string, _opts, c: Command) =>
+      setExit(await scheduleDescribeAction(io, id, c.optsWithGlobals())),
+    );
 
   schedule
     .command('delete')

@@ -24,7 +24,12 @@ export interface BatchStartOptions extends StartOptions {
  * under its key; the worker reads them only for a batch of that key). Throws
  * InvalidGenerationInput for a bad window or bad options.
  */
-export async function startBatchWorkflow(temporal: Client, taskQueue: string, file: string | { staged: string }, opts: BatchStartOptions = {}): Promise<BatchHandle> {
+export async function startBatchWorkflow(
+  temporal: Client,
+  taskQueue: string,
+  file: string | { staged: string },
+  opts: BatchStartOptions = {},
+): Promise<BatchHandle> {
   const input: BatchInput = {
     source: typeof file === 'string' ? { path: path.resolve(file) } : { staged: file.staged },
     ...(opts.window !== undefined ? { window: opts.window } : {}),
@@ -36,7 +41,19 @@ export async function startBatchWorkflow(temporal: Client, taskQueue: string, fi
   if (issues.length > 0) throw new InvalidGenerationInput(issues);
   const summary = `batch · ${input.source.path ? path.basename(input.source.path) : 'lines of the request'} · window ${input.window ?? 20}`;
   const priorityClass = input.options?.priority ?? 'batch';
-  const handle = await startIdempotently(temporal, { workflowType: 'batch', workflowId, keyed: Boolean(opts.idempotencyKey), taskQueue, args: [input], summary, priorityClass }, opts);
+  const handle = await startIdempotently(
+    temporal,
+    {
+      workflowType: 'batch',
+      workflowId,
+      keyed: Boolean(opts.idempotencyKey),
+      taskQueue,
+      args: [input],
+      summary,
+      priorityClass,
+    },
+    opts,
+  );
   return new BatchHandle(handle);
 }
 

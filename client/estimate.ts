@@ -4,12 +4,27 @@
 import { parseBatchLine } from '../contract/batch-input';
 import type { AdFilmInput } from '../core/ad-film-types';
 import type { GenerationInput, GenerationKind } from '../core/generation-types';
-import { estimateAdFilm, estimateCredits, generationLine, totalOf, type Estimate, type EstimateLine, type EstimateTotal, type PriceFacts, type PriceTable } from '../vidu/prices';
+import {
+  estimateAdFilm,
+  estimateCredits,
+  generationLine,
+  totalOf,
+  type Estimate,
+  type EstimateLine,
+  type EstimateTotal,
+  type PriceFacts,
+  type PriceTable,
+} from '../vidu/prices';
 
 export type { Estimate, EstimateLine, EstimateTotal } from '../vidu/prices';
 
 /** One generation's estimate. `facts`: what is known of the inputs (a local source video's length). */
-export function estimateGeneration(kind: GenerationKind, input: Pick<GenerationInput, 'request'>, table?: PriceTable, facts?: PriceFacts): Estimate {
+export function estimateGeneration(
+  kind: GenerationKind,
+  input: Pick<GenerationInput, 'request'>,
+  table?: PriceTable,
+  facts?: PriceFacts,
+): Estimate {
   return estimateCredits(kind, input.request, { ...(table ? { table } : {}), ...(facts ? { facts } : {}) });
 }
 
@@ -31,7 +46,12 @@ export function estimateBatchText(text: string, table?: PriceTable, baseDir?: st
     const label = `line ${i + 1}`;
     const parsed = parseBatchLine(row, baseDir !== undefined ? { baseDir } : {});
     if (!parsed.ok) {
-      lines.push({ label, kind: parsed.kind ?? '?', model: '*', estimate: { credits: 0, basis: 'invalid line', unpriced: `invalid line: ${parsed.message}` } });
+      lines.push({
+        label,
+        kind: parsed.kind ?? '?',
+        model: '*',
+        estimate: { credits: 0, basis: 'invalid line', unpriced: `invalid line: ${parsed.message}` },
+      });
       return;
     }
     lines.push(generationLine(label, parsed.kind, parsed.input.request, table));

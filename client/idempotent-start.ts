@@ -59,7 +59,11 @@ export interface IdempotentStart {
  * id becomes an archive or results folder (and a batch child's prefix), so `x/../victim` and
  * friends are refused before anything runs.
  */
-export function startWorkflowId(workflowType: GenerationKind | 'adFilm' | 'batch', opts: Pick<StartOptions, 'workflowId'>, idempotencyKey: string | undefined): { workflowId: string; issues: string[] } {
+export function startWorkflowId(
+  workflowType: GenerationKind | 'adFilm' | 'batch',
+  opts: Pick<StartOptions, 'workflowId'>,
+  idempotencyKey: string | undefined,
+): { workflowId: string; issues: string[] } {
   const workflowId = opts.workflowId ?? workflowIdFor(workflowType, idempotencyKey);
   return { workflowId, issues: workflowIdIssues(workflowId) };
 }
@@ -73,7 +77,11 @@ export function startWorkflowId(workflowType: GenerationKind | 'adFilm' | 'batch
  *   terminated or timed out starts a new run (ALLOW_DUPLICATE_FAILED_ONLY).
  * The duplicate's own notBefore, search attributes and memo are ignored: the first start's stand.
  */
-export async function startIdempotently(temporal: Client, start: IdempotentStart, opts: StartOptions): Promise<WorkflowHandle> {
+export async function startIdempotently(
+  temporal: Client,
+  start: IdempotentStart,
+  opts: StartOptions,
+): Promise<WorkflowHandle> {
   try {
     await temporal.workflow.start(start.workflowType, {
       taskQueue: start.taskQueue,
@@ -91,7 +99,11 @@ export async function startIdempotently(temporal: Client, start: IdempotentStart
       ...(opts.memo ? { memo: opts.memo } : {}),
       // Task-queue Priority and Fairness (issue 19 §4): the class orders the worker's backlog, the
       // caller (its owner: `key-<id>` or `operator`) shares it; children and activities inherit it.
-      priority: taskQueuePriority(start.priorityClass ?? 'interactive', ownerOfStart(opts.searchAttributes), opts.fairnessWeight),
+      priority: taskQueuePriority(
+        start.priorityClass ?? 'interactive',
+        ownerOfStart(opts.searchAttributes),
+        opts.fairnessWeight,
+      ),
     });
   } catch (err) {
     // The id's workflow is closed and may not run again: that one is the answer.
@@ -102,5 +114,8 @@ export async function startIdempotently(temporal: Client, start: IdempotentStart
 
 /** staticSummary is limited to 200 bytes; cut on a character boundary. */
 export function summaryBytes(text: string): string {
-  return Buffer.from(text).subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, '');
+  return Buffer.from(text)
+    .subarray(0, 200)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
 }

@@ -42,7 +42,14 @@ export { verifyWebhook, WebhookVerificationError, type WebhookEvent } from '../p
 export * from './schedules';
 export type { DownloadLink, LinkOptions } from '../platform/downloads/links';
 export { MAX_LINK_SECONDS } from '../platform/stores/s3-links';
-export { estimateAdFilmInput, estimateBatchText, estimateGeneration, type Estimate, type EstimateLine, type EstimateTotal } from './estimate';
+export {
+  estimateAdFilmInput,
+  estimateBatchText,
+  estimateGeneration,
+  type Estimate,
+  type EstimateLine,
+  type EstimateTotal,
+} from './estimate';
 
 export interface ViduFlowClientOptions {
   /**
@@ -85,7 +92,8 @@ export class ViduFlowClient {
   static async connect(opts: ViduFlowClientOptions = {}): Promise<ViduFlowClient> {
     loadModelsFile(opts.modelsFile !== undefined ? { [MODELS_FILE_ENV]: opts.modelsFile } : process.env);
     const taskQueue = opts.taskQueue ?? taskQueueFromEnv();
-    const staging = opts.staging ?? (opts.stagingDir ? new StagingStore(opts.stagingDir) : openInputStaging(process.env));
+    const staging =
+      opts.staging ?? (opts.stagingDir ? new StagingStore(opts.stagingDir) : openInputStaging(process.env));
     if (opts.client) return new ViduFlowClient(opts.client, taskQueue, staging);
     const temporal = loadTemporalConnection(process.env, { address: opts.address, namespace: opts.namespace });
     const connection = await Connection.connect(temporal.clientOptions);
@@ -105,9 +113,15 @@ export class ViduFlowClient {
    * Stages the caller's local files and large data: URIs of `request` (the worker never reads a
    * path a caller chose), then checks that the whole input fits in a Temporal payload.
    */
-  private async prepareInput<T extends { request: Record<string, unknown> }>(endpoint: MediaEndpoint, input: T, opts: StartOptions): Promise<T> {
+  private async prepareInput<T extends { request: Record<string, unknown> }>(
+    endpoint: MediaEndpoint,
+    input: T,
+    opts: StartOptions,
+  ): Promise<T> {
     // Staged under the workflow's owner: the calling key when the HTTP API sets ViduCaller.
-    const staged = await stageCallerInputs(endpoint, input.request, this.staging, { owner: ownerOfStart(opts.searchAttributes) });
+    const staged = await stageCallerInputs(endpoint, input.request, this.staging, {
+      owner: ownerOfStart(opts.searchAttributes),
+    });
     if (staged.issues.length > 0) throw new InvalidGenerationInput(staged.issues);
     const prepared = { ...input, request: staged.request };
     const sizeIssues = payloadSizeIssues(prepared);
@@ -145,7 +159,11 @@ export class ViduFlowClient {
     const request = input.request as Record<string, unknown>;
     const model = typeof request.model === 'string' ? request.model : undefined;
     const offPeak = request.off_peak === true || request.off_peak === 'true';
-    const prepared = await this.prepareInput(kind, { ...input, options: { ...input.options, ...(idempotencyKey ? { idempotencyKey } : {}) } }, opts);
+    const prepared = await this.prepareInput(
+      kind,
+      { ...input, options: { ...input.options, ...(idempotencyKey ? { idempotencyKey } : {}) } },
+      opts,
+    );
     const handle = await startIdempotently(
       this.temporal,
       {
@@ -175,7 +193,15 @@ export class ViduFlowClient {
     const summary = `AD film · ${input.edits?.length ?? 0} edit(s)${input.options?.review ? ' · review' : ''}${prompt}`;
     const handle = await startIdempotently(
       this.temporal,
-      { workflowType: 'adFilm', workflowId, keyed: Boolean(idempotencyKey), taskQueue: this.taskQueue, args: [prepared], summary, priorityClass: input.options?.priority ?? 'interactive' },
+      {
+        workflowType: 'adFilm',
+        workflowId,
+        keyed: Boolean(idempotencyKey),
+        taskQueue: this.taskQueue,
+        args: [prepared],
+        summary,
+        priorityClass: input.options?.priority ?? 'interactive',
+      },
       opts,
     );
     return new AdFilmHandle(handle);
@@ -203,7 +229,16 @@ export class ViduFlowClient {
   }
 
   /** Recent vidu-flow generations, newest first, from Temporal visibility. */
-  async *list(opts: { kind?: GenerationKind; limit?: number } = {}): AsyncIterable<{ workflowId: string; type: string; status: string; startTime: Date; viduState?: string; taskId?: string }> {
+  async *list(
+    opts: { kind?: GenerationKind; limit?: number } = {},
+  ): AsyncIterable<{
+    workflowId: string;
+    type: string;
+    status: string;
+    startTime: Date;
+    viduState?: string;
+    taskId?: string;
+  }> {
     const types = [...GENERATION_KINDS, 'adFilm'].map((t) => `'${t}'`).join(',');
     const query = opts.kind ? `WorkflowType = '${opts.kind}'` : `ViduKind IS NOT NULL OR WorkflowType IN (${types})`;
     let n = 0;
@@ -231,7 +266,13 @@ export class GenerationHandle extends RunHandle<GenerationStatus, GenerationResu
 }
 
 function summarize(kind: string, request: Record<string, unknown>): string {
-  const parts = [kind, request.model, request.duration ? `${request.duration}s` : undefined, request.resolution, request.off_peak === true ? 'off-peak' : undefined]
+  const parts = [
+    kind,
+    request.model,
+    request.duration ? `${request.duration}s` : undefined,
+    request.resolution,
+    request.off_peak === true ? 'off-peak' : undefined,
+  ]
     .filter((p) => p !== undefined && p !== '')
     .map(String);
   const prompt = typeof request.prompt === 'string' && request.prompt ? ` · “${request.prompt.slice(0, 80)}”` : '';

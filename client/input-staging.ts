@@ -1,7 +1,12 @@
 import { open, stat } from 'node:fs/promises';
 import { BAD_FILE_URL, isLocalFile, localFilePath } from '../contract/local-path';
 import { limitFor, mediaSlots, type MediaEndpoint } from '../contract/media-fields';
-import { fileChunks, StagingLimitExceeded, type IncomingFile, type InputStaging } from '../platform/stores/staging-store';
+import {
+  fileChunks,
+  StagingLimitExceeded,
+  type IncomingFile,
+  type InputStaging,
+} from '../platform/stores/staging-store';
 import { BYTES_PER_MEGABYTE } from '../vidu/media/limits';
 import { detectFormat } from '../vidu/media/detect';
 import type { SearchAttributePair } from '@temporalio/common';
@@ -90,7 +95,13 @@ function mediaKindProblem(head: Uint8Array, limit: MediaLimit): string | undefin
   return `not ${limit.kind === 'image' ? 'an' : 'a'} ${limit.kind}: the bytes are none of the ${limit.kind} formats it accepts (${limit.formats.join(', ')}); nothing was stored`;
 }
 
-async function stageFile(value: string, maxBytes: number, staging: InputStaging, cwd: string, target: Target): Promise<string> {
+async function stageFile(
+  value: string,
+  maxBytes: number,
+  staging: InputStaging,
+  cwd: string,
+  target: Target,
+): Promise<string> {
   const file = localFilePath(value, cwd);
   if (file === undefined) throw new StagingProblem(BAD_FILE_URL);
   let size: number;
@@ -109,8 +120,11 @@ async function stageFile(value: string, maxBytes: number, staging: InputStaging,
   let incoming: IncomingFile;
   try {
     incoming = await staging.receive(fileChunks(fh), maxBytes).catch((err: unknown) => {
-      if (err instanceof StagingLimitExceeded) throw new StagingProblem(`${file} grew past the ${mb(maxBytes)} limit while being read`);
-      throw new StagingProblem(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      if (err instanceof StagingLimitExceeded)
+        throw new StagingProblem(`${file} grew past the ${mb(maxBytes)} limit while being read`);
+      throw new StagingProblem(
+        `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     });
   } finally {
     await fh.close();
@@ -125,7 +139,12 @@ async function stageFile(value: string, maxBytes: number, staging: InputStaging,
 }
 
 /** Well-formed base64 data URIs only; anything else is left for the worker to judge and report. */
-async function stageDataUri(uri: string, maxBytes: number, staging: InputStaging, target: Target): Promise<string | undefined> {
+async function stageDataUri(
+  uri: string,
+  maxBytes: number,
+  staging: InputStaging,
+  target: Target,
+): Promise<string | undefined> {
   const match = /^data:[\w.+-]+\/[\w.+-]+(;[^,]*)?,/.exec(uri);
   if (!match || !(match[1] ?? '').includes('base64')) return undefined;
   const bytes = Buffer.from(uri.slice(match[0].length), 'base64');

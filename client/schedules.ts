@@ -1,4 +1,13 @@
-import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription, type ScheduleOptions, type ScheduleOverlapPolicy, type ScheduleSpec, type ScheduleSummary } from '@temporalio/client';
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  type ScheduleDescription,
+  type ScheduleOptions,
+  type ScheduleOverlapPolicy,
+  type ScheduleSpec,
+  type ScheduleSummary,
+} from '@temporalio/client';
 import { checkBatchInput } from '../contract/batch-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../contract/generation-input';
 import type { BatchInput } from '../core/batch-types';
@@ -56,7 +65,14 @@ export interface BatchActionInput {
 export type ScheduleActionInput = { kind: GenerationKind; input: GenerationInput } | { batch: BatchActionInput };
 
 export type OverlapPolicy = Exclude<ScheduleOverlapPolicy, undefined>;
-export const OVERLAP_POLICIES: readonly OverlapPolicy[] = ['SKIP', 'BUFFER_ONE', 'BUFFER_ALL', 'CANCEL_OTHER', 'TERMINATE_OTHER', 'ALLOW_ALL'];
+export const OVERLAP_POLICIES: readonly OverlapPolicy[] = [
+  'SKIP',
+  'BUFFER_ONE',
+  'BUFFER_ALL',
+  'CANCEL_OTHER',
+  'TERMINATE_OTHER',
+  'ALLOW_ALL',
+];
 
 export interface CreateScheduleOptions {
   /** Letters, digits and `._:-`; the runs' workflow ids start with it. */
@@ -132,13 +148,21 @@ const CRON_SHORTHANDS = new Set(['@yearly', '@annually', '@monthly', '@weekly', 
 export function compileScheduleSpec(spec: ScheduleSpecInput, issues: string[]): ScheduleSpec {
   const given = (['cron', 'every', 'at'] as const).filter((k) => spec[k] !== undefined);
   if (given.length !== 1) {
-    issues.push(given.length === 0 ? 'spec: give one of cron, every or at' : `spec: give only one of cron, every or at (got ${given.join(', ')})`);
+    issues.push(
+      given.length === 0
+        ? 'spec: give one of cron, every or at'
+        : `spec: give only one of cron, every or at (got ${given.join(', ')})`,
+    );
     return {};
   }
   const out: ScheduleSpec = {};
   if (spec.timezone !== undefined) {
-    if (spec.every !== undefined) issues.push('spec.timezone: applies to cron and at, not to every (intervals count from the Unix epoch)');
-    else if (!isKnownTimeZone(spec.timezone)) issues.push(`spec.timezone: unknown time zone ${JSON.stringify(spec.timezone)}; use an IANA name such as Europe/Paris or UTC`);
+    if (spec.every !== undefined)
+      issues.push('spec.timezone: applies to cron and at, not to every (intervals count from the Unix epoch)');
+    else if (!isKnownTimeZone(spec.timezone))
+      issues.push(
+        `spec.timezone: unknown time zone ${JSON.stringify(spec.timezone)}; use an IANA name such as Europe/Paris or UTC`,
+      );
     else out.timezone = spec.timezone;
   }
   const why = (e: unknown) => (e instanceof InvalidTimeSpec ? e.message : String(e));
@@ -147,9 +171,14 @@ export function compileScheduleSpec(spec: ScheduleSpecInput, issues: string[]): 
     const fields = cron.split(' ').length;
     if (/^(CRON_)?TZ=/i.test(cron)) issues.push('spec.cron: give the zone as timezone, not inside the expression');
     else if (cron.startsWith('@')) {
-      if (!CRON_SHORTHANDS.has(cron.toLowerCase()) && !/^@every \S+$/i.test(cron)) issues.push(`spec.cron: unknown shorthand ${JSON.stringify(cron)}; expected @daily, @hourly, @weekly, @monthly or @yearly`);
+      if (!CRON_SHORTHANDS.has(cron.toLowerCase()) && !/^@every \S+$/i.test(cron))
+        issues.push(
+          `spec.cron: unknown shorthand ${JSON.stringify(cron)}; expected @daily, @hourly, @weekly, @monthly or @yearly`,
+        );
     } else if (fields < 5 || fields > 7) {
-      issues.push(`spec.cron: ${JSON.stringify(spec.cron)} has ${fields} field(s); expected 5 (minute hour day-of-month month day-of-week), 6 (+ year) or 7 (second first)`);
+      issues.push(
+        `spec.cron: ${JSON.stringify(spec.cron)} has ${fields} field(s); expected 5 (minute hour day-of-month month day-of-week), 6 (+ year) or 7 (second first)`,
+      );
     } else if (!/^[\d*,\-/A-Za-z?#LW]+( [\d*,\-/A-Za-z?#LW]+)*$/.test(cron)) {
       issues.push(`spec.cron: ${JSON.stringify(spec.cron)} has characters a cron field cannot hold`);
     }
@@ -157,7 +186,8 @@ export function compileScheduleSpec(spec: ScheduleSpecInput, issues: string[]): 
   } else if (spec.every !== undefined) {
     try {
       const ms = parseDuration(spec.every);
-      if (ms < 1000 || ms % 1000 !== 0) issues.push(`spec.every: ${JSON.stringify(spec.every)} must be a whole number of seconds, at least 1s`);
+      if (ms < 1000 || ms % 1000 !== 0)
+        issues.push(`spec.every: ${JSON.stringify(spec.every)} must be a whole number of seconds, at least 1s`);
       else out.intervals = [{ every: ms }];
     } catch (e) {
       issues.push(`spec.every: ${why(e)}`);
@@ -197,7 +227,10 @@ function withBatchPriority(options: GenerationOptions | undefined): GenerationOp
 }
 
 function summaryText(text: string): string {
-  return Buffer.from(text).subarray(0, 200).toString('utf8').replace(/\uFFFD+$/, '');
+  return Buffer.from(text)
+    .subarray(0, 200)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
 }
 
 /**
@@ -209,7 +242,8 @@ export function compileSchedule(opts: CreateScheduleOptions, taskQueue: string):
   // The runs' workflow ids are `<scheduleId>-<time>`: the schedule id follows the workflow-id rule.
   issues.push(...workflowIdIssues(opts.scheduleId, 'scheduleId'));
   const spec = compileScheduleSpec(opts.spec, issues);
-  if (opts.overlap !== undefined && !OVERLAP_POLICIES.includes(opts.overlap)) issues.push(`overlap: expected one of ${OVERLAP_POLICIES.join(', ')}`);
+  if (opts.overlap !== undefined && !OVERLAP_POLICIES.includes(opts.overlap))
+    issues.push(`overlap: expected one of ${OVERLAP_POLICIES.join(', ')}`);
 
   let workflowType: string;
   let args: unknown[];
@@ -236,10 +270,13 @@ export function compileSchedule(opts: CreateScheduleOptions, taskQueue: string):
   } else {
     const { kind } = opts.action;
     const known = (GENERATION_KINDS as readonly string[]).includes(kind);
-    if (!known) issues.push(`kind: unknown kind ${JSON.stringify(kind)}; expected one of ${GENERATION_KINDS.join(', ')}`);
+    if (!known)
+      issues.push(`kind: unknown kind ${JSON.stringify(kind)}; expected one of ${GENERATION_KINDS.join(', ')}`);
     const input: GenerationInput = { ...opts.action.input, options: withBatchPriority(opts.action.input.options) };
     if (input.options?.idempotencyKey !== undefined) {
-      issues.push('options.idempotencyKey: each run of a schedule has its own workflow id (<scheduleId>-<time>) and so its own key; remove it');
+      issues.push(
+        'options.idempotencyKey: each run of a schedule has its own workflow id (<scheduleId>-<time>) and so its own key; remove it',
+      );
     }
     if (known) issues.push(...checkGenerationInput(kind, input));
     const request = (input.request ?? {}) as Record<string, unknown>;
@@ -284,7 +321,11 @@ export function compileSchedule(opts: CreateScheduleOptions, taskQueue: string):
 }
 
 /** Every workflow type a vidu-flow worker runs that a schedule may start. */
-export const SCHEDULABLE_WORKFLOW_TYPES: ReadonlySet<string> = new Set<string>([...GENERATION_KINDS, 'adFilm', BATCH_WORKFLOW_TYPE]);
+export const SCHEDULABLE_WORKFLOW_TYPES: ReadonlySet<string> = new Set<string>([
+  ...GENERATION_KINDS,
+  'adFilm',
+  BATCH_WORKFLOW_TYPE,
+]);
 
 /**
  * Whether a schedule is one of ours, by what it starts: a workflow type vidu-flow runs, on this
@@ -305,7 +346,9 @@ export function recognizeSchedule(
 }
 
 /** A schedule spec that vidu-flow did not write, in a few words: `every 1h`, `2 calendar rule(s)`. */
-export function describeForeignSpec(spec: { intervals?: Array<{ every: number }>; calendars?: unknown[] } | undefined): string {
+export function describeForeignSpec(
+  spec: { intervals?: Array<{ every: number }>; calendars?: unknown[] } | undefined,
+): string {
   const parts = [...(spec?.intervals ?? []).map((i) => `every ${formatDuration(i.every)}`)];
   if (spec?.calendars?.length) parts.push(`${spec.calendars.length} calendar rule(s)`);
   return `${parts.join(', ') || 'no times'} (made outside vidu-flow)`;
@@ -313,7 +356,9 @@ export function describeForeignSpec(spec: { intervals?: Array<{ every: number }>
 
 function memoOf(s: { memo?: Record<string, unknown> }): ScheduleMemo | undefined {
   const m = s.memo?.[MEMO_KEY];
-  return typeof m === 'object' && m !== null && typeof (m as ScheduleMemo).taskQueue === 'string' ? (m as ScheduleMemo) : undefined;
+  return typeof m === 'object' && m !== null && typeof (m as ScheduleMemo).taskQueue === 'string'
+    ? (m as ScheduleMemo)
+    : undefined;
 }
 
 function rowOf(s: ScheduleSummary | ScheduleDescription, memo: ScheduleMemo | undefined): ScheduleRow {
@@ -363,14 +408,20 @@ export class ViduFlowSchedules {
     for await (const s of this.client.temporal.schedule.list()) {
       const memo = memoOf(s);
       if (!opts.all) {
-        let verdict = recognizeSchedule({ ...(s.memo ? { memo: s.memo } : {}), workflowType: s.action?.workflowType }, this.client.taskQueue);
+        let verdict = recognizeSchedule(
+          { ...(s.memo ? { memo: s.memo } : {}), workflowType: s.action?.workflowType },
+          this.client.taskQueue,
+        );
         if (verdict === 'describe') {
           // The list's summary does not carry the task queue: one describe, only for schedules that
           // start one of our workflow types without our memo.
           const d = await Promise.resolve()
             .then(() => this.client.temporal.schedule.getHandle(s.scheduleId).describe())
             .catch(() => undefined);
-          verdict = recognizeSchedule({ workflowType: d?.action.workflowType, taskQueue: d?.action.taskQueue }, this.client.taskQueue);
+          verdict = recognizeSchedule(
+            { workflowType: d?.action.workflowType, taskQueue: d?.action.taskQueue },
+            this.client.taskQueue,
+          );
         }
         if (verdict !== 'ours') continue;
       }

@@ -35,7 +35,12 @@ export function formatDuration(ms: number): string {
   let rest = Math.round(ms / 1000);
   if (rest <= 0) return '0s';
   let out = '';
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) out += `${n}${unit}`;
     rest -= n * size;
@@ -57,11 +62,15 @@ export function parseNotBefore(text: string, now: Date): Date {
     try {
       return new Date(now.getTime() + parseDuration(value.slice(1)));
     } catch {
-      throw new InvalidTimeSpec(`${JSON.stringify(text)} is not a time; after "+" write a duration such as +10m, +2h or +1h30m`);
+      throw new InvalidTimeSpec(
+        `${JSON.stringify(text)} is not a time; after "+" write a duration such as +10m, +2h or +1h30m`,
+      );
     }
   }
   if (!ISO_DATE_TIME.test(value)) {
-    throw new InvalidTimeSpec(`${JSON.stringify(text)} is not a time; write an ISO date and time (2026-01-02T01:00:00Z, 2026-01-02T01:00+01:00) or +<duration> (+10m, +2h)`);
+    throw new InvalidTimeSpec(
+      `${JSON.stringify(text)} is not a time; write an ISO date and time (2026-01-02T01:00:00Z, 2026-01-02T01:00+01:00) or +<duration> (+10m, +2h)`,
+    );
   }
   // Date.parse reads `YYYY-MM-DDTHH:MM` without an offset as local time, as documented above;
   // the space form and a `+0100` offset are normalised first.
@@ -70,7 +79,8 @@ export function parseNotBefore(text: string, now: Date): Date {
   // Date.parse rolls 2026-02-30 over into March; a day the month does not have is refused instead.
   const [y, mo, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
   const day = new Date(Date.UTC(y, mo - 1, d));
-  if (Number.isNaN(ms) || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) throw new InvalidTimeSpec(`${JSON.stringify(text)} is not a valid date and time`);
+  if (Number.isNaN(ms) || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d)
+    throw new InvalidTimeSpec(`${JSON.stringify(text)} is not a valid date and time`);
   return new Date(ms);
 }
 
@@ -90,7 +100,10 @@ export function parseClockTime(text: string): { hour: number; minute: number } {
   const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
   const hour = Number(m?.[1]);
   const minute = Number(m?.[2]);
-  if (!m || hour > 23 || minute > 59) throw new InvalidTimeSpec(`${JSON.stringify(text)} is not a time of day; write HH:MM on a 24-hour clock, e.g. 01:00 or 23:30`);
+  if (!m || hour > 23 || minute > 59)
+    throw new InvalidTimeSpec(
+      `${JSON.stringify(text)} is not a time of day; write HH:MM on a 24-hour clock, e.g. 01:00 or 23:30`,
+    );
   return { hour, minute };
 }
 

@@ -12,7 +12,8 @@ export function clientTracingOptions(env: NodeJS.ProcessEnv = process.env): { in
   if (!tracingWanted(env)) return {};
   const global = trace.getTracerProvider();
   // An unset global provider delegates to the API's no-op singleton, which a fresh proxy also returns.
-  const hasProvider = !(global instanceof ProxyTracerProvider) || global.getDelegate() !== new ProxyTracerProvider().getDelegate();
+  const hasProvider =
+    !(global instanceof ProxyTracerProvider) || global.getDelegate() !== new ProxyTracerProvider().getDelegate();
   if (!hasProvider) {
     const tracing = startTracing('vidu-flow-client', env);
     if (tracing) process.once('beforeExit', () => void tracing.shutdown());

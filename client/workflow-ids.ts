@@ -10,9 +10,16 @@ export function workflowIdFor(kind: GenerationKind | 'adFilm' | 'batch', idempot
   // Keep readable keys readable; hash anything that would make an awkward id.
   // A key that itself looks like one of our 40-hex digests is hashed too, so that no readable key
   // can land on the id of a hashed one.
-  if (/^[\w.:-]{1,120}$/.test(idempotencyKey) && !/^[0-9a-f]{40}$/.test(idempotencyKey)) return `${kind}-key-${idempotencyKey}`;
+  if (/^[\w.:-]{1,120}$/.test(idempotencyKey) && !/^[0-9a-f]{40}$/.test(idempotencyKey))
+    return `${kind}-key-${idempotencyKey}`;
   return `${kind}-key-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}`;
 }
 
 // The rule every workflow id must meet (path-safe: ids become archive folders); see contract/workflow-id.ts.
-export { callerWorkflowIdProblem, WORKFLOW_ID_MAX, WORKFLOW_ID_RULE, workflowIdIssues, workflowIdProblem } from '../contract/workflow-id';
+export {
+  callerWorkflowIdProblem,
+  WORKFLOW_ID_MAX,
+  WORKFLOW_ID_RULE,
+  workflowIdIssues,
+  workflowIdProblem,
+} from '../contract/workflow-id';

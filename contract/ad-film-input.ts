@@ -6,10 +6,15 @@ import { assertSame, type Same } from './same-type';
 
 // The public input of the `adFilm` workflow: `{ request, edits, options }`.
 
-const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`).max(2000, `${what} must be at most 2000 characters`);
+const text = (what: string) =>
+  z.string().trim().min(1, `${what} must not be empty`).max(2000, `${what} must be at most 2000 characters`);
 
 export const AdFilmEdit = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('video'), storyboard: z.number().int().min(0).describe('0-based storyboard index'), prompt: text('prompt') }),
+  z.strictObject({
+    type: z.literal('video'),
+    storyboard: z.number().int().min(0).describe('0-based storyboard index'),
+    prompt: text('prompt'),
+  }),
   z.strictObject({ type: z.literal('narration'), text: text('text').describe('The new narration text') }),
   z.strictObject({ type: z.literal('bgm'), prompt: text('prompt').describe('The new background-music prompt') }),
 ]);
@@ -17,21 +22,30 @@ export const AdFilmEdit = z.discriminatedUnion('type', [
 // options.upscale is a generation's follow-up; an AD film has none.
 export const AdFilmOptions = GenerationOptions.omit({ upscale: true }).extend({
   review: z.boolean().optional().describe('Wait for requestEdits / approve before composing'),
-  reviewTimeoutSeconds: z.number().int().min(60).max(30 * 86_400).optional().describe('Review wait (default 24 h)'),
+  reviewTimeoutSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .optional()
+    .describe('Review wait (default 24 h)'),
   onReviewTimeout: z.enum(['fail', 'compose']).optional().describe('At the review timeout: fail (default) or compose'),
   editAttempts: z.number().int().min(1).max(10).optional().describe('Submissions per edit before it fails (default 3)'),
 });
 
 /** Every problem with an AD-film input, one line per field; empty means valid. */
 export function checkAdFilmInput(input: unknown): string[] {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return ['input: must be an object { request, edits, options }'];
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return ['input: must be an object { request, edits, options }'];
   const { request, edits, options, ...rest } = input as Record<string, unknown>;
   const issues = Object.keys(rest).map((k) => `${k}: unknown input field; expected request, edits and options`);
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) issues.push('request: must be an object (the Vidu ad-one-click body)');
+  if (typeof request !== 'object' || request === null || Array.isArray(request))
+    issues.push('request: must be an object (the Vidu ad-one-click body)');
   else issues.push(...checkRequest('ad-one-click', request as Record<string, unknown>));
   if (edits !== undefined) {
     const parsed = z.array(AdFilmEdit).safeParse(edits);
-    if (!parsed.success) issues.push(...describeZodError(parsed.error).map((line) => `edits${line.startsWith('[') ? '' : '.'}${line}`));
+    if (!parsed.success)
+      issues.push(...describeZodError(parsed.error).map((line) => `edits${line.startsWith('[') ? '' : '.'}${line}`));
   }
   if (options !== undefined) {
     const parsed = AdFilmOptions.safeParse(options);
@@ -44,4 +58,9 @@ export function checkAdFilmInput(input: unknown): string[] {
 // input as a whole is checked field by field by checkAdFilmInput; its parts are schemas.
 assertSame<Same<z.infer<typeof AdFilmEdit>, T.AdFilmEdit>>();
 assertSame<Same<z.infer<typeof AdFilmOptions>, T.AdFilmOptions>>();
-assertSame<Same<{ request: Record<string, unknown>; edits?: z.infer<typeof AdFilmEdit>[]; options?: z.infer<typeof AdFilmOptions> }, T.AdFilmInput>>();
+assertSame<
+  Same<
+    { request: Record<string, unknown>; edits?: z.infer<typeof AdFilmEdit>[]; options?: z.infer<typeof AdFilmOptions> },
+    T.AdFilmInput
+  >
+>();

@@ -16,7 +16,9 @@ export const EditOutcome = z
     edit: AdFilmEdit,
     state: z.enum(['success', 'failed']),
     subTaskIds: z.array(z.string()).describe('The Vidu sub-tasks this edit created, one per submission (oldest first)'),
-    credits: z.number().describe('Credits Vidu charged for those sub-tasks (failed submissions included), as Vidu reported them'),
+    credits: z
+      .number()
+      .describe('Credits Vidu charged for those sub-tasks (failed submissions included), as Vidu reported them'),
     errCode: z.string().optional().describe("Vidu's err_code of the last failed submission"),
     message: z.string().optional().describe('Why the edit failed'),
   })
@@ -35,26 +37,48 @@ export const AdFilmResult = z
     videoTaskIds: z.array(z.string()).describe('The storyboard sub-tasks composed, in storyboard order'),
     bgmTaskId: z.string().describe('The BGM sub-task composed'),
     narrationTaskId: z.string().describe('The narration sub-task composed'),
-    edits: z.array(EditOutcome).describe('Every edit applied, given at start or through requestEdits, in the order they finished'),
+    edits: z
+      .array(EditOutcome)
+      .describe('Every edit applied, given at start or through requestEdits, in the order they finished'),
     film: z.array(FilmCreation),
-    archive: ArchiveResult.optional().describe('The film and one cover per storyboard (a cover that could not be archived is listed in `missing`; the film still succeeds); absent when the input asked for archive: false'),
+    archive: ArchiveResult.optional().describe(
+      'The film and one cover per storyboard (a cover that could not be archived is listed in `missing`; the film still succeeds); absent when the input asked for archive: false',
+    ),
   })
   .describe('The result of a successful adFilm workflow (a failed one fails with a typed ApplicationFailure instead)');
 
-export const AdFilmPhase = z.enum(['staging', 'waiting_for_slot', 'submitting', 'generating', 'editing', 'reviewing', 'composing', 'archiving', 'done', 'failed', 'cancelled']);
+export const AdFilmPhase = z.enum([
+  'staging',
+  'waiting_for_slot',
+  'submitting',
+  'generating',
+  'editing',
+  'reviewing',
+  'composing',
+  'archiving',
+  'done',
+  'failed',
+  'cancelled',
+]);
 
 export const AdFilmStatus = z
   .object({
-    phase: AdFilmPhase.describe("vidu-flow's own progress: stage → submit → generate → edit → (review) → compose → archive"),
+    phase: AdFilmPhase.describe(
+      "vidu-flow's own progress: stage → submit → generate → edit → (review) → compose → archive",
+    ),
     taskId: z.string().optional().describe('The ad-one-click Vidu task, once submitted'),
-    state: z.union([TaskStateName, z.literal('not_submitted')]).describe('The state of the film task, or of the composition once it is submitted'),
+    state: z
+      .union([TaskStateName, z.literal('not_submitted')])
+      .describe('The state of the film task, or of the composition once it is submitted'),
     progress: z.number().min(0).max(100).describe("Vidu's progress in percent, of the film task or the composition"),
     credits: z.number().describe('Credits charged so far, over every task of the film'),
     composeTaskId: z.string().optional(),
     editsRunning: z.number().int().nonnegative().describe('Edits submitted and not yet finished'),
     edits: z.array(EditOutcome).describe('Edits finished so far'),
     approved: z.boolean().describe('Review mode: the approve signal arrived'),
-    archive: ArchiveResult.optional().describe('Once archived: the files, and in `missing` any storyboard cover that could not be archived'),
+    archive: ArchiveResult.optional().describe(
+      'Once archived: the files, and in `missing` any storyboard cover that could not be archived',
+    ),
     error: z.string().optional().describe('Why the film failed, once phase is failed'),
   })
   .describe('The answer of the `status` query of an adFilm workflow');
@@ -71,9 +95,13 @@ export const StoryboardView = z
   })
   .describe('One storyboard of the film');
 
-export const Storyboards = z.array(StoryboardView).describe('The answer of the `storyboards` query of an adFilm workflow; empty until the film is generated');
+export const Storyboards = z
+  .array(StoryboardView)
+  .describe('The answer of the `storyboards` query of an adFilm workflow; empty until the film is generated');
 
-export const RequestEditsResult = z.object({ accepted: z.number().int().nonnegative() }).describe('The result of the `requestEdits` update');
+export const RequestEditsResult = z
+  .object({ accepted: z.number().int().nonnegative() })
+  .describe('The result of the `requestEdits` update');
 
 // Compile-time drift check between these schemas and core/ad-film-types.ts. Mutual
 // assignability alone lets an optional field be missing on one side, so the keys are compared too.

@@ -1,9 +1,19 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../vidu/schemas';
-import { type BatchInput, type BatchLine, INVALID_LINE, MAX_BATCH_WINDOW, MAX_LINES_PER_RUN } from '../core/batch-types';
+import {
+  type BatchInput,
+  type BatchLine,
+  INVALID_LINE,
+  MAX_BATCH_WINDOW,
+  MAX_LINES_PER_RUN,
+} from '../core/batch-types';
 import type { GenerationKind, GenerationOptions } from '../core/generation-types';
-import { checkGenerationInput, GENERATION_KINDS, GenerationOptions as GenerationOptionsSchema } from './generation-input';
+import {
+  checkGenerationInput,
+  GENERATION_KINDS,
+  GenerationOptions as GenerationOptionsSchema,
+} from './generation-input';
 import { resolveLocalPath } from './local-path';
 import { mediaSlots, remoteMediaIssues } from './media-fields';
 import { assertSame, type Same } from './same-type';
@@ -30,7 +40,12 @@ const STAGED_JSONL = new RegExp(`^${STAGED_PREFIX}${OWNER_SOURCE}/[0-9a-f]{64}\\
 
 export const BatchInputSchema = z.strictObject({
   source: z.union([
-    z.strictObject({ path: z.string().min(1).refine((p) => path.isAbsolute(p), 'must be an absolute path the worker can read') }),
+    z.strictObject({
+      path: z
+        .string()
+        .min(1)
+        .refine((p) => path.isAbsolute(p), 'must be an absolute path the worker can read'),
+    }),
     z.strictObject({ staged: z.string().regex(STAGED_JSONL, 'must be a staged:<owner>/<sha256>.jsonl reference') }),
   ]),
   window: z.number().int().min(1).max(MAX_BATCH_WINDOW).optional(),
@@ -60,7 +75,10 @@ function isGenerationKind(value: unknown): value is GenerationKind {
  * The line's options over the batch's: `poll` merges field by field, and `priority` is `batch`
  * unless the line (or the batch options) say otherwise.
  */
-export function mergeLineOptions(defaults: GenerationOptions | undefined, line: GenerationOptions | undefined): GenerationOptions {
+export function mergeLineOptions(
+  defaults: GenerationOptions | undefined,
+  line: GenerationOptions | undefined,
+): GenerationOptions {
   const merged: GenerationOptions = { ...defaults, ...line };
   if (defaults?.poll || line?.poll) merged.poll = { ...defaults?.poll, ...line?.poll };
   merged.priority = line?.priority ?? defaults?.priority ?? 'batch';
@@ -101,7 +119,9 @@ export function checkBatchLine(parsed: unknown, ctx: BatchLineContext): ParsedBa
   const issues: string[] = [];
   if (Object.keys(rest).length > 0) issues.push('the line has a field other than kind, request and options');
   if (!isGenerationKind(kind)) {
-    issues.push(`kind: ${kind === undefined ? 'missing' : 'not a generation kind'}; expected one of ${GENERATION_KINDS.join(', ')}`);
+    issues.push(
+      `kind: ${kind === undefined ? 'missing' : 'not a generation kind'}; expected one of ${GENERATION_KINDS.join(', ')}`,
+    );
     return { ok: false, message: issues.join('; ') };
   }
   if (options !== undefined && !isObject(options)) issues.push('options: must be an object');
@@ -139,7 +159,12 @@ export function ruleOnly(issue: string): string {
 export function toBatchLine(text: string, line: number, offset: number, ctx: BatchLineContext): BatchLine {
   const parsed = parseBatchLine(text, ctx);
   if (parsed.ok) return { line, offset, kind: parsed.kind, input: parsed.input };
-  return { line, offset, ...(parsed.kind ? { kind: parsed.kind } : {}), error: { type: INVALID_LINE, message: parsed.message } };
+  return {
+    line,
+    offset,
+    ...(parsed.kind ? { kind: parsed.kind } : {}),
+    error: { type: INVALID_LINE, message: parsed.message },
+  };
 }
 
 export type { BatchInput };
@@ -147,7 +172,9 @@ export type { BatchInput };
 // Compile-time drift check against core/batch-types.ts (the workflow compiles against core). The
 // caller's input is BatchInput without `carry` (the workflow's own, when it continues as new);
 // core writes each source as `{ path; staged?: never }` so `source.path` reads without narrowing.
-type SourceVariants<U> = U extends unknown ? { [K in keyof U as [Exclude<U[K], undefined>] extends [never] ? never : K]: U[K] } : never;
+type SourceVariants<U> = U extends unknown
+  ? { [K in keyof U as [Exclude<U[K], undefined>] extends [never] ? never : K]: U[K] }
+  : never;
 type CallerBatchInput = z.infer<typeof BatchInputSchema>;
 assertSame<Same<Omit<CallerBatchInput, 'source'>, Omit<BatchInput, 'source' | 'carry'>>>();
 assertSame<Same<CallerBatchInput['source'], SourceVariants<BatchInput['source']>>>();

@@ -13,20 +13,28 @@ import { assertSame, type Same } from './same-type';
 
 export const Issue = z
   .object({
-    field: z.string().describe('The field, as a path into the input: images[0], options.timeoutSeconds, edits[1].storyboard'),
+    field: z
+      .string()
+      .describe('The field, as a path into the input: images[0], options.timeoutSeconds, edits[1].storyboard'),
     rule: z.enum(ISSUE_RULES).describe('Which rule it broke, from a small stable vocabulary (core/issues.ts)'),
-    message: z.string().describe('For people: the rule and the value, e.g. "must be at most 2000 characters (got 2100)"'),
+    message: z
+      .string()
+      .describe('For people: the rule and the value, e.g. "must be at most 2000 characters (got 2100)"'),
   })
   .describe('One structured problem');
 
 /** InvalidRequest, InvalidEdits, NotReadyForReview: the lines (compatibility) and the same problems structured. */
 const IssueDetailsShape = {
-  issues: z.array(z.string()).describe('One "<field>: <message>" line per problem (kept for callers written before problems existed)'),
+  issues: z
+    .array(z.string())
+    .describe('One "<field>: <message>" line per problem (kept for callers written before problems existed)'),
   problems: z.array(Issue).describe('The same problems, structured, in the same order'),
 };
 
 export const FailureDetails = {
-  [FailureType.InvalidRequest]: z.object(IssueDetailsShape).describe('The input broke a documented rule; nothing was sent to Vidu'),
+  [FailureType.InvalidRequest]: z
+    .object(IssueDetailsShape)
+    .describe('The input broke a documented rule; nothing was sent to Vidu'),
   [FailureType.ViduRejected]: z
     .object({
       status: z.number().int().describe('HTTP status Vidu answered'),
@@ -46,7 +54,10 @@ export const FailureDetails = {
   [FailureType.ViduTimeout]: z
     .object({
       taskId: z.string(),
-      state: z.union([TaskStateName, z.literal('not_submitted')]).optional().describe("The task's last known state"),
+      state: z
+        .union([TaskStateName, z.literal('not_submitted')])
+        .optional()
+        .describe("The task's last known state"),
       cancellation: CancellationOutcome.optional(),
     })
     .describe('Not finished within timeoutSeconds; cancelled at Vidu when allowed'),
@@ -68,7 +79,10 @@ export const FailureDetails = {
       scanned: z.number().optional().describe('Tasks looked at when the list could not be read to the end'),
     })
     .describe('After an interrupted submission, Vidu tasks matched ambiguously; not resubmitted'),
-  [FailureType.WorkerMisconfigured]: z.object({}).passthrough().describe('The worker lacks the configuration the input asks for; no details are promised'),
+  [FailureType.WorkerMisconfigured]: z
+    .object({})
+    .passthrough()
+    .describe('The worker lacks the configuration the input asks for; no details are promised'),
   [FailureType.AdEditFailed]: z
     .union([
       z.object({
@@ -79,17 +93,25 @@ export const FailureDetails = {
         errCode: z.string().optional(),
         message: z.string().optional(),
       }),
-      z.object({ missing: z.array(z.string()).describe('Storyboards, narration or BGM without a successful sub-task') }),
+      z.object({
+        missing: z.array(z.string()).describe('Storyboards, narration or BGM without a successful sub-task'),
+      }),
     ])
     .describe('An AD-film edit kept failing, or something to compose has no successful sub-task'),
-  [FailureType.ReviewTimedOut]: z.object({ mainTaskId: z.string().optional() }).describe('No approval within reviewTimeoutSeconds; nothing composed'),
+  [FailureType.ReviewTimedOut]: z
+    .object({ mainTaskId: z.string().optional() })
+    .describe('No approval within reviewTimeoutSeconds; nothing composed'),
   [FailureType.NotReadyForReview]: z
     .object({
-      reason: z.enum(['not-review-mode', 'not-generated', 'approved']).describe('not-generated: try again once phase is reviewing; the others are final'),
+      reason: z
+        .enum(['not-review-mode', 'not-generated', 'approved'])
+        .describe('not-generated: try again once phase is reviewing; the others are final'),
       ...IssueDetailsShape,
     })
     .describe('requestEdits refused because of the film’s state (rule "state")'),
-  [FailureType.InvalidEdits]: z.object(IssueDetailsShape).describe('requestEdits refused because of the edits; nothing entered history'),
+  [FailureType.InvalidEdits]: z
+    .object(IssueDetailsShape)
+    .describe('requestEdits refused because of the edits; nothing entered history'),
 } satisfies Record<FailureTypeName, z.ZodType>;
 
 /** The schema of details[0] of a failure of this type, or undefined for a type outside the catalogue. */

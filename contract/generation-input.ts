@@ -29,18 +29,42 @@ export const GenerationOptions = z.strictObject({
     .optional()
     .describe('auto (default): callbacks when the worker has VIDU_CALLBACK_URL, else polling'),
   archive: z.boolean().optional().describe('Archive the results (default true)'),
-  timeoutSeconds: z.number().int().min(1).max(7 * 86_400).optional().describe('Give up and cancel at Vidu after this long (default 6 h; 50 h off-peak)'),
-  poll: PollScheduleOptions.optional(),
-  idempotencyKey: z.string().min(1).max(200).optional().describe('Informational: the key the workflow id was derived from'),
-  priority: z.enum(['interactive', 'batch']).optional().describe('Admission priority under VIDU_MAX_IN_FLIGHT: interactive (default) overtakes waiting batch work'),
-  upscale: z
-    .strictObject({ resolution: z.enum(UPSCALE_RESOLUTIONS).optional().describe('1080p (default), 2K, 4K or 8K; must exceed the result\'s own') })
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
     .optional()
-    .describe('Upscale the video result once archived: a child upscale workflow (id <workflowId>~upscale) archived beside this one; a second paid task'),
+    .describe('Give up and cancel at Vidu after this long (default 6 h; 50 h off-peak)'),
+  poll: PollScheduleOptions.optional(),
+  idempotencyKey: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Informational: the key the workflow id was derived from'),
+  priority: z
+    .enum(['interactive', 'batch'])
+    .optional()
+    .describe('Admission priority under VIDU_MAX_IN_FLIGHT: interactive (default) overtakes waiting batch work'),
+  upscale: z
+    .strictObject({
+      resolution: z
+        .enum(UPSCALE_RESOLUTIONS)
+        .optional()
+        .describe("1080p (default), 2K, 4K or 8K; must exceed the result's own"),
+    })
+    .optional()
+    .describe(
+      'Upscale the video result once archived: a child upscale workflow (id <workflowId>~upscale) archived beside this one; a second paid task',
+    ),
 });
 
 /** Fields vidu-flow sets itself; a caller passing them is told so rather than silently overridden. */
-const RESERVED = { callback_url: 'is set by vidu-flow (it routes callbacks to the workflow)', client_request_id: 'is set by vidu-flow (derived from the workflow id)' };
+const RESERVED = {
+  callback_url: 'is set by vidu-flow (it routes callbacks to the workflow)',
+  client_request_id: 'is set by vidu-flow (derived from the workflow id)',
+};
 
 /** A stand-in that satisfies the media-reference check, so the schema judges everything but the media. */
 const PLACEHOLDER = 'https://media.invalid/placeholder';
@@ -50,31 +74,37 @@ const PLACEHOLDER = 'https://media.invalid/placeholder';
  * activity reads and checks those). Returns the problems, one line per field; empty means valid.
  */
 export function checkGenerationInput(kind: GenerationKind, input: unknown): string[] {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return ['input: must be an object { request, options }'];
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return ['input: must be an object { request, options }'];
   const { request, options, ...rest } = input as Record<string, unknown>;
   const issues: string[] = Object.keys(rest).map((k) => `${k}: unknown input field; expected only request and options`);
   if (options !== undefined) {
     const parsed = GenerationOptions.safeParse(options);
     if (!parsed.success) issues.push(...describeZodError(parsed.error).map((line) => `options.${line}`));
     else if (parsed.data.upscale && !(ENDPOINTS[kind] as EndpointSpec).result.upscalable) {
-      issues.push(`options.upscale: ${kind} results cannot be upscaled (only video results of a generation; upscale is for those)`);
+      issues.push(
+        `options.upscale: ${kind} results cannot be upscaled (only video results of a generation; upscale is for those)`,
+      );
     }
   }
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) return [...issues, 'request: must be an object (the Vidu request body)'];
+  if (typeof request !== 'object' || request === null || Array.isArray(request))
+    return [...issues, 'request: must be an object (the Vidu request body)'];
   issues.push(...checkRequest(kind, request as Record<string, unknown>));
   return issues;
 }
 
 export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Record<string, unknown>): string[] {
   const issues: string[] = [];
-  for (const [field, why] of Object.entries(RESERVED)) if (field in request) issues.push(`${field}: ${why}; remove it from the request`);
+  for (const [field, why] of Object.entries(RESERVED))
+    if (field in request) issues.push(`${field}: ${why}; remove it from the request`);
   const copy = structuredClone(request);
   delete copy.callback_url;
   delete copy.client_request_id;
   // Local paths, staged references and vidu-flow: result references are valid inputs here
   // though not for Vidu itself.
   const slots = mediaSlots(kind, copy);
-  if (kind !== 'ad-one-click') issues.push(...resultRefIssues(request, 'video_creation_id' in CREATE_ENDPOINTS[kind].request.shape, slots));
+  if (kind !== 'ad-one-click')
+    issues.push(...resultRefIssues(request, 'video_creation_id' in CREATE_ENDPOINTS[kind].request.shape, slots));
   for (const slot of slots) {
     // One rule for what a media value may be (contract/local-path.ts), checked before the placeholder hides it.
     const problem = mediaValueProblem(slot.value);
@@ -83,7 +113,12 @@ export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Rec
   }
   const schema = kind === 'ad-one-click' ? CREATE_ENDPOINTS[kind].request : requestSchemaOf(kind);
   const parsed = schema.safeParse(copy);
-  if (!parsed.success) issues.push(...describeZodError(parsed.error).map((line) => (kind === 'ad-one-click' ? line : withModelsFileHint(kind, line, copy))));
+  if (!parsed.success)
+    issues.push(
+      ...describeZodError(parsed.error).map((line) =>
+        kind === 'ad-one-click' ? line : withModelsFileHint(kind, line, copy),
+      ),
+    );
   return issues;
 }
 
@@ -94,7 +129,8 @@ export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Rec
 function withModelsFileHint(kind: GenerationKind, line: string, request: Record<string, unknown>): string {
   const field = /^([a-z0-9_]+): unknown field "/.exec(line)?.[1];
   if (field !== undefined) return `${line}; ${unknownFieldHint(kind, field)}`;
-  if (line.startsWith('model: unknown model ') && typeof request.model === 'string') return `${line}; ${unknownModelHint(kind, request.model)}`;
+  if (line.startsWith('model: unknown model ') && typeof request.model === 'string')
+    return `${line}; ${unknownModelHint(kind, request.model)}`;
   return line;
 }
 

@@ -19,14 +19,19 @@ export const CreationRef = z
     id: z.string().describe('Vidu creation id'),
     url: z.string().describe("Vidu's result URL (may expire after about an hour; the archive keeps the bytes)"),
     coverUrl: z.string().describe("Vidu's cover image URL, or empty"),
-    watermarkedUrl: z.string().optional().describe("Vidu's watermarked copy, when the request asked for a watermark (archived beside the creation)"),
+    watermarkedUrl: z
+      .string()
+      .optional()
+      .describe("Vidu's watermarked copy, when the request asked for a watermark (archived beside the creation)"),
   })
   .describe('One creation of the task as Vidu reported it');
 
 export const ArchivedFile = z
   .object({
     name: z.string().describe('File name inside the archive folder of this workflow'),
-    role: z.enum(['video', 'image', 'audio', 'cover', 'watermarked']).describe('watermarked: the copy Vidu marked, when the request asked for a watermark'),
+    role: z
+      .enum(['video', 'image', 'audio', 'cover', 'watermarked'])
+      .describe('watermarked: the copy Vidu marked, when the request asked for a watermark'),
     creationId: z.string().describe('The Vidu creation the file came from'),
     sha256: z.string().describe('Hex SHA-256 of the bytes'),
     bytes: z.number().int().nonnegative(),
@@ -38,7 +43,9 @@ export const ArchivedFile = z
 export const MissingExtra = z
   .object({
     creationId: z.string().describe('The Vidu creation whose extra is missing'),
-    role: z.enum(['cover', 'watermarked']).describe('Which extra: the cover image (for an AD film, a storyboard cover), or the watermarked copy'),
+    role: z
+      .enum(['cover', 'watermarked'])
+      .describe('Which extra: the cover image (for an AD film, a storyboard cover), or the watermarked copy'),
     reason: z.string().describe('Why it could not be archived (HTTP status, idle timeout, size cap…)'),
   })
   .describe('An optional extra that could not be archived; the paid result itself was');
@@ -51,7 +58,9 @@ export const ArchiveResult = z
     missing: z
       .array(MissingExtra)
       .optional()
-      .describe('Optional extras (covers) that could not be archived, with their reason; absent when none is missing. The workflow still succeeds.'),
+      .describe(
+        'Optional extras (covers) that could not be archived, with their reason; absent when none is missing. The workflow still succeeds.',
+      ),
   })
   .describe('What the archive activity stored');
 
@@ -63,16 +72,27 @@ export const CancellationOutcome = z
   .describe('What happened when the generation was cancelled (by a caller or by the timeout)');
 
 const GenerationResultBase = z.object({
-    kind: GenerationKind,
-    workflowId: z.string(),
-    taskId: z.string().describe('Vidu task id'),
-    state: z.literal('success'),
-    credits: z.number().describe('Credits Vidu charged for the task, net of refunds (the ViduCredits search attribute holds the same number)'),
-    estimatedCredits: z.number().optional().describe('Credits estimated before submission from the price table (docs/vidu-pricing.md, VIDU_FLOW_PRICES_FILE); absent when the request could not be priced'),
-    estimateUnpriced: z.string().optional().describe('Why no estimate could be given, when none was'),
-    creations: z.array(CreationRef),
-    archive: ArchiveResult.optional().describe('Absent when the input asked for archive: false'),
-    cancellation: CancellationOutcome.optional().describe('Present when a cancel was asked but Vidu refused it; the task finished anyway'),
+  kind: GenerationKind,
+  workflowId: z.string(),
+  taskId: z.string().describe('Vidu task id'),
+  state: z.literal('success'),
+  credits: z
+    .number()
+    .describe(
+      'Credits Vidu charged for the task, net of refunds (the ViduCredits search attribute holds the same number)',
+    ),
+  estimatedCredits: z
+    .number()
+    .optional()
+    .describe(
+      'Credits estimated before submission from the price table (docs/vidu-pricing.md, VIDU_FLOW_PRICES_FILE); absent when the request could not be priced',
+    ),
+  estimateUnpriced: z.string().optional().describe('Why no estimate could be given, when none was'),
+  creations: z.array(CreationRef),
+  archive: ArchiveResult.optional().describe('Absent when the input asked for archive: false'),
+  cancellation: CancellationOutcome.optional().describe(
+    'Present when a cancel was asked but Vidu refused it; the task finished anyway',
+  ),
 });
 
 export const GenerationResult = GenerationResultBase.extend({
@@ -82,32 +102,97 @@ export const GenerationResult = GenerationResultBase.extend({
   upscaleMissing: z
     .string()
     .optional()
-    .describe('Present when options.upscale asked for it and the child could not be started (its ids were taken by workflows this generation did not start): why the upscale is missing; the generation itself succeeded'),
-}).describe('The result of a successful generation workflow (a failed one fails with a typed ApplicationFailure instead)');
+    .describe(
+      'Present when options.upscale asked for it and the child could not be started (its ids were taken by workflows this generation did not start): why the upscale is missing; the generation itself succeeded',
+    ),
+}).describe(
+  'The result of a successful generation workflow (a failed one fails with a typed ApplicationFailure instead)',
+);
 
-export const GenerationPhase = z.enum(['deferred', 'staging', 'waiting_for_slot', 'submitting', 'waiting', 'archiving', 'upscaling', 'cancelling', 'done', 'failed', 'cancelled']);
+export const GenerationPhase = z.enum([
+  'deferred',
+  'staging',
+  'waiting_for_slot',
+  'submitting',
+  'waiting',
+  'archiving',
+  'upscaling',
+  'cancelling',
+  'done',
+  'failed',
+  'cancelled',
+]);
 
 export const GenerationStatus = z
   .object({
     kind: GenerationKind,
-    phase: GenerationPhase.describe("vidu-flow's own progress through stage → submit → await → archive; deferred before a delayed start (startDelay) begins"),
-    state: z.union([TaskStateName, z.literal('not_submitted')]).describe("The Vidu task's state, or not_submitted before the submit"),
+    phase: GenerationPhase.describe(
+      "vidu-flow's own progress through stage → submit → await → archive; deferred before a delayed start (startDelay) begins",
+    ),
+    state: z
+      .union([TaskStateName, z.literal('not_submitted')])
+      .describe("The Vidu task's state, or not_submitted before the submit"),
     progress: z.number().min(0).max(100).describe("Vidu's progress in percent"),
     taskId: z.string().optional(),
-    credits: z.number().optional().describe('Credits charged for the task, net of refunds: the same number as the ViduCredits search attribute and the credits metric'),
-    creditsRefunded: z.number().optional().describe('Credits Vidu gave back (a cancelled task, an off-peak task Vidu could not run); absent when nothing was refunded'),
-    estimatedCredits: z.number().optional().describe('Credits estimated before submission (set once the inputs are staged); absent when the request could not be priced'),
+    credits: z
+      .number()
+      .optional()
+      .describe(
+        'Credits charged for the task, net of refunds: the same number as the ViduCredits search attribute and the credits metric',
+      ),
+    creditsRefunded: z
+      .number()
+      .optional()
+      .describe(
+        'Credits Vidu gave back (a cancelled task, an off-peak task Vidu could not run); absent when nothing was refunded',
+      ),
+    estimatedCredits: z
+      .number()
+      .optional()
+      .describe(
+        'Credits estimated before submission (set once the inputs are staged); absent when the request could not be priced',
+      ),
     estimateUnpriced: z.string().optional().describe('Why no estimate could be given, when none was'),
-    notBefore: z.string().optional().describe('Phase deferred only: when the start delay ends (ISO 8601). Read from describe (execution time) by the client, since the query cannot answer before the first workflow task'),
-    failureType: z.string().optional().describe('Once phase is failed: the failure type (InvalidRequest, ViduTaskFailed…; see failures.schema.json)'),
+    notBefore: z
+      .string()
+      .optional()
+      .describe(
+        'Phase deferred only: when the start delay ends (ISO 8601). Read from describe (execution time) by the client, since the query cannot answer before the first workflow task',
+      ),
+    failureType: z
+      .string()
+      .optional()
+      .describe('Once phase is failed: the failure type (InvalidRequest, ViduTaskFailed…; see failures.schema.json)'),
     errCode: z.string().optional().describe("Vidu's err_code when the task failed"),
     waitMode: z.enum(['callback', 'poll']).optional().describe('How the workflow learns about the task'),
     updates: z.number().int().nonnegative().describe('taskUpdate signals received so far'),
-    ignoredUpdates: z.number().int().nonnegative().optional().describe('taskUpdate signals ignored: for a task this workflow does not know, or breaking the rules of the update'),
-    replayedNonces: z.number().int().nonnegative().optional().describe('taskUpdate signals whose callback nonce was already seen (replays)'),
-    unknownStates: z.number().int().nonnegative().optional().describe('Task states Vidu sent that this contract does not know; read as not finished'),
+    ignoredUpdates: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe(
+        'taskUpdate signals ignored: for a task this workflow does not know, or breaking the rules of the update',
+      ),
+    replayedNonces: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('taskUpdate signals whose callback nonce was already seen (replays)'),
+    unknownStates: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Task states Vidu sent that this contract does not know; read as not finished'),
     lastUnknownState: z.string().optional().describe('The last such state'),
-    confirmations: z.number().int().nonnegative().optional().describe('Get Generation calls made to confirm a terminal state a callback announced'),
+    confirmations: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Get Generation calls made to confirm a terminal state a callback announced'),
     archive: ArchiveResult.optional(),
     cancellation: CancellationOutcome.optional(),
     error: z.string().optional().describe('Why the generation failed, once phase is failed'),

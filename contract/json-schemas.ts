@@ -69,7 +69,11 @@ function override(ctx: { zodSchema: unknown; jsonSchema: Json }): void {
   if (def?.type === 'default' && !('default' in js)) js.default = def.defaultValue;
   if (s === BoolLike.in) Object.assign(js, structuredClone(BOOL_LIKE));
   else if (s === IntLike.in) Object.assign(js, structuredClone(INT_LIKE));
-  else if (s === WmPosition.in) Object.assign(js, { enum: [1, 2, 3, 4, '1', '2', '3', '4'], description: 'Watermark position: 1 top-left, 2 top-right, 3 bottom-right, 4 bottom-left' });
+  else if (s === WmPosition.in)
+    Object.assign(js, {
+      enum: [1, 2, 3, 4, '1', '2', '3', '4'],
+      description: 'Watermark position: 1 top-left, 2 top-right, 3 bottom-right, 4 bottom-left',
+    });
   else if (s === Seed) {
     Object.assign(js, {
       anyOf: [
@@ -81,8 +85,13 @@ function override(ctx: { zodSchema: unknown; jsonSchema: Json }): void {
   } else if (s === Prompt) Object.assign(js, { maxLength: PROMPT_MAX });
   else if (TEXT_BOUNDS.has(s as z.ZodType)) Object.assign(js, TEXT_BOUNDS.get(s as z.ZodType));
   else if (s === RequiredPrompt) Object.assign(js, { minLength: 1, maxLength: PROMPT_MAX });
-  else if (s === Payload) Object.assign(js, { maxLength: PAYLOAD_MAX, description: 'Passed through to the task and echoed back by Vidu' });
-  else if (s === MediaRef) Object.assign(js, { pattern: '^(https?://|data:[\\w.+-]+/[\\w.+-]+(;[\\w.+-]+=[\\w.+-]+)*;base64,)', description: 'An http(s) URL or a data URI; passed to Vidu as it is' });
+  else if (s === Payload)
+    Object.assign(js, { maxLength: PAYLOAD_MAX, description: 'Passed through to the task and echoed back by Vidu' });
+  else if (s === MediaRef)
+    Object.assign(js, {
+      pattern: '^(https?://|data:[\\w.+-]+/[\\w.+-]+(;[\\w.+-]+=[\\w.+-]+)*;base64,)',
+      description: 'An http(s) URL or a data URI; passed to Vidu as it is',
+    });
 }
 
 function toJson(schema: z.ZodType): Json {
@@ -124,7 +133,10 @@ function workflowInputSchema(endpoint: MediaEndpoint, fields: z.ZodRawShape, wha
   const props = request && child(request, 'properties');
   if (!request || !props) throw new Error(`${endpoint}: the request schema has no properties`);
   for (const field of RESERVED_REQUEST_FIELDS) delete props[field];
-  if (Array.isArray(request.required)) request.required = request.required.filter((f) => !(RESERVED_REQUEST_FIELDS as readonly string[]).includes(String(f)));
+  if (Array.isArray(request.required))
+    request.required = request.required.filter(
+      (f) => !(RESERVED_REQUEST_FIELDS as readonly string[]).includes(String(f)),
+    );
   for (const field of mediaFieldsOf(endpoint)) {
     const node = mediaNode(request, field);
     if (!node) throw new Error(`${endpoint}: media field ${field} not found in the request schema`);
@@ -141,7 +153,12 @@ function workflowInputSchema(endpoint: MediaEndpoint, fields: z.ZodRawShape, wha
 }
 
 function titled(json: Json, title: string, description: string): Json {
-  return { $schema: json.$schema, title, description, ...Object.fromEntries(Object.entries(json).filter(([k]) => k !== '$schema')) };
+  return {
+    $schema: json.$schema,
+    title,
+    description,
+    ...Object.fromEntries(Object.entries(json).filter(([k]) => k !== '$schema')),
+  };
 }
 
 export function inputSchema(kind: GenerationKind): Json {
@@ -151,7 +168,11 @@ export function inputSchema(kind: GenerationKind): Json {
     'Rules that depend on the model (durations, resolutions, aspect ratios, image counts) are checked when the workflow starts; ' +
       'a violation fails it with an InvalidRequest ApplicationFailure before any credit is spent.',
   );
-  return titled(json, `${kind} workflow input`, `The single argument of workflow type "${kind}" (task queue vidu-flow): { request, options }.`);
+  return titled(
+    json,
+    `${kind} workflow input`,
+    `The single argument of workflow type "${kind}" (task queue vidu-flow): { request, options }.`,
+  );
 }
 
 /** The argument of workflow type `adFilm`: `{ request, edits, options }`. */
@@ -260,5 +281,7 @@ function failuresSchema(): Json {
 
 /** The files' exact contents: two-space JSON with a trailing newline. */
 export function renderJsonSchemas(): Record<string, string> {
-  return Object.fromEntries(Object.entries(buildJsonSchemas()).map(([name, json]) => [name, `${JSON.stringify(json, null, 2)}\n`]));
+  return Object.fromEntries(
+    Object.entries(buildJsonSchemas()).map(([name, json]) => [name, `${JSON.stringify(json, null, 2)}\n`]),
+  );
 }

@@ -62,7 +62,8 @@ export function localFilePath(value: string, base: string): string | undefined {
 
 /** Why a media value is none of the forms above; undefined when it is one. */
 export function mediaValueProblem(value: string): string | undefined {
-  if (value === '') return 'must not be empty: give an http(s) URL, a data: URI, a staged: or vidu-flow: reference, a local path or a file: URL';
+  if (value === '')
+    return 'must not be empty: give an http(s) URL, a data: URI, a staged: or vidu-flow: reference, a local path or a file: URL';
   if (REFERENCE.test(value) || isLocalFile(value)) return undefined;
   return 'has a URL scheme vidu-flow does not read: give an http(s) URL, a data: URI, a staged: or vidu-flow: reference, a local path or a file: URL';
 }

@@ -58,7 +58,9 @@ export function mediaSlots(endpoint: MediaEndpoint, request: Record<string, unkn
 
 /** The zod 4 internals read here: a definition with its type and, by type, what it wraps. */
 interface ZodNode {
-  _zod: { def: { type: string; innerType?: ZodNode; in?: ZodNode; element?: ZodNode; shape?: Record<string, ZodNode> } };
+  _zod: {
+    def: { type: string; innerType?: ZodNode; in?: ZodNode; element?: ZodNode; shape?: Record<string, ZodNode> };
+  };
 }
 
 function unwrap(node: ZodNode | undefined): ZodNode | undefined {
@@ -115,7 +117,8 @@ const REMOTE_MEDIA = /^(https?:\/\/|data:|vidu-flow:)/i;
  * item 2, issue 16 item 3: a hash is never a capability). api/routes/starts.ts gives it too for
  * an own reference whose upload is not (or no longer) in the staging store.
  */
-export const STAGED_NOT_FOUND = 'no upload of yours has this reference (uploads are made with POST /v1/uploads and expire after VIDU_FLOW_STAGING_TTL_DAYS)';
+export const STAGED_NOT_FOUND =
+  'no upload of yours has this reference (uploads are made with POST /v1/uploads and expire after VIDU_FLOW_STAGING_TTL_DAYS)';
 
 /**
  * The HTTP media rule (README "HTTP API"): over the API, media are http(s) URLs, data: URIs,
@@ -124,7 +127,11 @@ export const STAGED_NOT_FOUND = 'no upload of yours has this reference (uploads 
  * path on the worker's disk, a file: URL or another owner's `staged:` reference; and no Vidu id
  * (see viduIdFields). Returns `{ path, message }` per problem, the path relative to the request.
  */
-export function remoteMediaIssues(endpoint: MediaEndpoint, request: Record<string, unknown>, owner?: string): Array<{ path: string; message: string }> {
+export function remoteMediaIssues(
+  endpoint: MediaEndpoint,
+  request: Record<string, unknown>,
+  owner?: string,
+): Array<{ path: string; message: string }> {
   const issues: Array<{ path: string; message: string }> = [];
   for (const slot of mediaSlots(endpoint, structuredClone(request))) {
     if (REMOTE_MEDIA.test(slot.value)) continue;
@@ -141,7 +148,12 @@ export function remoteMediaIssues(endpoint: MediaEndpoint, request: Record<strin
     });
   }
   for (const field of viduIdFields(endpoint)) {
-    if (request[field] !== undefined) issues.push({ path: field, message: 'Vidu ids are refused over the HTTP API; name your own result as video_url: "vidu-flow:<workflowId>/<creationId>"' });
+    if (request[field] !== undefined)
+      issues.push({
+        path: field,
+        message:
+          'Vidu ids are refused over the HTTP API; name your own result as video_url: "vidu-flow:<workflowId>/<creationId>"',
+      });
   }
   return issues;
 }

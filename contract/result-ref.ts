@@ -25,13 +25,19 @@ export function parseResultRef(field: string, value: string): ResultRef | string
   const workflowId = slash < 0 ? body : body.slice(0, slash);
   const creationId = slash < 0 ? '' : body.slice(slash + 1);
   const problem = derivedWorkflowIdProblem(workflowId);
-  if (problem) return `${field}: ${JSON.stringify(value)} must look like vidu-flow:<workflowId>/<creationId>; the workflow id must be ${problem}`;
-  if (!/^[A-Za-z0-9_-]{1,100}$/.test(creationId)) return `${field}: ${JSON.stringify(value)} must look like vidu-flow:<workflowId>/<creationId> (a Vidu creation id after the slash)`;
+  if (problem)
+    return `${field}: ${JSON.stringify(value)} must look like vidu-flow:<workflowId>/<creationId>; the workflow id must be ${problem}`;
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(creationId))
+    return `${field}: ${JSON.stringify(value)} must look like vidu-flow:<workflowId>/<creationId> (a Vidu creation id after the slash)`;
   return { workflowId, creationId };
 }
 
 /** Problems with result references in `request` for an endpoint whose request takes (or not) video_creation_id. */
-export function resultRefIssues(request: Record<string, unknown>, takesCreationId: boolean, mediaPaths: ReadonlyArray<{ path: string; field: string; value: string }>): string[] {
+export function resultRefIssues(
+  request: Record<string, unknown>,
+  takesCreationId: boolean,
+  mediaPaths: ReadonlyArray<{ path: string; field: string; value: string }>,
+): string[] {
   const issues: string[] = [];
   for (const slot of mediaPaths) {
     if (!isResultRef(slot.value)) continue;
@@ -41,7 +47,8 @@ export function resultRefIssues(request: Record<string, unknown>, takesCreationI
     }
     const parsed = parseResultRef(slot.path, slot.value);
     if (typeof parsed === 'string') issues.push(parsed);
-    else if (request.video_creation_id !== undefined) issues.push(`${slot.path}: send either a vidu-flow: reference or video_creation_id, not both`);
+    else if (request.video_creation_id !== undefined)
+      issues.push(`${slot.path}: send either a vidu-flow: reference or video_creation_id, not both`);
   }
   return issues;
 }

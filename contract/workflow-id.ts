@@ -75,7 +75,11 @@ export function derivedWorkflowIdProblem(id: unknown): string | undefined {
 }
 
 /** One issue line (`<field>: …`) when `id` breaks the rule, none when it is fine. */
-export function workflowIdIssues(id: unknown, field = 'workflowId', rule: WorkflowIdRule | number = 'caller'): string[] {
+export function workflowIdIssues(
+  id: unknown,
+  field = 'workflowId',
+  rule: WorkflowIdRule | number = 'caller',
+): string[] {
   const problem = workflowIdProblem(id, rule);
   return problem ? [`${field}: ${problem}`] : [];
 }

@@ -38,7 +38,14 @@ export interface AdFilmDetail {
   storyboards: Array<{ index: number; records: AdSubTask[] }>;
   narration: AdSubTask[];
   bgm: AdSubTask[];
-  composed: Array<{ id: string; state: TaskStateName; creationUrl: string; videoTaskIds: string[]; bgmTaskId: string; narrationTaskId: string }>;
+  composed: Array<{
+    id: string;
+    state: TaskStateName;
+    creationUrl: string;
+    videoTaskIds: string[];
+    bgmTaskId: string;
+    narrationTaskId: string;
+  }>;
 }
 
 export interface EditOutcome {
@@ -64,7 +71,18 @@ export interface StoryboardView {
 }
 
 export interface AdFilmStatus {
-  phase: 'staging' | 'waiting_for_slot' | 'submitting' | 'generating' | 'editing' | 'reviewing' | 'composing' | 'archiving' | 'done' | 'failed' | 'cancelled';
+  phase:
+    | 'staging'
+    | 'waiting_for_slot'
+    | 'submitting'
+    | 'generating'
+    | 'editing'
+    | 'reviewing'
+    | 'composing'
+    | 'archiving'
+    | 'done'
+    | 'failed'
+    | 'cancelled';
   taskId?: string;
   state: TaskStateName | 'not_submitted';
   progress: number;

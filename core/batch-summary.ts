@@ -1,7 +1,19 @@
 // Pure, deterministic pieces of the `batch` workflow: folding line results into running totals and
 // naming a failure. Used inside the workflow sandbox and by the batch activities; unit-tested.
-import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { type BatchError, type BatchFailure, type BatchLineResult, type BatchTotals, SUMMARY_FAILURES } from './batch-types';
+import {
+  ApplicationFailure,
+  CancelledFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
+import {
+  type BatchError,
+  type BatchFailure,
+  type BatchLineResult,
+  type BatchTotals,
+  SUMMARY_FAILURES,
+} from './batch-types';
 
 /** Longest error message kept per line (results file and summary). */
 export const MAX_ERROR_MESSAGE = 2000;
@@ -22,7 +34,11 @@ export function foldResult(totals: BatchTotals, result: BatchLineResult, keep = 
     return totals;
   }
   totals.failed += 1;
-  const failure: BatchFailure = { line: result.line, type: result.error?.type ?? 'Error', message: result.error?.message ?? 'failed' };
+  const failure: BatchFailure = {
+    line: result.line,
+    type: result.error?.type ?? 'Error',
+    message: result.error?.message ?? 'failed',
+  };
   const list = totals.failures;
   const last = list[list.length - 1];
   if (list.length >= keep && last !== undefined && last.line <= failure.line) return totals;
@@ -62,11 +78,14 @@ export function failureCredits(err: unknown): number | undefined {
 export function describeBatchFailure(err: unknown): BatchError {
   let cur: unknown = err;
   for (let depth = 0; depth < 10 && cur instanceof Error; depth++) {
-    if (cur instanceof ApplicationFailure) return { type: cur.type ?? 'ApplicationFailure', message: clip(cur.message) };
+    if (cur instanceof ApplicationFailure)
+      return { type: cur.type ?? 'ApplicationFailure', message: clip(cur.message) };
     if (cur instanceof CancelledFailure) return { type: 'Cancelled', message: clip(cur.message || 'cancelled') };
     if (cur instanceof TerminatedFailure) return { type: 'Terminated', message: clip(cur.message || 'terminated') };
-    if (cur instanceof TimeoutFailure) return { type: 'TimedOut', message: clip(`${cur.message || 'timed out'} (${cur.timeoutType})`) };
-    if (cur instanceof WorkflowExecutionAlreadyStartedError) return { type: 'AlreadyStarted', message: clip(cur.message) };
+    if (cur instanceof TimeoutFailure)
+      return { type: 'TimedOut', message: clip(`${cur.message || 'timed out'} (${cur.timeoutType})`) };
+    if (cur instanceof WorkflowExecutionAlreadyStartedError)
+      return { type: 'AlreadyStarted', message: clip(cur.message) };
     const next: unknown = (cur as { cause?: unknown }).cause;
     if (!(next instanceof Error)) break;
     cur = next;

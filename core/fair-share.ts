@@ -39,7 +39,11 @@ export interface CallerTerms {
 }
 
 /** The task-queue priority of a start (or child start) of `priority` class work for `caller`. */
-export function taskQueuePriority(priority: Priority, caller: string = OPERATOR_CALLER, weight?: number): TaskQueuePriority {
+export function taskQueuePriority(
+  priority: Priority,
+  caller: string = OPERATOR_CALLER,
+  weight?: number,
+): TaskQueuePriority {
   return {
     priorityKey: PRIORITY_KEYS[priority],
     fairnessKey: caller,
@@ -67,8 +71,12 @@ export function heldBy(s: SlotsState, caller: string): number {
 export function noteTerms(s: SlotsState, caller: string, terms: CallerTerms): void {
   const callers = (s.callers ??= {});
   const known = callers[caller] ?? { pass: 0 };
-  const next = { pass: known.pass, ...(terms.maxInFlight !== undefined ? { maxInFlight: Math.max(1, Math.floor(terms.maxInFlight)) } : {}) };
-  callers[caller] = terms.weight !== undefined && terms.weight !== 1 ? { ...next, weight: clampWeight(terms.weight) } : next;
+  const next = {
+    pass: known.pass,
+    ...(terms.maxInFlight !== undefined ? { maxInFlight: Math.max(1, Math.floor(terms.maxInFlight)) } : {}),
+  };
+  callers[caller] =
+    terms.weight !== undefined && terms.weight !== 1 ? { ...next, weight: clampWeight(terms.weight) } : next;
 }
 
 /**
@@ -125,7 +133,10 @@ export function forgetHolder(s: SlotsState, workflowId: string): void {
 export function pruneCallers(s: SlotsState): void {
   if (!s.callers) return;
   const clock = s.fairClock ?? 0;
-  const active = new Set<string>([...s.waiting.map(callerOf), ...s.holders.map((h) => s.holderCallers?.[h] ?? OPERATOR_CALLER)]);
+  const active = new Set<string>([
+    ...s.waiting.map(callerOf),
+    ...s.holders.map((h) => s.holderCallers?.[h] ?? OPERATOR_CALLER),
+  ]);
   // Nothing held or waiting: no one is owed anything, so no one's pass matters.
   if (active.size === 0) {
     delete s.callers;

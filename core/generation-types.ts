@@ -173,7 +173,18 @@ export interface GenerationResult {
 
 export interface GenerationStatus {
   kind: GenerationKind;
-  phase: 'deferred' | 'staging' | 'waiting_for_slot' | 'submitting' | 'waiting' | 'archiving' | 'upscaling' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+  phase:
+    | 'deferred'
+    | 'staging'
+    | 'waiting_for_slot'
+    | 'submitting'
+    | 'waiting'
+    | 'archiving'
+    | 'upscaling'
+    | 'cancelling'
+    | 'done'
+    | 'failed'
+    | 'cancelled';
   state: TaskStateName | 'not_submitted';
   progress: number;
   taskId?: string;

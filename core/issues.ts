@@ -67,13 +67,25 @@ const RULE_PATTERNS: ReadonlyArray<[IssueRule, RegExp]> = [
   ['limit', /^Too (small|big): expected (string|array|set|map|file)\b/i],
   ['unknown-field', /unknown (input )?field|is set by vidu-flow|unrecognized key/i],
   ['required', /\bis required\b|\bmust be a non-empty\b|\bgive at least one\b|\bmissing\b|received undefined/i],
-  ['refused', /\bnot allowed\b|\brefused\b|\bprivate\b|\bloopback\b|outside (the )?(worker'?s )?input roots|VIDU_FLOW_INPUT_ROOTS|only (the )?(caller|owner)/i],
-  ['not-found', /does not exist|not found|no such|unknown (result|workflow|storyboard|reference)|the film has \d+ storyboard/i],
+  [
+    'refused',
+    /\bnot allowed\b|\brefused\b|\bprivate\b|\bloopback\b|outside (the )?(worker'?s )?input roots|VIDU_FLOW_INPUT_ROOTS|only (the )?(caller|owner)/i,
+  ],
+  [
+    'not-found',
+    /does not exist|not found|no such|unknown (result|workflow|storyboard|reference)|the film has \d+ storyboard/i,
+  ],
   ['state', /not (in review|ready)|already approved|review mode/i],
-  ['limit', /at most|at least|characters|\bexactly\b|\bMB\b|\bbytes\b|\bpixels?\b|aspect ratio|too (long|short|large|small|many|few)|over Vidu|(image|frame|item)s? \(got/i],
+  [
+    'limit',
+    /at most|at least|characters|\bexactly\b|\bMB\b|\bbytes\b|\bpixels?\b|aspect ratio|too (long|short|large|small|many|few)|over Vidu|(image|frame|item)s? \(got/i,
+  ],
   ['range', /Too (small|big)|between|>=|<=|\bmust be (a whole number )?[≥≤<>]/i],
   ['enum', /one of|Invalid option|offers|expected .*\||\bexpected [\w ,]+ or \w+/i],
-  ['type', /must be an? (object|string|number|integer|array|boolean|list)|expected (number|string|object|array|boolean)|must be an integer|Invalid input: expected/i],
+  [
+    'type',
+    /must be an? (object|string|number|integer|array|boolean|list)|expected (number|string|object|array|boolean)|must be an integer|Invalid input: expected/i,
+  ],
   ['format', /format|not a readable|URL|URI|invalid (id|date|time)|must match|must start with/i],
 ];
 
@@ -94,5 +106,8 @@ export function issueFromLine(line: string, fallbackField = 'request', rule?: Is
 /** The details of a typed rejection from the checks' lines (or already structured issues). */
 export function issueDetails(lines: ReadonlyArray<string | Issue>, fallbackField = 'request'): IssueDetails {
   const problems = lines.map((l) => (typeof l === 'string' ? issueFromLine(l, fallbackField) : l));
-  return { issues: lines.map((l, i) => (typeof l === 'string' ? l : `${problems[i]!.field}: ${problems[i]!.message}`)), problems };
+  return {
+    issues: lines.map((l, i) => (typeof l === 'string' ? l : `${problems[i]!.field}: ${problems[i]!.message}`)),
+    problems,
+  };
 }

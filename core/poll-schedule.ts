@@ -40,7 +40,11 @@ export const CALLBACK_FALLBACK_SCHEDULE: PollSchedule = { initialSeconds: 60, fa
  * Off-peak tasks may take up to 48 h (docs/vidu-api.md §11). Callbacks expected: 30 min, ×1.5, at most 4 h
  * apart — 15 polls over 48 h. Poll only: 10 min, ×1.5, at most 2 h — 29 polls over 48 h.
  */
-export const OFF_PEAK_CALLBACK_FALLBACK_SCHEDULE: PollSchedule = { initialSeconds: 1800, factor: 1.5, maxSeconds: 4 * 3600 };
+export const OFF_PEAK_CALLBACK_FALLBACK_SCHEDULE: PollSchedule = {
+  initialSeconds: 1800,
+  factor: 1.5,
+  maxSeconds: 4 * 3600,
+};
 export const OFF_PEAK_POLL_ONLY_SCHEDULE: PollSchedule = { initialSeconds: 600, factor: 1.5, maxSeconds: 2 * 3600 };
 
 /** The default schedule for a task, before any `options.poll` override. */

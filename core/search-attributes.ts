@@ -11,4 +11,12 @@ export const ViduCredits = defineSearchAttributeKey('ViduCredits', SearchAttribu
 /** The API key (its name, never the key) that started the workflow over the HTTP API (api/). */
 export const ViduCaller = defineSearchAttributeKey('ViduCaller', SearchAttributeType.KEYWORD);
 
-export const VIDU_SEARCH_ATTRIBUTES = [ViduKind, ViduTaskId, ViduState, ViduModel, ViduOffPeak, ViduCredits, ViduCaller] as const;
+export const VIDU_SEARCH_ATTRIBUTES = [
+  ViduKind,
+  ViduTaskId,
+  ViduState,
+  ViduModel,
+  ViduOffPeak,
+  ViduCredits,
+  ViduCaller,
+] as const;

@@ -50,7 +50,11 @@ function creationsOf(value: unknown): CreationRef[] {
  * Reads either a TaskSnapshot or Vidu's own Get Generation / callback body (which services in other
  * languages may signal directly). Returns undefined for anything without a known state.
  */
-export function toSnapshot(body: unknown, source: TaskSnapshot['source'], fallbackTaskId?: string): TaskSnapshot | undefined {
+export function toSnapshot(
+  body: unknown,
+  source: TaskSnapshot['source'],
+  fallbackTaskId?: string,
+): TaskSnapshot | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as Record<string, unknown>;
   // docs/vidu-api.md §12.11: the docs call the callback field "status" while the body shape uses "state".
@@ -87,7 +91,11 @@ export function isUnknownStateReading(r: TaskReading): r is UnknownStateReading 
  * dropped, so a new state on Vidu's side means "keep waiting" and never a failure. Undefined only
  * for a body without any state string.
  */
-export function readTask(body: unknown, source: TaskSnapshot['source'], fallbackTaskId?: string): TaskReading | undefined {
+export function readTask(
+  body: unknown,
+  source: TaskSnapshot['source'],
+  fallbackTaskId?: string,
+): TaskReading | undefined {
   const snapshot = toSnapshot(body, source, fallbackTaskId);
   if (snapshot) return snapshot;
   if (typeof body !== 'object' || body === null) return undefined;
@@ -134,7 +142,11 @@ export function mergeSnapshot(current: TaskSnapshot | undefined, next: TaskSnaps
  * `refundedByRule` says was refunded (an off-peak expiry) was refunded in full, whatever its last
  * answer still says.
  */
-export function taskCredits(last: Pick<TaskSnapshot, 'state' | 'credits'> | undefined, seenMax: number, refundedByRule = false): { charged: number; refunded: number } {
+export function taskCredits(
+  last: Pick<TaskSnapshot, 'state' | 'credits'> | undefined,
+  seenMax: number,
+  refundedByRule = false,
+): { charged: number; refunded: number } {
   const reported = Math.max(0, last?.credits ?? 0);
   const before = Math.max(seenMax, reported);
   if (last?.state === 'failed' && refundedByRule) return { charged: 0, refunded: before };

@@ -30,7 +30,8 @@ export function parseTaskUpdate(raw: unknown): TaskUpdate | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const r = raw as Record<string, unknown>;
   if (typeof r.state !== 'string' || !STATE_PATTERN.test(r.state)) return undefined;
-  if (typeof r.progress !== 'number' || !Number.isFinite(r.progress) || r.progress < 0 || r.progress > 100) return undefined;
+  if (typeof r.progress !== 'number' || !Number.isFinite(r.progress) || r.progress < 0 || r.progress > 100)
+    return undefined;
   if (r.taskId !== undefined && (typeof r.taskId !== 'string' || !TASK_ID_PATTERN.test(r.taskId))) return undefined;
   if (r.nonce !== undefined && (typeof r.nonce !== 'string' || !NONCE_PATTERN.test(r.nonce))) return undefined;
   return {

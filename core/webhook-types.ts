@@ -8,11 +8,20 @@ import { InternalFailureType } from './failure-types';
 /** Memo key under which a start carries its notify target (set by the HTTP API). */
 export const NOTIFY_MEMO = 'viduNotify';
 
-export const WEBHOOK_EVENT_TYPES = ['generation.succeeded', 'generation.failed', 'generation.cancelled', 'generation.updated'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'generation.succeeded',
+  'generation.failed',
+  'generation.cancelled',
+  'generation.updated',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** What a notify target without `events` gets: how the generation ended (updates only when asked). */
-export const DEFAULT_WEBHOOK_EVENTS: readonly WebhookEventType[] = ['generation.succeeded', 'generation.failed', 'generation.cancelled'];
+export const DEFAULT_WEBHOOK_EVENTS: readonly WebhookEventType[] = [
+  'generation.succeeded',
+  'generation.failed',
+  'generation.cancelled',
+];
 
 export interface NotifyTarget {
   url: string;
@@ -87,6 +96,8 @@ export const WEBHOOK_ID_ATTEMPTS = 10;
 export function notifyTargetOf(memo: Record<string, unknown> | undefined): NotifyTarget | undefined {
   const n = memo?.[NOTIFY_MEMO] as { url?: unknown; events?: unknown } | undefined;
   if (typeof n !== 'object' || n === null || typeof n.url !== 'string') return undefined;
-  const events = Array.isArray(n.events) ? n.events.filter((e): e is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(e)) : undefined;
+  const events = Array.isArray(n.events)
+    ? n.events.filter((e): e is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(e))
+    : undefined;
   return { url: n.url, ...(events ? { events } : {}) };
 }

@@ -39,7 +39,10 @@ export function findDrift(dir: string, expected: Record<string, string> = render
   return { changed, stale };
 }
 
-export function writeSchemas(dir: string, files: Record<string, string> = renderJsonSchemas()): { written: string[]; removed: string[] } {
+export function writeSchemas(
+  dir: string,
+  files: Record<string, string> = renderJsonSchemas(),
+): { written: string[]; removed: string[] } {
   mkdirSync(dir, { recursive: true });
   const { changed, stale } = findDrift(dir, files);
   for (const name of changed) writeFileSync(path.join(dir, name), files[name] as string);

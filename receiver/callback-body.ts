@@ -18,7 +18,11 @@ const CallbackWakeUp = z
   .transform((b, ctx) => {
     const state = b.state ?? b.status;
     if (state === undefined || !STATE_PATTERN.test(state)) {
-      ctx.addIssue({ code: 'custom', path: ['state'], message: 'state must be a word of 1–32 letters, digits, _ or -' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['state'],
+        message: 'state must be a word of 1–32 letters, digits, _ or -',
+      });
       return z.NEVER;
     }
     const rawId = b.id ?? b.task_id;
@@ -39,6 +43,7 @@ export type WakeUpResult = { ok: true; update: TaskUpdate } | { ok: false; issue
 export function toTaskUpdate(body: unknown, nonce: string): WakeUpResult {
   if (!NONCE_PATTERN.test(nonce)) return { ok: false, issues: ['x-request-nonce: must be 1–128 printable characters'] };
   const parsed = CallbackWakeUp.safeParse(body);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) };
+  if (!parsed.success)
+    return { ok: false, issues: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) };
   return { ok: true, update: { ...parsed.data, nonce } };
 }

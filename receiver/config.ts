@@ -29,8 +29,16 @@ const CallbackEnv = z.object({
     }),
   // How hard a burst of callbacks may push Temporal (receiver/signal-gate.ts): signals at once, and
   // callbacks waiting for one before the next is refused with 503 and Retry-After.
-  CALLBACK_MAX_SIGNALS_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(DEFAULT_MAX_SIGNALS_IN_FLIGHT),
-  CALLBACK_MAX_WAITING: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').default(DEFAULT_MAX_WAITING),
+  CALLBACK_MAX_SIGNALS_IN_FLIGHT: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(DEFAULT_MAX_SIGNALS_IN_FLIGHT),
+  CALLBACK_MAX_WAITING: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .default(DEFAULT_MAX_WAITING),
   ...telemetryEnv,
 });
 
@@ -43,6 +51,9 @@ export type CallbackConfig = z.output<typeof CallbackEnv> & { temporal: Temporal
 export const CALLBACK_ENV_VARS: readonly string[] = [...Object.keys(CallbackEnv.shape), ...TEMPORAL_ENV_VARS];
 
 export function loadCallbackConfig(env: NodeJS.ProcessEnv = process.env): CallbackConfig {
-  const [e, temporal] = loadAll(() => parseEnv(CallbackEnv, env, ['VIDU_API_KEY', 'METRICS_TOKEN']), () => loadTemporalConnection(env));
+  const [e, temporal] = loadAll(
+    () => parseEnv(CallbackEnv, env, ['VIDU_API_KEY', 'METRICS_TOKEN']),
+    () => loadTemporalConnection(env),
+  );
   return { ...e, temporal };
 }

@@ -23,16 +23,22 @@ export function parseForwardStates(value: string): ReadonlySet<NonTerminalState>
   if (v === 'all') return new Set(NON_TERMINAL_STATES);
   if (v === 'none' || v === '') return new Set();
   const out = new Set<NonTerminalState>();
-  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (!(NON_TERMINAL_STATES as readonly string[]).includes(part)) {
-      throw new Error(`must be all, none, or a comma list of ${NON_TERMINAL_STATES.join(', ')}; got ${JSON.stringify(part)}`);
+      throw new Error(
+        `must be all, none, or a comma list of ${NON_TERMINAL_STATES.join(', ')}; got ${JSON.stringify(part)}`,
+      );
     }
     out.add(part as NonTerminalState);
   }
   return out;
 }
 
-export type ForwardDecision = { forward: true } | { forward: false; reason: 'state-not-forwarded' | 'state-already-forwarded' };
+export type ForwardDecision =
+  { forward: true } | { forward: false; reason: 'state-not-forwarded' | 'state-already-forwarded' };
 
 export class CallbackForwarding {
   /** `<workflowId> <taskId>` → the non-terminal states already forwarded (insertion order = age). */

@@ -32,7 +32,13 @@ async function main(config: CallbackConfig): Promise<void> {
   );
   // Metrics on a port of their own (METRICS_PORT), kept off the public callback port.
   const health = metrics
-    ? await startHealthServer({ port: config.METRICS_PORT!, host: config.METRICS_HOST, ready, metrics: metrics.render, ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}) })
+    ? await startHealthServer({
+        port: config.METRICS_PORT!,
+        host: config.METRICS_HOST,
+        ready,
+        metrics: metrics.render,
+        ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}),
+      })
     : undefined;
   if (health) console.log(`  metrics, health and readiness at ${health.url}/metrics, /healthz, /readyz`);
   const stop = async () => {

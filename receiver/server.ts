@@ -62,11 +62,18 @@ export function createCallbackServer(opts: CallbackServerOptions): FastifyInstan
   const now = opts.now ?? (() => new Date());
   // A header set is accepted while its Date is within ±maxSkew of now, i.e. for up to 2 × maxSkew.
   const nonces = new NonceCache(2 * opts.maxSkewMs, opts.maxNonces);
-  const report = opts.onReject ?? ((r: CallbackRejection) => console.warn(JSON.stringify({ msg: 'rejected callback', ...r })));
+  const report =
+    opts.onReject ?? ((r: CallbackRejection) => console.warn(JSON.stringify({ msg: 'rejected callback', ...r })));
 
   const metrics = opts.metrics;
-  const gate = new SignalGate(opts.maxSignalsInFlight ?? DEFAULT_MAX_SIGNALS_IN_FLIGHT, opts.maxWaiting ?? DEFAULT_MAX_WAITING);
-  const forwarding = new CallbackForwarding(opts.forwardStates ?? new Set<NonTerminalState>(NON_TERMINAL_STATES), opts.maxNonces);
+  const gate = new SignalGate(
+    opts.maxSignalsInFlight ?? DEFAULT_MAX_SIGNALS_IN_FLIGHT,
+    opts.maxWaiting ?? DEFAULT_MAX_WAITING,
+  );
+  const forwarding = new CallbackForwarding(
+    opts.forwardStates ?? new Set<NonTerminalState>(NON_TERMINAL_STATES),
+    opts.maxNonces,
+  );
   const reject = (req: FastifyRequest, r: Omit<CallbackRejection, 'remote' | 'workflowId'>): void => {
     metrics?.outcome(r.reason === 'replayed-nonce' ? 'replayed' : 'rejected', r.reason);
     const workflowId = workflowIdOf(req);

@@ -22,8 +22,10 @@ export class SignalGate {
     private readonly maxInFlight: number,
     private readonly maxWaiting: number,
   ) {
-    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError('maxInFlight must be a whole number of at least 1');
-    if (!Number.isInteger(maxWaiting) || maxWaiting < 0) throw new RangeError('maxWaiting must be a whole number of at least 0');
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1)
+      throw new RangeError('maxInFlight must be a whole number of at least 1');
+    if (!Number.isInteger(maxWaiting) || maxWaiting < 0)
+      throw new RangeError('maxWaiting must be a whole number of at least 0');
   }
 
   get inFlight(): number {

@@ -16,7 +16,9 @@ export const STORYBOARD_SECONDS = 5;
 
 export function storyboardDurations(totalSeconds: number): number[] {
   const n = Math.max(1, Math.ceil(totalSeconds / STORYBOARD_SECONDS));
-  return Array.from({ length: n }, (_, i) => (i < n - 1 ? STORYBOARD_SECONDS : totalSeconds - STORYBOARD_SECONDS * (n - 1)));
+  return Array.from({ length: n }, (_, i) =>
+    i < n - 1 ? STORYBOARD_SECONDS : totalSeconds - STORYBOARD_SECONDS * (n - 1),
+  );
 }
 
 /** Output of a sub-task: footage is the storyboard's length; narration and BGM span the film. */
@@ -38,7 +40,14 @@ function defaultPrompt(main: SimTask, type: AdRecordType, storyboard?: number, c
 }
 
 /** A record made by the sim itself when the main task succeeds: already `success`, no charge of its own. */
-function finishedRecord(ctx: SimContext, main: SimTask, type: AdRecordType, durationSeconds: number, at: number, sb?: { index: number; count: number }): string {
+function finishedRecord(
+  ctx: SimContext,
+  main: SimTask,
+  type: AdRecordType,
+  durationSeconds: number,
+  at: number,
+  sb?: { index: number; count: number },
+): string {
   const prompt = defaultPrompt(main, type, sb?.index, sb?.count);
   const rec = buildTask(ctx, {
     kind: 'ad-record',
@@ -97,7 +106,10 @@ export function adMain(ctx: SimContext, id: string): SimTask {
 export function finishedAdMain(ctx: SimContext, id: string, action: string): { main: SimTask; book: AdFilmBook } {
   const main = adMain(ctx, id);
   if (main.state !== 'success' || !main.adFilm) {
-    throw new ViduHttpError('BadRequest', `ad-one-click task ${id} is ${main.state}; ${action} needs a task in state success`);
+    throw new ViduHttpError(
+      'BadRequest',
+      `ad-one-click task ${id} is ${main.state}; ${action} needs a task in state success`,
+    );
   }
   return { main, book: main.adFilm };
 }
@@ -113,7 +125,12 @@ export function checkStoryboardIndex(book: AdFilmBook, index: number): void {
 }
 
 /** Appends a new edit sub-task to the record list it regenerates. */
-export function appendRecord(book: AdFilmBook, type: AdRecordType, storyboardIndex: number | undefined, id: string): void {
+export function appendRecord(
+  book: AdFilmBook,
+  type: AdRecordType,
+  storyboardIndex: number | undefined,
+  id: string,
+): void {
   if (type === 'generate_video') book.storyboards[storyboardIndex ?? 0]?.recordIds.push(id);
   else if (type === 'generate_narration') book.narrationIds.push(id);
   else book.bgmIds.push(id);
@@ -138,10 +155,12 @@ export function composeProblems(ctx: SimContext, book: AdFilmBook, req: ComposeI
   };
   req.video_task_ids.forEach((id, i) => {
     const field = `video_task_ids[${i}]`;
-    if (!book.storyboards[i]?.recordIds.includes(id)) problems.push(`${field}: task ${id} is not a record of storyboard ${i}`);
+    if (!book.storyboards[i]?.recordIds.includes(id))
+      problems.push(`${field}: task ${id} is not a record of storyboard ${i}`);
     else mustSucceed(field, id);
   });
-  if (!book.bgmIds.includes(req.bgm_task_id)) problems.push(`bgm_task_id: task ${req.bgm_task_id} is not a BGM record of this film`);
+  if (!book.bgmIds.includes(req.bgm_task_id))
+    problems.push(`bgm_task_id: task ${req.bgm_task_id} is not a BGM record of this film`);
   else mustSucceed('bgm_task_id', req.bgm_task_id);
   if (!book.narrationIds.includes(req.narration_task_id)) {
     problems.push(`narration_task_id: task ${req.narration_task_id} is not a narration record of this film`);
@@ -158,7 +177,14 @@ function recordView(ctx: SimContext, id: string, issuedAt: number) {
   const t = ctx.store.get(id);
   if (!t) return undefined;
   const type = t.ad?.role === 'record' ? t.ad.recordType : 'generate_video';
-  return { id: t.id, type, prompt: t.prompt, creation_url: creationUrl(ctx, t, issuedAt), state: t.state, err_code: t.errCode };
+  return {
+    id: t.id,
+    type,
+    prompt: t.prompt,
+    creation_url: creationUrl(ctx, t, issuedAt),
+    state: t.state,
+    err_code: t.errCode,
+  };
 }
 
 const present = <T>(v: T | undefined): v is T => v !== undefined;
@@ -191,7 +217,11 @@ export function adDetail(ctx: SimContext, main: SimTask, issuedAt: number): Reco
           creation_url: creationUrl(ctx, t, issuedAt),
           params:
             t.ad?.role === 'compose'
-              ? { video_task_ids: t.ad.videoTaskIds, bgm_task_id: t.ad.bgmTaskId, narration_task_id: t.ad.narrationTaskId }
+              ? {
+                  video_task_ids: t.ad.videoTaskIds,
+                  bgm_task_id: t.ad.bgmTaskId,
+                  narration_task_id: t.ad.narrationTaskId,
+                }
               : { video_task_ids: [], bgm_task_id: '', narration_task_id: '' },
         })),
     },

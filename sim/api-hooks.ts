@@ -36,7 +36,9 @@ export function registerApiHooks(app: FastifyInstance, ctx: SimContext): void {
     if (given !== config.apiKey) {
       throw new ViduHttpError(
         'Unauthorized',
-        auth ? 'invalid API key; send Authorization: Token <api key>' : 'missing Authorization header; send Authorization: Token <api key>',
+        auth
+          ? 'invalid API key; send Authorization: Token <api key>'
+          : 'missing Authorization header; send Authorization: Token <api key>',
       );
     }
   });
@@ -51,7 +53,9 @@ export function registerApiHooks(app: FastifyInstance, ctx: SimContext): void {
     if (latency > 0) await sleep(latency);
     const hit = faults.errorAnswer(endpoint);
     if (hit) {
-      const message = isKnownViduReason(hit.reason) ? VIDU_ERROR_CATALOGUE[hit.reason].meaning : 'service unavailable, retry later';
+      const message = isKnownViduReason(hit.reason)
+        ? VIDU_ERROR_CATALOGUE[hit.reason].meaning
+        : 'service unavailable, retry later';
       throw new ViduHttpError(hit.reason, message, { status: hit.status, retryAfterSeconds: hit.retryAfterSeconds });
     }
     req.simDropResponse = faults.dropResponse(endpoint);

@@ -116,7 +116,15 @@ export class CallbackSender {
     const { rng } = this.opts;
     if (rng.chance(f.dropRate ?? 0)) {
       this.stats.dropped += 1;
-      this.record({ taskId: task.id, state: snap.state, url, attempt: 0, copy: 1, at: new Date().toISOString(), outcome: 'dropped' });
+      this.record({
+        taskId: task.id,
+        state: snap.state,
+        url,
+        attempt: 0,
+        copy: 1,
+        at: new Date().toISOString(),
+        outcome: 'dropped',
+      });
       return;
     }
     const copies = rng.chance(f.duplicateRate ?? 0) ? 2 : 1;
@@ -176,11 +184,22 @@ export class CallbackSender {
 
   private async post(job: Job, copy: number, attempt: number, gen: number): Promise<boolean> {
     const { task, snap, url } = job;
-    const entry: CallbackLogEntry = { taskId: task.id, state: snap.state, url, attempt, copy, at: new Date().toISOString(), outcome: 'failed' };
+    const entry: CallbackLogEntry = {
+      taskId: task.id,
+      state: snap.state,
+      url,
+      attempt,
+      copy,
+      at: new Date().toISOString(),
+      outcome: 'failed',
+    };
     this.stats.sent += 1;
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const timer = setTimeout(() => controller.abort(new Error(`timed out after ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new Error(`timed out after ${this.opts.timeoutMs} ms`)),
+      this.opts.timeoutMs,
+    );
     try {
       const headers = signCallbackRequest({ secret: this.opts.apiKey, method: 'POST', url });
       const res = await fetch(url, {
@@ -195,7 +214,14 @@ export class CallbackSender {
       if (res.ok) entry.outcome = 'delivered';
     } catch (err) {
       const reason = controller.signal.reason as unknown;
-      entry.error = reason instanceof Error ? reason.message : err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      entry.error =
+        reason instanceof Error
+          ? reason.message
+          : err instanceof Error
+            ? err.cause instanceof Error
+              ? err.cause.message
+              : err.message
+            : String(err);
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(controller);

@@ -11,7 +11,10 @@ import { loadModelsFile, MODELS_FILE_ENV_VARS } from '../platform/config/models-
 import { CallbackFaults, FaultConfig, parseFaultConfigJson, type EndpointKey } from './faults';
 
 /** Endpoints whose request carries client_request_id (AD-film edit and compose have none). */
-export const CLIENT_REQUEST_ID_ENDPOINTS = [...GENERATION_KINDS, 'ad-one-click'] as const satisfies readonly EndpointKey[];
+export const CLIENT_REQUEST_ID_ENDPOINTS = [
+  ...GENERATION_KINDS,
+  'ad-one-click',
+] as const satisfies readonly EndpointKey[];
 export type ClientRequestIdEndpoint = (typeof CLIENT_REQUEST_ID_ENDPOINTS)[number];
 
 export class SimConfigError extends Error {
@@ -27,7 +30,13 @@ const unset = (v: unknown) => (v === '' ? undefined : v);
 const num = (min: number, max: number, def: number, int = false) => {
   const want = `must be ${int ? 'an integer' : 'a number'} between ${min} and ${max}`;
   const inner = int ? z.number().int({ error: want }) : z.number();
-  return z.preprocess(unset, z.coerce.number({ error: want }).pipe(inner.min(min, { error: want }).max(max, { error: want })).default(def));
+  return z.preprocess(
+    unset,
+    z.coerce
+      .number({ error: want })
+      .pipe(inner.min(min, { error: want }).max(max, { error: want }))
+      .default(def),
+  );
 };
 const rate = () => num(0, 1, 0);
 
@@ -74,8 +83,19 @@ const EnvSchema = z.object({
     unset,
     z
       .string()
-      .transform((v) => v.split(',').map((e) => e.trim()).filter((e) => e !== ''))
-      .pipe(z.array(z.enum(CLIENT_REQUEST_ID_ENDPOINTS, { error: `must list endpoints among ${CLIENT_REQUEST_ID_ENDPOINTS.join(', ')}` })))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((e) => e.trim())
+          .filter((e) => e !== ''),
+      )
+      .pipe(
+        z.array(
+          z.enum(CLIENT_REQUEST_ID_ENDPOINTS, {
+            error: `must list endpoints among ${CLIENT_REQUEST_ID_ENDPOINTS.join(', ')}`,
+          }),
+        ),
+      )
       .default([]),
   ),
   VIDU_SIM_SEED: z.preprocess(unset, z.string().optional()),
@@ -83,7 +103,14 @@ const EnvSchema = z.object({
   // A prices file (the VIDU_FLOW_PRICES_FILE format) over the registry's table: tests make the sim disagree with the estimate.
   VIDU_SIM_PRICES_FILE: z.preprocess(unset, z.string().optional()),
   VIDU_SIM_REQUEST_LOG_LIMIT: num(0, 1_000_000, 10_000, true),
-  VIDU_SIM_LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('warn')),
+  VIDU_SIM_LOG_LEVEL: z.preprocess(
+    unset,
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('warn'),
+  ),
 });
 
 /** Every variable the simulator reads (docker-compose.yml is checked against it: test/unit/compose-env.test.ts). */
@@ -133,7 +160,9 @@ export function loadSimConfig(env: Record<string, string | undefined> = process.
   const parsed = EnvSchema.safeParse(picked);
   if (!parsed.success) {
     throw new SimConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(picked[String(i.path[0])] ?? '')}: ${i.message}`),
+      parsed.error.issues.map(
+        (i) => `${i.path.join('.')}=${JSON.stringify(picked[String(i.path[0])] ?? '')}: ${i.message}`,
+      ),
     );
   }
   const e = parsed.data;

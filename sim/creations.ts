@@ -35,7 +35,10 @@ const SHORT_SIDE: Readonly<Record<string, number>> = {
 };
 
 /** Nominal output size for a resolution label and an aspect ratio given as "w:h" or as a width/height pair. */
-export function nominalSize(resolution: string, aspect: string | { width: number; height: number }): { width: number; height: number } {
+export function nominalSize(
+  resolution: string,
+  aspect: string | { width: number; height: number },
+): { width: number; height: number } {
   const short = SHORT_SIDE[resolution] ?? 720;
   let rw = 16;
   let rh = 9;
@@ -49,7 +52,9 @@ export function nominalSize(resolution: string, aspect: string | { width: number
     rw = aspect.width;
     rh = aspect.height;
   }
-  return rw >= rh ? { width: Math.round((short * rw) / rh), height: short } : { width: short, height: Math.round((short * rh) / rw) };
+  return rw >= rh
+    ? { width: Math.round((short * rw) / rh), height: short }
+    : { width: short, height: Math.round((short * rh) / rw) };
 }
 
 export function makeCreation(id: string, taskId: string, spec: OutputSpec): SimCreation {

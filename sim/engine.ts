@@ -132,7 +132,8 @@ export class Engine {
         case 'queueing':
           if (task.offPeak && task.scheduleAt !== undefined && task.offPeakDeadline !== undefined) {
             const deadline = task.offPeakDeadline;
-            if (task.scheduleAt < deadline) consider(task, task.scheduleAt, (at) => this.transition(task, 'scheduled', at));
+            if (task.scheduleAt < deadline)
+              consider(task, task.scheduleAt, (at) => this.transition(task, 'scheduled', at));
             else consider(task, deadline, (at) => this.fail(task, 'OffPeakTimeout', at));
           }
           break;
@@ -158,7 +159,8 @@ export class Engine {
       let next: SimTask | undefined;
       for (const t of this.active) {
         const eligible = t.offPeak ? t.state === 'scheduled' : t.state === 'queueing';
-        if (eligible && (!next || t.createdAt < next.createdAt || (t.createdAt === next.createdAt && t.id < next.id))) next = t;
+        if (eligible && (!next || t.createdAt < next.createdAt || (t.createdAt === next.createdAt && t.id < next.id)))
+          next = t;
       }
       if (!next) return;
       next.startedAt = at;

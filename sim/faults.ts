@@ -45,7 +45,9 @@ const ERROR_REASONS = {
 export const EndpointFault = z
   .strictObject({
     status: z.union([z.literal(429), z.literal(500), z.literal(503)]).optional(),
-    reason: z.enum(['TooManyRequests', 'QuotaExceeded', 'SystemThrottling', 'InternalServiceFailure', 'ServiceUnavailable']).optional(),
+    reason: z
+      .enum(['TooManyRequests', 'QuotaExceeded', 'SystemThrottling', 'InternalServiceFailure', 'ServiceUnavailable'])
+      .optional(),
     rate: Rate.optional(),
     count: Count.optional(),
     retryAfterSeconds: z.number().min(0).optional(),
@@ -61,8 +63,16 @@ export const EndpointFault = z
     offPeakDelaySeconds: z.number().min(0).optional(),
   })
   .superRefine((f, ctx) => {
-    if (f.status !== undefined && f.reason !== undefined && !(ERROR_REASONS[f.status] as readonly string[]).includes(f.reason)) {
-      ctx.addIssue({ code: 'custom', path: ['reason'], message: `reason ${f.reason} does not go with status ${f.status}` });
+    if (
+      f.status !== undefined &&
+      f.reason !== undefined &&
+      !(ERROR_REASONS[f.status] as readonly string[]).includes(f.reason)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reason'],
+        message: `reason ${f.reason} does not go with status ${f.status}`,
+      });
     }
     if (f.status === undefined && (f.reason !== undefined || f.retryAfterSeconds !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['status'], message: 'reason/retryAfterSeconds need a status' });
@@ -74,7 +84,10 @@ export const CallbackFaults = z.strictObject({
   dropRate: Rate.optional(),
   duplicateRate: Rate.optional(),
   delayRate: Rate.optional(),
-  delayMs: z.tuple([Ms, Ms]).refine(([a, b]) => a <= b, 'min must not exceed max').optional(),
+  delayMs: z
+    .tuple([Ms, Ms])
+    .refine(([a, b]) => a <= b, 'min must not exceed max')
+    .optional(),
   reorderRate: Rate.optional(),
 });
 export type CallbackFaults = z.infer<typeof CallbackFaults>;

@@ -48,7 +48,11 @@ export async function checkMediaInputs(inputs: MediaInput[], opts: FetchOptions)
       try {
         probe = probeMedia(loaded.bytes);
         // As Vidu does, the length of every accepted audio format is judged, not only a WAV's.
-        if (probe.kind === 'audio' && probe.durationSeconds === undefined && LIBRARY_AUDIO_FORMATS.includes(probe.format)) {
+        if (
+          probe.kind === 'audio' &&
+          probe.durationSeconds === undefined &&
+          LIBRARY_AUDIO_FORMATS.includes(probe.format)
+        ) {
           const durationSeconds = await audioDurationOfBytes(loaded.bytes, probe.mime);
           if (durationSeconds !== undefined) probe = { ...probe, durationSeconds };
         }
@@ -65,7 +69,10 @@ export async function checkMediaInputs(inputs: MediaInput[], opts: FetchOptions)
         ];
       }
       probes.set(input.path, probe);
-      return checkMedia(probe, loaded.bytes.byteLength, limit, input.path).map((message) => ({ reason: 'PageSizeOutOfRange', message }));
+      return checkMedia(probe, loaded.bytes.byteLength, limit, input.path).map((message) => ({
+        reason: 'PageSizeOutOfRange',
+        message,
+      }));
     }),
   );
   const problems = results.flat();
@@ -89,7 +96,10 @@ async function load(input: MediaInput, opts: FetchOptions): Promise<Loaded> {
     if (!m) {
       return {
         ok: false,
-        problem: { reason: 'ImageFormatInvalid', message: `${input.path}: data URI must look like data:<type>;base64,<data>` },
+        problem: {
+          reason: 'ImageFormatInvalid',
+          message: `${input.path}: data URI must look like data:<type>;base64,<data>`,
+        },
       };
     }
     return { ok: true, bytes: Buffer.from(m[3] ?? '', 'base64') };
@@ -100,13 +110,19 @@ async function load(input: MediaInput, opts: FetchOptions): Promise<Loaded> {
 async function download(input: MediaInput, cap: number, timeoutMs: number, limitBytes: number): Promise<Loaded> {
   const fail = (detail: string): Loaded => ({
     ok: false,
-    problem: { reason: 'ImageDownloadFailure', message: `${input.path}: could not download ${shortUrl(input.value)}: ${detail}` },
+    problem: {
+      reason: 'ImageDownloadFailure',
+      message: `${input.path}: could not download ${shortUrl(input.value)}: ${detail}`,
+    },
   });
   const tooBig = (): Loaded =>
     cap > limitBytes
       ? {
           ok: false,
-          problem: { reason: 'PageSizeOutOfRange', message: `${input.path}: file exceeds the ${input.limit.maxMegabytes} MB limit` },
+          problem: {
+            reason: 'PageSizeOutOfRange',
+            message: `${input.path}: file exceeds the ${input.limit.maxMegabytes} MB limit`,
+          },
         }
       : fail(`larger than the simulator's download cap of ${cap} bytes`);
   try {

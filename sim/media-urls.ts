@@ -24,7 +24,11 @@ export function fileName(f: MediaFile): string {
 export function parseFileName(name: string): MediaFile | undefined {
   const m = FILE_RE.exec(name);
   if (!m) return undefined;
-  return { creationId: m[1] as string, variant: (m[2] as 'cover' | 'wm' | undefined) ?? 'main', ext: m[3] as 'mp4' | 'png' | 'wav' };
+  return {
+    creationId: m[1] as string,
+    variant: (m[2] as 'cover' | 'wm' | undefined) ?? 'main',
+    ext: m[3] as 'mp4' | 'png' | 'wav',
+  };
 }
 
 export class MediaSigner {
@@ -44,7 +48,12 @@ export class MediaSigner {
     return `${this.baseUrl()}/_media/${name}?exp=${exp}&sig=${this.sign(name, exp)}`;
   }
 
-  check(name: string, exp: string | undefined, sig: string | undefined, nowSimMs: number): 'ok' | 'bad-signature' | 'expired' {
+  check(
+    name: string,
+    exp: string | undefined,
+    sig: string | undefined,
+    nowSimMs: number,
+  ): 'ok' | 'bad-signature' | 'expired' {
     if (!exp || !sig || !/^\d+$/.test(exp)) return 'bad-signature';
     const want = Buffer.from(this.sign(name, Number(exp)));
     const got = Buffer.from(sig);

@@ -18,7 +18,13 @@ export const SIM_STAND_IN_PRICES: readonly PriceEntry[] = [
   // The AD film's doc examples show credits: 400 (docs/vidu-api.md §5): an example, used as the stand-in.
   { kind: 'adFilm', model: '*', rule: { per: 'call', credits: 400 }, source: SIM, readOn: SIM_DATE },
   { kind: 'adFilmEdit', model: 'generate_video', rule: { per: 'call', credits: 80 }, source: SIM, readOn: SIM_DATE },
-  { kind: 'adFilmEdit', model: 'generate_narration', rule: { per: 'call', credits: 20 }, source: SIM, readOn: SIM_DATE },
+  {
+    kind: 'adFilmEdit',
+    model: 'generate_narration',
+    rule: { per: 'call', credits: 20 },
+    source: SIM,
+    readOn: SIM_DATE,
+  },
   { kind: 'adFilmEdit', model: 'generate_bgm', rule: { per: 'call', credits: 20 }, source: SIM, readOn: SIM_DATE },
   { kind: 'adFilmCompose', model: '*', rule: { per: 'call', credits: 40 }, source: SIM, readOn: SIM_DATE },
 ];
@@ -34,7 +40,12 @@ export function simPriceTable(overrides: readonly PriceEntry[] = []): PriceTable
 }
 
 /** What the simulator charges for one task (the request as received, after the model defaults). */
-export function simPrice(table: PriceTable, kind: PricedKind, request: Record<string, unknown>, facts?: PriceFacts): number {
+export function simPrice(
+  table: PriceTable,
+  kind: PricedKind,
+  request: Record<string, unknown>,
+  facts?: PriceFacts,
+): number {
   const e = estimateCredits(kind, request, { table, ...(facts ? { facts } : {}) });
   return e.unpriced === undefined ? e.credits : SIM_UNPRICED_CREDITS;
 }

@@ -70,7 +70,9 @@ export function buildApp(ctx: SimContext): FastifyInstance {
     if (vidu.status >= 500 && !(err instanceof ViduHttpError)) req.log.error(err);
     return sendViduError(reply, vidu);
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody(404, 'NotFound', `no route for ${req.method} ${req.url.split('?', 1)[0]}`)));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send(errorBody(404, 'NotFound', `no route for ${req.method} ${req.url.split('?', 1)[0]}`)),
+  );
 
   registerApiHooks(app, ctx);
   registerGenerateRoutes(app, ctx);

@@ -63,14 +63,18 @@ export class SimStore {
   }
 
   countSubmission(clientRequestId: string): void {
-    this.submissionsByClientRequestId.set(clientRequestId, (this.submissionsByClientRequestId.get(clientRequestId) ?? 0) + 1);
+    this.submissionsByClientRequestId.set(
+      clientRequestId,
+      (this.submissionsByClientRequestId.get(clientRequestId) ?? 0) + 1,
+    );
   }
 
   logRequest(entry: RequestLogEntry): void {
     if (this.requestLogLimit === 0) return;
     this.requestLog.push(entry);
     // Drop the oldest in chunks rather than shift() per request.
-    if (this.requestLog.length > this.requestLogLimit * 1.1) this.requestLog = this.requestLog.slice(-this.requestLogLimit);
+    if (this.requestLog.length > this.requestLogLimit * 1.1)
+      this.requestLog = this.requestLog.slice(-this.requestLogLimit);
   }
 
   /** Tasks the account created through the API (not the AD-film sub-records the sim makes). */

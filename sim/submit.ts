@@ -52,7 +52,11 @@ export function clientRequestIdOf(req: FastifyRequest): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-export async function submitTask(ctx: SimContext, req: FastifyRequest, prepare: () => Promise<Prepared>): Promise<Record<string, unknown>> {
+export async function submitTask(
+  ctx: SimContext,
+  req: FastifyRequest,
+  prepare: () => Promise<Prepared>,
+): Promise<Record<string, unknown>> {
   refuseUnwantedClientRequestId(ctx, req);
   const key = clientRequestIdOf(req);
   const create = async (): Promise<Record<string, unknown>> => {
@@ -66,7 +70,10 @@ export async function submitTask(ctx: SimContext, req: FastifyRequest, prepare: 
     }
     const p = await prepare();
     if (!ctx.ledger.canAfford(p.price)) {
-      throw new ViduHttpError('CreditInsufficient', `this task costs ${p.price} credits; the balance is ${ctx.ledger.balance}`);
+      throw new ViduHttpError(
+        'CreditInsufficient',
+        `this task costs ${p.price} credits; the balance is ${ctx.ledger.balance}`,
+      );
     }
     const task = buildTask(ctx, p.init);
     ctx.ledger.charge(task, p.price);

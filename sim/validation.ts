@@ -35,7 +35,10 @@ function reasonOf(issue: z.core.$ZodIssue, body: unknown): Reason {
     // The body itself missing is a bad request, not a missing field.
     if (issue.path.length > 0) return 'FieldLacking';
   }
-  if ((issue.code === 'too_small' || issue.code === 'too_big') && (issue.origin === 'array' || issue.origin === 'set')) {
+  if (
+    (issue.code === 'too_small' || issue.code === 'too_big') &&
+    (issue.origin === 'array' || issue.origin === 'set')
+  ) {
     return 'FieldItemCountOutOfRange';
   }
   return 'FieldInvalid';
@@ -62,5 +65,8 @@ export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.o
  * field (see describeZodError), for an endpoint configured to refuse a field it otherwise takes.
  */
 export function unwantedFieldError(field: string, endpoint: string): ViduHttpError {
-  return new ViduHttpError('FieldUnwanted', `${field}: unknown field ${JSON.stringify(field)} is not accepted by ${endpoint}`);
+  return new ViduHttpError(
+    'FieldUnwanted',
+    `${field}: unknown field ${JSON.stringify(field)} is not accepted by ${endpoint}`,
+  );
 }

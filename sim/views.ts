@@ -29,7 +29,12 @@ export function creationView(c: SimCreation, signer: MediaSigner, issuedAt: numb
 }
 
 /** Get Generation body (docs/vidu-api.md §6); callbacks send the same shape with the snapshot taken at the transition. */
-export function generationBody(task: SimTask, snap: TaskSnapshot, signer: MediaSigner, issuedAt: number): Record<string, unknown> {
+export function generationBody(
+  task: SimTask,
+  snap: TaskSnapshot,
+  signer: MediaSigner,
+  issuedAt: number,
+): Record<string, unknown> {
   return {
     id: task.id,
     state: snap.state,

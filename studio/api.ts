@@ -27,7 +27,12 @@ export class ApiError extends Error {
   }
 }
 
-async function send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
+async function send(
+  method: string,
+  path: string,
+  body?: BodyInit,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const key = session.key();
   const res = await fetch(path, {
     method,
@@ -42,17 +47,34 @@ async function send(method: string, path: string, body?: BodyInit, headers: Reco
   }
   if (!res.ok) {
     const problem = (await res.json().catch(() => ({}))) as { detail?: string; errors?: FieldError[] };
-    throw new ApiError(res.status, problem.detail ?? `${res.status} ${res.statusText}`, Array.isArray(problem.errors) ? problem.errors : []);
+    throw new ApiError(
+      res.status,
+      problem.detail ?? `${res.status} ${res.statusText}`,
+      Array.isArray(problem.errors) ? problem.errors : [],
+    );
   }
   return res;
 }
 
-export async function api<T>(method: string, path: string, json?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const res = await send(method, path, json === undefined ? undefined : JSON.stringify(json), json === undefined ? headers : { 'content-type': 'application/json', ...headers });
+export async function api<T>(
+  method: string,
+  path: string,
+  json?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const res = await send(
+    method,
+    path,
+    json === undefined ? undefined : JSON.stringify(json),
+    json === undefined ? headers : { 'content-type': 'application/json', ...headers },
+  );
   return (await res.json()) as T;
 }
 
-export async function upload(target: { kind: string; field: string } | undefined, file: File): Promise<{ ref: string }> {
+export async function upload(
+  target: { kind: string; field: string } | undefined,
+  file: File,
+): Promise<{ ref: string }> {
   const q = target ? `?${new URLSearchParams(target)}` : '';
   const res = await send('POST', `/v1/uploads${q}`, file, { 'content-type': file.type || 'application/octet-stream' });
   return (await res.json()) as { ref: string };

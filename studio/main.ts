@@ -16,7 +16,14 @@ export type { Page, Stop } from './page';
 let stop: Stop | undefined;
 
 function signInPage(root: HTMLElement): void {
-  const input = el('input', { id: 'key', type: 'password', name: 'key', autocomplete: 'off', spellcheck: 'false', required: true });
+  const input = el('input', {
+    id: 'key',
+    type: 'password',
+    name: 'key',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+  });
   const error = el('p', { class: 'error', role: 'alert' });
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -26,7 +33,10 @@ function signInPage(root: HTMLElement): void {
       location.hash = '#/';
     } catch (err) {
       session.signOut();
-      error.textContent = err instanceof ApiError && err.status === 401 ? 'That key is not known to this API.' : `Could not sign in: ${(err as Error).message}`;
+      error.textContent =
+        err instanceof ApiError && err.status === 401
+          ? 'That key is not known to this API.'
+          : `Could not sign in: ${(err as Error).message}`;
     }
   };
   fill(
@@ -37,7 +47,11 @@ function signInPage(root: HTMLElement): void {
       { class: 'card', on: { submit } },
       el('label', { for: 'key' }, 'API key'),
       input,
-      el('p', { class: 'hint' }, 'The key stays in this tab only (sessionStorage): closing the tab signs you out. It is sent as an Authorization header, never in a URL.'),
+      el(
+        'p',
+        { class: 'hint' },
+        'The key stays in this tab only (sessionStorage): closing the tab signs you out. It is sent as an Authorization header, never in a URL.',
+      ),
       el('button', { type: 'submit' }, 'Sign in'),
       error,
     ),
@@ -76,7 +90,16 @@ async function route(): Promise<void> {
       'Sign out',
     ),
   );
-  const page: Page = path[0] === 'g' ? generationPage : path[0] === 'review' ? reviewPage : path[0] === 'new' ? newPage : path[0] === 'sign-in' ? listPage : listPage;
+  const page: Page =
+    path[0] === 'g'
+      ? generationPage
+      : path[0] === 'review'
+        ? reviewPage
+        : path[0] === 'new'
+          ? newPage
+          : path[0] === 'sign-in'
+            ? listPage
+            : listPage;
   root.replaceChildren();
   const result = await page(root, params, path.slice(1));
   if (typeof result === 'function') stop = result;

@@ -45,7 +45,8 @@ const FAILURES: Record<string, string> = {
 /** One sentence for a typed failure, then the API's own message (already free of secrets). */
 export function failureWords(failure: { type?: unknown; message?: unknown; errCode?: unknown }): string {
   const head = (typeof failure.type === 'string' && FAILURES[failure.type]) || 'The generation failed.';
-  const code = typeof failure.errCode === 'string' && failure.errCode !== '' ? ` Vidu's error code: ${failure.errCode}.` : '';
+  const code =
+    typeof failure.errCode === 'string' && failure.errCode !== '' ? ` Vidu's error code: ${failure.errCode}.` : '';
   const message = typeof failure.message === 'string' && failure.message !== '' ? ` ${failure.message}` : '';
   return `${head}${code}${message}`;
 }
@@ -71,6 +72,10 @@ export function attributeRefusal(name: string, value: string): string | undefine
   const n = name.toLowerCase();
   if (n.startsWith('on')) return `event-handler attribute ${name}`;
   if (n === 'srcdoc' || n === 'style') return `attribute ${name}`;
-  if (['href', 'src', 'action', 'formaction', 'poster', 'xlink:href'].includes(n) && !/^(#|\/(?!\/)|https?:)/i.test(value.trim())) return `URL ${name}`;
+  if (
+    ['href', 'src', 'action', 'formaction', 'poster', 'xlink:href'].includes(n) &&
+    !/^(#|\/(?!\/)|https?:)/i.test(value.trim())
+  )
+    return `URL ${name}`;
   return undefined;
 }

@@ -63,7 +63,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 async function startShared(): Promise<Shared> {
   const binary = await findTemporalBinary({ build: true, log });
   const server = await startDevServer({ binary: binary.path, headless: true });
-  log(`[temporal] dev server for tests at ${server.address} (pid ${server.pid}; CLI via ${binary.route}: ${binary.path})`);
+  log(
+    `[temporal] dev server for tests at ${server.address} (pid ${server.pid}; CLI via ${binary.route}: ${binary.path})`,
+  );
 
   const previous = {
     address: process.env.TEMPORAL_ADDRESS,
@@ -83,12 +85,16 @@ async function startShared(): Promise<Shared> {
   // One workflow bundle for every worker process the e2e stacks start (dev/stack.ts passes it on
   // as VIDU_FLOW_WORKFLOW_BUNDLE), instead of a webpack run per worker start and restart.
   const bundleStarted = Date.now();
-  const bundle = await buildWorkflowBundle(path.join(path.dirname(noProfiles), 'workflow-bundle.js')).catch(async (err: unknown) => {
-    await server.stop();
-    throw err;
-  });
+  const bundle = await buildWorkflowBundle(path.join(path.dirname(noProfiles), 'workflow-bundle.js')).catch(
+    async (err: unknown) => {
+      await server.stop();
+      throw err;
+    },
+  );
   process.env[WORKFLOW_BUNDLE_ENV] = bundle;
-  log(`[temporal] workflow bundle for the run's workers built in ${((Date.now() - bundleStarted) / 1000).toFixed(1)} s: ${bundle}`);
+  log(
+    `[temporal] workflow bundle for the run's workers built in ${((Date.now() - bundleStarted) / 1000).toFixed(1)} s: ${bundle}`,
+  );
 
   return {
     address: server.address,

@@ -20,12 +20,7 @@ import {
   TaskListResponse,
   ViduErrorBody,
 } from './schemas';
-import type {
-  AdComposeRequest,
-  AdEditRequest,
-  AdOneClickRequest,
-  TaskListQuery,
-} from './schemas';
+import type { AdComposeRequest, AdEditRequest, AdOneClickRequest, TaskListQuery } from './schemas';
 import type { GenerationKind, RequestOf } from './endpoints';
 import { ViduApiError, ViduResponseError, ViduTransportError, isKnownViduReason, isRetryableViduError } from './errors';
 import {
@@ -87,7 +82,10 @@ const ClientOptionsSchema = z.object({
     .optional(),
   /** Metrics and tracing hook (worker/vidu-observer.ts); told of every request attempt. */
   observer: z
-    .custom<ViduRequestObserver>((v) => typeof (v as ViduRequestObserver | undefined)?.start === 'function', 'observer must have a start function')
+    .custom<ViduRequestObserver>(
+      (v) => typeof (v as ViduRequestObserver | undefined)?.start === 'function',
+      'observer must have a start function',
+    )
     .optional(),
 });
 
@@ -156,31 +154,56 @@ export class ViduClient {
 
   // ---- create endpoints -------------------------------------------------
 
-  create<K extends CreateKind>(kind: K, body: CreateRequestByKind[K], opts?: CallOptions): Promise<TaskCreatedResponse> {
+  create<K extends CreateKind>(
+    kind: K,
+    body: CreateRequestByKind[K],
+    opts?: CallOptions,
+  ): Promise<TaskCreatedResponse> {
     const path = CREATE_ENDPOINTS[kind].path;
     return this.request({ method: 'POST', endpoint: kind, path, body, schema: TaskCreatedResponse }, opts);
   }
 
   createAdOneClick(body: AdOneClickRequest, opts?: CallOptions): Promise<AdOneClickCreateResponse> {
-    return this.request({ method: 'POST', endpoint: 'ad-one-click', path: CREATE_ENDPOINTS['ad-one-click'].path, body, schema: AdOneClickCreateResponse }, opts);
+    return this.request(
+      {
+        method: 'POST',
+        endpoint: 'ad-one-click',
+        path: CREATE_ENDPOINTS['ad-one-click'].path,
+        body,
+        schema: AdOneClickCreateResponse,
+      },
+      opts,
+    );
   }
 
   getAdOneClick(id: string, opts?: CallOptions): Promise<AdOneClickDetail> {
-    return this.request({ method: 'GET', endpoint: 'ad-detail', path: ENDPOINT_PATHS.adDetail(id), schema: AdOneClickDetail }, opts);
+    return this.request(
+      { method: 'GET', endpoint: 'ad-detail', path: ENDPOINT_PATHS.adDetail(id), schema: AdOneClickDetail },
+      opts,
+    );
   }
 
   editAdOneClick(body: AdEditRequest, opts?: CallOptions): Promise<AdEditResponse> {
-    return this.request({ method: 'POST', endpoint: 'ad-edit', path: ENDPOINT_PATHS.adEdit, body, schema: AdEditResponse }, opts);
+    return this.request(
+      { method: 'POST', endpoint: 'ad-edit', path: ENDPOINT_PATHS.adEdit, body, schema: AdEditResponse },
+      opts,
+    );
   }
 
   composeAdOneClick(body: AdComposeRequest, opts?: CallOptions): Promise<AdComposeResponse> {
-    return this.request({ method: 'POST', endpoint: 'ad-compose', path: ENDPOINT_PATHS.adCompose, body, schema: AdComposeResponse }, opts);
+    return this.request(
+      { method: 'POST', endpoint: 'ad-compose', path: ENDPOINT_PATHS.adCompose, body, schema: AdComposeResponse },
+      opts,
+    );
   }
 
   // ---- tasks -------------------------------------------------------------
 
   getCreations(taskId: string, opts?: CallOptions): Promise<CreationsResponse> {
-    return this.request({ method: 'GET', endpoint: 'creations', path: ENDPOINT_PATHS.creations(taskId), schema: CreationsResponse }, opts);
+    return this.request(
+      { method: 'GET', endpoint: 'creations', path: ENDPOINT_PATHS.creations(taskId), schema: CreationsResponse },
+      opts,
+    );
   }
 
   /**
@@ -189,13 +212,29 @@ export class ViduClient {
    * the `pager.page` alias onto the documented `paper.page`.
    */
   listTasks(query: Partial<TaskListQuery> = {}, opts?: CallOptions): Promise<TaskListResponse> {
-    return this.request({ method: 'GET', endpoint: 'tasks', path: ENDPOINT_PATHS.tasks, query: encodeQuery(query), schema: TaskListResponse }, opts);
+    return this.request(
+      {
+        method: 'GET',
+        endpoint: 'tasks',
+        path: ENDPOINT_PATHS.tasks,
+        query: encodeQuery(query),
+        schema: TaskListResponse,
+      },
+      opts,
+    );
   }
 
   /** The documented curl also sends `{"id": …}` in the body, so we do too. */
   cancelTask(taskId: string, opts?: CallOptions): Promise<CancelResponse> {
     return this.request(
-      { method: 'POST', endpoint: 'cancel', path: ENDPOINT_PATHS.cancel(taskId), body: { id: taskId }, schema: CancelResponse, emptyBody: {} },
+      {
+        method: 'POST',
+        endpoint: 'cancel',
+        path: ENDPOINT_PATHS.cancel(taskId),
+        body: { id: taskId },
+        schema: CancelResponse,
+        emptyBody: {},
+      },
       opts,
     );
   }
@@ -203,7 +242,10 @@ export class ViduClient {
   /** show_detail goes in the query string: the doc's "request body" for a GET is not sendable by clients. */
   getCredits(showDetail?: boolean, opts?: CallOptions): Promise<CreditsResponse> {
     const query = showDetail === undefined ? '' : `show_detail=${showDetail ? 'true' : 'false'}`;
-    return this.request({ method: 'GET', endpoint: 'credits', path: ENDPOINT_PATHS.credits, query, schema: CreditsResponse }, opts);
+    return this.request(
+      { method: 'GET', endpoint: 'credits', path: ENDPOINT_PATHS.credits, query, schema: CreditsResponse },
+      opts,
+    );
   }
 
   // ---- plumbing ----------------------------------------------------------
@@ -359,7 +401,8 @@ export class ViduClient {
 
 /** A failed request's observer report: bounded reasons only (an unknown Vidu reason reads `Unknown`). */
 function requestEndOf(err: unknown): ViduRequestEnd {
-  if (err instanceof ViduApiError) return { ok: false, status: err.status, reason: isKnownViduReason(err.reason) ? err.reason : 'Unknown' };
+  if (err instanceof ViduApiError)
+    return { ok: false, status: err.status, reason: isKnownViduReason(err.reason) ? err.reason : 'Unknown' };
   if (err instanceof ViduTransportError) return { ok: false, reason: err.kind };
   if (err instanceof ViduResponseError) return { ok: false, status: err.status, reason: 'bad-response' };
   return { ok: false, reason: 'cancelled' };

@@ -189,9 +189,12 @@ export class ViduTransportError extends Error {
   constructor(init: ViduTransportErrorInit) {
     const code = init.code ? ` [${init.code}]` : '';
     const amb = init.ambiguous ? ' (request may have reached Vidu)' : ' (request did not reach Vidu)';
-    super(`Vidu ${init.endpoint} ${init.kind === 'timeout' ? 'timed out' : 'network failure'}${code}: ${init.detail}${amb}`, {
-      cause: init.cause,
-    });
+    super(
+      `Vidu ${init.endpoint} ${init.kind === 'timeout' ? 'timed out' : 'network failure'}${code}: ${init.detail}${amb}`,
+      {
+        cause: init.cause,
+      },
+    );
     this.endpoint = init.endpoint;
     this.kind = init.kind;
     this.code = init.code;

@@ -48,8 +48,20 @@ export function range(from: number, to: number): number[] {
 type Preset = Omit<VideoModelSpec, 'source' | 'aspectRatios'>;
 
 /** A preset with every duration in [from, to] at the given resolutions. */
-export function durationRange(from: number, to: number, resolutions: readonly string[], defaultResolution: string, defaultAudio = false, defaultDuration = 5): Preset {
-  return { durations: range(from, to), defaultDuration, resolutionRules: [{ durations: range(from, to), resolutions, defaultResolution }], defaultAudio };
+export function durationRange(
+  from: number,
+  to: number,
+  resolutions: readonly string[],
+  defaultResolution: string,
+  defaultAudio = false,
+  defaultDuration = 5,
+): Preset {
+  return {
+    durations: range(from, to),
+    defaultDuration,
+    resolutionRules: [{ durations: range(from, to), resolutions, defaultResolution }],
+    defaultAudio,
+  };
 }
 
 export const Q3: Preset = durationRange(1, 16, ['540p', '720p', '1080p'], '720p', true);
@@ -103,10 +115,17 @@ export function durationsText(ds: readonly number[]): string {
 
 export function unknownModel(kind: string, table: ModelTable, model: string): ModelIssue {
   const expected = Object.keys(table.models).join(', ');
-  return { path: ['model'], message: `model: unknown model ${JSON.stringify(model)} for ${kind}; expected one of ${expected}` };
+  return {
+    path: ['model'],
+    message: `model: unknown model ${JSON.stringify(model)} for ${kind}; expected one of ${expected}`,
+  };
 }
 
-function videoIssues(kind: string, table: Extract<ModelTable, { type: 'video' }>, req: ModelCheckedFields): ModelIssue[] {
+function videoIssues(
+  kind: string,
+  table: Extract<ModelTable, { type: 'video' }>,
+  req: ModelCheckedFields,
+): ModelIssue[] {
   if (req.model === undefined) return [];
   const spec = lookup(table.models, req.model);
   if (!spec) return [unknownModel(kind, table, req.model)];
@@ -114,31 +133,53 @@ function videoIssues(kind: string, table: Extract<ModelTable, { type: 'video' }>
   const duration = req.duration ?? spec.defaultDuration;
   const rule = resolutionRuleFor(spec, duration);
   if (req.duration !== undefined && (!spec.durations.includes(req.duration) || !rule)) {
-    issues.push({ path: ['duration'], message: `duration: ${req.model} offers ${durationsText(spec.durations)} (got ${req.duration})` });
+    issues.push({
+      path: ['duration'],
+      message: `duration: ${req.model} offers ${durationsText(spec.durations)} (got ${req.duration})`,
+    });
   } else if (rule && req.resolution !== undefined && !rule.resolutions.includes(req.resolution)) {
     const at = req.duration === undefined ? `${duration} s (the default duration)` : `${duration} s`;
-    issues.push({ path: ['resolution'], message: `resolution: ${req.model} at ${at} offers ${listText(rule.resolutions)} (got ${req.resolution})` });
+    issues.push({
+      path: ['resolution'],
+      message: `resolution: ${req.model} at ${at} offers ${listText(rule.resolutions)} (got ${req.resolution})`,
+    });
   }
   if (spec.aspectRatios && req.aspect_ratio !== undefined && !spec.aspectRatios.includes(req.aspect_ratio)) {
-    issues.push({ path: ['aspect_ratio'], message: `aspect_ratio: ${req.model} offers ${listText(spec.aspectRatios)} (got ${req.aspect_ratio})` });
+    issues.push({
+      path: ['aspect_ratio'],
+      message: `aspect_ratio: ${req.model} offers ${listText(spec.aspectRatios)} (got ${req.aspect_ratio})`,
+    });
   }
   return issues;
 }
 
-function imageIssues(kind: string, table: Extract<ModelTable, { type: 'image' }>, req: ModelCheckedFields): ModelIssue[] {
+function imageIssues(
+  kind: string,
+  table: Extract<ModelTable, { type: 'image' }>,
+  req: ModelCheckedFields,
+): ModelIssue[] {
   if (req.model === undefined) return [];
   const spec = lookup(table.models, req.model);
   if (!spec) return [unknownModel(kind, table, req.model)];
   const issues: ModelIssue[] = [];
   const count = req.images?.length ?? 0;
   if (count < spec.minImages || count > spec.maxImages) {
-    issues.push({ path: ['images'], message: `images: ${req.model} needs ${spec.minImages}–${spec.maxImages} images (got ${count})` });
+    issues.push({
+      path: ['images'],
+      message: `images: ${req.model} needs ${spec.minImages}–${spec.maxImages} images (got ${count})`,
+    });
   }
   if (req.aspect_ratio !== undefined && !spec.aspectRatios.includes(req.aspect_ratio)) {
-    issues.push({ path: ['aspect_ratio'], message: `aspect_ratio: ${req.model} offers ${listText(spec.aspectRatios)} (got ${req.aspect_ratio})` });
+    issues.push({
+      path: ['aspect_ratio'],
+      message: `aspect_ratio: ${req.model} offers ${listText(spec.aspectRatios)} (got ${req.aspect_ratio})`,
+    });
   }
   if (req.resolution !== undefined && !spec.resolutions.includes(req.resolution)) {
-    issues.push({ path: ['resolution'], message: `resolution: ${req.model} offers ${listText(spec.resolutions)} (got ${req.resolution})` });
+    issues.push({
+      path: ['resolution'],
+      message: `resolution: ${req.model} offers ${listText(spec.resolutions)} (got ${req.resolution})`,
+    });
   }
   return issues;
 }
@@ -164,7 +205,8 @@ export function applyTableDefaults<R extends object>(kind: string, table: ModelT
   const req = request as { model?: unknown; duration?: number; resolution?: string };
   if (typeof req.model !== 'string') throw new Error(`applyModelDefaults: ${kind} request has no model`);
   if (table.type === 'names') {
-    if (!lookup(table.models, req.model)) throw new Error(`applyModelDefaults: ${unknownModel(kind, table, req.model).message}`);
+    if (!lookup(table.models, req.model))
+      throw new Error(`applyModelDefaults: ${unknownModel(kind, table, req.model).message}`);
     return { ...request };
   }
   if (table.type === 'image') {
@@ -176,6 +218,9 @@ export function applyTableDefaults<R extends object>(kind: string, table: ModelT
   if (!spec) throw new Error(`applyModelDefaults: ${unknownModel(kind, table, req.model).message}`);
   const duration = req.duration ?? spec.defaultDuration;
   const rule = resolutionRuleFor(spec, duration);
-  if (!rule) throw new Error(`applyModelDefaults: duration: ${req.model} offers ${durationsText(spec.durations)} (got ${duration})`);
+  if (!rule)
+    throw new Error(
+      `applyModelDefaults: duration: ${req.model} offers ${durationsText(spec.durations)} (got ${duration})`,
+    );
   return { ...request, duration, resolution: req.resolution ?? rule.defaultResolution };
 }

@@ -7,7 +7,14 @@
 import { z } from 'zod';
 import { ENDPOINTS, GENERATION_KINDS, type GenerationKind } from './endpoints';
 import type { ModelExtensions, FileModelSpec } from './model-extensions';
-import { lookup, resolutionRuleFor, type ImageModelSpec, type ModelTable, type ResolutionRule, type VideoModelSpec } from './model-matrix';
+import {
+  lookup,
+  resolutionRuleFor,
+  type ImageModelSpec,
+  type ModelTable,
+  type ResolutionRule,
+  type VideoModelSpec,
+} from './model-matrix';
 import { named } from './schemas/fields';
 
 export const MODELS_FILE_ENV = 'VIDU_FLOW_MODELS_FILE';
@@ -34,7 +41,10 @@ const ModelEntry = z.strictObject({
   defaultDuration: z.int().min(1).optional(),
   resolutions: Names.optional(),
   defaultResolution: z.string().min(1).optional(),
-  resolutionRules: z.array(z.strictObject({ durations: Durations, resolutions: Names, defaultResolution: z.string().min(1) })).min(1).optional(),
+  resolutionRules: z
+    .array(z.strictObject({ durations: Durations, resolutions: Names, defaultResolution: z.string().min(1) }))
+    .min(1)
+    .optional(),
   aspectRatios: Names.optional(),
   defaultAudio: z.boolean().optional(),
   // Image tables.
@@ -45,8 +55,20 @@ type ModelEntry = z.infer<typeof ModelEntry>;
 
 const Required = { required: z.boolean().optional() };
 const FieldEntry = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('string'), minLength: z.int().min(0).optional(), maxLength: z.int().min(1).optional(), pattern: z.string().optional(), ...Required }),
-  z.strictObject({ type: z.literal('number'), integer: z.boolean().optional(), min: z.number().optional(), max: z.number().optional(), ...Required }),
+  z.strictObject({
+    type: z.literal('string'),
+    minLength: z.int().min(0).optional(),
+    maxLength: z.int().min(1).optional(),
+    pattern: z.string().optional(),
+    ...Required,
+  }),
+  z.strictObject({
+    type: z.literal('number'),
+    integer: z.boolean().optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    ...Required,
+  }),
   z.strictObject({ type: z.literal('boolean'), ...Required }),
   z.strictObject({ type: z.literal('enum'), values: Names, ...Required }),
 ]);
@@ -67,11 +89,29 @@ export const ModelsFile = z.strictObject({
 });
 export type ModelsFile = z.infer<typeof ModelsFile>;
 
-const VIDEO_KEYS = ['like', 'durations', 'defaultDuration', 'resolutions', 'defaultResolution', 'resolutionRules', 'aspectRatios', 'defaultAudio'];
+const VIDEO_KEYS = [
+  'like',
+  'durations',
+  'defaultDuration',
+  'resolutions',
+  'defaultResolution',
+  'resolutionRules',
+  'aspectRatios',
+  'defaultAudio',
+];
 const IMAGE_KEYS = ['like', 'minImages', 'maxImages', 'aspectRatios', 'resolutions', 'defaultResolution'];
-const KEYS_BY_TABLE: Record<ModelTable['type'], readonly string[]> = { video: VIDEO_KEYS, image: IMAGE_KEYS, names: ['like'] };
+const KEYS_BY_TABLE: Record<ModelTable['type'], readonly string[]> = {
+  video: VIDEO_KEYS,
+  image: IMAGE_KEYS,
+  names: ['like'],
+};
 
-function videoSpec(at: string, e: ModelEntry, base: VideoModelSpec | undefined, problems: string[]): VideoModelSpec | undefined {
+function videoSpec(
+  at: string,
+  e: ModelEntry,
+  base: VideoModelSpec | undefined,
+  problems: string[],
+): VideoModelSpec | undefined {
   const durations = e.durations ?? base?.durations;
   if (!durations) {
     problems.push(`${at}.durations: required (or "like": a built-in model to start from)`);
@@ -79,7 +119,8 @@ function videoSpec(at: string, e: ModelEntry, base: VideoModelSpec | undefined, 
   }
   if (e.resolutionRules && e.resolutions) problems.push(`${at}: give resolutions or resolutionRules, not both`);
   let rules: readonly ResolutionRule[] | undefined = e.resolutionRules;
-  if (!rules && e.resolutions) rules = [{ durations, resolutions: e.resolutions, defaultResolution: e.defaultResolution ?? e.resolutions[0]! }];
+  if (!rules && e.resolutions)
+    rules = [{ durations, resolutions: e.resolutions, defaultResolution: e.defaultResolution ?? e.resolutions[0]! }];
   rules ??= base?.resolutionRules;
   if (!rules) {
     problems.push(`${at}.resolutions: required (or resolutionRules, or "like")`);
@@ -87,49 +128,81 @@ function videoSpec(at: string, e: ModelEntry, base: VideoModelSpec | undefined, 
   }
   const spec: VideoModelSpec = {
     durations,
-    defaultDuration: e.defaultDuration ?? (base && durations.includes(base.defaultDuration) ? base.defaultDuration : durations[0]!),
+    defaultDuration:
+      e.defaultDuration ?? (base && durations.includes(base.defaultDuration) ? base.defaultDuration : durations[0]!),
     resolutionRules: rules,
     ...((e.aspectRatios ?? base?.aspectRatios) ? { aspectRatios: e.aspectRatios ?? base?.aspectRatios } : {}),
     defaultAudio: e.defaultAudio ?? base?.defaultAudio ?? false,
     source: 'FILE',
   };
-  if (!durations.includes(spec.defaultDuration)) problems.push(`${at}.defaultDuration: ${spec.defaultDuration} is not one of its durations (${durations.join(', ')})`);
+  if (!durations.includes(spec.defaultDuration))
+    problems.push(
+      `${at}.defaultDuration: ${spec.defaultDuration} is not one of its durations (${durations.join(', ')})`,
+    );
   rules.forEach((r, i) => {
     if (!r.resolutions.includes(r.defaultResolution)) {
       const where = e.resolutionRules ? `${at}.resolutionRules[${i}].defaultResolution` : `${at}.defaultResolution`;
-      problems.push(`${where}: ${JSON.stringify(r.defaultResolution)} is not one of its resolutions (${r.resolutions.join(', ')})`);
+      problems.push(
+        `${where}: ${JSON.stringify(r.defaultResolution)} is not one of its resolutions (${r.resolutions.join(', ')})`,
+      );
     }
   });
-  for (const d of durations) if (!resolutionRuleFor(spec, d)) problems.push(`${at}.resolutionRules: no rule covers its duration ${d} s`);
+  for (const d of durations)
+    if (!resolutionRuleFor(spec, d)) problems.push(`${at}.resolutionRules: no rule covers its duration ${d} s`);
   return spec;
 }
 
-function imageSpec(at: string, e: ModelEntry, base: ImageModelSpec | undefined, problems: string[]): ImageModelSpec | undefined {
+function imageSpec(
+  at: string,
+  e: ModelEntry,
+  base: ImageModelSpec | undefined,
+  problems: string[],
+): ImageModelSpec | undefined {
   const minImages = e.minImages ?? base?.minImages;
   const maxImages = e.maxImages ?? base?.maxImages;
   const aspectRatios = e.aspectRatios ?? base?.aspectRatios;
   const resolutions = e.resolutions ?? base?.resolutions;
-  const missing = Object.entries({ minImages, maxImages, aspectRatios, resolutions }).filter(([, v]) => v === undefined);
+  const missing = Object.entries({ minImages, maxImages, aspectRatios, resolutions }).filter(
+    ([, v]) => v === undefined,
+  );
   for (const [key] of missing) problems.push(`${at}.${key}: required (or "like": a built-in model to start from)`);
   if (minImages === undefined || maxImages === undefined || !aspectRatios || !resolutions) return undefined;
-  const defaultResolution = e.defaultResolution ?? (base && resolutions.includes(base.defaultResolution) ? base.defaultResolution : resolutions[0]!);
+  const defaultResolution =
+    e.defaultResolution ??
+    (base && resolutions.includes(base.defaultResolution) ? base.defaultResolution : resolutions[0]!);
   if (minImages > maxImages) problems.push(`${at}.minImages: ${minImages} is more than maxImages ${maxImages}`);
-  if (!resolutions.includes(defaultResolution)) problems.push(`${at}.defaultResolution: ${JSON.stringify(defaultResolution)} is not one of its resolutions (${resolutions.join(', ')})`);
+  if (!resolutions.includes(defaultResolution))
+    problems.push(
+      `${at}.defaultResolution: ${JSON.stringify(defaultResolution)} is not one of its resolutions (${resolutions.join(', ')})`,
+    );
   return { minImages, maxImages, aspectRatios, resolutions, defaultResolution, source: 'FILE' };
 }
 
-function modelSpec(kind: GenerationKind, table: ModelTable, name: string, e: ModelEntry, problems: string[]): FileModelSpec | undefined {
+function modelSpec(
+  kind: GenerationKind,
+  table: ModelTable,
+  name: string,
+  e: ModelEntry,
+  problems: string[],
+): FileModelSpec | undefined {
   const at = `endpoints.${kind}.models[${JSON.stringify(name)}]`;
-  if (!MODEL_NAME.test(name)) problems.push(`${at}: a model name is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  if (!MODEL_NAME.test(name))
+    problems.push(`${at}: a model name is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
   if (lookup(table.models, name)) {
-    problems.push(`${at}: ${name} is a built-in model of ${kind}; the file adds models, it does not change built-in ones`);
+    problems.push(
+      `${at}: ${name} is a built-in model of ${kind}; the file adds models, it does not change built-in ones`,
+    );
     return undefined;
   }
   const allowed = KEYS_BY_TABLE[table.type];
   const wrong = Object.keys(e).filter((k) => !allowed.includes(k));
-  for (const key of wrong) problems.push(`${at}.${key}: not a constraint of ${kind} models (they take ${allowed.join(', ')})`);
+  for (const key of wrong)
+    problems.push(`${at}.${key}: not a constraint of ${kind} models (they take ${allowed.join(', ')})`);
   const base = e.like === undefined ? undefined : lookup(table.models, e.like);
-  if (e.like !== undefined && !base) problems.push(`${at}.like: ${JSON.stringify(e.like)} is not a built-in model of ${kind} (${Object.keys(table.models).join(', ')})`);
+  if (e.like !== undefined && !base)
+    problems.push(
+      `${at}.like: ${JSON.stringify(e.like)} is not a built-in model of ${kind} (${Object.keys(table.models).join(', ')})`,
+    );
   if (wrong.length > 0 || (e.like !== undefined && !base)) return undefined;
   switch (table.type) {
     case 'video':
@@ -173,8 +246,10 @@ function fieldType(f: FieldEntry): z.ZodType {
 function fieldProblems(kind: GenerationKind, name: string, f: FieldEntry): string[] {
   const at = `endpoints.${kind}.fields[${JSON.stringify(name)}]`;
   const problems: string[] = [];
-  if (!FIELD_NAME.test(name)) problems.push(`${at}: a field name is lower-case snake case (a–z, 0–9, "_"), up to 64 characters`);
-  if (Object.hasOwn(ENDPOINTS[kind].request.shape, name)) problems.push(`${at}: ${name} is a built-in field of ${kind}, checked by its own rule`);
+  if (!FIELD_NAME.test(name))
+    problems.push(`${at}: a field name is lower-case snake case (a–z, 0–9, "_"), up to 64 characters`);
+  if (Object.hasOwn(ENDPOINTS[kind].request.shape, name))
+    problems.push(`${at}: ${name} is a built-in field of ${kind}, checked by its own rule`);
   if (f.type === 'string' && f.pattern !== undefined) {
     try {
       new RegExp(f.pattern);
@@ -182,8 +257,10 @@ function fieldProblems(kind: GenerationKind, name: string, f: FieldEntry): strin
       problems.push(`${at}.pattern: not a regular expression (${(err as Error).message})`);
     }
   }
-  if (f.type === 'string' && f.minLength !== undefined && f.maxLength !== undefined && f.minLength > f.maxLength) problems.push(`${at}.minLength: more than maxLength`);
-  if (f.type === 'number' && f.min !== undefined && f.max !== undefined && f.min > f.max) problems.push(`${at}.min: more than max`);
+  if (f.type === 'string' && f.minLength !== undefined && f.maxLength !== undefined && f.minLength > f.maxLength)
+    problems.push(`${at}.minLength: more than maxLength`);
+  if (f.type === 'number' && f.min !== undefined && f.max !== undefined && f.min > f.max)
+    problems.push(`${at}.min: more than max`);
   return problems;
 }
 
@@ -193,14 +270,22 @@ export type CompiledModelsFile = { ok: true; extensions: ModelExtensions } | { o
 export function compileModelsFile(raw: unknown, file: string): CompiledModelsFile {
   const parsed = ModelsFile.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => `${file}: ${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.') || '(file)'}: ${i.message}`) };
+    return {
+      ok: false,
+      problems: parsed.error.issues.map(
+        (i) =>
+          `${file}: ${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.') || '(file)'}: ${i.message}`,
+      ),
+    };
   }
   const problems: string[] = [];
   const models: Record<string, Record<string, FileModelSpec>> = {};
   const fields: Record<string, Record<string, z.ZodType>> = {};
   for (const [kind, entry] of Object.entries(parsed.data.endpoints)) {
     if (!(GENERATION_KINDS as readonly string[]).includes(kind)) {
-      problems.push(`endpoints.${kind}: not an endpoint vidu-flow runs; expected one of ${GENERATION_KINDS.join(', ')}`);
+      problems.push(
+        `endpoints.${kind}: not an endpoint vidu-flow runs; expected one of ${GENERATION_KINDS.join(', ')}`,
+      );
       continue;
     }
     const k = kind as GenerationKind;
@@ -226,5 +311,7 @@ export function compileModelsFile(raw: unknown, file: string): CompiledModelsFil
       fields[k] = allowed;
     }
   }
-  return problems.length > 0 ? { ok: false, problems: problems.map((p) => `${file}: ${p}`) } : { ok: true, extensions: { file, models, fields } };
+  return problems.length > 0
+    ? { ok: false, problems: problems.map((p) => `${file}: ${p}`) }
+    : { ok: true, extensions: { file, models, fields } };
 }

@@ -24,7 +24,10 @@ export {
 } from './model-matrix';
 
 /** The kinds whose table is a video matrix (durations × resolutions). */
-export type VideoKind = { [K in GenerationKind]: (typeof ENDPOINTS)[K] extends { models: { type: 'video' } } ? K : never }[GenerationKind] | 'img2video' | 'reference2video';
+export type VideoKind =
+  | { [K in GenerationKind]: (typeof ENDPOINTS)[K] extends { models: { type: 'video' } } ? K : never }[GenerationKind]
+  | 'img2video'
+  | 'reference2video';
 
 /** The kind's table with the models the operator's file adds (vidu/model-extensions.ts). */
 function tableOf(kind: GenerationKind): ModelTable | undefined {
@@ -67,9 +70,15 @@ export function modelIssues(kind: GenerationKind, req: ModelCheckedFields): Mode
  * duration), so the request we send and record says what will actually be generated. Expects a
  * request that passed its schema; throws for a model or duration the matrix does not know.
  */
-export function applyModelDefaults<R extends object>(kind: 'img2video' | 'reference2video', request: R): R & { duration: number; resolution: string };
+export function applyModelDefaults<R extends object>(
+  kind: 'img2video' | 'reference2video',
+  request: R,
+): R & { duration: number; resolution: string };
 export function applyModelDefaults<R extends object>(kind: 'reference2image', request: R): R & { resolution: string };
-export function applyModelDefaults<R extends object>(kind: GenerationKind, request: R): R & { duration?: number; resolution?: string };
+export function applyModelDefaults<R extends object>(
+  kind: GenerationKind,
+  request: R,
+): R & { duration?: number; resolution?: string };
 export function applyModelDefaults(kind: GenerationKind, request: object): object {
   const table = tableOf(kind);
   return table ? applyTableDefaults(kind, table, request) : { ...request };

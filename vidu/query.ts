@@ -19,7 +19,11 @@ function scalarToString(v: Scalar): string {
 
 function isScalar(v: unknown): v is Scalar {
   return (
-    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v instanceof Date
+    typeof v === 'string' ||
+    typeof v === 'number' ||
+    typeof v === 'boolean' ||
+    typeof v === 'bigint' ||
+    v instanceof Date
   );
 }
 

@@ -95,8 +95,7 @@ export function signCallbackRequest(input: SignCallbackInput): SignedCallbackHea
 }
 
 export type HeaderSource =
-  | Readonly<Record<string, string | readonly string[] | undefined>>
-  | { get(name: string): string | null };
+  Readonly<Record<string, string | readonly string[] | undefined>> | { get(name: string): string | null };
 
 export interface VerifyCallbackInput {
   secret: string;
@@ -118,9 +117,7 @@ export type VerifyFailureReason =
   | 'unsigned-nonce'
   | 'missing-nonce';
 
-export type VerifyResult =
-  | { ok: true; nonce: string }
-  | { ok: false; reason: VerifyFailureReason };
+export type VerifyResult = { ok: true; nonce: string } | { ok: false; reason: VerifyFailureReason };
 
 /** The nonce header; it must be among the signed headers, or a replay could swap it freely. */
 export const NONCE_HEADER = 'x-request-nonce';

@@ -2,7 +2,16 @@ import path from 'node:path';
 import { priceSourceFromEnv, type PriceSource } from '../platform/prices/prices-file';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { apiKeyEnv, ConfigError, httpUrl, loadAll, parseEnv, port, stagingTtlEnv, temporalEnv } from '../platform/config/env';
+import {
+  apiKeyEnv,
+  ConfigError,
+  httpUrl,
+  loadAll,
+  parseEnv,
+  port,
+  stagingTtlEnv,
+  temporalEnv,
+} from '../platform/config/env';
 import { checkKeysFileMode } from '../platform/keys/api-keys';
 import { loadTemporalConnection, TEMPORAL_ENV_VARS, type TemporalConnection } from '../platform/temporal/connection';
 import { parseInputRoots } from '../activities/input-roots';
@@ -31,7 +40,11 @@ const WorkerEnv = z.object({
   STAGING_URL: archiveUrl.optional(),
   CALLBACK_PORT: port(8788),
   VIDU_MAX_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (no cap) or more').optional(),
-  VIDU_MAX_OFF_PEAK_IN_FLIGHT: z.coerce.number().int('must be a whole number').min(0, 'must be 0 (no cap) or more').optional(),
+  VIDU_MAX_OFF_PEAK_IN_FLIGHT: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be 0 (no cap) or more')
+    .optional(),
   VIDU_SLOT_RECONCILE_SECONDS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(60),
   VIDU_FLOW_INPUT_ROOTS: z.string().optional(),
   // Staged inputs nobody staged again for this long are removed (worker/staging-sweep.ts); 0: never.
@@ -51,7 +64,12 @@ const WorkerEnv = z.object({
  * TEMPORAL_GRPC_META_*) and the S3 client's. Deployment files are checked against it
  * (test/unit/compose-env.test.ts). VIDU_FLOW_WORKFLOW_BUNDLE is read by workflow-bundle.ts.
  */
-export const WORKER_ENV_VARS: readonly string[] = [...Object.keys(WorkerEnv.shape), ...TEMPORAL_ENV_VARS, ...S3_ENV_VARS, ...MODELS_FILE_ENV_VARS];
+export const WORKER_ENV_VARS: readonly string[] = [
+  ...Object.keys(WorkerEnv.shape),
+  ...TEMPORAL_ENV_VARS,
+  ...S3_ENV_VARS,
+  ...MODELS_FILE_ENV_VARS,
+];
 
 export interface WorkerConfig {
   /** Address, namespace and connection options (TEMPORAL_*, temporal.toml), and the task queue. */

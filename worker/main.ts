@@ -24,13 +24,19 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
   // Metrics exporter, health endpoints and tracing: before the first connection (Runtime.install).
   const telemetry = await startWorkerTelemetry(config.telemetry);
   const connection = await NativeConnection.connect(config.temporal.nativeOptions);
-  const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey: config.vidu.apiKey, timeoutMs: config.vidu.timeoutMs, ...telemetry.viduClientOptions });
+  const vidu = new ViduClient({
+    baseUrl: config.vidu.baseUrl,
+    apiKey: config.vidu.apiKey,
+    timeoutMs: config.vidu.timeoutMs,
+    ...telemetry.viduClientOptions,
+  });
   const maxInFlight = config.maxInFlight ?? (await accountConcurrency(vidu));
   // The bundle must carry the same workflow interceptors the telemetry registers (tracing).
   const workflowModules = telemetry.workerOptions.interceptors?.workflowModules ?? [];
   const { note: bundleNote, ...codeOption } = workflowCodeOption(process.env, workflowModules);
   if (bundleNote) console.log(`vidu-flow worker: ${bundleNote}`);
-  else if (codeOption.workflowBundle && 'codePath' in codeOption.workflowBundle) console.log(`vidu-flow worker: workflow code from the prebuilt bundle ${codeOption.workflowBundle.codePath}`);
+  else if (codeOption.workflowBundle && 'codePath' in codeOption.workflowBundle)
+    console.log(`vidu-flow worker: workflow code from the prebuilt bundle ${codeOption.workflowBundle.codePath}`);
   // Bundled here (not by Worker.create) when no prebuilt bundle fits: the build id hashes the code run.
   const code = await workflowCodeText(codeOption, workflowModules);
   const workflowCode = codeOption.workflowBundle ? codeOption : { workflowBundle: { code } };
@@ -46,7 +52,11 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       // Worker Versioning (issue 18): this worker is version `buildId` of the deployment; each
       // workflow type declares pinned or auto-upgrade (workflows/versioning.ts), PINNED is the
       // fallback for a type without a declaration.
-      workerDeploymentOptions: { useWorkerVersioning: true, version: { deploymentName, buildId }, defaultVersioningBehavior: 'PINNED' },
+      workerDeploymentOptions: {
+        useWorkerVersioning: true,
+        version: { deploymentName, buildId },
+        defaultVersioningBehavior: 'PINNED',
+      },
       activities: createActivities({
         vidu,
         archive: stores.archive,
@@ -74,14 +84,20 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
       // Charged vs estimated: a difference above 10 % is logged once per model and parameter set.
       sinks: { ...telemetry.workerOptions.sinks, ...priceCheckSinks() },
       // They are compiled into a bundle already; naming them again only makes the SDK warn.
-      ...(workflowCode.workflowBundle ? { interceptors: { ...telemetry.workerOptions.interceptors, workflowModules: [] } } : {}),
+      ...(workflowCode.workflowBundle
+        ? { interceptors: { ...telemetry.workerOptions.interceptors, workflowModules: [] } }
+        : {}),
     });
     const running = worker.run();
     // A new version receives no workflow task until it is current (VIDU_FLOW_PROMOTE); the ready
     // line below is printed once routing is settled, so whoever waits for it can start work.
     let promotion: string;
     try {
-      promotion = await promoteAtStart({ client: new Client({ connection, namespace: config.temporal.namespace }), deploymentName }, buildId, config.versioning.promote);
+      promotion = await promoteAtStart(
+        { client: new Client({ connection, namespace: config.temporal.namespace }), deploymentName },
+        buildId,
+        config.versioning.promote,
+      );
     } catch (err) {
       worker.shutdown();
       await running.catch(() => undefined);

@@ -16,7 +16,8 @@ export function priceCheckSinks(log: (line: string) => void = (l) => console.war
           const key = `${m.kind}\u0000${m.model}\u0000${m.parameters}`;
           if (seen.has(key)) return;
           seen.add(key);
-          const pct = m.estimated > 0 ? `${Math.round(((m.charged - m.estimated) / m.estimated) * 100)} %` : 'no estimate';
+          const pct =
+            m.estimated > 0 ? `${Math.round(((m.charged - m.estimated) / m.estimated) * 100)} %` : 'no estimate';
           log(
             `vidu-flow worker: price table off for ${m.kind} ${m.model}: Vidu charged ${m.charged} credits, the estimate was ${m.estimated} (${pct}; ${m.parameters}; ` +
               `e.g. task ${m.taskId}). Correct the entry in VIDU_FLOW_PRICES_FILE (docs/vidu-pricing.md). Logged once per model and parameter set.`,

@@ -28,7 +28,10 @@ export function startStagingSweep(
     running = running.then(() =>
       staging.sweep(maxAgeMs).then(
         (r) => {
-          if (r.removed > 0) log(`vidu-flow worker: staging sweep removed ${r.removed} staged input(s) older than ${ttlDays} day(s), kept ${r.kept}`);
+          if (r.removed > 0)
+            log(
+              `vidu-flow worker: staging sweep removed ${r.removed} staged input(s) older than ${ttlDays} day(s), kept ${r.kept}`,
+            );
           return r;
         },
         (err: unknown) => {

@@ -44,7 +44,9 @@ export async function startWorkerTelemetry(config: TelemetryConfig): Promise<Wor
     const exporterPort = await freeLoopbackPort();
     Runtime.install({
       telemetryOptions: {
-        metrics: { prometheus: { bindAddress: `127.0.0.1:${exporterPort}`, histogramBucketOverrides: SECONDS_BUCKETS } },
+        metrics: {
+          prometheus: { bindAddress: `127.0.0.1:${exporterPort}`, histogramBucketOverrides: SECONDS_BUCKETS },
+        },
       },
     });
     health = await startHealthServer({
@@ -56,7 +58,8 @@ export async function startWorkerTelemetry(config: TelemetryConfig): Promise<Wor
       },
     });
   }
-  if (health) console.log(`vidu-flow worker: metrics, health and readiness at ${health.url}/metrics, /healthz, /readyz`);
+  if (health)
+    console.log(`vidu-flow worker: metrics, health and readiness at ${health.url}/metrics, /healthz, /readyz`);
   if (tracing) console.log('vidu-flow worker: tracing to OTEL_EXPORTER_OTLP_ENDPOINT over OTLP/HTTP');
   const meter = config.metrics ? Runtime.instance().metricMeter : undefined;
   const observer = createViduObserver({ ...(meter ? { meter } : {}), ...(tracing ? { tracer: tracing.tracer } : {}) });

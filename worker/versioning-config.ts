@@ -54,7 +54,9 @@ export function versioningConfig(
   env: NodeJS.ProcessEnv = {},
 ): VersioningConfig {
   // The zod default fills VIDU_FLOW_DEPLOYMENT_NAME; the controller's name wins only over that default.
-  const deploymentName = env.VIDU_FLOW_DEPLOYMENT_NAME?.trim() ? e.VIDU_FLOW_DEPLOYMENT_NAME : (e.TEMPORAL_DEPLOYMENT_NAME ?? e.VIDU_FLOW_DEPLOYMENT_NAME);
+  const deploymentName = env.VIDU_FLOW_DEPLOYMENT_NAME?.trim()
+    ? e.VIDU_FLOW_DEPLOYMENT_NAME
+    : (e.TEMPORAL_DEPLOYMENT_NAME ?? e.VIDU_FLOW_DEPLOYMENT_NAME);
   const buildId = e.VIDU_FLOW_BUILD_ID || e.TEMPORAL_WORKER_BUILD_ID;
   return {
     deploymentName,

@@ -23,7 +23,8 @@ interface BundleManifest {
 }
 
 const manifestPath = (codePath: string): string => `${codePath}.json`;
-const sameModules = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && [...a].sort().every((m, i) => m === [...b].sort()[i]);
+const sameModules = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && [...a].sort().every((m, i) => m === [...b].sort()[i]);
 
 /**
  * Bundles workflows/ with these workflow interceptor modules (the worker's
@@ -50,10 +51,18 @@ export async function buildWorkflowBundle(outPath: string, workflowModules: read
  * now with these interceptor modules. The worker hashes it for its default build id
  * (worker/versioning-config.ts), so the version names exactly the code that replays its histories.
  */
-export async function workflowCodeText(option: WorkflowCodeOption, workflowModules: readonly string[] = []): Promise<string> {
-  if (option.workflowBundle && 'codePath' in option.workflowBundle) return readFileSync(option.workflowBundle.codePath, 'utf8');
+export async function workflowCodeText(
+  option: WorkflowCodeOption,
+  workflowModules: readonly string[] = [],
+): Promise<string> {
+  if (option.workflowBundle && 'codePath' in option.workflowBundle)
+    return readFileSync(option.workflowBundle.codePath, 'utf8');
   if (option.workflowBundle && 'code' in option.workflowBundle) return option.workflowBundle.code;
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, workflowInterceptorModules: [...workflowModules], logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_ENTRY,
+    workflowInterceptorModules: [...workflowModules],
+    logger: quietLogger,
+  });
   return code;
 }
 
@@ -80,16 +89,24 @@ export type WorkflowCodeOption = Pick<WorkerOptions, 'workflowBundle' | 'workflo
  * VIDU_FLOW_WORKFLOW_BUNDLE when it was built with exactly the interceptor modules this worker
  * registers, else `workflowsPath` (bundled by this worker at start-up, as without the variable).
  */
-export function workflowCodeOption(env: NodeJS.ProcessEnv, workflowModules: readonly string[] = []): WorkflowCodeOption {
+export function workflowCodeOption(
+  env: NodeJS.ProcessEnv,
+  workflowModules: readonly string[] = [],
+): WorkflowCodeOption {
   const codePath = env[WORKFLOW_BUNDLE_ENV]?.trim();
   if (!codePath) return { workflowsPath: WORKFLOWS_ENTRY };
-  if (!existsSync(codePath)) throw new ConfigError([`${WORKFLOW_BUNDLE_ENV}: no bundle file at ${codePath}; build one with buildWorkflowBundle (worker/workflow-bundle.ts) or unset it`]);
+  if (!existsSync(codePath))
+    throw new ConfigError([
+      `${WORKFLOW_BUNDLE_ENV}: no bundle file at ${codePath}; build one with buildWorkflowBundle (worker/workflow-bundle.ts) or unset it`,
+    ]);
   let manifest: BundleManifest;
   try {
     manifest = JSON.parse(readFileSync(manifestPath(codePath), 'utf8')) as BundleManifest;
     if (!Array.isArray(manifest.workflowModules)) throw new Error('workflowModules is not a list');
   } catch (err) {
-    throw new ConfigError([`${WORKFLOW_BUNDLE_ENV}: ${manifestPath(codePath)} must list the bundle's workflow interceptor modules (${err instanceof Error ? err.message : String(err)}); rebuild the bundle`]);
+    throw new ConfigError([
+      `${WORKFLOW_BUNDLE_ENV}: ${manifestPath(codePath)} must list the bundle's workflow interceptor modules (${err instanceof Error ? err.message : String(err)}); rebuild the bundle`,
+    ]);
   }
   if (!sameModules(manifest.workflowModules, workflowModules)) {
     return {
@@ -113,7 +130,9 @@ const quietLogger = {
 if (require.main === module) {
   const out = process.argv[2];
   if (!out) {
-    console.error('usage: tsx worker/workflow-bundle.ts <out.js>   (then set VIDU_FLOW_WORKFLOW_BUNDLE=<out.js> on the workers)');
+    console.error(
+      'usage: tsx worker/workflow-bundle.ts <out.js>   (then set VIDU_FLOW_WORKFLOW_BUNDLE=<out.js> on the workers)',
+    );
     process.exit(2);
   }
   buildWorkflowBundle(path.resolve(out)).then(

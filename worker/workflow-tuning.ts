@@ -32,7 +32,11 @@ export const workflowTuningEnv = {
   // after the crash: test/e2e/generation.test.ts, "survives a worker SIGKILL") wait this long
   // before another worker may take them. A longer value saves replays on a saturated worker
   // at the cost of that stall; it is the operator's trade to make.
-  VIDU_FLOW_STICKY_TIMEOUT_SECONDS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(10),
+  VIDU_FLOW_STICKY_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(10),
   VIDU_FLOW_MAX_WORKFLOW_TASKS: z.coerce.number().int('must be a whole number').min(2, 'must be at least 2').default(8),
 };
 
@@ -58,6 +62,8 @@ export function workflowTuning(e: {
     stickyQueueScheduleToStartTimeout: e.VIDU_FLOW_STICKY_TIMEOUT_SECONDS * 1000,
     // The SDK caps it at the cache size itself (with a warning); with no cache any number works.
     maxConcurrentWorkflowTaskExecutions:
-      e.VIDU_FLOW_MAX_CACHED_WORKFLOWS > 0 ? Math.min(e.VIDU_FLOW_MAX_WORKFLOW_TASKS, e.VIDU_FLOW_MAX_CACHED_WORKFLOWS) : e.VIDU_FLOW_MAX_WORKFLOW_TASKS,
+      e.VIDU_FLOW_MAX_CACHED_WORKFLOWS > 0
+        ? Math.min(e.VIDU_FLOW_MAX_WORKFLOW_TASKS, e.VIDU_FLOW_MAX_CACHED_WORKFLOWS)
+        : e.VIDU_FLOW_MAX_WORKFLOW_TASKS,
   };
 }

@@ -40,12 +40,16 @@ export const template = generation('template');
 export const extend = generation('extend');
 export const lipSync = generation('lipSync');
 
-
 /** The AD film, with its generation metrics (started, succeeded, failed by type, credits). */
 export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
   const metrics = new GenerationMetrics('adFilm', input.options?.priority ?? 'interactive');
   metrics.model = modelLabel((input.request as { model?: unknown }).model ?? 'ad-one-click');
-  return withCompletionWebhook(() => metrics.around(() => runAdFilm(input), (result) => result.credits));
+  return withCompletionWebhook(() =>
+    metrics.around(
+      () => runAdFilm(input),
+      (result) => result.credits,
+    ),
+  );
 }
 export { adFilmEdit } from './ad-film/ad-film-edit';
 export { viduSlots } from './admission/admission';
@@ -79,5 +83,8 @@ const registered = {
 void (WORKFLOW_VERSIONING satisfies Record<keyof typeof registered, unknown>);
 void (registered satisfies Record<GenerationKind, unknown>);
 for (const type of Object.keys(registered) as VersionedWorkflowType[]) {
-  setWorkflowOptions({ versioningBehavior: WORKFLOW_VERSIONING[type].behavior }, registered[type] as (...args: unknown[]) => Promise<unknown>);
+  setWorkflowOptions(
+    { versioningBehavior: WORKFLOW_VERSIONING[type].behavior },
+    registered[type] as (...args: unknown[]) => Promise<unknown>,
+  );
 }

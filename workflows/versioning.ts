@@ -80,6 +80,6 @@ export const WORKFLOW_VERSIONING = {
 export type VersionedWorkflowType = keyof typeof WORKFLOW_VERSIONING;
 
 /** The types whose older histories must replay on the current code (the replay gate). */
-export const AUTO_UPGRADE_TYPES: readonly VersionedWorkflowType[] = (Object.keys(WORKFLOW_VERSIONING) as VersionedWorkflowType[]).filter(
-  (t) => WORKFLOW_VERSIONING[t].behavior === 'AUTO_UPGRADE',
-);
+export const AUTO_UPGRADE_TYPES: readonly VersionedWorkflowType[] = (
+  Object.keys(WORKFLOW_VERSIONING) as VersionedWorkflowType[]
+).filter((t) => WORKFLOW_VERSIONING[t].behavior === 'AUTO_UPGRADE');

@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidGenerationInput } from '../../client';
-import { checkBatchInput, checkBatchLine, MAX_BATCH_LINE_BYTES, MAX_HTTP_BATCH_LINES } from '../../contract/batch-input';
+import {
+  checkBatchInput,
+  checkBatchLine,
+  MAX_BATCH_LINE_BYTES,
+  MAX_HTTP_BATCH_LINES,
+} from '../../contract/batch-input';
 import { ViduCaller } from '../../core/search-attributes';
 import type { GenerationOptions } from '../../core/generation-types';
 import { ownerOfCaller } from '../../contract/staged-ref';
@@ -22,7 +27,8 @@ export function registerBatches(app: FastifyInstance, guard: Guard, deps: ApiDep
   app.post('/v1/batches', { preHandler: guard('start') }, async (req, reply) => {
     const body = batchBody(req.body);
     const errors = lineErrors(body.lines, body.options as GenerationOptions | undefined);
-    if (errors.length > 0) throw invalidInput(errors, `invalid batch: ${errors.length} problem(s) in the lines; nothing was started`);
+    if (errors.length > 0)
+      throw invalidInput(errors, `invalid batch: ${errors.length} problem(s) in the lines; nothing was started`);
 
     const caller = req.apiKey!.id;
     // The Idempotency-Key is namespaced by the caller's key id like every start's
@@ -57,9 +63,18 @@ export function registerBatches(app: FastifyInstance, guard: Guard, deps: ApiDep
       if (err instanceof InvalidGenerationInput) throw invalidInput(fieldErrors(err.issues));
       throw err;
     }
-    const created = await createdByThisStart(deps.client.temporal, workflowId, memo, idempotencyKey !== undefined, 'batch');
+    const created = await createdByThisStart(
+      deps.client.temporal,
+      workflowId,
+      memo,
+      idempotencyKey !== undefined,
+      'batch',
+    );
     const links = linksFor(workflowId);
-    return reply.code(created ? 201 : 200).header('location', links.self).send({ id: workflowId, kind: 'batch', links, lines: (body.lines as unknown[]).length });
+    return reply
+      .code(created ? 201 : 200)
+      .header('location', links.self)
+      .send({ id: workflowId, kind: 'batch', links, lines: (body.lines as unknown[]).length });
   });
 }
 
@@ -67,22 +82,50 @@ const ALLOWED = ['lines', 'window', 'options', 'linesPerRun'] as const;
 
 function batchBody(raw: unknown): Record<string, unknown> & { lines: unknown } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw problem(400, 'bad-request', 'the body must be a JSON object', { errors: [{ field: '(body)', message: `must be a JSON object with ${ALLOWED.join(', ')}` }] });
+    throw problem(400, 'bad-request', 'the body must be a JSON object', {
+      errors: [{ field: '(body)', message: `must be a JSON object with ${ALLOWED.join(', ')}` }],
+    });
   }
   const body = raw as Record<string, unknown>;
   const errors: FieldError[] = [];
   if ('source' in body) {
-    errors.push({ field: 'source', message: 'a batch over the HTTP API takes its lines in the request (`lines`), never a file on the worker (source.path is refused)' });
+    errors.push({
+      field: 'source',
+      message:
+        'a batch over the HTTP API takes its lines in the request (`lines`), never a file on the worker (source.path is refused)',
+    });
   }
-  if ('notify' in body) errors.push({ field: 'notify', message: 'batches send no webhooks; follow the batch with GET /v1/generations/{id} or its /events stream' });
-  for (const k of Object.keys(body)) if (k !== 'source' && k !== 'notify' && !(ALLOWED as readonly string[]).includes(k)) errors.push({ field: k, message: `unknown field; expected only ${ALLOWED.join(', ')}` });
-  if (!Array.isArray(body.lines) || body.lines.length === 0) errors.push({ field: 'lines', message: `required: 1–${MAX_HTTP_BATCH_LINES} lines, each { "kind", "request", "options" }` });
-  else if (body.lines.length > MAX_HTTP_BATCH_LINES) errors.push({ field: 'lines', message: `at most ${MAX_HTTP_BATCH_LINES} lines per batch; split it into several batches` });
+  if ('notify' in body)
+    errors.push({
+      field: 'notify',
+      message: 'batches send no webhooks; follow the batch with GET /v1/generations/{id} or its /events stream',
+    });
+  for (const k of Object.keys(body))
+    if (k !== 'source' && k !== 'notify' && !(ALLOWED as readonly string[]).includes(k))
+      errors.push({ field: k, message: `unknown field; expected only ${ALLOWED.join(', ')}` });
+  if (!Array.isArray(body.lines) || body.lines.length === 0)
+    errors.push({
+      field: 'lines',
+      message: `required: 1–${MAX_HTTP_BATCH_LINES} lines, each { "kind", "request", "options" }`,
+    });
+  else if (body.lines.length > MAX_HTTP_BATCH_LINES)
+    errors.push({
+      field: 'lines',
+      message: `at most ${MAX_HTTP_BATCH_LINES} lines per batch; split it into several batches`,
+    });
   const opts = body.options as { idempotencyKey?: unknown } | undefined;
-  if (opts && typeof opts === 'object' && opts.idempotencyKey !== undefined) errors.push({ field: 'options.idempotencyKey', message: 'a batch is made repeatable with the Idempotency-Key header' });
+  if (opts && typeof opts === 'object' && opts.idempotencyKey !== undefined)
+    errors.push({
+      field: 'options.idempotencyKey',
+      message: 'a batch is made repeatable with the Idempotency-Key header',
+    });
   // window, options and linesPerRun: the batch contract, with a stand-in source.
-  const rest = Object.fromEntries(['window', 'options', 'linesPerRun'].filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
-  errors.push(...fieldErrors(checkBatchInput({ source: { staged: `staged:operator/${'0'.repeat(64)}.jsonl` }, ...rest })));
+  const rest = Object.fromEntries(
+    ['window', 'options', 'linesPerRun'].filter((k) => body[k] !== undefined).map((k) => [k, body[k]]),
+  );
+  errors.push(
+    ...fieldErrors(checkBatchInput({ source: { staged: `staged:operator/${'0'.repeat(64)}.jsonl` }, ...rest })),
+  );
   if (errors.length > 0) throw invalidInput(errors);
   return body as Record<string, unknown> & { lines: unknown };
 }
@@ -93,7 +136,10 @@ export function lineErrors(lines: unknown, defaults: GenerationOptions | undefin
   (lines as unknown[]).forEach((line, i) => {
     const size = Buffer.byteLength(JSON.stringify(line) ?? '');
     if (size > MAX_BATCH_LINE_BYTES) {
-      errors.push({ field: `lines[${i}]`, message: `line ${i + 1}: ${size} bytes; a batch line may have at most ${MAX_BATCH_LINE_BYTES} (give media as http(s) URLs)` });
+      errors.push({
+        field: `lines[${i}]`,
+        message: `line ${i + 1}: ${size} bytes; a batch line may have at most ${MAX_BATCH_LINE_BYTES} (give media as http(s) URLs)`,
+      });
       return;
     }
     const parsed = checkBatchLine(line, { remote: true, ...(defaults ? { defaults } : {}) });
@@ -101,4 +147,3 @@ export function lineErrors(lines: unknown, defaults: GenerationOptions | undefin
   });
   return errors;
 }
-

@@ -8,6 +8,16 @@ export function registerDocs(app: FastifyInstance): void {
   const doc = buildOpenApi();
   const text = JSON.stringify(doc);
   const page = renderDocsPage(doc);
-  app.get('/openapi.json', { config: { public: true } }, async (_req, reply) => reply.type('application/json').send(text));
-  app.get('/docs', { config: { public: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'").send(page));
+  app.get('/openapi.json', { config: { public: true } }, async (_req, reply) =>
+    reply.type('application/json').send(text),
+  );
+  app.get('/docs', { config: { public: true } }, async (_req, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'",
+      )
+      .send(page),
+  );
 }

@@ -18,10 +18,15 @@ const ESTIMATE_KINDS = [...GENERATION_KINDS, 'ad-film', 'batch'] as const;
 
 function objectOf(body: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw problem(400, 'bad-request', 'the body must be a JSON object', { errors: [{ field: '(body)', message: `must be a JSON object with ${allowed.join(', ')}` }] });
+    throw problem(400, 'bad-request', 'the body must be a JSON object', {
+      errors: [{ field: '(body)', message: `must be a JSON object with ${allowed.join(', ')}` }],
+    });
   }
   const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) throw invalidInput(unknown.map((field) => ({ field, message: `unknown field; expected only ${allowed.join(', ')}` })));
+  if (unknown.length > 0)
+    throw invalidInput(
+      unknown.map((field) => ({ field, message: `unknown field; expected only ${allowed.join(', ')}` })),
+    );
   return body as Record<string, unknown>;
 }
 
@@ -34,24 +39,40 @@ export function registerEstimates(app: FastifyInstance, guard: Guard, deps: ApiD
       const body = objectOf(req.body, ['request', 'edits', 'options']);
       const errors = contractErrors(checkAdFilmInput(body));
       if (errors.length > 0) throw invalidInput(errors);
-      return estimateAdFilm(body as { request: Record<string, unknown>; edits?: Array<{ type: 'video' | 'narration' | 'bgm' }> }, table);
+      return estimateAdFilm(
+        body as { request: Record<string, unknown>; edits?: Array<{ type: 'video' | 'narration' | 'bgm' }> },
+        table,
+      );
     }
     if (kind === 'batch') {
       const body = objectOf(req.body, ['lines', 'options']);
       if (!Array.isArray(body.lines) || body.lines.length === 0 || body.lines.length > MAX_HTTP_BATCH_LINES) {
-        throw invalidInput([{ field: 'lines', message: `required: 1–${MAX_HTTP_BATCH_LINES} lines, each { "kind", "request", "options" }` }]);
+        throw invalidInput([
+          {
+            field: 'lines',
+            message: `required: 1–${MAX_HTTP_BATCH_LINES} lines, each { "kind", "request", "options" }`,
+          },
+        ]);
       }
       // An invalid line is one that cannot be priced: listed with its rule, as `vidu-flow estimate batch` does.
       const lines: EstimateLine[] = body.lines.map((line, i) => {
         const label = `line ${i + 1}`;
         const parsed = checkBatchLine(line, { remote: true });
-        if (!parsed.ok) return { label, kind: parsed.kind ?? '?', model: '*', estimate: { credits: 0, basis: 'invalid line', unpriced: `invalid line: ${parsed.message}` } };
+        if (!parsed.ok)
+          return {
+            label,
+            kind: parsed.kind ?? '?',
+            model: '*',
+            estimate: { credits: 0, basis: 'invalid line', unpriced: `invalid line: ${parsed.message}` },
+          };
         return generationLine(label, parsed.kind, parsed.input.request, table);
       });
       return totalOf(lines);
     }
     if (!(GENERATION_KINDS as readonly string[]).includes(kind)) {
-      throw problem(404, 'unknown-kind', `unknown kind ${JSON.stringify(kind)}`, { errors: [{ field: 'kind', message: `must be one of ${ESTIMATE_KINDS.join(', ')}` }] });
+      throw problem(404, 'unknown-kind', `unknown kind ${JSON.stringify(kind)}`, {
+        errors: [{ field: 'kind', message: `must be one of ${ESTIMATE_KINDS.join(', ')}` }],
+      });
     }
     const body = objectOf(req.body, ['request', 'options']);
     const errors = contractErrors(checkGenerationInput(kind as GenerationKind, body));

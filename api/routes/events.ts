@@ -37,69 +37,87 @@ export function temporalStatusSource(deps: Pick<ApiDeps, 'client' | 'presign'>):
   };
 }
 
-export function registerEvents(app: FastifyInstance, guard: Guard, deps: ApiDeps & Required<Pick<ApiDeps, 'streams' | 'statusHub'>>): void {
-  app.get<{ Params: { id: string } }>('/v1/generations/:id/events', { preHandler: guard('read') }, async (req, reply) => {
-    const id = req.params.id;
-    const key = req.apiKey!;
-    const release = deps.streams.open(key.id, key.name);
-    try {
-      await ownedGeneration(deps.client, req, id);
-    } catch (err) {
-      release();
-      throw err;
-    }
-    const header = req.headers['last-event-id'];
-    let lastId = Array.isArray(header) ? header[0] : header;
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    const send = (event: string, eventId: string, data: unknown) => res.write(`id: ${eventId}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    res.write('retry: 2000\n\n');
-    let lastWrite = Date.now();
-
-    await new Promise<void>((resolve) => {
-      let ended = false;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        unsubscribe();
+export function registerEvents(
+  app: FastifyInstance,
+  guard: Guard,
+  deps: ApiDeps & Required<Pick<ApiDeps, 'streams' | 'statusHub'>>,
+): void {
+  app.get<{ Params: { id: string } }>(
+    '/v1/generations/:id/events',
+    { preHandler: guard('read') },
+    async (req, reply) => {
+      const id = req.params.id;
+      const key = req.apiKey!;
+      const release = deps.streams.open(key.id, key.name);
+      try {
+        await ownedGeneration(deps.client, req, id);
+      } catch (err) {
         release();
-        res.end();
-        resolve();
-      };
-      const onSnapshot = (snap: StatusSnapshot) => {
-        if (ended) return;
-        if (!keyStillValid(deps.keys(), key, 'read')) {
-          // The key was removed or rotated since the stream opened: nothing more for it.
-          res.write(`event: error\ndata: ${JSON.stringify({ detail: 'the API key of this stream was revoked or changed; the stream is closed' })}\n\n`);
-          deps.log?.(`api events ${id}: stream of key ${key.name} closed (key revoked or changed)`);
-          return end();
-        }
-        if (snap.error !== undefined) {
-          // Headers are gone already: tell the client in-band; it may reconnect with Last-Event-ID.
-          res.write(`event: error\ndata: ${JSON.stringify({ detail: 'lost contact with the generation; reconnect to resume' })}\n\n`);
-          deps.log?.(`api events ${id}: ${snap.error}`);
-          return end();
-        }
-        if (snap.status) {
-          const eventId = statusEventId(snap.status);
-          if (eventId !== lastId) {
-            send('status', eventId, { id, execution: snap.execution, status: snap.status });
-            lastId = eventId;
+        throw err;
+      }
+      const header = req.headers['last-event-id'];
+      let lastId = Array.isArray(header) ? header[0] : header;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      const send = (event: string, eventId: string, data: unknown) =>
+        res.write(`id: ${eventId}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      res.write('retry: 2000\n\n');
+      let lastWrite = Date.now();
+
+      await new Promise<void>((resolve) => {
+        let ended = false;
+        const end = () => {
+          if (ended) return;
+          ended = true;
+          unsubscribe();
+          release();
+          res.end();
+          resolve();
+        };
+        const onSnapshot = (snap: StatusSnapshot) => {
+          if (ended) return;
+          if (!keyStillValid(deps.keys(), key, 'read')) {
+            // The key was removed or rotated since the stream opened: nothing more for it.
+            res.write(
+              `event: error\ndata: ${JSON.stringify({ detail: 'the API key of this stream was revoked or changed; the stream is closed' })}\n\n`,
+            );
+            deps.log?.(`api events ${id}: stream of key ${key.name} closed (key revoked or changed)`);
+            return end();
+          }
+          if (snap.error !== undefined) {
+            // Headers are gone already: tell the client in-band; it may reconnect with Last-Event-ID.
+            res.write(
+              `event: error\ndata: ${JSON.stringify({ detail: 'lost contact with the generation; reconnect to resume' })}\n\n`,
+            );
+            deps.log?.(`api events ${id}: ${snap.error}`);
+            return end();
+          }
+          if (snap.status) {
+            const eventId = statusEventId(snap.status);
+            if (eventId !== lastId) {
+              send('status', eventId, { id, execution: snap.execution, status: snap.status });
+              lastId = eventId;
+              lastWrite = Date.now();
+            }
+          }
+          if (snap.result) {
+            send('result', 'result', snap.result);
+            return end();
+          }
+          if (Date.now() - lastWrite > KEEPALIVE_MS) {
+            res.write(': keep-alive\n\n');
             lastWrite = Date.now();
           }
-        }
-        if (snap.result) {
-          send('result', 'result', snap.result);
-          return end();
-        }
-        if (Date.now() - lastWrite > KEEPALIVE_MS) {
-          res.write(': keep-alive\n\n');
-          lastWrite = Date.now();
-        }
-      };
-      const unsubscribe = deps.statusHub.subscribe(id, onSnapshot);
-      res.on('close', end);
-    });
-  });
+        };
+        const unsubscribe = deps.statusHub.subscribe(id, onSnapshot);
+        res.on('close', end);
+      });
+    },
+  );
 }

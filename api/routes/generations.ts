@@ -33,14 +33,24 @@ export function registerGenerations(app: FastifyInstance, guard: Guard, deps: Ap
 
   app.get<{ Params: { id: string } }>('/v1/generations/:id', { preHandler: guard('read') }, async (req) => {
     await ownedGeneration(deps.client, req, req.params.id);
-    return { ...(await readGeneration(deps.client.temporal, req.params.id, { ...(deps.presign ? { presign: deps.presign } : {}) })), links: linksFor(req.params.id) };
+    return {
+      ...(await readGeneration(deps.client.temporal, req.params.id, {
+        ...(deps.presign ? { presign: deps.presign } : {}),
+      })),
+      links: linksFor(req.params.id),
+    };
   });
 
-  app.post<{ Params: { id: string } }>('/v1/generations/:id/cancel', { preHandler: guard('cancel') }, async (req, reply) => {
-    const owned = await ownedGeneration(deps.client, req, req.params.id);
-    if (!owned.running) throw problem(409, 'not-running', 'the generation has already finished; there is nothing to cancel');
-    await deps.client.temporal.workflow.getHandle(req.params.id).cancel();
-    // Accepted: the workflow asks Vidu to cancel and records the outcome (Vidu may refuse a running task).
-    return reply.code(202).send({ id: req.params.id, cancelRequested: true, links: linksFor(req.params.id) });
-  });
+  app.post<{ Params: { id: string } }>(
+    '/v1/generations/:id/cancel',
+    { preHandler: guard('cancel') },
+    async (req, reply) => {
+      const owned = await ownedGeneration(deps.client, req, req.params.id);
+      if (!owned.running)
+        throw problem(409, 'not-running', 'the generation has already finished; there is nothing to cancel');
+      await deps.client.temporal.workflow.getHandle(req.params.id).cancel();
+      // Accepted: the workflow asks Vidu to cancel and records the outcome (Vidu may refuse a running task).
+      return reply.code(202).send({ id: req.params.id, cancelRequested: true, links: linksFor(req.params.id) });
+    },
+  );
 }

@@ -14,7 +14,8 @@ import type { ApiDeps, Guard } from '../deps';
 export function registerReview(app: FastifyInstance, guard: Guard, deps: ApiDeps): void {
   const adFilm = async (req: FastifyRequest, id: string) => {
     const owned = await ownedGeneration(deps.client, req, id);
-    if (owned.kind !== 'adFilm') throw problem(404, 'not-found', `${JSON.stringify(id)} is not an AD film of this API key`);
+    if (owned.kind !== 'adFilm')
+      throw problem(404, 'not-found', `${JSON.stringify(id)} is not an AD film of this API key`);
     return owned;
   };
 
@@ -24,7 +25,9 @@ export function registerReview(app: FastifyInstance, guard: Guard, deps: ApiDeps
     const owned = await adFilm(req, req.params.id);
     if (!owned.running) throw problem(409, 'not-running', 'the AD film has already finished');
     try {
-      const result = await deps.client.getAdFilmHandle(req.params.id).workflow.executeUpdate(requestEditsUpdate, { args: [parsed.data.edits] });
+      const result = await deps.client
+        .getAdFilmHandle(req.params.id)
+        .workflow.executeUpdate(requestEditsUpdate, { args: [parsed.data.edits] });
       return { id: req.params.id, ...result, links: linksFor(req.params.id) };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw invalidInput(updateErrors(err));
@@ -32,16 +35,23 @@ export function registerReview(app: FastifyInstance, guard: Guard, deps: ApiDeps
     }
   });
 
-  app.post<{ Params: { id: string } }>('/v1/ad-films/:id/approve', { preHandler: guard('start') }, async (req, reply) => {
-    const owned = await adFilm(req, req.params.id);
-    if (!owned.running) throw problem(409, 'not-running', 'the AD film has already finished');
-    await deps.client.getAdFilmHandle(req.params.id).workflow.signal(approveSignal);
-    return reply.code(202).send({ id: req.params.id, approved: true, links: linksFor(req.params.id) });
-  });
+  app.post<{ Params: { id: string } }>(
+    '/v1/ad-films/:id/approve',
+    { preHandler: guard('start') },
+    async (req, reply) => {
+      const owned = await adFilm(req, req.params.id);
+      if (!owned.running) throw problem(409, 'not-running', 'the AD film has already finished');
+      await deps.client.getAdFilmHandle(req.params.id).workflow.signal(approveSignal);
+      return reply.code(202).send({ id: req.params.id, approved: true, links: linksFor(req.params.id) });
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/v1/ad-films/:id/storyboards', { preHandler: guard('read') }, async (req) => {
     await adFilm(req, req.params.id);
-    return { id: req.params.id, storyboards: await deps.client.getAdFilmHandle(req.params.id).workflow.query(storyboardsQuery) };
+    return {
+      id: req.params.id,
+      storyboards: await deps.client.getAdFilmHandle(req.params.id).workflow.query(storyboardsQuery),
+    };
   });
 }
 
@@ -52,12 +62,21 @@ export function registerReview(app: FastifyInstance, guard: Guard, deps: ApiDeps
  * message (`invalid edits:\n  - edits[0].storyboard: …`), read line by line.
  */
 export function updateErrors(err: WorkflowUpdateFailedError): FieldError[] {
-  const problems = (err.cause as { details?: Array<{ problems?: Array<{ field?: unknown; message?: unknown }> }> } | undefined)?.details?.[0]?.problems;
-  if (Array.isArray(problems) && problems.length > 0) return problems.map((p) => ({ field: String(p.field), message: String(p.message) }));
+  const problems = (
+    err.cause as { details?: Array<{ problems?: Array<{ field?: unknown; message?: unknown }> }> } | undefined
+  )?.details?.[0]?.problems;
+  if (Array.isArray(problems) && problems.length > 0)
+    return problems.map((p) => ({ field: String(p.field), message: String(p.message) }));
   const message = (err.cause as Error | undefined)?.message ?? err.message;
   const lines = message
     .split('\n')
     .map((l) => l.replace(/^\s*-\s*/, '').trim())
     .filter((l) => l !== '' && l !== 'invalid edits:');
-  return lines.map((line) => (/^edits?[.[]/.test(line) ? fieldErrors([line])[0]! : /^\[\d+\]/.test(line) ? fieldErrors([line], 'edits')[0]! : { field: 'edits', message: line }));
+  return lines.map((line) =>
+    /^edits?[.[]/.test(line)
+      ? fieldErrors([line])[0]!
+      : /^\[\d+\]/.test(line)
+        ? fieldErrors([line], 'edits')[0]!
+        : { field: 'edits', message: line },
+  );
 }

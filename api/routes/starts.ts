@@ -7,7 +7,12 @@ import { isResultRef, parseResultRef } from '../../contract/result-ref';
 import { ownershipOf } from '../../platform/temporal/workflow-owner';
 import { ownerOfCaller } from '../../contract/staged-ref';
 import type { InputStaging } from '../../platform/stores/staging-store';
-import { portOf, STRICT_WEBHOOK_POLICY, WEBHOOK_ALLOW_PRIVATE_ENV, webhookHostRefusal } from '../../platform/net/webhook-policy';
+import {
+  portOf,
+  STRICT_WEBHOOK_POLICY,
+  WEBHOOK_ALLOW_PRIVATE_ENV,
+  webhookHostRefusal,
+} from '../../platform/net/webhook-policy';
 import { describeZodError } from '../../vidu/schemas';
 import { ViduCaller } from '../../core/search-attributes';
 import type { GenerationKind } from '../../core/generation-types';
@@ -23,7 +28,6 @@ import type { ApiDeps, Guard } from '../deps';
 // optional `notify`; an Idempotency-Key header makes the start repeatable: the same key (per API
 // key) maps to the same workflow id, and a repeat answers 200 with the same body instead of 201.
 
-
 type Starter = (opts: {
   idempotencyKey?: string;
   searchAttributes: [{ key: typeof ViduCaller; value: string }];
@@ -37,7 +41,9 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
     const kind = req.params.kind;
     if (!(GENERATION_KINDS as readonly string[]).includes(kind)) {
       throw problem(404, 'unknown-kind', `unknown kind ${JSON.stringify(kind)}`, {
-        errors: [{ field: 'kind', message: `must be one of ${GENERATION_KINDS.join(', ')} (AD films: POST /v1/ad-films)` }],
+        errors: [
+          { field: 'kind', message: `must be one of ${GENERATION_KINDS.join(', ')} (AD films: POST /v1/ad-films)` },
+        ],
       });
     }
     const body = objectBody(req.body, ['request', 'options', 'notify']);
@@ -46,7 +52,9 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
     const errors = contractErrors(checkGenerationInput(kind as GenerationKind, input));
     errors.push(...(await remoteMediaErrors(kind as GenerationKind, body.request, req.apiKey!, deps)));
     if (errors.length > 0) throw invalidInput(errors);
-    return startAndAnswer(req, reply, body, kind, notify, (opts) => deps.client.start(kind as GenerationKind, input as never, opts));
+    return startAndAnswer(req, reply, body, kind, notify, (opts) =>
+      deps.client.start(kind as GenerationKind, input as never, opts),
+    );
   });
 
   app.post('/v1/ad-films', { preHandler: start }, async (req, reply) => {
@@ -61,7 +69,14 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
 
   // POST /v1/batches: api/routes/batches.ts (its lines come in the request).
 
-  async function startAndAnswer(req: FastifyRequest, reply: FastifyReply, body: Record<string, unknown>, kind: string, notify: NotifyTarget | undefined, run: Starter) {
+  async function startAndAnswer(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    body: Record<string, unknown>,
+    kind: string,
+    notify: NotifyTarget | undefined,
+    run: Starter,
+  ) {
     const caller = req.apiKey!.id;
     // Header or body, namespaced by the caller's key id: two keys using the same key never meet,
     // and no caller can aim at another's ids (api/idempotent-start.ts).
@@ -80,7 +95,13 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
       if (err instanceof InvalidGenerationInput) throw invalidInput(contractErrors(err.issues));
       throw err;
     }
-    const created = await createdByThisStart(deps.client.temporal, workflowId, memo, idempotencyKey !== undefined, kind === 'adFilm' ? 'AD film' : 'generation');
+    const created = await createdByThisStart(
+      deps.client.temporal,
+      workflowId,
+      memo,
+      idempotencyKey !== undefined,
+      kind === 'adFilm' ? 'AD film' : 'generation',
+    );
     const links = linksFor(workflowId);
     return reply
       .code(created ? 201 : 200)
@@ -92,10 +113,15 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
 /** The body as an object with only `allowed` top-level fields; 422 naming any other. */
 function objectBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw problem(400, 'bad-request', 'the body must be a JSON object', { errors: [{ field: '(body)', message: `must be a JSON object with ${allowed.join(', ')}` }] });
+    throw problem(400, 'bad-request', 'the body must be a JSON object', {
+      errors: [{ field: '(body)', message: `must be a JSON object with ${allowed.join(', ')}` }],
+    });
   }
   const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) throw invalidInput(unknown.map((field) => ({ field, message: `unknown field; expected only ${allowed.join(', ')}` })));
+  if (unknown.length > 0)
+    throw invalidInput(
+      unknown.map((field) => ({ field, message: `unknown field; expected only ${allowed.join(', ')}` })),
+    );
   return body as Record<string, unknown>;
 }
 
@@ -126,16 +152,25 @@ export function contractErrors(lines: readonly string[]): FieldError[] {
  * own answer (activities/result-refs.ts), so such a start is a 422 rather than a 201 that fails
  * at stage.
  */
-async function remoteMediaErrors(endpoint: MediaEndpoint, request: unknown, key: ApiKey, deps: ApiDeps): Promise<FieldError[]> {
+async function remoteMediaErrors(
+  endpoint: MediaEndpoint,
+  request: unknown,
+  key: ApiKey,
+  deps: ApiDeps,
+): Promise<FieldError[]> {
   const staging = () => deps.client.staging;
   if (typeof request !== 'object' || request === null || Array.isArray(request)) return [];
   const owner = ownerOfCaller(key.id);
-  const errors = remoteMediaIssues(endpoint, request as Record<string, unknown>, owner).map((i) => ({ field: `request.${i.path}`, message: i.message }));
+  const errors = remoteMediaIssues(endpoint, request as Record<string, unknown>, owner).map((i) => ({
+    field: `request.${i.path}`,
+    message: i.message,
+  }));
   const refused = new Set(errors.map((e) => e.field));
   for (const slot of mediaSlots(endpoint, structuredClone(request as Record<string, unknown>))) {
     const field = `request.${slot.path}`;
     if (refused.has(field)) continue;
-    if (/^staged:/i.test(slot.value) && !(await stagedExists(staging(), slot.value))) errors.push({ field, message: STAGED_NOT_FOUND });
+    if (/^staged:/i.test(slot.value) && !(await stagedExists(staging(), slot.value)))
+      errors.push({ field, message: STAGED_NOT_FOUND });
     if (isResultRef(slot.value)) {
       const ref = parseResultRef(slot.path, slot.value);
       if (typeof ref === 'string') continue; // the contract's check names the shape
@@ -167,13 +202,24 @@ function notifyOf(body: Record<string, unknown>, key: ApiKey, deps: ApiDeps): No
   }
   if (!notify) return undefined;
   if (!key.webhookSecret) {
-    throw invalidInput([{ field: 'notify', message: `the API key ${JSON.stringify(key.name)} has no webhookSecret to sign webhooks with; ask the operator to add one` }]);
+    throw invalidInput([
+      {
+        field: 'notify',
+        message: `the API key ${JSON.stringify(key.name)} has no webhookSecret to sign webhooks with; ask the operator to add one`,
+      },
+    ]);
   }
   // The worker's webhook fetch checks the address actually connected to (and its port); refusing
   // a literal private host here saves starting a generation whose webhook could never be sent.
   // Webhooks have their own list, never the download one (issue 16 item 6).
   const url = new URL(notify.url);
   const refusal = webhookHostRefusal(deps.webhookPrivateUrls ?? STRICT_WEBHOOK_POLICY, url.hostname, portOf(url));
-  if (refusal) throw invalidInput([{ field: 'notify.url', message: `${refusal}; private addresses are refused unless ${WEBHOOK_ALLOW_PRIVATE_ENV} allows them` }]);
+  if (refusal)
+    throw invalidInput([
+      {
+        field: 'notify.url',
+        message: `${refusal}; private addresses are refused unless ${WEBHOOK_ALLOW_PRIVATE_ENV} allows them`,
+      },
+    ]);
   return notify;
 }

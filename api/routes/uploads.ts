@@ -6,7 +6,13 @@ import { probeFile } from '../../vidu/media/probe-file';
 import { detectFormat } from '../../vidu/media/detect';
 import { MediaProbeError } from '../../vidu/media/errors';
 import { MIME_TYPES } from '../../vidu/media/formats';
-import { acceptedContentTypes, formatOfContentType, maxBytesFor, mediaProblems, UploadQuery } from '../uploads/upload-media';
+import {
+  acceptedContentTypes,
+  formatOfContentType,
+  maxBytesFor,
+  mediaProblems,
+  UploadQuery,
+} from '../uploads/upload-media';
 import { fieldErrors, invalidInput, problem } from '../problem';
 import type { UploadPresigner } from '../uploads/presign-upload';
 import type { ApiDeps, Guard } from '../deps';
@@ -21,7 +27,6 @@ import { headOf } from '../../client/input-staging';
 // size a field takes for the declared format; then the same checks as the worker's stage step
 // run (magic bytes, then the whole probe against the fields' limits: activities/stage.ts), and
 // only bytes that pass are committed. The worker still re-checks them when a start uses the ref.
-
 
 export interface UploadDeps extends ApiDeps {
   /** Days an unused upload is kept (VIDU_FLOW_STAGING_TTL_DAYS, the worker sweeps; 0: forever). */
@@ -44,9 +49,19 @@ export function registerUploads(app: FastifyInstance, guard: Guard, deps: Upload
       const accepted = acceptedContentTypes(query);
       if (!format || !accepted.includes(MIME_TYPES[format])) {
         reply.header('connection', 'close');
-        throw problem(415, 'unsupported-media-type', `send the bytes with one of these content types: ${accepted.join(', ')}`, {
-          errors: [{ field: 'Content-Type', message: `must be one of ${accepted.join(', ')}${query.kind ? ` (what ${query.kind}${query.field ? `.${query.field}` : ''} takes)` : ''}` }],
-        });
+        throw problem(
+          415,
+          'unsupported-media-type',
+          `send the bytes with one of these content types: ${accepted.join(', ')}`,
+          {
+            errors: [
+              {
+                field: 'Content-Type',
+                message: `must be one of ${accepted.join(', ')}${query.kind ? ` (what ${query.kind}${query.field ? `.${query.field}` : ''} takes)` : ''}`,
+              },
+            ],
+          },
+        );
       }
       const routeLimit = req.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY;
       const maxBytes = Math.min(routeLimit, maxBytesFor(format, query));
@@ -65,18 +80,35 @@ export function registerUploads(app: FastifyInstance, guard: Guard, deps: Upload
       }
       let committed = false;
       try {
-        if (incoming.size === 0) throw problem(400, 'empty-body', 'the body is empty; send the media bytes', { errors: [{ field: '(body)', message: 'empty' }] });
+        if (incoming.size === 0)
+          throw problem(400, 'empty-body', 'the body is empty; send the media bytes', {
+            errors: [{ field: '(body)', message: 'empty' }],
+          });
         const detected = detectFormat(await headOf(incoming.path));
-        if (!detected) throw refused('not-media', `the bytes are none of the media formats vidu-flow accepts (${accepted.join(', ')}); nothing was stored`);
+        if (!detected)
+          throw refused(
+            'not-media',
+            `the bytes are none of the media formats vidu-flow accepts (${accepted.join(', ')}); nothing was stored`,
+          );
         if (detected.format !== format) {
-          throw refused('content-type-mismatch', `the bytes are ${detected.format} (${detected.mime}), not ${MIME_TYPES[format]} as Content-Type says; nothing was stored`);
+          throw refused(
+            'content-type-mismatch',
+            `the bytes are ${detected.format} (${detected.mime}), not ${MIME_TYPES[format]} as Content-Type says; nothing was stored`,
+          );
         }
         const probe = await probeFile(incoming.path, incoming.size).catch((err: unknown) => {
-          if (err instanceof MediaProbeError) throw refused('not-media', `not a readable ${detected.kind} (${err.message}); nothing was stored`);
+          if (err instanceof MediaProbeError)
+            throw refused('not-media', `not a readable ${detected.kind} (${err.message}); nothing was stored`);
           throw err;
         });
         const problems = mediaProblems(probe, incoming.size, query);
-        if (problems.length > 0) throw problem(422, 'media-refused', `the ${probe.format} breaks a documented input rule; nothing was stored`, { errors: fieldErrors(problems) });
+        if (problems.length > 0)
+          throw problem(
+            422,
+            'media-refused',
+            `the ${probe.format} breaks a documented input rule; nothing was stored`,
+            { errors: fieldErrors(problems) },
+          );
         const ref = await incoming.commit(probe.format, ownerOfCaller(req.apiKey!.id));
         committed = true;
         const days = deps.stagingTtlDays;
@@ -115,18 +147,30 @@ const PresignBody = z
 function registerPresign(app: FastifyInstance, guard: Guard, deps: UploadDeps): void {
   app.post('/v1/uploads/presign', { preHandler: guard('start') }, async (req, reply) => {
     if (!deps.uploadPresigner) {
-      throw problem(404, 'presign-unavailable', 'presigned uploads need S3 staging (STAGING_URL=s3://…); upload the bytes with POST /v1/uploads');
+      throw problem(
+        404,
+        'presign-unavailable',
+        'presigned uploads need S3 staging (STAGING_URL=s3://…); upload the bytes with POST /v1/uploads',
+      );
     }
     const query = parseQuery(req.query);
     const parsed = PresignBody.safeParse(req.body);
-    if (!parsed.success) throw invalidInput(parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })));
+    if (!parsed.success)
+      throw invalidInput(parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })));
     const body = parsed.data;
     const format = formatOfContentType(body.contentType);
     const accepted = acceptedContentTypes(query);
-    if (!format || !accepted.includes(MIME_TYPES[format])) throw invalidInput([{ field: 'contentType', message: `must be one of ${accepted.join(', ')}` }]);
+    if (!format || !accepted.includes(MIME_TYPES[format]))
+      throw invalidInput([{ field: 'contentType', message: `must be one of ${accepted.join(', ')}` }]);
     const maxBytes = maxBytesFor(format, query);
-    if (body.bytes > maxBytes) throw invalidInput([{ field: 'bytes', message: `an upload of ${format} may have at most ${maxBytes} bytes` }]);
-    const signed = await deps.uploadPresigner(ownerOfCaller(req.apiKey!.id), { sha256: body.sha256, ext: format, contentType: MIME_TYPES[format], bytes: body.bytes });
+    if (body.bytes > maxBytes)
+      throw invalidInput([{ field: 'bytes', message: `an upload of ${format} may have at most ${maxBytes} bytes` }]);
+    const signed = await deps.uploadPresigner(ownerOfCaller(req.apiKey!.id), {
+      sha256: body.sha256,
+      ext: format,
+      contentType: MIME_TYPES[format],
+      bytes: body.bytes,
+    });
     return reply.code(201).send(signed);
   });
 }
@@ -135,17 +179,24 @@ function parseQuery(raw: FastifyRequest['query']): UploadQuery {
   const parsed = UploadQuery.safeParse(raw ?? {});
   if (parsed.success) return parsed.data;
   throw problem(400, 'bad-request', 'bad query', {
-    errors: parsed.error.issues.map((i) => ({ field: i.path.length > 0 ? `?${i.path.join('.')}` : '(query)', message: i.message })),
+    errors: parsed.error.issues.map((i) => ({
+      field: i.path.length > 0 ? `?${i.path.join('.')}` : '(query)',
+      message: i.message,
+    })),
   });
 }
 
 function tooLarge(maxBytes: number, format: string): Error {
-  return problem(413, 'too-large', `an upload of ${format} may have at most ${maxBytes} bytes (the route's limit or the largest documented input of that format)`, {
-    errors: [{ field: '(body)', message: `at most ${maxBytes} bytes` }],
-  });
+  return problem(
+    413,
+    'too-large',
+    `an upload of ${format} may have at most ${maxBytes} bytes (the route's limit or the largest documented input of that format)`,
+    {
+      errors: [{ field: '(body)', message: `at most ${maxBytes} bytes` }],
+    },
+  );
 }
 
 function refused(slug: string, message: string): Error {
   return problem(422, slug, message, { errors: [{ field: '(body)', message }] });
 }
-

@@ -29,7 +29,10 @@ export interface OpenedMedia {
 
 export interface ArchiveReader {
   /** undefined: not in this archive, or gone. */
-  open(location: string, range: ((size: number) => ByteRange | undefined | 'unsatisfiable') | undefined): Promise<OpenedMedia | 'unsatisfiable' | undefined>;
+  open(
+    location: string,
+    range: ((size: number) => ByteRange | undefined | 'unsatisfiable') | undefined,
+  ): Promise<OpenedMedia | 'unsatisfiable' | undefined>;
 }
 
 /** A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range of a `size`-byte file; multiple ranges are served whole. */
@@ -61,13 +64,23 @@ export function archiveReader(env: NodeJS.ProcessEnv = process.env): ArchiveRead
         if (!where) return undefined;
         s3 ??= s3ClientFromEnv(env);
         // One HEAD-free request: a ranged GET answers the whole size in Content-Range.
-        const head = await s3.send(new GetObjectCommand({ Bucket: where.bucket, Key: where.key, Range: 'bytes=0-0' })).catch(() => undefined);
-        const size = head ? Number(/\/(\d+)$/.exec(head.ContentRange ?? '')?.[1] ?? head.ContentLength ?? 0) : undefined;
+        const head = await s3
+          .send(new GetObjectCommand({ Bucket: where.bucket, Key: where.key, Range: 'bytes=0-0' }))
+          .catch(() => undefined);
+        const size = head
+          ? Number(/\/(\d+)$/.exec(head.ContentRange ?? '')?.[1] ?? head.ContentLength ?? 0)
+          : undefined;
         (head?.Body as Readable | undefined)?.destroy?.();
         if (size === undefined) return undefined;
         const range = rangeOf?.(size);
         if (range === 'unsatisfiable') return 'unsatisfiable';
-        const res = await s3.send(new GetObjectCommand({ Bucket: where.bucket, Key: where.key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }));
+        const res = await s3.send(
+          new GetObjectCommand({
+            Bucket: where.bucket,
+            Key: where.key,
+            ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+          }),
+        );
         return { size, ...(range ? { range } : {}), body: res.Body as AsyncIterable<Uint8Array> };
       },
     };
@@ -81,7 +94,11 @@ export function archiveReader(env: NodeJS.ProcessEnv = process.env): ArchiveRead
       if (!st?.isFile()) return undefined;
       const range = rangeOf?.(st.size);
       if (range === 'unsatisfiable') return 'unsatisfiable';
-      return { size: st.size, ...(range ? { range } : {}), body: createReadStream(full, range ? { start: range.start, end: range.end } : {}) };
+      return {
+        size: st.size,
+        ...(range ? { range } : {}),
+        body: createReadStream(full, range ? { start: range.start, end: range.end } : {}),
+      };
     },
   };
 }

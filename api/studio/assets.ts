@@ -31,7 +31,8 @@ async function bundle(): Promise<StudioAsset[]> {
   });
   const script = Buffer.from(out.outputFiles[0]!.contents);
   const style = await readFile(path.join(STUDIO_DIR, 'studio.css'));
-  const hashed = (stem: string, ext: string, body: Buffer) => `${stem}.${createHash('sha256').update(body).digest('hex').slice(0, 12)}.${ext}`;
+  const hashed = (stem: string, ext: string, body: Buffer) =>
+    `${stem}.${createHash('sha256').update(body).digest('hex').slice(0, 12)}.${ext}`;
   return [
     { name: hashed('studio', 'js', script), contentType: 'text/javascript; charset=utf-8', body: script },
     { name: hashed('studio', 'css', style), contentType: 'text/css; charset=utf-8', body: style },

@@ -12,7 +12,18 @@ import { AdOneClickRequest } from '../../vidu/schemas/requests/ad-one-click';
 // browser only renders this; the API's own checks (POST /v1/generations/{kind}) stay the judge,
 // and their 422 field errors are shown beside the field they name.
 
-export type FieldControl = 'media' | 'media-list' | 'textarea' | 'select' | 'number' | 'checkbox' | 'text' | 'model' | 'duration' | 'resolution' | 'ratio';
+export type FieldControl =
+  | 'media'
+  | 'media-list'
+  | 'textarea'
+  | 'select'
+  | 'number'
+  | 'checkbox'
+  | 'text'
+  | 'model'
+  | 'duration'
+  | 'resolution'
+  | 'ratio';
 
 export interface StudioField {
   /** The Vidu request field (`images`, `duration`, …): also the `request.<name>` of the API's field errors. */
@@ -48,8 +59,24 @@ export interface StudioForm {
 }
 
 /** Fields no person types in a form: vidu-flow sets or refuses them (callbacks, ids), or they are for machines (payload, metadata, watermark placement). */
-const HIDDEN_FIELDS = new Set(['callback_url', 'client_request_id', 'payload', 'meta_data', 'wm_url', 'wm_position', 'watermark', 'video_creation_id', 'voice_id', 'is_rec']);
-const MATRIX_CONTROLS: Record<string, FieldControl> = { model: 'model', duration: 'duration', resolution: 'resolution', aspect_ratio: 'ratio' };
+const HIDDEN_FIELDS = new Set([
+  'callback_url',
+  'client_request_id',
+  'payload',
+  'meta_data',
+  'wm_url',
+  'wm_position',
+  'watermark',
+  'video_creation_id',
+  'voice_id',
+  'is_rec',
+]);
+const MATRIX_CONTROLS: Record<string, FieldControl> = {
+  model: 'model',
+  duration: 'duration',
+  resolution: 'resolution',
+  aspect_ratio: 'ratio',
+};
 
 interface Def {
   type: string;
@@ -79,7 +106,11 @@ export function unwrapField(schema: z.ZodType): { inner: z.ZodType; optional: bo
   return { inner: s, optional, ...(dflt !== undefined ? { default: dflt } : {}) };
 }
 
-function controlOf(name: string, inner: z.ZodType, table: ModelTable | undefined): Pick<StudioField, 'control' | 'options'> {
+function controlOf(
+  name: string,
+  inner: z.ZodType,
+  table: ModelTable | undefined,
+): Pick<StudioField, 'control' | 'options'> {
   const matrix = MATRIX_CONTROLS[name];
   if (matrix && table && (name !== 'aspect_ratio' || hasRatios(table))) return { control: matrix };
   const d = defOf(inner);
@@ -101,13 +132,19 @@ function mediaField(name: string, schema: z.ZodType, limit: MediaLimit): StudioF
   const d = defOf(inner);
   const list = d.type === 'array';
   const bound = (check: string) => d.checks?.find((c) => c._zod.def.check === check)?._zod.def;
-  const minItems = list ? (bound('min_length') as { minimum?: number } | undefined)?.minimum ?? 0 : 1;
-  const maxItems = list ? (bound('max_length') as { maximum?: number } | undefined)?.maximum ?? 1 : 1;
+  const minItems = list ? ((bound('min_length') as { minimum?: number } | undefined)?.minimum ?? 0) : 1;
+  const maxItems = list ? ((bound('max_length') as { maximum?: number } | undefined)?.maximum ?? 1) : 1;
   return {
     name,
     control: list ? 'media-list' : 'media',
     required: !optional && minItems > 0,
-    media: { kind: limit.kind, minItems: optional ? 0 : minItems, maxItems, formats: [...limit.formats], maxMegabytes: limit.maxMegabytes },
+    media: {
+      kind: limit.kind,
+      minItems: optional ? 0 : minItems,
+      maxItems,
+      formats: [...limit.formats],
+      maxMegabytes: limit.maxMegabytes,
+    },
   };
 }
 
@@ -118,23 +155,36 @@ export function modelsOf(table: ModelTable): Record<string, StudioModel> {
     if (table.type === 'video') {
       const s = spec as Extract<ModelTable, { type: 'video' }>['models'][string];
       const resolutions: Record<string, string[]> = {};
-      for (const rule of s.resolutionRules) for (const d of rule.durations) resolutions[String(d)] = [...rule.resolutions];
+      for (const rule of s.resolutionRules)
+        for (const d of rule.durations) resolutions[String(d)] = [...rule.resolutions];
       out[name] = {
         durations: [...s.durations],
         defaultDuration: s.defaultDuration,
         resolutions,
-        defaultResolution: s.resolutionRules.find((r) => r.durations.includes(s.defaultDuration))?.defaultResolution ?? s.resolutionRules[0]!.defaultResolution,
+        defaultResolution:
+          s.resolutionRules.find((r) => r.durations.includes(s.defaultDuration))?.defaultResolution ??
+          s.resolutionRules[0]!.defaultResolution,
         ...(s.aspectRatios ? { aspectRatios: [...s.aspectRatios] } : {}),
       };
     } else if (table.type === 'image') {
       const s = spec as Extract<ModelTable, { type: 'image' }>['models'][string];
-      out[name] = { resolutions: { '*': [...s.resolutions] }, defaultResolution: s.defaultResolution, aspectRatios: [...s.aspectRatios] };
+      out[name] = {
+        resolutions: { '*': [...s.resolutions] },
+        defaultResolution: s.defaultResolution,
+        aspectRatios: [...s.aspectRatios],
+      };
     } else out[name] = {};
   }
   return out;
 }
 
-function formOf(kind: StudioForm['kind'], shape: Record<string, z.ZodType>, media: Readonly<Record<string, MediaLimit>>, table: ModelTable | undefined, rest: Omit<StudioForm, 'kind' | 'fields' | 'models'>): StudioForm {
+function formOf(
+  kind: StudioForm['kind'],
+  shape: Record<string, z.ZodType>,
+  media: Readonly<Record<string, MediaLimit>>,
+  table: ModelTable | undefined,
+  rest: Omit<StudioForm, 'kind' | 'fields' | 'models'>,
+): StudioForm {
   const fields: StudioField[] = [];
   for (const [name, schema] of Object.entries(shape)) {
     if (HIDDEN_FIELDS.has(name)) continue;
@@ -169,7 +219,8 @@ export function studioForms(): StudioForm[] {
   );
   forms.push(
     formOf('adFilm', AdOneClickRequest.shape as Record<string, z.ZodType>, AD_ONE_CLICK_MEDIA, undefined, {
-      summary: 'an AD film from product images: storyboards, narration and music, composed into one film (review before compose)',
+      summary:
+        'an AD film from product images: storyboards, narration and music, composed into one film (review before compose)',
       result: 'video',
       upscalable: false,
     }),

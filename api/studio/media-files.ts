@@ -21,7 +21,13 @@ export function mediaFilesOf(result: unknown): MediaFile[] {
     if (Array.isArray(value)) return value.forEach(walk);
     if (typeof value !== 'object' || value === null) return;
     const o = value as Record<string, unknown>;
-    if (typeof o.location === 'string' && typeof o.name === 'string' && typeof o.contentType === 'string' && typeof o.role === 'string' && !seen.has(o.location)) {
+    if (
+      typeof o.location === 'string' &&
+      typeof o.name === 'string' &&
+      typeof o.contentType === 'string' &&
+      typeof o.role === 'string' &&
+      !seen.has(o.location)
+    ) {
       seen.add(o.location);
       found.push({
         n: found.length,
@@ -41,5 +47,7 @@ export function mediaFilesOf(result: unknown): MediaFile[] {
 
 /** Media types the studio serves inline; anything else (a manifest, an unknown type) is not served. */
 export function playableType(contentType: string): boolean {
-  return /^(video\/(mp4|webm|quicktime)|image\/(png|jpeg|webp|gif)|audio\/(mpeg|wav|x-wav|mp4|ogg|aac))$/.test(contentType.split(';')[0]!.trim().toLowerCase());
+  return /^(video\/(mp4|webm|quicktime)|image\/(png|jpeg|webp|gif)|audio\/(mpeg|wav|x-wav|mp4|ogg|aac))$/.test(
+    contentType.split(';')[0]!.trim().toLowerCase(),
+  );
 }

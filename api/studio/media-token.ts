@@ -23,11 +23,18 @@ export interface MediaGrant {
 }
 
 function mac(key: Pick<ApiKey, 'id' | 'keySha256'>, resource: string, exp: number): Buffer {
-  return createHmac('sha256', Buffer.from(key.keySha256, 'hex')).update(`${CONTEXT}\n${key.id}\n${resource}\n${exp}`).digest();
+  return createHmac('sha256', Buffer.from(key.keySha256, 'hex'))
+    .update(`${CONTEXT}\n${key.id}\n${resource}\n${exp}`)
+    .digest();
 }
 
 /** The query of a link to `resource` (e.g. `<workflow id>/file/0`) for `key`, valid `seconds` from `nowMs`. */
-export function signMedia(key: Pick<ApiKey, 'id' | 'keySha256'>, resource: string, nowMs = Date.now(), seconds = MEDIA_LINK_SECONDS): MediaGrant {
+export function signMedia(
+  key: Pick<ApiKey, 'id' | 'keySha256'>,
+  resource: string,
+  nowMs = Date.now(),
+  seconds = MEDIA_LINK_SECONDS,
+): MediaGrant {
   const exp = Math.floor(nowMs / 1000) + seconds;
   return { k: key.id, exp, sig: mac(key, resource, exp).toString('base64url') };
 }
@@ -41,9 +48,15 @@ export function mediaQuery(grant: MediaGrant): string {
  * key is still in the keys file unchanged with `read`; otherwise undefined (the route answers 404,
  * the same for a forged, expired or foreign link as for a file that does not exist).
  */
-export function verifyMedia(keys: readonly ApiKey[], resource: string, query: Record<string, unknown>, nowMs = Date.now()): ApiKey | undefined {
+export function verifyMedia(
+  keys: readonly ApiKey[],
+  resource: string,
+  query: Record<string, unknown>,
+  nowMs = Date.now(),
+): ApiKey | undefined {
   const { k, exp, sig } = query;
-  if (typeof k !== 'string' || typeof sig !== 'string' || typeof exp !== 'string' || !/^\d{1,12}$/.test(exp)) return undefined;
+  if (typeof k !== 'string' || typeof sig !== 'string' || typeof exp !== 'string' || !/^\d{1,12}$/.test(exp))
+    return undefined;
   const expires = Number(exp);
   if (expires * 1000 < nowMs) return undefined;
   const key = keys.find((candidate) => candidate.id === k);

@@ -66,10 +66,16 @@ export function registerStudio(app: FastifyInstance, guard: Guard, deps: StudioD
   app.get<{ Params: { name: string } }>('/studio/assets/:name', { config: { public: true } }, async (req, reply) => {
     const asset = (await studioAssets()).find((a) => a.name === req.params.name);
     if (!asset) throw problem(404, 'not-found', 'no such studio asset');
-    return studioHeaders(reply).header('cache-control', 'public, max-age=31536000, immutable').type(asset.contentType).send(asset.body);
+    return studioHeaders(reply)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .type(asset.contentType)
+      .send(asset.body);
   });
 
-  app.get('/studio/api/me', { preHandler: guard('read') }, async (req) => ({ name: req.apiKey!.name, scopes: req.apiKey!.scopes }));
+  app.get('/studio/api/me', { preHandler: guard('read') }, async (req) => ({
+    name: req.apiKey!.name,
+    scopes: req.apiKey!.scopes,
+  }));
   app.get('/studio/api/forms', { preHandler: guard('read') }, async () => ({ forms: studioForms() }));
 
   // The list page: what GET /v1/generations answers, plus the model, credits and off-peak search
@@ -113,12 +119,20 @@ export function registerStudio(app: FastifyInstance, guard: Guard, deps: StudioD
   app.get<{ Params: { id: string } }>('/studio/api/generations/:id', { preHandler: guard('read') }, async (req) => {
     const id = req.params.id;
     const owned = await ownedGeneration(deps.client, req, id);
-    const generation = await readGeneration(deps.client.temporal, id, { ...(deps.presign ? { presign: deps.presign } : {}) });
+    const generation = await readGeneration(deps.client.temporal, id, {
+      ...(deps.presign ? { presign: deps.presign } : {}),
+    });
     const media = generation.execution === 'succeeded' ? linked(req, id, await filesOf(id)) : [];
-    const { timeline, input } = await readHistory(deps.client.temporal, id).catch(() => ({ timeline: [], input: undefined }));
+    const { timeline, input } = await readHistory(deps.client.temporal, id).catch(() => ({
+      timeline: [],
+      input: undefined,
+    }));
     let storyboards: unknown[] | undefined;
     if (owned.kind === 'adFilm' && owned.running) {
-      const views = await deps.client.getAdFilmHandle(id).workflow.query(storyboardsQuery).catch(() => undefined);
+      const views = await deps.client
+        .getAdFilmHandle(id)
+        .workflow.query(storyboardsQuery)
+        .catch(() => undefined);
       storyboards = views?.map((s) => ({
         index: s.index,
         prompt: s.prompt,
@@ -126,58 +140,83 @@ export function registerStudio(app: FastifyInstance, guard: Guard, deps: StudioD
         edits: s.edits,
         ...(s.lastEdit ? { lastEdit: s.lastEdit } : {}),
         subTaskId: s.subTaskId,
-        ...(s.mediaUrl ? { url: `/studio/media/${encodeURIComponent(id)}/storyboard/${s.index}?${mediaQuery(signMedia(req.apiKey!, `${id}/storyboard/${s.index}#${s.subTaskId}`))}&t=${encodeURIComponent(s.subTaskId)}` } : {}),
+        ...(s.mediaUrl
+          ? {
+              url: `/studio/media/${encodeURIComponent(id)}/storyboard/${s.index}?${mediaQuery(signMedia(req.apiKey!, `${id}/storyboard/${s.index}#${s.subTaskId}`))}&t=${encodeURIComponent(s.subTaskId)}`,
+            }
+          : {}),
       }));
     }
     return { generation, media, timeline, ...(input ? { input } : {}), ...(storyboards ? { storyboards } : {}) };
   });
 
   // An archived file, by signed link. Not yours, expired, forged or absent: the same 404.
-  app.get<{ Params: { id: string; n: string } }>('/studio/media/:id/file/:n', { config: { public: true } }, async (req, reply) => {
-    const { id, n } = req.params;
-    const key = /^\d{1,4}$/.test(n) ? verifyMedia(deps.keys(), `${id}/file/${n}`, req.query as Record<string, unknown>) : undefined;
-    if (!key) throw mediaNotFound();
-    req.apiKey = key;
-    await ownedGeneration(deps.client, req, id).catch(() => {
-      throw mediaNotFound();
-    });
-    const file = (await filesOf(id).catch(() => [])).find((f) => f.n === Number(n));
-    if (!file || !playableType(file.contentType)) throw mediaNotFound();
-    const opened = await archive.open(file.location, (size) => parseRange(req.headers.range, size));
-    if (opened === 'unsatisfiable') return studioHeaders(reply, MEDIA_CSP).code(416).send();
-    if (!opened) throw mediaNotFound();
-    studioHeaders(reply, MEDIA_CSP).header('accept-ranges', 'bytes').header('cache-control', 'private, max-age=600').type(file.contentType);
-    if (opened.range) {
-      reply.code(206).header('content-range', `bytes ${opened.range.start}-${opened.range.end}/${opened.size}`).header('content-length', String(opened.range.end - opened.range.start + 1));
-    } else reply.header('content-length', String(opened.size));
-    return reply.send(opened.body instanceof Readable ? opened.body : Readable.from(opened.body));
-  });
+  app.get<{ Params: { id: string; n: string } }>(
+    '/studio/media/:id/file/:n',
+    { config: { public: true } },
+    async (req, reply) => {
+      const { id, n } = req.params;
+      const key = /^\d{1,4}$/.test(n)
+        ? verifyMedia(deps.keys(), `${id}/file/${n}`, req.query as Record<string, unknown>)
+        : undefined;
+      if (!key) throw mediaNotFound();
+      req.apiKey = key;
+      await ownedGeneration(deps.client, req, id).catch(() => {
+        throw mediaNotFound();
+      });
+      const file = (await filesOf(id).catch(() => [])).find((f) => f.n === Number(n));
+      if (!file || !playableType(file.contentType)) throw mediaNotFound();
+      const opened = await archive.open(file.location, (size) => parseRange(req.headers.range, size));
+      if (opened === 'unsatisfiable') return studioHeaders(reply, MEDIA_CSP).code(416).send();
+      if (!opened) throw mediaNotFound();
+      studioHeaders(reply, MEDIA_CSP)
+        .header('accept-ranges', 'bytes')
+        .header('cache-control', 'private, max-age=600')
+        .type(file.contentType);
+      if (opened.range) {
+        reply
+          .code(206)
+          .header('content-range', `bytes ${opened.range.start}-${opened.range.end}/${opened.size}`)
+          .header('content-length', String(opened.range.end - opened.range.start + 1));
+      } else reply.header('content-length', String(opened.size));
+      return reply.send(opened.body instanceof Readable ? opened.body : Readable.from(opened.body));
+    },
+  );
 
   // A storyboard of an AD film in review, not archived yet: fetched from Vidu's (expiring) URL by
   // the API through the download guard (VIDU_FLOW_ALLOW_PRIVATE_URLS), never shown to the browser.
-  app.get<{ Params: { id: string; index: string }; Querystring: { t?: string } }>('/studio/media/:id/storyboard/:index', { config: { public: true } }, async (req, reply) => {
-    const { id, index } = req.params;
-    const subTask = typeof req.query.t === 'string' ? req.query.t : '';
-    const key = /^\d{1,3}$/.test(index) ? verifyMedia(deps.keys(), `${id}/storyboard/${index}#${subTask}`, req.query as Record<string, unknown>) : undefined;
-    if (!key) throw mediaNotFound();
-    req.apiKey = key;
-    const owned = await ownedGeneration(deps.client, req, id).catch(() => {
-      throw mediaNotFound();
-    });
-    if (owned.kind !== 'adFilm' || !owned.running) throw mediaNotFound();
-    const views = await deps.client.getAdFilmHandle(id).workflow.query(storyboardsQuery);
-    const view = views.find((s) => s.index === Number(index) && s.subTaskId === subTask);
-    if (!view?.mediaUrl || !/^https?:\/\//.test(view.mediaUrl)) throw mediaNotFound();
-    const upstream = await guardedFetch(view.mediaUrl, { headers: req.headers.range ? { range: req.headers.range } : {} }).catch(() => undefined);
-    const type = upstream?.headers.get('content-type') ?? '';
-    if (!upstream || !upstream.ok || !upstream.body || !playableType(type)) throw problem(502, 'storyboard-unavailable', 'the storyboard could not be fetched from Vidu');
-    studioHeaders(reply, MEDIA_CSP).code(upstream.status).type(type).header('cache-control', 'private, max-age=300');
-    for (const h of ['content-length', 'content-range', 'accept-ranges']) {
-      const v = upstream.headers.get(h);
-      if (v) reply.header(h, v);
-    }
-    return reply.send(Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream));
-  });
+  app.get<{ Params: { id: string; index: string }; Querystring: { t?: string } }>(
+    '/studio/media/:id/storyboard/:index',
+    { config: { public: true } },
+    async (req, reply) => {
+      const { id, index } = req.params;
+      const subTask = typeof req.query.t === 'string' ? req.query.t : '';
+      const key = /^\d{1,3}$/.test(index)
+        ? verifyMedia(deps.keys(), `${id}/storyboard/${index}#${subTask}`, req.query as Record<string, unknown>)
+        : undefined;
+      if (!key) throw mediaNotFound();
+      req.apiKey = key;
+      const owned = await ownedGeneration(deps.client, req, id).catch(() => {
+        throw mediaNotFound();
+      });
+      if (owned.kind !== 'adFilm' || !owned.running) throw mediaNotFound();
+      const views = await deps.client.getAdFilmHandle(id).workflow.query(storyboardsQuery);
+      const view = views.find((s) => s.index === Number(index) && s.subTaskId === subTask);
+      if (!view?.mediaUrl || !/^https?:\/\//.test(view.mediaUrl)) throw mediaNotFound();
+      const upstream = await guardedFetch(view.mediaUrl, {
+        headers: req.headers.range ? { range: req.headers.range } : {},
+      }).catch(() => undefined);
+      const type = upstream?.headers.get('content-type') ?? '';
+      if (!upstream || !upstream.ok || !upstream.body || !playableType(type))
+        throw problem(502, 'storyboard-unavailable', 'the storyboard could not be fetched from Vidu');
+      studioHeaders(reply, MEDIA_CSP).code(upstream.status).type(type).header('cache-control', 'private, max-age=300');
+      for (const h of ['content-length', 'content-range', 'accept-ranges']) {
+        const v = upstream.headers.get(h);
+        if (v) reply.header(h, v);
+      }
+      return reply.send(Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream));
+    },
+  );
 }
 
 function mediaNotFound() {

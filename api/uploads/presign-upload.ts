@@ -24,7 +24,10 @@ export interface PresignedUpload {
   expiresAt: string;
 }
 
-export type UploadPresigner = (owner: string, file: { sha256: string; ext: string; contentType: string; bytes: number }) => Promise<PresignedUpload>;
+export type UploadPresigner = (
+  owner: string,
+  file: { sha256: string; ext: string; contentType: string; bytes: number },
+) => Promise<PresignedUpload>;
 
 /** The presigner for STAGING_URL=s3://…, or undefined with a local staging folder. */
 export function uploadPresigner(env: NodeJS.ProcessEnv = process.env, s3?: S3Client): UploadPresigner | undefined {
@@ -37,7 +40,11 @@ export function uploadPresigner(env: NodeJS.ProcessEnv = process.env, s3?: S3Cli
     const name = `${file.sha256}.${file.ext}`;
     const ref = stagedRef(owner, name);
     const checksum = Buffer.from(file.sha256, 'hex').toString('base64');
-    const headers = { 'content-type': file.contentType, 'content-length': String(file.bytes), 'x-amz-checksum-sha256': checksum };
+    const headers = {
+      'content-type': file.contentType,
+      'content-length': String(file.bytes),
+      'x-amz-checksum-sha256': checksum,
+    };
     const command = new PutObjectCommand({
       Bucket: loc.bucket,
       Key: objectKey(loc, `${owner}/${name}`),
@@ -50,6 +57,12 @@ export function uploadPresigner(env: NodeJS.ProcessEnv = process.env, s3?: S3Cli
       signableHeaders: new Set(['content-type', 'content-length', 'x-amz-checksum-sha256']),
       unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
     });
-    return { method: 'PUT', url: signed, headers, ref, expiresAt: new Date(Date.now() + UPLOAD_LINK_SECONDS * 1000).toISOString() };
+    return {
+      method: 'PUT',
+      url: signed,
+      headers,
+      ref,
+      expiresAt: new Date(Date.now() + UPLOAD_LINK_SECONDS * 1000).toISOString(),
+    };
   };
 }

@@ -19,12 +19,25 @@ export const UploadQuery = z
     field: z.string().min(1).max(64).optional(),
   })
   .strict()
-  .refine((q) => q.field === undefined || q.kind !== undefined, { message: 'field needs kind (e.g. ?kind=img2video&field=images)', path: ['field'] })
-  .refine((q) => q.field === undefined || mediaLimitsOf(q.kind as MediaEndpoint)[q.field] !== undefined, { message: 'that kind has no such media field', path: ['field'] });
+  .refine((q) => q.field === undefined || q.kind !== undefined, {
+    message: 'field needs kind (e.g. ?kind=img2video&field=images)',
+    path: ['field'],
+  })
+  .refine((q) => q.field === undefined || mediaLimitsOf(q.kind as MediaEndpoint)[q.field] !== undefined, {
+    message: 'that kind has no such media field',
+    path: ['field'],
+  });
 export type UploadQuery = z.infer<typeof UploadQuery>;
 
 /** Content types an upload may declare, each for one format; aliases curl and browsers send. */
-const ALIASES: Readonly<Record<string, MediaFormat>> = { 'image/jpg': 'jpeg', 'audio/x-wav': 'wav', 'audio/wave': 'wav', 'audio/mp3': 'mp3', 'video/vnd.avi': 'avi', 'audio/x-m4a': 'm4a' };
+const ALIASES: Readonly<Record<string, MediaFormat>> = {
+  'image/jpg': 'jpeg',
+  'audio/x-wav': 'wav',
+  'audio/wave': 'wav',
+  'audio/mp3': 'mp3',
+  'video/vnd.avi': 'avi',
+  'audio/x-m4a': 'm4a',
+};
 
 /** Every (endpoint, field) limit, or only those of the query. */
 export function candidateLimits(query: UploadQuery): Array<{ where: string; limit: MediaLimit }> {
@@ -64,7 +77,8 @@ export function maxBytesFor(format: MediaFormat, query: UploadQuery): number {
  */
 export function mediaProblems(probe: MediaProbe, bytes: number, query: UploadQuery): string[] {
   const fitting = candidateLimits(query).filter((c) => (c.limit.formats as readonly string[]).includes(probe.format));
-  if (fitting.length === 0) return [`(body): no media field${query.kind ? ` of ${query.kind}` : ''} takes ${probe.format}`];
+  if (fitting.length === 0)
+    return [`(body): no media field${query.kind ? ` of ${query.kind}` : ''} takes ${probe.format}`];
   let first: string[] | undefined;
   for (const c of fitting) {
     const broken = checkMedia(probe, bytes, c.limit, '(body)');

@@ -22,10 +22,17 @@ export interface Creation {
 export function createBaselineActivities(deps: BaselineDeps) {
   const headers = { Authorization: `Token ${deps.apiKey}`, 'Content-Type': 'application/json' };
   const api = async (method: 'GET' | 'POST', endpoint: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const res = await fetch(`${deps.baseUrl}/ent/v2/${endpoint}`, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${deps.baseUrl}/ent/v2/${endpoint}`, {
+      method,
+      headers,
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     const json = (await res.json()) as Record<string, unknown>;
     if (res.status >= 400 && res.status < 500 && res.status !== 429) {
-      throw ApplicationFailure.nonRetryable(`Vidu ${endpoint}: HTTP ${res.status} ${String(json.reason ?? '')}`, 'ViduRejected');
+      throw ApplicationFailure.nonRetryable(
+        `Vidu ${endpoint}: HTTP ${res.status} ${String(json.reason ?? '')}`,
+        'ViduRejected',
+      );
     }
     if (!res.ok) throw new Error(`Vidu ${endpoint}: HTTP ${res.status}`);
     return json;
@@ -40,9 +47,13 @@ export function createBaselineActivities(deps: BaselineDeps) {
     async pollGeneration(taskId: string): Promise<Creation[]> {
       const task = await api('GET', `tasks/${taskId}/creations`);
       if (task.state === 'success') return (task.creations as Creation[]).map((c) => ({ id: c.id, url: c.url }));
-      if (task.state === 'failed') throw ApplicationFailure.nonRetryable(`Vidu task ${taskId} failed: ${String(task.err_code)}`, 'ViduTaskFailed');
+      if (task.state === 'failed')
+        throw ApplicationFailure.nonRetryable(`Vidu task ${taskId} failed: ${String(task.err_code)}`, 'ViduTaskFailed');
       // Not finished: a benign failure, so the retry (the next poll) is not logged as an error.
-      throw ApplicationFailure.create({ message: `task ${taskId} is ${String(task.state)}`, category: ApplicationFailureCategory.BENIGN });
+      throw ApplicationFailure.create({
+        message: `task ${taskId} is ${String(task.state)}`,
+        category: ApplicationFailureCategory.BENIGN,
+      });
     },
 
     async archiveCreations(taskId: string, creations: Creation[]): Promise<string[]> {

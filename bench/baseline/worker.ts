@@ -21,7 +21,11 @@ async function run(): Promise<void> {
       ...(process.env.BASELINE_WORKFLOW_BUNDLE
         ? { workflowBundle: { codePath: process.env.BASELINE_WORKFLOW_BUNDLE } }
         : { workflowsPath: require.resolve('./workflows') }),
-      activities: createBaselineActivities({ baseUrl: required('VIDU_BASE_URL'), apiKey: required('VIDU_API_KEY'), archiveDir: required('ARCHIVE_DIR') }),
+      activities: createBaselineActivities({
+        baseUrl: required('VIDU_BASE_URL'),
+        apiKey: required('VIDU_API_KEY'),
+        archiveDir: required('ARCHIVE_DIR'),
+      }),
     });
     console.log(`baseline worker: task queue ${required('BASELINE_TASK_QUEUE')}`);
     await worker.run();

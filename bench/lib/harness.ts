@@ -20,7 +20,10 @@ let baselineBundle: Promise<string> | undefined;
 /** The baseline's workflows, bundled once per bench run (BASELINE_WORKFLOW_BUNDLE). */
 export function buildBaselineBundle(dir: string): Promise<string> {
   baselineBundle ??= (async () => {
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../baseline/workflows'), logger: silent });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../baseline/workflows'),
+      logger: silent,
+    });
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, 'baseline-workflow-bundle.js');
     await writeFile(file, code);
@@ -29,15 +32,31 @@ export function buildBaselineBundle(dir: string): Promise<string> {
   return baselineBundle;
 }
 
-const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+const silent = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => console.error(m),
+};
 
 /** Starts bench/baseline/worker.ts as its own process and waits until it polls. */
 export async function startBaselineWorker(env: Record<string, string>, taskQueue: string): Promise<Baseline> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/baseline/worker.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, BASELINE_TASK_QUEUE: taskQueue, BASELINE_WORKFLOW_BUNDLE: await buildBaselineBundle(path.dirname(env.ARCHIVE_DIR ?? '/tmp')) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'bench/baseline/worker.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...env,
+        BASELINE_TASK_QUEUE: taskQueue,
+        BASELINE_WORKFLOW_BUNDLE: await buildBaselineBundle(path.dirname(env.ARCHIVE_DIR ?? '/tmp')),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
@@ -67,7 +86,11 @@ export async function connectClient(address: string, namespace = 'default'): Pro
 }
 
 /** Runs `fn` over `items` with at most `limit` at once. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
@@ -94,11 +117,19 @@ export async function runCost(client: Client, workflowId: string, runId?: string
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const events = history.events ?? [];
   const last = events[events.length - 1];
-  return { cost: historyCost(events), closedAtMs: last?.eventTime ? tsToMs(last.eventTime) : NaN, taskFailures: workflowTaskFailures(events) };
+  return {
+    cost: historyCost(events),
+    closedAtMs: last?.eventTime ? tsToMs(last.eventTime) : NaN,
+    taskFailures: workflowTaskFailures(events),
+  };
 }
 
 /** Every run on a task queue other than `exclude` (the slot manager, its continued runs…), with its cost. */
-export async function otherRuns(client: Client, taskQueue: string, exclude: ReadonlySet<string>): Promise<Map<string, HistoryCost>> {
+export async function otherRuns(
+  client: Client,
+  taskQueue: string,
+  exclude: ReadonlySet<string>,
+): Promise<Map<string, HistoryCost>> {
   const runs: Array<{ workflowId: string; runId: string }> = [];
   for await (const w of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
     if (!exclude.has(w.workflowId)) runs.push({ workflowId: w.workflowId, runId: w.runId });
@@ -121,7 +152,11 @@ export function describeFailure(err: unknown): string {
       break;
     }
   }
-  return parts.join(' ← ').replace(/\b\d{6,}\b/g, '<n>').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>').slice(0, 600);
+  return parts
+    .join(' ← ')
+    .replace(/\b\d{6,}\b/g, '<n>')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+    .slice(0, 600);
 }
 
 /** Requests the simulator has received so far, by endpoint (the bench takes differences). */

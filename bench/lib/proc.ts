@@ -51,7 +51,10 @@ export class ProcessMeter {
   private readonly peak = new Map<number, number>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(readonly pids: readonly number[], everyMs = 250) {
+  constructor(
+    readonly pids: readonly number[],
+    everyMs = 250,
+  ) {
     for (const pid of pids) {
       resetPeak(pid);
       this.start.set(pid, cpuMs(pid));

@@ -32,10 +32,29 @@ export interface HistoryCost {
 }
 
 type CountField = Exclude<keyof HistoryCost, 'byType'>;
-const COUNT_FIELDS: readonly CountField[] = ['events', 'actions', 'workflowTasks', 'failedWorkflowTasks', 'activityAttempts', 'signals', 'timers', 'upserts'];
+const COUNT_FIELDS: readonly CountField[] = [
+  'events',
+  'actions',
+  'workflowTasks',
+  'failedWorkflowTasks',
+  'activityAttempts',
+  'signals',
+  'timers',
+  'upserts',
+];
 
 function emptyCost(): HistoryCost {
-  return { events: 0, actions: 0, workflowTasks: 0, failedWorkflowTasks: 0, activityAttempts: 0, signals: 0, timers: 0, upserts: 0, byType: {} };
+  return {
+    events: 0,
+    actions: 0,
+    workflowTasks: 0,
+    failedWorkflowTasks: 0,
+    activityAttempts: 0,
+    signals: 0,
+    timers: 0,
+    upserts: 0,
+    byType: {},
+  };
 }
 
 function typeName(t: temporal.api.enums.v1.EventType | null | undefined): string {
@@ -118,10 +137,12 @@ export function workflowTaskFailures(events: readonly HistoryEventLike[]): Recor
     if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) {
       const type = temporal.api.enums.v1.TimeoutType[e.workflowTaskTimedOutEventAttributes?.timeoutType ?? 0];
       cause = `TIMED_OUT${type && type !== 'TIMEOUT_TYPE_UNSPECIFIED' ? `_${type.replace(/^TIMEOUT_TYPE_/, '')}` : ''}`;
-    }
-    else if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_FAILED) {
+    } else if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_FAILED) {
       const c = e.workflowTaskFailedEventAttributes?.cause ?? 0;
-      cause = (temporal.api.enums.v1.WorkflowTaskFailedCause[c] ?? String(c)).replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, '');
+      cause = (temporal.api.enums.v1.WorkflowTaskFailedCause[c] ?? String(c)).replace(
+        /^WORKFLOW_TASK_FAILED_CAUSE_/,
+        '',
+      );
     }
     if (cause) out[cause] = (out[cause] ?? 0) + 1;
   }
@@ -177,6 +198,7 @@ export function fmt(v: number | undefined, digits = 1): string {
 /** Plain-text table with aligned columns (the first column left, the others right). */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

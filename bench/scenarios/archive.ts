@@ -37,7 +37,11 @@ const REPETITIONS = 3;
 function summarize(runs: readonly TransferFigures[]): TransferFigures {
   const bySpeed = [...runs].sort((a, b) => a.mbPerSecond - b.mbPerSecond);
   const median = bySpeed[Math.floor(bySpeed.length / 2)]!;
-  return { seconds: median.seconds, mbPerSecond: median.mbPerSecond, rssGrowthMiB: Math.max(...runs.map((r) => r.rssGrowthMiB)) };
+  return {
+    seconds: median.seconds,
+    mbPerSecond: median.mbPerSecond,
+    rssGrowthMiB: Math.max(...runs.map((r) => r.rssGrowthMiB)),
+  };
 }
 
 /** Serves `/file.mp4`: `megabytes` MiB from a small pool of 1 MiB blocks, as fast as the reader takes them. */
@@ -76,12 +80,18 @@ async function measure(megabytes: number, fn: () => Promise<void>): Promise<Tran
   return { seconds, mbPerSecond: megabytes / seconds, rssGrowthMiB: (peak - before) / MB };
 }
 
-export async function runArchive(opts: { megabytes: number; dir: string; log: (l: string) => void }): Promise<ArchiveFigures> {
+export async function runArchive(opts: {
+  megabytes: number;
+  dir: string;
+  log: (l: string) => void;
+}): Promise<ArchiveFigures> {
   const mb = Math.round(opts.megabytes);
   const root = path.join(opts.dir, 'archive-bench');
   await mkdir(root, { recursive: true });
   const source = await serveBytes(mb);
-  const vidu = { getCreations: () => Promise.reject(new Error('the bench URL does not expire')) } as unknown as ViduClient;
+  const vidu = {
+    getCreations: () => Promise.reject(new Error('the bench URL does not expire')),
+  } as unknown as ViduClient;
   const archiveTask = makeArchiveTask({ vidu, archive: new LocalArchiveStore(path.join(root, 'archive')), fetch });
   const staging = new StagingStore(path.join(root, 'staging'));
   try {
@@ -94,7 +104,12 @@ export async function runArchive(opts: { megabytes: number; dir: string; log: (l
     // Unmeasured: the first transfer of the process pays for fetch's set-up and buffers.
     await copy();
     const archiveOnce = async () => {
-      const input: ArchiveInput = { workflowId: 'bench-archive', kind: 'img2video', taskId: 'bench-task', creations: [{ id: 'big', url: source.url, coverUrl: '' }] };
+      const input: ArchiveInput = {
+        workflowId: 'bench-archive',
+        kind: 'img2video',
+        taskId: 'bench-task',
+        creations: [{ id: 'big', url: source.url, coverUrl: '' }],
+      };
       await env.run(archiveTask, input);
       await rm(path.join(root, 'archive'), { recursive: true, force: true });
     };

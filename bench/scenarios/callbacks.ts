@@ -57,10 +57,19 @@ export async function runCallbackIngestion(opts: {
   });
   try {
     const sim = new SimAdmin(stack.simUrl);
-    const vf = await ViduFlowClient.connect({ client: opts.client, taskQueue, stagingDir: path.join(opts.dir, 'callbacks', 'staging') });
+    const vf = await ViduFlowClient.connect({
+      client: opts.client,
+      taskQueue,
+      stagingDir: path.join(opts.dir, 'callbacks', 'staging'),
+    });
     opts.log(`callbacks: ${k} generations waiting, then ${opts.rate}/s for ${opts.seconds} s…`);
     const handles = await Promise.all(
-      Array.from({ length: k }, (_, i) => vf.start('img2video', { request: { model: 'viduq2', images: [opts.imagePath], prompt: `callbacks ${i}`, duration: 5 }, options: { waitMode: 'callback' } })),
+      Array.from({ length: k }, (_, i) =>
+        vf.start('img2video', {
+          request: { model: 'viduq2', images: [opts.imagePath], prompt: `callbacks ${i}`, duration: 5 },
+          options: { waitMode: 'callback' },
+        }),
+      ),
     );
     const tasks = await waitForTasks(sim, k, 180_000);
     const targets = await mapLimit(tasks, 8, async (id) => {
@@ -80,10 +89,12 @@ export async function runCallbackIngestion(opts: {
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       const target = targets[i % targets.length]!;
       const progress = Math.min(99, 1 + Math.floor(i / targets.length));
-      inFlight.push(post(target.url, stack.apiKey, target.id, progress).then(({ ms, code }) => {
-        latencies.push(ms);
-        status[code] = (status[code] ?? 0) + 1;
-      }));
+      inFlight.push(
+        post(target.url, stack.apiKey, target.id, progress).then(({ ms, code }) => {
+          latencies.push(ms);
+          status[code] = (status[code] ?? 0) + 1;
+        }),
+      );
     }
     await Promise.all(inFlight);
     const elapsed = (Date.now() - t0) / 1000;
@@ -106,7 +117,9 @@ export async function runCallbackIngestion(opts: {
     );
     const costs = await mapLimit(handles, 8, (h) => runCost(opts.client, h.workflowId));
     const cost = addCosts(costs.map((c) => c.cost));
-    const serverErrors = Object.entries(status).filter(([c]) => c.startsWith('5') || c === 'network').reduce((a, [, v]) => a + v, 0);
+    const serverErrors = Object.entries(status)
+      .filter(([c]) => c.startsWith('5') || c === 'network')
+      .reduce((a, [, v]) => a + v, 0);
     const figures: CallbackFigures = {
       rate: opts.rate,
       seconds: opts.seconds,
@@ -133,11 +146,30 @@ export async function runCallbackIngestion(opts: {
   }
 }
 
-async function post(url: string, secret: string, taskId: string, progress: number): Promise<{ ms: number; code: string }> {
-  const body = JSON.stringify({ id: taskId, state: 'processing', err_code: '', credits: 0, payload: '', bgm: false, off_peak: false, progress, creations: [] });
+async function post(
+  url: string,
+  secret: string,
+  taskId: string,
+  progress: number,
+): Promise<{ ms: number; code: string }> {
+  const body = JSON.stringify({
+    id: taskId,
+    state: 'processing',
+    err_code: '',
+    credits: 0,
+    payload: '',
+    bgm: false,
+    off_peak: false,
+    progress,
+    creations: [],
+  });
   const t0 = performance.now();
   try {
-    const res = await fetch(url, { method: 'POST', headers: { ...signCallbackRequest({ secret, method: 'POST', url }), 'Content-Type': 'application/json' }, body });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { ...signCallbackRequest({ secret, method: 'POST', url }), 'Content-Type': 'application/json' },
+      body,
+    });
     await res.arrayBuffer();
     return { ms: performance.now() - t0, code: String(res.status) };
   } catch {
@@ -146,13 +178,19 @@ async function post(url: string, secret: string, taskId: string, progress: numbe
 }
 
 /** Ids of the tasks created at the simulator, once there are `n` of them. */
-export async function waitForTasks(sim: SimAdmin, n: number, timeoutMs: number, log?: (l: string) => void): Promise<string[]> {
+export async function waitForTasks(
+  sim: SimAdmin,
+  n: number,
+  timeoutMs: number,
+  log?: (l: string) => void,
+): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   let lastLog = Date.now();
   for (;;) {
     const tasks = (await (await fetch(`${sim.url}/_sim/tasks`)).json()) as Array<{ id: string }>;
     if (tasks.length >= n) return tasks.map((t) => t.id);
-    if (Date.now() > deadline) throw new Error(`only ${tasks.length} of ${n} tasks reached the simulator in ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${tasks.length} of ${n} tasks reached the simulator in ${timeoutMs / 1000} s`);
     if (log && Date.now() - lastLog > 15_000) {
       log(`  ${tasks.length}/${n} submitted`);
       lastLog = Date.now();

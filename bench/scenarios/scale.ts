@@ -11,7 +11,15 @@ import { startStack } from '../../dev/stack';
 import { SimAdmin } from '../../sim/admin-client';
 import { describeFailure, diffCounts, mapLimit, simRequests } from '../lib/harness';
 import { memoryMiB, ProcessMeter } from '../lib/proc';
-import { addCosts, type HistoryCost, type HistoryEventLike, historyCost, mergeCounts, percentile, workflowTaskFailures } from '../lib/stats';
+import {
+  addCosts,
+  type HistoryCost,
+  type HistoryEventLike,
+  historyCost,
+  mergeCounts,
+  percentile,
+  workflowTaskFailures,
+} from '../lib/stats';
 import { WORKFLOW_TUNING_ENV_VARS } from '../../worker/workflow-tuning';
 import { waitForTasks } from './callbacks';
 
@@ -83,12 +91,22 @@ export async function runScale(opts: {
   try {
     const sim = new SimAdmin(stack.simUrl);
     const requestsBefore = await simRequests(sim);
-    const vf = await ViduFlowClient.connect({ client: opts.client, taskQueue, stagingDir: path.join(opts.dir, 'scale', 'staging') });
+    const vf = await ViduFlowClient.connect({
+      client: opts.client,
+      taskQueue,
+      stagingDir: path.join(opts.dir, 'scale', 'staging'),
+    });
     const meter = new ProcessMeter(stack.workerPids(), 1000);
     opts.log(`scale: starting ${opts.n} generations (admission ${opts.admission})…`);
     const t0 = Date.now();
-    const handles = await mapLimit(Array.from({ length: opts.n }, (_, i) => i), 50, (i) =>
-      vf.start('img2video', { request: { model: 'viduq2', images: [opts.imagePath], prompt: `scale ${i}`, duration: 5 }, options: { waitMode: 'callback' } }),
+    const handles = await mapLimit(
+      Array.from({ length: opts.n }, (_, i) => i),
+      50,
+      (i) =>
+        vf.start('img2video', {
+          request: { model: 'viduq2', images: [opts.imagePath], prompt: `scale ${i}`, duration: 5 },
+          options: { waitMode: 'callback' },
+        }),
     );
     const startSeconds = (Date.now() - t0) / 1000;
     opts.log(`  started in ${startSeconds.toFixed(0)} s; waiting for every task to reach Vidu…`);
@@ -104,8 +122,11 @@ export async function runScale(opts: {
       await opts.client.workflowService.getSystemInfo({});
       rpc.push(performance.now() - s);
     }
-    const openCount = (await opts.client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`)).count;
-    opts.log(`  all ${opts.n} waiting after ${allWaitingSeconds.toFixed(0)} s: worker RSS ${workerRssWaitingMiB.toFixed(0)} MiB, dev server RSS ${serverRssWaitingMiB.toFixed(0)} MiB, ${openCount} running`);
+    const openCount = (await opts.client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`))
+      .count;
+    opts.log(
+      `  all ${opts.n} waiting after ${allWaitingSeconds.toFixed(0)} s: worker RSS ${workerRssWaitingMiB.toFixed(0)} MiB, dev server RSS ${serverRssWaitingMiB.toFixed(0)} MiB, ${openCount} running`,
+    );
 
     const callbacksBefore = (await sim.stats()).callbacks;
     const t1 = Date.now();
@@ -184,8 +205,16 @@ async function scaleRunCost(
   client: Client,
   workflowId: string,
   drainFromMs: number,
-): Promise<{ cost: HistoryCost; taskFailures: Record<string, number>; failedWhileWaiting: number; failedWhileDraining: number; waitsMs: number[] }> {
-  const events = ((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []) as Array<HistoryEventLike & { eventTime?: Parameters<typeof tsToMs>[0] | null }>;
+): Promise<{
+  cost: HistoryCost;
+  taskFailures: Record<string, number>;
+  failedWhileWaiting: number;
+  failedWhileDraining: number;
+  waitsMs: number[];
+}> {
+  const events = ((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []) as Array<
+    HistoryEventLike & { eventTime?: Parameters<typeof tsToMs>[0] | null }
+  >;
   let failedWhileWaiting = 0;
   let failedWhileDraining = 0;
   const waitsMs: number[] = [];
@@ -196,10 +225,19 @@ async function scaleRunCost(
     else if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_STARTED) {
       if (scheduledAt !== undefined && Number.isFinite(at)) waitsMs.push(at - scheduledAt);
       scheduledAt = undefined;
-    } else if (e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_FAILED || e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) {
+    } else if (
+      e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_FAILED ||
+      e.eventType === E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT
+    ) {
       if (at < drainFromMs) failedWhileWaiting++;
       else failedWhileDraining++;
     }
   }
-  return { cost: historyCost(events), taskFailures: workflowTaskFailures(events), failedWhileWaiting, failedWhileDraining, waitsMs };
+  return {
+    cost: historyCost(events),
+    taskFailures: workflowTaskFailures(events),
+    failedWhileWaiting,
+    failedWhileDraining,
+    waitsMs,
+  };
 }

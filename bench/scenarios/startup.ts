@@ -14,7 +14,11 @@ const ROOT = path.resolve(__dirname, '../..');
 
 async function startOnce(env: Record<string, string>): Promise<{ seconds: number; cpuMs: number; rssMiB: number }> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker/main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
@@ -37,7 +41,12 @@ async function startOnce(env: Record<string, string>): Promise<{ seconds: number
   }
 }
 
-export async function runStartup(opts: { temporalAddress: string; bundle: string; dir: string; log: (l: string) => void }): Promise<StartupFigures> {
+export async function runStartup(opts: {
+  temporalAddress: string;
+  bundle: string;
+  dir: string;
+  log: (l: string) => void;
+}): Promise<StartupFigures> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     TEMPORAL_ADDRESS: opts.temporalAddress,
@@ -53,6 +62,8 @@ export async function runStartup(opts: { temporalAddress: string; bundle: string
   opts.log('startup: worker with the prebuilt bundle, then bundling from source…');
   const withBundle = await startOnce({ ...env, [WORKFLOW_BUNDLE_ENV]: opts.bundle });
   const fromSource = await startOnce(env);
-  opts.log(`  bundle ${withBundle.seconds.toFixed(1)} s (${Math.round(withBundle.cpuMs)} ms CPU); from source ${fromSource.seconds.toFixed(1)} s (${Math.round(fromSource.cpuMs)} ms CPU)`);
+  opts.log(
+    `  bundle ${withBundle.seconds.toFixed(1)} s (${Math.round(withBundle.cpuMs)} ms CPU); from source ${fromSource.seconds.toFixed(1)} s (${Math.round(fromSource.cpuMs)} ms CPU)`,
+  );
   return { withBundle, fromSource };
 }

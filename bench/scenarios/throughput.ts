@@ -8,7 +8,16 @@ import { ViduFlowClient } from '../../client';
 import { startStack } from '../../dev/stack';
 import { SimAdmin } from '../../sim/admin-client';
 import type { BaselineInput, BaselineResult } from '../baseline/workflows';
-import { describeFailure, diffCounts, mapLimit, otherRuns, runCost, simRequests, startBaselineWorker, successTimes } from '../lib/harness';
+import {
+  describeFailure,
+  diffCounts,
+  mapLimit,
+  otherRuns,
+  runCost,
+  simRequests,
+  startBaselineWorker,
+  successTimes,
+} from '../lib/harness';
 import { ProcessMeter } from '../lib/proc';
 import { addCosts, type HistoryCost, mean, mergeCounts, percentile, subtractCost } from '../lib/stats';
 
@@ -92,24 +101,42 @@ export async function runThroughput(opts: ThroughputOptions): Promise<SideFigure
       logDir: path.join(opts.dir, name, 'logs'),
     });
     const baseline = await startBaselineWorker(
-      { TEMPORAL_ADDRESS: opts.temporalAddress, VIDU_BASE_URL: stack.simUrl, VIDU_API_KEY: stack.apiKey, ARCHIVE_DIR: path.join(opts.dir, name, 'baseline-archive') },
+      {
+        TEMPORAL_ADDRESS: opts.temporalAddress,
+        VIDU_BASE_URL: stack.simUrl,
+        VIDU_API_KEY: stack.apiKey,
+        ARCHIVE_DIR: path.join(opts.dir, name, 'baseline-archive'),
+      },
       `bench-base-${randomUUID().slice(0, 8)}`,
     );
     try {
       const sim = new SimAdmin(stack.simUrl);
-      const vf = await ViduFlowClient.connect({ client: opts.client, taskQueue, stagingDir: path.join(opts.dir, name, 'staging') });
+      const vf = await ViduFlowClient.connect({
+        client: opts.client,
+        taskQueue,
+        stagingDir: path.join(opts.dir, name, 'staging'),
+      });
       const started = new Set<string>();
-      const startVf = (mode: WaitMode) => async (i: number): Promise<Started> => {
-        const h = await vf.start('img2video', {
-          request: { model: 'viduq2', images: [opts.imagePath], prompt: `bench ${i}`, duration: 5 },
-          options: { waitMode: mode, ...(mode === 'poll' ? { poll: opts.poll } : {}) },
-        });
-        started.add(h.workflowId);
-        return { workflowId: h.workflowId, result: () => h.result() as Promise<{ taskId: string }> };
-      };
+      const startVf =
+        (mode: WaitMode) =>
+        async (i: number): Promise<Started> => {
+          const h = await vf.start('img2video', {
+            request: { model: 'viduq2', images: [opts.imagePath], prompt: `bench ${i}`, duration: 5 },
+            options: { waitMode: mode, ...(mode === 'poll' ? { poll: opts.poll } : {}) },
+          });
+          started.add(h.workflowId);
+          return { workflowId: h.workflowId, result: () => h.result() as Promise<{ taskId: string }> };
+        };
       const startBase = async (i: number): Promise<Started> => {
-        const input: BaselineInput = { request: { model: 'viduq2', images: [opts.imageDataUri], prompt: `bench ${i}`, duration: 5 }, poll: opts.poll };
-        const h = await opts.client.workflow.start('baselineGeneration', { taskQueue: baseline.taskQueue, workflowId: `baseline-${randomUUID()}`, args: [input] });
+        const input: BaselineInput = {
+          request: { model: 'viduq2', images: [opts.imageDataUri], prompt: `bench ${i}`, duration: 5 },
+          poll: opts.poll,
+        };
+        const h = await opts.client.workflow.start('baselineGeneration', {
+          taskQueue: baseline.taskQueue,
+          workflowId: `baseline-${randomUUID()}`,
+          args: [input],
+        });
         return { workflowId: h.workflowId, result: () => h.result() as Promise<BaselineResult> };
       };
 
@@ -123,7 +150,8 @@ export async function runThroughput(opts: ThroughputOptions): Promise<SideFigure
         for (const side of ['baseline', 'vidu-flow'] as const) {
           opts.log(`throughput: ${side}, ${mode} mode, admission ${admission}: ${opts.n} generations…`);
           const queue = side === 'baseline' ? baseline.taskQueue : taskQueue;
-          const othersBefore = side === 'vidu-flow' ? await otherRuns(opts.client, queue, started) : new Map<string, HistoryCost>();
+          const othersBefore =
+            side === 'vidu-flow' ? await otherRuns(opts.client, queue, started) : new Map<string, HistoryCost>();
           const requestsBefore = await simRequests(sim);
           const worker = new ProcessMeter(side === 'baseline' ? [baseline.pid] : stack.workerPids());
           const server = new ProcessMeter([opts.serverPid]);
@@ -140,7 +168,10 @@ export async function runThroughput(opts: ThroughputOptions): Promise<SideFigure
             other = subtractCost(addCosts([...after.values()]), addCosts([...othersBefore.values()]));
           }
           const total = addCosts([...runs.map((r) => r.cost), other]);
-          const success = await successTimes(sim, batch.ok.map((r) => r.taskId));
+          const success = await successTimes(
+            sim,
+            batch.ok.map((r) => r.taskId),
+          );
           const latencies = batch.ok.flatMap((r, i) => {
             const at = success.get(r.taskId);
             return at === undefined ? [] : [runs[i]!.closedAtMs - at];

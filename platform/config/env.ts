@@ -14,7 +14,11 @@ export class ConfigError extends Error {
  * Parses `env` with `schema`, reporting every bad variable at once. Values are never echoed for
  * variables named in `secrets`, so a mistyped API key cannot end up in a log.
  */
-export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv, secrets: readonly string[] = []): z.output<S> {
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv,
+  secrets: readonly string[] = [],
+): z.output<S> {
   // Empty strings mean "unset", as in most shells' `VAR= cmd`.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
@@ -23,23 +27,28 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv,
     parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '(environment)');
       const value = cleaned[name];
-      const shown = value === undefined ? 'unset' : secrets.includes(name) ? 'got a value' : `got ${JSON.stringify(value)}`;
+      const shown =
+        value === undefined ? 'unset' : secrets.includes(name) ? 'got a value' : `got ${JSON.stringify(value)}`;
       return `${name}: ${issue.message} (${shown})`;
     }),
   );
 }
 
-export const port = (fallback: number) => z.coerce.number().int('must be a whole number').min(1, 'must be a TCP port, 1–65535').max(65535, 'must be a TCP port, 1–65535').default(fallback);
+export const port = (fallback: number) =>
+  z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be a TCP port, 1–65535')
+    .max(65535, 'must be a TCP port, 1–65535')
+    .default(fallback);
 
-export const httpUrl = z
-  .string()
-  .refine((v) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL');
+export const httpUrl = z.string().refine((v) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL');
 
 /**
  * VIDU_API_KEY, for every process that reads it (worker and callback receiver), so both use the
@@ -87,5 +96,8 @@ export const temporalEnv = {
  */
 export const DEFAULT_STAGING_TTL_DAYS = 7;
 export const stagingTtlEnv = {
-  VIDU_FLOW_STAGING_TTL_DAYS: z.coerce.number().min(0, 'must be 0 (keep forever) or more days').default(DEFAULT_STAGING_TTL_DAYS),
+  VIDU_FLOW_STAGING_TTL_DAYS: z.coerce
+    .number()
+    .min(0, 'must be 0 (keep forever) or more days')
+    .default(DEFAULT_STAGING_TTL_DAYS),
 };

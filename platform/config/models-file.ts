@@ -18,7 +18,9 @@ export function loadModelsFile(env: Record<string, string | undefined> = process
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code ? `cannot be read (${(err as NodeJS.ErrnoException).code})` : `is not JSON (${(err as Error).message})`;
+    const why = (err as NodeJS.ErrnoException).code
+      ? `cannot be read (${(err as NodeJS.ErrnoException).code})`
+      : `is not JSON (${(err as Error).message})`;
     throw new ConfigError([`${MODELS_FILE_ENV}: ${file} ${why}`]);
   }
   const compiled = compileModelsFile(raw, file);

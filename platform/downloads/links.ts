@@ -27,10 +27,15 @@ export interface LinkOptions {
  * caller's own AWS credentials (the standard chain); nothing is sent to S3. Local (non-s3)
  * archives have no links: the list is empty.
  */
-export async function presignedLinks(temporal: Client, workflowId: string, opts: LinkOptions = {}): Promise<DownloadLink[]> {
+export async function presignedLinks(
+  temporal: Client,
+  workflowId: string,
+  opts: LinkOptions = {},
+): Promise<DownloadLink[]> {
   const handle = temporal.workflow.getHandle(workflowId);
   const d = await handle.describe();
-  if (d.status.name !== 'COMPLETED') throw new Error(`${workflowId} is ${d.status.name}: download links exist once it has completed`);
+  if (d.status.name !== 'COMPLETED')
+    throw new Error(`${workflowId} is ${d.status.name}: download links exist once it has completed`);
   const files = archivedFiles(await handle.result());
   if (files.length === 0) return [];
   const expires = opts.expiresInSeconds ?? DEFAULT_LINK_SECONDS;
@@ -60,7 +65,8 @@ export function archivedFiles(value: unknown, found = new Map<string, FileRef>()
         ...(typeof o.bytes === 'number' ? { bytes: o.bytes } : {}),
       });
     }
-    if (typeof o.manifest === 'string' && o.manifest.startsWith('s3://')) found.set(o.manifest, { name: 'manifest.json', location: o.manifest });
+    if (typeof o.manifest === 'string' && o.manifest.startsWith('s3://'))
+      found.set(o.manifest, { name: 'manifest.json', location: o.manifest });
     Object.values(o).forEach((v) => archivedFiles(v, found));
   }
   return [...found.values()];

@@ -9,7 +9,9 @@ import { archivedFiles, type DownloadLink } from './links';
 
 export type Presigner = (result: unknown) => Promise<DownloadLink[] | undefined>;
 
-export function downloadPresigner(opts: { env?: NodeJS.ProcessEnv; expiresInSeconds?: number; log?: (line: string) => void } = {}): Presigner {
+export function downloadPresigner(
+  opts: { env?: NodeJS.ProcessEnv; expiresInSeconds?: number; log?: (line: string) => void } = {},
+): Presigner {
   let s3: S3Client | undefined;
   let warned = false;
   const expires = opts.expiresInSeconds ?? DEFAULT_LINK_SECONDS;
@@ -19,7 +21,9 @@ export function downloadPresigner(opts: { env?: NodeJS.ProcessEnv; expiresInSeco
     try {
       s3 ??= s3ClientFromEnv(opts.env ?? process.env);
       const expiresAt = new Date(Date.now() + expires * 1000).toISOString();
-      return await Promise.all(files.map(async (f) => ({ ...f, url: (await presignLocation(s3!, f.location, expires))!, expiresAt })));
+      return await Promise.all(
+        files.map(async (f) => ({ ...f, url: (await presignLocation(s3!, f.location, expires))!, expiresAt })),
+      );
     } catch (err) {
       // No credentials here (the archive locations still say where the files are): log once, answer without links.
       if (!warned) (opts.log ?? console.error)(`download links not signed: ${(err as Error).message.split('\n')[0]}`);

@@ -61,8 +61,15 @@ async function route(req: IncomingMessage, res: ServerResponse, opts: HealthServ
   } else if (path === '/readyz') {
     const ready = await Promise.resolve(opts.ready()).catch(() => false);
     json(res, ready ? 200 : 503, { ready });
-  } else if (path === '/metrics' && opts.metrics && opts.token !== undefined && !bearerMatches(req.headers.authorization, opts.token)) {
-    res.writeHead(401, { 'www-authenticate': 'Bearer', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'send the metrics token: Authorization: Bearer <METRICS_TOKEN>' }));
+  } else if (
+    path === '/metrics' &&
+    opts.metrics &&
+    opts.token !== undefined &&
+    !bearerMatches(req.headers.authorization, opts.token)
+  ) {
+    res
+      .writeHead(401, { 'www-authenticate': 'Bearer', 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: 'send the metrics token: Authorization: Bearer <METRICS_TOKEN>' }));
   } else if (path === '/metrics' && opts.metrics) {
     const { contentType, body } = await opts.metrics();
     res.writeHead(200, { 'content-type': contentType }).end(body);

@@ -50,7 +50,11 @@ const ApiKeyEntry = z.strictObject({
   // Fair share (issue 19 §4, core/fair-share.ts): this key's own cap on Vidu slots held at once
   // (within the worker's VIDU_MAX_IN_FLIGHT) and its weight among the keys with work waiting.
   maxInFlight: z.int('must be a whole number').min(1, 'must be at least 1').optional(),
-  weight: z.number('must be a number').min(MIN_WEIGHT, `must be at least ${MIN_WEIGHT}`).max(MAX_WEIGHT, `must be at most ${MAX_WEIGHT}`).optional(),
+  weight: z
+    .number('must be a number')
+    .min(MIN_WEIGHT, `must be at least ${MIN_WEIGHT}`)
+    .max(MAX_WEIGHT, `must be at most ${MAX_WEIGHT}`)
+    .optional(),
 });
 
 export type ApiKey = z.output<typeof ApiKeyEntry>;
@@ -59,8 +63,10 @@ const KeysFile = z.array(ApiKeyEntry).superRefine((keys, ctx) => {
   const names = new Set<string>();
   const ids = new Set<string>();
   keys.forEach((k, i) => {
-    if (ids.has(k.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate id ${JSON.stringify(k.id)}` });
-    if (names.has(k.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate name ${JSON.stringify(k.name)}` });
+    if (ids.has(k.id))
+      ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate id ${JSON.stringify(k.id)}` });
+    if (names.has(k.name))
+      ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate name ${JSON.stringify(k.name)}` });
     ids.add(k.id);
     names.add(k.name);
   });
@@ -85,7 +91,9 @@ export function loadKeysFile(file: string | undefined): ApiKey[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new KeysFileError(`${KEYS_FILE_ENV}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new KeysFileError(
+      `${KEYS_FILE_ENV}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   let json: unknown;
   try {
@@ -95,14 +103,22 @@ export function loadKeysFile(file: string | undefined): ApiKey[] {
   }
   // A file from before key ids: one message saying how to migrate, naming the entries (names are not secret).
   if (Array.isArray(json)) {
-    const without = json.map((e: unknown, i) => ({ e, i })).filter(({ e }) => typeof e === 'object' && e !== null && !('id' in e));
+    const without = json
+      .map((e: unknown, i) => ({ e, i }))
+      .filter(({ e }) => typeof e === 'object' && e !== null && !('id' in e));
     if (without.length > 0) {
-      const which = without.map(({ e, i }) => `[${i}]${typeof (e as { name?: unknown }).name === 'string' ? ` (${JSON.stringify((e as { name: string }).name)})` : ''}`).join(', ');
+      const which = without
+        .map(
+          ({ e, i }) =>
+            `[${i}]${typeof (e as { name?: unknown }).name === 'string' ? ` (${JSON.stringify((e as { name: string }).name)})` : ''}`,
+        )
+        .join(', ');
       throw new KeysFileError(`${KEYS_FILE_ENV}: ${file}: entries without "id": ${which}. ${KEY_ID_MIGRATION}.`);
     }
   }
   const parsed = KeysFile.safeParse(json);
-  if (!parsed.success) throw new KeysFileError(`${KEYS_FILE_ENV}: ${file}:\n  - ${describeZodError(parsed.error).join('\n  - ')}`);
+  if (!parsed.success)
+    throw new KeysFileError(`${KEYS_FILE_ENV}: ${file}:\n  - ${describeZodError(parsed.error).join('\n  - ')}`);
   return parsed.data;
 }
 
@@ -142,11 +158,18 @@ export function newKeyId(): string {
  * `npm run api -- --new-key NAME`: a new key, and the entry the operator adds to the keys file.
  * `id` defaults to a fresh one; give the old name as id to keep what a key started under it.
  */
-export function newApiKey(name: string, scopes: readonly Scope[] = SCOPES, id: string = newKeyId()): { key: string; entry: ApiKey } {
+export function newApiKey(
+  name: string,
+  scopes: readonly Scope[] = SCOPES,
+  id: string = newKeyId(),
+): { key: string; entry: ApiKey } {
   if (!KEY_NAME_RULE.test(name)) throw new KeysFileError(`--new-key: the name ${KEY_NAME_MESSAGE}`);
   if (!KEY_NAME_RULE.test(id)) throw new KeysFileError(`--new-key: the id ${KEY_NAME_MESSAGE}`);
   const key = `vf_${randomBytes(32).toString('base64url')}`;
-  return { key, entry: { id, name, keySha256: sha256Hex(key), scopes: [...scopes], webhookSecret: newWebhookSecret() } };
+  return {
+    key,
+    entry: { id, name, keySha256: sha256Hex(key), scopes: [...scopes], webhookSecret: newWebhookSecret() },
+  };
 }
 
 /**
@@ -159,7 +182,9 @@ export function checkKeysFileMode(file: string): void {
   try {
     mode = statSync(file).mode;
   } catch (err) {
-    throw new KeysFileError(`${KEYS_FILE_ENV}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new KeysFileError(
+      `${KEYS_FILE_ENV}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   if ((mode & 0o077) !== 0) {
     throw new KeysFileError(
@@ -190,7 +215,10 @@ export function callerTermsFromKeysFile(file: string): (caller: string) => Calle
         const byOwner = new Map<string, CallerTerms>();
         for (const k of loadKeysFile(file)) {
           if (k.maxInFlight === undefined && k.weight === undefined) continue;
-          byOwner.set(ownerOfCaller(k.id), { ...(k.maxInFlight !== undefined ? { maxInFlight: k.maxInFlight } : {}), ...(k.weight !== undefined ? { weight: k.weight } : {}) });
+          byOwner.set(ownerOfCaller(k.id), {
+            ...(k.maxInFlight !== undefined ? { maxInFlight: k.maxInFlight } : {}),
+            ...(k.weight !== undefined ? { weight: k.weight } : {}),
+          });
         }
         cached = { mtimeMs, byOwner };
       }

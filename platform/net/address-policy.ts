@@ -26,7 +26,14 @@ export const STRICT_POLICY: AddressPolicy = { allowAll: false, hosts: new Set(),
  * Names of cloud metadata services, refused before any DNS lookup (their addresses are refused
  * anyway; this also stops a resolver that maps them somewhere unexpected).
  */
-const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.internal']);
+const METADATA_HOSTS = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.azure.internal',
+]);
 
 /** Parses VIDU_FLOW_ALLOW_PRIVATE_URLS: unset/empty ⇒ strict, `1` ⇒ all, else `host,cidr,…`. */
 export function parseAllowPrivate(value: string | undefined): AddressPolicy {
@@ -36,19 +43,30 @@ export function parseAllowPrivate(value: string | undefined): AddressPolicy {
   const hosts = new Set<string>();
   const ranges: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]> = [];
   for (const raw of text.split(',')) {
-    const entry = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    const entry = raw
+      .trim()
+      .toLowerCase()
+      .replace(/^\[(.*)\]$/, '$1');
     if (entry === '') continue;
     if (entry.includes('/')) {
-      if (!ipaddr.isValidCIDR(entry)) throw new Error(`${ALLOW_PRIVATE_ENV}: ${JSON.stringify(raw.trim())} is not a valid CIDR range (e.g. 10.0.0.0/8, fc00::/7)`);
+      if (!ipaddr.isValidCIDR(entry))
+        throw new Error(
+          `${ALLOW_PRIVATE_ENV}: ${JSON.stringify(raw.trim())} is not a valid CIDR range (e.g. 10.0.0.0/8, fc00::/7)`,
+        );
       const [addr, bits] = ipaddr.parseCIDR(entry);
-      ranges.push([normalize(addr), addr.kind() === 'ipv6' && normalize(addr).kind() === 'ipv4' ? Math.max(0, bits - 96) : bits]);
+      ranges.push([
+        normalize(addr),
+        addr.kind() === 'ipv6' && normalize(addr).kind() === 'ipv4' ? Math.max(0, bits - 96) : bits,
+      ]);
     } else if (net.isIP(entry)) {
       const addr = normalize(ipaddr.parse(entry));
       ranges.push([addr, addr.kind() === 'ipv4' ? 32 : 128]);
     } else if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/.test(entry)) {
       hosts.add(entry.replace(/\.$/, ''));
     } else {
-      throw new Error(`${ALLOW_PRIVATE_ENV}: ${JSON.stringify(raw.trim())} is neither a host name, an IP address nor a CIDR range; use 1, or a comma list such as 127.0.0.1,10.0.0.0/8,cdn.internal`);
+      throw new Error(
+        `${ALLOW_PRIVATE_ENV}: ${JSON.stringify(raw.trim())} is neither a host name, an IP address nor a CIDR range; use 1, or a comma list such as 127.0.0.1,10.0.0.0/8,cdn.internal`,
+      );
     }
   }
   return { allowAll: false, hosts, ranges };
@@ -56,7 +74,9 @@ export function parseAllowPrivate(value: string | undefined): AddressPolicy {
 
 /** IPv4-mapped IPv6 (`::ffff:127.0.0.1`) is the IPv4 address it maps; judged as such. */
 function normalize(addr: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
-  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address() : addr;
+  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (addr as ipaddr.IPv6).toIPv4Address()
+    : addr;
 }
 
 /** The IPv4 address inside a NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address. */
@@ -113,7 +133,10 @@ export function hostAllowed(policy: AddressPolicy, hostname: string): boolean {
 
 /** URL host names keep IPv6 brackets and may end with a dot; compare without either. */
 export function bareHost(hostname: string): string {
-  return hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
 }
 
 /**
@@ -145,6 +168,8 @@ export class PrivateAddressRefused extends Error {
 
   /** `what` and `env`: webhooks have a list of their own (platform/net/webhook-policy.ts). */
   constructor(reason: string, what = 'downloads', env = ALLOW_PRIVATE_ENV) {
-    super(`${reason}; ${what} may not reach loopback, private, link-local, multicast or cloud-metadata addresses unless ${env} allows them`);
+    super(
+      `${reason}; ${what} may not reach loopback, private, link-local, multicast or cloud-metadata addresses unless ${env} allows them`,
+    );
   }
 }

@@ -1,6 +1,12 @@
 import dns, { type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
-import { addressRefusal, hostRefusal, PrivateAddressRefused, STRICT_POLICY, type AddressPolicy } from './address-policy';
+import {
+  addressRefusal,
+  hostRefusal,
+  PrivateAddressRefused,
+  STRICT_POLICY,
+  type AddressPolicy,
+} from './address-policy';
 
 // A `fetch` for everything the worker downloads on a caller's behalf (http(s) inputs, results to
 // archive). The address policy is enforced where the connection is made: on the address the DNS
@@ -60,11 +66,17 @@ export function createGuardedFetch(opts: GuardedFetchOptions): typeof fetch {
     (hostname, options, callback) => {
       resolve(hostname, { ...options, all: true }, (err, addresses) => {
         if (err) return callback(err, options.all ? [] : '', 0);
-        const list = (addresses as LookupAddress[]).filter((a) => judge.addressRefusal(hostname, a.address, port) === undefined);
+        const list = (addresses as LookupAddress[]).filter(
+          (a) => judge.addressRefusal(hostname, a.address, port) === undefined,
+        );
         if (list.length === 0) {
           const first = (addresses as LookupAddress[])[0];
           const reason = first ? judge.addressRefusal(hostname, first.address, port) : `${hostname} has no address`;
-          return callback(judge.refused(reason ?? `${hostname} has no usable address`) as NodeJS.ErrnoException, options.all ? [] : '', 0);
+          return callback(
+            judge.refused(reason ?? `${hostname} has no usable address`) as NodeJS.ErrnoException,
+            options.all ? [] : '',
+            0,
+          );
         }
         // Only addresses the policy allows are handed to the socket, whichever one it picks.
         if (options.all) return callback(null, list);
@@ -95,13 +107,18 @@ export function createGuardedFetch(opts: GuardedFetchOptions): typeof fetch {
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const follow = (init?.redirect ?? 'follow') === 'follow' && (method === 'GET' || method === 'HEAD');
     for (let hop = 0; ; hop++) {
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`refusing to fetch a ${url.protocol} URL`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new TypeError(`refusing to fetch a ${url.protocol} URL`);
       // A refused host fails here, before undici queues anything for it.
       const refusal = judge.hostRefusal(url.hostname, portOf(url));
       if (refusal) throw judge.refused(refusal);
       let res: Response;
       try {
-        res = (await undiciFetch(url, { ...(init as object), redirect: 'manual', dispatcher: agent } as never)) as unknown as Response;
+        res = (await undiciFetch(url, {
+          ...(init as object),
+          redirect: 'manual',
+          dispatcher: agent,
+        } as never)) as unknown as Response;
       } catch (err) {
         // undici wraps connector errors as `TypeError: fetch failed`; the refusal is the news.
         const cause = (err as { cause?: unknown }).cause;

@@ -1,5 +1,13 @@
 import net from 'node:net';
-import { ALLOW_PRIVATE_ENV, type AddressPolicy, addressRefusal, hostRefusal, parseAllowPrivate, PrivateAddressRefused, STRICT_POLICY } from './address-policy';
+import {
+  ALLOW_PRIVATE_ENV,
+  type AddressPolicy,
+  addressRefusal,
+  hostRefusal,
+  parseAllowPrivate,
+  PrivateAddressRefused,
+  STRICT_POLICY,
+} from './address-policy';
 import { createGuardedFetch, type DestinationJudge } from './guarded-fetch';
 
 // Which private destinations completion webhooks may be POSTed to: a list of its own,
@@ -32,12 +40,22 @@ export function parseWebhookAllowPrivate(value: string | undefined): WebhookAddr
     const entry = raw.trim();
     if (entry === '') continue;
     const { target, port } = splitPort(entry);
-    if (target === '1' || target === '0') throw new Error(`${WEBHOOK_ALLOW_PRIVATE_ENV}: ${JSON.stringify(entry)}: 1 allows everything and stands alone, not in a list`);
+    if (target === '1' || target === '0')
+      throw new Error(
+        `${WEBHOOK_ALLOW_PRIVATE_ENV}: ${JSON.stringify(entry)}: 1 allows everything and stands alone, not in a list`,
+      );
     let policy: AddressPolicy;
     try {
       policy = parseAllowPrivate(target);
     } catch (err) {
-      throw new Error((err as Error).message.replace(ALLOW_PRIVATE_ENV, WEBHOOK_ALLOW_PRIVATE_ENV).replace(/use 1, or a comma list such as [^;]*$/, 'use 1, or a comma list such as 127.0.0.1:9000,[::1]:9000,hooks.internal:8443,10.0.0.0/8'));
+      throw new Error(
+        (err as Error).message
+          .replace(ALLOW_PRIVATE_ENV, WEBHOOK_ALLOW_PRIVATE_ENV)
+          .replace(
+            /use 1, or a comma list such as [^;]*$/,
+            'use 1, or a comma list such as 127.0.0.1:9000,[::1]:9000,hooks.internal:8443,10.0.0.0/8',
+          ),
+      );
     }
     entries.push({ policy, ...(port !== undefined ? { port } : {}), text: entry });
   }
@@ -61,8 +79,14 @@ function splitPort(entry: string): { target: string; port?: number } {
   }
   if (portText === undefined) return { target };
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
-  if (!(port >= 1 && port <= 65535)) throw new Error(`${WEBHOOK_ALLOW_PRIVATE_ENV}: ${JSON.stringify(entry)} has no valid port after the colon (1–65535)`);
-  if (net.isIPv6(target) && !bracketed) throw new Error(`${WEBHOOK_ALLOW_PRIVATE_ENV}: ${JSON.stringify(entry)}: write an IPv6 address with a port in brackets, e.g. [::1]:9000`);
+  if (!(port >= 1 && port <= 65535))
+    throw new Error(
+      `${WEBHOOK_ALLOW_PRIVATE_ENV}: ${JSON.stringify(entry)} has no valid port after the colon (1–65535)`,
+    );
+  if (net.isIPv6(target) && !bracketed)
+    throw new Error(
+      `${WEBHOOK_ALLOW_PRIVATE_ENV}: ${JSON.stringify(entry)}: write an IPv6 address with a port in brackets, e.g. [::1]:9000`,
+    );
   return { target, port };
 }
 
@@ -79,16 +103,31 @@ export function webhookHostRefusal(policy: WebhookAddressPolicy, hostname: strin
   if (policy.allowAll) return undefined;
   const refusal = hostRefusal(STRICT_POLICY, hostname);
   if (refusal === undefined) return undefined;
-  if (policy.entries.some((e) => (e.port === undefined || e.port === port) && hostRefusal(e.policy, hostname) === undefined)) return undefined;
+  if (
+    policy.entries.some(
+      (e) => (e.port === undefined || e.port === port) && hostRefusal(e.policy, hostname) === undefined,
+    )
+  )
+    return undefined;
   return refusal + portSuffix(port);
 }
 
 /** Why a webhook connection to `address` (resolved from `hostname`) on `port` is refused, or undefined. */
-export function webhookAddressRefusal(policy: WebhookAddressPolicy, hostname: string, address: string, port: number): string | undefined {
+export function webhookAddressRefusal(
+  policy: WebhookAddressPolicy,
+  hostname: string,
+  address: string,
+  port: number,
+): string | undefined {
   if (policy.allowAll) return undefined;
   const refusal = addressRefusal(STRICT_POLICY, hostname, address);
   if (refusal === undefined) return undefined;
-  if (policy.entries.some((e) => (e.port === undefined || e.port === port) && addressRefusal(e.policy, hostname, address) === undefined)) return undefined;
+  if (
+    policy.entries.some(
+      (e) => (e.port === undefined || e.port === port) && addressRefusal(e.policy, hostname, address) === undefined,
+    )
+  )
+    return undefined;
   return refusal + portSuffix(port);
 }
 

@@ -20,7 +20,9 @@ export function readPricesFile(file: string): PriceTable {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([`${PRICES_FILE_ENV}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+    throw new ConfigError([
+      `${PRICES_FILE_ENV}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    ]);
   }
   let json: unknown;
   try {
@@ -45,7 +47,10 @@ export interface PriceSource {
  * The process's price source from its environment. Throws ConfigError at once when the file is
  * set but unreadable or wrong, so no process starts on prices it cannot honour.
  */
-export function priceSourceFromEnv(env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = (l) => console.error(l)): PriceSource {
+export function priceSourceFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = (l) => console.error(l),
+): PriceSource {
   const raw = env[PRICES_FILE_ENV];
   if (raw === undefined || raw === '') return { table: () => DEFAULT_TABLE };
   return watchedPriceSource(path.resolve(raw), log);
@@ -72,7 +77,9 @@ export function watchedPriceSource(file: string, log: (line: string) => void): P
         log(`vidu-flow: ${PRICES_FILE_ENV} ${file} re-read`);
       } catch (err) {
         refused = next;
-        log(`vidu-flow: ${PRICES_FILE_ENV} ${file} changed but is refused; the previous prices stay in force: ${err instanceof ConfigError ? err.problems.join('; ') : (err as Error).message}`);
+        log(
+          `vidu-flow: ${PRICES_FILE_ENV} ${file} changed but is refused; the previous prices stay in force: ${err instanceof ConfigError ? err.problems.join('; ') : (err as Error).message}`,
+        );
       }
       return current;
     },

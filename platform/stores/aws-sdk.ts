@@ -10,7 +10,9 @@ import type * as S3Presigner from '@aws-sdk/s3-request-presigner';
 export const s3Sdk: typeof ClientS3 = lazyModule(() => require('@aws-sdk/client-s3') as typeof ClientS3);
 
 /** `@aws-sdk/s3-request-presigner`, required at the first property read. */
-export const s3Presigner: typeof S3Presigner = lazyModule(() => require('@aws-sdk/s3-request-presigner') as typeof S3Presigner);
+export const s3Presigner: typeof S3Presigner = lazyModule(
+  () => require('@aws-sdk/s3-request-presigner') as typeof S3Presigner,
+);
 
 function lazyModule<T extends object>(load: () => T): T {
   let loaded: T | undefined;

@@ -65,7 +65,10 @@ export async function writeHashed(
       if (sinceSync >= BACKGROUND_SYNC_BYTES && !syncing) {
         sinceSync = 0;
         // A failed background sync is not a failed write: the caller's final fsync reports for real.
-        syncing = fh.datasync().catch(() => undefined).finally(() => (syncing = undefined));
+        syncing = fh
+          .datasync()
+          .catch(() => undefined)
+          .finally(() => (syncing = undefined));
       }
     });
     writing.catch(() => undefined); // awaited (and thrown) by the next flush or at the end
@@ -99,7 +102,7 @@ export async function writeHashed(
         }
         continue;
       }
-      for (let offset = 0; offset < chunk.byteLength; ) {
+      for (let offset = 0; offset < chunk.byteLength;) {
         batch ??= free.pop() ?? Buffer.allocUnsafe(BATCH_BYTES);
         const n = Math.min(BATCH_BYTES - filled, chunk.byteLength - offset);
         batch.set(offset === 0 && n === chunk.byteLength ? chunk : chunk.subarray(offset, offset + n), filled);
@@ -121,10 +124,11 @@ export async function writeHashed(
 
 /** One writev; a short write (possible in principle, rare for a regular file) is finished byte-exactly. */
 async function writeAll(fh: FileHandle, data: Buffer[], total: number, position: number): Promise<void> {
-  const { bytesWritten } = data.length === 1 ? await fh.write(data[0]!, 0, total, position) : await fh.writev(data, position);
+  const { bytesWritten } =
+    data.length === 1 ? await fh.write(data[0]!, 0, total, position) : await fh.writev(data, position);
   if (bytesWritten === total) return;
   const rest = Buffer.concat(data, total);
-  for (let done = bytesWritten; done < total; ) {
+  for (let done = bytesWritten; done < total;) {
     const { bytesWritten: n } = await fh.write(rest, done, total - done, position + done);
     if (n <= 0) throw new Error('the file accepted no bytes');
     done += n;

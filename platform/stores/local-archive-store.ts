@@ -17,7 +17,8 @@ export class LocalArchiveStore implements ArchiveStore {
     // (activities/archive-names.ts); whatever slips through must still stay under the root.
     if (key.includes('\0')) throw new Error(`archive key escapes the archive root (NUL byte): ${JSON.stringify(key)}`);
     const full = path.resolve(this.root, key);
-    if (full !== this.root && !full.startsWith(this.root + path.sep)) throw new Error(`archive key escapes the archive root: ${key}`);
+    if (full !== this.root && !full.startsWith(this.root + path.sep))
+      throw new Error(`archive key escapes the archive root: ${key}`);
     return full;
   }
 

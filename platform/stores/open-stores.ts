@@ -30,8 +30,12 @@ export interface OpenedStores {
 
 export function openStores(settings: StoreSettings, env: NodeJS.ProcessEnv = process.env): OpenedStores {
   const s3 = settings.archiveS3 || settings.stagingS3 ? s3ClientFromEnv(env) : undefined;
-  const archive = settings.archiveS3 ? new S3ArchiveStore(s3!, settings.archiveS3) : new LocalArchiveStore(settings.archiveDir);
-  const staging = settings.stagingS3 ? new S3StagingStore(s3!, settings.stagingS3, settings.stagingDir) : new StagingStore(settings.stagingDir);
+  const archive = settings.archiveS3
+    ? new S3ArchiveStore(s3!, settings.archiveS3)
+    : new LocalArchiveStore(settings.archiveDir);
+  const staging = settings.stagingS3
+    ? new S3StagingStore(s3!, settings.stagingS3, settings.stagingDir)
+    : new StagingStore(settings.stagingDir);
   return {
     archive,
     staging,
@@ -62,13 +66,21 @@ export async function checkBucket(s3: S3Client, loc: S3Location, variable: strin
     await s3.send(new s3Sdk.HeadBucketCommand({ Bucket: loc.bucket }));
   } catch (err) {
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404) throw new Error(`${variable}: bucket ${loc.bucket} does not exist (create it first; \`npm run s3\` creates one locally)`);
-    if (status === 403) throw new Error(`${variable}: access to bucket ${loc.bucket} is denied (check AWS_ACCESS_KEY_ID/AWS_PROFILE and the bucket policy)`);
+    if (status === 404)
+      throw new Error(
+        `${variable}: bucket ${loc.bucket} does not exist (create it first; \`npm run s3\` creates one locally)`,
+      );
+    if (status === 403)
+      throw new Error(
+        `${variable}: access to bucket ${loc.bucket} is denied (check AWS_ACCESS_KEY_ID/AWS_PROFILE and the bucket policy)`,
+      );
     throw new Error(`${variable}: cannot reach bucket ${loc.bucket}: ${describe(err)}`);
   }
   const key = objectKey(loc, `.vidu-flow-probe-${randomBytes(6).toString('hex')}`);
   try {
-    await s3.send(new s3Sdk.PutObjectCommand({ Bucket: loc.bucket, Key: key, Body: 'probe', ContentType: 'text/plain' }));
+    await s3.send(
+      new s3Sdk.PutObjectCommand({ Bucket: loc.bucket, Key: key, Body: 'probe', ContentType: 'text/plain' }),
+    );
   } catch (err) {
     throw new Error(`${variable}: cannot write to ${where}: ${describe(err)}`);
   }
@@ -79,5 +91,7 @@ function describe(err: unknown): string {
   const e = err as Error & { $metadata?: { httpStatusCode?: number }; code?: string };
   if (/region is missing/i.test(e.message ?? '')) return 'no region configured (set AWS_REGION)';
   const status = e.$metadata?.httpStatusCode;
-  return [e.name && e.name !== 'Error' ? e.name : undefined, status ? `HTTP ${status}` : undefined, e.code, e.message].filter(Boolean).join(': ');
+  return [e.name && e.name !== 'Error' ? e.name : undefined, status ? `HTTP ${status}` : undefined, e.code, e.message]
+    .filter(Boolean)
+    .join(': ');
 }

@@ -65,7 +65,9 @@ export class S3ArchiveStore implements ArchiveStore {
     });
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new s3Sdk.ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: `${k}/`, ContinuationToken: token }));
+      const page = await this.s3.send(
+        new s3Sdk.ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: `${k}/`, ContinuationToken: token }),
+      );
       for (const obj of page.Contents ?? []) {
         if (obj.Key) await this.s3.send(new s3Sdk.DeleteObjectCommand({ Bucket: this.loc.bucket, Key: obj.Key }));
       }

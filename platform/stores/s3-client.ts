@@ -19,7 +19,11 @@ export function s3ClientFromEnv(env: NodeJS.ProcessEnv = process.env): S3Client 
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   const keys =
     env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
+      ? {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        }
       : undefined;
   return new s3Sdk.S3Client({
     ...(endpoint ? { endpoint } : {}),
@@ -34,6 +38,9 @@ export function forcePathStyle(env: NodeJS.ProcessEnv, customEndpoint: boolean):
   const v = (env.AWS_S3_FORCE_PATH_STYLE ?? '').trim().toLowerCase();
   if (['1', 'true', 'yes'].includes(v)) return true;
   if (['0', 'false', 'no'].includes(v)) return false;
-  if (v !== '') throw new Error(`AWS_S3_FORCE_PATH_STYLE: must be 1/true or 0/false, got ${JSON.stringify(env.AWS_S3_FORCE_PATH_STYLE)}`);
+  if (v !== '')
+    throw new Error(
+      `AWS_S3_FORCE_PATH_STYLE: must be 1/true or 0/false, got ${JSON.stringify(env.AWS_S3_FORCE_PATH_STYLE)}`,
+    );
   return customEndpoint;
 }

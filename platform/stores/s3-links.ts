@@ -11,11 +11,19 @@ export const MAX_LINK_SECONDS = 7 * 24 * 3600;
  * signed locally with the caller's credentials: no request is made, and whoever holds the link can
  * download that one object until it expires. Undefined for a location that is not s3://.
  */
-export async function presignLocation(s3: S3Client, location: string, expiresInSeconds = DEFAULT_LINK_SECONDS): Promise<string | undefined> {
+export async function presignLocation(
+  s3: S3Client,
+  location: string,
+  expiresInSeconds = DEFAULT_LINK_SECONDS,
+): Promise<string | undefined> {
   const where = splitS3Location(location);
   if (!where) return undefined;
   if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_LINK_SECONDS) {
-    throw new Error(`link lifetime: must be a whole number of seconds from 1 to ${MAX_LINK_SECONDS} (7 days), got ${expiresInSeconds}`);
+    throw new Error(
+      `link lifetime: must be a whole number of seconds from 1 to ${MAX_LINK_SECONDS} (7 days), got ${expiresInSeconds}`,
+    );
   }
-  return s3Presigner.getSignedUrl(s3, new s3Sdk.GetObjectCommand({ Bucket: where.bucket, Key: where.key }), { expiresIn: expiresInSeconds });
+  return s3Presigner.getSignedUrl(s3, new s3Sdk.GetObjectCommand({ Bucket: where.bucket, Key: where.key }), {
+    expiresIn: expiresInSeconds,
+  });
 }

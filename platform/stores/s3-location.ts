@@ -11,11 +11,16 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Parses `s3://bucket[/prefix]`; errors name the variable and the rule. */
 export function parseS3Url(value: string, variable: string): S3Location {
   const m = /^s3:\/\/([^/?#]+)(?:\/([^?#]*))?$/.exec(value);
-  if (!m) throw new Error(`${variable}: must be s3://<bucket>/<prefix> (no query or fragment), got ${JSON.stringify(value)}`);
+  if (!m)
+    throw new Error(`${variable}: must be s3://<bucket>/<prefix> (no query or fragment), got ${JSON.stringify(value)}`);
   const bucket = m[1]!;
-  if (!BUCKET.test(bucket)) throw new Error(`${variable}: bucket ${JSON.stringify(bucket)} must be 3-63 lowercase letters, digits, dots or hyphens`);
+  if (!BUCKET.test(bucket))
+    throw new Error(
+      `${variable}: bucket ${JSON.stringify(bucket)} must be 3-63 lowercase letters, digits, dots or hyphens`,
+    );
   const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
-  if (prefix && !checkedSegments(prefix)) throw new Error(`${variable}: prefix ${JSON.stringify(prefix)} must not contain empty, '.' or '..' segments`);
+  if (prefix && !checkedSegments(prefix))
+    throw new Error(`${variable}: prefix ${JSON.stringify(prefix)} must not contain empty, '.' or '..' segments`);
   return { bucket, prefix };
 }
 
@@ -25,7 +30,8 @@ export function s3Url(loc: S3Location, key = ''): string {
 
 /** `prefix/key`, refusing keys that could leave the prefix or confuse a posix-backed server. */
 export function objectKey(loc: S3Location, key: string): string {
-  if (!checkedSegments(key)) throw new Error(`object key escapes the store prefix or is malformed: ${JSON.stringify(key)}`);
+  if (!checkedSegments(key))
+    throw new Error(`object key escapes the store prefix or is malformed: ${JSON.stringify(key)}`);
   return joinKey(loc.prefix, key);
 }
 

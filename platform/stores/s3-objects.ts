@@ -55,9 +55,17 @@ export async function putStream(
     return { sha256, bytes, reused: false };
   }
 
-  const { UploadId } = await s3.send(new s3Sdk.CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType, ChecksumAlgorithm: 'SHA256' }));
+  const { UploadId } = await s3.send(
+    new s3Sdk.CreateMultipartUploadCommand({
+      Bucket: bucket,
+      Key: key,
+      ContentType: contentType,
+      ChecksumAlgorithm: 'SHA256',
+    }),
+  );
   if (!UploadId) throw new Error(`S3 gave no upload id for ${key}`);
-  const abort = () => s3.send(new s3Sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => undefined);
+  const abort = () =>
+    s3.send(new s3Sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => undefined);
   const done: { PartNumber: number; ETag: string | undefined; ChecksumSHA256: string }[] = [];
   let pending: Promise<void> | undefined;
   // The next part is read while the previous one uploads: at most two parts in memory.
@@ -76,7 +84,17 @@ export async function putStream(
       const partNumber = number;
       if (pending) await pending;
       pending = s3
-        .send(new s3Sdk.UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: partNumber, Body: part, ContentLength: part.byteLength, ChecksumSHA256: checksum }))
+        .send(
+          new s3Sdk.UploadPartCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId,
+            PartNumber: partNumber,
+            Body: part,
+            ContentLength: part.byteLength,
+            ChecksumSHA256: checksum,
+          }),
+        )
         .then((r) => void done.push({ PartNumber: partNumber, ETag: r.ETag, ChecksumSHA256: checksum }));
       pending.catch(() => undefined); // awaited below; no unhandled rejection while the next part fills
     }
@@ -88,7 +106,14 @@ export async function putStream(
       return { sha256, bytes, reused: true };
     }
     done.sort((a, b) => a.PartNumber - b.PartNumber);
-    await s3.send(new s3Sdk.CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: done } }));
+    await s3.send(
+      new s3Sdk.CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId,
+        MultipartUpload: { Parts: done },
+      }),
+    );
     // Metadata only; should it fail, `storedDigest` finds no sha256 and digest() reads the bytes back.
     await s3
       .send(
@@ -132,7 +157,11 @@ async function* partsOf(body: AsyncIterable<Uint8Array>, size: number): AsyncGen
 }
 
 /** Size and sha256 S3 holds for a key without reading it; sha256 undefined when S3 has none. */
-export async function storedDigest(s3: S3Client, bucket: string, key: string): Promise<{ bytes: number; sha256: string | undefined } | undefined> {
+export async function storedDigest(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ bytes: number; sha256: string | undefined } | undefined> {
   let head;
   try {
     head = await s3.send(new s3Sdk.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
@@ -142,13 +171,21 @@ export async function storedDigest(s3: S3Client, bucket: string, key: string): P
   }
   const bytes = head.ContentLength ?? 0;
   // A full-object SHA256 is S3's own (it verified it on upload); else the sha256 metadata we set.
-  const full = head.ChecksumSHA256 && !head.ChecksumSHA256.includes('-') ? Buffer.from(head.ChecksumSHA256, 'base64').toString('hex') : undefined;
+  const full =
+    head.ChecksumSHA256 && !head.ChecksumSHA256.includes('-')
+      ? Buffer.from(head.ChecksumSHA256, 'base64').toString('hex')
+      : undefined;
   const meta = head.Metadata?.sha256;
   return { bytes, sha256: full && HEX64.test(full) ? full : meta && HEX64.test(meta) ? meta : undefined };
 }
 
 /** Reads an object back and hashes it (`onProgress`: bytes so far); undefined when absent. */
-export async function hashObject(s3: S3Client, bucket: string, key: string, onProgress?: (bytes: number) => void): Promise<StoredDigest | undefined> {
+export async function hashObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  onProgress?: (bytes: number) => void,
+): Promise<StoredDigest | undefined> {
   const body = await openObject(s3, bucket, key);
   if (!body) return undefined;
   const hash = createHash('sha256');
@@ -161,7 +198,11 @@ export async function hashObject(s3: S3Client, bucket: string, key: string, onPr
   return { sha256: hash.digest('hex'), bytes };
 }
 
-export async function openObject(s3: S3Client, bucket: string, key: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+export async function openObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<AsyncIterable<Uint8Array> | undefined> {
   try {
     const res = await s3.send(new s3Sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
     return res.Body as AsyncIterable<Uint8Array>;

@@ -37,7 +37,10 @@ export class S3StagingStore extends StagingStore {
     this.root = s3Url(loc);
   }
 
-  override async receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes?: number): Promise<IncomingFile> {
+  override async receive(
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    maxBytes?: number,
+  ): Promise<IncomingFile> {
     const incoming = await super.receive(source, maxBytes);
     return {
       path: incoming.path,
@@ -48,7 +51,13 @@ export class S3StagingStore extends StagingStore {
         const name = `${incoming.sha256}.${ext}`;
         const key = objectKey(this.loc, `${owner}/${name}`);
         // Content-addressed: when the object is already there with this size and sha256, nothing is sent.
-        const put = await putStream(this.s3, this.loc.bucket, key, createReadStream(incoming.path), 'application/octet-stream');
+        const put = await putStream(
+          this.s3,
+          this.loc.bucket,
+          key,
+          createReadStream(incoming.path),
+          'application/octet-stream',
+        );
         // Staging again counts as use: a copy onto itself renews LastModified, which the sweep
         // (and an S3 lifecycle rule) go by, so a re-staged input does not expire under its user.
         if (put.reused) await this.renew(key, incoming.path);
@@ -83,11 +92,22 @@ export class S3StagingStore extends StagingStore {
     if (before !== undefined && after !== undefined && after > before) return;
     // Streamed (ContentLength from the file): memory stays flat whatever the size.
     const size = (await stat(file)).size;
-    await this.s3.send(new s3Sdk.PutObjectCommand({ Bucket: this.loc.bucket, Key: key, Body: createReadStream(file), ContentLength: size, ContentType: 'application/octet-stream', Metadata: { sha256: key.split('/').pop()!.split('.')[0]! } }));
+    await this.s3.send(
+      new s3Sdk.PutObjectCommand({
+        Bucket: this.loc.bucket,
+        Key: key,
+        Body: createReadStream(file),
+        ContentLength: size,
+        ContentType: 'application/octet-stream',
+        Metadata: { sha256: key.split('/').pop()!.split('.')[0]! },
+      }),
+    );
   }
 
   private async lastModified(key: string): Promise<number | undefined> {
-    const head = await this.s3.send(new s3Sdk.HeadObjectCommand({ Bucket: this.loc.bucket, Key: key })).catch(() => undefined);
+    const head = await this.s3
+      .send(new s3Sdk.HeadObjectCommand({ Bucket: this.loc.bucket, Key: key }))
+      .catch(() => undefined);
     return head?.LastModified?.getTime();
   }
 
@@ -106,7 +126,9 @@ export class S3StagingStore extends StagingStore {
     const [sha256, ext] = parsed.name.split('.') as [string, string];
     if (incoming.sha256 !== sha256) {
       await incoming.discard();
-      throw new Error(`staged object ${s3Url(this.loc, storeKeyOf(parsed))} does not hash to its name (got sha256 ${incoming.sha256})`);
+      throw new Error(
+        `staged object ${s3Url(this.loc, storeKeyOf(parsed))} does not hash to its name (got sha256 ${incoming.sha256})`,
+      );
     }
     // A legacy reference (no owner) is cached under the operator's folder.
     return this.pathOf(await incoming.commit(ext, parsed.owner));
@@ -138,12 +160,23 @@ export class S3StagingStore extends StagingStore {
       if (old.length === 0) return;
       const batch = old;
       old = [];
-      const res = await this.s3.send(new s3Sdk.DeleteObjectsCommand({ Bucket: this.loc.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+      const res = await this.s3.send(
+        new s3Sdk.DeleteObjectsCommand({
+          Bucket: this.loc.bucket,
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
       result.removed += batch.length - (res.Errors?.length ?? 0);
     };
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new s3Sdk.ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      const page = await this.s3.send(
+        new s3Sdk.ListObjectsV2Command({
+          Bucket: this.loc.bucket,
+          Prefix: prefix,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
       for (const object of page.Contents ?? []) {
         if (!object.Key) continue;
         if (object.LastModified && object.LastModified.getTime() < cutoff) old.push(object.Key);

@@ -86,7 +86,10 @@ export class StagingStore implements InputStaging {
    * chunk is hashed and copied before the next is pulled (writeHashed), so a source may reuse one
    * buffer.
    */
-  async receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes = Number.POSITIVE_INFINITY): Promise<IncomingFile> {
+  async receive(
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): Promise<IncomingFile> {
     await mkdir(this.dir, { recursive: true });
     // A unique temp name per call: concurrent stagings of the same bytes (one image used by
     // several workflows on this worker) must not write into, or rename away, each other's file.
@@ -95,7 +98,10 @@ export class StagingStore implements InputStaging {
     let size: number;
     let sha256: string;
     try {
-      ({ bytes: size, sha256 } = await writeHashed(fh, source, { maxBytes, tooLarge: () => new StagingLimitExceeded(maxBytes) }));
+      ({ bytes: size, sha256 } = await writeHashed(fh, source, {
+        maxBytes,
+        tooLarge: () => new StagingLimitExceeded(maxBytes),
+      }));
       await fh.sync();
     } catch (err) {
       await fh.close().catch(() => undefined);
@@ -182,7 +188,8 @@ async function sweepDir(dir: string, cutoffMs: number): Promise<SweepResult> {
   for (const entry of top) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory() && isOwner(entry.name)) {
-      for (const inner of await readdir(full, { withFileTypes: true }).catch(() => [])) if (inner.isFile()) await consider(path.join(full, inner.name));
+      for (const inner of await readdir(full, { withFileTypes: true }).catch(() => []))
+        if (inner.isFile()) await consider(path.join(full, inner.name));
     } else if (entry.isFile()) {
       await consider(full);
     }

@@ -6,7 +6,12 @@ import { httpUrl } from '../config/env';
 
 export const telemetryEnv = {
   /** One port for /metrics, /healthz and /readyz; unset: no such endpoint (and no exporter). */
-  METRICS_PORT: z.coerce.number().int('must be a whole number').min(1, 'must be a TCP port, 1–65535').max(65535, 'must be a TCP port, 1–65535').optional(),
+  METRICS_PORT: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be a TCP port, 1–65535')
+    .max(65535, 'must be a TCP port, 1–65535')
+    .optional(),
   /** Loopback unless told otherwise (a container sets 0.0.0.0 so its scraper reaches it). */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (/healthz and /readyz stay open). */
@@ -23,9 +28,17 @@ export interface TelemetryConfig {
   tracing: boolean;
 }
 
-export function telemetryConfig(e: { METRICS_PORT?: number | undefined; METRICS_HOST: string; METRICS_TOKEN?: string | undefined; OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined }): TelemetryConfig {
+export function telemetryConfig(e: {
+  METRICS_PORT?: number | undefined;
+  METRICS_HOST: string;
+  METRICS_TOKEN?: string | undefined;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+}): TelemetryConfig {
   return {
-    metrics: e.METRICS_PORT !== undefined ? { port: e.METRICS_PORT, host: e.METRICS_HOST, ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}) } : undefined,
+    metrics:
+      e.METRICS_PORT !== undefined
+        ? { port: e.METRICS_PORT, host: e.METRICS_HOST, ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}) }
+        : undefined,
     tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined,
   };
 }

@@ -62,6 +62,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
 
 /** Client interceptors that start the trace at `start` and carry it into the workflow's headers. */
 export function tracingClientInterceptors(): { workflow: OpenTelemetryWorkflowClientInterceptor[] } {
-  const { OpenTelemetryWorkflowClientInterceptor } = require('@temporalio/interceptors-opentelemetry') as typeof TemporalOtel;
+  const { OpenTelemetryWorkflowClientInterceptor } =
+    require('@temporalio/interceptors-opentelemetry') as typeof TemporalOtel;
   return { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };
 }

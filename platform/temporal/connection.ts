@@ -1,5 +1,10 @@
 import type { ConnectionOptions } from '@temporalio/client';
-import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile, type ConfigDataSource } from '@temporalio/envconfig';
+import {
+  loadClientConfigProfile,
+  toClientOptions,
+  type ClientConfigProfile,
+  type ConfigDataSource,
+} from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -70,7 +75,10 @@ const TLS_SOURCES: Record<TlsSource, { env: string; toml: string; kind: 'certifi
  * to), applies `overrides`, checks it, and returns options for both connection classes. Throws a
  * ConfigError listing every problem.
  */
-export function loadTemporalConnection(env: NodeJS.ProcessEnv = process.env, overrides: TemporalOverrides = {}): TemporalConnection {
+export function loadTemporalConnection(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: TemporalOverrides = {},
+): TemporalConnection {
   const vars = cleanEnv(env);
   const file = configFileLabel(vars);
   const profileName = vars.TEMPORAL_PROFILE ?? 'default';
@@ -79,26 +87,38 @@ export function loadTemporalConnection(env: NodeJS.ProcessEnv = process.env, ove
   let profile: ClientConfigProfile = {};
   try {
     // envconfig 1.24 fails on a file without any table ("reading 'default'"); an empty file means no profiles.
-    profile = loadClientConfigProfile({ overrideEnvVars: vars, ...(hasNoTables(vars.TEMPORAL_CONFIG_FILE) ? { disableFile: true } : {}) });
+    profile = loadClientConfigProfile({
+      overrideEnvVars: vars,
+      ...(hasNoTables(vars.TEMPORAL_CONFIG_FILE) ? { disableFile: true } : {}),
+    });
   } catch (err) {
     problems.push(profileProblem(err, vars, file));
   }
 
   // Which setting a value came from, for messages: an override, else the variable, else the profile.
   const origin = (envName: string, tomlKey: string, overridden = false) =>
-    overridden ? `the explicit ${tomlKey} option` : vars[envName] !== undefined ? envName : `${tomlKey} of profile "${profileName}" in ${file}`;
+    overridden
+      ? `the explicit ${tomlKey} option`
+      : vars[envName] !== undefined
+        ? envName
+        : `${tomlKey} of profile "${profileName}" in ${file}`;
 
   const address = overrides.address ?? profile.address ?? TEMPORAL_DEFAULT_ADDRESS;
   if (!HOST_PORT.test(address)) {
-    problems.push(`${origin('TEMPORAL_ADDRESS', 'address', overrides.address !== undefined)}: must be host:port (got ${JSON.stringify(address)})`);
+    problems.push(
+      `${origin('TEMPORAL_ADDRESS', 'address', overrides.address !== undefined)}: must be host:port (got ${JSON.stringify(address)})`,
+    );
   }
   const namespace = overrides.namespace ?? profile.namespace ?? TEMPORAL_DEFAULT_NAMESPACE;
-  if (namespace.trim() === '') problems.push(`${origin('TEMPORAL_NAMESPACE', 'namespace', overrides.namespace !== undefined)}: must not be empty`);
+  if (namespace.trim() === '')
+    problems.push(`${origin('TEMPORAL_NAMESPACE', 'namespace', overrides.namespace !== undefined)}: must not be empty`);
 
   // A key pasted from a file usually ends in a newline; as a gRPC header it would fail obscurely.
   const apiKey = profile.apiKey?.trim();
   if (apiKey !== undefined && !PRINTABLE.test(apiKey)) {
-    problems.push(`${origin('TEMPORAL_API_KEY', 'api_key')}: must be printable ASCII with no spaces, tabs or line breaks inside (got a value)`);
+    problems.push(
+      `${origin('TEMPORAL_API_KEY', 'api_key')}: must be printable ASCII with no spaces, tabs or line breaks inside (got a value)`,
+    );
   }
 
   const tls = profile.tls;
@@ -113,15 +133,24 @@ export function loadTemporalConnection(env: NodeJS.ProcessEnv = process.env, ove
       if (problem) problems.push(`${where}: ${problem}`);
     }
     if ((tls.clientCert === undefined) !== (tls.clientKey === undefined)) {
-      const [lacking, given] = tls.clientCert ? [TLS_SOURCES.clientKey, 'a client certificate'] : [TLS_SOURCES.clientCert, 'a client key'];
-      problems.push(`${lacking.env}_PATH: required with ${given}, mTLS needs both (or ${lacking.env}_DATA, or ${lacking.toml}_path in the profile)`);
+      const [lacking, given] = tls.clientCert
+        ? [TLS_SOURCES.clientKey, 'a client certificate']
+        : [TLS_SOURCES.clientCert, 'a client key'];
+      problems.push(
+        `${lacking.env}_PATH: required with ${given}, mTLS needs both (or ${lacking.env}_DATA, or ${lacking.toml}_path in the profile)`,
+      );
     }
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
 
   // envconfig's own rules decide TLS: on with TLS settings or an API key, off with TEMPORAL_TLS=false.
-  const { connectionOptions } = toClientOptions({ ...profile, address, namespace, ...(apiKey !== undefined ? { apiKey } : {}) });
+  const { connectionOptions } = toClientOptions({
+    ...profile,
+    address,
+    namespace,
+    ...(apiKey !== undefined ? { apiKey } : {}),
+  });
   const options = {
     address,
     ...(connectionOptions.tls !== undefined ? { tls: connectionOptions.tls } : {}),
@@ -140,7 +169,9 @@ export function loadTemporalConnection(env: NodeJS.ProcessEnv = process.env, ove
 /** Empty strings mean "unset", as in parseEnv; except gRPC headers, where envconfig reads empty as "remove". */
 function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && (e[1] !== '' || e[0].startsWith(TEMPORAL_ENV_PREFIX))),
+    Object.entries(env).filter(
+      (e): e is [string, string] => e[1] !== undefined && (e[1] !== '' || e[0].startsWith(TEMPORAL_ENV_PREFIX)),
+    ),
   );
 }
 
@@ -154,7 +185,9 @@ function configFileLabel(vars: Record<string, string>): string {
 function hasNoTables(file: string | undefined): boolean {
   if (file === undefined || !existsSync(file)) return false;
   try {
-    return readFileSync(file, 'utf8').split('\n').every((line) => line.trim() === '' || line.trim().startsWith('#'));
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .every((line) => line.trim() === '' || line.trim().startsWith('#'));
   } catch {
     return false;
   }
@@ -170,7 +203,8 @@ function envProblems(vars: Record<string, string>): string[] {
   // envconfig reads anything but 1/true as false, so TEMPORAL_TLS=yes would silently turn TLS off.
   for (const name of ['TEMPORAL_TLS', 'TEMPORAL_TLS_DISABLE_HOST_VERIFICATION']) {
     const value = vars[name];
-    if (value !== undefined && !BOOLEAN.has(value)) problems.push(`${name}: must be true, false, 1 or 0 (got ${JSON.stringify(value)})`);
+    if (value !== undefined && !BOOLEAN.has(value))
+      problems.push(`${name}: must be true, false, 1 or 0 (got ${JSON.stringify(value)})`);
   }
   const noVerify = vars.TEMPORAL_TLS_DISABLE_HOST_VERIFICATION;
   if (noVerify === 'true' || noVerify === '1') {
@@ -184,10 +218,12 @@ function envProblems(vars: Record<string, string>): string[] {
 function profileProblem(err: unknown, vars: Record<string, string>, file: string): string {
   const e = err as { message?: string; code?: string; line?: unknown; column?: unknown };
   // smol-toml's message quotes the offending line, which may hold an api_key: position only.
-  if (typeof e.line === 'number' && typeof e.column === 'number') return `${file}: not valid TOML (line ${e.line}, column ${e.column})`;
+  if (typeof e.line === 'number' && typeof e.column === 'number')
+    return `${file}: not valid TOML (line ${e.line}, column ${e.column})`;
   if (e.code) return `${file}: cannot be read (${e.code})`;
   const message = String(e.message ?? err);
-  if (/^Profile '.*' not found/.test(message)) return `TEMPORAL_PROFILE: no profile ${JSON.stringify(vars.TEMPORAL_PROFILE)} in ${file}`;
+  if (/^Profile '.*' not found/.test(message))
+    return `TEMPORAL_PROFILE: no profile ${JSON.stringify(vars.TEMPORAL_PROFILE)} in ${file}`;
   const both = /^Cannot specify both (\w+)_path and \w+_data/.exec(message);
   if (both) {
     const name = `TEMPORAL_TLS_${both[1]!.toUpperCase()}`;
@@ -218,7 +254,13 @@ function pemProblem(source: ConfigDataSource, kind: 'certificate' | 'private key
   }
 }
 
-function describe(address: string, namespace: string, tls: unknown, apiKey: boolean, profile: string | undefined): string {
+function describe(
+  address: string,
+  namespace: string,
+  tls: unknown,
+  apiKey: boolean,
+  profile: string | undefined,
+): string {
   const mtls = typeof tls === 'object' && tls !== null && 'clientCertPair' in tls && tls.clientCertPair !== undefined;
   const security = tls === undefined || tls === false || tls === null ? 'no TLS' : mtls ? 'mTLS' : 'TLS';
   return `${address} (namespace ${namespace}, ${security}${apiKey ? ', API key' : ''}${profile ? `, profile ${profile}` : ''})`;

@@ -21,13 +21,29 @@ export interface DeferredStart {
  * any SDK (README "Use from any language"): describe → status RUNNING and execution_time later
  * than now → phase `deferred`, not before execution_time.
  */
-export function deferredStartOf(desc: Pick<WorkflowExecutionDescription, 'status' | 'startTime' | 'executionTime' | 'typedSearchAttributes' | 'type'>, now = new Date()): DeferredStart | undefined {
+export function deferredStartOf(
+  desc: Pick<WorkflowExecutionDescription, 'status' | 'startTime' | 'executionTime' | 'typedSearchAttributes' | 'type'>,
+  now = new Date(),
+): DeferredStart | undefined {
   const at = desc.executionTime;
-  if (desc.status.name !== 'RUNNING' || at === undefined || at.getTime() <= desc.startTime.getTime() || at.getTime() <= now.getTime()) return undefined;
+  if (
+    desc.status.name !== 'RUNNING' ||
+    at === undefined ||
+    at.getTime() <= desc.startTime.getTime() ||
+    at.getTime() <= now.getTime()
+  )
+    return undefined;
   return { kind: desc.typedSearchAttributes.get(ViduKind) ?? desc.type, notBefore: at.toISOString() };
 }
 
 /** A generation's status before its deferred start begins: nothing ran, nothing was sent to Vidu. */
 export function deferredGenerationStatus(d: DeferredStart): GenerationStatus {
-  return { kind: d.kind as GenerationKind, phase: 'deferred', state: 'not_submitted', progress: 0, updates: 0, notBefore: d.notBefore };
+  return {
+    kind: d.kind as GenerationKind,
+    phase: 'deferred',
+    state: 'not_submitted',
+    progress: 0,
+    updates: 0,
+    notBefore: d.notBefore,
+  };
 }

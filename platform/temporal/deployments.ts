@@ -82,19 +82,27 @@ function explain(err: unknown, what: string): DeploymentError {
   const detail = e.details ?? e.message ?? String(err);
   // 12 UNIMPLEMENTED: a server before 1.28 (no Worker Deployment API); 7/9 with "not enabled": turned off.
   if (e.code === 12 || /not (enabled|supported)|unknown method|unimplemented/i.test(detail)) {
-    return new DeploymentError(`${what}: this Temporal server does not support Worker Versioning (needs Server >= 1.29.1): ${detail}`);
+    return new DeploymentError(
+      `${what}: this Temporal server does not support Worker Versioning (needs Server >= 1.29.1): ${detail}`,
+    );
   }
   if (/pollers/i.test(detail)) {
-    return new DeploymentError(`${what}: the server refuses, no worker of that version is polling (start its workers first, then promote): ${detail}`);
+    return new DeploymentError(
+      `${what}: the server refuses, no worker of that version is polling (start its workers first, then promote): ${detail}`,
+    );
   }
-  if (e.code === 5) return new DeploymentError(`${what}: ${detail} (a version exists once one of its workers has polled)`);
+  if (e.code === 5)
+    return new DeploymentError(`${what}: ${detail} (a version exists once one of its workers has polled)`);
   return new DeploymentError(`${what}: ${detail}`);
 }
 
 export async function describeDeployment({ client, deploymentName }: Target): Promise<DeploymentStatus> {
   let info: temporal.api.deployment.v1.IWorkerDeploymentInfo | null | undefined;
   try {
-    ({ workerDeploymentInfo: info } = await service(client).describeWorkerDeployment({ namespace: namespaceOf(client), deploymentName }));
+    ({ workerDeploymentInfo: info } = await service(client).describeWorkerDeployment({
+      namespace: namespaceOf(client),
+      deploymentName,
+    }));
   } catch (err) {
     throw explain(err, `deployment ${deploymentName}`);
   }
@@ -130,7 +138,11 @@ export async function describeDeployment({ client, deploymentName }: Target): Pr
  * with `rampPercent` in 0–100 exclusive the ramping one (that share of new runs). The server
  * refuses a version none of whose workers polls.
  */
-export async function promoteVersion({ client, deploymentName }: Target, buildId: string, rampPercent?: number): Promise<void> {
+export async function promoteVersion(
+  { client, deploymentName }: Target,
+  buildId: string,
+  rampPercent?: number,
+): Promise<void> {
   const base = { namespace: namespaceOf(client), deploymentName, buildId, identity: 'vidu-flow deploy' };
   try {
     if (rampPercent !== undefined && rampPercent < 100) {
@@ -153,7 +165,8 @@ export async function rollbackVersion(target: Target): Promise<{ from?: string; 
   const previous = status.versions
     .filter((v) => v.buildId !== status.current && v.lastCurrentAt)
     .sort((a, b) => (b.lastCurrentAt ?? '').localeCompare(a.lastCurrentAt ?? ''))[0];
-  if (!previous) throw new DeploymentError(`deployment ${target.deploymentName}: no earlier current version to roll back to`);
+  if (!previous)
+    throw new DeploymentError(`deployment ${target.deploymentName}: no earlier current version to roll back to`);
   if (status.ramping) {
     try {
       await service(target.client).setWorkerDeploymentRampingVersion({
@@ -176,12 +189,20 @@ export async function rollbackVersion(target: Target): Promise<{ from?: string; 
  * `first` only when the deployment has no current version yet (a first deploy, the dev stack);
  * `never` leaves it to the operator. Retries while the server has not yet seen the worker's poll.
  */
-export async function promoteAtStart(target: Target, buildId: string, mode: 'always' | 'first' | 'never', timeoutMs = 30_000): Promise<'promoted' | 'already current' | 'left to the operator'> {
+export async function promoteAtStart(
+  target: Target,
+  buildId: string,
+  mode: 'always' | 'first' | 'never',
+  timeoutMs = 30_000,
+): Promise<'promoted' | 'already current' | 'left to the operator'> {
   if (mode === 'never') return 'left to the operator';
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const { workerDeploymentInfo: info } = await service(target.client).describeWorkerDeployment({ namespace: namespaceOf(target.client), deploymentName: target.deploymentName });
+      const { workerDeploymentInfo: info } = await service(target.client).describeWorkerDeployment({
+        namespace: namespaceOf(target.client),
+        deploymentName: target.deploymentName,
+      });
       const current = info?.routingConfig?.currentDeploymentVersion?.buildId;
       const known = (info?.versionSummaries ?? []).some((v) => v.deploymentVersion?.buildId === buildId);
       if (current === buildId) return 'already current';
@@ -196,7 +217,10 @@ export async function promoteAtStart(target: Target, buildId: string, mode: 'alw
       if (err instanceof DeploymentError && !/pollers/i.test(err.message)) throw err;
       if (!(err instanceof DeploymentError) && e.code !== 5) throw explain(err, `deployment ${target.deploymentName}`);
     }
-    if (Date.now() > deadline) throw new DeploymentError(`deployment ${target.deploymentName}: version ${buildId} was not seen polling within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new DeploymentError(
+        `deployment ${target.deploymentName}: version ${buildId} was not seen polling within ${timeoutMs / 1000} s`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -31,15 +31,30 @@ export function describeFailure(err: unknown): FailureReport {
     if (cur instanceof ApplicationFailure) {
       const details = cur.details ? [...cur.details] : [];
       const errCode = findErrCode(details);
-      return { type: cur.type ?? 'ApplicationFailure', message: cur.message, details, ...(errCode ? { errCode } : {}), chain };
+      return {
+        type: cur.type ?? 'ApplicationFailure',
+        message: cur.message,
+        details,
+        ...(errCode ? { errCode } : {}),
+        chain,
+      };
     }
-    if (cur instanceof CancelledFailure) return { type: 'Cancelled', message: cur.message || 'the workflow was cancelled', details: cur.details ? [...cur.details] : [], chain };
-    if (cur instanceof TerminatedFailure) return { type: 'Terminated', message: cur.message || 'the workflow was terminated', details: [], chain };
-    if (cur instanceof TimeoutFailure) return { type: 'TimedOut', message: `${cur.message || 'timed out'} (${cur.timeoutType})`, details: [], chain };
+    if (cur instanceof CancelledFailure)
+      return {
+        type: 'Cancelled',
+        message: cur.message || 'the workflow was cancelled',
+        details: cur.details ? [...cur.details] : [],
+        chain,
+      };
+    if (cur instanceof TerminatedFailure)
+      return { type: 'Terminated', message: cur.message || 'the workflow was terminated', details: [], chain };
+    if (cur instanceof TimeoutFailure)
+      return { type: 'TimedOut', message: `${cur.message || 'timed out'} (${cur.timeoutType})`, details: [], chain };
     const next: unknown = (cur as { cause?: unknown }).cause;
     if (!(next instanceof Error)) break;
     if (cur instanceof ActivityFailure) chain.push(`activity ${cur.activityType ?? '?'} failed`);
-    else if (!(cur instanceof WorkflowFailedError) && !(cur instanceof ChildWorkflowFailure) && cur.message) chain.push(cur.message);
+    else if (!(cur instanceof WorkflowFailedError) && !(cur instanceof ChildWorkflowFailure) && cur.message)
+      chain.push(cur.message);
     cur = next;
   }
   const e = cur instanceof Error ? cur : new Error(String(cur));

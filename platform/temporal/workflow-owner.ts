@@ -25,7 +25,11 @@ export type OwnerLookup = (workflowId: string) => Promise<string | undefined>;
 /** Parents are followed this far (generation → upscale, batch → line → upscale). */
 const MAX_DEPTH = 4;
 
-export async function ownershipOf(client: Client, workflowId: string, runId?: string): Promise<WorkflowOwnership | undefined> {
+export async function ownershipOf(
+  client: Client,
+  workflowId: string,
+  runId?: string,
+): Promise<WorkflowOwnership | undefined> {
   let next: { workflowId: string; runId?: string } | undefined = { workflowId, ...(runId ? { runId } : {}) };
   let owner: string | undefined;
   let callerText = true;
@@ -41,7 +45,9 @@ export async function ownershipOf(client: Client, workflowId: string, runId?: st
     if (depth === 1) callerText = d.type === 'batch';
     owner ??= callerOwner(d.typedSearchAttributes.get(ViduCaller));
     const parent: { workflowId?: string | null; runId?: string | null } | undefined = d.parentExecution;
-    next = parent?.workflowId ? { workflowId: parent.workflowId, ...(parent.runId ? { runId: parent.runId } : {}) } : undefined;
+    next = parent?.workflowId
+      ? { workflowId: parent.workflowId, ...(parent.runId ? { runId: parent.runId } : {}) }
+      : undefined;
     // Done once the owner is known and, for a child, its parent's type too.
     if (owner !== undefined && depth >= 1) break;
     if (owner !== undefined && !next) break;

@@ -29,7 +29,8 @@ export function webhookSecretBytes(secret: string): Buffer {
   const text = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
   const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
   // Never echo the secret: the message names the rule only.
-  if (bytes.length < 16) throw new WebhookVerificationError('the webhook secret must be whsec_ followed by the base64 of at least 16 bytes');
+  if (bytes.length < 16)
+    throw new WebhookVerificationError('the webhook secret must be whsec_ followed by the base64 of at least 16 bytes');
   return bytes;
 }
 
@@ -48,9 +49,18 @@ export function signWebhook(id: string, timestamp: number, body: string | Buffer
 }
 
 /** The three headers of one delivery attempt (the timestamp is the attempt's, in Unix seconds). */
-export function webhookHeaders(id: string, body: string, secret: string, now: Date = new Date()): Record<string, string> {
+export function webhookHeaders(
+  id: string,
+  body: string,
+  secret: string,
+  now: Date = new Date(),
+): Record<string, string> {
   const timestamp = Math.floor(now.getTime() / 1000);
-  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(id, timestamp, body, secret) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signWebhook(id, timestamp, body, secret),
+  };
 }
 
 type HeaderBag = Headers | Record<string, string | string[] | undefined>;
@@ -78,12 +88,14 @@ export function verifyWebhook(
   const id = header(headers, 'webhook-id');
   const ts = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
-  if (!id || !ts || !signatures) throw new WebhookVerificationError('missing webhook-id, webhook-timestamp or webhook-signature header');
+  if (!id || !ts || !signatures)
+    throw new WebhookVerificationError('missing webhook-id, webhook-timestamp or webhook-signature header');
   if (!/^\d{1,12}$/.test(ts)) throw new WebhookVerificationError('webhook-timestamp: must be Unix seconds');
   const timestamp = Number(ts);
   const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
   const tolerance = opts.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;
-  if (Math.abs(now - timestamp) > tolerance) throw new WebhookVerificationError(`webhook-timestamp: more than ${tolerance} s from now`);
+  if (Math.abs(now - timestamp) > tolerance)
+    throw new WebhookVerificationError(`webhook-timestamp: more than ${tolerance} s from now`);
   const expected = rawSignature(id, timestamp, body, webhookSecretBytes(secret));
   // Several space-separated signatures may be sent (e.g. during a secret rotation); one must match.
   let matched = false;

@@ -29,7 +29,10 @@ export interface OutputOverride {
   shape?: { width: number; height: number };
 }
 
-export function genericBehaviour(kind: GenerationKind, adjust?: (b: BehaviourContext, r: Record<string, unknown>, probes: Map<string, MediaProbe>) => OutputOverride): Behaviour {
+export function genericBehaviour(
+  kind: GenerationKind,
+  adjust?: (b: BehaviourContext, r: Record<string, unknown>, probes: Map<string, MediaProbe>) => OutputOverride,
+): Behaviour {
   const spec: EndpointSpec = ENDPOINTS[kind];
   return (b, r, probes) => {
     const media = spec.result.media;
@@ -37,13 +40,23 @@ export function genericBehaviour(kind: GenerationKind, adjust?: (b: BehaviourCon
     const model = str(r.model) ?? '';
     const resolution = str(r.resolution) ?? str(r.upscale_resolution) ?? '720p';
     const durationSeconds =
-      media === 'image' ? 0 : (override.durationSeconds ?? spec.result.durationOf?.(r) ?? num(r.duration) ?? DEFAULT_SECONDS);
+      media === 'image'
+        ? 0
+        : (override.durationSeconds ?? spec.result.durationOf?.(r) ?? num(r.duration) ?? DEFAULT_SECONDS);
     const ratio = str(r.aspect_ratio);
     const first = firstImage(probes);
-    const shape = override.shape ?? (ratio && RATIO.test(ratio) ? ratio : first ? { width: first.width, height: first.height } : '16:9');
+    const shape =
+      override.shape ??
+      (ratio && RATIO.test(ratio) ? ratio : first ? { width: first.width, height: first.height } : '16:9');
     const offPeak = r.off_peak === true;
     // Work on a source video (upscale, lip-sync) is priced by the source's length, which the sim knows.
-    const price = b.price(kind, r, override.durationSeconds !== undefined && kind !== 'extend' ? { sourceSeconds: override.durationSeconds } : undefined);
+    const price = b.price(
+      kind,
+      r,
+      override.durationSeconds !== undefined && kind !== 'extend'
+        ? { sourceSeconds: override.durationSeconds }
+        : undefined,
+    );
     const output: OutputSpec =
       media === 'audio'
         ? { media: 'audio', width: 0, height: 0, durationSeconds, watermark: false }

@@ -8,10 +8,11 @@ import type { TaskInit } from '../task-factory';
 export interface BehaviourContext {
   /** "omitted or 0 ⇒ random; the response returns the actual seed" (docs/vidu-api.md §1). */
   seedOf(seed: number | undefined): number;
-  common(r: { payload?: string | undefined; callback_url?: string | undefined; client_request_id?: string | undefined }): Pick<
-    TaskInit,
-    'request' | 'clientRequestId' | 'callbackUrl' | 'payload'
-  >;
+  common(r: {
+    payload?: string | undefined;
+    callback_url?: string | undefined;
+    client_request_id?: string | undefined;
+  }): Pick<TaskInit, 'request' | 'clientRequestId' | 'callbackUrl' | 'payload'>;
   processingSeconds: number;
   /** A creation of an earlier task (extend and upscale take one by video_creation_id). */
   creation(id: string): SimCreation | undefined;
@@ -23,4 +24,8 @@ export interface BehaviourContext {
  * How the simulator answers one endpoint once its request passed the registry's schema (with the
  * model defaults applied) and its media passed their limits: the price, the task, the response.
  */
-export type Behaviour = (b: BehaviourContext, request: Record<string, unknown>, probes: Map<string, MediaProbe>) => Prepared;
+export type Behaviour = (
+  b: BehaviourContext,
+  request: Record<string, unknown>,
+  probes: Map<string, MediaProbe>,
+) => Prepared;

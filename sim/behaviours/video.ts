@@ -36,7 +36,12 @@ const prepareVideo = (
       durationSeconds: r.duration,
       resolution: r.resolution,
       aspectRatio,
-      output: { media: 'video', ...nominalSize(r.resolution, shape), durationSeconds: r.duration, watermark: r.watermark },
+      output: {
+        media: 'video',
+        ...nominalSize(r.resolution, shape),
+        durationSeconds: r.duration,
+        watermark: r.watermark,
+      },
       bgm: r.bgm ?? false,
       offPeak: r.off_peak,
       processingSeconds: b.processingSeconds,
@@ -52,7 +57,11 @@ export const img2video: Behaviour = (b, body, probes) => {
 };
 
 export const reference2video: Behaviour = (b, body) => {
-  const r = body as unknown as VideoRequest & { images?: string[]; subjects?: Array<{ images?: string[] }>; aspect_ratio: string };
+  const r = body as unknown as VideoRequest & {
+    images?: string[];
+    subjects?: Array<{ images?: string[] }>;
+    aspect_ratio: string;
+  };
   const images = r.images ?? r.subjects?.flatMap((s) => s.images ?? []) ?? [];
   return prepareVideo('reference2video', b, r, images, r.aspect_ratio, r.aspect_ratio);
 };

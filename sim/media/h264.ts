@@ -46,10 +46,25 @@ const CHROMA_PRED_DC = 0;
 
 // Table A-1: [level_idc, MaxMBPS, MaxFS]. Levels 1b/1.x below 720p are irrelevant here but keep the search uniform.
 const LEVELS: readonly (readonly [number, number, number])[] = [
-  [10, 1485, 99], [11, 3000, 396], [12, 6000, 396], [13, 11880, 396], [20, 11880, 396],
-  [21, 19800, 792], [22, 20250, 1620], [30, 40500, 1620], [31, 108000, 3600], [32, 216000, 5120],
-  [40, 245760, 8192], [41, 245760, 8192], [42, 522240, 8704], [50, 589824, 22080], [51, 983040, 36864],
-  [52, 2073600, 36864], [60, 4177920, 139264], [61, 8355840, 139264], [62, 16711680, 139264],
+  [10, 1485, 99],
+  [11, 3000, 396],
+  [12, 6000, 396],
+  [13, 11880, 396],
+  [20, 11880, 396],
+  [21, 19800, 792],
+  [22, 20250, 1620],
+  [30, 40500, 1620],
+  [31, 108000, 3600],
+  [32, 216000, 5120],
+  [40, 245760, 8192],
+  [41, 245760, 8192],
+  [42, 522240, 8704],
+  [50, 589824, 22080],
+  [51, 983040, 36864],
+  [52, 2073600, 36864],
+  [60, 4177920, 139264],
+  [61, 8355840, 139264],
+  [62, 16711680, 139264],
 ];
 
 function pickLevel(mbWidth: number, mbHeight: number, fps: number): number {
@@ -76,7 +91,14 @@ function nal(refIdc: number, type: number, rbsp: Uint8Array): Uint8Array {
   return Uint8Array.from(out);
 }
 
-function spsRbsp(mbWidth: number, mbHeight: number, cropRight: number, cropBottom: number, fps: number, level: number): Uint8Array {
+function spsRbsp(
+  mbWidth: number,
+  mbHeight: number,
+  cropRight: number,
+  cropBottom: number,
+  fps: number,
+  level: number,
+): Uint8Array {
   const w = new BitWriter();
   w.bits(PROFILE_BASELINE, 8).bits(CONSTRAINT_FLAGS, 8).bits(level, 8);
   w.ue(0); // seq_parameter_set_id
@@ -90,13 +112,20 @@ function spsRbsp(mbWidth: number, mbHeight: number, cropRight: number, cropBotto
   const cropped = cropRight > 0 || cropBottom > 0;
   w.bit(cropped ? 1 : 0);
   // 4:2:0 frame crop offsets count pairs of pixels.
-  if (cropped) w.ue(0).ue(cropRight / 2).ue(0).ue(cropBottom / 2);
+  if (cropped)
+    w.ue(0)
+      .ue(cropRight / 2)
+      .ue(0)
+      .ue(cropBottom / 2);
   w.bit(1); // vui_parameters_present_flag
   w.bit(1).bits(1, 8); // aspect_ratio_idc 1: square pixels
   w.bit(0); // overscan_info_present_flag
   w.bit(0); // video_signal_type_present_flag
   w.bit(0); // chroma_loc_info_present_flag
-  w.bit(1).bits(1, 32).bits(2 * fps, 32).bit(1); // timing: tick = 1 / (2·fps) (one field), fixed frame rate
+  w.bit(1)
+    .bits(1, 32)
+    .bits(2 * fps, 32)
+    .bit(1); // timing: tick = 1 / (2·fps) (one field), fixed frame rate
   w.bit(0).bit(0); // no NAL/VCL HRD
   w.bit(0); // pic_struct_present_flag
   // bitstream_restriction: zero reorder depth lets decoders output each frame immediately.
@@ -168,7 +197,13 @@ function skipRbsp(frameNum: number, mbCount: number): Uint8Array {
   return w.finishRbsp();
 }
 
-export function encodeSolidH264(width: number, height: number, frameCount: number, fps: number, colour: YCbCr): H264Stream {
+export function encodeSolidH264(
+  width: number,
+  height: number,
+  frameCount: number,
+  fps: number,
+  colour: YCbCr,
+): H264Stream {
   if (width % 2 !== 0 || height % 2 !== 0) {
     throw new RangeError(`H.264 4:2:0 needs even dimensions, got ${width}×${height}`);
   }

@@ -30,19 +30,47 @@ const UNITY_MATRIX = [0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000];
 
 class Bytes {
   private readonly parts: Buffer[] = [];
-  u8(v: number): this { return this.push(1, (b) => b.writeUInt8(v)); }
-  u16(v: number): this { return this.push(2, (b) => b.writeUInt16BE(v)); }
-  i16(v: number): this { return this.push(2, (b) => b.writeInt16BE(v)); }
-  u24(v: number): this { return this.push(3, (b) => b.writeUIntBE(v, 0, 3)); }
-  u32(v: number): this { return this.push(4, (b) => b.writeUInt32BE(v)); }
-  u64(v: number): this { return this.push(8, (b) => b.writeBigUInt64BE(BigInt(v))); }
+  u8(v: number): this {
+    return this.push(1, (b) => b.writeUInt8(v));
+  }
+  u16(v: number): this {
+    return this.push(2, (b) => b.writeUInt16BE(v));
+  }
+  i16(v: number): this {
+    return this.push(2, (b) => b.writeInt16BE(v));
+  }
+  u24(v: number): this {
+    return this.push(3, (b) => b.writeUIntBE(v, 0, 3));
+  }
+  u32(v: number): this {
+    return this.push(4, (b) => b.writeUInt32BE(v));
+  }
+  u64(v: number): this {
+    return this.push(8, (b) => b.writeBigUInt64BE(BigInt(v)));
+  }
   /** Version-dependent field: 32 bits in v0 boxes, 64 in v1. */
-  uv(v: number, version: 0 | 1): this { return version === 1 ? this.u64(v) : this.u32(v); }
-  ascii(s: string): this { this.parts.push(Buffer.from(s, 'latin1')); return this; }
-  raw(...data: Uint8Array[]): this { for (const d of data) this.parts.push(Buffer.from(d)); return this; }
-  zeros(n: number): this { this.parts.push(Buffer.alloc(n)); return this; }
-  matrix(): this { for (const v of UNITY_MATRIX) this.u32(v); return this; }
-  done(): Buffer { return Buffer.concat(this.parts); }
+  uv(v: number, version: 0 | 1): this {
+    return version === 1 ? this.u64(v) : this.u32(v);
+  }
+  ascii(s: string): this {
+    this.parts.push(Buffer.from(s, 'latin1'));
+    return this;
+  }
+  raw(...data: Uint8Array[]): this {
+    for (const d of data) this.parts.push(Buffer.from(d));
+    return this;
+  }
+  zeros(n: number): this {
+    this.parts.push(Buffer.alloc(n));
+    return this;
+  }
+  matrix(): this {
+    for (const v of UNITY_MATRIX) this.u32(v);
+    return this;
+  }
+  done(): Buffer {
+    return Buffer.concat(this.parts);
+  }
   private push(n: number, write: (b: Buffer) => void): this {
     const b = Buffer.alloc(n);
     write(b);
@@ -53,7 +81,11 @@ class Bytes {
 
 function box(type: string, ...body: Uint8Array[]): Buffer {
   const payload = Buffer.concat(body);
-  return new Bytes().u32(8 + payload.byteLength).ascii(type).raw(payload).done();
+  return new Bytes()
+    .u32(8 + payload.byteLength)
+    .ascii(type)
+    .raw(payload)
+    .done();
 }
 
 function fullBox(type: string, version: number, flags: number, body: Bytes): Buffer {
@@ -123,11 +155,36 @@ function moov(v: Mp4Video, samples: Buffer[], chunkOffset: number, version: 0 | 
   const mediaDuration = v.sampleDurations.reduce((a, b) => a + b, 0);
   const movieDuration = Math.round((mediaDuration * MOVIE_TIMESCALE) / v.timescale);
   // Creation/modification times stay 0 so the same input always gives the same bytes.
-  const mvhd = new Bytes().uv(0, version).uv(0, version).u32(MOVIE_TIMESCALE).uv(movieDuration, version)
-    .u32(0x00010000).u16(0x0100).zeros(10).matrix().zeros(24).u32(2);
-  const tkhd = new Bytes().uv(0, version).uv(0, version).u32(1).u32(0).uv(movieDuration, version)
-    .zeros(8).u16(0).u16(0).u16(0).u16(0).matrix().u32(v.width * 65536).u32(v.height * 65536);
-  const mdhd = new Bytes().uv(0, version).uv(0, version).u32(v.timescale).uv(mediaDuration, version)
+  const mvhd = new Bytes()
+    .uv(0, version)
+    .uv(0, version)
+    .u32(MOVIE_TIMESCALE)
+    .uv(movieDuration, version)
+    .u32(0x00010000)
+    .u16(0x0100)
+    .zeros(10)
+    .matrix()
+    .zeros(24)
+    .u32(2);
+  const tkhd = new Bytes()
+    .uv(0, version)
+    .uv(0, version)
+    .u32(1)
+    .u32(0)
+    .uv(movieDuration, version)
+    .zeros(8)
+    .u16(0)
+    .u16(0)
+    .u16(0)
+    .u16(0)
+    .matrix()
+    .u32(v.width * 65536)
+    .u32(v.height * 65536);
+  const mdhd = new Bytes()
+    .uv(0, version)
+    .uv(0, version)
+    .u32(v.timescale)
+    .uv(mediaDuration, version)
     .u16(0x55c4) // ISO-639-2 "und", packed 5 bits per letter
     .u16(0);
   const hdlr = new Bytes().u32(0).ascii('vide').zeros(12).ascii('VideoHandler\0');
@@ -144,15 +201,29 @@ export function muxMp4(v: Mp4Video, layout: Mp4Layout = {}): Buffer {
   const brand = layout.majorBrand ?? 'isom';
   const version = layout.headerVersion ?? 0;
   const compatible = brand === 'qt  ' ? ['qt  '] : ['isom', 'iso2', 'avc1', 'mp41'];
-  const ftyp = box('ftyp', new Bytes().ascii(brand).u32(brand === 'qt  ' ? 0 : 0x200).ascii(compatible.join('')).done());
+  const ftyp = box(
+    'ftyp',
+    new Bytes()
+      .ascii(brand)
+      .u32(brand === 'qt  ' ? 0 : 0x200)
+      .ascii(compatible.join(''))
+      .done(),
+  );
   const free = box('free', v.tag);
 
   const samples = v.stream.frames.map((nal) => new Bytes().u32(nal.byteLength).raw(nal).done());
   const payload = Buffer.concat(samples);
   const mdatHeader =
     layout.mdatSize === '64'
-      ? new Bytes().u32(1).ascii('mdat').u64(16 + payload.byteLength).done()
-      : new Bytes().u32(layout.mdatSize === 'to-end' ? 0 : 8 + payload.byteLength).ascii('mdat').done();
+      ? new Bytes()
+          .u32(1)
+          .ascii('mdat')
+          .u64(16 + payload.byteLength)
+          .done()
+      : new Bytes()
+          .u32(layout.mdatSize === 'to-end' ? 0 : 8 + payload.byteLength)
+          .ascii('mdat')
+          .done();
 
   // stco needs the absolute offset of the samples, which depends on moov's own size; that size
   // does not depend on the offset's value, so build once to measure, then for real.

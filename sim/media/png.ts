@@ -21,7 +21,12 @@ function chunk(type: string, data: Uint8Array): Buffer {
  * first use the Up filter, so they are all-zero and deflate to almost
  * nothing: a 4K cover stays a few KB.
  */
-export function encodeRowRepeatedPng(width: number, height: number, row: Uint8Array, text?: Record<string, string>): Buffer {
+export function encodeRowRepeatedPng(
+  width: number,
+  height: number,
+  row: Uint8Array,
+  text?: Record<string, string>,
+): Buffer {
   const stride = 1 + width * 3;
   const raw = Buffer.alloc(stride * height); // zero-filled: Up-filtered rows need no writes
   raw[0] = FILTER_NONE;

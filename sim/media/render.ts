@@ -29,7 +29,10 @@ function seedColours(seed: string): { from: Rgb; to: Rgb; hex: string } {
 }
 
 function checkSize(what: string, { width, height }: RenderSize): void {
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1 || value > MAX_SIDE_PX) {
       throw new RangeError(`${what} ${name} must be an integer in 1..${MAX_SIDE_PX}, got ${value}`);
     }
@@ -71,7 +74,8 @@ function toYCbCr([r, g, b]: Rgb): YCbCr {
 export function renderMp4(seed: string, spec: Mp4Spec, layout?: Mp4Layout): Buffer {
   checkSize('renderMp4', spec);
   const fps = spec.fps ?? DEFAULT_FPS;
-  if (!Number.isInteger(fps) || fps < 1 || fps > 240) throw new RangeError(`renderMp4 fps must be an integer in 1..240, got ${fps}`);
+  if (!Number.isInteger(fps) || fps < 1 || fps > 240)
+    throw new RangeError(`renderMp4 fps must be an integer in 1..240, got ${fps}`);
   const { durationSeconds } = spec;
   // 512 ticks per frame is what ffmpeg uses for integer rates; it keeps fractional durations exact enough.
   const ticksPerFrame = 512;

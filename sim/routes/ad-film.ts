@@ -3,7 +3,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AdComposeRequest, AdEditRequest, AdOneClickRequest } from '../../vidu/schemas';
-import { adDetail, adMain, appendRecord, checkStoryboardIndex, composeProblems, finishedAdMain, recordOutput } from '../ad-film';
+import {
+  adDetail,
+  adMain,
+  appendRecord,
+  checkStoryboardIndex,
+  composeProblems,
+  finishedAdMain,
+  recordOutput,
+} from '../ad-film';
 import type { SimContext } from '../context';
 import { nominalSize } from '../creations';
 import { ViduHttpError } from '../http-errors';
@@ -34,7 +42,12 @@ export function registerAdFilmRoutes(app: FastifyInstance, ctx: SimContext): voi
           durationSeconds: r.duration,
           resolution: AD_RESOLUTION,
           aspectRatio: r.aspect_ratio,
-          output: { media: 'video', ...nominalSize(AD_RESOLUTION, r.aspect_ratio), durationSeconds: r.duration, watermark: false },
+          output: {
+            media: 'video',
+            ...nominalSize(AD_RESOLUTION, r.aspect_ratio),
+            durationSeconds: r.duration,
+            watermark: false,
+          },
           request: r,
           clientRequestId: r.client_request_id ?? '',
           callbackUrl: r.callback_url,
@@ -99,7 +112,13 @@ export function registerAdFilmRoutes(app: FastifyInstance, ctx: SimContext): voi
           ad: { mainId: main.id, role: 'record', recordType: r.type, storyboardIndex: index, prompt: r.prompt },
         },
         stored: (t) => appendRecord(book, r.type, index, t.id),
-        respond: (t) => ({ ad_one_click_task_id: main.id, sub_task_id: t.id, state: t.state, err_code: '', credits: t.credits }),
+        respond: (t) => ({
+          ad_one_click_task_id: main.id,
+          sub_task_id: t.id,
+          state: t.state,
+          err_code: '',
+          credits: t.credits,
+        }),
       };
     }),
   );
@@ -139,7 +158,12 @@ export function registerAdFilmRoutes(app: FastifyInstance, ctx: SimContext): voi
           },
         },
         stored: (t) => book.composeIds.push(t.id),
-        respond: (t) => ({ ad_one_click_task_id: main.id, compose_sub_task_id: t.id, state: t.state, credits: t.credits }),
+        respond: (t) => ({
+          ad_one_click_task_id: main.id,
+          compose_sub_task_id: t.id,
+          state: t.state,
+          credits: t.credits,
+        }),
       };
     }),
   );

@@ -12,7 +12,12 @@ import { ViduHttpError } from '../http-errors';
 import type { SimCreation } from '../task';
 import { truncateDataUris } from '../truncate';
 
-const AdvanceBody = z.strictObject({ seconds: z.number().min(0).max(10 * 365 * 86_400) });
+const AdvanceBody = z.strictObject({
+  seconds: z
+    .number()
+    .min(0)
+    .max(10 * 365 * 86_400),
+});
 const CreditsBody = z.strictObject({ balance: z.number().int().min(0) });
 const RequestsQuery = z.strictObject({
   endpoint: z.string().optional(),
@@ -124,5 +129,11 @@ function withHashes(ctx: SimContext, c: SimCreation) {
     const r = f && ctx.files.render(c, f);
     return r ? { sha256: r.sha256, bytes: r.bytes.byteLength, contentType: r.contentType } : undefined;
   };
-  return { ...c, sha256: describe(files.main)?.sha256, file: describe(files.main), cover: describe(files.cover), watermarked: describe(files.wm) };
+  return {
+    ...c,
+    sha256: describe(files.main)?.sha256,
+    file: describe(files.main),
+    cover: describe(files.cover),
+    watermarked: describe(files.wm),
+  };
 }

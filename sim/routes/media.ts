@@ -16,7 +16,10 @@ export function registerMediaRoutes(app: FastifyInstance, ctx: SimContext): void
     // Signature first: an unsigned request must not cost a render.
     const verdict = ctx.signer.check(req.params.file, req.query.exp, req.query.sig, ctx.clock.now());
     if (verdict !== 'ok') {
-      const message = verdict === 'expired' ? 'this media URL has expired; fetch the task again for a fresh one' : 'bad media URL signature';
+      const message =
+        verdict === 'expired'
+          ? 'this media URL has expired; fetch the task again for a fresh one'
+          : 'bad media URL signature';
       return reply.code(403).send(errorBody(403, 'Forbidden', message));
     }
     const creation = ctx.store.creations.get(file.creationId);

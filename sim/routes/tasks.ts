@@ -40,7 +40,8 @@ function parseRfc3339(value: string): number {
 function parseBound(field: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const ms = parseRfc3339(value);
-  if (Number.isNaN(ms)) throw new ViduHttpError('FieldInvalid', `${field}: ${JSON.stringify(value)} is not an RFC 3339 date-time`);
+  if (Number.isNaN(ms))
+    throw new ViduHttpError('FieldInvalid', `${field}: ${JSON.stringify(value)} is not an RFC 3339 date-time`);
   return ms;
 }
 
@@ -55,7 +56,12 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: SimContext): void 
     const task = find(req.params.id);
     req.simTaskId = task.id;
     const now = ctx.clock.now();
-    const snap = { state: task.state, errCode: task.errCode, progress: ctx.engine.progressAt(task, now), credits: task.credits };
+    const snap = {
+      state: task.state,
+      errCode: task.errCode,
+      progress: ctx.engine.progressAt(task, now),
+      credits: task.credits,
+    };
     return generationBody(task, snap, ctx.signer, now);
   });
 

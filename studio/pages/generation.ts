@@ -43,7 +43,14 @@ function inputsBlock(input: J | undefined): HTMLElement | null {
     'section',
     { 'aria-labelledby': 'inputs-h' },
     el('h2', { id: 'inputs-h' }, 'Inputs'),
-    el('dl', { class: 'inputs' }, ...Object.entries(request).flatMap(([k, v]) => [el('dt', {}, k), el('dd', { class: 'prompt' }, typeof v === 'string' ? v : JSON.stringify(v))])),
+    el(
+      'dl',
+      { class: 'inputs' },
+      ...Object.entries(request).flatMap(([k, v]) => [
+        el('dt', {}, k),
+        el('dd', { class: 'prompt' }, typeof v === 'string' ? v : JSON.stringify(v)),
+      ]),
+    ),
   );
 }
 
@@ -53,13 +60,21 @@ function followUps(id: string, g: J, media: LinkedMedia[]): HTMLElement | null {
   const ref = `vidu-flow:${id}/${creation.id}`;
   const video = media.some((m) => m.role === 'video');
   const links: HTMLElement[] = [];
-  const go = (kind: string, field: string, text: string) => links.push(el('a', { class: 'button', href: `#/new/${kind}?${new URLSearchParams({ [field]: ref })}` }, text));
+  const go = (kind: string, field: string, text: string) =>
+    links.push(el('a', { class: 'button', href: `#/new/${kind}?${new URLSearchParams({ [field]: ref })}` }, text));
   if (video) {
     go('extend', 'video_url', 'Extend');
     go('upscale', 'video_url', 'Upscale');
     go('reference2video', 'videos', 'New video by reference');
   } else if (media.some((m) => m.role === 'image')) go('reference2video', 'images', 'New video from this image');
-  return links.length ? el('section', { 'aria-labelledby': 'follow-h' }, el('h2', { id: 'follow-h' }, 'Follow-ups'), el('p', { class: 'actions' }, ...links)) : null;
+  return links.length
+    ? el(
+        'section',
+        { 'aria-labelledby': 'follow-h' },
+        el('h2', { id: 'follow-h' }, 'Follow-ups'),
+        el('p', { class: 'actions' }, ...links),
+      )
+    : null;
 }
 
 export function timelineBlock(timeline: Detail['timeline']): HTMLElement {
@@ -67,7 +82,13 @@ export function timelineBlock(timeline: Detail['timeline']): HTMLElement {
     'section',
     { 'aria-labelledby': 'timeline-h' },
     el('h2', { id: 'timeline-h' }, 'Timeline'),
-    el('ol', { class: 'timeline' }, ...timeline.map((t) => el('li', {}, el('time', { datetime: t.at }, new Date(t.at).toLocaleTimeString()), ` ${t.step}: ${t.outcome}`))),
+    el(
+      'ol',
+      { class: 'timeline' },
+      ...timeline.map((t) =>
+        el('li', {}, el('time', { datetime: t.at }, new Date(t.at).toLocaleTimeString()), ` ${t.step}: ${t.outcome}`),
+      ),
+    ),
   );
 }
 
@@ -79,7 +100,15 @@ export const generationPage: Page = async (root, _params, path) => {
     try {
       d = await api<Detail>('GET', `/studio/api/generations/${encodeURIComponent(id)}`);
     } catch (err) {
-      fill(root, el('h1', {}, 'Generation'), el('p', { class: 'error', role: 'alert' }, err instanceof ApiError && err.status === 404 ? 'No such generation for this key.' : (err as Error).message));
+      fill(
+        root,
+        el('h1', {}, 'Generation'),
+        el(
+          'p',
+          { class: 'error', role: 'alert' },
+          err instanceof ApiError && err.status === 404 ? 'No such generation for this key.' : (err as Error).message,
+        ),
+      );
       return false;
     }
     const g = d.generation;
@@ -93,7 +122,9 @@ export const generationPage: Page = async (root, _params, path) => {
               on: {
                 click: async (e) => {
                   (e.target as HTMLButtonElement).disabled = true;
-                  await api('POST', `/v1/generations/${encodeURIComponent(id)}/cancel`).catch((err: Error) => (document.getElementById('page-error')!.textContent = err.message));
+                  await api('POST', `/v1/generations/${encodeURIComponent(id)}/cancel`).catch(
+                    (err: Error) => (document.getElementById('page-error')!.textContent = err.message),
+                  );
                 },
               },
             },
@@ -103,12 +134,26 @@ export const generationPage: Page = async (root, _params, path) => {
     fill(
       root,
       el('h1', {}, g.kind === 'adFilm' ? 'AD film' : 'Generation'),
-      el('p', { class: 'id' }, el('code', {}, id), ' · ', g.kind, g.kind === 'adFilm' ? el('a', { href: `#/review/${encodeURIComponent(id)}`, class: 'button' }, 'Review') : null),
+      el(
+        'p',
+        { class: 'id' },
+        el('code', {}, id),
+        ' · ',
+        g.kind,
+        g.kind === 'adFilm' ? el('a', { href: `#/review/${encodeURIComponent(id)}`, class: 'button' }, 'Review') : null,
+      ),
       statusBlock(g),
       cancel,
       el('p', { class: 'error', id: 'page-error', role: 'alert' }),
       g.failure ? el('p', { class: 'error failure', role: 'alert' }, failureWords(g.failure)) : null,
-      d.media.length ? el('section', { 'aria-labelledby': 'results-h' }, el('h2', { id: 'results-h' }, 'Results'), el('div', { class: 'results' }, ...d.media.map((m) => player(m, `${m.role} of ${id}`)))) : null,
+      d.media.length
+        ? el(
+            'section',
+            { 'aria-labelledby': 'results-h' },
+            el('h2', { id: 'results-h' }, 'Results'),
+            el('div', { class: 'results' }, ...d.media.map((m) => player(m, `${m.role} of ${id}`))),
+          )
+        : null,
       followUps(id, g, d.media),
       inputsBlock(d.input),
       timelineBlock(d.timeline),

@@ -9,15 +9,46 @@ import { ageWords, phaseWords } from '../words';
 // LIST_POLL_MS while the tab is visible.
 
 export const LIST_POLL_MS = 3000;
-const KINDS = ['img2video', 'reference2video', 'reference2image', 'image2dance', 'text2video', 'startEnd2video', 'multiframe', 'upscale', 'text2audio', 'audioTts', 'template', 'extend', 'lipSync', 'adFilm', 'batch'];
+const KINDS = [
+  'img2video',
+  'reference2video',
+  'reference2image',
+  'image2dance',
+  'text2video',
+  'startEnd2video',
+  'multiframe',
+  'upscale',
+  'text2audio',
+  'audioTts',
+  'template',
+  'extend',
+  'lipSync',
+  'adFilm',
+  'batch',
+];
 const STATES = ['waiting_for_slot', 'created', 'queueing', 'scheduled', 'processing', 'success', 'failed', 'cancelled'];
 
 type Row = Record<string, any>;
 
 export const listPage: Page = (root, params) => {
   const select = (id: string, label: string, values: string[], current: string | null) =>
-    el('span', { class: 'filter' }, el('label', { for: id }, label), el('select', { id, name: id }, el('option', { value: '' }, 'any'), ...values.map((v) => el('option', { value: v, selected: v === current }, v))));
-  const filters = el('form', { class: 'filters', 'aria-label': 'Filters' }, select('f-kind', 'Kind', KINDS, params.get('kind')), select('f-state', 'State', STATES, params.get('state')));
+    el(
+      'span',
+      { class: 'filter' },
+      el('label', { for: id }, label),
+      el(
+        'select',
+        { id, name: id },
+        el('option', { value: '' }, 'any'),
+        ...values.map((v) => el('option', { value: v, selected: v === current }, v)),
+      ),
+    );
+  const filters = el(
+    'form',
+    { class: 'filters', 'aria-label': 'Filters' },
+    select('f-kind', 'Kind', KINDS, params.get('kind')),
+    select('f-state', 'State', STATES, params.get('state')),
+  );
   filters.addEventListener('change', () => {
     const q = new URLSearchParams();
     const kind = (document.getElementById('f-kind') as HTMLSelectElement).value;
@@ -36,7 +67,17 @@ export const listPage: Page = (root, params) => {
       'table',
       { class: 'generations' },
       el('caption', { class: 'visually-hidden' }, 'Generations of this key'),
-      el('thead', {}, el('tr', {}, ...['', 'Generation', 'Kind', 'Model', 'Phase', 'State', 'Progress', 'Credits', 'Age'].map((h) => el('th', { scope: 'col' }, h === '' ? el('span', { class: 'visually-hidden' }, 'Thumbnail') : h)))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ...['', 'Generation', 'Kind', 'Model', 'Phase', 'State', 'Progress', 'Credits', 'Age'].map((h) =>
+            el('th', { scope: 'col' }, h === '' ? el('span', { class: 'visually-hidden' }, 'Thumbnail') : h),
+          ),
+        ),
+      ),
       body,
     ),
     empty,
@@ -69,19 +110,37 @@ export const listPage: Page = (root, params) => {
 
 function rowOf(row: Row): HTMLTableRowElement {
   const s = (row.status ?? {}) as Row;
-  const batch = row.kind === 'batch' && typeof s.done === 'number' ? `${s.done}/${s.total ?? '?'} lines (${s.succeeded ?? 0} ok, ${s.failed ?? 0} failed)` : undefined;
+  const batch =
+    row.kind === 'batch' && typeof s.done === 'number'
+      ? `${s.done}/${s.total ?? '?'} lines (${s.succeeded ?? 0} ok, ${s.failed ?? 0} failed)`
+      : undefined;
   const progress = typeof s.progress === 'number' ? s.progress : row.execution === 'succeeded' ? 100 : undefined;
-  const href = row.kind === 'adFilm' && row.execution === 'running' ? `#/review/${encodeURIComponent(row.id)}` : `#/g/${encodeURIComponent(row.id)}`;
+  const href =
+    row.kind === 'adFilm' && row.execution === 'running'
+      ? `#/review/${encodeURIComponent(row.id)}`
+      : `#/g/${encodeURIComponent(row.id)}`;
   return el(
     'tr',
     { 'data-id': row.id, 'data-execution': row.execution },
-    el('td', {}, row.thumbnail ? el('img', { class: 'thumb', src: row.thumbnail, alt: `cover of ${row.id}`, loading: 'lazy' }) : el('span', { class: 'thumb none' })),
+    el(
+      'td',
+      {},
+      row.thumbnail
+        ? el('img', { class: 'thumb', src: row.thumbnail, alt: `cover of ${row.id}`, loading: 'lazy' })
+        : el('span', { class: 'thumb none' }),
+    ),
     el('td', {}, el('a', { href }, row.id)),
     el('td', {}, row.kind),
     el('td', {}, row.model ?? ''),
     el('td', {}, batch ?? phaseWords(s.phase ?? row.execution)),
     el('td', {}, row.state ?? s.state ?? ''),
-    el('td', {}, progress === undefined ? '' : el('progress', { max: 100, value: progress, 'aria-label': `progress of ${row.id}` }, `${progress}%`)),
+    el(
+      'td',
+      {},
+      progress === undefined
+        ? ''
+        : el('progress', { max: 100, value: progress, 'aria-label': `progress of ${row.id}` }, `${progress}%`),
+    ),
     el('td', {}, row.credits ?? s.credits ?? ''),
     el('td', {}, el('time', { datetime: row.createdAt }, ageWords(row.createdAt, Date.now()))),
   );

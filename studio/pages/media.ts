@@ -17,5 +17,10 @@ export function player(m: LinkedMedia, label: string): HTMLElement {
       : m.role === 'audio'
         ? el('audio', { src: m.url, controls: true, preload: 'metadata', 'aria-label': label, 'data-role': 'result' })
         : el('img', { src: m.url, alt: label, 'data-role': m.role === 'cover' ? 'cover' : 'result' });
-  return el('figure', { class: `media ${m.role}` }, media, el('figcaption', {}, `${m.role}: ${m.name}${m.bytes ? ` (${Math.round(m.bytes / 1024)} KiB)` : ''}`));
+  return el(
+    'figure',
+    { class: `media ${m.role}` },
+    media,
+    el('figcaption', {}, `${m.role}: ${m.name}${m.bytes ? ` (${Math.round(m.bytes / 1024)} KiB)` : ''}`),
+  );
 }

@@ -23,13 +23,35 @@ interface Form {
   summary: string;
   result: string;
   fields: Field[];
-  models?: Record<string, { durations?: number[]; defaultDuration?: number; resolutions?: Record<string, string[]>; defaultResolution?: string; aspectRatios?: string[] }>;
+  models?: Record<
+    string,
+    {
+      durations?: number[];
+      defaultDuration?: number;
+      resolutions?: Record<string, string[]>;
+      defaultResolution?: string;
+      aspectRatios?: string[];
+    }
+  >;
 }
 
 let formsCache: Promise<Form[]> | undefined;
 const forms = () => (formsCache ??= api<{ forms: Form[] }>('GET', '/studio/api/forms').then((r) => r.forms));
 
-const ACCEPT: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', bmp: 'image/bmp', mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', avi: 'video/x-msvideo', mp3: 'audio/mpeg', wav: 'audio/wav', m4a: 'audio/mp4', ogg: 'audio/ogg' };
+const ACCEPT: Record<string, string> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  bmp: 'image/bmp',
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  webm: 'video/webm',
+  avi: 'video/x-msvideo',
+  mp3: 'audio/mpeg',
+  wav: 'audio/wav',
+  m4a: 'audio/mp4',
+  ogg: 'audio/ogg',
+};
 
 export const newPage: Page = async (root, params, path) => {
   const all = await forms();
@@ -38,7 +60,11 @@ export const newPage: Page = async (root, params, path) => {
     fill(
       root,
       el('h1', {}, 'New generation'),
-      el('ul', { class: 'endpoints' }, ...all.map((f) => el('li', {}, el('a', { href: `#/new/${f.kind}` }, f.kind), ' — ', f.summary))),
+      el(
+        'ul',
+        { class: 'endpoints' },
+        ...all.map((f) => el('li', {}, el('a', { href: `#/new/${f.kind}` }, f.kind), ' — ', f.summary)),
+      ),
     );
     return;
   }
@@ -51,8 +77,16 @@ export const newPage: Page = async (root, params, path) => {
 
   const refill = (select: HTMLSelectElement, values: readonly (string | number)[], preferred?: string | number) => {
     const keep = select.value;
-    fill(select, el('option', { value: '' }, 'default'), ...values.map((v) => el('option', { value: String(v) }, String(v))));
-    const want = values.map(String).includes(keep) ? keep : preferred !== undefined && values.map(String).includes(String(preferred)) ? String(preferred) : '';
+    fill(
+      select,
+      el('option', { value: '' }, 'default'),
+      ...values.map((v) => el('option', { value: String(v) }, String(v))),
+    );
+    const want = values.map(String).includes(keep)
+      ? keep
+      : preferred !== undefined && values.map(String).includes(String(preferred))
+        ? String(preferred)
+        : '';
     select.value = want;
   };
   const applyModel = () => {
@@ -69,7 +103,12 @@ export const newPage: Page = async (root, params, path) => {
   for (const f of form.fields) {
     const id = `f-${f.name}`;
     const error = errorOf(f.name);
-    const label = el('label', { for: id }, f.name.replace(/_/g, ' '), f.required ? el('span', { class: 'required' }, ' (required)') : null);
+    const label = el(
+      'label',
+      { for: id },
+      f.name.replace(/_/g, ' '),
+      f.required ? el('span', { class: 'required' }, ' (required)') : null,
+    );
     let input: HTMLElement;
     let read: () => Promise<unknown> | unknown;
     if (f.control === 'model') {
@@ -86,18 +125,38 @@ export const newPage: Page = async (root, params, path) => {
       read = () => (select.value === '' ? undefined : f.control === 'duration' ? Number(select.value) : select.value);
     } else if (f.control === 'media' || f.control === 'media-list') {
       const list = f.control === 'media-list';
-      const accept = f.media!.formats.map((x) => ACCEPT[x]).filter(Boolean).join(',');
-      const file = el('input', { id, name: f.name, type: 'file', accept, multiple: list && f.media!.maxItems > 1, 'aria-describedby': `err-${f.name} hint-${f.name}` });
+      const accept = f
+        .media!.formats.map((x) => ACCEPT[x])
+        .filter(Boolean)
+        .join(',');
+      const file = el('input', {
+        id,
+        name: f.name,
+        type: 'file',
+        accept,
+        multiple: list && f.media!.maxItems > 1,
+        'aria-describedby': `err-${f.name} hint-${f.name}`,
+      });
       const refId = `${id}-ref`;
       const prefill = params.get(f.name) ?? '';
-      const ref = el('input', { id: refId, name: `${f.name}-ref`, type: 'text', value: prefill, placeholder: 'vidu-flow:<id>/<creation> or https://…' });
+      const ref = el('input', {
+        id: refId,
+        name: `${f.name}-ref`,
+        type: 'text',
+        value: prefill,
+        placeholder: 'vidu-flow:<id>/<creation> or https://…',
+      });
       input = el(
         'div',
         { class: 'media-input' },
         file,
         el('label', { for: refId, class: 'sub' }, 'or a reference'),
         ref,
-        el('p', { class: 'hint', id: `hint-${f.name}` }, `${f.media!.kind}: ${f.media!.formats.join(', ')}, up to ${f.media!.maxMegabytes} MB${list ? `, ${f.media!.minItems}–${f.media!.maxItems} files` : ''}`),
+        el(
+          'p',
+          { class: 'hint', id: `hint-${f.name}` },
+          `${f.media!.kind}: ${f.media!.formats.join(', ')}, up to ${f.media!.maxMegabytes} MB${list ? `, ${f.media!.minItems}–${f.media!.maxItems} files` : ''}`,
+        ),
       );
       read = async () => {
         const refs: string[] = [];
@@ -114,11 +173,22 @@ export const newPage: Page = async (root, params, path) => {
         return list ? refs : refs[0];
       };
     } else if (f.control === 'select') {
-      const select = el('select', { id, name: f.name, 'aria-describedby': `err-${f.name}` }, el('option', { value: '' }, 'default'), ...(f.options ?? []).map((o) => el('option', { value: o, selected: o === f.default }, o)));
+      const select = el(
+        'select',
+        { id, name: f.name, 'aria-describedby': `err-${f.name}` },
+        el('option', { value: '' }, 'default'),
+        ...(f.options ?? []).map((o) => el('option', { value: o, selected: o === f.default }, o)),
+      );
       input = select;
       read = () => select.value || undefined;
     } else if (f.control === 'checkbox') {
-      const box = el('input', { id, name: f.name, type: 'checkbox', checked: f.default === true, 'aria-describedby': `err-${f.name}` });
+      const box = el('input', {
+        id,
+        name: f.name,
+        type: 'checkbox',
+        checked: f.default === true,
+        'aria-describedby': `err-${f.name}`,
+      });
       input = box;
       read = () => (box.checked ? true : f.default === true ? false : undefined);
     } else if (f.control === 'textarea') {
@@ -127,7 +197,13 @@ export const newPage: Page = async (root, params, path) => {
       input = area;
       read = () => area.value || undefined;
     } else {
-      const box = el('input', { id, name: f.name, type: f.control === 'number' ? 'number' : 'text', value: params.get(f.name) ?? (f.default !== undefined ? String(f.default) : ''), 'aria-describedby': `err-${f.name}` });
+      const box = el('input', {
+        id,
+        name: f.name,
+        type: f.control === 'number' ? 'number' : 'text',
+        value: params.get(f.name) ?? (f.default !== undefined ? String(f.default) : ''),
+        'aria-describedby': `err-${f.name}`,
+      });
       input = box;
       read = () => (box.value === '' ? undefined : f.control === 'number' ? Number(box.value) : box.value);
     }
@@ -140,7 +216,14 @@ export const newPage: Page = async (root, params, path) => {
     'form',
     { class: 'card new', novalidate: true },
     ...rows,
-    review ? el('div', { class: 'field' }, el('label', { for: 'f-review' }, 'review the storyboards before the film is composed'), review) : null,
+    review
+      ? el(
+          'div',
+          { class: 'field' },
+          el('label', { for: 'f-review' }, 'review the storyboards before the film is composed'),
+          review,
+        )
+      : null,
     submitButton,
     general,
   );
@@ -163,7 +246,10 @@ export const newPage: Page = async (root, params, path) => {
       const path = form.kind === 'adFilm' ? '/v1/ad-films' : `/v1/generations/${form.kind}`;
       const body = form.kind === 'adFilm' ? { request, options: { review: review?.checked ?? false } } : { request };
       const started = await api<{ id: string }>('POST', path, body, { 'idempotency-key': idempotencyKey });
-      location.hash = form.kind === 'adFilm' && review?.checked ? `#/review/${encodeURIComponent(started.id)}` : `#/g/${encodeURIComponent(started.id)}`;
+      location.hash =
+        form.kind === 'adFilm' && review?.checked
+          ? `#/review/${encodeURIComponent(started.id)}`
+          : `#/g/${encodeURIComponent(started.id)}`;
     } catch (err) {
       showErrors(err, controls, general);
       submitButton.disabled = false;
@@ -181,7 +267,12 @@ class FieldProblem extends Error {
 }
 
 function showErrors(err: unknown, controls: Map<string, { error: HTMLElement }>, general: HTMLElement): void {
-  const errors: FieldError[] = err instanceof FieldProblem ? [{ field: `request.${err.field}`, message: err.message }] : err instanceof ApiError ? err.errors : [];
+  const errors: FieldError[] =
+    err instanceof FieldProblem
+      ? [{ field: `request.${err.field}`, message: err.message }]
+      : err instanceof ApiError
+        ? err.errors
+        : [];
   const rest: string[] = [];
   for (const fe of errors) {
     const name = formFieldOf(fe.field);
@@ -189,5 +280,9 @@ function showErrors(err: unknown, controls: Map<string, { error: HTMLElement }>,
     if (target) target.error.textContent = fe.message;
     else rest.push(`${fe.field}: ${fe.message}`);
   }
-  general.textContent = rest.length ? rest.join('; ') : errors.length ? 'Please correct the fields marked above.' : (err as Error).message;
+  general.textContent = rest.length
+    ? rest.join('; ')
+    : errors.length
+      ? 'Please correct the fields marked above.'
+      : (err as Error).message;
 }

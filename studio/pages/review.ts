@@ -28,7 +28,10 @@ export const reviewPage: Page = async (root, _params, path) => {
       message.textContent = `${what} requested; it runs now and the grid updates when it is done.`;
       void render();
     } catch (err) {
-      error.textContent = err instanceof ApiError && err.errors.length ? err.errors.map((e) => `${e.field}: ${e.message}`).join('; ') : (err as Error).message;
+      error.textContent =
+        err instanceof ApiError && err.errors.length
+          ? err.errors.map((e) => `${e.field}: ${e.message}`).join('; ')
+          : (err as Error).message;
     }
   };
 
@@ -38,11 +41,41 @@ export const reviewPage: Page = async (root, _params, path) => {
     return el(
       'figure',
       { class: 'storyboard', 'data-index': s.index, 'data-subtask': s.subTaskId, 'data-state': s.state },
-      s.url ? el('video', { src: s.url, controls: true, preload: 'metadata', muted: true, 'aria-label': `storyboard ${s.index + 1}` }) : el('div', { class: 'placeholder' }, s.state),
-      el('figcaption', {}, el('strong', {}, `Storyboard ${s.index + 1}`), ' ', el('span', { class: 'prompt' }, s.prompt), s.edits ? el('span', { class: 'hint' }, ` · ${s.edits} edit(s), last ${s.lastEdit ?? ''}`) : null),
+      s.url
+        ? el('video', {
+            src: s.url,
+            controls: true,
+            preload: 'metadata',
+            muted: true,
+            'aria-label': `storyboard ${s.index + 1}`,
+          })
+        : el('div', { class: 'placeholder' }, s.state),
+      el(
+        'figcaption',
+        {},
+        el('strong', {}, `Storyboard ${s.index + 1}`),
+        ' ',
+        el('span', { class: 'prompt' }, s.prompt),
+        s.edits ? el('span', { class: 'hint' }, ` · ${s.edits} edit(s), last ${s.lastEdit ?? ''}`) : null,
+      ),
       el('label', { for: promptId }, 'New prompt for this storyboard'),
       area,
-      el('button', { type: 'button', class: 'edit', on: { click: () => area.value.trim() && void edit([{ type: 'video', storyboard: s.index, prompt: area.value.trim() }], `Storyboard ${s.index + 1}`) } }, 'Request edit'),
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'edit',
+          on: {
+            click: () =>
+              area.value.trim() &&
+              void edit(
+                [{ type: 'video', storyboard: s.index, prompt: area.value.trim() }],
+                `Storyboard ${s.index + 1}`,
+              ),
+          },
+        },
+        'Request edit',
+      ),
     );
   };
 
@@ -51,27 +84,62 @@ export const reviewPage: Page = async (root, _params, path) => {
     try {
       d = await api<Detail>('GET', `/studio/api/generations/${encodeURIComponent(id)}`);
     } catch (err) {
-      fill(root, el('h1', {}, 'AD-film review'), el('p', { class: 'error', role: 'alert' }, err instanceof ApiError && err.status === 404 ? 'No such AD film for this key.' : (err as Error).message));
+      fill(
+        root,
+        el('h1', {}, 'AD-film review'),
+        el(
+          'p',
+          { class: 'error', role: 'alert' },
+          err instanceof ApiError && err.status === 404 ? 'No such AD film for this key.' : (err as Error).message,
+        ),
+      );
       return false;
     }
     const g = d.generation;
     const s = (g.status ?? {}) as J;
-    lastShape = JSON.stringify([s.phase, s.editsRunning, (s.edits ?? []).length, (d.storyboards ?? []).map((b) => b.subTaskId)]);
+    lastShape = JSON.stringify([
+      s.phase,
+      s.editsRunning,
+      (s.edits ?? []).length,
+      (d.storyboards ?? []).map((b) => b.subTaskId),
+    ]);
     const narration = el('textarea', { id: 'narration', rows: 2 });
     const bgm = el('textarea', { id: 'bgm', rows: 2 });
     const reviewing = g.execution === 'running' && !s.approved;
     fill(
       root,
       el('h1', {}, 'AD-film review'),
-      el('p', { class: 'id' }, el('code', {}, id), ' · ', el('a', { href: `#/g/${encodeURIComponent(id)}` }, 'details')),
+      el(
+        'p',
+        { class: 'id' },
+        el('code', {}, id),
+        ' · ',
+        el('a', { href: `#/g/${encodeURIComponent(id)}` }, 'details'),
+      ),
       statusBlock(g),
       message,
       error,
       g.failure ? el('p', { class: 'error failure', role: 'alert' }, failureWords(g.failure)) : null,
       d.media.length
-        ? el('section', { 'aria-labelledby': 'film-h' }, el('h2', { id: 'film-h' }, 'The composed film'), el('div', { class: 'results' }, ...d.media.filter((m) => m.role === 'video').map((m) => player(m, 'the composed film'))))
+        ? el(
+            'section',
+            { 'aria-labelledby': 'film-h' },
+            el('h2', { id: 'film-h' }, 'The composed film'),
+            el(
+              'div',
+              { class: 'results' },
+              ...d.media.filter((m) => m.role === 'video').map((m) => player(m, 'the composed film')),
+            ),
+          )
         : null,
-      d.storyboards ? el('section', { 'aria-labelledby': 'boards-h' }, el('h2', { id: 'boards-h' }, 'Storyboards'), el('div', { class: 'grid' }, ...d.storyboards.map(board))) : null,
+      d.storyboards
+        ? el(
+            'section',
+            { 'aria-labelledby': 'boards-h' },
+            el('h2', { id: 'boards-h' }, 'Storyboards'),
+            el('div', { class: 'grid' }, ...d.storyboards.map(board)),
+          )
+        : null,
       reviewing
         ? el(
             'section',
@@ -79,14 +147,49 @@ export const reviewPage: Page = async (root, _params, path) => {
             el('h2', { id: 'sound-h' }, 'Narration and music'),
             el('label', { for: 'narration' }, 'New narration text'),
             narration,
-            el('button', { type: 'button', on: { click: () => narration.value.trim() && void edit([{ type: 'narration', text: narration.value.trim() }], 'New narration') } }, 'Regenerate narration'),
+            el(
+              'button',
+              {
+                type: 'button',
+                on: {
+                  click: () =>
+                    narration.value.trim() &&
+                    void edit([{ type: 'narration', text: narration.value.trim() }], 'New narration'),
+                },
+              },
+              'Regenerate narration',
+            ),
             el('label', { for: 'bgm' }, 'New background-music prompt'),
             bgm,
-            el('button', { type: 'button', on: { click: () => bgm.value.trim() && void edit([{ type: 'bgm', prompt: bgm.value.trim() }], 'New music') } }, 'Regenerate music'),
+            el(
+              'button',
+              {
+                type: 'button',
+                on: {
+                  click: () => bgm.value.trim() && void edit([{ type: 'bgm', prompt: bgm.value.trim() }], 'New music'),
+                },
+              },
+              'Regenerate music',
+            ),
           )
         : null,
       (s.edits ?? []).length
-        ? el('section', { 'aria-labelledby': 'edits-h' }, el('h2', { id: 'edits-h' }, 'Edits'), el('ol', {}, ...(s.edits as J[]).map((e) => el('li', {}, `${e.edit?.type}${e.edit?.storyboard !== undefined ? ` ${e.edit.storyboard + 1}` : ''}: ${e.state}${e.message ? ` — ${e.message}` : ''}`))))
+        ? el(
+            'section',
+            { 'aria-labelledby': 'edits-h' },
+            el('h2', { id: 'edits-h' }, 'Edits'),
+            el(
+              'ol',
+              {},
+              ...(s.edits as J[]).map((e) =>
+                el(
+                  'li',
+                  {},
+                  `${e.edit?.type}${e.edit?.storyboard !== undefined ? ` ${e.edit.storyboard + 1}` : ''}: ${e.state}${e.message ? ` — ${e.message}` : ''}`,
+                ),
+              ),
+            ),
+          )
         : null,
       reviewing
         ? el(
@@ -122,7 +225,10 @@ export const reviewPage: Page = async (root, _params, path) => {
         const s = ((e.data as J).status ?? {}) as J;
         const shape = JSON.stringify([s.phase, s.editsRunning, (s.edits ?? []).length]);
         if (!lastShape.startsWith(shape.slice(0, -1))) void render();
-        else document.getElementById('status')?.replaceWith(statusBlock({ execution: (e.data as J).execution, status: s }));
+        else
+          document
+            .getElementById('status')
+            ?.replaceWith(statusBlock({ execution: (e.data as J).execution, status: s }));
       },
       abort.signal,
     );

@@ -8,12 +8,25 @@ import { newApiKey } from '../../platform/keys/api-keys';
 import { buildApi } from '../../api/server';
 
 const key = newApiKey('mallory');
-const untouchable = new Proxy({}, { get: (_t, p) => { throw new Error(`the client was used (${String(p)}) for a request that should have been refused`); } }) as ViduFlowClient;
+const untouchable = new Proxy(
+  {},
+  {
+    get: (_t, p) => {
+      throw new Error(`the client was used (${String(p)}) for a request that should have been refused`);
+    },
+  },
+) as ViduFlowClient;
 let app: FastifyInstance;
 
 beforeAll(async () => {
   // A small default body limit, as the rest of the API has: the batch route sets its own.
-  app = buildApi({ client: untouchable, keys: () => [key.entry], privateUrls: parseAllowPrivate(undefined), bodyLimit: 4096, log: () => undefined });
+  app = buildApi({
+    client: untouchable,
+    keys: () => [key.entry],
+    privateUrls: parseAllowPrivate(undefined),
+    bodyLimit: 4096,
+    log: () => undefined,
+  });
   await app.ready();
 });
 afterAll(() => app.close());
@@ -25,10 +38,17 @@ async function post(body: unknown, auth = true) {
     headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${key.key}` } : {}) },
     payload: JSON.stringify(body),
   });
-  return { status: res.statusCode, text: res.body, json: res.json() as { errors?: Array<{ field: string; message: string }> } };
+  return {
+    status: res.statusCode,
+    text: res.body,
+    json: res.json() as { errors?: Array<{ field: string; message: string }> },
+  };
 }
 
-const good = { kind: 'img2video', request: { model: 'viduq2', images: ['https://cdn.example.com/a.png'], prompt: 'push in', duration: 5 } };
+const good = {
+  kind: 'img2video',
+  request: { model: 'viduq2', images: ['https://cdn.example.com/a.png'], prompt: 'push in', duration: 5 },
+};
 
 describe('POST /v1/batches', () => {
   it('takes bodies over the default limit (its own limit), and checks every line before anything starts', async () => {
@@ -37,7 +57,12 @@ describe('POST /v1/batches', () => {
     const res = await post({ lines });
     expect(JSON.stringify({ lines }).length).toBeGreaterThan(4096);
     expect(res.status).toBe(422);
-    expect(res.json.errors).toEqual([{ field: 'lines[41]', message: expect.stringMatching(/^line 42: request\.images\[0\]: must be an http\(s\) URL/) }]);
+    expect(res.json.errors).toEqual([
+      {
+        field: 'lines[41]',
+        message: expect.stringMatching(/^line 42: request\.images\[0\]: must be an http\(s\) URL/),
+      },
+    ]);
     expect(res.text).not.toMatch(/id_rsa|alice/);
   });
 
@@ -47,7 +72,9 @@ describe('POST /v1/batches', () => {
     expect(res.json.errors?.map((e) => e.field).sort()).toEqual(['extra', 'lines', 'notify', 'source']);
     expect(res.text).not.toMatch(/passwd/);
     expect((await post({ lines: [] })).json.errors?.[0]?.field).toBe('lines');
-    expect((await post({ lines: [good], options: { idempotencyKey: 'x' } })).json.errors?.[0]?.field).toBe('options.idempotencyKey');
+    expect((await post({ lines: [good], options: { idempotencyKey: 'x' } })).json.errors?.[0]?.field).toBe(
+      'options.idempotencyKey',
+    );
   });
 
   it('answers 401 to a body without a key, before reading it', async () => {

@@ -4,7 +4,13 @@ import { downloadPresigner } from '../../platform/downloads/presigner';
 // GET /v1/generations/{id} signs download links for S3-archived results. Presigning is local
 // (no request reaches S3), so this needs no server; test/e2e/api.test.ts downloads through them.
 
-const env = { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'secret', AWS_S3_FORCE_PATH_STYLE: '1' };
+const env = {
+  AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+  AWS_S3_FORCE_PATH_STYLE: '1',
+};
 const result = {
   taskId: 't1',
   archive: {
@@ -26,12 +32,26 @@ describe('download links in the generation view', () => {
     expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(file.url).not.toContain('secret');
-    expect(await presign({ archive: { root: '/data/archive/g1', files: [{ name: 'c1.mp4', location: '/data/archive/g1/c1.mp4' }] } })).toBeUndefined();
+    expect(
+      await presign({
+        archive: { root: '/data/archive/g1', files: [{ name: 'c1.mp4', location: '/data/archive/g1/c1.mp4' }] },
+      }),
+    ).toBeUndefined();
   });
 
   it('answers without links (and logs once, no secret) when it cannot sign', async () => {
     const lines: string[] = [];
-    const presign = downloadPresigner({ env: { ...env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' }, log: (l) => lines.push(l) });
+    const presign = downloadPresigner({
+      env: {
+        ...env,
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+        AWS_CONFIG_FILE: '/nonexistent',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+      log: (l) => lines.push(l),
+    });
     expect(await presign(result)).toBeUndefined();
     expect(await presign(result)).toBeUndefined();
     expect(lines).toHaveLength(1);

@@ -11,18 +11,38 @@ import { PriceTable } from '../../vidu/prices';
 
 const reader = newApiKey('reader', ['read']);
 const starter = newApiKey('starter', ['start']);
-const untouchable = new Proxy({}, { get: (_t, p) => { throw new Error(`the client was used (${String(p)}) for an estimate`); } }) as ViduFlowClient;
-const operator = new PriceTable([{ kind: 'template', model: '*', rule: { per: 'call', credits: 35 }, source: 'operator', readOn: '2026-12-01' }]);
+const untouchable = new Proxy(
+  {},
+  {
+    get: (_t, p) => {
+      throw new Error(`the client was used (${String(p)}) for an estimate`);
+    },
+  },
+) as ViduFlowClient;
+const operator = new PriceTable([
+  { kind: 'template', model: '*', rule: { per: 'call', credits: 35 }, source: 'operator', readOn: '2026-12-01' },
+]);
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  app = buildApi({ client: untouchable, keys: () => [reader.entry, starter.entry], privateUrls: parseAllowPrivate(undefined), prices: () => operator, log: () => undefined });
+  app = buildApi({
+    client: untouchable,
+    keys: () => [reader.entry, starter.entry],
+    privateUrls: parseAllowPrivate(undefined),
+    prices: () => operator,
+    log: () => undefined,
+  });
   await app.ready();
 });
 afterAll(() => app.close());
 
 async function post(kind: string, body: unknown, key = reader.key) {
-  const res = await app.inject({ method: 'POST', url: `/v1/estimates/${kind}`, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, payload: JSON.stringify(body) });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/estimates/${kind}`,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    payload: JSON.stringify(body),
+  });
   return { status: res.statusCode, json: res.json() as Record<string, any> };
 }
 
@@ -32,7 +52,10 @@ describe('POST /v1/estimates/{kind}', () => {
   it('prices a generation from the table, off-peak and all', async () => {
     const res = await post('img2video', { request: { ...img, off_peak: true } });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ credits: 40, entry: { kind: 'img2video', model: 'viduq1', readOn: '2026-08-13' } });
+    expect(res.json).toMatchObject({
+      credits: 40,
+      entry: { kind: 'img2video', model: 'viduq1', readOn: '2026-08-13' },
+    });
     expect(res.json.basis).toMatch(/off-peak half, rounded up: 40/);
   });
 
@@ -48,7 +71,10 @@ describe('POST /v1/estimates/{kind}', () => {
   });
 
   it('an AD film and a batch: total, by model, unpriced lines (an invalid line is one)', async () => {
-    const film = await post('ad-film', { request: { images: ['https://cdn.example.com/a.png'], prompt: 'x' }, edits: [{ type: 'bgm', prompt: 'jazz' }] });
+    const film = await post('ad-film', {
+      request: { images: ['https://cdn.example.com/a.png'], prompt: 'x' },
+      edits: [{ type: 'bgm', prompt: 'jazz' }],
+    });
     expect(film.status).toBe(200);
     expect(film.json.unpriced.map((u: { label: string }) => u.label)).toEqual(['create', 'edit 1 (bgm)', 'compose']);
     const batch = await post('batch', {
@@ -59,7 +85,11 @@ describe('POST /v1/estimates/{kind}', () => {
       ],
     });
     expect(batch.status).toBe(200);
-    expect(batch.json).toMatchObject({ credits: 90, byModel: { viduq1: 80, viduq2: 10 }, unpriced: [{ label: 'line 2', reason: expect.stringMatching(/invalid line/) }] });
+    expect(batch.json).toMatchObject({
+      credits: 90,
+      byModel: { viduq1: 80, viduq2: 10 },
+      unpriced: [{ label: 'line 2', reason: expect.stringMatching(/invalid line/) }],
+    });
     expect(JSON.stringify(batch.json)).not.toMatch(/passwd/);
   });
 

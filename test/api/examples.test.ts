@@ -15,14 +15,26 @@ const script = path.resolve(__dirname, '../../examples/webhook-verify.py');
 
 describe('examples/webhook-verify.py (Python standard library only)', () => {
   it('verifies the Standard Webhooks test vector', () => {
-    expect(execFileSync('python3', [script], { encoding: 'utf8' })).toMatch(/^ok: the Standard Webhooks test vector verifies/);
+    expect(execFileSync('python3', [script], { encoding: 'utf8' })).toMatch(
+      /^ok: the Standard Webhooks test vector verifies/,
+    );
   });
 
   it('verifies a delivery signed by vidu-flow, and refuses it with a changed body', () => {
     const secret = newWebhookSecret();
-    const body = JSON.stringify({ type: 'generation.updated', timestamp: new Date().toISOString(), data: { id: 'img2video-key-shop:1', status: { phase: 'waiting' } } });
+    const body = JSON.stringify({
+      type: 'generation.updated',
+      timestamp: new Date().toISOString(),
+      data: { id: 'img2video-key-shop:1', status: { phase: 'waiting' } },
+    });
     const headers = webhookHeaders('evt_img2video-key-shop:1_updated_1', body, secret);
-    const run = (b: string) => execFileSync('python3', [script, '--verify'], { input: JSON.stringify({ headers, body: b }), env: { ...process.env, VIDU_WEBHOOK_SECRET: secret }, encoding: 'utf8', stdio: 'pipe' });
+    const run = (b: string) =>
+      execFileSync('python3', [script, '--verify'], {
+        input: JSON.stringify({ headers, body: b }),
+        env: { ...process.env, VIDU_WEBHOOK_SECRET: secret },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
     expect(run(body).trim()).toBe('generation.updated');
     expect(() => run(body.replace('waiting', 'done'))).toThrow(/bad webhook signature/);
   });
@@ -34,26 +46,60 @@ describe('examples/http-caller.py (the whole HTTP flow from Python; run against 
     // used, the start is a 500 — so the script must report exactly that step and exit non-zero.
     const full = newApiKey('py');
     const reader = newApiKey('reader', ['read']);
-    const broken = new Proxy({}, { get: () => { throw new Error('no Temporal here'); } }) as ViduFlowClient;
-    const app = buildApi({ client: broken, keys: () => [full.entry, reader.entry], privateUrls: parseAllowPrivate(undefined), bodyLimit: 4096, log: () => undefined });
+    const broken = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('no Temporal here');
+        },
+      },
+    ) as ViduFlowClient;
+    const app = buildApi({
+      client: broken,
+      keys: () => [full.entry, reader.entry],
+      privateUrls: parseAllowPrivate(undefined),
+      bodyLimit: 4096,
+      log: () => undefined,
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const api = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const run = await new Promise<{ code: number | null; stdout: string }>((resolve) =>
         execFile(
           'python3',
-          [path.resolve(__dirname, '../../examples/http-caller.py'), '--api', api, '--read-only-key', reader.key, '--image', 'https://cdn.example.com/still.png', '--oversize-bytes', '4097', '--timeout', '5'],
-          { env: { ...process.env, VIDU_FLOW_API_KEY: full.key, VIDU_WEBHOOK_SECRET: full.entry.webhookSecret! }, timeout: 30_000 },
+          [
+            path.resolve(__dirname, '../../examples/http-caller.py'),
+            '--api',
+            api,
+            '--read-only-key',
+            reader.key,
+            '--image',
+            'https://cdn.example.com/still.png',
+            '--oversize-bytes',
+            '4097',
+            '--timeout',
+            '5',
+          ],
+          {
+            env: { ...process.env, VIDU_FLOW_API_KEY: full.key, VIDU_WEBHOOK_SECRET: full.entry.webhookSecret! },
+            timeout: 30_000,
+          },
           (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout }),
         ),
       );
       expect(run.code).toBe(1);
-      const summary = JSON.parse(run.stdout) as { ok: boolean; failed: string[]; checks: Array<{ check: string; ok: boolean }> };
+      const summary = JSON.parse(run.stdout) as {
+        ok: boolean;
+        failed: string[];
+        checks: Array<{ check: string; ok: boolean }>;
+      };
       expect(summary.ok).toBe(false);
       expect(summary.failed).toEqual(['start: 201 with id and links']);
       const passed = summary.checks.filter((c) => c.ok).map((c) => c.check);
       expect(passed).toHaveLength(8);
-      expect(passed.join('\n')).toMatch(/no key: 401[\s\S]*unknown key: 401[\s\S]*403[\s\S]*400[\s\S]*422[\s\S]*404[\s\S]*4097 bytes\): 413/);
+      expect(passed.join('\n')).toMatch(
+        /no key: 401[\s\S]*unknown key: 401[\s\S]*403[\s\S]*400[\s\S]*422[\s\S]*404[\s\S]*4097 bytes\): 413/,
+      );
     } finally {
       await app.close();
     }

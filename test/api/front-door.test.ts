@@ -15,7 +15,14 @@ import { buildApi } from '../../api/server';
 // body is read; body limits are per route; JSON nesting is limited before JSON.parse. The client
 // library throws on any use, so every refusal here provably happened before anything started.
 
-const untouchable = new Proxy({}, { get: (_t, p) => { throw new Error(`the client was used (${String(p)}) for a request that should have been refused`); } }) as ViduFlowClient;
+const untouchable = new Proxy(
+  {},
+  {
+    get: (_t, p) => {
+      throw new Error(`the client was used (${String(p)}) for a request that should have been refused`);
+    },
+  },
+) as ViduFlowClient;
 
 describe('JSON nesting depth, scanned on the raw text', () => {
   it('counts arrays and objects, not brackets inside strings or after escapes', () => {
@@ -39,7 +46,9 @@ describe('JSON nesting depth, scanned on the raw text', () => {
     const flat = JSON.stringify({ prompt: 'x'.repeat(10 * 1024 * 1024) });
     const t1 = performance.now();
     expect(nestedDeeperThan(flat, 32)).toBe(false);
-    console.log(`[front-door] depth scan: 10 MiB of nested arrays refused in ${refusedMs.toFixed(3)} ms; a flat 10 MiB body scanned in ${(performance.now() - t1).toFixed(1)} ms`);
+    console.log(
+      `[front-door] depth scan: 10 MiB of nested arrays refused in ${refusedMs.toFixed(3)} ms; a flat 10 MiB body scanned in ${(performance.now() - t1).toFixed(1)} ms`,
+    );
   });
 });
 
@@ -78,7 +87,14 @@ describe('the front door of the app', () => {
   let port: number;
 
   beforeAll(async () => {
-    app = buildApi({ client: untouchable, keys: () => [full.entry, reader.entry, limited.entry], privateUrls: parseAllowPrivate(undefined), rateLimitPerKey: 20, rateLimitPerAddress: 5, log: () => undefined });
+    app = buildApi({
+      client: untouchable,
+      keys: () => [full.entry, reader.entry, limited.entry],
+      privateUrls: parseAllowPrivate(undefined),
+      rateLimitPerKey: 20,
+      rateLimitPerAddress: 5,
+      log: () => undefined,
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as AddressInfo).port;
   });
@@ -88,7 +104,13 @@ describe('the front door of the app', () => {
   function partialPost(url: string, headers: Record<string, string>, length: number, sent: number): Promise<string> {
     return new Promise((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => {
-        const head = [`POST ${url} HTTP/1.1`, 'host: x', 'content-type: application/json', `content-length: ${length}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
+        const head = [
+          `POST ${url} HTTP/1.1`,
+          'host: x',
+          'content-type: application/json',
+          `content-length: ${length}`,
+          ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        ].join('\r\n');
         socket.write(`${head}\r\n\r\n${'['.repeat(sent)}`);
       });
       let got = '';
@@ -114,32 +136,72 @@ describe('the front door of the app', () => {
     const wrong = await partialPost('/v1/ad-films', { authorization: `Bearer ${full.key}x` }, 10 * 1024 * 1024, 1024);
     expect(wrong).toMatch(/^HTTP\/1\.1 401/);
     // A key without the scope is refused at the door too.
-    const scope = await partialPost('/v1/generations/img2video', { authorization: `Bearer ${reader.key}` }, 10 * 1024 * 1024, 1024);
+    const scope = await partialPost(
+      '/v1/generations/img2video',
+      { authorization: `Bearer ${reader.key}` },
+      10 * 1024 * 1024,
+      1024,
+    );
     expect(scope).toMatch(/^HTTP\/1\.1 403/);
     // A body limit is also judged before reading: a declared length over the route's limit is 413 at once.
-    const big = await partialPost('/v1/ad-films/x/edits', { authorization: `Bearer ${full.key}` }, API_LIMIT_DEFAULTS.jsonBodyLimit + 1, 10);
+    const big = await partialPost(
+      '/v1/ad-films/x/edits',
+      { authorization: `Bearer ${full.key}` },
+      API_LIMIT_DEFAULTS.jsonBodyLimit + 1,
+      10,
+    );
     expect(big).toMatch(/^HTTP\/1\.1 413/);
   });
 
   it('refuses a body nested deeper than 32 with 400 naming the rule, for a caller with a key', async () => {
     const deep = '['.repeat(2 * 1024 * 1024) + ']'.repeat(2 * 1024 * 1024);
-    const res = await app.inject({ method: 'POST', url: '/v1/generations/img2video', headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' }, payload: deep });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/generations/img2video',
+      headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' },
+      payload: deep,
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ status: 400, errors: [{ field: '(body)', message: 'must not nest deeper than 32 levels' }] });
+    expect(res.json()).toMatchObject({
+      status: 400,
+      errors: [{ field: '(body)', message: 'must not nest deeper than 32 levels' }],
+    });
     // 32 levels are fine (refused later, by the contract, as not an object).
-    const ok = await app.inject({ method: 'POST', url: '/v1/ad-films/x/edits', headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' }, payload: '['.repeat(32) + ']'.repeat(32) });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/v1/ad-films/x/edits',
+      headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' },
+      payload: '['.repeat(32) + ']'.repeat(32),
+    });
     expect(ok.statusCode).not.toBe(400);
     // Prototype poisoning is still refused by fastify's parser behind the depth check.
-    const poisoned = await app.inject({ method: 'POST', url: '/v1/ad-films/x/edits', headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' }, payload: '{"__proto__":{"x":1}}' });
+    const poisoned = await app.inject({
+      method: 'POST',
+      url: '/v1/ad-films/x/edits',
+      headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' },
+      payload: '{"__proto__":{"x":1}}',
+    });
     expect(poisoned.statusCode).toBe(400);
   });
 
   it('gives the larger body limit only to the routes that take media', async () => {
     const size = API_LIMIT_DEFAULTS.jsonBodyLimit + 1024;
-    const body = JSON.stringify({ request: { model: 'viduq2', images: ['https://cdn.example.com/a.png'], prompt: 'x'.repeat(size), duration: 5 } });
-    const media = await app.inject({ method: 'POST', url: '/v1/generations/img2video', headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' }, payload: body });
+    const body = JSON.stringify({
+      request: { model: 'viduq2', images: ['https://cdn.example.com/a.png'], prompt: 'x'.repeat(size), duration: 5 },
+    });
+    const media = await app.inject({
+      method: 'POST',
+      url: '/v1/generations/img2video',
+      headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' },
+      payload: body,
+    });
     expect(media.statusCode).toBe(422); // read and checked by the contract (the prompt is too long), not 413
-    const edits = await app.inject({ method: 'POST', url: '/v1/ad-films/x/edits', headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' }, payload: body });
+    const edits = await app.inject({
+      method: 'POST',
+      url: '/v1/ad-films/x/edits',
+      headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' },
+      payload: body,
+    });
     expect(edits.statusCode).toBe(413);
     expect(edits.json().detail).toBe(`the body is larger than ${API_LIMIT_DEFAULTS.jsonBodyLimit} bytes`);
   });
@@ -148,12 +210,27 @@ describe('the front door of the app', () => {
     const url = (i: number) => `https://cdn.example.com/${'p'.repeat(2000)}/${i}.png`;
     const prompt = '𝒱'.repeat(2000); // 4 bytes each in UTF-8
     const input = {
-      request: { model: 'viduq2-pro', start_image: url(0), image_settings: Array.from({ length: 9 }, (_, i) => ({ key_image: url(i + 1), prompt, duration: 7 })), resolution: '1080p' },
+      request: {
+        model: 'viduq2-pro',
+        start_image: url(0),
+        image_settings: Array.from({ length: 9 }, (_, i) => ({ key_image: url(i + 1), prompt, duration: 7 })),
+        resolution: '1080p',
+      },
       options: { waitMode: 'callback', priority: 'interactive' },
     };
     const issues = checkGenerationInput('multiframe', input);
-    const bytes = Buffer.byteLength(JSON.stringify({ ...input, notify: { url: 'https://hooks.example.com/' + 'h'.repeat(2000), events: ['generation.succeeded', 'generation.failed', 'generation.cancelled', 'generation.updated'] } }));
-    console.log(`[front-door] largest legitimate start without media: ${(bytes / 1024).toFixed(1)} KiB (valid: ${issues.length === 0}); JSON limit ${API_LIMIT_DEFAULTS.jsonBodyLimit / 1024} KiB`);
+    const bytes = Buffer.byteLength(
+      JSON.stringify({
+        ...input,
+        notify: {
+          url: 'https://hooks.example.com/' + 'h'.repeat(2000),
+          events: ['generation.succeeded', 'generation.failed', 'generation.cancelled', 'generation.updated'],
+        },
+      }),
+    );
+    console.log(
+      `[front-door] largest legitimate start without media: ${(bytes / 1024).toFixed(1)} KiB (valid: ${issues.length === 0}); JSON limit ${API_LIMIT_DEFAULTS.jsonBodyLimit / 1024} KiB`,
+    );
     expect(issues).toEqual([]);
     expect(bytes).toBeLessThan(API_LIMIT_DEFAULTS.jsonBodyLimit / 2);
   });
@@ -170,18 +247,36 @@ describe('the front door of the app', () => {
     expect(Number(refused!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(refused!.json()).toMatchObject({ status: 429, type: '/docs#problem-rate-limited' });
     // Another address is not affected; nor is a caller with a key from the limited address.
-    expect((await app.inject({ method: 'GET', url: '/v1/generations', remoteAddress: '203.0.113.8' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/v1/generations', remoteAddress: '203.0.113.8' })).statusCode).toBe(
+      401,
+    );
     const keyed: number[] = [];
     for (let i = 0; i < 22; i++) {
-      const res = await app.inject({ method: 'POST', url: '/v1/generations/img2video', remoteAddress: '203.0.113.7', headers: { authorization: `Bearer ${limited.key}`, 'content-type': 'application/json' }, payload: '{}' });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/generations/img2video',
+        remoteAddress: '203.0.113.7',
+        headers: { authorization: `Bearer ${limited.key}`, 'content-type': 'application/json' },
+        payload: '{}',
+      });
       keyed.push(res.statusCode);
       if (res.statusCode === 429) expect(res.headers['retry-after']).toBe('3'); // 20 a minute: one every 3 s
     }
     expect(keyed.filter((s) => s === 403)).toHaveLength(20);
     expect(keyed.slice(20)).toEqual([429, 429]);
     // The other key still has its whole budget.
-    expect((await app.inject({ method: 'POST', url: '/v1/generations/text2poem', headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' }, payload: '{}' })).statusCode).toBe(404);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/generations/text2poem',
+          headers: { authorization: `Bearer ${full.key}`, 'content-type': 'application/json' },
+          payload: '{}',
+        })
+      ).statusCode,
+    ).toBe(404);
     // Health and docs are open and never limited.
-    for (let i = 0; i < 10; i++) expect((await app.inject({ method: 'GET', url: '/healthz', remoteAddress: '203.0.113.7' })).statusCode).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await app.inject({ method: 'GET', url: '/healthz', remoteAddress: '203.0.113.7' })).statusCode).toBe(200);
   });
 });

@@ -2,7 +2,17 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bearerToken, checkKeysFileMode, findKey, hasScope, keyStillValid, KEY_NAME_RULE, loadKeysFile, newApiKey, sha256Hex } from '../../platform/keys/api-keys';
+import {
+  bearerToken,
+  checkKeysFileMode,
+  findKey,
+  hasScope,
+  keyStillValid,
+  KEY_NAME_RULE,
+  loadKeysFile,
+  newApiKey,
+  sha256Hex,
+} from '../../platform/keys/api-keys';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vidu-flow-keys-'));
 function file(content: unknown): string {
@@ -56,7 +66,13 @@ describe('API keys', () => {
     const secret = 'whsec_dG9vc2hvcnQ=';
     let message = '';
     try {
-      loadKeysFile(file([entry, { ...entry, id: 'y', name: 'y' }, { id: 'x', name: 'x', keySha256: 'ABC', scopes: ['write'], webhookSecret: secret }]));
+      loadKeysFile(
+        file([
+          entry,
+          { ...entry, id: 'y', name: 'y' },
+          { id: 'x', name: 'x', keySha256: 'ABC', scopes: ['write'], webhookSecret: secret },
+        ]),
+      );
     } catch (err) {
       message = (err as Error).message;
     }
@@ -65,7 +81,9 @@ describe('API keys', () => {
     expect(message).toMatch(/\[2\]\.webhookSecret: must be whsec_/);
     expect(message).not.toContain(secret);
     expect(() => loadKeysFile(file([entry, { ...entry, id: 'other' }]))).toThrow(/\[1\]\.name: duplicate name "ok"/);
-    expect(() => loadKeysFile(file([entry, { ...entry, name: 'other' }]))).toThrow(new RegExp(`\\[1\\]\\.id: duplicate id "${entry.id}"`));
+    expect(() => loadKeysFile(file([entry, { ...entry, name: 'other' }]))).toThrow(
+      new RegExp(`\\[1\\]\\.id: duplicate id "${entry.id}"`),
+    );
   });
 
   it('refuses a keys file from before ids, saying how to migrate (old name as id keeps the generations)', () => {

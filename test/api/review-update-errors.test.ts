@@ -8,17 +8,32 @@ import { updateErrors } from '../../api/routes/review';
 import { editProblems, notReadyForReview, refusedEdits } from '../../workflows/ad-film/edit-problems';
 
 const failed = (cause: ApplicationFailure) => new WorkflowUpdateFailedError('Workflow Update failed', cause);
-const detail = { taskId: 't', state: 'success' as const, storyboards: [0, 1].map((index) => ({ index, records: [] })), narration: [], bgm: [], composed: [] };
+const detail = {
+  taskId: 't',
+  state: 'success' as const,
+  storyboards: [0, 1].map((index) => ({ index, records: [] })),
+  narration: [],
+  bgm: [],
+  composed: [],
+};
 
 describe('updateErrors', () => {
   it('InvalidEdits: one field error per structured problem, as the message-reading answered', () => {
-    const problems = editProblems([{ type: 'video', storyboard: 99, prompt: 'x' }, { type: 'narration', text: '' }], detail);
+    const problems = editProblems(
+      [
+        { type: 'video', storyboard: 99, prompt: 'x' },
+        { type: 'narration', text: '' },
+      ],
+      detail,
+    );
     const typed = updateErrors(failed(refusedEdits(problems)));
     expect(typed).toEqual([
       { field: 'edits[0].storyboard', message: 'the film has 2 storyboard(s), 0–1; got 99' },
       { field: 'edits[1].text', message: 'must be a non-empty string' },
     ]);
-    const legacy = updateErrors(failed(ApplicationFailure.create({ message: `invalid edits:\n  - ${problems.join('\n  - ')}` })));
+    const legacy = updateErrors(
+      failed(ApplicationFailure.create({ message: `invalid edits:\n  - ${problems.join('\n  - ')}` })),
+    );
     expect(legacy).toEqual(typed);
   });
 

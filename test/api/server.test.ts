@@ -17,22 +17,52 @@ const full = newApiKey('shop');
 const reader = newApiKey('reader', ['read']);
 const unsigned = newApiKey('nosecret');
 delete unsigned.entry.webhookSecret;
-const untouchable = new Proxy({}, { get: (_t, p) => { throw new Error(`the client was used (${String(p)}) for a request that should have been refused`); } }) as ViduFlowClient;
+const untouchable = new Proxy(
+  {},
+  {
+    get: (_t, p) => {
+      throw new Error(`the client was used (${String(p)}) for a request that should have been refused`);
+    },
+  },
+) as ViduFlowClient;
 let app: FastifyInstance;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  app = buildApi({ client: untouchable, keys: () => [full.entry, reader.entry, unsigned.entry], privateUrls: parseAllowPrivate(undefined), bodyLimit: 4096, log: (l) => lines.push(l) });
+  app = buildApi({
+    client: untouchable,
+    keys: () => [full.entry, reader.entry, unsigned.entry],
+    privateUrls: parseAllowPrivate(undefined),
+    bodyLimit: 4096,
+    log: (l) => lines.push(l),
+  });
   await app.ready();
 });
 afterAll(() => app.close());
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
-const goodBody = { request: { model: 'viduq2', images: ['https://cdn.example.com/a.png'], prompt: 'push in', duration: 5 } };
+const goodBody = {
+  request: { model: 'viduq2', images: ['https://cdn.example.com/a.png'], prompt: 'push in', duration: 5 },
+};
 
 async function post(url: string, body: unknown, headers: Record<string, string> = auth(full.key)) {
-  const res = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: res.statusCode, type: res.headers['content-type'], json: res.json() as { detail: string; errors?: Array<{ field: string; message: string }>; type: string; status: number }, headers: res.headers };
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return {
+    status: res.statusCode,
+    type: res.headers['content-type'],
+    json: res.json() as {
+      detail: string;
+      errors?: Array<{ field: string; message: string }>;
+      type: string;
+      status: number;
+    },
+    headers: res.headers,
+  };
 }
 
 describe('HTTP API edge', () => {
@@ -46,14 +76,25 @@ describe('HTTP API edge', () => {
     const forbidden = await post('/v1/generations/img2video', goodBody, auth(reader.key));
     expect(forbidden.status).toBe(403);
     expect(forbidden.json.detail).toMatch(/"reader" lacks the scope "start"/);
-    expect((await app.inject({ method: 'POST', url: '/v1/generations/x/cancel', headers: auth(reader.key) })).statusCode).toBe(403);
+    expect(
+      (await app.inject({ method: 'POST', url: '/v1/generations/x/cancel', headers: auth(reader.key) })).statusCode,
+    ).toBe(403);
   });
 
   it('names the field of every invalid input (422) and of an unknown kind (404)', async () => {
-    const bad = await post('/v1/generations/img2video', { request: { ...goodBody.request, duration: 99 }, options: { priority: 'urgent' }, extra: 1 });
+    const bad = await post('/v1/generations/img2video', {
+      request: { ...goodBody.request, duration: 99 },
+      options: { priority: 'urgent' },
+      extra: 1,
+    });
     expect(bad.status).toBe(422);
     expect(bad.json.errors?.map((e) => e.field)).toEqual(['extra']);
-    const fields = (await post('/v1/generations/img2video', { request: { ...goodBody.request, duration: 99 }, options: { priority: 'urgent' } })).json.errors?.map((e) => e.field);
+    const fields = (
+      await post('/v1/generations/img2video', {
+        request: { ...goodBody.request, duration: 99 },
+        options: { priority: 'urgent' },
+      })
+    ).json.errors?.map((e) => e.field);
     expect(fields).toContain('request.duration');
     expect(fields).toContain('options.priority');
     const kind = await post('/v1/generations/text2poem', goodBody);
@@ -62,16 +103,30 @@ describe('HTTP API edge', () => {
   });
 
   it('refuses local paths as media over HTTP, and notify URLs that are private or cannot be signed', async () => {
-    const local = await post('/v1/generations/img2video', { request: { ...goodBody.request, images: ['/etc/passwd'] } });
+    const local = await post('/v1/generations/img2video', {
+      request: { ...goodBody.request, images: ['/etc/passwd'] },
+    });
     expect(local.status).toBe(422);
     expect(local.json.errors).toEqual([expect.objectContaining({ field: 'request.images[0]' })]);
-    const priv = await post('/v1/generations/img2video', { ...goodBody, notify: { url: 'http://169.254.169.254/latest' } });
+    const priv = await post('/v1/generations/img2video', {
+      ...goodBody,
+      notify: { url: 'http://169.254.169.254/latest' },
+    });
     expect(priv.json.errors).toEqual([expect.objectContaining({ field: 'notify.url' })]);
-    const badEvents = await post('/v1/generations/img2video', { ...goodBody, notify: { url: 'https://hooks.example.com/x', events: ['generation.exploded'] } });
+    const badEvents = await post('/v1/generations/img2video', {
+      ...goodBody,
+      notify: { url: 'https://hooks.example.com/x', events: ['generation.exploded'] },
+    });
     expect(badEvents.json.errors?.[0]?.field).toMatch(/^notify\.events\[0\]/);
-    const noSecret = await post('/v1/generations/img2video', { ...goodBody, notify: { url: 'https://hooks.example.com/x' } }, auth(unsigned.key));
+    const noSecret = await post(
+      '/v1/generations/img2video',
+      { ...goodBody, notify: { url: 'https://hooks.example.com/x' } },
+      auth(unsigned.key),
+    );
     expect(noSecret.status).toBe(422);
-    expect(noSecret.json.errors).toEqual([expect.objectContaining({ field: 'notify', message: expect.stringMatching(/no webhookSecret/) })]);
+    expect(noSecret.json.errors).toEqual([
+      expect.objectContaining({ field: 'notify', message: expect.stringMatching(/no webhookSecret/) }),
+    ]);
   });
 
   it('answers 400 for bad JSON or a bad Idempotency-Key, 413 for an oversized body, 415 for other media types', async () => {
@@ -84,7 +139,12 @@ describe('HTTP API edge', () => {
     const big = await post('/v1/generations/img2video', { request: { ...goodBody.request, prompt: 'x'.repeat(5000) } });
     expect(big.status).toBe(413);
     expect(big.type).toMatch(/problem\+json/);
-    const text = await app.inject({ method: 'POST', url: '/v1/ad-films', headers: { ...auth(full.key), 'content-type': 'text/plain' }, payload: 'hi' });
+    const text = await app.inject({
+      method: 'POST',
+      url: '/v1/ad-films',
+      headers: { ...auth(full.key), 'content-type': 'text/plain' },
+      payload: 'hi',
+    });
     expect(text.statusCode).toBe(415);
     expect(text.headers['content-type']).toMatch(/problem\+json/);
   });
@@ -92,23 +152,37 @@ describe('HTTP API edge', () => {
   it('validates AD-film edits and batch bodies with the contract, naming the field', async () => {
     const edits = await post('/v1/ad-films/adFilm-x/edits', { edits: [{ type: 'video', storyboard: -1, prompt: '' }] });
     expect(edits.status).toBe(422);
-    expect(edits.json.errors?.map((e) => e.field)).toEqual(expect.arrayContaining(['edits[0].storyboard', 'edits[0].prompt']));
+    expect(edits.json.errors?.map((e) => e.field)).toEqual(
+      expect.arrayContaining(['edits[0].storyboard', 'edits[0].prompt']),
+    );
     // Batches over HTTP take their lines in the request (test/api/batches.test.ts has the rest).
     const batch = await post('/v1/batches', { source: { path: '/data/lines.jsonl' }, window: 0 });
     expect(batch.status).toBe(422);
     expect(batch.json.errors?.map((e) => e.field)).toEqual(expect.arrayContaining(['source', 'lines', 'window']));
     // Batches send no webhooks: `notify` is refused by name, not dropped.
-    const notify = await post('/v1/batches', { lines: [{ kind: 'img2video', request: goodBody.request }], notify: { url: 'https://hooks.example.com/x' } });
+    const notify = await post('/v1/batches', {
+      lines: [{ kind: 'img2video', request: goodBody.request }],
+      notify: { url: 'https://hooks.example.com/x' },
+    });
     expect(notify.status).toBe(422);
     expect(notify.type).toMatch(/^application\/problem\+json/);
-    expect(notify.json.errors).toEqual([expect.objectContaining({ field: 'notify', message: expect.stringMatching(/batches send no webhooks/) })]);
+    expect(notify.json.errors).toEqual([
+      expect.objectContaining({ field: 'notify', message: expect.stringMatching(/batches send no webhooks/) }),
+    ]);
     const list = await app.inject({ method: 'GET', url: '/v1/generations?state=dancing', headers: auth(full.key) });
     expect(list.statusCode).toBe(400);
     expect(list.json().errors[0].field).toBe('state');
   });
 
   it('maps contract lines to fields', () => {
-    expect(contractErrors(['duration: must be 4', 'options.poll.factor: too big', 'images[0]: bad', 'edits[1].prompt: empty'])).toEqual([
+    expect(
+      contractErrors([
+        'duration: must be 4',
+        'options.poll.factor: too big',
+        'images[0]: bad',
+        'edits[1].prompt: empty',
+      ]),
+    ).toEqual([
       { field: 'request.duration', message: 'must be 4' },
       { field: 'options.poll.factor', message: 'too big' },
       { field: 'request.images[0]', message: 'bad' },
@@ -126,8 +200,16 @@ describe('HTTP API edge', () => {
 });
 
 describe('OpenAPI document and /docs', () => {
-  const doc = buildOpenApi() as { openapi: string; paths: Record<string, Record<string, Record<string, unknown>>>; components: Record<string, Record<string, unknown>> };
-  const resolve = (r: string) => r.split('/').slice(1).reduce<unknown>((cur, k) => (cur as Record<string, unknown>)?.[k], doc);
+  const doc = buildOpenApi() as {
+    openapi: string;
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+    components: Record<string, Record<string, unknown>>;
+  };
+  const resolve = (r: string) =>
+    r
+      .split('/')
+      .slice(1)
+      .reduce<unknown>((cur, k) => (cur as Record<string, unknown>)?.[k], doc);
 
   it('is OpenAPI 3.1 whose every $ref resolves and every operation has schemas for its body and responses', () => {
     expect(doc.openapi).toBe('3.1.0');
@@ -142,8 +224,11 @@ describe('OpenAPI document and /docs', () => {
         const body = op.requestBody as { content: Record<string, { schema: unknown }> } | undefined;
         // /v1/uploads takes raw media bytes (api/routes/uploads.ts), every other POST a JSON body.
         if (path === '/v1/uploads') expect(body?.content['image/png']?.schema, `${method} ${path} body`).toBeDefined();
-        else if (method === 'post' && !/cancel|approve/.test(path)) expect(body?.content['application/json']?.schema, `${method} ${path} body`).toBeDefined();
-        for (const [code, res] of Object.entries(op.responses as Record<string, { $ref?: string; content?: Record<string, { schema?: unknown }> }>)) {
+        else if (method === 'post' && !/cancel|approve/.test(path))
+          expect(body?.content['application/json']?.schema, `${method} ${path} body`).toBeDefined();
+        for (const [code, res] of Object.entries(
+          op.responses as Record<string, { $ref?: string; content?: Record<string, { schema?: unknown }> }>,
+        )) {
           const r = (res.$ref ? resolve(res.$ref) : res) as { content?: Record<string, { schema?: unknown }> };
           const schema = Object.values(r.content ?? {})[0]?.schema;
           expect(schema, `${method} ${path} ${code}`).toBeDefined();
@@ -154,13 +239,19 @@ describe('OpenAPI document and /docs', () => {
     // Starts and estimates per kind, plus the AD-film and batch estimates.
     expect(operations).toBe(13 + 2 * GENERATION_KINDS.length);
     // Request schemas are the contract's: the duration matrix is there, and so is notify.
-    const img = doc.components.schemas!.img2videoInput as { properties: Record<string, unknown>; additionalProperties: boolean };
+    const img = doc.components.schemas!.img2videoInput as {
+      properties: Record<string, unknown>;
+      additionalProperties: boolean;
+    };
     expect(Object.keys(img.properties)).toEqual(['request', 'options', 'notify']);
     expect(img.additionalProperties).toBe(false);
   });
 
   it('validates with @apidevtools/swagger-parser (OpenAPI 3.1 schema, every $ref dereferenced), which does refuse a broken copy', async () => {
-    const api = (await SwaggerParser.validate(structuredClone(doc) as never)) as { openapi: string; paths: Record<string, unknown> };
+    const api = (await SwaggerParser.validate(structuredClone(doc) as never)) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(api.openapi).toBe('3.1.0');
     expect(Object.keys(api.paths)).toHaveLength(Object.keys(doc.paths).length);
     const broken = structuredClone(doc);
@@ -174,7 +265,12 @@ describe('OpenAPI document and /docs', () => {
   it('routes every operation it lists (none answers 404), and /docs needs nothing from outside', async () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const method of Object.keys(item)) {
-        const res = await app.inject({ method: method.toUpperCase() as 'GET', url: path.replace('{id}', 'x'), headers: { 'content-type': 'application/json' }, payload: method === 'get' ? undefined : '{}' });
+        const res = await app.inject({
+          method: method.toUpperCase() as 'GET',
+          url: path.replace('{id}', 'x'),
+          headers: { 'content-type': 'application/json' },
+          payload: method === 'get' ? undefined : '{}',
+        });
         expect(res.statusCode, `${method} ${path}`).toBe(401);
       }
     }

@@ -80,7 +80,9 @@ describe('status hub: one reader per generation', () => {
     expect(counts.size).toBe(1);
     expect([...counts][0]).toBe(calls.execution);
     expect(hub.activeReaders).toBe(0);
-    console.log(`[streams] 1,000 streams on one generation: ${calls.execution} describes, ${calls.status} status queries, ${calls.result} result read (one reader)`);
+    console.log(
+      `[streams] 1,000 streams on one generation: ${calls.execution} describes, ${calls.status} status queries, ${calls.result} result read (one reader)`,
+    );
     unsubscribe.forEach((u) => u());
   });
 

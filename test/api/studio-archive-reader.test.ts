@@ -64,8 +64,20 @@ describe('the local archive reader', () => {
 
 describe('mediaFilesOf', () => {
   it('numbers every archived file of a result once, in order, including an upscale child and an AD film', () => {
-    const file = (name: string, role: string) => ({ name, role, creationId: name, sha256: 'x', bytes: 1, contentType: role === 'cover' ? 'image/png' : 'video/mp4', location: `/a/${name}` });
-    const result = { archive: { files: [file('v.mp4', 'video'), file('v.cover.png', 'cover')] }, upscale: { archive: { files: [file('u.mp4', 'video')] } }, status: { archive: { files: [file('v.mp4', 'video')] } } };
+    const file = (name: string, role: string) => ({
+      name,
+      role,
+      creationId: name,
+      sha256: 'x',
+      bytes: 1,
+      contentType: role === 'cover' ? 'image/png' : 'video/mp4',
+      location: `/a/${name}`,
+    });
+    const result = {
+      archive: { files: [file('v.mp4', 'video'), file('v.cover.png', 'cover')] },
+      upscale: { archive: { files: [file('u.mp4', 'video')] } },
+      status: { archive: { files: [file('v.mp4', 'video')] } },
+    };
     expect(mediaFilesOf(result).map((f) => [f.n, f.name, f.role])).toEqual([
       [0, 'v.mp4', 'video'],
       [1, 'v.cover.png', 'cover'],

@@ -16,18 +16,26 @@ describe('studio media links', () => {
 
   it('verifies for the key and resource it was signed for, within its lifetime', () => {
     expect(verifyMedia(keys, resource, query(mediaQuery(grant)), now)?.id).toBe(alice.id);
-    expect(verifyMedia(keys, resource, query(mediaQuery(grant)), now + (MEDIA_LINK_SECONDS - 1) * 1000)?.id).toBe(alice.id);
+    expect(verifyMedia(keys, resource, query(mediaQuery(grant)), now + (MEDIA_LINK_SECONDS - 1) * 1000)?.id).toBe(
+      alice.id,
+    );
   });
 
   it('is refused after it expires', () => {
-    expect(verifyMedia(keys, resource, query(mediaQuery(grant)), now + (MEDIA_LINK_SECONDS + 1) * 1000)).toBeUndefined();
+    expect(
+      verifyMedia(keys, resource, query(mediaQuery(grant)), now + (MEDIA_LINK_SECONDS + 1) * 1000),
+    ).toBeUndefined();
   });
 
   it('is refused for another file, another key id, a changed expiry or signature', () => {
     expect(verifyMedia(keys, 'img2video-key-a:order-1/file/1', query(mediaQuery(grant)), now)).toBeUndefined();
     expect(verifyMedia(keys, resource, { ...query(mediaQuery(grant)), k: mallory.id }, now)).toBeUndefined();
-    expect(verifyMedia(keys, resource, { ...query(mediaQuery(grant)), exp: String(grant.exp + 3600) }, now)).toBeUndefined();
-    expect(verifyMedia(keys, resource, { ...query(mediaQuery(grant)), sig: grant.sig.slice(0, -2) + 'AA' }, now)).toBeUndefined();
+    expect(
+      verifyMedia(keys, resource, { ...query(mediaQuery(grant)), exp: String(grant.exp + 3600) }, now),
+    ).toBeUndefined();
+    expect(
+      verifyMedia(keys, resource, { ...query(mediaQuery(grant)), sig: grant.sig.slice(0, -2) + 'AA' }, now),
+    ).toBeUndefined();
     expect(verifyMedia(keys, resource, { k: alice.id, exp: 'soon', sig: grant.sig }, now)).toBeUndefined();
     expect(verifyMedia(keys, resource, {}, now)).toBeUndefined();
   });

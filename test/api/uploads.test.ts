@@ -33,7 +33,14 @@ beforeAll(async () => {
     },
   } as unknown as ViduFlowClient;
   // A 1 MiB upload limit, so "over the limit" needs no large body.
-  app = buildApi({ client, keys: () => [alice.entry, mallory.entry], privateUrls: parseAllowPrivate(undefined), uploadBodyLimit: 1024 * 1024, stagingTtlDays: 7, log: () => undefined });
+  app = buildApi({
+    client,
+    keys: () => [alice.entry, mallory.entry],
+    privateUrls: parseAllowPrivate(undefined),
+    uploadBodyLimit: 1024 * 1024,
+    stagingTtlDays: 7,
+    log: () => undefined,
+  });
   await app.ready();
 });
 afterAll(async () => {
@@ -43,7 +50,10 @@ afterAll(async () => {
 
 async function stored(): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
 }
 
 async function upload(body: Buffer, contentType: string, key: string | null = alice.key, query = '') {
@@ -79,9 +89,25 @@ describe('POST /v1/uploads', () => {
 
   it('sits behind the front door like every route (its own parser is encapsulated): the per-address limit answers 429 without a key', async () => {
     // Only the door (api/front-door.ts onRequest) counts requests per address; a route it missed would answer 401 forever.
-    const door = buildApi({ client: {} as ViduFlowClient, keys: () => [alice.entry], privateUrls: parseAllowPrivate(undefined), rateLimitPerAddress: 2, log: () => undefined });
+    const door = buildApi({
+      client: {} as ViduFlowClient,
+      keys: () => [alice.entry],
+      privateUrls: parseAllowPrivate(undefined),
+      rateLimitPerAddress: 2,
+      log: () => undefined,
+    });
     const codes: number[] = [];
-    for (let i = 0; i < 3; i++) codes.push((await door.inject({ method: 'POST', url: '/v1/uploads', headers: { 'content-type': 'image/png' }, payload: png })).statusCode);
+    for (let i = 0; i < 3; i++)
+      codes.push(
+        (
+          await door.inject({
+            method: 'POST',
+            url: '/v1/uploads',
+            headers: { 'content-type': 'image/png' },
+            payload: png,
+          })
+        ).statusCode,
+      );
     await door.close();
     expect(codes).toEqual([401, 401, 429]);
   });
@@ -90,7 +116,14 @@ describe('POST /v1/uploads', () => {
     const before = Date.now();
     const res = await upload(png, 'image/png');
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ ref: `staged:key-${idOf(alice)}/${sha}.png`, bytes: png.length, sha256: sha, contentType: 'image/png', width: 640, height: 360 });
+    expect(res.json).toMatchObject({
+      ref: `staged:key-${idOf(alice)}/${sha}.png`,
+      bytes: png.length,
+      sha256: sha,
+      contentType: 'image/png',
+      width: 640,
+      height: 360,
+    });
     const expires = Date.parse(res.json.expiresAt);
     expect(expires - before).toBeGreaterThanOrEqual(7 * 86_400_000);
     expect(await stored()).toEqual([`key-${idOf(alice)}/${sha}.png`]);
@@ -110,7 +143,10 @@ describe('POST /v1/uploads', () => {
     expect(mismatch.json.detail).toMatch(/jpeg/);
     const unsupported = await upload(png, 'application/octet-stream');
     expect(unsupported.status).toBe(415);
-    expect(unsupported.json.errors[0]).toMatchObject({ field: 'Content-Type', message: expect.stringContaining('image/png') });
+    expect(unsupported.json.errors[0]).toMatchObject({
+      field: 'Content-Type',
+      message: expect.stringContaining('image/png'),
+    });
     const empty = await upload(Buffer.alloc(0), 'image/png');
     expect(empty.status).toBe(400);
     expect(empty.json.type).toMatch(/empty-body$/);
@@ -151,7 +187,12 @@ describe('POST /v1/uploads', () => {
         else controller.close();
       },
     });
-    const res = await fetch(`${url}/v1/uploads`, { method: 'POST', headers: { 'content-type': 'image/png', authorization: `Bearer ${alice.key}` }, body, duplex: 'half' } as RequestInit);
+    const res = await fetch(`${url}/v1/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', authorization: `Bearer ${alice.key}` },
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/1048576 bytes/);
     expect(await stored()).toEqual(before);
@@ -162,7 +203,10 @@ describe('staged: references in a start over HTTP', () => {
   it('accepts the caller’s own upload', async () => {
     const res = await startWith(alice.key, `staged:key-${idOf(alice)}/${sha}.png`);
     expect(res.status).toBe(201);
-    expect(starts.at(-1)).toMatchObject({ kind: 'img2video', input: { request: { images: [`staged:key-${idOf(alice)}/${sha}.png`] } } });
+    expect(starts.at(-1)).toMatchObject({
+      kind: 'img2video',
+      input: { request: { images: [`staged:key-${idOf(alice)}/${sha}.png`] } },
+    });
   });
 
   it("refuses another key's upload exactly like an upload that does not exist", async () => {
@@ -175,7 +219,9 @@ describe('staged: references in a start over HTTP', () => {
       expect(res.status).toBe(422);
       expect(res.json).toEqual(theirs.json);
     }
-    expect(theirs.json.errors).toEqual([{ field: 'request.images[0]', message: expect.stringMatching(/^no upload of yours has this reference/) }]);
+    expect(theirs.json.errors).toEqual([
+      { field: 'request.images[0]', message: expect.stringMatching(/^no upload of yours has this reference/) },
+    ]);
     expect(starts.length).toBe(count);
   });
 });

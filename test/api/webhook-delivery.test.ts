@@ -6,7 +6,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWebhookActivities } from '../../activities/webhook';
 import { newApiKey } from '../../platform/keys/api-keys';
-import { NOTIFY_MEMO, notifyTargetOf, WEBHOOK_REFUSED, type WebhookDeliveryInput, webhookEventId, webhookWorkflowId } from '../../core/webhook-types';
+import {
+  NOTIFY_MEMO,
+  notifyTargetOf,
+  WEBHOOK_REFUSED,
+  type WebhookDeliveryInput,
+  webhookEventId,
+  webhookWorkflowId,
+} from '../../core/webhook-types';
 
 const input: WebhookDeliveryInput = {
   generationId: 'img2video-key-shop:order-1',
@@ -30,7 +37,10 @@ describe('completion webhook plumbing', () => {
   it('reads the notify target from the memo, dropping event names it does not know', () => {
     expect(notifyTargetOf(undefined)).toBeUndefined();
     expect(notifyTargetOf({ [NOTIFY_MEMO]: { events: [] } })).toBeUndefined();
-    expect(notifyTargetOf({ [NOTIFY_MEMO]: { url: 'https://x', events: ['generation.failed', 'bogus'] } })).toEqual({ url: 'https://x', events: ['generation.failed'] });
+    expect(notifyTargetOf({ [NOTIFY_MEMO]: { url: 'https://x', events: ['generation.failed', 'bogus'] } })).toEqual({
+      url: 'https://x',
+      events: ['generation.failed'],
+    });
   });
 
   it('refuses (non-retryable) to send without a secret for the key, and never shows a secret', async () => {
@@ -42,7 +52,10 @@ describe('completion webhook plumbing', () => {
     writeFileSync(file, JSON.stringify([other.entry, unsigned.entry]), { mode: 0o600 });
     const env = new MockActivityEnvironment();
     for (const apiKeysFile of [undefined, file]) {
-      const { deliverWebhook } = makeWebhookActivities({ ...(apiKeysFile ? { apiKeysFile } : {}), webhookFetch: () => Promise.reject(new Error('must not be called')) });
+      const { deliverWebhook } = makeWebhookActivities({
+        ...(apiKeysFile ? { apiKeysFile } : {}),
+        webhookFetch: () => Promise.reject(new Error('must not be called')),
+      });
       const err = await env.run(deliverWebhook, input).then(
         () => undefined,
         (e: unknown) => e,

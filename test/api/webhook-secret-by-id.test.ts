@@ -36,7 +36,9 @@ describe('webhook secret lookup', () => {
     };
     // A client is required by the context; this delivery (data given, no predecessor) never uses it.
     const client = { withAbortSignal: (_signal: AbortSignal, fn: () => unknown) => fn() };
-    expect(await new MockActivityEnvironment(undefined, { client: client as never }).run(deliverWebhook, input)).toMatchObject({ status: 204 });
+    expect(
+      await new MockActivityEnvironment(undefined, { client: client as never }).run(deliverWebhook, input),
+    ).toMatchObject({ status: 204 });
     expect(sent).toHaveLength(1);
     // Signed with the owner's secret (found by id "k-owner"), not the key named "shop"… whose id is "shop".
     expect(() => verifyWebhook(sent[0]!.headers, sent[0]!.body, owner.entry.webhookSecret!)).not.toThrow();

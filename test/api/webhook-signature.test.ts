@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { verifyWebhook as verifyFromClient } from '../../client';
-import { signWebhook, verifyWebhook, WebhookVerificationError, webhookHeaders, webhookSecretBytes } from '../../platform/webhooks/signature';
+import {
+  signWebhook,
+  verifyWebhook,
+  WebhookVerificationError,
+  webhookHeaders,
+  webhookSecretBytes,
+} from '../../platform/webhooks/signature';
 
 // The Standard Webhooks test vector (the one its reference libraries test against).
 const VECTOR = {
@@ -24,14 +30,24 @@ describe('Standard Webhooks signatures', () => {
 
   it('verifies the test vector (also through the client library export) and returns the parsed body', () => {
     expect(verifyWebhook(headersOf(), VECTOR.body, VECTOR.secret, { now: AT })).toEqual({ test: 2432232314 });
-    expect(verifyFromClient(new Headers(headersOf()), Buffer.from(VECTOR.body), VECTOR.secret, { now: AT })).toEqual({ test: 2432232314 });
+    expect(verifyFromClient(new Headers(headersOf()), Buffer.from(VECTOR.body), VECTOR.secret, { now: AT })).toEqual({
+      test: 2432232314,
+    });
   });
 
   it('refuses a changed body, a wrong secret, a stale timestamp and missing headers', () => {
-    expect(() => verifyWebhook(headersOf(), '{"test": 2432232315}', VECTOR.secret, { now: AT })).toThrow(/no v1 signature matches/);
-    expect(() => verifyWebhook(headersOf(), VECTOR.body, 'whsec_' + Buffer.alloc(24, 7).toString('base64'), { now: AT })).toThrow(WebhookVerificationError);
-    expect(() => verifyWebhook(headersOf(), VECTOR.body, VECTOR.secret, { now: new Date(AT.getTime() + 301_000) })).toThrow(/webhook-timestamp/);
-    expect(() => verifyWebhook({ 'webhook-id': VECTOR.id }, VECTOR.body, VECTOR.secret, { now: AT })).toThrow(/missing/);
+    expect(() => verifyWebhook(headersOf(), '{"test": 2432232315}', VECTOR.secret, { now: AT })).toThrow(
+      /no v1 signature matches/,
+    );
+    expect(() =>
+      verifyWebhook(headersOf(), VECTOR.body, 'whsec_' + Buffer.alloc(24, 7).toString('base64'), { now: AT }),
+    ).toThrow(WebhookVerificationError);
+    expect(() =>
+      verifyWebhook(headersOf(), VECTOR.body, VECTOR.secret, { now: new Date(AT.getTime() + 301_000) }),
+    ).toThrow(/webhook-timestamp/);
+    expect(() => verifyWebhook({ 'webhook-id': VECTOR.id }, VECTOR.body, VECTOR.secret, { now: AT })).toThrow(
+      /missing/,
+    );
     // A signature of the same body at another timestamp does not carry over.
     const other = signWebhook(VECTOR.id, VECTOR.timestamp + 1, VECTOR.body, VECTOR.secret);
     expect(() => verifyWebhook(headersOf(other), VECTOR.body, VECTOR.secret, { now: AT })).toThrow(/no v1 signature/);
@@ -44,7 +60,11 @@ describe('Standard Webhooks signatures', () => {
 
   it('produces headers a receiver verifies, and a secret error never shows the secret', () => {
     const secret = 'whsec_' + Buffer.alloc(32, 3).toString('base64');
-    const body = JSON.stringify({ type: 'generation.succeeded', timestamp: new Date().toISOString(), data: { id: 'x' } });
+    const body = JSON.stringify({
+      type: 'generation.succeeded',
+      timestamp: new Date().toISOString(),
+      data: { id: 'x' },
+    });
     const headers = webhookHeaders('evt_x_succeeded', body, secret);
     expect(verifyWebhook(headers, body, secret).type).toBe('generation.succeeded');
     const short = 'whsec_c2hvcnQ=';

@@ -19,17 +19,30 @@ type Env = E2eEnv;
 let dir: string;
 let product: string;
 
-async function startEnv(name: string, simEnv: Record<string, string>, workerEnv?: Record<string, string>): Promise<Env> {
-  return startE2eEnv(name, dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60', ...simEnv }, ...(workerEnv ? { workerEnv } : {}) });
+async function startEnv(
+  name: string,
+  simEnv: Record<string, string>,
+  workerEnv?: Record<string, string>,
+): Promise<Env> {
+  return startE2eEnv(name, dir, {
+    simEnv: { VIDU_SIM_TIME_SCALE: '60', ...simEnv },
+    ...(workerEnv ? { workerEnv } : {}),
+  });
 }
 
 function film(edits: AdFilmEdit[], options: AdFilmInput['options'] = {}): AdFilmInput {
   // 15 s ⇒ three storyboards in the simulator (one per started 5 s).
-  return { request: { images: [product], prompt: 'A bottle of cold brew on a desk', duration: 15, language: 'en' }, edits, options: { waitMode: 'callback', poll: FAST_POLL, ...options } };
+  return {
+    request: { images: [product], prompt: 'A bottle of cold brew on a desk', duration: 15, language: 'en' },
+    edits,
+    options: { waitMode: 'callback', poll: FAST_POLL, ...options },
+  };
 }
 
 async function composeBodies(sim: SimAdmin): Promise<Array<Record<string, unknown>>> {
-  return (await sim.requests()).filter((r) => r.endpoint === 'ad-compose' && r.status === 200).map((r) => r.body as Record<string, unknown>);
+  return (await sim.requests())
+    .filter((r) => r.endpoint === 'ad-compose' && r.status === 200)
+    .map((r) => r.body as Record<string, unknown>);
 }
 
 beforeAll(async () => {
@@ -88,17 +101,29 @@ describe('AD-film workflow end to end', () => {
     expect(files.filter((f) => f.role === 'video')).toHaveLength(1);
     expect(files.filter((f) => f.role === 'cover').length).toBeGreaterThanOrEqual(3);
     for (const f of files) {
-      expect(createHash('sha256').update(await readFile(f.location)).digest('hex')).toBe(f.sha256);
+      expect(
+        createHash('sha256')
+          .update(await readFile(f.location))
+          .digest('hex'),
+      ).toBe(f.sha256);
     }
   });
 
   it('review mode: two rounds of edits, then approval', async () => {
     const handle = await env.client.startAdFilm(film([], { review: true }));
-    await until(() => handle.status(), (s) => s.phase === 'reviewing', 'the review phase');
+    await until(
+      () => handle.status(),
+      (s) => s.phase === 'reviewing',
+      'the review phase',
+    );
     const before = await handle.storyboards();
 
     await handle.requestEdits([{ type: 'video', storyboard: 1, prompt: 'Round one: the bottle in rain' }]);
-    const afterOne = await until(() => handle.storyboards(), (s) => s[1]?.lastEdit === 'success', 'round one');
+    const afterOne = await until(
+      () => handle.storyboards(),
+      (s) => s[1]?.lastEdit === 'success',
+      'round one',
+    );
     expect(afterOne[1]!.prompt).toBe('Round one: the bottle in rain');
     expect(afterOne[1]!.subTaskId).not.toBe(before[1]!.subTaskId);
 
@@ -106,9 +131,17 @@ describe('AD-film workflow end to end', () => {
       { type: 'video', storyboard: 1, prompt: 'Round two: the bottle in snow' },
       { type: 'bgm', prompt: 'Lo-fi beat' },
     ]);
-    const afterTwo = await until(() => handle.storyboards(), (s) => s[1]?.edits === 2 && s[1]?.lastEdit === 'success', 'round two');
+    const afterTwo = await until(
+      () => handle.storyboards(),
+      (s) => s[1]?.edits === 2 && s[1]?.lastEdit === 'success',
+      'round two',
+    );
     expect(afterTwo[1]!.prompt).toBe('Round two: the bottle in snow');
-    await until(() => handle.status(), (s) => s.phase === 'reviewing' && s.editsRunning === 0, 'edits to settle');
+    await until(
+      () => handle.status(),
+      (s) => s.phase === 'reviewing' && s.editsRunning === 0,
+      'edits to settle',
+    );
 
     // Nothing is composed before approval.
     const mainId = (await handle.status()).taskId;
@@ -121,7 +154,11 @@ describe('AD-film workflow end to end', () => {
 
   it('rejects an invalid edit at the update, before it reaches history or Vidu', async () => {
     const handle = await env.client.startAdFilm(film([], { review: true }));
-    await until(() => handle.status(), (s) => s.phase === 'reviewing', 'the review phase');
+    await until(
+      () => handle.status(),
+      (s) => s.phase === 'reviewing',
+      'the review phase',
+    );
     const editsBefore = (await env.sim.requests()).filter((r) => r.endpoint === 'ad-edit').length;
     for (const bad of [
       [{ type: 'video', storyboard: 7, prompt: 'there is no storyboard 7' }],
@@ -137,7 +174,10 @@ describe('AD-film workflow end to end', () => {
       // Typed, with the problem structured (issue 22): a caller branches on type, field and rule.
       const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
       expect(cause.type).toBe('InvalidEdits');
-      expect((cause.details?.[0] as { problems: Array<{ field: string; rule: string }> }).problems[0]).toMatchObject({ field: expect.stringMatching(/^edits\[0\]\./), rule: expect.stringMatching(/^(not-found|enum|limit)$/) });
+      expect((cause.details?.[0] as { problems: Array<{ field: string; rule: string }> }).problems[0]).toMatchObject({
+        field: expect.stringMatching(/^edits\[0\]\./),
+        rule: expect.stringMatching(/^(not-found|enum|limit)$/),
+      });
     }
     expect((await env.sim.requests()).filter((r) => r.endpoint === 'ad-edit').length).toBe(editsBefore);
     const history = await handle.workflow.fetchHistory();
@@ -146,9 +186,13 @@ describe('AD-film workflow end to end', () => {
   });
 
   it('retries a failing edit a bounded number of times, then fails naming the storyboard', async () => {
-    await env.sim.setFaults({ endpoints: { 'ad-edit': { taskFailure: { rate: 1, errCode: 'CreationPolicyViolation', count: 2 } } } });
+    await env.sim.setFaults({
+      endpoints: { 'ad-edit': { taskFailure: { rate: 1, errCode: 'CreationPolicyViolation', count: 2 } } },
+    });
     try {
-      const handle = await env.client.startAdFilm(film([{ type: 'video', storyboard: 1, prompt: 'A forbidden shot' }], { editAttempts: 2 }));
+      const handle = await env.client.startAdFilm(
+        film([{ type: 'video', storyboard: 1, prompt: 'A forbidden shot' }], { editAttempts: 2 }),
+      );
       const failure = (await failureOf(handle)) as ApplicationFailure;
       expect(failure.type).toBe('AdEditFailed');
       expect(failure.message).toContain('storyboard 1');
@@ -167,13 +211,19 @@ describe('AD-film workflow end to end', () => {
       { type: 'narration', text: 'Kill test narration' },
     ];
     const handle = await env.client.startAdFilm(film(edits));
-    await until(() => handle.status(), (s) => s.phase === 'editing', 'the fan-out', 90_000);
+    await until(
+      () => handle.status(),
+      (s) => s.phase === 'editing',
+      'the fan-out',
+      90_000,
+    );
     await env.stack.stopWorker('SIGKILL');
     await env.stack.startWorker();
     const result = await handle.result();
     const mainId = result.taskId;
     const editPosts = (await env.sim.requests()).filter(
-      (r) => r.endpoint === 'ad-edit' && (r.body as Record<string, unknown> | undefined)?.ad_one_click_task_id === mainId,
+      (r) =>
+        r.endpoint === 'ad-edit' && (r.body as Record<string, unknown> | undefined)?.ad_one_click_task_id === mainId,
     );
     expect(editPosts).toHaveLength(3);
     expect(result.edits.map((e) => e.subTaskIds.length)).toEqual([1, 1, 1]);
@@ -186,7 +236,11 @@ describe('AD-film cancellation', () => {
   beforeAll(async () => {
     // One task at a time and slow edits, so edits are still queued at Vidu when the film is
     // cancelled (vidu-flow's own cap is off here, or it would hold the edits back itself).
-    env = await startEnv('ad-film-cancel', { VIDU_SIM_MAX_CONCURRENCY: '1', VIDU_SIM_EDIT_SECONDS: '600' }, { VIDU_MAX_IN_FLIGHT: '0' });
+    env = await startEnv(
+      'ad-film-cancel',
+      { VIDU_SIM_MAX_CONCURRENCY: '1', VIDU_SIM_EDIT_SECONDS: '600' },
+      { VIDU_MAX_IN_FLIGHT: '0' },
+    );
   });
   afterAll(async () => {
     await env?.stack.stop();
@@ -195,18 +249,29 @@ describe('AD-film cancellation', () => {
   it('cancels the edits in flight at Vidu and never composes', async () => {
     const edits: AdFilmEdit[] = [0, 1, 2].map((i) => ({ type: 'video', storyboard: i, prompt: `Cancel test ${i}` }));
     const handle = await env.client.startAdFilm(film(edits));
-    const status = await until(() => handle.status(), (s) => s.phase === 'editing' && s.editsRunning === 3, 'the edits to start', 90_000);
+    const status = await until(
+      () => handle.status(),
+      (s) => s.phase === 'editing' && s.editsRunning === 3,
+      'the edits to start',
+      90_000,
+    );
     // Let every edit reach Vidu before cancelling.
     await until(
       () => env.sim.requests(),
-      (log) => log.filter((r) => r.endpoint === 'ad-edit' && (r.body as Record<string, unknown>)?.ad_one_click_task_id === status.taskId).length === 3,
+      (log) =>
+        log.filter(
+          (r) =>
+            r.endpoint === 'ad-edit' && (r.body as Record<string, unknown>)?.ad_one_click_task_id === status.taskId,
+        ).length === 3,
       'three edit submissions',
     );
     await handle.cancel();
     expect(await failureOf(handle)).toBeInstanceOf(CancelledFailure);
 
     const editResponses = (await env.sim.requests()).filter((r) => r.endpoint === 'ad-edit' && r.taskId);
-    const states = await Promise.all(editResponses.map(async (r) => JSON.stringify(await env.sim.task(String(r.taskId)))));
+    const states = await Promise.all(
+      editResponses.map(async (r) => JSON.stringify(await env.sim.task(String(r.taskId)))),
+    );
     const cancelled = states.filter((s) => s.includes('UserCancelled'));
     // With one slot, at most one edit was processing (Vidu refuses to cancel that one); the queued ones are cancelled.
     expect(cancelled.length).toBeGreaterThanOrEqual(2);

@@ -60,10 +60,14 @@ describe('admission control', () => {
   it('keeps at most 5 tasks in flight across two workers, lets interactive work overtake batch work, and cancels a waiting one for free', async () => {
     // All fifty at once: started one by one on a loaded machine, the first ones could finish
     // before the last ones arrived, and nothing would be left waiting.
-    const batch: GenerationHandle[] = await Promise.all(Array.from({ length: 50 }, (_, i) => client.start('img2video', input(`batch ${i}`, 'batch'))));
+    const batch: GenerationHandle[] = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => client.start('img2video', input(`batch ${i}`, 'batch'))),
+    );
     // Interactive work arrives once batch work already holds the slots and the rest of it waits.
     for (let i = 0; i < 300 && (await sim.createRequests()) < 5; i += 1) await new Promise((r) => setTimeout(r, 100));
-    const interactive = await Promise.all([0, 1, 2, 3, 4].map((i) => client.start('img2video', input(`interactive ${i}`, 'interactive'))));
+    const interactive = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) => client.start('img2video', input(`interactive ${i}`, 'interactive'))),
+    );
 
     // A batch generation still waiting for a slot is visible as such, and free to cancel. The
     // latest started are looked at first: they queue longest, so none is granted while cancelled.
@@ -83,7 +87,9 @@ describe('admission control', () => {
     if (last === undefined) throw new Error('no batch generation was waiting for a slot');
     batch.splice(batch.indexOf(last), 1);
     const described = await last.workflow.describe();
-    expect(described.typedSearchAttributes.get({ name: 'ViduState', type: 'KEYWORD' } as never)).toBe('waiting_for_slot');
+    expect(described.typedSearchAttributes.get({ name: 'ViduState', type: 'KEYWORD' } as never)).toBe(
+      'waiting_for_slot',
+    );
     await last.cancel();
     const err = await last.result().then(
       () => undefined,
@@ -105,7 +111,9 @@ describe('admission control', () => {
     const prompts = creates.map((r) => String((r.body as Record<string, unknown>).prompt));
     const lastInteractive = Math.max(...[0, 1, 2, 3, 4].map((i) => prompts.indexOf(`interactive ${i}`)));
     const batchBefore = prompts.slice(0, lastInteractive).filter((p) => p.startsWith('batch')).length;
-    console.log(`[admission] ${batchBefore} of 49 batch submissions came before the last interactive one; max in flight at Vidu ${stats.maxRunningAtOnce}`);
+    console.log(
+      `[admission] ${batchBefore} of 49 batch submissions came before the last interactive one; max in flight at Vidu ${stats.maxRunningAtOnce}`,
+    );
     expect(batchBefore).toBeGreaterThanOrEqual(5);
     expect(batchBefore).toBeLessThanOrEqual(15);
   });
@@ -113,16 +121,23 @@ describe('admission control', () => {
   it('frees the slot of a generation that is terminated while it holds one', async () => {
     // Five off-peak holders that will sit in Vidu's off-peak queue for hours fill the off-peak
     // pool (VIDU_MAX_OFF_PEAK_IN_FLIGHT=5); a sixth off-peak generation must wait…
-    const offPeak = (prompt: string): GenerationInput => ({ ...input(prompt, 'interactive'), request: { ...input(prompt, 'interactive').request, off_peak: true } });
+    const offPeak = (prompt: string): GenerationInput => ({
+      ...input(prompt, 'interactive'),
+      request: { ...input(prompt, 'interactive').request, off_peak: true },
+    });
     const holders = await Promise.all([0, 1, 2, 3, 4].map((i) => client.start('img2video', offPeak(`holder ${i}`))));
     for (const h of holders) {
-      for (let i = 0; i < 200 && (await h.status().catch(() => undefined))?.state !== 'queueing'; i += 1) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 200 && (await h.status().catch(() => undefined))?.state !== 'queueing'; i += 1)
+        await new Promise((r) => setTimeout(r, 100));
     }
     const sixth = await client.start('img2video', offPeak('sixth'));
-    for (let i = 0; i < 100 && (await sixth.status().catch(() => undefined))?.phase !== 'waiting_for_slot'; i += 1) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && (await sixth.status().catch(() => undefined))?.phase !== 'waiting_for_slot'; i += 1)
+      await new Promise((r) => setTimeout(r, 100));
     expect((await sixth.status()).phase).toBe('waiting_for_slot');
     // …while interactive work is not held up by them at all.
-    expect((await (await client.start('img2video', input('beside the off-peak pool', 'interactive'))).result()).state).toBe('success');
+    expect(
+      (await (await client.start('img2video', input('beside the off-peak pool', 'interactive'))).result()).state,
+    ).toBe('success');
     // …until one holder is terminated (no workflow code runs, so only the manager can notice).
     await holders[0]!.workflow.terminate('test: free the slot');
     let submitted = await sixth.status();
@@ -140,7 +155,9 @@ describe('admission control', () => {
       edits: [0, 1, 2].map((i) => ({ type: 'video' as const, storyboard: i, prompt: `capped edit ${i}` })),
       options: { waitMode: 'callback', poll: { initialSeconds: 1, factor: 1.5, maxSeconds: 3 } },
     });
-    const others = await Promise.all([0, 1, 2, 3].map((i) => client.start('img2video', input(`alongside ${i}`, 'interactive'))));
+    const others = await Promise.all(
+      [0, 1, 2, 3].map((i) => client.start('img2video', input(`alongside ${i}`, 'interactive'))),
+    );
     const result = await film.result();
     expect(result.edits.every((e) => e.state === 'success')).toBe(true);
     for (const h of others) expect((await h.result()).state).toBe('success');

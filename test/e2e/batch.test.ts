@@ -40,11 +40,20 @@ beforeAll(async () => {
     // The worker reads batch files and their relative media paths: only under this folder.
     inputRoots: [dir],
     // 30 simulated seconds of processing = 50 real ms.
-    simEnv: { VIDU_SIM_TIME_SCALE: '600', VIDU_SIM_MAX_CONCURRENCY: String(SIM_CAP), VIDU_SIM_CALLBACK_RETRY_MS: '200' },
+    simEnv: {
+      VIDU_SIM_TIME_SCALE: '600',
+      VIDU_SIM_MAX_CONCURRENCY: String(SIM_CAP),
+      VIDU_SIM_CALLBACK_RETRY_MS: '200',
+    },
     logDir: path.join(dir, 'logs'),
   });
   sim = new SimAdmin(stack.simUrl);
-  client = await ViduFlowClient.connect({ address, namespace, taskQueue: stack.env.VIDU_TASK_QUEUE, stagingDir: path.join(dir, 'staging') });
+  client = await ViduFlowClient.connect({
+    address,
+    namespace,
+    taskQueue: stack.env.VIDU_TASK_QUEUE,
+    stagingDir: path.join(dir, 'staging'),
+  });
 });
 
 afterAll(async () => {
@@ -57,7 +66,14 @@ afterAll(async () => {
 function line(n: number, request: Record<string, unknown> = {}, options: Record<string, unknown> = {}): string {
   return JSON.stringify({
     kind: 'img2video',
-    request: { model: 'viduq2', images: ['media/landscape.png'], prompt: `batch line ${n}: the camera pushes in`, duration: 5, resolution: '720p', ...request },
+    request: {
+      model: 'viduq2',
+      images: ['media/landscape.png'],
+      prompt: `batch line ${n}: the camera pushes in`,
+      duration: 5,
+      resolution: '720p',
+      ...request,
+    },
     options: { poll: FAST_POLL, ...options },
   });
 }
@@ -90,7 +106,10 @@ function sample(handle: BatchHandle): { samples: BatchStatus[]; stop: () => Prom
 }
 
 /** Most children open at once, replayed from the batch's own history events. */
-async function childrenInFlightFromHistory(handle: BatchHandle, runId?: string): Promise<{ max: number; started: number; events: number }> {
+async function childrenInFlightFromHistory(
+  handle: BatchHandle,
+  runId?: string,
+): Promise<{ max: number; started: number; events: number }> {
   const history = await client.temporal.workflow.getHandle(handle.workflowId, runId).fetchHistory();
   let open = 0;
   let max = 0;
@@ -121,7 +140,8 @@ describe('batch workflow end to end', () => {
     const lines: string[] = [];
     const expectedFailures = new Map<number, string>();
     for (let n = 1; n <= 201; n++) {
-      if (n === 101) lines.push(''); // a blank line: skipped, not counted
+      if (n === 101)
+        lines.push(''); // a blank line: skipped, not counted
       else if (n === 7) {
         lines.push(line(n, { prompt: 'x'.repeat(2001) }));
         expectedFailures.set(n, 'InvalidLine');
@@ -145,7 +165,9 @@ describe('batch workflow end to end', () => {
     const file = path.join(dir, 'two-hundred.jsonl');
     await writeFile(file, `${lines.join('\n')}\n`);
     // The first three tasks Vidu creates fail.
-    await sim.setFaults({ endpoints: { img2video: { taskFailure: { rate: 1, errCode: 'CreationPolicyViolation', count: 3 } } } });
+    await sim.setFaults({
+      endpoints: { img2video: { taskFailure: { rate: 1, errCode: 'CreationPolicyViolation', count: 3 } } },
+    });
     const createsBefore = await sim.createRequests();
 
     const handle = await client.startBatch(file, { window: 20 });
@@ -156,7 +178,15 @@ describe('batch workflow end to end', () => {
 
     // The summary.
     // Credits: Vidu does not refund CreationPolicyViolation, so the three failed tasks count too.
-    expect(summary).toMatchObject({ workflowId: handle.workflowId, total: 200, succeeded: 192, failed: 8, credits: 195 * CREDITS_PER_LINE, runs: 1, maxInFlight: 20 });
+    expect(summary).toMatchObject({
+      workflowId: handle.workflowId,
+      total: 200,
+      succeeded: 192,
+      failed: 8,
+      credits: 195 * CREDITS_PER_LINE,
+      runs: 1,
+      maxInFlight: 20,
+    });
     const byType = (t: string) => summary.failures.filter((f) => f.type === t).map((f) => f.line);
     expect(byType('InvalidLine')).toEqual([7, 50, 120, 180]);
     expect(byType('InvalidRequest')).toEqual([33]);
@@ -170,7 +200,10 @@ describe('batch workflow end to end', () => {
     expect(summary.resultsFile).toBe(path.join(dir, 'archive', handle.workflowId, 'batch-results.jsonl'));
     const results = await readResults(summary.resultsFile);
     expect(results).toHaveLength(200);
-    expect(results.map((r) => r.line)).toEqual([...Array.from({ length: 100 }, (_, i) => i + 1), ...Array.from({ length: 100 }, (_, i) => i + 102)]);
+    expect(results.map((r) => r.line)).toEqual([
+      ...Array.from({ length: 100 }, (_, i) => i + 1),
+      ...Array.from({ length: 100 }, (_, i) => i + 102),
+    ]);
     expect(results.filter((r) => r.state === 'success')).toHaveLength(192);
     for (const r of results) {
       const expected = expectedFailures.get(r.line);
@@ -187,7 +220,11 @@ describe('batch workflow end to end', () => {
         expect(existsSync(r.archive ?? '')).toBe(true);
       }
     }
-    expect(results.filter((r) => r.error?.type === 'ViduTaskFailed').map((r) => r.credits)).toEqual([CREDITS_PER_LINE, CREDITS_PER_LINE, CREDITS_PER_LINE]);
+    expect(results.filter((r) => r.error?.type === 'ViduTaskFailed').map((r) => r.credits)).toEqual([
+      CREDITS_PER_LINE,
+      CREDITS_PER_LINE,
+      CREDITS_PER_LINE,
+    ]);
 
     // The window: never more than 20 children at once, by the status query and by the history.
     expect(sampler.samples.length).toBeGreaterThan(5);
@@ -203,7 +240,14 @@ describe('batch workflow end to end', () => {
     expect(stats.maxRunningAtOnce).toBeLessThanOrEqual(SIM_CAP);
     expect(stats.creditsSpent - stats.creditsRefunded).toBe(summary.credits);
     const final = await handle.status();
-    expect(final).toMatchObject({ phase: 'done', total: 200, done: 200, failed: 8, inFlight: 0, resultsFile: summary.resultsFile });
+    expect(final).toMatchObject({
+      phase: 'done',
+      total: 200,
+      done: 200,
+      failed: 8,
+      inFlight: 0,
+      resultsFile: summary.resultsFile,
+    });
     const { historySize } = await handle.workflow.describe();
     console.log(
       `[batch] 200 lines, window 20: ${seconds.toFixed(1)} s; batch history ${fromHistory.events} events, ${Math.round((historySize ?? 0) / 1024)} KiB; ${sampler.samples.length} status samples`,
@@ -220,11 +264,20 @@ describe('batch workflow end to end', () => {
     const handle = await client.startBatch(file, { window: 4, linesPerRun: 10 });
     const firstRunId = (await handle.workflow.describe()).runId;
     const summary = await handle.result();
-    expect(summary).toMatchObject({ total: 25, succeeded: 24, failed: 1, credits: 24 * CREDITS_PER_LINE, runs: 3, maxInFlight: 4 });
+    expect(summary).toMatchObject({
+      total: 25,
+      succeeded: 24,
+      failed: 1,
+      credits: 24 * CREDITS_PER_LINE,
+      runs: 3,
+      maxInFlight: 4,
+    });
     expect(summary.failures).toEqual([{ line: 12, type: 'InvalidLine', message: expect.stringMatching(/duration/) }]);
     const results = await readResults(summary.resultsFile);
     expect(results.map((r) => r.line)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-    expect((await client.temporal.workflow.getHandle(handle.workflowId, firstRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+    expect((await client.temporal.workflow.getHandle(handle.workflowId, firstRunId).describe()).status.name).toBe(
+      'CONTINUED_AS_NEW',
+    );
     const firstRun = await childrenInFlightFromHistory(handle, firstRunId);
     expect(firstRun.started).toBe(10);
     expect(firstRun.max).toBeLessThanOrEqual(4);
@@ -256,12 +309,16 @@ describe('batch workflow end to end', () => {
       // Asked of Vidu (the simulator): the receiver does not forward `queueing` by default.
       const children = await Promise.all(
         [1, 2, 3].map(async (n) => {
-          const s = await client.getHandle(`${handle.workflowId}~${n}`).status().catch(() => undefined);
+          const s = await client
+            .getHandle(`${handle.workflowId}~${n}`)
+            .status()
+            .catch(() => undefined);
           return s?.taskId ? await sim.task(s.taskId).catch(() => undefined) : undefined;
         }),
       );
       if (children.every((c) => c?.state === 'queueing')) break;
-      if (Date.now() > deadline) throw new Error(`children never all reached queueing: ${JSON.stringify(children.map((c) => c?.state))}`);
+      if (Date.now() > deadline)
+        throw new Error(`children never all reached queueing: ${JSON.stringify(children.map((c) => c?.state))}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     await handle.cancel();

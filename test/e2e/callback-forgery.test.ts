@@ -62,7 +62,11 @@ async function startHeld(): Promise<{ handle: GenerationHandle; taskId: string }
     // here), so every Get Generation the simulator counts is a confirmation.
     options: { waitMode: 'callback', poll: { initialSeconds: 600, maxSeconds: 600 } },
   });
-  const status = await until(() => handle.status(), (s) => s.phase === 'waiting' && s.taskId !== undefined, 'the task to be submitted');
+  const status = await until(
+    () => handle.status(),
+    (s) => s.phase === 'waiting' && s.taskId !== undefined,
+    'the task to be submitted',
+  );
   return { handle, taskId: status.taskId! };
 }
 
@@ -90,7 +94,11 @@ async function expectVidusRealResult(result: GenerationResult): Promise<void> {
     const served = (await res.json()) as { sha256: string; cover?: { sha256: string } };
     const expected = file.role === 'cover' ? served.cover?.sha256 : served.sha256;
     expect(file.sha256).toBe(expected);
-    expect(createHash('sha256').update(await readFile(file.location)).digest('hex')).toBe(expected);
+    expect(
+      createHash('sha256')
+        .update(await readFile(file.location))
+        .digest('hex'),
+    ).toBe(expected);
     // Inside this workflow's own folder.
     expect(path.relative(archive.root, file.location).startsWith('..')).toBe(false);
   }
@@ -108,8 +116,13 @@ describe('a forged, replayed callback', () => {
     const url = callbackUrlFor(e.stack.callbackUrl!, handle.workflowId);
     // One valid header set (as if captured on the wire), sent twice with a forged body.
     const headers = signCallbackRequest({ secret: e.stack.apiKey, url });
-    const forged = JSON.stringify({ state: 'success', credits: 0, creations: [{ id: '../victim', url: `${attackerUrl}/x.mp4` }] });
-    const send = () => fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: forged });
+    const forged = JSON.stringify({
+      state: 'success',
+      credits: 0,
+      creations: [{ id: '../victim', url: `${attackerUrl}/x.mp4` }],
+    });
+    const send = () =>
+      fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: forged });
     const first = await send();
     const replay = await send();
     console.log(`[forgery] first send: HTTP ${first.status}, replay: HTTP ${replay.status} ${await replay.text()}`);
@@ -118,14 +131,22 @@ describe('a forged, replayed callback', () => {
     expect([401, 409]).toContain(replay.status);
 
     // The workflow asks Vidu, which says the task still runs: it keeps waiting.
-    const confirmed = await until(() => handle.status(), (s) => (s.confirmations ?? 0) >= 1, 'the terminal hint to be confirmed');
+    const confirmed = await until(
+      () => handle.status(),
+      (s) => (s.confirmations ?? 0) >= 1,
+      'the terminal hint to be confirmed',
+    );
     expect(confirmed.phase).toBe('waiting');
     expect(['created', 'queueing', 'scheduled', 'processing']).toContain(confirmed.state);
 
     // Behind a load balancer another receiver could let the replay through: the workflow's own
     // nonce memory refuses it, and an update for a task it does not know is ignored.
-    await e.client.temporal.workflow.getHandle(handle.workflowId).signal('taskUpdate', { state: 'success', progress: 100, nonce: headers['x-request-nonce'] });
-    await e.client.temporal.workflow.getHandle(handle.workflowId).signal('taskUpdate', { taskId: '900000000000000001', state: 'success', progress: 100 });
+    await e.client.temporal.workflow
+      .getHandle(handle.workflowId)
+      .signal('taskUpdate', { state: 'success', progress: 100, nonce: headers['x-request-nonce'] });
+    await e.client.temporal.workflow
+      .getHandle(handle.workflowId)
+      .signal('taskUpdate', { taskId: '900000000000000001', state: 'success', progress: 100 });
     const counted = await until(
       () => handle.status(),
       (s) => (s.replayedNonces ?? 0) >= 1 && (s.ignoredUpdates ?? 0) >= 1,
@@ -136,7 +157,9 @@ describe('a forged, replayed callback', () => {
     const { result, status } = await finish(handle);
     await expectVidusRealResult(result);
     const forgedGets = await getsFor(taskId);
-    console.log(`[forgery] Get Generation calls: ${baselineGets} without the forged callback, ${forgedGets} with it; confirmations ${status.confirmations}, updates ${status.updates}`);
+    console.log(
+      `[forgery] Get Generation calls: ${baselineGets} without the forged callback, ${forgedGets} with it; confirmations ${status.confirmations}, updates ${status.updates}`,
+    );
     expect(forgedGets).toBe(baselineGets + 1);
     expect(status.confirmations).toBe((await base.handle.status()).confirmations! + 1);
 

@@ -46,7 +46,18 @@ beforeAll(async () => {
   await writeFile(operatorPrices, JSON.stringify(SIM_STAND_IN_PRICES));
   // The simulator alone re-priced: text2video viduq1 100 instead of 80.
   const simPrices = path.join(dir, 'sim-prices.json');
-  await writeFile(simPrices, JSON.stringify([{ kind: 'text2video', model: 'viduq1', rule: { per: 'call', credits: 100 }, source: 'test: Vidu re-priced', readOn: '2026-12-07' }]));
+  await writeFile(
+    simPrices,
+    JSON.stringify([
+      {
+        kind: 'text2video',
+        model: 'viduq1',
+        rule: { per: 'call', credits: 100 },
+        source: 'test: Vidu re-priced',
+        readOn: '2026-12-07',
+      },
+    ]),
+  );
   const port = await getFreePort();
   metrics = `http://127.0.0.1:${port}`;
   ({ stack, client } = await startE2eEnv('estimate', dir, {
@@ -64,19 +75,62 @@ afterAll(async () => {
 function cases(): Array<{ kind: GenerationKind; request: Record<string, unknown>; expected: number }> {
   return [
     { kind: 'img2video', request: { model: 'viduq1', images: [f['start.png']], prompt: 'p' }, expected: 80 },
-    { kind: 'img2video', request: { model: 'viduq3-turbo', images: [f['start.png']], duration: 2, resolution: '720p', is_rec: true }, expected: 34 },
-    { kind: 'img2video', request: { model: 'viduq2-turbo', images: [f['start.png']], prompt: 'p', duration: 3, resolution: '1080p' }, expected: 55 },
-    { kind: 'reference2video', request: { model: 'viduq2', images: [f['square.png']], prompt: 'p', duration: 5, resolution: '720p', audio: true }, expected: 60 },
+    {
+      kind: 'img2video',
+      request: { model: 'viduq3-turbo', images: [f['start.png']], duration: 2, resolution: '720p', is_rec: true },
+      expected: 34,
+    },
+    {
+      kind: 'img2video',
+      request: { model: 'viduq2-turbo', images: [f['start.png']], prompt: 'p', duration: 3, resolution: '1080p' },
+      expected: 55,
+    },
+    {
+      kind: 'reference2video',
+      request: {
+        model: 'viduq2',
+        images: [f['square.png']],
+        prompt: 'p',
+        duration: 5,
+        resolution: '720p',
+        audio: true,
+      },
+      expected: 60,
+    },
     { kind: 'reference2video', request: { model: 'vidu2.0', images: [f['square.png']], prompt: 'p' }, expected: 80 },
-    { kind: 'reference2image', request: { model: 'viduq2', images: [f['square.png']], prompt: 'p', resolution: '2K' }, expected: 12 },
+    {
+      kind: 'reference2image',
+      request: { model: 'viduq2', images: [f['square.png']], prompt: 'p', resolution: '2K' },
+      expected: 12,
+    },
     { kind: 'image2dance', request: { image_url: f['portrait.png'], video_url: f['clip.mp4'] }, expected: 100 },
-    { kind: 'text2video', request: { model: 'viduq2', prompt: 'a lighthouse', duration: 4, resolution: '540p' }, expected: 16 },
-    { kind: 'startEnd2video', request: { model: 'viduq2-turbo', images: [f['start.png'], f['end.png']], prompt: 'p', duration: 3 }, expected: 20 },
-    { kind: 'multiframe', request: { model: 'viduq2-pro', start_image: f['start.png'], image_settings: [{ key_image: f['end.png'], duration: 2 }, { key_image: f['start.png'] }] }, expected: 130 },
+    {
+      kind: 'text2video',
+      request: { model: 'viduq2', prompt: 'a lighthouse', duration: 4, resolution: '540p' },
+      expected: 16,
+    },
+    {
+      kind: 'startEnd2video',
+      request: { model: 'viduq2-turbo', images: [f['start.png'], f['end.png']], prompt: 'p', duration: 3 },
+      expected: 20,
+    },
+    {
+      kind: 'multiframe',
+      request: {
+        model: 'viduq2-pro',
+        start_image: f['start.png'],
+        image_settings: [{ key_image: f['end.png'], duration: 2 }, { key_image: f['start.png'] }],
+      },
+      expected: 130,
+    },
     { kind: 'upscale', request: { video_url: f['clip.mp4'], upscale_resolution: '2K' }, expected: 100 },
     { kind: 'text2audio', request: { model: 'audio1.0', prompt: 'rain', duration: 3 }, expected: 10 },
     { kind: 'audioTts', request: { text: 'Hello from vidu-flow.', voice_setting_voice_id: 'female-1' }, expected: 10 },
-    { kind: 'template', request: { template: 'hugging', images: [f['square.png']], prompt: 'two friends hug' }, expected: 40 },
+    {
+      kind: 'template',
+      request: { template: 'hugging', images: [f['square.png']], prompt: 'two friends hug' },
+      expected: 40,
+    },
     { kind: 'extend', request: { model: 'viduq2-turbo', video_url: f['clip.mp4'], duration: 2 }, expected: 25 },
     { kind: 'lipSync', request: { video_url: f['face.mp4'], audio_url: f['voice.wav'] }, expected: 20 },
   ];
@@ -94,28 +148,48 @@ describe('estimate against charge', () => {
         return { ...c, result, status: await handle.status() };
       }),
     );
-    const rows = done.map((d) => `${d.kind.padEnd(16)} estimated ${String(d.result.estimatedCredits).padStart(4)}  charged ${String(d.result.credits).padStart(4)}`);
+    const rows = done.map(
+      (d) =>
+        `${d.kind.padEnd(16)} estimated ${String(d.result.estimatedCredits).padStart(4)}  charged ${String(d.result.credits).padStart(4)}`,
+    );
     console.log(`estimate vs charge per endpoint:\n  ${rows.join('\n  ')}`);
     for (const d of done) {
       expect(d.result.estimateUnpriced, d.kind).toBeUndefined();
-      expect({ kind: d.kind, estimated: d.result.estimatedCredits, charged: d.result.credits }).toEqual({ kind: d.kind, estimated: d.expected, charged: d.expected });
+      expect({ kind: d.kind, estimated: d.result.estimatedCredits, charged: d.result.credits }).toEqual({
+        kind: d.kind,
+        estimated: d.expected,
+        charged: d.expected,
+      });
       expect(d.status).toMatchObject({ estimatedCredits: d.expected, credits: d.expected });
     }
     const after = await scrape(metrics);
-    expect(total(after, 'vidu_flow_estimates_compared', { agreement: 'exact' }) - total(before, 'vidu_flow_estimates_compared', { agreement: 'exact' })).toBe(all.length);
+    expect(
+      total(after, 'vidu_flow_estimates_compared', { agreement: 'exact' }) -
+        total(before, 'vidu_flow_estimates_compared', { agreement: 'exact' }),
+    ).toBe(all.length);
     expect(total(after, 'vidu_flow_estimates_compared', { agreement: 'off' })).toBe(0);
   });
 
   it('a simulator that charges more than the table: counted by the metrics, logged once per model and parameter set', async () => {
     const before = await scrape(metrics);
     const results = await Promise.all(
-      [1, 2].map(async () => (await client.start('text2video', { request: { model: 'viduq1', prompt: 'a lighthouse' }, options: { archive: false } })).result()),
+      [1, 2].map(async () =>
+        (
+          await client.start('text2video', {
+            request: { model: 'viduq1', prompt: 'a lighthouse' },
+            options: { archive: false },
+          })
+        ).result(),
+      ),
     );
     for (const r of results) expect(r).toMatchObject({ estimatedCredits: 80, credits: 100 });
     const after = await scrape(metrics);
-    const delta = (name: string, labels: Record<string, string>) => total(after, name, labels) - total(before, name, labels);
+    const delta = (name: string, labels: Record<string, string>) =>
+      total(after, name, labels) - total(before, name, labels);
     expect(delta('vidu_flow_estimates_compared', { kind: 'text2video', model: 'viduq1', agreement: 'off' })).toBe(2);
-    expect(delta('vidu_flow_estimate_difference_credits', { kind: 'text2video', model: 'viduq1', direction: 'over' })).toBe(40);
+    expect(
+      delta('vidu_flow_estimate_difference_credits', { kind: 'text2video', model: 'viduq1', direction: 'over' }),
+    ).toBe(40);
     const log = await readFile(path.join(dir, 'estimate', 'logs', 'worker.log'), 'utf8');
     const lines = log.split('\n').filter((l) => l.includes('price table off for text2video viduq1'));
     expect(lines).toHaveLength(1);

@@ -86,9 +86,20 @@ afterAll(async () => {
 function requestFor(kind: GenerationKind): Record<string, unknown> {
   switch (kind) {
     case 'img2video':
-      return { model: 'viduq2', images: [files['landscape.png']], prompt: 'the camera slowly pushes in', duration: 5, resolution: '720p' };
+      return {
+        model: 'viduq2',
+        images: [files['landscape.png']],
+        prompt: 'the camera slowly pushes in',
+        duration: 5,
+        resolution: '720p',
+      };
     case 'reference2video':
-      return { model: 'viduq1', images: [`${mediaUrl}/portrait.png`, `${mediaUrl}/landscape.png`], prompt: 'two friends wave', duration: 5 };
+      return {
+        model: 'viduq1',
+        images: [`${mediaUrl}/portrait.png`, `${mediaUrl}/landscape.png`],
+        prompt: 'two friends wave',
+        duration: 5,
+      };
     case 'reference2image':
       return {
         model: 'viduq2',
@@ -106,7 +117,9 @@ function requestFor(kind: GenerationKind): Record<string, unknown> {
 async function expectArchivedLikeSim(result: GenerationResult): Promise<void> {
   expect(result.archive).toBeDefined();
   const archive = result.archive!;
-  const manifest = JSON.parse(await readFile(archive.manifest, 'utf8')) as { files: Array<{ name: string; sha256: string; bytes: number }> };
+  const manifest = JSON.parse(await readFile(archive.manifest, 'utf8')) as {
+    files: Array<{ name: string; sha256: string; bytes: number }>;
+  };
   expect(manifest.files.length).toBe(archive.files.length);
   expect(archive.files.length).toBeGreaterThanOrEqual(result.creations.length);
   const task = await sim.task(result.taskId);
@@ -183,9 +196,14 @@ describe('generation workflows end to end', () => {
   });
 
   it('fails with a typed, non-retryable error carrying err_code when the Vidu task fails', async () => {
-    await sim.setFaults({ endpoints: { img2video: { taskFailure: { rate: 1, errCode: 'CreationPolicyViolation', count: 1 } } } });
+    await sim.setFaults({
+      endpoints: { img2video: { taskFailure: { rate: 1, errCode: 'CreationPolicyViolation', count: 1 } } },
+    });
     try {
-      const handle = await client.start('img2video', { request: requestFor('img2video'), options: { waitMode: 'callback', poll: FAST_POLL } });
+      const handle = await client.start('img2video', {
+        request: requestFor('img2video'),
+        options: { waitMode: 'callback', poll: FAST_POLL },
+      });
       const failure = (await failureOf(handle)) as ApplicationFailure;
       expect(failure.type).toBe('ViduTaskFailed');
       expect(failure.nonRetryable).toBe(true);
@@ -197,7 +215,10 @@ describe('generation workflows end to end', () => {
 
   it('cancels the Vidu task when the workflow is cancelled, and records the outcome', async () => {
     // Off-peak tasks wait hours in queueing, where Vidu allows a cancel.
-    const handle = await client.start('img2video', { request: { ...requestFor('img2video'), off_peak: true }, options: { waitMode: 'callback' } });
+    const handle = await client.start('img2video', {
+      request: { ...requestFor('img2video'), off_peak: true },
+      options: { waitMode: 'callback' },
+    });
     await waitForState(handle, ['queueing']);
     const { taskId } = await handle.status();
     await handle.cancel();
@@ -213,22 +234,79 @@ describe('generation workflows end to end', () => {
     const before = await sim.createRequests();
     const long = 'x'.repeat(2001);
     const cases: Array<{ kind: GenerationKind; request: Record<string, unknown>; expect: RegExp }> = [
-      { kind: 'img2video', request: { model: 'viduq2', images: [files['anim.gif']], prompt: 'p' }, expect: /images\[0\].*gif/i },
-      { kind: 'reference2video', request: { model: 'viduq1', images: [files['tiny.png']], prompt: 'p' }, expect: /images\[0\].*128/ },
-      { kind: 'image2dance', request: { image_url: renderPngDataUri(5000, 5000), video_url: files['dance.mp4'] }, expect: /image_url.*(4096|5 MB)/i },
-      { kind: 'img2video', request: { model: 'viduq2', images: [files['thin.png']], prompt: 'p' }, expect: /images\[0\].*aspect ratio/i },
-      { kind: 'reference2video', request: { model: 'viduq1', images: Array(8).fill(files['portrait.png']), prompt: 'p' }, expect: /images.*7/ },
-      { kind: 'img2video', request: { model: 'viduq2', images: [files['landscape.png']], prompt: long }, expect: /prompt.*2000/ },
-      { kind: 'img2video', request: { model: 'viduq1', images: [files['landscape.png']], prompt: 'p', duration: 8 }, expect: /duration.*viduq1/ },
-      { kind: 'img2video', request: { model: 'viduq1', images: [files['landscape.png']], prompt: 'p', resolution: '720p' }, expect: /resolution.*viduq1/ },
-      { kind: 'image2dance', request: { image_url: files['portrait.png'], video_url: files['long.mp4'] }, expect: /video_url.*30/ },
-      { kind: 'img2video', request: { model: 'viduq2', images: [path.join(dir, 'missing.png')], prompt: 'p' }, expect: /images\[0\].*not found/ },
-      { kind: 'img2video', request: { model: 'viduq2', images: ['http://127.0.0.1:9/none.png'], prompt: 'p' }, expect: /images\[0\].*could not download/ },
+      {
+        kind: 'img2video',
+        request: { model: 'viduq2', images: [files['anim.gif']], prompt: 'p' },
+        expect: /images\[0\].*gif/i,
+      },
+      {
+        kind: 'reference2video',
+        request: { model: 'viduq1', images: [files['tiny.png']], prompt: 'p' },
+        expect: /images\[0\].*128/,
+      },
+      {
+        kind: 'image2dance',
+        request: { image_url: renderPngDataUri(5000, 5000), video_url: files['dance.mp4'] },
+        expect: /image_url.*(4096|5 MB)/i,
+      },
+      {
+        kind: 'img2video',
+        request: { model: 'viduq2', images: [files['thin.png']], prompt: 'p' },
+        expect: /images\[0\].*aspect ratio/i,
+      },
+      {
+        kind: 'reference2video',
+        request: { model: 'viduq1', images: Array(8).fill(files['portrait.png']), prompt: 'p' },
+        expect: /images.*7/,
+      },
+      {
+        kind: 'img2video',
+        request: { model: 'viduq2', images: [files['landscape.png']], prompt: long },
+        expect: /prompt.*2000/,
+      },
+      {
+        kind: 'img2video',
+        request: { model: 'viduq1', images: [files['landscape.png']], prompt: 'p', duration: 8 },
+        expect: /duration.*viduq1/,
+      },
+      {
+        kind: 'img2video',
+        request: { model: 'viduq1', images: [files['landscape.png']], prompt: 'p', resolution: '720p' },
+        expect: /resolution.*viduq1/,
+      },
+      {
+        kind: 'image2dance',
+        request: { image_url: files['portrait.png'], video_url: files['long.mp4'] },
+        expect: /video_url.*30/,
+      },
+      {
+        kind: 'img2video',
+        request: { model: 'viduq2', images: [path.join(dir, 'missing.png')], prompt: 'p' },
+        expect: /images\[0\].*not found/,
+      },
+      {
+        kind: 'img2video',
+        request: { model: 'viduq2', images: ['http://127.0.0.1:9/none.png'], prompt: 'p' },
+        expect: /images\[0\].*could not download/,
+      },
       // Outside VIDU_FLOW_INPUT_ROOTS: refused by rule, saying nothing about the file.
-      { kind: 'img2video', request: { model: 'viduq2', images: ['/etc/passwd'], prompt: 'p' }, expect: /^(?!.*root:)(?!.*not found).*images\[0\]: local paths are not read by the worker unless under VIDU_FLOW_INPUT_ROOTS/s },
+      {
+        kind: 'img2video',
+        request: { model: 'viduq2', images: ['/etc/passwd'], prompt: 'p' },
+        expect:
+          /^(?!.*root:)(?!.*not found).*images\[0\]: local paths are not read by the worker unless under VIDU_FLOW_INPUT_ROOTS/s,
+      },
       // The metadata service is private and not in the stack's allow list (127.0.0.1): refused before connecting.
-      { kind: 'img2video', request: { model: 'viduq2', images: ['http://169.254.169.254/latest/meta-data/x.png'], prompt: 'p' }, expect: /images\[0\].*169\.254\.169\.254 is a link-local address.*VIDU_FLOW_ALLOW_PRIVATE_URLS/ },
-      { kind: 'img2video', request: { model: 'vidu9', images: [files['landscape.png']], prompt: 'p' }, expect: /model.*vidu9/ },
+      {
+        kind: 'img2video',
+        request: { model: 'viduq2', images: ['http://169.254.169.254/latest/meta-data/x.png'], prompt: 'p' },
+        expect: /images\[0\].*169\.254\.169\.254 is a link-local address.*VIDU_FLOW_ALLOW_PRIVATE_URLS/,
+      },
+      {
+        kind: 'img2video',
+        request: { model: 'vidu9', images: [files['landscape.png']], prompt: 'p' },
+        expect: /model.*vidu9/,
+      },
     ];
     for (const c of cases) {
       // Straight to Temporal, as a service in another language would: the stage activity refuses it.
@@ -246,14 +324,17 @@ describe('generation workflows end to end', () => {
       expect(failure.message).toMatch(c.expect);
     }
     // The typed client refuses what it can check without reading media, before starting anything.
-    await expect(client.start('img2video', { request: { model: 'viduq2', images: [files['landscape.png']], prompt: long } })).rejects.toBeInstanceOf(
-      InvalidGenerationInput,
-    );
+    await expect(
+      client.start('img2video', { request: { model: 'viduq2', images: [files['landscape.png']], prompt: long } }),
+    ).rejects.toBeInstanceOf(InvalidGenerationInput);
     expect(await sim.createRequests()).toBe(before);
   });
 
   it('survives a worker SIGKILL while waiting: completes after restart with exactly one submission', async () => {
-    const handle = await client.start('img2video', { request: { ...requestFor('img2video'), off_peak: true }, options: { waitMode: 'callback' } });
+    const handle = await client.start('img2video', {
+      request: { ...requestFor('img2video'), off_peak: true },
+      options: { waitMode: 'callback' },
+    });
     await waitForState(handle, ['queueing']);
     await stack.stopWorker('SIGKILL');
     // Let the simulated off-peak window pass while no worker runs; the callbacks still reach Temporal.
@@ -267,7 +348,10 @@ describe('generation workflows end to end', () => {
   }, 300_000);
 
   it('re-fetches result URLs that expired before the archive ran', async () => {
-    const handle = await client.start('img2video', { request: { ...requestFor('img2video'), off_peak: true }, options: { waitMode: 'callback' } });
+    const handle = await client.start('img2video', {
+      request: { ...requestFor('img2video'), off_peak: true },
+      options: { waitMode: 'callback' },
+    });
     await waitForState(handle, ['queueing']);
     await stack.stopWorker('SIGTERM');
     await sim.advance(8 * 3600);
@@ -277,14 +361,22 @@ describe('generation workflows end to end', () => {
     await stack.startWorker();
     const result = await handle.result();
     await expectArchivedLikeSim(result);
-    const refetches = (await sim.requests()).filter((r) => r.endpoint === 'creations' && String(r.path).includes(result.taskId));
+    const refetches = (await sim.requests()).filter(
+      (r) => r.endpoint === 'creations' && String(r.path).includes(result.taskId),
+    );
     expect(refetches.length).toBeGreaterThanOrEqual(1);
   });
 
   it('starts one generation for two starts with the same idempotency key', async () => {
-    const input: GenerationInput = { request: requestFor('reference2image'), options: { waitMode: 'callback', poll: FAST_POLL } };
+    const input: GenerationInput = {
+      request: requestFor('reference2image'),
+      options: { waitMode: 'callback', poll: FAST_POLL },
+    };
     const key = `order-${Date.now()}`;
-    const [a, b] = await Promise.all([client.start('reference2image', input, { idempotencyKey: key }), client.start('reference2image', input, { idempotencyKey: key })]);
+    const [a, b] = await Promise.all([
+      client.start('reference2image', input, { idempotencyKey: key }),
+      client.start('reference2image', input, { idempotencyKey: key }),
+    ]);
     expect(a.workflowId).toBe(b.workflowId);
     const result = await a.result();
     const again = await client.start('reference2image', input, { idempotencyKey: key });
@@ -296,7 +388,10 @@ describe('generation workflows end to end', () => {
   it('finds the task instead of paying twice when the submit answer is lost', async () => {
     await sim.setFaults({ endpoints: { img2video: { dropResponse: { count: 1 } } } });
     try {
-      const handle = await client.start('img2video', { request: requestFor('img2video'), options: { waitMode: 'callback', poll: FAST_POLL } });
+      const handle = await client.start('img2video', {
+        request: requestFor('img2video'),
+        options: { waitMode: 'callback', poll: FAST_POLL },
+      });
       const result = await handle.result();
       expect(await submissionsFor(result.taskId)).toBe(1);
       const key = await clientRequestIdOf(result.taskId);
@@ -319,7 +414,9 @@ async function waitForSignalled(handle: GenerationHandle, state: string, timeout
     const history = await handle.workflow.fetchHistory();
     const signalled = (history.events ?? []).some((e) =>
       (e.workflowExecutionSignaledEventAttributes?.input?.payloads ?? []).some((p) =>
-        Buffer.from(p.data ?? new Uint8Array()).toString('utf8').includes(`"state":"${state}"`),
+        Buffer.from(p.data ?? new Uint8Array())
+          .toString('utf8')
+          .includes(`"state":"${state}"`),
       ),
     );
     if (signalled) return;

@@ -75,11 +75,20 @@ function spansOf(body: unknown): ExportedSpan[] {
   const out: ExportedSpan[] = [];
   type Attr = { key: string; value: { stringValue?: string } };
   const resourceSpans = (body as { resourceSpans?: unknown[] }).resourceSpans ?? [];
-  for (const rs of resourceSpans as Array<{ resource?: { attributes?: Attr[] }; scopeSpans?: Array<{ spans?: Array<Record<string, string>> }> }>) {
+  for (const rs of resourceSpans as Array<{
+    resource?: { attributes?: Attr[] };
+    scopeSpans?: Array<{ spans?: Array<Record<string, string>> }>;
+  }>) {
     const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
     for (const ss of rs.scopeSpans ?? []) {
       for (const s of ss.spans ?? []) {
-        out.push({ traceId: s.traceId!, spanId: s.spanId!, ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}), name: s.name!, service });
+        out.push({
+          traceId: s.traceId!,
+          spanId: s.spanId!,
+          ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
+          name: s.name!,
+          service,
+        });
       }
     }
   }
@@ -91,7 +100,12 @@ describe('health endpoints', () => {
     for (const base of [workerMetrics, receiverMetrics]) {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       // The worker is ready once it polls (state RUNNING), a moment after it logs its start.
-      const ready = await until(() => fetch(`${base}/readyz`), (r) => r.status === 200, `${base}/readyz`, 30_000);
+      const ready = await until(
+        () => fetch(`${base}/readyz`),
+        (r) => r.status === 200,
+        `${base}/readyz`,
+        30_000,
+      );
       expect(await ready.json()).toEqual({ ready: true });
     }
     // The receiver also answers both on its public callback port, for a load balancer.
@@ -134,11 +148,22 @@ describe('metrics', () => {
     const delivered = (s: typeof sim1) => (s.callbacks as unknown as { delivered: number }).delivered;
     const r1 = await until(
       () => scrape(receiverMetrics),
-      (r) => total(r, CallbackMetric.callbacks, { outcome: 'accepted' }) + total(r, CallbackMetric.callbacks, { outcome: 'not-running' }) >= delivered(sim1) - delivered(sim0) + total(r0, CallbackMetric.callbacks, { outcome: 'accepted' }) + total(r0, CallbackMetric.callbacks, { outcome: 'not-running' }),
+      (r) =>
+        total(r, CallbackMetric.callbacks, { outcome: 'accepted' }) +
+          total(r, CallbackMetric.callbacks, { outcome: 'not-running' }) >=
+        delivered(sim1) -
+          delivered(sim0) +
+          total(r0, CallbackMetric.callbacks, { outcome: 'accepted' }) +
+          total(r0, CallbackMetric.callbacks, { outcome: 'not-running' }),
       'the receiver to count the delivered callbacks',
     );
     const w1 = await scrape(workerMetrics);
-    const d = (after: Map<string, number>, before: Map<string, number>, name: string, want: Record<string, string> = {}) => total(after, name, want) - total(before, name, want);
+    const d = (
+      after: Map<string, number>,
+      before: Map<string, number>,
+      name: string,
+      want: Record<string, string> = {},
+    ) => total(after, name, want) - total(before, name, want);
 
     const img = { kind: 'img2video' };
     const archived = result.archive!.files.reduce((n, f) => n + f.bytes, 0);
@@ -194,9 +219,24 @@ describe('metrics', () => {
       const start = spans.slice(traceStart).find((s) => s.name === 'StartWorkflow:img2video');
       return start ? spans.filter((s) => s.traceId === start.traceId) : [];
     };
-    const wanted = ['StartWorkflow:img2video', 'RunWorkflow:img2video', 'RunActivity:stageInputs', 'RunActivity:submitWhenAdmitted', 'RunActivity:archiveTask', 'Vidu POST img2video'];
-    const trace = await until(async () => mine(), (t) => wanted.every((n) => t.some((s) => s.name === n)), 'the spans of one trace', 30_000).catch(() => mine());
-    console.log(`[traces] ${otlpRequests} OTLP requests; trace ${trace[0]?.traceId}: ${trace.length} spans:`, [...new Set(trace.map((s) => `${s.service}:${s.name}`))].join(', '));
+    const wanted = [
+      'StartWorkflow:img2video',
+      'RunWorkflow:img2video',
+      'RunActivity:stageInputs',
+      'RunActivity:submitWhenAdmitted',
+      'RunActivity:archiveTask',
+      'Vidu POST img2video',
+    ];
+    const trace = await until(
+      async () => mine(),
+      (t) => wanted.every((n) => t.some((s) => s.name === n)),
+      'the spans of one trace',
+      30_000,
+    ).catch(() => mine());
+    console.log(
+      `[traces] ${otlpRequests} OTLP requests; trace ${trace[0]?.traceId}: ${trace.length} spans:`,
+      [...new Set(trace.map((s) => `${s.service}:${s.name}`))].join(', '),
+    );
     for (const name of wanted) expect(trace.map((s) => s.name)).toContain(name);
     // The Vidu call is a child of the submit activity's span.
     // (An attempt that Temporal retried leaves a span of its own: the POST belongs to one of them.)

@@ -42,7 +42,9 @@ beforeAll(async () => {
   await writeFile(image, renderPng('start', { width: 640, height: 360 }));
   // The simulator plays Vidu, which already knows the model: it loads the file from the start. The
   // stack's own worker does not.
-  ({ stack, client, sim } = await startE2eEnv('models-file', dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_FLOW_MODELS_FILE: modelsFile } }));
+  ({ stack, client, sim } = await startE2eEnv('models-file', dir, {
+    simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_FLOW_MODELS_FILE: modelsFile },
+  }));
 });
 
 afterAll(async () => {
@@ -52,7 +54,13 @@ afterAll(async () => {
   if (dir && process.env.KEEP_E2E_DIR === undefined) await rm(dir, { recursive: true, force: true });
 });
 
-const request = () => ({ model: 'viduq9-test', images: [image], prompt: 'a lighthouse', duration: 12, audio_type: 'speech_only' });
+const request = () => ({
+  model: 'viduq9-test',
+  images: [image],
+  prompt: 'a lighthouse',
+  duration: 12,
+  audio_type: 'speech_only',
+});
 
 describe('VIDU_FLOW_MODELS_FILE', () => {
   it('without the file: the client and the worker refuse the model and the field, saying how to allow them', async () => {
@@ -64,8 +72,12 @@ describe('VIDU_FLOW_MODELS_FILE', () => {
     );
     expect(refused).toBeInstanceOf(InvalidGenerationInput);
     const issues = (refused as InvalidGenerationInput).issues.join('\n');
-    expect(issues).toContain('add "viduq9-test" under endpoints.img2video.models in the models file (VIDU_FLOW_MODELS_FILE');
-    expect(issues).toContain('add "audio_type" under endpoints.img2video.fields in the models file (VIDU_FLOW_MODELS_FILE');
+    expect(issues).toContain(
+      'add "viduq9-test" under endpoints.img2video.models in the models file (VIDU_FLOW_MODELS_FILE',
+    );
+    expect(issues).toContain(
+      'add "audio_type" under endpoints.img2video.fields in the models file (VIDU_FLOW_MODELS_FILE',
+    );
 
     // Straight to Temporal, as a service in another language would: the stage activity refuses it.
     const started = await client.temporal.workflow.start('img2video', {
@@ -83,11 +95,23 @@ describe('VIDU_FLOW_MODELS_FILE', () => {
   it('with the file: the same request runs end to end and reaches Vidu with the added model and field', async () => {
     await stack.stopWorker();
     const t0 = Date.now();
-    worker = await startWorkerProcess('worker-models', { ...stack.env, VIDU_FLOW_MODELS_FILE: modelsFile }, path.join(dir, 'models-file', 'logs'));
+    worker = await startWorkerProcess(
+      'worker-models',
+      { ...stack.env, VIDU_FLOW_MODELS_FILE: modelsFile },
+      path.join(dir, 'models-file', 'logs'),
+    );
     console.log(`[models-file] worker with the models file ready in ${Date.now() - t0} ms`);
     // A client given the file (it installs it for this process) checks the start with it.
-    const withFile = await ViduFlowClient.connect({ client: client.temporal, taskQueue: client.taskQueue, staging: client.staging, modelsFile });
-    const handle = await withFile.start('img2video', { request: { ...request(), watermark: true }, options: { waitMode: 'callback' } });
+    const withFile = await ViduFlowClient.connect({
+      client: client.temporal,
+      taskQueue: client.taskQueue,
+      staging: client.staging,
+      modelsFile,
+    });
+    const handle = await withFile.start('img2video', {
+      request: { ...request(), watermark: true },
+      options: { waitMode: 'callback' },
+    });
     const result = await handle.result();
     expect(result.state).toBe('success');
     const id = result.creations[0]!.id;
@@ -100,6 +124,8 @@ describe('VIDU_FLOW_MODELS_FILE', () => {
     const sent = (await sim.requests()).find((r) => r.method === 'POST' && r.taskId === result.taskId);
     expect(sent?.body).toMatchObject({ model: 'viduq9-test', duration: 12, audio_type: 'speech_only' });
     // Still strict: a field the file does not name is refused before anything starts.
-    await expect(withFile.start('img2video', { request: { ...request(), style: 'anime' } })).rejects.toThrow(/style: unknown field "style".*endpoints\.img2video\.fields/);
+    await expect(withFile.start('img2video', { request: { ...request(), style: 'anime' } })).rejects.toThrow(
+      /style: unknown field "style".*endpoints\.img2video\.fields/,
+    );
   }, 180_000);
 });

@@ -20,7 +20,17 @@ import { startE2eEnv } from '../helpers/e2e';
 import type { SimAdmin } from '../../sim/admin-client';
 
 const FAST_POLL = { initialSeconds: 1, factor: 1.5, maxSeconds: 2 };
-const NEW_KINDS = ['text2video', 'startEnd2video', 'multiframe', 'upscale', 'text2audio', 'audioTts', 'template', 'extend', 'lipSync'] as const;
+const NEW_KINDS = [
+  'text2video',
+  'startEnd2video',
+  'multiframe',
+  'upscale',
+  'text2audio',
+  'audioTts',
+  'template',
+  'extend',
+  'lipSync',
+] as const;
 
 let stack: Stack;
 let client: ViduFlowClient;
@@ -55,9 +65,21 @@ function requestFor(kind: (typeof NEW_KINDS)[number]): Record<string, unknown> {
     case 'text2video':
       return { model: 'viduq2', prompt: 'a lighthouse at dusk', duration: 4, aspect_ratio: '9:16' };
     case 'startEnd2video':
-      return { model: 'viduq2-turbo', images: [files['start.png'], files['end.png']], prompt: 'day turns to night', duration: 3 };
+      return {
+        model: 'viduq2-turbo',
+        images: [files['start.png'], files['end.png']],
+        prompt: 'day turns to night',
+        duration: 3,
+      };
     case 'multiframe':
-      return { model: 'viduq2-pro', start_image: files['start.png'], image_settings: [{ key_image: files['end.png'], duration: 2 }, { key_image: files['start.png'], prompt: 'and back' }] };
+      return {
+        model: 'viduq2-pro',
+        start_image: files['start.png'],
+        image_settings: [
+          { key_image: files['end.png'], duration: 2 },
+          { key_image: files['start.png'], prompt: 'and back' },
+        ],
+      };
     case 'upscale':
       return { video_url: files['clip.mp4'], upscale_resolution: '2K' };
     case 'text2audio':
@@ -81,8 +103,14 @@ const BAD: Record<(typeof NEW_KINDS)[number], [Record<string, unknown>, RegExp]>
   upscale: [{ upscale_resolution: '4K' }, /video_url is required unless video_creation_id/],
   text2audio: [{ model: 'audio1.0', prompt: '' }, /prompt is required/],
   audioTts: [{ text: 'hi', voice_setting_voice_id: 'v', voice_setting_pitch: 20 }, /voice_setting_pitch/],
-  template: [{ template: 'hugging', images: ['https://example.com/a.png'], beast: 'wolf' }, /beast applies to template beast_companion only/],
-  extend: [{ model: 'viduq2-pro', video_url: 'vidu-flow:no-such-workflow' }, /must look like vidu-flow:<workflowId>\/<creationId>/],
+  template: [
+    { template: 'hugging', images: ['https://example.com/a.png'], beast: 'wolf' },
+    /beast applies to template beast_companion only/,
+  ],
+  extend: [
+    { model: 'viduq2-pro', video_url: 'vidu-flow:no-such-workflow' },
+    /must look like vidu-flow:<workflowId>\/<creationId>/,
+  ],
   lipSync: [{ video_url: 'https://example.com/face.mp4' }, /audio_url is required unless text is sent/],
 };
 
@@ -135,18 +163,27 @@ describe('the new endpoints end to end', () => {
 
     // Extend that result by reference: resolved at stage time to Vidu's creation id.
     const ext = await client.start('extend', {
-      request: { model: 'viduq2-pro', video_url: `vidu-flow:${withUpscale.workflowId}/${first.creations[0]!.id}`, duration: 3 },
+      request: {
+        model: 'viduq2-pro',
+        video_url: `vidu-flow:${withUpscale.workflowId}/${first.creations[0]!.id}`,
+        duration: 3,
+      },
       options: { poll: FAST_POLL },
     });
     const extended = await ext.result();
-    const extTask = (await sim.task(extended.taskId)) as { request?: Record<string, unknown>; durationSeconds?: number };
+    const extTask = (await sim.task(extended.taskId)) as {
+      request?: Record<string, unknown>;
+      durationSeconds?: number;
+    };
     expect(extTask.request?.video_creation_id).toBe(first.creations[0]!.id);
     expect(extTask.request?.video_url).toBeUndefined();
     expect(extTask.durationSeconds).toBe(5 + 3);
     console.log(`[more-endpoints] upscale follow-up and extend by reference in ${Date.now() - t1} ms`);
 
     // An unknown reference fails at stage, before anything reaches Vidu.
-    const missing = await client.start('extend', { request: { model: 'viduq2-pro', video_url: `vidu-flow:${withUpscale.workflowId}/1234` } });
+    const missing = await client.start('extend', {
+      request: { model: 'viduq2-pro', video_url: `vidu-flow:${withUpscale.workflowId}/1234` },
+    });
     await expect(missing.result()).rejects.toThrow();
     expect((await missing.status()).error ?? (await missing.status()).phase).toBeDefined();
   });

@@ -35,7 +35,12 @@ beforeAll(async () => {
   mkdirSync(path.join(dir, 'certs'));
   certs = makeTestCerts(path.join(dir, 'certs'));
   const { address, namespace } = temporalServer();
-  proxy = await startTlsProxy({ target: address, caCert: certs.caCert, serverCert: certs.serverCert, serverKey: certs.serverKey });
+  proxy = await startTlsProxy({
+    target: address,
+    caCert: certs.caCert,
+    serverCert: certs.serverCert,
+    serverKey: certs.serverKey,
+  });
   const taskQueue = uniqueTaskQueue('e2e-mtls');
   stack = await startStack({
     temporalAddress: proxy.address,
@@ -63,7 +68,10 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/main.ts'), ...args], {
       cwd: ROOT,
@@ -91,7 +99,21 @@ describe('Temporal over mTLS', () => {
     const image = `data:image/png;base64,${renderPng('mtls', { width: 256, height: 256 }).toString('base64')}`;
     const started = Date.now();
     const cli = await runCli(
-      ['reference2image', '--model', 'viduq2', '--image', image, '--prompt', 'a poster', '--aspect-ratio', '1:1', '--wait-mode', 'callback', '--wait', '--json'],
+      [
+        'reference2image',
+        '--model',
+        'viduq2',
+        '--image',
+        image,
+        '--prompt',
+        'a poster',
+        '--aspect-ratio',
+        '1:1',
+        '--wait-mode',
+        'callback',
+        '--wait',
+        '--json',
+      ],
       stack.env,
     );
     expect(cli.stderr).not.toMatch(/cannot connect/);
@@ -107,7 +129,11 @@ describe('Temporal over mTLS', () => {
     expect(status).toMatchObject({ phase: 'done', waitMode: 'callback' });
     expect(status.updates).toBeGreaterThanOrEqual(1);
     for (const file of result.archive?.files ?? []) {
-      expect(createHash('sha256').update(await readFile(file.location)).digest('hex')).toBe(file.sha256);
+      expect(
+        createHash('sha256')
+          .update(await readFile(file.location))
+          .digest('hex'),
+      ).toBe(file.sha256);
     }
     expect(result.archive?.files.length).toBeGreaterThanOrEqual(1);
     console.log(
@@ -118,7 +144,10 @@ describe('Temporal over mTLS', () => {
 
   it.each([
     ['no client certificate', () => ({})],
-    ['a certificate from a CA the server does not trust', () => ({ TEMPORAL_TLS_CLIENT_CERT_PATH: certs.strangerCert, TEMPORAL_TLS_CLIENT_KEY_PATH: certs.strangerKey })],
+    [
+      'a certificate from a CA the server does not trust',
+      () => ({ TEMPORAL_TLS_CLIENT_CERT_PATH: certs.strangerCert, TEMPORAL_TLS_CLIENT_KEY_PATH: certs.strangerKey }),
+    ],
   ])('refuses a client with %s', async (label, extra) => {
     const conn = loadTemporalConnection({
       TEMPORAL_ADDRESS: proxy.address,
@@ -147,7 +176,11 @@ describe('Temporal over mTLS', () => {
     expect(nativeError).toBeInstanceOf(Error);
     expect(proxy.authorized).toBe(authorizedBefore);
     expect(proxy.refused.length).toBeGreaterThan(refusedBefore);
-    const reasons = new Set(proxy.refused.slice(refusedBefore).map((r) => /:SSL routines:[^:]*:([^:]+)/.exec(r)?.[1] ?? r));
-    console.log(`[mtls] ${label}: refused ${proxy.refused.length - refusedBefore} handshake(s) (${[...reasons].join('; ')})`);
+    const reasons = new Set(
+      proxy.refused.slice(refusedBefore).map((r) => /:SSL routines:[^:]*:([^:]+)/.exec(r)?.[1] ?? r),
+    );
+    console.log(
+      `[mtls] ${label}: refused ${proxy.refused.length - refusedBefore} handshake(s) (${[...reasons].join('; ')})`,
+    );
   });
 });

@@ -48,7 +48,9 @@ interface SimTaskRow {
 describe('off-peak admission', () => {
   it('submits twenty off-peak generations at once beside a cap of 3, and interactive ones still run at once', async () => {
     const started = Date.now();
-    const offPeak: GenerationHandle[] = await Promise.all(Array.from({ length: 20 }, (_, i) => e.client.start('img2video', generation(`night ${i}`, true))));
+    const offPeak: GenerationHandle[] = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => e.client.start('img2video', generation(`night ${i}`, true))),
+    );
 
     // All twenty reach Vidu although none of them finishes: nothing serialises them.
     const tasks = async () => (await fetch(`${e.stack.simUrl}/_sim/tasks`).then((r) => r.json())) as SimTaskRow[];
@@ -57,7 +59,9 @@ describe('off-peak admission', () => {
     console.log(`[off-peak admission] all 20 at Vidu after ${allSubmittedMs} ms`);
 
     const interactiveStart = Date.now();
-    const interactive = await Promise.all([0, 1, 2].map((i) => e.client.start('img2video', generation(`now ${i}`, false))));
+    const interactive = await Promise.all(
+      [0, 1, 2].map((i) => e.client.start('img2video', generation(`now ${i}`, false))),
+    );
     const results = await Promise.all(interactive.map((h) => h.result()));
     const interactiveMs = Date.now() - interactiveStart;
     expect(results.map((r) => r.state)).toEqual(['success', 'success', 'success']);

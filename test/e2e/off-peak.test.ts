@@ -68,9 +68,13 @@ describe('off-peak at 14400× speed (48 simulated hours in 12 s)', () => {
     const result = await handle.result();
     expect(result.state).toBe('success');
     expect(result.archive?.files.length).toBeGreaterThan(0);
-    const requests = (await e.sim.requests()).filter((r) => String(r.path).includes(result.taskId) || r.taskId === result.taskId);
+    const requests = (await e.sim.requests()).filter(
+      (r) => String(r.path).includes(result.taskId) || r.taskId === result.taskId,
+    );
     const polls = requests.filter((r) => r.endpoint === 'creations').length;
-    console.log(`[off-peak] ${requests.length} Vidu requests for a 46-hour job (${polls} polls); the unscaled schedule allows ${pollsWithin(OFF_PEAK_POLL_ONLY_SCHEDULE, 48 * HOUR)} in 48 h`);
+    console.log(
+      `[off-peak] ${requests.length} Vidu requests for a 46-hour job (${polls} polls); the unscaled schedule allows ${pollsWithin(OFF_PEAK_POLL_ONLY_SCHEDULE, 48 * HOUR)} in 48 h`,
+    );
     expect(polls).toBeGreaterThan(3);
     expect(polls).toBeLessThanOrEqual(40);
   });
@@ -81,7 +85,11 @@ describe('off-peak on a frozen clock', () => {
   beforeAll(async () => {
     // One slot, and a normal task that holds it for 20 simulated hours, so an off-peak task that
     // becomes due stays `scheduled` (not cancellable) until the slot frees.
-    e = await env('offpeak-frozen', { VIDU_SIM_TIME_SCALE: '0', VIDU_SIM_MAX_CONCURRENCY: '1', VIDU_SIM_PROCESSING_SECONDS: String(20 * HOUR) });
+    e = await env('offpeak-frozen', {
+      VIDU_SIM_TIME_SCALE: '0',
+      VIDU_SIM_MAX_CONCURRENCY: '1',
+      VIDU_SIM_PROCESSING_SECONDS: String(20 * HOUR),
+    });
   });
   afterAll(async () => {
     await e?.stack.stop();
@@ -102,17 +110,29 @@ describe('off-peak on a frozen clock', () => {
       const { taskId } = await h.status();
       return taskId ? String((await e.sim.task(taskId)).state) : undefined;
     };
-    await waitFor(async () => (await atVidu(queued)) === 'queueing' || (await e.sim.advance(2)) === undefined, 'queueing');
+    await waitFor(
+      async () => (await atVidu(queued)) === 'queueing' || (await e.sim.advance(2)) === undefined,
+      'queueing',
+    );
     await queued.cancel();
     expect(await failureOf(queued)).toBeInstanceOf(CancelledFailure);
     // One truth (issue 22): Vidu's state after the cancel, and its refund, in status and ViduCredits.
-    expect(await queued.status()).toMatchObject({ phase: 'cancelled', state: 'failed', errCode: 'UserCancelled', credits: 0, cancellation: { outcome: 'cancelled' } });
+    expect(await queued.status()).toMatchObject({
+      phase: 'cancelled',
+      state: 'failed',
+      errCode: 'UserCancelled',
+      credits: 0,
+      cancellation: { outcome: 'cancelled' },
+    });
     expect((await queued.status()).creditsRefunded).toBeGreaterThan(0);
     const attrs = (await queued.workflow.describe()).typedSearchAttributes;
     expect([attrs.get(ViduState), attrs.get(ViduCredits)]).toEqual(['cancelled', 0]);
 
     // Occupy the only slot, then let an off-peak task become due: it waits `scheduled`.
-    const blocker = await e.client.start('img2video', { request: { model: 'viduq2', images: [image], prompt: 'blocker', duration: 5 }, options: { waitMode: 'callback' } });
+    const blocker = await e.client.start('img2video', {
+      request: { model: 'viduq2', images: [image], prompt: 'blocker', duration: 5 },
+      options: { waitMode: 'callback' },
+    });
     await waitFor(async () => {
       await e.sim.advance(2);
       return (await blocker.status()).state === 'processing';
@@ -143,7 +163,12 @@ describe('off-peak on a frozen clock', () => {
       const f = (await failureOf(handle)) as ApplicationFailure;
       expect(f.type).toBe('OffPeakRefunded');
       expect(f.details?.[0]).toMatchObject({ refunded: true, credits: 0, creditsRefunded: expect.any(Number) });
-      expect(await handle.status()).toMatchObject({ phase: 'failed', failureType: 'OffPeakRefunded', state: 'failed', credits: 0 });
+      expect(await handle.status()).toMatchObject({
+        phase: 'failed',
+        failureType: 'OffPeakRefunded',
+        state: 'failed',
+        credits: 0,
+      });
       expect((await handle.workflow.describe()).typedSearchAttributes.get(ViduCredits)).toBe(0);
       expect((await e.sim.stats()).creditsRefunded).toBeGreaterThan(before);
     } finally {

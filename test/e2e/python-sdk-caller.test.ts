@@ -31,7 +31,9 @@ interface Failure {
   type: string;
   nonRetryable?: boolean;
   message?: string;
-  details?: Array<{ issues?: Array<string | { field?: string; rule?: string; message?: string }> } & Record<string, unknown>>;
+  details?: Array<
+    { issues?: Array<string | { field?: string; rule?: string; message?: string }> } & Record<string, unknown>
+  >;
   status?: string;
 }
 interface Row {
@@ -58,10 +60,35 @@ interface Report {
   hostile: Row[];
   timeouts: Row[];
   sim: { requestsBeforeRefused: number; requestsAfterRefused: number };
-  generation: { id: string; result: { taskId: string; files: number; manifest: string }; creations: number; state: string; status: Record<string, unknown> };
-  idempotent: { id: string; whileRunning: { how: string; sameRun: boolean }; afterCompletion: { how: string; sameTask: boolean } };
-  cancel: { id: string; outcome: string; failure?: Failure; status: { phase: string; cancellation?: { outcome: string } } };
-  adFilm: { id: string; beforeReview: Rejection; unknownStoryboard: Rejection; edit: Rejection; storyboards: number; outcome: string; edits: string[]; files: number; failure?: Failure };
+  generation: {
+    id: string;
+    result: { taskId: string; files: number; manifest: string };
+    creations: number;
+    state: string;
+    status: Record<string, unknown>;
+  };
+  idempotent: {
+    id: string;
+    whileRunning: { how: string; sameRun: boolean };
+    afterCompletion: { how: string; sameTask: boolean };
+  };
+  cancel: {
+    id: string;
+    outcome: string;
+    failure?: Failure;
+    status: { phase: string; cancellation?: { outcome: string } };
+  };
+  adFilm: {
+    id: string;
+    beforeReview: Rejection;
+    unknownStoryboard: Rejection;
+    edit: Rejection;
+    storyboards: number;
+    outcome: string;
+    edits: string[];
+    files: number;
+    failure?: Failure;
+  };
   schedule: { id: string; paused: boolean; workflowType: string };
   upload: { ref: string; bytes: number; sha256: string; expiresAt: string; owned: Row; unowned: Row };
 }
@@ -77,10 +104,18 @@ let python: string;
 let mediaUrl: string;
 let run: { code: number | null; stdout: string; stderr: string };
 
-function runProcess(file: string, args: string[], extraEnv: Record<string, string>, timeoutMs: number): Promise<typeof run> {
+function runProcess(
+  file: string,
+  args: string[],
+  extraEnv: Record<string, string>,
+  timeoutMs: number,
+): Promise<typeof run> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: ROOT, env: { ...process.env, ...extraEnv }, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    execFile(
+      file,
+      args,
+      { cwd: ROOT, env: { ...process.env, ...extraEnv }, timeout: timeoutMs, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
   });
 }
@@ -88,12 +123,28 @@ function runProcess(file: string, args: string[], extraEnv: Record<string, strin
 /** The `vidu-flow` CLI as a process (cli/bin.js), against this test's server and task queue. */
 function cli(args: string[]): Promise<typeof run> {
   const { address, namespace } = temporalServer();
-  return runProcess(process.execPath, [path.join(ROOT, 'cli/bin.js'), '--address', address, '--namespace', namespace, '--task-queue', env.client.taskQueue, ...args], {}, 60_000);
+  return runProcess(
+    process.execPath,
+    [
+      path.join(ROOT, 'cli/bin.js'),
+      '--address',
+      address,
+      '--namespace',
+      namespace,
+      '--task-queue',
+      env.client.taskQueue,
+      ...args,
+    ],
+    {},
+    60_000,
+  );
 }
 
 /** Every issue line of an InvalidRequest, whether a string (today) or `{ field, … }` (lane D adds those beside). */
 function issueTexts(f: Failure | undefined): string[] {
-  return (f?.details?.[0]?.issues ?? []).map((i) => (typeof i === 'string' ? i : `${i.field ?? ''}: ${i.message ?? ''}`));
+  return (f?.details?.[0]?.issues ?? []).map((i) =>
+    typeof i === 'string' ? i : `${i.field ?? ''}: ${i.message ?? ''}`,
+  );
 }
 
 function manifestExists(manifest: string | undefined): boolean {
@@ -106,7 +157,8 @@ async function simRequestsFor(id: string): Promise<number> {
   const crid = clientRequestIdFor(id);
   const log = await env.sim.requests();
   const inUrl = encodeURIComponent(id);
-  return log.filter((r) => r.clientRequestId === crid || JSON.stringify(r.body ?? '').includes(`workflowId=${inUrl}`)).length;
+  return log.filter((r) => r.clientRequestId === crid || JSON.stringify(r.body ?? '').includes(`workflowId=${inUrl}`))
+    .length;
 }
 
 beforeAll(async () => {
@@ -176,7 +228,7 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     }
     const fieldOf = (name: string) => issueTexts(report.badInput.find((r) => r.name === name)?.failure).join('\n');
     expect(fieldOf('duration out of range')).toMatch(/duration/);
-    expect(fieldOf('callback_url is vidu-flow\'s')).toMatch(/callback_url/);
+    expect(fieldOf("callback_url is vidu-flow's")).toMatch(/callback_url/);
     expect(fieldOf('unknown waitMode')).toMatch(/options\.waitMode/);
     expect(fieldOf('private address input')).toMatch(/images/);
   });
@@ -192,13 +244,17 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     for (const row of refused) {
       const requests = await simRequestsFor(row.id);
       reachedVidu += requests;
-      lines.push(`  refused? ${row.name}: ${row.outcome} ${row.failure?.type ?? ''}${row.failure?.status ? `/${row.failure.status}` : ''}, ${requests} Vidu request(s)`);
+      lines.push(
+        `  refused? ${row.name}: ${row.outcome} ${row.failure?.type ?? ''}${row.failure?.status ? `/${row.failure.status}` : ''}, ${requests} Vidu request(s)`,
+      );
     }
     let archivedCount = 0;
     for (const row of accepted) {
       const ok = row.outcome === 'completed' && (row.files ?? 0) > 0 && manifestExists(row.manifest);
       archivedCount += ok ? 1 : 0;
-      lines.push(`  accepted? ${row.name}: ${row.outcome}${ok ? `, archived (${row.files} files)` : ` ${row.failure?.type ?? ''}`}`);
+      lines.push(
+        `  accepted? ${row.name}: ${row.outcome}${ok ? `, archived (${row.files} files)` : ` ${row.failure?.type ?? ''}`}`,
+      );
     }
     const simDelta = report.sim.requestsAfterRefused - report.sim.requestsBeforeRefused;
     console.log(
@@ -287,15 +343,21 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
   // Before the typed rejections, both arrived as ApplicationError(type "Error", details []).
   it('typed update rejections: requestEdits before review is NotReadyForReview, an unknown storyboard InvalidEdits naming edits[0].storyboard', () => {
     const { beforeReview, unknownStoryboard } = report.adFilm;
-    console.log(`[python-sdk] requestEdits rejections as Python sees them: before review ${JSON.stringify(beforeReview.failure)}; storyboard 99 ${JSON.stringify(unknownStoryboard.failure)}`);
+    console.log(
+      `[python-sdk] requestEdits rejections as Python sees them: before review ${JSON.stringify(beforeReview.failure)}; storyboard 99 ${JSON.stringify(unknownStoryboard.failure)}`,
+    );
     expect(beforeReview.rejected).toBe(true);
     expect(unknownStoryboard.rejected).toBe(true);
     expect(beforeReview.failure?.type).toBe('NotReadyForReview');
     expect(unknownStoryboard.failure?.type).toBe('InvalidEdits');
     const details = unknownStoryboard.failure?.details?.[0] as { problems?: unknown[]; issues?: unknown[] } | undefined;
-    expect(details?.problems).toContainEqual(expect.objectContaining({ field: 'edits[0].storyboard', rule: 'not-found' }));
+    expect(details?.problems).toContainEqual(
+      expect.objectContaining({ field: 'edits[0].storyboard', rule: 'not-found' }),
+    );
     expect((details?.issues ?? []).join('\n')).toMatch(/^edits\[0\]\.storyboard: /);
-    expect((beforeReview.failure?.details?.[0] as { problems?: unknown[] } | undefined)?.problems).toContainEqual(expect.objectContaining({ field: 'edits', rule: 'state' }));
+    expect((beforeReview.failure?.details?.[0] as { problems?: unknown[] } | undefined)?.problems).toContainEqual(
+      expect.objectContaining({ field: 'edits', rule: 'state' }),
+    );
   });
 
   it("README's Python snippet runs as written (address, task queue and image swapped in) and reads the result", async () => {
@@ -315,7 +377,10 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     // After it, the process leaves with os._exit, as examples/temporal-sdk-caller.py does: the SDK's
     // native core once aborted the interpreter at shutdown (PyGILState_Release while finalizing),
     // after the snippet had done its work; the exit code still says whether the snippet raised.
-    const program = `import asyncio, os, sys\nasync def main():\n${swapped.split('\n').map((l) => `    ${l}`).join('\n')}\nasyncio.run(main())\nsys.stdout.flush()\nos._exit(0)\n`;
+    const program = `import asyncio, os, sys\nasync def main():\n${swapped
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}\nasyncio.run(main())\nsys.stdout.flush()\nos._exit(0)\n`;
     const out = await runProcess(python, ['-c', program], {}, 110_000);
     expect(out.code, out.stderr).toBe(0);
     // It prints the Vidu task id and the archived files' locations.
@@ -327,11 +392,15 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     expect(report.schedule).toMatchObject({ paused: true, workflowType: 'img2video' });
     const all = await cli(['schedule', 'list', '--json', '--all']);
     expect(all.code, all.stderr).toBe(0);
-    const listedAll = (JSON.parse(all.stdout) as Array<{ scheduleId: string; action: string }>).find((s) => s.scheduleId === report.schedule.id);
+    const listedAll = (JSON.parse(all.stdout) as Array<{ scheduleId: string; action: string }>).find(
+      (s) => s.scheduleId === report.schedule.id,
+    );
     expect(listedAll).toBeDefined();
     // Recognised by what it starts (our workflow type on our task queue), not by a private memo.
     const own = await cli(['schedule', 'list', '--json']);
     expect(own.code, own.stderr).toBe(0);
-    expect((JSON.parse(own.stdout) as Array<{ scheduleId: string }>).some((s) => s.scheduleId === report.schedule.id)).toBe(true);
+    expect(
+      (JSON.parse(own.stdout) as Array<{ scheduleId: string }>).some((s) => s.scheduleId === report.schedule.id),
+    ).toBe(true);
   });
 });

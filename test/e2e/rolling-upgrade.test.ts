@@ -43,7 +43,10 @@ const extraWorkers: ManagedProcess[] = [];
 
 /** A variant bundle (workflows/ with a deliberate change) as the worker reads one: code and manifest. */
 async function variantBundle(name: string): Promise<{ file: string; buildId: string }> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(VARIANTS, `${name}.ts`), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(VARIANTS, `${name}.ts`),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
   const file = path.join(dir, `${name}.js`);
   await writeFile(file, code);
   await writeFile(`${file}.json`, JSON.stringify({ workflowModules: [] }));
@@ -64,7 +67,10 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
     onInterrupt: () => () => undefined,
   };
   const { address, namespace } = temporalServer();
-  const code = await runCli([...args, '--deployment', deploymentName, '--address', address, '--namespace', namespace], io);
+  const code = await runCli(
+    [...args, '--deployment', deploymentName, '--address', address, '--namespace', namespace],
+    io,
+  );
   return { code, stdout, stderr };
 }
 
@@ -76,8 +82,15 @@ async function versionOf(workflowId: string, runId?: string): Promise<string | u
   return d.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId ?? undefined;
 }
 
-function img2video(prompt: string, extra: Partial<GenerationInput['request']> = {}, options: GenerationInput['options'] = {}): GenerationInput {
-  return { request: { model: 'viduq2', images: [image], prompt, duration: 5, ...extra }, options: { waitMode: 'callback', ...options } };
+function img2video(
+  prompt: string,
+  extra: Partial<GenerationInput['request']> = {},
+  options: GenerationInput['options'] = {},
+): GenerationInput {
+  return {
+    request: { model: 'viduq2', images: [image], prompt, duration: 5, ...extra },
+    options: { waitMode: 'callback', ...options },
+  };
 }
 
 beforeAll(async () => {
@@ -119,10 +132,26 @@ describe('rolling upgrade with Worker Versioning', () => {
 
     // In flight on v1: two off-peak generations (6 simulated hours away), an AD film in review, a
     // batch of 3 lines one per run (continue-as-new after each), then four interactive generations.
-    const offPeak = await Promise.all([1, 2].map((n) => e.client.start('img2video', img2video(`off-peak ${n}`, { off_peak: true }))));
-    const film = await e.client.startAdFilm({ request: { images: [product], prompt: 'A bottle on a desk', duration: 15, language: 'en' }, edits: [], options: { waitMode: 'callback', review: true } });
+    const offPeak = await Promise.all(
+      [1, 2].map((n) => e.client.start('img2video', img2video(`off-peak ${n}`, { off_peak: true }))),
+    );
+    const film = await e.client.startAdFilm({
+      request: { images: [product], prompt: 'A bottle on a desk', duration: 15, language: 'en' },
+      edits: [],
+      options: { waitMode: 'callback', review: true },
+    });
     const batchFile = path.join(dir, 'batch.jsonl');
-    await writeFile(batchFile, [1, 2, 3].map((n) => JSON.stringify({ kind: 'img2video', request: { model: 'viduq2', images: [image], prompt: `batch line ${n}`, duration: 5 } })).join('\n'));
+    await writeFile(
+      batchFile,
+      [1, 2, 3]
+        .map((n) =>
+          JSON.stringify({
+            kind: 'img2video',
+            request: { model: 'viduq2', images: [image], prompt: `batch line ${n}`, duration: 5 },
+          }),
+        )
+        .join('\n'),
+    );
     const batch = await e.client.startBatch(batchFile, { window: 1, linesPerRun: 1 });
     await until(
       async () => {
@@ -134,14 +163,26 @@ describe('rolling upgrade with Worker Versioning', () => {
       'the film in review and the batch past its first line',
       60_000,
     );
-    const interactive = await Promise.all([1, 2, 3, 4].map((n) => e.client.start('img2video', img2video(`interactive ${n}`))));
+    const interactive = await Promise.all(
+      [1, 2, 3, 4].map((n) => e.client.start('img2video', img2video(`interactive ${n}`))),
+    );
     const manager = temporal.workflow.getHandle(slotManagerId(accountIdFor(e.stack.apiKey, e.stack.simUrl)));
-    const slotsOnV1 = await until(() => manager.query(slotsQuery), (s: SlotsState) => s.holders.length === 2 && s.waiting.length === 3, 'both slots held and a queue (2 interactive, the batch line)');
+    const slotsOnV1 = await until(
+      () => manager.query(slotsQuery),
+      (s: SlotsState) => s.holders.length === 2 && s.waiting.length === 3,
+      'both slots held and a queue (2 interactive, the batch line)',
+    );
 
     // v2, promoted with the CLI; its worker runs beside v1's.
     const v2 = await v2Bundle;
     expect(v2.buildId).not.toBe(v1);
-    extraWorkers.push(await startWorkerProcess('worker-v2', { ...e.stack.env, VIDU_FLOW_WORKFLOW_BUNDLE: v2.file, VIDU_FLOW_PROMOTE: 'never' }, path.join(dir, 'rolling', 'logs')));
+    extraWorkers.push(
+      await startWorkerProcess(
+        'worker-v2',
+        { ...e.stack.env, VIDU_FLOW_WORKFLOW_BUNDLE: v2.file, VIDU_FLOW_PROMOTE: 'never' },
+        path.join(dir, 'rolling', 'logs'),
+      ),
+    );
     // As an operator does: promote once `deploy status` lists the version (its workers' polls reached the server).
     await until(status, (s) => s.versions.some((v) => v.buildId === v2.buildId), 'v2 to be seen polling');
     const promoted = await cli(['deploy', 'promote', v2.buildId]);
@@ -152,11 +193,22 @@ describe('rolling upgrade with Worker Versioning', () => {
     // The slot manager answers from v2 with the same slots and queue; its next task runs on v2.
     expect(await manager.query(slotsQuery)).toEqual(slotsOnV1);
     const late = await e.client.start('img2video', img2video('started after the upgrade'));
-    await until(() => versionOf(late.workflowId), (v) => v === v2.buildId, 'the new start on v2');
-    await until(() => versionOf(manager.workflowId), (v) => v === v2.buildId, 'the slot manager on v2');
+    await until(
+      () => versionOf(late.workflowId),
+      (v) => v === v2.buildId,
+      'the new start on v2',
+    );
+    await until(
+      () => versionOf(manager.workflowId),
+      (v) => v === v2.buildId,
+      'the slot manager on v2',
+    );
     const slotsOnV2 = await manager.query(slotsQuery);
     expect(slotsOnV2.holders).toEqual(slotsOnV1.holders);
-    expect(slotsOnV2.waiting.map((w) => w.workflowId)).toEqual([...slotsOnV1.waiting.map((w) => w.workflowId), late.workflowId]);
+    expect(slotsOnV2.waiting.map((w) => w.workflowId)).toEqual([
+      ...slotsOnV1.waiting.map((w) => w.workflowId),
+      late.workflowId,
+    ]);
 
     // Everything finishes: approve the film, move Vidu's clock.
     await film.approve();
@@ -176,11 +228,20 @@ describe('rolling upgrade with Worker Versioning', () => {
     expect(gens.every((g) => g.state === 'success')).toBe(true);
     expect(batchDone).toMatchObject({ total: 3, succeeded: 3, failed: 0 });
     expect(batchDone.runs).toBe(3);
-    const lines = (await import('node:fs')).readFileSync(batchDone.resultsFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { line: number });
+    const lines = (await import('node:fs'))
+      .readFileSync(batchDone.resultsFile, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number });
     expect(lines.map((l) => l.line)).toEqual([1, 2, 3]);
 
     // v1 is drained once its last pinned run ended (a visibility count: wait for it to catch up).
-    const drained = await until(status, (s) => s.versions.find((v) => v.buildId === v1)?.drained === true, 'v1 drained', 30_000);
+    const drained = await until(
+      status,
+      (s) => s.versions.find((v) => v.buildId === v1)?.drained === true,
+      'v1 drained',
+      30_000,
+    );
     const shown = await cli(['deploy', 'status']);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(new RegExp(`${v1}\\s+\\S+\\s+0\\s+yes`));
@@ -188,12 +249,22 @@ describe('rolling upgrade with Worker Versioning', () => {
 
     // Rollback: v3 promoted, a run started on it, back to v2; the v3 run still ends on v3.
     const v3 = await variantBundle('pinned-changed-v3');
-    extraWorkers.push(await startWorkerProcess('worker-v3', { ...e.stack.env, VIDU_FLOW_WORKFLOW_BUNDLE: v3.file, VIDU_FLOW_PROMOTE: 'never' }, path.join(dir, 'rolling', 'logs')));
+    extraWorkers.push(
+      await startWorkerProcess(
+        'worker-v3',
+        { ...e.stack.env, VIDU_FLOW_WORKFLOW_BUNDLE: v3.file, VIDU_FLOW_PROMOTE: 'never' },
+        path.join(dir, 'rolling', 'logs'),
+      ),
+    );
     await until(status, (s) => s.versions.some((v) => v.buildId === v3.buildId), 'v3 to be seen polling');
     const toV3 = await cli(['deploy', 'promote', v3.buildId]);
     expect(toV3.code, toV3.stderr).toBe(0);
     const onV3 = await e.client.start('img2video', img2video('started on v3'));
-    await until(() => versionOf(onV3.workflowId), (v) => v === v3.buildId, 'the run on v3');
+    await until(
+      () => versionOf(onV3.workflowId),
+      (v) => v === v3.buildId,
+      'the run on v3',
+    );
     const back = await cli(['deploy', 'rollback']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).toContain(`${v2.buildId} is current again (was ${v3.buildId})`);
@@ -224,11 +295,18 @@ describe('rolling upgrade with Worker Versioning', () => {
     // Paid once: one submission per client request id; credits charged = credits reported.
     const stats = await e.sim.stats();
     const repeated = Object.values(stats.submissionsByClientRequestId).filter((n) => n > 1).length;
-    const reported = gens.reduce((n, g) => n + g.credits, 0) + (await filmDone).credits + batchDone.credits + (await onV3.result()).credits + (await afterRollback.result()).credits;
+    const reported =
+      gens.reduce((n, g) => n + g.credits, 0) +
+      (await filmDone).credits +
+      batchDone.credits +
+      (await onV3.result()).credits +
+      (await afterRollback.result()).credits;
     const charged = stats.creditsSpent - stats.creditsRefunded;
     const names = (id: string) => (id === v1 ? 'v1' : id === v2.buildId ? 'v2' : id === v3.buildId ? 'v3' : id);
     console.log(
-      `[rolling-upgrade] ${runs} runs: ${Object.entries(perVersion).map(([v, n]) => `${names(v)} ${n}`).join(', ')}; failed workflow tasks ${failedTasks}; ` +
+      `[rolling-upgrade] ${runs} runs: ${Object.entries(perVersion)
+        .map(([v, n]) => `${names(v)} ${n}`)
+        .join(', ')}; failed workflow tasks ${failedTasks}; ` +
         `Vidu submissions ${Object.values(stats.submissionsByClientRequestId).reduce((a, b) => a + b, 0)} (${repeated} repeated); credits reported ${reported}, charged ${charged}; ` +
         `v1 drained with ${drained.versions.find((v) => v.buildId === v1)?.pinnedRunning} pinned runs; ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );

@@ -25,10 +25,18 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'vidu-flow-e2e-s3-'));
   s3 = await startTestS3('vidu-e2e');
   const stores = { ARCHIVE_URL: `s3://${s3.bucket}/archive`, STAGING_URL: `s3://${s3.bucket}/staging` };
-  e2e = await startE2eEnv('s3-archive', dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60' }, workerEnv: { ...s3.env, ...stores } });
+  e2e = await startE2eEnv('s3-archive', dir, {
+    simEnv: { VIDU_SIM_TIME_SCALE: '60' },
+    workerEnv: { ...s3.env, ...stores },
+  });
   const { address, namespace } = temporalServer();
   // The client shares nothing with the worker but the bucket.
-  client = await ViduFlowClient.connect({ address, namespace, taskQueue: e2e.stack.env.VIDU_TASK_QUEUE, staging: openInputStaging({ ...s3.env, ...stores }) });
+  client = await ViduFlowClient.connect({
+    address,
+    namespace,
+    taskQueue: e2e.stack.env.VIDU_TASK_QUEUE,
+    staging: openInputStaging({ ...s3.env, ...stores }),
+  });
 });
 
 afterAll(async () => {
@@ -43,17 +51,33 @@ describe('S3 archive and staging', () => {
     const png = renderPng('s3-input', { width: 640, height: 360 });
     await writeFile(image, png);
     const handle = await client.start('img2video', {
-      request: { model: 'viduq2', images: [image], prompt: 'the camera slowly pushes in', duration: 5, resolution: '720p' },
+      request: {
+        model: 'viduq2',
+        images: [image],
+        prompt: 'the camera slowly pushes in',
+        duration: 5,
+        resolution: '720p',
+      },
       options: { poll: { initialSeconds: 1, factor: 1.5, maxSeconds: 2 } },
     });
     const result = await handle.result();
     const archive = result.archive!;
     expect(archive.manifest).toBe(`s3://${s3.bucket}/archive/${handle.workflowId}/manifest.json`);
     // The input went through the bucket, content-addressed.
-    const staged = await hashObject(s3.s3, s3.bucket, `staging/operator/${createHash('sha256').update(png).digest('hex')}.png`);
+    const staged = await hashObject(
+      s3.s3,
+      s3.bucket,
+      `staging/operator/${createHash('sha256').update(png).digest('hex')}.png`,
+    );
     expect(staged?.bytes).toBe(png.length);
 
-    const simRecord = JSON.stringify(await Promise.all(result.creations.map((c) => fetch(`${e2e.stack.simUrl}/_sim/media/${encodeURIComponent(c.id)}/sha256`).then((r) => r.json()))));
+    const simRecord = JSON.stringify(
+      await Promise.all(
+        result.creations.map((c) =>
+          fetch(`${e2e.stack.simUrl}/_sim/media/${encodeURIComponent(c.id)}/sha256`).then((r) => r.json()),
+        ),
+      ),
+    );
     for (const file of archive.files) {
       const where = splitS3Location(file.location)!;
       expect(where.bucket).toBe(s3.bucket);

@@ -97,7 +97,10 @@ describe('deferred and recurring starts', () => {
     const notBefore = new Date(calledAt + delayMs);
     const handle = await client.start(
       'img2video',
-      { request: { model: 'viduq2', images: [image], prompt: 'a deferred push-in', duration: 5, resolution: '720p' }, options: { waitMode: 'callback', poll: FAST_POLL } },
+      {
+        request: { model: 'viduq2', images: [image], prompt: 'a deferred push-in', duration: 5, resolution: '720p' },
+        options: { waitMode: 'callback', poll: FAST_POLL },
+      },
       { notBefore },
     );
 
@@ -130,25 +133,55 @@ describe('deferred and recurring starts', () => {
     expect(backoff).toBeGreaterThan(0);
     expect(millis(started.eventTime) + backoff).toBeGreaterThanOrEqual(notBefore.getTime() - 250);
     const firstTask = events.find((e) => e.workflowTaskScheduledEventAttributes)!;
-    const submit = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'submitWhenAdmitted')!;
+    const submit = events.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'submitWhenAdmitted',
+    )!;
     expect(submit).toBeDefined();
     for (const e of [firstTask, submit]) {
       expect(millis(e.eventTime)).toBeGreaterThanOrEqual(notBefore.getTime() - 20);
       expect(millis(e.eventTime) - calledAt).toBeGreaterThanOrEqual(delayMs - 20);
     }
-    console.log(`[deferred] first workflow task ${millis(firstTask.eventTime) - millis(started.eventTime)} ms after the start event`);
+    console.log(
+      `[deferred] first workflow task ${millis(firstTask.eventTime) - millis(started.eventTime)} ms after the start event`,
+    );
   });
 
   it('a schedule that fires twice: both runs complete, each submitted once, then it is deleted', async () => {
     const scheduleId = `e2e-every-2s-${randomUUID().slice(0, 8)}`;
     const created = await cli([
-      'schedule', 'create', scheduleId,
-      '--kind', 'img2video', '--model', 'viduq2', '--image', image, '--prompt', 'a scheduled push-in', '--duration', '5', '--resolution', '720p',
-      '--wait-mode', 'callback', '--poll-initial', '1',
-      '--every', '2s', '--note', 'e2e', '--json',
+      'schedule',
+      'create',
+      scheduleId,
+      '--kind',
+      'img2video',
+      '--model',
+      'viduq2',
+      '--image',
+      image,
+      '--prompt',
+      'a scheduled push-in',
+      '--duration',
+      '5',
+      '--resolution',
+      '720p',
+      '--wait-mode',
+      'callback',
+      '--poll-initial',
+      '1',
+      '--every',
+      '2s',
+      '--note',
+      'e2e',
+      '--json',
     ]);
     expect(created.code, created.stderr).toBe(0);
-    expect(JSON.parse(created.stdout)).toMatchObject({ scheduleId, action: 'img2video', spec: 'every 2s', overlap: 'SKIP', note: 'e2e' });
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      scheduleId,
+      action: 'img2video',
+      spec: 'every 2s',
+      overlap: 'SKIP',
+      note: 'e2e',
+    });
 
     const schedules = new ViduFlowSchedules(client);
     let d: ScheduleDetails | undefined;
@@ -161,7 +194,10 @@ describe('deferred and recurring starts', () => {
     }
     // The first two runs, in the order the schedule took them, both succeeded.
     const done = d!.recentRuns.slice(0, 2);
-    expect(done.map((r) => r.status), JSON.stringify(d)).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(
+      done.map((r) => r.status),
+      JSON.stringify(d),
+    ).toEqual(['COMPLETED', 'COMPLETED']);
     expect(d!.actionsTaken).toBeGreaterThanOrEqual(2);
     expect(d!.nextRunTimes.length).toBeGreaterThan(0);
     expect(d!.input).toMatchObject({ options: { priority: 'batch', waitMode: 'callback' } });

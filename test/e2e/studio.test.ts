@@ -15,7 +15,15 @@ import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 
 const CHROMIUM = process.env.STUDIO_CHROMIUM ?? '/usr/bin/chromium';
 // The machine's closed network refuses Chromium's background connections: none are made.
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const ARTIFACTS = path.resolve('test-artifacts/studio');
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -81,12 +89,23 @@ async function signedIn(key: string): Promise<Page> {
 async function axe(page: Page, name: string): Promise<void> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const g = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } };
+    const g = globalThis as unknown as {
+      document: unknown;
+      axe: {
+        run: (
+          ctx: unknown,
+          opts: unknown,
+        ) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+      };
+    };
     const result = await g.axe.run(g.document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
   });
   console.log(`[studio] axe on ${name}: ${violations.length ? JSON.stringify(violations) : 'no violations'}`);
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), name).toEqual([]);
+  expect(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+    name,
+  ).toEqual([]);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -105,15 +124,20 @@ interface VideoLike {
 /** Waits for a <video> to load its metadata; its duration in seconds. */
 async function videoDuration(page: Page, selector: string): Promise<number> {
   await page.locator(selector).first().waitFor();
-  return page.locator(selector).first().evaluate(
-    (v: VideoLike) =>
-      new Promise<number>((resolve, reject) => {
-        if (v.readyState >= 1) return resolve(v.duration);
-        v.addEventListener('loadedmetadata', () => resolve(v.duration), { once: true });
-        v.addEventListener('error', () => reject(new Error(`video error ${v.error?.code}: ${v.error?.message}`)), { once: true });
-        v.load();
-      }),
-  );
+  return page
+    .locator(selector)
+    .first()
+    .evaluate(
+      (v: VideoLike) =>
+        new Promise<number>((resolve, reject) => {
+          if (v.readyState >= 1) return resolve(v.duration);
+          v.addEventListener('loadedmetadata', () => resolve(v.duration), { once: true });
+          v.addEventListener('error', () => reject(new Error(`video error ${v.error?.code}: ${v.error?.message}`)), {
+            once: true,
+          });
+          v.load();
+        }),
+    );
 }
 
 describe('the studio in a real browser (processes)', () => {
@@ -162,7 +186,9 @@ describe('the studio in a real browser (processes)', () => {
     await page.locator('#execution', { hasText: 'succeeded' }).waitFor({ timeout: 90_000 });
     expect(await page.evaluate(() => (globalThis as unknown as { studioMarker?: number }).studioMarker)).toBe(1);
     const seconds = await videoDuration(page, 'video[data-role=result]');
-    console.log(`[studio] img2video from the form to a playing result in ${Date.now() - t0} ms; the <video> reports ${seconds} s`);
+    console.log(
+      `[studio] img2video from the form to a playing result in ${Date.now() - t0} ms; the <video> reports ${seconds} s`,
+    );
     expect(seconds).toBeGreaterThan(0);
     // The prompt is shown as the characters it is, and nothing from it became markup.
     await expect(page.locator('dd.prompt', { hasText: XSS }).count()).resolves.toBe(1);
@@ -177,7 +203,12 @@ describe('the studio in a real browser (processes)', () => {
     await row.waitFor();
     const thumb = row.locator('img.thumb');
     await thumb.waitFor();
-    await expect.poll(() => thumb.evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        () => thumb.evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
     await axe(page, 'generations');
     await shot(page, 'generations');
   });
@@ -199,14 +230,18 @@ describe('the studio in a real browser (processes)', () => {
     await axe(page, 'review');
     await page.locator('#edit-0').fill('A close-up of the label, morning light');
     await first.getByRole('button', { name: 'Request edit' }).click();
-    await expect.poll(() => page.locator('figure.storyboard[data-index="0"]').getAttribute('data-subtask'), { timeout: 60_000 }).not.toBe(before);
+    await expect
+      .poll(() => page.locator('figure.storyboard[data-index="0"]').getAttribute('data-subtask'), { timeout: 60_000 })
+      .not.toBe(before);
     await page.locator('figure.storyboard[data-index="0"] .prompt', { hasText: 'A close-up of the label' }).waitFor();
     await page.locator('#status[data-phase="reviewing"]').waitFor({ timeout: 60_000 });
     await shot(page, 'review');
     await page.locator('#approve:not([disabled])').click();
     await page.locator('#execution', { hasText: 'succeeded' }).waitFor({ timeout: 90_000 });
     const seconds = await videoDuration(page, 'video[data-role=result]');
-    console.log(`[studio] AD film: review, one edit, approval and the composed film playing in ${Date.now() - t0} ms (${seconds} s)`);
+    console.log(
+      `[studio] AD film: review, one edit, approval and the composed film playing in ${Date.now() - t0} ms (${seconds} s)`,
+    );
     expect(seconds).toBeGreaterThan(0);
     await shot(page, 'review-composed');
   });
@@ -217,10 +252,16 @@ describe('the studio in a real browser (processes)', () => {
     expect(await other.locator('tbody tr').count()).toBe(0);
     await other.goto(`${api}/studio/#/g/${encodeURIComponent(generationId)}`);
     await other.getByText('No such generation for this key.').waitFor();
-    const asMallory = await fetch(`${api}/studio/api/generations/${encodeURIComponent(generationId)}`, { headers: { authorization: `Bearer ${mallory.key}` } });
+    const asMallory = await fetch(`${api}/studio/api/generations/${encodeURIComponent(generationId)}`, {
+      headers: { authorization: `Bearer ${mallory.key}` },
+    });
     expect(asMallory.status).toBe(404);
     // Alice's signed media link, re-signed for mallory's key id, is refused like a missing file.
-    const aliceLinks = (await (await fetch(`${api}/studio/api/generations/${encodeURIComponent(generationId)}`, { headers: { authorization: `Bearer ${alice.key}` } })).json()) as { media: Array<{ url: string }> };
+    const aliceLinks = (await (
+      await fetch(`${api}/studio/api/generations/${encodeURIComponent(generationId)}`, {
+        headers: { authorization: `Bearer ${alice.key}` },
+      })
+    ).json()) as { media: Array<{ url: string }> };
     const link = aliceLinks.media[0]!.url;
     expect((await fetch(`${api}${link}`)).status).toBe(200);
     expect((await fetch(`${api}${link.replace(/k=[^&]+/, `k=${mallory.entry.id}`)}`)).status).toBe(404);

@@ -55,7 +55,11 @@ beforeAll(async () => {
     workerEnv: { METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' },
     apiKeysFile: keysFile,
     // The per-key request rate is lifted so that the stream cap is what refuses the 1,000 attempts.
-    apiEnv: { API_EVENTS_POLL_MS: String(POLL_MS), API_MAX_STREAMS_PER_KEY: String(PER_KEY), API_RATE_LIMIT_PER_KEY: '100000' },
+    apiEnv: {
+      API_EVENTS_POLL_MS: String(POLL_MS),
+      API_MAX_STREAMS_PER_KEY: String(PER_KEY),
+      API_RATE_LIMIT_PER_KEY: '100000',
+    },
     logDir: path.join(dir, 'logs'),
   });
   api = stack.apiUrl!;
@@ -93,11 +97,21 @@ interface OpenStream {
 
 async function openStream(id: string, key: string): Promise<OpenStream> {
   const ctl = new AbortController();
-  const res = await fetch(`${api}/v1/generations/${encodeURIComponent(id)}/events`, { headers: { authorization: `Bearer ${key}` }, signal: ctl.signal });
+  const res = await fetch(`${api}/v1/generations/${encodeURIComponent(id)}/events`, {
+    headers: { authorization: `Bearer ${key}` },
+    signal: ctl.signal,
+  });
   const events: OpenStream['events'] = [];
   if (res.status !== 200) {
     const problem = (await res.json()) as { type: string };
-    return { status: res.status, type: problem.type, retryAfter: res.headers.get('retry-after'), events, ended: Promise.resolve(), close: () => undefined };
+    return {
+      status: res.status,
+      type: problem.type,
+      retryAfter: res.headers.get('retry-after'),
+      events,
+      ended: Promise.resolve(),
+      close: () => undefined,
+    };
   }
   const ended = (async () => {
     try {
@@ -112,16 +126,21 @@ async function openStream(id: string, key: string): Promise<OpenStream> {
 /** One unauthenticated POST of `body`; resolves with the status (or the socket error once answered). */
 function postWithoutKey(body: Buffer): Promise<string> {
   return new Promise((resolve) => {
-    const req = request(`${api}/v1/generations/img2video`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-      res.resume();
-      resolve(String(res.statusCode));
-    });
+    const req = request(
+      `${api}/v1/generations/img2video`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        resolve(String(res.statusCode));
+      },
+    );
     req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
     req.end(body);
   });
 }
 
-const queryCount = async () => total(await scrape(metricsUrl), 'temporal_request', { operation: 'RespondQueryTaskCompleted' });
+const queryCount = async () =>
+  total(await scrape(metricsUrl), 'temporal_request', { operation: 'RespondQueryTaskCompleted' });
 
 describe('the front door (processes: simulator, receiver, worker, API)', () => {
   it('answers 20 unauthenticated 10 MiB nested-array bodies 401 while /healthz keeps answering', async () => {
@@ -168,7 +187,12 @@ describe('the front door (processes: simulator, receiver, worker, API)', () => {
       expect(new Set(refused.map((r) => r.type))).toEqual(new Set(['/docs#problem-too-many-streams']));
       expect(refused.every((r) => Number(r.retryAfter) > 0)).toBe(true);
       // Every open stream follows the generation.
-      await until(async () => open.every((s) => s.events.some((e) => e.event === 'status')), (ok) => ok, 'a status event on every open stream', 20_000);
+      await until(
+        async () => open.every((s) => s.events.some((e) => e.event === 'status')),
+        (ok) => ok,
+        'a status event on every open stream',
+        20_000,
+      );
 
       // The status query count at the worker over a few intervals: one reader for all the streams.
       const before = await queryCount();
@@ -185,10 +209,18 @@ describe('the front door (processes: simulator, receiver, worker, API)', () => {
       expect(queries).toBeLessThanOrEqual(Math.ceil(intervals) + 2);
     } finally {
       open.forEach((s) => s.close());
-      await fetch(`${api}/v1/generations/${encodeURIComponent(id)}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${greedy.key}` } });
+      await fetch(`${api}/v1/generations/${encodeURIComponent(id)}/cancel`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${greedy.key}` },
+      });
     }
     // Closed streams give their slots back.
-    await until(() => openStream(id, greedy.key), (s) => (s.close(), s.status === 200), 'a stream slot after closing the others', 20_000);
+    await until(
+      () => openStream(id, greedy.key),
+      (s) => (s.close(), s.status === 200),
+      'a stream slot after closing the others',
+      20_000,
+    );
   });
 
   it('ends the open streams of a key removed from the keys file, and of a key rotated, after SIGHUP', async () => {
@@ -198,14 +230,23 @@ describe('the front door (processes: simulator, receiver, worker, API)', () => {
     const rotated = await openStream(rotatingId, rotating.key);
     const kept = await openStream(await startGeneration(greedy.key, 'long-4'), greedy.key);
     expect([gone.status, rotated.status, kept.status]).toEqual([200, 200, 200]);
-    await until(async () => [gone, rotated, kept].every((s) => s.events.some((e) => e.event === 'status')), (ok) => ok, 'the first status on each stream', 20_000);
+    await until(
+      async () => [gone, rotated, kept].every((s) => s.events.some((e) => e.event === 'status')),
+      (ok) => ok,
+      'the first status on each stream',
+      20_000,
+    );
 
     // The operator removes one key and rotates another (same id, new secret), then reloads.
     const newRotating = newApiKey('rotating', undefined, rotating.entry.id);
     await writeKeys([greedy.entry, newRotating.entry]);
     process.kill(stack.apiPid()!, 'SIGHUP');
-    await Promise.race([Promise.all([gone.ended, rotated.ended]), new Promise((_, reject) => setTimeout(() => reject(new Error('streams of a revoked key still open')), 20_000))]);
-    for (const s of [gone, rotated]) expect(s.events.at(-1)).toMatchObject({ event: 'error', data: expect.stringMatching(/revoked or changed/) });
+    await Promise.race([
+      Promise.all([gone.ended, rotated.ended]),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('streams of a revoked key still open')), 20_000)),
+    ]);
+    for (const s of [gone, rotated])
+      expect(s.events.at(-1)).toMatchObject({ event: 'error', data: expect.stringMatching(/revoked or changed/) });
     // The key that stayed keeps its stream; the removed and the old rotated key are refused from now on.
     expect(kept.events.some((e) => e.event === 'error')).toBe(false);
     kept.close();
@@ -220,8 +261,18 @@ describe('the front door (processes: simulator, receiver, worker, API)', () => {
     const open = path.join(dir, 'open-keys.json');
     await writeFile(open, JSON.stringify([greedy.entry]));
     await chmod(open, 0o644);
-    const apiProc = new ManagedProcess('api-open-keys', 'api/main.ts', { ...stack.env, VIDU_FLOW_API_KEYS_FILE: open, API_PORT: String(await getFreePort()) }, path.join(dir, 'logs'));
-    const workerProc = new ManagedProcess('worker-open-keys', 'worker/main.ts', { ...stack.env, VIDU_FLOW_API_KEYS_FILE: open }, path.join(dir, 'logs'));
+    const apiProc = new ManagedProcess(
+      'api-open-keys',
+      'api/main.ts',
+      { ...stack.env, VIDU_FLOW_API_KEYS_FILE: open, API_PORT: String(await getFreePort()) },
+      path.join(dir, 'logs'),
+    );
+    const workerProc = new ManagedProcess(
+      'worker-open-keys',
+      'worker/main.ts',
+      { ...stack.env, VIDU_FLOW_API_KEYS_FILE: open },
+      path.join(dir, 'logs'),
+    );
     const [apiCode, workerCode] = await Promise.all([apiProc.exited, workerProc.exited]);
     expect(apiCode).toBe(2);
     expect(workerCode).not.toBe(0);

@@ -94,7 +94,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(squatters.map((id) => temporal?.workflow.getHandle(id).terminate('test over').catch(() => undefined)));
+  await Promise.all(
+    squatters.map((id) =>
+      temporal?.workflow
+        .getHandle(id)
+        .terminate('test over')
+        .catch(() => undefined),
+    ),
+  );
   await stack?.stop();
   await connection?.close();
   await new Promise((r) => hooks?.close(r));
@@ -106,7 +113,8 @@ const image = `data:image/png;base64,${renderPng('tenant', { width: 640, height:
 const video = { model: 'viduq2', images: [image], prompt: 'the camera pushes in', duration: 5, resolution: '720p' };
 const FAST = { waitMode: 'callback', poll: { initialSeconds: 1, factor: 1.5, maxSeconds: 2 } };
 
-const call = (method: string, url: string, key: string, body?: unknown, headers: Record<string, string> = {}) => apiCall(api, method, url, key, body, headers);
+const call = (method: string, url: string, key: string, body?: unknown, headers: Record<string, string> = {}) =>
+  apiCall(api, method, url, key, body, headers);
 
 /** A workflow of a type nobody runs, under one of alice's derived ids (the raw-SDK squat). */
 async function squat(workflowId: string): Promise<void> {
@@ -122,14 +130,31 @@ describe('one key cannot take, silence or break another key’s work by its ids'
     const aimed = await call('POST', '/v1/generations/img2video', mallory.key, gen(`${A}:order-1`));
     expect(aimed.status).toBe(201);
     expect(aimed.json.id).toBe(`img2video-key-${M}:${A}:order-1`);
-    const viaHeader = await call('POST', '/v1/generations/img2video', mallory.key, { request: video, options: FAST }, { 'idempotency-key': `${A}:order-1` });
+    const viaHeader = await call(
+      'POST',
+      '/v1/generations/img2video',
+      mallory.key,
+      { request: video, options: FAST },
+      { 'idempotency-key': `${A}:order-1` },
+    );
     expect(viaHeader.json.id).toBe(aimed.json.id);
 
     // 2-4. The children: no key mallory can send names a derived id (`~` is hashed away or refused).
     const childAims = [
-      ['/v1/generations/img2video', gen(`${A}:order-2~webhook-succeeded`), `img2video-key-${A}:order-2~webhook-succeeded`],
+      [
+        '/v1/generations/img2video',
+        gen(`${A}:order-2~webhook-succeeded`),
+        `img2video-key-${A}:order-2~webhook-succeeded`,
+      ],
       ['/v1/generations/img2video', gen(`${A}:up-1~upscale`), `img2video-key-${A}:up-1~upscale`],
-      ['/v1/ad-films', { request: { images: [image], prompt: 'p', duration: 15 }, options: { idempotencyKey: `${A}:film-1~edit-1-bgm` } }, `adFilm-key-${A}:film-1~edit-1-bgm`],
+      [
+        '/v1/ad-films',
+        {
+          request: { images: [image], prompt: 'p', duration: 15 },
+          options: { idempotencyKey: `${A}:film-1~edit-1-bgm` },
+        },
+        `adFilm-key-${A}:film-1~edit-1-bgm`,
+      ],
     ] as const;
     for (const [route, body, target] of childAims) {
       const r = await call('POST', route, mallory.key, body);
@@ -146,15 +171,33 @@ describe('one key cannot take, silence or break another key’s work by its ids'
     const started = await Promise.all([
       call('POST', '/v1/generations/img2video', alice.key, gen('order-1')),
       call('POST', '/v1/generations/img2video', alice.key, { ...gen('order-2'), notify: { url: hookUrl } }),
-      call('POST', '/v1/generations/img2video', alice.key, { request: video, options: { ...FAST, idempotencyKey: 'up-1', upscale: { resolution: '1080p' } } }),
-      call('POST', '/v1/generations/img2video', alice.key, { request: video, options: { ...FAST, idempotencyKey: 'up-2', upscale: { resolution: '1080p' } } }),
-      call('POST', '/v1/ad-films', alice.key, { request: { images: [image], prompt: 'A bottle of cold brew', duration: 15 }, edits: [{ type: 'bgm', prompt: 'warm guitar' }], options: { ...FAST, idempotencyKey: 'film-1' } }),
+      call('POST', '/v1/generations/img2video', alice.key, {
+        request: video,
+        options: { ...FAST, idempotencyKey: 'up-1', upscale: { resolution: '1080p' } },
+      }),
+      call('POST', '/v1/generations/img2video', alice.key, {
+        request: video,
+        options: { ...FAST, idempotencyKey: 'up-2', upscale: { resolution: '1080p' } },
+      }),
+      call('POST', '/v1/ad-films', alice.key, {
+        request: { images: [image], prompt: 'A bottle of cold brew', duration: 15 },
+        edits: [{ type: 'bgm', prompt: 'warm guitar' }],
+        options: { ...FAST, idempotencyKey: 'film-1' },
+      }),
     ]);
     expect(started.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
     const [order1, order2, up1, up2, film1] = started.map((r) => r.json.id as string);
-    expect([order1, order2, up1, up2, film1]).toEqual([`img2video-key-${A}:order-1`, `img2video-key-${A}:order-2`, `img2video-key-${A}:up-1`, `img2video-key-${A}:up-2`, `adFilm-key-${A}:film-1`]);
+    expect([order1, order2, up1, up2, film1]).toEqual([
+      `img2video-key-${A}:order-1`,
+      `img2video-key-${A}:order-2`,
+      `img2video-key-${A}:up-1`,
+      `img2video-key-${A}:up-2`,
+      `adFilm-key-${A}:film-1`,
+    ]);
 
-    const [r1, r2, u1, u2] = (await Promise.all([order1, order2, up1, up2].map((id) => temporal.workflow.getHandle(id!).result()))) as GenerationResult[];
+    const [r1, r2, u1, u2] = (await Promise.all(
+      [order1, order2, up1, up2].map((id) => temporal.workflow.getHandle(id!).result()),
+    )) as GenerationResult[];
     expect([r1, r2, u1, u2].map((r) => r!.state)).toEqual(['success', 'success', 'success', 'success']);
     expect(u1!.upscale?.workflowId).toBe(`${up1}~upscale`);
     // The squatted upscale id: the child ran under a fresh one, the paid generation succeeded.
@@ -167,24 +210,48 @@ describe('one key cannot take, silence or break another key’s work by its ids'
     console.log(`[tenant-ids] alice's 4 generations and film done ${Date.now() - t0} ms after the start of the file`);
 
     // Alice's webhook arrives once, from its derived delivery id, with her event id.
-    await until(async () => deliveries.filter((d) => d.headers['webhook-id'] === `evt_${order2}_succeeded`).length, (n) => n >= 1, 'alice’s webhook', 20_000);
-    expect((await temporal.workflow.getHandle(webhookWorkflowId(order2!, 'generation.succeeded')).describe()).type).toBe('webhookDelivery');
+    await until(
+      async () => deliveries.filter((d) => d.headers['webhook-id'] === `evt_${order2}_succeeded`).length,
+      (n) => n >= 1,
+      'alice’s webhook',
+      20_000,
+    );
+    expect(
+      (await temporal.workflow.getHandle(webhookWorkflowId(order2!, 'generation.succeeded')).describe()).type,
+    ).toBe('webhookDelivery');
 
     // Mallory still sees none of alice's work.
-    for (const id of [order1, up2, `${up2}~upscale-2`, film1]) expect((await call('GET', `/v1/generations/${encodeURIComponent(id!)}`, mallory.key)).status).toBe(404);
+    for (const id of [order1, up2, `${up2}~upscale-2`, film1])
+      expect((await call('GET', `/v1/generations/${encodeURIComponent(id!)}`, mallory.key)).status).toBe(404);
   });
 
   it('webhooks reach the one allow-listed private port, never another port of the same host', async () => {
     // The API refuses the other port at start, before anything is paid for.
-    const refused = await call('POST', '/v1/generations/img2video', alice.key, { request: video, options: FAST, notify: { url: adminUrl } });
+    const refused = await call('POST', '/v1/generations/img2video', alice.key, {
+      request: video,
+      options: FAST,
+      notify: { url: adminUrl },
+    });
     expect(refused.status).toBe(422);
     expect(refused.json.errors[0].field).toBe('notify.url');
-    expect(refused.json.errors[0].message).toMatch(/127\.0\.0\.1 is a loopback address \(port \d+\).*VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS/);
+    expect(refused.json.errors[0].message).toMatch(
+      /127\.0\.0\.1 is a loopback address \(port \d+\).*VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS/,
+    );
     // The worker checks the connection itself: a delivery started by the raw SDK to that port is refused there.
     const delivery = await temporal.workflow.start('webhookDelivery', {
       taskQueue: stack.env.VIDU_TASK_QUEUE!,
       workflowId: `raw-delivery-${randomUUID()}`,
-      args: [{ generationId: `img2video-key-${A}:order-1`, type: 'generation.updated', caller: A, url: adminUrl, eventId: 'evt_raw', occurredAt: new Date().toISOString(), data: {} }],
+      args: [
+        {
+          generationId: `img2video-key-${A}:order-1`,
+          type: 'generation.updated',
+          caller: A,
+          url: adminUrl,
+          eventId: 'evt_raw',
+          occurredAt: new Date().toISOString(),
+          data: {},
+        },
+      ],
     });
     const err = await delivery.result().then(
       () => undefined,
@@ -194,7 +261,9 @@ describe('one key cannot take, silence or break another key’s work by its ids'
     const cause = (err as WorkflowFailedError).cause?.cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe('WebhookRefused');
-    expect((cause as ApplicationFailure).message).toMatch(/loopback address \(port \d+\).*VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS/);
+    expect((cause as ApplicationFailure).message).toMatch(
+      /loopback address \(port \d+\).*VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS/,
+    );
     expect(adminHits).toBe(0);
     // And the listed port works (alice's webhook above, and this one).
     expect(deliveries.length).toBeGreaterThanOrEqual(1);
@@ -204,9 +273,17 @@ describe('one key cannot take, silence or break another key’s work by its ids'
   it('a generation started through the raw SDK under an id it could not keep is refused before Vidu sees a request', async () => {
     const sim = new SimAdmin(stack.simUrl);
     const before = (await sim.requests()).length;
-    const hostile = [`img2video py spaces-${randomUUID().slice(0, 6)}`, `img2video-py/../escape-${randomUUID().slice(0, 6)}`, `img2video-key-${A}:raw-${randomUUID().slice(0, 6)}~upscale`];
+    const hostile = [
+      `img2video py spaces-${randomUUID().slice(0, 6)}`,
+      `img2video-py/../escape-${randomUUID().slice(0, 6)}`,
+      `img2video-key-${A}:raw-${randomUUID().slice(0, 6)}~upscale`,
+    ];
     for (const workflowId of hostile) {
-      const handle = await temporal.workflow.start('img2video', { taskQueue: stack.env.VIDU_TASK_QUEUE!, workflowId, args: [{ request: video, options: FAST }] });
+      const handle = await temporal.workflow.start('img2video', {
+        taskQueue: stack.env.VIDU_TASK_QUEUE!,
+        workflowId,
+        args: [{ request: video, options: FAST }],
+      });
       const err = await handle.result().then(
         () => undefined,
         (e: unknown) => e,

@@ -34,7 +34,13 @@ afterAll(async () => {
   if (dir && process.env.KEEP_E2E_DIR === undefined) await rm(dir, { recursive: true, force: true });
 });
 
-async function call(method: string, url: string, key: string, body?: Buffer | unknown, contentType = 'application/json') {
+async function call(
+  method: string,
+  url: string,
+  key: string,
+  body?: Buffer | unknown,
+  contentType = 'application/json',
+) {
   const raw = Buffer.isBuffer(body);
   const res = await fetch(`${api}${url}`, {
     method,
@@ -47,7 +53,13 @@ async function call(method: string, url: string, key: string, body?: Buffer | un
 
 const png = renderPng('uploaded still', { width: 640, height: 360 });
 const sha = createHash('sha256').update(png).digest('hex');
-const request = (ref: string) => ({ model: 'viduq2', images: [ref], prompt: 'the uploaded still moves', duration: 5, resolution: '720p' });
+const request = (ref: string) => ({
+  model: 'viduq2',
+  images: [ref],
+  prompt: 'the uploaded still moves',
+  duration: 5,
+  resolution: '720p',
+});
 
 describe('an uploaded input, used by its key and by no other (processes)', () => {
   let ref: string;
@@ -78,11 +90,15 @@ describe('an uploaded input, used by its key and by no other (processes)', () =>
   it("mallory cannot use alice's reference: the same 422 as a reference that does not exist, and Vidu sees nothing", async () => {
     const before = (await sim.requests()).length;
     const theirs = await call('POST', '/v1/generations/img2video', mallory.key, { request: request(ref) });
-    const missing = await call('POST', '/v1/generations/img2video', mallory.key, { request: request(`staged:key-${idOf(mallory)}/${sha}.png`) });
+    const missing = await call('POST', '/v1/generations/img2video', mallory.key, {
+      request: request(`staged:key-${idOf(mallory)}/${sha}.png`),
+    });
     expect(theirs.status).toBe(422);
     expect(missing.status).toBe(422);
     expect(theirs.json).toEqual(missing.json);
-    expect(theirs.json.errors).toEqual([{ field: 'request.images[0]', message: expect.stringMatching(/^no upload of yours/) }]);
+    expect(theirs.json.errors).toEqual([
+      { field: 'request.images[0]', message: expect.stringMatching(/^no upload of yours/) },
+    ]);
     expect(theirs.text).not.toContain(idOf(alice));
     expect((await sim.requests()).length).toBe(before);
   });

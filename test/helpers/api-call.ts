@@ -8,10 +8,21 @@ export interface ApiAnswer {
   json: Record<string, any>;
 }
 
-export async function apiCall(base: string, method: string, url: string, key: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+export async function apiCall(
+  base: string,
+  method: string,
+  url: string,
+  key: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiAnswer> {
   const res = await fetch(`${base}${url}`, {
     method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();

@@ -23,7 +23,9 @@ function openssl(args: string[], cwd: string): void {
 export function requireOpenssl(): void {
   const probe = spawnSync('openssl', ['version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
-    throw new Error('the openssl CLI is needed to make the test certificates (Debian/Ubuntu: apt-get install openssl); `openssl version` failed');
+    throw new Error(
+      'the openssl CLI is needed to make the test certificates (Debian/Ubuntu: apt-get install openssl); `openssl version` failed',
+    );
   }
 }
 
@@ -46,14 +48,36 @@ function makeCa(dir: string, name: string): void {
       '',
     ].join('\n'),
   );
-  openssl(['req', '-x509', ...KEY, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-config', `${name}.cnf`], dir);
+  openssl(
+    ['req', '-x509', ...KEY, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-config', `${name}.cnf`],
+    dir,
+  );
 }
 
 function makeLeaf(dir: string, name: string, ca: string, cn: string, extensions: string[]): void {
-  writeFileSync(path.join(dir, `${name}.ext`), [...extensions, 'basicConstraints = CA:FALSE', 'authorityKeyIdentifier = keyid', ''].join('\n'));
+  writeFileSync(
+    path.join(dir, `${name}.ext`),
+    [...extensions, 'basicConstraints = CA:FALSE', 'authorityKeyIdentifier = keyid', ''].join('\n'),
+  );
   openssl(['req', ...KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
   openssl(
-    ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`],
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.crt`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    ],
     dir,
   );
 }
@@ -62,7 +86,11 @@ export function makeTestCerts(dir: string): TestCerts {
   requireOpenssl();
   makeCa(dir, 'ca');
   makeCa(dir, 'stranger-ca');
-  makeLeaf(dir, 'server', 'ca', 'localhost', ['subjectAltName = IP:127.0.0.1, DNS:localhost', 'extendedKeyUsage = serverAuth', 'keyUsage = critical, digitalSignature']);
+  makeLeaf(dir, 'server', 'ca', 'localhost', [
+    'subjectAltName = IP:127.0.0.1, DNS:localhost',
+    'extendedKeyUsage = serverAuth',
+    'keyUsage = critical, digitalSignature',
+  ]);
   const client = ['extendedKeyUsage = clientAuth', 'keyUsage = critical, digitalSignature'];
   makeLeaf(dir, 'client', 'ca', 'vidu-flow-worker', client);
   makeLeaf(dir, 'stranger', 'stranger-ca', 'vidu-flow-stranger', client);

@@ -43,7 +43,12 @@ export async function startE2eEnv(
     logDir: path.join(dir, name, 'logs'),
   });
   // The client stages local files where this stack's worker reads them.
-  const client = await ViduFlowClient.connect({ address, namespace, taskQueue, stagingDir: path.join(dir, name, 'staging') });
+  const client = await ViduFlowClient.connect({
+    address,
+    namespace,
+    taskQueue,
+    stagingDir: path.join(dir, name, 'staging'),
+  });
   return { stack, client, sim: new SimAdmin(stack.simUrl) };
 }
 
@@ -51,7 +56,12 @@ export async function startE2eEnv(
 export { failureOf } from './temporal';
 
 /** Polls `probe` until `ok` accepts its value; probe errors count as "not yet". */
-export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const v = await probe().catch(() => undefined);

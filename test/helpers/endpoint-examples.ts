@@ -7,7 +7,14 @@ const VIDEO = 'https://cdn.example.com/clip.mp4';
 export const NEW_ENDPOINT_EXAMPLES = {
   text2video: { model: 'viduq2', prompt: 'a lighthouse at dusk, waves below', duration: 5, aspect_ratio: '9:16' },
   startEnd2video: { model: 'viduq2-turbo', images: [IMG, IMG2], prompt: 'day turns to night', duration: 4 },
-  multiframe: { model: 'viduq2-pro', start_image: IMG, image_settings: [{ key_image: IMG2, duration: 3 }, { key_image: IMG, prompt: 'back again' }] },
+  multiframe: {
+    model: 'viduq2-pro',
+    start_image: IMG,
+    image_settings: [
+      { key_image: IMG2, duration: 3 },
+      { key_image: IMG, prompt: 'back again' },
+    ],
+  },
   upscale: { video_url: VIDEO, upscale_resolution: '2K' },
   text2audio: { model: 'audio1.0', prompt: 'rain on a tin roof', duration: 3 },
   audioTts: { text: 'Hello from vidu-flow.', voice_setting_voice_id: 'female-1' },

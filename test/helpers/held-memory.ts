@@ -8,7 +8,10 @@ import vm from 'node:vm';
  * freed pages mapped, so it drifts from run to run (a CI run of the S3 streaming test measured
  * 64.25 MB of RSS growth while heap + buffers stayed near 24 MB).
  */
-export async function measureHeld<T>(fn: () => Promise<T>, everyMs = 50): Promise<{ result: T; heldPeakGrowth: number; rssPeakGrowth: number }> {
+export async function measureHeld<T>(
+  fn: () => Promise<T>,
+  everyMs = 50,
+): Promise<{ result: T; heldPeakGrowth: number; rssPeakGrowth: number }> {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   const held = () => {

@@ -6,9 +6,27 @@
 export type Schema = Record<string, unknown>;
 
 const KNOWN = new Set([
-  '$schema', 'title', 'description', 'default', 'type', 'properties', 'required', 'additionalProperties',
-  'items', 'minItems', 'maxItems', 'enum', 'const', 'anyOf', 'oneOf', 'minLength', 'maxLength', 'pattern',
-  'minimum', 'maximum', 'exclusiveMinimum',
+  '$schema',
+  'title',
+  'description',
+  'default',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'maxItems',
+  'enum',
+  'const',
+  'anyOf',
+  'oneOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
 ]);
 
 function typeOk(type: string, v: unknown): boolean {
@@ -32,29 +50,38 @@ function typeOk(type: string, v: unknown): boolean {
 
 export function validate(schema: Schema, v: unknown, at = '$'): string[] {
   const errors: string[] = [];
-  for (const key of Object.keys(schema)) if (!KNOWN.has(key)) throw new Error(`${at}: keyword ${key} not understood by this checker`);
+  for (const key of Object.keys(schema))
+    if (!KNOWN.has(key)) throw new Error(`${at}: keyword ${key} not understood by this checker`);
   if (typeof schema.type === 'string' && !typeOk(schema.type, v)) return [`${at}: expected ${schema.type}`];
-  if (Array.isArray(schema.enum) && !schema.enum.includes(v as never)) errors.push(`${at}: not one of ${JSON.stringify(schema.enum)}`);
+  if (Array.isArray(schema.enum) && !schema.enum.includes(v as never))
+    errors.push(`${at}: not one of ${JSON.stringify(schema.enum)}`);
   if ('const' in schema && schema.const !== v) errors.push(`${at}: expected ${JSON.stringify(schema.const)}`);
-  if (Array.isArray(schema.anyOf) && !schema.anyOf.some((s) => validate(s as Schema, v, at).length === 0)) errors.push(`${at}: matches no anyOf branch`);
+  if (Array.isArray(schema.anyOf) && !schema.anyOf.some((s) => validate(s as Schema, v, at).length === 0))
+    errors.push(`${at}: matches no anyOf branch`);
   if (Array.isArray(schema.oneOf)) {
     const matching = schema.oneOf.filter((s) => validate(s as Schema, v, at).length === 0).length;
     if (matching !== 1) errors.push(`${at}: matches ${matching} oneOf branches, not exactly one`);
   }
   if (typeof v === 'string') {
     const len = [...v].length;
-    if (typeof schema.minLength === 'number' && len < schema.minLength) errors.push(`${at}: shorter than ${schema.minLength}`);
-    if (typeof schema.maxLength === 'number' && len > schema.maxLength) errors.push(`${at}: longer than ${schema.maxLength}`);
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(v)) errors.push(`${at}: does not match ${schema.pattern}`);
+    if (typeof schema.minLength === 'number' && len < schema.minLength)
+      errors.push(`${at}: shorter than ${schema.minLength}`);
+    if (typeof schema.maxLength === 'number' && len > schema.maxLength)
+      errors.push(`${at}: longer than ${schema.maxLength}`);
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(v))
+      errors.push(`${at}: does not match ${schema.pattern}`);
   }
   if (typeof v === 'number') {
     if (typeof schema.minimum === 'number' && v < schema.minimum) errors.push(`${at}: below ${schema.minimum}`);
     if (typeof schema.maximum === 'number' && v > schema.maximum) errors.push(`${at}: above ${schema.maximum}`);
-    if (typeof schema.exclusiveMinimum === 'number' && v <= schema.exclusiveMinimum) errors.push(`${at}: not above ${schema.exclusiveMinimum}`);
+    if (typeof schema.exclusiveMinimum === 'number' && v <= schema.exclusiveMinimum)
+      errors.push(`${at}: not above ${schema.exclusiveMinimum}`);
   }
   if (Array.isArray(v)) {
-    if (typeof schema.minItems === 'number' && v.length < schema.minItems) errors.push(`${at}: fewer than ${schema.minItems} items`);
-    if (typeof schema.maxItems === 'number' && v.length > schema.maxItems) errors.push(`${at}: more than ${schema.maxItems} items`);
+    if (typeof schema.minItems === 'number' && v.length < schema.minItems)
+      errors.push(`${at}: fewer than ${schema.minItems} items`);
+    if (typeof schema.maxItems === 'number' && v.length > schema.maxItems)
+      errors.push(`${at}: more than ${schema.maxItems} items`);
     if (schema.items) v.forEach((item, i) => errors.push(...validate(schema.items as Schema, item, `${at}[${i}]`)));
   }
   if (typeOk('object', v) && schema.type === 'object') {

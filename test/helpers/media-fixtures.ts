@@ -29,7 +29,11 @@ export interface Mp4Fixture {
 }
 
 export function makeMp4({ durationSeconds, width, height, fps, seed = 'fixture', layout }: Mp4Fixture): Buffer {
-  return renderMp4(seed, fps === undefined ? { durationSeconds, width, height } : { durationSeconds, width, height, fps }, layout);
+  return renderMp4(
+    seed,
+    fps === undefined ? { durationSeconds, width, height } : { durationSeconds, width, height, fps },
+    layout,
+  );
 }
 
 /** QuickTime flavour of makeMp4 (major brand 'qt  '). */
@@ -43,7 +47,13 @@ export function makeMov(spec: Omit<Mp4Fixture, 'layout'>): Buffer {
  * so it stays tiny at any size and decodes to flat mid-grey.
  */
 export function makeJpeg(width: number, height: number): Buffer {
-  const segment = (marker: number, body: number[]): number[] => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
+  const segment = (marker: number, body: number[]): number[] => [
+    0xff,
+    marker,
+    (body.length + 2) >> 8,
+    (body.length + 2) & 0xff,
+    ...body,
+  ];
   const oneSymbolTable = (tableClass: number): number[] => [tableClass << 4, 1, ...new Array<number>(15).fill(0), 0x00];
   const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);
   // Two bits ('0' DC category 0, '0' EOB) per block; pad the last byte with ones as the spec requires.
@@ -52,7 +62,8 @@ export function makeJpeg(width: number, height: number): Buffer {
   const spare = scan.length * 8 - scanBits;
   if (spare > 0) scan[scan.length - 1] = (1 << spare) - 1;
   return Buffer.from([
-    0xff, 0xd8,
+    0xff,
+    0xd8,
     ...segment(0xe0, [...Buffer.from('JFIF\0', 'latin1'), 1, 1, 0, 0, 1, 0, 1, 0, 0]),
     ...segment(0xdb, [0x00, ...new Array<number>(64).fill(1)]),
     ...segment(0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 1, 1, 0x11, 0]),
@@ -60,7 +71,8 @@ export function makeJpeg(width: number, height: number): Buffer {
     ...segment(0xc4, oneSymbolTable(1)),
     ...segment(0xda, [1, 1, 0x00, 0, 63, 0]),
     ...scan,
-    0xff, 0xd9,
+    0xff,
+    0xd9,
   ]);
 }
 
@@ -97,9 +109,18 @@ function riffChunk(id: string, data: Uint8Array): Buffer {
  * Lossless WebP (VP8L) of one colour: each of the five prefix codes has a
  * single symbol, so pixels take zero bits and the file is ~30 bytes at any size.
  */
-export function makeWebp(width: number, height: number, rgba: readonly [number, number, number, number] = [200, 80, 40, 255]): Buffer {
+export function makeWebp(
+  width: number,
+  height: number,
+  rgba: readonly [number, number, number, number] = [200, 80, 40, 255],
+): Buffer {
   const [r, g, b, a] = rgba;
-  const bits = new LsbBits().write(0x2f, 8).write(width - 1, 14).write(height - 1, 14).write(0, 1).write(0, 3);
+  const bits = new LsbBits()
+    .write(0x2f, 8)
+    .write(width - 1, 14)
+    .write(height - 1, 14)
+    .write(0, 1)
+    .write(0, 3);
   bits.write(0, 1); // no transforms
   bits.write(0, 1); // no colour cache
   bits.write(0, 1); // no meta prefix codes
@@ -238,7 +259,8 @@ export function makeAvi({ durationSeconds, width, height, fps = 24 }: AviFixture
   strf.write('H264', 16, 'latin1');
   strf.writeUInt32LE(width * height * 3, 20);
 
-  const list = (type: string, chunks: Buffer[]): Buffer => riffChunk('LIST', Buffer.concat([Buffer.from(type, 'latin1'), ...chunks]));
+  const list = (type: string, chunks: Buffer[]): Buffer =>
+    riffChunk('LIST', Buffer.concat([Buffer.from(type, 'latin1'), ...chunks]));
   const movieChunks = frames.map((f) => riffChunk('00dc', f));
   const index = Buffer.alloc(16 * frames.length);
   let offset = 4; // idx1 offsets count from the 'movi' list type
@@ -287,11 +309,31 @@ export function makeWebm({ width, height, durationSeconds }: WebmFixture): Buffe
     info.push(ebml(0x4489, d));
   }
   const video = ebml(0xe0, Buffer.concat([ebmlUint(0xb0, width), ebmlUint(0xba, height)]));
-  const track = ebml(0xae, Buffer.concat([ebmlUint(0xd7, 1), ebmlUint(0x73c5, 1), ebmlUint(0x83, 1), ebml(0x86, Buffer.from('V_VP8')), video]));
+  const track = ebml(
+    0xae,
+    Buffer.concat([ebmlUint(0xd7, 1), ebmlUint(0x73c5, 1), ebmlUint(0x83, 1), ebml(0x86, Buffer.from('V_VP8')), video]),
+  );
   return Buffer.concat([
-    ebml(0x1a45dfa3, Buffer.concat([ebmlUint(0x4286, 1), ebmlUint(0x42f7, 1), ebmlUint(0x42f2, 4), ebmlUint(0x42f3, 8),
-      ebml(0x4282, Buffer.from('webm')), ebmlUint(0x4287, 2), ebmlUint(0x4285, 2)])),
+    ebml(
+      0x1a45dfa3,
+      Buffer.concat([
+        ebmlUint(0x4286, 1),
+        ebmlUint(0x42f7, 1),
+        ebmlUint(0x42f2, 4),
+        ebmlUint(0x42f3, 8),
+        ebml(0x4282, Buffer.from('webm')),
+        ebmlUint(0x4287, 2),
+        ebmlUint(0x4285, 2),
+      ]),
+    ),
     // An empty cluster: without any, ffmpeg's demuxer reports EOF instead of reading the headers.
-    ebml(0x18538067, Buffer.concat([ebml(0x1549a966, Buffer.concat(info)), ebml(0x1654ae6b, track), ebml(0x1f43b675, ebmlUint(0xe7, 0))])),
+    ebml(
+      0x18538067,
+      Buffer.concat([
+        ebml(0x1549a966, Buffer.concat(info)),
+        ebml(0x1654ae6b, track),
+        ebml(0x1f43b675, ebmlUint(0xe7, 0)),
+      ]),
+    ),
   ]);
 }

@@ -16,7 +16,11 @@ export async function scrape(base: string): Promise<Map<string, number>> {
 }
 
 /** Sum of every series of `name` whose labels include all of `want`, over one or more scrapes. */
-export function total(scrapes: Map<string, number> | Array<Map<string, number>>, name: string, want: Record<string, string> = {}): number {
+export function total(
+  scrapes: Map<string, number> | Array<Map<string, number>>,
+  name: string,
+  want: Record<string, string> = {},
+): number {
   let sum = 0;
   for (const series of Array.isArray(scrapes) ? scrapes : [scrapes]) {
     for (const [key, value] of series) {

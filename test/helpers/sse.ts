@@ -21,7 +21,11 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find((l) => l.startsWith(`${name}: `))
+            ?.slice(name.length + 2);
         const data = field('data');
         if (data !== undefined) yield { id: field('id') ?? '', event: field('event') ?? 'message', data };
       }

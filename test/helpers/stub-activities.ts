@@ -105,7 +105,9 @@ export class StubVidu {
 
   /** The calls of one activity (optionally for one workflow). */
   callsOf(activity: string, workflowId?: string): StubCall[] {
-    return this.calls.filter((c) => c.activity === activity && (workflowId === undefined || c.workflowId === workflowId));
+    return this.calls.filter(
+      (c) => c.activity === activity && (workflowId === undefined || c.workflowId === workflowId),
+    );
   }
 
   /** Ends a task at Vidu now (as a callback would announce): the next look sees it. */
@@ -123,7 +125,12 @@ export class StubVidu {
 
   private mustTask(taskId: string): FakeTask {
     const task = this.tasks.get(taskId);
-    if (!task) throw ApplicationFailure.create({ type: 'ViduTaskNotFound', message: `no task ${taskId} at the stub Vidu`, nonRetryable: true });
+    if (!task)
+      throw ApplicationFailure.create({
+        type: 'ViduTaskNotFound',
+        message: `no task ${taskId} at the stub Vidu`,
+        nonRetryable: true,
+      });
     return task;
   }
 
@@ -131,10 +138,24 @@ export class StubVidu {
     this.seq += 1;
     const taskId = `${prefix}${this.seq}`;
     const nth = [...this.tasks.values()].filter((t) => t.kind === kind).length + 1;
-    const task: FakeTask = { taskId, kind, state: 'created', credits: this.scenario.credits, script: this.scenario.script({ kind, taskId, request, nth }), looks: 0, ...extra };
+    const task: FakeTask = {
+      taskId,
+      kind,
+      state: 'created',
+      credits: this.scenario.credits,
+      script: this.scenario.script({ kind, taskId, request, nth }),
+      looks: 0,
+      ...extra,
+    };
     this.tasks.set(taskId, task);
     this.maxOpenTasks = Math.max(this.maxOpenTasks, this.openTasks());
-    return { taskId, state: task.state, credits: task.credits, callbackRegistered: this.scenario.callbacks, via: 'created' as const };
+    return {
+      taskId,
+      state: task.state,
+      credits: task.credits,
+      callbackRegistered: this.scenario.callbacks,
+      via: 'created' as const,
+    };
   }
 
   private openTasks(): number {
@@ -180,7 +201,8 @@ export class StubVidu {
     }
     if (task.kind === 'ad-one-click') {
       const tracks = new Map<string, AdSubTask[]>();
-      for (let i = 0; i < this.scenario.storyboards; i += 1) tracks.set(`video-${i}`, [subTask(`${task.taskId}-sb${i}`, `storyboard ${i}`)]);
+      for (let i = 0; i < this.scenario.storyboards; i += 1)
+        tracks.set(`video-${i}`, [subTask(`${task.taskId}-sb${i}`, `storyboard ${i}`)]);
       tracks.set('narration', [subTask(`${task.taskId}-n`, 'narration')]);
       tracks.set('bgm', [subTask(`${task.taskId}-b`, 'bgm')]);
       this.films.set(task.taskId, { tracks });
@@ -189,7 +211,12 @@ export class StubVidu {
 
   private film(mainTaskId: string) {
     const film = this.films.get(mainTaskId);
-    if (!film) throw ApplicationFailure.create({ type: 'ViduTaskNotFound', message: `no AD film ${mainTaskId}`, nonRetryable: true });
+    if (!film)
+      throw ApplicationFailure.create({
+        type: 'ViduTaskNotFound',
+        message: `no AD film ${mainTaskId}`,
+        nonRetryable: true,
+      });
     return film;
   }
 
@@ -200,7 +227,12 @@ export class StubVidu {
     return {
       async stageInputs(input: Input<'stageInputs'>) {
         vidu.log('stageInputs', input);
-        return { request: input.request, media: [], offPeak: scenario.offPeak, model: String(input.request.model ?? 'viduq2') };
+        return {
+          request: input.request,
+          media: [],
+          offPeak: scenario.offPeak,
+          model: String(input.request.model ?? 'viduq2'),
+        };
       },
       async submitWhenAdmitted(input: Input<'submitWhenAdmitted'>) {
         vidu.log('submitWhenAdmitted', input);
@@ -242,7 +274,8 @@ export class StubVidu {
       async cancelTask(input: Input<'cancelTask'>) {
         vidu.log('cancelTask', input);
         const task = vidu.mustTask(input.taskId);
-        if (task.state === 'success' || task.state === 'failed') return { outcome: 'already-finished' as const, message: 'stub: the task had ended' };
+        if (task.state === 'success' || task.state === 'failed')
+          return { outcome: 'already-finished' as const, message: 'stub: the task had ended' };
         if (scenario.cancel === 'cancelled') {
           task.state = 'failed';
           task.script = { ...task.script, state: 'failed', errCode: 'UserCancelled' };
@@ -257,7 +290,15 @@ export class StubVidu {
         const root = `memory://archive/${input.workflowId}`;
         const files = input.creations
           .filter((c) => c.url !== '')
-          .map((c) => ({ name: `${c.id}.mp4`, role: 'video' as const, creationId: c.id, sha256: '0'.repeat(64), bytes: 1, contentType: 'video/mp4', location: `${root}/${c.id}.mp4` }));
+          .map((c) => ({
+            name: `${c.id}.mp4`,
+            role: 'video' as const,
+            creationId: c.id,
+            sha256: '0'.repeat(64),
+            bytes: 1,
+            contentType: 'video/mp4',
+            location: `${root}/${c.id}.mp4`,
+          }));
         return { root, manifest: `${root}/manifest.json`, files };
       },
 
@@ -265,8 +306,17 @@ export class StubVidu {
       async getAdFilmDetail(input: Input<'getAdFilmDetail'>): Promise<AdFilmDetail> {
         vidu.log('getAdFilmDetail', input);
         const { tracks } = vidu.film(input.taskId);
-        const storyboards = [...tracks.entries()].filter(([k]) => k.startsWith('video-')).map(([k, records]) => ({ index: Number(k.slice(6)), records: [...records] }));
-        return { taskId: input.taskId, state: 'success', storyboards, narration: [...(tracks.get('narration') ?? [])], bgm: [...(tracks.get('bgm') ?? [])], composed: [] };
+        const storyboards = [...tracks.entries()]
+          .filter(([k]) => k.startsWith('video-'))
+          .map(([k, records]) => ({ index: Number(k.slice(6)), records: [...records] }));
+        return {
+          taskId: input.taskId,
+          state: 'success',
+          storyboards,
+          narration: [...(tracks.get('narration') ?? [])],
+          bgm: [...(tracks.get('bgm') ?? [])],
+          composed: [],
+        };
       },
       async submitAdEdit(input: Input<'submitAdEdit'>) {
         vidu.log('submitAdEdit', input);
@@ -287,7 +337,15 @@ export class StubVidu {
       },
       async adFilmMedia(input: Input<'adFilmMedia'>): Promise<CreationRef[]> {
         vidu.log('adFilmMedia', input);
-        return [creation(input.composeTaskId), ...input.videoTaskIds.map((id) => ({ id, url: '', coverUrl: `https://cdn.example/${id}.jpg`, sourceTaskId: id }))];
+        return [
+          creation(input.composeTaskId),
+          ...input.videoTaskIds.map((id) => ({
+            id,
+            url: '',
+            coverUrl: `https://cdn.example/${id}.jpg`,
+            sourceTaskId: id,
+          })),
+        ];
       },
 
       // The batch: the JSONL file is scenario.batchLines; cursors are line numbers (offset = line × 100).
@@ -312,7 +370,10 @@ export class StubVidu {
       },
       async finishBatchResults(input: Input<'finishBatchResults'>) {
         vidu.log('finishBatchResults', input);
-        return { resultsFile: `memory://results/${input.workflowId}.jsonl`, lines: vidu.batchResults.get(input.workflowId)?.length ?? 0 };
+        return {
+          resultsFile: `memory://results/${input.workflowId}.jsonl`,
+          lines: vidu.batchResults.get(input.workflowId)?.length ?? 0,
+        };
       },
     };
   }

@@ -15,11 +15,16 @@ import { getActivator } from '@temporalio/workflow/lib/global-attributes';
 /** 10 × 365 days in ms: the Java test server's value for a timeout the start left unset. */
 export const TEST_SERVER_UNSET_TIMEOUT_MS = 315_360_000_000;
 
-const unset = (ms: number | undefined): number | undefined => (ms !== undefined && ms >= TEST_SERVER_UNSET_TIMEOUT_MS ? undefined : ms);
+const unset = (ms: number | undefined): number | undefined =>
+  ms !== undefined && ms >= TEST_SERVER_UNSET_TIMEOUT_MS ? undefined : ms;
 
 export function interceptors(): WorkflowInterceptors {
   // The SDK calls this factory once per workflow execution, after its info is known and before
   // the workflow function runs (@temporalio/workflow worker-interface.js initRuntime).
-  getActivator().mutateWorkflowInfo((info) => ({ ...info, executionTimeoutMs: unset(info.executionTimeoutMs), runTimeoutMs: unset(info.runTimeoutMs) }));
+  getActivator().mutateWorkflowInfo((info) => ({
+    ...info,
+    executionTimeoutMs: unset(info.executionTimeoutMs),
+    runTimeoutMs: unset(info.runTimeoutMs),
+  }));
   return {};
 }

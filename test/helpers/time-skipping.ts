@@ -47,7 +47,9 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   const server = await findTestServer({ build: true, log });
   const started = Date.now();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server.path } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: server.path } },
+  });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(VIDU_SEARCH_ATTRIBUTES.map((key) => [key.name, PROTO_TYPE[key.type]])),
@@ -76,7 +78,11 @@ export function workflowBundle(): Promise<{ code: string }> {
     const code = await fs.readFile(cached, 'utf8').catch(() => undefined);
     if (code !== undefined) return { code };
     const started = Date.now();
-    const built = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, workflowInterceptorModules: [INTERCEPTOR], logger: quietBundleLogger });
+    const built = await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_ENTRY,
+      workflowInterceptorModules: [INTERCEPTOR],
+      logger: quietBundleLogger,
+    });
     log(`[time-skipping] workflow bundle built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Written under a temporary name and renamed: another test file may read it at any moment.
     await fs.mkdir(path.dirname(cached), { recursive: true });
@@ -202,7 +208,9 @@ export function secondsSince(started: number): string {
  * (The environment's own clock is no measure: once a workflow closes, the Java test server skips
  * on to its next timer, such as the 10-year run timeout it keeps for an unset one.)
  */
-export async function workflowTime(handle: { describe(): Promise<{ startTime: Date; closeTime?: Date }> }): Promise<string> {
+export async function workflowTime(handle: {
+  describe(): Promise<{ startTime: Date; closeTime?: Date }>;
+}): Promise<string> {
   const { startTime, closeTime } = await handle.describe();
   if (!closeTime) return 'still running';
   const seconds = (closeTime.getTime() - startTime.getTime()) / 1000;

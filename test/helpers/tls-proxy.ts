@@ -15,7 +15,12 @@ export interface TlsProxy {
   close(): Promise<void>;
 }
 
-export async function startTlsProxy(opts: { target: string; caCert: string; serverCert: string; serverKey: string }): Promise<TlsProxy> {
+export async function startTlsProxy(opts: {
+  target: string;
+  caCert: string;
+  serverCert: string;
+  serverKey: string;
+}): Promise<TlsProxy> {
   const [host, port] = splitHostPort(opts.target);
   const sockets = new Set<net.Socket>();
   const track = (s: net.Socket) => {

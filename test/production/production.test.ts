@@ -74,7 +74,13 @@ async function startWorker(name: string): Promise<WorkerSlot> {
   const dirs = path.join(dir, name);
   const proc = await startWorkerProcess(
     name,
-    { ...stack.env, ARCHIVE_DIR: path.join(dirs, 'archive'), STAGING_DIR: path.join(dirs, 'staging'), METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' },
+    {
+      ...stack.env,
+      ARCHIVE_DIR: path.join(dirs, 'archive'),
+      STAGING_DIR: path.join(dirs, 'staging'),
+      METRICS_PORT: String(port),
+      METRICS_HOST: '127.0.0.1',
+    },
     path.join(dir, 'logs'),
   );
   const slot = { name, process: proc, metricsUrl: `http://127.0.0.1:${port}`, dirs };
@@ -118,7 +124,12 @@ beforeAll(async () => {
   sim = new SimAdmin(stack.simUrl);
   await Promise.all([startWorker('worker-a'), startWorker('worker-b')]);
   // The client shares nothing with the workers but the bucket: it stages callers' files there.
-  client = await ViduFlowClient.connect({ address: temporal.address, namespace: temporal.namespace, taskQueue: TASK_QUEUE, staging: openInputStaging({ ...s3.env, ...stores }) });
+  client = await ViduFlowClient.connect({
+    address: temporal.address,
+    namespace: temporal.namespace,
+    taskQueue: TASK_QUEUE,
+    staging: openInputStaging({ ...s3.env, ...stores }),
+  });
 
   const media: Record<string, Buffer> = {
     'landscape.png': renderPng('production-landscape', { width: 640, height: 360 }),
@@ -131,7 +142,9 @@ beforeAll(async () => {
     files[name] = path.join(dir, 'media', name);
     await writeFile(files[name]!, bytes);
   }
-  console.log(`[production] stack up in ${((Date.now() - t0) / 1000).toFixed(1)} s: Temporal ${temporal.address} (db ${dbFile}), S3 ${s3.server.endpoint}, sim ${stack.simUrl}, 2 workers; logs in ${path.join(dir, 'logs')}`);
+  console.log(
+    `[production] stack up in ${((Date.now() - t0) / 1000).toFixed(1)} s: Temporal ${temporal.address} (db ${dbFile}), S3 ${s3.server.endpoint}, sim ${stack.simUrl}, 2 workers; logs in ${path.join(dir, 'logs')}`,
+  );
 });
 
 afterAll(async () => {
@@ -148,7 +161,13 @@ function requestFor(kind: GenerationKind, i: number): Record<string, unknown> {
   const dataUri = `data:image/png;base64,${renderPng(`production-${kind}-${i}`, { width: 256, height: 256 }).toString('base64')}`;
   switch (kind) {
     case 'img2video': // local files (staged by the client into the bucket) and a data URI
-      return { model: 'viduq2', images: [i === 1 ? dataUri : files['landscape.png']], prompt, duration: 5, resolution: '720p' };
+      return {
+        model: 'viduq2',
+        images: [i === 1 ? dataUri : files['landscape.png']],
+        prompt,
+        duration: 5,
+        resolution: '720p',
+      };
     case 'reference2video':
       return { model: 'viduq1', images: [files['portrait.png'], files['landscape.png']], prompt, duration: 5 };
     case 'reference2image':
@@ -175,7 +194,8 @@ async function acrossRestart<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const simTasks = async (): Promise<SimTaskRow[]> => (await fetch(`${stack.simUrl}/_sim/tasks`)).json() as Promise<SimTaskRow[]>;
+const simTasks = async (): Promise<SimTaskRow[]> =>
+  (await fetch(`${stack.simUrl}/_sim/tasks`)).json() as Promise<SimTaskRow[]>;
 const finished = (tasks: SimTaskRow[]) => tasks.filter((t) => t.state === 'success' || t.state === 'failed');
 const countKind = (tasks: SimTaskRow[], kind: string) => tasks.filter((t) => t.kind === kind).length;
 
@@ -190,10 +210,19 @@ describe('production-shaped run', () => {
   it('completes a batch and an AD film through a worker SIGKILL and a Temporal restart, paying each once, archiving intact, metrics agreeing', async () => {
     const started = Date.now();
     const generations = await Promise.all(
-      KINDS.flatMap((kind) => Array.from({ length: PER_KIND }, (_, i) => client.start(kind, { request: requestFor(kind, i), options: { poll: FAST_POLL } }))),
+      KINDS.flatMap((kind) =>
+        Array.from({ length: PER_KIND }, (_, i) =>
+          client.start(kind, { request: requestFor(kind, i), options: { poll: FAST_POLL } }),
+        ),
+      ),
     );
     const film = await client.startAdFilm({
-      request: { images: [files['product.png']], prompt: 'A bottle of cold brew on a desk', duration: 15, language: 'en' },
+      request: {
+        images: [files['product.png']],
+        prompt: 'A bottle of cold brew on a desk',
+        duration: 15,
+        language: 'en',
+      },
       edits: [{ type: 'video', storyboard: 0, prompt: 'Close-up of the bottle, condensation' }],
       options: { poll: FAST_POLL },
     });
@@ -207,11 +236,15 @@ describe('production-shaped run', () => {
       if (finished(tasks).length > 0) throw new Error('a task finished while the simulator clock was frozen');
       const metrics = [await scrape(a.metricsUrl), await scrape(b.metricsUrl)];
       const counted =
-        KINDS.every((k) => countKind(tasks, k) === PER_KIND && total(metrics, WorkerMetric.tasksSubmitted, { kind: k }) === PER_KIND) &&
+        KINDS.every(
+          (k) =>
+            countKind(tasks, k) === PER_KIND && total(metrics, WorkerMetric.tasksSubmitted, { kind: k }) === PER_KIND,
+        ) &&
         countKind(tasks, 'ad-one-click') === 1 &&
         total(metrics, WorkerMetric.generationsStarted) === total13;
       if (counted) break;
-      if (Date.now() > windowEnds) throw new Error(`not every task was submitted and counted within ${SUBMIT_WINDOW_SECONDS} s`);
+      if (Date.now() > windowEnds)
+        throw new Error(`not every task was submitted and counted within ${SUBMIT_WINDOW_SECONDS} s`);
       await new Promise((r) => setTimeout(r, 150));
     }
     const beforeKill = await scrape(a.metricsUrl);
@@ -220,7 +253,9 @@ describe('production-shaped run', () => {
     const afterKill = await simTasks();
     // Nothing finished between the last scrape and the kill, so worker A's last scrape is its final count.
     expect(finished(afterKill)).toEqual([]);
-    console.log(`[production] ${afterKill.length} tasks at Vidu, none finished; SIGKILLed ${a.name} (pid ${a.process.child.pid}) ${((killedAt - started) / 1000).toFixed(1)} s after the first start`);
+    console.log(
+      `[production] ${afterKill.length} tasks at Vidu, none finished; SIGKILLed ${a.name} (pid ${a.process.child.pid}) ${((killedAt - started) / 1000).toFixed(1)} s after the first start`,
+    );
 
     // 2. The Temporal server itself: killed, then started again on the same database file and port.
     const port = Number(temporal.address.split(':').pop());
@@ -228,7 +263,9 @@ describe('production-shaped run', () => {
     await temporal.exited;
     const down = Date.now();
     temporal = await startDevServer({ binary, port, dbFile, headless: true });
-    console.log(`[production] Temporal server SIGKILLed and restarted on ${temporal.address} with ${path.basename(dbFile)}: down ${((Date.now() - down) / 1000).toFixed(1)} s`);
+    console.log(
+      `[production] Temporal server SIGKILLed and restarted on ${temporal.address} with ${path.basename(dbFile)}: down ${((Date.now() - down) / 1000).toFixed(1)} s`,
+    );
     const receiverAfterRestart = await scrape(receiverMetrics);
 
     // 3. A fresh worker in the killed one's place (a new host: empty folders of its own).
@@ -252,7 +289,9 @@ describe('production-shaped run', () => {
     const retriedTasks = new Map<string, number>();
     for (const h of generations) {
       const { events } = await client.temporal.workflow.getHandle(h.workflowId).fetchHistory();
-      const retried = events!.filter((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes).length;
+      const retried = events!.filter(
+        (e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes,
+      ).length;
       const kind = h.workflowId.split('-')[0]!;
       retriedTasks.set(kind, (retriedTasks.get(kind) ?? 0) + retried);
     }
@@ -277,7 +316,11 @@ describe('production-shaped run', () => {
     const editCredits = creditsOf((t) => t.kind === 'ad-edit');
     expect(editCredits).toBeGreaterThan(0);
     expect(filmResult.edits.reduce((n, e) => n + e.credits, 0)).toBe(editCredits);
-    expect(filmResult.credits).toBe(creditsOf((t) => t.kind === 'ad-one-click' || t.kind === 'ad-compose' || t.kind === 'ad-record' || t.kind === 'ad-edit'));
+    expect(filmResult.credits).toBe(
+      creditsOf(
+        (t) => t.kind === 'ad-one-click' || t.kind === 'ad-compose' || t.kind === 'ad-record' || t.kind === 'ad-edit',
+      ),
+    );
     const repeatedKeys = Object.values(stats.submissionsByClientRequestId).filter((n) => n > 1).length;
 
     // Every archived object hashes to its manifest, and the manifest to what the simulator served.
@@ -288,13 +331,18 @@ describe('production-shaped run', () => {
       const where = splitS3Location(archive.manifest)!;
       expect(where.bucket).toBe(s3.bucket);
       listed.add(where.key);
-      const manifest = JSON.parse(Buffer.concat(await chunks(await openObject(s3.s3, where.bucket, where.key))).toString('utf8')) as Manifest;
+      const manifest = JSON.parse(
+        Buffer.concat(await chunks(await openObject(s3.s3, where.bucket, where.key))).toString('utf8'),
+      ) as Manifest;
       expect(manifest.files).toEqual(archive.files);
       expect(manifest.files.length).toBeGreaterThan(0);
       for (const file of manifest.files) {
         const loc = splitS3Location(file.location)!;
         listed.add(loc.key);
-        expect(await hashObject(s3.s3, loc.bucket, loc.key), file.location).toEqual({ sha256: file.sha256, bytes: file.bytes });
+        expect(await hashObject(s3.s3, loc.bucket, loc.key), file.location).toEqual({
+          sha256: file.sha256,
+          bytes: file.bytes,
+        });
         expect(await simSha256(file), file.location).toBe(file.sha256);
         bytes += file.bytes;
       }
@@ -307,7 +355,12 @@ describe('production-shaped run', () => {
 
     // The receiver and the surviving workers reconnected and are ready.
     for (const base of [receiverMetrics, b.metricsUrl, a2.metricsUrl]) {
-      await until(() => fetch(`${base}/readyz`), (r) => r.status === 200, `${base}/readyz`, 30_000);
+      await until(
+        () => fetch(`${base}/readyz`),
+        (r) => r.status === 200,
+        `${base}/readyz`,
+        30_000,
+      );
     }
 
     // Metrics: worker A's last scrape before its kill plus the live workers' counters equal the simulator's.
@@ -351,12 +404,17 @@ describe('production-shaped run', () => {
       archivedFiles: objects.length - archived.length,
       archivedBytes: bytes,
       callbacksAcceptedAfterRestart: accepted(receiverEnd) - accepted(receiverAfterRestart),
-      workerAMetricsAtKill: { submitted: total(beforeKill, WorkerMetric.tasksSubmitted), started: total(beforeKill, WorkerMetric.generationsStarted) },
+      workerAMetricsAtKill: {
+        submitted: total(beforeKill, WorkerMetric.tasksSubmitted),
+        started: total(beforeKill, WorkerMetric.generationsStarted),
+      },
     };
     console.log(`[production] figures: ${JSON.stringify(figures)}`);
     console.log(`[production] per kind: ${JSON.stringify(perKind)}`);
 
-    console.log(`[production] workflow tasks run again (failed or timed out) per kind: ${JSON.stringify(Object.fromEntries(retriedTasks))}`);
+    console.log(
+      `[production] workflow tasks run again (failed or timed out) per kind: ${JSON.stringify(Object.fromEntries(retriedTasks))}`,
+    );
     const agrees = (measured: number, truth: number, kind: string) => {
       const slack = retriedTasks.get(kind) ?? 0;
       return measured >= truth && measured <= truth + slack;
@@ -366,7 +424,10 @@ describe('production-shaped run', () => {
       expect(agrees(f.submitted, f.simTasks, kind), `tasks submitted, ${ctx}`).toBe(true);
       expect(agrees(f.finished, f.simTasks, kind), `tasks finished, ${ctx}`).toBe(true);
       expect(agrees(f.succeeded, PER_KIND, kind), `generations succeeded, ${ctx}`).toBe(true);
-      expect(f.credits >= f.simCredits && (f.credits === f.simCredits || (retriedTasks.get(kind) ?? 0) > 0), `credits, ${ctx}`).toBe(true);
+      expect(
+        f.credits >= f.simCredits && (f.credits === f.simCredits || (retriedTasks.get(kind) ?? 0) > 0),
+        `credits, ${ctx}`,
+      ).toBe(true);
     }
     expect(adCredits).toBe(filmResult.credits);
     expect(metricCredits).toBe(spent);
@@ -386,7 +447,13 @@ async function listKeys(store: TestS3, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await store.s3.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+    const page = await store.s3.send(
+      new ListObjectsV2Command({
+        Bucket: store.bucket,
+        Prefix: prefix,
+        ...(token ? { ContinuationToken: token } : {}),
+      }),
+    );
     keys.push(...(page.Contents ?? []).map((o) => o.Key!));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

@@ -5,7 +5,14 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, UploadPartCommand, CreateMultipartUploadCommand, AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
+import {
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  UploadPartCommand,
+  CreateMultipartUploadCommand,
+  AbortMultipartUploadCommand,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeArchiveTask } from '../../activities/archive';
 import { checkBucket } from '../../platform/stores/open-stores';
@@ -56,7 +63,10 @@ describe('S3ArchiveStore', () => {
 
     const small = randomBytes(1000);
     const big = randomBytes(PART_BYTES * 2 + 12345); // three parts
-    for (const [name, bytes] of [['small.png', small], ['big.mp4', big]] as const) {
+    for (const [name, bytes] of [
+      ['small.png', small],
+      ['big.mp4', big],
+    ] as const) {
       expect(await store.exists(`wf-1/${name}`)).toBe(false);
       expect(await store.digest(`wf-1/${name}`)).toBeUndefined();
       const written = await store.write(`wf-1/${name}`, chunks(bytes), 'video/mp4');
@@ -92,10 +102,23 @@ describe('S3ArchiveStore', () => {
   it('the server refuses bytes that do not match the sha256 sent with them', async () => {
     const body = Buffer.from('the real bytes');
     const wrong = createHash('sha256').update('other bytes').digest('base64');
-    const put = t.s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: 'archive/bad/x.bin', Body: body, ChecksumSHA256: wrong }));
+    const put = t.s3.send(
+      new PutObjectCommand({ Bucket: t.bucket, Key: 'archive/bad/x.bin', Body: body, ChecksumSHA256: wrong }),
+    );
     await expect(put).rejects.toMatchObject({ name: 'BadDigest' });
-    const { UploadId } = await t.s3.send(new CreateMultipartUploadCommand({ Bucket: t.bucket, Key: 'archive/bad/y.bin', ChecksumAlgorithm: 'SHA256' }));
-    const part = t.s3.send(new UploadPartCommand({ Bucket: t.bucket, Key: 'archive/bad/y.bin', UploadId, PartNumber: 1, Body: body, ChecksumSHA256: wrong }));
+    const { UploadId } = await t.s3.send(
+      new CreateMultipartUploadCommand({ Bucket: t.bucket, Key: 'archive/bad/y.bin', ChecksumAlgorithm: 'SHA256' }),
+    );
+    const part = t.s3.send(
+      new UploadPartCommand({
+        Bucket: t.bucket,
+        Key: 'archive/bad/y.bin',
+        UploadId,
+        PartNumber: 1,
+        Body: body,
+        ChecksumSHA256: wrong,
+      }),
+    );
     await expect(part).rejects.toMatchObject({ name: 'BadDigest' });
     await t.s3.send(new AbortMultipartUploadCommand({ Bucket: t.bucket, Key: 'archive/bad/y.bin', UploadId }));
     expect(await keysUnder('archive/bad')).toEqual([]);
@@ -103,8 +126,12 @@ describe('S3ArchiveStore', () => {
 
   it('a failing source leaves no object and no pending upload', async () => {
     const store = new S3ArchiveStore(t.s3, parseS3Url(`s3://${t.bucket}/archive`, 'ARCHIVE_URL'));
-    await expect(store.write('broken/small.bin', failingAfter(randomBytes(100)), 'video/mp4')).rejects.toThrow(/source broke/);
-    await expect(store.write('broken/big.bin', failingAfter(randomBytes(PART_BYTES * 2 + 1)), 'video/mp4')).rejects.toThrow(/source broke/);
+    await expect(store.write('broken/small.bin', failingAfter(randomBytes(100)), 'video/mp4')).rejects.toThrow(
+      /source broke/,
+    );
+    await expect(
+      store.write('broken/big.bin', failingAfter(randomBytes(PART_BYTES * 2 + 1)), 'video/mp4'),
+    ).rejects.toThrow(/source broke/);
     expect(await keysUnder('archive/broken')).toEqual([]);
     expect(await pendingUploads()).toBe(0);
   });
@@ -117,10 +144,22 @@ describe('S3ArchiveStore', () => {
       const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       const store = new S3ArchiveStore(t.s3, parseS3Url(`s3://${t.bucket}/results`, 'ARCHIVE_URL'));
       const archiveTask = makeArchiveTask({ vidu: {} as ViduClient, archive: store });
-      const input = { workflowId: 'gen-s3-1', kind: 'img2video' as GenerationKind, taskId: 't1', creations: [{ id: 'c1', url: `${base}/v.mp4`, coverUrl: `${base}/c.jpg` }] };
+      const input = {
+        workflowId: 'gen-s3-1',
+        kind: 'img2video' as GenerationKind,
+        taskId: 't1',
+        creations: [{ id: 'c1', url: `${base}/v.mp4`, coverUrl: `${base}/c.jpg` }],
+      };
       const result = await archiveTask(input);
       expect(result.manifest).toBe(`s3://${t.bucket}/results/gen-s3-1/manifest.json`);
-      expect(result.files.map((f) => [f.role, f.sha256, f.bytes, f.location.startsWith(`s3://${t.bucket}/results/gen-s3-1/`)])).toEqual([
+      expect(
+        result.files.map((f) => [
+          f.role,
+          f.sha256,
+          f.bytes,
+          f.location.startsWith(`s3://${t.bucket}/results/gen-s3-1/`),
+        ]),
+      ).toEqual([
         ['video', sha(video), video.length, true],
         ['cover', sha(cover), cover.length, true],
       ]);
@@ -142,7 +181,9 @@ describe('S3ArchiveStore', () => {
     const res = await fetch(link!);
     expect(res.status).toBe(200);
     expect(sha(Buffer.from(await res.arrayBuffer()))).toBe(sha(bytes));
-    expect((await fetch(link!.replace(/X-Amz-Signature=[0-9a-f]+/, 'X-Amz-Signature=' + '0'.repeat(64)))).status).toBe(403);
+    expect((await fetch(link!.replace(/X-Amz-Signature=[0-9a-f]+/, 'X-Amz-Signature=' + '0'.repeat(64)))).status).toBe(
+      403,
+    );
   });
 
   it('streams 200 MB with flat memory', async () => {
@@ -162,7 +203,11 @@ describe('S3ArchiveStore', () => {
     await store.write('big/warm-up.bin', source(3 * PART_BYTES), 'video/mp4');
     // Heap + buffers after a full GC (test/helpers/held-memory.ts): that is where parts live.
     const started = Date.now();
-    const { result: written, heldPeakGrowth, rssPeakGrowth } = await measureHeld(() => store.write('big/200mb.mp4', source(total, expected), 'video/mp4'), 100);
+    const {
+      result: written,
+      heldPeakGrowth,
+      rssPeakGrowth,
+    } = await measureHeld(() => store.write('big/200mb.mp4', source(total, expected), 'video/mp4'), 100);
     const mb = (n: number) => n / 1024 / 1024;
     const growthMb = mb(heldPeakGrowth);
     const seconds = (Date.now() - started) / 1000;
@@ -197,7 +242,9 @@ describe('S3StagingStore', () => {
     expect(await worker.sizeOf(ref)).toBe(bytes.length);
     expect(sha(await worker.get(ref))).toBe(sha(bytes));
     expect(sha(await readFile(await worker.fetchLocal(ref)))).toBe(sha(bytes)); // now in its cache
-    await expect(worker.fetchLocal(`staged:operator/${'0'.repeat(64)}.png`)).rejects.toThrow(/not in the staging bucket/);
+    await expect(worker.fetchLocal(`staged:operator/${'0'.repeat(64)}.png`)).rejects.toThrow(
+      /not in the staging bucket/,
+    );
     expect(() => worker.pathOf('staged:../../etc/passwd')).toThrow(/malformed/);
   });
 
@@ -213,14 +260,19 @@ describe('S3StagingStore', () => {
     await expect(worker.get(`staged:key-mallory/${sha(bytes)}.png`)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(sha(await worker.get(alice))).toBe(sha(bytes));
     await api.put(bytes, 'png', 'key-mallory');
-    expect(await keysUnder('owned/')).toEqual([`owned/key-alice/${sha(bytes)}.png`, `owned/key-mallory/${sha(bytes)}.png`]);
+    expect(await keysUnder('owned/')).toEqual([
+      `owned/key-alice/${sha(bytes)}.png`,
+      `owned/key-mallory/${sha(bytes)}.png`,
+    ]);
   });
 
   it('the sweep deletes objects by LastModified (ListObjectsV2 + DeleteObjects) and the local cache by mtime', async () => {
     const loc = parseS3Url(`s3://${t.bucket}/sweep`, 'STAGING_URL');
     const cache = path.join(tmp, 'sweep-cache');
     const store = new S3StagingStore(t.s3, loc, cache);
-    const refs = await Promise.all([1, 2, 3].map((n) => store.put(randomBytes(1000 + n), 'png', n === 3 ? 'key-bob' : 'key-alice')));
+    const refs = await Promise.all(
+      [1, 2, 3].map((n) => store.put(randomBytes(1000 + n), 'png', n === 3 ? 'key-bob' : 'key-alice')),
+    );
     expect(await keysUnder('sweep/')).toHaveLength(3);
     // Now: everything is younger than 7 days; nothing goes.
     expect(await store.sweep(7 * 86_400_000)).toEqual({ removed: 0, kept: 3 });
@@ -239,7 +291,10 @@ describe('S3StagingStore', () => {
     const store = new S3StagingStore(t.s3, loc, path.join(tmp, 'renew-cache'), { keepLocal: false });
     const bytes = randomBytes(2000);
     const ref = await store.put(bytes, 'png', 'key-alice');
-    const modified = async () => (await t.s3.send(new ListObjectsV2Command({ Bucket: t.bucket, Prefix: 'renew/' }))).Contents![0]!.LastModified!.getTime();
+    const modified = async () =>
+      (
+        await t.s3.send(new ListObjectsV2Command({ Bucket: t.bucket, Prefix: 'renew/' }))
+      ).Contents![0]!.LastModified!.getTime();
     const first = await modified();
     await new Promise((r) => setTimeout(r, 1100)); // LastModified has a resolution of one second
     expect(await store.put(bytes, 'png', 'key-alice')).toBe(ref);
@@ -251,9 +306,13 @@ describe('S3StagingStore', () => {
 
   it('start-up check: a missing bucket or a refused write names the variable', async () => {
     await checkBucket(t.s3, parseS3Url(`s3://${t.bucket}/archive`, 'ARCHIVE_URL'), 'ARCHIVE_URL');
-    await expect(checkBucket(t.s3, parseS3Url('s3://no-such-bucket/x', 'ARCHIVE_URL'), 'ARCHIVE_URL')).rejects.toThrow(/^ARCHIVE_URL: bucket no-such-bucket does not exist/);
+    await expect(checkBucket(t.s3, parseS3Url('s3://no-such-bucket/x', 'ARCHIVE_URL'), 'ARCHIVE_URL')).rejects.toThrow(
+      /^ARCHIVE_URL: bucket no-such-bucket does not exist/,
+    );
     const wrongKey = s3ClientFromEnv({ ...t.env, AWS_SECRET_ACCESS_KEY: 'wrong-secret' });
-    await expect(checkBucket(wrongKey, parseS3Url(`s3://${t.bucket}/staging`, 'STAGING_URL'), 'STAGING_URL')).rejects.toThrow(/^STAGING_URL: /);
+    await expect(
+      checkBucket(wrongKey, parseS3Url(`s3://${t.bucket}/staging`, 'STAGING_URL'), 'STAGING_URL'),
+    ).rejects.toThrow(/^STAGING_URL: /);
     wrongKey.destroy();
   });
 });

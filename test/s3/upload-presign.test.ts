@@ -32,8 +32,21 @@ beforeAll(async () => {
   t = await startTestS3();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'vidu-flow-presign-'));
   const env = { ...t.env, STAGING_URL: `s3://${t.bucket}/staging` };
-  const untouched = new Proxy({}, { get: (_t, p) => { throw new Error(`the client was used (${String(p)})`); } }) as ViduFlowClient;
-  app = buildApi({ client: untouched, keys: () => [alice.entry], privateUrls: parseAllowPrivate(undefined), uploadPresigner: uploadPresigner(env)!, log: () => undefined });
+  const untouched = new Proxy(
+    {},
+    {
+      get: (_t, p) => {
+        throw new Error(`the client was used (${String(p)})`);
+      },
+    },
+  ) as ViduFlowClient;
+  app = buildApi({
+    client: untouched,
+    keys: () => [alice.entry],
+    privateUrls: parseAllowPrivate(undefined),
+    uploadPresigner: uploadPresigner(env)!,
+    log: () => undefined,
+  });
   await app.ready();
   worker = new S3StagingStore(t.s3, parseS3Url(env.STAGING_URL, 'STAGING_URL'), path.join(tmp, 'worker-cache'));
 }, 120_000);
@@ -44,11 +57,20 @@ afterAll(async () => {
 });
 
 async function presign(body: unknown) {
-  const res = await app.inject({ method: 'POST', url: '/v1/uploads/presign', headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.key}` }, payload: JSON.stringify(body) });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/uploads/presign',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.key}` },
+    payload: JSON.stringify(body),
+  });
   return { status: res.statusCode, json: res.json() as Record<string, any> };
 }
 
-async function put(signed: { url: string; headers: Record<string, string> }, body: Buffer, headers: Record<string, string> = {}) {
+async function put(
+  signed: { url: string; headers: Record<string, string> },
+  body: Buffer,
+  headers: Record<string, string> = {},
+) {
   const { 'content-length': _length, ...rest } = signed.headers;
   return fetch(signed.url, { method: 'PUT', headers: { ...rest, ...headers }, body });
 }
@@ -91,19 +113,42 @@ describe('presigned uploads (S3 staging)', () => {
   });
 
   it('POST /v1/uploads with S3 staging: the bytes land in the bucket under the owner, and a start may name them (a HEAD finds them)', async () => {
-    const staging = new S3StagingStore(t.s3, parseS3Url(`s3://${t.bucket}/staging`, 'STAGING_URL'), path.join(tmp, 'api-cache'), { keepLocal: false });
+    const staging = new S3StagingStore(
+      t.s3,
+      parseS3Url(`s3://${t.bucket}/staging`, 'STAGING_URL'),
+      path.join(tmp, 'api-cache'),
+      { keepLocal: false },
+    );
     const started: unknown[] = [];
-    const client = { staging, start: async (_kind: string, input: unknown) => (started.push(input), { workflowId: 'img2video-s3' }) } as unknown as ViduFlowClient;
-    const api = buildApi({ client, keys: () => [alice.entry], privateUrls: parseAllowPrivate(undefined), log: () => undefined });
+    const client = {
+      staging,
+      start: async (_kind: string, input: unknown) => (started.push(input), { workflowId: 'img2video-s3' }),
+    } as unknown as ViduFlowClient;
+    const api = buildApi({
+      client,
+      keys: () => [alice.entry],
+      privateUrls: parseAllowPrivate(undefined),
+      log: () => undefined,
+    });
     try {
       const still = makePng(320, 240, 'through the api');
-      const up = await api.inject({ method: 'POST', url: '/v1/uploads', headers: { 'content-type': 'image/png', authorization: `Bearer ${alice.key}` }, payload: still });
+      const up = await api.inject({
+        method: 'POST',
+        url: '/v1/uploads',
+        headers: { 'content-type': 'image/png', authorization: `Bearer ${alice.key}` },
+        payload: still,
+      });
       expect(up.statusCode, up.body).toBe(201);
       const ref = (up.json() as { ref: string }).ref;
       expect(ref).toBe(`staged:${owner}/${sha(still)}.png`);
       expect(await worker.get(ref)).toEqual(still);
       const start = (image: string) =>
-        api.inject({ method: 'POST', url: '/v1/generations/img2video', headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.key}` }, payload: JSON.stringify({ request: { model: 'viduq2', images: [image], prompt: 'x', duration: 5 } }) });
+        api.inject({
+          method: 'POST',
+          url: '/v1/generations/img2video',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.key}` },
+          payload: JSON.stringify({ request: { model: 'viduq2', images: [image], prompt: 'x', duration: 5 } }),
+        });
       expect((await start(ref)).statusCode).toBe(201);
       const missing = await start(`staged:${owner}/${'0'.repeat(64)}.png`);
       expect(missing.statusCode).toBe(422);
@@ -118,7 +163,11 @@ describe('presigned uploads (S3 staging)', () => {
     const res = await presign({ contentType: 'image/png', bytes: junk.length, sha256: sha(junk) });
     expect((await put(res.json as never, junk)).status).toBe(200);
     const stage = makeStageInputs({ staging: worker, ownership: async () => ({ owner, callerText: true }) });
-    const err = await stage({ kind: 'img2video', workflowId: 'presigned-junk', request: { model: 'viduq2', images: [res.json.ref], prompt: 'x', duration: 5 } }).then(
+    const err = await stage({
+      kind: 'img2video',
+      workflowId: 'presigned-junk',
+      request: { model: 'viduq2', images: [res.json.ref], prompt: 'x', duration: 5 },
+    }).then(
       () => undefined,
       (e: Error) => e,
     );

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdComposeResponse, AdEditResponse, AdOneClickCreateResponse, AdOneClickDetail, CreationsResponse } from '../../vidu/schemas';
+import {
+  AdComposeResponse,
+  AdEditResponse,
+  AdOneClickCreateResponse,
+  AdOneClickDetail,
+  CreationsResponse,
+} from '../../vidu/schemas';
 import type { RunningSim } from '../../sim';
 import { admin, api, pngUri, startTestSim } from './helpers';
 
@@ -19,10 +25,21 @@ async function edit(body: Record<string, unknown>) {
 
 describe('AD film', () => {
   it('creates a main task that runs the state machine; edits need it finished', async () => {
-    const res = await api.post(sim, 'ad-one-click', { images: [pngUri()], prompt: 'a sneaker ad', duration: 15, language: 'en' });
+    const res = await api.post(sim, 'ad-one-click', {
+      images: [pngUri()],
+      prompt: 'a sneaker ad',
+      duration: 15,
+      language: 'en',
+    });
     expect(res.status).toBe(200);
     const created = AdOneClickCreateResponse.parse(res.body);
-    expect(created).toMatchObject({ state: 'created', duration: 15, aspect_ratio: '16:9', language: 'en', credits: 400 }); // the sim's AD-film stand-in (sim/pricing.ts)
+    expect(created).toMatchObject({
+      state: 'created',
+      duration: 15,
+      aspect_ratio: '16:9',
+      language: 'en',
+      credits: 400,
+    }); // the sim's AD-film stand-in (sim/pricing.ts)
     mainId = created.task_id;
 
     await admin.advance(sim, 30);
@@ -55,19 +72,32 @@ describe('AD film', () => {
     expect(records.bgm_records).toMatchObject([{ type: 'generate_bgm', state: 'success' }]);
     expect(records.completed_creation_records).toEqual([]);
     // Footage sub-task ids work with Get Generation.
-    const clip = CreationsResponse.parse((await api.get(sim, `tasks/${records.storyboards[1]!.records[0]!.id}/creations`)).body);
+    const clip = CreationsResponse.parse(
+      (await api.get(sim, `tasks/${records.storyboards[1]!.records[0]!.id}/creations`)).body,
+    );
     expect(clip.creations[0]!.video?.duration).toBe(5);
   });
 
   it('edit validates the main task and the storyboard index', async () => {
-    expect((await api.post(sim, 'ad-one-click/edit', { ad_one_click_task_id: '999999999999999999', type: 'generate_bgm', prompt: 'x' })).body).toMatchObject({
+    expect(
+      (
+        await api.post(sim, 'ad-one-click/edit', {
+          ad_one_click_task_id: '999999999999999999',
+          type: 'generate_bgm',
+          prompt: 'x',
+        })
+      ).body,
+    ).toMatchObject({
       code: 404,
       reason: 'TaskNotFound',
     });
     const out = await edit({ type: 'generate_video', storyboard_video_index: 3, prompt: 'x' });
     expect(out.body).toMatchObject({ code: 400, reason: 'FieldInvalid' });
     expect(out.body.message).toMatch(/^storyboard_video_index: 3/);
-    expect((await edit({ type: 'generate_video', prompt: 'x' })).body).toMatchObject({ code: 400, reason: 'FieldLacking' });
+    expect((await edit({ type: 'generate_video', prompt: 'x' })).body).toMatchObject({
+      code: 400,
+      reason: 'FieldLacking',
+    });
   });
 
   it('edit appends a new sub-task that runs as its own task, callbacks and all', async () => {
@@ -77,7 +107,12 @@ describe('AD film', () => {
     expect(e).toMatchObject({ ad_one_click_task_id: mainId, state: 'created', err_code: '', credits: 80 });
     const records = AdOneClickDetail.parse(await detail(mainId)).data_records!;
     expect(records.storyboards[1]!.records.map((r) => r.id)).toHaveLength(2);
-    expect(records.storyboards[1]!.records[1]).toMatchObject({ id: e.sub_task_id, state: 'created', prompt: 'closer on the logo', creation_url: '' });
+    expect(records.storyboards[1]!.records[1]).toMatchObject({
+      id: e.sub_task_id,
+      state: 'created',
+      prompt: 'closer on the logo',
+      creation_url: '',
+    });
     await admin.advance(sim, 21);
     const g = CreationsResponse.parse((await api.get(sim, `tasks/${e.sub_task_id}/creations`)).body);
     expect(g.state).toBe('success');
@@ -87,7 +122,11 @@ describe('AD film', () => {
   it('compose refuses a wrong count, a non-success record and an id from another storyboard', async () => {
     const r = AdOneClickDetail.parse(await detail(mainId)).data_records!;
     const first = r.storyboards.map((s) => s.records[0]!.id);
-    const base = { ad_one_click_task_id: mainId, bgm_task_id: r.bgm_records[0]!.id, narration_task_id: r.narration_records[0]!.id };
+    const base = {
+      ad_one_click_task_id: mainId,
+      bgm_task_id: r.bgm_records[0]!.id,
+      narration_task_id: r.narration_records[0]!.id,
+    };
 
     let res = await api.post(sim, 'ad-one-click/compose', { ...base, video_task_ids: first.slice(0, 2) });
     expect(res.body).toMatchObject({ code: 400, reason: 'FieldInvalid' });
@@ -97,8 +136,13 @@ describe('AD film', () => {
     expect(res.body.reason).toBe('FieldInvalid');
     expect(res.body.message).toContain(`video_task_ids[1]: task ${first[0]} is not a record of storyboard 1`);
 
-    const pending = AdEditResponse.parse((await edit({ type: 'generate_video', storyboard_video_index: 2, prompt: 'slower' })).body);
-    res = await api.post(sim, 'ad-one-click/compose', { ...base, video_task_ids: [first[0], first[1], pending.sub_task_id] });
+    const pending = AdEditResponse.parse(
+      (await edit({ type: 'generate_video', storyboard_video_index: 2, prompt: 'slower' })).body,
+    );
+    res = await api.post(sim, 'ad-one-click/compose', {
+      ...base,
+      video_task_ids: [first[0], first[1], pending.sub_task_id],
+    });
     expect(res.body.reason).toBe('FieldInvalid');
     expect(res.body.message).toContain(`video_task_ids[2]: task ${pending.sub_task_id} is created, not success`);
 
@@ -109,7 +153,11 @@ describe('AD film', () => {
 
   it('compose with the right ids makes a compose task listed with its params and, when done, its film', async () => {
     const r = AdOneClickDetail.parse(await detail(mainId)).data_records!;
-    const chosen = [r.storyboards[0]!.records[0]!.id, r.storyboards[1]!.records[1]!.id, r.storyboards[2]!.records[1]!.id];
+    const chosen = [
+      r.storyboards[0]!.records[0]!.id,
+      r.storyboards[1]!.records[1]!.id,
+      r.storyboards[2]!.records[1]!.id,
+    ];
     const res = await api.post(sim, 'ad-one-click/compose', {
       ad_one_click_task_id: mainId,
       video_task_ids: chosen,
@@ -122,7 +170,11 @@ describe('AD film', () => {
 
     let composed = AdOneClickDetail.parse(await detail(mainId)).data_records!.completed_creation_records;
     expect(composed).toMatchObject([{ id: c.compose_sub_task_id, state: 'created', creation_url: '' }]);
-    expect(composed[0]!.params).toEqual({ video_task_ids: chosen, bgm_task_id: r.bgm_records[0]!.id, narration_task_id: r.narration_records[0]!.id });
+    expect(composed[0]!.params).toEqual({
+      video_task_ids: chosen,
+      bgm_task_id: r.bgm_records[0]!.id,
+      narration_task_id: r.narration_records[0]!.id,
+    });
 
     await admin.advance(sim, 21);
     composed = AdOneClickDetail.parse(await detail(mainId)).data_records!.completed_creation_records;

@@ -63,7 +63,13 @@ describe('authentication', () => {
     const res = await api.post(sim, 'img2video', img2video());
     expect(res.status).toBe(200);
     const task = TaskCreatedResponse.parse(res.body);
-    expect(task).toMatchObject({ type: 'img2video', state: 'created', credits: 80, wm_position: 'unspecified', client_request_id: '' });
+    expect(task).toMatchObject({
+      type: 'img2video',
+      state: 'created',
+      credits: 80,
+      wm_position: 'unspecified',
+      client_request_id: '',
+    });
     expect(task.task_id).toMatch(/^\d{18}$/);
     expect(task.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
   });
@@ -77,30 +83,50 @@ describe('validation', () => {
   });
 
   it('empty required prompt → FieldLacking', async () => {
-    const message = expectViduError(await api.post(sim, 'reference2video', { model: 'viduq1', images: [pngUri()], prompt: '' }), 400, 'FieldLacking');
+    const message = expectViduError(
+      await api.post(sim, 'reference2video', { model: 'viduq1', images: [pngUri()], prompt: '' }),
+      400,
+      'FieldLacking',
+    );
     expect(message).toContain('prompt');
   });
 
   it('unknown field → FieldUnwanted naming it', async () => {
-    const message = expectViduError(await api.post(sim, 'img2video', img2video({ colour: 'red' })), 400, 'FieldUnwanted');
+    const message = expectViduError(
+      await api.post(sim, 'img2video', img2video({ colour: 'red' })),
+      400,
+      'FieldUnwanted',
+    );
     expect(message).toContain('colour');
   });
 
   it('array count out of range → FieldItemCountOutOfRange', async () => {
-    const message = expectViduError(await api.post(sim, 'img2video', img2video({ images: [pngUri(), pngUri()] })), 400, 'FieldItemCountOutOfRange');
+    const message = expectViduError(
+      await api.post(sim, 'img2video', img2video({ images: [pngUri(), pngUri()] })),
+      400,
+      'FieldItemCountOutOfRange',
+    );
     expect(message).toMatch(/^images: /);
   });
 
   it('bad value → FieldInvalid naming the field', async () => {
     const message = expectViduError(await api.post(sim, 'img2video', img2video({ duration: 8 })), 400, 'FieldInvalid');
     expect(message).toMatch(/^duration: .*viduq1/);
-    const m2 = expectViduError(await api.post(sim, 'img2video', img2video({ movement_amplitude: 'standard' })), 400, 'FieldInvalid');
+    const m2 = expectViduError(
+      await api.post(sim, 'img2video', img2video({ movement_amplitude: 'standard' })),
+      400,
+      'FieldInvalid',
+    );
     expect(m2).toContain('movement_amplitude');
   });
 
   it('a data-URI GIF → ImageFormatInvalid', async () => {
     const gif = toDataUri(makeGif(300, 200), 'image/gif');
-    const message = expectViduError(await api.post(sim, 'img2video', img2video({ images: [gif] })), 400, 'ImageFormatInvalid');
+    const message = expectViduError(
+      await api.post(sim, 'img2video', img2video({ images: [gif] })),
+      400,
+      'ImageFormatInvalid',
+    );
     expect(message).toMatch(/images\[0\].*gif/);
   });
 
@@ -111,19 +137,37 @@ describe('validation', () => {
 
   it('ratio, pixel size and duration limits → PageSizeOutOfRange', async () => {
     const thin = pngUri(100, 500);
-    expect(expectViduError(await api.post(sim, 'img2video', img2video({ images: [thin] })), 400, 'PageSizeOutOfRange')).toMatch(/images\[0\].*aspect ratio/);
+    expect(
+      expectViduError(await api.post(sim, 'img2video', img2video({ images: [thin] })), 400, 'PageSizeOutOfRange'),
+    ).toMatch(/images\[0\].*aspect ratio/);
     const tiny = pngUri(100, 100);
-    const m = expectViduError(await api.post(sim, 'reference2video', { model: 'viduq1', images: [tiny], prompt: 'p' }), 400, 'PageSizeOutOfRange');
+    const m = expectViduError(
+      await api.post(sim, 'reference2video', { model: 'viduq1', images: [tiny], prompt: 'p' }),
+      400,
+      'PageSizeOutOfRange',
+    );
     expect(m).toMatch(/images\[0\].*128/);
     const long = toDataUri(makeMp4({ durationSeconds: 31, width: 320, height: 480 }), 'video/mp4');
-    const m3 = expectViduError(await api.post(sim, 'image2dance', { image_url: pngUri(400, 600), video_url: long }), 400, 'PageSizeOutOfRange');
+    const m3 = expectViduError(
+      await api.post(sim, 'image2dance', { image_url: pngUri(400, 600), video_url: long }),
+      400,
+      'PageSizeOutOfRange',
+    );
     expect(m3).toMatch(/video_url.*30/);
   });
 
   it('an unreachable URL → ImageDownloadFailure; a reachable one is downloaded and accepted', async () => {
-    const m = expectViduError(await api.post(sim, 'img2video', img2video({ images: ['http://127.0.0.1:1/none.png'] })), 400, 'ImageDownloadFailure');
+    const m = expectViduError(
+      await api.post(sim, 'img2video', img2video({ images: ['http://127.0.0.1:1/none.png'] })),
+      400,
+      'ImageDownloadFailure',
+    );
     expect(m).toMatch(/images\[0\]: could not download/);
-    expectViduError(await api.post(sim, 'img2video', img2video({ images: [`${filesUrl}/missing.png`] })), 400, 'ImageDownloadFailure');
+    expectViduError(
+      await api.post(sim, 'img2video', img2video({ images: [`${filesUrl}/missing.png`] })),
+      400,
+      'ImageDownloadFailure',
+    );
     const ok = await api.post(sim, 'img2video', img2video({ images: [`${filesUrl}/ok.png?sig=secret`] }));
     expect(ok.status).toBe(200);
   });
@@ -135,11 +179,19 @@ describe('validation', () => {
   });
 
   it('malformed JSON → BadRequest', async () => {
-    expectViduError(await call(sim, 'POST', '/ent/v2/img2video', '{"model":', { Authorization: 'Token test-key' }), 400, 'BadRequest');
+    expectViduError(
+      await call(sim, 'POST', '/ent/v2/img2video', '{"model":', { Authorization: 'Token test-key' }),
+      400,
+      'BadRequest',
+    );
   });
 
   it('every create endpoint validates with its own schema', async () => {
-    expectViduError(await api.post(sim, 'reference2image', { model: 'viduq2', prompt: 'p', resolution: '8K' }), 400, 'FieldInvalid');
+    expectViduError(
+      await api.post(sim, 'reference2image', { model: 'viduq2', prompt: 'p', resolution: '8K' }),
+      400,
+      'FieldInvalid',
+    );
     expectViduError(await api.post(sim, 'image2dance', { image_url: pngUri(400, 600) }), 400, 'FieldLacking');
     expectViduError(await api.post(sim, 'ad-one-click', { images: [], prompt: 'p' }), 400, 'FieldItemCountOutOfRange');
     expectViduError(await api.post(sim, 'ad-one-click', { images: [pngUri()], duration: 5 }), 400, 'FieldInvalid');

@@ -30,7 +30,9 @@ describe('client_request_id', () => {
   });
 
   it('concurrent requests with one key create one task', async () => {
-    const answers = await Promise.all(Array.from({ length: 5 }, () => api.post(sim, 'img2video', img2video({ client_request_id: 'race' }))));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => api.post(sim, 'img2video', img2video({ client_request_id: 'race' }))),
+    );
     expect(new Set(answers.map((a) => a.body.task_id)).size).toBe(1);
     expect((await admin.get(sim, 'stats')).body.creditsSpent).toBe(80);
   });
@@ -61,7 +63,10 @@ describe('cancel', () => {
 
   it('cancels a created task, and a bare POST without a body works', async () => {
     const t = await createTask(sim);
-    const res = await fetch(`${sim.url}/ent/v2/tasks/${t.task_id}/cancel`, { method: 'POST', headers: { Authorization: 'Token test-key' } });
+    const res = await fetch(`${sim.url}/ent/v2/tasks/${t.task_id}/cancel`, {
+      method: 'POST',
+      headers: { Authorization: 'Token test-key' },
+    });
     expect(res.status).toBe(200);
     expect((await generation(t.task_id)).err_code).toBe('UserCancelled');
   });
@@ -74,21 +79,32 @@ describe('cancel', () => {
     expect((await generation(t.task_id)).state).toBe('scheduled');
     const res = await api.post(sim, `tasks/${t.task_id}/cancel`);
     expect(res.status).toBe(400);
-    expect(ViduErrorBody.parse(res.body)).toMatchObject({ code: 400, reason: 'BadRequest', message: 'task state is scheduled, can not cancel' });
+    expect(ViduErrorBody.parse(res.body)).toMatchObject({
+      code: 400,
+      reason: 'BadRequest',
+      message: 'task state is scheduled, can not cancel',
+    });
   });
 
   it('refuses processing and finished tasks, naming the state; unknown ids → 404', async () => {
     const t = await createTask(sim);
     await admin.advance(sim, 2);
     let res = await api.post(sim, `tasks/${t.task_id}/cancel`);
-    expect(res.body).toMatchObject({ code: 400, reason: 'BadRequest', message: 'task state is processing, can not cancel' });
+    expect(res.body).toMatchObject({
+      code: 400,
+      reason: 'BadRequest',
+      message: 'task state is processing, can not cancel',
+    });
     await admin.advance(sim, 30);
     res = await api.post(sim, `tasks/${t.task_id}/cancel`);
     expect(res.body.message).toBe('task state is success, can not cancel');
     res = await api.post(sim, 'tasks/123456789012345678/cancel');
     expect(res.status).toBe(404);
     expect(res.body.reason).toBe('TaskNotFound');
-    expect((await api.get(sim, 'tasks/123456789012345678/creations')).body).toMatchObject({ code: 404, reason: 'TaskNotFound' });
+    expect((await api.get(sim, 'tasks/123456789012345678/creations')).body).toMatchObject({
+      code: 404,
+      reason: 'TaskNotFound',
+    });
   });
 });
 
@@ -100,7 +116,12 @@ describe('off-peak', () => {
     expect((await generation(t.task_id)).state).toBe('queueing');
     await admin.advance(sim, 5 * 3600);
     const record = (await admin.get(sim, `tasks/${t.task_id}`)).body;
-    expect(record.history.map((h: { state: string }) => h.state)).toEqual(['created', 'queueing', 'scheduled', 'processing']);
+    expect(record.history.map((h: { state: string }) => h.state)).toEqual([
+      'created',
+      'queueing',
+      'scheduled',
+      'processing',
+    ]);
     await admin.advance(sim, 30);
     expect(await generation(t.task_id)).toMatchObject({ state: 'success', off_peak: true, credits: 40 });
   });
@@ -124,7 +145,9 @@ describe('off-peak', () => {
 describe('credits', () => {
   it('GET /credits shows the metered balance; show_detail adds the package', async () => {
     const plain = CreditsResponse.parse((await api.get(sim, 'credits')).body);
-    expect(plain.remains).toEqual([{ type: 'metered', credit_remain: 100000, concurrency_limit: 5, current_concurrency: 0, queue_count: 0 }]);
+    expect(plain.remains).toEqual([
+      { type: 'metered', credit_remain: 100000, concurrency_limit: 5, current_concurrency: 0, queue_count: 0 },
+    ]);
     expect(plain.packages).toEqual([]);
     await createTask(sim, { is_rec: true });
     const detail = CreditsResponse.parse((await api.get(sim, 'credits?show_detail=true')).body);
@@ -137,7 +160,13 @@ describe('credits', () => {
     // viduq2 img2video is priced as viduq2-pro (docs/vidu-pricing.md): 540p, 8 s = 10 + 5·(8 − 2).
     expect(q2.credits).toBe(40);
     const ref = await api.post(sim, 'reference2video', { model: 'viduq2-pro', images: [pngUri()], prompt: 'p' });
-    expect(ref.body).toMatchObject({ type: 'reference2video', credits: 55, duration: 5, resolution: '720p', aspect_ratio: '16:9' });
+    expect(ref.body).toMatchObject({
+      type: 'reference2video',
+      credits: 55,
+      duration: 5,
+      resolution: '720p',
+      aspect_ratio: '16:9',
+    });
   });
 
   it('refuses a task the balance cannot cover with CreditInsufficient', async () => {
@@ -152,13 +181,25 @@ describe('credits', () => {
   });
 
   it('refunds tasks failed by a system fault, not content failures', async () => {
-    await admin.post(sim, 'faults', { endpoints: { img2video: { taskFailure: { errCode: ['InternalServiceFailure'], count: 1 } } } });
+    await admin.post(sim, 'faults', {
+      endpoints: { img2video: { taskFailure: { errCode: ['InternalServiceFailure'], count: 1 } } },
+    });
     const sys = await createTask(sim);
-    await admin.post(sim, 'faults', { endpoints: { img2video: { taskFailure: { errCode: 'CreationPolicyViolation' } } } });
+    await admin.post(sim, 'faults', {
+      endpoints: { img2video: { taskFailure: { errCode: 'CreationPolicyViolation' } } },
+    });
     const content = await createTask(sim);
     await admin.advance(sim, 31);
-    expect(await generation(sys.task_id)).toMatchObject({ state: 'failed', err_code: 'InternalServiceFailure', credits: 0 });
-    expect(await generation(content.task_id)).toMatchObject({ state: 'failed', err_code: 'CreationPolicyViolation', credits: 80 });
+    expect(await generation(sys.task_id)).toMatchObject({
+      state: 'failed',
+      err_code: 'InternalServiceFailure',
+      credits: 0,
+    });
+    expect(await generation(content.task_id)).toMatchObject({
+      state: 'failed',
+      err_code: 'CreationPolicyViolation',
+      credits: 80,
+    });
     expect(await balance()).toBe(100000 - 80);
   });
 });

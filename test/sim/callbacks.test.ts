@@ -35,11 +35,27 @@ describe('callbacks', () => {
       expect(c.url).toBe('/vidu/callback?wf=gen-1&z=1&a=b%20c');
       expect(c.headers['x-hmac-access-key']).toBe('vidu');
       expect(c.headers['x-hmac-signed-headers']).toBe('Date;x-request-nonce');
-      expect(verifyCallbackRequest({ secret: API_KEY, method: c.method, pathWithQuery: c.url, headers: c.headers, now: new Date() })).toEqual({
+      expect(
+        verifyCallbackRequest({
+          secret: API_KEY,
+          method: c.method,
+          pathWithQuery: c.url,
+          headers: c.headers,
+          now: new Date(),
+        }),
+      ).toEqual({
         ok: true,
         nonce: c.headers['x-request-nonce'],
       });
-      expect(verifyCallbackRequest({ secret: 'other-key', method: c.method, pathWithQuery: c.url, headers: c.headers, now: new Date() }).ok).toBe(false);
+      expect(
+        verifyCallbackRequest({
+          secret: 'other-key',
+          method: c.method,
+          pathWithQuery: c.url,
+          headers: c.headers,
+          now: new Date(),
+        }).ok,
+      ).toBe(false);
       const body = CallbackBody.parse(c.body);
       expect(body).toMatchObject({ id: task.task_id, payload: 'order-7', err_code: '', credits: 80 });
     }
@@ -106,7 +122,14 @@ describe('callbacks', () => {
     await createTask(s, { callback_url: `${r.url}/cb` });
     await admin.advance(s, 31);
     await waitFor('6 callbacks', async () => r.received.length >= 6);
-    expect(r.received.map((c) => c.body.state)).toEqual(['queueing', 'queueing', 'processing', 'processing', 'success', 'success']);
+    expect(r.received.map((c) => c.body.state)).toEqual([
+      'queueing',
+      'queueing',
+      'processing',
+      'processing',
+      'success',
+      'success',
+    ]);
     expect((await admin.get(s, 'stats')).body.callbacks).toMatchObject({ sent: 6, delivered: 6, duplicated: 3 });
   });
 

@@ -15,7 +15,9 @@ const image = { model: 'viduq2', images: [pngUri()], prompt: 'a still life' };
 describe('VIDU_SIM_REFUSE_CLIENT_REQUEST_ID', () => {
   it('parses a comma list of endpoints, empty by default', () => {
     expect(loadSimConfig({}).refuseClientRequestId).toEqual([]);
-    expect(loadSimConfig({ VIDU_SIM_REFUSE_CLIENT_REQUEST_ID: 'reference2image, image2dance' }).refuseClientRequestId).toEqual(['reference2image', 'image2dance']);
+    expect(
+      loadSimConfig({ VIDU_SIM_REFUSE_CLIENT_REQUEST_ID: 'reference2image, image2dance' }).refuseClientRequestId,
+    ).toEqual(['reference2image', 'image2dance']);
   });
 
   it('refuses an endpoint that never takes the field, naming the variable', () => {
@@ -26,7 +28,9 @@ describe('VIDU_SIM_REFUSE_CLIENT_REQUEST_ID', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(SimConfigError);
-    expect((err as SimConfigError).problems.join('\n')).toMatch(/VIDU_SIM_REFUSE_CLIENT_REQUEST_ID.*must list endpoints among img2video, reference2video/);
+    expect((err as SimConfigError).problems.join('\n')).toMatch(
+      /VIDU_SIM_REFUSE_CLIENT_REQUEST_ID.*must list endpoints among img2video, reference2video/,
+    );
   });
 
   it('answers 400 FieldUnwanted naming client_request_id, worded like any unknown field, and creates nothing', async () => {
@@ -35,10 +39,14 @@ describe('VIDU_SIM_REFUSE_CLIENT_REQUEST_ID', () => {
     const unknown = await api.post(sim, 'reference2image', { ...image, colour: 'red' });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ code: 400, reason: 'FieldUnwanted' });
-    expect(refused.body.message).toBe('client_request_id: unknown field "client_request_id" is not accepted by reference2image');
+    expect(refused.body.message).toBe(
+      'client_request_id: unknown field "client_request_id" is not accepted by reference2image',
+    );
     expect(refused.body.message).toBe(String(unknown.body.message).replaceAll('colour', 'client_request_id'));
     // Even an empty value is refused: the field itself is unwanted.
-    expect((await api.post(sim, 'reference2image', { ...image, client_request_id: '' })).body.reason).toBe('FieldUnwanted');
+    expect((await api.post(sim, 'reference2image', { ...image, client_request_id: '' })).body.reason).toBe(
+      'FieldUnwanted',
+    );
     const stats = (await admin.get(sim, 'stats')).body;
     expect(stats.creditsSpent).toBe(0);
     expect(Object.values(stats.tasksByState as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(0);

@@ -33,7 +33,13 @@ describe('endpoint faults', () => {
   });
 
   it('429 QuotaExceeded, 500 InternalServiceFailure and 503 on demand', async () => {
-    await setFaults({ endpoints: { credits: { status: 429, reason: 'QuotaExceeded', count: 1 }, creations: { status: 500 }, list: { status: 503 } } });
+    await setFaults({
+      endpoints: {
+        credits: { status: 429, reason: 'QuotaExceeded', count: 1 },
+        creations: { status: 500 },
+        list: { status: 503 },
+      },
+    });
     expect((await api.get(sim, 'credits')).body).toMatchObject({ code: 429, reason: 'QuotaExceeded' });
     const res = await api.get(sim, 'tasks/1/creations');
     expect(res.status).toBe(500);
@@ -46,17 +52,23 @@ describe('endpoint faults', () => {
     await setFaults({ endpoints: { img2video: { status: 500 } } });
     await api.post(sim, 'img2video', img2video({ client_request_id: 'k' }));
     const stats = (await admin.get(sim, 'stats')).body;
-    expect(stats).toMatchObject({ creditsSpent: 0, submissionsByClientRequestId: { k: 1 }, requestsByEndpoint: { img2video: 1 } });
+    expect(stats).toMatchObject({
+      creditsSpent: 0,
+      submissionsByClientRequestId: { k: 1 },
+      requestsByEndpoint: { img2video: 1 },
+    });
     expect(stats.tasksByState.created).toBe(0);
   });
 
   it('dropResponse processes the request, charges it, and cuts the connection without an answer', async () => {
     await setFaults({ endpoints: { img2video: { dropResponse: { count: 1 } } } });
-    await expect(fetch(`${sim.url}/ent/v2/img2video`, {
-      method: 'POST',
-      headers: { Authorization: 'Token test-key', 'Content-Type': 'application/json' },
-      body: JSON.stringify(img2video({ client_request_id: 'lost' })),
-    })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.url}/ent/v2/img2video`, {
+        method: 'POST',
+        headers: { Authorization: 'Token test-key', 'Content-Type': 'application/json' },
+        body: JSON.stringify(img2video({ client_request_id: 'lost' })),
+      }),
+    ).rejects.toThrow();
     const stats = (await admin.get(sim, 'stats')).body;
     expect(stats.creditsSpent).toBe(80);
     expect(stats.tasksByState.created).toBe(1);
@@ -83,7 +95,11 @@ describe('endpoint faults', () => {
     const a = await createTask(sim);
     const b = await createTask(sim);
     await admin.advance(sim, 31);
-    expect((await api.get(sim, `tasks/${a.task_id}/creations`)).body).toMatchObject({ state: 'failed', err_code: 'AuditSubmitIllegal', creations: [] });
+    expect((await api.get(sim, `tasks/${a.task_id}/creations`)).body).toMatchObject({
+      state: 'failed',
+      err_code: 'AuditSubmitIllegal',
+      creations: [],
+    });
     expect((await api.get(sim, `tasks/${b.task_id}/creations`)).body.state).toBe('success');
   });
 
@@ -102,7 +118,12 @@ describe('endpoint faults', () => {
     await admin.post(sim, 'reset');
     expect((await api.get(sim, 'credits')).status).toBe(200);
     const stats = (await admin.get(sim, 'stats')).body;
-    expect(stats).toMatchObject({ creditsBalance: 100000, creditsSpent: 0, maxRunningAtOnce: 0, requestsByEndpoint: { credits: 1 } });
+    expect(stats).toMatchObject({
+      creditsBalance: 100000,
+      creditsSpent: 0,
+      maxRunningAtOnce: 0,
+      requestsByEndpoint: { credits: 1 },
+    });
     expect((await admin.get(sim, 'clock')).body.advancedSeconds).toBe(0);
     expect((await admin.get(sim, 'requests')).body).toHaveLength(1);
   });
@@ -141,7 +162,10 @@ describe('configuration from the environment', () => {
       VIDU_SIM_FAULTS: '{"img2video":{"status":500,"rate":0.1}}',
     });
     expect(c).toMatchObject({ port: 8799, timeScale: 3600, seed: undefined });
-    expect(c.faults).toEqual({ endpoints: { img2video: { status: 500, rate: 0.1 } }, callbacks: { dropRate: 0.25, duplicateRate: 0, delayRate: 0, delayMs: [10, 20], reorderRate: 0 } });
+    expect(c.faults).toEqual({
+      endpoints: { img2video: { status: 500, rate: 0.1 } },
+      callbacks: { dropRate: 0.25, duplicateRate: 0, delayRate: 0, delayMs: [10, 20], reorderRate: 0 },
+    });
 
     let err: unknown;
     try {
@@ -155,7 +179,9 @@ describe('configuration from the environment', () => {
     expect(problems.join('\n')).toMatch(/VIDU_SIM_PORT="eighty"/);
     expect(problems.join('\n')).toMatch(/VIDU_SIM_MAX_CONCURRENCY="0"/);
     expect(problems.join('\n')).toMatch(/VIDU_SIM_CALLBACK_DROP_RATE="2"/);
-    expect(() => loadSimConfig({ VIDU_SIM_FAULTS: '{"img2video":{"status":418}}' })).toThrow(/VIDU_SIM_FAULTS: .*img2video\.status/);
+    expect(() => loadSimConfig({ VIDU_SIM_FAULTS: '{"img2video":{"status":418}}' })).toThrow(
+      /VIDU_SIM_FAULTS: .*img2video\.status/,
+    );
     expect(() => loadSimConfig({ VIDU_SIM_FAULTS: '{oops' })).toThrow(/VIDU_SIM_FAULTS: not valid JSON/);
   });
 });

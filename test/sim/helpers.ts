@@ -11,7 +11,15 @@ export const API_KEY = 'test-key';
 export const AUTH = { Authorization: `Token ${API_KEY}` };
 
 export function startTestSim(overrides: Partial<SimConfig> = {}): Promise<RunningSim> {
-  return startSim({ port: 0, apiKey: API_KEY, logLevel: 'silent', timeScale: 0, callbackRetryMs: 20, seed: 'sim-tests', ...overrides });
+  return startSim({
+    port: 0,
+    apiKey: API_KEY,
+    logLevel: 'silent',
+    timeScale: 0,
+    callbackRetryMs: 20,
+    seed: 'sim-tests',
+    ...overrides,
+  });
 }
 
 export interface Answer<T = any> {
@@ -20,7 +28,13 @@ export interface Answer<T = any> {
   headers: Headers;
 }
 
-export async function call<T = any>(sim: RunningSim, method: string, path: string, body?: unknown, headers: Record<string, string> = AUTH): Promise<Answer<T>> {
+export async function call<T = any>(
+  sim: RunningSim,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = AUTH,
+): Promise<Answer<T>> {
   const res = await fetch(`${sim.url}${path}`, {
     method,
     headers: { ...headers, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
@@ -60,7 +74,12 @@ export async function createTask(sim: RunningSim, extra: Record<string, unknown>
   return res.body;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 5000, everyMs = 10): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 5000,
+  everyMs = 10,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -17,7 +17,14 @@ beforeAll(async () => {
   createdAt = (await admin.get(sim, `tasks/${ids.q1}`)).body.createdAtText;
   await admin.advance(sim, 60);
   ids.q2 = (await createTask(sim, { model: 'viduq2', resolution: '540p' })).task_id;
-  ids.ref = (await api.post(sim, 'reference2video', { model: 'viduq2-pro', images: [pngUri()], prompt: 'p', client_request_id: 'wf-ref' })).body.task_id;
+  ids.ref = (
+    await api.post(sim, 'reference2video', {
+      model: 'viduq2-pro',
+      images: [pngUri()],
+      prompt: 'p',
+      client_request_id: 'wf-ref',
+    })
+  ).body.task_id;
   ids.image = (await api.post(sim, 'reference2image', { model: 'viduq2', prompt: 'poster' })).body.task_id;
 });
 afterAll(() => sim.close());
@@ -34,14 +41,25 @@ describe('GET /ent/v2/tasks', () => {
     expect(r.tasks.map((t) => t.id)).toEqual([ids.image, ids.ref, ids.q2, ids.q1]);
     expect(r.next_page_token).toBe('');
     const ref = r.tasks.find((t) => t.id === ids.ref)!;
-    expect(ref).toMatchObject({ type: 'reference2video', model: 'viduq2-pro', state: 'created', credits: 55, client_request_id: 'wf-ref', resolution: '720p' });
+    expect(ref).toMatchObject({
+      type: 'reference2video',
+      model: 'viduq2-pro',
+      state: 'created',
+      credits: 55,
+      client_request_id: 'wf-ref',
+      resolution: '720p',
+    });
     expect(ref.key_id).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('filters by states, task_ids, model_versions and resolutions (arrays as repeated keys)', async () => {
     expect((await list(`task_ids=${ids.q1}&task_ids=${ids.ref}`)).tasks.map((t) => t.id)).toEqual([ids.ref, ids.q1]);
     expect((await list('model_versions=q1')).tasks.map((t) => t.id)).toEqual([ids.q1]);
-    expect((await list('model_versions=q2-pro&model_versions=q2')).tasks.map((t) => t.id)).toEqual([ids.image, ids.ref, ids.q2]);
+    expect((await list('model_versions=q2-pro&model_versions=q2')).tasks.map((t) => t.id)).toEqual([
+      ids.image,
+      ids.ref,
+      ids.q2,
+    ]);
     expect((await list('resolutions=540p')).tasks.map((t) => t.id)).toEqual([ids.q2]);
     await admin.advance(sim, 31);
     expect((await list('states=success')).tasks).toHaveLength(4);
@@ -54,7 +72,10 @@ describe('GET /ent/v2/tasks', () => {
   it('filters by created_at.from/to (RFC 3339)', async () => {
     expect((await list('created_at.from=2000-01-01T00:00:00Z')).tasks).toHaveLength(5);
     const to = encodeURIComponent(createdAt);
-    expect((await list(`created_at.from=2000-01-01T00:00:00Z&created_at.to=${to}`)).tasks.map((t) => t.id)).toEqual([ids.q1, ids.old]);
+    expect((await list(`created_at.from=2000-01-01T00:00:00Z&created_at.to=${to}`)).tasks.map((t) => t.id)).toEqual([
+      ids.q1,
+      ids.old,
+    ]);
     expect((await list('created_at.from=2999-01-01T00:00:00%2B08:00')).tasks).toHaveLength(0);
     const bad = await api.get(sim, 'tasks?created_at.from=yesterday');
     expect(bad.body).toMatchObject({ code: 400, reason: 'FieldInvalid' });
@@ -74,7 +95,10 @@ describe('GET /ent/v2/tasks', () => {
 
   it('refuses a page size over 100, a foreign page token and unknown parameters', async () => {
     expect((await api.get(sim, 'tasks?paper.pagesz=101')).body).toMatchObject({ code: 400, reason: 'FieldInvalid' });
-    expect((await api.get(sim, 'tasks?pager.page_token=garbage')).body).toMatchObject({ code: 400, reason: 'FieldInvalid' });
+    expect((await api.get(sim, 'tasks?pager.page_token=garbage')).body).toMatchObject({
+      code: 400,
+      reason: 'FieldInvalid',
+    });
     expect((await api.get(sim, 'tasks?colour=red')).body).toMatchObject({ code: 400, reason: 'FieldUnwanted' });
   });
 });

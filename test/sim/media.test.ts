@@ -82,7 +82,13 @@ describe('result media', () => {
   });
 
   it('reference2image produces a PNG sized by resolution and aspect ratio', async () => {
-    const g = await finished('reference2image', { model: 'viduq2', images: [pngUri(300, 300)], prompt: 'poster', aspect_ratio: '1:1', resolution: '2K' });
+    const g = await finished('reference2image', {
+      model: 'viduq2',
+      images: [pngUri(300, 300)],
+      prompt: 'poster',
+      aspect_ratio: '1:1',
+      resolution: '2K',
+    });
     const c = g.creations[0]!;
     expect(c.url).toContain('.png?');
     expect(c.video).toBeUndefined();

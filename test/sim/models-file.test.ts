@@ -16,7 +16,14 @@ writeFileSync(
   JSON.stringify({
     endpoints: {
       img2video: {
-        models: { 'viduq9-test': { like: 'viduq2', durations: [5, 12], resolutions: ['720p', '1080p'], defaultResolution: '1080p' } },
+        models: {
+          'viduq9-test': {
+            like: 'viduq2',
+            durations: [5, 12],
+            resolutions: ['720p', '1080p'],
+            defaultResolution: '1080p',
+          },
+        },
         fields: { audio_type: { type: 'enum', values: ['all', 'speech_only'] } },
       },
     },
@@ -40,7 +47,7 @@ describe('simulator and VIDU_FLOW_MODELS_FILE', () => {
     expect(res.body.message).toContain('unknown model "viduq9-test"');
   });
 
-  it('accepts them once its configuration loads the file, with the added model\'s defaults and limits', async () => {
+  it("accepts them once its configuration loads the file, with the added model's defaults and limits", async () => {
     loadSimConfig({ VIDU_FLOW_MODELS_FILE: file });
     const ok = await api.post(sim, 'img2video', request);
     expect(ok.status).toBe(200);
@@ -57,6 +64,8 @@ describe('simulator and VIDU_FLOW_MODELS_FILE', () => {
     const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ endpoints: { img2video: { models: { q: { durations: [3] } } } } }));
     expect(() => loadSimConfig({ VIDU_FLOW_MODELS_FILE: bad })).toThrow(SimConfigError);
-    expect(() => loadSimConfig({ VIDU_FLOW_MODELS_FILE: bad })).toThrow(/endpoints\.img2video\.models\["q"\]\.resolutions: required/);
+    expect(() => loadSimConfig({ VIDU_FLOW_MODELS_FILE: bad })).toThrow(
+      /endpoints\.img2video\.models\["q"\]\.resolutions: required/,
+    );
   });
 });

@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const mp4Uri = (seconds: number, w = 320, h = 180) => toDataUri(makeMp4({ durationSeconds: seconds, width: w, height: h }), 'video/mp4');
+const mp4Uri = (seconds: number, w = 320, h = 180) =>
+  toDataUri(makeMp4({ durationSeconds: seconds, width: w, height: h }), 'video/mp4');
 const post = (kind: keyof typeof ENDPOINTS, body: unknown) => call(sim, 'POST', ENDPOINTS[kind].path, body);
 
 async function finished(taskId: string): Promise<any> {
@@ -26,8 +27,16 @@ async function finished(taskId: string): Promise<any> {
 
 const REQUESTS: Record<string, () => Record<string, unknown>> = {
   text2video: () => ({ model: 'viduq2', prompt: 'a lighthouse', duration: 4, aspect_ratio: '9:16' }),
-  startEnd2video: () => ({ model: 'viduq2-turbo', images: [pngUri(320, 180, 'a'), pngUri(640, 360, 'b')], duration: 3 }),
-  multiframe: () => ({ model: 'viduq2-pro', start_image: pngUri(), image_settings: [{ key_image: pngUri(320, 180, 'k1'), duration: 3 }, { key_image: pngUri(320, 180, 'k2') }] }),
+  startEnd2video: () => ({
+    model: 'viduq2-turbo',
+    images: [pngUri(320, 180, 'a'), pngUri(640, 360, 'b')],
+    duration: 3,
+  }),
+  multiframe: () => ({
+    model: 'viduq2-pro',
+    start_image: pngUri(),
+    image_settings: [{ key_image: pngUri(320, 180, 'k1'), duration: 3 }, { key_image: pngUri(320, 180, 'k2') }],
+  }),
   upscale: () => ({ video_url: mp4Uri(2), upscale_resolution: '2K' }),
   text2audio: () => ({ model: 'audio1.0', prompt: 'rain', duration: 3 }),
   audioTts: () => ({ text: 'Hello from the simulator, this is a test.', voice_setting_voice_id: 'v1' }),
@@ -78,16 +87,52 @@ describe('new endpoints in the simulator', () => {
       ['text2video', { model: 'viduq2' }, 400, 'FieldLacking', /prompt is required/],
       ['startEnd2video', { model: 'viduq1', images: [pngUri()] }, 400, 'FieldItemCountOutOfRange', /exactly 2 images/],
       // Frames of very different shapes (docs/vidu-api-more-endpoints.md §2: ratios within 0.8–1.25).
-      ['startEnd2video', { model: 'viduq1', images: [pngUri(320, 180), pngUri(180, 320)] }, 400, 'PageSizeOutOfRange', /close aspect ratios/],
-      ['multiframe', { model: 'viduq2-pro', start_image: pngUri(), image_settings: [{ key_image: pngUri() }] }, 400, 'FieldItemCountOutOfRange', /2–9 key frames/],
-      ['upscale', { video_creation_id: '424242', upscale_resolution: '2K' }, 404, 'CreationNotFound', /no video creation 424242/],
-      ['upscale', { video_url: toDataUri(makePng(64, 64), 'image/png') }, 400, 'ImageFormatInvalid', /png image is not accepted/],
+      [
+        'startEnd2video',
+        { model: 'viduq1', images: [pngUri(320, 180), pngUri(180, 320)] },
+        400,
+        'PageSizeOutOfRange',
+        /close aspect ratios/,
+      ],
+      [
+        'multiframe',
+        { model: 'viduq2-pro', start_image: pngUri(), image_settings: [{ key_image: pngUri() }] },
+        400,
+        'FieldItemCountOutOfRange',
+        /2–9 key frames/,
+      ],
+      [
+        'upscale',
+        { video_creation_id: '424242', upscale_resolution: '2K' },
+        404,
+        'CreationNotFound',
+        /no video creation 424242/,
+      ],
+      [
+        'upscale',
+        { video_url: toDataUri(makePng(64, 64), 'image/png') },
+        400,
+        'ImageFormatInvalid',
+        /png image is not accepted/,
+      ],
       ['text2audio', { model: 'audio1.0', prompt: 'p', duration: 12 }, 400, 'FieldInvalid', /between 2 and 10/],
       ['audioTts', { text: 'hi' }, 400, 'FieldLacking', /voice_setting_voice_id is required/],
       ['template', { template: 'hugging', images: [pngUri(100, 100)] }, 400, 'PageSizeOutOfRange', /at least 128×128/],
       ['extend', { model: 'viduq2-pro', video_url: mp4Uri(2) }, 400, 'PageSizeOutOfRange', /accepts 4–60 s/],
-      ['lipSync', { video_url: mp4Uri(2, 320, 180), text: 'hello there' }, 400, 'PageSizeOutOfRange', /between 360 and 4096 px/],
-      ['lipSync', { video_url: mp4Uri(2, 640, 360), audio_url: toDataUri(renderWav('v', 0.5), 'audio/wav') }, 400, 'PageSizeOutOfRange', /audio lasts 0.5 s/],
+      [
+        'lipSync',
+        { video_url: mp4Uri(2, 320, 180), text: 'hello there' },
+        400,
+        'PageSizeOutOfRange',
+        /between 360 and 4096 px/,
+      ],
+      [
+        'lipSync',
+        { video_url: mp4Uri(2, 640, 360), audio_url: toDataUri(renderWav('v', 0.5), 'audio/wav') },
+        400,
+        'PageSizeOutOfRange',
+        /audio lasts 0.5 s/,
+      ],
       ['lipSync', { video_url: mp4Uri(2, 640, 360) }, 400, 'FieldLacking', /audio_url is required unless text/],
     ];
     for (const [kind, body, status, reason, message] of cases) {

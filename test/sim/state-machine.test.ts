@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 const history = async (s: RunningSim, id: string) =>
-  ((await admin.get(s, `tasks/${id}`)).body.history as Array<{ state: string; at: string }>);
+  (await admin.get(s, `tasks/${id}`)).body.history as Array<{ state: string; at: string }>;
 
 describe('state machine under the time scale', () => {
   it('runs created → queueing → processing → success with progress rising, on its own', async () => {
@@ -56,11 +56,20 @@ describe('state machine under the time scale', () => {
     await admin.advance(sim, 0.5);
     expect((await api.get(sim, `tasks/${task.task_id}/creations`)).body.state).toBe('created');
     await admin.advance(sim, 0.5);
-    expect((await api.get(sim, `tasks/${task.task_id}/creations`)).body).toMatchObject({ state: 'processing', progress: 0 });
+    expect((await api.get(sim, `tasks/${task.task_id}/creations`)).body).toMatchObject({
+      state: 'processing',
+      progress: 0,
+    });
     await admin.advance(sim, 15);
-    expect((await api.get(sim, `tasks/${task.task_id}/creations`)).body).toMatchObject({ state: 'processing', progress: 50 });
+    expect((await api.get(sim, `tasks/${task.task_id}/creations`)).body).toMatchObject({
+      state: 'processing',
+      progress: 50,
+    });
     await admin.advance(sim, 15);
-    expect((await api.get(sim, `tasks/${task.task_id}/creations`)).body).toMatchObject({ state: 'success', progress: 100 });
+    expect((await api.get(sim, `tasks/${task.task_id}/creations`)).body).toMatchObject({
+      state: 'success',
+      progress: 100,
+    });
     const clock = (await admin.get(sim, 'clock')).body;
     expect(clock.advancedSeconds).toBe(31);
   });
@@ -86,8 +95,12 @@ describe('concurrency cap', () => {
     expect(stats.maxRunningAtOnce).toBe(5);
     expect(stats.tasksByState.success).toBe(8);
 
-    const starts = await Promise.all(ids.map(async (id) => (await history(s, id)).find((h) => h.state === 'processing')!.at));
-    const startOrder = ids.map((id, i) => ({ id, at: starts[i]! })).sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+    const starts = await Promise.all(
+      ids.map(async (id) => (await history(s, id)).find((h) => h.state === 'processing')!.at),
+    );
+    const startOrder = ids
+      .map((id, i) => ({ id, at: starts[i]! }))
+      .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
     expect(startOrder.map((x) => x.id)).toEqual(ids);
     // The second wave started when the first finished, 30 s after it began.
     expect(Date.parse(starts[5]!) - Date.parse(starts[0]!)).toBe(30_000);
@@ -103,7 +116,9 @@ describe('concurrency cap', () => {
     expect(stats.maxRunningAtOnce).toBe(5);
     const created = await Promise.all(ids.map(async (id) => (await admin.get(s, `tasks/${id}`)).body));
     const byCreation = [...created].sort((a, b) => a.createdAt - b.createdAt).map((t) => t.id);
-    const byStart = [...created].sort((a, b) => a.startedAt - b.startedAt || a.createdAt - b.createdAt).map((t) => t.id);
+    const byStart = [...created]
+      .sort((a, b) => a.startedAt - b.startedAt || a.createdAt - b.createdAt)
+      .map((t) => t.id);
     expect(byStart).toEqual(byCreation);
   });
 });

@@ -7,10 +7,19 @@ import { makeAdmittedSubmit } from '../../activities/admitted-submit';
 import type { SubmitInput } from '../../activities/submit';
 import type { SubmitResult } from '../../core/generation-types';
 
-const INPUT = { kind: 'img2video' as const, workflowId: 'img2video-w1', request: { prompt: 'p' }, waitMode: 'callback' as const, admission: { priority: 'interactive' as const, ticket: 1 } };
+const INPUT = {
+  kind: 'img2video' as const,
+  workflowId: 'img2video-w1',
+  request: { prompt: 'p' },
+  waitMode: 'callback' as const,
+  admission: { priority: 'interactive' as const, ticket: 1 },
+};
 const RESULT: SubmitResult = { taskId: 't1', state: 'created', credits: 5, callbackRegistered: true, via: 'created' };
 
-function setup(slot: { managerId: string; granted: boolean } | undefined, submit: (input: SubmitInput) => Promise<SubmitResult>) {
+function setup(
+  slot: { managerId: string; granted: boolean } | undefined,
+  submit: (input: SubmitInput) => Promise<SubmitResult>,
+) {
   const submitted: SubmitInput[] = [];
   const released: string[] = [];
   const run = makeAdmittedSubmit(
@@ -28,7 +37,9 @@ describe('submitWhenAdmitted', () => {
   it('submits at once without a cap, and names no manager', async () => {
     const { run, submitted } = setup(undefined, async () => RESULT);
     expect(await run(INPUT)).toEqual(RESULT);
-    expect(submitted).toEqual([{ kind: 'img2video', workflowId: 'img2video-w1', request: { prompt: 'p' }, waitMode: 'callback' }]);
+    expect(submitted).toEqual([
+      { kind: 'img2video', workflowId: 'img2video-w1', request: { prompt: 'p' }, waitMode: 'callback' },
+    ]);
   });
 
   it('submits in the same attempt when the slot is granted, and says which manager holds it', async () => {

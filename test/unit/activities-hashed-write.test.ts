@@ -19,7 +19,11 @@ afterAll(async () => {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-async function writeTo(name: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts?: Parameters<typeof writeHashed>[2]) {
+async function writeTo(
+  name: string,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  opts?: Parameters<typeof writeHashed>[2],
+) {
   const file = path.join(tmp, name);
   const fh = await open(file, 'w');
   try {
@@ -57,10 +61,12 @@ describe('writeHashed', () => {
     expect((await readFile(out.file)).length).toBe(0);
   });
 
-  it('throws the caller\'s error once the bytes pass maxBytes, before writing the chunk that passed it', async () => {
+  it("throws the caller's error once the bytes pass maxBytes, before writing the chunk that passed it", async () => {
     const chunks = [randomBytes(1024 * 1024), randomBytes(1024 * 1024), randomBytes(10)];
     const tooLarge = new Error('too large');
-    await expect(writeTo('capped.bin', chunks, { maxBytes: 2 * 1024 * 1024, tooLarge: () => tooLarge })).rejects.toBe(tooLarge);
+    await expect(writeTo('capped.bin', chunks, { maxBytes: 2 * 1024 * 1024, tooLarge: () => tooLarge })).rejects.toBe(
+      tooLarge,
+    );
     // The chunks before the cap are in the file, none after it, and nothing is still being written.
     expect((await readFile(path.join(tmp, 'capped.bin'))).length).toBe(2 * 1024 * 1024);
   });

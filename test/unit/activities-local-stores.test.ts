@@ -59,7 +59,10 @@ describe('LocalArchiveStore', () => {
 
     it('writes an empty body', async () => {
       const store = new LocalArchiveStore(tmp);
-      expect(await store.write('wf/empty.bin', chunks(), 'application/octet-stream')).toEqual({ sha256: sha256(new Uint8Array()), bytes: 0 });
+      expect(await store.write('wf/empty.bin', chunks(), 'application/octet-stream')).toEqual({
+        sha256: sha256(new Uint8Array()),
+        bytes: 0,
+      });
       expect(await store.exists('wf/empty.bin')).toBe(true);
     });
 
@@ -81,9 +84,9 @@ describe('LocalArchiveStore', () => {
 
     it('on a failed stream: rejects, writes nothing, leaves no partial file', async () => {
       const store = new LocalArchiveStore(tmp);
-      await expect(store.write('wf/a.mp4', failingAfter(['half', 'way'], new Error('connection reset')), 'video/mp4')).rejects.toThrow(
-        'connection reset',
-      );
+      await expect(
+        store.write('wf/a.mp4', failingAfter(['half', 'way'], new Error('connection reset')), 'video/mp4'),
+      ).rejects.toThrow('connection reset');
       expect(await store.exists('wf/a.mp4')).toBe(false);
       expect(await listFiles(tmp)).toEqual([]);
     });
@@ -91,7 +94,9 @@ describe('LocalArchiveStore', () => {
     it('on a failed stream: keeps the complete file already there', async () => {
       const store = new LocalArchiveStore(tmp);
       await store.write('wf/a.mp4', chunks('complete'), 'video/mp4');
-      await expect(store.write('wf/a.mp4', failingAfter(['trunc'], new Error('boom')), 'video/mp4')).rejects.toThrow('boom');
+      await expect(store.write('wf/a.mp4', failingAfter(['trunc'], new Error('boom')), 'video/mp4')).rejects.toThrow(
+        'boom',
+      );
       expect(await readFile(path.join(tmp, 'wf/a.mp4'), 'utf8')).toBe('complete');
       expect(await listFiles(tmp)).toEqual(['wf/a.mp4']);
     });
@@ -99,7 +104,9 @@ describe('LocalArchiveStore', () => {
     it('concurrent writes of one key end with one complete file', async () => {
       const store = new LocalArchiveStore(tmp);
       const body = Buffer.alloc(64 * 1024, 7);
-      const results = await Promise.all(Array.from({ length: 8 }, () => store.write('wf/a.mp4', chunks(body, body), 'video/mp4')));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => store.write('wf/a.mp4', chunks(body, body), 'video/mp4')),
+      );
       for (const r of results) expect(r).toEqual({ sha256: sha256(Buffer.concat([body, body])), bytes: 128 * 1024 });
       expect(sha256(await readFile(path.join(tmp, 'wf/a.mp4')))).toBe(sha256(Buffer.concat([body, body])));
       expect(await listFiles(tmp)).toEqual(['wf/a.mp4']);
@@ -285,7 +292,9 @@ describe('StagingStore', () => {
   });
 
   it('get of a well-formed but unknown reference fails with ENOENT', async () => {
-    await expect(new StagingStore(tmp).get(`staged:key-k1/${'b'.repeat(64)}.png`)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(new StagingStore(tmp).get(`staged:key-k1/${'b'.repeat(64)}.png`)).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 
   it('get does not read files outside its directory', async () => {

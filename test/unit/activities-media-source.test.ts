@@ -74,7 +74,11 @@ beforeAll(async () => {
 /** receiveMedia with the test folder as the only input root, read back as bytes. */
 async function loadMedia(value: string, maxBytes: number, fetchImpl?: typeof fetch, inputRoots: string[] = [tmp]) {
   const staging = new StagingStore(path.join(tmp, '.staging'));
-  const { file, source } = await receiveMedia(value, maxBytes, { staging, inputRoots, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const { file, source } = await receiveMedia(value, maxBytes, {
+    staging,
+    inputRoots,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
   const bytes = await readFile(file.path);
   await file.discard();
   return { bytes, source, size: file.size, sha256: file.sha256 };
@@ -86,7 +90,12 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-async function loadError(value: string, maxBytes = 1 * KB, fetchImpl?: typeof fetch, inputRoots?: string[]): Promise<MediaLoadError> {
+async function loadError(
+  value: string,
+  maxBytes = 1 * KB,
+  fetchImpl?: typeof fetch,
+  inputRoots?: string[],
+): Promise<MediaLoadError> {
   try {
     await loadMedia(value, maxBytes, fetchImpl, inputRoots);
   } catch (err) {
@@ -113,7 +122,10 @@ describe('loadMedia: data URIs', () => {
   });
 
   it('accepts parameters before base64 and structured mime types', async () => {
-    const r1 = await loadMedia(`data:image/svg+xml;charset=utf-8;base64,${Buffer.from('<svg/>').toString('base64')}`, KB);
+    const r1 = await loadMedia(
+      `data:image/svg+xml;charset=utf-8;base64,${Buffer.from('<svg/>').toString('base64')}`,
+      KB,
+    );
     expect(r1.bytes.toString()).toBe('<svg/>');
     const r2 = await loadMedia(`data:video/quicktime;base64,${PAYLOAD.toString('base64')}`, KB);
     expect(r2.bytes.length).toBe(PAYLOAD.length);
@@ -137,7 +149,10 @@ describe('loadMedia: data URIs', () => {
   });
 
   it('refuses a data URI over the limit, naming size and limit', async () => {
-    const err = await loadError(`data:image/png;base64,${Buffer.alloc(3 * 1024 * 1024).toString('base64')}`, 2 * 1024 * 1024);
+    const err = await loadError(
+      `data:image/png;base64,${Buffer.alloc(3 * 1024 * 1024).toString('base64')}`,
+      2 * 1024 * 1024,
+    );
     expect(err.message).toBe('3.0 MB exceeds the 2.0 MB limit');
   });
 
@@ -189,7 +204,12 @@ describe('loadMedia: local files', () => {
     await writeFile(path.join(tmp, 'outside.png'), PAYLOAD);
     await symlink(path.join(tmp, 'outside.png'), path.join(root, 'link.png'));
     await symlink('/etc', path.join(root, 'etc'));
-    for (const value of [path.join(root, 'link.png'), `${root}/../outside.png`, path.join(root, 'etc', 'passwd'), path.join(root, 'etc', 'no-such-file')]) {
+    for (const value of [
+      path.join(root, 'link.png'),
+      `${root}/../outside.png`,
+      path.join(root, 'etc', 'passwd'),
+      path.join(root, 'etc', 'no-such-file'),
+    ]) {
       const err = await loadError(value, KB, undefined, [root]);
       expect(err.message, value).toMatch(/^local paths are not read by the worker unless under VIDU_FLOW_INPUT_ROOTS/);
     }

@@ -27,7 +27,7 @@ async function write(name: string, bytes: Buffer): Promise<string> {
 /** Rearranges an MP4 fixture (ftyp, free, moov, mdat) into ftyp, free, mdat, moov: moov at the end. */
 function moovAtEnd(mp4: Buffer): Buffer {
   const boxes: Buffer[] = [];
-  for (let at = 0; at < mp4.length; ) {
+  for (let at = 0; at < mp4.length;) {
     const size = mp4.readUInt32BE(at);
     boxes.push(mp4.subarray(at, at + size));
     at += size;
@@ -38,7 +38,7 @@ function moovAtEnd(mp4: Buffer): Buffer {
 
 /** Grows the mdat box by `n` bytes, so the skeleton has to stand in for a payload it does not read. */
 function padMdat(mp4: Buffer, n: number): Buffer {
-  for (let at = 0; at < mp4.length; ) {
+  for (let at = 0; at < mp4.length;) {
     const size32 = mp4.readUInt32BE(at);
     const size = size32 === 1 ? Number(mp4.readBigUInt64BE(at + 8)) : size32 === 0 ? mp4.length - at : size32;
     if (mp4.toString('latin1', at + 4, at + 8) === 'mdat') {
@@ -54,7 +54,7 @@ function padMdat(mp4: Buffer, n: number): Buffer {
 
 /** Adds an `n`-byte JUNK chunk at the end of the AVI's movi list. */
 function padMovi(avi: Buffer, n: number): Buffer {
-  for (let at = 12; at < avi.length; ) {
+  for (let at = 12; at < avi.length;) {
     const size = avi.readUInt32LE(at + 4);
     if (avi.toString('latin1', at, at + 4) === 'LIST' && avi.toString('latin1', at + 8, at + 12) === 'movi') {
       const junk = Buffer.alloc(8 + n);
@@ -92,9 +92,18 @@ const VIDEOS: Array<[string, Buffer]> = [
   ['avi', makeAvi({ durationSeconds: 2, width: 320, height: 240 })],
   // Payloads larger than the skeleton copies: replaced by empty boxes/chunks.
   ['mp4 with a large mdat', padMdat(makeMp4({ durationSeconds: 4, width: 400, height: 600 }), PAD)],
-  ['mp4 with a large 64-bit mdat', padMdat(makeMp4({ durationSeconds: 3, width: 320, height: 240, layout: { mdatSize: '64' } }), PAD)],
-  ['mp4 with a large to-end mdat', padMdat(makeMp4({ durationSeconds: 3, width: 320, height: 240, layout: { mdatSize: 'to-end' } }), PAD)],
-  ['mov with a large mdat before moov', moovAtEnd(padMdat(makeMov({ durationSeconds: 5, width: 480, height: 480 }), PAD))],
+  [
+    'mp4 with a large 64-bit mdat',
+    padMdat(makeMp4({ durationSeconds: 3, width: 320, height: 240, layout: { mdatSize: '64' } }), PAD),
+  ],
+  [
+    'mp4 with a large to-end mdat',
+    padMdat(makeMp4({ durationSeconds: 3, width: 320, height: 240, layout: { mdatSize: 'to-end' } }), PAD),
+  ],
+  [
+    'mov with a large mdat before moov',
+    moovAtEnd(padMdat(makeMov({ durationSeconds: 5, width: 480, height: 480 }), PAD)),
+  ],
   ['avi with a large movi', padMovi(makeAvi({ durationSeconds: 2, width: 320, height: 240 }), PAD)],
 ];
 

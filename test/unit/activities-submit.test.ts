@@ -36,19 +36,35 @@ beforeEach(async () => {
 
 const image = pngUri();
 function submission(kind: SubmitInput['kind'], workflowId: string, prompt = `prompt of ${workflowId}`): SubmitInput {
-  const request = kind === 'img2video' ? { model: 'viduq2', images: [image], prompt, duration: 5 } : { model: 'viduq2', images: [image], prompt };
+  const request =
+    kind === 'img2video'
+      ? { model: 'viduq2', images: [image], prompt, duration: 5 }
+      : { model: 'viduq2', images: [image], prompt };
   return { kind, workflowId, request, waitMode: 'poll' };
 }
 
 /** Runs one attempt of the submit activity (Temporal's mock activity context; heartbeats as given). */
-function attempt(submitTask: ReturnType<typeof makeSubmitTask>, input: SubmitInput, info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {}): Promise<SubmitResult> {
+function attempt(
+  submitTask: ReturnType<typeof makeSubmitTask>,
+  input: SubmitInput,
+  info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {},
+): Promise<SubmitResult> {
   return new MockActivityEnvironment(info).run(submitTask, input) as Promise<SubmitResult>;
 }
 
 /** The create POSTs the sim saw on one endpoint: status and whether the body carried the id. */
 async function creates(endpoint: string): Promise<Array<{ status: number; id: unknown }>> {
-  const log = (await admin.get(sim, `requests?endpoint=${endpoint}`)).body as Array<{ method: string; status: number; body?: Record<string, unknown> }>;
-  return log.filter((r) => r.method === 'POST').map((r) => ({ status: r.status, id: r.body && 'client_request_id' in r.body ? r.body.client_request_id : undefined }));
+  const log = (await admin.get(sim, `requests?endpoint=${endpoint}`)).body as Array<{
+    method: string;
+    status: number;
+    body?: Record<string, unknown>;
+  }>;
+  return log
+    .filter((r) => r.method === 'POST')
+    .map((r) => ({
+      status: r.status,
+      id: r.body && 'client_request_id' in r.body ? r.body.client_request_id : undefined,
+    }));
 }
 
 async function taskCount(): Promise<number> {
@@ -92,7 +108,13 @@ describe('client_request_id on submission', () => {
 
   it('a retry finds the task an earlier attempt created without the id, even though the list shows other ids, and does not pay twice', async () => {
     // Someone else's tasks, with ids, in the same window…
-    await api.post(sim, 'img2video', { model: 'viduq2', images: [image], prompt: 'other', duration: 5, client_request_id: 'vf-someone-else' });
+    await api.post(sim, 'img2video', {
+      model: 'viduq2',
+      images: [image],
+      prompt: 'other',
+      duration: 5,
+      client_request_id: 'vf-someone-else',
+    });
     // …and the task our earlier attempt created (its answer was lost) after Vidu refused the id.
     const input = submission('reference2image', 'wf-lost-answer');
     const lost = await api.post(sim, 'reference2image', input.request);
@@ -129,13 +151,24 @@ describe('client_request_id refused where Vidu documents it (img2video)', () => 
     const beats: unknown[] = [];
     const first = new MockActivityEnvironment();
     first.on('heartbeat', (d: unknown) => beats.push(d));
-    const err = (await first.run(submitTask, input).catch((e: unknown) => e)) as { type?: string; nonRetryable?: boolean };
+    const err = (await first.run(submitTask, input).catch((e: unknown) => e)) as {
+      type?: string;
+      nonRetryable?: boolean;
+    };
     expect(err).toMatchObject({ type: 'ClientRequestIdRefused', nonRetryable: false });
     expect(beats).toMatchObject([{ phase: 'sending', withId: true }]);
 
-    const retry = new MockActivityEnvironment({ attempt: 2, scheduledTimestampMs: Date.now() - 1000, heartbeatDetails: beats[0] });
+    const retry = new MockActivityEnvironment({
+      attempt: 2,
+      scheduledTimestampMs: Date.now() - 1000,
+      heartbeatDetails: beats[0],
+    });
     expect(((await retry.run(submitTask, input)) as SubmitResult).via).toBe('created');
-    const log = (await admin.get(strict, 'requests?endpoint=img2video')).body as Array<{ method: string; status: number; body: Record<string, unknown> }>;
+    const log = (await admin.get(strict, 'requests?endpoint=img2video')).body as Array<{
+      method: string;
+      status: number;
+      body: Record<string, unknown>;
+    }>;
     expect(log.filter((r) => r.method === 'POST').map((r) => [r.status, 'client_request_id' in r.body])).toEqual([
       [400, true],
       [200, false],
@@ -146,8 +179,14 @@ describe('client_request_id refused where Vidu documents it (img2video)', () => 
 
 describe('the task-list lookup when the id may not have been sent', () => {
   const request = { model: 'viduq2', prompt: 'a cat walks on the beach', duration: 5 };
-  const listing = (tasks: Array<Record<string, unknown>>) => ({ listTasks: async () => ({ tasks, next_page_token: '' }) }) as unknown as ViduClient;
-  const lookup = (idMayBeMissing: boolean) => ({ clientRequestId: 'vf-ours', idMayBeMissing, request, sinceMs: Date.now() });
+  const listing = (tasks: Array<Record<string, unknown>>) =>
+    ({ listTasks: async () => ({ tasks, next_page_token: '' }) }) as unknown as ViduClient;
+  const lookup = (idMayBeMissing: boolean) => ({
+    clientRequestId: 'vf-ours',
+    idMayBeMissing,
+    request,
+    sinceMs: Date.now(),
+  });
 
   it('matches a task without an id by its fields, although other tasks carry ids; one with another id is never ours', async () => {
     const tasks = [
@@ -155,15 +194,30 @@ describe('the task-list lookup when the id may not have been sent', () => {
       { id: 'ours', ...request, client_request_id: '' },
       { id: 'other-prompt', ...request, prompt: 'a dog', client_request_id: '' },
     ];
-    expect(await findSubmittedTask(listing(tasks), lookup(true))).toMatchObject({ found: true, taskId: 'ours', matchedBy: 'request-fields' });
+    expect(await findSubmittedTask(listing(tasks), lookup(true))).toMatchObject({
+      found: true,
+      taskId: 'ours',
+      matchedBy: 'request-fields',
+    });
     // Our id went with the request: a task we created would carry it, so nothing here is ours.
     expect(await findSubmittedTask(listing(tasks), lookup(false))).toEqual({ found: false });
   });
 
   it('still prefers our id, and fails as ambiguous (rather than resend) when several tasks without an id match', async () => {
-    const ours = [{ id: 'by-id', client_request_id: 'vf-ours' }, { id: 'same-fields', ...request }];
-    expect(await findSubmittedTask(listing(ours), lookup(true))).toMatchObject({ found: true, taskId: 'by-id', matchedBy: 'client_request_id' });
-    const twins = [{ id: 'a', ...request }, { id: 'b', ...request, client_request_id: '' }, { id: 'c', ...request, client_request_id: 'vf-x' }];
+    const ours = [
+      { id: 'by-id', client_request_id: 'vf-ours' },
+      { id: 'same-fields', ...request },
+    ];
+    expect(await findSubmittedTask(listing(ours), lookup(true))).toMatchObject({
+      found: true,
+      taskId: 'by-id',
+      matchedBy: 'client_request_id',
+    });
+    const twins = [
+      { id: 'a', ...request },
+      { id: 'b', ...request, client_request_id: '' },
+      { id: 'c', ...request, client_request_id: 'vf-x' },
+    ];
     expect(await findSubmittedTask(listing(twins), lookup(true))).toEqual({ found: false, ambiguous: ['a', 'b'] });
   });
 });

@@ -26,14 +26,29 @@ function fakeVidu(pages: Task[][]): { vidu: ViduClient; queries: Query[] } {
 const SINCE = Date.parse('2025-11-10T15:00:00Z');
 const OURS = 'vf-0123456789abcdef0123456789abcdef01234567';
 
-const REQUEST = { model: 'viduq2', prompt: 'a cat walks on the beach', duration: 5, resolution: '720p', images: ['staged:x'] };
+const REQUEST = {
+  model: 'viduq2',
+  prompt: 'a cat walks on the beach',
+  duration: 5,
+  resolution: '720p',
+  images: ['staged:x'],
+};
 
 function lookup(extra: Partial<LookupRequest> = {}): LookupRequest {
   return { clientRequestId: OURS, request: REQUEST, sinceMs: SINCE, ...extra };
 }
 
 function task(id: string, extra: Record<string, unknown> = {}): Task {
-  return { id, model: 'viduq2', prompt: 'something else', duration: 5, resolution: '720p', state: 'processing', credits: 10, ...extra };
+  return {
+    id,
+    model: 'viduq2',
+    prompt: 'something else',
+    duration: 5,
+    resolution: '720p',
+    state: 'processing',
+    credits: 10,
+    ...extra,
+  };
 }
 
 /** Like the real list (docs/vidu-api.md §7): no client_request_id, state or credits fields at all. */
@@ -46,15 +61,30 @@ describe('findSubmittedTask', () => {
     const { vidu, queries } = fakeVidu([
       [task('1', { client_request_id: 'vf-other-1' }), task('2', { client_request_id: '' })],
       [task('3', { client_request_id: 'vf-other-2' })],
-      [task('4', { client_request_id: OURS, state: 'queueing', credits: 20, prompt: 'whatever' }), task('5', { client_request_id: 'vf-other-3' })],
+      [
+        task('4', { client_request_id: OURS, state: 'queueing', credits: 20, prompt: 'whatever' }),
+        task('5', { client_request_id: 'vf-other-3' }),
+      ],
     ]);
-    expect(await findSubmittedTask(vidu, lookup())).toEqual({ found: true, taskId: '4', state: 'queueing', credits: 20, matchedBy: 'client_request_id' });
+    expect(await findSubmittedTask(vidu, lookup())).toEqual({
+      found: true,
+      taskId: '4',
+      state: 'queueing',
+      credits: 20,
+      matchedBy: 'client_request_id',
+    });
     expect(queries).toHaveLength(3);
   });
 
   it('prefers the client_request_id match over a request-field match', async () => {
-    const { vidu } = fakeVidu([[task('1', { ...REQUEST, client_request_id: '' }), task('2', { client_request_id: OURS })]]);
-    expect(await findSubmittedTask(vidu, lookup())).toMatchObject({ found: true, taskId: '2', matchedBy: 'client_request_id' });
+    const { vidu } = fakeVidu([
+      [task('1', { ...REQUEST, client_request_id: '' }), task('2', { client_request_id: OURS })],
+    ]);
+    expect(await findSubmittedTask(vidu, lookup())).toMatchObject({
+      found: true,
+      taskId: '2',
+      matchedBy: 'client_request_id',
+    });
   });
 
   it('asks for tasks created since the first attempt minus 5 min of clock skew, 100 per page, following page tokens', async () => {
@@ -71,7 +101,13 @@ describe('findSubmittedTask', () => {
       [bareTask('3', { prompt: REQUEST.prompt, resolution: '1080p' }), bareTask('4', { prompt: REQUEST.prompt })],
       [bareTask('5', { prompt: REQUEST.prompt, model: 'viduq1' })],
     ]);
-    expect(await findSubmittedTask(vidu, lookup())).toEqual({ found: true, taskId: '4', state: 'created', credits: 0, matchedBy: 'request-fields' });
+    expect(await findSubmittedTask(vidu, lookup())).toEqual({
+      found: true,
+      taskId: '4',
+      state: 'created',
+      credits: 0,
+      matchedBy: 'request-fields',
+    });
   });
 
   it('compares numbers and their string forms alike (duration 5 vs "5")', async () => {
@@ -86,12 +122,21 @@ describe('findSubmittedTask', () => {
   });
 
   it('treats empty client_request_ids as absent', async () => {
-    const { vidu } = fakeVidu([[task('9', { ...REQUEST, client_request_id: '' }), task('10', { client_request_id: '' })]]);
-    expect(await findSubmittedTask(vidu, lookup())).toMatchObject({ found: true, taskId: '9', matchedBy: 'request-fields' });
+    const { vidu } = fakeVidu([
+      [task('9', { ...REQUEST, client_request_id: '' }), task('10', { client_request_id: '' })],
+    ]);
+    expect(await findSubmittedTask(vidu, lookup())).toMatchObject({
+      found: true,
+      taskId: '9',
+      matchedBy: 'request-fields',
+    });
   });
 
   it('two matches: ambiguous, naming both task ids', async () => {
-    const { vidu } = fakeVidu([[bareTask('11', { prompt: REQUEST.prompt })], [bareTask('12'), bareTask('13', { prompt: REQUEST.prompt })]]);
+    const { vidu } = fakeVidu([
+      [bareTask('11', { prompt: REQUEST.prompt })],
+      [bareTask('12'), bareTask('13', { prompt: REQUEST.prompt })],
+    ]);
     expect(await findSubmittedTask(vidu, lookup())).toEqual({ found: false, ambiguous: ['11', '13'] });
   });
 
@@ -107,7 +152,10 @@ describe('findSubmittedTask', () => {
   });
 
   it('the list carries other client_request_ids but not ours: not found, even when the fields match', async () => {
-    const { vidu } = fakeVidu([[task('16', { client_request_id: 'vf-someone-else' })], [task('17', { ...REQUEST, client_request_id: 'vf-another' })]]);
+    const { vidu } = fakeVidu([
+      [task('16', { client_request_id: 'vf-someone-else' })],
+      [task('17', { ...REQUEST, client_request_id: 'vf-another' })],
+    ]);
     expect(await findSubmittedTask(vidu, lookup())).toEqual({ found: false });
   });
 
@@ -149,7 +197,9 @@ describe('findSubmittedTask', () => {
   // request again although our task may sit on page 11: a possible double charge. A truncated
   // scan should rather end as "ambiguous"/unknown (no resubmission).
   it('reports a scan cut short after 10 pages as incomplete, not as a plain "not found"', async () => {
-    const pages: Task[][] = Array.from({ length: 11 }, (_, p) => Array.from({ length: 100 }, (_, i) => task(`p${p}-${i}`, { client_request_id: `vf-x-${p}-${i}` })));
+    const pages: Task[][] = Array.from({ length: 11 }, (_, p) =>
+      Array.from({ length: 100 }, (_, i) => task(`p${p}-${i}`, { client_request_id: `vf-x-${p}-${i}` })),
+    );
     (pages[10] as Task[])[0] = task('ours', { client_request_id: OURS });
     const { vidu } = fakeVidu(pages);
     const result = await findSubmittedTask(vidu, lookup());

@@ -70,7 +70,12 @@ describe('archive: watermarked copies', () => {
   it('archives no watermarked copy when none was asked for (Vidu sends watermarked_url empty)', async () => {
     const { taskId, creations } = await finishedTask(false);
     expect(creations[0]!.watermarkedUrl).toBeUndefined();
-    const result = await makeArchiveTask({ vidu, archive: new LocalArchiveStore(root), fetch })({ workflowId: 'wm-no', kind: 'img2video', taskId, creations });
+    const result = await makeArchiveTask({ vidu, archive: new LocalArchiveStore(root), fetch })({
+      workflowId: 'wm-no',
+      kind: 'img2video',
+      taskId,
+      creations,
+    });
     expect(result.files.map((f) => f.role)).toEqual(['video', 'cover']);
   });
 
@@ -78,8 +83,15 @@ describe('archive: watermarked copies', () => {
   it('a watermarked copy that cannot be had is a missing extra: the paid result is still archived', async () => {
     const { taskId, creations } = await finishedTask(true);
     const broken = creations.map((c) => ({ ...c, watermarkedUrl: 'http://127.0.0.1:9/gone.mp4' }));
-    const result = await makeArchiveTask({ vidu, archive: new LocalArchiveStore(root), fetch, archiveLimits: { extraTries: 1 } })({ workflowId: 'wm-broken', kind: 'img2video', taskId, creations: broken });
+    const result = await makeArchiveTask({
+      vidu,
+      archive: new LocalArchiveStore(root),
+      fetch,
+      archiveLimits: { extraTries: 1 },
+    })({ workflowId: 'wm-broken', kind: 'img2video', taskId, creations: broken });
     expect(result.files.map((f) => f.role)).toEqual(['video', 'cover']);
-    expect(result.missing).toEqual([expect.objectContaining({ creationId: creations[0]!.id, role: 'watermarked', reason: expect.any(String) })]);
+    expect(result.missing).toEqual([
+      expect.objectContaining({ creationId: creations[0]!.id, role: 'watermarked', reason: expect.any(String) }),
+    ]);
   });
 });

@@ -31,7 +31,8 @@ const fileOf = (format: Format, seconds: number) => path.join(tmp, `${seconds}s.
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'vidu-flow-audio-duration-'));
-  for (const [format, make] of Object.entries(FORMATS)) for (const seconds of [0.5, 3, 700]) await writeFile(fileOf(format as Format, seconds), make(seconds));
+  for (const [format, make] of Object.entries(FORMATS))
+    for (const seconds of [0.5, 3, 700]) await writeFile(fileOf(format as Format, seconds), make(seconds));
   await writeFile(path.join(tmp, 'face.mp4'), makeMp4({ durationSeconds: 3, width: 640, height: 360 }));
 });
 
@@ -46,12 +47,14 @@ describe('probeFile reads the length of every accepted audio format', () => {
       expect(probe).toMatchObject({ kind: 'audio', format });
       // MP3 frames are 72 ms: the written length is the nearest whole number of frames.
       expect(probe.durationSeconds).toBeCloseTo(seconds, format === 'mp3' ? 1 : 3);
-      console.log(`[audio-duration] ${format} ${seconds} s: read ${probe.durationSeconds?.toFixed(3)} s in ${ms.toFixed(1)} ms`);
+      console.log(
+        `[audio-duration] ${format} ${seconds} s: read ${probe.durationSeconds?.toFixed(3)} s in ${ms.toFixed(1)} ms`,
+      );
     }
   });
 });
 
-describe('the stage activity applies lip-sync\'s 1–600 s audio rule to every format', () => {
+describe("the stage activity applies lip-sync's 1–600 s audio rule to every format", () => {
   const stageInputs = () =>
     makeStageInputs({
       staging: new StagingStore(path.join(tmp, 'staging')),
@@ -59,15 +62,27 @@ describe('the stage activity applies lip-sync\'s 1–600 s audio rule to every f
       fetch: createGuardedFetch({ policy: parseAllowPrivate('127.0.0.1') }),
       ownership: async () => ({ owner: 'operator', callerText: true }),
     });
-  const stage = (audio: string) => stageInputs()({ kind: 'lipSync', workflowId: `audio-${path.basename(audio)}`, request: { video_url: path.join(tmp, 'face.mp4'), audio_url: audio } });
+  const stage = (audio: string) =>
+    stageInputs()({
+      kind: 'lipSync',
+      workflowId: `audio-${path.basename(audio)}`,
+      request: { video_url: path.join(tmp, 'face.mp4'), audio_url: audio },
+    });
 
-  it.each(Object.keys(FORMATS) as Format[])('%s: too long and too short are refused naming the field and the limit; 3 s is staged', async (format) => {
-    await expect(stage(fileOf(format, 700))).rejects.toThrow(/audio_url: audio lasts 700(\.0+)? s; lip-sync accepts 1–600 s/);
-    await expect(stage(fileOf(format, 0.5))).rejects.toThrow(/audio_url: audio lasts 0\.\d+ s; lip-sync accepts 1–600 s/);
-    const staged = await stage(fileOf(format, 3));
-    expect(staged.media.find((m) => m.field === 'audio_url')).toMatchObject({ format });
-    expect(staged.media.find((m) => m.field === 'audio_url')?.durationSeconds).toBeCloseTo(3, 1);
-  });
+  it.each(Object.keys(FORMATS) as Format[])(
+    '%s: too long and too short are refused naming the field and the limit; 3 s is staged',
+    async (format) => {
+      await expect(stage(fileOf(format, 700))).rejects.toThrow(
+        /audio_url: audio lasts 700(\.0+)? s; lip-sync accepts 1–600 s/,
+      );
+      await expect(stage(fileOf(format, 0.5))).rejects.toThrow(
+        /audio_url: audio lasts 0\.\d+ s; lip-sync accepts 1–600 s/,
+      );
+      const staged = await stage(fileOf(format, 3));
+      expect(staged.media.find((m) => m.field === 'audio_url')).toMatchObject({ format });
+      expect(staged.media.find((m) => m.field === 'audio_url')?.durationSeconds).toBeCloseTo(3, 1);
+    },
+  );
 
   it('leaves a file the library cannot read to Vidu rather than guessing (the headers give no length)', async () => {
     // An MP3 that is only an ID3 tag: recognised as MP3, no frames, so no length to judge.
@@ -80,20 +95,29 @@ describe('the stage activity applies lip-sync\'s 1–600 s audio rule to every f
   });
 });
 
-describe('the simulator judges every audio format\'s length, as Vidu does', () => {
-  it.each(['mp3', 'm4a', 'ogg'] as const)('%s: 700 s is refused with PageSizeOutOfRange, 3 s is taken', async (format) => {
-    const sim = await startTestSim();
-    try {
-      const mime = { mp3: 'audio/mpeg', m4a: 'audio/mp4', ogg: 'audio/ogg' }[format];
-      const video = toDataUri(makeMp4({ durationSeconds: 3, width: 640, height: 360 }), 'video/mp4');
-      const tooLong = await api.post(sim, 'lip-sync', { video_url: video, audio_url: toDataUri(FORMATS[format](700), mime) });
-      expect(tooLong.status).toBe(400);
-      expect(tooLong.body).toMatchObject({ reason: 'PageSizeOutOfRange' });
-      expect(tooLong.body.message).toMatch(/audio_url: audio lasts 700(\.0+)? s; lip-sync accepts 1–600 s/);
-      const ok = await api.post(sim, 'lip-sync', { video_url: video, audio_url: toDataUri(FORMATS[format](3), mime) });
-      expect(ok.status).toBe(200);
-    } finally {
-      await sim.close();
-    }
-  });
+describe("the simulator judges every audio format's length, as Vidu does", () => {
+  it.each(['mp3', 'm4a', 'ogg'] as const)(
+    '%s: 700 s is refused with PageSizeOutOfRange, 3 s is taken',
+    async (format) => {
+      const sim = await startTestSim();
+      try {
+        const mime = { mp3: 'audio/mpeg', m4a: 'audio/mp4', ogg: 'audio/ogg' }[format];
+        const video = toDataUri(makeMp4({ durationSeconds: 3, width: 640, height: 360 }), 'video/mp4');
+        const tooLong = await api.post(sim, 'lip-sync', {
+          video_url: video,
+          audio_url: toDataUri(FORMATS[format](700), mime),
+        });
+        expect(tooLong.status).toBe(400);
+        expect(tooLong.body).toMatchObject({ reason: 'PageSizeOutOfRange' });
+        expect(tooLong.body.message).toMatch(/audio_url: audio lasts 700(\.0+)? s; lip-sync accepts 1–600 s/);
+        const ok = await api.post(sim, 'lip-sync', {
+          video_url: video,
+          audio_url: toDataUri(FORMATS[format](3), mime),
+        });
+        expect(ok.status).toBe(200);
+      } finally {
+        await sim.close();
+      }
+    },
+  );
 });

@@ -7,13 +7,26 @@ import { LocalArchiveStore } from '../../platform/stores/local-archive-store';
 import { StagingStore } from '../../platform/stores/staging-store';
 import type { ApplicationFailure } from '@temporalio/common';
 import { failureDetailsSchema } from '../../contract/failure-details';
-import { checkBatchInput, MAX_BATCH_LINE_BYTES, mergeLineOptions, parseBatchLine, toBatchLine } from '../../contract/batch-input';
+import {
+  checkBatchInput,
+  MAX_BATCH_LINE_BYTES,
+  mergeLineOptions,
+  parseBatchLine,
+  toBatchLine,
+} from '../../contract/batch-input';
 import { checkBatchFile, planBatch } from '../../cli/batch';
 import { InvalidGenerationInput } from '../../client/errors';
 import type { BatchLine, ValidBatchLine } from '../../core/batch-types';
 
 const BASE = '/data/batches';
-const request = (extra: Record<string, unknown> = {}) => ({ model: 'viduq2', images: ['frames/a.png'], prompt: 'a slow push-in', duration: 5, resolution: '720p', ...extra });
+const request = (extra: Record<string, unknown> = {}) => ({
+  model: 'viduq2',
+  images: ['frames/a.png'],
+  prompt: 'a slow push-in',
+  duration: 5,
+  resolution: '720p',
+  ...extra,
+});
 const lineOf = (value: unknown) => JSON.stringify(value);
 
 describe('parseBatchLine', () => {
@@ -23,15 +36,45 @@ describe('parseBatchLine', () => {
       kind: 'img2video',
       input: { request: { ...request(), images: ['/data/batches/frames/a.png'] }, options: { priority: 'batch' } },
     });
-    const images = ['frames/a.png', '/abs/b.png', 'https://x.test/c.png', 'data:image/png;base64,AAAA', 'file:///abs/d.png'];
-    const parsed = parseBatchLine(lineOf({ kind: 'reference2video', request: { model: 'viduq1', images, prompt: 'two friends wave', duration: 5 } }), { baseDir: BASE });
-    expect(parsed.ok && parsed.input.request.images).toEqual(['/data/batches/frames/a.png', '/abs/b.png', 'https://x.test/c.png', 'data:image/png;base64,AAAA', 'file:///abs/d.png']);
+    const images = [
+      'frames/a.png',
+      '/abs/b.png',
+      'https://x.test/c.png',
+      'data:image/png;base64,AAAA',
+      'file:///abs/d.png',
+    ];
+    const parsed = parseBatchLine(
+      lineOf({
+        kind: 'reference2video',
+        request: { model: 'viduq1', images, prompt: 'two friends wave', duration: 5 },
+      }),
+      { baseDir: BASE },
+    );
+    expect(parsed.ok && parsed.input.request.images).toEqual([
+      '/data/batches/frames/a.png',
+      '/abs/b.png',
+      'https://x.test/c.png',
+      'data:image/png;base64,AAAA',
+      'file:///abs/d.png',
+    ]);
   });
 
   it("keeps the line's explicit priority and merges the batch options under the line's", () => {
     const defaults = { waitMode: 'poll' as const, archive: false, poll: { initialSeconds: 1, maxSeconds: 5 } };
-    const parsed = parseBatchLine(lineOf({ kind: 'img2video', request: request(), options: { priority: 'interactive', archive: true, poll: { maxSeconds: 9 } } }), { baseDir: BASE, defaults });
-    expect(parsed.ok && parsed.input.options).toEqual({ waitMode: 'poll', archive: true, poll: { initialSeconds: 1, maxSeconds: 9 }, priority: 'interactive' });
+    const parsed = parseBatchLine(
+      lineOf({
+        kind: 'img2video',
+        request: request(),
+        options: { priority: 'interactive', archive: true, poll: { maxSeconds: 9 } },
+      }),
+      { baseDir: BASE, defaults },
+    );
+    expect(parsed.ok && parsed.input.options).toEqual({
+      waitMode: 'poll',
+      archive: true,
+      poll: { initialSeconds: 1, maxSeconds: 9 },
+      priority: 'interactive',
+    });
     expect(mergeLineOptions({ priority: 'interactive' }, undefined)).toEqual({ priority: 'interactive' });
     expect(mergeLineOptions(undefined, undefined)).toEqual({ priority: 'batch' });
   });
@@ -44,11 +87,23 @@ describe('parseBatchLine', () => {
       [lineOf({ kind: 'adFilm', request: request() }), /expected one of img2video/, undefined],
       [lineOf({ request: request() }), /kind: missing/, undefined],
       [lineOf({ kind: 'img2video' }), /request: must be an object/, 'img2video'],
-      [lineOf({ kind: 'img2video', request: request(), extra: 1 }), /a field other than kind, request and options/, 'img2video'],
+      [
+        lineOf({ kind: 'img2video', request: request(), extra: 1 }),
+        /a field other than kind, request and options/,
+        'img2video',
+      ],
       [lineOf({ kind: 'img2video', request: request(), options: 'fast' }), /options: must be an object/, 'img2video'],
       [lineOf({ kind: 'img2video', request: request({ prompt: 'x'.repeat(2001) }) }), /prompt/, 'img2video'],
-      [lineOf({ kind: 'img2video', request: request(), options: { waitMode: 'sometimes' } }), /options\.waitMode/, 'img2video'],
-      [lineOf({ kind: 'img2video', request: request({ callback_url: 'https://x.test' }) }), /callback_url/, 'img2video'],
+      [
+        lineOf({ kind: 'img2video', request: request(), options: { waitMode: 'sometimes' } }),
+        /options\.waitMode/,
+        'img2video',
+      ],
+      [
+        lineOf({ kind: 'img2video', request: request({ callback_url: 'https://x.test' }) }),
+        /callback_url/,
+        'img2video',
+      ],
     ];
     for (const [text, message, kind] of bad) {
       const parsed = parseBatchLine(text, { baseDir: BASE });
@@ -60,15 +115,31 @@ describe('parseBatchLine', () => {
   });
 
   it('shapes lines for the workflow with their number and offset', () => {
-    expect(toBatchLine('nope', 7, 120, { baseDir: BASE })).toMatchObject({ line: 7, offset: 120, error: { type: 'InvalidLine' } });
-    expect(toBatchLine(lineOf({ kind: 'img2video', request: request() }), 8, 130, { baseDir: BASE })).toMatchObject({ line: 8, offset: 130, kind: 'img2video' });
+    expect(toBatchLine('nope', 7, 120, { baseDir: BASE })).toMatchObject({
+      line: 7,
+      offset: 120,
+      error: { type: 'InvalidLine' },
+    });
+    expect(toBatchLine(lineOf({ kind: 'img2video', request: request() }), 8, 130, { baseDir: BASE })).toMatchObject({
+      line: 8,
+      offset: 130,
+      kind: 'img2video',
+    });
   });
 });
 
 describe('checkBatchInput', () => {
   it('accepts the documented input and names each bad field', () => {
-    expect(checkBatchInput({ source: { path: '/a/b.jsonl' }, window: 20, options: { priority: 'batch' }, linesPerRun: 10 })).toEqual([]);
-    const issues = checkBatchInput({ source: { path: 'relative.jsonl' }, window: 0, linesPerRun: 1.5, options: { colour: 'red' }, extra: true });
+    expect(
+      checkBatchInput({ source: { path: '/a/b.jsonl' }, window: 20, options: { priority: 'batch' }, linesPerRun: 10 }),
+    ).toEqual([]);
+    const issues = checkBatchInput({
+      source: { path: 'relative.jsonl' },
+      window: 0,
+      linesPerRun: 1.5,
+      options: { colour: 'red' },
+      extra: true,
+    });
     expect(issues.join('\n')).toMatch(/source\.path/);
     expect(issues.join('\n')).toMatch(/window/);
     expect(issues.join('\n')).toMatch(/linesPerRun/);
@@ -83,7 +154,11 @@ describe('readBatchLines', () => {
   let file: string;
   // The operator's batch (a workflow without ViduCaller): files under the input roots.
   const activities = () =>
-    makeBatchActivities({ archive: new LocalArchiveStore(path.join(dir, 'archive')), inputRoots: [dir], ownership: async () => ({ owner: 'operator', callerText: true }) });
+    makeBatchActivities({
+      archive: new LocalArchiveStore(path.join(dir, 'archive')),
+      inputRoots: [dir],
+      ownership: async () => ({ owner: 'operator', callerText: true }),
+    });
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'vidu-batch-lines-'));
@@ -132,7 +207,13 @@ describe('readBatchLines', () => {
     let cursor = first.next;
     let eof = first.eof;
     while (!eof) {
-      const next = await readBatchLines({ path: file, offset: cursor.offset, line: cursor.line, limit: 2, expect: first.source });
+      const next = await readBatchLines({
+        path: file,
+        offset: cursor.offset,
+        line: cursor.line,
+        limit: 2,
+        expect: first.source,
+      });
       expect(next.total).toBeUndefined();
       all.push(...next.lines);
       cursor = next.next;
@@ -151,19 +232,30 @@ describe('readBatchLines', () => {
 
   it('stops at the byte budget (but always returns at least one line) and merges the batch defaults', async () => {
     const { readBatchLines } = activities();
-    const read = await readBatchLines({ path: file, offset: 0, line: 1, limit: 100, maxBytes: 10, defaults: { waitMode: 'poll' } });
+    const read = await readBatchLines({
+      path: file,
+      offset: 0,
+      line: 1,
+      limit: 100,
+      maxBytes: 10,
+      defaults: { waitMode: 'poll' },
+    });
     expect(read.lines).toHaveLength(1);
     expect((read.lines[0] as ValidBatchLine).input.options).toEqual({ waitMode: 'poll', priority: 'batch' });
   });
 
   it('fails without retry when the file is missing or changed under the batch', async () => {
     const { readBatchLines } = activities();
-    await expect(readBatchLines({ path: path.join(dir, 'nope.jsonl'), offset: 0, line: 1, limit: 1 })).rejects.toMatchObject({ type: 'InvalidRequest', nonRetryable: true });
+    await expect(
+      readBatchLines({ path: path.join(dir, 'nope.jsonl'), offset: 0, line: 1, limit: 1 }),
+    ).rejects.toMatchObject({ type: 'InvalidRequest', nonRetryable: true });
     const copy = path.join(dir, 'copy.jsonl');
     await writeFile(copy, lineOf({ kind: 'img2video', request: request() }) + '\n');
     const first = await readBatchLines({ path: copy, offset: 0, line: 1, limit: 1 });
     await appendFile(copy, lineOf({ kind: 'img2video', request: request() }) + '\n');
-    await expect(readBatchLines({ path: copy, offset: first.next.offset, line: first.next.line, limit: 1, expect: first.source })).rejects.toMatchObject({ type: 'BatchSourceChanged', nonRetryable: true });
+    await expect(
+      readBatchLines({ path: copy, offset: first.next.offset, line: first.next.line, limit: 1, expect: first.source }),
+    ).rejects.toMatchObject({ type: 'BatchSourceChanged', nonRetryable: true });
   });
 
   it("refuses an API key's batch a worker file and another owner's staged lines, with details the published failures schema accepts", async () => {
@@ -175,8 +267,14 @@ describe('readBatchLines', () => {
     });
     const details = failureDetailsSchema('InvalidRequest')!;
     const refusals = [
-      [{ path: file, offset: 0, line: 1, limit: 1 }, /^source\.path: a batch started with an API key reads only the lines sent in its request/],
-      [{ path: `staged:key-alice/${'a'.repeat(64)}.jsonl`, offset: 0, line: 1, limit: 1 }, /^source\.staged: no staged batch lines of yours by this reference/],
+      [
+        { path: file, offset: 0, line: 1, limit: 1 },
+        /^source\.path: a batch started with an API key reads only the lines sent in its request/,
+      ],
+      [
+        { path: `staged:key-alice/${'a'.repeat(64)}.jsonl`, offset: 0, line: 1, limit: 1 },
+        /^source\.staged: no staged batch lines of yours by this reference/,
+      ],
     ] as const;
     for (const [input, message] of refusals) {
       const err = (await readBatchLines(input).then(
@@ -199,7 +297,12 @@ describe('vidu-flow batch: the local check', () => {
   ].join('\n');
 
   it('counts lines, lists the invalid ones and the local media that are missing here', () => {
-    const check = checkBatchFile('/data/batches/jobs.jsonl', text, undefined, (f) => f === '/data/batches/frames/a.png');
+    const check = checkBatchFile(
+      '/data/batches/jobs.jsonl',
+      text,
+      undefined,
+      (f) => f === '/data/batches/frames/a.png',
+    );
     expect(check).toMatchObject({ lines: 3, valid: 1, missingMedia: [] });
     expect(check.invalid.map((i) => i.line)).toEqual([3, 4]);
     const missing = checkBatchFile('/data/batches/jobs.jsonl', text, undefined, () => false);
@@ -208,17 +311,35 @@ describe('vidu-flow batch: the local check', () => {
 
   it('plans the start from the flags, or refuses with every problem', () => {
     const io = { cwd: '/data', readFile: () => text, fileExists: () => true };
-    const plan = planBatch('batches/jobs.jsonl', { window: '5', priority: 'interactive', idempotencyKey: 'nightly-1' }, io);
+    const plan = planBatch(
+      'batches/jobs.jsonl',
+      { window: '5', priority: 'interactive', idempotencyKey: 'nightly-1' },
+      io,
+    );
     expect(plan.file).toBe('/data/batches/jobs.jsonl');
     expect(plan.start).toEqual({ window: 5, options: { priority: 'interactive' }, idempotencyKey: 'nightly-1' });
     expect(() => planBatch('jobs.jsonl', { window: '0', linesPerRun: 'many' }, io)).toThrow(InvalidGenerationInput);
     try {
       planBatch('jobs.jsonl', { window: '0', linesPerRun: 'many' }, io);
     } catch (e) {
-      expect((e as InvalidGenerationInput).issues).toEqual([expect.stringMatching(/--window/), expect.stringMatching(/--lines-per-run/)]);
+      expect((e as InvalidGenerationInput).issues).toEqual([
+        expect.stringMatching(/--window/),
+        expect.stringMatching(/--lines-per-run/),
+      ]);
     }
     expect(() => planBatch('jobs.jsonl', {}, { ...io, readFile: () => '\n\n' })).toThrow(/no lines/);
     expect(() => planBatch('jobs.jsonl', {}, { ...io, readFile: () => 'x\ny' })).toThrow(/none of its 2 line/);
-    expect(() => planBatch('jobs.jsonl', {}, { ...io, readFile: () => { throw Object.assign(new Error('gone'), { code: 'ENOENT' }); } })).toThrow(/ENOENT/);
+    expect(() =>
+      planBatch(
+        'jobs.jsonl',
+        {},
+        {
+          ...io,
+          readFile: () => {
+            throw Object.assign(new Error('gone'), { code: 'ENOENT' });
+          },
+        },
+      ),
+    ).toThrow(/ENOENT/);
   });
 });

@@ -1,12 +1,34 @@
 // The bench's pure helpers: cost of a history in events and Temporal Cloud actions, percentiles.
 import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { addCosts, fmt, formatTable, historyCost, mergeCounts, percentile, ratio, subtractCost, workflowTaskFailures, type HistoryEventLike } from '../../bench/lib/stats';
+import {
+  addCosts,
+  fmt,
+  formatTable,
+  historyCost,
+  mergeCounts,
+  percentile,
+  ratio,
+  subtractCost,
+  workflowTaskFailures,
+  type HistoryEventLike,
+} from '../../bench/lib/stats';
 
 const T = temporal.api.enums.v1.EventType;
-const ev = (eventType: temporal.api.enums.v1.EventType, extra: Partial<HistoryEventLike> = {}): HistoryEventLike => ({ eventType, ...extra });
-const workflowTask = [ev(T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED), ev(T.EVENT_TYPE_WORKFLOW_TASK_STARTED), ev(T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)];
-const activity = (attempt: number) => [ev(T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), ev(T.EVENT_TYPE_ACTIVITY_TASK_STARTED, { activityTaskStartedEventAttributes: { attempt } }), ev(T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)];
+const ev = (eventType: temporal.api.enums.v1.EventType, extra: Partial<HistoryEventLike> = {}): HistoryEventLike => ({
+  eventType,
+  ...extra,
+});
+const workflowTask = [
+  ev(T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
+  ev(T.EVENT_TYPE_WORKFLOW_TASK_STARTED),
+  ev(T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+];
+const activity = (attempt: number) => [
+  ev(T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+  ev(T.EVENT_TYPE_ACTIVITY_TASK_STARTED, { activityTaskStartedEventAttributes: { attempt } }),
+  ev(T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED),
+];
 
 describe('historyCost', () => {
   it('counts the textbook generation: 23 events, 1 start + 1 per activity attempt', () => {
@@ -31,7 +53,10 @@ describe('historyCost', () => {
   });
 
   it('bills signals, timers, upserts, updates and memo changes once each, and local activities once per workflow task', () => {
-    const la = (task: number) => ev(T.EVENT_TYPE_MARKER_RECORDED, { markerRecordedEventAttributes: { markerName: 'core_local_activity', workflowTaskCompletedEventId: task } });
+    const la = (task: number) =>
+      ev(T.EVENT_TYPE_MARKER_RECORDED, {
+        markerRecordedEventAttributes: { markerName: 'core_local_activity', workflowTaskCompletedEventId: task },
+      });
     const cost = historyCost([
       ev(T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED),
       ev(T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED),
@@ -43,7 +68,9 @@ describe('historyCost', () => {
       la(7),
       la(7),
       la(12),
-      ev(T.EVENT_TYPE_MARKER_RECORDED, { markerRecordedEventAttributes: { markerName: 'Version', workflowTaskCompletedEventId: 12 } }),
+      ev(T.EVENT_TYPE_MARKER_RECORDED, {
+        markerRecordedEventAttributes: { markerName: 'Version', workflowTaskCompletedEventId: 12 },
+      }),
       ev(T.EVENT_TYPE_WORKFLOW_TASK_FAILED),
       ev(T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT),
     ]);
@@ -64,16 +91,25 @@ describe('historyCost', () => {
 describe('workflowTaskFailures', () => {
   it('names each failed workflow task by its cause, timeouts included', () => {
     const C = temporal.api.enums.v1.WorkflowTaskFailedCause;
-    const failed = (cause: temporal.api.enums.v1.WorkflowTaskFailedCause) => ev(T.EVENT_TYPE_WORKFLOW_TASK_FAILED, { workflowTaskFailedEventAttributes: { cause } });
+    const failed = (cause: temporal.api.enums.v1.WorkflowTaskFailedCause) =>
+      ev(T.EVENT_TYPE_WORKFLOW_TASK_FAILED, { workflowTaskFailedEventAttributes: { cause } });
     const a = workflowTaskFailures([
       failed(C.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND),
       failed(C.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND),
-      ev(T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, { workflowTaskTimedOutEventAttributes: { timeoutType: temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START } }),
+      ev(T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, {
+        workflowTaskTimedOutEventAttributes: {
+          timeoutType: temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START,
+        },
+      }),
       ev(T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT),
       ...workflowTask,
     ]);
     expect(a).toEqual({ UNHANDLED_COMMAND: 2, TIMED_OUT_SCHEDULE_TO_START: 1, TIMED_OUT: 1 });
-    expect(mergeCounts([a, { TIMED_OUT: 2 }, {}])).toEqual({ UNHANDLED_COMMAND: 2, TIMED_OUT_SCHEDULE_TO_START: 1, TIMED_OUT: 3 });
+    expect(mergeCounts([a, { TIMED_OUT: 2 }, {}])).toEqual({
+      UNHANDLED_COMMAND: 2,
+      TIMED_OUT_SCHEDULE_TO_START: 1,
+      TIMED_OUT: 3,
+    });
     expect(workflowTaskFailures(workflowTask)).toEqual({});
   });
 });
@@ -100,6 +136,14 @@ describe('percentile and friends', () => {
   });
 
   it('aligns a table', () => {
-    expect(formatTable(['a', 'bb'], [['xyz', '1'], ['q', '22']]).split('\n')).toEqual(['a    bb', '---  --', 'xyz   1', 'q    22']);
+    expect(
+      formatTable(
+        ['a', 'bb'],
+        [
+          ['xyz', '1'],
+          ['q', '22'],
+        ],
+      ).split('\n'),
+    ).toEqual(['a    bb', '---  --', 'xyz   1', 'q    22']);
   });
 });

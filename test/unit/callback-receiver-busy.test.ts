@@ -119,7 +119,14 @@ describe('SignalGate', () => {
 describe('callback receiver under a burst', () => {
   it('keeps at most CALLBACK_MAX_SIGNALS_IN_FLIGHT signals open, queues CALLBACK_MAX_WAITING, refuses the rest with 503 + Retry-After, and accepts their retry', async () => {
     const temporal = heldSignals();
-    const app = createCallbackServer({ apiKey: KEY, client: temporal.client, maxSkewMs: 300_000, onReject: () => undefined, maxSignalsInFlight: 2, maxWaiting: 1 });
+    const app = createCallbackServer({
+      apiKey: KEY,
+      client: temporal.client,
+      maxSkewMs: 300_000,
+      onReject: () => undefined,
+      maxSignalsInFlight: 2,
+      maxWaiting: 1,
+    });
     close = () => app.close();
     await app.ready();
     const calls = ['a', 'b', 'c', 'd', 'e'].map((x) => callback(app, `img2video-${x}`));
@@ -149,13 +156,24 @@ describe('callback receiver under a burst', () => {
   it('still refuses a forged callback with 401 while busy: only verified callbacks wait or are told to retry', async () => {
     const temporal = heldSignals();
     const rejections: string[] = [];
-    const app = createCallbackServer({ apiKey: KEY, client: temporal.client, maxSkewMs: 300_000, onReject: (r) => rejections.push(r.reason), maxSignalsInFlight: 1, maxWaiting: 0 });
+    const app = createCallbackServer({
+      apiKey: KEY,
+      client: temporal.client,
+      maxSkewMs: 300_000,
+      onReject: (r) => rejections.push(r.reason),
+      maxSignalsInFlight: 1,
+      maxWaiting: 0,
+    });
     close = () => app.close();
     await app.ready();
     const holding = callback(app, 'img2video-held');
     await waitFor(() => temporal.open.length === 1, 'the held signal');
     const url = '/vidu/callback?workflowId=img2video-victim';
-    const forged = callback(app, 'img2video-victim', signCallbackRequest({ secret: 'not-the-key', url: `http://127.0.0.1:8788${url}` }));
+    const forged = callback(
+      app,
+      'img2video-victim',
+      signCallbackRequest({ secret: 'not-the-key', url: `http://127.0.0.1:8788${url}` }),
+    );
     const res = await forged.res;
     expect(res.statusCode).toBe(401);
     expect(rejections).toEqual(['bad-signature']);
@@ -167,7 +185,12 @@ describe('callback receiver under a burst', () => {
 
   it('answers 503 when the signal fails, and accepts the retry of that same request (its nonce is forgotten, not spent)', async () => {
     const temporal = heldSignals();
-    const app = createCallbackServer({ apiKey: KEY, client: temporal.client, maxSkewMs: 300_000, onReject: () => undefined });
+    const app = createCallbackServer({
+      apiKey: KEY,
+      client: temporal.client,
+      maxSkewMs: 300_000,
+      onReject: () => undefined,
+    });
     close = () => app.close();
     await app.ready();
     const first = callback(app, 'img2video-x');

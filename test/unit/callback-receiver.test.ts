@@ -32,7 +32,13 @@ function setup(forwardStates?: ReadonlySet<NonTerminalState>) {
       }),
     },
   } as unknown as Client;
-  const app = createCallbackServer({ apiKey: KEY, client, maxSkewMs: 300_000, onReject: (r) => rejections.push(r), ...(forwardStates ? { forwardStates } : {}) });
+  const app = createCallbackServer({
+    apiKey: KEY,
+    client,
+    maxSkewMs: 300_000,
+    onReject: (r) => rejections.push(r),
+    ...(forwardStates ? { forwardStates } : {}),
+  });
   return { app, sent, rejections };
 }
 
@@ -43,7 +49,12 @@ afterEach(async () => {
 });
 
 function post(app: ReturnType<typeof setup>['app'], headers: Record<string, string>, body: unknown, url = URL_PATH) {
-  return app.inject({ method: 'POST', url, headers: { ...headers, 'content-type': 'application/json' }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 describe('callback receiver', () => {
@@ -51,10 +62,19 @@ describe('callback receiver', () => {
     const { app, sent } = setup();
     close = () => app.close();
     const headers = signCallbackRequest({ secret: KEY, url: URL, nonce: 'nonce-1' });
-    const body = { id: TASK, state: 'processing', progress: 40, credits: 99, err_code: '', creations: [{ id: 'c', url: 'http://evil/x.mp4', cover_url: '' }] };
+    const body = {
+      id: TASK,
+      state: 'processing',
+      progress: 40,
+      credits: 99,
+      err_code: '',
+      creations: [{ id: 'c', url: 'http://evil/x.mp4', cover_url: '' }],
+    };
     const res = await post(app, headers, body);
     expect(res.statusCode).toBe(200);
-    expect(sent).toEqual([{ workflowId: 'img2video-abc', args: [{ taskId: TASK, state: 'processing', progress: 40, nonce: 'nonce-1' }] }]);
+    expect(sent).toEqual([
+      { workflowId: 'img2video-abc', args: [{ taskId: TASK, state: 'processing', progress: 40, nonce: 'nonce-1' }] },
+    ]);
   });
 
   it('refuses a replayed nonce with 409 replayed-nonce, whatever the body, and logs why', async () => {
@@ -67,7 +87,14 @@ describe('callback receiver', () => {
     expect(replay.statusCode).toBe(409);
     expect(replay.json()).toMatchObject({ reason: 'replayed-nonce' });
     expect(sent).toHaveLength(1);
-    expect(rejections).toEqual([expect.objectContaining({ status: 409, reason: 'replayed-nonce', nonce: headers['x-request-nonce'], workflowId: 'img2video-abc' })]);
+    expect(rejections).toEqual([
+      expect.objectContaining({
+        status: 409,
+        reason: 'replayed-nonce',
+        nonce: headers['x-request-nonce'],
+        workflowId: 'img2video-abc',
+      }),
+    ]);
   });
 
   it('refuses a bad signature, a stale date and an unsigned nonce with 401 and the reason, never logging the key or signature', async () => {
@@ -78,7 +105,10 @@ describe('callback receiver', () => {
       [signCallbackRequest({ secret: 'another-key', url: URL }), 'bad-signature'],
       [signCallbackRequest({ secret: KEY, url: URL, date: new Date(Date.now() - 10 * 60_000) }), 'stale-date'],
       [{ ...good, 'X-HMAC-SIGNED-HEADERS': 'Date' }, 'unsigned-nonce'],
-      [signCallbackRequest({ secret: KEY, url: 'http://127.0.0.1:8788/vidu/callback?workflowId=someone-else' }), 'bad-signature'],
+      [
+        signCallbackRequest({ secret: KEY, url: 'http://127.0.0.1:8788/vidu/callback?workflowId=someone-else' }),
+        'bad-signature',
+      ],
     ];
     for (const [headers, reason] of cases) {
       const res = await post(app, headers, { id: TASK, state: 'success', progress: 100 });
@@ -96,7 +126,11 @@ describe('callback receiver', () => {
     const { app, sent, rejections } = setup();
     close = () => app.close();
     const headers = signCallbackRequest({ secret: KEY, url: URL });
-    const res = await post(app, headers, { id: TASK, state: 'success', payload: 'x'.repeat(CALLBACK_BODY_LIMIT_BYTES) });
+    const res = await post(app, headers, {
+      id: TASK,
+      state: 'success',
+      payload: 'x'.repeat(CALLBACK_BODY_LIMIT_BYTES),
+    });
     expect(res.statusCode).toBe(413);
     expect(sent).toHaveLength(0);
     expect(rejections).toEqual([expect.objectContaining({ status: 413, reason: 'body-too-large' })]);
@@ -105,7 +139,12 @@ describe('callback receiver', () => {
   it('refuses a body that is not a task with 400 bad-body, and a task id that could become a path', async () => {
     const { app, sent, rejections } = setup();
     close = () => app.close();
-    for (const body of [{ credits: 1 }, { id: '../victim', state: 'success' }, { id: TASK, state: 'suc cess' }, [1, 2]]) {
+    for (const body of [
+      { credits: 1 },
+      { id: '../victim', state: 'success' },
+      { id: TASK, state: 'suc cess' },
+      [1, 2],
+    ]) {
       const res = await post(app, signCallbackRequest({ secret: KEY, url: URL }), body);
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
     }
@@ -119,7 +158,12 @@ describe('callback receiver', () => {
     for (const id of ['x/../victim', '..', '/etc/passwd', '', 'a'.repeat(256)]) {
       const url = `https://hooks.example.com/vidu/callback?workflowId=${encodeURIComponent(id)}`;
       const path = url.slice('https://hooks.example.com'.length);
-      const res = await post(app, signCallbackRequest({ secret: KEY, url }), { id: TASK, state: 'processing', progress: 1 }, path);
+      const res = await post(
+        app,
+        signCallbackRequest({ secret: KEY, url }),
+        { id: TASK, state: 'processing', progress: 1 },
+        path,
+      );
       expect(res.statusCode, id).toBe(400);
     }
     expect(sent).toHaveLength(0);
@@ -129,16 +173,22 @@ describe('callback receiver', () => {
   it('answers 202 when the workflow is gone and 503 when the signal cannot be delivered', async () => {
     const { WorkflowNotFoundError } = await import('@temporalio/client');
     let failWith: Error = new WorkflowNotFoundError('gone', 'wf', undefined);
-    const client = { workflow: { getHandle: () => ({ signal: async () => Promise.reject(failWith) }) } } as unknown as Client;
+    const client = {
+      workflow: { getHandle: () => ({ signal: async () => Promise.reject(failWith) }) },
+    } as unknown as Client;
     const app = createCallbackServer({ apiKey: KEY, client, maxSkewMs: 300_000, onReject: () => undefined });
     close = () => app.close();
-    expect((await post(app, signCallbackRequest({ secret: KEY, url: URL }), { id: TASK, state: 'success' })).statusCode).toBe(202);
+    expect(
+      (await post(app, signCallbackRequest({ secret: KEY, url: URL }), { id: TASK, state: 'success' })).statusCode,
+    ).toBe(202);
     failWith = new Error('unavailable');
     const errors: unknown[] = [];
     const original = console.error;
     console.error = (...a: unknown[]) => errors.push(a);
     try {
-      expect((await post(app, signCallbackRequest({ secret: KEY, url: URL }), { id: TASK, state: 'success' })).statusCode).toBe(503);
+      expect(
+        (await post(app, signCallbackRequest({ secret: KEY, url: URL }), { id: TASK, state: 'success' })).statusCode,
+      ).toBe(503);
     } finally {
       console.error = original;
     }
@@ -147,18 +197,32 @@ describe('callback receiver', () => {
 });
 
 describe('toTaskUpdate', () => {
-  it('reads Vidu\'s body: id or task_id, state or status, progress as number or text', () => {
-    expect(toTaskUpdate({ task_id: TASK, status: 'processing', progress: '55' }, 'n')).toEqual({ ok: true, update: { taskId: TASK, state: 'processing', progress: 55, nonce: 'n' } });
-    expect(toTaskUpdate({ id: 911045603801182, state: 'queueing' }, 'n')).toEqual({ ok: true, update: { taskId: '911045603801182', state: 'queueing', progress: 0, nonce: 'n' } });
+  it("reads Vidu's body: id or task_id, state or status, progress as number or text", () => {
+    expect(toTaskUpdate({ task_id: TASK, status: 'processing', progress: '55' }, 'n')).toEqual({
+      ok: true,
+      update: { taskId: TASK, state: 'processing', progress: 55, nonce: 'n' },
+    });
+    expect(toTaskUpdate({ id: 911045603801182, state: 'queueing' }, 'n')).toEqual({
+      ok: true,
+      update: { taskId: '911045603801182', state: 'queueing', progress: 0, nonce: 'n' },
+    });
     // No id: the workflow applies it to its one unfinished task (a terminal state is only a hint anyway).
-    expect(toTaskUpdate({ state: 'success', credits: 0, creations: [{ id: '../victim' }] }, 'n')).toEqual({ ok: true, update: { state: 'success', progress: 0, nonce: 'n' } });
-    expect(toTaskUpdate({ id: TASK, state: 'processing', progress: 250 }, 'n')).toMatchObject({ update: { progress: 100 } });
+    expect(toTaskUpdate({ state: 'success', credits: 0, creations: [{ id: '../victim' }] }, 'n')).toEqual({
+      ok: true,
+      update: { state: 'success', progress: 0, nonce: 'n' },
+    });
+    expect(toTaskUpdate({ id: TASK, state: 'processing', progress: 250 }, 'n')).toMatchObject({
+      update: { progress: 100 },
+    });
     expect(toTaskUpdate({ id: TASK, state: 'paused' }, 'n')).toMatchObject({ ok: true, update: { state: 'paused' } });
   });
 
   it('names the field and the rule when it refuses', () => {
     expect(toTaskUpdate({ id: TASK }, 'n')).toEqual({ ok: false, issues: [expect.stringMatching(/^state: /)] });
-    expect(toTaskUpdate({ id: 'a/b', state: 'success' }, 'n')).toEqual({ ok: false, issues: [expect.stringMatching(/^id: /)] });
+    expect(toTaskUpdate({ id: 'a/b', state: 'success' }, 'n')).toEqual({
+      ok: false,
+      issues: [expect.stringMatching(/^id: /)],
+    });
   });
 });
 
@@ -186,14 +250,19 @@ describe('callback forwarding (CALLBACK_FORWARD_STATES)', () => {
     expect([...parseForwardStates('all')]).toEqual(['created', 'queueing', 'scheduled', 'processing']);
     expect([...parseForwardStates('none')]).toEqual([]);
     expect([...parseForwardStates(' Processing, queueing ')]).toEqual(['processing', 'queueing']);
-    expect(() => parseForwardStates('processing,success')).toThrow(/comma list of created, queueing, scheduled, processing; got "success"/);
+    expect(() => parseForwardStates('processing,success')).toThrow(
+      /comma list of created, queueing, scheduled, processing; got "success"/,
+    );
   });
 
   it('by default forwards every state once per task: progress-only repeats cost nothing', async () => {
     const { app, sent } = setup();
     close = () => app.close();
     const send = async (state: string, progress: number) =>
-      (await post(app, signCallbackRequest({ secret: KEY, url: URL }), { id: TASK, state, progress })).json() as Record<string, unknown>;
+      (await post(app, signCallbackRequest({ secret: KEY, url: URL }), { id: TASK, state, progress })).json() as Record<
+        string,
+        unknown
+      >;
     expect(await send('queueing', 0)).toEqual({ delivered: true });
     expect(await send('processing', 10)).toEqual({ delivered: true });
     expect(await send('processing', 60)).toEqual({ delivered: false, reason: 'state-already-forwarded' });
@@ -208,15 +277,26 @@ describe('callback forwarding (CALLBACK_FORWARD_STATES)', () => {
       const res = await post(app, signCallbackRequest({ secret: KEY, url: URL }), { id: TASK, ...body });
       return { status: res.statusCode, body: res.json() as Record<string, unknown> };
     };
-    expect(await send({ state: 'queueing', progress: 0 })).toEqual({ status: 200, body: { delivered: false, reason: 'state-not-forwarded' } });
+    expect(await send({ state: 'queueing', progress: 0 })).toEqual({
+      status: 200,
+      body: { delivered: false, reason: 'state-not-forwarded' },
+    });
     expect(await send({ state: 'processing', progress: 10 })).toEqual({ status: 200, body: { delivered: true } });
-    expect(await send({ state: 'processing', progress: 60 })).toEqual({ status: 200, body: { delivered: false, reason: 'state-already-forwarded' } });
+    expect(await send({ state: 'processing', progress: 60 })).toEqual({
+      status: 200,
+      body: { delivered: false, reason: 'state-already-forwarded' },
+    });
     expect(await send({ state: 'rendering_v2', progress: 70 })).toMatchObject({ body: { delivered: true } });
     expect(await send({ state: 'success', progress: 100 })).toMatchObject({ body: { delivered: true } });
     // A repeated terminal callback is forwarded too: the workflow's nonce memory and its one
     // confirmation decide, not this process.
     expect(await send({ state: 'success', progress: 100 })).toMatchObject({ body: { delivered: true } });
-    expect(sent.map((s) => (s.args[0] as { state: string }).state)).toEqual(['processing', 'rendering_v2', 'success', 'success']);
+    expect(sent.map((s) => (s.args[0] as { state: string }).state)).toEqual([
+      'processing',
+      'rendering_v2',
+      'success',
+      'success',
+    ]);
   });
 
   it('tries a state again after its signal could not be delivered, and keeps per-task memory bounded', () => {

@@ -28,19 +28,37 @@ function usageIssues(fn: () => unknown): string[] {
 
 describe('--edit specs', () => {
   it('parses the three kinds of edit', () => {
-    expect(parseEditSpec('video:2:Close-up of the bottle')).toEqual({ ok: true, edit: { type: 'video', storyboard: 2, prompt: 'Close-up of the bottle' } });
-    expect(parseEditSpec('narration:Cold brew, ready when you are.')).toEqual({ ok: true, edit: { type: 'narration', text: 'Cold brew, ready when you are.' } });
-    expect(parseEditSpec('bgm:Warm acoustic guitar')).toEqual({ ok: true, edit: { type: 'bgm', prompt: 'Warm acoustic guitar' } });
+    expect(parseEditSpec('video:2:Close-up of the bottle')).toEqual({
+      ok: true,
+      edit: { type: 'video', storyboard: 2, prompt: 'Close-up of the bottle' },
+    });
+    expect(parseEditSpec('narration:Cold brew, ready when you are.')).toEqual({
+      ok: true,
+      edit: { type: 'narration', text: 'Cold brew, ready when you are.' },
+    });
+    expect(parseEditSpec('bgm:Warm acoustic guitar')).toEqual({
+      ok: true,
+      edit: { type: 'bgm', prompt: 'Warm acoustic guitar' },
+    });
   });
 
   it('splits only on the first colon (two for video): the text may contain colons', () => {
-    expect(parseEditSpec('video:0:Title card: "Summer" at 16:9')).toEqual({ ok: true, edit: { type: 'video', storyboard: 0, prompt: 'Title card: "Summer" at 16:9' } });
-    expect(parseEditSpec('narration:Note: it is 10:30 now')).toEqual({ ok: true, edit: { type: 'narration', text: 'Note: it is 10:30 now' } });
+    expect(parseEditSpec('video:0:Title card: "Summer" at 16:9')).toEqual({
+      ok: true,
+      edit: { type: 'video', storyboard: 0, prompt: 'Title card: "Summer" at 16:9' },
+    });
+    expect(parseEditSpec('narration:Note: it is 10:30 now')).toEqual({
+      ok: true,
+      edit: { type: 'narration', text: 'Note: it is 10:30 now' },
+    });
     expect(parseEditSpec('bgm:lo-fi: 90 bpm')).toEqual({ ok: true, edit: { type: 'bgm', prompt: 'lo-fi: 90 bpm' } });
   });
 
   it('ignores the case of the type and whitespace around the index and the text', () => {
-    expect(parseEditSpec(' Video : 1 :  slow pan  ')).toEqual({ ok: true, edit: { type: 'video', storyboard: 1, prompt: 'slow pan' } });
+    expect(parseEditSpec(' Video : 1 :  slow pan  ')).toEqual({
+      ok: true,
+      edit: { type: 'video', storyboard: 1, prompt: 'slow pan' },
+    });
     expect(parseEditSpec('BGM: jazz')).toEqual({ ok: true, edit: { type: 'bgm', prompt: 'jazz' } });
   });
 
@@ -51,15 +69,23 @@ describe('--edit specs', () => {
       return r.issue;
     };
     expect(issue('video')).toBe('--edit "video": expected video:<index>:<prompt>, e.g. video:0:close-up of the bottle');
-    expect(issue('video:close-up')).toBe('--edit "video:close-up": expected video:<index>:<prompt>, e.g. video:0:close-up of the bottle');
+    expect(issue('video:close-up')).toBe(
+      '--edit "video:close-up": expected video:<index>:<prompt>, e.g. video:0:close-up of the bottle',
+    );
     expect(issue('video:-1:p')).toBe('--edit "video:-1:p": the storyboard index must be a whole number ≥ 0 (got "-1")');
-    expect(issue('video:1.5:p')).toBe('--edit "video:1.5:p": the storyboard index must be a whole number ≥ 0 (got "1.5")');
-    expect(issue('video:x:')).toBe('--edit "video:x:": the storyboard index must be a whole number ≥ 0 (got "x"); the prompt must not be empty');
+    expect(issue('video:1.5:p')).toBe(
+      '--edit "video:1.5:p": the storyboard index must be a whole number ≥ 0 (got "1.5")',
+    );
+    expect(issue('video:x:')).toBe(
+      '--edit "video:x:": the storyboard index must be a whole number ≥ 0 (got "x"); the prompt must not be empty',
+    );
     expect(issue('video:0:  ')).toBe('--edit "video:0:  ": the prompt must not be empty');
     expect(issue('narration')).toBe('--edit "narration": expected narration:<text>');
     expect(issue('narration:')).toBe('--edit "narration:": the text must not be empty');
     expect(issue('bgm: ')).toBe('--edit "bgm: ": the prompt must not be empty');
-    expect(issue('sound:loud')).toBe('--edit "sound:loud": unknown edit type "sound"; expected video:<index>:<prompt> | narration:<text> | bgm:<prompt>');
+    expect(issue('sound:loud')).toBe(
+      '--edit "sound:loud": unknown edit type "sound"; expected video:<index>:<prompt> | narration:<text> | bgm:<prompt>',
+    );
     expect(issue('')).toMatch(/unknown edit type ""/);
   });
 
@@ -78,7 +104,9 @@ describe('--edit specs', () => {
       { type: 'video', storyboard: 1, prompt: 'p' },
       { type: 'narration', text: 'n' },
     ]);
-    expect(usageIssues(() => prepareEdits([]))).toEqual(['give at least one --edit <spec> (video:<index>:<prompt> | narration:<text> | bgm:<prompt>)']);
+    expect(usageIssues(() => prepareEdits([]))).toEqual([
+      'give at least one --edit <spec> (video:<index>:<prompt> | narration:<text> | bgm:<prompt>)',
+    ]);
     expect(usageIssues(() => prepareEdits(undefined))).toHaveLength(1);
     const long = `bgm:${'x'.repeat(2001)}`;
     const issues = usageIssues(() => prepareEdits(['bgm:', 'video:0:ok', long]));
@@ -92,11 +120,23 @@ describe('--edit specs', () => {
 describe('ad-film flags → AdFilmInput', () => {
   it('maps request flags to the ad-one-click body, local paths made absolute', () => {
     const plan = buildAdFilmPlan(
-      { image: [IMG, 'shots/model.jpg', '/abs/logo.png'], prompt: 'cold brew', duration: '20', aspectRatio: '9:16', language: 'en' },
+      {
+        image: [IMG, 'shots/model.jpg', '/abs/logo.png'],
+        prompt: 'cold brew',
+        duration: '20',
+        aspectRatio: '9:16',
+        language: 'en',
+      },
       ctx,
     );
     expect(plan.input).toEqual({
-      request: { images: [IMG, path.join(CWD, 'shots/model.jpg'), '/abs/logo.png'], prompt: 'cold brew', duration: 20, aspect_ratio: '9:16', language: 'en' },
+      request: {
+        images: [IMG, path.join(CWD, 'shots/model.jpg'), '/abs/logo.png'],
+        prompt: 'cold brew',
+        duration: 20,
+        aspect_ratio: '9:16',
+        language: 'en',
+      },
     });
     expect(plan.localFiles).toEqual([path.join(CWD, 'shots/model.jpg'), '/abs/logo.png']);
     expect(plan.start).toEqual({});
@@ -140,12 +180,18 @@ describe('ad-film flags → AdFilmInput', () => {
 
   it('--not-before defers the start like the generation commands', () => {
     const now = new Date('2026-01-01T10:00:00Z');
-    expect(buildAdFilmPlan({ image: [IMG], notBefore: '+10m' }, { ...ctx, now: () => now }).start).toEqual({ notBefore: new Date('2026-01-01T10:10:00Z') });
-    expect(usageIssues(() => buildAdFilmPlan({ image: [IMG], notBefore: 'someday' }, ctx))[0]).toMatch(/^--not-before: /);
+    expect(buildAdFilmPlan({ image: [IMG], notBefore: '+10m' }, { ...ctx, now: () => now }).start).toEqual({
+      notBefore: new Date('2026-01-01T10:10:00Z'),
+    });
+    expect(usageIssues(() => buildAdFilmPlan({ image: [IMG], notBefore: 'someday' }, ctx))[0]).toMatch(
+      /^--not-before: /,
+    );
   });
 
   it('no edits and no options leave the fields out; archive true (the --no-archive default) adds nothing', () => {
-    expect(buildAdFilmPlan({ image: [IMG], archive: true, edit: [] }, ctx).input).toEqual({ request: { images: [IMG] } });
+    expect(buildAdFilmPlan({ image: [IMG], archive: true, edit: [] }, ctx).input).toEqual({
+      request: { images: [IMG] },
+    });
   });
 
   it('prepareAdFilm lists every problem at once, each pointing at its flag or --edit value', () => {
@@ -174,7 +220,10 @@ describe('ad-film flags → AdFilmInput', () => {
   });
 
   it('prepareAdFilm accepts a valid film', () => {
-    const plan = prepareAdFilm({ image: ['bottle.png'], prompt: 'p', edit: ['video:0:a', 'narration:b', 'bgm:c'], review: true }, ctx);
+    const plan = prepareAdFilm(
+      { image: ['bottle.png'], prompt: 'p', edit: ['video:0:a', 'narration:b', 'bgm:c'], review: true },
+      ctx,
+    );
     expect(plan.input.request.images).toEqual([path.join(CWD, 'bottle.png')]);
     expect(plan.input.edits).toHaveLength(3);
   });
@@ -182,8 +231,23 @@ describe('ad-film flags → AdFilmInput', () => {
 
 describe('AD-film output', () => {
   const storyboards: StoryboardView[] = [
-    { index: 0, prompt: 'The bottle on a desk', state: 'success', mediaUrl: 'https://cdn/0.mp4', subTaskId: '901', edits: 0 },
-    { index: 1, prompt: 'Close-up: condensation', state: 'success', mediaUrl: 'https://cdn/1b.mp4', subTaskId: '912', edits: 1, lastEdit: 'success' },
+    {
+      index: 0,
+      prompt: 'The bottle on a desk',
+      state: 'success',
+      mediaUrl: 'https://cdn/0.mp4',
+      subTaskId: '901',
+      edits: 0,
+    },
+    {
+      index: 1,
+      prompt: 'Close-up: condensation',
+      state: 'success',
+      mediaUrl: 'https://cdn/1b.mp4',
+      subTaskId: '912',
+      edits: 1,
+      lastEdit: 'success',
+    },
   ];
 
   it('prints the storyboards as a table with the media last', () => {
@@ -206,7 +270,16 @@ describe('AD-film output', () => {
   });
 
   it('status lines name the phase, the film or composition, and the edits', () => {
-    const s: AdFilmStatus = { phase: 'editing', taskId: '900', state: 'success', progress: 100, credits: 40, editsRunning: 2, edits: [], approved: false };
+    const s: AdFilmStatus = {
+      phase: 'editing',
+      taskId: '900',
+      state: 'success',
+      progress: 100,
+      credits: 40,
+      editsRunning: 2,
+      edits: [],
+      approved: false,
+    };
     expect(adFilmStatusLine(s)).toBe('editing · film success 100% · task 900 · edits 2 running, 0 done · 40 credits');
     const composing: AdFilmStatus = {
       ...s,
@@ -217,7 +290,9 @@ describe('AD-film output', () => {
       editsRunning: 0,
       edits: [{ edit: { type: 'bgm', prompt: 'x' }, state: 'failed', subTaskIds: ['9'], credits: 0, errCode: 'E' }],
     };
-    expect(adFilmStatusLine(composing)).toBe('composing · composition processing 30% · task 950 · edits 0 running, 1 done (1 failed) · 40 credits');
+    expect(adFilmStatusLine(composing)).toBe(
+      'composing · composition processing 30% · task 950 · edits 0 running, 1 done (1 failed) · 40 credits',
+    );
     // Line progress prints a new line when the edits change, not only the phase.
     const out = new PassThrough();
     let text = '';
@@ -252,23 +327,60 @@ const RESULT: AdFilmResult = {
   bgmTaskId: '913',
   narrationTaskId: '905',
   edits: [
-    { edit: { type: 'video', storyboard: 1, prompt: 'Close-up: condensation' }, state: 'success', subTaskIds: ['912'], credits: 20 },
-    { edit: { type: 'narration', text: 'hi' }, state: 'failed', subTaskIds: ['911'], credits: 0, errCode: 'CreationPolicyViolation', message: 'failed twice' },
+    {
+      edit: { type: 'video', storyboard: 1, prompt: 'Close-up: condensation' },
+      state: 'success',
+      subTaskIds: ['912'],
+      credits: 20,
+    },
+    {
+      edit: { type: 'narration', text: 'hi' },
+      state: 'failed',
+      subTaskIds: ['911'],
+      credits: 0,
+      errCode: 'CreationPolicyViolation',
+      message: 'failed twice',
+    },
   ],
   film: [{ id: 'f1', url: 'https://cdn/f1.mp4', coverUrl: '' }],
   archive: {
     root: '/data/archive/adFilm-1',
     manifest: '/data/archive/adFilm-1/manifest.json',
-    files: [{ name: 'f1.mp4', role: 'video', creationId: 'f1', sha256: 'ab'.repeat(32), bytes: 2048, contentType: 'video/mp4', location: 'file:///data/archive/adFilm-1/f1.mp4' }],
+    files: [
+      {
+        name: 'f1.mp4',
+        role: 'video',
+        creationId: 'f1',
+        sha256: 'ab'.repeat(32),
+        bytes: 2048,
+        contentType: 'video/mp4',
+        location: 'file:///data/archive/adFilm-1/f1.mp4',
+      },
+    ],
   },
 };
 
 const BOARDS: StoryboardView[] = [
-  { index: 0, prompt: 'The bottle on a desk', state: 'success', mediaUrl: 'https://cdn/0.mp4', subTaskId: '901', edits: 0 },
+  {
+    index: 0,
+    prompt: 'The bottle on a desk',
+    state: 'success',
+    mediaUrl: 'https://cdn/0.mp4',
+    subTaskId: '901',
+    edits: 0,
+  },
   { index: 1, prompt: 'A beach', state: 'success', mediaUrl: 'https://cdn/1.mp4', subTaskId: '902', edits: 0 },
 ];
 
-const base: AdFilmStatus = { phase: 'staging', state: 'not_submitted', progress: 0, credits: 0, editsRunning: 0, edits: [], approved: false };
+const base: AdFilmStatus = {
+  phase: 'staging',
+  state: 'not_submitted',
+  progress: 0,
+  credits: 0,
+  editsRunning: 0,
+  edits: [],
+  approved: false,
+};
 
 interface FakeFilm {
   type?: string;
@@ -365,7 +477,19 @@ async function run(args: string[], film: FakeFilm = {}): Promise<Run> {
 
 describe('vidu-flow ad-film', () => {
   it('bad --edit specs and flags exit 2 listing every problem, without connecting', async () => {
-    const r = await run(['ad-film', '--image', IMG, '--edit', 'video:one:x', '--edit', 'music:y', '--duration', '99', '--edit-attempts', 'many']);
+    const r = await run([
+      'ad-film',
+      '--image',
+      IMG,
+      '--edit',
+      'video:one:x',
+      '--edit',
+      'music:y',
+      '--duration',
+      '99',
+      '--edit-attempts',
+      'many',
+    ]);
     expect(r.code).toBe(2);
     expect(r.connects).toBe(0);
     expect(r.stderr).toContain('invalid input, nothing was started');
@@ -382,7 +506,21 @@ describe('vidu-flow ad-film', () => {
   });
 
   it('--dry-run prints the input without connecting', async () => {
-    const r = await run(['ad-film', '--image', 'bottle.png', '--prompt', 'p', '--edit', 'video:0:a: b', '--edit', 'bgm:c', '--review', '--idempotency-key', 'k', '--dry-run']);
+    const r = await run([
+      'ad-film',
+      '--image',
+      'bottle.png',
+      '--prompt',
+      'p',
+      '--edit',
+      'video:0:a: b',
+      '--edit',
+      'bgm:c',
+      '--review',
+      '--idempotency-key',
+      'k',
+      '--dry-run',
+    ]);
     expect(r.code).toBe(0);
     expect(r.connects).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
@@ -408,7 +546,14 @@ describe('vidu-flow ad-film', () => {
   });
 
   it('--wait shows progress lines, announces each review round with the storyboards, keeps waiting, prints the result', async () => {
-    const reviewing: AdFilmStatus = { ...base, phase: 'reviewing', taskId: '900', state: 'success', progress: 100, credits: 40 };
+    const reviewing: AdFilmStatus = {
+      ...base,
+      phase: 'reviewing',
+      taskId: '900',
+      state: 'success',
+      progress: 100,
+      credits: 40,
+    };
     const script: AdFilmStatus[] = [
       { ...base, phase: 'generating', taskId: '900', state: 'processing', progress: 50 },
       reviewing,
@@ -416,7 +561,15 @@ describe('vidu-flow ad-film', () => {
       { ...reviewing, phase: 'editing', editsRunning: 1 },
       { ...reviewing, edits: [RESULT.edits[0]!] },
       { ...reviewing, approved: true, phase: 'composing', composeTaskId: '950', state: 'processing', progress: 10 },
-      { ...reviewing, approved: true, phase: 'done', composeTaskId: '950', state: 'success', progress: 100, credits: 120 },
+      {
+        ...reviewing,
+        approved: true,
+        phase: 'done',
+        composeTaskId: '950',
+        state: 'success',
+        progress: 100,
+        credits: 120,
+      },
     ];
     const r = await run(['ad-film', '--image', IMG, '--review', '--wait'], { script });
     expect(r.code).toBe(0);
@@ -459,11 +612,23 @@ describe('vidu-flow ad-film', () => {
   });
 
   it('--wait reports a failed film with its failure type, exit 1', async () => {
-    const failure = ApplicationFailure.create({ type: 'ReviewTimedOut', message: 'no approval within 60 s; nothing was composed', nonRetryable: true, details: [{ mainTaskId: '900' }] });
+    const failure = ApplicationFailure.create({
+      type: 'ReviewTimedOut',
+      message: 'no approval within 60 s; nothing was composed',
+      nonRetryable: true,
+      details: [{ mainTaskId: '900' }],
+    });
     const script: AdFilmStatus[] = [{ ...base, phase: 'failed', error: 'no approval' }];
-    const r = await run(['ad-film', '--image', IMG, '--wait', '--json'], { script, result: () => Promise.reject(failure) });
+    const r = await run(['ad-film', '--image', IMG, '--wait', '--json'], {
+      script,
+      result: () => Promise.reject(failure),
+    });
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ workflowId: 'adFilm-1', error: { type: 'ReviewTimedOut' }, status: { phase: 'failed' } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      workflowId: 'adFilm-1',
+      error: { type: 'ReviewTimedOut' },
+      status: { phase: 'failed' },
+    });
   });
 });
 
@@ -471,9 +636,17 @@ describe('vidu-flow edit | approve | storyboards', () => {
   it('edit sends the requestEdits update and prints how many were accepted', async () => {
     const r = await run(['edit', 'adFilm-1', '--edit', 'video:1:Round two: snow', '--edit', 'bgm:lo-fi']);
     expect(r.code).toBe(0);
-    expect(r.calls).toContain(`requestEdits ${JSON.stringify([{ type: 'video', storyboard: 1, prompt: 'Round two: snow' }, { type: 'bgm', prompt: 'lo-fi' }])}`);
+    expect(r.calls).toContain(
+      `requestEdits ${JSON.stringify([
+        { type: 'video', storyboard: 1, prompt: 'Round two: snow' },
+        { type: 'bgm', prompt: 'lo-fi' },
+      ])}`,
+    );
     expect(r.stdout).toBe('adFilm-1: 2 edit(s) accepted; they run now\n');
-    expect(JSON.parse((await run(['edit', 'adFilm-1', '--edit', 'bgm:x', '--json'])).stdout)).toEqual({ workflowId: 'adFilm-1', accepted: 1 });
+    expect(JSON.parse((await run(['edit', 'adFilm-1', '--edit', 'bgm:x', '--json'])).stdout)).toEqual({
+      workflowId: 'adFilm-1',
+      accepted: 1,
+    });
   });
 
   it('a rejected update prints the workflow’s reason and exits 2', async () => {
@@ -517,7 +690,12 @@ describe('vidu-flow edit | approve | storyboards', () => {
     expect(r.code).toBe(0);
     expect(r.calls[0]).toBe('approve');
     expect(r.stdout).toBe('adFilm-1: approved (phase reviewing); it composes now\n');
-    expect(JSON.parse((await run(['approve', 'adFilm-1', '--json'])).stdout)).toEqual({ workflowId: 'adFilm-1', approved: true, phase: 'reviewing', editsRunning: 0 });
+    expect(JSON.parse((await run(['approve', 'adFilm-1', '--json'])).stdout)).toEqual({
+      workflowId: 'adFilm-1',
+      approved: true,
+      phase: 'reviewing',
+      editsRunning: 0,
+    });
   });
 
   it('storyboards prints the query as a table, or JSON', async () => {
@@ -538,7 +716,12 @@ describe('status, watch and cancel of an adFilm workflow', () => {
     expect(r.stdout).toMatch(/^edits +0 running · 0 done$/m);
     expect(r.stdout).toMatch(/^review +waiting: vidu-flow edit adFilm-1/m);
     const j = JSON.parse((await run(['status', 'adFilm-1', '--json'])).stdout);
-    expect(j).toMatchObject({ workflowId: 'adFilm-1', type: 'adFilm', execution: { status: 'RUNNING', historyLength: 42 }, status: { phase: 'reviewing', editsRunning: 0 } });
+    expect(j).toMatchObject({
+      workflowId: 'adFilm-1',
+      type: 'adFilm',
+      execution: { status: 'RUNNING', historyLength: 42 },
+      status: { phase: 'reviewing', editsRunning: 0 },
+    });
   });
 
   it('watch follows the film to its result', async () => {
@@ -556,7 +739,11 @@ describe('status, watch and cancel of an adFilm workflow', () => {
     const r = await run(['cancel', 'adFilm-1', '--json']);
     expect(r.code).toBe(0);
     expect(r.calls).toContain('cancel');
-    expect(JSON.parse(r.stdout)).toMatchObject({ workflowId: 'adFilm-1', execution: 'CANCELLED', summary: expect.stringContaining('cancelled') });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      workflowId: 'adFilm-1',
+      execution: 'CANCELLED',
+      summary: expect.stringContaining('cancelled'),
+    });
     const done = await run(['cancel', 'adFilm-1'], { closed: 'COMPLETED' });
     expect(done.code).toBe(1);
     expect(done.stdout).toContain('already closed (COMPLETED); nothing to cancel');

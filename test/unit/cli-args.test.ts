@@ -37,12 +37,36 @@ describe('flags → GenerationInput', () => {
   it('maps request flags to Vidu field names, parsing numbers and booleans', () => {
     const plan = buildStartPlan(
       'img2video',
-      { model: 'viduq2', image: [URL_IMG], prompt: 'a cat', duration: '5', seed: '42', offPeak: true, audio: false, movementAmplitude: 'small', resolution: '720p', aspectRatio: '16:9', payload: 'p' },
+      {
+        model: 'viduq2',
+        image: [URL_IMG],
+        prompt: 'a cat',
+        duration: '5',
+        seed: '42',
+        offPeak: true,
+        audio: false,
+        movementAmplitude: 'small',
+        resolution: '720p',
+        aspectRatio: '16:9',
+        payload: 'p',
+      },
       ctx(),
     );
     expect(plan.kind).toBe('img2video');
     expect(plan.input).toEqual({
-      request: { model: 'viduq2', images: [URL_IMG], prompt: 'a cat', duration: 5, seed: 42, off_peak: true, audio: false, movement_amplitude: 'small', resolution: '720p', aspect_ratio: '16:9', payload: 'p' },
+      request: {
+        model: 'viduq2',
+        images: [URL_IMG],
+        prompt: 'a cat',
+        duration: 5,
+        seed: 42,
+        off_peak: true,
+        audio: false,
+        movement_amplitude: 'small',
+        resolution: '720p',
+        aspect_ratio: '16:9',
+        payload: 'p',
+      },
     });
     expect(typeof (plan.input.request as Record<string, unknown>).duration).toBe('number');
     expect(plan.start).toEqual({});
@@ -57,7 +81,12 @@ describe('flags → GenerationInput', () => {
   it('collects a repeated --image and --video in order, and makes local paths absolute', () => {
     const plan = buildStartPlan(
       'reference2video',
-      { model: 'viduq2-pro', prompt: 'p', image: [URL_IMG, 'refs/a.png', '/abs/b.jpg', 'data:image/png;base64,AAAA'], video: ['clips/c.mp4'] },
+      {
+        model: 'viduq2-pro',
+        prompt: 'p',
+        image: [URL_IMG, 'refs/a.png', '/abs/b.jpg', 'data:image/png;base64,AAAA'],
+        video: ['clips/c.mp4'],
+      },
       ctx(),
     );
     const req = plan.input.request as Record<string, unknown>;
@@ -67,36 +96,92 @@ describe('flags → GenerationInput', () => {
   });
 
   it('image2dance takes --image-url/--video-url, or --image/--video as aliases', () => {
-    expect(buildStartPlan('image2dance', { imageUrl: 'me.jpg', videoUrl: URL_VID }, ctx()).input.request).toEqual({ image_url: path.join(CWD, 'me.jpg'), video_url: URL_VID });
-    expect(buildStartPlan('image2dance', { image: [URL_IMG], video: ['d.mp4'] }, ctx()).input.request).toEqual({ image_url: URL_IMG, video_url: path.join(CWD, 'd.mp4') });
-    expect(usageIssues(() => buildStartPlan('image2dance', { image: ['a.png', 'b.png'] }, ctx()))).toEqual(['--image takes one value for image2dance (got 2)']);
-    expect(usageIssues(() => buildStartPlan('image2dance', { image: ['a.png'], imageUrl: 'b.png' }, ctx()))).toEqual(['--image and --image-url name the same field for image2dance; give one']);
+    expect(buildStartPlan('image2dance', { imageUrl: 'me.jpg', videoUrl: URL_VID }, ctx()).input.request).toEqual({
+      image_url: path.join(CWD, 'me.jpg'),
+      video_url: URL_VID,
+    });
+    expect(buildStartPlan('image2dance', { image: [URL_IMG], video: ['d.mp4'] }, ctx()).input.request).toEqual({
+      image_url: URL_IMG,
+      video_url: path.join(CWD, 'd.mp4'),
+    });
+    expect(usageIssues(() => buildStartPlan('image2dance', { image: ['a.png', 'b.png'] }, ctx()))).toEqual([
+      '--image takes one value for image2dance (got 2)',
+    ]);
+    expect(usageIssues(() => buildStartPlan('image2dance', { image: ['a.png'], imageUrl: 'b.png' }, ctx()))).toEqual([
+      '--image and --image-url name the same field for image2dance; give one',
+    ]);
   });
 
   it('merges --request @file under the flags, with the file’s paths relative to the file', () => {
     const file = '/data/jobs/job.json';
-    const files = { [file]: JSON.stringify({ model: 'viduq1', images: ['frame.png'], prompt: 'from file', duration: 5, wm_position: 2 }) };
-    const plan = buildStartPlan('img2video', { request: '@../data/jobs/job.json', prompt: 'from flag', duration: '4' }, { ...ctx(files), cwd: '/work' });
-    expect(plan.input.request).toEqual({ model: 'viduq1', images: ['/data/jobs/frame.png'], prompt: 'from flag', duration: 4, wm_position: 2 });
+    const files = {
+      [file]: JSON.stringify({
+        model: 'viduq1',
+        images: ['frame.png'],
+        prompt: 'from file',
+        duration: 5,
+        wm_position: 2,
+      }),
+    };
+    const plan = buildStartPlan(
+      'img2video',
+      { request: '@../data/jobs/job.json', prompt: 'from flag', duration: '4' },
+      { ...ctx(files), cwd: '/work' },
+    );
+    expect(plan.input.request).toEqual({
+      model: 'viduq1',
+      images: ['/data/jobs/frame.png'],
+      prompt: 'from flag',
+      duration: 4,
+      wm_position: 2,
+    });
   });
 
   it('flags replace a list from --request rather than appending to it', () => {
-    const plan = buildStartPlan('reference2video', { request: JSON.stringify({ images: [URL_IMG, URL_IMG], prompt: 'p' }), image: ['x.png'] }, ctx());
+    const plan = buildStartPlan(
+      'reference2video',
+      { request: JSON.stringify({ images: [URL_IMG, URL_IMG], prompt: 'p' }), image: ['x.png'] },
+      ctx(),
+    );
     expect((plan.input.request as Record<string, unknown>).images).toEqual([path.join(CWD, 'x.png')]);
   });
 
   it('accepts a whole { kind, request, options } input in --request; flags override its options', () => {
-    const inline = JSON.stringify({ kind: 'img2video', request: { model: 'viduq2', images: [URL_IMG] }, options: { waitMode: 'poll', timeoutSeconds: 600, idempotencyKey: 'job-7' } });
+    const inline = JSON.stringify({
+      kind: 'img2video',
+      request: { model: 'viduq2', images: [URL_IMG] },
+      options: { waitMode: 'poll', timeoutSeconds: 600, idempotencyKey: 'job-7' },
+    });
     const plan = buildStartPlan('img2video', { request: inline, timeout: '900', archive: false }, ctx());
-    expect(plan.input).toEqual({ request: { model: 'viduq2', images: [URL_IMG] }, options: { waitMode: 'poll', timeoutSeconds: 900, archive: false, idempotencyKey: 'job-7' } });
+    expect(plan.input).toEqual({
+      request: { model: 'viduq2', images: [URL_IMG] },
+      options: { waitMode: 'poll', timeoutSeconds: 900, archive: false, idempotencyKey: 'job-7' },
+    });
     expect(plan.start).toEqual({ idempotencyKey: 'job-7' });
-    expect(usageIssues(() => buildStartPlan('reference2image', { request: inline }, ctx()))).toEqual(['--request: the file is for kind "img2video", not reference2image']);
+    expect(usageIssues(() => buildStartPlan('reference2image', { request: inline }, ctx()))).toEqual([
+      '--request: the file is for kind "img2video", not reference2image',
+    ]);
   });
 
   it('maps the orchestration flags to options and start options', () => {
-    const flags: GenerateFlags = { model: 'viduq2', image: [URL_IMG], waitMode: 'callback', archive: false, timeout: '3600', pollInitial: '2.5', idempotencyKey: 'order-1', workflowId: 'wf-1' };
+    const flags: GenerateFlags = {
+      model: 'viduq2',
+      image: [URL_IMG],
+      waitMode: 'callback',
+      archive: false,
+      timeout: '3600',
+      pollInitial: '2.5',
+      idempotencyKey: 'order-1',
+      workflowId: 'wf-1',
+    };
     const plan = buildStartPlan('img2video', flags, ctx());
-    expect(plan.input.options).toEqual({ waitMode: 'callback', archive: false, timeoutSeconds: 3600, poll: { initialSeconds: 2.5 }, idempotencyKey: 'order-1' });
+    expect(plan.input.options).toEqual({
+      waitMode: 'callback',
+      archive: false,
+      timeoutSeconds: 3600,
+      poll: { initialSeconds: 2.5 },
+      idempotencyKey: 'order-1',
+    });
     expect(plan.start).toEqual({ workflowId: 'wf-1', idempotencyKey: 'order-1' });
   });
 
@@ -106,7 +191,11 @@ describe('flags → GenerationInput', () => {
 
   it('reports every usage problem at once', () => {
     const issues = usageIssues(() =>
-      buildStartPlan('reference2image', { duration: '5s', seed: '1.5', offPeak: true, video: ['v.mp4'], timeout: 'soon', request: '{"prompt": ' }, ctx()),
+      buildStartPlan(
+        'reference2image',
+        { duration: '5s', seed: '1.5', offPeak: true, video: ['v.mp4'], timeout: 'soon', request: '{"prompt": ' },
+        ctx(),
+      ),
     );
     expect(issues).toEqual([
       expect.stringMatching(/^--request: not valid JSON/),
@@ -119,8 +208,12 @@ describe('flags → GenerationInput', () => {
   });
 
   it('reports an unreadable or non-object --request', () => {
-    expect(usageIssues(() => buildStartPlan('img2video', { request: '@missing.json' }, ctx()))).toEqual([`--request @missing.json: cannot read ${path.join(CWD, 'missing.json')} (ENOENT)`]);
-    expect(usageIssues(() => buildStartPlan('img2video', { request: '[1,2]' }, ctx()))).toEqual(['--request: must be a JSON object (the Vidu request body, or { request, options })']);
+    expect(usageIssues(() => buildStartPlan('img2video', { request: '@missing.json' }, ctx()))).toEqual([
+      `--request @missing.json: cannot read ${path.join(CWD, 'missing.json')} (ENOENT)`,
+    ]);
+    expect(usageIssues(() => buildStartPlan('img2video', { request: '[1,2]' }, ctx()))).toEqual([
+      '--request: must be a JSON object (the Vidu request body, or { request, options })',
+    ]);
   });
 
   it('rejects an unknown kind as a usage error', () => {
@@ -130,18 +223,36 @@ describe('flags → GenerationInput', () => {
   });
 
   it('prepareStart adds the input checks of the client, pointing at the flag', () => {
-    const issues = usageIssues(() => prepareStart('img2video', { model: 'viduq2', image: [URL_IMG, URL_IMG], timeout: '0', movementAmplitude: 'huge' }, ctx()));
-    expect(issues).toContainEqual(expect.stringMatching(/^options\.timeoutSeconds: Too small: expected number to be >=\d+ \(--timeout\)$/));
+    const issues = usageIssues(() =>
+      prepareStart(
+        'img2video',
+        { model: 'viduq2', image: [URL_IMG, URL_IMG], timeout: '0', movementAmplitude: 'huge' },
+        ctx(),
+      ),
+    );
+    expect(issues).toContainEqual(
+      expect.stringMatching(/^options\.timeoutSeconds: Too small: expected number to be >=\d+ \(--timeout\)$/),
+    );
     expect(issues.some((l) => l.startsWith('images:'))).toBe(true);
     expect(issues.some((l) => l.startsWith('movement_amplitude:'))).toBe(true);
     // Local paths pass the check: the worker reads and checks them.
-    expect(prepareStart('img2video', { model: 'viduq2', image: ['frame.png'], duration: '5' }, ctx()).input.request).toMatchObject({ images: [path.join(CWD, 'frame.png')] });
+    expect(
+      prepareStart('img2video', { model: 'viduq2', image: ['frame.png'], duration: '5' }, ctx()).input.request,
+    ).toMatchObject({ images: [path.join(CWD, 'frame.png')] });
   });
 
   it('offers each kind only the flags its request takes', () => {
     const flags = (kind: Parameters<typeof requestFlagsFor>[0]) => requestFlagsFor(kind).map((f) => f.flag);
     expect(flags('image2dance')).toEqual(['image', 'video', 'image-url', 'video-url', 'payload']);
-    expect(flags('reference2image')).toEqual(['model', 'image', 'prompt', 'resolution', 'aspect-ratio', 'seed', 'payload']);
+    expect(flags('reference2image')).toEqual([
+      'model',
+      'image',
+      'prompt',
+      'resolution',
+      'aspect-ratio',
+      'seed',
+      'payload',
+    ]);
     expect(flags('img2video')).not.toContain('video');
     expect(flags('reference2video')).toContain('video');
   });
@@ -205,7 +316,17 @@ describe('vidu-flow command line', () => {
   });
 
   it('bad input exits 2, lists every issue on stderr, and starts nothing', async () => {
-    const r = await run(['img2video', '--image', URL_IMG, '--image', URL_IMG, '--duration', 'five', '--video', 'v.mp4']);
+    const r = await run([
+      'img2video',
+      '--image',
+      URL_IMG,
+      '--image',
+      URL_IMG,
+      '--duration',
+      'five',
+      '--video',
+      'v.mp4',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('invalid input, nothing was started');
     expect(r.stderr).toContain('--duration must be an integer (got "five")');
@@ -228,32 +349,78 @@ describe('vidu-flow command line', () => {
   it('--help exits 0 and lists the kinds and the global options', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    for (const word of ['img2video', 'reference2video', 'reference2image', 'image2dance', 'status', 'watch', 'cancel', 'list', '--address', '--namespace', '--task-queue']) expect(r.stdout).toContain(word);
+    for (const word of [
+      'img2video',
+      'reference2video',
+      'reference2image',
+      'image2dance',
+      'status',
+      'watch',
+      'cancel',
+      'list',
+      '--address',
+      '--namespace',
+      '--task-queue',
+    ])
+      expect(r.stdout).toContain(word);
   });
 
   it('starts without --wait and prints the workflow id; --json prints { workflowId }', async () => {
-    const plain = await run(['img2video', '--model', 'viduq2', '--image', 'frame.png', '--duration', '5', '--workflow-id', 'wf-42']);
+    const plain = await run([
+      'img2video',
+      '--model',
+      'viduq2',
+      '--image',
+      'frame.png',
+      '--duration',
+      '5',
+      '--workflow-id',
+      'wf-42',
+    ]);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toBe('wf-42\n');
-    expect(plain.started).toEqual([{ kind: 'img2video', input: { request: { model: 'viduq2', images: [path.join(CWD, 'frame.png')], duration: 5 } }, start: { workflowId: 'wf-42' } }]);
+    expect(plain.started).toEqual([
+      {
+        kind: 'img2video',
+        input: { request: { model: 'viduq2', images: [path.join(CWD, 'frame.png')], duration: 5 } },
+        start: { workflowId: 'wf-42' },
+      },
+    ]);
     const json = await run(['img2video', '--model', 'viduq2', '--image', URL_IMG, '--json', '--idempotency-key', 'k']);
     expect(JSON.parse(json.stdout)).toEqual({ workflowId: 'img2video-fake' });
-    expect(json.started[0]).toMatchObject({ start: { idempotencyKey: 'k' }, input: { options: { idempotencyKey: 'k' } } });
+    expect(json.started[0]).toMatchObject({
+      start: { idempotencyKey: 'k' },
+      input: { options: { idempotencyKey: 'k' } },
+    });
   });
 
   it('global options may come before or after the kind', async () => {
-    expect((await run(['--address', '127.0.0.1:1', 'img2video', '--model', 'viduq2', '--image', URL_IMG])).code).toBe(0);
+    expect((await run(['--address', '127.0.0.1:1', 'img2video', '--model', 'viduq2', '--image', URL_IMG])).code).toBe(
+      0,
+    );
     expect((await run(['img2video', '--model', 'viduq2', '--image', URL_IMG, '--task-queue', 'q'])).code).toBe(0);
   });
 
   it('--request @file works end to end through the parser', async () => {
-    const files = { [path.join(CWD, 'job.json')]: JSON.stringify({ model: 'viduq2', prompt: 'from file', images: ['ref.png'] }) };
-    const r = await run(['reference2video', '--request', '@job.json', '--video', URL_VID, '--off-peak', '--dry-run'], { files });
+    const files = {
+      [path.join(CWD, 'job.json')]: JSON.stringify({ model: 'viduq2', prompt: 'from file', images: ['ref.png'] }),
+    };
+    const r = await run(['reference2video', '--request', '@job.json', '--video', URL_VID, '--off-peak', '--dry-run'], {
+      files,
+    });
     expect(r.code).toBe(0);
     expect(r.connects).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       kind: 'reference2video',
-      input: { request: { model: 'viduq2', prompt: 'from file', images: [path.join(CWD, 'ref.png')], videos: [URL_VID], off_peak: true } },
+      input: {
+        request: {
+          model: 'viduq2',
+          prompt: 'from file',
+          images: [path.join(CWD, 'ref.png')],
+          videos: [URL_VID],
+          off_peak: true,
+        },
+      },
     });
   });
 

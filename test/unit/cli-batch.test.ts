@@ -5,10 +5,27 @@ import { runCli } from '../../cli/program';
 import type { ViduFlowClient } from '../../client/index';
 import type { BatchStatus, BatchSummary } from '../../core/batch-types';
 
-const valid = (n: number) => JSON.stringify({ kind: 'img2video', request: { model: 'viduq2', images: ['media/a.png'], prompt: `line ${n}`, duration: 5, resolution: '720p' } });
+const valid = (n: number) =>
+  JSON.stringify({
+    kind: 'img2video',
+    request: { model: 'viduq2', images: ['media/a.png'], prompt: `line ${n}`, duration: 5, resolution: '720p' },
+  });
 const FILE = [valid(1), valid(2), '{oops', valid(4)].join('\n') + '\n';
 
-const status = (over: Partial<BatchStatus>): BatchStatus => ({ phase: 'running', total: 4, done: 0, succeeded: 0, failed: 0, inFlight: 0, nextLine: 1, credits: 0, window: 2, maxInFlight: 2, run: 1, ...over });
+const status = (over: Partial<BatchStatus>): BatchStatus => ({
+  phase: 'running',
+  total: 4,
+  done: 0,
+  succeeded: 0,
+  failed: 0,
+  inFlight: 0,
+  nextLine: 1,
+  credits: 0,
+  window: 2,
+  maxInFlight: 2,
+  run: 1,
+  ...over,
+});
 const SUMMARY: BatchSummary = {
   workflowId: 'batch-1',
   total: 4,
@@ -21,7 +38,11 @@ const SUMMARY: BatchSummary = {
   maxInFlight: 2,
 };
 
-async function run(args: string[], files: Record<string, string> = { '/work/jobs/batch.jsonl': FILE }, summary = SUMMARY) {
+async function run(
+  args: string[],
+  files: Record<string, string> = { '/work/jobs/batch.jsonl': FILE },
+  summary = SUMMARY,
+) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -30,7 +51,11 @@ async function run(args: string[], files: Record<string, string> = { '/work/jobs
   stderr.on('data', (c: Buffer) => (errText += c.toString()));
   const started: Array<{ file: string; opts: unknown }> = [];
   let connects = 0;
-  const script = [status({ done: 0, inFlight: 2, nextLine: 3 }), status({ done: 2, succeeded: 1, failed: 1, inFlight: 2, nextLine: 5 }), status({ phase: 'done', done: 4, succeeded: 3, failed: 1, nextLine: 5 })];
+  const script = [
+    status({ done: 0, inFlight: 2, nextLine: 3 }),
+    status({ done: 2, succeeded: 1, failed: 1, inFlight: 2, nextLine: 5 }),
+    status({ phase: 'done', done: 4, succeeded: 3, failed: 1, nextLine: 5 }),
+  ];
   const handle = {
     workflowId: 'batch-1',
     async *watch() {
@@ -70,9 +95,23 @@ async function run(args: string[], files: Record<string, string> = { '/work/jobs
 
 describe('vidu-flow batch', () => {
   it('starts the batch with the absolute file path and prints the workflow id', async () => {
-    const r = await run(['batch', 'jobs/batch.jsonl', '--window', '2', '--priority', 'interactive', '--idempotency-key', 'nightly']);
+    const r = await run([
+      'batch',
+      'jobs/batch.jsonl',
+      '--window',
+      '2',
+      '--priority',
+      'interactive',
+      '--idempotency-key',
+      'nightly',
+    ]);
     expect(r.code).toBe(0);
-    expect(r.started).toEqual([{ file: '/work/jobs/batch.jsonl', opts: { window: 2, options: { priority: 'interactive' }, idempotencyKey: 'nightly' } }]);
+    expect(r.started).toEqual([
+      {
+        file: '/work/jobs/batch.jsonl',
+        opts: { window: 2, options: { priority: 'interactive' }, idempotencyKey: 'nightly' },
+      },
+    ]);
     expect(r.stdout).toBe('batch-1\n');
     expect(r.stderr).toMatch(/1 of 4 line\(s\) are invalid/);
     expect(r.stderr).toMatch(/line 3: not valid JSON/);
@@ -86,7 +125,12 @@ describe('vidu-flow batch', () => {
     expect(r.stderr).toMatch(/done · done 4\/4 · failed 1 · in flight 0/);
     expect(r.stdout).toMatch(/^✗ batch-1: 3 of 4 line\(s\) succeeded · 1 failed · 150 credits/);
     expect(r.stdout).toMatch(/line 3 {2}InvalidLine: not valid JSON/);
-    const ok = await run(['batch', 'jobs/batch.jsonl', '--wait', '--json'], undefined, { ...SUMMARY, succeeded: 4, failed: 0, failures: [] });
+    const ok = await run(['batch', 'jobs/batch.jsonl', '--wait', '--json'], undefined, {
+      ...SUMMARY,
+      succeeded: 4,
+      failed: 0,
+      failures: [],
+    });
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ workflowId: 'batch-1', succeeded: 4, failed: 0 });
   });
@@ -95,7 +139,12 @@ describe('vidu-flow batch', () => {
     const r = await run(['batch', 'jobs/batch.jsonl', '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.connects).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ workflowType: 'batch', source: { path: '/work/jobs/batch.jsonl' }, window: 20, check: { lines: 4, valid: 3, invalid: [{ line: 3 }] } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      workflowType: 'batch',
+      source: { path: '/work/jobs/batch.jsonl' },
+      window: 20,
+      check: { lines: 4, valid: 3, invalid: [{ line: 3 }] },
+    });
   });
 
   it('refuses an unreadable or wholly invalid file, and bad flags, with exit code 2 and nothing started', async () => {

@@ -10,7 +10,11 @@ import type { ViduFlowClient } from '../../client';
 import { DeploymentError, pinnedRunsQuery, promoteVersion, rollbackVersion } from '../../platform/temporal/deployments';
 
 function fakeClient(service: Record<string, (req: Record<string, unknown>) => Promise<unknown>>, count = 0): Client {
-  return { connection: { workflowService: service }, options: { namespace: 'default' }, workflow: { count: async () => ({ count }) } } as unknown as Client;
+  return {
+    connection: { workflowService: service },
+    options: { namespace: 'default' },
+    workflow: { count: async () => ({ count }) },
+  } as unknown as Client;
 }
 
 const ts = (iso: string) => ({ seconds: String(Date.parse(iso) / 1000), nanos: 0 });
@@ -22,7 +26,13 @@ describe('deploy status', () => {
       current: 'wf-b',
       ramping: { buildId: 'wf-c', percent: 10 },
       versions: [
-        { buildId: 'wf-a', status: 'draining', pinnedRunning: 3, drained: false, createdAt: '2026-12-01T00:00:00.000Z' },
+        {
+          buildId: 'wf-a',
+          status: 'draining',
+          pinnedRunning: 3,
+          drained: false,
+          createdAt: '2026-12-01T00:00:00.000Z',
+        },
         { buildId: 'wf-b', status: 'current', pinnedRunning: 7, drained: false },
         { buildId: 'wf-c', status: 'ramping', pinnedRunning: 1, drained: false },
         { buildId: 'wf-0', status: 'drained', pinnedRunning: 0, drained: true },
@@ -44,20 +54,25 @@ describe('deploy promote and rollback', () => {
         throw Object.assign(new Error('x'), { code: 9, details: 'no pollers have been seen for this version' });
       },
     });
-    await expect(promoteVersion({ client: noPollers, deploymentName: 'vidu-flow' }, 'wf-x')).rejects.toThrow(/no worker of that version is polling \(start its workers first/);
+    await expect(promoteVersion({ client: noPollers, deploymentName: 'vidu-flow' }, 'wf-x')).rejects.toThrow(
+      /no worker of that version is polling \(start its workers first/,
+    );
     const old = fakeClient({
       setWorkerDeploymentRampingVersion: async () => {
         throw Object.assign(new Error('x'), { code: 12, details: 'unknown method SetWorkerDeploymentRampingVersion' });
       },
     });
-    await expect(promoteVersion({ client: old, deploymentName: 'vidu-flow' }, 'wf-x', 25)).rejects.toThrow(/does not support Worker Versioning \(needs Server >= 1.29.1\)/);
+    await expect(promoteVersion({ client: old, deploymentName: 'vidu-flow' }, 'wf-x', 25)).rejects.toThrow(
+      /does not support Worker Versioning \(needs Server >= 1.29.1\)/,
+    );
   });
 
   it('ramps below 100 %, makes current at 100 % or without --ramp', async () => {
     const calls: string[] = [];
     const client = fakeClient({
       setWorkerDeploymentCurrentVersion: async (r) => void calls.push(`current ${String(r.buildId)}`),
-      setWorkerDeploymentRampingVersion: async (r) => void calls.push(`ramp ${String(r.buildId)} ${String(r.percentage)}`),
+      setWorkerDeploymentRampingVersion: async (r) =>
+        void calls.push(`ramp ${String(r.buildId)} ${String(r.percentage)}`),
     });
     await promoteVersion({ client, deploymentName: 'd' }, 'wf-b', 20);
     await promoteVersion({ client, deploymentName: 'd' }, 'wf-b', 100);
@@ -67,20 +82,41 @@ describe('deploy promote and rollback', () => {
 
   it('rolls back to the version current most recently before the present one, ending a ramp first', async () => {
     const calls: string[] = [];
-    const version = (buildId: string, lastCurrent?: string) => ({ deploymentVersion: { buildId }, status: 'WORKER_DEPLOYMENT_VERSION_STATUS_DRAINING', ...(lastCurrent ? { lastCurrentTime: ts(lastCurrent) } : {}) });
+    const version = (buildId: string, lastCurrent?: string) => ({
+      deploymentVersion: { buildId },
+      status: 'WORKER_DEPLOYMENT_VERSION_STATUS_DRAINING',
+      ...(lastCurrent ? { lastCurrentTime: ts(lastCurrent) } : {}),
+    });
     const client = fakeClient({
       describeWorkerDeployment: async () => ({
         workerDeploymentInfo: {
-          routingConfig: { currentDeploymentVersion: { buildId: 'wf-3' }, rampingDeploymentVersion: { buildId: 'wf-4' }, rampingVersionPercentage: 5 },
-          versionSummaries: [version('wf-1', '2026-12-01T00:00:00Z'), version('wf-2', '2026-12-03T00:00:00Z'), version('wf-3', '2026-12-05T00:00:00Z'), version('wf-4')],
+          routingConfig: {
+            currentDeploymentVersion: { buildId: 'wf-3' },
+            rampingDeploymentVersion: { buildId: 'wf-4' },
+            rampingVersionPercentage: 5,
+          },
+          versionSummaries: [
+            version('wf-1', '2026-12-01T00:00:00Z'),
+            version('wf-2', '2026-12-03T00:00:00Z'),
+            version('wf-3', '2026-12-05T00:00:00Z'),
+            version('wf-4'),
+          ],
         },
       }),
-      setWorkerDeploymentRampingVersion: async (r) => void calls.push(`ramp '${String(r.buildId)}' ${String(r.percentage)}`),
+      setWorkerDeploymentRampingVersion: async (r) =>
+        void calls.push(`ramp '${String(r.buildId)}' ${String(r.percentage)}`),
       setWorkerDeploymentCurrentVersion: async (r) => void calls.push(`current ${String(r.buildId)}`),
     });
     expect(await rollbackVersion({ client, deploymentName: 'd' })).toEqual({ from: 'wf-3', to: 'wf-2' });
     expect(calls).toEqual(["ramp '' 0", 'current wf-2']);
-    const fresh = fakeClient({ describeWorkerDeployment: async () => ({ workerDeploymentInfo: { routingConfig: { currentDeploymentVersion: { buildId: 'wf-1' } }, versionSummaries: [version('wf-1', '2026-12-01T00:00:00Z')] } }) });
+    const fresh = fakeClient({
+      describeWorkerDeployment: async () => ({
+        workerDeploymentInfo: {
+          routingConfig: { currentDeploymentVersion: { buildId: 'wf-1' } },
+          versionSummaries: [version('wf-1', '2026-12-01T00:00:00Z')],
+        },
+      }),
+    });
     await expect(rollbackVersion({ client: fresh, deploymentName: 'd' })).rejects.toThrow(DeploymentError);
   });
 

@@ -41,11 +41,24 @@ describe('vidu-flow estimate', () => {
   it('prices a generation from the start flags, without connecting', async () => {
     const r = await run(['img2video', '--model', 'viduq1', '--image', 'https://x.example/a.png', '--off-peak']);
     expect(r).toMatchObject({ code: 0, connects: 0 });
-    expect(r.out).toMatch(/^estimate: 40 credits\n {2}img2video viduq1 1080p, 5 s: 80; off-peak half, rounded up: 40 = 40 credits/);
+    expect(r.out).toMatch(
+      /^estimate: 40 credits\n {2}img2video viduq1 1080p, 5 s: 80; off-peak half, rounded up: 40 = 40 credits/,
+    );
   });
 
   it('--json prints the estimate; an unpriced request exits 1 with the reason', async () => {
-    const j = await run(['text2video', '--model', 'viduq2', '--prompt', 'p', '--duration', '2', '--resolution', '540p', '--json']);
+    const j = await run([
+      'text2video',
+      '--model',
+      'viduq2',
+      '--prompt',
+      'p',
+      '--duration',
+      '2',
+      '--resolution',
+      '540p',
+      '--json',
+    ]);
     expect(JSON.parse(j.out)).toMatchObject({ credits: 12, entry: { kind: 'text2video', model: 'viduq2' } });
     const u = await run(['template', '--template', 'hugging', '--image', 'https://x.example/a.png']);
     expect(u.code).toBe(1);
@@ -55,7 +68,10 @@ describe('vidu-flow estimate', () => {
   it('a batch file: total, by model, and the lines it could not price (an invalid line is one)', async () => {
     const lines = [
       { kind: 'img2video', request: { model: 'viduq1', images: ['https://x.example/a.png'], prompt: 'p' } },
-      { kind: 'img2video', request: { model: 'viduq1', images: ['https://x.example/a.png'], prompt: 'p', off_peak: true } },
+      {
+        kind: 'img2video',
+        request: { model: 'viduq1', images: ['https://x.example/a.png'], prompt: 'p', off_peak: true },
+      },
       { kind: 'reference2image', request: { model: 'viduq2', prompt: 'p', resolution: '4K' } },
       { kind: 'template', request: { template: 'hugging', images: ['https://x.example/a.png'] } },
     ].map((l) => JSON.stringify(l));
@@ -63,7 +79,9 @@ describe('vidu-flow estimate', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('estimate: 130 credits for 5 line(s) of jobs/b.jsonl (3 of 5 priced)');
     expect(r.out).toMatch(/by model:\n {2}viduq1 {2}120\n {2}viduq2 {2}10/);
-    expect(r.out).toMatch(/could not be priced \(left out of the total\):\n {2}line 4: template: .*\n {2}line 5: invalid line: not valid JSON/);
+    expect(r.out).toMatch(
+      /could not be priced \(left out of the total\):\n {2}line 4: template: .*\n {2}line 5: invalid line: not valid JSON/,
+    );
     expect((await run(['batch', 'missing.jsonl'])).code).toBe(2);
   });
 
@@ -74,7 +92,13 @@ describe('vidu-flow estimate', () => {
       file,
       JSON.stringify([
         { kind: 'adFilm', model: '*', rule: { per: 'call', credits: 400 }, source: 'ops', readOn: '2026-12-01' },
-        { kind: 'adFilmEdit', model: 'generate_bgm', rule: { per: 'call', credits: 20 }, source: 'ops', readOn: '2026-12-01' },
+        {
+          kind: 'adFilmEdit',
+          model: 'generate_bgm',
+          rule: { per: 'call', credits: 20 },
+          source: 'ops',
+          readOn: '2026-12-01',
+        },
         { kind: 'adFilmCompose', model: '*', rule: { per: 'call', credits: 40 }, source: 'ops', readOn: '2026-12-01' },
       ]),
     );

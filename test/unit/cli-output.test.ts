@@ -7,7 +7,8 @@ import { describeFailure } from '../../platform/temporal/failure-report';
 import { lineProgress } from '../../cli/progress';
 import type { GenerationResult, GenerationStatus } from '../../core/generation-types';
 
-const failed = (cause: Error) => new WorkflowFailedError('Workflow execution failed', cause, RetryState.NON_RETRYABLE_FAILURE);
+const failed = (cause: Error) =>
+  new WorkflowFailedError('Workflow execution failed', cause, RetryState.NON_RETRYABLE_FAILURE);
 
 describe('failure reports', () => {
   it('unwraps WorkflowFailedError → ApplicationFailure and surfaces err_code', () => {
@@ -18,7 +19,11 @@ describe('failure reports', () => {
       details: [{ taskId: '123', errCode: 'ImageCheckFailed', credits: 0 }],
     });
     const f = describeFailure(failed(app));
-    expect(f).toMatchObject({ type: 'ViduTaskFailed', errCode: 'ImageCheckFailed', details: [{ taskId: '123', errCode: 'ImageCheckFailed', credits: 0 }] });
+    expect(f).toMatchObject({
+      type: 'ViduTaskFailed',
+      errCode: 'ImageCheckFailed',
+      details: [{ taskId: '123', errCode: 'ImageCheckFailed', credits: 0 }],
+    });
     const text = formatFailure('img2video-1', f);
     expect(text).toContain('✗ img2video-1: ViduTaskFailed: Vidu task 123 failed');
     expect(text).toContain('err_code: ImageCheckFailed');
@@ -26,8 +31,20 @@ describe('failure reports', () => {
   });
 
   it('unwraps an activity failure and lists the issues of an InvalidRequest', () => {
-    const app = ApplicationFailure.create({ type: 'InvalidRequest', message: 'the inputs break documented limits', nonRetryable: true, details: [{ issues: ['images[0]: 9000×9000 px is too large', 'images[0]: aspect ratio 1:5'] }] });
-    const act = new ActivityFailure('Activity task failed', 'stageInputs', '1', RetryState.NON_RETRYABLE_FAILURE, 'worker', app);
+    const app = ApplicationFailure.create({
+      type: 'InvalidRequest',
+      message: 'the inputs break documented limits',
+      nonRetryable: true,
+      details: [{ issues: ['images[0]: 9000×9000 px is too large', 'images[0]: aspect ratio 1:5'] }],
+    });
+    const act = new ActivityFailure(
+      'Activity task failed',
+      'stageInputs',
+      '1',
+      RetryState.NON_RETRYABLE_FAILURE,
+      'worker',
+      app,
+    );
     const f = describeFailure(failed(act));
     expect(f.type).toBe('InvalidRequest');
     expect(f.chain).toEqual(['activity stageInputs failed']);
@@ -39,7 +56,14 @@ describe('failure reports', () => {
   it('reports a cancellation with the outcome recorded by the status query', () => {
     const f = describeFailure(failed(new CancelledFailure('Workflow cancelled')));
     expect(f.type).toBe('Cancelled');
-    const status: GenerationStatus = { kind: 'img2video', phase: 'cancelled', state: 'processing', progress: 30, updates: 0, cancellation: { outcome: 'cancelled', message: 'Vidu cancelled the task' } };
+    const status: GenerationStatus = {
+      kind: 'img2video',
+      phase: 'cancelled',
+      state: 'processing',
+      progress: 30,
+      updates: 0,
+      cancellation: { outcome: 'cancelled', message: 'Vidu cancelled the task' },
+    };
     expect(formatFailure('wf', f, status)).toContain('cancellation: cancelled — Vidu cancelled the task');
   });
 
@@ -59,16 +83,42 @@ describe('result, status and table formatting', () => {
     archive: {
       root: '/data/archive/img2video-1',
       manifest: '/data/archive/img2video-1/manifest.json',
-      files: [{ name: 'c1.mp4', role: 'video', creationId: 'c1', sha256: 'ab'.repeat(32), bytes: 3 * 1024 * 1024, contentType: 'video/mp4', location: 'file:///data/archive/img2video-1/c1.mp4' }],
+      files: [
+        {
+          name: 'c1.mp4',
+          role: 'video',
+          creationId: 'c1',
+          sha256: 'ab'.repeat(32),
+          bytes: 3 * 1024 * 1024,
+          contentType: 'video/mp4',
+          location: 'file:///data/archive/img2video-1/c1.mp4',
+        },
+      ],
     },
   };
 
   it('prints the estimate beside the charge, or why there was none', () => {
     expect(formatResult({ ...result, estimatedCredits: 25 })).toContain('· 20 credits (estimated 25)');
-    const exec = { workflowId: 'img2video-1', runId: 'r', type: 'img2video', status: { name: 'RUNNING' }, startTime: new Date(0) } as never;
-    const base = { kind: 'img2video', phase: 'waiting', state: 'processing', progress: 40, taskId: '900', credits: 20, updates: 0 } as const;
+    const exec = {
+      workflowId: 'img2video-1',
+      runId: 'r',
+      type: 'img2video',
+      status: { name: 'RUNNING' },
+      startTime: new Date(0),
+    } as never;
+    const base = {
+      kind: 'img2video',
+      phase: 'waiting',
+      state: 'processing',
+      progress: 40,
+      taskId: '900',
+      credits: 20,
+      updates: 0,
+    } as const;
     expect(formatStatus(exec, { ...base, estimatedCredits: 20 })).toMatch(/estimate\s+20 credits before submission/);
-    expect(formatStatus(exec, { ...base, estimateUnpriced: 'template: no price' })).toMatch(/estimate\s+none: template: no price/);
+    expect(formatStatus(exec, { ...base, estimateUnpriced: 'template: no price' })).toMatch(
+      /estimate\s+none: template: no price/,
+    );
   });
 
   it('prints the task, the creations and the archive', () => {
@@ -82,7 +132,16 @@ describe('result, status and table formatting', () => {
   it('prints the status query beside the execution status', () => {
     const text = formatStatus(
       { workflowId: 'wf', type: 'img2video', status: 'RUNNING', startTime: new Date('2025-01-01T00:00:00Z') },
-      { kind: 'img2video', phase: 'waiting', state: 'processing', progress: 40, taskId: '900', credits: 20, waitMode: 'poll', updates: 0 },
+      {
+        kind: 'img2video',
+        phase: 'waiting',
+        state: 'processing',
+        progress: 40,
+        taskId: '900',
+        credits: 20,
+        waitMode: 'poll',
+        updates: 0,
+      },
     );
     expect(text).toMatch(/execution\s+RUNNING · started 2025-01-01T00:00:00.000Z/);
     expect(text).toMatch(/vidu state\s+processing · 40%/);
@@ -90,12 +149,24 @@ describe('result, status and table formatting', () => {
   });
 
   it('says when the status query is unavailable', () => {
-    const text = formatStatus({ workflowId: 'wf', type: 'img2video', status: 'COMPLETED', startTime: new Date(0) }, undefined, 'no worker');
+    const text = formatStatus(
+      { workflowId: 'wf', type: 'img2video', status: 'COMPLETED', startTime: new Date(0) },
+      undefined,
+      'no worker',
+    );
     expect(text).toMatch(/status query\s+unavailable \(no worker\)/);
   });
 
   it('aligns table columns', () => {
-    expect(formatTable(['A', 'BB'], [['xxx', 'y'], ['z', '']])).toBe('A    BB\nxxx  y\nz');
+    expect(
+      formatTable(
+        ['A', 'BB'],
+        [
+          ['xxx', 'y'],
+          ['z', ''],
+        ],
+      ),
+    ).toBe('A    BB\nxxx  y\nz');
   });
 });
 
@@ -105,7 +176,11 @@ describe('plain progress lines (stderr not a terminal)', () => {
     let text = '';
     stream.on('data', (c: Buffer) => (text += c.toString()));
     const p = lineProgress(stream, () => new Date('2025-01-01T10:00:00Z'));
-    const s = (phase: GenerationStatus['phase'], state: GenerationStatus['state'], progress: number): GenerationStatus => ({ kind: 'img2video', phase, state, progress, updates: 0 });
+    const s = (
+      phase: GenerationStatus['phase'],
+      state: GenerationStatus['state'],
+      progress: number,
+    ): GenerationStatus => ({ kind: 'img2video', phase, state, progress, updates: 0 });
     p.update(s('staging', 'not_submitted', 0));
     p.update(s('staging', 'not_submitted', 0));
     p.update(s('waiting', 'processing', 10));
@@ -113,6 +188,10 @@ describe('plain progress lines (stderr not a terminal)', () => {
     p.update(s('done', 'success', 100));
     p.stop();
     stream.end();
-    expect(text.trim().split('\n')).toEqual(['10:00:00 staging · not_submitted 0%', '10:00:00 waiting · processing 10%', '10:00:00 done · success 100%']);
+    expect(text.trim().split('\n')).toEqual([
+      '10:00:00 staging · not_submitted 0%',
+      '10:00:00 waiting · processing 10%',
+      '10:00:00 done · success 100%',
+    ]);
   });
 });

@@ -48,26 +48,33 @@ const SPAWN_TIMEOUT = 60_000;
 const summary = (l: Loaded): string =>
   `${l.ms} ms, ${l.modules} modules, ${l.kB} kB (${l.own.length} files of this repo)`;
 
-
 describe('loading client/index.ts', () => {
-  it('loads no worker, activity, API or CLI code, no AWS SDK and no OpenTelemetry SDK by default', () => {
-    const loaded = loadClient();
-    console.log(`client/index.ts: ${summary(loaded)}`);
-    expect(loaded.own.filter((f) => /^(worker|activities|workflows|api|cli|receiver)\//.test(f))).toEqual([]);
-    expect(loaded.packages.filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'))).toEqual([]);
-    expect(loaded.packages.filter((p) => /^@opentelemetry\/(sdk-|exporter-|resources)/.test(p))).toEqual([]);
-  }, SPAWN_TIMEOUT);
+  it(
+    'loads no worker, activity, API or CLI code, no AWS SDK and no OpenTelemetry SDK by default',
+    () => {
+      const loaded = loadClient();
+      console.log(`client/index.ts: ${summary(loaded)}`);
+      expect(loaded.own.filter((f) => /^(worker|activities|workflows|api|cli|receiver)\//.test(f))).toEqual([]);
+      expect(loaded.packages.filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'))).toEqual([]);
+      expect(loaded.packages.filter((p) => /^@opentelemetry\/(sdk-|exporter-|resources)/.test(p))).toEqual([]);
+    },
+    SPAWN_TIMEOUT,
+  );
 
-  it('loads the AWS SDK once staging is on S3, and the OpenTelemetry SDK once tracing is asked for', () => {
-    // What ViduFlowClient.connect does for its staging store when none is given.
-    const openStaging = `${requireOf('platform/stores/open-stores.ts')}.openInputStaging(process.env);`;
-    const s3 = loadClient(openStaging, { STAGING_URL: 's3://bucket/staging', AWS_REGION: 'us-east-1' });
-    console.log(`client/index.ts with S3 staging opened: ${summary(s3)}`);
-    expect(s3.packages).toContain('@aws-sdk/client-s3');
-    // What ViduFlowClient.connect adds to the Temporal client's options.
-    const traceOptions = `${requireOf('client/tracing.ts')}.clientTracingOptions(process.env);`;
-    const traced = loadClient(traceOptions, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' });
-    console.log(`client/index.ts with tracing on: ${summary(traced)}`);
-    expect(traced.packages).toContain('@opentelemetry/sdk-trace-node');
-  }, SPAWN_TIMEOUT);
+  it(
+    'loads the AWS SDK once staging is on S3, and the OpenTelemetry SDK once tracing is asked for',
+    () => {
+      // What ViduFlowClient.connect does for its staging store when none is given.
+      const openStaging = `${requireOf('platform/stores/open-stores.ts')}.openInputStaging(process.env);`;
+      const s3 = loadClient(openStaging, { STAGING_URL: 's3://bucket/staging', AWS_REGION: 'us-east-1' });
+      console.log(`client/index.ts with S3 staging opened: ${summary(s3)}`);
+      expect(s3.packages).toContain('@aws-sdk/client-s3');
+      // What ViduFlowClient.connect adds to the Temporal client's options.
+      const traceOptions = `${requireOf('client/tracing.ts')}.clientTracingOptions(process.env);`;
+      const traced = loadClient(traceOptions, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' });
+      console.log(`client/index.ts with tracing on: ${summary(traced)}`);
+      expect(traced.packages).toContain('@opentelemetry/sdk-trace-node');
+    },
+    SPAWN_TIMEOUT,
+  );
 });

@@ -55,7 +55,11 @@ describe('client-side staging', () => {
     const { client, starts } = recordingTemporal();
     const flow = await ViduFlowClient.connect({ client, stagingDir });
     await flow.start('reference2video', {
-      request: { model: 'viduq1', prompt: 'p', images: [file, pathToFileURL(path.join(tmp, 'other.png')).href, bigUri, small, 'https://cdn.example.com/a.png'] },
+      request: {
+        model: 'viduq1',
+        prompt: 'p',
+        images: [file, pathToFileURL(path.join(tmp, 'other.png')).href, bigUri, small, 'https://cdn.example.com/a.png'],
+      },
     });
 
     const sent = (starts[0]?.args[0] as { request: { images: string[] } }).request.images;
@@ -102,7 +106,9 @@ describe('client-side staging', () => {
     const { client, starts } = recordingTemporal();
     const flow = await ViduFlowClient.connect({ client, stagingDir: path.join(tmp, 'staging') });
     const missing = path.join(tmp, 'missing.png');
-    const err = await flow.start('img2video', { request: { model: 'viduq2', images: [missing], prompt: 'p', duration: 5 } }).catch((e: unknown) => e);
+    const err = await flow
+      .start('img2video', { request: { model: 'viduq2', images: [missing], prompt: 'p', duration: 5 } })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidGenerationInput);
     expect((err as InvalidGenerationInput).issues).toEqual([`images[0]: cannot read ${missing} (ENOENT)`]);
     expect(starts).toEqual([]);
@@ -113,10 +119,14 @@ describe('client-side staging', () => {
     const flow = await ViduFlowClient.connect({ client, stagingDir: path.join(tmp, 'staging') });
     // A malformed (not base64) data URI is left for the worker to judge, so it is not staged.
     const huge = `data:image/png,${'x'.repeat(MAX_INPUT_BYTES)}`;
-    const err = await flow.start('img2video', { request: { model: 'viduq2', images: [huge], prompt: 'p', duration: 5 } }).catch((e: unknown) => e);
+    const err = await flow
+      .start('img2video', { request: { model: 'viduq2', images: [huge], prompt: 'p', duration: 5 } })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidGenerationInput);
     const [issue] = (err as InvalidGenerationInput).issues;
-    expect(issue).toMatch(/^request\.images\[0\] \(1\.9 MB\): the workflow input is 1\.9 MB as JSON, over the 1\.9 MB a start may carry \(Temporal refuses payloads over 2\.0 MB\)/);
+    expect(issue).toMatch(
+      /^request\.images\[0\] \(1\.9 MB\): the workflow input is 1\.9 MB as JSON, over the 1\.9 MB a start may carry \(Temporal refuses payloads over 2\.0 MB\)/,
+    );
     expect(starts).toEqual([]);
   });
 

@@ -25,7 +25,9 @@ interface Service {
   ports?: Array<string | { published?: string | number; host_ip?: string }>;
 }
 
-const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, Service>;
+};
 const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
 
 /** The variables each vidu-flow entry point reads, from its own loader. */

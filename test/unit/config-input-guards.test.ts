@@ -16,19 +16,27 @@ describe('worker input guards', () => {
   });
 
   it('VIDU_FLOW_INPUT_ROOTS: a path-delimited list, made absolute, empty entries ignored', () => {
-    const config = loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_INPUT_ROOTS: ['/srv/inputs', '', 'relative/in'].join(path.delimiter) });
+    const config = loadWorkerConfig({
+      VIDU_API_KEY: KEY,
+      VIDU_FLOW_INPUT_ROOTS: ['/srv/inputs', '', 'relative/in'].join(path.delimiter),
+    });
     expect(config.inputRoots).toEqual(['/srv/inputs', path.resolve('relative/in')]);
   });
 
   it('VIDU_FLOW_ALLOW_PRIVATE_URLS: 1, or a list of hosts and ranges', () => {
     expect(loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_ALLOW_PRIVATE_URLS: '1' }).privateUrls.allowAll).toBe(true);
-    const list = loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_ALLOW_PRIVATE_URLS: '127.0.0.1,cdn.internal' }).privateUrls;
+    const list = loadWorkerConfig({
+      VIDU_API_KEY: KEY,
+      VIDU_FLOW_ALLOW_PRIVATE_URLS: '127.0.0.1,cdn.internal',
+    }).privateUrls;
     expect(list.allowAll).toBe(false);
     expect([...list.hosts]).toEqual(['cdn.internal']);
     expect(list.ranges).toHaveLength(1);
   });
 
   it('refuses a malformed allow list at start-up, naming the variable', () => {
-    expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_ALLOW_PRIVATE_URLS: '10.0.0.0/99' })).toThrow(/^VIDU_FLOW_ALLOW_PRIVATE_URLS: "10\.0\.0\.0\/99" is not a valid CIDR range/);
+    expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_ALLOW_PRIVATE_URLS: '10.0.0.0/99' })).toThrow(
+      /^VIDU_FLOW_ALLOW_PRIVATE_URLS: "10\.0\.0\.0\/99" is not a valid CIDR range/,
+    );
   });
 });

@@ -44,7 +44,11 @@ describe('loadWorkerConfig', () => {
       // The built-in price table unless VIDU_FLOW_PRICES_FILE is set (test/unit/prices-file.test.ts).
       prices: expect.anything(),
       // A fixed cache bounds memory with thousands waiting; a sticky timeout that outlasts a burst of callbacks.
-      workflowTuning: { maxCachedWorkflows: 1000, stickyQueueScheduleToStartTimeout: 10_000, maxConcurrentWorkflowTaskExecutions: 8 },
+      workflowTuning: {
+        maxCachedWorkflows: 1000,
+        stickyQueueScheduleToStartTimeout: 10_000,
+        maxConcurrentWorkflowTaskExecutions: 8,
+      },
       versioning: { deploymentName: 'vidu-flow', promote: 'first' },
     });
     expect(path.isAbsolute(config.archiveDir)).toBe(true);
@@ -71,7 +75,11 @@ describe('loadWorkerConfig', () => {
       VIDU_FLOW_MAX_WORKFLOW_TASKS: '12',
     });
     expect(config).toEqual({
-      temporal: expect.objectContaining({ address: 'temporal.internal:7234', namespace: 'media', taskQueue: 'vidu-gpu' }),
+      temporal: expect.objectContaining({
+        address: 'temporal.internal:7234',
+        namespace: 'media',
+        taskQueue: 'vidu-gpu',
+      }),
       vidu: { baseUrl: 'http://127.0.0.1:8790', apiKey: KEY, timeoutMs: 45_000 },
       callbackUrl: 'https://hooks.example.com/vidu/callback',
       maxInFlight: 3,
@@ -86,14 +94,26 @@ describe('loadWorkerConfig', () => {
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
       prices: expect.anything(),
-      workflowTuning: { maxCachedWorkflows: 250, stickyQueueScheduleToStartTimeout: 30_000, maxConcurrentWorkflowTaskExecutions: 12 },
+      workflowTuning: {
+        maxCachedWorkflows: 250,
+        stickyQueueScheduleToStartTimeout: 30_000,
+        maxConcurrentWorkflowTaskExecutions: 12,
+      },
       versioning: { deploymentName: 'vidu-flow', promote: 'first' },
     });
   });
 
   it('takes 0 (no workflow cache) and refuses a cache of 1 and a sticky timeout of 0, naming the variable', () => {
-    expect(loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_MAX_CACHED_WORKFLOWS: '0' }).workflowTuning.maxCachedWorkflows).toBe(0);
-    const err = configError(() => loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_MAX_CACHED_WORKFLOWS: '1', VIDU_FLOW_STICKY_TIMEOUT_SECONDS: '0' }));
+    expect(
+      loadWorkerConfig({ VIDU_API_KEY: KEY, VIDU_FLOW_MAX_CACHED_WORKFLOWS: '0' }).workflowTuning.maxCachedWorkflows,
+    ).toBe(0);
+    const err = configError(() =>
+      loadWorkerConfig({
+        VIDU_API_KEY: KEY,
+        VIDU_FLOW_MAX_CACHED_WORKFLOWS: '1',
+        VIDU_FLOW_STICKY_TIMEOUT_SECONDS: '0',
+      }),
+    );
     expect(err.problems).toEqual([
       expect.stringMatching(/^VIDU_FLOW_MAX_CACHED_WORKFLOWS: must be 0 .* or at least 2 \(got "1"\)$/),
       expect.stringMatching(/^VIDU_FLOW_STICKY_TIMEOUT_SECONDS: must be at least 1 \(got "0"\)$/),
@@ -107,7 +127,12 @@ describe('loadWorkerConfig', () => {
   });
 
   it('treats empty strings as unset', () => {
-    const config = loadWorkerConfig({ VIDU_API_KEY: KEY, TEMPORAL_ADDRESS: '', VIDU_CALLBACK_URL: '', ARCHIVE_DIR: '' });
+    const config = loadWorkerConfig({
+      VIDU_API_KEY: KEY,
+      TEMPORAL_ADDRESS: '',
+      VIDU_CALLBACK_URL: '',
+      ARCHIVE_DIR: '',
+    });
     expect(config.temporal.address).toBe('localhost:7233');
     expect(config.callbackUrl).toBeUndefined();
     expect(config.archiveDir).toBe(path.resolve('./data/archive'));
@@ -126,7 +151,9 @@ describe('loadWorkerConfig', () => {
     });
 
     it('is required when empty', () => {
-      expect(configError(() => loadWorkerConfig({ VIDU_API_KEY: '' })).problems[0]).toMatch(/^VIDU_API_KEY: is required/);
+      expect(configError(() => loadWorkerConfig({ VIDU_API_KEY: '' })).problems[0]).toMatch(
+        /^VIDU_API_KEY: is required/,
+      );
     });
 
     it('is trimmed once: a key read from a file with its trailing newline is the key', () => {
@@ -135,8 +162,16 @@ describe('loadWorkerConfig', () => {
     });
 
     it.each([
-      ['only whitespace', ' \n\t', /^VIDU_API_KEY: is required \(the Vidu API key\); it is only whitespace \(got a value\)$/],
-      ['a space inside', `${KEY} two`, /^VIDU_API_KEY: must be printable ASCII with no spaces, tabs or line breaks inside \(got a value\)$/],
+      [
+        'only whitespace',
+        ' \n\t',
+        /^VIDU_API_KEY: is required \(the Vidu API key\); it is only whitespace \(got a value\)$/,
+      ],
+      [
+        'a space inside',
+        `${KEY} two`,
+        /^VIDU_API_KEY: must be printable ASCII with no spaces, tabs or line breaks inside \(got a value\)$/,
+      ],
       ['a line break inside', `${KEY}\ntwo`, /line breaks inside \(got a value\)$/],
       ['a non-ASCII character', `${KEY}é`, /printable ASCII/],
     ])('with %s is a configuration error that names the variable, never the value', (_, value, message) => {
@@ -147,7 +182,9 @@ describe('loadWorkerConfig', () => {
     });
 
     it('is never echoed, even when other values are bad', () => {
-      const err = configError(() => loadWorkerConfig({ VIDU_API_KEY: KEY, CALLBACK_PORT: 'http', VIDU_BASE_URL: 'nope' }));
+      const err = configError(() =>
+        loadWorkerConfig({ VIDU_API_KEY: KEY, CALLBACK_PORT: 'http', VIDU_BASE_URL: 'nope' }),
+      );
       expect(err.message).not.toContain(KEY);
       expect(JSON.stringify(err.problems)).not.toContain(KEY);
       expect(String(err.stack)).not.toContain(KEY);
@@ -184,10 +221,21 @@ describe('loadWorkerConfig', () => {
 
     it('reports every bad variable at once, one line each', () => {
       const err = configError(() =>
-        loadWorkerConfig({ TEMPORAL_ADDRESS: 'nope', VIDU_BASE_URL: 'x', CALLBACK_PORT: '99999', VIDU_HTTP_TIMEOUT_MS: '1' }),
+        loadWorkerConfig({
+          TEMPORAL_ADDRESS: 'nope',
+          VIDU_BASE_URL: 'x',
+          CALLBACK_PORT: '99999',
+          VIDU_HTTP_TIMEOUT_MS: '1',
+        }),
       );
       const names = err.problems.map((p) => p.split(':')[0]).sort();
-      expect(names).toEqual(['CALLBACK_PORT', 'TEMPORAL_ADDRESS', 'VIDU_API_KEY', 'VIDU_BASE_URL', 'VIDU_HTTP_TIMEOUT_MS']);
+      expect(names).toEqual([
+        'CALLBACK_PORT',
+        'TEMPORAL_ADDRESS',
+        'VIDU_API_KEY',
+        'VIDU_BASE_URL',
+        'VIDU_HTTP_TIMEOUT_MS',
+      ]);
       expect(err.message.split('\n')).toHaveLength(1 + names.length);
       expect(err.message.startsWith('invalid configuration:')).toBe(true);
       expect(err.name).toBe('ConfigError');
@@ -196,26 +244,40 @@ describe('loadWorkerConfig', () => {
 
   describe('ARCHIVE_URL', () => {
     it('s3://bucket/prefix is a bucket archive (STAGING_URL the same); a bad bucket name is named', () => {
-      const config = loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 's3://my-bucket/vidu/archive/', STAGING_URL: 's3://my-bucket/staging' });
+      const config = loadWorkerConfig({
+        VIDU_API_KEY: KEY,
+        ARCHIVE_URL: 's3://my-bucket/vidu/archive/',
+        STAGING_URL: 's3://my-bucket/staging',
+      });
       expect(config.archiveS3).toEqual({ bucket: 'my-bucket', prefix: 'vidu/archive' });
       expect(config.stagingS3).toEqual({ bucket: 'my-bucket', prefix: 'staging' });
-      expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 's3://My_Bucket/x' })).toThrow(/^ARCHIVE_URL: bucket "My_Bucket" must be/);
-      expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, STAGING_URL: 's3://bucket/a/../b' })).toThrow(/^STAGING_URL: prefix .* must not contain/);
+      expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 's3://My_Bucket/x' })).toThrow(
+        /^ARCHIVE_URL: bucket "My_Bucket" must be/,
+      );
+      expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, STAGING_URL: 's3://bucket/a/../b' })).toThrow(
+        /^STAGING_URL: prefix .* must not contain/,
+      );
     });
 
     it('file:///abs/dir is the archive directory', () => {
-      expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 'file:///srv/vidu/archive' }).archiveDir).toBe('/srv/vidu/archive');
+      expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 'file:///srv/vidu/archive' }).archiveDir).toBe(
+        '/srv/vidu/archive',
+      );
       expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 'file://localhost/srv/a' }).archiveDir).toBe('/srv/a');
     });
 
     it('wins over ARCHIVE_DIR', () => {
-      expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_DIR: '/a', ARCHIVE_URL: 'file:///b' }).archiveDir).toBe('/b');
+      expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_DIR: '/a', ARCHIVE_URL: 'file:///b' }).archiveDir).toBe(
+        '/b',
+      );
     });
 
     // Was a bug: the directory was `new URL(value).pathname`, which keeps `%20` escapes and drops a
     // relative first segment (`file://./data/x` became `/data/x`, `file://data/archive` `/archive`).
     it('decodes percent escapes', () => {
-      expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 'file:///srv/my%20archive' }).archiveDir).toBe('/srv/my archive');
+      expect(loadWorkerConfig({ VIDU_API_KEY: KEY, ARCHIVE_URL: 'file:///srv/my%20archive' }).archiveDir).toBe(
+        '/srv/my archive',
+      );
     });
 
     it.each([
@@ -246,15 +308,21 @@ describe('loadCallbackConfig', () => {
   });
 
   it('refuses CALLBACK_MAX_SIGNALS_IN_FLIGHT below 1 and a CALLBACK_MAX_WAITING that is not a whole number, naming each', () => {
-    expect(configError(() => loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_MAX_SIGNALS_IN_FLIGHT: '0' })).message).toMatch(
-      /CALLBACK_MAX_SIGNALS_IN_FLIGHT.*must be at least 1/s,
+    expect(
+      configError(() => loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_MAX_SIGNALS_IN_FLIGHT: '0' })).message,
+    ).toMatch(/CALLBACK_MAX_SIGNALS_IN_FLIGHT.*must be at least 1/s);
+    expect(configError(() => loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_MAX_WAITING: '2.5' })).message).toMatch(
+      /CALLBACK_MAX_WAITING.*must be a whole number/s,
     );
-    expect(configError(() => loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_MAX_WAITING: '2.5' })).message).toMatch(/CALLBACK_MAX_WAITING.*must be a whole number/s);
   });
 
   it('refuses a CALLBACK_FORWARD_STATES it does not know, naming the variable and the rule', () => {
-    const err = configError(() => loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_FORWARD_STATES: 'processing,done' }));
-    expect(err.message).toMatch(/CALLBACK_FORWARD_STATES.*comma list of created, queueing, scheduled, processing; got "done"/s);
+    const err = configError(() =>
+      loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_FORWARD_STATES: 'processing,done' }),
+    );
+    expect(err.message).toMatch(
+      /CALLBACK_FORWARD_STATES.*comma list of created, queueing, scheduled, processing; got "done"/s,
+    );
   });
 
   it('requires VIDU_API_KEY (it verifies signatures)', () => {
@@ -289,12 +357,19 @@ describe('loadCallbackConfig', () => {
   });
 
   it('reads port, host and skew', () => {
-    const c = loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_PORT: '9100', CALLBACK_HOST: '127.0.0.1', CALLBACK_MAX_SKEW_SECONDS: '60' });
+    const c = loadCallbackConfig({
+      VIDU_API_KEY: KEY,
+      CALLBACK_PORT: '9100',
+      CALLBACK_HOST: '127.0.0.1',
+      CALLBACK_MAX_SKEW_SECONDS: '60',
+    });
     expect([c.CALLBACK_PORT, c.CALLBACK_HOST, c.CALLBACK_MAX_SKEW_SECONDS]).toEqual([9100, '127.0.0.1', 60]);
   });
 
   it('names each bad variable once and never echoes the key', () => {
-    const err = configError(() => loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_PORT: '-1', CALLBACK_MAX_SKEW_SECONDS: '0.5' }));
+    const err = configError(() =>
+      loadCallbackConfig({ VIDU_API_KEY: KEY, CALLBACK_PORT: '-1', CALLBACK_MAX_SKEW_SECONDS: '0.5' }),
+    );
     expect(err.problems.map((p) => p.split(':')[0]).sort()).toEqual(['CALLBACK_MAX_SKEW_SECONDS', 'CALLBACK_PORT']);
     expect(err.message).not.toContain(KEY);
   });
@@ -317,7 +392,10 @@ describe('parseEnv', () => {
 
   it('never echoes a bad value of a secret variable, but does echo others', () => {
     const err = configError(() => parseEnv(Schema, { VIDU_API_KEY: KEY, NAME: 'ab' }, ['VIDU_API_KEY']));
-    expect(err.problems).toEqual(['VIDU_API_KEY: must look like vk_<letters> (got a value)', 'NAME: must be at least 3 characters (got "ab")']);
+    expect(err.problems).toEqual([
+      'VIDU_API_KEY: must look like vk_<letters> (got a value)',
+      'NAME: must be at least 3 characters (got "ab")',
+    ]);
     expect(err.message).not.toContain(KEY);
   });
 

@@ -4,7 +4,12 @@ import type { GenerationKind } from '../../core/generation-types';
 
 const STAGED = `staged:${'a'.repeat(64)}.png`;
 
-const i2v = (extra: Record<string, unknown> = {}) => ({ model: 'viduq2', images: ['./cat.png'], prompt: 'a cat walks', ...extra });
+const i2v = (extra: Record<string, unknown> = {}) => ({
+  model: 'viduq2',
+  images: ['./cat.png'],
+  prompt: 'a cat walks',
+  ...extra,
+});
 
 interface BadCase {
   name: string;
@@ -15,7 +20,12 @@ interface BadCase {
 }
 
 const BAD: BadCase[] = [
-  { name: 'a prompt over 2000 characters', kind: 'img2video', input: { request: i2v({ prompt: 'x'.repeat(2001) }) }, mentions: ['prompt', '2000'] },
+  {
+    name: 'a prompt over 2000 characters',
+    kind: 'img2video',
+    input: { request: i2v({ prompt: 'x'.repeat(2001) }) },
+    mentions: ['prompt', '2000'],
+  },
   {
     name: 'a prompt over 2000 characters (reference2image)',
     kind: 'reference2image',
@@ -119,8 +129,18 @@ const BAD: BadCase[] = [
   { name: 'a non-object input (string)', kind: 'img2video', input: 'hello', mentions: ['input', 'object'] },
   { name: 'a non-object input (null)', kind: 'img2video', input: null, mentions: ['input', 'object'] },
   { name: 'a non-object input (array)', kind: 'img2video', input: [{ request: i2v() }], mentions: ['input', 'object'] },
-  { name: 'an unknown top-level field', kind: 'img2video', input: { request: i2v(), callback: 'x' }, mentions: ['callback', 'request and options'] },
-  { name: 'an unknown request field', kind: 'img2video', input: { request: i2v({ colour: 'red' }) }, mentions: ['colour', 'img2video'] },
+  {
+    name: 'an unknown top-level field',
+    kind: 'img2video',
+    input: { request: i2v(), callback: 'x' },
+    mentions: ['callback', 'request and options'],
+  },
+  {
+    name: 'an unknown request field',
+    kind: 'img2video',
+    input: { request: i2v({ colour: 'red' }) },
+    mentions: ['colour', 'img2video'],
+  },
 ];
 
 describe('checkGenerationInput refuses bad input with a message naming the field and the limit', () => {
@@ -141,8 +161,16 @@ describe('checkGenerationInput accepts valid input', () => {
     ['img2video with a staged reference', 'img2video', { request: i2v({ images: [STAGED] }) }],
     ['img2video with a data URI', 'img2video', { request: i2v({ images: ['data:image/png;base64,iVBORw0KGgo='] }) }],
     ['img2video with an https URL', 'img2video', { request: i2v({ images: ['https://cdn.example/cat.png'] }) }],
-    ['img2video viduq1 at its only duration and resolution', 'img2video', { request: i2v({ model: 'viduq1', duration: 5, resolution: '1080p' }) }],
-    ['img2video vidu1.5 8 s at 720p', 'img2video', { request: i2v({ model: 'vidu1.5', duration: 8, resolution: '720p' }) }],
+    [
+      'img2video viduq1 at its only duration and resolution',
+      'img2video',
+      { request: i2v({ model: 'viduq1', duration: 5, resolution: '1080p' }) },
+    ],
+    [
+      'img2video vidu1.5 8 s at 720p',
+      'img2video',
+      { request: i2v({ model: 'vidu1.5', duration: 8, resolution: '720p' }) },
+    ],
     [
       'reference2video with 7 local images',
       'reference2video',
@@ -151,17 +179,44 @@ describe('checkGenerationInput accepts valid input', () => {
     [
       'reference2video in subject mode with local images',
       'reference2video',
-      { request: { model: 'viduq2', subjects: [{ name: '1', images: ['./a.png', '../b.jpg'] }, { name: '2', images: ['c.webp'] }], prompt: '@1 and @2' } },
+      {
+        request: {
+          model: 'viduq2',
+          subjects: [
+            { name: '1', images: ['./a.png', '../b.jpg'] },
+            { name: '2', images: ['c.webp'] },
+          ],
+          prompt: '@1 and @2',
+        },
+      },
     ],
-    ['reference2image text only', 'reference2image', { request: { model: 'viduq2', prompt: 'a red cube', resolution: '4K', aspect_ratio: '21:9' } }],
-    ['reference2image with local images', 'reference2image', { request: { model: 'viduq1', images: ['./a.png'], prompt: 'p' } }],
-    ['image2dance with local files', 'image2dance', { request: { image_url: './person.png', video_url: './dance.mp4' } }],
+    [
+      'reference2image text only',
+      'reference2image',
+      { request: { model: 'viduq2', prompt: 'a red cube', resolution: '4K', aspect_ratio: '21:9' } },
+    ],
+    [
+      'reference2image with local images',
+      'reference2image',
+      { request: { model: 'viduq1', images: ['./a.png'], prompt: 'p' } },
+    ],
+    [
+      'image2dance with local files',
+      'image2dance',
+      { request: { image_url: './person.png', video_url: './dance.mp4' } },
+    ],
     [
       'every option set',
       'img2video',
       {
         request: i2v(),
-        options: { waitMode: 'callback', archive: false, timeoutSeconds: 3600, poll: { initialSeconds: 5, factor: 2, maxSeconds: 60 }, idempotencyKey: 'order-42' },
+        options: {
+          waitMode: 'callback',
+          archive: false,
+          timeoutSeconds: 3600,
+          poll: { initialSeconds: 5, factor: 2, maxSeconds: 60 },
+          idempotencyKey: 'order-42',
+        },
       },
     ],
     ['empty options', 'img2video', { request: i2v(), options: {} }],
@@ -187,7 +242,10 @@ describe('checkGenerationInput reports every problem at once', () => {
     });
     expect(issues.length).toBeGreaterThanOrEqual(4);
     for (const field of ['prompt', 'duration', 'callback_url', 'options.waitMode']) {
-      expect(issues.some((line) => line.startsWith(field)), `${field} in ${JSON.stringify(issues)}`).toBe(true);
+      expect(
+        issues.some((line) => line.startsWith(field)),
+        `${field} in ${JSON.stringify(issues)}`,
+      ).toBe(true);
     }
   });
 
@@ -206,8 +264,20 @@ describe('checkRequest', () => {
   });
 
   it('the kinds list is the endpoint registry: one workflow type per endpoint', () => {
-    expect([...GENERATION_KINDS].sort()).toEqual(
-      ['audioTts', 'extend', 'image2dance', 'img2video', 'lipSync', 'multiframe', 'reference2image', 'reference2video', 'startEnd2video', 'template', 'text2audio', 'text2video', 'upscale'],
-    );
+    expect([...GENERATION_KINDS].sort()).toEqual([
+      'audioTts',
+      'extend',
+      'image2dance',
+      'img2video',
+      'lipSync',
+      'multiframe',
+      'reference2image',
+      'reference2video',
+      'startEnd2video',
+      'template',
+      'text2audio',
+      'text2video',
+      'upscale',
+    ]);
   });
 });

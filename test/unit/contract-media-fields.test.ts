@@ -32,7 +32,9 @@ describe('mediaSlots', () => {
   });
 
   it('reference2image and ad-one-click: images', () => {
-    expect(summary(mediaSlots('reference2image', { images: ['r.png'], prompt: 'p' }))).toEqual([['images[0]', 'images', 'r.png']]);
+    expect(summary(mediaSlots('reference2image', { images: ['r.png'], prompt: 'p' }))).toEqual([
+      ['images[0]', 'images', 'r.png'],
+    ]);
     expect(summary(mediaSlots('ad-one-click', { images: ['p1.png', 'p2.png'] }))).toEqual([
       ['images[0]', 'images', 'p1.png'],
       ['images[1]', 'images', 'p2.png'],
@@ -40,7 +42,9 @@ describe('mediaSlots', () => {
   });
 
   it('image2dance: image_url and video_url', () => {
-    expect(summary(mediaSlots('image2dance', { image_url: 'person.png', video_url: 'dance.mp4', images: ['no.png'] }))).toEqual([
+    expect(
+      summary(mediaSlots('image2dance', { image_url: 'person.png', video_url: 'dance.mp4', images: ['no.png'] })),
+    ).toEqual([
       ['image_url', 'image_url', 'person.png'],
       ['video_url', 'video_url', 'dance.mp4'],
     ]);
@@ -64,9 +68,9 @@ describe('mediaSlots', () => {
   it('ignores malformed containers', () => {
     expect(mediaSlots('img2video', { images: 'a.png' })).toEqual([]);
     expect(mediaSlots('reference2video', { subjects: 'nope' })).toEqual([]);
-    expect(summary(mediaSlots('reference2video', { subjects: [null, 'x', 3, { images: 'a.png' }, { images: ['ok.png'] }] }))).toEqual([
-      ['subjects[4].images[0]', 'subjects.images', 'ok.png'],
-    ]);
+    expect(
+      summary(mediaSlots('reference2video', { subjects: [null, 'x', 3, { images: 'a.png' }, { images: ['ok.png'] }] })),
+    ).toEqual([['subjects[4].images[0]', 'subjects.images', 'ok.png']]);
   });
 
   it('set() writes into the request it was given', () => {

@@ -1,4 +1,13 @@
-import { ActivityFailure, ApplicationFailure, CancelledFailure, ChildWorkflowFailure, RetryState, TerminatedFailure, TimeoutFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  RetryState,
+  TerminatedFailure,
+  TimeoutFailure,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,16 +16,42 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatchActivities } from '../../activities/batch';
 import { LocalArchiveStore } from '../../platform/stores/local-archive-store';
 import { batchStatusLine, formatBatchSummary } from '../../cli/batch';
-import { describeBatchFailure, emptyTotals, failureCredits, foldResult, MAX_ERROR_MESSAGE } from '../../core/batch-summary';
+import {
+  describeBatchFailure,
+  emptyTotals,
+  failureCredits,
+  foldResult,
+  MAX_ERROR_MESSAGE,
+} from '../../core/batch-summary';
 import type { BatchLineResult, BatchSummary } from '../../core/batch-types';
 
-const ok = (line: number, credits = 50): BatchLineResult => ({ line, kind: 'img2video', workflowId: `b--${line}`, state: 'success', taskId: `t${line}`, credits });
-const bad = (line: number, type = 'ViduTaskFailed'): BatchLineResult => ({ line, kind: 'img2video', state: 'failed', error: { type, message: `line ${line} failed` } });
+const ok = (line: number, credits = 50): BatchLineResult => ({
+  line,
+  kind: 'img2video',
+  workflowId: `b--${line}`,
+  state: 'success',
+  taskId: `t${line}`,
+  credits,
+});
+const bad = (line: number, type = 'ViduTaskFailed'): BatchLineResult => ({
+  line,
+  kind: 'img2video',
+  state: 'failed',
+  error: { type, message: `line ${line} failed` },
+});
 
 describe('folding line results', () => {
   it('counts done, succeeded and failed, and sums the credits charged', () => {
     const totals = emptyTotals();
-    for (const r of [ok(1), bad(2), ok(3, 80), bad(4, 'InvalidLine'), { ...ok(5), credits: undefined }, { ...bad(6), credits: 40 }]) foldResult(totals, r);
+    for (const r of [
+      ok(1),
+      bad(2),
+      ok(3, 80),
+      bad(4, 'InvalidLine'),
+      { ...ok(5), credits: undefined },
+      { ...bad(6), credits: 40 },
+    ])
+      foldResult(totals, r);
     expect(totals).toMatchObject({ done: 6, succeeded: 3, failed: 3, credits: 170 });
     expect(totals.failures).toEqual([
       { line: 2, type: 'ViduTaskFailed', message: 'line 2 failed' },
@@ -41,22 +76,73 @@ describe('folding line results', () => {
 
 describe('describeBatchFailure', () => {
   it('names the innermost cause through child, activity and workflow wrappers', () => {
-    const app = ApplicationFailure.create({ type: 'ViduTaskFailed', message: 'Vidu task 1 failed with err_code X', nonRetryable: true });
-    const child = new ChildWorkflowFailure('default', { workflowId: 'b--1', runId: 'r' }, 'img2video', RetryState.NON_RETRYABLE_FAILURE, app);
-    expect(describeBatchFailure(child)).toEqual({ type: 'ViduTaskFailed', message: 'Vidu task 1 failed with err_code X' });
-    const charged = ApplicationFailure.create({ type: 'ViduTaskFailed', message: 'failed', details: [{ taskId: '1', errCode: 'X', credits: 50 }] });
-    expect(failureCredits(new ChildWorkflowFailure('default', { workflowId: 'b--1', runId: 'r' }, 'img2video', RetryState.NON_RETRYABLE_FAILURE, charged))).toBe(50);
+    const app = ApplicationFailure.create({
+      type: 'ViduTaskFailed',
+      message: 'Vidu task 1 failed with err_code X',
+      nonRetryable: true,
+    });
+    const child = new ChildWorkflowFailure(
+      'default',
+      { workflowId: 'b--1', runId: 'r' },
+      'img2video',
+      RetryState.NON_RETRYABLE_FAILURE,
+      app,
+    );
+    expect(describeBatchFailure(child)).toEqual({
+      type: 'ViduTaskFailed',
+      message: 'Vidu task 1 failed with err_code X',
+    });
+    const charged = ApplicationFailure.create({
+      type: 'ViduTaskFailed',
+      message: 'failed',
+      details: [{ taskId: '1', errCode: 'X', credits: 50 }],
+    });
+    expect(
+      failureCredits(
+        new ChildWorkflowFailure(
+          'default',
+          { workflowId: 'b--1', runId: 'r' },
+          'img2video',
+          RetryState.NON_RETRYABLE_FAILURE,
+          charged,
+        ),
+      ),
+    ).toBe(50);
     expect(failureCredits(child)).toBeUndefined();
     expect(failureCredits(new CancelledFailure('x'))).toBeUndefined();
-    const act = new ActivityFailure('failed', 'stageInputs', '1', RetryState.NON_RETRYABLE_FAILURE, 'w', ApplicationFailure.create({ type: 'InvalidRequest', message: 'images[0]: not found' }));
-    expect(describeBatchFailure(new WorkflowFailedError('failed', act, RetryState.NON_RETRYABLE_FAILURE))).toEqual({ type: 'InvalidRequest', message: 'images[0]: not found' });
-    expect(describeBatchFailure(new ChildWorkflowFailure('d', { workflowId: 'x', runId: 'r' }, 'img2video', RetryState.RETRY_POLICY_NOT_SET, new CancelledFailure('Workflow cancelled'))).type).toBe('Cancelled');
+    const act = new ActivityFailure(
+      'failed',
+      'stageInputs',
+      '1',
+      RetryState.NON_RETRYABLE_FAILURE,
+      'w',
+      ApplicationFailure.create({ type: 'InvalidRequest', message: 'images[0]: not found' }),
+    );
+    expect(describeBatchFailure(new WorkflowFailedError('failed', act, RetryState.NON_RETRYABLE_FAILURE))).toEqual({
+      type: 'InvalidRequest',
+      message: 'images[0]: not found',
+    });
+    expect(
+      describeBatchFailure(
+        new ChildWorkflowFailure(
+          'd',
+          { workflowId: 'x', runId: 'r' },
+          'img2video',
+          RetryState.RETRY_POLICY_NOT_SET,
+          new CancelledFailure('Workflow cancelled'),
+        ),
+      ).type,
+    ).toBe('Cancelled');
     expect(describeBatchFailure(new TerminatedFailure('bye')).type).toBe('Terminated');
     expect(describeBatchFailure(new TimeoutFailure('late', undefined, 'START_TO_CLOSE')).type).toBe('TimedOut');
-    expect(describeBatchFailure(new WorkflowExecutionAlreadyStartedError('exists', 'b--1', 'img2video')).type).toBe('AlreadyStarted');
+    expect(describeBatchFailure(new WorkflowExecutionAlreadyStartedError('exists', 'b--1', 'img2video')).type).toBe(
+      'AlreadyStarted',
+    );
     expect(describeBatchFailure(new TypeError('boom'))).toEqual({ type: 'TypeError', message: 'boom' });
     expect(describeBatchFailure('plain')).toEqual({ type: 'Error', message: 'plain' });
-    expect(describeBatchFailure(ApplicationFailure.create({ message: 'x'.repeat(5000) })).message.length).toBe(MAX_ERROR_MESSAGE);
+    expect(describeBatchFailure(ApplicationFailure.create({ message: 'x'.repeat(5000) })).message.length).toBe(
+      MAX_ERROR_MESSAGE,
+    );
   });
 });
 
@@ -76,7 +162,10 @@ describe('results parts and the results file', () => {
     await recordBatchResults({ workflowId: 'batch-1', part: 1, results: [ok(2), ok(4)] });
     const done = await finishBatchResults({ workflowId: 'batch-1', parts: 2 });
     expect(done).toEqual({ resultsFile: path.join(dir, 'batch-1', 'batch-results.jsonl'), lines: 4 });
-    const rows = (await readFile(done.resultsFile, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as BatchLineResult);
+    const rows = (await readFile(done.resultsFile, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as BatchLineResult);
     expect(rows.map((r) => [r.line, r.state])).toEqual([
       [1, 'failed'],
       [2, 'success'],
@@ -94,9 +183,21 @@ describe('results parts and the results file', () => {
 
 describe('CLI wording', () => {
   it('prints progress and the summary', () => {
-    expect(batchStatusLine({ phase: 'running', total: 200, done: 40, succeeded: 37, failed: 3, inFlight: 20, nextLine: 61, credits: 0, window: 20, maxInFlight: 20, run: 1 })).toBe(
-      'running · done 40/200 · failed 3 · in flight 20 · next line 61',
-    );
+    expect(
+      batchStatusLine({
+        phase: 'running',
+        total: 200,
+        done: 40,
+        succeeded: 37,
+        failed: 3,
+        inFlight: 20,
+        nextLine: 61,
+        credits: 0,
+        window: 20,
+        maxInFlight: 20,
+        run: 1,
+      }),
+    ).toBe('running · done 40/200 · failed 3 · in flight 20 · next line 61');
     const summary: BatchSummary = {
       workflowId: 'batch-1',
       total: 3,

@@ -38,16 +38,25 @@ describe('ruleOf', () => {
 
 describe('issueDetails', () => {
   it('keeps the lines and adds the same problems structured, in order; (request) is the request', () => {
-    const lines = checkGenerationInput('img2video', { request: { model: 'viduq2', images: [], prompt: 'x', duration: 5, callback_url: 'https://x' } });
+    const lines = checkGenerationInput('img2video', {
+      request: { model: 'viduq2', images: [], prompt: 'x', duration: 5, callback_url: 'https://x' },
+    });
     const d = issueDetails([...lines, '(request): the whole request is wrong']);
     expect(d.issues).toEqual([...lines, '(request): the whole request is wrong']);
-    expect(d.problems.map((p) => `${p.field}: ${p.message}`)).toEqual([...lines, 'request: the whole request is wrong']);
+    expect(d.problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
+      ...lines,
+      'request: the whole request is wrong',
+    ]);
     expect(d.problems.find((p) => p.field === 'callback_url')?.rule).toBe('unknown-field');
     expect(FailureDetails[FailureType.InvalidRequest].safeParse(d).success).toBe(true);
   });
 
   it('a line without a field is about the fallback field; structured issues pass through', () => {
-    expect(issueFromLine('give at least one edit', 'edits')).toEqual({ field: 'edits', rule: 'required', message: 'give at least one edit' });
+    expect(issueFromLine('give at least one edit', 'edits')).toEqual({
+      field: 'edits',
+      rule: 'required',
+      message: 'give at least one edit',
+    });
     expect(issueDetails([{ field: 'source.path', rule: 'not-found', message: 'cannot read /x (ENOENT)' }])).toEqual({
       issues: ['source.path: cannot read /x (ENOENT)'],
       problems: [{ field: 'source.path', rule: 'not-found', message: 'cannot read /x (ENOENT)' }],
@@ -55,8 +64,24 @@ describe('issueDetails', () => {
   });
 
   it('edit problems become InvalidEdits details naming the field and the rule', () => {
-    const detail = { taskId: 't', state: 'success' as const, storyboards: [0, 1, 2].map((index) => ({ index, records: [] })), narration: [], bgm: [], composed: [] };
-    const d = issueDetails(editProblems([{ type: 'video', storyboard: 7, prompt: 'x' }, { type: 'bgm', prompt: 'y'.repeat(2001) }], detail), 'edits');
+    const detail = {
+      taskId: 't',
+      state: 'success' as const,
+      storyboards: [0, 1, 2].map((index) => ({ index, records: [] })),
+      narration: [],
+      bgm: [],
+      composed: [],
+    };
+    const d = issueDetails(
+      editProblems(
+        [
+          { type: 'video', storyboard: 7, prompt: 'x' },
+          { type: 'bgm', prompt: 'y'.repeat(2001) },
+        ],
+        detail,
+      ),
+      'edits',
+    );
     expect(d.problems).toEqual([
       { field: 'edits[0].storyboard', rule: 'not-found', message: 'the film has 3 storyboard(s), 0–2; got 7' },
       { field: 'edits[1].prompt', rule: 'limit', message: 'must be at most 2000 characters (got 2001)' },

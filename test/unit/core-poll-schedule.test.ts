@@ -47,7 +47,11 @@ describe('pollDelaySeconds', () => {
   });
 
   it('is never decreasing', () => {
-    for (const s of [POLL_ONLY_SCHEDULE, CALLBACK_FALLBACK_SCHEDULE, { initialSeconds: 3, factor: 1.5, maxSeconds: 100 }]) {
+    for (const s of [
+      POLL_ONLY_SCHEDULE,
+      CALLBACK_FALLBACK_SCHEDULE,
+      { initialSeconds: 3, factor: 1.5, maxSeconds: 100 },
+    ]) {
       const d = delays(s, 50);
       for (let i = 1; i < d.length; i += 1) expect(d[i]).toBeGreaterThanOrEqual(d[i - 1] as number);
     }
@@ -71,7 +75,11 @@ describe('pollsWithin', () => {
   });
 
   it('agrees with a brute-force count of poll times', () => {
-    for (const s of [POLL_ONLY_SCHEDULE, CALLBACK_FALLBACK_SCHEDULE, { initialSeconds: 7, factor: 1.3, maxSeconds: 90 }]) {
+    for (const s of [
+      POLL_ONLY_SCHEDULE,
+      CALLBACK_FALLBACK_SCHEDULE,
+      { initialSeconds: 7, factor: 1.3, maxSeconds: 90 },
+    ]) {
       for (const seconds of [0, 1, 59, 60, 61, 600, HOUR, 6 * HOUR, 48 * HOUR]) {
         expect(pollsWithin(s, seconds)).toBe(pollTimes(s, seconds).length);
       }
@@ -126,9 +134,19 @@ describe('resolveSchedule', () => {
   });
 
   it('overrides field by field; undefined fields keep the base', () => {
-    expect(resolveSchedule(POLL_ONLY_SCHEDULE, { initialSeconds: 2 })).toEqual({ initialSeconds: 2, factor: 2, maxSeconds: 60 });
-    expect(resolveSchedule(POLL_ONLY_SCHEDULE, { factor: 3, maxSeconds: 120 })).toEqual({ initialSeconds: 5, factor: 3, maxSeconds: 120 });
-    expect(resolveSchedule(POLL_ONLY_SCHEDULE, { initialSeconds: undefined, factor: undefined, maxSeconds: 30 })).toEqual({
+    expect(resolveSchedule(POLL_ONLY_SCHEDULE, { initialSeconds: 2 })).toEqual({
+      initialSeconds: 2,
+      factor: 2,
+      maxSeconds: 60,
+    });
+    expect(resolveSchedule(POLL_ONLY_SCHEDULE, { factor: 3, maxSeconds: 120 })).toEqual({
+      initialSeconds: 5,
+      factor: 3,
+      maxSeconds: 120,
+    });
+    expect(
+      resolveSchedule(POLL_ONLY_SCHEDULE, { initialSeconds: undefined, factor: undefined, maxSeconds: 30 }),
+    ).toEqual({
       initialSeconds: 5,
       factor: 2,
       maxSeconds: 30,
@@ -139,7 +157,11 @@ describe('resolveSchedule', () => {
     expect(resolveSchedule(POLL_ONLY_SCHEDULE, { initialSeconds: 0 }).initialSeconds).toBe(0.1);
     expect(resolveSchedule(POLL_ONLY_SCHEDULE, { initialSeconds: -4 }).initialSeconds).toBe(0.1);
     expect(resolveSchedule(POLL_ONLY_SCHEDULE, { factor: 0.5 }).factor).toBe(1);
-    expect(resolveSchedule(POLL_ONLY_SCHEDULE, { initialSeconds: 90 })).toEqual({ initialSeconds: 90, factor: 2, maxSeconds: 90 });
+    expect(resolveSchedule(POLL_ONLY_SCHEDULE, { initialSeconds: 90 })).toEqual({
+      initialSeconds: 90,
+      factor: 2,
+      maxSeconds: 90,
+    });
     expect(resolveSchedule(POLL_ONLY_SCHEDULE, { maxSeconds: 1 }).maxSeconds).toBe(5);
   });
 

@@ -27,7 +27,17 @@ const CREATIONS: CreationRef[] = [
 
 /** Vidu's Get Generation body (docs/vidu-api.md §6), as a poll or a callback delivers it. */
 function viduBody(state: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id: TASK, state, err_code: '', credits: 0, payload: '', bgm: false, off_peak: false, creations: [], ...extra };
+  return {
+    id: TASK,
+    state,
+    err_code: '',
+    credits: 0,
+    payload: '',
+    bgm: false,
+    off_peak: false,
+    creations: [],
+    ...extra,
+  };
 }
 
 const VIDU_CREATIONS = [
@@ -79,7 +89,15 @@ function* permutations<T>(items: readonly T[]): Generator<T[]> {
 describe('toSnapshot', () => {
   it('reads a Get Generation body (state, err_code, cover_url, credits, progress)', () => {
     const s = toSnapshot(viduBody('success', { credits: 20, progress: 100, creations: VIDU_CREATIONS }), 'poll');
-    expect(s).toEqual({ taskId: TASK, state: 'success', progress: 100, errCode: '', credits: 20, creations: CREATIONS, source: 'poll' });
+    expect(s).toEqual({
+      taskId: TASK,
+      state: 'success',
+      progress: 100,
+      errCode: '',
+      credits: 20,
+      creations: CREATIONS,
+      source: 'poll',
+    });
   });
 
   it('reads a failed body with its err_code', () => {
@@ -145,7 +163,15 @@ describe('toSnapshot', () => {
     const s = toSnapshot(
       {
         state: 'success',
-        creations: [null, 'x', 7, { id: 'no-url' }, { url: 'https://no-id' }, { id: 'ok', url: 'https://ok', cover_url: { nested: true } }, { id: 3, url: 'https://n' }],
+        creations: [
+          null,
+          'x',
+          7,
+          { id: 'no-url' },
+          { url: 'https://no-id' },
+          { id: 'ok', url: 'https://ok', cover_url: { nested: true } },
+          { id: 3, url: 'https://n' },
+        ],
       },
       'poll',
     );
@@ -347,7 +373,8 @@ describe('mergeSnapshot', () => {
         const random = rng(seed);
         const updates = [...successUpdates, ...foreign];
         // Duplicate a random handful (callback retries, repeated polls).
-        for (let k = 0; k < 6; k += 1) updates.push(successUpdates[Math.floor(random() * successUpdates.length)] as TaskSnapshot);
+        for (let k = 0; k < 6; k += 1)
+          updates.push(successUpdates[Math.floor(random() * successUpdates.length)] as TaskSnapshot);
         const order = shuffle(updates, random);
         // The workflow holds the submit answer before any callback or poll can arrive.
         const result = fold(order, successUpdates[0]);
@@ -356,7 +383,14 @@ describe('mergeSnapshot', () => {
     });
 
     it('never moves backwards along any order', () => {
-      const rank: Record<TaskStateName, number> = { created: 0, queueing: 1, scheduled: 2, processing: 3, success: 4, failed: 4 };
+      const rank: Record<TaskStateName, number> = {
+        created: 0,
+        queueing: 1,
+        scheduled: 2,
+        processing: 3,
+        success: 4,
+        failed: 4,
+      };
       for (let seed = 1; seed <= 200; seed += 1) {
         const order = shuffle(successUpdates, rng(seed));
         let cur: TaskSnapshot | undefined;
@@ -403,7 +437,13 @@ describe('mergeSnapshot', () => {
     });
 
     it('reaches the furthest non-terminal state whatever the order', () => {
-      const updates = [snap('created'), snap('queueing'), snap('processing', { progress: 30 }), snap('processing', { progress: 80 }), snap('scheduled')];
+      const updates = [
+        snap('created'),
+        snap('queueing'),
+        snap('processing', { progress: 30 }),
+        snap('processing', { progress: 80 }),
+        snap('scheduled'),
+      ];
       for (const order of permutations(updates)) {
         const result = fold(order);
         expect(result?.state).toBe('processing');
@@ -421,7 +461,11 @@ describe('readTask (Get Generation and poll answers)', () => {
 
   it('reports a state the contract does not know instead of failing, tamed for status and signals', () => {
     expect(readTask(viduBody('paused'), 'poll')).toEqual({ taskId: TASK, unknownState: 'paused', source: 'poll' });
-    expect(readTask({ status: 'waiting for gpu' }, 'poll', 'fallback')).toEqual({ taskId: 'fallback', unknownState: 'waiting_for_gpu', source: 'poll' });
+    expect(readTask({ status: 'waiting for gpu' }, 'poll', 'fallback')).toEqual({
+      taskId: 'fallback',
+      unknownState: 'waiting_for_gpu',
+      source: 'poll',
+    });
     // Inherited names are not states either.
     expect(readTask(viduBody('constructor'), 'poll')).toMatchObject({ unknownState: 'constructor' });
     expect(readTask(viduBody('x'.repeat(100)), 'poll')).toMatchObject({ unknownState: 'x'.repeat(32) });
@@ -441,7 +485,14 @@ describe('readTask (Get Generation and poll answers)', () => {
 
 describe('parseTaskUpdate (the taskUpdate signal, checked again inside the workflow)', () => {
   it('keeps task id, state, progress and nonce, and nothing else', () => {
-    const forged = { taskId: TASK, state: 'success', progress: 100, nonce: 'n-1', credits: 0, creations: [{ id: '../victim', url: 'http://127.0.0.1/x.mp4' }] };
+    const forged = {
+      taskId: TASK,
+      state: 'success',
+      progress: 100,
+      nonce: 'n-1',
+      credits: 0,
+      creations: [{ id: '../victim', url: 'http://127.0.0.1/x.mp4' }],
+    };
     expect(parseTaskUpdate(forged)).toEqual({ taskId: TASK, state: 'success', progress: 100, nonce: 'n-1' });
     expect(parseTaskUpdate({ state: 'processing', progress: 12.5 })).toEqual({ state: 'processing', progress: 12.5 });
   });

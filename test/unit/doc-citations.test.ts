@@ -157,7 +157,9 @@ function check(): { problems: Problem[]; citations: number; places: number } {
 }
 
 describe('the citation parser', () => {
-  const doc = outline(['# T', '## 1. A', '### 1.2 B', '## 12. C', '1. one', '2. two', '3. three', '## 13. D'].join('\n'));
+  const doc = outline(
+    ['# T', '## 1. A', '### 1.2 B', '## 12. C', '1. one', '2. two', '3. three', '## 13. D'].join('\n'),
+  );
 
   it('reads lists, ranges and items after a doc name', () => {
     expect(citedPlaces(' §1, §1.2 and §12 item 2). More §9')).toEqual(['§1', '§1.2', '§12', '§12 item 2']);
@@ -170,7 +172,8 @@ describe('the citation parser', () => {
 
   it('finds headings, subsections and numbered items, and nothing else', () => {
     for (const place of ['§1', '§1.2', '§12', '§13', '§12 item 3', '§12.3']) expect(hasPlace(doc, place)).toBe(true);
-    for (const place of ['§2', '§1.3', '§12 item 4', '§12.4', '§13 item 1', '§1 item 1']) expect(hasPlace(doc, place)).toBe(false);
+    for (const place of ['§2', '§1.3', '§12 item 4', '§12.4', '§13 item 1', '§1 item 1'])
+      expect(hasPlace(doc, place)).toBe(false);
   });
 });
 

@@ -7,7 +7,22 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SOURCE_DIRS = ['vidu', 'core', 'contract', 'platform', 'activities', 'workflows', 'client', 'worker', 'receiver', 'api', 'cli', 'sim', 'dev', 'bench'];
+const SOURCE_DIRS = [
+  'vidu',
+  'core',
+  'contract',
+  'platform',
+  'activities',
+  'workflows',
+  'client',
+  'worker',
+  'receiver',
+  'api',
+  'cli',
+  'sim',
+  'dev',
+  'bench',
+];
 
 interface ErrorClass {
   file: string;
@@ -36,17 +51,32 @@ function classesIn(file: string): ErrorClass[] {
   const out: ErrorClass[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isClassDeclaration(node) && node.name) {
-      const base = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression.getText(sf);
+      const base = node.heritageClauses
+        ?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)
+        ?.types[0]?.expression.getText(sf);
       if (base) {
         let setsName: string | undefined;
         for (const member of node.members) {
           // override readonly name = 'X';
-          if (ts.isPropertyDeclaration(member) && member.name.getText(sf) === 'name' && member.initializer && ts.isStringLiteral(member.initializer)) setsName = member.initializer.text;
+          if (
+            ts.isPropertyDeclaration(member) &&
+            member.name.getText(sf) === 'name' &&
+            member.initializer &&
+            ts.isStringLiteral(member.initializer)
+          )
+            setsName = member.initializer.text;
           // constructor(…) { super(…); this.name = 'X'; }
           if (ts.isConstructorDeclaration(member) && member.body) {
             for (const st of member.body.statements) {
               const e = ts.isExpressionStatement(st) ? st.expression : undefined;
-              if (e && ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && e.left.getText(sf) === 'this.name' && ts.isStringLiteral(e.right)) setsName = e.right.text;
+              if (
+                e &&
+                ts.isBinaryExpression(e) &&
+                e.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+                e.left.getText(sf) === 'this.name' &&
+                ts.isStringLiteral(e.right)
+              )
+                setsName = e.right.text;
             }
           }
         }
@@ -64,7 +94,7 @@ function classesIn(file: string): ErrorClass[] {
 function errorClasses(): ErrorClass[] {
   const all = sourceFiles().flatMap(classesIn);
   const errorNames = new Set(['Error']);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const c of all) {
       if (!errorNames.has(c.name) && errorNames.has(c.base)) {
@@ -82,7 +112,15 @@ describe('Error subclasses', () => {
   it('finds them all (the parser sees every folder)', () => {
     console.log(`[error-names] ${classes.length} Error subclasses: ${classes.map((c) => c.name).join(', ')}`);
     // The ones this test was written against; more may come, none may vanish unnoticed.
-    for (const known of ['InvalidGenerationInput', 'ConfigError', 'ViduApiError', 'RetryLaterError', 'StagingProblem', 'MediaLoadError', 'UrlExpired']) {
+    for (const known of [
+      'InvalidGenerationInput',
+      'ConfigError',
+      'ViduApiError',
+      'RetryLaterError',
+      'StagingProblem',
+      'MediaLoadError',
+      'UrlExpired',
+    ]) {
       expect(classes.map((c) => c.name)).toContain(known);
     }
   });
@@ -97,7 +135,8 @@ describe('Error subclasses', () => {
       // Otherwise the module must set it on the prototype (vidu/errors.ts does, from the class name).
       const mod = c.exported ? ((await import(path.join(ROOT, c.file))) as Record<string, unknown>) : {};
       const cls = mod[c.name] as { prototype?: { name?: unknown } } | undefined;
-      if (cls?.prototype?.name !== c.name) wrong.push(`${c.file} ${c.name}: prints as ${String(cls?.prototype?.name ?? 'its parent')}`);
+      if (cls?.prototype?.name !== c.name)
+        wrong.push(`${c.file} ${c.name}: prints as ${String(cls?.prototype?.name ?? 'its parent')}`);
     }
     expect(wrong).toEqual([]);
   });

@@ -13,7 +13,9 @@ import { FailureType } from '../../core/failure-types';
 import { ViduApiError } from '../../vidu/errors';
 import { invalidEditsFailure, notReadyForReview, refusedEdits } from '../../workflows/ad-film/edit-problems';
 
-const schema = JSON.parse(readFileSync(path.join(__dirname, '../../schemas/failures.schema.json'), 'utf8')) as { $defs: Record<string, unknown> };
+const schema = JSON.parse(readFileSync(path.join(__dirname, '../../schemas/failures.schema.json'), 'utf8')) as {
+  $defs: Record<string, unknown>;
+};
 const validate = new Ajv2020({ strict: false }).compile(schema);
 
 /** As a caller in another language sees it: type and the JSON of details. */
@@ -36,10 +38,30 @@ describe('failures.schema.json', () => {
   });
 
   it.each([
-    ['InvalidRequest (the stage activity)', () => invalidRequest(['prompt: prompt must be at most 2000 characters (got 2100)', 'model: model is required'])],
+    [
+      'InvalidRequest (the stage activity)',
+      () => invalidRequest(['prompt: prompt must be at most 2000 characters (got 2100)', 'model: model is required']),
+    ],
     ['InvalidRequest (a hostile workflow id at the archive)', () => thrown(() => archiveFolder('x/../victim'))],
-    ['InvalidRequest (edits given at start)', () => invalidEditsFailure(['edits[0].storyboard: must be a whole number ≥ 0'])],
-    ['ViduRejected', () => toApplicationFailure(new ViduApiError({ status: 400, reason: 'CreditInsufficient', viduMessage: 'not enough credits', traceId: undefined, retryAfterMs: undefined, endpoint: 'POST /ent/v2/img2video' }), 'submit') as ApplicationFailure],
+    [
+      'InvalidRequest (edits given at start)',
+      () => invalidEditsFailure(['edits[0].storyboard: must be a whole number ≥ 0']),
+    ],
+    [
+      'ViduRejected',
+      () =>
+        toApplicationFailure(
+          new ViduApiError({
+            status: 400,
+            reason: 'CreditInsufficient',
+            viduMessage: 'not enough credits',
+            traceId: undefined,
+            retryAfterMs: undefined,
+            endpoint: 'POST /ent/v2/img2video',
+          }),
+          'submit',
+        ) as ApplicationFailure,
+    ],
     ['InvalidEdits', () => refusedEdits(['edits[0].storyboard: the film has 2 storyboard(s), 0–1; got 9'])],
     ['NotReadyForReview', () => notReadyForReview('approved', 'the film is already approved; no more edits')],
   ])('%s validates', (_what, make) => {

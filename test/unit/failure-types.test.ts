@@ -4,7 +4,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FailureType, InternalFailureType, NON_RETRYABLE_FAILURES, RetryableFailureType } from '../../core/failure-types';
+import {
+  FailureType,
+  InternalFailureType,
+  NON_RETRYABLE_FAILURES,
+  RetryableFailureType,
+} from '../../core/failure-types';
 
 const ROOT = path.resolve(__dirname, '../..');
 const THROWERS = ['activities', 'workflows', 'api', 'client', 'worker', 'receiver', 'cli', 'core', 'contract'];
@@ -40,7 +45,9 @@ describe('core/failure-types', () => {
   });
 
   it('is where every ApplicationFailure type comes from: no string literal as a type in the source', () => {
-    const found = sources().flatMap(({ file, text }) => LITERAL.flatMap((re) => [...text.matchAll(re)].map((m) => `${file}: ${m[0].replace(/\s+/g, ' ').slice(-60)}`)));
+    const found = sources().flatMap(({ file, text }) =>
+      LITERAL.flatMap((re) => [...text.matchAll(re)].map((m) => `${file}: ${m[0].replace(/\s+/g, ' ').slice(-60)}`)),
+    );
     expect(found).toEqual([]);
   });
 
@@ -51,7 +58,17 @@ describe('core/failure-types', () => {
       "return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'TaskNotFinished';",
       "throw ApplicationFailure.retryable('still running', 'TaskNotFinished');",
     ];
-    for (const text of before) expect(LITERAL.some((re) => new RegExp(re.source).test(text)), text).toBe(true);
-    expect(LITERAL.some((re) => new RegExp(re.source).test('ApplicationFailure.create({ type: RetryableFailureType.TaskNotFinished, message })'))).toBe(false);
+    for (const text of before)
+      expect(
+        LITERAL.some((re) => new RegExp(re.source).test(text)),
+        text,
+      ).toBe(true);
+    expect(
+      LITERAL.some((re) =>
+        new RegExp(re.source).test(
+          'ApplicationFailure.create({ type: RetryableFailureType.TaskNotFinished, message })',
+        ),
+      ),
+    ).toBe(false);
   });
 });

@@ -6,13 +6,29 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callerTermsFromKeysFile, loadKeysFile } from '../../platform/keys/api-keys';
 import type { SlotsState } from '../../core/admission-messages';
-import { bookGrant, forgetHolder, heldBy, nextFair, noteTerms, OPERATOR_CALLER, pruneCallers, taskQueuePriority } from '../../core/fair-share';
+import {
+  bookGrant,
+  forgetHolder,
+  heldBy,
+  nextFair,
+  noteTerms,
+  OPERATOR_CALLER,
+  pruneCallers,
+  taskQueuePriority,
+} from '../../core/fair-share';
 import type { Priority } from '../../core/generation-types';
 
 const empty = (maxInFlight: number): SlotsState => ({ maxInFlight, holders: [], waiting: [], granted: 0 });
 
-function queue(s: SlotsState, caller: string | undefined, n: number, priority: Priority = 'batch', prefix = caller ?? 'op'): void {
-  for (let i = 1; i <= n; i += 1) s.waiting.push({ workflowId: `${prefix}-${i}`, priority, ...(caller ? { caller } : {}) });
+function queue(
+  s: SlotsState,
+  caller: string | undefined,
+  n: number,
+  priority: Priority = 'batch',
+  prefix = caller ?? 'op',
+): void {
+  for (let i = 1; i <= n; i += 1)
+    s.waiting.push({ workflowId: `${prefix}-${i}`, priority, ...(caller ? { caller } : {}) });
 }
 
 /** One grant as the manager makes it; the grantee's id, or undefined when nothing may be granted. */
@@ -54,10 +70,29 @@ describe('fair share across callers (pure)', () => {
     const order: string[] = [];
     while (s.waiting.length > 0) order.push(...releaseOldest(s));
     const callers = order.map(callerOfId);
-    console.log(`[fair-share] pure: grants after B queued: ${callers.map((c) => c.slice(-1)).join('')}; B waited ${callers.indexOf('key-b')} grants (first come first served: 15)`);
-    expect(callers.slice(0, 10)).toEqual(['key-b', 'key-a', 'key-b', 'key-a', 'key-b', 'key-a', 'key-b', 'key-a', 'key-b', 'key-a']);
+    console.log(
+      `[fair-share] pure: grants after B queued: ${callers.map((c) => c.slice(-1)).join('')}; B waited ${callers.indexOf('key-b')} grants (first come first served: 15)`,
+    );
+    expect(callers.slice(0, 10)).toEqual([
+      'key-b',
+      'key-a',
+      'key-b',
+      'key-a',
+      'key-b',
+      'key-a',
+      'key-b',
+      'key-a',
+      'key-b',
+      'key-a',
+    ]);
     // A caller's own requests stay in the order they came.
-    expect(order.filter((id) => id.startsWith('key-b'))).toEqual(['key-b-1', 'key-b-2', 'key-b-3', 'key-b-4', 'key-b-5']);
+    expect(order.filter((id) => id.startsWith('key-b'))).toEqual([
+      'key-b-1',
+      'key-b-2',
+      'key-b-3',
+      'key-b-4',
+      'key-b-5',
+    ]);
   });
 
   it('interactive work still goes before batch work, whoever asked', () => {
@@ -89,11 +124,13 @@ describe('fair share across callers (pure)', () => {
     const order = [...fill(s)];
     for (let i = 0; i < 11; i += 1) order.push(...releaseOldest(s));
     const a = order.filter((id) => id.startsWith('key-a')).length;
-    console.log(`[fair-share] pure: weight 3 vs 1, first 12 grants: ${order.map((id) => callerOfId(id).slice(-1)).join('')}`);
+    console.log(
+      `[fair-share] pure: weight 3 vs 1, first 12 grants: ${order.map((id) => callerOfId(id).slice(-1)).join('')}`,
+    );
     expect([a, order.length - a]).toEqual([9, 3]);
   });
 
-  it('reads a state from before callers as the operator\'s, and shares with a new caller', () => {
+  it("reads a state from before callers as the operator's, and shares with a new caller", () => {
     const s: SlotsState = { maxInFlight: 1, holders: ['old-0'], waiting: [], granted: 1 };
     queue(s, undefined, 3, 'batch', 'old');
     queue(s, 'key-b', 2);
@@ -124,7 +161,11 @@ describe('fair share across callers (pure)', () => {
   it('names the task-queue priority of each class, the caller as fairness key', () => {
     expect(taskQueuePriority('interactive', 'key-a')).toEqual({ priorityKey: 1, fairnessKey: 'key-a' });
     expect(taskQueuePriority('batch')).toEqual({ priorityKey: 3, fairnessKey: OPERATOR_CALLER });
-    expect(taskQueuePriority('batch', 'key-a', 5000)).toEqual({ priorityKey: 3, fairnessKey: 'key-a', fairnessWeight: 1000 });
+    expect(taskQueuePriority('batch', 'key-a', 5000)).toEqual({
+      priorityKey: 3,
+      fairnessKey: 'key-a',
+      fairnessWeight: 1000,
+    });
   });
 });
 
@@ -138,13 +179,20 @@ describe('keys file: maxInFlight and weight', () => {
   };
 
   it('refuses a bad cap or weight, naming the entry and the field', () => {
-    expect(() => loadKeysFile(write([{ ...entry, maxInFlight: 0 }]))).toThrow(/0.*maxInFlight|maxInFlight.*at least 1/s);
+    expect(() => loadKeysFile(write([{ ...entry, maxInFlight: 0 }]))).toThrow(
+      /0.*maxInFlight|maxInFlight.*at least 1/s,
+    );
     expect(() => loadKeysFile(write([{ ...entry, maxInFlight: 1.5 }]))).toThrow(/maxInFlight/);
     expect(() => loadKeysFile(write([{ ...entry, weight: 0 }]))).toThrow(/weight/);
   });
 
-  it('gives the worker a key\'s terms by owner, none to the operator or an unknown key', () => {
-    const terms = callerTermsFromKeysFile(write([{ ...entry, maxInFlight: 2, weight: 3 }, { ...entry, id: 'bob', name: 'bob' }]));
+  it("gives the worker a key's terms by owner, none to the operator or an unknown key", () => {
+    const terms = callerTermsFromKeysFile(
+      write([
+        { ...entry, maxInFlight: 2, weight: 3 },
+        { ...entry, id: 'bob', name: 'bob' },
+      ]),
+    );
     expect(terms('key-alice')).toEqual({ maxInFlight: 2, weight: 3 });
     expect(terms('key-bob')).toBeUndefined();
     expect(terms(OPERATOR_CALLER)).toBeUndefined();

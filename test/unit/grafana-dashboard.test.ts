@@ -26,7 +26,11 @@ describe('Grafana dashboard', () => {
 
   it('has balanced braces and parentheses in every query', () => {
     for (const e of exprs) {
-      for (const [open, close] of [['{', '}'], ['(', ')'], ['[', ']']] as const) {
+      for (const [open, close] of [
+        ['{', '}'],
+        ['(', ')'],
+        ['[', ']'],
+      ] as const) {
         expect(e.split(open).length, `${open} in ${e}`).toBe(e.split(close).length);
       }
     }

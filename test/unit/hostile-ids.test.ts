@@ -20,7 +20,9 @@ function recordingTemporal(): { client: Client; calls: string[] } {
     calls.push(name);
     throw new Error(`unexpected call: ${name}`);
   };
-  const client = { workflow: { start: record('workflow.start'), getHandle: record('workflow.getHandle') } } as unknown as Client;
+  const client = {
+    workflow: { start: record('workflow.start'), getHandle: record('workflow.getHandle') },
+  } as unknown as Client;
   return { client, calls };
 }
 
@@ -47,7 +49,9 @@ describe('the client refuses hostile workflow ids before starting anything', () 
   it('startAdFilm and startBatch too', async () => {
     const { client, calls } = recordingTemporal();
     const flow = await ViduFlowClient.connect({ client });
-    const film = await refusal(() => flow.startAdFilm({ request: { images: ['https://cdn.example.com/p.png'] } }, { workflowId: 'x/../victim' }));
+    const film = await refusal(() =>
+      flow.startAdFilm({ request: { images: ['https://cdn.example.com/p.png'] } }, { workflowId: 'x/../victim' }),
+    );
     expect(film.issues).toEqual([expect.stringMatching(/^workflowId: "x\/\.\.\/victim" must be/)]);
     const batch = await refusal(() => flow.startBatch('/data/b.jsonl', { workflowId: 'x/../victim' }));
     expect(batch.issues).toContainEqual(expect.stringMatching(/^workflowId: "x\/\.\.\/victim" must be/));
@@ -55,14 +59,26 @@ describe('the client refuses hostile workflow ids before starting anything', () 
   });
 
   it('a schedule id follows the same rule (its runs are <scheduleId>-<time>)', () => {
-    expect(() => compileSchedule({ scheduleId: 'x/../victim', spec: { every: '1h' }, action: { kind: 'img2video', input: IMG2VIDEO } }, 'q')).toThrow(InvalidScheduleOptions);
-    expect(() => compileSchedule({ scheduleId: 'nightly=1', spec: { every: '1h' }, action: { kind: 'img2video', input: IMG2VIDEO } }, 'q')).not.toThrow();
+    expect(() =>
+      compileSchedule(
+        { scheduleId: 'x/../victim', spec: { every: '1h' }, action: { kind: 'img2video', input: IMG2VIDEO } },
+        'q',
+      ),
+    ).toThrow(InvalidScheduleOptions);
+    expect(() =>
+      compileSchedule(
+        { scheduleId: 'nightly=1', spec: { every: '1h' }, action: { kind: 'img2video', input: IMG2VIDEO } },
+        'q',
+      ),
+    ).not.toThrow();
   });
 
   it('an id the rule accepts goes through to Temporal', async () => {
     const { client, calls } = recordingTemporal();
     const flow = await ViduFlowClient.connect({ client });
-    await expect(flow.start('img2video', IMG2VIDEO, { workflowId: 'order-42_v2:x=1' })).rejects.toThrow('unexpected call: workflow.start');
+    await expect(flow.start('img2video', IMG2VIDEO, { workflowId: 'order-42_v2:x=1' })).rejects.toThrow(
+      'unexpected call: workflow.start',
+    );
     expect(calls).toEqual(['workflow.start']);
   });
 });
@@ -92,14 +108,31 @@ describe('the CLI refuses a hostile --workflow-id (exit 2, nothing connected)', 
   }
 
   it.each([
-    ['img2video', ['img2video', '--model', 'viduq2', '--image', 'https://cdn.example.com/a.png', '--workflow-id', 'x/../victim']],
-    ['img2video --dry-run', ['img2video', '--model', 'viduq2', '--image', 'https://cdn.example.com/a.png', '--workflow-id', '..', '--dry-run']],
+    [
+      'img2video',
+      ['img2video', '--model', 'viduq2', '--image', 'https://cdn.example.com/a.png', '--workflow-id', 'x/../victim'],
+    ],
+    [
+      'img2video --dry-run',
+      [
+        'img2video',
+        '--model',
+        'viduq2',
+        '--image',
+        'https://cdn.example.com/a.png',
+        '--workflow-id',
+        '..',
+        '--dry-run',
+      ],
+    ],
     ['ad-film', ['ad-film', '--image', 'https://cdn.example.com/a.png', '--workflow-id', '/etc/passwd']],
     ['batch', ['batch', 'lines.jsonl', '--workflow-id', 'x/../victim']],
   ])('%s', async (_name, args) => {
     const r = await run(args);
     expect(r.code).toBe(2);
     expect(r.connects).toBe(0);
-    expect(r.stderr).toMatch(/--workflow-id: .* must be a caller-chosen workflow id: 1–200 characters of letters, digits and \. _ : = -/);
+    expect(r.stderr).toMatch(
+      /--workflow-id: .* must be a caller-chosen workflow id: 1–200 characters of letters, digits and \. _ : = -/,
+    );
   });
 });

@@ -46,7 +46,15 @@ const rel = (file: string): string => path.relative(ROOT, file).split(path.sep).
 function resolveLocal(fromFile: string, spec: string, known: Set<string>): string | undefined {
   const base = path.resolve(path.dirname(fromFile), spec);
   const stem = base.replace(/\.(js|mjs|cjs)$/, '');
-  for (const candidate of [base, `${stem}.ts`, `${stem}.tsx`, `${base}.ts`, `${base}.js`, path.join(base, 'index.ts'), path.join(base, 'index.js')]) {
+  for (const candidate of [
+    base,
+    `${stem}.ts`,
+    `${stem}.tsx`,
+    `${base}.ts`,
+    `${base}.js`,
+    path.join(base, 'index.ts'),
+    path.join(base, 'index.js'),
+  ]) {
     if (known.has(candidate)) return candidate;
   }
   return undefined;
@@ -69,15 +77,25 @@ function importsOf(file: string, text: string): Array<{ spec: string; runtime: b
       found.push({ spec: node.moduleSpecifier.text, runtime, dynamic: false });
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       let runtime = !node.isTypeOnly;
-      if (runtime && node.exportClause && ts.isNamedExports(node.exportClause)) runtime = node.exportClause.elements.some((e) => !e.isTypeOnly);
+      if (runtime && node.exportClause && ts.isNamedExports(node.exportClause))
+        runtime = node.exportClause.elements.some((e) => !e.isTypeOnly);
       found.push({ spec: node.moduleSpecifier.text, runtime, dynamic: false });
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       found.push({ spec: node.moduleReference.expression.text, runtime: !node.isTypeOnly, dynamic: false });
     } else if (ts.isCallExpression(node) && node.arguments.length > 0 && ts.isStringLiteral(node.arguments[0]!)) {
       const spec = (node.arguments[0] as ts.StringLiteral).text;
       if (node.expression.kind === ts.SyntaxKind.ImportKeyword) found.push({ spec, runtime: true, dynamic: true });
-      else if (ts.isIdentifier(node.expression) && node.expression.text === 'require') found.push({ spec, runtime: true, dynamic: false });
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      else if (ts.isIdentifier(node.expression) && node.expression.text === 'require')
+        found.push({ spec, runtime: true, dynamic: false });
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       found.push({ spec: node.argument.literal.text, runtime: false, dynamic: false });
     }
     ts.forEachChild(node, visit);
@@ -109,10 +127,16 @@ function buildGraph(): Graph {
 }
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-const isBuiltin = (spec: string): boolean => spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0]!);
+const isBuiltin = (spec: string): boolean =>
+  spec.startsWith('node:') || BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0]!);
 
 /** Packages the workflow bundle may load; anything else (undici, fastify, AWS SDK, …) is server-side. */
-const WORKFLOW_PACKAGES = [/^@temporalio\/workflow(\/|$)/, /^@temporalio\/common(\/|$)/, /^@temporalio\/interceptors-opentelemetry\/lib\/workflow/, /^@opentelemetry\/api$/];
+const WORKFLOW_PACKAGES = [
+  /^@temporalio\/workflow(\/|$)/,
+  /^@temporalio\/common(\/|$)/,
+  /^@temporalio\/interceptors-opentelemetry\/lib\/workflow/,
+  /^@opentelemetry\/api$/,
+];
 const workflowSafePackage = (spec: string): boolean => WORKFLOW_PACKAGES.some((p) => p.test(spec));
 
 const chain = (nodes: readonly string[]): string => nodes.join(' → ');
@@ -234,7 +258,9 @@ const LAYERS: Record<string, { imports: readonly string[]; types?: readonly stri
   cli: { imports: [...LIBRARIES, 'client'] },
   sim: { imports: LIBRARIES },
   dev: { imports: [...LIBRARIES, 'activities', 'workflows', 'client', 'worker', 'receiver', 'api', 'cli', 'sim'] },
-  bench: { imports: [...LIBRARIES, 'activities', 'workflows', 'client', 'worker', 'receiver', 'api', 'cli', 'sim', 'dev'] },
+  bench: {
+    imports: [...LIBRARIES, 'activities', 'workflows', 'client', 'worker', 'receiver', 'api', 'cli', 'sim', 'dev'],
+  },
 };
 /** Folders outside the table: tests (anything goes) and root files such as vitest.config.ts. */
 const UNLAYERED = new Set(['test', '']);
@@ -251,8 +277,14 @@ function layerViolations(graph: Graph, layers: typeof LAYERS): string[] {
       const to = folderOf(e.to);
       if (to === from || UNLAYERED.has(from)) continue;
       const layer = layers[from];
-      const allowed = layer !== undefined && to !== 'test' && (layer.imports.includes(to) || (!e.runtime && (layer.types ?? []).includes(to)));
-      if (!allowed) found.push(`${from} → ${to}: ${chain([file, e.to])}${e.runtime ? '' : ' (type)'}${layer ? '' : ` (${from}/ is not in the layer table)`}`);
+      const allowed =
+        layer !== undefined &&
+        to !== 'test' &&
+        (layer.imports.includes(to) || (!e.runtime && (layer.types ?? []).includes(to)));
+      if (!allowed)
+        found.push(
+          `${from} → ${to}: ${chain([file, e.to])}${e.runtime ? '' : ' (type)'}${layer ? '' : ` (${from}/ is not in the layer table)`}`,
+        );
     }
   }
   return found.sort();
@@ -270,16 +302,23 @@ function folderTable(graph: Graph): string[] {
       table.get(from)!.add(to);
     }
   }
-  return [...table].sort(([a], [b]) => a.localeCompare(b)).map(([from, tos]) => `${(from || '(root)').padEnd(10)} → ${[...tos].sort().join(', ')}`);
+  return [...table]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([from, tos]) => `${(from || '(root)').padEnd(10)} → ${[...tos].sort().join(', ')}`);
 }
 
-const under = (...dirs: string[]) => (f: string): boolean => dirs.some((d) => f.startsWith(`${d}/`));
+const under =
+  (...dirs: string[]) =>
+  (f: string): boolean =>
+    dirs.some((d) => f.startsWith(`${d}/`));
 
 const graph = buildGraph();
 
 describe('import graph', () => {
   it('reads the repo (sanity: the parser finds the files and tells type imports from runtime ones)', () => {
-    console.log(`import graph: ${graph.size} files, ${[...graph.values()].flat().filter((e) => e.local).length} local imports`);
+    console.log(
+      `import graph: ${graph.size} files, ${[...graph.values()].flat().filter((e) => e.local).length} local imports`,
+    );
     expect(graph.size).toBeGreaterThan(100);
     const proxies = graph.get('workflows/common/activity-proxies.ts') ?? [];
     expect(proxies.find((e) => e.to === 'activities/index.ts')?.runtime).toBe(false);
@@ -298,8 +337,18 @@ describe('import graph', () => {
       "type H = import('./h').H;",
       "const i = require('./i');",
     ].join('\n');
-    expect(importsOf('x.ts', src).map((i) => `${i.spec}:${i.runtime ? (i.dynamic ? 'lazy' : 'runtime') : 'type'}`)).toEqual([
-      './a:type', './b:type', './c:runtime', './d:runtime', './e:type', './f:runtime', './g:lazy', './h:type', './i:runtime',
+    expect(
+      importsOf('x.ts', src).map((i) => `${i.spec}:${i.runtime ? (i.dynamic ? 'lazy' : 'runtime') : 'type'}`),
+    ).toEqual([
+      './a:type',
+      './b:type',
+      './c:runtime',
+      './d:runtime',
+      './e:type',
+      './f:runtime',
+      './g:lazy',
+      './h:type',
+      './i:runtime',
     ]);
     const edge = (to: string, runtime = true, local = true): Edge => ({ to, spec: to, runtime, dynamic: false, local });
     const made: Graph = new Map([
@@ -309,11 +358,16 @@ describe('import graph', () => {
       ['core/z.ts', [edge('core/z.ts', false)]],
     ]);
     expect(runtimeCycles(made)).toEqual(['core/x.ts → core/y.ts → core/x.ts']);
-    expect(badRuntimeReach(made, under('workflows'), isBuiltin)).toEqual(['workflows/w.ts → core/x.ts → core/y.ts → node:fs']);
+    expect(badRuntimeReach(made, under('workflows'), isBuiltin)).toEqual([
+      'workflows/w.ts → core/x.ts → core/y.ts → node:fs',
+    ]);
     // The layer table: a type-only cycle counts, a type-only edge is allowed only where `types` says.
     made.set('core/z.ts', [edge('core/w.ts', false)]);
     made.set('core/w.ts', [edge('core/z.ts', false)]);
-    expect(importCycles(made, () => true)).toEqual(['core/w.ts → core/z.ts → core/w.ts', 'core/x.ts → core/y.ts → core/x.ts']);
+    expect(importCycles(made, () => true)).toEqual([
+      'core/w.ts → core/z.ts → core/w.ts',
+      'core/x.ts → core/y.ts → core/x.ts',
+    ]);
     const layered: Graph = new Map([
       ['workflows/a.ts', [edge('activities/i.ts', false), edge('platform/v.ts', false), edge('core/x.ts')]],
       ['workflows/b.ts', [edge('activities/i.ts')]],
@@ -333,30 +387,54 @@ describe('import graph', () => {
 
   it('has no runtime import cycle among the repo’s own files', () => {
     const cycles = runtimeCycles(graph);
-    expect(cycles, `runtime import cycles (make one of the imports \`import type\`, or move the shared piece to core/):\n  ${cycles.join('\n  ')}`).toEqual([]);
+    expect(
+      cycles,
+      `runtime import cycles (make one of the imports \`import type\`, or move the shared piece to core/):\n  ${cycles.join('\n  ')}`,
+    ).toEqual([]);
   });
 
   it('workflows/ is imported by no activity, Vidu client, client library, CLI, API, simulator, receiver, contract, core or platform module (not even for types)', () => {
-    const consumers = under('activities', 'vidu', 'client', 'cli', 'api', 'sim', 'receiver', 'contract', 'core', 'platform');
+    const consumers = under(
+      'activities',
+      'vidu',
+      'client',
+      'cli',
+      'api',
+      'sim',
+      'receiver',
+      'contract',
+      'core',
+      'platform',
+    );
     const offending: string[] = [];
     for (const [file, edges] of graph) {
       if (!consumers(file)) continue;
-      for (const e of edges) if (e.local && e.to.startsWith('workflows/')) offending.push(chain([file, e.to]) + (e.runtime ? '' : ' (type)'));
+      for (const e of edges)
+        if (e.local && e.to.startsWith('workflows/'))
+          offending.push(chain([file, e.to]) + (e.runtime ? '' : ' (type)'));
     }
-    expect(offending, `imports of workflows/ (shared shapes and helpers belong in core/):\n  ${offending.join('\n  ')}`).toEqual([]);
+    expect(
+      offending,
+      `imports of workflows/ (shared shapes and helpers belong in core/):\n  ${offending.join('\n  ')}`,
+    ).toEqual([]);
   });
 
   it('worker/ imports workflows/ at runtime only where it registers or bundles them (main.ts, workflow-bundle.ts)', () => {
     const allowed = new Set(['worker/main.ts', 'worker/workflow-bundle.ts']);
     const offending = [...graph].flatMap(([file, edges]) =>
-      file.startsWith('worker/') && !allowed.has(file) ? edges.filter((e) => e.local && e.runtime && e.to.startsWith('workflows/')).map((e) => chain([file, e.to])) : [],
+      file.startsWith('worker/') && !allowed.has(file)
+        ? edges.filter((e) => e.local && e.runtime && e.to.startsWith('workflows/')).map((e) => chain([file, e.to]))
+        : [],
     );
     expect(offending, `runtime imports of workflows/ from worker/:\n  ${offending.join('\n  ')}`).toEqual([]);
   });
 
   it('the workflow bundle (everything workflows/ loads at runtime) reaches no Node built-in and no server-side package', () => {
     const chains = badRuntimeReach(graph, under('workflows'), (spec) => isBuiltin(spec) || !workflowSafePackage(spec));
-    expect(chains, `workflows/ reaches Node or server-side code at runtime (webpack bundles all of it into the sandbox):\n  ${chains.join('\n  ')}`).toEqual([]);
+    expect(
+      chains,
+      `workflows/ reaches Node or server-side code at runtime (webpack bundles all of it into the sandbox):\n  ${chains.join('\n  ')}`,
+    ).toEqual([]);
   });
 
   it('every import between top-level folders follows the layer table, type-only imports included', () => {
@@ -371,14 +449,22 @@ describe('import graph', () => {
 
   it('has no file cycle at all, type-only and lazy imports included', () => {
     const cycles = importCycles(graph, () => true);
-    expect(cycles, `import cycles (put the shared type or helper in a file of its own that both import):\n  ${cycles.join('\n  ')}`).toEqual([]);
+    expect(
+      cycles,
+      `import cycles (put the shared type or helper in a file of its own that both import):\n  ${cycles.join('\n  ')}`,
+    ).toEqual([]);
   });
 
   it('core/ is pure: no Node built-in at runtime, and no import of workflows/, activities/ or worker/', () => {
     const chains = badRuntimeReach(graph, under('core'), isBuiltin);
     const layered = [...graph].flatMap(([file, edges]) =>
-      file.startsWith('core/') ? edges.filter((e) => e.local && /^(workflows|activities|worker)\//.test(e.to)).map((e) => chain([file, e.to])) : [],
+      file.startsWith('core/')
+        ? edges.filter((e) => e.local && /^(workflows|activities|worker)\//.test(e.to)).map((e) => chain([file, e.to]))
+        : [],
     );
-    expect([...chains, ...layered], `core/ must stay plain data and pure helpers:\n  ${[...chains, ...layered].join('\n  ')}`).toEqual([]);
+    expect(
+      [...chains, ...layered],
+      `core/ must stay plain data and pure helpers:\n  ${[...chains, ...layered].join('\n  ')}`,
+    ).toEqual([]);
   });
 });

@@ -36,12 +36,20 @@ const SEED_INPUTS: Record<(typeof GENERATION_KINDS)[number], unknown> = {
       off_peak: false,
       watermark: false,
     },
-    options: { waitMode: 'auto', archive: true, timeoutSeconds: 3600, poll: { initialSeconds: 5, factor: 1.5, maxSeconds: 60 } },
+    options: {
+      waitMode: 'auto',
+      archive: true,
+      timeoutSeconds: 3600,
+      poll: { initialSeconds: 5, factor: 1.5, maxSeconds: 60 },
+    },
   },
   reference2video: {
     request: {
       model: 'viduq2-pro',
-      images: ['https://prod-ss-images.s3.cn-northwest-1.amazonaws.com.cn/vidu-maas/template/image2video.png', '/srv/inputs/face.jpg'],
+      images: [
+        'https://prod-ss-images.s3.cn-northwest-1.amazonaws.com.cn/vidu-maas/template/image2video.png',
+        '/srv/inputs/face.jpg',
+      ],
       prompt: 'The astronaut waved and the camera moved up.',
       duration: 5,
       seed: 0,
@@ -50,31 +58,92 @@ const SEED_INPUTS: Record<(typeof GENERATION_KINDS)[number], unknown> = {
       off_peak: 'false',
     },
   },
-  reference2image: { request: { model: 'viduq2', images: [IMG], prompt: 'the same astronaut on a red sofa', seed: '0', aspect_ratio: 'auto', resolution: '2K', payload: 'trace-1' } },
-  image2dance: { request: { image_url: 'data:image/png;base64,iVBORw0KGgo=', video_url: VIDEO }, options: { archive: false } },
+  reference2image: {
+    request: {
+      model: 'viduq2',
+      images: [IMG],
+      prompt: 'the same astronaut on a red sofa',
+      seed: '0',
+      aspect_ratio: 'auto',
+      resolution: '2K',
+      payload: 'trace-1',
+    },
+  },
+  image2dance: {
+    request: { image_url: 'data:image/png;base64,iVBORw0KGgo=', video_url: VIDEO },
+    options: { archive: false },
+  },
   // The endpoints of docs/vidu-api-more-endpoints.md, from their pages' examples (the MCP sends every field).
   text2video: {
-    request: { model: 'viduq1', style: 'general', prompt: 'a lighthouse at dusk', duration: 5, seed: 0, aspect_ratio: '16:9', resolution: '1080p', movement_amplitude: 'auto', bgm: false },
+    request: {
+      model: 'viduq1',
+      style: 'general',
+      prompt: 'a lighthouse at dusk',
+      duration: 5,
+      seed: 0,
+      aspect_ratio: '16:9',
+      resolution: '1080p',
+      movement_amplitude: 'auto',
+      bgm: false,
+    },
     options: { upscale: { resolution: '4K' } },
   },
-  startEnd2video: { request: { model: 'viduq1', images: [IMG, 'https://cdn.example.com/b.png'], prompt: 'day turns to night', duration: 5, seed: 0, resolution: '1080p', movement_amplitude: 'auto', bgm: false } },
+  startEnd2video: {
+    request: {
+      model: 'viduq1',
+      images: [IMG, 'https://cdn.example.com/b.png'],
+      prompt: 'day turns to night',
+      duration: 5,
+      seed: 0,
+      resolution: '1080p',
+      movement_amplitude: 'auto',
+      bgm: false,
+    },
+  },
   multiframe: {
-    request: { model: 'viduq2-turbo', start_image: IMG, image_settings: [{ key_image: IMG, prompt: 'zoom', duration: 3 }, { key_image: IMG }], resolution: '720p', wm_position: 'bottom_left' },
+    request: {
+      model: 'viduq2-turbo',
+      start_image: IMG,
+      image_settings: [{ key_image: IMG, prompt: 'zoom', duration: 3 }, { key_image: IMG }],
+      resolution: '720p',
+      wm_position: 'bottom_left',
+    },
   },
   upscale: { request: { video_creation_id: '911045603801182208', upscale_resolution: '4K' } },
   text2audio: { request: { model: 'audio1.0', prompt: 'rain on a tin roof', duration: 4.5, seed: 7 } },
-  audioTts: { request: { text: 'Hello there.<#0.5#>Welcome.', voice_setting_voice_id: 'female-1', voice_setting_speed: 1.2, voice_setting_pitch: -2, voice_setting_emotion: 'calm' } },
+  audioTts: {
+    request: {
+      text: 'Hello there.<#0.5#>Welcome.',
+      voice_setting_voice_id: 'female-1',
+      voice_setting_speed: 1.2,
+      voice_setting_pitch: -2,
+      voice_setting_emotion: 'calm',
+    },
+  },
   template: { request: { template: 'exotic_princess', images: [IMG], area: 'japan', aspect_ratio: '9:16', bgm: true } },
-  extend: { request: { model: 'viduq2-pro', video_url: VIDEO, prompt: 'the camera keeps flying', duration: 4, resolution: '1080p' } },
+  extend: {
+    request: {
+      model: 'viduq2-pro',
+      video_url: VIDEO,
+      prompt: 'the camera keeps flying',
+      duration: 4,
+      resolution: '1080p',
+    },
+  },
   lipSync: { request: { video_url: VIDEO, text: 'Hello<#0.5#>there', voice_id: 'male-2', speed: 1.1, volume: 5 } },
 };
 
 describe('generated JSON Schemas', () => {
   it('the files in schemas/ match a fresh in-memory generation', () => {
     const expected = renderJsonSchemas();
-    for (const [name, text] of Object.entries(expected)) expect(readFileSync(path.join(DIR, name), 'utf8'), `${name} is stale: run npm run schemas`).toBe(text);
+    for (const [name, text] of Object.entries(expected))
+      expect(readFileSync(path.join(DIR, name), 'utf8'), `${name} is stale: run npm run schemas`).toBe(text);
     expect(findDrift(DIR, expected)).toEqual({ changed: [], stale: [] });
-    expect(readdirSync(DIR).filter((f) => f.endsWith('.schema.json')).sort()).toEqual(Object.keys(expected).sort());
+    expect(
+      readdirSync(DIR)
+        .filter((f) => f.endsWith('.schema.json'))
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
   });
 
   it('writes one input schema per kind, plus result and status, the adFilm input, result and query answers, the batch input and the failures', () => {
@@ -94,7 +163,11 @@ describe('generated JSON Schemas', () => {
   });
 
   it('batch input: an absolute JSONL path, the window and default options; nothing else', () => {
-    const schema = onDisk('batch.input.schema.json') as { required?: string[]; additionalProperties?: boolean; properties: Record<string, unknown> };
+    const schema = onDisk('batch.input.schema.json') as {
+      required?: string[];
+      additionalProperties?: boolean;
+      properties: Record<string, unknown>;
+    };
     expect(schema.required).toEqual(['source']);
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties).sort()).toEqual(['linesPerRun', 'options', 'source', 'window']);
@@ -111,13 +184,20 @@ describe('generated JSON Schemas', () => {
     expect(requestProps).not.toHaveProperty('callback_url');
     expect(requestProps).not.toHaveProperty('client_request_id');
     expect(Object.keys(props.options?.properties as object)).toEqual(Object.keys(GenerationOptions.shape));
-    expect(Object.keys(props.options?.properties as object)).toEqual(expect.arrayContaining(['waitMode', 'archive', 'timeoutSeconds', 'poll', 'idempotencyKey']));
+    expect(Object.keys(props.options?.properties as object)).toEqual(
+      expect.arrayContaining(['waitMode', 'archive', 'timeoutSeconds', 'poll', 'idempotencyKey']),
+    );
   });
 
   it('documents media fields as URL, data URI, or a path the worker can read', () => {
     const r2v = onDisk('reference2video.input.schema.json') as any;
     const req = r2v.properties.request.properties;
-    for (const node of [req.images.items, req.videos.items, req.subjects.items.properties.images.items, req.subjects.items.properties.videos.items]) {
+    for (const node of [
+      req.images.items,
+      req.videos.items,
+      req.subjects.items.properties.images.items,
+      req.subjects.items.properties.videos.items,
+    ]) {
       expect(node.description).toMatch(/URL.*data URI.*path.*worker can read/);
       expect(node).not.toHaveProperty('pattern');
     }
@@ -150,13 +230,16 @@ describe('generated JSON Schemas', () => {
     const seed = SEED_INPUTS.img2video as { request: Record<string, unknown> };
     const { images: _images, ...noImages } = seed.request;
     expect(validate(schema, { request: noImages })).toEqual(['$.request.images: required']);
-    expect(validate(schema, { request: { ...seed.request, callback_url: 'https://x.example/cb' } })).toEqual(['$.request.callback_url: not allowed']);
-    expect(validate(schema, { request: seed.request, extra: 1 })).toEqual(['$.extra: not allowed']);
-    expect(validate(schema, { request: { ...seed.request, off_peak: 'yes' } })).toEqual(['$.request.off_peak: matches no anyOf branch']);
-    expect(validate(schema, { request: seed.request, options: { waitMode: 'push', timeoutSeconds: 10 * 86_400 } })).toEqual([
-      '$.options.waitMode: not one of ["auto","callback","poll"]',
-      '$.options.timeoutSeconds: above 604800',
+    expect(validate(schema, { request: { ...seed.request, callback_url: 'https://x.example/cb' } })).toEqual([
+      '$.request.callback_url: not allowed',
     ]);
+    expect(validate(schema, { request: seed.request, extra: 1 })).toEqual(['$.extra: not allowed']);
+    expect(validate(schema, { request: { ...seed.request, off_peak: 'yes' } })).toEqual([
+      '$.request.off_peak: matches no anyOf branch',
+    ]);
+    expect(
+      validate(schema, { request: seed.request, options: { waitMode: 'push', timeoutSeconds: 10 * 86_400 } }),
+    ).toEqual(['$.options.waitMode: not one of ["auto","callback","poll"]', '$.options.timeoutSeconds: above 604800']);
     expect(validate(schema, {})).toEqual(['$.request: required']);
   });
 
@@ -171,14 +254,35 @@ describe('generated JSON Schemas', () => {
       archive: {
         root: '/data/archive/img2video-1',
         manifest: '/data/archive/img2video-1/manifest.json',
-        files: [{ name: 'c1.mp4', role: 'video', creationId: 'c1', sha256: 'ab'.repeat(32), bytes: 10, contentType: 'video/mp4', location: 'file:///data/archive/img2video-1/c1.mp4' }],
+        files: [
+          {
+            name: 'c1.mp4',
+            role: 'video',
+            creationId: 'c1',
+            sha256: 'ab'.repeat(32),
+            bytes: 10,
+            contentType: 'video/mp4',
+            location: 'file:///data/archive/img2video-1/c1.mp4',
+          },
+        ],
       },
     };
     expect(GenerationResult.safeParse(result).success).toBe(true);
     expect(validate(onDisk('generation.result.schema.json'), result)).toEqual([]);
-    expect(validate(onDisk('generation.result.schema.json'), { ...result, state: 'failed' })).toEqual(['$.state: expected "success"']);
+    expect(validate(onDisk('generation.result.schema.json'), { ...result, state: 'failed' })).toEqual([
+      '$.state: expected "success"',
+    ]);
 
-    const status = { kind: 'image2dance', phase: 'waiting', state: 'processing', progress: 40, taskId: '900', credits: 20, waitMode: 'callback', updates: 2 };
+    const status = {
+      kind: 'image2dance',
+      phase: 'waiting',
+      state: 'processing',
+      progress: 40,
+      taskId: '900',
+      credits: 20,
+      waitMode: 'callback',
+      updates: 2,
+    };
     expect(GenerationStatus.safeParse(status).success).toBe(true);
     expect(validate(onDisk('generation.status.schema.json'), status)).toEqual([]);
     expect(validate(onDisk('generation.status.schema.json'), { ...status, state: 'not_submitted' })).toEqual([]);
@@ -189,19 +293,41 @@ describe('generated JSON Schemas', () => {
 // The AD film: the seed's ad-one-click body (/work/shared/vidu-api/seeds/ad-film-one-click.txt)
 // with edits and review options, and what the workflow returns and its queries answer.
 const AD_INPUT = {
-  request: { images: [IMG, '/srv/inputs/model.jpg'], prompt: 'A bottle of cold brew on a desk', duration: 15, aspect_ratio: '9:16', language: 'en' },
+  request: {
+    images: [IMG, '/srv/inputs/model.jpg'],
+    prompt: 'A bottle of cold brew on a desk',
+    duration: 15,
+    aspect_ratio: '9:16',
+    language: 'en',
+  },
   edits: [
     { type: 'video', storyboard: 0, prompt: 'Close-up: condensation on the bottle' },
     { type: 'narration', text: 'Cold brew, ready when you are.' },
     { type: 'bgm', prompt: 'Warm acoustic guitar' },
   ],
-  options: { waitMode: 'callback', review: true, reviewTimeoutSeconds: 3600, onReviewTimeout: 'compose', editAttempts: 2 },
+  options: {
+    waitMode: 'callback',
+    review: true,
+    reviewTimeoutSeconds: 3600,
+    onReviewTimeout: 'compose',
+    editAttempts: 2,
+  },
 };
 
 const ARCHIVE = {
   root: '/data/archive/adFilm-1',
   manifest: '/data/archive/adFilm-1/manifest.json',
-  files: [{ name: 'f1.mp4', role: 'video', creationId: 'f1', sha256: 'ab'.repeat(32), bytes: 10, contentType: 'video/mp4', location: 'file:///data/archive/adFilm-1/f1.mp4' }],
+  files: [
+    {
+      name: 'f1.mp4',
+      role: 'video',
+      creationId: 'f1',
+      sha256: 'ab'.repeat(32),
+      bytes: 10,
+      contentType: 'video/mp4',
+      location: 'file:///data/archive/adFilm-1/f1.mp4',
+    },
+  ],
 };
 
 describe('adFilm JSON Schemas', () => {
@@ -218,11 +344,17 @@ describe('adFilm JSON Schemas', () => {
     expect(request.properties.images.items.description).toMatch(/URL.*data URI.*path.*worker can read/);
     expect(request.description).toContain('/ent/v2/ad-one-click');
     expect(Object.keys(schema.properties.options.properties)).toEqual(Object.keys(AdFilmOptions.shape));
-    expect(Object.keys(schema.properties.options.properties)).toEqual(expect.arrayContaining(['review', 'reviewTimeoutSeconds', 'onReviewTimeout', 'editAttempts']));
+    expect(Object.keys(schema.properties.options.properties)).toEqual(
+      expect.arrayContaining(['review', 'reviewTimeoutSeconds', 'onReviewTimeout', 'editAttempts']),
+    );
     // The edits: one branch per type, exactly the AdFilmEdit union.
     const branches = schema.properties.edits.items.oneOf as Schema[];
     expect(branches.map((b: any) => b.properties.type.const)).toEqual(['video', 'narration', 'bgm']);
-    expect(branches.map((b) => b.required)).toEqual([['type', 'storyboard', 'prompt'], ['type', 'text'], ['type', 'prompt']]);
+    expect(branches.map((b) => b.required)).toEqual([
+      ['type', 'storyboard', 'prompt'],
+      ['type', 'text'],
+      ['type', 'prompt'],
+    ]);
   });
 
   it('the example input validates against the schema and the zod contract alike', () => {
@@ -234,14 +366,32 @@ describe('adFilm JSON Schemas', () => {
   it('refuses broken AD-film inputs, as the zod contract does', () => {
     const schema = onDisk('adFilm.input.schema.json');
     const bad: [unknown, string[]][] = [
-      [{ ...AD_INPUT, request: { ...AD_INPUT.request, callback_url: 'https://x.example/cb' } }, ['$.request.callback_url: not allowed']],
+      [
+        { ...AD_INPUT, request: { ...AD_INPUT.request, callback_url: 'https://x.example/cb' } },
+        ['$.request.callback_url: not allowed'],
+      ],
       [{ ...AD_INPUT, request: { ...AD_INPUT.request, images: [] } }, ['$.request.images: fewer than 1 items']],
-      [{ ...AD_INPUT, request: { ...AD_INPUT.request, language: 'fr' } }, ['$.request.language: not one of ["zh","en"]']],
-      [{ ...AD_INPUT, edits: [{ type: 'video', storyboard: -1, prompt: 'p' }] }, ['$.edits[0]: matches 0 oneOf branches, not exactly one']],
-      [{ ...AD_INPUT, edits: [{ type: 'sound', prompt: 'p' }] }, ['$.edits[0]: matches 0 oneOf branches, not exactly one']],
-      [{ ...AD_INPUT, edits: [{ type: 'bgm', prompt: '' }] }, ['$.edits[0]: matches 0 oneOf branches, not exactly one']],
+      [
+        { ...AD_INPUT, request: { ...AD_INPUT.request, language: 'fr' } },
+        ['$.request.language: not one of ["zh","en"]'],
+      ],
+      [
+        { ...AD_INPUT, edits: [{ type: 'video', storyboard: -1, prompt: 'p' }] },
+        ['$.edits[0]: matches 0 oneOf branches, not exactly one'],
+      ],
+      [
+        { ...AD_INPUT, edits: [{ type: 'sound', prompt: 'p' }] },
+        ['$.edits[0]: matches 0 oneOf branches, not exactly one'],
+      ],
+      [
+        { ...AD_INPUT, edits: [{ type: 'bgm', prompt: '' }] },
+        ['$.edits[0]: matches 0 oneOf branches, not exactly one'],
+      ],
       [{ ...AD_INPUT, options: { editAttempts: 11 } }, ['$.options.editAttempts: above 10']],
-      [{ ...AD_INPUT, options: { onReviewTimeout: 'wait' } }, ['$.options.onReviewTimeout: not one of ["fail","compose"]']],
+      [
+        { ...AD_INPUT, options: { onReviewTimeout: 'wait' } },
+        ['$.options.onReviewTimeout: not one of ["fail","compose"]'],
+      ],
     ];
     for (const [input, errors] of bad) {
       expect(validate(schema, input)).toEqual(errors);
@@ -260,8 +410,21 @@ describe('adFilm JSON Schemas', () => {
       narrationTaskId: '905',
       edits: [
         { edit: { type: 'video', storyboard: 1, prompt: 'p' }, state: 'success', subTaskIds: ['912'], credits: 20 },
-        { edit: { type: 'bgm', prompt: 'lo-fi' }, state: 'success', subTaskIds: ['910', '913'], credits: 10, errCode: '' },
-        { edit: { type: 'narration', text: 'hi' }, state: 'failed', subTaskIds: ['911'], credits: 0, errCode: 'CreationPolicyViolation', message: 'failed twice' },
+        {
+          edit: { type: 'bgm', prompt: 'lo-fi' },
+          state: 'success',
+          subTaskIds: ['910', '913'],
+          credits: 10,
+          errCode: '',
+        },
+        {
+          edit: { type: 'narration', text: 'hi' },
+          state: 'failed',
+          subTaskIds: ['911'],
+          credits: 0,
+          errCode: 'CreationPolicyViolation',
+          message: 'failed twice',
+        },
       ],
       film: [{ id: 'f1', url: 'https://cdn/f1.mp4', coverUrl: 'https://cdn/f1.jpg', sourceTaskId: '950' }],
       archive: ARCHIVE,
@@ -270,21 +433,52 @@ describe('adFilm JSON Schemas', () => {
     expect(validate(onDisk('adFilm.result.schema.json'), result)).toEqual([]);
     const { archive: _archive, ...unarchived } = result;
     expect(validate(onDisk('adFilm.result.schema.json'), unarchived)).toEqual([]);
-    expect(validate(onDisk('adFilm.result.schema.json'), { ...result, composeTaskId: undefined })).toEqual(['$.composeTaskId: expected string']);
+    expect(validate(onDisk('adFilm.result.schema.json'), { ...result, composeTaskId: undefined })).toEqual([
+      '$.composeTaskId: expected string',
+    ]);
 
-    const status = { phase: 'reviewing', taskId: '900', state: 'success', progress: 100, credits: 80, editsRunning: 0, edits: result.edits, approved: false };
+    const status = {
+      phase: 'reviewing',
+      taskId: '900',
+      state: 'success',
+      progress: 100,
+      credits: 80,
+      editsRunning: 0,
+      edits: result.edits,
+      approved: false,
+    };
     expect(AdFilmStatus.safeParse(status).success).toBe(true);
     expect(validate(onDisk('adFilm.status.schema.json'), status)).toEqual([]);
-    expect(validate(onDisk('adFilm.status.schema.json'), { phase: 'staging', state: 'not_submitted', progress: 0, credits: 0, editsRunning: 0, edits: [], approved: false })).toEqual([]);
+    expect(
+      validate(onDisk('adFilm.status.schema.json'), {
+        phase: 'staging',
+        state: 'not_submitted',
+        progress: 0,
+        credits: 0,
+        editsRunning: 0,
+        edits: [],
+        approved: false,
+      }),
+    ).toEqual([]);
     expect(validate(onDisk('adFilm.status.schema.json'), { ...status, phase: 'waiting' })).toHaveLength(1);
 
     const storyboards = [
       { index: 0, prompt: 'a', state: 'success', mediaUrl: 'https://cdn/0.mp4', subTaskId: '901', edits: 0 },
-      { index: 1, prompt: 'b', state: 'success', mediaUrl: 'https://cdn/1.mp4', subTaskId: '912', edits: 2, lastEdit: 'success' },
+      {
+        index: 1,
+        prompt: 'b',
+        state: 'success',
+        mediaUrl: 'https://cdn/1.mp4',
+        subTaskId: '912',
+        edits: 2,
+        lastEdit: 'success',
+      },
     ];
     expect(Storyboards.safeParse(storyboards).success).toBe(true);
     expect(validate(onDisk('adFilm.storyboards.schema.json'), storyboards)).toEqual([]);
     expect(validate(onDisk('adFilm.storyboards.schema.json'), [])).toEqual([]);
-    expect(validate(onDisk('adFilm.storyboards.schema.json'), [{ ...storyboards[0], lastEdit: 'queued' }])).toHaveLength(1);
+    expect(
+      validate(onDisk('adFilm.storyboards.schema.json'), [{ ...storyboards[0], lastEdit: 'queued' }]),
+    ).toHaveLength(1);
   });
 });

@@ -24,7 +24,10 @@ describe('listen addresses', () => {
   it('are 127.0.0.1 unless told otherwise: API, callback receiver, metrics', () => {
     expect(loadApiConfig({ VIDU_FLOW_API_KEYS_FILE: keysFile(0o600) }).host).toBe('127.0.0.1');
     expect(loadCallbackConfig({ VIDU_API_KEY: KEY }).CALLBACK_HOST).toBe('127.0.0.1');
-    expect(loadWorkerConfig({ VIDU_API_KEY: KEY, METRICS_PORT: '9464' }).telemetry.metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadWorkerConfig({ VIDU_API_KEY: KEY, METRICS_PORT: '9464' }).telemetry.metrics).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+    });
     expect(loadApiConfig({ VIDU_FLOW_API_KEYS_FILE: keysFile(0o600), API_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
 });
@@ -69,8 +72,15 @@ describe('METRICS_TOKEN', () => {
   });
 
   it('must be long enough to be a secret, and is never echoed in the refusal', () => {
-    expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, METRICS_PORT: '9464', METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 16 characters \(got a value\)/);
-    expect(() => loadCallbackConfig({ VIDU_API_KEY: KEY, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 16 characters \(got a value\)/);
-    expect(loadWorkerConfig({ VIDU_API_KEY: KEY, METRICS_PORT: '9464', METRICS_TOKEN: 'x'.repeat(16) }).telemetry.metrics?.token).toBe('x'.repeat(16));
+    expect(() => loadWorkerConfig({ VIDU_API_KEY: KEY, METRICS_PORT: '9464', METRICS_TOKEN: 'short' })).toThrow(
+      /METRICS_TOKEN: must be at least 16 characters \(got a value\)/,
+    );
+    expect(() => loadCallbackConfig({ VIDU_API_KEY: KEY, METRICS_TOKEN: 'short' })).toThrow(
+      /METRICS_TOKEN: must be at least 16 characters \(got a value\)/,
+    );
+    expect(
+      loadWorkerConfig({ VIDU_API_KEY: KEY, METRICS_PORT: '9464', METRICS_TOKEN: 'x'.repeat(16) }).telemetry.metrics
+        ?.token,
+    ).toBe('x'.repeat(16));
   });
 });

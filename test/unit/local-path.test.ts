@@ -10,7 +10,14 @@ import { buildStartPlan, prepareStart, UsageError } from '../../cli/args';
 import { stageCallerInputs } from '../../client/input-staging';
 import { checkBatchLine } from '../../contract/batch-input';
 import { checkGenerationInput } from '../../contract/generation-input';
-import { fileUrlPath, isLocalFile, isLocalPath, localFilePath, mediaValueProblem, resolveLocalPath } from '../../contract/local-path';
+import {
+  fileUrlPath,
+  isLocalFile,
+  isLocalPath,
+  localFilePath,
+  mediaValueProblem,
+  resolveLocalPath,
+} from '../../contract/local-path';
 
 const BASE = '/base';
 const i2v = (image: string) => ({ model: 'viduq1', images: [image], prompt: 'p', duration: 5, resolution: '1080p' });
@@ -99,7 +106,10 @@ describe('the CLI, the client and batch lines apply that one rule', () => {
   it('the client stages a path and a file: URL, and leaves a URL for the worker', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vidu-flow-local-path-'));
     // A 1×1 PNG: the client sniffs the bytes before it stores them.
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
     writeFileSync(path.join(dir, 'a.png'), png);
     const staging = new StagingStore(path.join(dir, 'staging'));
     for (const value of ['a.png', `file://${path.join(dir, 'a.png')}`]) {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addressRefusal, hostRefusal, nonPublicRange, parseAllowPrivate, STRICT_POLICY } from '../../platform/net/address-policy';
+import {
+  addressRefusal,
+  hostRefusal,
+  nonPublicRange,
+  parseAllowPrivate,
+  STRICT_POLICY,
+} from '../../platform/net/address-policy';
 
 describe('nonPublicRange', () => {
   it.each([
@@ -39,12 +45,18 @@ describe('nonPublicRange', () => {
     expect(nonPublicRange(address)).toBe(range);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '93.184.216.34', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'])(
-    'accepts the public address %s',
-    (address) => {
-      expect(nonPublicRange(address)).toBeUndefined();
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '93.184.216.34',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+  ])('accepts the public address %s', (address) => {
+    expect(nonPublicRange(address)).toBeUndefined();
+  });
 });
 
 describe('parseAllowPrivate and the refusals', () => {
@@ -100,7 +112,10 @@ describe('parseAllowPrivate and the refusals', () => {
     expect(addressRefusal(policy, 'x', '172.16.0.1')).toMatch(/private/);
   });
 
-  it.each(['10.0.0.0/33', 'not a host!', '10.0.0.0/x', 'http://cdn.internal'])('refuses the malformed entry %j, naming the variable', (entry) => {
-    expect(() => parseAllowPrivate(`127.0.0.1,${entry}`)).toThrow(/^VIDU_FLOW_ALLOW_PRIVATE_URLS: /);
-  });
+  it.each(['10.0.0.0/33', 'not a host!', '10.0.0.0/x', 'http://cdn.internal'])(
+    'refuses the malformed entry %j, naming the variable',
+    (entry) => {
+      expect(() => parseAllowPrivate(`127.0.0.1,${entry}`)).toThrow(/^VIDU_FLOW_ALLOW_PRIVATE_URLS: /);
+    },
+  );
 });

@@ -93,8 +93,12 @@ describe('guarded fetch', () => {
 
   it('refuses a redirect from an allowed host to a refused one', async () => {
     const guarded = createGuardedFetch({ policy: parseAllowPrivate('127.0.0.1') });
-    expect((await refusal(guarded(`http://127.0.0.1:${port}/to-metadata`))).message).toMatch(/169\.254\.169\.254 is a link-local address/);
-    expect((await refusal(guarded(`http://127.0.0.1:${port}/to-other-loopback`))).message).toMatch(/127\.0\.0\.2 is a loopback address/);
+    expect((await refusal(guarded(`http://127.0.0.1:${port}/to-metadata`))).message).toMatch(
+      /169\.254\.169\.254 is a link-local address/,
+    );
+    expect((await refusal(guarded(`http://127.0.0.1:${port}/to-other-loopback`))).message).toMatch(
+      /127\.0\.0\.2 is a loopback address/,
+    );
     expect(hits).toEqual(['/to-metadata', '/to-other-loopback']);
   });
 
@@ -129,7 +133,10 @@ describe('guarded fetch', () => {
 
   it('refuses metadata and localhost names without a lookup', async () => {
     const seen: string[] = [];
-    const guarded = createGuardedFetch({ policy: parseAllowPrivate('127.0.0.1'), lookup: resolveTo('127.0.0.1', seen) });
+    const guarded = createGuardedFetch({
+      policy: parseAllowPrivate('127.0.0.1'),
+      lookup: resolveTo('127.0.0.1', seen),
+    });
     await refusal(guarded('http://metadata.google.internal/computeMetadata/v1/'));
     await refusal(guarded(`http://localhost:${port}/ok`));
     expect(seen).toEqual([]);

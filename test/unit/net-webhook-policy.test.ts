@@ -60,7 +60,9 @@ describe('parseWebhookAllowPrivate', () => {
   });
 
   it('reads hosts, addresses and ranges, each with an optional port', () => {
-    const p = parseWebhookAllowPrivate('127.0.0.1:9000, [::1]:9001, hooks.internal:8443, 10.0.0.0/8:443, fd00::/8, ::1, cdn.internal');
+    const p = parseWebhookAllowPrivate(
+      '127.0.0.1:9000, [::1]:9001, hooks.internal:8443, 10.0.0.0/8:443, fd00::/8, ::1, cdn.internal',
+    );
     expect(p.entries.map((e) => [e.text, e.port])).toEqual([
       ['127.0.0.1:9000', 9000],
       ['[::1]:9001', 9001],
@@ -89,7 +91,10 @@ describe('parseWebhookAllowPrivate', () => {
     expect(config.privateUrls.allowAll).toBe(true);
     expect(config.webhookPrivateUrls).toEqual(STRICT_WEBHOOK_POLICY);
     expect(webhookHostRefusal(config.webhookPrivateUrls, '127.0.0.1', 80)).toMatch(/loopback/);
-    const own = loadWorkerConfig({ VIDU_API_KEY: 'k'.repeat(32), VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: '127.0.0.1:9000' });
+    const own = loadWorkerConfig({
+      VIDU_API_KEY: 'k'.repeat(32),
+      VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: '127.0.0.1:9000',
+    });
     expect(own.privateUrls.allowAll).toBe(false);
     expect(webhookHostRefusal(own.webhookPrivateUrls, '127.0.0.1', 9000)).toBeUndefined();
   });
@@ -110,13 +115,16 @@ describe('webhook destinations', () => {
   });
 
   it('allows every port of an entry without one (a range here)', () => {
-    for (const port of [80, 443, 9000, 65535]) expect(webhookAddressRefusal(policy, 'hooks.corp', '10.1.2.3', port)).toBeUndefined();
+    for (const port of [80, 443, 9000, 65535])
+      expect(webhookAddressRefusal(policy, 'hooks.corp', '10.1.2.3', port)).toBeUndefined();
     expect(webhookAddressRefusal(policy, 'hooks.corp', '10.2.0.1', 443)).toMatch(/private/);
   });
 
   it('judges a listed name on its port only, whatever it resolves to', () => {
     expect(webhookAddressRefusal(policy, 'hooks.internal', '10.9.9.9', 8443)).toBeUndefined();
-    expect(webhookAddressRefusal(policy, 'hooks.internal', '10.9.9.9', 8080)).toMatch(/hooks\.internal resolves to a private address \(port 8080\)/);
+    expect(webhookAddressRefusal(policy, 'hooks.internal', '10.9.9.9', 8080)).toMatch(
+      /hooks\.internal resolves to a private address \(port 8080\)/,
+    );
   });
 
   it('needs no entry for public destinations, on any port', () => {
@@ -130,13 +138,21 @@ describe('the webhook fetch, on the address actually connected to', () => {
     const f = createWebhookFetch(parseWebhookAllowPrivate(`127.0.0.1:${ports[0]}`));
     expect((await post(f, `http://127.0.0.1:${ports[0]}/hook`)).status).toBe(204);
     const err = await refused(post(f, `http://127.0.0.1:${ports[1]}/internal/admin/reset?confirm=1`));
-    expect(err.message).toMatch(new RegExp(`loopback address \\(port ${ports[1]}\\); webhooks may not reach .* unless VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS allows them`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `loopback address \\(port ${ports[1]}\\); webhooks may not reach .* unless VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS allows them`,
+      ),
+    );
     expect(connections).toEqual([1, 0]);
   });
 
   it('checks a name that resolves to loopback at connect time, per port', async () => {
-    const toLoopback: LookupFunction = (_host, options, cb) => (options.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4));
-    const f = createGuardedFetch({ judge: webhookJudge(parseWebhookAllowPrivate(`127.0.0.1:${ports[0]}`)), lookup: toLoopback });
+    const toLoopback: LookupFunction = (_host, options, cb) =>
+      options.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4);
+    const f = createGuardedFetch({
+      judge: webhookJudge(parseWebhookAllowPrivate(`127.0.0.1:${ports[0]}`)),
+      lookup: toLoopback,
+    });
     expect((await post(f, `http://rebind.example:${ports[0]}/hook`)).status).toBe(204);
     const err = await refused(post(f, `http://rebind.example:${ports[1]}/hook`));
     expect(err.message).toMatch(/rebind\.example resolves to a loopback address/);

@@ -52,11 +52,20 @@ describe('deferredStartOf: a delayed start read from describe', () => {
   it('running, with an execution time after the start and still ahead: deferred until then', () => {
     const d = deferredStartOf(desc(new Date('2026-01-02T01:00:00Z')) as never, new Date('2026-01-02T00:10:00Z'));
     expect(d).toEqual({ kind: 'img2video', notBefore: '2026-01-02T01:00:00.000Z' });
-    expect(deferredGenerationStatus(d!)).toEqual({ kind: 'img2video', phase: 'deferred', state: 'not_submitted', progress: 0, updates: 0, notBefore: '2026-01-02T01:00:00.000Z' });
+    expect(deferredGenerationStatus(d!)).toEqual({
+      kind: 'img2video',
+      phase: 'deferred',
+      state: 'not_submitted',
+      progress: 0,
+      updates: 0,
+      notBefore: '2026-01-02T01:00:00.000Z',
+    });
   });
   it('not deferred: no delay, the delay over, or closed', () => {
     expect(deferredStartOf(desc(start) as never, start)).toBeUndefined();
-    expect(deferredStartOf(desc(new Date('2026-01-02T01:00:00Z')) as never, new Date('2026-01-02T02:00:00Z'))).toBeUndefined();
+    expect(
+      deferredStartOf(desc(new Date('2026-01-02T01:00:00Z')) as never, new Date('2026-01-02T02:00:00Z')),
+    ).toBeUndefined();
     expect(deferredStartOf(desc(new Date('2026-01-02T01:00:00Z'), 'TERMINATED') as never, start)).toBeUndefined();
   });
 });

@@ -11,7 +11,14 @@ import { loadWorkerConfig } from '../../worker/config';
 import { priceSourceFromEnv, readPricesFile, watchedPriceSource } from '../../platform/prices/prices-file';
 import { estimateCredits, parsePricesFile } from '../../vidu/prices';
 
-const good = { kind: 'img2video', model: 'viduq1', rule: { per: 'video', resolutions: { '1080p': { fixed: { 5: 70 } } } }, isRec: 10, source: 'Vidu invoice', readOn: '2026-12-01' };
+const good = {
+  kind: 'img2video',
+  model: 'viduq1',
+  rule: { per: 'video', resolutions: { '1080p': { fixed: { 5: 70 } } } },
+  isRec: 10,
+  source: 'Vidu invoice',
+  readOn: '2026-12-01',
+};
 
 function problems(json: unknown): string[] {
   const r = parsePricesFile(json);
@@ -20,23 +27,46 @@ function problems(json: unknown): string[] {
 
 describe('parsePricesFile', () => {
   it('accepts a list of entries', () => {
-    const r = parsePricesFile([good, { kind: 'adFilmCompose', model: '*', rule: { per: 'call', credits: 40 }, source: 's', readOn: '2026-12-01' }]);
+    const r = parsePricesFile([
+      good,
+      { kind: 'adFilmCompose', model: '*', rule: { per: 'call', credits: 40 }, source: 's', readOn: '2026-12-01' },
+    ]);
     expect(r.ok).toBe(true);
   });
 
   it.each([
     ['not a list', { img2video: good }, /must be a JSON list/],
     ['unknown kind', [{ ...good, kind: 'img2vid' }], /prices\[0\] \(img2vid viduq1\): kind: unknown kind "img2vid"/],
-    ['unknown model', [{ ...good, model: 'viduq9' }], /prices\[0\] \(img2video viduq9\): model: unknown model "viduq9" for img2video/],
-    ['a model on an endpoint without models', [{ ...good, kind: 'upscale', rule: { per: 'call', credits: 1 } }], /model: unknown model "viduq1" for upscale; expected one of \*/],
-    ['negative credits', [{ ...good, rule: { per: 'call', credits: -5 } }], /prices\[0\] \(img2video viduq1\): rule.credits: must not be negative/],
+    [
+      'unknown model',
+      [{ ...good, model: 'viduq9' }],
+      /prices\[0\] \(img2video viduq9\): model: unknown model "viduq9" for img2video/,
+    ],
+    [
+      'a model on an endpoint without models',
+      [{ ...good, kind: 'upscale', rule: { per: 'call', credits: 1 } }],
+      /model: unknown model "viduq1" for upscale; expected one of \*/,
+    ],
+    [
+      'negative credits',
+      [{ ...good, rule: { per: 'call', credits: -5 } }],
+      /prices\[0\] \(img2video viduq1\): rule.credits: must not be negative/,
+    ],
     ['fractional credits', [{ ...good, audio: 1.5 }], /audio: must be a whole number of credits/],
     ['an unknown rule', [{ ...good, rule: { per: 'minute', credits: 5 } }], /rule.per must be one of/],
-    ['a curve without prices', [{ ...good, rule: { per: 'video', resolutions: { '720p': { step: 5 } } } }], /rule.resolutions.720p: needs `fixed` prices or a `base`/],
+    [
+      'a curve without prices',
+      [{ ...good, rule: { per: 'video', resolutions: { '720p': { step: 5 } } } }],
+      /rule.resolutions.720p: needs `fixed` prices or a `base`/,
+    ],
     ['a misspelt field', [{ ...good, isrec: 10 }], /Unrecognized key.*isrec/i],
     ['no source', [{ ...good, source: '' }], /source must say where the figure comes from/],
     ['a bad date', [{ ...good, readOn: '1 Dec 2026' }], /readOn must be a date, YYYY-MM-DD/],
-    ['the same entry twice', [good, good], /prices\[1\] \(img2video viduq1\): img2video viduq1 is already priced by prices\[0\]/],
+    [
+      'the same entry twice',
+      [good, good],
+      /prices\[1\] \(img2video viduq1\): img2video viduq1 is already priced by prices\[0\]/,
+    ],
   ])('refuses %s, naming the entry and the rule', (_what, json, message) => {
     const found = problems(json);
     expect(found.length).toBeGreaterThan(0);
@@ -52,7 +82,9 @@ describe('the prices file on disk', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vf-prices-'));
 
   it('unset: the built-in table; set: its entries win', () => {
-    expect(estimateCredits('img2video', { model: 'viduq1' }, { table: priceSourceFromEnv({}).table() }).credits).toBe(80);
+    expect(estimateCredits('img2video', { model: 'viduq1' }, { table: priceSourceFromEnv({}).table() }).credits).toBe(
+      80,
+    );
     const file = path.join(dir, 'prices.json');
     writeFileSync(file, JSON.stringify([good]));
     const table = priceSourceFromEnv({ VIDU_FLOW_PRICES_FILE: file }).table();
@@ -69,7 +101,9 @@ describe('the prices file on disk', () => {
     expect(() => readPricesFile(broken)).toThrow(/is not JSON/);
     const wrong = path.join(dir, 'wrong.json');
     writeFileSync(wrong, JSON.stringify([{ ...good, model: 'viduq9' }]));
-    expect(() => priceSourceFromEnv({ VIDU_FLOW_PRICES_FILE: wrong })).toThrow(/wrong\.json: prices\[0\] \(img2video viduq9\): model: unknown model/);
+    expect(() => priceSourceFromEnv({ VIDU_FLOW_PRICES_FILE: wrong })).toThrow(
+      /wrong\.json: prices\[0\] \(img2video viduq9\): model: unknown model/,
+    );
   });
 
   it('the worker and the API refuse to start on a bad prices file, naming the entry and the rule', () => {
@@ -77,11 +111,15 @@ describe('the prices file on disk', () => {
     writeFileSync(wrong, JSON.stringify([good, { ...good, model: 'viduq2', rule: { per: 'call', credits: -3 } }]));
     const env = { VIDU_API_KEY: 'k-test-0123456789', VIDU_FLOW_PRICES_FILE: wrong };
     expect(() => loadWorkerConfig(env)).toThrow(ConfigError);
-    expect(() => loadWorkerConfig(env)).toThrow(/VIDU_FLOW_PRICES_FILE: .*start\.json: prices\[1\] \(img2video viduq2\): rule.credits: must not be negative/);
+    expect(() => loadWorkerConfig(env)).toThrow(
+      /VIDU_FLOW_PRICES_FILE: .*start\.json: prices\[1\] \(img2video viduq2\): rule.credits: must not be negative/,
+    );
     const keys = path.join(dir, 'keys.json');
     writeFileSync(keys, JSON.stringify([newApiKey('ops').entry]), { mode: 0o600 });
     chmodSync(keys, 0o600);
-    expect(() => loadApiConfig({ VIDU_FLOW_API_KEYS_FILE: keys, VIDU_FLOW_PRICES_FILE: wrong })).toThrow(/prices\[1\] \(img2video viduq2\)/);
+    expect(() => loadApiConfig({ VIDU_FLOW_API_KEYS_FILE: keys, VIDU_FLOW_PRICES_FILE: wrong })).toThrow(
+      /prices\[1\] \(img2video viduq2\)/,
+    );
     expect(loadApiConfig({ VIDU_FLOW_API_KEYS_FILE: keys }).prices.table()).toBeDefined();
   });
 

@@ -16,7 +16,9 @@ describe('the Python SDK venv (dev/python-sdk.ts)', () => {
   it('lives under ${XDG_CACHE_HOME:-~/.cache}/vidu-flow/python-sdk-venv', () => {
     expect(pythonSdkVenvDir({ XDG_CACHE_HOME: '/cache' })).toBe('/cache/vidu-flow/python-sdk-venv');
     // A relative XDG_CACHE_HOME is ignored, as the XDG spec says.
-    expect(pythonSdkVenvDir({ XDG_CACHE_HOME: 'rel', HOME: '/home/u' })).toMatch(/\/\.cache\/vidu-flow\/python-sdk-venv$/);
+    expect(pythonSdkVenvDir({ XDG_CACHE_HOME: 'rel', HOME: '/home/u' })).toMatch(
+      /\/\.cache\/vidu-flow\/python-sdk-venv$/,
+    );
   });
 
   it('fails with instructions, and leaves nothing behind, when pip cannot reach an index', async () => {
@@ -24,7 +26,14 @@ describe('the Python SDK venv (dev/python-sdk.ts)', () => {
     dirs.push(root);
     const venv = path.join(root, 'venv');
     // A closed local port as the index, no retries: pip fails at once, without the network.
-    const env = { ...process.env, PIP_INDEX_URL: 'http://127.0.0.1:9/simple', PIP_RETRIES: '0', PIP_TIMEOUT: '2', PIP_NO_CACHE_DIR: '1', PIP_FIND_LINKS: '' };
+    const env = {
+      ...process.env,
+      PIP_INDEX_URL: 'http://127.0.0.1:9/simple',
+      PIP_RETRIES: '0',
+      PIP_TIMEOUT: '2',
+      PIP_NO_CACHE_DIR: '1',
+      PIP_FIND_LINKS: '',
+    };
     const err = await ensurePythonSdk({ env, venv, log: () => undefined }).then(
       () => undefined,
       (e: unknown) => e as Error,

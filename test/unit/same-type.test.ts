@@ -27,7 +27,21 @@ assertSame<Same<'x', 'x' | 'y'>>();
 
 describe('contract/same-type', () => {
   it('is the only declaration of Same<> in the repo', () => {
-    const declaring = ['core', 'vidu', 'contract', 'activities', 'workflows', 'client', 'cli', 'api', 'worker', 'receiver', 'sim', 'dev', 'bench']
+    const declaring = [
+      'core',
+      'vidu',
+      'contract',
+      'activities',
+      'workflows',
+      'client',
+      'cli',
+      'api',
+      'worker',
+      'receiver',
+      'sim',
+      'dev',
+      'bench',
+    ]
       .flatMap(tsFiles)
       .filter((f) => /\btype Same</.test(readFileSync(path.join(ROOT, f), 'utf8')));
     expect(declaring).toEqual([path.join('contract', 'same-type.ts')]);
@@ -35,12 +49,22 @@ describe('contract/same-type', () => {
 
   it('checks every contract schema that mirrors a core type of the same name', () => {
     const coreTypes = new Set(
-      tsFiles('core').flatMap((f) => [...readFileSync(path.join(ROOT, f), 'utf8').matchAll(/^export (?:interface|type) (\w+)|^export type \{ (\w+) \}/gm)].map((m) => m[1] ?? m[2]!)),
+      tsFiles('core').flatMap((f) =>
+        [
+          ...readFileSync(path.join(ROOT, f), 'utf8').matchAll(
+            /^export (?:interface|type) (\w+)|^export type \{ (\w+) \}/gm,
+          ),
+        ].map((m) => m[1] ?? m[2]!),
+      ),
     );
     const contract = tsFiles('contract').map((f) => readFileSync(path.join(ROOT, f), 'utf8'));
-    const schemas = contract.flatMap((text) => [...text.matchAll(/^export const (\w+) = (?:z\b|\w+\.(?:extend|omit)\()/gm)].map((m) => m[1]!));
+    const schemas = contract.flatMap((text) =>
+      [...text.matchAll(/^export const (\w+) = (?:z\b|\w+\.(?:extend|omit)\()/gm)].map((m) => m[1]!),
+    );
     const mirrored = schemas.filter((name) => coreTypes.has(name));
-    const checked = contract.flatMap((text) => [...text.matchAll(/assertSame<Same<z\.infer<typeof (\w+)>/g)].map((m) => m[1]!));
+    const checked = contract.flatMap((text) =>
+      [...text.matchAll(/assertSame<Same<z\.infer<typeof (\w+)>/g)].map((m) => m[1]!),
+    );
     console.log(`[same-type] ${mirrored.length} schemas mirror a core type: ${mirrored.join(', ')}`);
     expect(mirrored.length).toBeGreaterThan(15);
     expect(mirrored.filter((name) => !checked.includes(name))).toEqual([]);

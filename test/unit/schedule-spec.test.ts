@@ -4,9 +4,21 @@ import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../cli/actions';
 import { UsageError } from '../../cli/args';
 import { runCli } from '../../cli/program';
-import { buildSchedulePlan, formatScheduleDetails, formatScheduleTable, type ScheduleCreateFlags } from '../../cli/schedule';
+import {
+  buildSchedulePlan,
+  formatScheduleDetails,
+  formatScheduleTable,
+  type ScheduleCreateFlags,
+} from '../../cli/schedule';
 import type { ViduFlowClient } from '../../client/index';
-import { compileSchedule, compileScheduleSpec, type CreateScheduleOptions, describeSpec, InvalidScheduleOptions, ViduFlowSchedules } from '../../client/schedules';
+import {
+  compileSchedule,
+  compileScheduleSpec,
+  type CreateScheduleOptions,
+  describeSpec,
+  InvalidScheduleOptions,
+  ViduFlowSchedules,
+} from '../../client/schedules';
 
 const IMG = 'https://cdn.example.com/still.png';
 const REQUEST = { model: 'viduq2', images: [IMG], prompt: 'the camera pushes in', duration: 5, off_peak: true };
@@ -34,30 +46,47 @@ describe('compileScheduleSpec', () => {
 
   it('cron → a cron expression, whitespace normalised', () => {
     expect(compileScheduleSpec({ cron: ' 0  1 * * * ' }, [])).toEqual({ cronExpressions: ['0 1 * * *'] });
-    expect(compileScheduleSpec({ cron: '@daily', timezone: 'UTC' }, [])).toEqual({ cronExpressions: ['@daily'], timezone: 'UTC' });
+    expect(compileScheduleSpec({ cron: '@daily', timezone: 'UTC' }, [])).toEqual({
+      cronExpressions: ['@daily'],
+      timezone: 'UTC',
+    });
     expect(specIssues({ cron: '0 1 * * MON-FRI' })).toEqual([]);
     expect(specIssues({ cron: '*/15 * * * *' })).toEqual([]);
   });
 
   it('needs exactly one of cron, every, at', () => {
     expect(specIssues({})).toEqual(['spec: give one of cron, every or at']);
-    expect(specIssues({ cron: '0 1 * * *', at: '01:00' })).toEqual(['spec: give only one of cron, every or at (got cron, at)']);
+    expect(specIssues({ cron: '0 1 * * *', at: '01:00' })).toEqual([
+      'spec: give only one of cron, every or at (got cron, at)',
+    ]);
   });
 
   it('reports bad values field by field', () => {
     expect(specIssues({ at: '25:00' })).toEqual([expect.stringMatching(/^spec\.at: "25:00" is not a time of day/)]);
-    expect(specIssues({ every: '500ms' })).toEqual(['spec.every: "500ms" must be a whole number of seconds, at least 1s']);
-    expect(specIssues({ every: '1500ms' })).toEqual(['spec.every: "1500ms" must be a whole number of seconds, at least 1s']);
-    expect(specIssues({ every: 'hourly' })).toEqual([expect.stringMatching(/^spec\.every: "hourly" is not a duration/)]);
-    expect(specIssues({ every: '1h', timezone: 'Europe/Paris' })).toEqual(['spec.timezone: applies to cron and at, not to every (intervals count from the Unix epoch)']);
+    expect(specIssues({ every: '500ms' })).toEqual([
+      'spec.every: "500ms" must be a whole number of seconds, at least 1s',
+    ]);
+    expect(specIssues({ every: '1500ms' })).toEqual([
+      'spec.every: "1500ms" must be a whole number of seconds, at least 1s',
+    ]);
+    expect(specIssues({ every: 'hourly' })).toEqual([
+      expect.stringMatching(/^spec\.every: "hourly" is not a duration/),
+    ]);
+    expect(specIssues({ every: '1h', timezone: 'Europe/Paris' })).toEqual([
+      'spec.timezone: applies to cron and at, not to every (intervals count from the Unix epoch)',
+    ]);
     expect(specIssues({ at: '01:00', timezone: 'Europe/Atlantis' })).toEqual([
       'spec.timezone: unknown time zone "Europe/Atlantis"; use an IANA name such as Europe/Paris or UTC',
     ]);
     expect(specIssues({ cron: '0 1 * *' })).toEqual([
       'spec.cron: "0 1 * *" has 4 field(s); expected 5 (minute hour day-of-month month day-of-week), 6 (+ year) or 7 (second first)',
     ]);
-    expect(specIssues({ cron: '@nightly' })).toEqual([expect.stringMatching(/^spec\.cron: unknown shorthand "@nightly"/)]);
-    expect(specIssues({ cron: 'CRON_TZ=Europe/Paris 0 1 * * *' })).toEqual(['spec.cron: give the zone as timezone, not inside the expression']);
+    expect(specIssues({ cron: '@nightly' })).toEqual([
+      expect.stringMatching(/^spec\.cron: unknown shorthand "@nightly"/),
+    ]);
+    expect(specIssues({ cron: 'CRON_TZ=Europe/Paris 0 1 * * *' })).toEqual([
+      'spec.cron: give the zone as timezone, not inside the expression',
+    ]);
   });
 
   it('describeSpec says it in a few words', () => {
@@ -68,7 +97,11 @@ describe('compileScheduleSpec', () => {
 });
 
 describe('compileSchedule', () => {
-  const base: CreateScheduleOptions = { scheduleId: 'nightly', spec: { at: '01:00' }, action: { kind: 'img2video', input: { request: REQUEST } } };
+  const base: CreateScheduleOptions = {
+    scheduleId: 'nightly',
+    spec: { at: '01:00' },
+    action: { kind: 'img2video', input: { request: REQUEST } },
+  };
 
   it('starts the kind on the task queue, with run ids <scheduleId>-<time>, batch priority, SKIP overlap and search attributes', () => {
     const s = compileSchedule(base, 'q1');
@@ -82,7 +115,10 @@ describe('compileSchedule', () => {
       args: [{ request: REQUEST, options: { priority: 'batch' } }],
       staticSummary: 'scheduled img2video · nightly · viduq2 · off-peak',
     });
-    const attrs = (s.action.typedSearchAttributes as { key: { name: string }; value: unknown }[]).map((a) => [a.key.name, a.value]);
+    const attrs = (s.action.typedSearchAttributes as { key: { name: string }; value: unknown }[]).map((a) => [
+      a.key.name,
+      a.value,
+    ]);
     expect(attrs).toEqual([
       ['ViduKind', 'img2video'],
       ['ViduOffPeak', true],
@@ -94,7 +130,16 @@ describe('compileSchedule', () => {
 
   it('keeps options the caller gave, including an explicit priority; passes note, overlap and trigger', () => {
     const s = compileSchedule(
-      { ...base, action: { kind: 'img2video', input: { request: REQUEST, options: { priority: 'interactive', waitMode: 'poll' } } }, note: 'n', overlap: 'BUFFER_ONE', triggerImmediately: true },
+      {
+        ...base,
+        action: {
+          kind: 'img2video',
+          input: { request: REQUEST, options: { priority: 'interactive', waitMode: 'poll' } },
+        },
+        note: 'n',
+        overlap: 'BUFFER_ONE',
+        triggerImmediately: true,
+      },
       'q',
     );
     expect(s.action.args).toEqual([{ request: REQUEST, options: { priority: 'interactive', waitMode: 'poll' } }]);
@@ -103,13 +148,22 @@ describe('compileSchedule', () => {
   });
 
   it('a batch action starts the batch workflow on the file, priority batch', () => {
-    const s = compileSchedule({ scheduleId: 'nightly-batch', spec: { every: '1d' }, action: { batch: { path: '/data/tonight.jsonl', window: 5, linesPerRun: 100 } } }, 'q');
+    const s = compileSchedule(
+      {
+        scheduleId: 'nightly-batch',
+        spec: { every: '1d' },
+        action: { batch: { path: '/data/tonight.jsonl', window: 5, linesPerRun: 100 } },
+      },
+      'q',
+    );
     expect(s.action).toMatchObject({
       workflowType: 'batch',
       workflowId: 'nightly-batch',
       args: [{ source: { path: '/data/tonight.jsonl' }, window: 5, options: { priority: 'batch' }, linesPerRun: 100 }],
     });
-    expect((s.action.typedSearchAttributes as { key: { name: string }; value: unknown }[]).map((a) => [a.key.name, a.value])).toEqual([['ViduKind', 'batch']]);
+    expect(
+      (s.action.typedSearchAttributes as { key: { name: string }; value: unknown }[]).map((a) => [a.key.name, a.value]),
+    ).toEqual([['ViduKind', 'batch']]);
   });
 
   it('lists every problem: id, spec, overlap, input, idempotency key', () => {
@@ -120,7 +174,10 @@ describe('compileSchedule', () => {
           scheduleId: 'has space',
           spec: { every: 'often' },
           overlap: 'NEVER' as never,
-          action: { kind: 'img2video', input: { request: { ...REQUEST, duration: 99, callback_url: 'x' }, options: { idempotencyKey: 'k' } } },
+          action: {
+            kind: 'img2video',
+            input: { request: { ...REQUEST, duration: 99, callback_url: 'x' }, options: { idempotencyKey: 'k' } },
+          },
         },
         'q',
       );
@@ -137,9 +194,15 @@ describe('compileSchedule', () => {
   });
 
   it('refuses an unknown kind and an empty batch path', () => {
-    expect(() => compileSchedule({ ...base, action: { kind: 'text2speech' as never, input: { request: {} } } }, 'q')).toThrow(/kind: unknown kind "text2speech"/);
-    expect(() => compileSchedule({ ...base, action: { batch: { path: 'tonight.jsonl' } } }, 'q')).toThrow('batch.path: must be an absolute path the worker can read');
-    expect(() => compileSchedule({ ...base, action: { batch: { path: '/t.jsonl', window: 0 } } }, 'q')).toThrow(/batch\.window:/);
+    expect(() =>
+      compileSchedule({ ...base, action: { kind: 'text2speech' as never, input: { request: {} } } }, 'q'),
+    ).toThrow(/kind: unknown kind "text2speech"/);
+    expect(() => compileSchedule({ ...base, action: { batch: { path: 'tonight.jsonl' } } }, 'q')).toThrow(
+      'batch.path: must be an absolute path the worker can read',
+    );
+    expect(() => compileSchedule({ ...base, action: { batch: { path: '/t.jsonl', window: 0 } } }, 'q')).toThrow(
+      /batch\.window:/,
+    );
   });
 });
 
@@ -148,7 +211,8 @@ describe('schedule create flags → CreateScheduleOptions', () => {
   const ctx = {
     cwd: CWD,
     readFile(file: string): string {
-      if (file === path.join(CWD, 'req.json')) return JSON.stringify({ request: REQUEST, options: { waitMode: 'callback' } });
+      if (file === path.join(CWD, 'req.json'))
+        return JSON.stringify({ request: REQUEST, options: { waitMode: 'callback' } });
       throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
     },
   };
@@ -165,24 +229,53 @@ describe('schedule create flags → CreateScheduleOptions', () => {
   it('maps --kind and request flags, --daily-at, --timezone, --off-peak', () => {
     const plan = buildSchedulePlan(
       'nightly',
-      { kind: 'img2video', model: 'viduq2', image: ['still.png'], prompt: 'p', duration: '5', offPeak: true, dailyAt: '01:00', timezone: 'Europe/Paris', note: 'teaser' },
+      {
+        kind: 'img2video',
+        model: 'viduq2',
+        image: ['still.png'],
+        prompt: 'p',
+        duration: '5',
+        offPeak: true,
+        dailyAt: '01:00',
+        timezone: 'Europe/Paris',
+        note: 'teaser',
+      },
       ctx,
     );
     expect(plan.options).toEqual({
       scheduleId: 'nightly',
       spec: { at: '01:00', timezone: 'Europe/Paris' },
-      action: { kind: 'img2video', input: { request: { model: 'viduq2', images: [path.join(CWD, 'still.png')], prompt: 'p', duration: 5, off_peak: true } } },
+      action: {
+        kind: 'img2video',
+        input: {
+          request: { model: 'viduq2', images: [path.join(CWD, 'still.png')], prompt: 'p', duration: 5, off_peak: true },
+        },
+      },
       note: 'teaser',
     });
     expect(plan.localFiles).toEqual([path.join(CWD, 'still.png')]);
   });
 
   it('takes --request @file, --priority, --overlap, --trigger-now, --cron', () => {
-    const plan = buildSchedulePlan('h', { kind: 'img2video', request: '@req.json', cron: '0 * * * *', priority: 'interactive', overlap: 'buffer-one', triggerNow: true }, ctx);
+    const plan = buildSchedulePlan(
+      'h',
+      {
+        kind: 'img2video',
+        request: '@req.json',
+        cron: '0 * * * *',
+        priority: 'interactive',
+        overlap: 'buffer-one',
+        triggerNow: true,
+      },
+      ctx,
+    );
     expect(plan.options).toEqual({
       scheduleId: 'h',
       spec: { cron: '0 * * * *' },
-      action: { kind: 'img2video', input: { request: REQUEST, options: { waitMode: 'callback', priority: 'interactive' } } },
+      action: {
+        kind: 'img2video',
+        input: { request: REQUEST, options: { waitMode: 'callback', priority: 'interactive' } },
+      },
       overlap: 'BUFFER_ONE',
       triggerImmediately: true,
     });
@@ -191,7 +284,9 @@ describe('schedule create flags → CreateScheduleOptions', () => {
   it('maps --batch to an absolute path and --window JSON', () => {
     const plan = buildSchedulePlan('b', { batch: 'jobs/tonight.jsonl', every: '1d', window: '5', archive: true }, ctx);
     expect(plan.options.action).toEqual({ batch: { path: path.join(CWD, 'jobs/tonight.jsonl'), window: 5 } });
-    expect(issues('b', { batch: 'a.jsonl', every: '1d', window: '500' })).toEqual([expect.stringMatching(/^--window: .*200/)]);
+    expect(issues('b', { batch: 'a.jsonl', every: '1d', window: '500' })).toEqual([
+      expect.stringMatching(/^--window: .*200/),
+    ]);
     expect(plan.localFiles).toEqual([path.join(CWD, 'jobs/tonight.jsonl')]);
   });
 
@@ -204,14 +299,26 @@ describe('schedule create flags → CreateScheduleOptions', () => {
       'give only one of --cron, --every',
       'give --kind or --batch, not both',
     ]);
-    expect(issues('x', { batch: 'a.jsonl', dailyAt: '1am', offPeak: true, prompt: 'p', archive: false, window: 'wide' })).toEqual([
+    expect(
+      issues('x', { batch: 'a.jsonl', dailyAt: '1am', offPeak: true, prompt: 'p', archive: false, window: 'wide' }),
+    ).toEqual([
       expect.stringMatching(/^--daily-at: "1am" is not a time of day/),
       "--prompt applies to --kind schedules; a batch file's lines carry their own requests and options",
       "--off-peak applies to --kind schedules; a batch file's lines carry their own requests and options",
       "--no-archive applies to --kind schedules; a batch file's lines carry their own options",
       '--window must be a whole number (got "wide")',
     ]);
-    expect(issues('x', { kind: 'reference2image', offPeak: true, duration: '5', every: '1h', timezone: 'Europe/Paris', priority: 'urgent', overlap: 'never' })).toEqual([
+    expect(
+      issues('x', {
+        kind: 'reference2image',
+        offPeak: true,
+        duration: '5',
+        every: '1h',
+        timezone: 'Europe/Paris',
+        priority: 'urgent',
+        overlap: 'never',
+      }),
+    ).toEqual([
       '--timezone: applies to cron and at, not to every (intervals count from the Unix epoch)',
       '--priority must be interactive or batch (got "urgent")',
       '--overlap must be one of skip, buffer-one, buffer-all, cancel-other, terminate-other, allow-all (got "never")',
@@ -221,10 +328,9 @@ describe('schedule create flags → CreateScheduleOptions', () => {
   });
 
   it("applies the client's input checks", () => {
-    expect(issues('has space', { kind: 'img2video', model: 'viduq2', image: [IMG], duration: '99', every: '1h' })).toEqual([
-      expect.stringMatching(/^scheduleId: "has space" must be/),
-      expect.stringMatching(/^duration:/),
-    ]);
+    expect(
+      issues('has space', { kind: 'img2video', model: 'viduq2', image: [IMG], duration: '99', every: '1h' }),
+    ).toEqual([expect.stringMatching(/^scheduleId: "has space" must be/), expect.stringMatching(/^duration:/)]);
   });
 });
 
@@ -265,7 +371,25 @@ async function cli(args: string[], client?: unknown): Promise<CliRun> {
 
 describe('vidu-flow schedule (CLI)', () => {
   it('create --dry-run prints the schedule and the Temporal spec without connecting', async () => {
-    const r = await cli(['--task-queue', 'tq', 'schedule', 'create', 'nightly', '--kind', 'img2video', '--model', 'viduq2', '--image', IMG, '--off-peak', '--daily-at', '01:00', '--timezone', 'Europe/Paris', '--dry-run']);
+    const r = await cli([
+      '--task-queue',
+      'tq',
+      'schedule',
+      'create',
+      'nightly',
+      '--kind',
+      'img2video',
+      '--model',
+      'viduq2',
+      '--image',
+      IMG,
+      '--off-peak',
+      '--daily-at',
+      '01:00',
+      '--timezone',
+      'Europe/Paris',
+      '--dry-run',
+    ]);
     expect(r.code).toBe(0);
     expect(r.connects).toBe(0);
     const printed = JSON.parse(r.stdout);
@@ -286,8 +410,13 @@ describe('vidu-flow schedule (CLI)', () => {
   it('create --batch warns when the file is not here', async () => {
     const r = await cli(['schedule', 'create', 'nb', '--batch', 'tonight.jsonl', '--daily-at', '01:00', '--dry-run']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('warning: /home/me/tonight.jsonl does not exist here; the worker must be able to read it at every run');
-    expect(JSON.parse(r.stdout).temporal).toMatchObject({ workflowType: 'batch', input: { source: { path: '/home/me/tonight.jsonl' }, options: { priority: 'batch' } } });
+    expect(r.stderr).toContain(
+      'warning: /home/me/tonight.jsonl does not exist here; the worker must be able to read it at every run',
+    );
+    expect(JSON.parse(r.stdout).temporal).toMatchObject({
+      workflowType: 'batch',
+      input: { source: { path: '/home/me/tonight.jsonl' }, options: { priority: 'batch' } },
+    });
   });
 
   it('a bad create is a usage error (exit 2) that connects to nothing', async () => {
@@ -388,7 +517,9 @@ describe('vidu-flow schedule (CLI)', () => {
       skippedOverlap: 0,
       missedCatchupWindow: 0,
       running: [],
-      recentRuns: [{ workflowId: 'nightly-2026-03-11T01:00:00Z', runId: 'r', scheduledAt: at, takenAt: at, status: 'COMPLETED' }],
+      recentRuns: [
+        { workflowId: 'nightly-2026-03-11T01:00:00Z', runId: 'r', scheduledAt: at, takenAt: at, status: 'COMPLETED' },
+      ],
       input: {},
     });
     expect(text).toBe(
@@ -401,6 +532,10 @@ describe('vidu-flow schedule (CLI)', () => {
         '    2026-03-11 01:00:00Z  nightly-2026-03-11T01:00:00Z  COMPLETED',
       ].join('\n'),
     );
-    expect(formatScheduleTable([{ scheduleId: 's', action: 'batch', spec: 'every 1d', paused: true, note: 'holiday' }]).split('\n')[1]).toMatch(/^s\s+batch\s+every 1d\s+-\s+-\s+paused · holiday$/);
+    expect(
+      formatScheduleTable([
+        { scheduleId: 's', action: 'batch', spec: 'every 1d', paused: true, note: 'holiday' },
+      ]).split('\n')[1],
+    ).toMatch(/^s\s+batch\s+every 1d\s+-\s+-\s+paused · holiday$/);
   });
 });

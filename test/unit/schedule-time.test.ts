@@ -5,7 +5,16 @@ import { buildStartPlan, UsageError } from '../../cli/args';
 import { applyNotBefore, deferredStartNote } from '../../cli/not-before';
 import { runCli } from '../../cli/program';
 import type { StartOptions, ViduFlowClient } from '../../client/index';
-import { deferredStart, formatDuration, InvalidTimeSpec, isKnownTimeZone, parseClockTime, parseDuration, parseNotBefore, startDelayMs } from '../../client/time-spec';
+import {
+  deferredStart,
+  formatDuration,
+  InvalidTimeSpec,
+  isKnownTimeZone,
+  parseClockTime,
+  parseDuration,
+  parseNotBefore,
+  startDelayMs,
+} from '../../client/time-spec';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 
@@ -58,7 +67,9 @@ describe('parseNotBefore', () => {
   it('refuses a date alone, garbage, a bad +duration and impossible dates', () => {
     expect(() => parseNotBefore('2026-03-11', NOW)).toThrow(/is not a time; write an ISO date and time/);
     expect(() => parseNotBefore('tomorrow', NOW)).toThrow(InvalidTimeSpec);
-    expect(() => parseNotBefore('+soon', NOW)).toThrow('"+soon" is not a time; after "+" write a duration such as +10m, +2h or +1h30m');
+    expect(() => parseNotBefore('+soon', NOW)).toThrow(
+      '"+soon" is not a time; after "+" write a duration such as +10m, +2h or +1h30m',
+    );
     expect(() => parseNotBefore('2026-13-40T25:00Z', NOW)).toThrow('is not a valid date and time');
     expect(() => parseNotBefore('2026-02-30T01:00Z', NOW)).toThrow('"2026-02-30T01:00Z" is not a valid date and time');
     expect(parseNotBefore('2028-02-29T01:00Z', NOW).toISOString()).toBe('2028-02-29T01:00:00.000Z');
@@ -86,7 +97,8 @@ describe('clock times and zones', () => {
     expect(parseClockTime('01:00')).toEqual({ hour: 1, minute: 0 });
     expect(parseClockTime('1:05')).toEqual({ hour: 1, minute: 5 });
     expect(parseClockTime('23:59')).toEqual({ hour: 23, minute: 59 });
-    for (const bad of ['24:00', '12:60', '1am', '0100', '']) expect(() => parseClockTime(bad), bad).toThrow(InvalidTimeSpec);
+    for (const bad of ['24:00', '12:60', '1am', '0100', ''])
+      expect(() => parseClockTime(bad), bad).toThrow(InvalidTimeSpec);
   });
 
   it('isKnownTimeZone accepts IANA names only', () => {
@@ -100,7 +112,9 @@ describe('--not-before on start commands', () => {
   const ctx = { cwd: '/w', readFile: () => '', now: () => NOW };
 
   it('becomes StartOptions.notBefore', () => {
-    expect(buildStartPlan('img2video', { notBefore: '+10m' }, ctx).start).toEqual({ notBefore: new Date('2026-03-10T12:10:00.000Z') });
+    expect(buildStartPlan('img2video', { notBefore: '+10m' }, ctx).start).toEqual({
+      notBefore: new Date('2026-03-10T12:10:00.000Z'),
+    });
     expect(buildStartPlan('img2video', { notBefore: '2026-03-11T01:00:00Z', idempotencyKey: 'k' }, ctx).start).toEqual({
       notBefore: new Date('2026-03-11T01:00:00Z'),
       idempotencyKey: 'k',
@@ -114,7 +128,10 @@ describe('--not-before on start commands', () => {
     } catch (e) {
       if (e instanceof UsageError) issues = e.issues;
     }
-    expect(issues).toEqual(['--seed must be an integer (got "x")', expect.stringMatching(/^--not-before: "tonight" is not a time/)]);
+    expect(issues).toEqual([
+      '--seed must be an integer (got "x")',
+      expect.stringMatching(/^--not-before: "tonight" is not a time/),
+    ]);
   });
 
   it('applyNotBefore leaves StartOptions alone without the flag', () => {
@@ -126,7 +143,9 @@ describe('--not-before on start commands', () => {
   });
 
   it('deferredStartNote speaks only of a future time', () => {
-    expect(deferredStartNote(new Date(NOW.getTime() + 1000), NOW)).toBe("deferred: the workflow's first step (and the Vidu submission) waits until 2026-03-10T12:00:01.000Z");
+    expect(deferredStartNote(new Date(NOW.getTime() + 1000), NOW)).toBe(
+      "deferred: the workflow's first step (and the Vidu submission) waits until 2026-03-10T12:00:01.000Z",
+    );
     expect(deferredStartNote(NOW, NOW)).toBeUndefined();
     expect(deferredStartNote(undefined, NOW)).toBeUndefined();
   });
@@ -170,7 +189,9 @@ describe('--not-before on start commands', () => {
     expect(start.notBefore!.getTime()).toBeGreaterThanOrEqual(before + 7_200_000);
     expect(start.notBefore!.getTime()).toBeLessThanOrEqual(Date.now() + 7_200_000);
     expect(r.stdout.trim()).toBe('img2video-fake');
-    expect(r.stderr).toContain(`deferred: the workflow's first step (and the Vidu submission) waits until ${start.notBefore!.toISOString()}`);
+    expect(r.stderr).toContain(
+      `deferred: the workflow's first step (and the Vidu submission) waits until ${start.notBefore!.toISOString()}`,
+    );
   });
 
   it('--dry-run shows notBefore; a bad value is a usage error that starts nothing', async () => {

@@ -15,7 +15,7 @@ interface PngChunk {
 
 function pngChunks(png: Buffer): PngChunk[] {
   const chunks: PngChunk[] = [];
-  for (let offset = 8; offset < png.byteLength; ) {
+  for (let offset = 8; offset < png.byteLength;) {
     const length = png.readUInt32BE(offset);
     const type = png.toString('latin1', offset + 4, offset + 8);
     const data = png.subarray(offset + 8, offset + 8 + length);
@@ -45,7 +45,13 @@ describe('renderPng', () => {
     [1, 1],
     [4096, 2160],
   ])('produces a %i×%i PNG that probes back to its size', (width, height) => {
-    expect(probeMedia(renderPng('cover', { width, height }))).toEqual({ kind: 'image', format: 'png', mime: 'image/png', width, height });
+    expect(probeMedia(renderPng('cover', { width, height }))).toEqual({
+      kind: 'image',
+      format: 'png',
+      mime: 'image/png',
+      width,
+      height,
+    });
   });
 
   it('has valid chunk CRCs and pixel data that starts with the seed colour', () => {

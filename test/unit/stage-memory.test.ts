@@ -27,7 +27,7 @@ let baseUrl: string;
 async function writeLargeMp4(file: string): Promise<void> {
   const fixture = makeMp4({ durationSeconds: 10, width: 400, height: 600 });
   const boxes = new Map<string, Buffer>();
-  for (let at = 0; at < fixture.length; ) {
+  for (let at = 0; at < fixture.length;) {
     const size = fixture.readUInt32BE(at);
     boxes.set(fixture.toString('latin1', at + 4, at + 8), fixture.subarray(at, at + size));
     at += size;
@@ -70,7 +70,9 @@ beforeAll(async () => {
   await writeFile(image, makePng(400, 600));
   // The server runs in a process of its own, so its buffers do not count as the stager's.
   await writeFile(path.join(tmp, 'small.mp4'), makeMp4({ durationSeconds: 3, width: 400, height: 600 }));
-  server = spawn(process.execPath, ['-e', SERVER, video, path.join(tmp, 'small.mp4')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(process.execPath, ['-e', SERVER, video, path.join(tmp, 'small.mp4')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<string>((resolve, reject) => {
     server.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
     server.once('exit', (code) => reject(new Error(`media server exited with ${code}`)));
@@ -93,12 +95,20 @@ describe('stage: a 200 MB video', () => {
       ownership: async () => ({ owner: 'operator', callerText: true }),
     });
     // Warm-up with a small video: loads and compiles the code paths once, so the figures are about the bytes.
-    await stageInputs({ kind: 'image2dance', workflowId: 'warm-up', request: { image_url: image, video_url: `${baseUrl}/small.mp4` } });
+    await stageInputs({
+      kind: 'image2dance',
+      workflowId: 'warm-up',
+      request: { image_url: image, video_url: `${baseUrl}/small.mp4` },
+    });
 
     // From a local file under an input root: streamed into the staging store, probed there, then
     // refused only because Vidu takes staged inputs inline (base64, 20 MB per request).
     const fromFile = await measure(() =>
-      stageInputs({ kind: 'image2dance', workflowId: 'mem-file', request: { image_url: image, video_url: video } }).then(
+      stageInputs({
+        kind: 'image2dance',
+        workflowId: 'mem-file',
+        request: { image_url: image, video_url: video },
+      }).then(
         () => 'staged',
         (err: Error) => err.message,
       ),
@@ -106,10 +116,22 @@ describe('stage: a 200 MB video', () => {
     expect(fromFile.result).toMatch(/over Vidu's 20 MB request limit; pass large inputs as http\(s\) URLs/);
     expect(fromFile.result).not.toMatch(/video_url:/); // the probe found nothing wrong with it
 
-
-    const fromUrl = await measure(() => stageInputs({ kind: 'image2dance', workflowId: 'mem-url', request: { image_url: image, video_url: `${baseUrl}/moves.mp4` } }));
+    const fromUrl = await measure(() =>
+      stageInputs({
+        kind: 'image2dance',
+        workflowId: 'mem-url',
+        request: { image_url: image, video_url: `${baseUrl}/moves.mp4` },
+      }),
+    );
     const videoMedia = fromUrl.result.media.find((m) => m.field === 'video_url');
-    expect(videoMedia).toMatchObject({ ref: `${baseUrl}/moves.mp4`, format: 'mp4', bytes: VIDEO_BYTES, width: 400, height: 600, durationSeconds: 10 });
+    expect(videoMedia).toMatchObject({
+      ref: `${baseUrl}/moves.mp4`,
+      format: 'mp4',
+      bytes: VIDEO_BYTES,
+      width: 400,
+      height: 600,
+      durationSeconds: 10,
+    });
 
     console.log(
       `[stage memory] 200 MB video (moov at the end): from a file heap+buffers peak +${mb(fromFile.heldPeakGrowth)}, RSS peak +${mb(fromFile.rssPeakGrowth)}; ` +

@@ -12,10 +12,10 @@ describe('studio words', () => {
     expect(phaseWords(undefined)).toBe('');
   });
 
-  it('a failure: one sentence for its type, then Vidu\'s code and the message', () => {
-    expect(failureWords({ type: 'ViduTaskFailed', errCode: 'AuditSubmitIllegal', message: 'the prompt was refused' })).toBe(
-      "Vidu could not make this generation. Vidu's error code: AuditSubmitIllegal. the prompt was refused",
-    );
+  it("a failure: one sentence for its type, then Vidu's code and the message", () => {
+    expect(
+      failureWords({ type: 'ViduTaskFailed', errCode: 'AuditSubmitIllegal', message: 'the prompt was refused' }),
+    ).toBe("Vidu could not make this generation. Vidu's error code: AuditSubmitIllegal. the prompt was refused");
     expect(failureWords({ type: 'Unheard', message: 'x' })).toBe('The generation failed. x');
   });
 
@@ -50,7 +50,9 @@ describe('studio words', () => {
 
 describe('the studio shell', () => {
   it('escapes what it inserts, and has no inline script or style', () => {
-    expect(escapeHtml(`<img src=x onerror="alert(1)">'&`)).toBe('&#60;img src=x onerror=&#34;alert(1)&#34;&#62;&#39;&#38;');
+    expect(escapeHtml(`<img src=x onerror="alert(1)">'&`)).toBe(
+      '&#60;img src=x onerror=&#34;alert(1)&#34;&#62;&#39;&#38;',
+    );
     const html = studioHtml({ script: '/studio/assets/studio.abc.js', style: '/studio/assets/studio.abc.css' });
     expect(html).toContain('<script src="/studio/assets/studio.abc.js" defer></script>');
     expect(html).not.toMatch(/<script>|style=|<style/);

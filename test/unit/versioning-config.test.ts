@@ -13,14 +13,25 @@ describe('worker versioning config', () => {
   });
 
   it('takes a deployment name, a build id and a promotion mode', () => {
-    const config = loadWorkerConfig({ ...BASE, VIDU_FLOW_DEPLOYMENT_NAME: 'studio', VIDU_FLOW_BUILD_ID: 'v2026-12-07', VIDU_FLOW_PROMOTE: 'never' });
+    const config = loadWorkerConfig({
+      ...BASE,
+      VIDU_FLOW_DEPLOYMENT_NAME: 'studio',
+      VIDU_FLOW_BUILD_ID: 'v2026-12-07',
+      VIDU_FLOW_PROMOTE: 'never',
+    });
     expect(config.versioning).toEqual({ deploymentName: 'studio', buildId: 'v2026-12-07', promote: 'never' });
   });
 
   it("takes the Worker Controller's TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID when the VIDU_FLOW_ names are unset", () => {
     const injected = { ...BASE, TEMPORAL_DEPLOYMENT_NAME: 'vidu-flow-k8s', TEMPORAL_WORKER_BUILD_ID: '5f1c0ab' };
-    expect(loadWorkerConfig(injected).versioning).toEqual({ deploymentName: 'vidu-flow-k8s', buildId: '5f1c0ab', promote: 'first' });
-    expect(loadWorkerConfig({ ...injected, VIDU_FLOW_DEPLOYMENT_NAME: 'mine', VIDU_FLOW_BUILD_ID: 'b1' }).versioning).toMatchObject({ deploymentName: 'mine', buildId: 'b1' });
+    expect(loadWorkerConfig(injected).versioning).toEqual({
+      deploymentName: 'vidu-flow-k8s',
+      buildId: '5f1c0ab',
+      promote: 'first',
+    });
+    expect(
+      loadWorkerConfig({ ...injected, VIDU_FLOW_DEPLOYMENT_NAME: 'mine', VIDU_FLOW_BUILD_ID: 'b1' }).versioning,
+    ).toMatchObject({ deploymentName: 'mine', buildId: 'b1' });
   });
 
   it('refuses names the server would split ("name.buildId", "name:buildId") and unknown modes, naming the variable', () => {
@@ -42,8 +53,11 @@ describe('workflow versioning behaviours', () => {
     const pinned = Object.entries(WORKFLOW_VERSIONING)
       .filter(([, d]) => d.behavior === 'PINNED')
       .map(([t]) => t);
-    expect(pinned).toEqual(expect.arrayContaining(['img2video', 'upscale', 'lipSync', 'adFilm', 'adFilmEdit', 'webhookDelivery']));
+    expect(pinned).toEqual(
+      expect.arrayContaining(['img2video', 'upscale', 'lipSync', 'adFilm', 'adFilmEdit', 'webhookDelivery']),
+    );
     expect([...AUTO_UPGRADE_TYPES].sort()).toEqual(['batch', 'viduSlots']);
-    for (const [type, decision] of Object.entries(WORKFLOW_VERSIONING)) expect(decision.reason.length, type).toBeGreaterThan(40);
+    for (const [type, decision] of Object.entries(WORKFLOW_VERSIONING))
+      expect(decision.reason.length, type).toBeGreaterThan(40);
   });
 });

@@ -294,7 +294,9 @@ describe('list query encoding', () => {
     handler = (_req, res) => json(res, 200, { next_page_token: '', tasks: [] });
     const query: Partial<TaskListQuery> = { states: ['success', 'failed'], 'paper.pagesz': 50 };
     // Only the wire format matters here, not whether the reply matches the response schema.
-    await client().listTasks(query).catch(() => undefined);
+    await client()
+      .listTasks(query)
+      .catch(() => undefined);
     const url = new URL(requests[0]!.url, 'http://x');
     expect(url.pathname).toBe('/ent/v2/tasks');
     expect(url.searchParams.getAll('states')).toEqual(['success', 'failed']);
@@ -316,7 +318,9 @@ describe('ViduClient errors', () => {
       retryAfterMs: undefined,
       endpoint: 'POST /ent/v2/img2video',
     });
-    expect(e.message).toBe(`Vidu POST /ent/v2/img2video failed: 400 CreditInsufficient: credit not enough (trace ${TRACE})`);
+    expect(e.message).toBe(
+      `Vidu POST /ent/v2/img2video failed: 400 CreditInsufficient: credit not enough (trace ${TRACE})`,
+    );
     expect(requests).toHaveLength(1);
   });
 
@@ -435,7 +439,12 @@ describe('ViduClient transport failures', () => {
       client({ timeoutMs: 200 }).create('img2video', IMG2VIDEO_REQUEST as never),
     )) as ViduTransportError;
     expect(err).toBeInstanceOf(ViduTransportError);
-    expect(err).toMatchObject({ kind: 'timeout', ambiguous: true, retryable: true, endpoint: 'POST /ent/v2/img2video' });
+    expect(err).toMatchObject({
+      kind: 'timeout',
+      ambiguous: true,
+      retryable: true,
+      endpoint: 'POST /ent/v2/img2video',
+    });
     expect(requests).toHaveLength(1);
   });
 
@@ -445,7 +454,9 @@ describe('ViduClient transport failures', () => {
       res.write('{"task_id":');
       hang(req, res, raw);
     };
-    const err = (await caught(client({ timeoutMs: 200 }).create('img2video', IMG2VIDEO_REQUEST as never))) as ViduTransportError;
+    const err = (await caught(
+      client({ timeoutMs: 200 }).create('img2video', IMG2VIDEO_REQUEST as never),
+    )) as ViduTransportError;
     expect(err).toBeInstanceOf(ViduTransportError);
     expect(err).toMatchObject({ kind: 'timeout', ambiguous: true });
   });

@@ -213,13 +213,15 @@ describe('classifyTransportFailure', () => {
 
   it('nothing-sent codes are not ambiguous', () => {
     for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']) {
-      expect(classifyTransportFailure(fetchFailed(coded(code)), { timedOut: false, responseStarted: false }).ambiguous).toBe(
-        false,
-      );
+      expect(
+        classifyTransportFailure(fetchFailed(coded(code)), { timedOut: false, responseStarted: false }).ambiguous,
+      ).toBe(false);
     }
     expect(
-      classifyTransportFailure(fetchFailed(coded('UND_ERR_CONNECT_TIMEOUT')), { timedOut: false, responseStarted: false })
-        .kind,
+      classifyTransportFailure(fetchFailed(coded('UND_ERR_CONNECT_TIMEOUT')), {
+        timedOut: false,
+        responseStarted: false,
+      }).kind,
     ).toBe('timeout');
   });
 
@@ -231,7 +233,8 @@ describe('classifyTransportFailure', () => {
     const t = classifyTransportFailure(new DOMException('timeout', 'TimeoutError'), { ...ctx, timedOut: true });
     expect(t).toEqual({ kind: 'timeout', ambiguous: true, code: undefined });
     expect(
-      classifyTransportFailure(fetchFailed(coded('ECONNREFUSED')), { timedOut: false, responseStarted: true }).ambiguous,
+      classifyTransportFailure(fetchFailed(coded('ECONNREFUSED')), { timedOut: false, responseStarted: true })
+        .ambiguous,
     ).toBe(true);
   });
 });
@@ -249,13 +252,22 @@ describe('secret scrubbing helpers', () => {
   });
 
   it('sanitizeCause rebuilds the chain without the secret and without extra properties', () => {
-    const inner = Object.assign(new Error(`socket said Token ${KEY}`), { code: 'ECONNRESET', headers: { authorization: KEY } });
+    const inner = Object.assign(new Error(`socket said Token ${KEY}`), {
+      code: 'ECONNRESET',
+      headers: { authorization: KEY },
+    });
     const outer = new TypeError(`fetch failed for ${KEY}`, { cause: inner });
     const clean = sanitizeCause(outer, KEY) as Error & { cause?: Error & { code?: string } };
     expect(clean).toBeInstanceOf(Error);
     expect(clean.name).toBe('TypeError');
     expect(clean.cause?.code).toBe('ECONNRESET');
-    const dump = [clean.message, clean.stack, clean.cause?.message, clean.cause?.stack, JSON.stringify(clean.cause)].join('\n');
+    const dump = [
+      clean.message,
+      clean.stack,
+      clean.cause?.message,
+      clean.cause?.stack,
+      JSON.stringify(clean.cause),
+    ].join('\n');
     expect(dump).not.toContain(KEY);
     expect(clean.cause).not.toHaveProperty('headers');
   });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../vidu/media/detect';
 import {
-  makeAvi, makeBmp, makeGif, makeJpeg, makeMov, makeMp4, makePng, makeWebm, makeWebp, makeWebpVp8x,
+  makeAvi,
+  makeBmp,
+  makeGif,
+  makeJpeg,
+  makeMov,
+  makeMp4,
+  makePng,
+  makeWebm,
+  makeWebp,
+  makeWebpVp8x,
 } from '../helpers/media-fixtures';
 
 const clip = { durationSeconds: 1, width: 64, height: 48 };
@@ -38,9 +47,15 @@ describe('detectFormat', () => {
     ['empty input', new Uint8Array(0)],
     ['plain text', Buffer.from('hello, this is not media')],
     ['a text file starting with "BM"', Buffer.from('BMW owners club newsletter')],
-    ['HEIC (ISO-BMFF still image)', Buffer.from([0, 0, 0, 24, ...Buffer.from('ftypheic'), 0, 0, 0, 0, ...Buffer.from('mif1heic')])],
+    [
+      'HEIC (ISO-BMFF still image)',
+      Buffer.from([0, 0, 0, 24, ...Buffer.from('ftypheic'), 0, 0, 0, 0, ...Buffer.from('mif1heic')]),
+    ],
     ['RIFF that is neither WEBP, AVI nor WAVE', Buffer.from('RIFF\x24\0\0\0CDDAfmt ', 'latin1')],
-    ['Matroska that is not WebM', Buffer.from(makeWebm({ width: 8, height: 8 }).toString('latin1').replace('webm', 'mkvx'), 'latin1')],
+    [
+      'Matroska that is not WebM',
+      Buffer.from(makeWebm({ width: 8, height: 8 }).toString('latin1').replace('webm', 'mkvx'), 'latin1'),
+    ],
     ['three bytes of a PNG signature', Buffer.from([0x89, 0x50, 0x4e])],
   ])('returns undefined for %s', (_name, bytes) => {
     expect(detectFormat(bytes)).toBeUndefined();

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { MediaProbeError } from '../../vidu/media/errors';
 import { probeMedia } from '../../vidu/media/probe';
 import {
-  makeAvi, makeBmp, makeGif, makeJpeg, makeMov, makeMp4, makePng, makeWebm, makeWebp, makeWebpVp8x,
+  makeAvi,
+  makeBmp,
+  makeGif,
+  makeJpeg,
+  makeMov,
+  makeMp4,
+  makePng,
+  makeWebm,
+  makeWebp,
+  makeWebpVp8x,
 } from '../helpers/media-fixtures';
 
 function probeError(bytes: Uint8Array): MediaProbeError {
@@ -40,7 +49,12 @@ describe('probeMedia: images', () => {
 describe('probeMedia: videos', () => {
   it('reads an MP4 with version 0 headers', () => {
     expect(probeMedia(makeMp4({ durationSeconds: 5, width: 1280, height: 720 }))).toEqual({
-      kind: 'video', format: 'mp4', mime: 'video/mp4', width: 1280, height: 720, durationSeconds: 5,
+      kind: 'video',
+      format: 'mp4',
+      mime: 'video/mp4',
+      width: 1280,
+      height: 720,
+      durationSeconds: 5,
     });
   });
 
@@ -50,14 +64,24 @@ describe('probeMedia: videos', () => {
   });
 
   it('reads version 1 (64-bit) mvhd/tkhd/mdhd with a 64-bit mdat size', () => {
-    const bytes = makeMp4({ durationSeconds: 31, width: 720, height: 1280, layout: { headerVersion: 1, mdatSize: '64' } });
+    const bytes = makeMp4({
+      durationSeconds: 31,
+      width: 720,
+      height: 1280,
+      layout: { headerVersion: 1, mdatSize: '64' },
+    });
     expect(bytes[boxAt(bytes, 'mvhd') + 4]).toBe(1);
     expect(probeMedia(bytes)).toMatchObject({ format: 'mp4', width: 720, height: 1280, durationSeconds: 31 });
   });
 
   it("reads a QuickTime file (ftyp brand 'qt  ') as mov", () => {
     expect(probeMedia(makeMov({ durationSeconds: 2.5, width: 640, height: 480 }))).toEqual({
-      kind: 'video', format: 'mov', mime: 'video/quicktime', width: 640, height: 480, durationSeconds: 2.5,
+      kind: 'video',
+      format: 'mov',
+      mime: 'video/quicktime',
+      width: 640,
+      height: 480,
+      durationSeconds: 2.5,
     });
   });
 
@@ -82,7 +106,12 @@ describe('probeMedia: videos', () => {
 
   it('reads AVI size and duration', () => {
     expect(probeMedia(makeAvi({ durationSeconds: 3, width: 320, height: 240 }))).toEqual({
-      kind: 'video', format: 'avi', mime: 'video/x-msvideo', width: 320, height: 240, durationSeconds: 3,
+      kind: 'video',
+      format: 'avi',
+      mime: 'video/x-msvideo',
+      width: 320,
+      height: 240,
+      durationSeconds: 3,
     });
   });
 
@@ -94,7 +123,12 @@ describe('probeMedia: videos', () => {
 
   it('reads WebM size and duration, and leaves duration out when the file has none', () => {
     expect(probeMedia(makeWebm({ width: 640, height: 360, durationSeconds: 12.5 }))).toEqual({
-      kind: 'video', format: 'webm', mime: 'video/webm', width: 640, height: 360, durationSeconds: 12.5,
+      kind: 'video',
+      format: 'webm',
+      mime: 'video/webm',
+      width: 640,
+      height: 360,
+      durationSeconds: 12.5,
     });
     expect(probeMedia(makeWebm({ width: 640, height: 360 }))).not.toHaveProperty('durationSeconds');
   });

@@ -27,11 +27,14 @@ function recordingClient(answer: (url: string) => Response | Promise<Response>) 
   return { vidu, seen };
 }
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('ViduClient observer', () => {
   it('reports a success by endpoint name, not path', async () => {
-    const { vidu, seen } = recordingClient(() => json(200, { id: 't-1', state: 'success', err_code: '', credits: 4, creations: [] }));
+    const { vidu, seen } = recordingClient(() =>
+      json(200, { id: 't-1', state: 'success', err_code: '', credits: 4, creations: [] }),
+    );
     await vidu.getCreations('task-secret-id');
     expect(seen).toEqual([{ endpoint: 'creations', method: 'GET', end: { ok: true } }]);
   });
@@ -46,7 +49,8 @@ describe('ViduClient observer', () => {
       if (next) return next;
       throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
     });
-    for (let i = 0; i < 3; i++) await vidu.create('img2video', { model: 'viduq2', images: ['https://x/y.png'] } as never).catch(() => undefined);
+    for (let i = 0; i < 3; i++)
+      await vidu.create('img2video', { model: 'viduq2', images: ['https://x/y.png'] } as never).catch(() => undefined);
     expect(seen.map((s) => s.end)).toEqual([
       { ok: false, status: 400, reason: 'CreditInsufficient' },
       { ok: false, status: 400, reason: 'Unknown' },

@@ -15,15 +15,32 @@ const IMG = 'https://example.com/a.png';
 describe('modelsFor', () => {
   it('lists the img2video models', () => {
     expect(modelsFor('img2video')).toEqual([
-      'viduq3-pro', 'viduq3-turbo', 'viduq2', 'viduq2-pro', 'viduq2-turbo', 'viduq2-pro-fast',
-      'viduq1', 'viduq1-classic', 'vidu2.0', 'vidu1.5',
+      'viduq3-pro',
+      'viduq3-turbo',
+      'viduq2',
+      'viduq2-pro',
+      'viduq2-turbo',
+      'viduq2-pro-fast',
+      'viduq1',
+      'viduq1-classic',
+      'vidu2.0',
+      'vidu1.5',
     ]);
   });
 
   it('lists the reference2video models (q3/q3-mix, no q3-turbo)', () => {
     expect(modelsFor('reference2video')).toEqual([
-      'viduq3-pro', 'viduq3', 'viduq3-mix', 'viduq2', 'viduq2-pro', 'viduq2-turbo', 'viduq2-pro-fast',
-      'viduq1', 'viduq1-classic', 'vidu2.0', 'vidu1.5',
+      'viduq3-pro',
+      'viduq3',
+      'viduq3-mix',
+      'viduq2',
+      'viduq2-pro',
+      'viduq2-turbo',
+      'viduq2-pro-fast',
+      'viduq1',
+      'viduq1-classic',
+      'vidu2.0',
+      'vidu1.5',
     ]);
   });
 
@@ -38,19 +55,25 @@ describe('MODEL_MATRIX consistency', () => {
     Object.entries(MODEL_MATRIX[kind]).map(([model, spec]) => [kind, model, spec] as const),
   );
 
-  it.each(videoRows)('%s %s: every offered duration has exactly one resolution rule with a valid default', (_kind, _model, spec) => {
-    expect(spec.durations).toContain(spec.defaultDuration);
-    for (const d of spec.durations) {
-      const rules = spec.resolutionRules.filter((r) => r.durations.includes(d));
-      expect(rules).toHaveLength(1);
-      expect(rules[0]!.resolutions).toContain(rules[0]!.defaultResolution);
-    }
-    for (const r of spec.resolutionRules) for (const d of r.durations) expect(spec.durations).toContain(d);
-  });
+  it.each(videoRows)(
+    '%s %s: every offered duration has exactly one resolution rule with a valid default',
+    (_kind, _model, spec) => {
+      expect(spec.durations).toContain(spec.defaultDuration);
+      for (const d of spec.durations) {
+        const rules = spec.resolutionRules.filter((r) => r.durations.includes(d));
+        expect(rules).toHaveLength(1);
+        expect(rules[0]!.resolutions).toContain(rules[0]!.defaultResolution);
+      }
+      for (const r of spec.resolutionRules) for (const d of r.durations) expect(spec.durations).toContain(d);
+    },
+  );
 
-  it.each(Object.entries(MODEL_MATRIX.reference2image))('reference2image %s: default resolution is offered', (_m, spec) => {
-    expect(spec.resolutions).toContain(spec.defaultResolution);
-  });
+  it.each(Object.entries(MODEL_MATRIX.reference2image))(
+    'reference2image %s: default resolution is offered',
+    (_m, spec) => {
+      expect(spec.resolutions).toContain(spec.defaultResolution);
+    },
+  );
 
   it('reference2video models all offer the 16:9 default aspect ratio', () => {
     for (const spec of Object.values(MODEL_MATRIX.reference2video)) expect(spec.aspectRatios).toContain('16:9');
@@ -86,12 +109,19 @@ describe('documented matrix rows (docs/vidu-api.md §1, §2, §3)', () => {
 
   it('reference2image: viduq2 0–7 images up to 4K, viduq1 1–7 images at 1080p', () => {
     expect(MODEL_MATRIX.reference2image['viduq2']).toMatchObject({
-      minImages: 0, maxImages: 7, resolutions: ['1080p', '2K', '4K'], defaultResolution: '1080p',
+      minImages: 0,
+      maxImages: 7,
+      resolutions: ['1080p', '2K', '4K'],
+      defaultResolution: '1080p',
     });
     expect(MODEL_MATRIX.reference2image['viduq2']!.aspectRatios).toEqual(
       expect.arrayContaining(['21:9', '2:3', '3:2', 'auto']),
     );
-    expect(MODEL_MATRIX.reference2image['viduq1']).toMatchObject({ minImages: 1, maxImages: 7, resolutions: ['1080p'] });
+    expect(MODEL_MATRIX.reference2image['viduq1']).toMatchObject({
+      minImages: 1,
+      maxImages: 7,
+      resolutions: ['1080p'],
+    });
   });
 });
 
@@ -135,7 +165,11 @@ describe('applyModelDefaults', () => {
 
   it('reference2video: vidu2.0 defaults to 4 s at 360p', () => {
     const req = Reference2VideoRequest.parse({ model: 'vidu2.0', images: [IMG], prompt: 'p' });
-    expect(applyModelDefaults('reference2video', req)).toMatchObject({ duration: 4, resolution: '360p', aspect_ratio: '16:9' });
+    expect(applyModelDefaults('reference2video', req)).toMatchObject({
+      duration: 4,
+      resolution: '360p',
+      aspect_ratio: '16:9',
+    });
   });
 
   it('reference2image: fills 1080p and leaves an explicit 4K alone', () => {
@@ -161,10 +195,14 @@ describe('applyModelDefaults', () => {
 
   it('throws on a model the matrix does not know', () => {
     expect(() => applyModelDefaults('img2video', { model: 'vidu9' })).toThrow(/unknown model "vidu9" for img2video/);
-    expect(() => applyModelDefaults('reference2image', { model: 'viduq3' })).toThrow(/unknown model "viduq3" for reference2image/);
+    expect(() => applyModelDefaults('reference2image', { model: 'viduq3' })).toThrow(
+      /unknown model "viduq3" for reference2image/,
+    );
   });
 
   it('throws on a duration the model does not offer', () => {
-    expect(() => applyModelDefaults('img2video', { model: 'viduq1', duration: 8 })).toThrow(/viduq1 offers 5 s only \(got 8\)/);
+    expect(() => applyModelDefaults('img2video', { model: 'viduq1', duration: 8 })).toThrow(
+      /viduq1 offers 5 s only \(got 8\)/,
+    );
   });
 });

@@ -204,7 +204,10 @@ describe('task created response', () => {
 
   it.each([
     [{ state: 'created', credits: 1 }, 'task_id: task_id is required'],
-    [{ task_id: '1', state: 'created', credits: 'lots' }, 'credits: credits must be an integer or a string of digits (got "lots")'],
+    [
+      { task_id: '1', state: 'created', credits: 'lots' },
+      'credits: credits must be an integer or a string of digits (got "lots")',
+    ],
   ])('rejects %j, naming the field', (body, line) => {
     const r = TaskCreatedResponse.safeParse(body);
     expect(r.success).toBe(false);
@@ -249,7 +252,11 @@ describe('AD film responses', () => {
   });
 
   it('rejects a storyboard with neither spelling', () => {
-    const r = AdOneClickDetail.safeParse({ id: '1', state: 'success', data_records: { storyboards: [{ records: [] }] } });
+    const r = AdOneClickDetail.safeParse({
+      id: '1',
+      state: 'success',
+      data_records: { storyboards: [{ records: [] }] },
+    });
     expect(describeZodError(r.error!)).toEqual([
       'data_records.storyboards[0].storyboard_id: storyboard_id is required (also read as stroyboard_id, the documented spelling)',
     ]);
@@ -277,7 +284,12 @@ describe('Get Generation and callbacks', () => {
       bgm: false,
       off_peak: true,
       creations: [
-        { id: 'c', url: 'u', cover_url: 'cu', video: { duration: 5.04, fps: 24, resolution: { width: 1280, height: 720 } } },
+        {
+          id: 'c',
+          url: 'u',
+          cover_url: 'cu',
+          video: { duration: 5.04, fps: 24, resolution: { width: 1280, height: 720 } },
+        },
       ],
     });
     expect(out.creations[0]!.video!.resolution!.width).toBe(1280);
@@ -353,10 +365,21 @@ describe('CreditsResponse (docs/vidu-api.md §12 item 12)', () => {
 
   it('reads the example spelling `remains` with packages', () => {
     const pkg = {
-      id: 'p1', name: 'Starter', type: 'metered', concurrency: 5, credit_amount: 2000, credit_remain: 1000,
-      created_at: '2025-01-01T00:00:00Z', purchase_at: '2025-01-01T00:00:00Z', valid_from: '2025-01-01T00:00:00Z', valid_to: '2026-01-01T00:00:00Z',
+      id: 'p1',
+      name: 'Starter',
+      type: 'metered',
+      concurrency: 5,
+      credit_amount: 2000,
+      credit_remain: 1000,
+      created_at: '2025-01-01T00:00:00Z',
+      purchase_at: '2025-01-01T00:00:00Z',
+      valid_from: '2025-01-01T00:00:00Z',
+      valid_to: '2026-01-01T00:00:00Z',
     };
-    expect(CreditsResponse.parse({ remains: [remain], packages: [pkg] })).toEqual({ remains: [remain], packages: [pkg] });
+    expect(CreditsResponse.parse({ remains: [remain], packages: [pkg] })).toEqual({
+      remains: [remain],
+      packages: [pkg],
+    });
   });
 
   it('reads the table spelling `remaining_credits` as remains', () => {
@@ -377,7 +400,10 @@ describe('ViduErrorBody', () => {
 
   it('tolerates a missing or odd metadata', () => {
     expect(ViduErrorBody.safeParse({ code: 429, reason: 'TooManyRequests', message: 'slow down' }).success).toBe(true);
-    expect(ViduErrorBody.safeParse({ code: 500, reason: 'InternalServiceFailure', message: 'x', metadata: { region: 'cn' } }).success).toBe(true);
+    expect(
+      ViduErrorBody.safeParse({ code: 500, reason: 'InternalServiceFailure', message: 'x', metadata: { region: 'cn' } })
+        .success,
+    ).toBe(true);
   });
 
   it('rejects a body without reason', () => {

@@ -128,9 +128,10 @@ describe('verifyCallbackRequest', () => {
       ok: false,
       reason: 'bad-signature',
     });
-    expect(
-      verifyCallbackRequest({ ...base, headers: { ...signed, 'x-hmac-signature': 'c2hvcnQ=' } }),
-    ).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verifyCallbackRequest({ ...base, headers: { ...signed, 'x-hmac-signature': 'c2hvcnQ=' } })).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('rejects a stale or future date', () => {
@@ -144,8 +145,12 @@ describe('verifyCallbackRequest', () => {
       reason: 'stale-date',
     });
     expect(
-      verifyCallbackRequest({ ...base, now: new Date(now.getTime() + sixMin), maxSkewMs: 10 * 60 * 1000, headers: signed })
-        .ok,
+      verifyCallbackRequest({
+        ...base,
+        now: new Date(now.getTime() + sixMin),
+        maxSkewMs: 10 * 60 * 1000,
+        headers: signed,
+      }).ok,
     ).toBe(true);
   });
 
@@ -191,7 +196,13 @@ describe('verifyCallbackRequest', () => {
     const date = now.toUTCString();
     const signature = computeSignature(
       SECRET,
-      buildSigningString({ method: 'POST', path: '/vidu/callback', query: 'name=james&age=36', date, signedHeaders: [['Date', date]] }),
+      buildSigningString({
+        method: 'POST',
+        path: '/vidu/callback',
+        query: 'name=james&age=36',
+        date,
+        signedHeaders: [['Date', date]],
+      }),
     );
     const headers = {
       date,
@@ -203,14 +214,19 @@ describe('verifyCallbackRequest', () => {
     };
     expect(verifyCallbackRequest({ ...base, headers })).toEqual({ ok: false, reason: 'unsigned-nonce' });
     // The name is matched case-insensitively, as header names are.
-    expect(verifyCallbackRequest({ ...base, headers: { ...signed, 'x-hmac-signed-headers': 'Date;X-Request-Nonce' } })).toEqual({
+    expect(
+      verifyCallbackRequest({ ...base, headers: { ...signed, 'x-hmac-signed-headers': 'Date;X-Request-Nonce' } }),
+    ).toEqual({
       ok: false,
       reason: 'bad-signature',
     });
   });
 
   it('refuses an empty or oversized nonce before computing anything', () => {
-    expect(verifyCallbackRequest({ ...base, headers: { ...signed, 'x-request-nonce': '' } })).toEqual({ ok: false, reason: 'missing-nonce' });
+    expect(verifyCallbackRequest({ ...base, headers: { ...signed, 'x-request-nonce': '' } })).toEqual({
+      ok: false,
+      reason: 'missing-nonce',
+    });
     expect(verifyCallbackRequest({ ...base, headers: { ...signed, 'x-request-nonce': 'n'.repeat(129) } })).toEqual({
       ok: false,
       reason: 'missing-nonce',

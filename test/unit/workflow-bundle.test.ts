@@ -24,7 +24,9 @@ describe('workflowCodeOption', () => {
     const plain = bundleWith([]);
     expect(workflowCodeOption({ [WORKFLOW_BUNDLE_ENV]: plain })).toEqual({ workflowBundle: { codePath: plain } });
     const traced = bundleWith(['/x/tracing-interceptors.ts', '/x/other.ts']);
-    expect(workflowCodeOption({ [WORKFLOW_BUNDLE_ENV]: traced }, ['/x/other.ts', '/x/tracing-interceptors.ts'])).toEqual({ workflowBundle: { codePath: traced } });
+    expect(
+      workflowCodeOption({ [WORKFLOW_BUNDLE_ENV]: traced }, ['/x/other.ts', '/x/tracing-interceptors.ts']),
+    ).toEqual({ workflowBundle: { codePath: traced } });
   });
 
   it('bundles from source, and says why, when the worker registers other interceptors (tracing turned on)', () => {
@@ -32,14 +34,20 @@ describe('workflowCodeOption', () => {
     const option = workflowCodeOption({ [WORKFLOW_BUNDLE_ENV]: plain }, ['/x/tracing-interceptors.ts']);
     expect(option.workflowsPath).toBe(WORKFLOWS_ENTRY);
     expect(option.workflowBundle).toBeUndefined();
-    expect(option.note).toMatch(/VIDU_FLOW_WORKFLOW_BUNDLE was built with workflow interceptors \[\] but this worker registers \[tracing-interceptors\.ts\]/);
+    expect(option.note).toMatch(
+      /VIDU_FLOW_WORKFLOW_BUNDLE was built with workflow interceptors \[\] but this worker registers \[tracing-interceptors\.ts\]/,
+    );
   });
 
   it('refuses a named bundle that does not exist, or has no module list, naming the variable', () => {
     expect(() => workflowCodeOption({ [WORKFLOW_BUNDLE_ENV]: path.join(dir, 'missing.js') })).toThrow(ConfigError);
-    expect(() => workflowCodeOption({ [WORKFLOW_BUNDLE_ENV]: path.join(dir, 'missing.js') })).toThrow(/VIDU_FLOW_WORKFLOW_BUNDLE: no bundle file/);
+    expect(() => workflowCodeOption({ [WORKFLOW_BUNDLE_ENV]: path.join(dir, 'missing.js') })).toThrow(
+      /VIDU_FLOW_WORKFLOW_BUNDLE: no bundle file/,
+    );
     const bare = path.join(dir, 'bare.js');
     writeFileSync(bare, '// bundle');
-    expect(() => workflowCodeOption({ [WORKFLOW_BUNDLE_ENV]: bare })).toThrow(/VIDU_FLOW_WORKFLOW_BUNDLE: .*bare\.js\.json must list/);
+    expect(() => workflowCodeOption({ [WORKFLOW_BUNDLE_ENV]: bare })).toThrow(
+      /VIDU_FLOW_WORKFLOW_BUNDLE: .*bare\.js\.json must list/,
+    );
   });
 });

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { archiveExtension, archiveFileName, archiveFolder, creationFileStem } from '../../activities/archive-names';
 import { callbackUrlFor, clientRequestIdFor } from '../../activities/idempotency';
 import { WORKFLOW_ID_MAX, workflowIdFor, workflowIdIssues, workflowIdProblem } from '../../client/workflow-ids';
-import { callerWorkflowIdProblem, DERIVED_WORKFLOW_ID_MAX, derivedWorkflowId, derivedWorkflowIdProblem, withAttempt } from '../../contract/workflow-id';
+import {
+  callerWorkflowIdProblem,
+  DERIVED_WORKFLOW_ID_MAX,
+  derivedWorkflowId,
+  derivedWorkflowIdProblem,
+  withAttempt,
+} from '../../contract/workflow-id';
 import { WEBHOOK_EVENT_TYPES, webhookWorkflowId } from '../../core/webhook-types';
 
 const KINDS = ['img2video', 'reference2video', 'reference2image', 'image2dance', 'adFilm'] as const;
@@ -15,7 +21,9 @@ describe('workflowIdFor', () => {
   it('is stable per key', () => {
     for (const kind of KINDS) {
       expect(workflowIdFor(kind, 'order-42')).toBe(workflowIdFor(kind, 'order-42'));
-      expect(workflowIdFor(kind, 'a key with spaces/and slashes')).toBe(workflowIdFor(kind, 'a key with spaces/and slashes'));
+      expect(workflowIdFor(kind, 'a key with spaces/and slashes')).toBe(
+        workflowIdFor(kind, 'a key with spaces/and slashes'),
+      );
     }
   });
 
@@ -33,7 +41,20 @@ describe('workflowIdFor', () => {
   });
 
   it('is distinct per key', () => {
-    const keys = ['a', 'b', 'A', 'a ', ' a', 'a/b', 'a\\b', 'é', 'e\u0301', 'x'.repeat(120), 'x'.repeat(121), 'x'.repeat(1000)];
+    const keys = [
+      'a',
+      'b',
+      'A',
+      'a ',
+      ' a',
+      'a/b',
+      'a\\b',
+      'é',
+      'e\u0301',
+      'x'.repeat(120),
+      'x'.repeat(121),
+      'x'.repeat(1000),
+    ];
     const ids = keys.map((k) => workflowIdFor('img2video', k));
     expect(new Set(ids).size).toBe(keys.length);
   });
@@ -79,7 +100,8 @@ describe('workflowIdFor', () => {
   });
 
   it('ids stay short enough for Temporal and for callback URLs', () => {
-    for (const key of [undefined, 'x'.repeat(120), 'y'.repeat(5000)]) expect(workflowIdFor('reference2video', key).length).toBeLessThanOrEqual(200);
+    for (const key of [undefined, 'x'.repeat(120), 'y'.repeat(5000)])
+      expect(workflowIdFor('reference2video', key).length).toBeLessThanOrEqual(200);
   });
 });
 
@@ -213,7 +235,9 @@ describe('the workflow-id rule', () => {
   });
 
   it('names the field it was given', () => {
-    expect(workflowIdIssues('x/../victim', '--workflow-id')[0]).toMatch(/^--workflow-id: "x\/\.\.\/victim" must be a caller-chosen workflow id: 1–200 characters/);
+    expect(workflowIdIssues('x/../victim', '--workflow-id')[0]).toMatch(
+      /^--workflow-id: "x\/\.\.\/victim" must be a caller-chosen workflow id: 1–200 characters/,
+    );
   });
 
   it('accepts every id vidu-flow generates', () => {
@@ -269,7 +293,14 @@ describe('caller ids and derived ids (issue 16: ids a caller cannot aim)', () =>
 
   it('no id any caller path produces can equal a derived one', () => {
     // Ids the client makes from any idempotency key (the API namespaces keys, then calls the same function).
-    const keys = ['order-1', 'alice:order-2~webhook-succeeded', 'up-1~upscale', 'x~edit-1-video-0', '~', 'k'.repeat(119) + '~'];
+    const keys = [
+      'order-1',
+      'alice:order-2~webhook-succeeded',
+      'up-1~upscale',
+      'x~edit-1-video-0',
+      '~',
+      'k'.repeat(119) + '~',
+    ];
     for (const kind of KINDS) {
       for (const key of keys) {
         const id = workflowIdFor(kind, key);
@@ -293,10 +324,19 @@ describe('caller ids and derived ids (issue 16: ids a caller cannot aim)', () =>
   });
 
   it('numbers fresh ids after a taken one deterministically: <id>, <id>-2, <id>-3', () => {
-    expect([1, 2, 3].map((n) => derivedWorkflowId('g', 'upscale', n))).toEqual(['g~upscale', 'g~upscale-2', 'g~upscale-3']);
-    expect([1, 2].map((n) => withAttempt('g~webhook-updated-3', n))).toEqual(['g~webhook-updated-3', 'g~webhook-updated-3-2']);
+    expect([1, 2, 3].map((n) => derivedWorkflowId('g', 'upscale', n))).toEqual([
+      'g~upscale',
+      'g~upscale-2',
+      'g~upscale-3',
+    ]);
+    expect([1, 2].map((n) => withAttempt('g~webhook-updated-3', n))).toEqual([
+      'g~webhook-updated-3',
+      'g~webhook-updated-3-2',
+    ]);
     // A fresh id of one event never equals the first id of another.
-    const first = WEBHOOK_EVENT_TYPES.flatMap((t) => (t === 'generation.updated' ? [1, 2, 3, 32].map((n) => webhookWorkflowId('g', t, n)) : [webhookWorkflowId('g', t)]));
+    const first = WEBHOOK_EVENT_TYPES.flatMap((t) =>
+      t === 'generation.updated' ? [1, 2, 3, 32].map((n) => webhookWorkflowId('g', t, n)) : [webhookWorkflowId('g', t)],
+    );
     const fresh = first.flatMap((id) => [2, 3].map((n) => withAttempt(id, n)));
     expect(fresh.filter((id) => first.includes(id))).toEqual([]);
   });

@@ -9,7 +9,13 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAdmissionActivities } from '../../activities/admission';
-import { admitUpdate, releaseSlotSignal, slotsQuery, type SlotRequest, type SlotsState } from '../../core/admission-messages';
+import {
+  admitUpdate,
+  releaseSlotSignal,
+  slotsQuery,
+  type SlotRequest,
+  type SlotsState,
+} from '../../core/admission-messages';
 import type { Priority } from '../../core/generation-types';
 import { heldBy } from '../../core/fair-share';
 import { FAIR_SHARE_PATCH } from '../../workflows/admission/admission';
@@ -43,7 +49,9 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await env?.teardown();
-  process.stderr.write(`[time-skipping] test/workflow/admission-fair-share.test.ts took ${secondsSince(fileStarted)} s\n`);
+  process.stderr.write(
+    `[time-skipping] test/workflow/admission-fair-share.test.ts took ${secondsSince(fileStarted)} s\n`,
+  );
 });
 
 const callerOf = (id: string) => id.split('.')[1]!;
@@ -58,17 +66,28 @@ class Manager {
   constructor(private readonly maxInFlight: number) {}
 
   async start(state?: SlotsState): Promise<void> {
-    this.handle = await env.client.workflow.start('viduSlots', { taskQueue, workflowId: this.id, args: state ? [state] : [] });
+    this.handle = await env.client.workflow.start('viduSlots', {
+      taskQueue,
+      workflowId: this.id,
+      args: state ? [state] : [],
+    });
   }
 
   /** `n` requests of `caller` (undefined: an old request without one); answers how many were granted at once. */
-  async ask(caller: string | undefined, n: number, terms: Partial<SlotRequest> = {}, priority: Priority = 'batch'): Promise<number> {
+  async ask(
+    caller: string | undefined,
+    n: number,
+    terms: Partial<SlotRequest> = {},
+    priority: Priority = 'batch',
+  ): Promise<number> {
     let granted = 0;
     for (let i = 1; i <= n; i += 1) {
       const workflowId = `${this.id}.${caller ?? 'operator'}.${this.grants.length}-${randomUUID().slice(0, 8)}`;
       await env.client.workflow.start('slotHolder', { taskQueue, workflowId });
       const answer = await this.handle.executeUpdate(admitUpdate, {
-        args: [{ workflowId, priority, ticket: 1, maxInFlight: this.maxInFlight, ...(caller ? { caller } : {}), ...terms }],
+        args: [
+          { workflowId, priority, ticket: 1, maxInFlight: this.maxInFlight, ...(caller ? { caller } : {}), ...terms },
+        ],
       });
       if (answer.granted) {
         granted += 1;
@@ -119,7 +138,18 @@ describe('slot manager: fair share across callers', () => {
         `B waited ${bFirst} grants for its first slot (first come first served: 15), had all 5 after ${bDone} of 20`,
     );
     expect(bFirst).toBe(0);
-    expect(after.slice(0, 10)).toEqual(['key-b', 'key-a', 'key-b', 'key-a', 'key-b', 'key-a', 'key-b', 'key-a', 'key-b', 'key-a']);
+    expect(after.slice(0, 10)).toEqual([
+      'key-b',
+      'key-a',
+      'key-b',
+      'key-a',
+      'key-b',
+      'key-a',
+      'key-b',
+      'key-a',
+      'key-b',
+      'key-a',
+    ]);
     const state = await m.state();
     expect(state.waiting).toEqual([]);
     expect(state.granted).toBe(25);
@@ -140,7 +170,9 @@ describe('slot manager: fair share across callers', () => {
       most = Math.max(most, heldBy(s, 'key-a'));
       expect(heldBy(s, 'key-a')).toBeLessThanOrEqual(2);
     }
-    console.log(`[fair-share] A capped at 2 (manager cap 5): A held at most ${most}; grants ${m.grants.map((g) => callerOf(g).slice(-1)).join('')}`);
+    console.log(
+      `[fair-share] A capped at 2 (manager cap 5): A held at most ${most}; grants ${m.grants.map((g) => callerOf(g).slice(-1)).join('')}`,
+    );
     expect(most).toBe(2);
     await m.end();
   });
@@ -152,7 +184,12 @@ describe('slot manager: fair share across callers', () => {
     await m.ask('key-b', 12);
     for (let i = 0; i < 11; i += 1) await m.releaseOldest();
     const a = m.grants.slice(0, 12).filter((g) => callerOf(g) === 'key-a').length;
-    console.log(`[fair-share] weights 3:1, first 12 grants: ${m.grants.slice(0, 12).map((g) => callerOf(g).slice(-1)).join('')}`);
+    console.log(
+      `[fair-share] weights 3:1, first 12 grants: ${m.grants
+        .slice(0, 12)
+        .map((g) => callerOf(g).slice(-1))
+        .join('')}`,
+    );
     expect([a, 12 - a]).toEqual([9, 3]);
     await m.end();
   });
@@ -162,7 +199,13 @@ describe('slot manager: fair share across callers', () => {
     // What a run from before fair share carried across continue-as-new: no callers anywhere.
     const old = Array.from({ length: 4 }, (_, i) => `${m.id}.operator.old${i}`);
     for (const id of old) await env.client.workflow.start('slotHolder', { taskQueue, workflowId: id });
-    await m.start({ maxInFlight: 1, holders: [old[0]!], waiting: old.slice(1).map((workflowId) => ({ workflowId, priority: 'batch', ticket: 1 })), granted: 1, tickets: { [old[0]!]: 1 } });
+    await m.start({
+      maxInFlight: 1,
+      holders: [old[0]!],
+      waiting: old.slice(1).map((workflowId) => ({ workflowId, priority: 'batch', ticket: 1 })),
+      granted: 1,
+      tickets: { [old[0]!]: 1 },
+    });
     await m.ask('key-b', 2);
     const order: string[] = [];
     for (let i = 0; i < 5; i += 1) order.push(callerOf((await m.releaseOldest())!));
@@ -177,7 +220,9 @@ describe('slot manager: fair share across callers', () => {
     // New runs take the fair-share branch and say so (the patch marker an older history lacks).
     const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
     expect(markers.length).toBeGreaterThan(0);
-    expect(JSON.stringify(markers[0])).toContain(Buffer.from(JSON.stringify(FAIR_SHARE_PATCH)).toString('base64').slice(0, 12));
+    expect(JSON.stringify(markers[0])).toContain(
+      Buffer.from(JSON.stringify(FAIR_SHARE_PATCH)).toString('base64').slice(0, 12),
+    );
     await next.end();
   });
 });

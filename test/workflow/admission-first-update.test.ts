@@ -24,7 +24,10 @@ describe('slot manager started by its first admit update', () => {
   it('grants that update in its first activation (no failed workflow task, no retry)', async () => {
     const taskQueue = uniqueTaskQueue('slots-first-update');
     // The run's prebuilt bundle of the real workflows/ (test/global-setup.ts), else bundled here.
-    const { worker, running } = await startWorkflowWorker(temporal, { taskQueue, activities: makeAdmissionActivities({ admission: undefined }) });
+    const { worker, running } = await startWorkflowWorker(temporal, {
+      taskQueue,
+      activities: makeAdmissionActivities({ admission: undefined }),
+    });
     const managerId = `vidu-slots-test-${taskQueue}`;
     const admit = (workflowId: string) =>
       temporal.client.workflow.executeUpdateWithStart(admitUpdate, {
@@ -51,7 +54,9 @@ describe('slot manager started by its first admit update', () => {
       worker.shutdown();
       await running;
     });
-    console.log(`[admission] first admit on a fresh slot manager answered in ${firstMs} ms (was ~20 s: the rejected update's activity retry)`);
+    console.log(
+      `[admission] first admit on a fresh slot manager answered in ${firstMs} ms (was ~20 s: the rejected update's activity retry)`,
+    );
     expect(first).toEqual({ granted: true });
     expect(second).toEqual({ granted: false });
     expect(state.holders).toEqual(['gen-first']);

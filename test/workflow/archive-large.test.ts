@@ -172,7 +172,9 @@ async function archiveNow(archive: ArchiveInput, maximumAttempts = 3): Promise<A
 }
 
 /** The activity failure a failed fixture run ended with, and the attempts its activity started. */
-async function failureOf(handle: Awaited<ReturnType<typeof startArchive>>): Promise<{ cause: ApplicationFailure; attempts: number[] }> {
+async function failureOf(
+  handle: Awaited<ReturnType<typeof startArchive>>,
+): Promise<{ cause: ApplicationFailure; attempts: number[] }> {
   const err = await handle.result().then(
     () => undefined,
     (e: unknown) => e,
@@ -185,13 +187,18 @@ async function failureOf(handle: Awaited<ReturnType<typeof startArchive>>): Prom
 
 async function attemptsOf(handle: Awaited<ReturnType<typeof startArchive>>): Promise<number[]> {
   const history = await handle.fetchHistory();
-  return (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 0] : []));
+  return (history.events ?? []).flatMap((e) =>
+    e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 0] : [],
+  );
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
   try {
     const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+      .sort();
   } catch {
     return [];
   }
@@ -223,7 +230,15 @@ describe('archiving large and slow results', () => {
 
     expect(await attemptsOf(handle)).toEqual([1]);
     expect(requests.get('/big.mp4')).toBe(1);
-    expect(result.files).toEqual([expect.objectContaining({ name: '9001.mp4', creationId: '9001', role: 'video', bytes: BIG_MB * MB, sha256: BIG_SHA256 })]);
+    expect(result.files).toEqual([
+      expect.objectContaining({
+        name: '9001.mp4',
+        creationId: '9001',
+        role: 'video',
+        bytes: BIG_MB * MB,
+        sha256: BIG_SHA256,
+      }),
+    ]);
     expect(result.missing).toBeUndefined();
     const manifest = JSON.parse(await readFile(path.join(archiveRoot, folder, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.files[0]?.sha256).toBe(BIG_SHA256);
@@ -233,9 +248,13 @@ describe('archiving large and slow results', () => {
 
   it('a server that stops sending fails the attempt through the idle timeout, and the connection is closed', async () => {
     const folder = `idle-${randomUUID()}`;
-    const { cause, attempts } = await failureOf(await startArchive(input(folder, [{ id: 'i1', url: `${base}/idle.mp4`, coverUrl: '' }]), 1));
+    const { cause, attempts } = await failureOf(
+      await startArchive(input(folder, [{ id: 'i1', url: `${base}/idle.mp4`, coverUrl: '' }]), 1),
+    );
     console.log(`[archive-large] idle: ${cause.message}`);
-    expect(cause.message).toMatch(/^creation "i1" \(result\): no byte received for [\d.]+ s \(idle timeout 1\.5 s\); this attempt gives up$/);
+    expect(cause.message).toMatch(
+      /^creation "i1" \(result\): no byte received for [\d.]+ s \(idle timeout 1\.5 s\); this attempt gives up$/,
+    );
     expect(attempts).toEqual([1]);
     await expect.poll(() => closedEarly.has('/idle.mp4'), { timeout: 10_000 }).toBe(true);
     expect(await filesUnder(path.join(archiveRoot, folder))).toEqual([]);
@@ -260,8 +279,12 @@ describe('archiving large and slow results', () => {
   });
 
   it('a file larger than the size cap fails the attempt with a clear error', async () => {
-    const { cause } = await failureOf(await startArchive(input(`huge-${randomUUID()}`, [{ id: 'h1', url: `${base}/huge.mp4`, coverUrl: '' }]), 1));
-    expect(cause.message).toBe(`creation "h1" (result): the file is larger than the archive size cap (${3 * 1024 ** 3} > ${1024 ** 3} bytes); raise the cap to archive it`);
+    const { cause } = await failureOf(
+      await startArchive(input(`huge-${randomUUID()}`, [{ id: 'h1', url: `${base}/huge.mp4`, coverUrl: '' }]), 1),
+    );
+    expect(cause.message).toBe(
+      `creation "h1" (result): the file is larger than the archive size cap (${3 * 1024 ** 3} > ${1024 ** 3} bytes); raise the cap to archive it`,
+    );
   });
 
   it('after a crash, reuses a file only when its size and sha256 match the manifest', async () => {
@@ -318,10 +341,14 @@ describe('archiving large and slow results', () => {
 
   it('a hostile workflow id fails as a non-retryable InvalidRequest and writes nothing', async () => {
     for (const workflowId of ['x/../victim', '..', '/tmp/evil']) {
-      const { cause, attempts } = await failureOf(await startArchive(input(workflowId, [{ id: 'v1', url: `${base}/hostile/v1.mp4`, coverUrl: '' }]), 5));
+      const { cause, attempts } = await failureOf(
+        await startArchive(input(workflowId, [{ id: 'v1', url: `${base}/hostile/v1.mp4`, coverUrl: '' }]), 5),
+      );
       expect(cause.type).toBe('InvalidRequest');
       expect(cause.nonRetryable).toBe(true);
-      expect(cause.message).toMatch(/^workflowId: .* must be a workflow id: 1–255 characters of letters, digits and \. _ : = -/);
+      expect(cause.message).toMatch(
+        /^workflowId: .* must be a workflow id: 1–255 characters of letters, digits and \. _ : = -/,
+      );
       expect(attempts).toEqual([1]);
     }
     expect(requests.get('/hostile/v1.mp4')).toBeUndefined();
@@ -331,11 +358,17 @@ describe('archiving large and slow results', () => {
   it('a hostile creation id is escaped into a plain name inside the workflow’s folder', async () => {
     const folder = `creation-${randomUUID()}`;
     const before = await filesUnder(root);
-    const result = await archiveNow(input(folder, [{ id: '../../victim', url: `${base}/hostile/c1.mp4`, coverUrl: `${base}/hostile/c1.png` }]));
+    const result = await archiveNow(
+      input(folder, [{ id: '../../victim', url: `${base}/hostile/c1.mp4`, coverUrl: `${base}/hostile/c1.png` }]),
+    );
     const stem = `_${sha256(Buffer.from('../../victim')).slice(0, 40)}`;
     expect(result.files.map((f) => f.name).sort()).toEqual([`${stem}.cover.png`, `${stem}.mp4`]);
     expect(result.files.every((f) => f.creationId === '../../victim')).toBe(true);
     const after = await filesUnder(root);
-    expect(after.filter((f) => !before.includes(f)).sort()).toEqual([`archive/${folder}/${stem}.cover.png`, `archive/${folder}/${stem}.mp4`, `archive/${folder}/manifest.json`]);
+    expect(after.filter((f) => !before.includes(f)).sort()).toEqual([
+      `archive/${folder}/${stem}.cover.png`,
+      `archive/${folder}/${stem}.mp4`,
+      `archive/${folder}/manifest.json`,
+    ]);
   });
 });

@@ -33,37 +33,61 @@ const line = (n: number, prompt = `line ${n}`, kind: GenerationKind = 'text2vide
   kind,
   input: { request: { model: 'viduq2', prompt }, options: { priority: 'batch' } },
 });
-const invalid = (n: number): BatchLine => ({ line: n, offset: n * 100, error: { type: 'InvalidLine', message: 'request.prompt: required' } });
+const invalid = (n: number): BatchLine => ({
+  line: n,
+  offset: n * 100,
+  error: { type: 'InvalidLine', message: 'request.prompt: required' },
+});
 const lines = (count: number): BatchLine[] => Array.from({ length: count }, (_, i) => line(i + 1));
 
 /** Each task takes two polls; a `fail` prompt fails (charged) at Vidu. */
 const scenarioFor = (batchLines: BatchLine[]): Partial<Scenario> => ({
   batchLines,
-  script: ({ request }) => (request?.prompt === 'fail' ? { state: 'failed', errCode: 'AuditFailed', polls: 1 } : { state: 'success', polls: 2 }),
+  script: ({ request }) =>
+    request?.prompt === 'fail' ? { state: 'failed', errCode: 'AuditFailed', polls: 1 } : { state: 'success', polls: 2 },
 });
 
-async function batch<T>(scenario: Partial<Scenario>, input: Omit<BatchInput, 'source'>, drive: (handle: WorkflowHandleWithFirstExecutionRunId, vidu: StubVidu) => Promise<T>): Promise<T> {
+async function batch<T>(
+  scenario: Partial<Scenario>,
+  input: Omit<BatchInput, 'source'>,
+  drive: (handle: WorkflowHandleWithFirstExecutionRunId, vidu: StubVidu) => Promise<T>,
+): Promise<T> {
   const vidu = new StubVidu(scenario);
   const workflowId = `batch-fast-${randomUUID()}`;
   fast.route(workflowId, vidu.activities());
   const wallStarted = Date.now();
-  const handle = await fast.env.client.workflow.start('batch', { taskQueue: fast.taskQueue, workflowId, args: [{ source: { path: '/stub/lines.jsonl' }, ...input }] });
+  const handle = await fast.env.client.workflow.start('batch', {
+    taskQueue: fast.taskQueue,
+    workflowId,
+    args: [{ source: { path: '/stub/lines.jsonl' }, ...input }],
+  });
   try {
     return await drive(handle, vidu);
   } finally {
     const latest = fast.env.client.workflow.getHandle(handle.workflowId);
-    process.stderr.write(`[time-skipping]   ${expect.getState().currentTestName}: ${await workflowTime(latest)} (last run) in ${secondsSince(wallStarted)} s\n`);
+    process.stderr.write(
+      `[time-skipping]   ${expect.getState().currentTestName}: ${await workflowTime(latest)} (last run) in ${secondsSince(wallStarted)} s\n`,
+    );
   }
 }
 
 /** The line numbers the batch wrote results for, in order. */
-const resultLines = (vidu: StubVidu, workflowId: string) => (vidu.batchResults.get(workflowId) ?? []).map((r) => r.line).sort((a, b) => a - b);
+const resultLines = (vidu: StubVidu, workflowId: string) =>
+  (vidu.batchResults.get(workflowId) ?? []).map((r) => r.line).sort((a, b) => a - b);
 
 describe('the window', () => {
   it('never more than `window` children at once, and exactly that many while lines remain', async () => {
     await batch(scenarioFor(lines(7)), { window: 3 }, async (handle, vidu) => {
       const summary = (await handle.result()) as BatchSummary;
-      expect(summary).toMatchObject({ total: 7, succeeded: 7, failed: 0, credits: 70, runs: 1, maxInFlight: 3, failures: [] });
+      expect(summary).toMatchObject({
+        total: 7,
+        succeeded: 7,
+        failed: 0,
+        credits: 70,
+        runs: 1,
+        maxInFlight: 3,
+        failures: [],
+      });
       expect(resultLines(vidu, handle.workflowId)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       // Each line ran as its own child under `<batch>~<line>`, exactly once.
       const children = new Set(vidu.callsOf('submitWhenAdmitted').map((c) => c.workflowId));
@@ -89,7 +113,9 @@ describe('continue-as-new', () => {
       expect(first.status.name).toBe('CONTINUED_AS_NEW');
       const parts = vidu.callsOf('recordBatchResults').map((c) => (c.input as { part: number }).part);
       expect(parts).toEqual([0, 1, 2]);
-      expect(vidu.callsOf('finishBatchResults').map((c) => c.input)).toEqual([{ workflowId: handle.workflowId, parts: 3 }]);
+      expect(vidu.callsOf('finishBatchResults').map((c) => c.input)).toEqual([
+        { workflowId: handle.workflowId, parts: 3 },
+      ]);
     });
   });
 });
@@ -108,7 +134,11 @@ describe('failures', () => {
       const results = vidu.batchResults.get(handle.workflowId) ?? [];
       expect(results.find((r) => r.line === 2)).toMatchObject({ state: 'failed', error: { type: 'InvalidLine' } });
       expect(results.find((r) => r.line === 2)?.workflowId).toBeUndefined();
-      expect(results.find((r) => r.line === 3)).toMatchObject({ state: 'failed', workflowId: `${handle.workflowId}~3`, credits: 10 });
+      expect(results.find((r) => r.line === 3)).toMatchObject({
+        state: 'failed',
+        workflowId: `${handle.workflowId}~3`,
+        credits: 10,
+      });
       // Nothing was started for the invalid line.
       expect(vidu.callsOf('stageInputs').map((c) => c.workflowId)).not.toContain(`${handle.workflowId}~2`);
     });
@@ -124,7 +154,11 @@ describe('failures', () => {
   });
 
   it('cancelling the batch cancels its children at Vidu; the lines in flight end as Cancelled results', async () => {
-    const scenario = { ...scenarioFor(lines(4)), callbacks: true, script: () => ({ state: 'success' as const, polls: 'never' as const }) };
+    const scenario = {
+      ...scenarioFor(lines(4)),
+      callbacks: true,
+      script: () => ({ state: 'success' as const, polls: 'never' as const }),
+    };
     await batch(scenario, { window: 2 }, async (handle, vidu) => {
       for (let i = 0; i < 200 && vidu.tasks.size < 2; i += 1) await new Promise((r) => setTimeout(r, 50));
       expect(vidu.tasks.size).toBe(2);

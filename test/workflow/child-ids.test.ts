@@ -29,7 +29,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(squatters.map((id) => temporal.client.workflow.getHandle(id).terminate('test over').catch(() => undefined)));
+  await Promise.all(
+    squatters.map((id) =>
+      temporal.client.workflow
+        .getHandle(id)
+        .terminate('test over')
+        .catch(() => undefined),
+    ),
+  );
   worker?.shutdown();
   await running;
   await temporal?.close();
@@ -59,42 +66,91 @@ describe('a workflow refuses an id it could not keep, before anything reaches Vi
   ];
   it.each(hostile)('img2video started by the raw SDK with %s', async (_name, base) => {
     const workflowId = `${base}${randomUUID().slice(0, 8)}`.slice(0, base.length > 200 ? 201 : undefined);
-    const handle = await temporal.client.workflow.start('img2video', { taskQueue, workflowId, args: [{ request: video }] });
+    const handle = await temporal.client.workflow.start('img2video', {
+      taskQueue,
+      workflowId,
+      args: [{ request: video }],
+    });
     const cause = await failureOf(handle);
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe('InvalidRequest');
     expect((cause as ApplicationFailure).nonRetryable).toBe(true);
     expect((cause as ApplicationFailure).message).toMatch(/^workflowId: .*refused before anything was sent to Vidu/);
-    expect(callsOf(workflowId).map((c) => c.activity).filter((a) => activities.VIDU_ACTIVITIES.includes(a))).toEqual([]);
+    expect(
+      callsOf(workflowId)
+        .map((c) => c.activity)
+        .filter((a) => activities.VIDU_ACTIVITIES.includes(a)),
+    ).toEqual([]);
   });
 
   // Start options and inputs a Temporal SDK allows that would lose a paid result: a Temporal
   // timeout ends the workflow while Vidu holds the task (the Python lane measured 2 of 2 paid and
   // lost before this check), and a field the schema does not have is silently ignored.
   const unkeepable: Array<[string, Record<string, unknown>, unknown, RegExp]> = [
-    ['an execution timeout', { workflowExecutionTimeout: '1 hour' }, { request: video }, /^workflowExecutionTimeout: must be unset/],
+    [
+      'an execution timeout',
+      { workflowExecutionTimeout: '1 hour' },
+      { request: video },
+      /^workflowExecutionTimeout: must be unset/,
+    ],
     ['a run timeout', { workflowRunTimeout: '1 hour' }, { request: video }, /^workflowRunTimeout: must be unset/],
-    ['an unknown top-level field', {}, { request: video, extra: 1 }, /^extra: unknown field; the input has only request, options/],
+    [
+      'an unknown top-level field',
+      {},
+      { request: video, extra: 1 },
+      /^extra: unknown field; the input has only request, options/,
+    ],
     ['an input that is not an object', {}, 'img2video please', /^input: must be an object/],
   ];
-  it.each(unkeepable)('img2video started by the raw SDK with %s is refused before anything reaches Vidu', async (_name, opts, input, message) => {
-    const workflowId = `img2video-py-${randomUUID()}`;
-    const handle = await temporal.client.workflow.start('img2video', { taskQueue, workflowId, args: [input], ...opts });
-    const cause = (await failureOf(handle)) as ApplicationFailure;
-    expect(cause.type).toBe('InvalidRequest');
-    expect(cause.nonRetryable).toBe(true);
-    expect(cause.message).toMatch(message);
-    expect((cause.details?.[0] as { problems: Array<{ field: string }> }).problems.length).toBeGreaterThan(0);
-    expect(callsOf(workflowId).map((c) => c.activity).filter((a) => activities.VIDU_ACTIVITIES.includes(a))).toEqual([]);
-  });
+  it.each(unkeepable)(
+    'img2video started by the raw SDK with %s is refused before anything reaches Vidu',
+    async (_name, opts, input, message) => {
+      const workflowId = `img2video-py-${randomUUID()}`;
+      const handle = await temporal.client.workflow.start('img2video', {
+        taskQueue,
+        workflowId,
+        args: [input],
+        ...opts,
+      });
+      const cause = (await failureOf(handle)) as ApplicationFailure;
+      expect(cause.type).toBe('InvalidRequest');
+      expect(cause.nonRetryable).toBe(true);
+      expect(cause.message).toMatch(message);
+      expect((cause.details?.[0] as { problems: Array<{ field: string }> }).problems.length).toBeGreaterThan(0);
+      expect(
+        callsOf(workflowId)
+          .map((c) => c.activity)
+          .filter((a) => activities.VIDU_ACTIVITIES.includes(a)),
+      ).toEqual([]);
+    },
+  );
 
   it('adFilm and adFilmEdit started by the raw SDK under a child-like id, without a parent', async () => {
     for (const type of ['adFilm', 'adFilmEdit']) {
       const workflowId = `adFilm-key-kalice:film-${randomUUID().slice(0, 8)}~edit-1-video-0`;
-      const args = type === 'adFilm' ? [{ request: { images: ['https://cdn.example/a.png'], prompt: 'p' } }] : [{ mainTaskId: '1', edit: { type: 'bgm', prompt: 'p' }, knownIds: [], attempts: 1, waitMode: 'poll', timeoutSeconds: 60 }];
-      const cause = await failureOf({ result: () => temporal.client.workflow.execute(type, { taskQueue, workflowId, args }) });
+      const args =
+        type === 'adFilm'
+          ? [{ request: { images: ['https://cdn.example/a.png'], prompt: 'p' } }]
+          : [
+              {
+                mainTaskId: '1',
+                edit: { type: 'bgm', prompt: 'p' },
+                knownIds: [],
+                attempts: 1,
+                waitMode: 'poll',
+                timeoutSeconds: 60,
+              },
+            ];
+      const cause = await failureOf({
+        result: () => temporal.client.workflow.execute(type, { taskQueue, workflowId, args }),
+      });
       expect((cause as ApplicationFailure).type, type).toBe('InvalidRequest');
-      expect(callsOf(workflowId).map((c) => c.activity).filter((a) => activities.VIDU_ACTIVITIES.includes(a)), type).toEqual([]);
+      expect(
+        callsOf(workflowId)
+          .map((c) => c.activity)
+          .filter((a) => activities.VIDU_ACTIVITIES.includes(a)),
+        type,
+      ).toEqual([]);
     }
   });
 });
@@ -125,7 +181,9 @@ describe('a child whose id is taken runs under a fresh id; the paid parent succe
     })) as GenerationResult;
     expect(result.state).toBe('success');
     expect(result.upscale).toBeUndefined();
-    expect(result.upscaleMissing).toMatch(/the upscale was not started: its child workflow ids .*~upscale, .*~upscale-5 are all taken/);
+    expect(result.upscaleMissing).toMatch(
+      /the upscale was not started: its child workflow ids .*~upscale, .*~upscale-5 are all taken/,
+    );
   });
 
   it('AD-film edit: <film>~edit-1-video-0 taken → <film>~edit-1-video-0-2, the edit and the film succeed', async () => {
@@ -134,7 +192,13 @@ describe('a child whose id is taken runs under a fresh id; the paid parent succe
     const result = (await temporal.client.workflow.execute('adFilm', {
       taskQueue,
       workflowId,
-      args: [{ request: { images: ['https://cdn.example/a.png'], prompt: 'p' }, edits: [{ type: 'video', storyboard: 0, prompt: 'close-up' }], options: { archive: false } }],
+      args: [
+        {
+          request: { images: ['https://cdn.example/a.png'], prompt: 'p' },
+          edits: [{ type: 'video', storyboard: 0, prompt: 'close-up' }],
+          options: { archive: false },
+        },
+      ],
     })) as AdFilmResult;
     expect(result.edits.map((e) => e.state)).toEqual(['success']);
     expect(callsOf(`${workflowId}~edit-1-video-0-2`).map((c) => c.activity)).toContain('submitAdEdit');
@@ -154,8 +218,13 @@ describe('a child whose id is taken runs under a fresh id; the paid parent succe
     })) as GenerationResult;
     expect(result.state).toBe('success');
     const delivery = temporal.client.workflow.getHandle(`${webhookWorkflowId(workflowId, 'generation.succeeded')}-2`);
-    expect(await delivery.result()).toEqual({ eventId: webhookEventId(workflowId, 'generation.succeeded'), status: 204 });
-    expect(callsOf(delivery.workflowId).map((c) => c.input)).toEqual([{ eventId: `evt_${workflowId}_succeeded`, type: 'generation.succeeded', generationId: workflowId }]);
+    expect(await delivery.result()).toEqual({
+      eventId: webhookEventId(workflowId, 'generation.succeeded'),
+      status: 204,
+    });
+    expect(callsOf(delivery.workflowId).map((c) => c.input)).toEqual([
+      { eventId: `evt_${workflowId}_succeeded`, type: 'generation.succeeded', generationId: workflowId },
+    ]);
     await stillSquatting(webhookWorkflowId(workflowId, 'generation.succeeded'));
   });
 
@@ -166,7 +235,16 @@ describe('a child whose id is taken runs under a fresh id; the paid parent succe
     await temporal.client.workflow.start('webhookDelivery', {
       taskQueue,
       workflowId: earlier,
-      args: [{ generationId: workflowId, type: 'generation.succeeded', caller: 'kalice', url: 'https://hooks.example/x', eventId, occurredAt: new Date().toISOString() }],
+      args: [
+        {
+          generationId: workflowId,
+          type: 'generation.succeeded',
+          caller: 'kalice',
+          url: 'https://hooks.example/x',
+          eventId,
+          occurredAt: new Date().toISOString(),
+        },
+      ],
       memo: { [WEBHOOK_EVENT_MEMO]: { eventId, generationId: workflowId } },
     });
     await temporal.client.workflow.execute('img2video', {
@@ -178,7 +256,11 @@ describe('a child whose id is taken runs under a fresh id; the paid parent succe
     });
     await temporal.client.workflow.getHandle(earlier).result();
     await expect(temporal.client.workflow.getHandle(`${earlier}-2`).describe()).rejects.toThrow(/not found/i);
-    expect(activities.calls.filter((c) => c.activity === 'deliverWebhook' && (c.input as { eventId: string }).eventId === eventId)).toHaveLength(1);
+    expect(
+      activities.calls.filter(
+        (c) => c.activity === 'deliverWebhook' && (c.input as { eventId: string }).eventId === eventId,
+      ),
+    ).toHaveLength(1);
   });
 
   it('batch: a squatted line id is neither counted as the line nor drops it; the line runs under <batch>~<line>-2', async () => {
@@ -186,9 +268,17 @@ describe('a child whose id is taken runs under a fresh id; the paid parent succe
     // Line 1: a foreign workflow still running there. Line 2: a workflow of the line's own kind,
     // started without a parent (it refuses its id at once and fails: a finished "outcome" to count).
     await squat(`${workflowId}~1`);
-    const fake = await temporal.client.workflow.start('img2video', { taskQueue, workflowId: `${workflowId}~2`, args: [{ request: video }] });
+    const fake = await temporal.client.workflow.start('img2video', {
+      taskQueue,
+      workflowId: `${workflowId}~2`,
+      args: [{ request: video }],
+    });
     await fake.result().catch(() => undefined);
-    const summary = (await temporal.client.workflow.execute('batch', { taskQueue, workflowId, args: [{ source: { path: '/nowhere/lines.jsonl' }, window: 2 }] })) as {
+    const summary = (await temporal.client.workflow.execute('batch', {
+      taskQueue,
+      workflowId,
+      args: [{ source: { path: '/nowhere/lines.jsonl' }, window: 2 }],
+    })) as {
       total: number;
       succeeded: number;
       failed: number;

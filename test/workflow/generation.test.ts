@@ -44,11 +44,17 @@ async function generation<T>(
   const workflowId = `img2video-fast-${randomUUID()}`;
   fast.route(workflowId, vidu.activities());
   const wallStarted = Date.now();
-  const handle = await fast.env.client.workflow.start('img2video', { taskQueue: fast.taskQueue, workflowId, args: [{ request: video, options }] });
+  const handle = await fast.env.client.workflow.start('img2video', {
+    taskQueue: fast.taskQueue,
+    workflowId,
+    args: [{ request: video, options }],
+  });
   try {
     return await drive(handle, vidu);
   } finally {
-    process.stderr.write(`[time-skipping]   ${expect.getState().currentTestName}: ${await workflowTime(handle)} in ${secondsSince(wallStarted)} s\n`);
+    process.stderr.write(
+      `[time-skipping]   ${expect.getState().currentTestName}: ${await workflowTime(handle)} in ${secondsSince(wallStarted)} s\n`,
+    );
   }
 }
 
@@ -64,37 +70,50 @@ async function statusWhen(handle: WorkflowHandle, ready: (s: Status) => boolean)
 
 describe('waiting for the Vidu task', () => {
   it('a callback wakes the workflow: one Get Generation confirms it, no poll asks Vidu', async () => {
-    await generation({ callbacks: true, script: () => ({ state: 'success', polls: 'never' }) }, {}, async (handle, vidu) => {
-      const waiting = await statusWhen(handle, (s) => s.phase === 'waiting');
-      expect(waiting.waitMode).toBe('callback');
-      const taskId = waiting.taskId as string;
-      vidu.finish(taskId);
-      await handle.signal(taskUpdateSignal, { taskId, state: 'success', progress: 100 });
-      const result = (await handle.result()) as GenerationResult;
-      expect(result).toMatchObject({ state: 'success', taskId, credits: 10 });
-      expect(result.creations.map((c) => c.id)).toEqual([`c-${taskId}`]);
-      expect(result.archive?.files).toHaveLength(1);
-      const status = (await handle.query(statusQuery)) as Status;
-      expect(status.confirmations).toBe(1);
-      expect(vidu.callsOf('fetchTask')).toHaveLength(1);
-      // The fallback poll's first attempt asks nothing (skipFirstPoll); no later attempt ran.
-      expect(vidu.callsOf('pollTask').map((c) => c.attempt)).toEqual([1]);
-      // The search attributes follow the state, as on a real cluster (registered by startTimeSkipping).
-      const { typedSearchAttributes } = await handle.describe();
-      expect([ViduKind, ViduTaskId, ViduState, ViduCredits].map((key) => typedSearchAttributes.get(key))).toEqual(['img2video', taskId, 'success', 10]);
-    });
+    await generation(
+      { callbacks: true, script: () => ({ state: 'success', polls: 'never' }) },
+      {},
+      async (handle, vidu) => {
+        const waiting = await statusWhen(handle, (s) => s.phase === 'waiting');
+        expect(waiting.waitMode).toBe('callback');
+        const taskId = waiting.taskId as string;
+        vidu.finish(taskId);
+        await handle.signal(taskUpdateSignal, { taskId, state: 'success', progress: 100 });
+        const result = (await handle.result()) as GenerationResult;
+        expect(result).toMatchObject({ state: 'success', taskId, credits: 10 });
+        expect(result.creations.map((c) => c.id)).toEqual([`c-${taskId}`]);
+        expect(result.archive?.files).toHaveLength(1);
+        const status = (await handle.query(statusQuery)) as Status;
+        expect(status.confirmations).toBe(1);
+        expect(vidu.callsOf('fetchTask')).toHaveLength(1);
+        // The fallback poll's first attempt asks nothing (skipFirstPoll); no later attempt ran.
+        expect(vidu.callsOf('pollTask').map((c) => c.attempt)).toEqual([1]);
+        // The search attributes follow the state, as on a real cluster (registered by startTimeSkipping).
+        const { typedSearchAttributes } = await handle.describe();
+        expect([ViduKind, ViduTaskId, ViduState, ViduCredits].map((key) => typedSearchAttributes.get(key))).toEqual([
+          'img2video',
+          taskId,
+          'success',
+          10,
+        ]);
+      },
+    );
   });
 
   it('a callback for another task id, or with an unknown state, changes nothing', async () => {
-    await generation({ callbacks: true, script: () => ({ state: 'success', polls: 'never' }) }, {}, async (handle, vidu) => {
-      const { taskId } = await statusWhen(handle, (s) => s.phase === 'waiting');
-      await handle.signal(taskUpdateSignal, { taskId: 'someone-elses', state: 'success', progress: 100 });
-      await handle.signal(taskUpdateSignal, { taskId, state: 'exploded' as never, progress: 100 });
-      const status = await statusWhen(handle, (s) => s.updates === 2);
-      expect(status).toMatchObject({ phase: 'waiting', ignoredUpdates: 1, unknownStates: 1, confirmations: 0 });
-      expect(vidu.callsOf('fetchTask')).toHaveLength(0);
-      await handle.terminate('test over');
-    });
+    await generation(
+      { callbacks: true, script: () => ({ state: 'success', polls: 'never' }) },
+      {},
+      async (handle, vidu) => {
+        const { taskId } = await statusWhen(handle, (s) => s.phase === 'waiting');
+        await handle.signal(taskUpdateSignal, { taskId: 'someone-elses', state: 'success', progress: 100 });
+        await handle.signal(taskUpdateSignal, { taskId, state: 'exploded' as never, progress: 100 });
+        const status = await statusWhen(handle, (s) => s.updates === 2);
+        expect(status).toMatchObject({ phase: 'waiting', ignoredUpdates: 1, unknownStates: 1, confirmations: 0 });
+        expect(vidu.callsOf('fetchTask')).toHaveLength(0);
+        await handle.terminate('test over');
+      },
+    );
   });
 
   it('without callbacks, the fallback poll finds the end: its retries are the polls', async () => {
@@ -114,7 +133,11 @@ describe('waiting for the Vidu task', () => {
       expect((cause as ApplicationFailure).type).toBe(FailureType.ViduTaskFailed);
       expect((cause as ApplicationFailure).message).toMatch(/AuditFailed/);
       const status = (await handle.query(statusQuery)) as Status;
-      expect(status).toMatchObject({ phase: 'failed', failureType: FailureType.ViduTaskFailed, errCode: 'AuditFailed' });
+      expect(status).toMatchObject({
+        phase: 'failed',
+        failureType: FailureType.ViduTaskFailed,
+        errCode: 'AuditFailed',
+      });
     });
   });
 
@@ -129,34 +152,50 @@ describe('waiting for the Vidu task', () => {
       // The poll-only schedule (5 s ×2 ≤ 60 s) fits many polls into 30 minutes, all in one activity.
       expect(vidu.callsOf('pollTask').length).toBeGreaterThan(20);
       const status = (await handle.query(statusQuery)) as Status;
-      expect(status).toMatchObject({ phase: 'failed', failureType: FailureType.ViduTimeout, cancellation: { outcome: 'cancelled' } });
+      expect(status).toMatchObject({
+        phase: 'failed',
+        failureType: FailureType.ViduTimeout,
+        cancellation: { outcome: 'cancelled' },
+      });
     });
   });
 });
 
 describe('off-peak', () => {
   it('Vidu refunds a task it could not run in its window: OffPeakRefunded, credits back', async () => {
-    const scenario = { offPeak: true, credits: 8, script: () => ({ state: 'failed' as const, errCode: 'OffPeakTimeout', credits: 0, polls: 5 }) };
+    const scenario = {
+      offPeak: true,
+      credits: 8,
+      script: () => ({ state: 'failed' as const, errCode: 'OffPeakTimeout', credits: 0, polls: 5 }),
+    };
     await generation(scenario, {}, async (handle) => {
       const cause = await failureOf(handle);
       expect((cause as ApplicationFailure).type).toBe(FailureType.OffPeakRefunded);
-      expect((cause as ApplicationFailure).details?.[0]).toMatchObject({ refunded: true, credits: 0, creditsRefunded: 8 });
+      expect((cause as ApplicationFailure).details?.[0]).toMatchObject({
+        refunded: true,
+        credits: 0,
+        creditsRefunded: 8,
+      });
       const status = (await handle.query(statusQuery)) as Status;
       expect(status).toMatchObject({ phase: 'failed', credits: 0, creditsRefunded: 8 });
     });
   });
 
   it('an off-peak task still running after 50 hours expires: cancelled at Vidu, OffPeakExpired', async () => {
-    await generation({ offPeak: true, script: () => ({ state: 'success', polls: 'never' }) }, {}, async (handle, vidu) => {
-      const cause = await failureOf(handle);
-      expect((cause as ApplicationFailure).type).toBe(FailureType.OffPeakExpired);
-      expect((cause as ApplicationFailure).message).toMatch(new RegExp(`within ${OFF_PEAK_TIMEOUT_SECONDS} s`));
-      expect(vidu.callsOf('cancelTask')).toHaveLength(1);
-      // The off-peak poll-only schedule (10 min ×1.5 ≤ 2 h) polls sparsely over the 50 hours.
-      const polls = vidu.callsOf('pollTask').length;
-      expect(polls).toBeGreaterThan(10);
-      expect(polls).toBeLessThan(60);
-    });
+    await generation(
+      { offPeak: true, script: () => ({ state: 'success', polls: 'never' }) },
+      {},
+      async (handle, vidu) => {
+        const cause = await failureOf(handle);
+        expect((cause as ApplicationFailure).type).toBe(FailureType.OffPeakExpired);
+        expect((cause as ApplicationFailure).message).toMatch(new RegExp(`within ${OFF_PEAK_TIMEOUT_SECONDS} s`));
+        expect(vidu.callsOf('cancelTask')).toHaveLength(1);
+        // The off-peak poll-only schedule (10 min ×1.5 ≤ 2 h) polls sparsely over the 50 hours.
+        const polls = vidu.callsOf('pollTask').length;
+        expect(polls).toBeGreaterThan(10);
+        expect(polls).toBeLessThan(60);
+      },
+    );
   });
 });
 
@@ -190,27 +229,35 @@ describe('cancellation', () => {
   });
 
   it('cancelled while running: Vidu cancels the task, the workflow ends Cancelled', async () => {
-    await generation({ callbacks: true, script: () => ({ state: 'success', polls: 'never' }) }, {}, async (handle, vidu) => {
-      const { taskId } = await statusWhen(handle, (s) => s.phase === 'waiting');
-      await handle.cancel();
-      const cause = await failureOf(handle);
-      expect(cause).toBeInstanceOf(CancelledFailure);
-      expect(vidu.callsOf('cancelTask').map((c) => c.input)).toEqual([{ taskId, readAfter: true }]);
-      const status = (await handle.query(statusQuery)) as Status;
-      expect(status).toMatchObject({ phase: 'cancelled', state: 'failed', cancellation: { outcome: 'cancelled' } });
-      expect(vidu.callsOf('archiveTask')).toHaveLength(0);
-    });
+    await generation(
+      { callbacks: true, script: () => ({ state: 'success', polls: 'never' }) },
+      {},
+      async (handle, vidu) => {
+        const { taskId } = await statusWhen(handle, (s) => s.phase === 'waiting');
+        await handle.cancel();
+        const cause = await failureOf(handle);
+        expect(cause).toBeInstanceOf(CancelledFailure);
+        expect(vidu.callsOf('cancelTask').map((c) => c.input)).toEqual([{ taskId, readAfter: true }]);
+        const status = (await handle.query(statusQuery)) as Status;
+        expect(status).toMatchObject({ phase: 'cancelled', state: 'failed', cancellation: { outcome: 'cancelled' } });
+        expect(vidu.callsOf('archiveTask')).toHaveLength(0);
+      },
+    );
   });
 
   it('cancel refused (the task already runs): the paid result is still awaited and archived', async () => {
-    await generation({ callbacks: true, cancel: 'refused', script: () => ({ state: 'success', polls: 2 }) }, {}, async (handle, vidu) => {
-      await statusWhen(handle, (s) => s.phase === 'waiting');
-      await handle.cancel();
-      const result = (await handle.result()) as GenerationResult;
-      expect(result).toMatchObject({ state: 'success', cancellation: { outcome: 'refused' } });
-      expect(vidu.callsOf('cancelTask')).toHaveLength(1);
-      expect(vidu.callsOf('archiveTask')).toHaveLength(1);
-    });
+    await generation(
+      { callbacks: true, cancel: 'refused', script: () => ({ state: 'success', polls: 2 }) },
+      {},
+      async (handle, vidu) => {
+        await statusWhen(handle, (s) => s.phase === 'waiting');
+        await handle.cancel();
+        const result = (await handle.result()) as GenerationResult;
+        expect(result).toMatchObject({ state: 'success', cancellation: { outcome: 'refused' } });
+        expect(vidu.callsOf('cancelTask')).toHaveLength(1);
+        expect(vidu.callsOf('archiveTask')).toHaveLength(1);
+      },
+    );
   });
 });
 
@@ -220,7 +267,9 @@ describe('finishing', () => {
       const result = (await handle.result()) as GenerationResult;
       const upscale = result.upscale as GenerationResult;
       expect(upscale).toMatchObject({ kind: 'upscale', workflowId: `${handle.workflowId}~upscale`, state: 'success' });
-      const staged = vidu.callsOf('stageInputs', upscale.workflowId).map((c) => (c.input as { request: unknown }).request);
+      const staged = vidu
+        .callsOf('stageInputs', upscale.workflowId)
+        .map((c) => (c.input as { request: unknown }).request);
       expect(staged).toEqual([{ video_creation_id: result.creations[0]?.id, upscale_resolution: '1080p' }]);
       expect(upscale.taskId).not.toBe(result.taskId);
     });

@@ -26,14 +26,25 @@ const started = new Set<string>();
 beforeAll(async () => {
   temporal = await connectToTestServer();
   const stagingDir = mkdtempSync(path.join(os.tmpdir(), 'vidu-flow-idempotent-start-'));
-  client = await ViduFlowClient.connect({ client: temporal.client, taskQueue: uniqueTaskQueue('nobody-polls-idempotent-start'), stagingDir });
+  client = await ViduFlowClient.connect({
+    client: temporal.client,
+    taskQueue: uniqueTaskQueue('nobody-polls-idempotent-start'),
+    stagingDir,
+  });
   const taskQueue = uniqueTaskQueue('idempotent-start');
   completing = await ViduFlowClient.connect({ client: temporal.client, taskQueue, stagingDir });
   ({ worker, running } = await startWorkflowWorker(temporal, { taskQueue, activities }));
 });
 
 afterAll(async () => {
-  await Promise.all([...started].map((id) => temporal.client.workflow.getHandle(id).terminate('test over').catch(() => undefined)));
+  await Promise.all(
+    [...started].map((id) =>
+      temporal.client.workflow
+        .getHandle(id)
+        .terminate('test over')
+        .catch(() => undefined),
+    ),
+  );
   worker?.shutdown();
   await running;
   await temporal?.close();
@@ -43,11 +54,38 @@ type Starter = (c: ViduFlowClient, opts: StartOptions) => Promise<{ workflow: Wo
 
 // The three starts, each with an input that needs no staging (URLs only, or no media) and no archive.
 const STARTERS: Array<[string, Starter]> = [
-  ['start (a generation)', (c, opts) => c.start('reference2image', { request: { model: 'viduq2', prompt: 'a red cube', resolution: '1080p', aspect_ratio: '1:1' }, options: { archive: false } }, opts)],
-  ['startAdFilm', (c, opts) => c.startAdFilm({ request: { images: ['https://media.invalid/bottle.png'], prompt: 'cold brew', duration: 15 }, options: { archive: false } }, opts)],
-  ['startBatch', (c, opts) => c.startBatch(path.join(os.tmpdir(), 'never-read.jsonl'), { ...opts, options: { archive: false } })],
+  [
+    'start (a generation)',
+    (c, opts) =>
+      c.start(
+        'reference2image',
+        {
+          request: { model: 'viduq2', prompt: 'a red cube', resolution: '1080p', aspect_ratio: '1:1' },
+          options: { archive: false },
+        },
+        opts,
+      ),
+  ],
+  [
+    'startAdFilm',
+    (c, opts) =>
+      c.startAdFilm(
+        {
+          request: { images: ['https://media.invalid/bottle.png'], prompt: 'cold brew', duration: 15 },
+          options: { archive: false },
+        },
+        opts,
+      ),
+  ],
+  [
+    'startBatch',
+    (c, opts) => c.startBatch(path.join(os.tmpdir(), 'never-read.jsonl'), { ...opts, options: { archive: false } }),
+  ],
 ];
-const STARTS = STARTERS.map(([name, starter]) => [name, (opts: StartOptions) => starter(client, opts), (opts: StartOptions) => starter(completing, opts)] as const);
+const STARTS = STARTERS.map(
+  ([name, starter]) =>
+    [name, (opts: StartOptions) => starter(client, opts), (opts: StartOptions) => starter(completing, opts)] as const,
+);
 
 async function run(start: (opts: StartOptions) => Promise<{ workflow: WorkflowHandle }>, opts: StartOptions) {
   const handle = await start(opts);
@@ -57,7 +95,9 @@ async function run(start: (opts: StartOptions) => Promise<{ workflow: WorkflowHa
 }
 
 /** The run a handle is bound to, if any (a handle from workflow.start carries firstExecutionRunId). */
-const boundRun = (h: WorkflowHandle): string | undefined => (h as { runId?: string; firstExecutionRunId?: string }).runId ?? (h as { firstExecutionRunId?: string }).firstExecutionRunId;
+const boundRun = (h: WorkflowHandle): string | undefined =>
+  (h as { runId?: string; firstExecutionRunId?: string }).runId ??
+  (h as { firstExecutionRunId?: string }).firstExecutionRunId;
 
 describe.each(STARTS)('%s on a duplicate', (_name, start, startCompleting) => {
   it('with a key: two starts at once are one run, and a closed run is never run again', async () => {

@@ -22,11 +22,18 @@ import type { GenerationStatus } from '../../core/generation-types';
 import { ViduCredits, ViduKind, ViduState } from '../../core/search-attributes';
 import { requestEditsUpdate } from '../../core/workflow-messages';
 import { startWorkflowWorker } from '../helpers/workflow-worker';
-import { failureOf as closedWith, connectToTestServer, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
+import {
+  failureOf as closedWith,
+  connectToTestServer,
+  uniqueTaskQueue,
+  type TestConnections,
+} from '../helpers/temporal';
 import * as activities from './fixtures/one-truth-activities';
 
 const { vidu } = activities;
-const failuresSchema = JSON.parse(readFileSync(path.join(__dirname, '../../schemas/failures.schema.json'), 'utf8')) as object;
+const failuresSchema = JSON.parse(
+  readFileSync(path.join(__dirname, '../../schemas/failures.schema.json'), 'utf8'),
+) as object;
 const validateFailure = new Ajv2020({ strict: false }).compile(failuresSchema);
 /** Every typed failure a test saw, to be checked against the published schema at the end. */
 const seen: Array<{ type: string; details: unknown[] }> = [];
@@ -36,7 +43,13 @@ let worker: Worker;
 let running: Promise<void>;
 let taskQueue: string;
 
-const OFF_PEAK_REQUEST = { model: 'viduq2', images: ['https://example.com/a.png'], prompt: 'slow push-in', duration: 5, off_peak: true };
+const OFF_PEAK_REQUEST = {
+  model: 'viduq2',
+  images: ['https://example.com/a.png'],
+  prompt: 'slow push-in',
+  duration: 5,
+  off_peak: true,
+};
 
 beforeAll(async () => {
   temporal = await connectToTestServer();
@@ -95,12 +108,20 @@ describe('one truth about a generation', () => {
     const handle = await temporal.client.workflow.start('img2video', {
       taskQueue,
       workflowId,
-      args: [{ request: { model: 'viduq2', images: [], prompt: 'x'.repeat(2100), duration: 5, foo: 1 }, options: { timeoutSeconds: 0 } }],
+      args: [
+        {
+          request: { model: 'viduq2', images: [], prompt: 'x'.repeat(2100), duration: 5, foo: 1 },
+          options: { timeoutSeconds: 0 },
+        },
+      ],
     });
     const failure = await failureOf(handle);
     expect(failure.type).toBe('InvalidRequest');
     expect(failure.nonRetryable).toBe(true);
-    const details = failure.details?.[0] as { issues: string[]; problems: Array<{ field: string; rule: string; message: string }> };
+    const details = failure.details?.[0] as {
+      issues: string[];
+      problems: Array<{ field: string; rule: string; message: string }>;
+    };
     // Today's lines are still there, and the same problems structured beside them.
     expect(details.issues.length).toBe(details.problems.length);
     expect(details.issues).toContain('prompt: prompt must be at most 2000 characters (got 2100)');
@@ -120,39 +141,77 @@ describe('one truth about a generation', () => {
     expect((await attributes(handle)).state).toBe('failed');
   });
 
-  it('a cancelled off-peak task: status shows Vidu\'s state after the cancel, credits 0 charged and 25 refunded, like ViduCredits', async () => {
+  it("a cancelled off-peak task: status shows Vidu's state after the cancel, credits 0 charged and 25 refunded, like ViduCredits", async () => {
     const workflowId = `one-truth-cancel-${taskQueue}`;
     vidu.tasks.set(workflowId, {
       submitted: { state: 'queueing', credits: 25 },
       // As the simulator (and, per docs/vidu-api.md §8, presumably Vidu) answers after a cancel.
       afterCancel: { state: 'failed', errCode: 'UserCancelled', credits: 0 },
     });
-    const handle = await temporal.client.workflow.start('img2video', { taskQueue, workflowId, args: [{ request: OFF_PEAK_REQUEST }] });
-    const before = await until(() => handle.query<GenerationStatus>('status'), (s) => s.phase === 'waiting', 'the task to wait at Vidu');
+    const handle = await temporal.client.workflow.start('img2video', {
+      taskQueue,
+      workflowId,
+      args: [{ request: OFF_PEAK_REQUEST }],
+    });
+    const before = await until(
+      () => handle.query<GenerationStatus>('status'),
+      (s) => s.phase === 'waiting',
+      'the task to wait at Vidu',
+    );
     expect(before).toMatchObject({ state: 'queueing', credits: 25 });
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
     expect((await handle.describe()).status.name).toBe('CANCELLED');
 
     const status = await handle.query<GenerationStatus>('status');
-    expect(status).toMatchObject({ phase: 'cancelled', state: 'failed', errCode: 'UserCancelled', credits: 0, creditsRefunded: 25, cancellation: { outcome: 'cancelled' } });
+    expect(status).toMatchObject({
+      phase: 'cancelled',
+      state: 'failed',
+      errCode: 'UserCancelled',
+      credits: 0,
+      creditsRefunded: 25,
+      cancellation: { outcome: 'cancelled' },
+    });
     expect(status.cancellation).not.toHaveProperty('after');
     expect(await attributes(handle)).toEqual({ state: 'cancelled', credits: 0 });
   });
 
   it('an off-peak task Vidu expired and refunded: OffPeakRefunded, status, details and ViduCredits all say 0 charged, 25 refunded', async () => {
     const workflowId = `one-truth-refund-${taskQueue}`;
-    vidu.tasks.set(workflowId, { submitted: { state: 'queueing', credits: 25 }, current: { state: 'failed', errCode: 'OffPeakTimeout', credits: 0 } });
-    const handle = await temporal.client.workflow.start('img2video', { taskQueue, workflowId, args: [{ request: OFF_PEAK_REQUEST }] });
-    const { taskId } = await until(() => handle.query<GenerationStatus>('status'), (s) => s.phase === 'waiting', 'the task to wait at Vidu');
+    vidu.tasks.set(workflowId, {
+      submitted: { state: 'queueing', credits: 25 },
+      current: { state: 'failed', errCode: 'OffPeakTimeout', credits: 0 },
+    });
+    const handle = await temporal.client.workflow.start('img2video', {
+      taskQueue,
+      workflowId,
+      args: [{ request: OFF_PEAK_REQUEST }],
+    });
+    const { taskId } = await until(
+      () => handle.query<GenerationStatus>('status'),
+      (s) => s.phase === 'waiting',
+      'the task to wait at Vidu',
+    );
     // Vidu's callback says failed: a hint, confirmed by one Get Generation (the fake's `current`).
     await handle.signal('taskUpdate', { taskId, state: 'failed', progress: 0, nonce: 'n1' });
     const failure = await failureOf(handle);
     expect(failure.type).toBe('OffPeakRefunded');
-    expect(failure.details?.[0]).toEqual({ taskId, errCode: 'OffPeakTimeout', refunded: true, credits: 0, creditsRefunded: 25 });
+    expect(failure.details?.[0]).toEqual({
+      taskId,
+      errCode: 'OffPeakTimeout',
+      refunded: true,
+      credits: 0,
+      creditsRefunded: 25,
+    });
 
     const status = await handle.query<GenerationStatus>('status');
-    expect(status).toMatchObject({ phase: 'failed', failureType: 'OffPeakRefunded', state: 'failed', credits: 0, creditsRefunded: 25 });
+    expect(status).toMatchObject({
+      phase: 'failed',
+      failureType: 'OffPeakRefunded',
+      state: 'failed',
+      credits: 0,
+      creditsRefunded: 25,
+    });
     expect(await attributes(handle)).toEqual({ state: 'failed', credits: 0 });
   });
 
@@ -171,14 +230,24 @@ describe('one truth about a generation', () => {
         () => undefined,
         (e: unknown) => e as Error & { cause?: Error },
       );
-      console.log('[one-truth] query before the first workflow task:', queried?.name, queried?.message, '/', queried?.cause?.message);
+      console.log(
+        '[one-truth] query before the first workflow task:',
+        queried?.name,
+        queried?.message,
+        '/',
+        queried?.cause?.message,
+      );
       expect(`${queried?.message} ${queried?.cause?.message}`).toMatch(/not scheduled yet/i);
       const { startTime } = await raw.describe();
       const status = await new GenerationHandle(raw).status();
       expect(status).toMatchObject({ kind: 'img2video', phase: 'deferred', state: 'not_submitted', progress: 0 });
       expect(new Date(status.notBefore!).getTime() - startTime.getTime()).toBe(3600_000);
       const view = await readGeneration(temporal.client, workflowId, { statusTimeoutMs: 2000 });
-      expect(view).toMatchObject({ kind: 'img2video', execution: 'running', status: { phase: 'deferred', notBefore: status.notBefore } });
+      expect(view).toMatchObject({
+        kind: 'img2video',
+        execution: 'running',
+        status: { phase: 'deferred', notBefore: status.notBefore },
+      });
       expect(vidu.submissions).not.toContain(workflowId);
     } finally {
       await raw.terminate('test over');
@@ -187,36 +256,77 @@ describe('one truth about a generation', () => {
 });
 
 describe('typed rejections of requestEdits', () => {
-  const FILM = { images: ['https://example.com/bottle.png'], prompt: 'cold brew on a desk', duration: 15, language: 'en' };
+  const FILM = {
+    images: ['https://example.com/bottle.png'],
+    prompt: 'cold brew on a desk',
+    duration: 15,
+    language: 'en',
+  };
 
   it('an AD film refused at staging: status failed and ViduState failed, like a generation', async () => {
-    const film = await temporal.client.workflow.start('adFilm', { taskQueue, workflowId: `one-truth-film-bad-${taskQueue}`, args: [{ request: { ...FILM, duration: 7 } }] });
+    const film = await temporal.client.workflow.start('adFilm', {
+      taskQueue,
+      workflowId: `one-truth-film-bad-${taskQueue}`,
+      args: [{ request: { ...FILM, duration: 7 } }],
+    });
     const failure = await failureOf(film);
     expect(failure.type).toBe('InvalidRequest');
-    expect((failure.details?.[0] as { problems: Array<{ field: string }> }).problems.map((p) => p.field)).toContain('duration');
+    expect((failure.details?.[0] as { problems: Array<{ field: string }> }).problems.map((p) => p.field)).toContain(
+      'duration',
+    );
     expect(await film.query<{ phase: string }>('status')).toMatchObject({ phase: 'failed' });
     expect((await attributes(film)).state).toBe('failed');
   });
 
   it('NotReadyForReview before the film exists, InvalidEdits naming the storyboard, NotReadyForReview after approval and without review mode', async () => {
     const workflowId = `one-truth-film-${taskQueue}`;
-    vidu.tasks.set(workflowId, { submitted: { state: 'processing', credits: 40 }, current: { state: 'success', credits: 40, progress: 100 } });
-    const film = await temporal.client.workflow.start('adFilm', { taskQueue, workflowId, args: [{ request: FILM, options: { review: true } }] });
+    vidu.tasks.set(workflowId, {
+      submitted: { state: 'processing', credits: 40 },
+      current: { state: 'success', credits: 40, progress: 100 },
+    });
+    const film = await temporal.client.workflow.start('adFilm', {
+      taskQueue,
+      workflowId,
+      args: [{ request: FILM, options: { review: true } }],
+    });
     try {
-      const { taskId } = await until(() => film.query<{ phase: string; taskId?: string }>('status'), (s) => s.phase === 'generating', 'the film to be generated');
-      const early = await refusal(film.executeUpdate(requestEditsUpdate, { args: [[{ type: 'bgm', prompt: 'warm guitar' }]] }));
+      const { taskId } = await until(
+        () => film.query<{ phase: string; taskId?: string }>('status'),
+        (s) => s.phase === 'generating',
+        'the film to be generated',
+      );
+      const early = await refusal(
+        film.executeUpdate(requestEditsUpdate, { args: [[{ type: 'bgm', prompt: 'warm guitar' }]] }),
+      );
       expect(early.type).toBe('NotReadyForReview');
       expect(early.nonRetryable).toBe(false); // a later try can pass
       expect(early.details?.[0]).toEqual({
         reason: 'not-generated',
         issues: ['edits: the film is not ready for review yet; wait for phase "reviewing"'],
-        problems: [{ field: 'edits', rule: 'state', message: 'the film is not ready for review yet; wait for phase "reviewing"' }],
+        problems: [
+          {
+            field: 'edits',
+            rule: 'state',
+            message: 'the film is not ready for review yet; wait for phase "reviewing"',
+          },
+        ],
       });
 
       await film.signal('taskUpdate', { taskId, state: 'success', progress: 100, nonce: 'f1' });
-      await until(() => film.query<{ phase: string }>('status'), (s) => s.phase === 'reviewing', 'the review');
+      await until(
+        () => film.query<{ phase: string }>('status'),
+        (s) => s.phase === 'reviewing',
+        'the review',
+      );
       const bad = await refusal(
-        film.executeUpdate(requestEditsUpdate, { args: [[{ type: 'video', storyboard: 99, prompt: 'close-up' }, { type: 'narration', text: '' }]] }),
+        film.executeUpdate(requestEditsUpdate, {
+          args: [
+            [
+              { type: 'video', storyboard: 99, prompt: 'close-up' },
+              { type: 'narration', text: '' },
+            ],
+          ],
+        }),
       );
       expect(bad.type).toBe('InvalidEdits');
       expect(bad.nonRetryable).toBe(true);
@@ -226,22 +336,44 @@ describe('typed rejections of requestEdits', () => {
       ]);
 
       await film.signal('approve');
-      await until(() => film.query<{ phase: string }>('status'), (s) => s.phase === 'composing', 'the composition');
-      const late = await refusal(film.executeUpdate(requestEditsUpdate, { args: [[{ type: 'bgm', prompt: 'warm guitar' }]] }));
+      await until(
+        () => film.query<{ phase: string }>('status'),
+        (s) => s.phase === 'composing',
+        'the composition',
+      );
+      const late = await refusal(
+        film.executeUpdate(requestEditsUpdate, { args: [[{ type: 'bgm', prompt: 'warm guitar' }]] }),
+      );
       expect(late).toMatchObject({ type: 'NotReadyForReview', nonRetryable: true, details: [{ reason: 'approved' }] });
     } finally {
       await film.terminate('test over').catch(async (err: unknown) => {
-        throw new Error(`the film ended early: ${String(await film.result().catch((e: unknown) => (e as { cause?: Error }).cause ?? e))} (${String(err)})`);
+        throw new Error(
+          `the film ended early: ${String(await film.result().catch((e: unknown) => (e as { cause?: Error }).cause ?? e))} (${String(err)})`,
+        );
       });
     }
 
     const plainId = `one-truth-film-plain-${taskQueue}`;
     vidu.tasks.set(plainId, { submitted: { state: 'processing', credits: 40 } });
-    const plain = await temporal.client.workflow.start('adFilm', { taskQueue, workflowId: plainId, args: [{ request: FILM }] });
+    const plain = await temporal.client.workflow.start('adFilm', {
+      taskQueue,
+      workflowId: plainId,
+      args: [{ request: FILM }],
+    });
     try {
-      await until(() => plain.query<{ phase: string }>('status'), (s) => s.phase === 'generating', 'the film to be generated');
-      const refused = await refusal(plain.executeUpdate(requestEditsUpdate, { args: [[{ type: 'bgm', prompt: 'warm guitar' }]] }));
-      expect(refused).toMatchObject({ type: 'NotReadyForReview', nonRetryable: true, details: [{ reason: 'not-review-mode' }] });
+      await until(
+        () => plain.query<{ phase: string }>('status'),
+        (s) => s.phase === 'generating',
+        'the film to be generated',
+      );
+      const refused = await refusal(
+        plain.executeUpdate(requestEditsUpdate, { args: [[{ type: 'bgm', prompt: 'warm guitar' }]] }),
+      );
+      expect(refused).toMatchObject({
+        type: 'NotReadyForReview',
+        nonRetryable: true,
+        details: [{ reason: 'not-review-mode' }],
+      });
     } finally {
       await plain.terminate('test over');
     }
@@ -249,8 +381,12 @@ describe('typed rejections of requestEdits', () => {
 });
 
 describe('schedules recognised by what they start', () => {
-  it('lists a schedule made without vidu-flow\'s memo that starts img2video on this task queue, and not one for another queue', async () => {
-    const client = await ViduFlowClient.connect({ client: temporal.client, taskQueue, stagingDir: mkdtempSync(path.join(os.tmpdir(), 'one-truth-')) });
+  it("lists a schedule made without vidu-flow's memo that starts img2video on this task queue, and not one for another queue", async () => {
+    const client = await ViduFlowClient.connect({
+      client: temporal.client,
+      taskQueue,
+      stagingDir: mkdtempSync(path.join(os.tmpdir(), 'one-truth-')),
+    });
     const schedules = new ViduFlowSchedules(client);
     const action = (queue: string) => ({
       type: 'startWorkflow' as const,
@@ -261,12 +397,34 @@ describe('schedules recognised by what they start', () => {
     const ours = `foreign-ours-${taskQueue}`;
     const theirs = `foreign-theirs-${taskQueue}`;
     // As another language would create them: no memo, paused so nothing runs.
-    await temporal.client.schedule.create({ scheduleId: ours, spec: { intervals: [{ every: '1h' }] }, action: action(taskQueue), state: { paused: true } });
-    await temporal.client.schedule.create({ scheduleId: theirs, spec: { intervals: [{ every: '1h' }] }, action: action(`${taskQueue}-other`), state: { paused: true } });
+    await temporal.client.schedule.create({
+      scheduleId: ours,
+      spec: { intervals: [{ every: '1h' }] },
+      action: action(taskQueue),
+      state: { paused: true },
+    });
+    await temporal.client.schedule.create({
+      scheduleId: theirs,
+      spec: { intervals: [{ every: '1h' }] },
+      action: action(`${taskQueue}-other`),
+      state: { paused: true },
+    });
     try {
-      const rows = await until(() => schedules.listSchedules(), (r) => r.some((s) => s.scheduleId === ours), 'the schedule to be listed');
-      expect(rows.find((s) => s.scheduleId === ours)).toMatchObject({ action: 'img2video', spec: 'every 1h (made outside vidu-flow)', paused: true });
-      const all = await until(() => schedules.listSchedules({ all: true }), (r) => r.some((s) => s.scheduleId === theirs), 'the other schedule to be listed');
+      const rows = await until(
+        () => schedules.listSchedules(),
+        (r) => r.some((s) => s.scheduleId === ours),
+        'the schedule to be listed',
+      );
+      expect(rows.find((s) => s.scheduleId === ours)).toMatchObject({
+        action: 'img2video',
+        spec: 'every 1h (made outside vidu-flow)',
+        paused: true,
+      });
+      const all = await until(
+        () => schedules.listSchedules({ all: true }),
+        (r) => r.some((s) => s.scheduleId === theirs),
+        'the other schedule to be listed',
+      );
       expect(all.map((s) => s.scheduleId)).toContain(theirs);
       expect((await schedules.listSchedules()).map((s) => s.scheduleId)).not.toContain(theirs);
     } finally {
@@ -278,10 +436,22 @@ describe('schedules recognised by what they start', () => {
 
 describe('failures.schema.json', () => {
   it('every typed failure these tests saw validates against the published schema', () => {
-    expect(new Set(seen.map((f) => f.type))).toEqual(new Set(['InvalidRequest', 'OffPeakRefunded', 'NotReadyForReview', 'InvalidEdits']));
+    expect(new Set(seen.map((f) => f.type))).toEqual(
+      new Set(['InvalidRequest', 'OffPeakRefunded', 'NotReadyForReview', 'InvalidEdits']),
+    );
     for (const f of seen) expect(validateFailure(f), `${f.type}: ${JSON.stringify(validateFailure.errors)}`).toBe(true);
     // And the schema is not a rubber stamp: a wrong shape is refused.
-    expect(validateFailure({ type: 'InvalidEdits', details: [{ issues: ['x'], problems: [{ field: 'x', rule: 'nonsense', message: 'y' }] }] })).toBe(false);
-    expect(validateFailure({ type: 'OffPeakRefunded', details: [{ taskId: 't', errCode: '', refunded: false, credits: 0 }] })).toBe(false);
+    expect(
+      validateFailure({
+        type: 'InvalidEdits',
+        details: [{ issues: ['x'], problems: [{ field: 'x', rule: 'nonsense', message: 'y' }] }],
+      }),
+    ).toBe(false);
+    expect(
+      validateFailure({
+        type: 'OffPeakRefunded',
+        details: [{ taskId: 't', errCode: '', refunded: false, credits: 0 }],
+      }),
+    ).toBe(false);
   });
 });

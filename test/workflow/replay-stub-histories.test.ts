@@ -22,13 +22,21 @@ describe('replay of the stub-recorded histories', () => {
     installQuietRuntime();
     const { note: _note, ...workflowCode } = workflowCodeOption(process.env);
     const started = Date.now();
-    const histories = fixtures.map((f) => ({ workflowId: f.workflowId, history: historyFromJson(JSON.parse(readFileSync(path.join(dir, f.file), 'utf8'))) }));
+    const histories = fixtures.map((f) => ({
+      workflowId: f.workflowId,
+      history: historyFromJson(JSON.parse(readFileSync(path.join(dir, f.file), 'utf8'))),
+    }));
     let i = 0;
-    for await (const result of Worker.runReplayHistories({ ...workflowCode, replayName: 'vidu-flow-replay-stub-test' }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { ...workflowCode, replayName: 'vidu-flow-replay-stub-test' },
+      histories,
+    )) {
       results.set(fixtures[i]!.file, result);
       i += 1;
     }
-    console.log(`[replay] ${histories.length} stub-recorded histories, ${fixtures.reduce((n, f) => n + f.events, 0)} events, replayed in ${Date.now() - started} ms`);
+    console.log(
+      `[replay] ${histories.length} stub-recorded histories, ${fixtures.reduce((n, f) => n + f.events, 0)} events, replayed in ${Date.now() - started} ms`,
+    );
   });
 
   it('covers the batch over several runs and cancelled, and the generation branches the stack recordings miss; index.json lists exactly the files', () => {
@@ -46,7 +54,8 @@ describe('replay of the stub-recorded histories', () => {
     const error = result!.error;
     expect(
       error,
-      error && `${file} (${fixture.workflowType}: ${fixture.scenario}) does not replay on the current workflow code: ${error.name}: ${error.message}`,
+      error &&
+        `${file} (${fixture.workflowType}: ${fixture.scenario}) does not replay on the current workflow code: ${error.name}: ${error.message}`,
     ).toBeUndefined();
   });
 });

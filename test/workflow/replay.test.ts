@@ -19,7 +19,13 @@ import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worke
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HISTORY_FIXTURES_DIR, historyFromJson, VERSIONS_FILE, type HistoryFixture, type RecordedVersion } from '../../dev/history-json';
+import {
+  HISTORY_FIXTURES_DIR,
+  historyFromJson,
+  VERSIONS_FILE,
+  type HistoryFixture,
+  type RecordedVersion,
+} from '../../dev/history-json';
 import { workflowCodeOption } from '../../worker/workflow-bundle';
 import { AUTO_UPGRADE_TYPES, WORKFLOW_VERSIONING } from '../../workflows/versioning';
 import { installQuietRuntime } from '../helpers/temporal';
@@ -35,16 +41,24 @@ interface Kept extends HistoryFixture {
 
 const autoUpgrade = new Set<string>(AUTO_UPGRADE_TYPES);
 const kept: Kept[] = versions.flatMap(({ version }) =>
-  (JSON.parse(readFileSync(path.join(HISTORY_FIXTURES_DIR, version, 'index.json'), 'utf8')) as HistoryFixture[]).map((f) => ({
-    ...f,
-    version,
-    againstCurrent: autoUpgrade.has(f.workflowType) || version === newest,
-  })),
+  (JSON.parse(readFileSync(path.join(HISTORY_FIXTURES_DIR, version, 'index.json'), 'utf8')) as HistoryFixture[]).map(
+    (f) => ({
+      ...f,
+      version,
+      againstCurrent: autoUpgrade.has(f.workflowType) || version === newest,
+    }),
+  ),
 );
 const label = (k: Kept): string => `${k.version}/${k.file}`;
-const historyOf = (k: Kept) => ({ workflowId: k.workflowId, history: historyFromJson(JSON.parse(readFileSync(path.join(HISTORY_FIXTURES_DIR, k.version, k.file), 'utf8'))) });
+const historyOf = (k: Kept) => ({
+  workflowId: k.workflowId,
+  history: historyFromJson(JSON.parse(readFileSync(path.join(HISTORY_FIXTURES_DIR, k.version, k.file), 'utf8'))),
+});
 
-async function replayAll(code: Parameters<typeof Worker.runReplayHistories>[0], histories: Kept[]): Promise<Map<string, ReplayResult>> {
+async function replayAll(
+  code: Parameters<typeof Worker.runReplayHistories>[0],
+  histories: Kept[],
+): Promise<Map<string, ReplayResult>> {
   const results = new Map<string, ReplayResult>();
   let i = 0;
   // One replay worker for all of them; results come back in order, one per history.
@@ -77,7 +91,12 @@ describe('replay of the kept histories against the current code', () => {
       const dir = path.join(HISTORY_FIXTURES_DIR, v.version);
       expect(existsSync(dir), dir).toBe(true);
       const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json');
-      expect(kept.filter((k) => k.version === v.version).map((k) => k.file).sort()).toEqual(files.sort());
+      expect(
+        kept
+          .filter((k) => k.version === v.version)
+          .map((k) => k.file)
+          .sort(),
+      ).toEqual(files.sort());
       expect(v.gitRef).toMatch(/^[0-9a-f]{40}$/);
     }
     // Every recorded type is one the worker registers with a declared behaviour.
@@ -94,7 +113,11 @@ describe('replay of the kept histories against the current code', () => {
     expect(result, `${name} was not replayed`).toBeDefined();
     expect(result!.workflowId).toBe(k.workflowId);
     const error = result!.error;
-    expect(error, error && `${name} (${k.workflowType}: ${k.scenario}) does not replay on the current workflow code: ${error.name}: ${error.message}`).toBeUndefined();
+    expect(
+      error,
+      error &&
+        `${name} (${k.workflowType}: ${k.scenario}) does not replay on the current workflow code: ${error.name}: ${error.message}`,
+    ).toBeUndefined();
   });
 });
 
@@ -105,9 +128,14 @@ describe('the gate catches an incompatible change to an auto-upgrade type', () =
   async function replayVariant(name: string): Promise<Map<string, ReplayResult>> {
     installQuietRuntime();
     const started = Date.now();
-    const { code } = await bundleWorkflowCode({ workflowsPath: variant(name), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: variant(name),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+    });
     const results = await replayAll({ workflowBundle: { code }, replayName: `vidu-flow-replay-${name}` }, slots);
-    console.log(`[replay] variant ${name}: bundled and replayed ${slots.length} viduSlots histories in ${Date.now() - started} ms`);
+    console.log(
+      `[replay] variant ${name}: bundled and replayed ${slots.length} viduSlots histories in ${Date.now() - started} ms`,
+    );
     return results;
   }
 

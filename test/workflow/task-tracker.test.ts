@@ -42,18 +42,29 @@ describe('TaskTracker', () => {
     });
     const { vidu } = activities;
     const result = await worker.runUntil(async () => {
-      const handle = await temporal.client.workflow.start(trackerProbe, { taskQueue, workflowId: `tracker-${taskQueue}` });
+      const handle = await temporal.client.workflow.start(trackerProbe, {
+        taskQueue,
+        workflowId: `tracker-${taskQueue}`,
+      });
       const probe = () => handle.query(probeQuery);
       const update = (u: Record<string, unknown>) => handle.signal('taskUpdate', u);
       const released = async (body: { state: string; progress?: number }, calls: number) => {
-        await until(async () => ({ calls: vidu.calls, waiting: vidu.release !== undefined }), (v) => v.waiting && v.calls === calls, `Get Generation #${calls}`);
+        await until(
+          async () => ({ calls: vidu.calls, waiting: vidu.release !== undefined }),
+          (v) => v.waiting && v.calls === calls,
+          `Get Generation #${calls}`,
+        );
         vidu.release!(body);
       };
 
       // The workflow must be running (expecting its task) before the early updates arrive: sent
       // sooner, they sit buffered until its handler exists, which TaskTracker registers before
       // expectNewTask runs, so they would count as strangers (a CI run saw that).
-      await until(() => probe().catch(() => undefined), (s) => s !== undefined, 'the workflow to run its first task');
+      await until(
+        () => probe().catch(() => undefined),
+        (s) => s !== undefined,
+        'the workflow to run its first task',
+      );
       // Before the submit result: kept (their task may be ours), a repeat is a replay.
       await update({ taskId: TASK, state: 'processing', progress: 30, nonce: 'n1' });
       await update({ taskId: TASK, state: 'processing', progress: 30, nonce: 'n1' });
@@ -66,7 +77,11 @@ describe('TaskTracker', () => {
 
       // A terminal hint: one Get Generation. Three more arrive while it is in flight (one a replay).
       await update({ taskId: TASK, state: 'success', progress: 100, nonce: 'n3' });
-      await until(async () => vidu.calls, (n) => n === 1, 'the confirmation to start');
+      await until(
+        async () => vidu.calls,
+        (n) => n === 1,
+        'the confirmation to start',
+      );
       await update({ taskId: TASK, state: 'failed', progress: 0, nonce: 'n4' });
       await update({ state: 'success', progress: 100, nonce: 'n5' }); // no id: the one open task
       await update({ taskId: TASK, state: 'success', progress: 100, nonce: 'n3' });
@@ -97,7 +112,13 @@ describe('TaskTracker', () => {
     });
     console.log(`[tracker] Get Generation calls ${vidu.calls}; counters ${JSON.stringify(result.counters)}`);
     expect(vidu.calls).toBe(3);
-    expect(result.counters).toEqual({ ignoredUpdates: 2, replayedNonces: 2, unknownStates: 2, lastUnknownState: 'paused', confirmations: 3 });
+    expect(result.counters).toEqual({
+      ignoredUpdates: 2,
+      replayedNonces: 2,
+      unknownStates: 2,
+      lastUnknownState: 'paused',
+      confirmations: 3,
+    });
     expect(result.snapshot).toMatchObject({ state: 'success', credits: 9, creations: [{ id: 'c1' }], source: 'poll' });
   });
 
@@ -114,23 +135,44 @@ describe('TaskTracker', () => {
     });
     const { vidu } = activities;
     const handle = await worker.runUntil(async () => {
-      const handle = await temporal.client.workflow.start(trackerProbe, { taskQueue, workflowId: `tracker-${taskQueue}`, args: [3600] });
-      await until(() => handle.query(probeQuery).catch(() => undefined), (s) => s !== undefined, 'the first task');
+      const handle = await temporal.client.workflow.start(trackerProbe, {
+        taskQueue,
+        workflowId: `tracker-${taskQueue}`,
+        args: [3600],
+      });
+      await until(
+        () => handle.query(probeQuery).catch(() => undefined),
+        (s) => s !== undefined,
+        'the first task',
+      );
       const calls = vidu.calls;
       await handle.signal(submittedSignal, TASK);
       // The poll's first attempt ends at once (callbacks expected); it then waits 600 s to retry.
-      await until(async () => (await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 0, (a) => a >= 2, 'the poll to wait for its retry');
+      await until(
+        async () => (await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 0,
+        (a) => a >= 2,
+        'the poll to wait for its retry',
+      );
       await handle.signal('taskUpdate', { taskId: TASK, state: 'success', progress: 100, nonce: 'p1' });
-      await until(async () => vidu.release !== undefined && vidu.calls === calls + 1, (v) => v, 'the confirmation');
+      await until(
+        async () => vidu.release !== undefined && vidu.calls === calls + 1,
+        (v) => v,
+        'the confirmation',
+      );
       vidu.release!({ state: 'success', progress: 100 });
-      await until(() => handle.query(probeQuery), (s) => s.snapshot?.state === 'success', 'the confirmed success');
+      await until(
+        () => handle.query(probeQuery),
+        (s) => s.snapshot?.state === 'success',
+        'the confirmed success',
+      );
       await handle.signal(finishSignal);
       await handle.result();
       return handle;
     });
     const described = await handle.describe();
     const events = (await handle.fetchHistory()).events ?? [];
-    const named = (attributes: 'markerRecorded' | 'activityTaskCancelRequested' | 'activityTaskCanceled') => events.filter((e) => e[`${attributes}EventAttributes`]).length;
+    const named = (attributes: 'markerRecorded' | 'activityTaskCancelRequested' | 'activityTaskCanceled') =>
+      events.filter((e) => e[`${attributes}EventAttributes`]).length;
     console.log(
       `[tracker] finished run: ${events.length} events; poll cancel cost: ${events.filter((ev) => ev.markerRecordedEventAttributes?.markerName === 'core_patch').length} patch marker, ` +
         `${named('activityTaskCancelRequested')} cancel requested, ${named('activityTaskCanceled')} canceled; pending ${described.raw.pendingActivities?.length ?? 0}`,
@@ -140,4 +182,3 @@ describe('TaskTracker', () => {
     expect(named('activityTaskCanceled')).toBe(1);
   });
 });
-

@@ -21,7 +21,9 @@ export const AudioTtsRequest = requestObject('audio-tts', {
   voice_setting_volume: intLikeIn(0, 10).optional(),
   // −12..12: negative values are not digit strings, so only numbers are accepted here.
   voice_setting_pitch: z.number(named).int().min(-12).max(12).optional(),
-  voice_setting_emotion: z.enum(['happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised', 'calm'], named).optional(),
+  voice_setting_emotion: z
+    .enum(['happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised', 'calm'], named)
+    .optional(),
   // Overrides such as "word/(pin1)(yin1)" [3P fast-token].
   pronunciation_dict_tone: z.array(z.string(named), named).optional(),
   payload: Payload.optional(),
@@ -42,11 +44,21 @@ export const audioTts = defineEndpoint({
   request: AudioTtsRequest,
   media: {},
   noCallbacks: true,
-  result: { media: 'audio', taskType: 'tts', durationOf: (r) => (typeof r.text === 'string' ? speechSeconds(r.text) : undefined) },
+  result: {
+    media: 'audio',
+    taskType: 'tts',
+    durationOf: (r) => (typeof r.text === 'string' ? speechSeconds(r.text) : undefined),
+  },
   cli: {
     flags: [
       { flag: 'text', field: 'text', value: 'string', placeholder: '<text>', help: 'the text to speak' },
-      { flag: 'voice-id', field: 'voice_setting_voice_id', value: 'string', placeholder: '<id>', help: 'the voice (a Vidu voice id or a cloned one)' },
+      {
+        flag: 'voice-id',
+        field: 'voice_setting_voice_id',
+        value: 'string',
+        placeholder: '<id>',
+        help: 'the voice (a Vidu voice id or a cloned one)',
+      },
       { flag: 'speed', field: 'voice_setting_speed', value: 'number', placeholder: '<x>', help: '0.5–2 (default 1)' },
     ],
   },

@@ -32,14 +32,24 @@ export const ExtendRequest = requestObject('extend', {
   resolution: z.enum(['540p', '720p', '1080p'], named).default('720p'),
   watermark: BoolLike.optional(),
   // A string enum per the only source (vtrix); the integers of other endpoints are accepted too.
-  wm_position: z.union([z.enum(['top_left', 'top_right', 'bottom_right', 'bottom_left'], named), z.number(named).int().min(1).max(4)]).optional(),
+  wm_position: z
+    .union([
+      z.enum(['top_left', 'top_right', 'bottom_right', 'bottom_left'], named),
+      z.number(named).int().min(1).max(4),
+    ])
+    .optional(),
   wm_url: MediaRef.optional(),
   meta_data: z.string(named).optional(),
   ...TASK_FIELDS,
 })
   .superRefine((r, ctx) => {
     if (r.video_url === undefined && r.video_creation_id === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['video_url'], message: 'video_url is required unless video_creation_id is sent (one of the two)', input: undefined });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['video_url'],
+        message: 'video_url is required unless video_creation_id is sent (one of the two)',
+        input: undefined,
+      });
     }
   })
   .superRefine(matrixCheck('extend', EXTEND_MODELS));
@@ -49,16 +59,43 @@ export type ExtendRequest = z.output<typeof ExtendRequest>;
 export const extend = defineEndpoint({
   kind: 'extend',
   path: '/ent/v2/extend',
-  summary: 'extend a video (--video-url, a vidu-flow:<workflowId>/<creationId> result, or --video-creation-id) by --duration 1–7 s',
+  summary:
+    'extend a video (--video-url, a vidu-flow:<workflowId>/<creationId> result, or --video-creation-id) by --duration 1–7 s',
   request: ExtendRequest,
   models: EXTEND_MODELS,
   media: {
     // "any video, 4 s – 1 min" (ComfyUI checks 4–55 s); formats and size are undocumented: those
     // vidu-flow can read, and the archive's 2 GiB cap [INF].
-    video_url: { endpoint: 'extend', kind: 'video', formats: ['mp4', 'mov', 'avi', 'webm'], maxMegabytes: 2048, maxAspectRatio: 100, minDurationSeconds: 4, maxDurationSeconds: 60, source: 'DOC' },
-    images: { endpoint: 'extend', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, maxAspectRatio: 4, source: 'DOC' },
+    video_url: {
+      endpoint: 'extend',
+      kind: 'video',
+      formats: ['mp4', 'mov', 'avi', 'webm'],
+      maxMegabytes: 2048,
+      maxAspectRatio: 100,
+      minDurationSeconds: 4,
+      maxDurationSeconds: 60,
+      source: 'DOC',
+    },
+    images: {
+      endpoint: 'extend',
+      kind: 'image',
+      formats: WEB_IMAGES,
+      maxMegabytes: 50,
+      maxAspectRatio: 4,
+      source: 'DOC',
+    },
   },
   // The result is the extended video: the source's length plus `duration` (the simulator adds them).
   result: { media: 'video', taskType: 'extend', upscalable: true },
-  cli: { flags: [{ flag: 'video-creation-id', field: 'video_creation_id', value: 'string', placeholder: '<id>', help: 'a Vidu creation id to use as the input video' }] },
+  cli: {
+    flags: [
+      {
+        flag: 'video-creation-id',
+        field: 'video_creation_id',
+        value: 'string',
+        placeholder: '<id>',
+        help: 'a Vidu creation id to use as the input video',
+      },
+    ],
+  },
 });

@@ -67,7 +67,14 @@ export const img2video = defineEndpoint({
   models: IMG2VIDEO_MODELS,
   media: {
     // No minimum pixel size is stated for this endpoint, unlike the reference ones.
-    images: { endpoint: 'img2video', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, maxAspectRatio: 4, source: 'DOC' },
+    images: {
+      endpoint: 'img2video',
+      kind: 'image',
+      formats: WEB_IMAGES,
+      maxMegabytes: 50,
+      maxAspectRatio: 4,
+      source: 'DOC',
+    },
   },
   result: { media: 'video', taskType: 'img2video', upscalable: true },
 });

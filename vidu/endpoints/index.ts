@@ -56,7 +56,14 @@ export type RequestOf<K extends GenerationKind> = z.output<(typeof ENDPOINTS)[K]
 
 /** ad-one-click's media (docs/vidu-api.md §5): the AD film is not a generation kind but stages its images alike. */
 export const AD_ONE_CLICK_MEDIA: Readonly<Record<string, MediaLimit>> = {
-  images: { endpoint: 'ad-one-click', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, maxAspectRatio: 4, source: 'DOC' },
+  images: {
+    endpoint: 'ad-one-click',
+    kind: 'image',
+    formats: WEB_IMAGES,
+    maxMegabytes: 50,
+    maxAspectRatio: 4,
+    source: 'DOC',
+  },
 };
 
 /** Anything whose request carries media vidu-flow stages: a generation kind, or the AD film's create call. */

@@ -26,7 +26,12 @@ export const LipSyncRequest = requestObject('lip-sync', {
   ...TASK_FIELDS,
 }).superRefine((r, ctx) => {
   if (r.audio_url === undefined && (r.text === undefined || r.text === '')) {
-    ctx.addIssue({ code: 'custom', path: ['audio_url'], message: 'audio_url is required unless text is sent (one of the two: the voice track, or text to speak)', input: undefined });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['audio_url'],
+      message: 'audio_url is required unless text is sent (one of the two: the voice track, or text to speak)',
+      input: undefined,
+    });
   }
 });
 
@@ -40,17 +45,50 @@ export const lipSync = defineEndpoint({
   media: {
     // 1–600 s, ≤5 GB, each side 360–4096 px, H.264 (the codec and the face rules are Vidu's to
     // judge). No aspect-ratio rule is documented [INF: none enforced].
-    video_url: { endpoint: 'lip-sync', kind: 'video', formats: ['mp4', 'mov', 'avi'], maxMegabytes: 5120, minSidePx: 360, maxSidePx: 4096, maxAspectRatio: 100, minDurationSeconds: 1, maxDurationSeconds: 600, source: 'DOC' },
+    video_url: {
+      endpoint: 'lip-sync',
+      kind: 'video',
+      formats: ['mp4', 'mov', 'avi'],
+      maxMegabytes: 5120,
+      minSidePx: 360,
+      maxSidePx: 4096,
+      maxAspectRatio: 100,
+      minDurationSeconds: 1,
+      maxDurationSeconds: 600,
+      source: 'DOC',
+    },
     // wav/mp3/wma/m4a/aac/ogg, 1–600 s, ≤100 MB. WMA and raw AAC are not recognised by vidu-flow's
     // probe and are refused before any credit is spent; send them as WAV, MP3, Ogg or M4A.
-    audio_url: { endpoint: 'lip-sync', kind: 'audio', formats: ['wav', 'mp3', 'm4a', 'ogg'], maxMegabytes: 100, maxAspectRatio: 1, minDurationSeconds: 1, maxDurationSeconds: 600, source: 'DOC' },
-    ref_photo_url: { endpoint: 'lip-sync', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, maxAspectRatio: 4, source: '3P' },
+    audio_url: {
+      endpoint: 'lip-sync',
+      kind: 'audio',
+      formats: ['wav', 'mp3', 'm4a', 'ogg'],
+      maxMegabytes: 100,
+      maxAspectRatio: 1,
+      minDurationSeconds: 1,
+      maxDurationSeconds: 600,
+      source: 'DOC',
+    },
+    ref_photo_url: {
+      endpoint: 'lip-sync',
+      kind: 'image',
+      formats: WEB_IMAGES,
+      maxMegabytes: 50,
+      maxAspectRatio: 4,
+      source: '3P',
+    },
   },
   // Undocumented; "lip_sync" is the consumer API's name for the task [INF]. The result keeps the video's length.
   result: { media: 'video', taskType: 'lip_sync', upscalable: true },
   cli: {
     flags: [
-      { flag: 'audio-url', field: 'audio_url', value: 'media', placeholder: '<ref>', help: 'the voice track: URL, data URI, or local path (wav, mp3, m4a, ogg)' },
+      {
+        flag: 'audio-url',
+        field: 'audio_url',
+        value: 'media',
+        placeholder: '<ref>',
+        help: 'the voice track: URL, data URI, or local path (wav, mp3, m4a, ogg)',
+      },
       { flag: 'text', field: 'text', value: 'string', placeholder: '<text>', help: 'the text to speak' },
       { flag: 'voice-id', field: 'voice_id', value: 'string', placeholder: '<id>', help: 'the voice for --text' },
     ],

@@ -55,7 +55,14 @@ export const MultiframeRequest = requestObject('multiframe', {
 
 export type MultiframeRequest = z.output<typeof MultiframeRequest>;
 
-const IMAGE = { endpoint: 'multiframe', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, maxAspectRatio: 4, source: 'DOC' } as const;
+const IMAGE = {
+  endpoint: 'multiframe',
+  kind: 'image',
+  formats: WEB_IMAGES,
+  maxMegabytes: 50,
+  maxAspectRatio: 4,
+  source: 'DOC',
+} as const;
 
 export const multiframe = defineEndpoint({
   kind: 'multiframe',
@@ -71,13 +78,30 @@ export const multiframe = defineEndpoint({
     // One segment per key frame, 5 s unless set.
     durationOf: (r) =>
       Array.isArray(r.image_settings)
-        ? r.image_settings.reduce((sum: number, s: { duration?: unknown }) => sum + (typeof s?.duration === 'number' ? s.duration : SEGMENT_DEFAULT_SECONDS), 0)
+        ? r.image_settings.reduce(
+            (sum: number, s: { duration?: unknown }) =>
+              sum + (typeof s?.duration === 'number' ? s.duration : SEGMENT_DEFAULT_SECONDS),
+            0,
+          )
         : undefined,
   },
   cli: {
     flags: [
-      { flag: 'start-image', field: 'start_image', value: 'media', placeholder: '<ref>', help: 'the first frame: URL, data URI, or local path' },
-      { flag: 'key-image', field: 'image_settings', value: 'media-list', placeholder: '<ref>', help: 'a key frame, repeatable in timeline order (2–9; 5 s each, no prompt): URL, data URI, or local path', wrap: 'key_image' },
+      {
+        flag: 'start-image',
+        field: 'start_image',
+        value: 'media',
+        placeholder: '<ref>',
+        help: 'the first frame: URL, data URI, or local path',
+      },
+      {
+        flag: 'key-image',
+        field: 'image_settings',
+        value: 'media-list',
+        placeholder: '<ref>',
+        help: 'a key frame, repeatable in timeline order (2–9; 5 s each, no prompt): URL, data URI, or local path',
+        wrap: 'key_image',
+      },
     ],
   },
 });

@@ -23,7 +23,14 @@ export const REFERENCE2IMAGE_MODELS: ModelTable = {
       defaultResolution: '1080p',
       source: 'DOC',
     },
-    viduq1: { minImages: 1, maxImages: 7, aspectRatios: IMAGE_BASE_RATIOS, resolutions: ['1080p'], defaultResolution: '1080p', source: 'DOC' },
+    viduq1: {
+      minImages: 1,
+      maxImages: 7,
+      aspectRatios: IMAGE_BASE_RATIOS,
+      resolutions: ['1080p'],
+      defaultResolution: '1080p',
+      source: 'DOC',
+    },
   },
 };
 
@@ -50,7 +57,15 @@ export const reference2image = defineEndpoint({
   request: Reference2ImageRequest,
   models: REFERENCE2IMAGE_MODELS,
   media: {
-    images: { endpoint: 'reference2image', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, minSidePx: 128, maxAspectRatio: 4, source: 'DOC' },
+    images: {
+      endpoint: 'reference2image',
+      kind: 'image',
+      formats: WEB_IMAGES,
+      maxMegabytes: 50,
+      minSidePx: 128,
+      maxAspectRatio: 4,
+      source: 'DOC',
+    },
   },
   result: { media: 'image', taskType: 'reference2image' },
 });

@@ -153,7 +153,15 @@ export type Reference2VideoRequest = z.output<typeof Reference2VideoRequest>;
 export type Reference2VideoRequestInput = z.input<typeof Reference2VideoRequest>;
 
 // docs/vidu-api.md §2 omits the formats; the novita/myrouter/jiekou copies of Vidu's page list PNG, JPEG, JPG, WebP.
-const IMAGE = { endpoint: 'reference2video', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, minSidePx: 128, maxAspectRatio: 4, source: 'DOC' } as const;
+const IMAGE = {
+  endpoint: 'reference2video',
+  kind: 'image',
+  formats: WEB_IMAGES,
+  maxMegabytes: 50,
+  minSidePx: 128,
+  maxAspectRatio: 4,
+  source: 'DOC',
+} as const;
 // viduq2-pro only. "At most 1×8 s or 2×5 s" caps any single video at 8 s; the tighter 5 s-each
 // rule for two videos depends on the count and belongs to request validation.
 const VIDEO = {

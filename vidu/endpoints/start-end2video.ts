@@ -56,7 +56,14 @@ export const StartEnd2VideoRequest = requestObject('start-end2video', {
 
 export type StartEnd2VideoRequest = z.output<typeof StartEnd2VideoRequest>;
 
-const IMAGE = { endpoint: 'start-end2video', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, maxAspectRatio: 4, source: 'DOC' } as const;
+const IMAGE = {
+  endpoint: 'start-end2video',
+  kind: 'image',
+  formats: WEB_IMAGES,
+  maxMegabytes: 50,
+  maxAspectRatio: 4,
+  source: 'DOC',
+} as const;
 
 export const startEnd2video = defineEndpoint({
   kind: 'startEnd2video',

@@ -7,7 +7,21 @@ import { named } from '../schemas/fields';
 import { Seed } from '../schemas/options';
 import { defineEndpoint } from './spec';
 
-const AREAS = ['auto', 'denmark', 'uk', 'africa', 'china', 'mexico', 'switzerland', 'russia', 'italy', 'korea', 'thailand', 'india', 'japan'] as const;
+const AREAS = [
+  'auto',
+  'denmark',
+  'uk',
+  'africa',
+  'china',
+  'mexico',
+  'switzerland',
+  'russia',
+  'italy',
+  'korea',
+  'thailand',
+  'india',
+  'japan',
+] as const;
 const BEASTS = ['auto', 'bear', 'tiger', 'elk', 'snake', 'lion', 'wolf'] as const;
 
 /**
@@ -32,10 +46,20 @@ export const TemplateRequest = requestObject('template', {
   // The page ties area to exotic_princess and beast to beast_companion. (The official MCP never
   // sends them: it compares with `is`.)
   if (r.area !== undefined && r.template !== 'exotic_princess') {
-    ctx.addIssue({ code: 'custom', path: ['area'], message: `area applies to template exotic_princess only (got template ${JSON.stringify(r.template)})`, input: r.area });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['area'],
+      message: `area applies to template exotic_princess only (got template ${JSON.stringify(r.template)})`,
+      input: r.area,
+    });
   }
   if (r.beast !== undefined && r.template !== 'beast_companion') {
-    ctx.addIssue({ code: 'custom', path: ['beast'], message: `beast applies to template beast_companion only (got template ${JSON.stringify(r.template)})`, input: r.beast });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['beast'],
+      message: `beast applies to template beast_companion only (got template ${JSON.stringify(r.template)})`,
+      input: r.beast,
+    });
   }
 });
 
@@ -52,9 +76,27 @@ export const template = defineEndpoint({
   summary: 'start a scene-effect template video (--template <key>, --image as the template needs)',
   request: TemplateRequest,
   media: {
-    images: { endpoint: 'template', kind: 'image', formats: WEB_IMAGES, maxMegabytes: 50, minSidePx: 128, maxAspectRatio: 4, source: 'DOC' },
+    images: {
+      endpoint: 'template',
+      kind: 'image',
+      formats: WEB_IMAGES,
+      maxMegabytes: 50,
+      minSidePx: 128,
+      maxAspectRatio: 4,
+      source: 'DOC',
+    },
   },
   // A reseller's example returns 720p and 4 s [3P]; the simulator renders that.
   result: { media: 'video', taskType: 'template', durationOf: () => 4, upscalable: true },
-  cli: { flags: [{ flag: 'template', field: 'template', value: 'string', placeholder: '<key>', help: 'template key, e.g. hugging, exotic_princess, beast_companion' }] },
+  cli: {
+    flags: [
+      {
+        flag: 'template',
+        field: 'template',
+        value: 'string',
+        placeholder: '<key>',
+        help: 'template key, e.g. hugging, exotic_princess, beast_companion',
+      },
+    ],
+  },
 });

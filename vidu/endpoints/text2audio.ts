@@ -32,5 +32,9 @@ export const text2audio = defineEndpoint({
   request: Text2AudioRequest,
   models: TEXT2AUDIO_MODELS,
   media: {},
-  result: { media: 'audio', taskType: 'text2audio', durationOf: (r) => (typeof r.duration === 'number' ? r.duration : TEXT2AUDIO_DEFAULT_SECONDS) },
+  result: {
+    media: 'audio',
+    taskType: 'text2audio',
+    durationOf: (r) => (typeof r.duration === 'number' ? r.duration : TEXT2AUDIO_DEFAULT_SECONDS),
+  },
 });

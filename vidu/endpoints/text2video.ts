@@ -63,5 +63,15 @@ export const text2video = defineEndpoint({
   media: {},
   // A reseller example shows type "text2video" [3P]; Vidu's consumer API uses the same name.
   result: { media: 'video', taskType: 'text2video', upscalable: true },
-  cli: { flags: [{ flag: 'style', field: 'style', value: 'string', placeholder: '<style>', help: 'general or anime (q1 and older only)' }] },
+  cli: {
+    flags: [
+      {
+        flag: 'style',
+        field: 'style',
+        value: 'string',
+        placeholder: '<style>',
+        help: 'general or anime (q1 and older only)',
+      },
+    ],
+  },
 });

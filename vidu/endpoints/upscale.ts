@@ -22,7 +22,12 @@ export const UpscaleRequest = requestObject('upscale-new', {
   ...TASK_FIELDS,
 }).superRefine((r, ctx) => {
   if (r.video_url === undefined && r.video_creation_id === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['video_url'], message: 'video_url is required unless video_creation_id is sent (one of the two)', input: undefined });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['video_url'],
+      message: 'video_url is required unless video_creation_id is sent (one of the two)',
+      input: undefined,
+    });
   }
 });
 
@@ -31,20 +36,41 @@ export type UpscaleRequest = z.output<typeof UpscaleRequest>;
 export const upscale = defineEndpoint({
   kind: 'upscale',
   path: '/ent/v2/upscale-new',
-  summary: 'upscale a video (--video-url, a vidu-flow:<workflowId>/<creationId> result, or --video-creation-id) to --upscale-resolution',
+  summary:
+    'upscale a video (--video-url, a vidu-flow:<workflowId>/<creationId> result, or --video-creation-id) to --upscale-resolution',
   request: UpscaleRequest,
   media: {
     // Formats: the page lists mp4/flv/hls/mxf/mov/ts/webm/mkv; those vidu-flow can read are checked
     // and the others refused before any credit is spent. No size limit is documented: the 2 GiB
     // download cap of the archive applies [INF]. No aspect-ratio rule either [INF: none enforced].
-    video_url: { endpoint: 'upscale-new', kind: 'video', formats: ['mp4', 'mov', 'webm'], maxMegabytes: 2048, maxAspectRatio: 100, maxDurationSeconds: 300, source: 'DOC' },
+    video_url: {
+      endpoint: 'upscale-new',
+      kind: 'video',
+      formats: ['mp4', 'mov', 'webm'],
+      maxMegabytes: 2048,
+      maxAspectRatio: 100,
+      maxDurationSeconds: 300,
+      source: 'DOC',
+    },
   },
   // Undocumented; the simulator answers "upscale" [INF].
   result: { media: 'video', taskType: 'upscale' },
   cli: {
     flags: [
-      { flag: 'video-creation-id', field: 'video_creation_id', value: 'string', placeholder: '<id>', help: 'a Vidu creation id to use as the input video' },
-      { flag: 'upscale-resolution', field: 'upscale_resolution', value: 'string', placeholder: '<res>', help: '1080p (default), 2K, 4K or 8K; must exceed the source' },
+      {
+        flag: 'video-creation-id',
+        field: 'video_creation_id',
+        value: 'string',
+        placeholder: '<id>',
+        help: 'a Vidu creation id to use as the input video',
+      },
+      {
+        flag: 'upscale-resolution',
+        field: 'upscale_resolution',
+        value: 'string',
+        placeholder: '<res>',
+        help: '1080p (default), 2K, 4K or 8K; must exceed the source',
+      },
     ],
   },
 });

@@ -21,10 +21,16 @@ function musicMetadata(): Promise<MusicMetadata> {
 type Parsed = Awaited<ReturnType<MusicMetadata['parseFile']>>;
 
 /** The header-only reading first; a full read only when the headers say nothing (an Ogg stream's length is its last page's). */
-async function durationOf(parse: (opts: { duration: boolean; skipCovers: true }) => Promise<Parsed>): Promise<number | undefined> {
-  const seconds = (m: Parsed) => (m.format.duration !== undefined && Number.isFinite(m.format.duration) ? m.format.duration : undefined);
+async function durationOf(
+  parse: (opts: { duration: boolean; skipCovers: true }) => Promise<Parsed>,
+): Promise<number | undefined> {
+  const seconds = (m: Parsed) =>
+    m.format.duration !== undefined && Number.isFinite(m.format.duration) ? m.format.duration : undefined;
   try {
-    return seconds(await parse({ duration: false, skipCovers: true })) ?? seconds(await parse({ duration: true, skipCovers: true }));
+    return (
+      seconds(await parse({ duration: false, skipCovers: true })) ??
+      seconds(await parse({ duration: true, skipCovers: true }))
+    );
   } catch {
     return undefined;
   }

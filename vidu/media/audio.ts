@@ -11,7 +11,7 @@ export function probeAudio(bytes: Uint8Array, format: AudioFormat): { durationSe
   const r = new ByteReader(bytes, 'wav');
   let byteRate: number | undefined;
   // RIFF header (12 bytes), then chunks: id (4), size (4, little-endian), payload (padded to even).
-  for (let offset = 12; offset + 8 <= r.length; ) {
+  for (let offset = 12; offset + 8 <= r.length;) {
     r.need(offset, 8, 'WAV chunk header');
     const id = String.fromCharCode(...bytes.subarray(offset, offset + 4));
     const size = r.u32le(offset + 4);

@@ -22,7 +22,9 @@ export class ByteReader {
 
   need(offset: number, count: number, what: string): void {
     if (offset < 0 || count < 0 || offset + count > this.bytes.byteLength) {
-      throw this.truncated(`${what} needs bytes ${offset}..${offset + count} but the input has ${this.bytes.byteLength}`);
+      throw this.truncated(
+        `${what} needs bytes ${offset}..${offset + count} but the input has ${this.bytes.byteLength}`,
+      );
     }
   }
 

@@ -26,14 +26,16 @@ export function checkMedia(probe: MediaProbe, bytesLength: number, limit: MediaL
     return problems;
   }
 
-  if (!limit.formats.includes(probe.format)) say(`format ${probe.format} is not accepted (${limit.formats.join(', ')})`);
+  if (!limit.formats.includes(probe.format))
+    say(`format ${probe.format} is not accepted (${limit.formats.join(', ')})`);
   if (sizeProblem) say(sizeProblem);
 
   const { width, height } = probe;
   const pictured = probe.kind !== 'audio';
   const tooSmall = limit.minSidePx !== undefined && (width < limit.minSidePx || height < limit.minSidePx);
   const tooLarge = limit.maxSidePx !== undefined && (width > limit.maxSidePx || height > limit.maxSidePx);
-  if (pictured && (tooSmall || tooLarge)) say(`${probe.kind} is ${width}×${height} px; ${limit.endpoint} needs ${sideRule(limit)}`);
+  if (pictured && (tooSmall || tooLarge))
+    say(`${probe.kind} is ${width}×${height} px; ${limit.endpoint} needs ${sideRule(limit)}`);
 
   const long = Math.max(width, height);
   const short = Math.min(width, height);
@@ -75,7 +77,8 @@ function sizeMessage(bytes: number, maxMegabytes: number): string {
   return `${shown} MB exceeds the ${maxMegabytes} MB limit`;
 }
 
-const article = (kind: string): string => (kind === 'image' ? 'an image' : kind === 'audio' ? 'an audio file' : 'a video');
+const article = (kind: string): string =>
+  kind === 'image' ? 'an image' : kind === 'audio' ? 'an audio file' : 'a video';
 
 /**
  * Formats a value that broke `bound` with enough decimals that it does not

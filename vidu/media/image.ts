@@ -36,8 +36,7 @@ function readPng(r: ByteReader): ImageGeometry {
     if (type === 'IHDR') {
       if (length !== 13) throw r.malformed(`IHDR is ${length} bytes, not 13`);
       geometry = { width: r.u32be(offset + 8), height: r.u32be(offset + 12) };
-    }
-    else if (!geometry && !(index === 0 && type === 'CgBI')) throw r.malformed(`first chunk is ${type}, not IHDR`);
+    } else if (!geometry && !(index === 0 && type === 'CgBI')) throw r.malformed(`first chunk is ${type}, not IHDR`);
     if (type === 'IEND') return geometry ?? fail(r, 'no IHDR chunk');
     offset += length + 12;
     if (offset >= r.length) throw r.truncated('no IEND chunk');
@@ -128,7 +127,8 @@ function readBmp(r: ByteReader): ImageGeometry {
   const height = Math.abs(signedHeight);
   if (![1, 2, 4, 8, 16, 24, 32].includes(bitsPerPixel)) throw r.malformed(`${bitsPerPixel} bits per pixel`);
 
-  const uncompressed = compression === BMP_BI_RGB || compression === BMP_BI_BITFIELDS || compression === BMP_BI_ALPHABITFIELDS;
+  const uncompressed =
+    compression === BMP_BI_RGB || compression === BMP_BI_BITFIELDS || compression === BMP_BI_ALPHABITFIELDS;
   if (uncompressed && width > 0) {
     const rowBytes = Math.floor((width * bitsPerPixel + 31) / 32) * 4;
     r.need(pixelOffset, rowBytes * height, 'BMP pixel rows');

@@ -37,7 +37,9 @@ function* boxes(r: ByteReader, start: number, end: number): Generator<Box> {
     if (type === 'uuid') headerSize += 16;
     if (boxEnd - offset < headerSize) throw r.malformed(`box '${type}' at ${offset} is smaller than its header`);
     if (boxEnd > r.length) {
-      throw r.truncated(`box '${type}' at ${offset} declares ${boxEnd - offset} bytes, only ${r.length - offset} remain`);
+      throw r.truncated(
+        `box '${type}' at ${offset} declares ${boxEnd - offset} bytes, only ${r.length - offset} remain`,
+      );
     }
     if (boxEnd > end) throw r.malformed(`box '${type}' at ${offset} overruns its parent`);
     yield { type, bodyStart: offset + headerSize, end: boxEnd };
@@ -99,9 +101,7 @@ function readTrack(r: ByteReader, trak: Box): Track | undefined {
   }
 
   const mdhd = child(r, mdia, 'mdhd');
-  const durationSeconds = mdhd
-    ? seconds(readDuration(r, mdhd, { v0: 16, v1: 24 }), readTimescale(r, mdhd))
-    : undefined;
+  const durationSeconds = mdhd ? seconds(readDuration(r, mdhd, { v0: 16, v1: 24 }), readTimescale(r, mdhd)) : undefined;
   return { handler, width, height, durationSeconds };
 }
 

@@ -28,7 +28,8 @@ type Read = (offset: number, length: number) => Promise<Buffer>;
  */
 export async function probeFile(file: string, size: number, wholeFileMax = WHOLE_FILE_MAX_BYTES): Promise<MediaProbe> {
   const probe = await probeHeaders(file, size, wholeFileMax);
-  if (probe.kind !== 'audio' || probe.durationSeconds !== undefined || !LIBRARY_AUDIO_FORMATS.includes(probe.format)) return probe;
+  if (probe.kind !== 'audio' || probe.durationSeconds !== undefined || !LIBRARY_AUDIO_FORMATS.includes(probe.format))
+    return probe;
   const durationSeconds = await audioDurationOfFile(file);
   return durationSeconds === undefined ? probe : { ...probe, durationSeconds };
 }
@@ -44,9 +45,14 @@ async function probeHeaders(file: string, size: number, wholeFileMax: number): P
     if (!detected || detected.kind === 'image') return probeMedia(detected ? await read(0, size) : head);
     // Audio headers sit at the start (a WAV's data size is stated before the samples).
     if (detected.kind === 'audio') return probeMedia(head);
-    if (detected.format === 'mp4' || detected.format === 'mov') return probeMedia(await isoBmffSkeleton(read, size, detected.format));
+    if (detected.format === 'mp4' || detected.format === 'mov')
+      return probeMedia(await isoBmffSkeleton(read, size, detected.format));
     if (detected.format === 'avi') return probeMedia(await aviSkeleton(read, size));
-    throw new MediaProbeError('unsupported', detected.format, `files over ${mb(wholeFileMax)} are probed only as MP4, MOV or AVI`);
+    throw new MediaProbeError(
+      'unsupported',
+      detected.format,
+      `files over ${mb(wholeFileMax)} are probed only as MP4, MOV or AVI`,
+    );
   } finally {
     await fh.close();
   }
@@ -98,10 +104,19 @@ export async function isoBmffSkeleton(read: Read, size: number, format: 'mp4' | 
       break;
     }
     if (offset + boxSize > size) {
-      throw new MediaProbeError('truncated', format, `box '${type}' at ${offset} declares ${boxSize} bytes, only ${size - offset} remain`);
+      throw new MediaProbeError(
+        'truncated',
+        format,
+        `box '${type}' at ${offset} declares ${boxSize} bytes, only ${size - offset} remain`,
+      );
     }
     if ((type === 'moov' && !sawMoov) || boxSize <= KEEP_BYTES) {
-      if (boxSize > MAX_HEADER_BYTES) throw new MediaProbeError('unsupported', format, `the moov box is ${mb(boxSize)}; headers over ${mb(MAX_HEADER_BYTES)} are not read`);
+      if (boxSize > MAX_HEADER_BYTES)
+        throw new MediaProbeError(
+          'unsupported',
+          format,
+          `the moov box is ${mb(boxSize)}; headers over ${mb(MAX_HEADER_BYTES)} are not read`,
+        );
       parts.push(await read(offset, boxSize));
     } else if (type === 'uuid') {
       const stub = Buffer.alloc(24);
@@ -143,9 +158,15 @@ async function* riffChunks(read: Read, start: number, end: number, fileSize: num
     const size = header.readUInt32LE(4);
     const dataStart = offset + 8;
     const dataEnd = dataStart + size;
-    if (dataEnd > fileSize) throw new MediaProbeError('truncated', 'avi', `chunk '${id}' at ${offset} declares ${size} bytes, only ${fileSize - dataStart} remain`);
+    if (dataEnd > fileSize)
+      throw new MediaProbeError(
+        'truncated',
+        'avi',
+        `chunk '${id}' at ${offset} declares ${size} bytes, only ${fileSize - dataStart} remain`,
+      );
     if (dataEnd > end) throw new MediaProbeError('malformed', 'avi', `chunk '${id}' at ${offset} overruns its list`);
-    const listType = (id === 'LIST' || id === 'RIFF') && header.length >= 12 ? header.toString('latin1', 8, 12) : undefined;
+    const listType =
+      (id === 'LIST' || id === 'RIFF') && header.length >= 12 ? header.toString('latin1', 8, 12) : undefined;
     yield { id, listType, offset, dataStart, dataEnd, next: dataEnd + (size & 1) };
     offset = dataEnd + (size & 1);
   }
@@ -158,12 +179,18 @@ export async function aviSkeleton(read: Read, size: number): Promise<Buffer> {
   for await (const chunk of riffChunks(read, 0, size, size)) {
     if (first) {
       first = false;
-      if (chunk.id !== 'RIFF' || chunk.listType !== 'AVI ') throw new MediaProbeError('malformed', 'avi', "no RIFF 'AVI ' header");
+      if (chunk.id !== 'RIFF' || chunk.listType !== 'AVI ')
+        throw new MediaProbeError('malformed', 'avi', "no RIFF 'AVI ' header");
       const inner: Buffer[] = [Buffer.from('AVI ', 'latin1')];
       for await (const item of riffChunks(read, chunk.dataStart + 4, chunk.dataEnd, size)) {
         const length = item.dataEnd - item.offset;
         if (item.listType === 'hdrl' || length <= KEEP_BYTES) {
-          if (length > MAX_HEADER_BYTES) throw new MediaProbeError('unsupported', 'avi', `the hdrl list is ${mb(length)}; headers over ${mb(MAX_HEADER_BYTES)} are not read`);
+          if (length > MAX_HEADER_BYTES)
+            throw new MediaProbeError(
+              'unsupported',
+              'avi',
+              `the hdrl list is ${mb(length)}; headers over ${mb(MAX_HEADER_BYTES)} are not read`,
+            );
           inner.push(await read(item.offset, Math.min(item.next, chunk.dataEnd) - item.offset));
         } else {
           inner.push(emptyChunk(item));
@@ -175,7 +202,11 @@ export async function aviSkeleton(read: Read, size: number): Promise<Buffer> {
       header.writeUInt32LE(body.length, 4);
       parts.push(header, body);
     } else {
-      parts.push(chunk.dataEnd - chunk.offset <= KEEP_BYTES ? await read(chunk.offset, Math.min(chunk.next, size) - chunk.offset) : emptyChunk(chunk));
+      parts.push(
+        chunk.dataEnd - chunk.offset <= KEEP_BYTES
+          ? await read(chunk.offset, Math.min(chunk.next, size) - chunk.offset)
+          : emptyChunk(chunk),
+      );
     }
   }
   if (first) throw new MediaProbeError('malformed', 'avi', "no RIFF 'AVI ' header");

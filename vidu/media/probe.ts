@@ -53,7 +53,11 @@ const VIDEO_READERS: Record<VideoFormat, (bytes: Uint8Array) => VideoGeometry> =
 export function probeMedia(bytes: Uint8Array): MediaProbe {
   const detected = detectFormat(bytes);
   if (!detected) {
-    throw new MediaProbeError('unrecognized', undefined, 'not a PNG, JPEG, WebP, BMP, GIF, MP4, MOV, AVI, WebM, WAV, MP3, Ogg or M4A file');
+    throw new MediaProbeError(
+      'unrecognized',
+      undefined,
+      'not a PNG, JPEG, WebP, BMP, GIF, MP4, MOV, AVI, WebM, WAV, MP3, Ogg or M4A file',
+    );
   }
   if (detected.kind === 'image') {
     return { ...detected, ...probeImage(bytes, detected.format) };

@@ -18,15 +18,31 @@ function curveText(c: DurationCurve): string {
 export function ruleText(rule: PriceRule): string {
   switch (rule.per) {
     case 'video':
-      return (rule.perSegment ? 'per segment, summed: ' : '') + Object.entries(rule.resolutions).map(([r, c]) => `${r} ${curveText(c)}`).join('; ');
+      return (
+        (rule.perSegment ? 'per segment, summed: ' : '') +
+        Object.entries(rule.resolutions)
+          .map(([r, c]) => `${r} ${curveText(c)}`)
+          .join('; ')
+      );
     case 'image':
-      return rule.tiers.map((t) => `≤${t.maxReferences} refs: ${Object.entries(t.credits).map(([r, v]) => `${r} ${v}`).join(', ')}`).join('; ');
+      return rule.tiers
+        .map(
+          (t) =>
+            `≤${t.maxReferences} refs: ${Object.entries(t.credits)
+              .map(([r, v]) => `${r} ${v}`)
+              .join(', ')}`,
+        )
+        .join('; ');
     case 'length':
-      return rule.tiers.map((t) => (t.underSeconds === undefined ? `else ${t.credits}` : `< ${t.underSeconds} s: ${t.credits}`)).join('; ');
+      return rule.tiers
+        .map((t) => (t.underSeconds === undefined ? `else ${t.credits}` : `< ${t.underSeconds} s: ${t.credits}`))
+        .join('; ');
     case 'characters':
       return `${rule.credits} per started ${rule.characters} characters`;
     case 'source-seconds':
-      return `per started ${rule.seconds} s of source video: ${Object.entries(rule.credits).map(([r, v]) => (r === '*' ? `${v}` : `${r} ${v}`)).join(', ')}`;
+      return `per started ${rule.seconds} s of source video: ${Object.entries(rule.credits)
+        .map(([r, v]) => (r === '*' ? `${v}` : `${r} ${v}`))
+        .join(', ')}`;
     case 'call':
       return `${rule.credits} per call`;
     case 'unknown':
@@ -43,5 +59,9 @@ export function priceTableMarkdown(entries: readonly PriceEntry[]): string {
     const offPeak = e.rule.per === 'unknown' ? '' : e.offPeak === 'none' ? 'full price' : 'half, rounded up';
     return `| ${e.kind} | ${e.model} | ${cell(ruleText(e.rule))} | ${offPeak} | ${extra} | ${cell(e.source)} | ${e.readOn} | ${cell(e.note ?? '')} |`;
   });
-  return ['| kind | model | credits (d = duration in s) | off_peak | surcharges | source | read | note |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| kind | model | credits (d = duration in s) | off_peak | surcharges | source | read | note |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

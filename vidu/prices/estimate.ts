@@ -88,16 +88,27 @@ interface Priced {
  * The estimate of one request. `table` defaults to the built-in prices; pass the operator's
  * (platform/config/prices-file.ts) where VIDU_FLOW_PRICES_FILE applies.
  */
-export function estimateCredits(kind: PricedKind, request: Record<string, unknown>, opts: { table?: PriceTable; facts?: PriceFacts } = {}): Estimate {
+export function estimateCredits(
+  kind: PricedKind,
+  request: Record<string, unknown>,
+  opts: { table?: PriceTable; facts?: PriceFacts } = {},
+): Estimate {
   const table = opts.table ?? DEFAULT_PRICE_TABLE;
   const model = modelOf(kind, request);
   if (model === undefined) return unpriced(`${kind}: no model in the request`);
   const entry = table.entry(kind, model);
   if (!entry) return unpriced(`${kind}: no price entry for model ${JSON.stringify(model)}`);
   const label = model === '*' ? kind : `${kind} ${model}`;
-  const info = { kind: entry.kind, model: entry.model, source: entry.source, readOn: entry.readOn, ...(entry.override ? { override: true } : {}) };
+  const info = {
+    kind: entry.kind,
+    model: entry.model,
+    source: entry.source,
+    readOn: entry.readOn,
+    ...(entry.override ? { override: true } : {}),
+  };
   const priced = applyRule(kind, entry.rule, request, opts.facts ?? {});
-  if ('unpriced' in priced) return { credits: 0, basis: `${label}: unpriced`, unpriced: `${label}: ${priced.unpriced}`, entry: info };
+  if ('unpriced' in priced)
+    return { credits: 0, basis: `${label}: unpriced`, unpriced: `${label}: ${priced.unpriced}`, entry: info };
   let credits = priced.base;
   const steps = [`${label} ${priced.fields}: ${priced.base}`];
   if (bool(request.off_peak) && isOffPeakKind(kind)) {
@@ -128,7 +139,12 @@ function isOffPeakKind(kind: PricedKind): boolean {
   return isGenerationKind(kind) && 'off_peak' in specOf(kind).request.shape;
 }
 
-function applyRule(kind: PricedKind, rule: PriceRule, r: Record<string, unknown>, facts: PriceFacts): Priced | { unpriced: string } {
+function applyRule(
+  kind: PricedKind,
+  rule: PriceRule,
+  r: Record<string, unknown>,
+  facts: PriceFacts,
+): Priced | { unpriced: string } {
   switch (rule.per) {
     case 'unknown':
       return { unpriced: rule.reason };
@@ -158,24 +174,45 @@ function applyRule(kind: PricedKind, rule: PriceRule, r: Record<string, unknown>
     }
     case 'source-seconds': {
       const seconds = facts.sourceSeconds;
-      if (seconds === undefined) return { unpriced: 'the source video\'s length is not known before its inputs are read (pass video_url; a video_creation_id alone has no known length)' };
-      const resolution = str(r.upscale_resolution) ?? str(r.resolution) ?? (Object.hasOwn(rule.credits, '*') ? '*' : '1080p');
-      const rate = Object.hasOwn(rule.credits, resolution) ? rule.credits[resolution] : Object.hasOwn(rule.credits, '*') ? rule.credits['*'] : undefined;
+      if (seconds === undefined)
+        return {
+          unpriced:
+            "the source video's length is not known before its inputs are read (pass video_url; a video_creation_id alone has no known length)",
+        };
+      const resolution =
+        str(r.upscale_resolution) ?? str(r.resolution) ?? (Object.hasOwn(rule.credits, '*') ? '*' : '1080p');
+      const rate = Object.hasOwn(rule.credits, resolution)
+        ? rule.credits[resolution]
+        : Object.hasOwn(rule.credits, '*')
+          ? rule.credits['*']
+          : undefined;
       if (rate === undefined) return { unpriced: `no price at ${resolution}` };
       const blocks = Math.max(1, Math.ceil(seconds / rule.seconds));
-      return { base: blocks * rate, fields: `${resolution === '*' ? '' : `${resolution}, `}${seconds} s source (${blocks} × ${rule.seconds} s)` };
+      return {
+        base: blocks * rate,
+        fields: `${resolution === '*' ? '' : `${resolution}, `}${seconds} s source (${blocks} × ${rule.seconds} s)`,
+      };
     }
   }
 }
 
-function videoPrice(kind: PricedKind, rule: Extract<PriceRule, { per: 'video' }>, r: Record<string, unknown>): Priced | { unpriced: string } {
+function videoPrice(
+  kind: PricedKind,
+  rule: Extract<PriceRule, { per: 'video' }>,
+  r: Record<string, unknown>,
+): Priced | { unpriced: string } {
   const spec = videoSpec(kind, r);
-  const duration = num(r.duration) ?? (kind === 'extend' ? EXTEND_DEFAULT_SECONDS : spec?.defaultDuration ?? 5);
-  const resolution = str(r.resolution) ?? (spec ? (resolutionRuleFor(spec, duration) ?? spec.resolutionRules[0])?.defaultResolution : undefined) ?? '720p';
+  const duration = num(r.duration) ?? (kind === 'extend' ? EXTEND_DEFAULT_SECONDS : (spec?.defaultDuration ?? 5));
+  const resolution =
+    str(r.resolution) ??
+    (spec ? (resolutionRuleFor(spec, duration) ?? spec.resolutionRules[0])?.defaultResolution : undefined) ??
+    '720p';
   const curve = Object.hasOwn(rule.resolutions, resolution) ? rule.resolutions[resolution] : undefined;
   if (!curve) return { unpriced: `no price at ${resolution}` };
   if (rule.perSegment) {
-    const segments = Array.isArray(r.image_settings) ? r.image_settings.map((s: { duration?: unknown }) => num(s?.duration) ?? SEGMENT_DEFAULT_SECONDS) : [];
+    const segments = Array.isArray(r.image_settings)
+      ? r.image_settings.map((s: { duration?: unknown }) => num(s?.duration) ?? SEGMENT_DEFAULT_SECONDS)
+      : [];
     if (segments.length === 0) return { unpriced: 'no key-frame segments (image_settings) to price' };
     let sum = 0;
     for (const d of segments) {

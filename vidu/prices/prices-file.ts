@@ -8,23 +8,46 @@ import { ENDPOINTS, isGenerationKind, type EndpointSpec } from '../endpoints';
 import { AD_FILM_PRICED_KINDS, type PricedKind } from './estimate';
 import type { PriceEntry } from './rules';
 
-const credits = z.number({ error: 'must be a number of credits' }).int('must be a whole number of credits').min(0, 'must not be negative');
+const credits = z
+  .number({ error: 'must be a number of credits' })
+  .int('must be a whole number of credits')
+  .min(0, 'must not be negative');
 const positive = z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1');
-const byResolution = z.record(z.string().min(1), credits).refine((r) => Object.keys(r).length > 0, 'must price at least one resolution');
+const byResolution = z
+  .record(z.string().min(1), credits)
+  .refine((r) => Object.keys(r).length > 0, 'must price at least one resolution');
 
-const Curve = z.strictObject({
-  fixed: z.record(z.string().regex(/^\d+$/, 'keys are durations in whole seconds'), credits).optional(),
-  base: credits.optional(),
-  step: credits.optional(),
-  from: z.number().int('must be a whole number of seconds').min(0, 'must not be negative').optional(),
-}).refine((c) => c.fixed !== undefined || c.base !== undefined, 'needs `fixed` prices or a `base` (with `step`)');
+const Curve = z
+  .strictObject({
+    fixed: z.record(z.string().regex(/^\d+$/, 'keys are durations in whole seconds'), credits).optional(),
+    base: credits.optional(),
+    step: credits.optional(),
+    from: z.number().int('must be a whole number of seconds').min(0, 'must not be negative').optional(),
+  })
+  .refine((c) => c.fixed !== undefined || c.base !== undefined, 'needs `fixed` prices or a `base` (with `step`)');
 
 const Rule = z.discriminatedUnion(
   'per',
   [
-    z.strictObject({ per: z.literal('video'), resolutions: z.record(z.string().min(1), Curve).refine((r) => Object.keys(r).length > 0, 'must price at least one resolution'), perSegment: z.boolean().optional() }),
-    z.strictObject({ per: z.literal('image'), tiers: z.array(z.strictObject({ maxReferences: z.number().int().min(0), credits: byResolution })).min(1, 'needs at least one tier') }),
-    z.strictObject({ per: z.literal('length'), tiers: z.array(z.strictObject({ underSeconds: z.number().positive().optional(), credits })).min(1, 'needs at least one tier') }),
+    z.strictObject({
+      per: z.literal('video'),
+      resolutions: z
+        .record(z.string().min(1), Curve)
+        .refine((r) => Object.keys(r).length > 0, 'must price at least one resolution'),
+      perSegment: z.boolean().optional(),
+    }),
+    z.strictObject({
+      per: z.literal('image'),
+      tiers: z
+        .array(z.strictObject({ maxReferences: z.number().int().min(0), credits: byResolution }))
+        .min(1, 'needs at least one tier'),
+    }),
+    z.strictObject({
+      per: z.literal('length'),
+      tiers: z
+        .array(z.strictObject({ underSeconds: z.number().positive().optional(), credits }))
+        .min(1, 'needs at least one tier'),
+    }),
     z.strictObject({ per: z.literal('characters'), characters: positive, credits }),
     z.strictObject({ per: z.literal('source-seconds'), seconds: positive, credits: byResolution }),
     z.strictObject({ per: z.literal('call'), credits }),
@@ -40,8 +63,12 @@ const Entry = z.strictObject({
   offPeak: z.enum(['half', 'none']).optional(),
   audio: credits.optional(),
   isRec: credits.optional(),
-  source: z.string({ error: 'source is required: where the figure comes from' }).min(1, 'source must say where the figure comes from'),
-  readOn: z.string({ error: 'readOn is required (YYYY-MM-DD)' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'readOn must be a date, YYYY-MM-DD'),
+  source: z
+    .string({ error: 'source is required: where the figure comes from' })
+    .min(1, 'source must say where the figure comes from'),
+  readOn: z
+    .string({ error: 'readOn is required (YYYY-MM-DD)' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'readOn must be a date, YYYY-MM-DD'),
   note: z.string().optional(),
 });
 
@@ -73,17 +100,22 @@ export function parsePricesFile(json: unknown): { ok: true; entries: PricesFile 
     const name = entryName(i, raw);
     const parsed = Entry.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${name}: ${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+      for (const issue of parsed.error.issues)
+        problems.push(`${name}: ${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
       return;
     }
     const e = parsed.data;
     if (!isGenerationKind(e.kind) && !(AD_FILM_PRICED_KINDS as readonly string[]).includes(e.kind)) {
-      problems.push(`${name}: kind: unknown kind ${JSON.stringify(e.kind)}; expected a generation kind or ${AD_FILM_PRICED_KINDS.join(', ')}`);
+      problems.push(
+        `${name}: kind: unknown kind ${JSON.stringify(e.kind)}; expected a generation kind or ${AD_FILM_PRICED_KINDS.join(', ')}`,
+      );
       return;
     }
     const models = modelsOf(e.kind as PricedKind);
     if (!models.includes(e.model)) {
-      problems.push(`${name}: model: unknown model ${JSON.stringify(e.model)} for ${e.kind}; expected one of ${models.join(', ')}`);
+      problems.push(
+        `${name}: model: unknown model ${JSON.stringify(e.model)} for ${e.kind}; expected one of ${models.join(', ')}`,
+      );
       return;
     }
     const k = `${e.kind} ${e.model}`;

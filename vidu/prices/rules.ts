@@ -29,7 +29,11 @@ export interface LengthTier {
 
 export type PriceRule =
   /** A video priced by its resolution and duration; multiframe sums one curve per segment (`perSegment`). */
-  | { readonly per: 'video'; readonly resolutions: Readonly<Record<string, DurationCurve>>; readonly perSegment?: boolean }
+  | {
+      readonly per: 'video';
+      readonly resolutions: Readonly<Record<string, DurationCurve>>;
+      readonly perSegment?: boolean;
+    }
   /** One image, by resolution and the number of reference images. */
   | { readonly per: 'image'; readonly tiers: readonly ImageTier[] }
   /** A sound by its length. */

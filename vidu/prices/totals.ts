@@ -43,19 +43,45 @@ const EDIT_TYPES = { video: 'generate_video', narration: 'generate_narration', b
  * runs once the film is approved; a review that ends in `fail` composes nothing, so this is the
  * most the film costs without retries).
  */
-export function estimateAdFilm(input: { request: Record<string, unknown>; edits?: ReadonlyArray<{ type: keyof typeof EDIT_TYPES }> }, table?: PriceTable): EstimateTotal {
+export function estimateAdFilm(
+  input: { request: Record<string, unknown>; edits?: ReadonlyArray<{ type: keyof typeof EDIT_TYPES }> },
+  table?: PriceTable,
+): EstimateTotal {
   const t = table ? { table } : {};
-  const lines: EstimateLine[] = [{ label: 'create', kind: 'adFilm', model: '*', estimate: estimateCredits('adFilm', input.request, t) }];
+  const lines: EstimateLine[] = [
+    { label: 'create', kind: 'adFilm', model: '*', estimate: estimateCredits('adFilm', input.request, t) },
+  ];
   (input.edits ?? []).forEach((edit, i) => {
     const type = EDIT_TYPES[edit.type];
-    lines.push({ label: `edit ${i + 1} (${edit.type})`, kind: 'adFilmEdit', model: type ?? String(edit.type), estimate: estimateCredits('adFilmEdit', { type }, t) });
+    lines.push({
+      label: `edit ${i + 1} (${edit.type})`,
+      kind: 'adFilmEdit',
+      model: type ?? String(edit.type),
+      estimate: estimateCredits('adFilmEdit', { type }, t),
+    });
   });
-  lines.push({ label: 'compose', kind: 'adFilmCompose', model: '*', estimate: estimateCredits('adFilmCompose', {}, t) });
+  lines.push({
+    label: 'compose',
+    kind: 'adFilmCompose',
+    model: '*',
+    estimate: estimateCredits('adFilmCompose', {}, t),
+  });
   return totalOf(lines);
 }
 
 /** One generation as a line of a total (a batch line). */
-export function generationLine(label: string, kind: PricedKind, request: Record<string, unknown>, table?: PriceTable, facts?: PriceFacts): EstimateLine {
+export function generationLine(
+  label: string,
+  kind: PricedKind,
+  request: Record<string, unknown>,
+  table?: PriceTable,
+  facts?: PriceFacts,
+): EstimateLine {
   const estimate = estimateCredits(kind, request, { ...(table ? { table } : {}), ...(facts ? { facts } : {}) });
-  return { label, kind, model: estimate.entry?.model ?? (typeof request.model === 'string' ? request.model : '*'), estimate };
+  return {
+    label,
+    kind,
+    model: estimate.entry?.model ?? (typeof request.model === 'string' ? request.model : '*'),
+    estimate,
+  };
 }

@@ -28,7 +28,10 @@ export function countText(min: number, max: number, noun: string): string {
 
 /** An array of media references with an item-count window, e.g. images 1–7. */
 export function mediaList(min: number, max: number, noun = 'image') {
-  return z.array(MediaRef, { error: countError(countText(min, max, noun)) }).min(min).max(max);
+  return z
+    .array(MediaRef, { error: countError(countText(min, max, noun)) })
+    .min(min)
+    .max(max);
 }
 
 /** Error map for a counted array: "<field> must contain <want> (got N)". */

@@ -119,9 +119,12 @@ export const TEXT_BOUNDS = new WeakMap<z.ZodType, { minLength?: number; maxLengt
  */
 export function textUpTo(field: string, max: number, required = false) {
   const base = z.string(named).refine((s) => codePoints(s, max) <= max, {
-    error: (iss) => `${field} must be at most ${max} characters (got ${typeof iss.input === 'string' ? codePoints(iss.input, max) : show(iss.input)})`,
+    error: (iss) =>
+      `${field} must be at most ${max} characters (got ${typeof iss.input === 'string' ? codePoints(iss.input, max) : show(iss.input)})`,
   });
-  const schema = required ? base.refine((s) => s.length > 0, { error: () => `${field} is required and must not be empty` }) : base;
+  const schema = required
+    ? base.refine((s) => s.length > 0, { error: () => `${field} is required and must not be empty` })
+    : base;
   TEXT_BOUNDS.set(schema, required ? { minLength: 1, maxLength: max } : { maxLength: max });
   return schema;
 }
@@ -129,9 +132,12 @@ export function textUpTo(field: string, max: number, required = false) {
 /** A number (or a string holding one) within [min, max]; `unit` is appended to the bounds in the message. */
 export function numberLikeIn(min: number, max: number, unit = '') {
   return z
-    .custom<number | `${number}`>((v) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)), {
-      error: (iss) => `${fieldLabel(iss.path)} must be a number (got ${show(iss.input)})`,
-    })
+    .custom<number | `${number}`>(
+      (v) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)),
+      {
+        error: (iss) => `${fieldLabel(iss.path)} must be a number (got ${show(iss.input)})`,
+      },
+    )
     .transform((v) => Number(v))
     .refine((n) => n >= min && n <= max, {
       error: (iss) => `${fieldLabel(iss.path)} must be between ${min} and ${max}${unit} (got ${show(iss.input)})`,

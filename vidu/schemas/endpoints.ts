@@ -8,7 +8,13 @@ import { TaskCreatedResponse } from './responses/task-created';
 export const CREATE_ENDPOINTS = {
   ...(Object.fromEntries(
     Object.values(ENDPOINTS).map((e) => [e.kind, { path: e.path, request: e.request, response: TaskCreatedResponse }]),
-  ) as { [K in GenerationKind]: { path: string; request: (typeof ENDPOINTS)[K]['request']; response: typeof TaskCreatedResponse } }),
+  ) as {
+    [K in GenerationKind]: {
+      path: string;
+      request: (typeof ENDPOINTS)[K]['request'];
+      response: typeof TaskCreatedResponse;
+    };
+  }),
   'ad-one-click': { path: '/ent/v2/ad-one-click', request: AdOneClickRequest, response: AdOneClickCreateResponse },
 } satisfies Record<string, { path: string; request: RequestSchema | typeof AdOneClickRequest; response: unknown }>;
 

@@ -4,7 +4,11 @@ export { describeZodError, parseOrThrow, SchemaValidationError } from './format'
 export { fieldLabel, namedError } from './fields';
 
 export { Img2VideoRequest, type Img2VideoRequestInput } from '../endpoints/img2video';
-export { Reference2VideoRequest, Reference2VideoSubject, type Reference2VideoRequestInput } from '../endpoints/reference2video';
+export {
+  Reference2VideoRequest,
+  Reference2VideoSubject,
+  type Reference2VideoRequestInput,
+} from '../endpoints/reference2video';
 export { Reference2ImageRequest, type Reference2ImageRequestInput } from '../endpoints/reference2image';
 export { Image2DanceRequest, type Image2DanceRequestInput } from '../endpoints/image2dance';
 export * from './requests/ad-one-click';

@@ -1,4 +1,11 @@
-import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { AdFilmEdit, EditOutcome } from '../../core/ad-film-types';
 import { FailureType } from '../../core/failure-types';
 import { paid, quick } from '../common/activity-proxies';
@@ -22,7 +29,11 @@ export interface AdFilmEditInput {
 export const editProgressQuery = defineQuery<{ attempt: number; subTaskIds: string[]; state: string }>('status');
 
 export function describeEdit(edit: AdFilmEdit): string {
-  return edit.type === 'video' ? `storyboard ${edit.storyboard}` : edit.type === 'narration' ? 'the narration' : 'the BGM';
+  return edit.type === 'video'
+    ? `storyboard ${edit.storyboard}`
+    : edit.type === 'narration'
+      ? 'the narration'
+      : 'the BGM';
 }
 
 /**
@@ -37,7 +48,11 @@ export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
   const subTaskIds: string[] = [];
   let attempt = 0;
   let current: string | undefined;
-  setHandler(editProgressQuery, () => ({ attempt, subTaskIds, state: current ? (tracker.get(current)?.state ?? 'created') : 'not_submitted' }));
+  setHandler(editProgressQuery, () => ({
+    attempt,
+    subTaskIds,
+    state: current ? (tracker.get(current)?.state ?? 'created') : 'not_submitted',
+  }));
 
   const slot = new AdmissionSlot(input.priority ?? 'interactive');
   let lastErrCode = '';
@@ -52,13 +67,30 @@ export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
     }
     tracker.expectNewTask();
     const submitted = await CancellationScope.nonCancellable(() =>
-      paid.submitAdEdit.executeWithOptions({ summary: `submit the edit of ${describeEdit(input.edit)} (try ${attempt} of ${input.attempts})` }, [
-        { workflowId, mainTaskId: input.mainTaskId, edit: input.edit, knownIds: [...input.knownIds, ...subTaskIds], waitMode: input.waitMode },
-      ]),
+      paid.submitAdEdit.executeWithOptions(
+        { summary: `submit the edit of ${describeEdit(input.edit)} (try ${attempt} of ${input.attempts})` },
+        [
+          {
+            workflowId,
+            mainTaskId: input.mainTaskId,
+            edit: input.edit,
+            knownIds: [...input.knownIds, ...subTaskIds],
+            waitMode: input.waitMode,
+          },
+        ],
+      ),
     );
     current = submitted.taskId;
     subTaskIds.push(submitted.taskId);
-    tracker.track({ taskId: submitted.taskId, state: submitted.state, progress: 0, errCode: '', credits: submitted.credits, creations: [], source: 'submit' });
+    tracker.track({
+      taskId: submitted.taskId,
+      state: submitted.state,
+      progress: 0,
+      errCode: '',
+      credits: submitted.credits,
+      creations: [],
+      source: 'submit',
+    });
     try {
       const finished = await tracker.waitForTerminal(submitted.taskId, {
         callbacks: submitted.callbackRegistered,
@@ -68,14 +100,18 @@ export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
       });
       if (!finished) {
         lastErrCode = 'Timeout';
-        await quick.cancelTask.executeWithOptions({ summary: `cancel overdue sub-task ${submitted.taskId}` }, [{ taskId: submitted.taskId }]);
+        await quick.cancelTask.executeWithOptions({ summary: `cancel overdue sub-task ${submitted.taskId}` }, [
+          { taskId: submitted.taskId },
+        ]);
         await slot.release();
         continue;
       }
     } catch (err) {
       if (isCancellation(err)) {
         await CancellationScope.nonCancellable(() =>
-          quick.cancelTask.executeWithOptions({ summary: `cancel sub-task ${submitted.taskId}` }, [{ taskId: submitted.taskId }]),
+          quick.cancelTask.executeWithOptions({ summary: `cancel sub-task ${submitted.taskId}` }, [
+            { taskId: submitted.taskId },
+          ]),
         );
       }
       await slot.release();

@@ -11,17 +11,22 @@ export function editProblems(edits: AdFilmEdit[], detail: AdFilmDetail | undefin
   return edits.flatMap((edit, i): string[] => {
     const at = `edits[${i}]`;
     if (typeof edit !== 'object' || edit === null) return [`${at}: must be an object`];
-    const text = edit.type === 'narration' ? edit.text : edit.type === 'video' || edit.type === 'bgm' ? edit.prompt : undefined;
+    const text =
+      edit.type === 'narration' ? edit.text : edit.type === 'video' || edit.type === 'bgm' ? edit.prompt : undefined;
     if (edit.type !== 'video' && edit.type !== 'narration' && edit.type !== 'bgm') {
-      return [`${at}.type: unknown edit type ${JSON.stringify((edit as { type?: unknown }).type)}; expected video, narration or bgm`];
+      return [
+        `${at}.type: unknown edit type ${JSON.stringify((edit as { type?: unknown }).type)}; expected video, narration or bgm`,
+      ];
     }
     const problems: string[] = [];
     const field = edit.type === 'narration' ? 'text' : 'prompt';
     if (typeof text !== 'string' || text.trim() === '') problems.push(`${at}.${field}: must be a non-empty string`);
-    else if ([...text].length > PROMPT_MAX) problems.push(`${at}.${field}: must be at most ${PROMPT_MAX} characters (got ${[...text].length})`);
+    else if ([...text].length > PROMPT_MAX)
+      problems.push(`${at}.${field}: must be at most ${PROMPT_MAX} characters (got ${[...text].length})`);
     if (edit.type === 'video') {
       const count = detail?.storyboards.length;
-      if (!Number.isInteger(edit.storyboard) || edit.storyboard < 0) problems.push(`${at}.storyboard: must be a whole number ≥ 0`);
+      if (!Number.isInteger(edit.storyboard) || edit.storyboard < 0)
+        problems.push(`${at}.storyboard: must be a whole number ≥ 0`);
       else if (count !== undefined && edit.storyboard >= count) {
         problems.push(`${at}.storyboard: the film has ${count} storyboard(s), 0–${count - 1}; got ${edit.storyboard}`);
       }
@@ -32,7 +37,12 @@ export function editProblems(edits: AdFilmEdit[], detail: AdFilmDetail | undefin
 
 /** The failure for edits given at start that break a rule (non-retryable: the input must change). */
 export function invalidEditsFailure(problems: string[]): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.InvalidRequest, message: `invalid edits:\n  - ${problems.join('\n  - ')}`, nonRetryable: true, details: [issueDetails(problems, 'edits')] });
+  return ApplicationFailure.create({
+    type: FailureType.InvalidRequest,
+    message: `invalid edits:\n  - ${problems.join('\n  - ')}`,
+    nonRetryable: true,
+    details: [issueDetails(problems, 'edits')],
+  });
 }
 
 /**
@@ -40,7 +50,12 @@ export function invalidEditsFailure(problems: string[]): ApplicationFailure {
  * same edits are refused again), with structured issues (an unknown storyboard is rule `not-found`).
  */
 export function refusedEdits(problems: string[]): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.InvalidEdits, message: `invalid edits:\n  - ${problems.join('\n  - ')}`, nonRetryable: true, details: [issueDetails(problems, 'edits')] });
+  return ApplicationFailure.create({
+    type: FailureType.InvalidEdits,
+    message: `invalid edits:\n  - ${problems.join('\n  - ')}`,
+    nonRetryable: true,
+    details: [issueDetails(problems, 'edits')],
+  });
 }
 
 export type NotReadyReason = 'not-review-mode' | 'not-generated' | 'approved';

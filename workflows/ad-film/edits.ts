@@ -1,4 +1,10 @@
-import { type ApplicationFailure, type ChildWorkflowHandle, isCancellation, log, startChild } from '@temporalio/workflow';
+import {
+  type ApplicationFailure,
+  type ChildWorkflowHandle,
+  isCancellation,
+  log,
+  startChild,
+} from '@temporalio/workflow';
 import { startDerivedChild } from '../common/derived-child';
 import type { AdFilmEdit, EditOutcome } from '../../core/ad-film-types';
 import { adFilmEdit, describeEdit } from './ad-film-edit';
@@ -9,9 +15,10 @@ export const DEFAULT_EDIT_ATTEMPTS = 3;
 
 /** Reads the film's sub-tasks from Vidu: the storyboards, narration, BGM and compositions there are. */
 export async function refreshDetail(film: FilmRun): Promise<void> {
-  film.detail = await quick.getAdFilmDetail.executeWithOptions({ summary: `read the sub-tasks of AD film ${film.mainTaskId}` }, [
-    { taskId: film.mainTaskId as string },
-  ]);
+  film.detail = await quick.getAdFilmDetail.executeWithOptions(
+    { summary: `read the sub-tasks of AD film ${film.mainTaskId}` },
+    [{ taskId: film.mainTaskId as string }],
+  );
 }
 
 /**
@@ -84,8 +91,12 @@ async function runEdit(film: FilmRun, edit: AdFilmEdit, knownIds: string[]): Pro
   film.editCounter += 1;
   // A derived id (`~`), which no caller can start through vidu-flow (contract/workflow-id.ts).
   const suffix = `edit-${film.editCounter}-${edit.type}${edit.type === 'video' ? `-${edit.storyboard}` : ''}`;
-  const track = edit.type === 'video' ? (film.editsPerStoryboard.get(edit.storyboard) ?? { count: 0, last: 'running' as const }) : undefined;
-  if (edit.type === 'video' && track) film.editsPerStoryboard.set(edit.storyboard, { count: track.count + 1, last: 'running' });
+  const track =
+    edit.type === 'video'
+      ? (film.editsPerStoryboard.get(edit.storyboard) ?? { count: 0, last: 'running' as const })
+      : undefined;
+  if (edit.type === 'video' && track)
+    film.editsPerStoryboard.set(edit.storyboard, { count: track.count + 1, last: 'running' });
   const started = await startEditChild(film, edit, knownIds, suffix);
   if (typeof started === 'string') {
     // Every id it may use is taken by workflows this film did not start: an outcome, not a lost film.
@@ -100,7 +111,14 @@ async function runEdit(film: FilmRun, edit: AdFilmEdit, knownIds: string[]): Pro
     if (isCancellation(err)) throw err;
     const cause = (err as { cause?: ApplicationFailure }).cause;
     const details = (cause?.details?.[0] ?? {}) as { subTaskIds?: string[]; credits?: number; errCode?: string };
-    return { edit, state: 'failed', subTaskIds: details.subTaskIds ?? [], credits: details.credits ?? 0, errCode: details.errCode ?? '', message: cause?.message ?? String(err) };
+    return {
+      edit,
+      state: 'failed',
+      subTaskIds: details.subTaskIds ?? [],
+      credits: details.credits ?? 0,
+      errCode: details.errCode ?? '',
+      message: cause?.message ?? String(err),
+    };
   } finally {
     film.running.delete(id);
   }

@@ -56,14 +56,22 @@ export async function compose(film: FilmRun): Promise<Composition> {
   tracker.expectNewTask();
   // Not cancellable, like the film's creation: a paid task must be known to be cancelled.
   const submitted = await CancellationScope.nonCancellable(() =>
-    paid.composeAdFilm.executeWithOptions({ summary: `compose ${composeArgs.videoTaskIds.length} storyboards with BGM and narration` }, [composeArgs]),
+    paid.composeAdFilm.executeWithOptions(
+      { summary: `compose ${composeArgs.videoTaskIds.length} storyboards with BGM and narration` },
+      [composeArgs],
+    ),
   );
   film.composeTaskId = submitted.taskId;
   film.status.composeTaskId = submitted.taskId;
   trackSubmitted(film, submitted);
   await awaitTask(film, submitted.taskId, submitted.callbackRegistered, 'the composition');
   await slot.release();
-  return { composeTaskId: submitted.taskId, videoTaskIds: composeArgs.videoTaskIds, bgmTaskId: composeArgs.bgmTaskId, narrationTaskId: composeArgs.narrationTaskId };
+  return {
+    composeTaskId: submitted.taskId,
+    videoTaskIds: composeArgs.videoTaskIds,
+    bgmTaskId: composeArgs.bgmTaskId,
+    narrationTaskId: composeArgs.narrationTaskId,
+  };
 }
 
 /**
@@ -73,13 +81,16 @@ export async function compose(film: FilmRun): Promise<Composition> {
 export async function archive(film: FilmRun, composition: Composition): Promise<AdFilmResult> {
   const { workflowId, status } = film;
   const { composeTaskId, videoTaskIds } = composition;
-  const filmMedia = await quick.adFilmMedia.executeWithOptions({ summary: 'collect the film and storyboard covers' }, [{ composeTaskId, videoTaskIds }]);
+  const filmMedia = await quick.adFilmMedia.executeWithOptions({ summary: 'collect the film and storyboard covers' }, [
+    { composeTaskId, videoTaskIds },
+  ]);
   let archived;
   if (film.options.archive !== false) {
     setPhase(film, 'archiving');
-    archived = await archiving.archiveTask.executeWithOptions({ summary: `archive the film and ${videoTaskIds.length} storyboard covers` }, [
-      { workflowId, kind: 'adFilm', taskId: composeTaskId, creations: filmMedia },
-    ]);
+    archived = await archiving.archiveTask.executeWithOptions(
+      { summary: `archive the film and ${videoTaskIds.length} storyboard covers` },
+      [{ workflowId, kind: 'adFilm', taskId: composeTaskId, creations: filmMedia }],
+    );
     // Storyboard covers are optional extras: one that could not be archived is listed in
     // archive.missing and the paid film still succeeds.
     status.archive = archived;

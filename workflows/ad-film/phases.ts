@@ -39,7 +39,9 @@ export async function createFilm(film: FilmRun, request: Record<string, unknown>
   tracker.expectNewTask();
   // Not cancellable: a task that may have been paid for must be known, to be cancelled.
   const main = await CancellationScope.nonCancellable(() =>
-    paid.submitTask.executeWithOptions({ summary: 'create the AD film at Vidu' }, [{ kind: 'ad-one-click', workflowId, request, waitMode }]),
+    paid.submitTask.executeWithOptions({ summary: 'create the AD film at Vidu' }, [
+      { kind: 'ad-one-click', workflowId, request, waitMode },
+    ]),
   );
   film.mainTaskId = main.taskId;
   film.status.taskId = main.taskId;

@@ -1,5 +1,19 @@
-import { setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
-import type { AdFilmDetail, AdFilmEdit, AdFilmInput, AdFilmOptions, AdFilmStatus, AdSubTask, StoryboardView } from '../../core/ad-film-types';
+import {
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import type {
+  AdFilmDetail,
+  AdFilmEdit,
+  AdFilmInput,
+  AdFilmOptions,
+  AdFilmStatus,
+  AdSubTask,
+  StoryboardView,
+} from '../../core/ad-film-types';
 import type { TaskSnapshot, WaitMode } from '../../core/generation-types';
 import { ViduCredits, ViduState } from '../../core/search-attributes';
 import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from '../../core/workflow-messages';
@@ -52,7 +66,15 @@ export function openFilmRun(input: AdFilmInput): FilmRun {
     options,
     waitMode: options.waitMode ?? 'auto',
     timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
-    status: { phase: 'staging', state: 'not_submitted', progress: 0, credits: 0, editsRunning: 0, edits: [], approved: false },
+    status: {
+      phase: 'staging',
+      state: 'not_submitted',
+      progress: 0,
+      credits: 0,
+      editsRunning: 0,
+      edits: [],
+      approved: false,
+    },
     credits: new Map(),
     queued: [],
     running: new Map(),
@@ -80,9 +102,11 @@ export function openFilmRun(input: AdFilmInput): FilmRun {
       validator: (edits) => {
         // Typed refusals (core/failure-types.ts), so a caller in any language branches on the type
         // and on details[0].problems rather than on the message.
-        if (!options.review) throw notReadyForReview('not-review-mode', 'requestEdits is only for review mode (options.review = true)');
+        if (!options.review)
+          throw notReadyForReview('not-review-mode', 'requestEdits is only for review mode (options.review = true)');
         if (film.status.approved) throw notReadyForReview('approved', 'the film is already approved; no more edits');
-        if (!film.detail) throw notReadyForReview('not-generated', 'the film is not ready for review yet; wait for phase "reviewing"');
+        if (!film.detail)
+          throw notReadyForReview('not-generated', 'the film is not ready for review yet; wait for phase "reviewing"');
         const problems = editProblems(edits, film.detail);
         if (problems.length > 0) throw refusedEdits(problems);
       },
@@ -122,9 +146,16 @@ export function totalCredits(film: FilmRun): number {
 export function describe(film: FilmRun): void {
   const { status, options } = film;
   const lines = [`**AD film** · phase \`${status.phase}\` · ${status.progress}% · ${status.credits} credits`];
-  if (film.mainTaskId) lines.push(`main task \`${film.mainTaskId}\`${film.composeTaskId ? ` · compose task \`${film.composeTaskId}\`` : ''}`);
-  if (film.detail) lines.push(`${film.detail.storyboards.length} storyboards · edits done ${status.edits.length}, running ${film.running.size}, queued ${film.queued.length}`);
-  if (options.review) lines.push(status.approved ? 'approved' : 'waiting for review: update `requestEdits`, signal `approve`');
+  if (film.mainTaskId)
+    lines.push(
+      `main task \`${film.mainTaskId}\`${film.composeTaskId ? ` · compose task \`${film.composeTaskId}\`` : ''}`,
+    );
+  if (film.detail)
+    lines.push(
+      `${film.detail.storyboards.length} storyboards · edits done ${status.edits.length}, running ${film.running.size}, queued ${film.queued.length}`,
+    );
+  if (options.review)
+    lines.push(status.approved ? 'approved' : 'waiting for review: update `requestEdits`, signal `approve`');
   setCurrentDetails(lines.join('\n\n'));
   noteStatus(() => ({ ...status, editsRunning: film.running.size }));
 }

@@ -14,13 +14,31 @@ export interface Submitted {
 
 /** Starts following a task just created at Vidu. */
 export function trackSubmitted(film: FilmRun, task: Submitted): void {
-  film.tracker.track({ taskId: task.taskId, state: task.state, progress: 0, errCode: '', credits: task.credits, creations: [], source: 'submit' });
+  film.tracker.track({
+    taskId: task.taskId,
+    state: task.state,
+    progress: 0,
+    errCode: '',
+    credits: task.credits,
+    creations: [],
+    source: 'submit',
+  });
 }
 
 /** Waits for one of the film's own Vidu tasks; a failure or a timeout (after cancelling it) fails the film. */
-export async function awaitTask(film: FilmRun, taskId: string, callbacks: boolean, what: string): Promise<TaskSnapshot> {
+export async function awaitTask(
+  film: FilmRun,
+  taskId: string,
+  callbacks: boolean,
+  what: string,
+): Promise<TaskSnapshot> {
   const { tracker, timeoutSeconds } = film;
-  const finished = await tracker.waitForTerminal(taskId, { callbacks, timeoutSeconds, poll: film.options.poll, summary: `wait for ${what} (task ${taskId})` });
+  const finished = await tracker.waitForTerminal(taskId, {
+    callbacks,
+    timeoutSeconds,
+    poll: film.options.poll,
+    summary: `wait for ${what} (task ${taskId})`,
+  });
   if (!finished) {
     tracker.apply(await quick.fetchTask.executeWithOptions({ summary: `final check of task ${taskId}` }, [{ taskId }]));
   }

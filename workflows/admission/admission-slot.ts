@@ -71,7 +71,9 @@ export class AdmissionSlot {
     this.manager = undefined;
     await CancellationScope.nonCancellable(async () => {
       try {
-        await quickLocal.releaseSlot.executeWithOptions({ summary: 'give the Vidu slot back' }, [{ managerId: manager, workflowId: workflowInfo().workflowId }]);
+        await quickLocal.releaseSlot.executeWithOptions({ summary: 'give the Vidu slot back' }, [
+          { managerId: manager, workflowId: workflowInfo().workflowId },
+        ]);
       } catch {
         // The manager could not be told: it frees closed workflows' slots when it reconciles.
       }

@@ -1,4 +1,13 @@
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  patched,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   acquireSlotSignal,
   admitUpdate,
@@ -43,8 +52,16 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
     s.maxInFlight = Math.max(1, Math.floor(req.maxInFlight));
     if (req.reconcileSeconds) s.reconcileSeconds = req.reconcileSeconds;
     const caller = req.caller ?? OPERATOR_CALLER;
-    if (req.caller !== undefined || req.callerMaxInFlight !== undefined || req.weight !== undefined || s.callers?.[caller]) {
-      noteTerms(s, caller, { ...(req.callerMaxInFlight !== undefined ? { maxInFlight: req.callerMaxInFlight } : {}), ...(req.weight !== undefined ? { weight: req.weight } : {}) });
+    if (
+      req.caller !== undefined ||
+      req.callerMaxInFlight !== undefined ||
+      req.weight !== undefined ||
+      s.callers?.[caller]
+    ) {
+      noteTerms(s, caller, {
+        ...(req.callerMaxInFlight !== undefined ? { maxInFlight: req.callerMaxInFlight } : {}),
+        ...(req.weight !== undefined ? { weight: req.weight } : {}),
+      });
     }
     // A repeated request (an activity retry) must not take a second slot or a second place.
     if (s.holders.includes(req.workflowId)) return true;
@@ -136,7 +153,10 @@ export async function viduSlots(state?: SlotsState): Promise<void> {
     if (reconcileDue) {
       reconcileDue = false;
       if (s.holders.length + s.waiting.length > 0) {
-        const closed = await slotManagerActivities.closedWorkflows([...s.holders, ...s.waiting.map((w) => w.workflowId)]);
+        const closed = await slotManagerActivities.closedWorkflows([
+          ...s.holders,
+          ...s.waiting.map((w) => w.workflowId),
+        ]);
         s.holders = s.holders.filter((h) => !closed.includes(h));
         s.waiting = s.waiting.filter((w) => !closed.includes(w.workflowId));
         for (const id of closed) forgetHolder(s, id);

@@ -53,19 +53,41 @@ async function runChild(workflowId: string, line: ValidBatchLine): Promise<Batch
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         try {
           // Ours from an earlier run (same batch id, same kind): its outcome is the line's.
-          const found = await awaitingChild.awaitBatchChild.executeWithOptions({ summary: `outcome of existing child ${childId}` }, [
-            { workflowId: childId, parentId: workflowId, kind: line.kind },
-          ]);
+          const found = await awaitingChild.awaitBatchChild.executeWithOptions(
+            { summary: `outcome of existing child ${childId}` },
+            [{ workflowId: childId, parentId: workflowId, kind: line.kind }],
+          );
           return { ...base(), ...found };
         } catch (awaitErr) {
-          if (!(awaitErr instanceof ActivityFailure && awaitErr.cause instanceof ApplicationFailure && awaitErr.cause.type === BATCH_CHILD_ID_TAKEN)) throw awaitErr;
-          log.warn('batch child id taken by a workflow this batch did not start; trying a fresh id', { workflowId: childId, line: line.line });
+          if (!(
+            awaitErr instanceof ActivityFailure &&
+            awaitErr.cause instanceof ApplicationFailure &&
+            awaitErr.cause.type === BATCH_CHILD_ID_TAKEN
+          ))
+            throw awaitErr;
+          log.warn('batch child id taken by a workflow this batch did not start; trying a fresh id', {
+            workflowId: childId,
+            line: line.line,
+          });
           continue;
         }
       }
-      return { ...base(), state: 'success', taskId: result.taskId, credits: result.credits, ...(result.archive ? { archive: result.archive.manifest } : {}) };
+      return {
+        ...base(),
+        state: 'success',
+        taskId: result.taskId,
+        credits: result.credits,
+        ...(result.archive ? { archive: result.archive.manifest } : {}),
+      };
     }
-    return { ...base(), state: 'failed', error: { type: BATCH_CHILD_ID_TAKEN, message: `not started: the child workflow ids of line ${line.line} are all taken by workflows this batch did not start` } };
+    return {
+      ...base(),
+      state: 'failed',
+      error: {
+        type: BATCH_CHILD_ID_TAKEN,
+        message: `not started: the child workflow ids of line ${line.line} are all taken by workflows this batch did not start`,
+      },
+    };
   } catch (err) {
     const credits = failureCredits(err);
     return { ...base(), state: 'failed', ...(credits ? { credits } : {}), error: describeBatchFailure(err) };

@@ -11,7 +11,9 @@ export async function finish(run: BatchRun, failure: unknown): Promise<BatchSumm
   run.phase = 'finishing';
   describe(run);
   const finished = await CancellationScope.nonCancellable(() =>
-    batchFiles.finishBatchResults.executeWithOptions({ summary: `join ${carry.parts} results part(s)` }, [{ workflowId, parts: carry.parts }]),
+    batchFiles.finishBatchResults.executeWithOptions({ summary: `join ${carry.parts} results part(s)` }, [
+      { workflowId, parts: carry.parts },
+    ]),
   );
   run.resultsFile = finished.resultsFile;
   if (failure !== undefined) {

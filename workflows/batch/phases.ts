@@ -29,16 +29,19 @@ export async function startLines(run: BatchRun): Promise<unknown> {
       if (run.buffer.length >= FLUSH_EVERY) await flush(run);
       if (run.pending.length === 0) {
         if (run.eof || rollOver(run)) break;
-        const read = await batchFiles.readBatchLines.executeWithOptions({ summary: `read from line ${run.cursor.line}` }, [
-          {
-            path: run.path,
-            offset: run.cursor.offset,
-            line: run.cursor.line,
-            limit: Math.min(Math.max(READ_LINES, run.window), run.linesPerRun - run.processed),
-            ...(run.input.options ? { defaults: run.input.options } : {}),
-            ...(run.carry.source ? { expect: run.carry.source } : {}),
-          },
-        ]);
+        const read = await batchFiles.readBatchLines.executeWithOptions(
+          { summary: `read from line ${run.cursor.line}` },
+          [
+            {
+              path: run.path,
+              offset: run.cursor.offset,
+              line: run.cursor.line,
+              limit: Math.min(Math.max(READ_LINES, run.window), run.linesPerRun - run.processed),
+              ...(run.input.options ? { defaults: run.input.options } : {}),
+              ...(run.carry.source ? { expect: run.carry.source } : {}),
+            },
+          ],
+        );
         run.pending = read.lines;
         run.cursor = read.next;
         run.eof = read.eof;
@@ -54,7 +57,8 @@ export async function startLines(run: BatchRun): Promise<unknown> {
       }
       run.pending.shift();
       run.processed += 1;
-      if ('error' in line) record(run, { line: line.line, ...(line.kind ? { kind: line.kind } : {}), state: 'failed', error: line.error });
+      if ('error' in line)
+        record(run, { line: line.line, ...(line.kind ? { kind: line.kind } : {}), state: 'failed', error: line.error });
       else launch(run, line);
     }
     return undefined;
@@ -73,7 +77,9 @@ async function flush(run: BatchRun): Promise<void> {
   try {
     // Not cancellable: these lines' results exist nowhere else.
     await CancellationScope.nonCancellable(() =>
-      batchFiles.recordBatchResults.executeWithOptions({ summary: `results part ${part}: ${results.length} line(s)` }, [{ workflowId: run.workflowId, part, results }]),
+      batchFiles.recordBatchResults.executeWithOptions({ summary: `results part ${part}: ${results.length} line(s)` }, [
+        { workflowId: run.workflowId, part, results },
+      ]),
     );
   } catch (err) {
     // Keep them for the next flush, under the same part number.
@@ -103,10 +109,14 @@ export async function drain(run: BatchRun): Promise<void> {
  */
 export async function handOver(run: BatchRun, stopped: unknown): Promise<unknown> {
   let failure = stopped;
-  if (failure === undefined && CancellationScope.current().consideredCancelled) failure = new CancelledFailure('the batch was cancelled');
+  if (failure === undefined && CancellationScope.current().consideredCancelled)
+    failure = new CancelledFailure('the batch was cancelled');
   if (failure === undefined && !(run.eof && run.pending.length === 0)) {
     const { carry } = run;
-    await continueAsNew<(input: BatchInput) => Promise<BatchSummary>>({ ...run.input, carry: { ...carry, cursor: resumeAt(run), runs: carry.runs + 1 } });
+    await continueAsNew<(input: BatchInput) => Promise<BatchSummary>>({
+      ...run.input,
+      carry: { ...carry, cursor: resumeAt(run), runs: carry.runs + 1 },
+    });
   }
   return failure;
 }

@@ -60,7 +60,8 @@ function invalidInput(problems: string[]): ApplicationFailure {
 
 function checkNumbers(window: number, linesPerRun: number): string[] {
   const problems: string[] = [];
-  if (!Number.isInteger(window) || window < 1 || window > MAX_BATCH_WINDOW) problems.push(`window: must be a whole number 1–${MAX_BATCH_WINDOW} (got ${window})`);
+  if (!Number.isInteger(window) || window < 1 || window > MAX_BATCH_WINDOW)
+    problems.push(`window: must be a whole number 1–${MAX_BATCH_WINDOW} (got ${window})`);
   if (!Number.isInteger(linesPerRun) || linesPerRun < 1 || linesPerRun > MAX_LINES_PER_RUN) {
     problems.push(`linesPerRun: must be a whole number 1–${MAX_LINES_PER_RUN} (got ${linesPerRun})`);
   }
@@ -70,15 +71,23 @@ function checkNumbers(window: number, linesPerRun: number): string[] {
 /** Checks the input, sets up the run's state (from the carry of the run before, if any) and its query; adds nothing to history. */
 export function openBatchRun(input: BatchInput): BatchRun {
   const { workflowId } = workflowInfo();
-  if (typeof input !== 'object' || input === null) throw invalidInput(['input: expected { source: { path }, window?, options?, linesPerRun? }']);
+  if (typeof input !== 'object' || input === null)
+    throw invalidInput(['input: expected { source: { path }, window?, options?, linesPerRun? }']);
   const window = input.window ?? DEFAULT_BATCH_WINDOW;
   const linesPerRun = input.linesPerRun ?? DEFAULT_LINES_PER_RUN;
   const path = input.source?.path ?? input.source?.staged;
   const problems = checkNumbers(window, linesPerRun);
-  if (typeof path !== 'string' || path === '') problems.unshift('source.path: required (the JSONL file, readable by the worker)');
+  if (typeof path !== 'string' || path === '')
+    problems.unshift('source.path: required (the JSONL file, readable by the worker)');
   if (problems.length > 0) throw invalidInput(problems);
 
-  const carry: BatchCarry = input.carry ?? { cursor: { offset: 0, line: 1 }, totals: emptyTotals(), parts: 0, runs: 0, maxInFlight: 0 };
+  const carry: BatchCarry = input.carry ?? {
+    cursor: { offset: 0, line: 1 },
+    totals: emptyTotals(),
+    parts: 0,
+    runs: 0,
+    maxInFlight: 0,
+  };
   const run: BatchRun = {
     workflowId,
     input,

@@ -88,13 +88,18 @@ export const quickLocal = proxyLocalActivities<GenerationActivities>({
  * history events and a workflow task; an abandoned attempt dies with the workflow (or, if the
  * workflow still runs at the next poll, returns an answer nobody reads).
  */
-export function pollingActivities(schedule: PollSchedule, deadlineSeconds: number, cancellation: 'abandon' | 'try-cancel' = 'abandon') {
+export function pollingActivities(
+  schedule: PollSchedule,
+  deadlineSeconds: number,
+  cancellation: 'abandon' | 'try-cancel' = 'abandon',
+) {
   return proxyActivities<GenerationActivities>({
     startToCloseTimeout: '45s',
     scheduleToCloseTimeout: `${Math.max(1, Math.ceil(deadlineSeconds))}s`,
     // try-cancel (issue 18 §5, workflows/task-tracker.ts): the server ends a poll waiting for its
     // next retry at once, so a finished run lists no pending poll; the workflow never waits for it.
-    cancellationType: cancellation === 'try-cancel' ? ActivityCancellationType.TRY_CANCEL : ActivityCancellationType.ABANDON,
+    cancellationType:
+      cancellation === 'try-cancel' ? ActivityCancellationType.TRY_CANCEL : ActivityCancellationType.ABANDON,
     retry: {
       initialInterval: `${schedule.initialSeconds}s`,
       backoffCoefficient: schedule.factor,
@@ -117,7 +122,12 @@ export const batchFiles = proxyActivities<GenerationActivities>({
  */
 export const awaitingChild = proxyActivities<GenerationActivities>({
   startToCloseTimeout: '1m',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: retryPolicy.nonRetryableErrorTypes },
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    nonRetryableErrorTypes: retryPolicy.nonRetryableErrorTypes,
+  },
 });
 
 /**
@@ -127,7 +137,12 @@ export const awaitingChild = proxyActivities<GenerationActivities>({
 export const delivering = proxyActivities<GenerationActivities>({
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '24h',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1h', nonRetryableErrorTypes: [WEBHOOK_REFUSED] },
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '1h',
+    nonRetryableErrorTypes: [WEBHOOK_REFUSED],
+  },
 });
 
 /**

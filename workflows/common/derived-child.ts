@@ -29,7 +29,10 @@ export async function startDerivedChild<H>(
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       taken.push(id);
-      log.warn(`${what} child id taken by a workflow its parent did not start; trying a fresh id`, { workflowId: id, next: derivedWorkflowId(parentId, suffix, attempt + 1) });
+      log.warn(`${what} child id taken by a workflow its parent did not start; trying a fresh id`, {
+        workflowId: id,
+        next: derivedWorkflowId(parentId, suffix, attempt + 1),
+      });
     }
   }
   return { taken };

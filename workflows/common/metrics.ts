@@ -73,7 +73,9 @@ export class GenerationMetrics {
     const seconds = Math.max(0, (Date.now() - this.waitingSince) / 1000);
     this.waitingSince = undefined;
     count(WorkerMetric.slotWaitsEnded, { priority: this.priority });
-    metricMeter.createHistogram(WorkerMetric.slotWaitSeconds, 'float', 's', 'time queued for an admission slot').record(seconds, { priority: this.priority });
+    metricMeter
+      .createHistogram(WorkerMetric.slotWaitSeconds, 'float', 's', 'time queued for an admission slot')
+      .record(seconds, { priority: this.priority });
   }
 
   /** A Vidu task was submitted (it is in flight until taskOver). */
@@ -99,11 +101,17 @@ export class GenerationMetrics {
     const agreement = charged === estimated ? 'exact' : off ? 'off' : 'within';
     count(WorkerMetric.estimatesCompared, { kind: this.kind, model: this.model, agreement });
     const diff = Math.round(charged - estimated);
-    if (diff !== 0) count(WorkerMetric.estimateDifferenceCredits, { kind: this.kind, model: this.model, direction: diff > 0 ? 'over' : 'under' }, Math.abs(diff));
+    if (diff !== 0)
+      count(
+        WorkerMetric.estimateDifferenceCredits,
+        { kind: this.kind, model: this.model, direction: diff > 0 ? 'over' : 'under' },
+        Math.abs(diff),
+      );
   }
 
   private charged(credits: number): void {
-    if (Number.isFinite(credits) && credits > 0) count(WorkerMetric.creditsCharged, { kind: this.kind, model: this.model }, Math.round(credits));
+    if (Number.isFinite(credits) && credits > 0)
+      count(WorkerMetric.creditsCharged, { kind: this.kind, model: this.model }, Math.round(credits));
   }
 
   private taskTags(): Record<string, string> {

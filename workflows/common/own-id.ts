@@ -40,12 +40,22 @@ export function refuseUnkeepableStart(input?: { value: unknown; fields: readonly
   const issues: string[] = [];
   const idProblem = workflowIdProblem(workflowId, ownIdRule());
   if (idProblem) issues.push(`workflowId: ${idProblem}`);
-  if (executionTimeoutMs) issues.push(`workflowExecutionTimeout: must be unset (it ends the workflow while Vidu may still hold a paid task, which then is neither cancelled nor archived); give options.timeoutSeconds instead`);
-  if (runTimeoutMs) issues.push(`workflowRunTimeout: must be unset (it ends the workflow while Vidu may still hold a paid task, which then is neither cancelled nor archived); give options.timeoutSeconds instead`);
+  if (executionTimeoutMs)
+    issues.push(
+      `workflowExecutionTimeout: must be unset (it ends the workflow while Vidu may still hold a paid task, which then is neither cancelled nor archived); give options.timeoutSeconds instead`,
+    );
+  if (runTimeoutMs)
+    issues.push(
+      `workflowRunTimeout: must be unset (it ends the workflow while Vidu may still hold a paid task, which then is neither cancelled nor archived); give options.timeoutSeconds instead`,
+    );
   if (input) {
     const v = input.value;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) issues.push(`input: must be an object with ${input.fields.join(', ')}`);
-    else for (const key of Object.keys(v)) if (!input.fields.includes(key)) issues.push(`${key}: unknown field; the input has only ${input.fields.join(', ')}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      issues.push(`input: must be an object with ${input.fields.join(', ')}`);
+    else
+      for (const key of Object.keys(v))
+        if (!input.fields.includes(key))
+          issues.push(`${key}: unknown field; the input has only ${input.fields.join(', ')}`);
   }
   if (issues.length === 0) return;
   throw ApplicationFailure.create({

@@ -17,7 +17,8 @@ export class SearchAttributeBatch {
   private flushQueued = false;
 
   constructor() {
-    for (const pair of workflowInfo().typedSearchAttributes.getAll()) this.current.set(pair.key.name, fingerprint(pair.value as Value));
+    for (const pair of workflowInfo().typedSearchAttributes.getAll())
+      this.current.set(pair.key.name, fingerprint(pair.value as Value));
   }
 
   set(...pairs: SearchAttributeUpdatePair[]): void {

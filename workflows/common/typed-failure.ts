@@ -6,7 +6,11 @@ import { NON_RETRYABLE_FAILURES } from '../../core/failure-types';
  * wrapped in an ActivityFailure; callers should see the typed failure itself.
  */
 export function unwrapTyped(err: unknown): unknown {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && NON_RETRYABLE_FAILURES.includes(err.cause.type ?? '')) {
+  if (
+    err instanceof ActivityFailure &&
+    err.cause instanceof ApplicationFailure &&
+    NON_RETRYABLE_FAILURES.includes(err.cause.type ?? '')
+  ) {
     return err.cause;
   }
   return err;

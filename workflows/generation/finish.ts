@@ -18,9 +18,10 @@ export async function finish(run: GenerationRun): Promise<GenerationResult> {
   if (run.options.archive !== false) {
     run.status.phase = 'archiving';
     describe(run);
-    archive = await archiving.archiveTask.executeWithOptions({ summary: `archive ${done.creations.length} creation(s) of task ${id}` }, [
-      { workflowId: run.workflowId, kind: run.kind, taskId: id, creations: done.creations },
-    ]);
+    archive = await archiving.archiveTask.executeWithOptions(
+      { summary: `archive ${done.creations.length} creation(s) of task ${id}` },
+      [{ workflowId: run.workflowId, kind: run.kind, taskId: id, creations: done.creations }],
+    );
     run.status.archive = archive;
   }
   const { upscale, upscaleMissing } = run.options.upscale ? await upscaleResult(run, done.creations, run.options) : {};

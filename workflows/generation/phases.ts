@@ -5,16 +5,25 @@ import { ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from '../../c
 import { isTerminal } from '../../core/task-snapshot';
 import { paid, quick, stagingLocal } from '../common/activity-proxies';
 import { unwrapTyped } from '../common/typed-failure';
-import { DEFAULT_TIMEOUT_SECONDS, OFF_PEAK_TIMEOUT_SECONDS, cancelled, credits, describe, failed, type GenerationRun } from './state';
+import {
+  DEFAULT_TIMEOUT_SECONDS,
+  OFF_PEAK_TIMEOUT_SECONDS,
+  cancelled,
+  credits,
+  describe,
+  failed,
+  type GenerationRun,
+} from './state';
 
 // The phases of a generation up to a terminal Vidu task, in the order runGeneration runs them,
 // and what a failure or cancellation on the way does (`interrupted`).
 
 /** Stage: checks the inputs before any credit is spent; the model and off-peak flag decide the wait. */
 export async function stage(run: GenerationRun): Promise<StageResult> {
-  const staged = await stagingLocal.stageInputs.executeWithOptions({ summary: `stage and check the inputs of ${run.kind}` }, [
-    { kind: run.kind, workflowId: run.workflowId, request: run.request, options: run.options },
-  ]);
+  const staged = await stagingLocal.stageInputs.executeWithOptions(
+    { summary: `stage and check the inputs of ${run.kind}` },
+    [{ kind: run.kind, workflowId: run.workflowId, request: run.request, options: run.options }],
+  );
   run.offPeak = staged.offPeak;
   // The price before submission, computed by the stage activity (no command of its own).
   run.estimate = staged.estimate;
@@ -45,9 +54,18 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult): P
   const submit = () => {
     run.tracker.expectNewTask();
     return CancellationScope.nonCancellable(() =>
-      paid.submitWhenAdmitted.executeWithOptions({ summary: `submit ${run.kind}${staged.model ? ` (${staged.model})` : ''} to Vidu once a slot is free` }, [
-        { kind: run.kind, workflowId: run.workflowId, request: staged.request, waitMode: run.options.waitMode ?? 'auto', admission: terms },
-      ]),
+      paid.submitWhenAdmitted.executeWithOptions(
+        { summary: `submit ${run.kind}${staged.model ? ` (${staged.model})` : ''} to Vidu once a slot is free` },
+        [
+          {
+            kind: run.kind,
+            workflowId: run.workflowId,
+            request: staged.request,
+            waitMode: run.options.waitMode ?? 'auto',
+            admission: terms,
+          },
+        ],
+      ),
     );
   };
   let outcome = await submit();
@@ -74,7 +92,15 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult): P
   run.status.taskId = submitted.taskId;
   run.status.waitMode = run.callbacks ? 'callback' : 'poll';
   run.attributes.set({ key: ViduTaskId, value: submitted.taskId });
-  run.tracker.track({ taskId: submitted.taskId, state: submitted.state, progress: 0, errCode: '', credits: submitted.credits, creations: [], source: 'submit' });
+  run.tracker.track({
+    taskId: submitted.taskId,
+    state: submitted.state,
+    progress: 0,
+    errCode: '',
+    credits: submitted.credits,
+    creations: [],
+    source: 'submit',
+  });
   run.status.phase = 'waiting';
   describe(run);
 }
@@ -85,7 +111,9 @@ export async function waitOrGiveUp(run: GenerationRun): Promise<void> {
   const { callbacks, offPeak, timeoutSeconds } = run;
   if (await run.tracker.waitForTerminal(id, { callbacks, offPeak, timeoutSeconds, poll: run.options.poll })) return;
   // One last look: the answer may have been lost rather than late.
-  run.tracker.apply(await quick.fetchTask.executeWithOptions({ summary: `final check of task ${id}` }, [{ taskId: id }]));
+  run.tracker.apply(
+    await quick.fetchTask.executeWithOptions({ summary: `final check of task ${id}` }, [{ taskId: id }]),
+  );
   if (isTerminal(run.snapshot?.state)) return;
   const outcome = cancelled(
     run,

@@ -124,7 +124,9 @@ export function failed(run: GenerationRun, err: unknown): void {
   status.phase = 'failed';
   if (err instanceof ApplicationFailure && err.type) status.failureType = err.type;
   // One line: a refusal's message lists its issues on `  - ` lines.
-  status.error ??= (err instanceof Error ? err.message : String(err)).replace(/:?\n\s*-\s*/g, (m) => (m.startsWith(':') ? ': ' : '; ')).slice(0, 500);
+  status.error ??= (err instanceof Error ? err.message : String(err))
+    .replace(/:?\n\s*-\s*/g, (m) => (m.startsWith(':') ? ': ' : '; '))
+    .slice(0, 500);
   if (run.snapshot === undefined) run.attributes.set({ key: ViduState, value: 'failed' });
   run.metrics.taskOver(credits(run).charged);
   describe(run);
@@ -138,7 +140,8 @@ function statusNow(run: GenerationRun) {
 export function describe(run: GenerationRun): void {
   const { status, taskId } = run;
   const lines = [`**${run.kind}** · phase \`${status.phase}\` · Vidu state \`${status.state}\` · ${status.progress}%`];
-  if (taskId) lines.push(`Vidu task \`${taskId}\` · ${status.credits ?? 0} credits · wait mode ${status.waitMode ?? '?'}`);
+  if (taskId)
+    lines.push(`Vidu task \`${taskId}\` · ${status.credits ?? 0} credits · wait mode ${status.waitMode ?? '?'}`);
   if (status.archive) lines.push(`Archived ${status.archive.files.length} file(s) to \`${status.archive.root}\``);
   if (status.cancellation) lines.push(`Cancellation: ${status.cancellation.outcome} — ${status.cancellation.message}`);
   setCurrentDetails(lines.join('\n\n'));
@@ -152,5 +155,8 @@ export function describe(run: GenerationRun): void {
  */
 const OFF_PEAK_REFUND_CODES = ['OffPeakTimeout', 'OffPeakExpired', 'TaskTimeout'];
 export function isOffPeakRefund(done: TaskSnapshot): boolean {
-  return OFF_PEAK_REFUND_CODES.includes(done.errCode) || (done.state === 'failed' && done.credits === 0 && done.errCode !== 'UserCancelled');
+  return (
+    OFF_PEAK_REFUND_CODES.includes(done.errCode) ||
+    (done.state === 'failed' && done.credits === 0 && done.errCode !== 'UserCancelled')
+  );
 }

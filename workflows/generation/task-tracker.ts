@@ -1,9 +1,25 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  patched,
+  setHandler,
+  TimeoutFailure,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { pollingActivities, quickLocal } from '../common/activity-proxies';
 import { taskUpdateSignal } from '../../core/workflow-messages';
 import { RetryableFailureType } from '../../core/failure-types';
 import { baseSchedule, resolveSchedule } from '../../core/poll-schedule';
-import { isStateName, isTerminal, isUnknownStateReading, mergeSnapshot, type TaskReading } from '../../core/task-snapshot';
+import {
+  isStateName,
+  isTerminal,
+  isUnknownStateReading,
+  mergeSnapshot,
+  type TaskReading,
+} from '../../core/task-snapshot';
 import { parseTaskUpdate, type TaskUpdate } from '../../core/task-update';
 import type { PollScheduleOptions, TaskSnapshot } from '../../core/generation-types';
 
@@ -175,7 +191,13 @@ export class TaskTracker {
    */
   async waitForTerminal(
     taskId: string,
-    opts: { callbacks: boolean; timeoutSeconds: number; offPeak?: boolean; poll?: PollScheduleOptions | undefined; summary?: string },
+    opts: {
+      callbacks: boolean;
+      timeoutSeconds: number;
+      offPeak?: boolean;
+      poll?: PollScheduleOptions | undefined;
+      summary?: string;
+    },
   ): Promise<boolean> {
     if (this.isTerminal(taskId)) return true;
     const schedule = resolveSchedule(baseSchedule(opts.callbacks, opts.offPeak ?? false), opts.poll);
@@ -191,8 +213,22 @@ export class TaskTracker {
     const polling = pollScope
       .run(() =>
         pollingActivities(schedule, opts.timeoutSeconds, cancellation).pollTask.executeWithOptions(
-          { summary: opts.summary ?? (opts.callbacks ? `fallback poll of task ${taskId} (callbacks expected)` : `poll task ${taskId} until it ends`) },
-          [{ taskId, workflowId: workflowInfo().workflowId, schedule, notifyWorkflow: !opts.callbacks, skipFirstPoll: opts.callbacks }],
+          {
+            summary:
+              opts.summary ??
+              (opts.callbacks
+                ? `fallback poll of task ${taskId} (callbacks expected)`
+                : `poll task ${taskId} until it ends`),
+          },
+          [
+            {
+              taskId,
+              workflowId: workflowInfo().workflowId,
+              schedule,
+              notifyWorkflow: !opts.callbacks,
+              skipFirstPoll: opts.callbacks,
+            },
+          ],
         ),
       )
       .then(
@@ -251,5 +287,9 @@ function outOfTime(err: unknown): boolean {
 }
 
 function stillRunning(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === RetryableFailureType.TaskNotFinished;
+  return (
+    err instanceof ActivityFailure &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.type === RetryableFailureType.TaskNotFinished
+  );
 }

@@ -26,7 +26,10 @@ export async function upscaleResult(
       workflowId,
       args: [
         {
-          request: { video_creation_id: source.id, ...(wanted?.resolution ? { upscale_resolution: wanted.resolution } : {}) },
+          request: {
+            video_creation_id: source.id,
+            ...(wanted?.resolution ? { upscale_resolution: wanted.resolution } : {}),
+          },
           options: inherited,
         } satisfies GenerationInput,
       ],

@@ -61,7 +61,9 @@ export async function withCompletionWebhook<T>(run: () => Promise<T>): Promise<T
     // under a fresh id (activities/webhook.ts). The delivery outlives the generation either way
     // (it was a child with parent-close policy ABANDON).
     try {
-      await webhookStartLocal.startWebhookDelivery.executeWithOptions({ summary: `${type} webhook` }, [{ workflowId: webhookWorkflowId(workflowId, type), input }]);
+      await webhookStartLocal.startWebhookDelivery.executeWithOptions({ summary: `${type} webhook` }, [
+        { workflowId: webhookWorkflowId(workflowId, type), input },
+      ]);
     } catch (err) {
       // Every id taken, or Temporal unreachable for a minute: the generation's result stands regardless.
       log.error('webhook delivery not started', { type, error: err instanceof Error ? err.message : String(err) });

@@ -93,14 +93,20 @@ export class UpdateFeed {
     const workflowId = webhookWorkflowId(info.workflowId, 'generation.updated', this.seq);
     this.lastDelivery = workflowId;
     this.starts.push(
-      webhookStartLocal.startWebhookDelivery.executeWithOptions({ summary: `generation.updated ${this.sentKey} webhook` }, [{ workflowId, input }]).then(
-        // Started under a fresh id (the derived one was taken by someone else): the next event waits for that one.
-        (started) => {
-          if (this.lastDelivery === workflowId) this.lastDelivery = started.workflowId;
-        },
-        // Best-effort: the next update or the terminal event still tells the caller where things are.
-        (err: unknown) => log.warn('generation.updated webhook not started', { workflowId, error: err instanceof Error ? err.message : String(err) }),
-      ),
+      webhookStartLocal.startWebhookDelivery
+        .executeWithOptions({ summary: `generation.updated ${this.sentKey} webhook` }, [{ workflowId, input }])
+        .then(
+          // Started under a fresh id (the derived one was taken by someone else): the next event waits for that one.
+          (started) => {
+            if (this.lastDelivery === workflowId) this.lastDelivery = started.workflowId;
+          },
+          // Best-effort: the next update or the terminal event still tells the caller where things are.
+          (err: unknown) =>
+            log.warn('generation.updated webhook not started', {
+              workflowId,
+              error: err instanceof Error ? err.message : String(err),
+            }),
+        ),
     );
   }
 }

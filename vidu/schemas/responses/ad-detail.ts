@@ -65,12 +65,15 @@ export const AdOneClickDetail = z.looseObject({
   state: TaskState,
   err_code: StrOrEmpty,
   data_records: z
-    .looseObject({
-      storyboards: listOf(AdStoryboard),
-      narration_records: listOf(AdRecord),
-      bgm_records: listOf(AdRecord),
-      completed_creation_records: listOf(AdComposedTask),
-    }, named)
+    .looseObject(
+      {
+        storyboards: listOf(AdStoryboard),
+        narration_records: listOf(AdRecord),
+        bgm_records: listOf(AdRecord),
+        completed_creation_records: listOf(AdComposedTask),
+      },
+      named,
+    )
     .optional(),
 });
 export type AdOneClickDetail = z.output<typeof AdOneClickDetail>;

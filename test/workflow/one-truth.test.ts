@@ -130,7 +130,14 @@ describe('one truth about a generation', () => {
         { field: 'options.timeoutSeconds', rule: 'range', message: expect.stringMatching(/>=\s*1/) },
         { field: 'images', rule: 'limit', message: 'images must contain exactly 1 image (got 0)' },
         { field: 'prompt', rule: 'limit', message: 'prompt must be at most 2000 characters (got 2100)' },
-        { field: 'foo', rule: 'unknown-field', message: 'unknown field "foo" is not accepted by img2video' },
+        // The refusal says how an operator allows the field (README "New models without a release").
+        {
+          field: 'foo',
+          rule: 'unknown-field',
+          message: expect.stringMatching(
+            /^unknown field "foo" is not accepted by img2video; to allow it, .*VIDU_FLOW_MODELS_FILE/,
+          ),
+        },
       ]),
     );
     expect(vidu.submissions).not.toContain(workflowId);

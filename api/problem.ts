@@ -71,3 +71,18 @@ export function fieldErrors(lines: readonly string[], prefix = ''): FieldError[]
 export function invalidInput(errors: FieldError[], detail?: string): ProblemError {
   return problem(422, 'invalid-input', detail ?? `invalid input: ${errors.map((e) => e.field).join(', ')}`, { errors });
 }
+
+/** The body as an object with only `allowed` top-level fields: 400 when it is no object, 422 naming any other field. */
+export function objectBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw problem(400, 'bad-request', 'the body must be a JSON object', {
+      errors: [{ field: '(body)', message: `must be a JSON object with ${allowed.join(', ')}` }],
+    });
+  }
+  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0)
+    throw invalidInput(
+      unknown.map((field) => ({ field, message: `unknown field; expected only ${allowed.join(', ')}` })),
+    );
+  return body as Record<string, unknown>;
+}

@@ -229,9 +229,7 @@ export class ViduFlowClient {
   }
 
   /** Recent vidu-flow generations, newest first, from Temporal visibility. */
-  async *list(
-    opts: { kind?: GenerationKind; limit?: number } = {},
-  ): AsyncIterable<{
+  async *list(opts: { kind?: GenerationKind; limit?: number } = {}): AsyncIterable<{
     workflowId: string;
     type: string;
     status: string;

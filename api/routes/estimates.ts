@@ -4,7 +4,7 @@ import { checkBatchLine, MAX_HTTP_BATCH_LINES } from '../../contract/batch-input
 import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
 import type { GenerationKind } from '../../core/generation-types';
 import { estimateAdFilm, estimateCredits, generationLine, totalOf, type EstimateLine } from '../../vidu/prices';
-import { invalidInput, problem } from '../problem';
+import { invalidInput, objectBody, problem } from '../problem';
 import type { ApiDeps, Guard } from '../deps';
 import { contractErrors } from './starts';
 
@@ -16,27 +16,13 @@ import { contractErrors } from './starts';
 
 const ESTIMATE_KINDS = [...GENERATION_KINDS, 'ad-film', 'batch'] as const;
 
-function objectOf(body: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw problem(400, 'bad-request', 'the body must be a JSON object', {
-      errors: [{ field: '(body)', message: `must be a JSON object with ${allowed.join(', ')}` }],
-    });
-  }
-  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0)
-    throw invalidInput(
-      unknown.map((field) => ({ field, message: `unknown field; expected only ${allowed.join(', ')}` })),
-    );
-  return body as Record<string, unknown>;
-}
-
 export function registerEstimates(app: FastifyInstance, guard: Guard, deps: ApiDeps): void {
   app.post<{ Params: { kind: string } }>('/v1/estimates/:kind', { preHandler: guard('read') }, async (req) => {
     const kind = req.params.kind;
     const table = deps.prices?.();
     const t = table ? { table } : {};
     if (kind === 'ad-film') {
-      const body = objectOf(req.body, ['request', 'edits', 'options']);
+      const body = objectBody(req.body, ['request', 'edits', 'options']);
       const errors = contractErrors(checkAdFilmInput(body));
       if (errors.length > 0) throw invalidInput(errors);
       return estimateAdFilm(
@@ -45,7 +31,7 @@ export function registerEstimates(app: FastifyInstance, guard: Guard, deps: ApiD
       );
     }
     if (kind === 'batch') {
-      const body = objectOf(req.body, ['lines', 'options']);
+      const body = objectBody(req.body, ['lines', 'options']);
       if (!Array.isArray(body.lines) || body.lines.length === 0 || body.lines.length > MAX_HTTP_BATCH_LINES) {
         throw invalidInput([
           {
@@ -74,7 +60,7 @@ export function registerEstimates(app: FastifyInstance, guard: Guard, deps: ApiD
         errors: [{ field: 'kind', message: `must be one of ${ESTIMATE_KINDS.join(', ')}` }],
       });
     }
-    const body = objectOf(req.body, ['request', 'options']);
+    const body = objectBody(req.body, ['request', 'options']);
     const errors = contractErrors(checkGenerationInput(kind as GenerationKind, body));
     if (errors.length > 0) throw invalidInput(errors);
     return estimateCredits(kind as GenerationKind, body.request as Record<string, unknown>, t);

@@ -20,7 +20,7 @@ import { NOTIFY_MEMO, type NotifyTarget } from '../../core/webhook-types';
 import { createdByThisStart, namespacedIdempotencyKey, START_MEMO, startMemoFor } from '../idempotent-start';
 import type { ApiKey } from '../../platform/keys/api-keys';
 import { linksFor } from '../ownership';
-import { type FieldError, fieldErrors, invalidInput, problem } from '../problem';
+import { type FieldError, fieldErrors, invalidInput, objectBody, problem } from '../problem';
 import { Notify } from '../schemas';
 import type { ApiDeps, Guard } from '../deps';
 
@@ -108,21 +108,6 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
       .header('location', links.self)
       .send({ id: workflowId, kind, links });
   }
-}
-
-/** The body as an object with only `allowed` top-level fields; 422 naming any other. */
-function objectBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw problem(400, 'bad-request', 'the body must be a JSON object', {
-      errors: [{ field: '(body)', message: `must be a JSON object with ${allowed.join(', ')}` }],
-    });
-  }
-  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0)
-    throw invalidInput(
-      unknown.map((field) => ({ field, message: `unknown field; expected only ${allowed.join(', ')}` })),
-    );
-  return body as Record<string, unknown>;
 }
 
 function pick(body: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

@@ -17,6 +17,32 @@ export interface Detail {
   storyboards?: J[];
 }
 
+/**
+ * One generation's detail for the caller's key, or undefined after showing why not in `root`
+ * (a generation of another key answers 404, like one that does not exist).
+ */
+export async function loadDetail(
+  root: HTMLElement,
+  id: string,
+  title: string,
+  notFound: string,
+): Promise<Detail | undefined> {
+  try {
+    return await api<Detail>('GET', `/studio/api/generations/${encodeURIComponent(id)}`);
+  } catch (err) {
+    fill(
+      root,
+      el('h1', {}, title),
+      el(
+        'p',
+        { class: 'error', role: 'alert' },
+        err instanceof ApiError && err.status === 404 ? notFound : (err as Error).message,
+      ),
+    );
+    return undefined;
+  }
+}
+
 export function statusBlock(g: J): HTMLElement {
   const s = (g.status ?? {}) as J;
   const progress = typeof s.progress === 'number' ? s.progress : g.execution === 'succeeded' ? 100 : 0;
@@ -96,21 +122,8 @@ export const generationPage: Page = async (root, _params, path) => {
   const id = path[0] ?? '';
   const abort = new AbortController();
   const render = async () => {
-    let d: Detail;
-    try {
-      d = await api<Detail>('GET', `/studio/api/generations/${encodeURIComponent(id)}`);
-    } catch (err) {
-      fill(
-        root,
-        el('h1', {}, 'Generation'),
-        el(
-          'p',
-          { class: 'error', role: 'alert' },
-          err instanceof ApiError && err.status === 404 ? 'No such generation for this key.' : (err as Error).message,
-        ),
-      );
-      return false;
-    }
+    const d = await loadDetail(root, id, 'Generation', 'No such generation for this key.');
+    if (!d) return false;
     const g = d.generation;
     const cancel =
       g.execution === 'running'

@@ -2,8 +2,7 @@ import { api, ApiError, follow } from '../api';
 import { el, fill } from '../dom';
 import type { Page } from '../page';
 import { failureWords, phaseWords } from '../words';
-import type { Detail } from './generation';
-import { statusBlock } from './generation';
+import { loadDetail, statusBlock } from './generation';
 import { player } from './media';
 
 // AD-film review: the storyboards as a grid of clips (fetched by the API from Vidu while the film
@@ -80,21 +79,8 @@ export const reviewPage: Page = async (root, _params, path) => {
   };
 
   const render = async (): Promise<boolean> => {
-    let d: Detail;
-    try {
-      d = await api<Detail>('GET', `/studio/api/generations/${encodeURIComponent(id)}`);
-    } catch (err) {
-      fill(
-        root,
-        el('h1', {}, 'AD-film review'),
-        el(
-          'p',
-          { class: 'error', role: 'alert' },
-          err instanceof ApiError && err.status === 404 ? 'No such AD film for this key.' : (err as Error).message,
-        ),
-      );
-      return false;
-    }
+    const d = await loadDetail(root, id, 'AD-film review', 'No such AD film for this key.');
+    if (!d) return false;
     const g = d.generation;
     const s = (g.status ?? {}) as J;
     lastShape = JSON.stringify([

@@ -79,3 +79,27 @@ export function attributeRefusal(name: string, value: string): string | undefine
     return `URL ${name}`;
   return undefined;
 }
+
+/** The line beside the form's submit button: the API's estimate, or why the request cannot be priced. */
+export function estimateWords(
+  answer: { credits?: unknown; basis?: unknown; unpriced?: unknown } | { errors: ReadonlyArray<{ message: string }> },
+): string {
+  if ('errors' in answer) {
+    const why = answer.errors.map((e) => e.message).join('; ');
+    return `Cannot be priced yet: ${why || 'the request is incomplete'}.`;
+  }
+  if (typeof answer.unpriced === 'string' && answer.unpriced !== '') return `Cannot be priced: ${answer.unpriced}.`;
+  if (typeof answer.credits !== 'number') return 'Cannot be priced: no estimate was given.';
+  return `Estimated: ${answer.credits} ${answer.credits === 1 ? 'credit' : 'credits'}`;
+}
+
+/**
+ * Stand-ins for files chosen but not yet uploaded, so the form can be priced without uploading:
+ * the estimate reads no media, and an https reference passes the same checks as a staged one.
+ */
+export function estimatePlaceholders(fileNames: readonly string[]): string[] {
+  return fileNames.map((name, i) => {
+    const ext = /\.([A-Za-z0-9]{1,5})$/.exec(name)?.[1]?.toLowerCase() ?? 'png';
+    return `https://media.invalid/estimate-${i + 1}.${ext}`;
+  });
+}

@@ -1,13 +1,15 @@
 import { api, ApiError, upload, type FieldError } from '../api';
 import { el, fill } from '../dom';
 import type { Page } from '../page';
-import { formFieldOf } from '../words';
+import { estimatePlaceholders, estimateWords, formFieldOf } from '../words';
 
 // New generation: a form per endpoint, derived by the API from the registry and the model matrix
 // (api/studio/forms.ts): the chosen model decides which durations, resolutions and ratios are
 // offered. Files are uploaded into staging first (POST /v1/uploads, checked like the stage step),
 // then the start names their staged: references. The API's checks are the judge: its field
-// errors are shown beside the field they name.
+// errors are shown beside the field they name. Beside the submit button, the price of what is filled
+// in (POST /v1/estimates/{kind}, the table the worker charges from), refreshed 300 ms after a change;
+// chosen files are priced through stand-in references, so nothing is uploaded before Start.
 
 type J = Record<string, any>;
 interface Field {
@@ -70,7 +72,10 @@ export const newPage: Page = async (root, params, path) => {
   }
   const errorOf = (name: string) => el('p', { class: 'field-error', id: `err-${name}`, role: 'alert' });
   const general = el('p', { class: 'error', id: 'form-error', role: 'alert' });
-  const controls = new Map<string, { field: Field; read: () => Promise<unknown> | unknown; error: HTMLElement }>();
+  const controls = new Map<
+    string,
+    { field: Field; read: () => Promise<unknown> | unknown; peek: () => unknown; error: HTMLElement }
+  >();
   const rows: HTMLElement[] = [];
   const modelSelect = el('select', { id: 'f-model', name: 'model', 'aria-describedby': 'err-model' });
   const matrixSelects: Record<string, HTMLSelectElement> = {};
@@ -111,6 +116,7 @@ export const newPage: Page = async (root, params, path) => {
     );
     let input: HTMLElement;
     let read: () => Promise<unknown> | unknown;
+    let peek: (() => unknown) | undefined;
     if (f.control === 'model') {
       const names = Object.keys(form.models ?? {});
       fill(modelSelect, ...names.map((n) => el('option', { value: n }, n)));
@@ -172,6 +178,14 @@ export const newPage: Page = async (root, params, path) => {
         if (refs.length === 0) return undefined;
         return list ? refs : refs[0];
       };
+      peek = () => {
+        const refs = [
+          ...estimatePlaceholders(Array.from(file.files ?? []).map((one) => one.name)),
+          ...ref.value.split(/\s+/).filter(Boolean),
+        ];
+        if (refs.length === 0) return undefined;
+        return list ? refs : refs[0];
+      };
     } else if (f.control === 'select') {
       const select = el(
         'select',
@@ -207,11 +221,12 @@ export const newPage: Page = async (root, params, path) => {
       input = box;
       read = () => (box.value === '' ? undefined : f.control === 'number' ? Number(box.value) : box.value);
     }
-    controls.set(f.name, { field: f, read, error });
+    controls.set(f.name, { field: f, read, peek: peek ?? (read as () => unknown), error });
     rows.push(el('div', { class: 'field', 'data-field': f.name }, label, input, error));
   }
   const review = form.kind === 'adFilm' ? el('input', { id: 'f-review', type: 'checkbox', checked: true }) : null;
   const submitButton = el('button', { type: 'submit' }, 'Start');
+  const estimate = el('p', { class: 'estimate', id: 'estimate', role: 'status', 'aria-live': 'polite' });
   const formEl = el(
     'form',
     { class: 'card new', novalidate: true },
@@ -224,11 +239,49 @@ export const newPage: Page = async (root, params, path) => {
           review,
         )
       : null,
-    submitButton,
+    el('div', { class: 'actions' }, submitButton, estimate),
     general,
   );
   fill(root, el('h1', {}, `New ${form.kind}`), el('p', { class: 'hint' }, form.summary), formEl);
   applyModel();
+
+  const bodyOf = (request: J) =>
+    form.kind === 'adFilm' ? { request, options: { review: review?.checked ?? false } } : { request };
+  // The newest answer wins: an older request still in flight does not overwrite it.
+  let estimateSeq = 0;
+  let estimateTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshEstimate = async () => {
+    const seq = ++estimateSeq;
+    const request: J = {};
+    for (const [name, c] of controls) {
+      const value = c.peek();
+      if (value !== undefined) request[name] = value;
+    }
+    const path = `/v1/estimates/${form.kind === 'adFilm' ? 'ad-film' : form.kind}`;
+    let text: string;
+    try {
+      text = estimateWords(await api<{ credits: number; unpriced?: string }>('POST', path, bodyOf(request)));
+    } catch (err) {
+      text =
+        err instanceof ApiError && err.errors.length > 0
+          ? estimateWords({ errors: err.errors })
+          : `Cannot be priced: ${(err as Error).message}.`;
+    }
+    if (seq !== estimateSeq) return;
+    estimate.textContent = text;
+    estimate.removeAttribute('aria-busy');
+  };
+  // aria-busy until the answer for the form as it now stands has landed.
+  const scheduleEstimate = () => {
+    estimate.setAttribute('aria-busy', 'true');
+    estimateSeq++; // an answer still in flight is for the form as it was
+    clearTimeout(estimateTimer);
+    estimateTimer = setTimeout(() => void refreshEstimate(), 300);
+  };
+  formEl.addEventListener('input', scheduleEstimate);
+  formEl.addEventListener('change', scheduleEstimate);
+  estimate.setAttribute('aria-busy', 'true');
+  void refreshEstimate();
 
   // One Idempotency-Key per filled-in form: a double click or a retry after a lost answer starts nothing twice.
   const idempotencyKey = `studio-${crypto.randomUUID()}`;
@@ -244,8 +297,7 @@ export const newPage: Page = async (root, params, path) => {
         if (value !== undefined) request[name] = value;
       }
       const path = form.kind === 'adFilm' ? '/v1/ad-films' : `/v1/generations/${form.kind}`;
-      const body = form.kind === 'adFilm' ? { request, options: { review: review?.checked ?? false } } : { request };
-      const started = await api<{ id: string }>('POST', path, body, { 'idempotency-key': idempotencyKey });
+      const started = await api<{ id: string }>('POST', path, bodyOf(request), { 'idempotency-key': idempotencyKey });
       location.hash =
         form.kind === 'adFilm' && review?.checked
           ? `#/review/${encodeURIComponent(started.id)}`

@@ -176,6 +176,12 @@ describe('the studio in a real browser (processes)', () => {
     await page.locator('#f-images').setInputFiles(path.join(dir, 'still.png'));
     await page.locator('#f-prompt').fill(XSS);
     await page.locator('#f-duration').selectOption('5');
+    // The price beside Start, from POST /v1/estimates (debounced), before anything is submitted.
+    // (aria-busy until the answer for the form as it now stands has landed)
+    const estimate = page.locator('#estimate:not([aria-busy])', { hasText: /^Estimated: \d+ credits?$/ });
+    await estimate.waitFor({ timeout: 15_000 });
+    const estimated = Number(/(\d+)/.exec((await estimate.textContent()) ?? '')![1]);
+    expect(estimated).toBeGreaterThan(0);
     await axe(page, 'new img2video');
     await shot(page, 'new-generation');
     await page.getByRole('button', { name: 'Start' }).click();
@@ -190,6 +196,13 @@ describe('the studio in a real browser (processes)', () => {
       `[studio] img2video from the form to a playing result in ${Date.now() - t0} ms; the <video> reports ${seconds} s`,
     );
     expect(seconds).toBeGreaterThan(0);
+    // The estimate shown was what the generation is charged (the simulator prices from the same table).
+    const res = await fetch(`${api}/v1/generations/${encodeURIComponent(generationId)}`, {
+      headers: { authorization: `Bearer ${alice.key}` },
+    });
+    const g = (await res.json()) as { status?: { credits?: number }; result?: { credits?: number } };
+    console.log(`[studio] estimated ${estimated} credits; charged ${g.result?.credits ?? g.status?.credits}`);
+    expect(g.result?.credits ?? g.status?.credits).toBe(estimated);
     // The prompt is shown as the characters it is, and nothing from it became markup.
     await expect(page.locator('dd.prompt', { hasText: XSS }).count()).resolves.toBe(1);
     expect(await page.locator('img[src="x"]').count()).toBe(0);

@@ -2,7 +2,17 @@
 // field a problem names, the attribute guard of its DOM helper, and the shell's HTML escaping.
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, studioHtml, STUDIO_CSP } from '../../api/studio/page';
-import { ageWords, attributeRefusal, failureWords, formFieldOf, phaseWords } from '../../studio/words';
+import {
+  ageWords,
+  attributeRefusal,
+  estimatePlaceholders,
+  estimateWords,
+  failureWords,
+  formFieldOf,
+  phaseWords,
+} from '../../studio/words';
+import { checkGenerationInput } from '../../contract/generation-input';
+import { estimateCredits } from '../../vidu/prices';
 
 describe('studio words', () => {
   it('phases in plain words, unknown ones readable', () => {
@@ -45,6 +55,35 @@ describe('studio words', () => {
     expect(attributeRefusal('href', '#/g/img2video-key-a:1')).toBeUndefined();
     expect(attributeRefusal('src', '/studio/media/x/file/0?k=a&exp=1&sig=b')).toBeUndefined();
     expect(attributeRefusal('alt', '<img src=x onerror=alert(1)>')).toBeUndefined();
+  });
+});
+
+describe('the new-generation form’s price line', () => {
+  it('says the estimate, or why the request cannot be priced', () => {
+    expect(estimateWords({ credits: 20, basis: 'b' })).toBe('Estimated: 20 credits');
+    expect(estimateWords({ credits: 1, basis: 'b' })).toBe('Estimated: 1 credit');
+    expect(estimateWords({ credits: 0, basis: 'unpriced', unpriced: 'upscale: length known at staging' })).toBe(
+      'Cannot be priced: upscale: length known at staging.',
+    );
+    expect(estimateWords({ errors: [{ message: 'images is required' }, { message: 'prompt too long' }] })).toBe(
+      'Cannot be priced yet: images is required; prompt too long.',
+    );
+    expect(estimateWords({ errors: [] })).toBe('Cannot be priced yet: the request is incomplete.');
+    expect(estimateWords({})).toBe('Cannot be priced: no estimate was given.');
+  });
+
+  it('stands in for chosen files with references the checks accept, priced as the uploaded files would be', () => {
+    const refs = estimatePlaceholders(['Still.PNG', 'b.jpeg', 'noext']);
+    expect(refs).toEqual([
+      'https://media.invalid/estimate-1.png',
+      'https://media.invalid/estimate-2.jpeg',
+      'https://media.invalid/estimate-3.png',
+    ]);
+    const request = { model: 'viduq2', images: refs.slice(0, 1), prompt: 'x', duration: 5 };
+    expect(checkGenerationInput('img2video', { request })).toEqual([]);
+    const staged = { ...request, images: ['staged:key-abc/0123abcd.png'] };
+    expect(estimateCredits('img2video', request).credits).toBe(estimateCredits('img2video', staged).credits);
+    expect(estimateCredits('img2video', request).credits).toBeGreaterThan(0);
   });
 });
 

@@ -11,6 +11,7 @@ import { generationListing } from '../generation-list';
 import { archiveReader, parseRange, type ArchiveReader } from './archive-reader';
 import { studioAssets } from './assets';
 import { studioForms } from './forms';
+import { IMAGE_TYPES, inputImagesOf, isShownImage } from './input-images';
 import { mediaFilesOf, playableType, type MediaFile } from './media-files';
 import { mediaQuery, signMedia, verifyMedia } from './media-token';
 import { MEDIA_CSP, studioHeaders, studioHtml } from './page';
@@ -147,7 +148,23 @@ export function registerStudio(app: FastifyInstance, guard: Guard, deps: StudioD
           : {}),
       }));
     }
-    return { generation, media, timeline, ...(input ? { input } : {}), ...(storyboards ? { storyboards } : {}) };
+    // Thumbnails of its image inputs: the key's own staged files and http(s) URLs, by signed link.
+    const inputImages = inputImagesOf(
+      (input as { request?: unknown } | undefined)?.request,
+      `key-${req.apiKey!.id}`,
+    ).map(({ field, ref }) => ({
+      field,
+      ref,
+      url: `/studio/media/${encodeURIComponent(id)}/input?${mediaQuery(signMedia(req.apiKey!, `${id}/input#${ref}`))}&r=${encodeURIComponent(ref)}`,
+    }));
+    return {
+      generation,
+      media,
+      timeline,
+      inputImages,
+      ...(input ? { input } : {}),
+      ...(storyboards ? { storyboards } : {}),
+    };
   });
 
   // An archived file, by signed link. Not yours, expired, forged or absent: the same 404.
@@ -180,6 +197,41 @@ export function registerStudio(app: FastifyInstance, guard: Guard, deps: StudioD
           .header('content-length', String(opened.range.end - opened.range.start + 1));
       } else reply.header('content-length', String(opened.size));
       return reply.send(opened.body instanceof Readable ? opened.body : Readable.from(opened.body));
+    },
+  );
+
+  // An image input of a generation, by signed link: a staged file of the key that signed (the owner
+  // in the reference must be that key; the store is read only then), or an http(s) URL fetched by
+  // the API through the download guard. Anything else, or not yours: the same 404.
+  app.get<{ Params: { id: string }; Querystring: { r?: string } }>(
+    '/studio/media/:id/input',
+    { config: { public: true } },
+    async (req, reply) => {
+      const { id } = req.params;
+      const ref = typeof req.query.r === 'string' ? req.query.r : '';
+      const key = ref
+        ? verifyMedia(deps.keys(), `${id}/input#${ref}`, req.query as Record<string, unknown>)
+        : undefined;
+      if (!key || !isShownImage(ref, `key-${key.id}`)) throw mediaNotFound();
+      req.apiKey = key;
+      await ownedGeneration(deps.client, req, id).catch(() => {
+        throw mediaNotFound();
+      });
+      if (ref.startsWith('staged:')) {
+        const bytes = await deps.client.staging.get(ref).catch(() => undefined);
+        const type = IMAGE_TYPES[ref.slice(ref.lastIndexOf('.') + 1).toLowerCase()];
+        if (!bytes || !type) throw mediaNotFound();
+        studioHeaders(reply, MEDIA_CSP).header('cache-control', 'private, max-age=600').type(type);
+        return reply.send(bytes);
+      }
+      const upstream = await guardedFetch(ref).catch(() => undefined);
+      const type = upstream?.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!upstream || !upstream.ok || !upstream.body || !Object.values(IMAGE_TYPES).includes(type))
+        throw mediaNotFound();
+      studioHeaders(reply, MEDIA_CSP).type(type).header('cache-control', 'private, max-age=300');
+      const length = upstream.headers.get('content-length');
+      if (length) reply.header('content-length', length);
+      return reply.send(Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream));
     },
   );
 

@@ -38,6 +38,8 @@ export interface InputStaging {
   receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes?: number): Promise<IncomingFile>;
   /** The size of a staged file; rejects when the store does not hold it (the API checks a start's `staged:` refs with it). */
   sizeOf(ref: string): Promise<number>;
+  /** The bytes of a staged file (the studio shows a key's own image inputs with it). */
+  get(ref: string): Promise<Buffer>;
 }
 
 const EXT = /^[a-z0-9]+$/;

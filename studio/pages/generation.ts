@@ -14,6 +14,8 @@ export interface Detail {
   media: LinkedMedia[];
   timeline: Array<{ step: string; at: string; outcome: string }>;
   input?: J;
+  /** Signed links to its image inputs: the key's own staged files and http(s) URLs (api/studio/input-images.ts). */
+  inputImages?: Array<{ field: string; ref: string; url: string }>;
   storyboards?: J[];
 }
 
@@ -62,7 +64,7 @@ export function statusBlock(g: J): HTMLElement {
   );
 }
 
-function inputsBlock(input: J | undefined): HTMLElement | null {
+function inputsBlock(input: J | undefined, images: NonNullable<Detail['inputImages']>): HTMLElement | null {
   const request = input?.request as J | undefined;
   if (!request) return null;
   return el(
@@ -74,7 +76,16 @@ function inputsBlock(input: J | undefined): HTMLElement | null {
       { class: 'inputs' },
       ...Object.entries(request).flatMap(([k, v]) => [
         el('dt', {}, k),
-        el('dd', { class: 'prompt' }, typeof v === 'string' ? v : JSON.stringify(v)),
+        el(
+          'dd',
+          { class: 'prompt' },
+          typeof v === 'string' ? v : JSON.stringify(v),
+          ...images
+            .filter((image) => image.field === k)
+            .map((image) =>
+              el('img', { class: 'input-thumb', src: image.url, alt: `${k}: ${image.ref}`, loading: 'lazy' }),
+            ),
+        ),
       ]),
     ),
   );
@@ -168,7 +179,7 @@ export const generationPage: Page = async (root, _params, path) => {
           )
         : null,
       followUps(id, g, d.media),
-      inputsBlock(d.input),
+      inputsBlock(d.input, d.inputImages ?? []),
       timelineBlock(d.timeline),
     );
     return g.execution === 'running';

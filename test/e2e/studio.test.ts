@@ -203,6 +203,23 @@ describe('the studio in a real browser (processes)', () => {
     const g = (await res.json()) as { status?: { credits?: number }; result?: { credits?: number } };
     console.log(`[studio] estimated ${estimated} credits; charged ${g.result?.credits ?? g.status?.credits}`);
     expect(g.result?.credits ?? g.status?.credits).toBe(estimated);
+    // The uploaded PNG shows as a thumbnail among the inputs, through a signed link that names the
+    // key's own staged file; the same link naming another key's file answers 404.
+    const inputThumb = page.locator('img.input-thumb').first();
+    await inputThumb.waitFor();
+    await expect
+      .poll(
+        () =>
+          inputThumb.evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+    const src = (await inputThumb.getAttribute('src'))!;
+    expect(src).toMatch(/^\/studio\/media\/.+\/input\?.*r=staged%3Akey-/);
+    expect((await fetch(`${api}${src}`)).status).toBe(200);
+    const foreign = src.replace(/r=staged%3Akey-[^%]+%2F/, 'r=staged%3Akey-mallory%2F');
+    expect(foreign).not.toBe(src);
+    expect((await fetch(`${api}${foreign}`)).status).toBe(404);
     // The prompt is shown as the characters it is, and nothing from it became markup.
     await expect(page.locator('dd.prompt', { hasText: XSS }).count()).resolves.toBe(1);
     expect(await page.locator('img[src="x"]').count()).toBe(0);

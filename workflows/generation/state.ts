@@ -149,6 +149,11 @@ export function describe(run: GenerationRun): void {
     lines.push(`Vidu task \`${taskId}\` · ${status.credits ?? 0} credits · wait mode ${status.waitMode ?? '?'}`);
   if (status.archive) lines.push(`Archived ${status.archive.files.length} file(s) to \`${status.archive.root}\``);
   if (status.cancellation) lines.push(`Cancellation: ${status.cancellation.outcome} — ${status.cancellation.message}`);
+  // options.onTaskFailure: the tasks so far, one line for the Web UI (README, "Retry policy").
+  if (status.attempts?.length)
+    lines.push(
+      `Attempts: ${status.attempts.map((a, i) => `${i + 1}. \`${a.taskId}\` ${a.model} ${a.errCode || 'success'} (${a.credits} credits)`).join(' · ')}`,
+    );
   setCurrentDetails(lines.join('\n\n'));
   noteStatus(() => statusNow(run));
 }

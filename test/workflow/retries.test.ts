@@ -3,7 +3,7 @@
 // given err_code, and each test reads what the workflow submitted (submitWhenAdmitted calls), what
 // it recorded (status and result `attempts`) and how it failed. The figures are printed.
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeStageInputs, type StageDeps } from '../../activities/stage';
@@ -166,6 +166,64 @@ describe('options.onTaskFailure', () => {
         const status = (await handle.query(statusQuery)) as GenerationStatus;
         expect(status).toMatchObject({ phase: 'failed', failureType: FailureType.ViduTaskFailed });
         expect(status.attempts).toEqual(details.attempts);
+      },
+    );
+  });
+
+  it('ModelUnavailable with every fallback model used, and CreationPolicyViolation with reseed off, stop early and say why', async () => {
+    await generation(
+      { script: failFirst(5, 'ModelUnavailable') },
+      { onTaskFailure: { attempts: 5, fallbackModels: ['viduq2-turbo'] } },
+      async (handle, vidu) => {
+        const cause = (await failureOf(handle)) as ApplicationFailure;
+        expect(cause.message).toMatch(/after 2 attempt\(s\), no fallback model left/);
+        expect(submissions(vidu).map((s) => s.model)).toEqual(['viduq2', 'viduq2-turbo']);
+      },
+    );
+    await generation(
+      { script: failFirst(5, 'CreationPolicyViolation') },
+      { onTaskFailure: { attempts: 5, reseed: false } },
+      async (handle, vidu) => {
+        const cause = (await failureOf(handle)) as ApplicationFailure;
+        expect(cause.message).toMatch(/after 1 attempt\(s\), not retried \(reseed is off\)/);
+        expect(vidu.callsOf('submitWhenAdmitted')).toHaveLength(1);
+      },
+    );
+  });
+
+  it('off-peak: a task Vidu could not run in its window (undocumented code, refunded) is not queued again', async () => {
+    await generation(
+      { offPeak: true, script: failFirst(5, 'OffPeakTimeout') },
+      { onTaskFailure: { attempts: 3 } },
+      async (handle, vidu) => {
+        const cause = (await failureOf(handle)) as ApplicationFailure;
+        expect(cause.type).toBe(FailureType.OffPeakRefunded);
+        expect(vidu.callsOf('submitWhenAdmitted')).toHaveLength(1);
+      },
+    );
+  });
+
+  it('a cancel during the second attempt cancels the second task at Vidu, and the run ends cancelled', async () => {
+    await generation(
+      {
+        script: ({ nth }) =>
+          nth === 1
+            ? { state: 'failed', errCode: 'InternalServiceFailure', credits: 0 }
+            : { state: 'success', polls: 'never' },
+      },
+      { onTaskFailure: { attempts: 3 } },
+      async (handle, vidu) => {
+        let status = (await handle.query(statusQuery)) as GenerationStatus;
+        for (let i = 0; i < 200 && !(status.phase === 'waiting' && status.attempts?.length === 1); i += 1) {
+          await new Promise((r) => setTimeout(r, 50));
+          status = (await handle.query(statusQuery)) as GenerationStatus;
+        }
+        expect(status.taskId).toBe('t2');
+        await handle.cancel();
+        const cause = await failureOf(handle);
+        expect(cause).toBeInstanceOf(CancelledFailure);
+        expect(vidu.callsOf('cancelTask').map((c) => (c.input as { taskId: string }).taskId)).toEqual(['t2']);
+        expect(vidu.callsOf('submitWhenAdmitted')).toHaveLength(2);
       },
     );
   });

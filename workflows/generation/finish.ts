@@ -84,12 +84,17 @@ function failedAfterAttempts(
   const total = credits(run).charged + run.creditsEarlier;
   const failure = classifyTaskFailure(done.errCode);
   const refused = failure.refusedInput ? `; Vidu refused the ${failure.refusedInput}` : '';
+  const policy = run.options.onTaskFailure;
   const why =
-    failure.retry === 'never' && !(failure.refusedInput && run.options.onTaskFailure?.retryInputRefusals)
+    failure.retry === 'never' && !(failure.refusedInput && policy?.retryInputRefusals)
       ? 'not retried (onTaskFailure does not retry this err_code)'
-      : attempts.length >= (run.options.onTaskFailure?.attempts ?? 1)
+      : attempts.length >= (policy?.attempts ?? 1)
         ? 'attempts used up'
-        : 'no further retry allowed';
+        : failure.retry === 'other-model'
+          ? 'no fallback model left'
+          : failure.retry === 'reseed'
+            ? 'not retried (reseed is off)'
+            : 'not retried again (an undocumented err_code is retried once)';
   return ApplicationFailure.create({
     type: FailureType.ViduTaskFailed,
     message: `Vidu task ${id} failed with err_code ${done.errCode || '(none)'} after ${attempts.length} attempt(s), ${why}${refused} (${total} credits charged)`,

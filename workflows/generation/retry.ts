@@ -1,6 +1,6 @@
 import type { OnTaskFailure, StageResult, TaskAttempt } from '../../core/generation-types';
 import { classifyTaskFailure } from '../../vidu/errors';
-import { credits, describe, type GenerationRun } from './state';
+import { credits, describe, isOffPeakRefund, type GenerationRun } from './state';
 
 // options.onTaskFailure (README, "Retry policy"): after a terminal task, whether to submit a new
 // one and with what. Each err_code is classified once in vidu/errors.ts (docs/vidu-api.md §9.1).
@@ -53,12 +53,18 @@ export function nextAttempt(run: GenerationRun, memory: RetryMemory | undefined)
   run.status.attempts = [...memory.attempts];
   describe(run);
   if (done.state !== 'failed' || memory.attempts.length >= memory.policy.attempts) return undefined;
+  // Off-peak work Vidu could not run within its 48 h window (an undocumented code, state.ts
+  // isOffPeakRefund) is refunded and surfaced (OffPeakRefunded), not queued for another 48 h.
+  if (run.offPeak && isOffPeakRefund(done) && classifyTaskFailure(done.errCode).unknown) return undefined;
   const request = changedRequest(memory, done.errCode);
   if (!request) return undefined;
   // The ended task is over (metrics count each task); the next one starts from a clean slate.
   run.metrics.taskOver(charged);
   run.creditsEarlier += charged;
+  // No task is current until the next is submitted: a cancellation meanwhile has nothing to cancel
+  // at Vidu and ends the run cancelled (phases.ts cancelAtVidu), not waiting on the failed task.
   run.snapshot = undefined;
+  run.taskId = undefined;
   run.creditsSeen = 0;
   delete run.status.errCode;
   delete run.status.creditsRefunded;

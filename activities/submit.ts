@@ -15,6 +15,12 @@ export interface SubmitInput {
   workflowId: string;
   request: Record<string, unknown>;
   waitMode: WaitMode;
+  /**
+   * Which paid call of the workflow this is (clientRequestIdFor's step): absent for the first
+   * task, `submit-attempt-<n>` for a retry of options.onTaskFailure. Added for that (an older
+   * version's input has none, and means the first task).
+   */
+  step?: string;
 }
 
 /** What an attempt leaves behind in its heartbeat, read by the next attempt after a crash. */
@@ -50,7 +56,7 @@ export function makeSubmitTask(deps: SubmitDeps) {
     // An endpoint without a documented callback_url (audio-tts) is polled, whatever the wait mode.
     const noCallbacks = input.kind !== 'ad-one-click' && (ENDPOINTS[input.kind] as EndpointSpec).noCallbacks === true;
     const callbackRegistered = noCallbacks ? false : wantsCallback(input.waitMode, deps.callbackUrl);
-    const clientRequestId = clientRequestIdFor(input.workflowId);
+    const clientRequestId = clientRequestIdFor(input.workflowId, input.step);
     const endpoint = input.kind;
     const lookup = (idMayBeMissing: boolean) => ({
       clientRequestId,

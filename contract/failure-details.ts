@@ -3,7 +3,7 @@ import { FailureType, type FailureTypeName } from '../core/failure-types';
 import { ISSUE_RULES } from '../core/issues';
 import type * as I from '../core/issues';
 import { AdFilmEdit } from './ad-film-input';
-import { CancellationOutcome, TaskStateName } from './generation-result';
+import { CancellationOutcome, TaskAttempt, TaskStateName } from './generation-result';
 import { assertSame, type Same } from './same-type';
 
 // The details (details[0]) of every failure type of the catalogue (core/failure-types.ts), declared
@@ -49,6 +49,14 @@ export const FailureDetails = {
       errCode: z.string().describe("Vidu's err_code ('' when none)"),
       credits: z.number().describe('Credits charged for the task, net of any refund'),
       creditsRefunded: z.number().optional().describe('Credits Vidu gave back (present when it refunded)'),
+      attempts: z
+        .array(TaskAttempt)
+        .optional()
+        .describe('options.onTaskFailure given: every task submitted, in order (credits is then their total)'),
+      refusedInput: z
+        .string()
+        .optional()
+        .describe("The input Vidu's err_code says it refused (docs/vidu-api.md §9.1), when it says which"),
     })
     .describe('The Vidu task ended failed'),
   [FailureType.ViduTimeout]: z

@@ -23,6 +23,35 @@ export const PollScheduleOptions = z.strictObject({
   maxSeconds: z.number().positive().max(86_400).optional().describe('Longest delay between two polls'),
 });
 
+/** README, "Retry policy"; the classification of each err_code is docs/vidu-api.md §9.1. */
+export const OnTaskFailure = z
+  .strictObject({
+    attempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(5)
+      .describe('Vidu tasks in all, the first included (1–5); each retry is a new paid task through admission'),
+    reseed: z
+      .boolean()
+      .optional()
+      .describe('A refused output (CreationPolicyViolation) is tried again with a new seed (default true)'),
+    fallbackModels: z
+      .array(z.string().min(1).max(64))
+      .max(5)
+      .optional()
+      .describe(
+        "ModelUnavailable moves to the next of these models; each must be accepted by the endpoint's model matrix for this request",
+      ),
+    retryInputRefusals: z
+      .boolean()
+      .optional()
+      .describe(
+        'A refused input (AuditSubmitIllegal, TaskPromptPolicyViolation, ImageFormatInvalid, …) is tried again too (default false)',
+      ),
+  })
+  .describe('What to do when the Vidu task fails (absent: one task, no retry)');
+
 export const GenerationOptions = z.strictObject({
   waitMode: z
     .enum(['auto', 'callback', 'poll'])
@@ -58,6 +87,7 @@ export const GenerationOptions = z.strictObject({
     .describe(
       'Upscale the video result once archived: a child upscale workflow (id <workflowId>~upscale) archived beside this one; a second paid task',
     ),
+  onTaskFailure: OnTaskFailure.optional(),
 });
 
 /** Fields vidu-flow sets itself; a caller passing them is told so rather than silently overridden. */
@@ -89,8 +119,30 @@ export function checkGenerationInput(kind: GenerationKind, input: unknown): stri
   }
   if (typeof request !== 'object' || request === null || Array.isArray(request))
     return [...issues, 'request: must be an object (the Vidu request body)'];
-  issues.push(...checkRequest(kind, request as Record<string, unknown>));
+  const requestIssues = checkRequest(kind, request as Record<string, unknown>);
+  issues.push(...requestIssues);
+  const fallbacks = GenerationOptions.safeParse(options).data?.onTaskFailure?.fallbackModels ?? [];
+  issues.push(...fallbackModelIssues(kind, request as Record<string, unknown>, fallbacks, requestIssues));
   return issues;
+}
+
+/**
+ * Each fallback model of options.onTaskFailure must take this very request (the endpoint's model
+ * matrix: durations, resolutions, ratios, image counts), or a paid retry would be refused at
+ * Vidu: refused here, at start, with the field named. Problems the request has with its own model
+ * are reported once, above.
+ */
+function fallbackModelIssues(
+  kind: GenerationKind,
+  request: Record<string, unknown>,
+  models: string[],
+  known: string[],
+): string[] {
+  return models.flatMap((model, i) =>
+    checkRequest(kind, { ...request, model })
+      .filter((line) => !known.includes(line))
+      .map((line) => `options.onTaskFailure.fallbackModels[${i}]: ${model} cannot take this request: ${line}`),
+  );
 }
 
 export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Record<string, unknown>): string[] {
@@ -137,4 +189,5 @@ function withModelsFileHint(kind: GenerationKind, line: string, request: Record<
 // Compile-time drift check against core/generation-types.ts (core is below the contract and cannot
 // derive its types from these schemas; the workflows compile against core).
 assertSame<Same<z.infer<typeof PollScheduleOptions>, T.PollScheduleOptions>>();
+assertSame<Same<z.infer<typeof OnTaskFailure>, T.OnTaskFailure>>();
 assertSame<Same<z.infer<typeof GenerationOptions>, T.GenerationOptions>>();

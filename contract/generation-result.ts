@@ -71,6 +71,21 @@ export const CancellationOutcome = z
   })
   .describe('What happened when the generation was cancelled (by a caller or by the timeout)');
 
+export const TaskAttempt = z
+  .object({
+    taskId: z.string().describe('Vidu task id'),
+    model: z.string().describe('The model the task was submitted with'),
+    seed: z.number().int().optional().describe('The seed sent; absent when the request sent none'),
+    errCode: z.string().describe("Vidu's err_code; empty for the attempt that succeeded"),
+    credits: z.number().describe('Credits charged for this task, net of refunds'),
+  })
+  .describe('One Vidu task of a generation with options.onTaskFailure (README, "Retry policy")');
+
+const Attempts = z
+  .array(TaskAttempt)
+  .optional()
+  .describe('Present when options.onTaskFailure was given: every task submitted, in order');
+
 const GenerationResultBase = z.object({
   kind: GenerationKind,
   workflowId: z.string(),
@@ -93,6 +108,7 @@ const GenerationResultBase = z.object({
   cancellation: CancellationOutcome.optional().describe(
     'Present when a cancel was asked but Vidu refused it; the task finished anyway',
   ),
+  attempts: Attempts,
 });
 
 export const GenerationResult = GenerationResultBase.extend({
@@ -153,6 +169,7 @@ export const GenerationStatus = z
         'Credits estimated before submission (set once the inputs are staged); absent when the request could not be priced',
       ),
     estimateUnpriced: z.string().optional().describe('Why no estimate could be given, when none was'),
+    attempts: Attempts,
     notBefore: z
       .string()
       .optional()
@@ -210,5 +227,6 @@ assertSame<Same<z.infer<typeof ArchivedFile>, T.ArchivedFile>>();
 assertSame<Same<z.infer<typeof MissingExtra>, T.MissingExtra>>();
 assertSame<Same<z.infer<typeof ArchiveResult>, T.ArchiveResult>>();
 assertSame<Same<z.infer<typeof CancellationOutcome>, T.CancellationOutcome>>();
+assertSame<Same<z.infer<typeof TaskAttempt>, T.TaskAttempt>>();
 assertSame<Same<z.infer<typeof GenerationResult>, T.GenerationResult>>();
 assertSame<Same<z.infer<typeof GenerationStatus>, T.GenerationStatus>>();

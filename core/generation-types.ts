@@ -41,6 +41,34 @@ export interface GenerationOptions {
    * result is a video; the upscale is a second paid Vidu task.
    */
   upscale?: { resolution?: '1080p' | '2K' | '4K' | '8K' };
+  /**
+   * What to do when the Vidu task fails (README, "Retry policy"; docs/vidu-api.md §9.1): up to
+   * `attempts` tasks in all, each a new paid submission through admission. Absent: one task.
+   */
+  onTaskFailure?: OnTaskFailure;
+}
+
+export interface OnTaskFailure {
+  /** Tasks in all, the first included (1–5). */
+  attempts: number;
+  /** A refused output (CreationPolicyViolation) is tried again with a new seed. Default true. */
+  reseed?: boolean;
+  /** ModelUnavailable moves to the next of these models (each checked against the request at start). */
+  fallbackModels?: string[];
+  /** A refused input (AuditSubmitIllegal, TaskPromptPolicyViolation, ImageFormatInvalid, …) is tried again too. Default false. */
+  retryInputRefusals?: boolean;
+}
+
+/** One Vidu task of a generation with options.onTaskFailure, in order. */
+export interface TaskAttempt {
+  taskId: string;
+  model: string;
+  /** The seed sent; absent when the request sent none (Vidu picked one). */
+  seed?: number;
+  /** Empty for the attempt that succeeded. */
+  errCode: string;
+  /** Credits charged for this task, net of refunds. */
+  credits: number;
 }
 
 export type Priority = 'interactive' | 'batch';
@@ -169,6 +197,8 @@ export interface GenerationResult {
   upscale?: Omit<GenerationResult, 'upscale' | 'upscaleMissing'>;
   /** options.upscale asked, and no child could be started (every id it may use was taken): why the upscale is missing. */
   upscaleMissing?: string;
+  /** options.onTaskFailure given: every task submitted, in order. */
+  attempts?: TaskAttempt[];
 }
 
 export interface GenerationStatus {
@@ -196,6 +226,8 @@ export interface GenerationStatus {
   estimatedCredits?: number;
   /** Why no estimate could be given, when none was. */
   estimateUnpriced?: string;
+  /** options.onTaskFailure given: the tasks submitted so far, in order. */
+  attempts?: TaskAttempt[];
   /** phase `deferred` (read from describe, before the first workflow task): when the start delay ends. ISO 8601. */
   notBefore?: string;
   /** The failure type (core/failure-types.ts) once phase is failed. */

@@ -67,6 +67,72 @@ export const VIDU_ERROR_CATALOGUE = {
 
 export type ViduErrorReason = keyof typeof VIDU_ERROR_CATALOGUE;
 
+/**
+ * What a new task can change about a failed task's `err_code` (docs/vidu-api.md §9.1): `same` (a
+ * new task with the same request), `reseed` (a new seed: the output was refused), `other-model`
+ * (the next fallback model), `never` (the input, the parameters or the account are at fault).
+ */
+export type TaskFailureClass = 'same' | 'reseed' | 'other-model' | 'never';
+
+export interface TaskFailureInfo {
+  readonly retry: TaskFailureClass;
+  /** The input Vidu says it refused, when it says which (docs/vidu-api.md §9.1). */
+  readonly refusedInput?: 'prompt' | 'images' | 'input (image, video or text)';
+  /** Where the classification comes from. */
+  readonly source: string;
+}
+
+const S91 = 'docs/vidu-api.md §9.1';
+const inputRefused = (refusedInput: TaskFailureInfo['refusedInput']): TaskFailureInfo => ({
+  retry: 'never',
+  refusedInput,
+  source: S91,
+});
+const never: TaskFailureInfo = { retry: 'never', source: S91 };
+
+/** Every documented err_code, classified once (docs/vidu-api.md §9.1); anything else is `unknown`. */
+export const TASK_FAILURE_CATALOGUE = {
+  InternalServiceFailure: { retry: 'same', source: S91 },
+  OperationInProcess: { retry: 'same', source: S91 },
+  CreationPolicyViolation: { retry: 'reseed', source: S91 },
+  ModelUnavailable: { retry: 'other-model', source: S91 },
+  AuditSubmitIllegal: inputRefused('input (image, video or text)'),
+  TaskPromptPolicyViolation: inputRefused('prompt'),
+  ImageFormatInvalid: inputRefused('images'),
+  PageSizeOutOfRange: inputRefused('images'),
+  ImageDownloadFailure: inputRefused('images'),
+  ImageCheckBodyJointsFailed: inputRefused('images'),
+  ImageCheckFaceFailed: inputRefused('images'),
+  ImageObjectsUndetected: inputRefused('images'),
+  BadRequest: never,
+  FieldLacking: never,
+  FieldUnwanted: never,
+  FieldInvalid: never,
+  FieldItemCountOutOfRange: never,
+  CreditInsufficient: never,
+  UserCancelled: never,
+} as const satisfies Record<string, TaskFailureInfo>;
+
+export type TaskFailureCode = keyof typeof TASK_FAILURE_CATALOGUE;
+
+/** An undocumented err_code: a new task with the same request, at most once, then surfaced (docs/vidu-api.md §9.1). */
+export const UNKNOWN_TASK_FAILURE: TaskFailureInfo & { readonly unknown: true } = {
+  retry: 'same',
+  source: S91,
+  unknown: true,
+};
+
+export function classifyTaskFailure(errCode: string): TaskFailureInfo & { readonly unknown?: true } {
+  return Object.prototype.hasOwnProperty.call(TASK_FAILURE_CATALOGUE, errCode)
+    ? TASK_FAILURE_CATALOGUE[errCode as TaskFailureCode]
+    : UNKNOWN_TASK_FAILURE;
+}
+
+/** An input refusal (`never` with a named input): retried only when the policy says so explicitly. */
+export function isInputRefusal(errCode: string): boolean {
+  return classifyTaskFailure(errCode).refusedInput !== undefined;
+}
+
 export function isKnownViduReason(reason: string): reason is ViduErrorReason {
   return Object.prototype.hasOwnProperty.call(VIDU_ERROR_CATALOGUE, reason);
 }

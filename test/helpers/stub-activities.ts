@@ -73,6 +73,14 @@ interface FakeTask {
   record?: AdSubTask;
 }
 
+/**
+ * A script for Scenario.script: the first `n` tasks of the workflow fail with `errCode` (refunded:
+ * 0 credits, as Vidu does for a failed task, docs/vidu-api.md §9.1), the rest succeed.
+ */
+export function failFirst(n: number, errCode: string): Scenario['script'] {
+  return ({ nth }) => (nth <= n ? { state: 'failed', errCode, credits: 0 } : { state: 'success' });
+}
+
 const MANAGER_ID = 'viduSlots-stub';
 
 /** A fake Vidu and the activities in front of it. */

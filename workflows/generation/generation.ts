@@ -5,6 +5,7 @@ import { refuseUnkeepableStart } from '../common/own-id';
 import { unwrapTyped } from '../common/typed-failure';
 import { finish } from './finish';
 import { admitAndSubmit, interrupted, stage, waitOrGiveUp } from './phases';
+import { nextAttempt, openRetries } from './retry';
 import { failed, openGenerationRun, type GenerationRun } from './state';
 
 /** The top-level fields of a generation's input (contract/generation-input.ts). */
@@ -34,6 +35,14 @@ async function generate(run: GenerationRun): Promise<GenerationResult> {
     const staged = await stage(run);
     await admitAndSubmit(run, staged);
     await waitOrGiveUp(run);
+    // options.onTaskFailure: a new task per allowed retry, through admission like the first
+    // (workflows/generation/retry.ts). Without a policy this adds no command.
+    const retries = openRetries(run.options.onTaskFailure, staged);
+    for (let next = nextAttempt(run, retries); next; next = nextAttempt(run, retries)) {
+      await run.slot.release();
+      await admitAndSubmit(run, next.staged, next.step);
+      await waitOrGiveUp(run);
+    }
   } catch (err) {
     await interrupted(run, err);
   }

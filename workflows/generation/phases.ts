@@ -47,7 +47,7 @@ export async function stage(run: GenerationRun): Promise<StageResult> {
  * pool, uncapped by default). A cancellation during the submission waits for its outcome: it may
  * have been paid for.
  */
-export async function admitAndSubmit(run: GenerationRun, staged: StageResult): Promise<void> {
+export async function admitAndSubmit(run: GenerationRun, staged: StageResult, step?: string): Promise<void> {
   run.status.phase = 'submitting';
   describe(run);
   const terms = run.slot.request(run.offPeak);
@@ -63,6 +63,8 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult): P
             request: staged.request,
             waitMode: run.options.waitMode ?? 'auto',
             admission: terms,
+            // A retry (options.onTaskFailure) is a new task: its own idempotency key.
+            ...(step !== undefined ? { step } : {}),
           },
         ],
       ),

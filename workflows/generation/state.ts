@@ -44,6 +44,8 @@ export interface GenerationRun {
   snapshot?: TaskSnapshot;
   /** The most credits Vidu ever reported for the task (the submit answer's price): see taskCredits. */
   creditsSeen: number;
+  /** options.onTaskFailure: credits charged for the earlier tasks of this run (0 without retries). */
+  creditsEarlier: number;
   taskId?: string;
   callbacks: boolean;
   offPeak: boolean;
@@ -73,6 +75,7 @@ export function openGenerationRun(
     slot: new AdmissionSlot(options.priority ?? 'interactive'),
     tracker: new TaskTracker((next) => onSnapshot(run, next)),
     creditsSeen: 0,
+    creditsEarlier: 0,
     callbacks: false,
     offPeak: false,
     timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
@@ -90,10 +93,12 @@ function onSnapshot(run: GenerationRun, next: TaskSnapshot): void {
   status.state = next.state;
   status.progress = next.progress;
   const { charged, refunded } = credits(run);
-  status.credits = charged;
+  // With retries (options.onTaskFailure), the run's credits are every task's: earlier ones too.
+  const total = charged + run.creditsEarlier;
+  status.credits = total;
   if (refunded > 0) status.creditsRefunded = refunded;
   if (next.errCode) status.errCode = next.errCode;
-  run.attributes.set({ key: ViduState, value: next.state }, { key: ViduCredits, value: charged });
+  run.attributes.set({ key: ViduState, value: next.state }, { key: ViduCredits, value: total });
   describe(run);
 }
 
@@ -144,6 +149,11 @@ export function describe(run: GenerationRun): void {
     lines.push(`Vidu task \`${taskId}\` · ${status.credits ?? 0} credits · wait mode ${status.waitMode ?? '?'}`);
   if (status.archive) lines.push(`Archived ${status.archive.files.length} file(s) to \`${status.archive.root}\``);
   if (status.cancellation) lines.push(`Cancellation: ${status.cancellation.outcome} — ${status.cancellation.message}`);
+  // options.onTaskFailure: the tasks so far, one line for the Web UI (README, "Retry policy").
+  if (status.attempts?.length)
+    lines.push(
+      `Attempts: ${status.attempts.map((a, i) => `${i + 1}. \`${a.taskId}\` ${a.model} ${a.errCode || 'success'} (${a.credits} credits)`).join(' · ')}`,
+    );
   setCurrentDetails(lines.join('\n\n'));
   noteStatus(() => statusNow(run));
 }

@@ -140,7 +140,7 @@ export function makeStageInputs(deps: StageDeps) {
           .filter((m) => m.width !== undefined && m.height !== undefined)
           .map((m) => [m.field, { width: m.width!, height: m.height! }]),
       );
-      problems.push(...rule(sizes));
+      problems.push(...rule(sizes, request));
     }
     if (problems.length > 0) throw invalidRequest(problems);
 

@@ -15,6 +15,8 @@ const SIM_DATE = '2026-12-07';
 export const SIM_STAND_IN_PRICES: readonly PriceEntry[] = [
   { kind: 'image2dance', model: '*', rule: { per: 'call', credits: 100 }, source: SIM, readOn: SIM_DATE },
   { kind: 'template', model: '*', rule: { per: 'call', credits: 40 }, source: SIM, readOn: SIM_DATE },
+  { kind: 'templateStory', model: '*', rule: { per: 'call', credits: 40 }, source: SIM, readOn: SIM_DATE },
+  { kind: 'audioClone', model: '*', rule: { per: 'call', credits: 50 }, source: SIM, readOn: SIM_DATE },
   // The AD film's doc examples show credits: 400 (docs/vidu-api.md §5): an example, used as the stand-in.
   { kind: 'adFilm', model: '*', rule: { per: 'call', credits: 400 }, source: SIM, readOn: SIM_DATE },
   { kind: 'adFilmEdit', model: 'generate_video', rule: { per: 'call', credits: 80 }, source: SIM, readOn: SIM_DATE },

@@ -39,6 +39,9 @@ export const audioTts = generation('audioTts');
 export const template = generation('template');
 export const extend = generation('extend');
 export const lipSync = generation('lipSync');
+export const templateStory = generation('templateStory');
+export const timing2audio = generation('timing2audio');
+export const audioClone = generation('audioClone');
 
 /** The AD film, with its generation metrics (started, succeeded, failed by type, credits). */
 export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
@@ -74,6 +77,9 @@ const registered = {
   template,
   extend,
   lipSync,
+  templateStory,
+  timing2audio,
+  audioClone,
   adFilm,
   adFilmEdit,
   viduSlots,

@@ -27,7 +27,7 @@ const GENERATION_REASON =
 const generation: VersioningDecision = { behavior: 'PINNED', reason: GENERATION_REASON };
 
 export const WORKFLOW_VERSIONING = {
-  // The thirteen generation types, one per Vidu endpoint. `upscale` is also the child an AD film
+  // The generation types, one per Vidu endpoint. `upscale` is also the child an AD film
   // or a generation starts for an upscale pass: a child without its own behaviour would inherit
   // its parent's version; declared pinned like its parent so both finish on one version.
   img2video: generation,
@@ -43,6 +43,9 @@ export const WORKFLOW_VERSIONING = {
   template: generation,
   extend: generation,
   lipSync: generation,
+  templateStory: generation,
+  timing2audio: generation,
+  audioClone: generation,
   adFilm: {
     behavior: 'PINNED',
     reason:

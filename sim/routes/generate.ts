@@ -45,7 +45,7 @@ export function registerGenerateRoutes(app: FastifyInstance, ctx: SimContext): v
           const r = applyModelDefaults(kind, parseRequest(requestSchemaOf(kind), req.body) as Record<string, unknown>);
           const probes = await checkMediaInputs(mediaInputsOf(kind, r), fetchOpts);
           // Rules across several inputs are judged like the single-input ones (PageSizeOutOfRange).
-          const broken = rule?.(probes) ?? [];
+          const broken = rule?.(probes, r) ?? [];
           if (broken.length > 0) throw new ViduHttpError('PageSizeOutOfRange', broken.join('; '));
           return behaviour(b, r, probes);
         }),

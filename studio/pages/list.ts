@@ -23,6 +23,9 @@ const KINDS = [
   'template',
   'extend',
   'lipSync',
+  'templateStory',
+  'timing2audio',
+  'audioClone',
   'adFilm',
   'batch',
 ];

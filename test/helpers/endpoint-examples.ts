@@ -21,4 +21,7 @@ export const NEW_ENDPOINT_EXAMPLES = {
   template: { template: 'hugging', images: [IMG], prompt: 'two friends hug' },
   extend: { model: 'viduq2-turbo', video_url: VIDEO, duration: 3 },
   lipSync: { video_url: VIDEO, audio_url: 'https://cdn.example.com/voice.wav' },
+  templateStory: { story: 'one_shot', images: [IMG] },
+  timing2audio: { model: 'audio1.0', duration: 4, timing_prompts: [{ from: 0, to: 3, prompt: 'a door creaks' }] },
+  audioClone: { audio_url: 'https://cdn.example.com/voice.mp3', voice_id: 'narrator-01', text: 'Hello in my voice.' },
 } as const satisfies Record<string, Record<string, unknown>>;

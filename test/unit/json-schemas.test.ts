@@ -131,6 +131,26 @@ const SEED_INPUTS: Record<(typeof GENERATION_KINDS)[number], unknown> = {
     },
   },
   lipSync: { request: { video_url: VIDEO, text: 'Hello<#0.5#>there', voice_id: 'male-2', speed: 1.1, volume: 5 } },
+  templateStory: { request: { story: 'love_story', images: [IMG, IMG] } },
+  timing2audio: {
+    request: {
+      model: 'audio1.0',
+      duration: 6,
+      timing_prompts: [
+        { from: 0, to: 2.5, prompt: 'a door creaks' },
+        { from: 2, to: 6, prompt: 'rain on a tin roof' },
+      ],
+    },
+  },
+  audioClone: {
+    request: {
+      audio_url: 'https://cdn.example.com/voice.mp3',
+      voice_id: 'narrator-01',
+      prompt_audio_url: 'https://cdn.example.com/sample.wav',
+      prompt_text: 'Hello there.',
+      text: 'This is my cloned voice.',
+    },
+  },
 };
 
 describe('generated JSON Schemas', () => {

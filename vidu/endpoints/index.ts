@@ -17,6 +17,9 @@ import { text2audio } from './text2audio';
 import { text2video } from './text2video';
 import { upscale } from './upscale';
 import type { EndpointSpec } from './spec';
+import { templateStory } from './template-story';
+import { timing2audio } from './timing2audio';
+import { audioClone } from './audio-clone';
 
 export const ENDPOINTS = {
   img2video,
@@ -32,6 +35,9 @@ export const ENDPOINTS = {
   template,
   extend,
   lipSync,
+  templateStory,
+  timing2audio,
+  audioClone,
 } as const;
 
 /** A generation kind: a workflow type, one per endpoint. */

@@ -41,9 +41,13 @@ export interface EndpointSpec<S extends RequestSchema = RequestSchema> {
   readonly media: Readonly<Record<string, MediaLimit>>;
   /**
    * A rule across several media of one request, judged on their probed sizes (e.g.
-   * start-end2video's two frames must have close aspect ratios). One message per violation.
+   * start-end2video's two frames must have close aspect ratios; template-story's 9:16 images,
+   * unless its story is one_shot). One message per violation.
    */
-  readonly mediaRule?: (sizes: ReadonlyMap<string, { width: number; height: number }>) => string[];
+  readonly mediaRule?: (
+    sizes: ReadonlyMap<string, { width: number; height: number }>,
+    request?: Readonly<Record<string, unknown>>,
+  ) => string[];
   /** How its result creations look: one file of this media type per creation. */
   readonly result: {
     readonly media: 'video' | 'image' | 'audio';

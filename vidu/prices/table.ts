@@ -264,6 +264,24 @@ export const PRICE_TABLE: readonly PriceEntry[] = [
       source: SOURCES.cnOld,
     },
   }),
+  ...rows('timing2audio', {
+    'audio1.0': {
+      rule: { per: 'length', tiers: [{ underSeconds: 5, credits: 10 }, { credits: 20 }] },
+      source: `${SOURCES.reseller}; ${SOURCES.cnOld}`,
+      note: 'Priced with text2audio (one row for both in the sources); a 10 s sound is priced as the 5–10 s tier.',
+    },
+  }),
+  ...rows('templateStory', {
+    '*': { rule: unknown('no source prices template-story (story templates)'), source: SOURCES.none },
+  }),
+  ...rows('audioClone', {
+    '*': {
+      rule: unknown(
+        'the clone fee is unpublished; the preview text is billed at TTS rates (10 credits per started 500 characters, reseller) on top of it',
+      ),
+      source: SOURCES.none,
+    },
+  }),
   ...rows('adFilm', {
     '*': {
       rule: unknown('the AD film create price is unpublished (the doc example shows credits: 400, an example value)'),

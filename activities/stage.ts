@@ -12,6 +12,8 @@ import { invalidRequest } from './failures';
 import { MediaLoadError, receiveMedia, type MediaSourceDeps, type ReceivedMedia } from './media-source';
 import { probeFile } from '../vidu/media/probe-file';
 import { estimateCredits, type PriceTable } from '../vidu/prices';
+import { needsVoiceOwner } from '../contract/voice-ids';
+import { mapVoiceIds } from './voice-ids';
 
 /** Vidu's whole-request limit (docs/vidu-api.md §0); staged inputs travel inside it as base64. */
 const MAX_BODY_BYTES = 20 * BYTES_PER_MEGABYTE;
@@ -73,7 +75,8 @@ export function makeStageInputs(deps: StageDeps) {
     // the request is resolved or stored under it: URL-only requests need no owner.
     const needsOwner =
       viduIdFields(input.kind).some((f) => request[f] !== undefined) ||
-      mediaSlots(input.kind, structuredClone(request)).some((slot) => !/^https?:\/\//i.test(slot.value));
+      mediaSlots(input.kind, structuredClone(request)).some((slot) => !/^https?:\/\//i.test(slot.value)) ||
+      needsVoiceOwner(input.kind, request);
     const ownership = needsOwner
       ? await (deps.ownership ?? currentOwnership)()
       : { owner: OPERATOR_OWNER, callerText: false };
@@ -82,6 +85,9 @@ export function makeStageInputs(deps: StageDeps) {
       const idIssues = viduIdIssues(input.kind, request);
       if (idIssues.length > 0) throw invalidRequest(idIssues);
     }
+    // Cloned voices live in their owner's namespace (contract/voice-ids.ts, README "The tenant model").
+    const voices = mapVoiceIds(input.kind, request, owner);
+    if (voices.problems.length > 0) throw invalidRequest(voices.problems);
     const problems: string[] = await resolveResultRefs(request, deps.archive, {
       owner,
       ownerOf: deps.ownerOf ?? ownerLookup(),
@@ -149,6 +155,7 @@ export function makeStageInputs(deps: StageDeps) {
       media,
       ...(typeof request.model === 'string' ? { model: request.model } : {}),
       offPeak: request.off_peak === true || request.off_peak === 'true',
+      ...(voices.voice ? { voice: voices.voice } : {}),
       ...(input.kind === 'ad-one-click'
         ? {}
         : { estimate: stagedEstimate(input.kind, request, media, deps.prices?.()) }),

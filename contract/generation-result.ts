@@ -109,6 +109,15 @@ const GenerationResultBase = z.object({
     'Present when a cancel was asked but Vidu refused it; the task finished anyway',
   ),
   attempts: Attempts,
+  voice: z
+    .object({
+      voiceId: z.string().describe('How its owner names the voice in later requests: clone:<voice_id>'),
+      viduVoiceId: z
+        .string()
+        .describe("The id Vidu knows it by: vf-<12 hex of the owner>-<voice_id> (each owner's voices are its own)"),
+    })
+    .optional()
+    .describe('audioClone only: the voice made; its preview (the text spoken in it) is the archived audio'),
 });
 
 export const GenerationResult = GenerationResultBase.extend({

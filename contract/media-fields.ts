@@ -1,6 +1,7 @@
 // Which request fields carry media, per endpoint, as the registry declares them
 // (vidu/endpoints/<kind>.ts). Used to stage inputs (read, check, store) and to validate a request
 // before its media are read.
+import { reservedVoiceIssues } from './voice-ids';
 import { mediaLimitsOf, type MediaEndpoint } from '../vidu/endpoints';
 import type { MediaLimit } from '../vidu/media/limits';
 import { CREATE_ENDPOINTS } from '../vidu/schemas/endpoints';
@@ -147,6 +148,8 @@ export function remoteMediaIssues(
           : 'must be an http(s) URL, a data: URI, a staged: reference to your own upload (POST /v1/uploads) or a vidu-flow: reference to your own result over the HTTP API (local paths and file: are refused)',
     });
   }
+  // A caller names its own cloned voices as clone:<name>, never by the id vidu-flow derived (contract/voice-ids.ts).
+  issues.push(...reservedVoiceIssues(endpoint, request));
   for (const field of viduIdFields(endpoint)) {
     if (request[field] !== undefined)
       issues.push({

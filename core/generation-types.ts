@@ -134,6 +134,16 @@ export interface StageResult {
    * recorded before it existed.
    */
   estimate?: { credits: number; basis: string; unpriced?: string };
+  /** audioClone: the voice the request makes (the stage activity derives its Vidu id from the owner). */
+  voice?: ClonedVoice;
+}
+
+/** A voice made by audioClone (README "The tenant model": each owner's voices are its own). */
+export interface ClonedVoice {
+  /** How this voice's owner names it in later requests: `clone:<voice_id>`. */
+  voiceId: string;
+  /** The id Vidu knows it by: `vf-<12 hex of the owner>-<voice_id>`. */
+  viduVoiceId: string;
 }
 
 export interface SubmitResult {
@@ -199,6 +209,8 @@ export interface GenerationResult {
   upscaleMissing?: string;
   /** options.onTaskFailure given: every task submitted, in order. */
   attempts?: TaskAttempt[];
+  /** audioClone: the voice made (its preview is the archived audio). */
+  voice?: ClonedVoice;
 }
 
 export interface GenerationStatus {

@@ -265,6 +265,7 @@ describe('checkRequest', () => {
 
   it('the kinds list is the endpoint registry: one workflow type per endpoint', () => {
     expect([...GENERATION_KINDS].sort()).toEqual([
+      'audioClone',
       'audioTts',
       'extend',
       'image2dance',
@@ -275,8 +276,10 @@ describe('checkRequest', () => {
       'reference2video',
       'startEnd2video',
       'template',
+      'templateStory',
       'text2audio',
       'text2video',
+      'timing2audio',
       'upscale',
     ]);
   });

@@ -263,6 +263,9 @@ describe('CREATE_ENDPOINTS', () => {
       template: '/ent/v2/template',
       extend: '/ent/v2/extend',
       lipSync: '/ent/v2/lip-sync',
+      templateStory: '/ent/v2/template-story',
+      timing2audio: '/ent/v2/timing2audio',
+      audioClone: '/ent/v2/audio-clone',
       'ad-one-click': '/ent/v2/ad-one-click',
     });
   });

@@ -44,6 +44,7 @@ export async function finish(run: GenerationRun): Promise<GenerationResult> {
     ...(upscale ? { upscale } : {}),
     ...(upscaleMissing ? { upscaleMissing } : {}),
     ...(attempts ? { attempts } : {}),
+    ...(run.voice ? { voice: run.voice } : {}),
   };
 }
 

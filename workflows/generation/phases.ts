@@ -27,6 +27,7 @@ export async function stage(run: GenerationRun): Promise<StageResult> {
   run.offPeak = staged.offPeak;
   // The price before submission, computed by the stage activity (no command of its own).
   run.estimate = staged.estimate;
+  if (staged.voice) run.voice = staged.voice;
   if (staged.estimate?.unpriced !== undefined) run.status.estimateUnpriced = staged.estimate.unpriced;
   else if (staged.estimate) run.status.estimatedCredits = staged.estimate.credits;
   run.metrics.setStaged(staged.model, run.offPeak);

@@ -52,6 +52,8 @@ export interface GenerationRun {
   timeoutSeconds: number;
   /** The stage activity's estimate (absent in histories recorded before estimates existed). */
   estimate?: StageResult['estimate'];
+  /** audioClone: the voice the stage activity named for Vidu (the result records it). */
+  voice?: StageResult['voice'];
 }
 
 /** Sets up the run's state and its handlers; adds nothing to history. */

@@ -49,9 +49,9 @@ describe('the owner-to-voice mapping', () => {
   });
 
   it.each([
-    ['audioTts', 'voice_setting_voice_id', {}],
-    ['lipSync', 'voice_id', {}],
-    ['img2video', 'voice_id', {}],
+    ['audioTts', 'voice_setting_voice_id'],
+    ['lipSync', 'voice_id'],
+    ['img2video', 'voice_id'],
   ] as const)('%s %s: clone:<name> becomes the owner’s own Vidu id; a system voice passes unchanged', (kind, field) => {
     const alice = { [field]: 'clone:narrator-01' };
     const mallory = { [field]: 'clone:narrator-01' };

@@ -36,6 +36,8 @@ beforeAll(async () => {
     'clip.mp4': renderMp4('clip', { durationSeconds: 5, width: 320, height: 240 }),
     'face.mp4': renderMp4('face', { durationSeconds: 2, width: 640, height: 360 }),
     'voice.wav': renderWav('voice', 2),
+    'story.png': renderPng('story', { width: 360, height: 640 }),
+    'clone.wav': renderWav('clone', 12),
   };
   for (const [name, bytes] of Object.entries(fixtures)) {
     f[name] = path.join(dir, name);
@@ -133,6 +135,17 @@ function cases(): Array<{ kind: GenerationKind; request: Record<string, unknown>
     },
     { kind: 'extend', request: { model: 'viduq2-turbo', video_url: f['clip.mp4'], duration: 2 }, expected: 25 },
     { kind: 'lipSync', request: { video_url: f['face.mp4'], audio_url: f['voice.wav'] }, expected: 20 },
+    { kind: 'templateStory', request: { story: 'monkey_king', images: [f['story.png']] }, expected: 40 },
+    {
+      kind: 'timing2audio',
+      request: { model: 'audio1.0', duration: 6, timing_prompts: [{ from: 0, to: 6, prompt: 'rain' }] },
+      expected: 20,
+    },
+    {
+      kind: 'audioClone',
+      request: { audio_url: f['clone.wav'], voice_id: 'estimate-voice', text: 'Hello.' },
+      expected: 50,
+    },
   ];
 }
 

@@ -1,5 +1,6 @@
 // End to end, every endpoint added from docs/vidu-api-more-endpoints.md (text2video, startEnd2video,
-// multiframe, upscale, text2audio, audioTts, template, extend, lipSync) in callback and poll-only mode on
+// multiframe, upscale, text2audio, audioTts, template, extend, lipSync, templateStory, timing2audio,
+// audioClone) in callback and poll-only mode on
 // one stack (simulator, callback receiver and worker as processes); then the follow-ups: a
 // generation that asks for an upscale of its result, and an extend of an earlier result given as
 // vidu-flow:<workflowId>/<creationId>. Each endpoint's bad-input table is in
@@ -30,6 +31,9 @@ const NEW_KINDS = [
   'template',
   'extend',
   'lipSync',
+  'templateStory',
+  'timing2audio',
+  'audioClone',
 ] as const;
 
 let stack: Stack;
@@ -47,6 +51,8 @@ beforeAll(async () => {
     'clip.mp4': renderMp4('clip', { durationSeconds: 5, width: 320, height: 180 }),
     'face.mp4': renderMp4('face', { durationSeconds: 2, width: 640, height: 360 }),
     'voice.wav': renderWav('voice', 2),
+    'story.png': renderPng('story', { width: 360, height: 640 }),
+    'clone.wav': renderWav('clone', 12),
   };
   for (const [name, bytes] of Object.entries(fixtures)) {
     files[name] = path.join(dir, name);
@@ -92,6 +98,12 @@ function requestFor(kind: (typeof NEW_KINDS)[number]): Record<string, unknown> {
       return { model: 'viduq2-turbo', video_url: files['clip.mp4'], duration: 2 };
     case 'lipSync':
       return { video_url: files['face.mp4'], audio_url: files['voice.wav'] };
+    case 'templateStory':
+      return { story: 'love_story', images: [files['story.png']] };
+    case 'timing2audio':
+      return { model: 'audio1.0', duration: 3, timing_prompts: [{ from: 0, to: 2, prompt: 'a door creaks' }] };
+    case 'audioClone':
+      return { audio_url: files['clone.wav'], voice_id: 'narrator-01', text: 'Hello in my own voice.' };
   }
 }
 
@@ -112,6 +124,15 @@ const BAD: Record<(typeof NEW_KINDS)[number], [Record<string, unknown>, RegExp]>
     /must look like vidu-flow:<workflowId>\/<creationId>/,
   ],
   lipSync: [{ video_url: 'https://example.com/face.mp4' }, /audio_url is required unless text is sent/],
+  templateStory: [
+    { story: 'love_story', images: ['https://example.com/a.png'], prompt: 'p' },
+    /unknown field "prompt"/,
+  ],
+  timing2audio: [
+    { model: 'audio1.0', duration: 2, timing_prompts: [{ from: 1, to: 3, prompt: 'x' }] },
+    /at most the duration, 2 s/,
+  ],
+  audioClone: [{ audio_url: 'https://example.com/v.mp3', voice_id: 'narrator_', text: 'hi' }, /voice_id must start/],
 };
 
 async function expectArchived(result: GenerationResult): Promise<void> {
@@ -146,6 +167,21 @@ describe('the new endpoints end to end', () => {
       await expectArchived(result);
     }
     console.log(`[more-endpoints] ${done.length} generations in ${Date.now() - t0} ms`);
+
+    // audio-clone's result is a voice: sent to Vidu under the owner's prefix (here the operator's),
+    // recorded in the result, and usable as clone:<name> in audio-tts (README "The tenant model").
+    for (const { result } of done.filter((d) => d.kind === 'audioClone')) {
+      const task = (await sim.task(result.taskId)) as { request?: Record<string, unknown> };
+      expect(result.voice).toEqual({ voiceId: 'clone:narrator-01', viduVoiceId: task.request?.voice_id });
+      expect(result.voice!.viduVoiceId).toMatch(/^vf-[0-9a-f]{12}-narrator-01$/);
+    }
+    const voice = done.find((d) => d.kind === 'audioClone')!.result.voice!;
+    const speak = await client.start('audioTts', {
+      request: { text: 'Spoken in the cloned voice.', voice_setting_voice_id: voice.voiceId },
+      options: { poll: FAST_POLL },
+    });
+    const spoken = (await sim.task((await speak.result()).taskId)) as { request?: Record<string, unknown> };
+    expect(spoken.request?.voice_setting_voice_id).toBe(voice.viduVoiceId);
 
     // A generation that asks for an upscale of its result: a child `upscale` workflow, archived beside it.
     const t1 = Date.now();

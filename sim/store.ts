@@ -25,6 +25,8 @@ export class SimStore {
   readonly taskIdByClientRequestId = new Map<string, string>();
   readonly submissionsByClientRequestId = new Map<string, number>();
   readonly requestsByEndpoint = new Map<EndpointKey, number>();
+  /** Voice ids made by audio-clone: unique per account (docs/vidu-api-more-endpoints.md §9.4). */
+  readonly voices = new Set<string>();
   requestLog: RequestLogEntry[] = [];
   maxRunningAtOnce = 0;
 
@@ -36,6 +38,7 @@ export class SimStore {
     this.taskIdByClientRequestId.clear();
     this.submissionsByClientRequestId.clear();
     this.requestsByEndpoint.clear();
+    this.voices.clear();
     this.requestLog = [];
     this.maxRunningAtOnce = 0;
   }

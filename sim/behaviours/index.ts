@@ -3,6 +3,7 @@
  * here is answered by the generic behaviour (generic.ts), driven by its registry declaration.
  */
 import type { GenerationKind } from '../../vidu/endpoints';
+import { audioClone } from './audio-clone';
 import { image2dance } from './image2dance';
 import { reference2image } from './reference2image';
 import { extend, lipSync, upscale } from './source-video';
@@ -17,6 +18,7 @@ export const BEHAVIOURS: Partial<Record<GenerationKind, Behaviour>> = {
   extend,
   upscale,
   lipSync,
+  audioClone,
 };
 
 export type { Behaviour, BehaviourContext } from './types';

@@ -66,6 +66,7 @@ afterAll(async () => {
   if (dir && process.env.KEEP_E2E_DIR === undefined) await rm(dir, { recursive: true, force: true });
 });
 
+let clones = 0;
 function requestFor(kind: (typeof NEW_KINDS)[number]): Record<string, unknown> {
   switch (kind) {
     case 'text2video':
@@ -103,7 +104,8 @@ function requestFor(kind: (typeof NEW_KINDS)[number]): Record<string, unknown> {
     case 'timing2audio':
       return { model: 'audio1.0', duration: 3, timing_prompts: [{ from: 0, to: 2, prompt: 'a door creaks' }] };
     case 'audioClone':
-      return { audio_url: files['clone.wav'], voice_id: 'narrator-01', text: 'Hello in my own voice.' };
+      // A voice_id is unique on the account: one name per run.
+      return { audio_url: files['clone.wav'], voice_id: `narrator-0${++clones}`, text: 'Hello in my own voice.' };
   }
 }
 
@@ -172,8 +174,9 @@ describe('the new endpoints end to end', () => {
     // recorded in the result, and usable as clone:<name> in audio-tts (README "The tenant model").
     for (const { result } of done.filter((d) => d.kind === 'audioClone')) {
       const task = (await sim.task(result.taskId)) as { request?: Record<string, unknown> };
-      expect(result.voice).toEqual({ voiceId: 'clone:narrator-01', viduVoiceId: task.request?.voice_id });
-      expect(result.voice!.viduVoiceId).toMatch(/^vf-[0-9a-f]{12}-narrator-01$/);
+      const name = result.voice!.voiceId.replace(/^clone:/, '');
+      expect(result.voice).toEqual({ voiceId: `clone:${name}`, viduVoiceId: task.request?.voice_id });
+      expect(result.voice!.viduVoiceId).toMatch(new RegExp(`^vf-[0-9a-f]{12}-${name}$`));
     }
     const voice = done.find((d) => d.kind === 'audioClone')!.result.voice!;
     const speak = await client.start('audioTts', {
@@ -182,6 +185,19 @@ describe('the new endpoints end to end', () => {
     });
     const spoken = (await sim.task((await speak.result()).taskId)) as { request?: Record<string, unknown> };
     expect(spoken.request?.voice_setting_voice_id).toBe(voice.viduVoiceId);
+    // Cloning a name this owner already used: Vidu refuses it (409 Conflict), before any credit.
+    const twice = await client.start('audioClone', {
+      request: { audio_url: files['clone.wav'], voice_id: voice.voiceId.replace(/^clone:/, ''), text: 'Again.' },
+      options: { poll: FAST_POLL },
+    });
+    const refused = await twice.result().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(refused).toBeDefined();
+    const twiceStatus = await twice.status();
+    console.log(`[more-endpoints] a voice cloned twice: ${twiceStatus.failureType}: ${twiceStatus.error}`);
+    expect(twiceStatus.state).toBe('not_submitted');
 
     // A generation that asks for an upscale of its result: a child `upscale` workflow, archived beside it.
     const t1 = Date.now();

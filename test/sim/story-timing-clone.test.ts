@@ -54,11 +54,17 @@ describe('template-story, timing2audio and audio-clone in the simulator', () => 
     console.log(`[sim] ${kind}: ${res.body.credits} credits, ${(await file.arrayBuffer()).byteLength} bytes`);
   });
 
-  it('echoes the voice_id a clone was made under (what vidu-flow sent)', async () => {
-    const res = await post('audioClone', REQUESTS.audioClone());
-    expect(res.body.voice_id).toBe('vf-0123456789ab-narrator');
+  it('echoes the voice_id a clone was made under (what vidu-flow sent); a voice_id is unique on the account', async () => {
+    const body = { ...REQUESTS.audioClone(), voice_id: 'vf-0123456789ab-second' };
+    const res = await post('audioClone', body);
+    expect(res.body.voice_id).toBe('vf-0123456789ab-second');
     const task = (await admin.get(sim, `tasks/${res.body.task_id}`)).body;
-    expect(task.request.voice_id).toBe('vf-0123456789ab-narrator');
+    expect(task.request.voice_id).toBe('vf-0123456789ab-second');
+    // The same id again: 409 Conflict, nothing charged; another id is free.
+    const again = await post('audioClone', body);
+    expect({ status: again.status, reason: again.body.reason }).toEqual({ status: 409, reason: 'Conflict' });
+    expect(again.body.message).toMatch(/voice_id vf-0123456789ab-second already exists/);
+    expect((await post('audioClone', { ...body, voice_id: 'vf-ba9876543210-second' })).status).toBe(200);
   });
 
   it('refuses bad input the way Vidu does', async () => {

@@ -22,8 +22,9 @@ export interface BalanceScheduleOptions {
 
 /**
  * Creates the watch's Schedule, or adopts the one another worker of this deployment created
- * (its state is kept; its interval and task queue become this worker's), and asks for one read
- * now so the gauges are fresh on this worker. Returns what it did, for the start-up line.
+ * (its state is kept; its interval and task queue become this worker's). A new Schedule reads
+ * at once; an adopted one at its next interval (a restart starts no extra read, so a rolling
+ * upgrade adds none). Returns what it did, for the start-up line.
  */
 export async function ensureBalanceSchedule(client: Client, o: BalanceScheduleOptions): Promise<string> {
   const spec = { intervals: [{ every: `${o.intervalSeconds}s` }] };
@@ -55,6 +56,5 @@ export async function ensureBalanceSchedule(client: Client, o: BalanceScheduleOp
     if (prev.action.type !== 'startWorkflow') return prev;
     return { ...prev, spec, action: { ...prev.action, taskQueue: o.taskQueue } };
   });
-  await handle.trigger(ScheduleOverlapPolicy.SKIP);
   return `balance watch ${o.scheduleId} (every ${o.intervalSeconds} s)`;
 }

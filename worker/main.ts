@@ -111,6 +111,11 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
           taskQueue: config.temporal.taskQueue,
           intervalSeconds: balance.intervalSeconds,
           accountId,
+        }).catch((err: unknown) => {
+          // Without a floor the watch only feeds metrics and webhooks: the worker runs on without it.
+          // With one, a floor nobody reads would hold nothing: refuse to start instead.
+          if (balance.floors.batch !== undefined || balance.floors.interactive !== undefined) throw err;
+          return `no balance watch: its Schedule could not be created (${err instanceof Error ? err.message : String(err)})`;
         });
     } catch (err) {
       worker.shutdown();

@@ -27,6 +27,9 @@ RUN node --import tsx worker/workflow-bundle.ts "$VIDU_FLOW_WORKFLOW_BUNDLE"
 # Worker Versioning: the worker is version <hash of this bundle> of VIDU_FLOW_DEPLOYMENT_NAME unless
 # VIDU_FLOW_BUILD_ID names one (worker/versioning-config.ts, README "Upgrading").
 ENV VIDU_FLOW_DEPLOYMENT_NAME=vidu-flow
+# The balance watch reads the account's credits every 10 minutes (README "Spend control"); the
+# floors VIDU_MIN_REMAINING_CREDITS(_INTERACTIVE) are unset: nothing is held unless asked.
+ENV VIDU_FLOW_BALANCE_INTERVAL_SECONDS=600
 # Local folders the non-root user can write: with ARCHIVE_URL/STAGING_URL=s3://… they only hold this
 # container's cache of staged inputs; without S3 they are the archive and staging themselves.
 RUN mkdir -p /data/archive /data/staging && chown -R node:node /data

@@ -1,6 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { ApplicationFailure } from '@temporalio/common';
 import { NON_RETRYABLE_FAILURES } from '../core/failure-types';
+import type { CreditsHeld } from '../core/balance';
 import type { Priority, SubmitResult } from '../core/generation-types';
 import type { makeAdmissionActivities } from './admission';
 import type { SubmitInput } from './submit';
@@ -17,7 +18,7 @@ export interface SubmitQueued {
   managerId: string;
 }
 
-export type AdmittedSubmitResult = (SubmitResult & { slotManagerId?: string }) | SubmitQueued;
+export type AdmittedSubmitResult = (SubmitResult & { slotManagerId?: string }) | SubmitQueued | CreditsHeld;
 
 /**
  * Admission and submission in one activity: ask the slot manager (one `admit` update), and when
@@ -32,9 +33,14 @@ export function makeAdmittedSubmit(
   submitTask: (input: SubmitInput) => Promise<SubmitResult>,
   requestSlot: AdmissionActivities['requestSlot'],
   releaseSlot: AdmissionActivities['releaseSlot'],
+  creditsHold?: (priority: Priority) => Promise<CreditsHeld | undefined>,
 ) {
   return async function submitWhenAdmitted(input: AdmittedSubmitInput): Promise<AdmittedSubmitResult> {
     const { admission, ...submit } = input;
+    // The credits floor (activities/balance.ts), before a slot is asked for: a held generation
+    // takes no slot and sends nothing; it asks again later (workflows/generation/phases.ts).
+    const held = await creditsHold?.(admission.priority);
+    if (held) return held;
     // In a context of its own: the client's tracing of the update must not become the parent of
     // the submission's spans (test/e2e/metrics.test.ts, "trace one generation").
     const slot = await context.with(context.active(), () =>

@@ -1,9 +1,11 @@
 import type { ViduClient } from '../vidu/client';
 import type { PriceTable } from '../vidu/prices';
+import type { CreditFloors } from '../core/balance';
 import { makeAdFilmActivities } from './ad-film';
 import { makeAdmissionActivities, type AdmissionConfig } from './admission';
 import { makeAdmittedSubmit } from './admitted-submit';
 import { type ArchiveLimits, makeArchiveTask } from './archive';
+import { makeBalanceActivities, makeCreditsHold } from './balance';
 import { makeBatchActivities } from './batch';
 import { makeCancelTask } from './cancel';
 import { makePollActivities } from './poll';
@@ -34,6 +36,8 @@ export interface ActivityDeps {
   prices?: () => PriceTable;
   /** Completion webhooks' own guarded fetch (VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS); default: public addresses only. */
   webhookFetch?: typeof fetch;
+  /** The balance watch and the credits floors (issue 19 §3); undefined: no watch, nothing held. */
+  balance?: { scheduleId: string; floors: CreditFloors; intervalSeconds: number };
 }
 
 /** Builds every activity from its dependencies, so tests can inject a client or a store. */
@@ -43,17 +47,29 @@ export function createActivities(deps: ActivityDeps) {
     admission: deps.admission,
     ...(deps.apiKeysFile ? { callerTerms: callerTermsFromKeysFile(deps.apiKeysFile) } : {}),
   });
+  const webhooks = makeWebhookActivities(deps);
   return {
     stageInputs: makeStageInputs(deps),
     submitTask,
-    submitWhenAdmitted: makeAdmittedSubmit(submitTask, admission.requestSlot, admission.releaseSlot),
+    submitWhenAdmitted: makeAdmittedSubmit(
+      submitTask,
+      admission.requestSlot,
+      admission.releaseSlot,
+      deps.balance ? makeCreditsHold(deps.balance) : undefined,
+    ),
     ...makePollActivities(deps),
     archiveTask: makeArchiveTask(deps),
     cancelTask: makeCancelTask(deps),
     ...makeAdFilmActivities(deps),
     ...makeBatchActivities(deps),
     ...admission,
-    ...makeWebhookActivities(deps),
+    ...webhooks,
+    ...makeBalanceActivities({
+      vidu: deps.vidu,
+      ...deps.balance,
+      ...(deps.apiKeysFile ? { apiKeysFile: deps.apiKeysFile } : {}),
+      startWebhookDelivery: webhooks.startWebhookDelivery,
+    }),
   };
 }
 

@@ -31,6 +31,7 @@ export const ALL_KINDS = [...GENERATION_KINDS, 'adFilm', 'batch'] as const;
 /** ViduState values a list can filter on (Vidu's task states and vidu-flow's own). */
 export const LIST_STATES = [
   'waiting_for_slot',
+  'waiting_for_credits',
   'created',
   'queueing',
   'scheduled',

@@ -138,6 +138,7 @@ export const GenerationPhase = z.enum([
   'deferred',
   'staging',
   'waiting_for_slot',
+  'waiting_for_credits',
   'submitting',
   'waiting',
   'archiving',

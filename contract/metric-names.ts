@@ -42,6 +42,10 @@ export const WorkerMetric = {
   archiveBytes: 'vidu_flow_archive_bytes',
   /** histogram {outcome}, seconds: duration of archive activity attempts (ok or error). */
   archiveSeconds: 'vidu_flow_archive_seconds',
+  /** gauge: the account's Vidu credits left at the balance watch's last read (GET /ent/v2/credits). */
+  creditsRemaining: 'vidu_flow_credits_remaining',
+  /** gauge {package}, Unix seconds: a credit package's valid_to at the balance watch's last read. */
+  creditPackageExpiry: 'vidu_flow_credit_package_expiry_seconds',
 } as const;
 
 /** Callback receiver metrics (prom-client; counters carry `_total`, as prom-client requires). */

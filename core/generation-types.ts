@@ -219,6 +219,7 @@ export interface GenerationStatus {
     | 'deferred'
     | 'staging'
     | 'waiting_for_slot'
+    | 'waiting_for_credits'
     | 'submitting'
     | 'waiting'
     | 'archiving'

@@ -3,6 +3,7 @@
 // carries the API key's id (search attribute ViduCaller; api/caller-id.ts) and the URL; the worker looks the
 // secret up in VIDU_FLOW_API_KEYS_FILE when it signs.
 
+import type { AccountEventType } from './balance';
 import { InternalFailureType } from './failure-types';
 
 /** Memo key under which a start carries its notify target (set by the HTTP API). */
@@ -34,8 +35,9 @@ export const WEBHOOK_REFUSED = InternalFailureType.WebhookRefused;
 
 /** What the delivery child workflow and its activity receive. */
 export interface WebhookDeliveryInput {
+  /** The generation, or for an account event (core/balance.ts) the balance watch's schedule id. */
   generationId: string;
-  type: WebhookEventType;
+  type: WebhookEventType | AccountEventType;
   /** The API key's id (ViduCaller); its webhookSecret is read from the keys file on the worker. */
   caller: string;
   url: string;

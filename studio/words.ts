@@ -5,6 +5,7 @@ const PHASES: Record<string, string> = {
   deferred: 'waiting for its start time',
   staging: 'checking and staging the inputs',
   waiting_for_slot: 'waiting for a free slot',
+  waiting_for_credits: 'held: the Vidu balance is under the credits floor',
   submitting: 'sending to Vidu',
   waiting: 'Vidu is generating',
   generating: 'Vidu is generating the storyboards',

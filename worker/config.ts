@@ -23,6 +23,7 @@ import { parseS3Url, type S3Location } from '../platform/stores/s3-location';
 import { telemetryConfig, telemetryEnv, type TelemetryConfig } from '../platform/telemetry/telemetry-config';
 import { workflowTuning, workflowTuningEnv, type WorkflowTuning } from './workflow-tuning';
 import { versioningConfig, versioningEnv, type VersioningConfig } from './versioning-config';
+import { balanceConfig, balanceEnv, type BalanceConfig } from './balance-config';
 
 const archiveUrl = z
   .string()
@@ -57,6 +58,7 @@ const WorkerEnv = z.object({
   VIDU_FLOW_PRICES_FILE: z.string().optional(),
   ...workflowTuningEnv,
   ...versioningEnv,
+  ...balanceEnv,
 });
 
 /**
@@ -106,6 +108,8 @@ export interface WorkerConfig {
   versioning: VersioningConfig;
   /** VIDU_FLOW_PRICES_FILE over the built-in price table: every generation's estimate (read again when it changes). */
   prices: PriceSource;
+  /** The balance watch and the credits floors (worker/balance-config.ts). */
+  balance: BalanceConfig;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -152,6 +156,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     workflowTuning: workflowTuning(e),
     versioning: versioningConfig(e, env),
     prices,
+    balance: balanceConfig(e),
   };
 }
 

@@ -14,6 +14,8 @@ import { startStagingSweep } from './staging-sweep';
 import { startWorkerTelemetry } from './telemetry';
 import { workflowCodeOption, workflowCodeText } from './workflow-bundle';
 import { buildIdOf } from './versioning-config';
+import { ensureBalanceSchedule } from './balance-schedule';
+import { balanceScheduleId } from '../core/balance';
 
 export async function runWorker(config: WorkerConfig): Promise<void> {
   // ARCHIVE_URL/STAGING_URL=s3://…: the bucket must exist and be writable before any work is taken.
@@ -42,6 +44,12 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
   const workflowCode = codeOption.workflowBundle ? codeOption : { workflowBundle: { code } };
   const buildId = config.versioning.buildId ?? buildIdOf(code);
   const { deploymentName } = config.versioning;
+  const accountId = accountIdFor(config.vidu.apiKey, config.vidu.baseUrl);
+  // The balance watch (worker/balance-schedule.ts); VIDU_FLOW_BALANCE_INTERVAL_SECONDS=0: none.
+  const balance =
+    config.balance.intervalSeconds > 0
+      ? { ...config.balance, scheduleId: balanceScheduleId(deploymentName, accountId) }
+      : undefined;
   try {
     const worker = await Worker.create({
       connection,
@@ -69,10 +77,11 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         inputRoots: config.inputRoots,
         ...(config.apiKeysFile ? { apiKeysFile: config.apiKeysFile } : {}),
         prices: () => config.prices.table(),
+        ...(balance ? { balance } : {}),
         admission: {
           maxInFlight,
           ...(config.maxOffPeakInFlight ? { maxOffPeakInFlight: config.maxOffPeakInFlight } : {}),
-          accountId: accountIdFor(config.vidu.apiKey, config.vidu.baseUrl),
+          accountId,
           reconcileSeconds: config.slotReconcileSeconds,
         },
       }),
@@ -92,18 +101,31 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
     // A new version receives no workflow task until it is current (VIDU_FLOW_PROMOTE); the ready
     // line below is printed once routing is settled, so whoever waits for it can start work.
     let promotion: string;
+    let watch = 'no balance watch (VIDU_FLOW_BALANCE_INTERVAL_SECONDS=0)';
     try {
-      promotion = await promoteAtStart(
-        { client: new Client({ connection, namespace: config.temporal.namespace }), deploymentName },
-        buildId,
-        config.versioning.promote,
-      );
+      const client = new Client({ connection, namespace: config.temporal.namespace });
+      promotion = await promoteAtStart({ client, deploymentName }, buildId, config.versioning.promote);
+      if (balance)
+        watch = await ensureBalanceSchedule(client, {
+          scheduleId: balance.scheduleId,
+          taskQueue: config.temporal.taskQueue,
+          intervalSeconds: balance.intervalSeconds,
+          accountId,
+        }).catch((err: unknown) => {
+          // Without a floor the watch only feeds metrics and webhooks: the worker runs on without it.
+          // With one, a floor nobody reads would hold nothing: refuse to start instead.
+          if (balance.floors.batch !== undefined || balance.floors.interactive !== undefined) throw err;
+          return `no balance watch: its Schedule could not be created (${err instanceof Error ? err.message : String(err)})`;
+        });
     } catch (err) {
       worker.shutdown();
       await running.catch(() => undefined);
       throw err;
     }
     console.log(`vidu-flow worker: deployment ${deploymentName}, version ${buildId} (${promotion})`);
+    console.log(
+      `vidu-flow worker: ${watch}${balance?.floors.batch !== undefined ? `, batch held under ${balance.floors.batch} credits` : ''}${balance?.floors.interactive !== undefined ? `, everything held under ${balance.floors.interactive}` : ''}`,
+    );
     console.log(
       `vidu-flow worker: task queue ${config.temporal.taskQueue} on ${config.temporal.description}, Vidu ${config.vidu.baseUrl}, ` +
         `${config.callbackUrl ? `callbacks via ${config.callbackUrl}` : 'poll only (VIDU_CALLBACK_URL unset)'}, archive ${stores.archive.root}, ` +

@@ -78,6 +78,12 @@ export const WORKFLOW_VERSIONING = {
       'current version without skipping or repeating a line (the cursor is in its state); replay-affecting ' +
       'changes need patched(). The generation children it starts are pinned to the version current at their start.',
   },
+  viduBalanceCheck: {
+    behavior: 'PINNED',
+    reason:
+      "One read of the account's balance (seconds), started by the balance watch's Schedule: each read runs on " +
+      'the version current at its start and ends there; the watch itself is the Schedule, which has no version.',
+  },
 } as const satisfies Record<string, VersioningDecision>;
 
 export type VersionedWorkflowType = keyof typeof WORKFLOW_VERSIONING;

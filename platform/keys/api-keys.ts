@@ -5,9 +5,10 @@ import { KEY_ID_RULE, OPERATOR_OWNER, ownerOfCaller } from '../../contract/stage
 import { type CallerTerms, MAX_WEIGHT, MIN_WEIGHT } from '../../core/fair-share';
 import { describeZodError } from '../../vidu/schemas';
 import { newWebhookSecret, webhookSecretBytes } from '../webhooks/signature';
+import { ACCOUNT_EVENT_TYPES } from '../../core/balance';
 
 // API keys of the HTTP API. The operator keeps them in the JSON file named by
-// VIDU_FLOW_API_KEYS_FILE: `[{ id, name, keySha256, scopes, webhookSecret?, notifyUrl?, maxInFlight?, weight? }]`. Only
+// VIDU_FLOW_API_KEYS_FILE: `[{ id, name, keySha256, scopes, webhookSecret?, notifyUrl?, maxInFlight?, weight?, events? }]`. Only
 // the SHA-256 of each key is stored; a presented key is hashed and compared in constant time. The
 // worker reads the same file for the webhook secrets, so secrets never travel through Temporal.
 //
@@ -55,6 +56,9 @@ const ApiKeyEntry = z.strictObject({
     .min(MIN_WEIGHT, `must be at least ${MIN_WEIGHT}`)
     .max(MAX_WEIGHT, `must be at most ${MAX_WEIGHT}`)
     .optional(),
+  // Account events this key receives at its notifyUrl (issue 19 §3, core/balance.ts): today only
+  // `account.low_balance`, sent once each time the balance falls under a credits floor.
+  events: z.array(z.enum(ACCOUNT_EVENT_TYPES)).optional(),
 });
 
 export type ApiKey = z.output<typeof ApiKeyEntry>;
@@ -69,6 +73,13 @@ const KeysFile = z.array(ApiKeyEntry).superRefine((keys, ctx) => {
       ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate name ${JSON.stringify(k.name)}` });
     ids.add(k.id);
     names.add(k.name);
+    // An account event is POSTed to notifyUrl and signed with webhookSecret: asking without both sends nothing.
+    if (k.events?.length && (!k.notifyUrl || !k.webhookSecret))
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'events'],
+        message: 'needs notifyUrl and webhookSecret on the same key',
+      });
   });
 });
 

@@ -29,7 +29,17 @@ const KINDS = [
   'adFilm',
   'batch',
 ];
-const STATES = ['waiting_for_slot', 'created', 'queueing', 'scheduled', 'processing', 'success', 'failed', 'cancelled'];
+const STATES = [
+  'waiting_for_slot',
+  'waiting_for_credits',
+  'created',
+  'queueing',
+  'scheduled',
+  'processing',
+  'success',
+  'failed',
+  'cancelled',
+];
 
 type Row = Record<string, any>;
 

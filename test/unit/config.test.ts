@@ -43,6 +43,8 @@ describe('loadWorkerConfig', () => {
       telemetry: expect.anything(),
       // The built-in price table unless VIDU_FLOW_PRICES_FILE is set (test/unit/prices-file.test.ts).
       prices: expect.anything(),
+      // The balance watch every 10 minutes, no credits floor (test/unit/balance.test.ts).
+      balance: { intervalSeconds: 600, floors: {} },
       // A fixed cache bounds memory with thousands waiting; a sticky timeout that outlasts a burst of callbacks.
       workflowTuning: {
         maxCachedWorkflows: 1000,
@@ -70,6 +72,9 @@ describe('loadWorkerConfig', () => {
       VIDU_MAX_IN_FLIGHT: '3',
       VIDU_MAX_OFF_PEAK_IN_FLIGHT: '50',
       VIDU_SLOT_RECONCILE_SECONDS: '15',
+      VIDU_FLOW_BALANCE_INTERVAL_SECONDS: '120',
+      VIDU_MIN_REMAINING_CREDITS: '5000',
+      VIDU_MIN_REMAINING_CREDITS_INTERACTIVE: '500',
       VIDU_FLOW_MAX_CACHED_WORKFLOWS: '250',
       VIDU_FLOW_STICKY_TIMEOUT_SECONDS: '30',
       VIDU_FLOW_MAX_WORKFLOW_TASKS: '12',
@@ -94,6 +99,7 @@ describe('loadWorkerConfig', () => {
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
       prices: expect.anything(),
+      balance: { intervalSeconds: 120, floors: { batch: 5000, interactive: 500 } },
       workflowTuning: {
         maxCachedWorkflows: 250,
         stickyQueueScheduleToStartTimeout: 30_000,

@@ -1,4 +1,6 @@
-import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
+import type { CreditsHeld } from '../../core/balance';
+import type { SubmitQueued } from '../../activities/admitted-submit';
 import { FailureType } from '../../core/failure-types';
 import type { StageResult } from '../../core/generation-types';
 import { ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from '../../core/search-attributes';
@@ -51,7 +53,7 @@ export async function stage(run: GenerationRun): Promise<StageResult> {
 export async function admitAndSubmit(run: GenerationRun, staged: StageResult, step?: string): Promise<void> {
   run.status.phase = 'submitting';
   describe(run);
-  const terms = run.slot.request(run.offPeak);
+  let terms = run.slot.request(run.offPeak);
   const submit = () => {
     run.tracker.expectNewTask();
     return CancellationScope.nonCancellable(() =>
@@ -72,23 +74,38 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult, st
     );
   };
   let outcome = await submit();
-  if ('queued' in outcome) {
-    await run.slot.queuedAt(outcome.managerId, () => {
-      run.status.phase = 'waiting_for_slot';
-      run.metrics.waitingForSlot();
-      run.attributes.set({ key: ViduState, value: 'waiting_for_slot' });
+  let submitted: Exclude<typeof outcome, SubmitQueued | CreditsHeld> | undefined;
+  let held = false;
+  while (!submitted) {
+    if ('held' in outcome) {
+      held = true;
+      // Held by a credits floor (issue 19 §3): nothing was sent, no slot held; ask again later.
+      // Without a floor on the worker the answer is never `held`: nothing here enters history.
+      await waitForCredits(run, outcome);
+      terms = run.slot.request(run.offPeak);
+      outcome = await submit();
+    } else if ('queued' in outcome) {
+      await run.slot.queuedAt(outcome.managerId, () => {
+        run.status.phase = 'waiting_for_slot';
+        run.metrics.waitingForSlot();
+        run.attributes.set({ key: ViduState, value: 'waiting_for_slot' });
+        describe(run);
+      });
+      run.status.phase = 'submitting';
       describe(run);
-    });
-    run.status.phase = 'submitting';
-    describe(run);
-    // The manager now counts this workflow as a holder, so the same request is granted at once.
-    outcome = await submit();
-    if ('queued' in outcome) throw new Error(`the slot manager ${outcome.managerId} queued a request it had granted`);
-  } else {
-    run.slot.grantedBy(outcome.slotManagerId);
+      // The manager now counts this workflow as a holder, so the same request is granted at once.
+      outcome = await submit();
+      if ('queued' in outcome) throw new Error(`the slot manager ${outcome.managerId} queued a request it had granted`);
+      // A floor crossed while it queued: the slot goes back, and it waits like any held one.
+      if ('held' in outcome) await run.slot.release();
+      else submitted = outcome;
+    } else {
+      run.slot.grantedBy(outcome.slotManagerId);
+      submitted = outcome;
+    }
   }
+  if (held) run.status.phase = 'submitting';
   run.metrics.slotWaitOver();
-  const submitted = outcome;
   run.taskId = submitted.taskId;
   run.metrics.submitted();
   run.callbacks = submitted.callbackRegistered;
@@ -106,6 +123,16 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult, st
   });
   run.status.phase = 'waiting';
   describe(run);
+}
+
+/** Held by a credits floor: shown as `waiting_for_credits` until the next look (the watch's interval, at most a minute). */
+async function waitForCredits(run: GenerationRun, held: CreditsHeld): Promise<void> {
+  if (run.status.phase !== 'waiting_for_credits') {
+    run.status.phase = 'waiting_for_credits';
+    run.attributes.set({ key: ViduState, value: 'waiting_for_credits' });
+    describe(run);
+  }
+  await sleep(held.recheckSeconds * 1000);
 }
 
 /** Wait: until the task is terminal; past the deadline, one last look, then cancel at Vidu and fail. */

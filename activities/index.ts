@@ -5,6 +5,8 @@ import { makeAdmissionActivities, type AdmissionConfig } from './admission';
 import { makeAdmittedSubmit } from './admitted-submit';
 import { type ArchiveLimits, makeArchiveTask } from './archive';
 import { makeBatchActivities } from './batch';
+import { makeBudgetActivities } from './budgets';
+import type { BudgetEntry } from '../core/budgets';
 import { makeCancelTask } from './cancel';
 import { makePollActivities } from './poll';
 import { makeStageInputs } from './stage';
@@ -34,6 +36,8 @@ export interface ActivityDeps {
   prices?: () => PriceTable;
   /** Completion webhooks' own guarded fetch (VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS); default: public addresses only. */
   webhookFetch?: typeof fetch;
+  /** VIDU_FLOW_BUDGETS_FILE (platform/budgets), re-read on change; undefined: no budgets. */
+  budgets?: () => readonly BudgetEntry[] | undefined;
 }
 
 /** Builds every activity from its dependencies, so tests can inject a client or a store. */
@@ -43,16 +47,23 @@ export function createActivities(deps: ActivityDeps) {
     admission: deps.admission,
     ...(deps.apiKeysFile ? { callerTerms: callerTermsFromKeysFile(deps.apiKeysFile) } : {}),
   });
+  const budgets = makeBudgetActivities({
+    ...(deps.budgets ? { budgets: deps.budgets } : {}),
+    ...(deps.admission ? { accountId: deps.admission.accountId } : {}),
+    ...(deps.prices ? { prices: deps.prices } : {}),
+  });
   return {
     stageInputs: makeStageInputs(deps),
     submitTask,
-    submitWhenAdmitted: makeAdmittedSubmit(submitTask, admission.requestSlot, admission.releaseSlot),
+    submitWhenAdmitted: makeAdmittedSubmit(submitTask, admission.requestSlot, admission.releaseSlot, budgets),
     ...makePollActivities(deps),
     archiveTask: makeArchiveTask(deps),
     cancelTask: makeCancelTask(deps),
     ...makeAdFilmActivities(deps),
     ...makeBatchActivities(deps),
     ...admission,
+    settleBudget: budgets.settleBudget,
+    budgetHoldersClosed: budgets.budgetHoldersClosed,
     ...makeWebhookActivities(deps),
   };
 }

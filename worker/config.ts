@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { priceSourceFromEnv, type PriceSource } from '../platform/prices/prices-file';
+import { type BudgetSource, budgetSourceFromEnv, keyIdsOfKeysFile } from '../platform/budgets/budgets-file';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
@@ -55,6 +56,8 @@ const WorkerEnv = z.object({
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
   // The operator's prices over the built-in table (platform/prices/prices-file.ts).
   VIDU_FLOW_PRICES_FILE: z.string().optional(),
+  // The operator's budgets (platform/budgets/budgets-file.ts; README "Spend control").
+  VIDU_FLOW_BUDGETS_FILE: z.string().optional(),
   ...workflowTuningEnv,
   ...versioningEnv,
 });
@@ -106,6 +109,8 @@ export interface WorkerConfig {
   versioning: VersioningConfig;
   /** VIDU_FLOW_PRICES_FILE over the built-in price table: every generation's estimate (read again when it changes). */
   prices: PriceSource;
+  /** VIDU_FLOW_BUDGETS_FILE: the budgets every reservation is checked against (read again when it changes). */
+  budgets: BudgetSource;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -132,6 +137,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   }
   const webhookPrivateUrls = parseWebhookAllowPrivate(e.VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS); // likewise
   const prices = priceSourceFromEnv(env); // throws ConfigError naming the entry and the rule
+  // Likewise; a budget's caller must be a key id of the keys file (when one is set) or `operator`.
+  const keysFile = e.VIDU_FLOW_API_KEYS_FILE;
+  const budgets = budgetSourceFromEnv(env, () => (keysFile ? keyIdsOfKeysFile(keysFile) : undefined));
   return {
     temporal: { ...connection, taskQueue: e.VIDU_TASK_QUEUE },
     vidu: { baseUrl: e.VIDU_BASE_URL, apiKey: e.VIDU_API_KEY, timeoutMs: e.VIDU_HTTP_TIMEOUT_MS },
@@ -152,6 +160,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     workflowTuning: workflowTuning(e),
     versioning: versioningConfig(e, env),
     prices,
+    budgets,
   };
 }
 

@@ -69,6 +69,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         inputRoots: config.inputRoots,
         ...(config.apiKeysFile ? { apiKeysFile: config.apiKeysFile } : {}),
         prices: () => config.prices.table(),
+        budgets: () => config.budgets.entries(),
         admission: {
           maxInFlight,
           ...(config.maxOffPeakInFlight ? { maxOffPeakInFlight: config.maxOffPeakInFlight } : {}),

@@ -15,6 +15,7 @@ import { adFilmEdit } from './ad-film/ad-film-edit';
 import { viduSlots } from './admission/admission';
 import { batch } from './batch/batch';
 import { webhookDelivery } from './webhooks/webhook-delivery';
+import { viduBudgets } from './budgets/budgets';
 import { WORKFLOW_VERSIONING, type VersionedWorkflowType } from './versioning';
 
 /** A generation workflow type: the shared core, run for one endpoint of the registry. */
@@ -56,6 +57,8 @@ export { viduSlots } from './admission/admission';
 export { batch } from './batch/batch';
 // Completion webhooks: a generation or AD film started with a notify target ends by starting this child.
 export { webhookDelivery } from './webhooks/webhook-delivery';
+// Budgets (issue 19 §2): the account's credits ledger, beside the slot manager.
+export { viduBudgets } from './budgets/budgets';
 
 // Worker Versioning: each registered type gets the behaviour workflows/versioning.ts declares for
 // it (pinned or auto-upgrade, with the reason there). `satisfies` fails to compile when a type is
@@ -79,6 +82,7 @@ const registered = {
   viduSlots,
   batch,
   webhookDelivery,
+  viduBudgets,
 } satisfies Record<VersionedWorkflowType, (...args: never[]) => Promise<unknown>>;
 void (WORKFLOW_VERSIONING satisfies Record<keyof typeof registered, unknown>);
 void (registered satisfies Record<GenerationKind, unknown>);

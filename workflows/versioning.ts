@@ -75,6 +75,13 @@ export const WORKFLOW_VERSIONING = {
       'current version without skipping or repeating a line (the cursor is in its state); replay-affecting ' +
       'changes need patched(). The generation children it starts are pinned to the version current at their start.',
   },
+  viduBudgets: {
+    behavior: 'AUTO_UPGRADE',
+    reason:
+      "The account's budget ledger lives as long as the account through continue-as-new, like the slot manager: " +
+      'auto-upgrade moves it to the current version with its reservations (its state is the workflow); every ' +
+      'change to its replayed commands needs patched().',
+  },
 } as const satisfies Record<string, VersioningDecision>;
 
 export type VersionedWorkflowType = keyof typeof WORKFLOW_VERSIONING;

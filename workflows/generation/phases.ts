@@ -4,6 +4,7 @@ import type { StageResult } from '../../core/generation-types';
 import { ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from '../../core/search-attributes';
 import { isTerminal } from '../../core/task-snapshot';
 import { paid, quick, stagingLocal } from '../common/activity-proxies';
+import { waitForBudget } from './budget';
 import { unwrapTyped } from '../common/typed-failure';
 import {
   DEFAULT_TIMEOUT_SECONDS,
@@ -63,6 +64,8 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult, st
             request: staged.request,
             waitMode: run.options.waitMode ?? 'auto',
             admission: terms,
+            // Only when given: without it the input is as it was (the default follows the priority).
+            ...(run.options.onBudgetExceeded !== undefined ? { onBudgetExceeded: run.options.onBudgetExceeded } : {}),
             // A retry (options.onTaskFailure) is a new task: its own idempotency key.
             ...(step !== undefined ? { step } : {}),
           },
@@ -71,7 +74,14 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult, st
     );
   };
   let outcome = await submit();
+  // A budget it does not fit (options.onBudgetExceeded `wait`): nothing was reserved or sent; wait
+  // for credits to settle back or the period to roll over, then ask again. Never without budgets.
+  while ('budgetWait' in outcome) {
+    await waitForBudget(run, outcome.budgetWait);
+    outcome = await submit();
+  }
   if ('queued' in outcome) {
+    if (outcome.budget) run.budget = outcome.budget;
     await run.slot.queuedAt(outcome.managerId, () => {
       run.status.phase = 'waiting_for_slot';
       run.metrics.waitingForSlot();
@@ -83,11 +93,13 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult, st
     // The manager now counts this workflow as a holder, so the same request is granted at once.
     outcome = await submit();
     if ('queued' in outcome) throw new Error(`the slot manager ${outcome.managerId} queued a request it had granted`);
+    if ('budgetWait' in outcome) throw new Error(`the budget ledger refused a reservation it had made`);
   } else {
     run.slot.grantedBy(outcome.slotManagerId);
   }
   run.metrics.slotWaitOver();
   const submitted = outcome;
+  if (submitted.budget) run.budget = submitted.budget;
   run.taskId = submitted.taskId;
   run.metrics.submitted();
   run.callbacks = submitted.callbackRegistered;

@@ -52,6 +52,8 @@ export interface GenerationRun {
   timeoutSeconds: number;
   /** The stage activity's estimate (absent in histories recorded before estimates existed). */
   estimate?: StageResult['estimate'];
+  /** The current attempt's budget reservation (VIDU_FLOW_BUDGETS_FILE), until settled (workflows/generation/budget.ts). */
+  budget?: { ledgerId: string; reservationId: string };
 }
 
 /** Sets up the run's state and its handlers; adds nothing to history. */

@@ -1,0 +1,49 @@
+import { CancellationScope, sleep } from '@temporalio/workflow';
+import type { BudgetRefusal } from '../../core/budgets';
+import { ViduState } from '../../core/search-attributes';
+import { quickLocal } from '../common/activity-proxies';
+import { credits, describe, type GenerationRun } from './state';
+
+// A generation's side of budgets (issue 19 §2, README "Spend control"). The reservation itself is
+// made by the submit activity (activities/admitted-submit.ts), so a run under no budget issues no
+// command of its own here: both functions below act only when a reservation or a refusal exists.
+
+/** How long a waiting generation waits before asking again when its period is not about to end. */
+export const BUDGET_RECHECK_SECONDS = 5 * 60;
+
+/**
+ * options.onBudgetExceeded `wait`: a durable timer to the budget's period rollover, or sooner (every
+ * BUDGET_RECHECK_SECONDS) for credits that settle back; the status shows the phase and the budget.
+ */
+export async function waitForBudget(run: GenerationRun, refusal: BudgetRefusal): Promise<void> {
+  run.status.phase = 'waiting_for_budget';
+  run.status.budgetHold = refusal;
+  run.attributes.set({ key: ViduState, value: 'waiting_for_budget' });
+  describe(run);
+  const untilRollover = Date.parse(refusal.periodEndsAt) - Date.now();
+  await sleep(Math.max(1000, Math.min(untilRollover, BUDGET_RECHECK_SECONDS * 1000)));
+  delete run.status.budgetHold;
+  run.status.phase = 'submitting';
+  describe(run);
+}
+
+/**
+ * Settles the current attempt's reservation to what Vidu charged for it (net of refunds: a failed
+ * task or an off-peak refund gives its credits back). Once per reservation; no command without one.
+ * A settle that cannot be delivered is left to the ledger's reconcile (core/budgets.ts chargeOfClosed).
+ */
+export async function settleBudget(run: GenerationRun): Promise<void> {
+  const hold = run.budget;
+  if (!hold) return;
+  run.budget = undefined;
+  const charged = run.taskId === undefined ? 0 : credits(run).charged;
+  await CancellationScope.nonCancellable(async () => {
+    try {
+      await quickLocal.settleBudget.executeWithOptions({ summary: `settle the budget reservation (${charged} credits)` }, [
+        { ...hold, charged },
+      ]);
+    } catch {
+      // The ledger counts the reservation of a closed workflow when it reconciles.
+    }
+  });
+}

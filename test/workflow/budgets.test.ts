@@ -16,7 +16,8 @@ import {
 } from '../../core/budget-messages';
 import { budgetStatus, type BudgetEntry, type LedgerState } from '../../core/budgets';
 import { FailureType } from '../../core/failure-types';
-import type { GenerationStatus } from '../../core/generation-types';
+import type { SubmitInput } from '../../activities/submit';
+import type { GenerationStatus, SubmitResult } from '../../core/generation-types';
 import { statusQuery } from '../../core/workflow-messages';
 import { failureOf } from '../helpers/temporal';
 import { STUB_ACTIVITY_NAMES, StubVidu, type Scenario } from '../helpers/stub-activities';
@@ -59,7 +60,7 @@ function account(entries: BudgetEntry[], owner = 'operator') {
     const vidu = new StubVidu({ credits: PRICE, ...scenario });
     const stubs = vidu.activities();
     let failures = submitFails;
-    const submitTask = async (input: Parameters<NonNullable<typeof stubs.submitWhenAdmitted>>[0]) => {
+    const submitTask = async (input: SubmitInput): Promise<SubmitResult> => {
       // A crash after the reservation, before the task: the activity's retry reserves again.
       if (failures-- > 0) throw ApplicationFailure.create({ type: 'ViduUnavailable', message: 'stub: 503' });
       const out = await stubs.submitWhenAdmitted!({ ...input, admission: { priority: 'interactive', ticket: 1 } });

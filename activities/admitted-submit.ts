@@ -30,9 +30,7 @@ export interface BudgetWait {
 }
 
 export type AdmittedSubmitResult =
-  | (SubmitResult & { slotManagerId?: string; budget?: BudgetHold })
-  | SubmitQueued
-  | BudgetWait;
+  (SubmitResult & { slotManagerId?: string; budget?: BudgetHold }) | SubmitQueued | BudgetWait;
 
 /**
  * Admission and submission in one activity: ask the slot manager (one `admit` update), and when

@@ -1,6 +1,11 @@
 import { activityInfo, ApplicationFailure, getClient } from '@temporalio/activity';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { BUDGET_LEDGER_WORKFLOW_TYPE, budgetLedgerId, reserveBudgetUpdate, settleBudgetSignal } from '../core/budget-messages';
+import {
+  BUDGET_LEDGER_WORKFLOW_TYPE,
+  budgetLedgerId,
+  reserveBudgetUpdate,
+  settleBudgetSignal,
+} from '../core/budget-messages';
 import {
   type BudgetEntry,
   type BudgetRefusal,

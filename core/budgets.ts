@@ -239,6 +239,9 @@ export function reservationIdFor(workflowId: string, step: string | undefined): 
 export type OnBudgetExceeded = 'wait' | 'fail';
 
 /** The default: an interactive caller is told at once; batch work waits for the period to roll over. */
-export function budgetModeFor(priority: 'interactive' | 'batch', option: OnBudgetExceeded | undefined): OnBudgetExceeded {
+export function budgetModeFor(
+  priority: 'interactive' | 'batch',
+  option: OnBudgetExceeded | undefined,
+): OnBudgetExceeded {
   return option ?? (priority === 'batch' ? 'wait' : 'fail');
 }

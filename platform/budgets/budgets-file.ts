@@ -22,7 +22,9 @@ const RECHECK_MS = 2000;
 const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 const BudgetEntrySchema = z.strictObject({
-  name: z.string().regex(NAME_RULE, 'must be 1–64 characters of A-Z, a-z, 0-9, _ . and -, starting with a letter or digit'),
+  name: z
+    .string()
+    .regex(NAME_RULE, 'must be 1–64 characters of A-Z, a-z, 0-9, _ . and -, starting with a letter or digit'),
   limitCredits: z
     .number('must be a number of credits')
     .int('must be a whole number of credits')
@@ -59,7 +61,10 @@ function modelsByKind(): Map<string, Set<string>> {
 }
 
 /** Checks parsed JSON; problems name the entry (`[i] "name"`) and the rule. */
-export function parseBudgets(json: unknown, ctx: BudgetsContext = {}): { ok: true; entries: BudgetEntry[] } | { ok: false; problems: string[] } {
+export function parseBudgets(
+  json: unknown,
+  ctx: BudgetsContext = {},
+): { ok: true; entries: BudgetEntry[] } | { ok: false; problems: string[] } {
   if (!Array.isArray(json)) return { ok: false, problems: ['must be a JSON list of budget entries'] };
   const problems: string[] = [];
   const entries: BudgetEntry[] = [];
@@ -78,9 +83,13 @@ export function parseBudgets(json: unknown, ctx: BudgetsContext = {}): { ok: tru
     if (names.has(e.name)) problems.push(`${label}: name: duplicate name (each budget needs its own)`);
     names.add(e.name);
     if (e.caller !== undefined && e.caller !== 'operator' && ctx.keyIds && !ctx.keyIds.includes(e.caller))
-      problems.push(`${label}: caller: ${JSON.stringify(e.caller)} is neither a key id of the keys file nor "operator"`);
+      problems.push(
+        `${label}: caller: ${JSON.stringify(e.caller)} is neither a key id of the keys file nor "operator"`,
+      );
     if (e.kind !== undefined && !models.has(e.kind))
-      problems.push(`${label}: kind: ${JSON.stringify(e.kind)} is not an endpoint of the registry (${GENERATION_KINDS.join(', ')})`);
+      problems.push(
+        `${label}: kind: ${JSON.stringify(e.kind)} is not an endpoint of the registry (${GENERATION_KINDS.join(', ')})`,
+      );
     if (e.model !== undefined) {
       const known = e.kind !== undefined && models.has(e.kind) ? models.get(e.kind)! : allModels;
       if (!known.has(e.model))

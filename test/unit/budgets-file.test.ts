@@ -46,11 +46,31 @@ describe('parseBudgets', () => {
 
   it.each([
     ['not a list', { name: 'x' }, /must be a JSON list/],
-    ['negative limit', [{ name: 'a', limitCredits: -1, period: 'day' }], /entry \[0\] "a": limitCredits: must not be negative/],
-    ['fractional limit', [{ name: 'a', limitCredits: 1.5, period: 'day' }], /entry \[0\] "a": limitCredits: must be a whole number/],
-    ['wrong period', [{ name: 'a', limitCredits: 1, period: 'week' }], /entry \[0\] "a": period: must be 'day'.*or 'month'/],
-    ['unknown kind', [{ name: 'a', limitCredits: 1, period: 'day', kind: 'img2vid' }], /entry \[0\] "a": kind: "img2vid" is not an endpoint/],
-    ['unknown model', [{ name: 'a', limitCredits: 1, period: 'day', model: 'viduq9' }], /entry \[0\] "a": model: "viduq9" is not a model of any endpoint/],
+    [
+      'negative limit',
+      [{ name: 'a', limitCredits: -1, period: 'day' }],
+      /entry \[0\] "a": limitCredits: must not be negative/,
+    ],
+    [
+      'fractional limit',
+      [{ name: 'a', limitCredits: 1.5, period: 'day' }],
+      /entry \[0\] "a": limitCredits: must be a whole number/,
+    ],
+    [
+      'wrong period',
+      [{ name: 'a', limitCredits: 1, period: 'week' }],
+      /entry \[0\] "a": period: must be 'day'.*or 'month'/,
+    ],
+    [
+      'unknown kind',
+      [{ name: 'a', limitCredits: 1, period: 'day', kind: 'img2vid' }],
+      /entry \[0\] "a": kind: "img2vid" is not an endpoint/,
+    ],
+    [
+      'unknown model',
+      [{ name: 'a', limitCredits: 1, period: 'day', model: 'viduq9' }],
+      /entry \[0\] "a": model: "viduq9" is not a model of any endpoint/,
+    ],
     [
       'a model of another kind',
       [{ name: 'a', limitCredits: 1, period: 'day', model: 'viduq2', kind: 'text2audio' }],
@@ -92,7 +112,9 @@ describe('VIDU_FLOW_BUDGETS_FILE at start-up', () => {
     writeFileSync(bad, JSON.stringify([{ name: 'bob-daily', limitCredits: 10, period: 'day', caller: 'bob' }]));
     const worker = { VIDU_API_KEY: 'k-test-0123456789', VIDU_FLOW_BUDGETS_FILE: bad, VIDU_FLOW_API_KEYS_FILE: keys };
     expect(() => loadWorkerConfig(worker)).toThrow(ConfigError);
-    expect(() => loadWorkerConfig(worker)).toThrow(/VIDU_FLOW_BUDGETS_FILE: .*bad\.json: entry \[0\] "bob-daily": caller/);
+    expect(() => loadWorkerConfig(worker)).toThrow(
+      /VIDU_FLOW_BUDGETS_FILE: .*bad\.json: entry \[0\] "bob-daily": caller/,
+    );
     expect(() => loadApiConfig({ VIDU_FLOW_API_KEYS_FILE: keys, VIDU_FLOW_BUDGETS_FILE: bad })).toThrow(
       /entry \[0\] "bob-daily": caller: "bob" is neither a key id/,
     );
@@ -114,7 +136,11 @@ describe('VIDU_FLOW_BUDGETS_FILE at start-up', () => {
     const file = path.join(dir, 'live.json');
     writeFileSync(file, JSON.stringify([{ name: 'all', limitCredits: 10, period: 'day' }]));
     const logged: string[] = [];
-    const source = watchedBudgetSource(file, () => undefined, (l) => logged.push(l));
+    const source = watchedBudgetSource(
+      file,
+      () => undefined,
+      (l) => logged.push(l),
+    );
     const edit = (entries: unknown, second: number) => {
       writeFileSync(file, JSON.stringify(entries));
       utimesSync(file, second, second);
@@ -197,7 +223,12 @@ describe('the ledger bookkeeping', () => {
     expect(reserve(s, req('a', 50), now).reserved).toBe(true);
     expect(s.usage['all@2026-12-07']).toEqual({ reserved: 0, charged: 40 });
     const status = budgetStatus(s, now);
-    expect(status.find((b) => b.name === 'all')).toMatchObject({ limitCredits: 100, reserved: 0, charged: 40, remaining: 60 });
+    expect(status.find((b) => b.name === 'all')).toMatchObject({
+      limitCredits: 100,
+      reserved: 0,
+      charged: 40,
+      remaining: 60,
+    });
     // The next UTC day starts from nothing; the month budget keeps its charge.
     const tomorrow = now + 86_400_000;
     expect(budgetStatus(s, tomorrow).map((b) => [b.name, b.charged])).toEqual([

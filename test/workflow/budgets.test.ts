@@ -70,7 +70,12 @@ function account(entries: BudgetEntry[], owner = 'operator') {
     const workflowId = `img2video-budget-${randomUUID()}`;
     fast.route(workflowId, {
       ...stubs,
-      submitWhenAdmitted: makeAdmittedSubmit(submitTask, async () => undefined, async () => undefined, budgets),
+      submitWhenAdmitted: makeAdmittedSubmit(
+        submitTask,
+        async () => undefined,
+        async () => undefined,
+        budgets,
+      ),
       settleBudget: budgets.settleBudget,
     });
     const handle = await fast.env.client.workflow.start('img2video', {
@@ -206,7 +211,11 @@ describe('when the estimate does not fit', () => {
     const a = account([{ name: 'daily', limitCredits: PRICE, period: 'day' }]);
     // Ten minutes before a UTC midnight, so the rollover is near in workflow time.
     const now = await fast.env.currentTimeMs();
-    const midnight = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate() + 1);
+    const midnight = Date.UTC(
+      new Date(now).getUTCFullYear(),
+      new Date(now).getUTCMonth(),
+      new Date(now).getUTCDate() + 1,
+    );
     await fast.env.sleep(midnight - now - 10 * 60_000);
     const first = await a.start({});
     await first.handle.result();
@@ -225,9 +234,7 @@ describe('when the estimate does not fit', () => {
   it('onBudgetExceeded wait on an interactive generation waits too; fail on a batch one fails', async () => {
     const a = account([{ name: 'none', limitCredits: 0, period: 'month' }]);
     const batchFails = await a.start({}, { priority: 'batch', onBudgetExceeded: 'fail' });
-    expect(((await failureOf(batchFails.handle)) as ApplicationFailure).type).toBe(
-      FailureType.BudgetExceeded,
-    );
+    expect(((await failureOf(batchFails.handle)) as ApplicationFailure).type).toBe(FailureType.BudgetExceeded);
     const interactiveWaits = await a.start({}, { onBudgetExceeded: 'wait' });
     const held = await statusWhen(interactiveWaits.handle, (s) => s.phase === 'waiting_for_budget');
     expect(held.budgetHold?.budget).toBe('none');

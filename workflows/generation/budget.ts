@@ -39,9 +39,10 @@ export async function settleBudget(run: GenerationRun): Promise<void> {
   const charged = run.taskId === undefined ? 0 : credits(run).charged;
   await CancellationScope.nonCancellable(async () => {
     try {
-      await quickLocal.settleBudget.executeWithOptions({ summary: `settle the budget reservation (${charged} credits)` }, [
-        { ...hold, charged },
-      ]);
+      await quickLocal.settleBudget.executeWithOptions(
+        { summary: `settle the budget reservation (${charged} credits)` },
+        [{ ...hold, charged }],
+      );
     } catch {
       // The ledger counts the reservation of a closed workflow when it reconciles.
     }

@@ -43,6 +43,8 @@ describe('loadWorkerConfig', () => {
       telemetry: expect.anything(),
       // The built-in price table unless VIDU_FLOW_PRICES_FILE is set (test/unit/prices-file.test.ts).
       prices: expect.anything(),
+      // No budgets unless VIDU_FLOW_BUDGETS_FILE is set (test/unit/budgets-file.test.ts).
+      budgets: expect.anything(),
       // A fixed cache bounds memory with thousands waiting; a sticky timeout that outlasts a burst of callbacks.
       workflowTuning: {
         maxCachedWorkflows: 1000,
@@ -94,6 +96,8 @@ describe('loadWorkerConfig', () => {
       // Checked by the telemetry tests.
       telemetry: expect.anything(),
       prices: expect.anything(),
+      // No budgets unless VIDU_FLOW_BUDGETS_FILE is set (test/unit/budgets-file.test.ts).
+      budgets: expect.anything(),
       workflowTuning: {
         maxCachedWorkflows: 250,
         stickyQueueScheduleToStartTimeout: 30_000,

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { LedgerState, ReserveAnswer, ReserveRequest } from './budgets';
+import type { BudgetRefusal, LedgerState, ReserveAnswer, ReserveRequest } from './budgets';
 
 // The protocol between a generation's submit activity (activities/budgets.ts) and its account's
 // budget ledger (workflows/budgets/budgets.ts). Declared here, outside workflows/, because the
@@ -19,6 +19,12 @@ export const reserveBudgetUpdate = defineUpdate<ReserveAnswer, [ReserveRequest]>
 /** Settles a reservation to the credits Vidu charged (0 when failed or refunded). Idempotent. */
 export const settleBudgetSignal = defineSignal<[{ reservationId: string; charged: number }]>('settleBudget');
 export const budgetLedgerQuery = defineQuery<LedgerState>('budgetLedger');
+/**
+ * A batch line (a child generation) tells its batch that a budget holds it (`hold`) or no longer
+ * does (no `hold`), so the batch's status can say which budget stopped it. Sent only by lines
+ * that wait for a budget.
+ */
+export const lineBudgetHoldSignal = defineSignal<[{ workflowId: string; hold?: BudgetRefusal }]>('lineBudgetHold');
 
 /** Reservations of closed (e.g. terminated) workflows are looked for this often, by default. */
 export const DEFAULT_BUDGET_RECONCILE_SECONDS = 60;

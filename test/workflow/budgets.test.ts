@@ -18,7 +18,9 @@ import { budgetStatus, type BudgetEntry, type LedgerState } from '../../core/bud
 import { FailureType } from '../../core/failure-types';
 import type { SubmitInput } from '../../activities/submit';
 import type { GenerationStatus, SubmitResult } from '../../core/generation-types';
-import { statusQuery } from '../../core/workflow-messages';
+import { batchStatusQuery, statusQuery } from '../../core/workflow-messages';
+import type { BatchLine, BatchStatus, BatchSummary } from '../../core/batch-types';
+import { estimateCredits } from '../../vidu/prices';
 import { failureOf } from '../helpers/temporal';
 import { STUB_ACTIVITY_NAMES, StubVidu, type Scenario } from '../helpers/stub-activities';
 import { secondsSince, startFastWorker, type FastWorker } from '../helpers/time-skipping';
@@ -51,13 +53,8 @@ function account(entries: BudgetEntry[], owner = 'operator') {
     return budgetStatus(await ledger(), now).find((b) => b.name === name)!;
   };
 
-  /** Starts img2video on the stub Vidu, with the real budget layer in front of its submission. */
-  async function start(
-    scenario: Partial<Scenario>,
-    options: Record<string, unknown> = {},
-    submitFails = 0,
-  ): Promise<{ handle: WorkflowHandle; vidu: StubVidu }> {
-    const vidu = new StubVidu({ credits: PRICE, ...scenario });
+  /** The stub Vidu's activities with the real budget layer in front of its submission. */
+  function budgeted(vidu: StubVidu, submitFails = 0) {
     const stubs = vidu.activities();
     let failures = submitFails;
     const submitTask = async (input: SubmitInput): Promise<SubmitResult> => {
@@ -67,8 +64,7 @@ function account(entries: BudgetEntry[], owner = 'operator') {
       if ('queued' in out || 'budgetWait' in out) throw new Error('the stub does not queue');
       return out;
     };
-    const workflowId = `img2video-budget-${randomUUID()}`;
-    fast.route(workflowId, {
+    return {
       ...stubs,
       submitWhenAdmitted: makeAdmittedSubmit(
         submitTask,
@@ -77,7 +73,18 @@ function account(entries: BudgetEntry[], owner = 'operator') {
         budgets,
       ),
       settleBudget: budgets.settleBudget,
-    });
+    };
+  }
+
+  /** Starts img2video on the stub Vidu, with the real budget layer in front of its submission. */
+  async function start(
+    scenario: Partial<Scenario>,
+    options: Record<string, unknown> = {},
+    submitFails = 0,
+  ): Promise<{ handle: WorkflowHandle; vidu: StubVidu }> {
+    const vidu = new StubVidu({ credits: PRICE, ...scenario });
+    const workflowId = `img2video-budget-${randomUUID()}`;
+    fast.route(workflowId, budgeted(vidu, submitFails));
     const handle = await fast.env.client.workflow.start('img2video', {
       taskQueue: fast.taskQueue,
       workflowId,
@@ -85,7 +92,7 @@ function account(entries: BudgetEntry[], owner = 'operator') {
     });
     return { handle, vidu };
   }
-  return { ledgerId, ledger, figures, start };
+  return { ledgerId, ledger, figures, start, budgeted };
 }
 
 async function statusWhen(handle: WorkflowHandle, ready: (s: GenerationStatus) => boolean) {
@@ -239,5 +246,45 @@ describe('when the estimate does not fit', () => {
     const held = await statusWhen(interactiveWaits.handle, (s) => s.phase === 'waiting_for_budget');
     expect(held.budgetHold?.budget).toBe('none');
     await interactiveWaits.handle.terminate('test over');
+  });
+});
+
+describe('a batch under a budget', () => {
+  it('its lines wait (batch priority), its status names the budget, and they run after the rollover', async () => {
+    // text2video viduq2 (5 s by default): the built-in table's price, which the stub charges too.
+    const price = estimateCredits('text2video', { model: 'viduq2', prompt: 'p' }).credits;
+    const a = account([{ name: 'daily', limitCredits: 2 * price, period: 'day' }]);
+    const now = await fast.env.currentTimeMs();
+    const midnight = Date.UTC(
+      new Date(now).getUTCFullYear(),
+      new Date(now).getUTCMonth(),
+      new Date(now).getUTCDate() + 1,
+    );
+    await fast.env.sleep(midnight - now - 30 * 60_000);
+    const batchLines: BatchLine[] = [1, 2, 3].map((n) => ({
+      line: n,
+      offset: n * 100,
+      kind: 'text2video',
+      input: { request: { model: 'viduq2', prompt: `line ${n}` }, options: { priority: 'batch' } },
+    }));
+    const vidu = new StubVidu({ credits: price, batchLines, script: () => ({ state: 'success', polls: 1 }) });
+    const workflowId = `batch-budget-${randomUUID()}`;
+    fast.route(workflowId, a.budgeted(vidu));
+    const handle = await fast.env.client.workflow.start('batch', {
+      taskQueue: fast.taskQueue,
+      workflowId,
+      args: [{ source: { path: '/stub/lines.jsonl' }, window: 3 }],
+    });
+    let held: BatchStatus | undefined;
+    for (let i = 0; i < 200 && !held?.budgetHold; i += 1) {
+      held = await handle.query(batchStatusQuery);
+      if (!held.budgetHold) await new Promise((r) => setTimeout(r, 50));
+    }
+    console.log(`[budgets] batch held: ${JSON.stringify(held?.budgetHold)}`);
+    expect(held?.budgetHold).toMatchObject({ budget: 'daily', lines: 1 });
+    const summary = (await handle.result()) as BatchSummary;
+    expect(summary).toMatchObject({ total: 3, succeeded: 3, credits: 3 * price });
+    expect((await handle.query(batchStatusQuery)).budgetHold).toBeUndefined();
+    expect(vidu.tasks.size).toBe(3);
   });
 });

@@ -1,4 +1,5 @@
-import { CancellationScope, sleep } from '@temporalio/workflow';
+import { CancellationScope, getExternalWorkflowHandle, sleep, workflowInfo } from '@temporalio/workflow';
+import { lineBudgetHoldSignal } from '../../core/budget-messages';
 import type { BudgetRefusal } from '../../core/budgets';
 import { ViduState } from '../../core/search-attributes';
 import { quickLocal } from '../common/activity-proxies';
@@ -20,11 +21,36 @@ export async function waitForBudget(run: GenerationRun, refusal: BudgetRefusal):
   run.status.budgetHold = refusal;
   run.attributes.set({ key: ViduState, value: 'waiting_for_budget' });
   describe(run);
+  await tellParent(run, refusal);
   const untilRollover = Date.parse(refusal.periodEndsAt) - Date.now();
   await sleep(Math.max(1000, Math.min(untilRollover, BUDGET_RECHECK_SECONDS * 1000)));
   delete run.status.budgetHold;
   run.status.phase = 'submitting';
   describe(run);
+}
+
+/** The wait for a budget is over (the reservation was made): a batch parent is told. */
+export async function budgetWaitOver(run: GenerationRun): Promise<void> {
+  if (run.budgetToldParent) await tellParent(run, undefined);
+}
+
+/**
+ * A batch line tells its batch which budget holds it, so the batch's status can say (once per
+ * budget, and once when the hold is over). A generation without a parent sends nothing.
+ */
+async function tellParent(run: GenerationRun, hold: BudgetRefusal | undefined): Promise<void> {
+  const parent = workflowInfo().parent;
+  if (!parent || run.budgetToldParent === (hold?.budget ?? undefined)) return;
+  run.budgetToldParent = hold?.budget;
+  try {
+    // By workflow id only: the batch may have continued as new since it started this line.
+    await getExternalWorkflowHandle(parent.workflowId).signal(lineBudgetHoldSignal, {
+      workflowId: run.workflowId,
+      ...(hold ? { hold } : {}),
+    });
+  } catch {
+    // The batch is gone: nobody to tell.
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import type { StageResult } from '../../core/generation-types';
 import { ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from '../../core/search-attributes';
 import { isTerminal } from '../../core/task-snapshot';
 import { paid, quick, stagingLocal } from '../common/activity-proxies';
-import { waitForBudget } from './budget';
+import { budgetWaitOver, waitForBudget } from './budget';
 import { unwrapTyped } from '../common/typed-failure';
 import {
   DEFAULT_TIMEOUT_SECONDS,
@@ -80,6 +80,7 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult, st
     await waitForBudget(run, outcome.budgetWait);
     outcome = await submit();
   }
+  await budgetWaitOver(run);
   if ('queued' in outcome) {
     if (outcome.budget) run.budget = outcome.budget;
     await run.slot.queuedAt(outcome.managerId, () => {

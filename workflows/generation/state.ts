@@ -54,6 +54,8 @@ export interface GenerationRun {
   estimate?: StageResult['estimate'];
   /** The current attempt's budget reservation (VIDU_FLOW_BUDGETS_FILE), until settled (workflows/generation/budget.ts). */
   budget?: { ledgerId: string; reservationId: string };
+  /** The budget this batch line last told its batch holds it (undefined: none). */
+  budgetToldParent?: string;
 }
 
 /** Sets up the run's state and its handlers; adds nothing to history. */

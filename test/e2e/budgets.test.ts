@@ -10,7 +10,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ViduFlowClient } from '../../client';
+import { accountIdFor } from '../../activities/admission';
 import { readLedgers } from '../../client/budgets';
+import { budgetLedgerId } from '../../core/budget-messages';
 import type { BudgetEntry } from '../../core/budgets';
 import { FailureType } from '../../core/failure-types';
 import { startStack, type Stack } from '../../dev/stack';
@@ -66,6 +68,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // The ledger lives on (continue-as-new) like the slot manager; this stack's is ended with it.
+  if (stack && client)
+    await client.temporal.workflow
+      .getHandle(budgetLedgerId(accountIdFor(stack.apiKey, stack.simUrl)))
+      .terminate('test over')
+      .catch(() => undefined);
   await stack?.stop();
   if (dir && process.env.KEEP_E2E_DIR === undefined) await rm(dir, { recursive: true, force: true });
   process.stderr.write(`[e2e] test/e2e/budgets.test.ts took ${((Date.now() - fileStarted) / 1000).toFixed(1)} s\n`);

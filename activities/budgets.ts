@@ -76,6 +76,7 @@ export function makeBudgetActivities(deps: BudgetDeps) {
       : 0;
     const ledgerId = budgetLedgerId(deps.accountId);
     const reservationId = reservationIdFor(input.workflowId, input.step);
+    const waits = budgetModeFor(input.priority, input.onBudgetExceeded) === 'wait';
     const answer = await getClient().workflow.executeUpdateWithStart(reserveBudgetUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation(BUDGET_LEDGER_WORKFLOW_TYPE, {
         workflowId: ledgerId,
@@ -86,10 +87,19 @@ export function makeBudgetActivities(deps: BudgetDeps) {
         // Like the slot manager: every generation waits on its answers.
         priority: { priorityKey: SLOT_MANAGER_PRIORITY_KEY },
       }),
-      args: [{ reservationId, workflowId: input.workflowId, subject, credits, entries: [...entries] }],
+      args: [
+        {
+          reservationId,
+          workflowId: input.workflowId,
+          subject,
+          credits,
+          entries: [...entries],
+          ...(waits ? { waiter: true } : {}),
+        },
+      ],
     });
     if (answer.reserved) return { hold: { ledgerId, reservationId } };
-    if (budgetModeFor(input.priority, input.onBudgetExceeded) === 'wait') return { wait: answer.refusal };
+    if (waits) return { wait: answer.refusal };
     throw budgetExceeded(answer.refusal);
   }
 

@@ -19,6 +19,8 @@ export const reserveBudgetUpdate = defineUpdate<ReserveAnswer, [ReserveRequest]>
 /** Settles a reservation to the credits Vidu charged (0 when failed or refunded). Idempotent. */
 export const settleBudgetSignal = defineSignal<[{ reservationId: string; charged: number }]>('settleBudget');
 export const budgetLedgerQuery = defineQuery<LedgerState>('budgetLedger');
+/** The ledger to a generation waiting for a budget: credits were given back, ask again. */
+export const budgetFreedSignal = defineSignal('budgetFreed');
 /**
  * A batch line (a child generation) tells its batch that a budget holds it (`hold`) or no longer
  * does (no `hold`), so the batch's status can say which budget stopped it. Sent only by lines

@@ -78,6 +78,12 @@ export interface LedgerState {
   open: Record<string, Reservation>;
   /** Settled reservations (id → workflow id, charged, when): a repeated reserve of one counts nothing. */
   settled: Record<string, { workflowId: string; charged: number; at: number }>;
+  /**
+   * Generations waiting for a budget (options.onBudgetExceeded `wait`), by workflow id: the bucket
+   * that refused them. Woken (a `budgetFreed` signal) when a settle gives credits back there.
+   * Optional: a state from before it has none.
+   */
+  waiters?: Record<string, string>;
 }
 
 export function emptyLedger(): LedgerState {
@@ -105,6 +111,8 @@ export interface ReserveRequest {
   credits: number;
   /** The asking worker's budgets file; the latest one wins. */
   entries: BudgetEntry[];
+  /** The generation waits when refused: the ledger wakes it when credits settle back. */
+  waiter?: boolean;
 }
 
 export type ReserveAnswer = { reserved: true; budgets: string[] } | { reserved: false; refusal: BudgetRefusal };
@@ -125,6 +133,7 @@ export function reserve(s: LedgerState, req: ReserveRequest, now: number): Reser
   for (const entry of matched) {
     const use = s.usage[bucketOf(entry, now)] ?? { reserved: 0, charged: 0 };
     if (use.reserved + use.charged + req.credits > entry.limitCredits) {
+      if (req.waiter) s.waiters = { ...s.waiters, [req.workflowId]: bucketOf(entry, now) };
       return {
         reserved: false,
         refusal: {
@@ -146,6 +155,7 @@ export function reserve(s: LedgerState, req: ReserveRequest, now: number): Reser
     use.reserved += req.credits;
   }
   s.open[req.reservationId] = { workflowId: req.workflowId, credits: req.credits, buckets, at: now };
+  if (s.waiters) delete s.waiters[req.workflowId];
   return { reserved: true, budgets: buckets };
 }
 
@@ -165,6 +175,19 @@ export function settle(s: LedgerState, reservationId: string, charged: number, n
   delete s.open[reservationId];
   s.settled[reservationId] = { workflowId: r.workflowId, charged: amount, at: now };
   return true;
+}
+
+/**
+ * The waiting generations to wake after `reservationId` settled to less than it held: those refused
+ * by one of its buckets. They are forgotten here (they ask again, and wait again if refused).
+ */
+export function waitersFreedBy(s: LedgerState, buckets: readonly string[]): string[] {
+  if (!s.waiters) return [];
+  const woken = Object.entries(s.waiters)
+    .filter(([, bucket]) => buckets.includes(bucket))
+    .map(([workflowId]) => workflowId);
+  for (const id of woken) delete s.waiters[id];
+  return woken;
 }
 
 /**

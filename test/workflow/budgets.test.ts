@@ -238,6 +238,28 @@ describe('when the estimate does not fit', () => {
     expect(daily).toMatchObject({ reserved: 0, charged: PRICE });
   });
 
+  it('a waiting generation is woken by the ledger when a failed task gives its credits back', async () => {
+    const a = account([{ name: 'one', limitCredits: PRICE, period: 'month' }]);
+    const first = await a.start({
+      script: () => ({ state: 'failed', errCode: 'TaskFailed', credits: 0, polls: 'never' }),
+    });
+    const { taskId } = await statusWhen(first.handle, (s) => s.phase === 'waiting');
+    const second = await a.start({}, { priority: 'batch' });
+    await statusWhen(second.handle, (s) => s.phase === 'waiting_for_budget');
+    first.vidu.finish(taskId as string, 'failed', 'TaskFailed');
+    await failureOf(first.handle);
+    expect((await second.handle.result()).credits).toBe(PRICE);
+    const events = (await second.handle.fetchHistory()).events ?? [];
+    const woken = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'budgetFreed');
+    const timerFired = events.findIndex((e) => e.timerFiredEventAttributes);
+    console.log(
+      `[budgets] the waiting generation was woken by budgetFreed at event ${woken + 1} (first timer fired: ${timerFired + 1 || 'none'})`,
+    );
+    expect(woken).toBeGreaterThan(0);
+    expect(timerFired === -1 || timerFired > woken).toBe(true);
+    expect(await a.figures('one')).toMatchObject({ reserved: 0, charged: PRICE });
+  });
+
   it('onBudgetExceeded wait on an interactive generation waits too; fail on a batch one fails', async () => {
     const a = account([{ name: 'none', limitCredits: 0, period: 'month' }]);
     const batchFails = await a.start({}, { priority: 'batch', onBudgetExceeded: 'fail' });

@@ -1,11 +1,28 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  budgetFreedSignal,
   budgetLedgerQuery,
   DEFAULT_BUDGET_RECONCILE_SECONDS,
   reserveBudgetUpdate,
   settleBudgetSignal,
 } from '../../core/budget-messages';
-import { chargeOfClosed, emptyLedger, type LedgerState, pruneLedger, reserve, settle } from '../../core/budgets';
+import {
+  chargeOfClosed,
+  emptyLedger,
+  type LedgerState,
+  pruneLedger,
+  reserve,
+  settle,
+  waitersFreedBy,
+} from '../../core/budgets';
 import { slotManagerActivities } from '../common/activity-proxies';
 
 // The account's budget ledger (issue 19 §2): one `viduBudgets` workflow per account, beside the
@@ -30,9 +47,19 @@ export async function viduBudgets(state?: LedgerState): Promise<void> {
     dirty = true;
     return reserve(s, req, Date.now());
   });
-  setHandler(settleBudgetSignal, ({ reservationId, charged }) => {
-    settle(s, reservationId, charged, Date.now());
-  });
+  setHandler(settleBudgetSignal, ({ reservationId, charged }) => settleAndWake(reservationId, charged));
+
+  /** Settles, and wakes the generations waiting on a budget the settle gave credits back to. */
+  function settleAndWake(reservationId: string, charged: number): void {
+    const r = s.open[reservationId];
+    if (!r || !settle(s, reservationId, charged, Date.now()) || charged >= r.credits) return;
+    for (const workflowId of waitersFreedBy(s, r.buckets)) {
+      // A waiter that is gone (closed) has nothing to wake; the others ask again at once.
+      void getExternalWorkflowHandle(workflowId)
+        .signal(budgetFreedSignal)
+        .catch(() => undefined);
+    }
+  }
 
   // Armed only while reservations are open: an idle ledger starts no timers.
   const armReconcile = () => {
@@ -55,7 +82,7 @@ export async function viduBudgets(state?: LedgerState): Promise<void> {
         const credits = new Map(closed.map((c) => [c.workflowId, c.credits]));
         for (const [id, r] of Object.entries(s.open)) {
           if (!credits.has(r.workflowId)) continue;
-          settle(s, id, chargeOfClosed(s, id, credits.get(r.workflowId)), Date.now());
+          settleAndWake(id, chargeOfClosed(s, id, credits.get(r.workflowId)));
         }
       }
       pruneLedger(s, Date.now());

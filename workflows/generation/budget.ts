@@ -1,4 +1,4 @@
-import { CancellationScope, getExternalWorkflowHandle, sleep, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, getExternalWorkflowHandle, workflowInfo } from '@temporalio/workflow';
 import { lineBudgetHoldSignal } from '../../core/budget-messages';
 import type { BudgetRefusal } from '../../core/budgets';
 import { ViduState } from '../../core/search-attributes';
@@ -13,8 +13,9 @@ import { credits, describe, type GenerationRun } from './state';
 export const BUDGET_RECHECK_SECONDS = 5 * 60;
 
 /**
- * options.onBudgetExceeded `wait`: a durable timer to the budget's period rollover, or sooner (every
- * BUDGET_RECHECK_SECONDS) for credits that settle back; the status shows the phase and the budget.
+ * options.onBudgetExceeded `wait`: until the ledger says credits settled back (its budgetFreed
+ * signal), else a durable timer to the budget's period rollover, asking again at least every
+ * BUDGET_RECHECK_SECONDS (a wake-up lost to a crash); the status shows the phase and the budget.
  */
 export async function waitForBudget(run: GenerationRun, refusal: BudgetRefusal): Promise<void> {
   run.status.phase = 'waiting_for_budget';
@@ -23,7 +24,9 @@ export async function waitForBudget(run: GenerationRun, refusal: BudgetRefusal):
   describe(run);
   await tellParent(run, refusal);
   const untilRollover = Date.parse(refusal.periodEndsAt) - Date.now();
-  await sleep(Math.max(1000, Math.min(untilRollover, BUDGET_RECHECK_SECONDS * 1000)));
+  // Woken early by the ledger's budgetFreed signal (state.ts) when a settle gives credits back.
+  await condition(() => run.budgetFreed, Math.max(1000, Math.min(untilRollover, BUDGET_RECHECK_SECONDS * 1000)));
+  run.budgetFreed = false;
   delete run.status.budgetHold;
   run.status.phase = 'submitting';
   describe(run);

@@ -19,6 +19,7 @@ import {
   reserve,
   settle,
   type BudgetEntry,
+  waitersFreedBy,
 } from '../../core/budgets';
 import { parseBudgets, readBudgetsFile, watchedBudgetSource } from '../../platform/budgets/budgets-file';
 import { ConfigError } from '../../platform/config/env';
@@ -235,6 +236,16 @@ describe('the ledger bookkeeping', () => {
       ['all', 0],
       ['alice', 40],
     ]);
+  });
+
+  it('a refused waiter is remembered by the bucket that refused it, and woken once by a settle there', () => {
+    const s = emptyLedger();
+    reserve(s, req('a', 60), now);
+    expect(reserve(s, { ...req('b', 10), waiter: true }, now).reserved).toBe(false);
+    expect(s.waiters).toEqual({ b: 'alice@2026-12' });
+    expect(waitersFreedBy(s, ['all@2026-12-07'])).toEqual([]);
+    expect(waitersFreedBy(s, ['all@2026-12-07', 'alice@2026-12'])).toEqual(['b']);
+    expect(waitersFreedBy(s, ['alice@2026-12'])).toEqual([]);
   });
 
   it('a closed run without a settle counts what Vidu charged it (less its settled attempts), else the reservation', () => {

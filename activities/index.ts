@@ -7,6 +7,8 @@ import { makeAdmittedSubmit } from './admitted-submit';
 import { type ArchiveLimits, makeArchiveTask } from './archive';
 import { makeBalanceActivities, makeCreditsHold } from './balance';
 import { makeBatchActivities } from './batch';
+import { makeBudgetActivities } from './budgets';
+import type { BudgetEntry } from '../core/budgets';
 import { makeCancelTask } from './cancel';
 import { makePollActivities } from './poll';
 import { makeStageInputs } from './stage';
@@ -38,6 +40,8 @@ export interface ActivityDeps {
   webhookFetch?: typeof fetch;
   /** The balance watch and the credits floors (issue 19 §3); undefined: no watch, nothing held. */
   balance?: { scheduleId: string; floors: CreditFloors; intervalSeconds: number };
+  /** VIDU_FLOW_BUDGETS_FILE (platform/budgets), re-read on change; undefined: no budgets. */
+  budgets?: () => readonly BudgetEntry[] | undefined;
 }
 
 /** Builds every activity from its dependencies, so tests can inject a client or a store. */
@@ -48,6 +52,11 @@ export function createActivities(deps: ActivityDeps) {
     ...(deps.apiKeysFile ? { callerTerms: callerTermsFromKeysFile(deps.apiKeysFile) } : {}),
   });
   const webhooks = makeWebhookActivities(deps);
+  const budgets = makeBudgetActivities({
+    ...(deps.budgets ? { budgets: deps.budgets } : {}),
+    ...(deps.admission ? { accountId: deps.admission.accountId } : {}),
+    ...(deps.prices ? { prices: deps.prices } : {}),
+  });
   return {
     stageInputs: makeStageInputs(deps),
     submitTask,
@@ -56,6 +65,7 @@ export function createActivities(deps: ActivityDeps) {
       admission.requestSlot,
       admission.releaseSlot,
       deps.balance ? makeCreditsHold(deps.balance) : undefined,
+      budgets,
     ),
     ...makePollActivities(deps),
     archiveTask: makeArchiveTask(deps),
@@ -70,6 +80,8 @@ export function createActivities(deps: ActivityDeps) {
       ...(deps.apiKeysFile ? { apiKeysFile: deps.apiKeysFile } : {}),
       startWebhookDelivery: webhooks.startWebhookDelivery,
     }),
+    settleBudget: budgets.settleBudget,
+    budgetHoldersClosed: budgets.budgetHoldersClosed,
   };
 }
 

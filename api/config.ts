@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { priceSourceFromEnv, type PriceSource } from '../platform/prices/prices-file';
+import { type BudgetSource, budgetSourceFromEnv } from '../platform/budgets/budgets-file';
 import { parseAllowPrivate, type AddressPolicy } from '../platform/net/address-policy';
 import { parseWebhookAllowPrivate, type WebhookAddressPolicy } from '../platform/net/webhook-policy';
 import { loadAll, parseEnv, port, stagingTtlEnv, temporalEnv } from '../platform/config/env';
@@ -25,6 +26,8 @@ const ApiEnv = z.object({
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
   // The operator's prices for POST /v1/estimates (platform/prices/prices-file.ts).
   VIDU_FLOW_PRICES_FILE: z.string().optional(),
+  // The operator's budgets, checked at start like the worker's and shown by GET /v1/budgets.
+  VIDU_FLOW_BUDGETS_FILE: z.string().optional(),
   VIDU_FLOW_ALLOW_PRIVATE_URLS: z.string().optional(),
   // Notify URLs: the webhooks' own list (platform/net/webhook-policy.ts), checked early here and again by the worker.
   VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS: z.string().optional(),
@@ -110,6 +113,8 @@ export interface ApiConfig {
   eventsPollMs: number;
   /** VIDU_FLOW_PRICES_FILE over the built-in prices (POST /v1/estimates); re-read when it changes. */
   prices: PriceSource;
+  /** VIDU_FLOW_BUDGETS_FILE: the budgets GET /v1/budgets shows (a key: its own); re-read when it changes. */
+  budgets: BudgetSource;
 }
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -150,7 +155,16 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);
   }
-  if (problems.length > 0 || !privateUrls || !webhookPrivateUrls || !prices) throw new ConfigError(problems);
+  let budgets: BudgetSource | undefined;
+  try {
+    const keyIds = keys.map((k) => k.id);
+    budgets = budgetSourceFromEnv(env, () => keyIds);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  if (problems.length > 0 || !privateUrls || !webhookPrivateUrls || !prices || !budgets)
+    throw new ConfigError(problems);
   return {
     port: e.API_PORT,
     host: e.API_HOST,
@@ -158,6 +172,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     stagingDir: e.STAGING_DIR,
     keysFile: e.VIDU_FLOW_API_KEYS_FILE!,
     prices,
+    budgets,
     keys,
     privateUrls,
     webhookPrivateUrls,

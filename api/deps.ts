@@ -1,3 +1,4 @@
+import type { BudgetEntry } from '../core/budgets';
 import type { FastifyRequest } from 'fastify';
 import type { PriceTable } from '../vidu/prices';
 import type { ViduFlowClient } from '../client';
@@ -19,6 +20,8 @@ export interface ApiDeps {
   keys: () => readonly ApiKey[];
   /** The prices POST /v1/estimates uses (VIDU_FLOW_PRICES_FILE over the built-in table); default: the built-in table. */
   prices?: () => PriceTable;
+  /** VIDU_FLOW_BUDGETS_FILE: the budgets GET /v1/budgets shows (a key: only its own); default: none. */
+  budgets?: () => readonly BudgetEntry[] | undefined;
   /** VIDU_FLOW_ALLOW_PRIVATE_URLS (downloads); no longer consulted for notify URLs. */
   privateUrls: AddressPolicy;
   /** Notify URLs are refused early when their host and port are private and this list (VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS) does not allow them; default: none. */

@@ -56,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     client,
     keys: () => keys,
     prices: () => config.prices.table(),
+    budgets: () => config.budgets.entries(),
     privateUrls: config.privateUrls,
     webhookPrivateUrls: config.webhookPrivateUrls,
     bodyLimit: config.bodyLimit,

@@ -234,6 +234,33 @@ export function buildOpenApi(): Json {
       },
     },
   };
+  schemas.Budgets = {
+    type: 'object',
+    required: ['at', 'budgets'],
+    properties: {
+      at: { type: 'string', description: 'When the figures were read (ISO 8601); periods are the ones current then' },
+      budgets: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'period', 'periodKey', 'periodEndsAt', 'limitCredits', 'reserved', 'charged', 'remaining'],
+          properties: {
+            name: { type: 'string' },
+            period: { type: 'string', enum: ['day', 'month'], description: 'A UTC day or a UTC calendar month' },
+            periodKey: { type: 'string', description: '2026-12-07 (day) or 2026-12 (month)' },
+            periodEndsAt: { type: 'string', description: 'ISO 8601, UTC' },
+            limitCredits: { type: 'integer' },
+            reserved: { type: 'integer', description: 'Held by generations not yet finished (their estimates)' },
+            charged: { type: 'integer', description: 'Charged by finished generations, net of refunds' },
+            remaining: { type: 'integer', description: 'limit − reserved − charged, at least 0' },
+            caller: { type: 'string' },
+            model: { type: 'string' },
+            kind: { type: 'string' },
+          },
+        },
+      },
+    },
+  };
   schemas.EstimateTotal = {
     type: 'object',
     required: ['credits', 'byModel', 'lines', 'unpriced'],
@@ -509,6 +536,18 @@ export function buildOpenApi(): Json {
           content: json({ type: 'object', properties: { id: { type: 'string' }, storyboards: ref('Storyboards') } }),
         },
         ...PROBLEM_RESPONSES([401, 403, 404]),
+      },
+    },
+  };
+  paths['/v1/budgets'] = {
+    get: {
+      operationId: 'budgets',
+      summary:
+        'Your key’s budgets (VIDU_FLOW_BUDGETS_FILE entries whose caller is your key id): limit, reserved, charged and remaining credits in the current UTC period. Shared budgets (overall, per model or kind) are not shown: their figures include other callers’',
+      security: [{ apiKey: ['read'] }],
+      responses: {
+        '200': { description: 'Budgets', content: json(ref('Budgets')) },
+        ...PROBLEM_RESPONSES([401, 403]),
       },
     },
   };

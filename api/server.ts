@@ -15,6 +15,7 @@ import { registerReview } from './routes/review';
 import { registerStarts } from './routes/starts';
 import { registerBatches } from './routes/batches';
 import { registerEstimates } from './routes/estimates';
+import { registerBudgets } from './routes/budgets';
 import { registerUploads } from './routes/uploads';
 import { registerStudio } from './studio/routes';
 import { DEFAULT_STAGING_TTL_DAYS } from '../platform/config/env';
@@ -125,6 +126,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerReview(app, guard, deps);
   registerEvents(app, guard, { ...deps, streams, statusHub });
   registerStudio(app, guard, deps);
+  registerBudgets(app, guard, deps);
   return app;
 }
 

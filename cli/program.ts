@@ -7,6 +7,7 @@ import { adFilmAction, approveAction, editAction, storyboardsAction } from './ad
 import { EDIT_SPEC_HELP } from './ad-film-args';
 import { aliasesOf, ALL_REQUEST_FLAGS, flagsFor, requestFlagsFor } from './args';
 import { registerBatchCommand } from './batch';
+import { registerBudgetCommands } from './budget';
 import { registerDeployCommands } from './deploy';
 import { estimateAdFilmAction, estimateBatchAction, estimateKindAction } from './estimate';
 import { type LinkFlags, linksAction } from './links';
@@ -215,6 +216,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerScheduleCommands(program, io, setExit);
   registerBatchCommand(program, io, setExit);
   registerDeployCommands(program, io, setExit);
+  registerBudgetCommands(program, io, setExit);
   return program;
 }
 

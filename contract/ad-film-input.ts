@@ -20,7 +20,11 @@ export const AdFilmEdit = z.discriminatedUnion('type', [
 ]);
 
 // options.upscale is a generation's follow-up; an AD film has none.
-export const AdFilmOptions = GenerationOptions.omit({ upscale: true, onTaskFailure: true }).extend({
+export const AdFilmOptions = GenerationOptions.omit({
+  upscale: true,
+  onTaskFailure: true,
+  onBudgetExceeded: true,
+}).extend({
   review: z.boolean().optional().describe('Wait for requestEdits / approve before composing'),
   reviewTimeoutSeconds: z
     .number()

@@ -120,6 +120,18 @@ export const FailureDetails = {
   [FailureType.InvalidEdits]: z
     .object(IssueDetailsShape)
     .describe('requestEdits refused because of the edits; nothing entered history'),
+  [FailureType.BudgetExceeded]: z
+    .object({
+      budget: z.string().describe('The name of the budget (VIDU_FLOW_BUDGETS_FILE) the estimate would overrun'),
+      period: z.enum(['day', 'month']),
+      periodKey: z.string().describe('The UTC period counted: 2026-12-07 (day) or 2026-12 (month)'),
+      limitCredits: z.number().int(),
+      reserved: z.number().describe('Credits held by generations not yet finished, in this period'),
+      charged: z.number().describe('Credits charged by finished generations, in this period'),
+      requested: z.number().describe("This generation's estimate"),
+      periodEndsAt: z.string().describe('When the period ends (ISO 8601, UTC)'),
+    })
+    .describe("The generation's estimate does not fit a budget; nothing was sent to Vidu"),
 } satisfies Record<FailureTypeName, z.ZodType>;
 
 /** The schema of details[0] of a failure of this type, or undefined for a type outside the catalogue. */

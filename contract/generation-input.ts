@@ -88,6 +88,12 @@ export const GenerationOptions = z.strictObject({
       'Upscale the video result once archived: a child upscale workflow (id <workflowId>~upscale) archived beside this one; a second paid task',
     ),
   onTaskFailure: OnTaskFailure.optional(),
+  onBudgetExceeded: z
+    .enum(['wait', 'fail'])
+    .optional()
+    .describe(
+      'When the estimate does not fit a budget (VIDU_FLOW_BUDGETS_FILE): fail with BudgetExceeded (default for interactive) or wait for credits to settle back or the period to roll over (default for batch)',
+    ),
 });
 
 /** Fields vidu-flow sets itself; a caller passing them is told so rather than silently overridden. */

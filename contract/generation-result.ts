@@ -147,6 +147,7 @@ export const GenerationPhase = z.enum([
   'done',
   'failed',
   'cancelled',
+  'waiting_for_budget',
 ]);
 
 export const GenerationStatus = z
@@ -179,6 +180,21 @@ export const GenerationStatus = z
         'Credits estimated before submission (set once the inputs are staged); absent when the request could not be priced',
       ),
     estimateUnpriced: z.string().optional().describe('Why no estimate could be given, when none was'),
+    budgetHold: z
+      .object({
+        budget: z.string(),
+        period: z.enum(['day', 'month']),
+        periodKey: z.string(),
+        limitCredits: z.number(),
+        reserved: z.number(),
+        charged: z.number(),
+        requested: z.number(),
+        periodEndsAt: z.string(),
+      })
+      .optional()
+      .describe(
+        'Phase waiting_for_budget: the budget (VIDU_FLOW_BUDGETS_FILE) the estimate does not fit, with its figures; tried again when credits settle back or at periodEndsAt',
+      ),
     attempts: Attempts,
     notBefore: z
       .string()

@@ -6,7 +6,7 @@ export type AdFilmEdit =
   | { type: 'narration'; text: string }
   | { type: 'bgm'; prompt: string };
 
-export interface AdFilmOptions extends Omit<GenerationOptions, 'upscale' | 'onTaskFailure'> {
+export interface AdFilmOptions extends Omit<GenerationOptions, 'upscale' | 'onTaskFailure' | 'onBudgetExceeded'> {
   /** Wait for a person or service (update `requestEdits`, signal `approve`) before composing. */
   review?: boolean;
   /** How long review mode waits for `approve` (default 24 h). */

@@ -133,6 +133,11 @@ export interface BatchStatus {
   maxInFlight: number;
   /** This run's number, from 1; it grows with each continue-as-new. */
   run: number;
+  /**
+   * Lines waiting for a budget (VIDU_FLOW_BUDGETS_FILE, options.onBudgetExceeded `wait`): the budget
+   * holding the first of them, when its period ends, and how many lines wait. Absent when none does.
+   */
+  budgetHold?: { budget: string; periodEndsAt: string; lines: number };
   resultsFile?: string;
   error?: string;
 }

@@ -35,6 +35,12 @@ export const FailureType = {
    * (rule `not-found`), type or an empty or over-long text. details: [{ issues, problems }]. Nothing entered history.
    */
   InvalidEdits: 'InvalidEdits',
+  /**
+   * The generation's estimate does not fit a budget of VIDU_FLOW_BUDGETS_FILE (options.onBudgetExceeded
+   * `fail`, the interactive default); nothing was sent to Vidu. details: [{ budget, period, periodKey,
+   * limitCredits, reserved, charged, requested, periodEndsAt }].
+   */
+  BudgetExceeded: 'BudgetExceeded',
 } as const;
 
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];

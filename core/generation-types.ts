@@ -5,6 +5,7 @@
 // registry enters the workflow bundle.
 export type { GenerationKind } from '../vidu/endpoints';
 import type { GenerationKind } from '../vidu/endpoints';
+import type { BudgetRefusal, OnBudgetExceeded } from './budgets';
 
 export type TaskStateName = 'created' | 'queueing' | 'scheduled' | 'processing' | 'success' | 'failed';
 
@@ -46,6 +47,12 @@ export interface GenerationOptions {
    * `attempts` tasks in all, each a new paid submission through admission. Absent: one task.
    */
   onTaskFailure?: OnTaskFailure;
+  /**
+   * When the estimate does not fit a budget (VIDU_FLOW_BUDGETS_FILE, README "Spend control"):
+   * `fail` with BudgetExceeded (the default for interactive) or `wait` for credits to settle back
+   * or the period to roll over (the default for batch). Nothing is sent to Vidu either way.
+   */
+  onBudgetExceeded?: OnBudgetExceeded;
 }
 
 export interface OnTaskFailure {
@@ -227,7 +234,8 @@ export interface GenerationStatus {
     | 'cancelling'
     | 'done'
     | 'failed'
-    | 'cancelled';
+    | 'cancelled'
+    | 'waiting_for_budget';
   state: TaskStateName | 'not_submitted';
   progress: number;
   taskId?: string;
@@ -235,6 +243,8 @@ export interface GenerationStatus {
   credits?: number;
   /** Credits Vidu gave back (a cancelled or expired off-peak task); absent when nothing was refunded. */
   creditsRefunded?: number;
+  /** Phase waiting_for_budget: the budget the estimate does not fit (options.onBudgetExceeded `wait`). */
+  budgetHold?: BudgetRefusal;
   /** The credits estimated before submission (set by the stage phase); absent when unpriced (see estimateUnpriced). */
   estimatedCredits?: number;
   /** Why no estimate could be given, when none was. */

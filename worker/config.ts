@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { priceSourceFromEnv, type PriceSource } from '../platform/prices/prices-file';
+import { type BudgetSource, budgetSourceFromEnv, keyIdsOfKeysFile } from '../platform/budgets/budgets-file';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
@@ -56,6 +57,8 @@ const WorkerEnv = z.object({
   VIDU_FLOW_API_KEYS_FILE: z.string().optional(),
   // The operator's prices over the built-in table (platform/prices/prices-file.ts).
   VIDU_FLOW_PRICES_FILE: z.string().optional(),
+  // The operator's budgets (platform/budgets/budgets-file.ts; README "Spend control").
+  VIDU_FLOW_BUDGETS_FILE: z.string().optional(),
   ...workflowTuningEnv,
   ...versioningEnv,
   ...balanceEnv,
@@ -110,6 +113,8 @@ export interface WorkerConfig {
   prices: PriceSource;
   /** The balance watch and the credits floors (worker/balance-config.ts). */
   balance: BalanceConfig;
+  /** VIDU_FLOW_BUDGETS_FILE: the budgets every reservation is checked against (read again when it changes). */
+  budgets: BudgetSource;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -136,6 +141,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   }
   const webhookPrivateUrls = parseWebhookAllowPrivate(e.VIDU_FLOW_WEBHOOK_ALLOW_PRIVATE_URLS); // likewise
   const prices = priceSourceFromEnv(env); // throws ConfigError naming the entry and the rule
+  // Likewise; a budget's caller must be a key id of the keys file (when one is set) or `operator`.
+  const keysFile = e.VIDU_FLOW_API_KEYS_FILE;
+  const budgets = budgetSourceFromEnv(env, () => (keysFile ? keyIdsOfKeysFile(keysFile) : undefined));
   return {
     temporal: { ...connection, taskQueue: e.VIDU_TASK_QUEUE },
     vidu: { baseUrl: e.VIDU_BASE_URL, apiKey: e.VIDU_API_KEY, timeoutMs: e.VIDU_HTTP_TIMEOUT_MS },
@@ -157,6 +165,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     versioning: versioningConfig(e, env),
     prices,
     balance: balanceConfig(e),
+    budgets,
   };
 }
 

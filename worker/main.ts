@@ -78,6 +78,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         ...(config.apiKeysFile ? { apiKeysFile: config.apiKeysFile } : {}),
         prices: () => config.prices.table(),
         ...(balance ? { balance } : {}),
+        budgets: () => config.budgets.entries(),
         admission: {
           maxInFlight,
           ...(config.maxOffPeakInFlight ? { maxOffPeakInFlight: config.maxOffPeakInFlight } : {}),

@@ -16,6 +16,7 @@ import { viduSlots } from './admission/admission';
 import { batch } from './batch/batch';
 import { webhookDelivery } from './webhooks/webhook-delivery';
 import { viduBalanceCheck } from './balance/balance-check';
+import { viduBudgets } from './budgets/budgets';
 import { WORKFLOW_VERSIONING, type VersionedWorkflowType } from './versioning';
 
 /** A generation workflow type: the shared core, run for one endpoint of the registry. */
@@ -62,6 +63,8 @@ export { batch } from './batch/batch';
 export { webhookDelivery } from './webhooks/webhook-delivery';
 // The balance watch: one read of GET /ent/v2/credits, started by the watch's Schedule (issue 19 §3).
 export { viduBalanceCheck } from './balance/balance-check';
+// Budgets (issue 19 §2): the account's credits ledger, beside the slot manager.
+export { viduBudgets } from './budgets/budgets';
 
 // Worker Versioning: each registered type gets the behaviour workflows/versioning.ts declares for
 // it (pinned or auto-upgrade, with the reason there). `satisfies` fails to compile when a type is
@@ -89,6 +92,7 @@ const registered = {
   batch,
   webhookDelivery,
   viduBalanceCheck,
+  viduBudgets,
 } satisfies Record<VersionedWorkflowType, (...args: never[]) => Promise<unknown>>;
 void (WORKFLOW_VERSIONING satisfies Record<keyof typeof registered, unknown>);
 void (registered satisfies Record<GenerationKind, unknown>);

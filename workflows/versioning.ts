@@ -84,6 +84,13 @@ export const WORKFLOW_VERSIONING = {
       "One read of the account's balance (seconds), started by the balance watch's Schedule: each read runs on " +
       'the version current at its start and ends there; the watch itself is the Schedule, which has no version.',
   },
+  viduBudgets: {
+    behavior: 'AUTO_UPGRADE',
+    reason:
+      "The account's budget ledger lives as long as the account through continue-as-new, like the slot manager: " +
+      'auto-upgrade moves it to the current version with its reservations (its state is the workflow); every ' +
+      'change to its replayed commands needs patched().',
+  },
 } as const satisfies Record<string, VersioningDecision>;
 
 export type VersionedWorkflowType = keyof typeof WORKFLOW_VERSIONING;

@@ -45,6 +45,8 @@ describe('loadWorkerConfig', () => {
       prices: expect.anything(),
       // The balance watch every 10 minutes, no credits floor (test/unit/balance.test.ts).
       balance: { intervalSeconds: 600, floors: {} },
+      // No budgets unless VIDU_FLOW_BUDGETS_FILE is set (test/unit/budgets-file.test.ts).
+      budgets: expect.anything(),
       // A fixed cache bounds memory with thousands waiting; a sticky timeout that outlasts a burst of callbacks.
       workflowTuning: {
         maxCachedWorkflows: 1000,
@@ -100,6 +102,8 @@ describe('loadWorkerConfig', () => {
       telemetry: expect.anything(),
       prices: expect.anything(),
       balance: { intervalSeconds: 120, floors: { batch: 5000, interactive: 500 } },
+      // No budgets unless VIDU_FLOW_BUDGETS_FILE is set (test/unit/budgets-file.test.ts).
+      budgets: expect.anything(),
       workflowTuning: {
         maxCachedWorkflows: 250,
         stickyQueueScheduleToStartTimeout: 30_000,

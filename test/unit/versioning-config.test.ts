@@ -56,7 +56,7 @@ describe('workflow versioning behaviours', () => {
     expect(pinned).toEqual(
       expect.arrayContaining(['img2video', 'upscale', 'lipSync', 'adFilm', 'adFilmEdit', 'webhookDelivery']),
     );
-    expect([...AUTO_UPGRADE_TYPES].sort()).toEqual(['batch', 'viduSlots']);
+    expect([...AUTO_UPGRADE_TYPES].sort()).toEqual(['batch', 'viduBudgets', 'viduSlots']);
     for (const [type, decision] of Object.entries(WORKFLOW_VERSIONING))
       expect(decision.reason.length, type).toBeGreaterThan(40);
   });

@@ -16,6 +16,8 @@ import {
 import { FailureType } from '../../core/failure-types';
 import { issueDetails } from '../../core/issues';
 import { batchStatusQuery } from '../../core/workflow-messages';
+import { lineBudgetHoldSignal } from '../../core/budget-messages';
+import type { BudgetRefusal } from '../../core/budgets';
 
 /**
  * Everything one batch run knows, passed from phase to phase (workflows/batch/). `carry` is what
@@ -47,6 +49,8 @@ export interface BatchRun {
   phase: BatchStatus['phase'];
   resultsFile?: string;
   error?: string;
+  /** Lines a budget holds now, by child workflow id (their lineBudgetHold signals; status only). */
+  budgetHolds: Map<string, BudgetRefusal>;
 }
 
 function invalidInput(problems: string[]): ApplicationFailure {
@@ -103,9 +107,21 @@ export function openBatchRun(input: BatchInput): BatchRun {
     inFlight: 0,
     buffer: [],
     phase: 'running',
+    budgetHolds: new Map(),
   };
   setHandler(batchStatusQuery, () => status(run));
+  // A handler only (no command): the status says which budget holds lines (README "Spend control").
+  setHandler(lineBudgetHoldSignal, ({ workflowId, hold }) => {
+    if (hold) run.budgetHolds.set(workflowId, hold);
+    else run.budgetHolds.delete(workflowId);
+  });
   return run;
+}
+
+function budgetHoldOf(run: BatchRun): Pick<BatchStatus, 'budgetHold'> {
+  const first = run.budgetHolds.values().next().value;
+  if (!first) return {};
+  return { budgetHold: { budget: first.budget, periodEndsAt: first.periodEndsAt, lines: run.budgetHolds.size } };
 }
 
 /** Where the next run starts: the first line read but not started, else the read cursor. */
@@ -127,6 +143,7 @@ function status(run: BatchRun): BatchStatus {
     window: run.window,
     maxInFlight: carry.maxInFlight,
     run: carry.runs + 1,
+    ...budgetHoldOf(run),
     ...(run.resultsFile ? { resultsFile: run.resultsFile } : {}),
     ...(run.error ? { error: run.error } : {}),
   };

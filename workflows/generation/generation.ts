@@ -3,6 +3,7 @@ import type { GenerationInput, GenerationKind, GenerationResult } from '../../co
 import { GenerationMetrics } from '../common/metrics';
 import { refuseUnkeepableStart } from '../common/own-id';
 import { unwrapTyped } from '../common/typed-failure';
+import { settleBudget } from './budget';
 import { finish } from './finish';
 import { admitAndSubmit, interrupted, stage, waitOrGiveUp } from './phases';
 import { nextAttempt, openRetries } from './retry';
@@ -35,6 +36,8 @@ async function generate(run: GenerationRun): Promise<GenerationResult> {
     const staged = await stage(run);
     await admitAndSubmit(run, staged);
     await waitOrGiveUp(run);
+    // Budgets: the attempt's reservation becomes its charge (no command without a reservation).
+    await settleBudget(run);
     // options.onTaskFailure: a new task per allowed retry, through admission like the first
     // (workflows/generation/retry.ts). Without a policy this adds no command.
     const retries = openRetries(run.options.onTaskFailure, staged);
@@ -42,9 +45,14 @@ async function generate(run: GenerationRun): Promise<GenerationResult> {
       await run.slot.release();
       await admitAndSubmit(run, next.staged, next.step);
       await waitOrGiveUp(run);
+      await settleBudget(run);
     }
   } catch (err) {
-    await interrupted(run, err);
+    try {
+      await interrupted(run, err);
+    } finally {
+      await settleBudget(run);
+    }
   }
   await run.slot.release();
   return CancellationScope.nonCancellable(() => finish(run)).catch((err: unknown) => {

@@ -1,11 +1,12 @@
 import { ApplicationFailure, CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 import type { CreditsHeld } from '../../core/balance';
-import type { SubmitQueued } from '../../activities/admitted-submit';
+import type { BudgetWait, SubmitQueued } from '../../activities/admitted-submit';
 import { FailureType } from '../../core/failure-types';
 import type { StageResult } from '../../core/generation-types';
 import { ViduKind, ViduModel, ViduOffPeak, ViduState, ViduTaskId } from '../../core/search-attributes';
 import { isTerminal } from '../../core/task-snapshot';
 import { paid, quick, stagingLocal } from '../common/activity-proxies';
+import { budgetWaitOver, waitForBudget } from './budget';
 import { unwrapTyped } from '../common/typed-failure';
 import {
   DEFAULT_TIMEOUT_SECONDS,
@@ -66,6 +67,8 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult, st
             request: staged.request,
             waitMode: run.options.waitMode ?? 'auto',
             admission: terms,
+            // Only when given: without it the input is as it was (the default follows the priority).
+            ...(run.options.onBudgetExceeded !== undefined ? { onBudgetExceeded: run.options.onBudgetExceeded } : {}),
             // A retry (options.onTaskFailure) is a new task: its own idempotency key.
             ...(step !== undefined ? { step } : {}),
           },
@@ -74,7 +77,7 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult, st
     );
   };
   let outcome = await submit();
-  let submitted: Exclude<typeof outcome, SubmitQueued | CreditsHeld> | undefined;
+  let submitted: Exclude<typeof outcome, SubmitQueued | CreditsHeld | BudgetWait> | undefined;
   let held = false;
   while (!submitted) {
     if ('held' in outcome) {
@@ -84,7 +87,15 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult, st
       await waitForCredits(run, outcome);
       terms = run.slot.request(run.offPeak);
       outcome = await submit();
+    } else if ('budgetWait' in outcome) {
+      // A budget it does not fit (options.onBudgetExceeded `wait`): nothing was reserved or sent;
+      // wait for credits to settle back or the period to roll over, then ask again. Never without
+      // budgets.
+      await waitForBudget(run, outcome.budgetWait);
+      outcome = await submit();
+      if (!('budgetWait' in outcome)) await budgetWaitOver(run);
     } else if ('queued' in outcome) {
+      if (outcome.budget) run.budget = outcome.budget;
       await run.slot.queuedAt(outcome.managerId, () => {
         run.status.phase = 'waiting_for_slot';
         run.metrics.waitingForSlot();
@@ -96,7 +107,9 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult, st
       // The manager now counts this workflow as a holder, so the same request is granted at once.
       outcome = await submit();
       if ('queued' in outcome) throw new Error(`the slot manager ${outcome.managerId} queued a request it had granted`);
-      // A floor crossed while it queued: the slot goes back, and it waits like any held one.
+      if ('budgetWait' in outcome) throw new Error(`the budget ledger refused a reservation it had made`);
+      // A floor crossed while it queued: the slot goes back, and it waits like any held one (its
+      // budget reservation stays: asking again under the same id counts it once).
       if ('held' in outcome) await run.slot.release();
       else submitted = outcome;
     } else {
@@ -106,6 +119,7 @@ export async function admitAndSubmit(run: GenerationRun, staged: StageResult, st
   }
   if (held) run.status.phase = 'submitting';
   run.metrics.slotWaitOver();
+  if (submitted.budget) run.budget = submitted.budget;
   run.taskId = submitted.taskId;
   run.metrics.submitted();
   run.callbacks = submitted.callbackRegistered;

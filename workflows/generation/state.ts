@@ -12,6 +12,7 @@ import type {
 import { ViduCredits, ViduState } from '../../core/search-attributes';
 import { taskCredits } from '../../core/task-snapshot';
 import { statusQuery } from '../../core/workflow-messages';
+import { budgetFreedSignal } from '../../core/budget-messages';
 import { AdmissionSlot } from '../admission/admission-slot';
 import type { GenerationMetrics } from '../common/metrics';
 import { SearchAttributeBatch } from '../common/search-attribute-batch';
@@ -54,6 +55,12 @@ export interface GenerationRun {
   estimate?: StageResult['estimate'];
   /** audioClone: the voice the stage activity named for Vidu (the result records it). */
   voice?: StageResult['voice'];
+  /** The current attempt's budget reservation (VIDU_FLOW_BUDGETS_FILE), until settled (workflows/generation/budget.ts). */
+  budget?: { ledgerId: string; reservationId: string };
+  /** The budget this batch line last told its batch holds it (undefined: none). */
+  budgetToldParent?: string;
+  /** The ledger's budgetFreed signal came: a generation waiting for a budget asks again. */
+  budgetFreed: boolean;
 }
 
 /** Sets up the run's state and its handlers; adds nothing to history. */
@@ -81,8 +88,13 @@ export function openGenerationRun(
     callbacks: false,
     offPeak: false,
     timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    budgetFreed: false,
   };
   setHandler(statusQuery, () => statusNow(run));
+  // Budgets: sent by the ledger only to a generation waiting for a budget (a handler: no command).
+  setHandler(budgetFreedSignal, () => {
+    run.budgetFreed = true;
+  });
   return run;
 }
 

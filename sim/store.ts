@@ -19,12 +19,25 @@ export interface RequestLogEntry {
   body?: unknown;
 }
 
+/** A subject of the simulated account's library (docs/vidu-api-subjects.md §1). */
+export interface SimSubject {
+  id: string;
+  name: string;
+  images: string[];
+  videos: string[];
+  voice_id: string;
+  style: string;
+  description: string;
+}
+
 export class SimStore {
   readonly tasks = new Map<string, SimTask>();
   readonly creations = new Map<string, SimCreation>();
   readonly taskIdByClientRequestId = new Map<string, string>();
   readonly submissionsByClientRequestId = new Map<string, number>();
   readonly requestsByEndpoint = new Map<EndpointKey, number>();
+  /** The subject library (sim/routes/subjects.ts), by id. */
+  readonly subjects = new Map<string, SimSubject>();
   requestLog: RequestLogEntry[] = [];
   maxRunningAtOnce = 0;
 
@@ -36,6 +49,7 @@ export class SimStore {
     this.taskIdByClientRequestId.clear();
     this.submissionsByClientRequestId.clear();
     this.requestsByEndpoint.clear();
+    this.subjects.clear();
     this.requestLog = [];
     this.maxRunningAtOnce = 0;
   }

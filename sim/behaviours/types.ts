@@ -16,6 +16,8 @@ export interface BehaviourContext {
   processingSeconds: number;
   /** A creation of an earlier task (extend and upscale take one by video_creation_id). */
   creation(id: string): SimCreation | undefined;
+  /** Whether the account's subject library holds this id (reference2video's subjects[].server_id). */
+  subjectExists?(id: string): boolean;
   /** The task's price from the sim's table (sim/pricing.ts): the registry's estimate, the same function. */
   price(kind: PricedKind, request: Record<string, unknown>, facts?: PriceFacts): number;
 }

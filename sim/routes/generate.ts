@@ -32,6 +32,7 @@ export function registerGenerateRoutes(app: FastifyInstance, ctx: SimContext): v
       return ctx.config.processingSeconds;
     },
     creation: (id) => ctx.store.creations.get(id),
+    subjectExists: (id) => ctx.store.subjects.has(id),
     price: (kind, request, facts) => simPrice(ctx.prices, kind, request, facts),
   };
   for (const kind of Object.keys(ENDPOINTS) as GenerationKind[]) {

@@ -12,6 +12,7 @@ import { callerTermsFromKeysFile } from '../platform/keys/api-keys';
 import type { ArchiveStore } from '../platform/stores/archive-store';
 import type { StagingStore } from '../platform/stores/staging-store';
 import { makeSubmitTask } from './submit';
+import { makeSubjectActivities } from './subjects';
 import { makeWebhookActivities } from './webhook';
 
 export interface ActivityDeps {
@@ -54,6 +55,7 @@ export function createActivities(deps: ActivityDeps) {
     ...makeBatchActivities(deps),
     ...admission,
     ...makeWebhookActivities(deps),
+    ...makeSubjectActivities(deps),
   };
 }
 

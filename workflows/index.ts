@@ -16,6 +16,7 @@ import { viduSlots } from './admission/admission';
 import { batch } from './batch/batch';
 import { webhookDelivery } from './webhooks/webhook-delivery';
 import { WORKFLOW_VERSIONING, type VersionedWorkflowType } from './versioning';
+import { subjectCreate, subjectEdit, subjectRead } from './subjects/subjects';
 
 /** A generation workflow type: the shared core, run for one endpoint of the registry. */
 function generation<K extends GenerationKind>(kind: K): (input: GenerationInput) => Promise<GenerationResult> {
@@ -56,6 +57,8 @@ export { viduSlots } from './admission/admission';
 export { batch } from './batch/batch';
 // Completion webhooks: a generation or AD film started with a notify target ends by starting this child.
 export { webhookDelivery } from './webhooks/webhook-delivery';
+// The subject library (docs/vidu-api-subjects.md §2): one short workflow per call.
+export { subjectCreate, subjectEdit, subjectRead } from './subjects/subjects';
 
 // Worker Versioning: each registered type gets the behaviour workflows/versioning.ts declares for
 // it (pinned or auto-upgrade, with the reason there). `satisfies` fails to compile when a type is
@@ -79,6 +82,9 @@ const registered = {
   viduSlots,
   batch,
   webhookDelivery,
+  subjectCreate,
+  subjectEdit,
+  subjectRead,
 } satisfies Record<VersionedWorkflowType, (...args: never[]) => Promise<unknown>>;
 void (WORKFLOW_VERSIONING satisfies Record<keyof typeof registered, unknown>);
 void (registered satisfies Record<GenerationKind, unknown>);

@@ -26,6 +26,13 @@ const GENERATION_REASON =
 
 const generation: VersioningDecision = { behavior: 'PINNED', reason: GENERATION_REASON };
 
+const subjectCall: VersioningDecision = {
+  behavior: 'PINNED',
+  reason:
+    'A subject library call (workflows/subjects/) is one activity of seconds: it ends on the version that started it, ' +
+    'so its code may change freely between versions.',
+};
+
 export const WORKFLOW_VERSIONING = {
   // The thirteen generation types, one per Vidu endpoint. `upscale` is also the child an AD film
   // or a generation starts for an upscale pass: a child without its own behaviour would inherit
@@ -75,6 +82,9 @@ export const WORKFLOW_VERSIONING = {
       'current version without skipping or repeating a line (the cursor is in its state); replay-affecting ' +
       'changes need patched(). The generation children it starts are pinned to the version current at their start.',
   },
+  subjectCreate: subjectCall,
+  subjectEdit: subjectCall,
+  subjectRead: subjectCall,
 } as const satisfies Record<string, VersioningDecision>;
 
 export type VersionedWorkflowType = keyof typeof WORKFLOW_VERSIONING;

@@ -32,6 +32,8 @@ export interface SubjectDeps {
   ownership?: () => Promise<WorkflowOwnership>;
   /** The create's attempt number; default: the activity's. Tests pass their own. */
   attempt?: () => number;
+  /** The running workflow's id; default: the activity's. Tests pass their own. */
+  workflowId?: () => string | undefined;
 }
 
 /** What is recorded per subject: enough to prove ownership and to show the name without the marker. */
@@ -105,6 +107,7 @@ function viewOf(s: ViduSubject, owner: string, credits?: number): SubjectView {
 export function makeSubjectActivities(deps: SubjectDeps) {
   const ownership = deps.ownership ?? currentOwnership;
   const attempt = deps.attempt ?? (() => Context.current().info.attempt);
+  const currentWorkflowId = deps.workflowId ?? (() => Context.current().info.workflowExecution?.workflowId);
 
   /** The owner's staged files become data URIs; another owner's `staged:` reference is refused. */
   async function resolveMedia(
@@ -141,7 +144,7 @@ export function makeSubjectActivities(deps: SubjectDeps) {
    */
   async function createSubject(input: SubjectCreateInput): Promise<SubjectView> {
     const { owner } = await ownership();
-    const workflowId = Context.current().info.workflowExecution?.workflowId;
+    const workflowId = currentWorkflowId();
     if (!workflowId) throw new Error('createSubject runs for a workflow');
     const requestKey = requestRecordKey(workflowId);
     const made = await deps.archive.readJson<SubjectRecord>(requestKey);

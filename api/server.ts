@@ -16,6 +16,7 @@ import { registerStarts } from './routes/starts';
 import { registerBatches } from './routes/batches';
 import { registerEstimates } from './routes/estimates';
 import { registerUploads } from './routes/uploads';
+import { registerSubjects } from './routes/subjects';
 import { registerStudio } from './studio/routes';
 import { DEFAULT_STAGING_TTL_DAYS } from '../platform/config/env';
 import type { ApiDeps, Guard } from './deps';
@@ -125,6 +126,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerReview(app, guard, deps);
   registerEvents(app, guard, { ...deps, streams, statusHub });
   registerStudio(app, guard, deps);
+  registerSubjects(app, guard, deps);
   return app;
 }
 

@@ -5,7 +5,14 @@ import { z } from 'zod';
 import { SubjectCreateBody, SubjectEditBody, SubjectListParams, RecordedSubjectId } from '../contract/subjects';
 import { FailureType } from '../core/failure-types';
 import { ViduKind } from '../core/search-attributes';
-import type { SubjectEditResult, SubjectPage, SubjectView } from '../core/subject-types';
+import type {
+  SubjectCreateInput,
+  SubjectEditInput,
+  SubjectEditResult,
+  SubjectPage,
+  SubjectReadInput,
+  SubjectView,
+} from '../core/subject-types';
 import type { InputStaging } from '../platform/stores/staging-store';
 import { InvalidGenerationInput } from './errors';
 import { ownerOfStart, STAGE_DATA_URI_OVER } from './input-staging';
@@ -51,10 +58,50 @@ const EXT_OF_MIME: Record<string, string> = {
   'video/x-msvideo': 'avi',
 };
 
+/**
+ * How a library call reaches the worker: a workflow per call (temporalRunner). Tests of the HTTP
+ * edge pass one that calls the activities directly, to keep Temporal out of a unit test.
+ */
+export interface SubjectRunner {
+  /** Runs `subjectCreate` under `workflowId` (keyed: the id came from an idempotency key). */
+  create(workflowId: string, keyed: boolean, input: SubjectCreateInput, opts: SubjectCallOptions): Promise<SubjectView>;
+  read(input: SubjectReadInput, opts: SubjectCallOptions): Promise<SubjectPage>;
+  edit(input: SubjectEditInput, opts: SubjectCallOptions): Promise<SubjectEditResult>;
+}
+
+/** The worker's workflows (workflows/subjects/), under the caller's search attributes. */
+export function temporalRunner(temporal: Client, taskQueue: string): SubjectRunner {
+  const run = <T>(workflowType: string, input: unknown, opts: SubjectCallOptions): Promise<T> =>
+    temporal.workflow.execute(workflowType, {
+      taskQueue,
+      workflowId: `${workflowType}-${randomUUID()}`,
+      args: [input],
+      typedSearchAttributes: [{ key: ViduKind, value: workflowType }, ...(opts.searchAttributes ?? [])],
+    }) as Promise<T>;
+  return {
+    async create(workflowId, keyed, input, opts) {
+      const handle = await startIdempotently(
+        temporal,
+        {
+          workflowType: 'subjectCreate',
+          workflowId,
+          keyed,
+          taskQueue,
+          args: [input],
+          summary: `subject · “${input.request.name}”`,
+        },
+        opts,
+      );
+      return handle.result() as Promise<SubjectView>;
+    },
+    read: (input, opts) => run<SubjectPage>('subjectRead', input, opts),
+    edit: (input, opts) => run<SubjectEditResult>('subjectEdit', input, opts),
+  };
+}
+
 export class SubjectLibrary {
   constructor(
-    private readonly temporal: Client,
-    private readonly taskQueue: string,
+    private readonly runner: SubjectRunner,
     private readonly staging: InputStaging,
   ) {}
 
@@ -73,32 +120,20 @@ export class SubjectLibrary {
     };
     const sizeIssues = payloadSizeIssues({ request });
     if (sizeIssues.length > 0) throw new InvalidGenerationInput(sizeIssues);
-    const handle = await startIdempotently(
-      this.temporal,
-      {
-        workflowType: 'subjectCreate',
-        workflowId,
-        keyed: Boolean(opts.idempotencyKey),
-        taskQueue: this.taskQueue,
-        args: [{ request }],
-        summary: `subject · “${request.name}”`,
-      },
-      opts,
-    );
-    return answer(handle.result() as Promise<SubjectView>);
+    return answer(this.runner.create(workflowId, Boolean(opts.idempotencyKey), { request }, opts));
   }
 
   /** The caller's subjects, a page at a time (`nextPageToken` until absent). */
   async list(params: unknown = {}, opts: SubjectCallOptions = {}): Promise<SubjectPage> {
     const parsed = SubjectListParams.safeParse(params);
     if (!parsed.success) throw new InvalidGenerationInput(issuesOf(parsed.error));
-    return this.run<SubjectPage>('subjectRead', parsed.data, opts);
+    return answer(this.runner.read(parsed.data, opts));
   }
 
   /** One of the caller's subjects; undefined for an unknown id and for another owner's alike. */
   async get(id: string, opts: SubjectCallOptions = {}): Promise<SubjectView | undefined> {
     if (!RecordedSubjectId.safeParse(id).success) return undefined;
-    const page = await this.run<SubjectPage>('subjectRead', { ids: [id] }, opts);
+    const page = await answer(this.runner.read({ ids: [id] }, opts));
     return page.subjects[0];
   }
 
@@ -115,19 +150,8 @@ export class SubjectLibrary {
     };
     const sizeIssues = payloadSizeIssues({ request: changes });
     if (sizeIssues.length > 0) throw new InvalidGenerationInput(sizeIssues);
-    const result = await this.run<SubjectEditResult>('subjectEdit', { id, changes }, opts);
+    const result = await answer(this.runner.edit({ id, changes }, opts));
     return result.found ? result.subject : undefined;
-  }
-
-  private run<T>(workflowType: string, input: unknown, opts: SubjectCallOptions): Promise<T> {
-    return answer(
-      this.temporal.workflow.execute(workflowType, {
-        taskQueue: this.taskQueue,
-        workflowId: `${workflowType}-${randomUUID()}`,
-        args: [input],
-        typedSearchAttributes: [{ key: ViduKind, value: workflowType }, ...(opts.searchAttributes ?? [])],
-      }) as Promise<T>,
-    );
   }
 
   /** Large data: URIs go to the staging store (under the caller), like a generation's inputs. */

@@ -17,11 +17,20 @@ import {
  */
 export const SUBJECT_MARKER_CHARS = 14;
 export const MAX_CALLER_SUBJECT_NAME = 64 - SUBJECT_MARKER_CHARS;
+const MARKER = / ~vf[0-9a-f]{10}$/;
 
 /** Ids vidu-flow records: digits in every example; letters, `_` and `-` allowed, nothing that could leave a store folder. */
 export const RecordedSubjectId = SubjectId.regex(/^[A-Za-z0-9_-]+$/, 'a subject id is letters, digits, _ and -');
 
-const Name = z.string().trim().min(1, 'name is required').max(MAX_CALLER_SUBJECT_NAME);
+const Name = z
+  .string()
+  .trim()
+  .min(1, 'name is required')
+  .max(MAX_CALLER_SUBJECT_NAME)
+  // vidu-flow's own marker (below) is not a caller's to write: a name never looks like another create's.
+  .refine((n) => !MARKER.test(n), {
+    message: 'a name may not end in " ~vf" and 10 hex characters (vidu-flow’s marker)',
+  });
 const Media = z.string().min(1);
 const images = z
   .array(Media)
@@ -64,5 +73,5 @@ export function subjectMarker(hashHex: string): string {
 
 /** The name as the caller gave it: a trailing marker removed. */
 export function withoutMarker(name: string): string {
-  return name.replace(/ ~vf[0-9a-f]{10}$/, '');
+  return name.replace(MARKER, '');
 }

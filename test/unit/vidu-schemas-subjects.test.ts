@@ -61,6 +61,8 @@ describe('subject schemas', () => {
     expect(SubjectCreateBody.safeParse({ name: 'x'.repeat(50), images: [img] }).success).toBe(true);
     expect(SubjectCreateBody.safeParse({ name: 'x'.repeat(51), images: [img] }).success).toBe(false);
     expect(SubjectEditBody.safeParse({}).success).toBe(false);
+    expect(SubjectCreateBody.safeParse({ name: 'x ~vf0123456789', images: [img] }).success).toBe(false);
+    expect(SubjectEditBody.safeParse({ name: 'x ~vf0123456789' }).success).toBe(false);
     const marker = subjectMarker('0123456789abcdef');
     expect(marker).toBe(' ~vf0123456789');
     expect(withoutMarker(`hero${marker}`)).toBe('hero');

@@ -16,6 +16,7 @@ import { callerTermsFromKeysFile } from '../platform/keys/api-keys';
 import type { ArchiveStore } from '../platform/stores/archive-store';
 import type { StagingStore } from '../platform/stores/staging-store';
 import { makeSubmitTask } from './submit';
+import { makeSubjectActivities } from './subjects';
 import { makeWebhookActivities } from './webhook';
 
 export interface ActivityDeps {
@@ -82,6 +83,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     settleBudget: budgets.settleBudget,
     budgetHoldersClosed: budgets.budgetHoldersClosed,
+    ...makeSubjectActivities(deps),
   };
 }
 

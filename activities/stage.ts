@@ -9,6 +9,7 @@ import { MediaProbeError } from '../vidu/media/errors';
 import { BYTES_PER_MEGABYTE, checkMedia } from '../vidu/media/limits';
 import type { GenerationKind, GenerationOptions, StagedMedia, StageResult } from '../core/generation-types';
 import { invalidRequest } from './failures';
+import { serverIdIssues } from './subjects';
 import { MediaLoadError, receiveMedia, type MediaSourceDeps, type ReceivedMedia } from './media-source';
 import { probeFile } from '../vidu/media/probe-file';
 import { estimateCredits, type PriceTable } from '../vidu/prices';
@@ -50,6 +51,14 @@ export function viduIdIssues(endpoint: MediaEndpoint, request: Record<string, un
     );
 }
 
+/** Whether a request names stored subjects (reference2video's `subjects[].server_id`). */
+function hasServerIds(request: Record<string, unknown>): boolean {
+  return (
+    Array.isArray(request.subjects) &&
+    request.subjects.some((s: unknown) => typeof s === 'object' && s !== null && 'server_id' in s)
+  );
+}
+
 export function makeStageInputs(deps: StageDeps) {
   /**
    * Checks the request against every documented rule and reads, checks and stores each input, so
@@ -75,6 +84,7 @@ export function makeStageInputs(deps: StageDeps) {
     // the request is resolved or stored under it: URL-only requests need no owner.
     const needsOwner =
       viduIdFields(input.kind).some((f) => request[f] !== undefined) ||
+      hasServerIds(request) ||
       mediaSlots(input.kind, structuredClone(request)).some((slot) => !/^https?:\/\//i.test(slot.value)) ||
       needsVoiceOwner(input.kind, request);
     const ownership = needsOwner
@@ -88,6 +98,12 @@ export function makeStageInputs(deps: StageDeps) {
     // Cloned voices live in their owner's namespace (contract/voice-ids.ts, README "The tenant model").
     const voices = mapVoiceIds(input.kind, request, owner);
     if (voices.problems.length > 0) throw invalidRequest(voices.problems);
+    // Stored subjects (docs/vidu-api-subjects.md §2.1): an API key uses its own only, checked here
+    // before anything is paid; the operator, trusted with Vidu ids, may name any.
+    if (owner !== OPERATOR_OWNER && hasServerIds(request)) {
+      const subjectIssues = await serverIdIssues(deps.archive, owner, request);
+      if (subjectIssues.length > 0) throw invalidRequest(subjectIssues);
+    }
     const problems: string[] = await resolveResultRefs(request, deps.archive, {
       owner,
       ownerOf: deps.ownerOf ?? ownerLookup(),

@@ -49,5 +49,9 @@ export function largeBodyRoutes(limits: {
     // An estimate takes what the matching start takes, a whole batch's lines included (api/routes/estimates.ts).
     'POST /v1/estimates/:kind': limits.batchBodyLimit,
     'POST /v1/uploads': limits.uploadBodyLimit,
+    // A subject's images may come as data: URIs, like a start's (api/routes/subjects.ts).
+    'POST /v1/subjects': limits.bodyLimit,
+    'PATCH /v1/subjects/:id': limits.bodyLimit,
+    'PUT /v1/subjects/:id': limits.bodyLimit,
   };
 }

@@ -5,6 +5,7 @@ import { buildJsonSchemas } from '../contract/json-schemas';
 import { GENERATION_KINDS } from '../contract/generation-input';
 import { WEBHOOK_EVENT_TYPES } from '../core/webhook-types';
 import { EditsBody, ListQuery, Notify, StartResponse } from './schemas';
+import { SubjectCreateBody, SubjectEditBody } from '../contract/subjects';
 
 // GET /openapi.json: OpenAPI 3.1, generated from the same zod contract the API validates with
 // (contract/json-schemas.ts for the workflow inputs and outputs, api/schemas.ts for the rest).
@@ -548,6 +549,104 @@ export function buildOpenApi(): Json {
       responses: {
         '200': { description: 'Budgets', content: json(ref('Budgets')) },
         ...PROBLEM_RESPONSES([401, 403]),
+      },
+    },
+  };
+
+  // The subject library (api/routes/subjects.ts, docs/vidu-api-subjects.md): a key's own subjects only.
+  schemas.SubjectCreateBody = zodJson(SubjectCreateBody);
+  schemas.SubjectEditBody = zodJson(SubjectEditBody);
+  schemas.Subject = {
+    type: 'object',
+    required: ['id', 'name', 'images', 'videos', 'voiceId', 'style', 'description', 'owner'],
+    properties: {
+      id: { type: 'string', description: 'Vidu’s id: the `server_id` of reference2video’s `subjects[]`' },
+      name: { type: 'string' },
+      images: { type: 'array', items: { type: 'string' } },
+      videos: { type: 'array', items: { type: 'string' } },
+      voiceId: { type: 'string' },
+      style: { type: 'string' },
+      description: { type: 'string' },
+      owner: { type: 'string', description: '`key-<id>` of the key that created it' },
+      credits: { type: 'integer', description: 'What the create cost (5); on the create’s answer only' },
+    },
+  };
+  schemas.SubjectPage = {
+    type: 'object',
+    required: ['subjects'],
+    properties: {
+      subjects: { type: 'array', items: ref('Subject') },
+      nextPageToken: { type: 'string', description: 'Absent on the last page' },
+    },
+  };
+  const subjectIdempotencyKey = {
+    ...idempotencyKey,
+    description: 'Same key (per API key) ⇒ the same subject, created and paid once',
+  };
+  paths['/v1/subjects'] = {
+    post: {
+      operationId: 'create_subject',
+      summary: 'Create a subject (5 credits): a name, 1–3 images, optionally one 5 s video and a voice_id',
+      security: [{ apiKey: ['start'] }],
+      parameters: [subjectIdempotencyKey],
+      requestBody: { required: true, content: json(ref('SubjectCreateBody')) },
+      responses: {
+        '201': {
+          description: 'Created (or, with the same Idempotency-Key, the one created before)',
+          content: json(ref('Subject')),
+        },
+        ...PROBLEM_RESPONSES([400, 401, 403, 413, 415, 422]),
+      },
+    },
+    get: {
+      operationId: 'list_subjects',
+      summary: "This API key's subjects, a page at a time (follow nextPageToken; a page may hold fewer than count)",
+      security: [{ apiKey: ['read'] }],
+      parameters: [
+        { name: 'count', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 } },
+        { name: 'pageToken', in: 'query', required: false, schema: { type: 'string' } },
+      ],
+      responses: {
+        '200': { description: 'The page', content: json(ref('SubjectPage')) },
+        ...PROBLEM_RESPONSES([400, 401, 403, 422]),
+      },
+    },
+  };
+  const editSubject = (method: string): Json => ({
+    operationId: `${method}_subject`,
+    summary:
+      'Edit one of your subjects (free): what is sent replaces (images, video, name, style, description, voice_id)',
+    security: [{ apiKey: ['start'] }],
+    parameters: [idParam],
+    requestBody: { required: true, content: json(ref('SubjectEditBody')) },
+    responses: {
+      '200': { description: 'The subject after the edit', content: json(ref('Subject')) },
+      ...PROBLEM_RESPONSES([400, 401, 403, 404, 413, 415, 422]),
+    },
+  });
+  paths['/v1/subjects/{id}'] = {
+    get: {
+      operationId: 'get_subject',
+      summary: 'One of your subjects (404 for an unknown id and for another key’s alike)',
+      security: [{ apiKey: ['read'] }],
+      parameters: [idParam],
+      responses: {
+        '200': { description: 'The subject', content: json(ref('Subject')) },
+        ...PROBLEM_RESPONSES([401, 403, 404]),
+      },
+    },
+    patch: editSubject('patch'),
+    put: editSubject('put'),
+    delete: {
+      operationId: 'delete_subject',
+      summary: 'Not available: Vidu documents no way to delete a subject (always 405)',
+      security: [{ apiKey: ['start'] }],
+      parameters: [idParam],
+      responses: {
+        '405': {
+          description: 'Vidu documents no delete',
+          content: { 'application/problem+json': { schema: { type: 'object' } } },
+        },
       },
     },
   };

@@ -17,6 +17,7 @@ import { registerBatches } from './routes/batches';
 import { registerEstimates } from './routes/estimates';
 import { registerBudgets } from './routes/budgets';
 import { registerUploads } from './routes/uploads';
+import { registerSubjects } from './routes/subjects';
 import { registerStudio } from './studio/routes';
 import { DEFAULT_STAGING_TTL_DAYS } from '../platform/config/env';
 import type { ApiDeps, Guard } from './deps';
@@ -127,6 +128,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerEvents(app, guard, { ...deps, streams, statusHub });
   registerStudio(app, guard, deps);
   registerBudgets(app, guard, deps);
+  registerSubjects(app, guard, deps);
   return app;
 }
 

@@ -13,6 +13,7 @@ import { estimateAdFilmAction, estimateBatchAction, estimateKindAction } from '.
 import { type LinkFlags, linksAction } from './links';
 import { addNotBeforeOption } from './not-before';
 import { registerScheduleCommands } from './schedule';
+import { registerSubjectCommands } from './subjects';
 
 // The `vidu-flow` command line: commander declarations only. The flags → input mapping is in
 // args.ts, what each command does in actions.ts, how things are printed in output.ts.
@@ -217,6 +218,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerBatchCommand(program, io, setExit);
   registerDeployCommands(program, io, setExit);
   registerBudgetCommands(program, io, setExit);
+  registerSubjectCommands(program, io, setExit);
   return program;
 }
 

@@ -24,6 +24,7 @@ import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 import { clientTracingOptions } from './tracing';
 import { estimateAdFilmInput, estimateGeneration, type Estimate, type EstimateTotal } from './estimate';
 import { priceSourceFromEnv, type PriceSource } from '../platform/prices/prices-file';
+import { SubjectLibrary, temporalRunner } from './subjects';
 
 export * from '../core/generation-types';
 export * from '../core/ad-film-types';
@@ -41,6 +42,14 @@ export { InvalidTimeSpec, parseNotBefore } from './time-spec';
 export { verifyWebhook, WebhookVerificationError, type WebhookEvent } from '../platform/webhooks/signature';
 export * from './schedules';
 export type { DownloadLink, LinkOptions } from '../platform/downloads/links';
+export {
+  SubjectLibrary,
+  temporalRunner,
+  type SubjectCallOptions,
+  type SubjectCreateOptions,
+  type SubjectRunner,
+} from './subjects';
+export type { SubjectPage, SubjectView } from '../core/subject-types';
 export { MAX_LINK_SECONDS } from '../platform/stores/s3-links';
 export {
   estimateAdFilmInput,
@@ -83,10 +92,14 @@ export class ViduFlowClient {
   readonly taskQueue: string;
   readonly staging: InputStaging;
 
+  /** The subject library (client/subjects.ts): create, list, get, update. */
+  readonly subjects: SubjectLibrary;
+
   private constructor(temporal: Client, taskQueue: string, staging: InputStaging) {
     this.temporal = temporal;
     this.taskQueue = taskQueue;
     this.staging = staging;
+    this.subjects = new SubjectLibrary(temporalRunner(temporal, taskQueue), staging);
   }
 
   static async connect(opts: ViduFlowClientOptions = {}): Promise<ViduFlowClient> {

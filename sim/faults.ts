@@ -18,6 +18,7 @@ export const ENDPOINT_KEYS = [
   'list',
   'cancel',
   'credits',
+  'subjects',
 ] as const;
 export type EndpointKey = (typeof ENDPOINT_KEYS)[number];
 

@@ -14,6 +14,7 @@ import { registerCreditRoutes } from './routes/credits';
 import { registerGenerateRoutes } from './routes/generate';
 import { registerMediaRoutes } from './routes/media';
 import { registerTaskRoutes } from './routes/tasks';
+import { registerSubjectRoutes } from './routes/subjects';
 
 export interface RunningSim {
   /** e.g. http://127.0.0.1:8790 — the API base URL (paths start with /ent/v2). */
@@ -81,6 +82,7 @@ export function buildApp(ctx: SimContext): FastifyInstance {
   registerCreditRoutes(app, ctx);
   registerMediaRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerSubjectRoutes(app, ctx);
   return app;
 }
 

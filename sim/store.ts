@@ -19,6 +19,17 @@ export interface RequestLogEntry {
   body?: unknown;
 }
 
+/** A subject of the simulated account's library (docs/vidu-api-subjects.md §1). */
+export interface SimSubject {
+  id: string;
+  name: string;
+  images: string[];
+  videos: string[];
+  voice_id: string;
+  style: string;
+  description: string;
+}
+
 export class SimStore {
   readonly tasks = new Map<string, SimTask>();
   readonly creations = new Map<string, SimCreation>();
@@ -27,6 +38,8 @@ export class SimStore {
   readonly requestsByEndpoint = new Map<EndpointKey, number>();
   /** Voice ids made by audio-clone: unique per account (docs/vidu-api-more-endpoints.md §9.4). */
   readonly voices = new Set<string>();
+  /** The subject library (sim/routes/subjects.ts), by id. */
+  readonly subjects = new Map<string, SimSubject>();
   requestLog: RequestLogEntry[] = [];
   maxRunningAtOnce = 0;
 
@@ -39,6 +52,7 @@ export class SimStore {
     this.submissionsByClientRequestId.clear();
     this.requestsByEndpoint.clear();
     this.voices.clear();
+    this.subjects.clear();
     this.requestLog = [];
     this.maxRunningAtOnce = 0;
   }

@@ -19,8 +19,19 @@ import {
   TaskCreatedResponse,
   TaskListResponse,
   ViduErrorBody,
+  SubjectCreateResponse,
+  SubjectListResponse,
+  SubjectUpdateResponse,
 } from './schemas';
-import type { AdComposeRequest, AdEditRequest, AdOneClickRequest, TaskListQuery } from './schemas';
+import type {
+  AdComposeRequest,
+  AdEditRequest,
+  AdOneClickRequest,
+  SubjectCreateRequest,
+  SubjectListQuery,
+  SubjectUpdateRequest,
+  TaskListQuery,
+} from './schemas';
 import type { GenerationKind, RequestOf } from './endpoints';
 import { ViduApiError, ViduResponseError, ViduTransportError, isKnownViduReason, isRetryableViduError } from './errors';
 import {
@@ -97,7 +108,7 @@ export interface CallOptions {
 }
 
 interface RequestSpec<T> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** The endpoint's name, for the observer (paths hold ids; names are a bounded set). */
   endpoint: ViduEndpointName;
   /** Absolute path from ENDPOINT_PATHS / CREATE_ENDPOINTS; ids already URL-encoded there. */
@@ -244,6 +255,47 @@ export class ViduClient {
     const query = showDetail === undefined ? '' : `show_detail=${showDetail ? 'true' : 'false'}`;
     return this.request(
       { method: 'GET', endpoint: 'credits', path: ENDPOINT_PATHS.credits, query, schema: CreditsResponse },
+      opts,
+    );
+  }
+
+  // ---- the subject library (docs/vidu-api-subjects.md §1) ------------------
+
+  /**
+   * Synchronous and paid (5 credits) with no client_request_id: a create that fails in transit may
+   * still have made a subject, so it is never retried here (activities/subjects.ts looks first).
+   */
+  createSubject(body: SubjectCreateRequest, opts?: CallOptions): Promise<SubjectCreateResponse> {
+    return this.request(
+      { method: 'POST', endpoint: 'subjects', path: ENDPOINT_PATHS.subjects, body, schema: SubjectCreateResponse },
+      opts,
+    );
+  }
+
+  /** The list; `subject_ids` is the only way to get one subject (no GET by id is documented). */
+  listSubjects(query: SubjectListQuery = {}, opts?: CallOptions): Promise<SubjectListResponse> {
+    return this.request(
+      {
+        method: 'GET',
+        endpoint: 'subjects',
+        path: ENDPOINT_PATHS.subjects,
+        query: encodeQuery(query),
+        schema: SubjectListResponse,
+      },
+      opts,
+    );
+  }
+
+  /** PUT: the same body twice leaves the same subject, but PUT is not retried here either (free, caller decides). */
+  updateSubject(body: SubjectUpdateRequest, opts?: CallOptions): Promise<SubjectUpdateResponse> {
+    return this.request(
+      {
+        method: 'PUT',
+        endpoint: 'subjects',
+        path: ENDPOINT_PATHS.subject(body.id),
+        body,
+        schema: SubjectUpdateResponse,
+      },
       opts,
     );
   }

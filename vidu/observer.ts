@@ -17,11 +17,12 @@ export type ViduEndpointName =
   | 'creations'
   | 'tasks'
   | 'cancel'
-  | 'credits';
+  | 'credits'
+  | 'subjects';
 
 export interface ViduRequestStart {
   endpoint: ViduEndpointName;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
 }
 
 /**

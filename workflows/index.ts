@@ -18,6 +18,7 @@ import { webhookDelivery } from './webhooks/webhook-delivery';
 import { viduBalanceCheck } from './balance/balance-check';
 import { viduBudgets } from './budgets/budgets';
 import { WORKFLOW_VERSIONING, type VersionedWorkflowType } from './versioning';
+import { subjectCreate, subjectEdit, subjectRead } from './subjects/subjects';
 
 /** A generation workflow type: the shared core, run for one endpoint of the registry. */
 function generation<K extends GenerationKind>(kind: K): (input: GenerationInput) => Promise<GenerationResult> {
@@ -65,6 +66,8 @@ export { webhookDelivery } from './webhooks/webhook-delivery';
 export { viduBalanceCheck } from './balance/balance-check';
 // Budgets (issue 19 §2): the account's credits ledger, beside the slot manager.
 export { viduBudgets } from './budgets/budgets';
+// The subject library (docs/vidu-api-subjects.md §2): one short workflow per call.
+export { subjectCreate, subjectEdit, subjectRead } from './subjects/subjects';
 
 // Worker Versioning: each registered type gets the behaviour workflows/versioning.ts declares for
 // it (pinned or auto-upgrade, with the reason there). `satisfies` fails to compile when a type is
@@ -93,6 +96,9 @@ const registered = {
   webhookDelivery,
   viduBalanceCheck,
   viduBudgets,
+  subjectCreate,
+  subjectEdit,
+  subjectRead,
 } satisfies Record<VersionedWorkflowType, (...args: never[]) => Promise<unknown>>;
 void (WORKFLOW_VERSIONING satisfies Record<keyof typeof registered, unknown>);
 void (registered satisfies Record<GenerationKind, unknown>);

@@ -26,6 +26,13 @@ const GENERATION_REASON =
 
 const generation: VersioningDecision = { behavior: 'PINNED', reason: GENERATION_REASON };
 
+const subjectCall: VersioningDecision = {
+  behavior: 'PINNED',
+  reason:
+    'A subject library call (workflows/subjects/) is one activity of seconds: it ends on the version that started it, ' +
+    'so its code may change freely between versions.',
+};
+
 export const WORKFLOW_VERSIONING = {
   // The generation types, one per Vidu endpoint. `upscale` is also the child an AD film
   // or a generation starts for an upscale pass: a child without its own behaviour would inherit
@@ -91,6 +98,9 @@ export const WORKFLOW_VERSIONING = {
       'auto-upgrade moves it to the current version with its reservations (its state is the workflow); every ' +
       'change to its replayed commands needs patched().',
   },
+  subjectCreate: subjectCall,
+  subjectEdit: subjectCall,
+  subjectRead: subjectCall,
 } as const satisfies Record<string, VersioningDecision>;
 
 export type VersionedWorkflowType = keyof typeof WORKFLOW_VERSIONING;

@@ -15,6 +15,7 @@ import {
 } from '../../platform/net/webhook-policy';
 import { describeZodError } from '../../vidu/schemas';
 import { ViduCaller } from '../../core/search-attributes';
+import { serverIdErrors } from './subjects';
 import type { GenerationKind } from '../../core/generation-types';
 import { NOTIFY_MEMO, type NotifyTarget } from '../../core/webhook-types';
 import { createdByThisStart, namespacedIdempotencyKey, START_MEMO, startMemoFor } from '../idempotent-start';
@@ -51,6 +52,7 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
     const input = pick(body, ['request', 'options']);
     const errors = contractErrors(checkGenerationInput(kind as GenerationKind, input));
     errors.push(...(await remoteMediaErrors(kind as GenerationKind, body.request, req.apiKey!, deps)));
+    if (errors.length === 0) errors.push(...(await serverIdErrors(body.request, req, deps)));
     if (errors.length > 0) throw invalidInput(errors);
     return startAndAnswer(req, reply, body, kind, notify, (opts) =>
       deps.client.start(kind as GenerationKind, input as never, opts),

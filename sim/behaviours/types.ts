@@ -18,6 +18,8 @@ export interface BehaviourContext {
   creation(id: string): SimCreation | undefined;
   /** The account's cloned voice ids (audio-clone). */
   voices: Set<string>;
+  /** Whether the account's subject library holds this id (reference2video's subjects[].server_id). */
+  subjectExists?(id: string): boolean;
   /** The task's price from the sim's table (sim/pricing.ts): the registry's estimate, the same function. */
   price(kind: PricedKind, request: Record<string, unknown>, facts?: PriceFacts): number;
 }

@@ -7,6 +7,7 @@ import { nominalSize } from '../creations';
 import type { Prepared } from '../submit';
 import type { SimTask } from '../task';
 import type { Behaviour, BehaviourContext } from './types';
+import { ViduHttpError } from '../http-errors';
 
 // [INF] Responses show "unspecified" when wm_position is unset; set values are
 // shown by the protobuf-style name that suggests.
@@ -59,9 +60,15 @@ export const img2video: Behaviour = (b, body, probes) => {
 export const reference2video: Behaviour = (b, body) => {
   const r = body as unknown as VideoRequest & {
     images?: string[];
-    subjects?: Array<{ images?: string[] }>;
+    subjects?: Array<{ images?: string[]; server_id?: string }>;
     aspect_ratio: string;
   };
+  // docs/vidu-api-subjects.md §1.5: a server_id names a subject of the account's library [INF: refused when unknown].
+  r.subjects?.forEach((s, i) => {
+    if (s.server_id !== undefined && !b.subjectExists?.(s.server_id)) {
+      throw new ViduHttpError('FieldInvalid', `subjects[${i}].server_id: subject ${s.server_id} not found`);
+    }
+  });
   const images = r.images ?? r.subjects?.flatMap((s) => s.images ?? []) ?? [];
   return prepareVideo('reference2video', b, r, images, r.aspect_ratio, r.aspect_ratio);
 };

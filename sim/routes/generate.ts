@@ -33,6 +33,7 @@ export function registerGenerateRoutes(app: FastifyInstance, ctx: SimContext): v
     },
     creation: (id) => ctx.store.creations.get(id),
     voices: ctx.store.voices,
+    subjectExists: (id) => ctx.store.subjects.has(id),
     price: (kind, request, facts) => simPrice(ctx.prices, kind, request, facts),
   };
   for (const kind of Object.keys(ENDPOINTS) as GenerationKind[]) {

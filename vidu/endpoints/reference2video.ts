@@ -6,6 +6,7 @@ import { BoolLike, IntLike, RequiredPrompt } from '../schemas/common';
 import { TASK_FIELDS, WATERMARK_FIELDS } from '../schemas/field-groups';
 import { named } from '../schemas/fields';
 import { matrixCheck } from '../schemas/matrix-check';
+import { SubjectId } from '../schemas/subjects';
 import { MovementAmplitude, Seed } from '../schemas/options';
 import { defineEndpoint } from './spec';
 
@@ -47,6 +48,11 @@ const MAX_IMAGES_WITH_VIDEOS = 4;
 const MAX_VIDEOS = 2;
 const MAX_SUBJECTS = 7;
 const MAX_IMAGES_PER_SUBJECT = 3;
+/**
+ * The models every copy agrees take subjects (docs/vidu-api-subjects.md §1.5 [INF]): a
+ * `server_id` with any other model is refused before a credit is spent.
+ */
+export const SERVER_ID_MODELS: readonly string[] = ['viduq2', 'viduq1', 'vidu2.0'];
 
 // Subject mode is documented only by mirrors of platform.vidu.cn (docs/vidu-api.md §2 (b)),
 // some of which name subjects by `name` and others by `id`: either is
@@ -57,6 +63,9 @@ export const Reference2VideoSubject = requestObject('a reference2video subject',
   images: mediaList(0, MAX_IMAGES_PER_SUBJECT).optional(),
   videos: mediaList(1, MAX_VIDEOS, 'video').optional(),
   voice_id: z.string(named).optional(),
+  // A stored subject of the library (docs/vidu-api-subjects.md §1.5): `name` is then only the
+  // prompt's handle and the images come from the library.
+  server_id: SubjectId.optional(),
 });
 export type Reference2VideoSubject = z.output<typeof Reference2VideoSubject>;
 
@@ -117,7 +126,19 @@ export const Reference2VideoRequest = requestObject('reference2video', {
     if (req.subjects !== undefined) {
       let images = 0;
       let videos = 0;
+      let stored = 0;
       req.subjects.forEach((s, i) => {
+        if (s.server_id !== undefined) {
+          stored += 1;
+          if (!SERVER_ID_MODELS.includes(req.model)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['subjects', i, 'server_id'],
+              message: `subjects[${i}].server_id: a stored subject is accepted with ${SERVER_ID_MODELS.join(', ')} only (got model ${JSON.stringify(req.model)})`,
+              input: s.server_id,
+            });
+          }
+        }
         images += s.images?.length ?? 0;
         videos += s.videos?.length ?? 0;
         if (s.name === undefined && s.id === undefined) {
@@ -129,7 +150,8 @@ export const Reference2VideoRequest = requestObject('reference2video', {
           });
         }
       });
-      if (images < 1 || images > MAX_IMAGES) {
+      // Stored subjects bring their images from the library: only inline ones must carry some.
+      if ((images < 1 && stored === 0) || images > MAX_IMAGES) {
         ctx.addIssue({
           code: 'custom',
           path: ['subjects'],

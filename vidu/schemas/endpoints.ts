@@ -31,4 +31,7 @@ export const ENDPOINT_PATHS = {
   cancel: (taskId: string) => `/ent/v2/tasks/${id(taskId)}/cancel`,
   tasks: '/ent/v2/tasks',
   credits: '/ent/v2/credits',
+  // docs/vidu-api-subjects.md §1: create and list share the path; edit takes the id.
+  subjects: '/ent/v2/subjects',
+  subject: (subjectId: string) => `/ent/v2/subjects/${id(subjectId)}`,
 } as const;

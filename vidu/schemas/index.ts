@@ -27,3 +27,4 @@ export * from './responses/credits';
 export * from './responses/error-body';
 
 export * from './endpoints';
+export * from './subjects';

@@ -155,3 +155,12 @@ export const webhookStartLocal = proxyLocalActivities<GenerationActivities>({
   scheduleToCloseTimeout: '1m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' },
 });
+
+/**
+ * The subject library's calls (workflows/subjects/): short, and a retried create is safe (it looks
+ * for the subject it may have made before creating again, activities/subjects.ts), so a few tries.
+ */
+export const subjectCalls = proxyActivities<GenerationActivities>({
+  startToCloseTimeout: '2m',
+  retry: { ...retryPolicy, maximumAttempts: 5 },
+});

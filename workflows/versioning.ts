@@ -75,6 +75,12 @@ export const WORKFLOW_VERSIONING = {
       'current version without skipping or repeating a line (the cursor is in its state); replay-affecting ' +
       'changes need patched(). The generation children it starts are pinned to the version current at their start.',
   },
+  musicVideo: {
+    behavior: 'PINNED',
+    reason:
+      "A music video is the AD film's workflow for one-click/mv (workflows/ad-film/music-video.ts): in review mode it " +
+      'waits for a person as long as that person takes, so it is pinned like adFilm. Its edits run as adFilmEdit children.',
+  },
 } as const satisfies Record<string, VersioningDecision>;
 
 export type VersionedWorkflowType = keyof typeof WORKFLOW_VERSIONING;

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdFilmEdit, AdFilmStatus } from '../../core/ad-film-types';
-import type { MusicVideoInput, MusicVideoResult } from '../../core/music-video-types';
+import type { AdFilmEdit, AdFilmOptions, AdFilmStatus } from '../../core/ad-film-types';
+import type { MusicVideoResult } from '../../core/music-video-types';
 import { FailureType } from '../../core/failure-types';
 import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from '../../core/workflow-messages';
 import { failureOf } from '../helpers/temporal';
@@ -37,7 +37,7 @@ const request = {
 /** Starts `type` (musicVideo unless told) with the stubs of `scenario`, runs `drive`, prints the workflow time. */
 async function run<T>(
   scenario: Partial<Scenario>,
-  input: Omit<MusicVideoInput, 'request'> & { edits?: AdFilmEdit[] },
+  input: { edits?: AdFilmEdit[]; options?: AdFilmOptions },
   drive: (handle: WorkflowHandle, vidu: StubVidu) => Promise<T>,
   type: 'musicVideo' | 'adFilm' = 'musicVideo',
   body: Record<string, unknown> = request,

@@ -12,6 +12,7 @@ import { estimateAdFilmAction, estimateBatchAction, estimateKindAction } from '.
 import { type LinkFlags, linksAction } from './links';
 import { addNotBeforeOption } from './not-before';
 import { registerScheduleCommands } from './schedule';
+import { musicVideoAction } from './music-video';
 
 // The `vidu-flow` command line: commander declarations only. The flags → input mapping is in
 // args.ts, what each command does in actions.ts, how things are printed in output.ts.
@@ -132,6 +133,36 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
           '  vidu-flow ad-film --image bottle.png --review --wait     # then: vidu-flow edit <id> --edit …, vidu-flow approve <id>',
       ),
   ).action(async (_opts, c: Command) => setExit(await adFilmAction(io, c.optsWithGlobals())));
+
+  const musicVideo = program
+    .command('music-video')
+    .description(
+      'start a one-click music video (one-click/mv): 1–7 images and a 10–180 s song → storyboards, optional footage edits, composed video',
+    )
+    .option('--image <ref>', 'image, repeatable (1–7): URL, data URI, or local path', collect)
+    .option('--audio <ref>', 'the song (mp3, wav, m4a; 10–180 s): URL, data URI, or local path')
+    .option('--lip-sync', 'lip-sync the singer to the song (+4 credits a second)')
+    .option('--prompt <text>', 'what the video should show (≤ 3000 characters)')
+    .addOption(new Option('--aspect-ratio <ratio>', 'default 16:9').choices(['16:9', '9:16', '1:1', '4:3', '3:4']))
+    .addOption(new Option('--resolution <res>', 'values assumed (undocumented)').choices(['540p', '720p', '1080p']))
+    .option('--edit <spec>', 'a footage edit once the video is generated, repeatable: video:<index>:<prompt>', collect)
+    .option('--review', 'wait for `vidu-flow edit` / `vidu-flow approve` before composing')
+    .option('--review-timeout <seconds>', 'with --review: how long to wait for approval (default 24 h)')
+    .addOption(
+      new Option(
+        '--on-review-timeout <action>',
+        'with --review: at the review timeout, fail (default) or compose',
+      ).choices(['fail', 'compose']),
+    )
+    .option('--edit-attempts <n>', 'submissions per edit before it counts as failed (default 3)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  vidu-flow music-video --image singer.png --audio song.mp3 --lip-sync --aspect-ratio 9:16 --review --wait',
+    );
+  addNotBeforeOption(musicVideo);
+  addCommonStartOptions(musicVideo).action(async (_opts, c: Command) =>
+    setExit(await musicVideoAction(io, c.optsWithGlobals())),
+  );
 
   // `estimate`: the same flags as the start commands; nothing is started (cli/estimate.ts).
   const estimate = program

@@ -9,7 +9,12 @@ import { assertSame, type Same } from './same-type';
 // the one-click/mv body and footage-only edits (core/film-kinds.ts).
 
 export const MusicVideoEdit = z.strictObject({
-  type: z.literal('video').describe('A music video has only footage edits: its music is the caller\u2019s audio'),
+  type: z
+    .literal('video', {
+      error:
+        'a music video takes video (footage) edits only: its music is the caller’s audio, so it has no narration or BGM to edit',
+    })
+    .describe('A music video has only footage edits: its music is the caller’s audio'),
   storyboard: z.number().int().min(0).describe('0-based storyboard index'),
   prompt: z.string().trim().min(1, 'prompt must not be empty').max(2000, 'prompt must be at most 2000 characters'),
 });

@@ -236,8 +236,8 @@ describe('OpenAPI document and /docs', () => {
       }
     }
     // 9 routes besides the starts, plus POST /v1/uploads and /v1/uploads/presign (issue 22 item 2).
-    // Starts and estimates per kind, plus the AD-film and batch estimates.
-    expect(operations).toBe(13 + 2 * GENERATION_KINDS.length);
+    // Starts and estimates per kind, plus the AD-film and batch estimates, plus POST /v1/music-videos.
+    expect(operations).toBe(14 + 2 * GENERATION_KINDS.length);
     // Request schemas are the contract's: the duration matrix is there, and so is notify.
     const img = doc.components.schemas!.img2videoInput as {
       properties: Record<string, unknown>;

@@ -25,6 +25,7 @@ const KINDS = [
   'lipSync',
   'adFilm',
   'batch',
+  'musicVideo',
 ];
 const STATES = ['waiting_for_slot', 'created', 'queueing', 'scheduled', 'processing', 'success', 'failed', 'cancelled'];
 
@@ -116,7 +117,7 @@ function rowOf(row: Row): HTMLTableRowElement {
       : undefined;
   const progress = typeof s.progress === 'number' ? s.progress : row.execution === 'succeeded' ? 100 : undefined;
   const href =
-    row.kind === 'adFilm' && row.execution === 'running'
+    (row.kind === 'adFilm' || row.kind === 'musicVideo') && row.execution === 'running'
       ? `#/review/${encodeURIComponent(row.id)}`
       : `#/g/${encodeURIComponent(row.id)}`;
   return el(

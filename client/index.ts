@@ -24,7 +24,13 @@ import { loadModelsFile } from '../platform/config/models-file';
 import { MODELS_FILE_ENV } from '../vidu/models-file';
 import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 import { clientTracingOptions } from './tracing';
-import { estimateAdFilmInput, estimateGeneration, type Estimate, type EstimateTotal } from './estimate';
+import {
+  estimateAdFilmInput,
+  estimateGeneration,
+  estimateMusicVideoInput,
+  type Estimate,
+  type EstimateTotal,
+} from './estimate';
 import { priceSourceFromEnv, type PriceSource } from '../platform/prices/prices-file';
 
 export * from '../core/generation-types';
@@ -48,6 +54,7 @@ export {
   estimateAdFilmInput,
   estimateBatchText,
   estimateGeneration,
+  estimateMusicVideoInput,
   type Estimate,
   type EstimateLine,
   type EstimateTotal,
@@ -144,9 +151,15 @@ export class ViduFlowClient {
    */
   estimate(kind: GenerationKind, input: Pick<GenerationInput, 'request'>): Estimate;
   estimate(kind: 'ad-film', input: Pick<AdFilmInput, 'request' | 'edits'>): EstimateTotal;
-  estimate(kind: GenerationKind | 'ad-film', input: Pick<AdFilmInput, 'request' | 'edits'>): Estimate | EstimateTotal {
+  /** `music-video`: create (lip sync priced on the longest song: its length is read at staging), edits, compose. */
+  estimate(kind: 'music-video', input: Pick<MusicVideoInput, 'request' | 'edits'>): EstimateTotal;
+  estimate(
+    kind: GenerationKind | 'ad-film' | 'music-video',
+    input: Pick<AdFilmInput, 'request' | 'edits'>,
+  ): Estimate | EstimateTotal {
     this.prices ??= priceSourceFromEnv();
     const table = this.prices.table();
+    if (kind === 'music-video') return estimateMusicVideoInput(input as MusicVideoInput, table);
     return kind === 'ad-film' ? estimateAdFilmInput(input, table) : estimateGeneration(kind, input, table);
   }
 

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeStageInputs } from '../../activities/stage';
 import { buildApi } from '../../api/server';
 import type { ViduFlowClient } from '../../client';
+import type { CliIO } from '../../cli/actions';
 import { prepareMusicVideo } from '../../cli/music-video';
+import { runCli } from '../../cli/program';
 import { checkMusicVideoInput } from '../../contract/music-video-input';
 import { parseAllowPrivate } from '../../platform/net/address-policy';
 import { newApiKey } from '../../platform/keys/api-keys';
@@ -212,5 +214,67 @@ describe('POST /v1/music-videos refuses bad input before the client is used', ()
 
   it('403 for a read-only key', async () => {
     expect((await post({ request: ok }, reader.key)).statusCode).toBe(403);
+  });
+});
+
+describe('vidu-flow estimate music-video', () => {
+  it('prices lip sync on the local song’s real length, without connecting; unpriced calls are listed', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vidu-flow-mv-estimate-'));
+    const song = path.join(dir, 'song.wav');
+    const prices = path.join(dir, 'prices.json');
+    await writeFile(song, renderWav('song', 30));
+    await writeFile(
+      prices,
+      JSON.stringify([
+        {
+          kind: 'musicVideo',
+          model: '*',
+          rule: { per: 'call', credits: 100 },
+          lipSyncPerSecond: 4,
+          source: 'op',
+          readOn: '2026-12-01',
+        },
+      ]),
+    );
+    const saved = process.env.VIDU_FLOW_PRICES_FILE;
+    process.env.VIDU_FLOW_PRICES_FILE = prices;
+    let out = '';
+    let connects = 0;
+    const io: CliIO = {
+      stdout: { write: (s: string) => ((out += s), true) } as never,
+      stderr: { write: () => true } as never,
+      cwd: dir,
+      readFile: () => '',
+      fileExists: () => true,
+      connect: async () => {
+        connects += 1;
+        throw new Error('estimate must not connect');
+      },
+      onInterrupt: () => () => undefined,
+    };
+    try {
+      const code = await runCli(
+        [
+          'estimate',
+          'music-video',
+          '--image',
+          'https://cdn.example/a.png',
+          '--audio',
+          song,
+          '--lip-sync',
+          '--edit',
+          'video:0:rain',
+        ],
+        io,
+      );
+      // The edit and compose prices are unpublished: exit 1, and the total says what it left out.
+      expect({ code, connects }).toEqual({ code: 1, connects: 0 });
+      expect(out).toMatch(/^estimate: 220 credits for the music video \(create, edits, compose\) \(1 of 3 priced\)/);
+      expect(out).toMatch(/musicVideoEdit generate_video: the music video edit price is unpublished/);
+    } finally {
+      if (saved === undefined) delete process.env.VIDU_FLOW_PRICES_FILE;
+      else process.env.VIDU_FLOW_PRICES_FILE = saved;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

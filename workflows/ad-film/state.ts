@@ -108,13 +108,9 @@ export function openFilmRun(input: AdFilmInput, kind: FilmKind = AD_FILM): FilmR
         // and on details[0].problems rather than on the message.
         if (!options.review)
           throw notReadyForReview('not-review-mode', 'requestEdits is only for review mode (options.review = true)');
-        if (film.status.approved)
-          throw notReadyForReview('approved', `the ${kind.label} is already approved; no more edits`);
+        if (film.status.approved) throw notReadyForReview('approved', 'the film is already approved; no more edits');
         if (!film.detail)
-          throw notReadyForReview(
-            'not-generated',
-            `the ${kind.label} is not ready for review yet; wait for phase "reviewing"`,
-          );
+          throw notReadyForReview('not-generated', 'the film is not ready for review yet; wait for phase "reviewing"');
         const problems = editProblems(edits, film.detail, kind);
         if (problems.length > 0) throw refusedEdits(problems);
       },

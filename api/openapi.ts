@@ -47,7 +47,6 @@ export function buildOpenApi(): Json {
     StartResponse: zodJson(StartResponse, 'output'),
     AdFilmInput: withNotify(strip(files['adFilm.input.schema.json']!)),
     MusicVideoInput: withNotify(strip(files['musicVideo.input.schema.json']!)),
-    MusicVideoResult: strip(files['musicVideo.result.schema.json']!),
     BatchInput: strip(files['batch.input.schema.json']!),
     BatchBody: batchBody(strip(files['batch.input.schema.json']!)),
     GenerationResult: strip(files['generation.result.schema.json']!),

@@ -1,5 +1,7 @@
 import { activityInfo, ApplicationFailure, heartbeat } from '@temporalio/activity';
-import type { AdOneClickDetail } from '../vidu/schemas';
+import type { AdOneClickDetail, MusicVideoEditRequest } from '../vidu/schemas';
+import { filmKindOf, type FilmKindName } from '../core/film-kinds';
+import { FailureType } from '../core/failure-types';
 import type { ViduClient } from '../vidu/client';
 import { ViduTransportError } from '../vidu/errors';
 import type { AdFilmDetail, AdFilmEdit, AdSubTask } from '../core/ad-film-types';
@@ -14,6 +16,8 @@ import { wantsCallback } from './submit';
 // storyboard and prompt (edit) or with the same ids (compose), is the one the lost call created.
 
 export interface SubmitAdEditInput {
+  /** The film (core/film-kinds.ts); absent: the AD film. */
+  film?: FilmKindName;
   workflowId: string;
   mainTaskId: string;
   edit: AdFilmEdit;
@@ -23,11 +27,14 @@ export interface SubmitAdEditInput {
 }
 
 export interface ComposeAdFilmInput {
+  /** The film (core/film-kinds.ts); absent: the AD film. */
+  film?: FilmKindName;
   workflowId: string;
   mainTaskId: string;
   videoTaskIds: string[];
-  bgmTaskId: string;
-  narrationTaskId: string;
+  /** The AD film's two; a music video composes over the caller's audio and sends neither. */
+  bgmTaskId?: string;
+  narrationTaskId?: string;
   knownIds: string[];
   waitMode: WaitMode;
 }
@@ -84,11 +91,17 @@ export function editPrompt(edit: AdFilmEdit): string {
 }
 
 export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: string | undefined }) {
-  async function getAdFilmDetail(input: { taskId: string }): Promise<AdFilmDetail> {
+  async function getAdFilmDetail(input: { taskId: string; film?: FilmKindName }): Promise<AdFilmDetail> {
+    const kind = filmKindOf(input.film);
     try {
-      return toAdFilmDetail(await deps.vidu.getAdOneClick(input.taskId));
+      // The music video's detail is read with the AD film's schema: a reseller describes the same pattern [3P].
+      const body =
+        kind.name === 'musicVideo'
+          ? await deps.vidu.getMusicVideo(input.taskId)
+          : await deps.vidu.getAdOneClick(input.taskId);
+      return toAdFilmDetail(body);
     } catch (err) {
-      throw toApplicationFailure(err, `read the sub-tasks of AD film ${input.taskId}`);
+      throw toApplicationFailure(err, `read the sub-tasks of ${kind.label} ${input.taskId}`);
     }
   }
 
@@ -143,18 +156,29 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
         ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) }
         : {}),
     };
+    const kind = filmKindOf(input.film);
+    if (!kind.editTypes.includes(input.edit.type)) {
+      throw ApplicationFailure.create({
+        type: FailureType.InvalidEdits,
+        message: `the ${kind.label} takes no ${input.edit.type} edit`,
+        nonRetryable: true,
+      });
+    }
     return submitOnce(
-      `edit AD film ${input.mainTaskId}`,
+      `edit ${kind.label} ${input.mainTaskId}`,
       callbackRegistered,
       async () => {
-        const detail = await getAdFilmDetail({ taskId: input.mainTaskId });
+        const detail = await getAdFilmDetail({ taskId: input.mainTaskId, ...filmOf(input) });
         const fresh = (editTarget(detail, input.edit) ?? []).filter(
           (r) => !input.knownIds.includes(r.id) && r.prompt === editPrompt(input.edit),
         );
         return fresh[fresh.length - 1];
       },
       async () => {
-        const res = await deps.vidu.editAdOneClick(body as never);
+        const res =
+          kind.name === 'musicVideo'
+            ? await deps.vidu.editMusicVideo(musicVideoEditBody(body))
+            : await deps.vidu.editAdOneClick(body as never);
         return { taskId: res.sub_task_id, state: res.state, credits: res.credits };
       },
     );
@@ -162,29 +186,39 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
 
   async function composeAdFilm(input: ComposeAdFilmInput): Promise<SubTaskSubmitted> {
     const callbackRegistered = wantsCallback(input.waitMode, deps.callbackUrl);
+    const kind = filmKindOf(input.film);
+    const callback =
+      callbackRegistered && deps.callbackUrl
+        ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) }
+        : {};
     return submitOnce(
-      `compose AD film ${input.mainTaskId}`,
+      `compose ${kind.label} ${input.mainTaskId}`,
       callbackRegistered,
       async () => {
-        const detail = await getAdFilmDetail({ taskId: input.mainTaskId });
+        const detail = await getAdFilmDetail({ taskId: input.mainTaskId, ...filmOf(input) });
         return detail.composed.find(
           (c) =>
             !input.knownIds.includes(c.id) &&
-            c.bgmTaskId === input.bgmTaskId &&
-            c.narrationTaskId === input.narrationTaskId &&
+            (input.bgmTaskId === undefined || c.bgmTaskId === input.bgmTaskId) &&
+            (input.narrationTaskId === undefined || c.narrationTaskId === input.narrationTaskId) &&
             c.videoTaskIds.join(',') === input.videoTaskIds.join(','),
         );
       },
       async () => {
-        const res = await deps.vidu.composeAdOneClick({
-          ad_one_click_task_id: input.mainTaskId,
-          video_task_ids: input.videoTaskIds,
-          bgm_task_id: input.bgmTaskId,
-          narration_task_id: input.narrationTaskId,
-          ...(callbackRegistered && deps.callbackUrl
-            ? { callback_url: callbackUrlFor(deps.callbackUrl, input.workflowId) }
-            : {}),
-        } as never);
+        const res =
+          kind.name === 'musicVideo'
+            ? await deps.vidu.composeMusicVideo({
+                one_click_mv_task_id: input.mainTaskId,
+                video_task_ids: input.videoTaskIds,
+                ...callback,
+              })
+            : await deps.vidu.composeAdOneClick({
+                ad_one_click_task_id: input.mainTaskId,
+                video_task_ids: input.videoTaskIds,
+                bgm_task_id: input.bgmTaskId,
+                narration_task_id: input.narrationTaskId,
+                ...callback,
+              } as never);
         return { taskId: res.compose_sub_task_id, state: res.state, credits: res.credits };
       },
     );
@@ -221,6 +255,27 @@ export function makeAdFilmActivities(deps: { vidu: ViduClient; callbackUrl: stri
   }
 
   return { getAdFilmDetail, submitAdEdit, composeAdFilm, adFilmMedia };
+}
+
+/** The `film` field to pass on: only when the input named one. */
+function filmOf(input: { film?: FilmKindName }): { film?: FilmKindName } {
+  return input.film ? { film: input.film } : {};
+}
+
+/** The AD film's edit body for one-click/mv/edit: only footage edits, the main id under the MV's name [3P/INF]. */
+function musicVideoEditBody(body: {
+  ad_one_click_task_id: string;
+  storyboard_video_index?: number;
+  prompt: string;
+  callback_url?: string;
+}): MusicVideoEditRequest {
+  const { ad_one_click_task_id, storyboard_video_index, ...rest } = body;
+  return {
+    one_click_mv_task_id: ad_one_click_task_id,
+    type: 'generate_video',
+    storyboard_video_index: storyboard_video_index ?? 0,
+    ...rest,
+  };
 }
 
 /** Attempts of adFilmMedia after which a storyboard whose creations cannot be read is left without cover. */

@@ -1,5 +1,6 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { ViduClient } from '../vidu/client';
+import type { FilmKindName } from '../core/film-kinds';
 import { toSnapshot } from '../core/task-snapshot';
 import type { ArchivedFile, ArchiveResult, FilmCreation, GenerationKind, MissingExtra } from '../core/generation-types';
 import { DEFAULT_DOWNLOAD_LIMITS, type DownloadLimits, guardedDownload, UrlExpired } from './archive-download';
@@ -9,7 +10,7 @@ import type { ArchiveStore } from '../platform/stores/archive-store';
 
 export interface ArchiveInput {
   workflowId: string;
-  kind: GenerationKind | 'adFilm';
+  kind: GenerationKind | FilmKindName;
   taskId: string;
   creations: FilmCreation[];
 }

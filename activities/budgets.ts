@@ -19,6 +19,7 @@ import { FailureType } from '../core/failure-types';
 import type { GenerationKind, Priority } from '../core/generation-types';
 import { ViduCredits } from '../core/search-attributes';
 import { estimateCredits, isPricedKind, type PriceTable } from '../vidu/prices';
+import { type FilmEndpoint, isFilmEndpoint } from '../vidu/endpoints';
 import { currentOwnership } from './workflow-owner';
 
 // A generation's side of budgets (issue 19 §2): reserve the attempt's estimate at the account's
@@ -37,7 +38,7 @@ export interface BudgetDeps {
 }
 
 export interface ReserveInput {
-  kind: GenerationKind | 'ad-one-click';
+  kind: GenerationKind | FilmEndpoint;
   workflowId: string;
   request: Record<string, unknown>;
   step?: string;
@@ -64,7 +65,7 @@ export function makeBudgetActivities(deps: BudgetDeps) {
    */
   async function reserveBudget(input: ReserveInput): Promise<ReserveOutcome> {
     const entries = deps.budgets?.() ?? [];
-    if (entries.length === 0 || !deps.accountId || input.kind === 'ad-one-click') return undefined;
+    if (entries.length === 0 || !deps.accountId || isFilmEndpoint(input.kind)) return undefined;
     const owner = await currentOwner();
     const model = typeof input.request.model === 'string' ? input.request.model : undefined;
     const subject = { owner, kind: input.kind, ...(model !== undefined ? { model } : {}) };

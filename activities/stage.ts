@@ -1,6 +1,6 @@
 import { checkGenerationInput, checkRequest } from '../contract/generation-input';
 import { mediaSlots, viduIdFields, type MediaEndpoint } from '../contract/media-fields';
-import { ENDPOINTS, type EndpointSpec } from '../vidu/endpoints';
+import { ENDPOINTS, isFilmEndpoint, type EndpointSpec, type FilmEndpoint } from '../vidu/endpoints';
 import { resolveResultRefs } from './result-refs';
 import { OPERATOR_OWNER } from '../contract/staged-ref';
 import { currentOwnership, ownerLookup, type OwnerLookup, type WorkflowOwnership } from './workflow-owner';
@@ -20,7 +20,7 @@ import { mapVoiceIds } from './voice-ids';
 const MAX_BODY_BYTES = 20 * BYTES_PER_MEGABYTE;
 
 export interface StageInput {
-  kind: GenerationKind | 'ad-one-click';
+  kind: GenerationKind | FilmEndpoint;
   workflowId: string;
   request: Record<string, unknown>;
   options?: GenerationOptions;
@@ -67,13 +67,12 @@ export function makeStageInputs(deps: StageDeps) {
    * data URIs become `staged:` references resolved at submit time.
    */
   return async function stageInputs(input: StageInput): Promise<StageResult> {
-    const issues =
-      input.kind === 'ad-one-click'
-        ? checkRequest('ad-one-click', input.request)
-        : checkGenerationInput(input.kind, {
-            request: input.request,
-            ...(input.options ? { options: input.options } : {}),
-          });
+    const issues = isFilmEndpoint(input.kind)
+      ? checkRequest(input.kind, input.request)
+      : checkGenerationInput(input.kind, {
+          request: input.request,
+          ...(input.options ? { options: input.options } : {}),
+        });
     if (issues.length > 0) throw invalidRequest(issues);
 
     const request = structuredClone(input.request);
@@ -155,7 +154,7 @@ export function makeStageInputs(deps: StageDeps) {
       );
     }
     // Rules across several inputs (start-end2video's two frames), once each one passed its own.
-    const rule = input.kind === 'ad-one-click' ? undefined : (ENDPOINTS[input.kind] as EndpointSpec).mediaRule;
+    const rule = isFilmEndpoint(input.kind) ? undefined : (ENDPOINTS[input.kind] as EndpointSpec).mediaRule;
     if (rule && problems.length === 0) {
       const sizes = new Map(
         media
@@ -172,9 +171,7 @@ export function makeStageInputs(deps: StageDeps) {
       ...(typeof request.model === 'string' ? { model: request.model } : {}),
       offPeak: request.off_peak === true || request.off_peak === 'true',
       ...(voices.voice ? { voice: voices.voice } : {}),
-      ...(input.kind === 'ad-one-click'
-        ? {}
-        : { estimate: stagedEstimate(input.kind, request, media, deps.prices?.()) }),
+      ...(isFilmEndpoint(input.kind) ? {} : { estimate: stagedEstimate(input.kind, request, media, deps.prices?.()) }),
     };
   };
 }

@@ -1,6 +1,6 @@
 import { activityInfo, ApplicationFailure, heartbeat, log, sleep } from '@temporalio/activity';
 import type { ViduClient } from '../vidu/client';
-import { ENDPOINTS, type EndpointSpec } from '../vidu/endpoints';
+import { ENDPOINTS, isFilmEndpoint, type EndpointSpec, type FilmEndpoint } from '../vidu/endpoints';
 import { ViduTransportError } from '../vidu/errors';
 import { FailureType, RetryableFailureType } from '../core/failure-types';
 import type { GenerationKind, SubmitResult, TaskStateName, WaitMode } from '../core/generation-types';
@@ -11,7 +11,7 @@ import type { StagingStore } from '../platform/stores/staging-store';
 import { findSubmittedTask } from './task-lookup';
 
 export interface SubmitInput {
-  kind: GenerationKind | 'ad-one-click';
+  kind: GenerationKind | FilmEndpoint;
   workflowId: string;
   request: Record<string, unknown>;
   waitMode: WaitMode;
@@ -54,7 +54,7 @@ export function makeSubmitTask(deps: SubmitDeps) {
     if (previous?.result) return { ...previous.result, via: 'recovered-from-heartbeat' };
 
     // An endpoint without a documented callback_url (audio-tts) is polled, whatever the wait mode.
-    const noCallbacks = input.kind !== 'ad-one-click' && (ENDPOINTS[input.kind] as EndpointSpec).noCallbacks === true;
+    const noCallbacks = !isFilmEndpoint(input.kind) && (ENDPOINTS[input.kind] as EndpointSpec).noCallbacks === true;
     const callbackRegistered = noCallbacks ? false : wantsCallback(input.waitMode, deps.callbackUrl);
     const clientRequestId = clientRequestIdFor(input.workflowId, input.step);
     const endpoint = input.kind;
@@ -85,9 +85,9 @@ export function makeSubmitTask(deps: SubmitDeps) {
     };
     const send = (withId: boolean) => {
       const body = withId ? { ...common, client_request_id: clientRequestId } : common;
-      return input.kind === 'ad-one-click'
-        ? deps.vidu.createAdOneClick(body as never)
-        : deps.vidu.create(input.kind, body as never);
+      if (input.kind === 'ad-one-click') return deps.vidu.createAdOneClick(body as never);
+      if (input.kind === 'one-click-mv') return deps.vidu.createMusicVideo(body as never);
+      return deps.vidu.create(input.kind, body as never);
     };
     heartbeat({ phase: 'sending', sentAtMs: Date.now(), withId: mode === 'with' } satisfies SubmitHeartbeat);
     let withId = mode !== 'without';

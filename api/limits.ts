@@ -45,6 +45,7 @@ export function largeBodyRoutes(limits: {
   return {
     'POST /v1/generations/:kind': limits.bodyLimit,
     'POST /v1/ad-films': limits.bodyLimit,
+    'POST /v1/music-videos': limits.bodyLimit,
     'POST /v1/batches': limits.batchBodyLimit,
     // An estimate takes what the matching start takes, a whole batch's lines included (api/routes/estimates.ts).
     'POST /v1/estimates/:kind': limits.batchBodyLimit,

@@ -47,6 +47,7 @@ export function buildOpenApi(): Json {
     Notify: zodJson(Notify),
     StartResponse: zodJson(StartResponse, 'output'),
     AdFilmInput: withNotify(strip(files['adFilm.input.schema.json']!)),
+    MusicVideoInput: withNotify(strip(files['musicVideo.input.schema.json']!)),
     BatchInput: strip(files['batch.input.schema.json']!),
     BatchBody: batchBody(strip(files['batch.input.schema.json']!)),
     GenerationResult: strip(files['generation.result.schema.json']!),
@@ -355,6 +356,13 @@ export function buildOpenApi(): Json {
       post: { operationId: `start_${kind}`, ...start(`Start a ${kind} generation`, `${kind}Input`) },
     };
   paths['/v1/ad-films'] = { post: { operationId: 'start_adFilm', ...start('Start an AD film', 'AdFilmInput') } };
+  // Its review runs through /v1/ad-films/{id}/edits, /approve and /storyboards: the same workflow messages.
+  paths['/v1/music-videos'] = {
+    post: {
+      operationId: 'start_musicVideo',
+      ...start('Start a one-click music video (the AD film’s workflow for one-click/mv)', 'MusicVideoInput'),
+    },
+  };
   paths['/v1/batches'] = {
     post: {
       operationId: 'start_batch',
@@ -500,7 +508,8 @@ export function buildOpenApi(): Json {
   paths['/v1/ad-films/{id}/edits'] = {
     post: {
       operationId: 'request_edits',
-      summary: 'Review mode: queue edits (the requestEdits update); a refused edit is a 422 naming the field',
+      summary:
+        'Review mode: queue edits (the requestEdits update); a refused edit is a 422 naming the field (an AD film or a music video)',
       security: [{ apiKey: ['start'] }],
       parameters: [idParam],
       requestBody: { required: true, content: json(ref('Edits')) },
@@ -516,7 +525,7 @@ export function buildOpenApi(): Json {
   paths['/v1/ad-films/{id}/approve'] = {
     post: {
       operationId: 'approve',
-      summary: 'Review mode: compose with the current storyboards',
+      summary: 'Review mode: compose with the current storyboards (an AD film or a music video)',
       security: [{ apiKey: ['start'] }],
       parameters: [idParam],
       responses: {
@@ -528,7 +537,7 @@ export function buildOpenApi(): Json {
   paths['/v1/ad-films/{id}/storyboards'] = {
     get: {
       operationId: 'storyboards',
-      summary: 'Each storyboard: prompt, state, media URL',
+      summary: 'Each storyboard: prompt, state, media URL (an AD film or a music video)',
       security: [{ apiKey: ['read'] }],
       parameters: [idParam],
       responses: {

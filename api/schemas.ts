@@ -26,7 +26,7 @@ export const Notify = z
 
 export const EditsBody = z.strictObject({ edits: z.array(AdFilmEdit).min(1, 'must list at least one edit') });
 
-export const ALL_KINDS = [...GENERATION_KINDS, 'adFilm', 'batch'] as const;
+export const ALL_KINDS = [...GENERATION_KINDS, 'adFilm', 'batch', 'musicVideo'] as const;
 
 /** ViduState values a list can filter on (Vidu's task states and vidu-flow's own). */
 export const LIST_STATES = [

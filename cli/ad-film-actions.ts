@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError, type WorkflowExecutionDescription } from '@temporalio/client';
 import {
   type AdFilmHandle,
-  type AdFilmResult,
+  type FilmHandle,
   type AdFilmStatus,
   type StoryboardView,
   type ViduFlowClient,
@@ -22,7 +22,14 @@ import {
   WATCH_INTERVAL_MS,
   withClient,
 } from './io';
-import { formatAdFilmResult, formatAdFilmStatus, formatFailure, formatReviewNotice, formatStoryboards } from './output';
+import {
+  type FilmResultView,
+  formatAdFilmResult,
+  formatAdFilmStatus,
+  formatFailure,
+  formatReviewNotice,
+  formatStoryboards,
+} from './output';
 import { followWatch, watchWorkflow } from './progress';
 import { awaitRun, startRun, statusRun } from './run-actions';
 
@@ -32,8 +39,12 @@ import { awaitRun, startRun, statusRun } from './run-actions';
 
 export const AD_FILM_TYPE = 'adFilm';
 
+/**
+ * Whether the workflow is a one-click film: the AD film, or the music video that runs on its
+ * workflow (same status, storyboards, edit and approve), so every command here takes both.
+ */
 export function isAdFilm(d: Pick<WorkflowExecutionDescription, 'type'>): boolean {
-  return d.type === AD_FILM_TYPE;
+  return d.type === AD_FILM_TYPE || d.type === 'musicVideo';
 }
 
 /**
@@ -41,14 +52,14 @@ export function isAdFilm(d: Pick<WorkflowExecutionDescription, 'type'>): boolean
  * film enters review (again), prints its storyboards and the commands that edit or approve it,
  * and keeps waiting. Used by `ad-film --wait` and by `watch` on an adFilm workflow.
  */
-export function awaitAdFilm(io: CliIO, handle: AdFilmHandle, flags: OutputFlags): Promise<number> {
+export function awaitAdFilm(io: CliIO, handle: FilmHandle<FilmResultView>, flags: OutputFlags): Promise<number> {
   const intervalMs = io.pollIntervalMs ?? WATCH_INTERVAL_MS;
   // A review round starts when the film enters review, and again whenever a round of edits has
   // finished (the poll may miss the short editing phase in between, so finished edits count too).
   let previousPhase: AdFilmStatus['phase'] | undefined;
   let editsAtNotice = -1;
   let rounds = 0;
-  return awaitRun<AdFilmStatus, AdFilmResult>(io, handle, flags, {
+  return awaitRun<AdFilmStatus, FilmResultView>(io, handle, flags, {
     follow: (progress) =>
       followWatch(
         () => watchWorkflow(handle.workflow, () => handle.status(), intervalMs),
@@ -180,7 +191,10 @@ async function adFilmHandle(
   const handle = client.getAdFilmHandle(workflowId);
   const d = await handle.workflow.describe(); // WorkflowNotFoundError → exit 1 with a clear line
   if (!isAdFilm(d)) {
-    err(io, `vidu-flow: ${workflowId} is a workflow of type ${d.type}, not an AD film (${AD_FILM_TYPE})`);
+    err(
+      io,
+      `vidu-flow: ${workflowId} is a workflow of type ${d.type}, not an AD film (${AD_FILM_TYPE}) or a music video (musicVideo)`,
+    );
     return EXIT.usage;
   }
   if (running !== undefined && d.status.name !== 'RUNNING') {

@@ -9,6 +9,7 @@ import {
   estimateAdFilmInput,
   estimateBatchText,
   estimateGeneration,
+  estimateMusicVideoInput,
   type Estimate,
   type EstimateTotal,
 } from '../client/estimate';
@@ -18,6 +19,7 @@ import { isLocalPath } from '../contract/local-path';
 import { probeFile } from '../vidu/media/probe-file';
 import type { PriceFacts, PriceTable } from '../vidu/prices';
 import { prepareAdFilm, type AdFilmFlags } from './ad-film-args';
+import { prepareMusicVideo, type MusicVideoFlags } from './music-video';
 import { prepareStart, type GenerateFlags } from './args';
 import { type CliIO, err, EXIT, json, out, type OutputFlags, planOrReport, printUsageIssues } from './io';
 
@@ -91,6 +93,26 @@ export function estimateAdFilmAction(io: CliIO, flags: AdFilmFlags & OutputFlags
   const table = pricesOrReport(io);
   if (!table) return EXIT.usage;
   return printTotal(io, estimateAdFilmInput(plan.input, table), 'the AD film (create, edits, compose)', flags);
+}
+
+/** `estimate music-video`: a local song is read, so lip sync is priced on its real length. */
+export async function estimateMusicVideoAction(io: CliIO, flags: MusicVideoFlags & OutputFlags): Promise<number> {
+  const plan = planOrReport(io, () => prepareMusicVideo(flags, { cwd: io.cwd, readFile: io.readFile }));
+  if (!plan) return EXIT.usage;
+  const table = pricesOrReport(io);
+  if (!table) return EXIT.usage;
+  const audio = plan.input.request.audio_url;
+  let facts: PriceFacts | undefined;
+  if (typeof audio === 'string' && isLocalPath(audio)) {
+    const probe = await probeFile(audio, (await stat(audio)).size).catch(() => undefined);
+    if (probe?.durationSeconds !== undefined) facts = { audioSeconds: probe.durationSeconds };
+  }
+  return printTotal(
+    io,
+    estimateMusicVideoInput(plan.input, table, facts),
+    'the music video (create, edits, compose)',
+    flags,
+  );
 }
 
 export function estimateBatchAction(io: CliIO, fileArg: string, flags: OutputFlags): number {

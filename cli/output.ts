@@ -171,12 +171,19 @@ function formatEditOutcome(o: EditOutcome): string {
   return `  ${mark} ${editTarget(o.edit)}: “${clip(editText(o.edit), 60)}”${tasks}${why}`;
 }
 
-export function formatAdFilmResult(r: AdFilmResult): string {
+/** The AD film's result, or the music video's: the same without a BGM and a narration sub-task. */
+export type FilmResultView = Omit<AdFilmResult, 'bgmTaskId' | 'narrationTaskId'> &
+  Partial<Pick<AdFilmResult, 'bgmTaskId' | 'narrationTaskId'>>;
+
+export function formatAdFilmResult(r: FilmResultView): string {
+  const what = r.bgmTaskId === undefined ? 'music video' : 'AD film';
   const lines = [
-    `✓ ${r.workflowId}: AD film composed · Vidu task ${r.taskId} · compose task ${r.composeTaskId} · ${r.credits} credits`,
+    `✓ ${r.workflowId}: ${what} composed · Vidu task ${r.taskId} · compose task ${r.composeTaskId} · ${r.credits} credits`,
   ];
   lines.push(
-    `composed from: storyboards ${r.videoTaskIds.join(', ')} · narration ${r.narrationTaskId} · BGM ${r.bgmTaskId}`,
+    r.bgmTaskId === undefined
+      ? `composed from: storyboards ${r.videoTaskIds.join(', ')} over the audio`
+      : `composed from: storyboards ${r.videoTaskIds.join(', ')} · narration ${r.narrationTaskId} · BGM ${r.bgmTaskId}`,
   );
   if (r.edits.length > 0) {
     lines.push(`edits (${r.edits.length}):`);

@@ -9,11 +9,12 @@ import { aliasesOf, ALL_REQUEST_FLAGS, flagsFor, requestFlagsFor } from './args'
 import { registerBatchCommand } from './batch';
 import { registerBudgetCommands } from './budget';
 import { registerDeployCommands } from './deploy';
-import { estimateAdFilmAction, estimateBatchAction, estimateKindAction } from './estimate';
+import { estimateAdFilmAction, estimateBatchAction, estimateKindAction, estimateMusicVideoAction } from './estimate';
 import { type LinkFlags, linksAction } from './links';
 import { addNotBeforeOption } from './not-before';
 import { registerScheduleCommands } from './schedule';
 import { registerSubjectCommands } from './subjects';
+import { musicVideoAction } from './music-video';
 
 // The `vidu-flow` command line: commander declarations only. The flags → input mapping is in
 // args.ts, what each command does in actions.ts, how things are printed in output.ts.
@@ -63,6 +64,27 @@ function addAdFilmOptions(cmd: Command): Command {
     .option('--edit-attempts <n>', 'submissions per edit before it counts as failed (default 3)');
   addNotBeforeOption(cmd);
   return addCommonStartOptions(cmd);
+}
+
+/** The request and review flags of `music-video` (and of `estimate music-video`). */
+function addMusicVideoOptions(cmd: Command): Command {
+  return cmd
+    .option('--image <ref>', 'image, repeatable (1–7): URL, data URI, or local path', collect)
+    .option('--audio <ref>', 'the song (mp3, wav, m4a; 10–180 s): URL, data URI, or local path')
+    .option('--lip-sync', 'lip-sync the singer to the song (+4 credits a second)')
+    .option('--prompt <text>', 'what the video should show (≤ 3000 characters)')
+    .addOption(new Option('--aspect-ratio <ratio>', 'default 16:9').choices(['16:9', '9:16', '1:1', '4:3', '3:4']))
+    .addOption(new Option('--resolution <res>', 'values assumed (undocumented)').choices(['540p', '720p', '1080p']))
+    .option('--edit <spec>', 'a footage edit once the video is generated, repeatable: video:<index>:<prompt>', collect)
+    .option('--review', 'wait for `vidu-flow edit` / `vidu-flow approve` before composing')
+    .option('--review-timeout <seconds>', 'with --review: how long to wait for approval (default 24 h)')
+    .addOption(
+      new Option(
+        '--on-review-timeout <action>',
+        'with --review: at the review timeout, fail (default) or compose',
+      ).choices(['fail', 'compose']),
+    )
+    .option('--edit-attempts <n>', 'submissions per edit before it counts as failed (default 3)');
 }
 
 function addGenerateOptions(cmd: Command, kind: GenerationKind): Command {
@@ -135,6 +157,21 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
       ),
   ).action(async (_opts, c: Command) => setExit(await adFilmAction(io, c.optsWithGlobals())));
 
+  const musicVideo = addMusicVideoOptions(
+    program
+      .command('music-video')
+      .description(
+        'start a one-click music video (one-click/mv): 1–7 images and a 10–180 s song → storyboards, optional footage edits, composed video',
+      ),
+  ).addHelpText(
+    'after',
+    '\nExample:\n  vidu-flow music-video --image singer.png --audio song.mp3 --lip-sync --aspect-ratio 9:16 --review --wait',
+  );
+  addNotBeforeOption(musicVideo);
+  addCommonStartOptions(musicVideo).action(async (_opts, c: Command) =>
+    setExit(await musicVideoAction(io, c.optsWithGlobals())),
+  );
+
   // `estimate`: the same flags as the start commands; nothing is started (cli/estimate.ts).
   const estimate = program
     .command('estimate')
@@ -150,6 +187,13 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   addAdFilmOptions(estimate.command('ad-film').description('estimate an AD film: create, each --edit, compose')).action(
     (_opts, c: Command) => setExit(estimateAdFilmAction(io, c.optsWithGlobals())),
   );
+  addMusicVideoOptions(
+    estimate
+      .command('music-video')
+      .description('estimate a music video: create (lip sync on the local song’s length), each --edit, compose'),
+  )
+    .option('--json', 'print the total and its lines as JSON')
+    .action(async (_opts, c: Command) => setExit(await estimateMusicVideoAction(io, c.optsWithGlobals())));
   estimate
     .command('batch')
     .description('estimate a batch file: the total, by model, and the lines that could not be priced')

@@ -1,10 +1,14 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { AdFilmEdit, AdFilmResult, AdFilmStatus, RequestEditsResult, StoryboardView } from '../core/ad-film-types';
+import type { MusicVideoEdit, MusicVideoResult } from '../core/music-video-types';
 import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from '../core/workflow-messages';
 import { RunHandle } from './run-handle';
 
-/** A running AD film: follow it, and in review mode request edits and approve. */
-export class AdFilmHandle extends RunHandle<AdFilmStatus, AdFilmResult> {
+/**
+ * A running one-click film (the AD film, or the music video on its workflow): follow it, and in
+ * review mode request edits and approve. `R` is its result, `E` the edits it takes.
+ */
+export class FilmHandle<R, E extends AdFilmEdit = AdFilmEdit> extends RunHandle<AdFilmStatus, R> {
   constructor(workflow: WorkflowHandle) {
     super(workflow, adFilmStatusQuery);
   }
@@ -14,7 +18,7 @@ export class AdFilmHandle extends RunHandle<AdFilmStatus, AdFilmResult> {
   }
 
   /** Review mode: queues edits; an invalid edit is rejected here, with the reason. */
-  requestEdits(edits: AdFilmEdit[]): Promise<RequestEditsResult> {
+  requestEdits(edits: E[]): Promise<RequestEditsResult> {
     return this.workflow.executeUpdate(requestEditsUpdate, { args: [edits] });
   }
 
@@ -23,3 +27,9 @@ export class AdFilmHandle extends RunHandle<AdFilmStatus, AdFilmResult> {
     return this.workflow.signal(approveSignal);
   }
 }
+
+/** A running AD film. */
+export class AdFilmHandle extends FilmHandle<AdFilmResult> {}
+
+/** A running music video (workflow `musicVideo`): footage edits only. */
+export class MusicVideoHandle extends FilmHandle<MusicVideoResult, MusicVideoEdit> {}

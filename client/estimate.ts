@@ -3,9 +3,11 @@
 // the same inputs the start commands take. Nothing is started and Temporal is not needed.
 import { parseBatchLine } from '../contract/batch-input';
 import type { AdFilmInput } from '../core/ad-film-types';
+import type { MusicVideoInput } from '../core/music-video-types';
 import type { GenerationInput, GenerationKind } from '../core/generation-types';
 import {
   estimateAdFilm,
+  estimateMusicVideo,
   estimateCredits,
   generationLine,
   totalOf,
@@ -31,6 +33,18 @@ export function estimateGeneration(
 /** An AD film: create, each edit, compose. */
 export function estimateAdFilmInput(input: Pick<AdFilmInput, 'request' | 'edits'>, table?: PriceTable): EstimateTotal {
   return estimateAdFilm({ request: input.request, ...(input.edits ? { edits: input.edits } : {}) }, table);
+}
+
+/**
+ * A music video: create (its lip-sync surcharge on `facts.audioSeconds` when the song was read,
+ * else on the longest song), each footage edit, compose.
+ */
+export function estimateMusicVideoInput(
+  input: Pick<MusicVideoInput, 'request' | 'edits'>,
+  table?: PriceTable,
+  facts?: PriceFacts,
+): EstimateTotal {
+  return estimateMusicVideo({ request: input.request, ...(input.edits ? { edits: input.edits } : {}) }, table, facts);
 }
 
 /**

@@ -60,7 +60,7 @@ export interface IdempotentStart {
  * friends are refused before anything runs.
  */
 export function startWorkflowId(
-  workflowType: GenerationKind | 'adFilm' | 'batch',
+  workflowType: GenerationKind | 'adFilm' | 'musicVideo' | 'batch',
   opts: Pick<StartOptions, 'workflowId'>,
   idempotencyKey: string | undefined,
 ): { workflowId: string; issues: string[] } {

@@ -2,7 +2,9 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { checkAdFilmInput } from '../contract/ad-film-input';
 import { checkGenerationInput } from '../contract/generation-input';
 import type { AdFilmInput } from '../core/ad-film-types';
-import { AdFilmHandle } from './ad-film';
+import { AdFilmHandle, MusicVideoHandle } from './ad-film';
+import { checkMusicVideoInput } from '../contract/music-video-input';
+import type { MusicVideoInput } from '../core/music-video-types';
 import { deferredGenerationStatus, RunHandle } from './run-handle';
 import { BatchHandle, startBatchWorkflow, type BatchStartOptions } from './batch';
 import { statusQuery } from '../core/workflow-messages';
@@ -22,13 +24,19 @@ import { loadModelsFile } from '../platform/config/models-file';
 import { MODELS_FILE_ENV } from '../vidu/models-file';
 import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 import { clientTracingOptions } from './tracing';
-import { estimateAdFilmInput, estimateGeneration, type Estimate, type EstimateTotal } from './estimate';
+import {
+  estimateAdFilmInput,
+  estimateGeneration,
+  estimateMusicVideoInput,
+  type Estimate,
+  type EstimateTotal,
+} from './estimate';
 import { priceSourceFromEnv, type PriceSource } from '../platform/prices/prices-file';
 import { SubjectLibrary, temporalRunner } from './subjects';
 
 export * from '../core/generation-types';
 export * from '../core/ad-film-types';
-export { AdFilmHandle } from './ad-film';
+export { AdFilmHandle, FilmHandle, MusicVideoHandle } from './ad-film';
 export * from '../core/batch-types';
 export { BatchHandle, type BatchStartOptions } from './batch';
 export type { StartOptions } from './idempotent-start';
@@ -55,6 +63,7 @@ export {
   estimateAdFilmInput,
   estimateBatchText,
   estimateGeneration,
+  estimateMusicVideoInput,
   type Estimate,
   type EstimateLine,
   type EstimateTotal,
@@ -155,9 +164,15 @@ export class ViduFlowClient {
    */
   estimate(kind: GenerationKind, input: Pick<GenerationInput, 'request'>): Estimate;
   estimate(kind: 'ad-film', input: Pick<AdFilmInput, 'request' | 'edits'>): EstimateTotal;
-  estimate(kind: GenerationKind | 'ad-film', input: Pick<AdFilmInput, 'request' | 'edits'>): Estimate | EstimateTotal {
+  /** `music-video`: create (lip sync priced on the longest song: its length is read at staging), edits, compose. */
+  estimate(kind: 'music-video', input: Pick<MusicVideoInput, 'request' | 'edits'>): EstimateTotal;
+  estimate(
+    kind: GenerationKind | 'ad-film' | 'music-video',
+    input: Pick<AdFilmInput, 'request' | 'edits'>,
+  ): Estimate | EstimateTotal {
     this.prices ??= priceSourceFromEnv();
     const table = this.prices.table();
+    if (kind === 'music-video') return estimateMusicVideoInput(input as MusicVideoInput, table);
     return kind === 'ad-film' ? estimateAdFilmInput(input, table) : estimateGeneration(kind, input, table);
   }
 
@@ -221,6 +236,40 @@ export class ViduFlowClient {
   }
 
   /**
+   * Validates and starts a one-click music video (workflow `musicVideo`, the AD film's workflow
+   * for one-click/mv): the images and the audio are staged like the AD film's.
+   */
+  async startMusicVideo(input: MusicVideoInput, opts: StartOptions = {}): Promise<MusicVideoHandle> {
+    const issues = checkMusicVideoInput(input);
+    if (issues.length > 0) throw new InvalidGenerationInput(issues);
+    const idempotencyKey = opts.idempotencyKey ?? input.options?.idempotencyKey;
+    const { workflowId, issues: idIssues } = startWorkflowId('musicVideo', opts, idempotencyKey);
+    if (idIssues.length > 0) throw new InvalidGenerationInput(idIssues);
+    const prompt = typeof input.request.prompt === 'string' ? ` · “${input.request.prompt.slice(0, 80)}”` : '';
+    const lipSync = input.request.lip_sync === true || input.request.lip_sync === 'true' ? ' · lip sync' : '';
+    const prepared = await this.prepareInput('one-click-mv', input, opts);
+    const summary = `music video · ${input.edits?.length ?? 0} edit(s)${input.options?.review ? ' · review' : ''}${lipSync}${prompt}`;
+    const handle = await startIdempotently(
+      this.temporal,
+      {
+        workflowType: 'musicVideo',
+        workflowId,
+        keyed: Boolean(idempotencyKey),
+        taskQueue: this.taskQueue,
+        args: [prepared],
+        summary,
+        priorityClass: input.options?.priority ?? 'interactive',
+      },
+      opts,
+    );
+    return new MusicVideoHandle(handle);
+  }
+
+  getMusicVideoHandle(workflowId: string): MusicVideoHandle {
+    return new MusicVideoHandle(this.temporal.workflow.getHandle(workflowId));
+  }
+
+  /**
    * Starts a batch (workflow `batch`) over a JSONL file of `{ kind, request, options }` lines:
    * one child generation per line, `window` at a time. The worker reads the file (and the local
    * media it names, relative to its folder), so it must lie under the worker's VIDU_FLOW_INPUT_ROOTS.
@@ -250,7 +299,7 @@ export class ViduFlowClient {
     viduState?: string;
     taskId?: string;
   }> {
-    const types = [...GENERATION_KINDS, 'adFilm'].map((t) => `'${t}'`).join(',');
+    const types = [...GENERATION_KINDS, 'adFilm', 'musicVideo'].map((t) => `'${t}'`).join(',');
     const query = opts.kind ? `WorkflowType = '${opts.kind}'` : `ViduKind IS NOT NULL OR WorkflowType IN (${types})`;
     let n = 0;
     for await (const wf of this.temporal.workflow.list({ query })) {

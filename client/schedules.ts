@@ -324,6 +324,7 @@ export function compileSchedule(opts: CreateScheduleOptions, taskQueue: string):
 export const SCHEDULABLE_WORKFLOW_TYPES: ReadonlySet<string> = new Set<string>([
   ...GENERATION_KINDS,
   'adFilm',
+  'musicVideo',
   BATCH_WORKFLOW_TYPE,
 ]);
 

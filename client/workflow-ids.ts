@@ -5,7 +5,10 @@ import type { GenerationKind } from '../core/generation-types';
  * The workflow id for a start. An idempotency key maps to the same id every time, so a second
  * start with the same key finds the first workflow instead of creating a second Vidu task.
  */
-export function workflowIdFor(kind: GenerationKind | 'adFilm' | 'batch', idempotencyKey?: string): string {
+export function workflowIdFor(
+  kind: GenerationKind | 'adFilm' | 'musicVideo' | 'batch',
+  idempotencyKey?: string,
+): string {
   if (!idempotencyKey) return `${kind}-${randomUUID()}`;
   // Keep readable keys readable; hash anything that would make an awkward id.
   // A key that itself looks like one of our 40-hex digests is hashed too, so that no readable key

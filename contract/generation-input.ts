@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ENDPOINTS, GENERATION_KINDS, type EndpointSpec, type GenerationKind } from '../vidu/endpoints';
+import {
+  ENDPOINTS,
+  GENERATION_KINDS,
+  isFilmEndpoint,
+  type EndpointSpec,
+  type FilmEndpoint,
+  type GenerationKind,
+} from '../vidu/endpoints';
 import { UPSCALE_RESOLUTIONS } from '../vidu/endpoints/upscale';
 import { CREATE_ENDPOINTS, describeZodError } from '../vidu/schemas';
 import { unknownFieldHint, unknownModelHint } from '../vidu/models-file';
@@ -151,7 +158,7 @@ function fallbackModelIssues(
   );
 }
 
-export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Record<string, unknown>): string[] {
+export function checkRequest(kind: GenerationKind | FilmEndpoint, request: Record<string, unknown>): string[] {
   const issues: string[] = [];
   for (const [field, why] of Object.entries(RESERVED))
     if (field in request) issues.push(`${field}: ${why}; remove it from the request`);
@@ -161,7 +168,7 @@ export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Rec
   // Local paths, staged references and vidu-flow: result references are valid inputs here
   // though not for Vidu itself.
   const slots = mediaSlots(kind, copy);
-  if (kind !== 'ad-one-click')
+  if (!isFilmEndpoint(kind))
     issues.push(...resultRefIssues(request, 'video_creation_id' in CREATE_ENDPOINTS[kind].request.shape, slots));
   for (const slot of slots) {
     // One rule for what a media value may be (contract/local-path.ts), checked before the placeholder hides it.
@@ -169,12 +176,12 @@ export function checkRequest(kind: GenerationKind | 'ad-one-click', request: Rec
     if (problem) issues.push(`${slot.path}: ${problem}`);
     slot.set(PLACEHOLDER);
   }
-  const schema = kind === 'ad-one-click' ? CREATE_ENDPOINTS[kind].request : requestSchemaOf(kind);
+  const schema = isFilmEndpoint(kind) ? CREATE_ENDPOINTS[kind].request : requestSchemaOf(kind);
   const parsed = schema.safeParse(copy);
   if (!parsed.success)
     issues.push(
       ...describeZodError(parsed.error).map((line) =>
-        kind === 'ad-one-click' ? line : withModelsFileHint(kind, line, copy),
+        isFilmEndpoint(kind) ? line : withModelsFileHint(kind, line, copy),
       ),
     );
   return issues;

@@ -18,6 +18,8 @@ import {
 import type { GenerationKind } from '../core/generation-types';
 import { AdFilmEdit, AdFilmOptions } from './ad-film-input';
 import { AdFilmResult, AdFilmStatus, Storyboards } from './ad-film-result';
+import { MusicVideoEdit } from './music-video-input';
+import { MusicVideoResult } from './music-video-result';
 import { GENERATION_KINDS, GenerationOptions } from './generation-input';
 import { GenerationResult, GenerationStatus } from './generation-result';
 import { FailureDetails } from './failure-details';
@@ -200,6 +202,30 @@ export function adFilmInputSchema(): Json {
   );
 }
 
+/** The argument of workflow type `musicVideo`: `{ request, edits, options }`, the AD film's for one-click/mv. */
+export function musicVideoInputSchema(): Json {
+  const json = workflowInputSchema(
+    'one-click-mv',
+    {
+      edits: z
+        .array(MusicVideoEdit)
+        .optional()
+        .describe(
+          'Footage edits applied in parallel once the video is generated, before composing; a storyboard beyond the video’s fails the workflow (InvalidRequest) before any edit is paid. ' +
+            'The requestEdits update takes an array of the same shape.',
+        ),
+      options: AdFilmOptions.optional(),
+    },
+    'The images and the audio (its duration, 10–180 s) are read and checked when the workflow starts; a violation fails it with an InvalidRequest ApplicationFailure before any credit is spent.',
+  );
+  return titled(
+    json,
+    'musicVideo workflow input',
+    'The single argument of workflow type "musicVideo" (task queue vidu-flow): { request, edits, options }. The AD film’s workflow for one-click/mv: ' +
+      'the video is generated, the edits applied, then (with options.review) the workflow waits for requestEdits and approve, composes over the audio and archives the video.',
+  );
+}
+
 function outputSchema(schema: z.ZodType, title: string, description: string): Json {
   const json = toJson(schema);
   const { $schema, ...rest } = json;
@@ -228,6 +254,12 @@ export function buildJsonSchemas(): Record<string, Json> {
     AdFilmStatus,
     'adFilm status (query "status")',
     'The answer of the "status" query of workflow type "adFilm"; available while the workflow runs and after it closed.',
+  );
+  files['musicVideo.input.schema.json'] = musicVideoInputSchema();
+  files['musicVideo.result.schema.json'] = outputSchema(
+    MusicVideoResult,
+    'musicVideo workflow result',
+    'What workflow type "musicVideo" returns on success: the adFilm result without bgmTaskId and narrationTaskId. Its status and storyboards queries answer as adFilm’s. A failed video fails the workflow with an ApplicationFailure whose type is one of InvalidRequest, ViduRejected, ViduTaskFailed, ViduTimeout, AdEditFailed, ReviewTimedOut (see schemas/README.md).',
   );
   files['adFilm.storyboards.schema.json'] = outputSchema(
     Storyboards,

@@ -95,20 +95,53 @@ export function buildAdFilmBook(ctx: SimContext, main: SimTask, at: number): voi
   main.adFilm = book;
 }
 
-/** The main task for edit/compose/detail: 404 unless it is an AD-film main task. */
-export function adMain(ctx: SimContext, id: string): SimTask {
+/**
+ * [INF] The music video's storyboards: one per started 10 s of the audio (nothing documents how
+ * Vidu cuts a song; a 30 s song ⇒ 3). Only footage: the music is the caller's audio, so there is
+ * no narration or BGM record.
+ */
+export const MV_STORYBOARD_SECONDS = 10;
+
+export function buildMusicVideoBook(ctx: SimContext, main: SimTask, at: number): void {
+  const total = main.durationSeconds;
+  const n = Math.max(1, Math.ceil(total / MV_STORYBOARD_SECONDS));
+  const durations = Array.from({ length: n }, (_, i) =>
+    i < n - 1 ? MV_STORYBOARD_SECONDS : total - MV_STORYBOARD_SECONDS * (n - 1),
+  );
+  main.adFilm = {
+    storyboards: durations.map((d, index) => ({
+      index,
+      durationSeconds: d,
+      recordIds: [finishedRecord(ctx, main, 'generate_video', d, at, { index, count: n })],
+    })),
+    narrationIds: [],
+    bgmIds: [],
+    composeIds: [],
+  };
+}
+
+/** The film kinds the sub-task routes serve: the AD film, and the music video on its pattern. */
+export type FilmMainKind = 'ad-one-click' | 'one-click-mv';
+
+/** The main task for edit/compose/detail: 404 unless it is a main task of that film kind. */
+export function adMain(ctx: SimContext, id: string, kind: FilmMainKind = 'ad-one-click'): SimTask {
   const main = ctx.store.get(id);
-  if (!main || main.kind !== 'ad-one-click') throw taskNotFound(id);
+  if (!main || main.kind !== kind) throw taskNotFound(id);
   return main;
 }
 
 /** Edit and compose need the main task finished, with its records in place. */
-export function finishedAdMain(ctx: SimContext, id: string, action: string): { main: SimTask; book: AdFilmBook } {
-  const main = adMain(ctx, id);
+export function finishedAdMain(
+  ctx: SimContext,
+  id: string,
+  action: string,
+  kind: FilmMainKind = 'ad-one-click',
+): { main: SimTask; book: AdFilmBook } {
+  const main = adMain(ctx, id, kind);
   if (main.state !== 'success' || !main.adFilm) {
     throw new ViduHttpError(
       'BadRequest',
-      `ad-one-click task ${id} is ${main.state}; ${action} needs a task in state success`,
+      `${kind} task ${id} is ${main.state}; ${action} needs a task in state success`,
     );
   }
   return { main, book: main.adFilm };
@@ -136,10 +169,11 @@ export function appendRecord(
   else book.bgmIds.push(id);
 }
 
+/** The AD film's compose names a BGM and a narration; the music video's only footage. */
 export interface ComposeIds {
   video_task_ids: readonly string[];
-  bgm_task_id: string;
-  narration_task_id: string;
+  bgm_task_id?: string;
+  narration_task_id?: string;
 }
 
 /** Every problem with the ids of a compose request, each naming the bad id (empty = fine). */
@@ -159,9 +193,12 @@ export function composeProblems(ctx: SimContext, book: AdFilmBook, req: ComposeI
       problems.push(`${field}: task ${id} is not a record of storyboard ${i}`);
     else mustSucceed(field, id);
   });
-  if (!book.bgmIds.includes(req.bgm_task_id))
-    problems.push(`bgm_task_id: task ${req.bgm_task_id} is not a BGM record of this film`);
-  else mustSucceed('bgm_task_id', req.bgm_task_id);
+  if (req.bgm_task_id !== undefined) {
+    if (!book.bgmIds.includes(req.bgm_task_id))
+      problems.push(`bgm_task_id: task ${req.bgm_task_id} is not a BGM record of this film`);
+    else mustSucceed('bgm_task_id', req.bgm_task_id);
+  }
+  if (req.narration_task_id === undefined) return problems;
   if (!book.narrationIds.includes(req.narration_task_id)) {
     problems.push(`narration_task_id: task ${req.narration_task_id} is not a narration record of this film`);
   } else mustSucceed('narration_task_id', req.narration_task_id);

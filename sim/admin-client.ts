@@ -50,6 +50,6 @@ export class SimAdmin {
   /** Total create requests across the generation endpoints. */
   async createRequests(): Promise<number> {
     const { requestsByEndpoint } = await this.stats();
-    return [...GENERATION_KINDS, 'ad-one-click'].reduce((n, k) => n + (requestsByEndpoint[k] ?? 0), 0);
+    return [...GENERATION_KINDS, 'ad-one-click', 'one-click-mv'].reduce((n, k) => n + (requestsByEndpoint[k] ?? 0), 0);
   }
 }

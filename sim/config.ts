@@ -14,6 +14,7 @@ import { CallbackFaults, FaultConfig, parseFaultConfigJson, type EndpointKey } f
 export const CLIENT_REQUEST_ID_ENDPOINTS = [
   ...GENERATION_KINDS,
   'ad-one-click',
+  'one-click-mv',
 ] as const satisfies readonly EndpointKey[];
 export type ClientRequestIdEndpoint = (typeof CLIENT_REQUEST_ID_ENDPOINTS)[number];
 

@@ -3,7 +3,7 @@
  * every route. Reset puts them all back to their start-up state.
  */
 import { createHash } from 'node:crypto';
-import { buildAdFilmBook } from './ad-film';
+import { buildAdFilmBook, buildMusicVideoBook } from './ad-film';
 import { CallbackSender } from './callbacks';
 import { SimClock } from './clock';
 import type { SimConfig } from './config';
@@ -47,6 +47,7 @@ export function createContext(config: SimConfig): SimContext {
     produce: (task, at) => {
       addCreation(ctx, task);
       if (task.kind === 'ad-one-click') buildAdFilmBook(ctx, task, at);
+      if (task.kind === 'one-click-mv') buildMusicVideoBook(ctx, task, at);
     },
     stateChanged: (task, snap) => callbacks.notify(task, snap),
   });

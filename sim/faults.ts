@@ -14,6 +14,10 @@ export const ENDPOINT_KEYS = [
   'ad-edit',
   'ad-compose',
   'ad-detail',
+  'one-click-mv',
+  'mv-edit',
+  'mv-compose',
+  'mv-detail',
   'creations',
   'list',
   'cancel',
@@ -28,6 +32,9 @@ export const CREATE_ENDPOINT_KEYS = [
   'ad-one-click',
   'ad-edit',
   'ad-compose',
+  'one-click-mv',
+  'mv-edit',
+  'mv-compose',
 ] as const satisfies readonly EndpointKey[];
 export type CreateEndpointKey = (typeof CREATE_ENDPOINT_KEYS)[number];
 

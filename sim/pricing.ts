@@ -29,6 +29,23 @@ export const SIM_STAND_IN_PRICES: readonly PriceEntry[] = [
   },
   { kind: 'adFilmEdit', model: 'generate_bgm', rule: { per: 'call', credits: 20 }, source: SIM, readOn: SIM_DATE },
   { kind: 'adFilmCompose', model: '*', rule: { per: 'call', credits: 40 }, source: SIM, readOn: SIM_DATE },
+  // The music video: a stand-in base, and the published lip-sync surcharge (+4 a second of audio).
+  {
+    kind: 'musicVideo',
+    model: '*',
+    rule: { per: 'call', credits: 300 },
+    lipSyncPerSecond: 4,
+    source: SIM,
+    readOn: SIM_DATE,
+  },
+  {
+    kind: 'musicVideoEdit',
+    model: 'generate_video',
+    rule: { per: 'call', credits: 80 },
+    source: SIM,
+    readOn: SIM_DATE,
+  },
+  { kind: 'musicVideoCompose', model: '*', rule: { per: 'call', credits: 40 }, source: SIM, readOn: SIM_DATE },
 ];
 
 /** A task the table cannot price at all (e.g. a resolution no source prices) still costs this much in the simulator. */

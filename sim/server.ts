@@ -9,6 +9,7 @@ import { loadSimConfig, type SimConfig } from './config';
 import { createContext, type SimContext } from './context';
 import { errorBody, sendViduError, ViduHttpError } from './http-errors';
 import { registerAdFilmRoutes } from './routes/ad-film';
+import { registerMusicVideoRoutes } from './routes/music-video';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCreditRoutes } from './routes/credits';
 import { registerGenerateRoutes } from './routes/generate';
@@ -78,6 +79,7 @@ export function buildApp(ctx: SimContext): FastifyInstance {
   registerApiHooks(app, ctx);
   registerGenerateRoutes(app, ctx);
   registerAdFilmRoutes(app, ctx);
+  registerMusicVideoRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerCreditRoutes(app, ctx);
   registerMediaRoutes(app, ctx);

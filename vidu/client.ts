@@ -16,6 +16,9 @@ import {
   ENDPOINT_PATHS,
   CreationsResponse,
   CreditsResponse,
+  MusicVideoComposeResponse,
+  MusicVideoCreateResponse,
+  MusicVideoEditResponse,
   TaskCreatedResponse,
   TaskListResponse,
   ViduErrorBody,
@@ -27,6 +30,9 @@ import type {
   AdComposeRequest,
   AdEditRequest,
   AdOneClickRequest,
+  MusicVideoComposeRequest,
+  MusicVideoEditRequest,
+  MusicVideoRequest,
   SubjectCreateRequest,
   SubjectListQuery,
   SubjectUpdateRequest,
@@ -204,6 +210,49 @@ export class ViduClient {
   composeAdOneClick(body: AdComposeRequest, opts?: CallOptions): Promise<AdComposeResponse> {
     return this.request(
       { method: 'POST', endpoint: 'ad-compose', path: ENDPOINT_PATHS.adCompose, body, schema: AdComposeResponse },
+      opts,
+    );
+  }
+
+  // ---- one-click MV (docs/vidu-api-more-endpoints.md §10.1; detail, edit and compose are [3P]) ----
+
+  createMusicVideo(body: MusicVideoRequest, opts?: CallOptions): Promise<MusicVideoCreateResponse> {
+    return this.request(
+      {
+        method: 'POST',
+        endpoint: 'one-click-mv',
+        path: CREATE_ENDPOINTS['one-click-mv'].path,
+        body,
+        schema: MusicVideoCreateResponse,
+      },
+      opts,
+    );
+  }
+
+  /** Read with the AD film's detail schema: the reseller describes the same pattern [3P]. */
+  getMusicVideo(id: string, opts?: CallOptions): Promise<AdOneClickDetail> {
+    return this.request(
+      { method: 'GET', endpoint: 'mv-detail', path: ENDPOINT_PATHS.mvDetail(id), schema: AdOneClickDetail },
+      opts,
+    );
+  }
+
+  editMusicVideo(body: MusicVideoEditRequest, opts?: CallOptions): Promise<MusicVideoEditResponse> {
+    return this.request(
+      { method: 'POST', endpoint: 'mv-edit', path: ENDPOINT_PATHS.mvEdit, body, schema: MusicVideoEditResponse },
+      opts,
+    );
+  }
+
+  composeMusicVideo(body: MusicVideoComposeRequest, opts?: CallOptions): Promise<MusicVideoComposeResponse> {
+    return this.request(
+      {
+        method: 'POST',
+        endpoint: 'mv-compose',
+        path: ENDPOINT_PATHS.mvCompose,
+        body,
+        schema: MusicVideoComposeResponse,
+      },
       opts,
     );
   }

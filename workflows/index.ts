@@ -5,6 +5,8 @@
 // named phases over one state object, the entry reading as their list (workflows/README.md says
 // why: small files with one job, the state declared in one place).
 import { adFilm as runAdFilm } from './ad-film/ad-film';
+import { musicVideo as runMusicVideo } from './ad-film/music-video';
+import type { MusicVideoInput, MusicVideoResult } from '../core/music-video-types';
 import type { AdFilmInput, AdFilmResult } from '../core/ad-film-types';
 import { runGeneration } from './generation/generation';
 import { GenerationMetrics, modelLabel } from './common/metrics';
@@ -58,6 +60,18 @@ export async function adFilm(input: AdFilmInput): Promise<AdFilmResult> {
   );
 }
 export { adFilmEdit } from './ad-film/ad-film-edit';
+
+/** The one-click music video: the AD film's workflow for one-click/mv (core/film-kinds.ts), with the same metrics. */
+export async function musicVideo(input: MusicVideoInput): Promise<MusicVideoResult> {
+  const metrics = new GenerationMetrics('musicVideo', input.options?.priority ?? 'interactive');
+  metrics.model = modelLabel('one-click-mv');
+  return withCompletionWebhook(() =>
+    metrics.around(
+      () => runMusicVideo(input),
+      (result) => result.credits,
+    ),
+  );
+}
 export { viduSlots } from './admission/admission';
 export { batch } from './batch/batch';
 // Completion webhooks: a generation or AD film started with a notify target ends by starting this child.
@@ -99,6 +113,7 @@ const registered = {
   subjectCreate,
   subjectEdit,
   subjectRead,
+  musicVideo,
 } satisfies Record<VersionedWorkflowType, (...args: never[]) => Promise<unknown>>;
 void (WORKFLOW_VERSIONING satisfies Record<keyof typeof registered, unknown>);
 void (registered satisfies Record<GenerationKind, unknown>);

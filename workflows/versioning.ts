@@ -101,6 +101,12 @@ export const WORKFLOW_VERSIONING = {
   subjectCreate: subjectCall,
   subjectEdit: subjectCall,
   subjectRead: subjectCall,
+  musicVideo: {
+    behavior: 'PINNED',
+    reason:
+      "A music video is the AD film's workflow for one-click/mv (workflows/ad-film/music-video.ts): in review mode it " +
+      'waits for a person as long as that person takes, so it is pinned like adFilm. Its edits run as adFilmEdit children.',
+  },
 } as const satisfies Record<string, VersioningDecision>;
 
 export type VersionedWorkflowType = keyof typeof WORKFLOW_VERSIONING;

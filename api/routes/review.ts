@@ -7,15 +7,16 @@ import { type FieldError, fieldErrors, invalidInput, problem } from '../problem'
 import { EditsBody } from '../schemas';
 import type { ApiDeps, Guard } from '../deps';
 
-// AD-film review over HTTP: POST /v1/ad-films/{id}/edits (the requestEdits update; its
+// AD-film (and music-video) review over HTTP: POST /v1/ad-films/{id}/edits (the requestEdits update; its
 // validator's refusals come back as 422 naming the field), POST /v1/ad-films/{id}/approve,
 // GET /v1/ad-films/{id}/storyboards. Edits and approval spend credits, so they need `start`.
 
 export function registerReview(app: FastifyInstance, guard: Guard, deps: ApiDeps): void {
   const adFilm = async (req: FastifyRequest, id: string) => {
     const owned = await ownedGeneration(deps.client, req, id);
-    if (owned.kind !== 'adFilm')
-      throw problem(404, 'not-found', `${JSON.stringify(id)} is not an AD film of this API key`);
+    // A music video runs on the AD film's workflow (same update, signal and query).
+    if (owned.kind !== 'adFilm' && owned.kind !== 'musicVideo')
+      throw problem(404, 'not-found', `${JSON.stringify(id)} is not an AD film or a music video of this API key`);
     return owned;
   };
 

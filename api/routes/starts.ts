@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidGenerationInput } from '../../client';
 import { checkAdFilmInput } from '../../contract/ad-film-input';
+import { checkMusicVideoInput } from '../../contract/music-video-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
 import { mediaSlots, type MediaEndpoint, remoteMediaIssues, STAGED_NOT_FOUND } from '../../contract/media-fields';
 import { isResultRef, parseResultRef } from '../../contract/result-ref';
@@ -69,6 +70,20 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
     return startAndAnswer(req, reply, body, 'adFilm', notify, (opts) => deps.client.startAdFilm(input as never, opts));
   });
 
+  // The one-click MV: the AD film's input shape for one-click/mv (core/film-kinds.ts). Its review
+  // uses the AD film's routes (api/routes/review.ts), which take a music video's id as well.
+  app.post('/v1/music-videos', { preHandler: start }, async (req, reply) => {
+    const body = objectBody(req.body, ['request', 'edits', 'options', 'notify']);
+    const notify = notifyOf(body, req.apiKey!, deps);
+    const input = pick(body, ['request', 'edits', 'options']);
+    const errors = contractErrors(checkMusicVideoInput(input));
+    errors.push(...(await remoteMediaErrors('one-click-mv', body.request, req.apiKey!, deps)));
+    if (errors.length > 0) throw invalidInput(errors);
+    return startAndAnswer(req, reply, body, 'musicVideo', notify, (opts) =>
+      deps.client.startMusicVideo(input as never, opts),
+    );
+  });
+
   // POST /v1/batches: api/routes/batches.ts (its lines come in the request).
 
   async function startAndAnswer(
@@ -102,7 +117,7 @@ export function registerStarts(app: FastifyInstance, guard: Guard, deps: ApiDeps
       workflowId,
       memo,
       idempotencyKey !== undefined,
-      kind === 'adFilm' ? 'AD film' : 'generation',
+      kind === 'adFilm' ? 'AD film' : kind === 'musicVideo' ? 'music video' : 'generation',
     );
     const links = linksFor(workflowId);
     return reply

@@ -129,7 +129,8 @@ export function registerStudio(app: FastifyInstance, guard: Guard, deps: StudioD
       input: undefined,
     }));
     let storyboards: unknown[] | undefined;
-    if (owned.kind === 'adFilm' && owned.running) {
+    // A music video runs on the AD film's workflow: the same storyboards query.
+    if ((owned.kind === 'adFilm' || owned.kind === 'musicVideo') && owned.running) {
       const views = await deps.client
         .getAdFilmHandle(id)
         .workflow.query(storyboardsQuery)
@@ -251,7 +252,7 @@ export function registerStudio(app: FastifyInstance, guard: Guard, deps: StudioD
       const owned = await ownedGeneration(deps.client, req, id).catch(() => {
         throw mediaNotFound();
       });
-      if (owned.kind !== 'adFilm' || !owned.running) throw mediaNotFound();
+      if ((owned.kind !== 'adFilm' && owned.kind !== 'musicVideo') || !owned.running) throw mediaNotFound();
       const views = await deps.client.getAdFilmHandle(id).workflow.query(storyboardsQuery);
       const view = views.find((s) => s.index === Number(index) && s.subTaskId === subTask);
       if (!view?.mediaUrl || !/^https?:\/\//.test(view.mediaUrl)) throw mediaNotFound();

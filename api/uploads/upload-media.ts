@@ -10,7 +10,7 @@ import type { MediaProbe } from '../../vidu/media/probe';
 // of those rules: the candidates are read from the endpoint registry, so an endpoint added later
 // widens what can be uploaded.
 
-const ENDPOINT_NAMES = [...GENERATION_KINDS, 'ad-one-click'] as const;
+const ENDPOINT_NAMES = [...GENERATION_KINDS, 'ad-one-click', 'one-click-mv'] as const;
 
 /** `?kind=img2video&field=images` narrows the checks to one field's limit; both optional. */
 export const UploadQuery = z

@@ -157,14 +157,16 @@ export const generationPage: Page = async (root, _params, path) => {
         : null;
     fill(
       root,
-      el('h1', {}, g.kind === 'adFilm' ? 'AD film' : 'Generation'),
+      el('h1', {}, g.kind === 'adFilm' ? 'AD film' : g.kind === 'musicVideo' ? 'Music video' : 'Generation'),
       el(
         'p',
         { class: 'id' },
         el('code', {}, id),
         ' · ',
         g.kind,
-        g.kind === 'adFilm' ? el('a', { href: `#/review/${encodeURIComponent(id)}`, class: 'button' }, 'Review') : null,
+        g.kind === 'adFilm' || g.kind === 'musicVideo'
+          ? el('a', { href: `#/review/${encodeURIComponent(id)}`, class: 'button' }, 'Review')
+          : null,
       ),
       statusBlock(g),
       cancel,

@@ -28,6 +28,7 @@ const KINDS = [
   'audioClone',
   'adFilm',
   'batch',
+  'musicVideo',
 ];
 const STATES = [
   'waiting_for_slot',
@@ -129,7 +130,7 @@ function rowOf(row: Row): HTMLTableRowElement {
       : undefined;
   const progress = typeof s.progress === 'number' ? s.progress : row.execution === 'succeeded' ? 100 : undefined;
   const href =
-    row.kind === 'adFilm' && row.execution === 'running'
+    (row.kind === 'adFilm' || row.kind === 'musicVideo') && row.execution === 'running'
       ? `#/review/${encodeURIComponent(row.id)}`
       : `#/g/${encodeURIComponent(row.id)}`;
   return el(

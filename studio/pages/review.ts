@@ -94,7 +94,7 @@ export const reviewPage: Page = async (root, _params, path) => {
     const reviewing = g.execution === 'running' && !s.approved;
     fill(
       root,
-      el('h1', {}, 'AD-film review'),
+      el('h1', {}, g.kind === 'musicVideo' ? 'Music-video review' : 'AD-film review'),
       el(
         'p',
         { class: 'id' },
@@ -126,7 +126,8 @@ export const reviewPage: Page = async (root, _params, path) => {
             el('div', { class: 'grid' }, ...d.storyboards.map(board)),
           )
         : null,
-      reviewing
+      // A music video has no narration or BGM of its own (its music is the caller's audio).
+      reviewing && g.kind !== 'musicVideo'
         ? el(
             'section',
             { 'aria-labelledby': 'sound-h', class: 'card' },

@@ -207,12 +207,13 @@ export class StubVidu {
       task.record.errCode = task.state === 'failed' ? (task.script.errCode ?? 'StubFailed') : '';
       task.record.creationUrl = task.state === 'success' ? `https://cdn.example/${task.taskId}.mp4` : '';
     }
-    if (task.kind === 'ad-one-click') {
+    // The music video (one-click-mv) has storyboards only: its music is the caller's audio.
+    if (task.kind === 'ad-one-click' || task.kind === 'one-click-mv') {
       const tracks = new Map<string, AdSubTask[]>();
       for (let i = 0; i < this.scenario.storyboards; i += 1)
         tracks.set(`video-${i}`, [subTask(`${task.taskId}-sb${i}`, `storyboard ${i}`)]);
-      tracks.set('narration', [subTask(`${task.taskId}-n`, 'narration')]);
-      tracks.set('bgm', [subTask(`${task.taskId}-b`, 'bgm')]);
+      if (task.kind === 'ad-one-click') tracks.set('narration', [subTask(`${task.taskId}-n`, 'narration')]);
+      if (task.kind === 'ad-one-click') tracks.set('bgm', [subTask(`${task.taskId}-b`, 'bgm')]);
       this.films.set(task.taskId, { tracks });
     }
   }

@@ -176,6 +176,8 @@ describe('generated JSON Schemas', () => {
         'adFilm.result.schema.json',
         'adFilm.status.schema.json',
         'adFilm.storyboards.schema.json',
+        'musicVideo.input.schema.json',
+        'musicVideo.result.schema.json',
         'batch.input.schema.json',
         'failures.schema.json',
       ].sort(),

@@ -240,6 +240,7 @@ describe('liberal input (docs/vidu-api.md §12)', () => {
       reference2image: REFERENCE2IMAGE,
       image2dance: IMAGE2DANCE,
       'ad-one-click': AD_ONE_CLICK,
+      'one-click-mv': { images: [IMG], audio_url: 'https://example.com/song.mp3' },
       ...NEW_ENDPOINT_EXAMPLES,
     };
     const out = (ep.request as z.ZodType).parse({ ...(base[name] as object), client_request_id: 'vf-wf-123:attempt' });
@@ -267,6 +268,7 @@ describe('CREATE_ENDPOINTS', () => {
       timing2audio: '/ent/v2/timing2audio',
       audioClone: '/ent/v2/audio-clone',
       'ad-one-click': '/ent/v2/ad-one-click',
+      'one-click-mv': '/ent/v2/one-click/mv',
     });
   });
 });

@@ -72,11 +72,41 @@ export const AD_ONE_CLICK_MEDIA: Readonly<Record<string, MediaLimit>> = {
   },
 };
 
-/** Anything whose request carries media vidu-flow stages: a generation kind, or the AD film's create call. */
-export type MediaEndpoint = GenerationKind | 'ad-one-click';
+/**
+ * one-click/mv's media (docs/vidu-api-more-endpoints.md §10.1): 1–7 images, and the song, 10–180 s
+ * for a finished video (up to 300 s is for a shot list only, which vidu-flow does not ask for).
+ * No size limit is documented for either: the AD film's 50 MB for images and lip-sync's 100 MB
+ * for audio are assumed [INF]. Raw AAC is not recognised by vidu-flow's probe (as for lip-sync):
+ * it is refused before any credit is spent; send AAC inside M4A.
+ */
+export const MUSIC_VIDEO_MEDIA: Readonly<Record<string, MediaLimit>> = {
+  images: { ...(AD_ONE_CLICK_MEDIA.images as MediaLimit), endpoint: 'one-click/mv', source: 'INF' },
+  audio_url: {
+    endpoint: 'one-click/mv',
+    kind: 'audio',
+    formats: ['mp3', 'wav', 'm4a'],
+    maxMegabytes: 100,
+    maxAspectRatio: 1,
+    minDurationSeconds: 10,
+    maxDurationSeconds: 180,
+    source: 'DOC',
+  },
+};
+
+/** The one-click films (create → sub-tasks → edits → compose): the AD film and the music video. */
+export type FilmEndpoint = 'ad-one-click' | 'one-click-mv';
+
+export function isFilmEndpoint(value: unknown): value is FilmEndpoint {
+  return value === 'ad-one-click' || value === 'one-click-mv';
+}
+
+/** Anything whose request carries media vidu-flow stages: a generation kind, or a film's create call. */
+export type MediaEndpoint = GenerationKind | FilmEndpoint;
 
 export function mediaLimitsOf(endpoint: MediaEndpoint): Readonly<Record<string, MediaLimit>> {
-  return endpoint === 'ad-one-click' ? AD_ONE_CLICK_MEDIA : ENDPOINTS[endpoint].media;
+  if (endpoint === 'ad-one-click') return AD_ONE_CLICK_MEDIA;
+  if (endpoint === 'one-click-mv') return MUSIC_VIDEO_MEDIA;
+  return ENDPOINTS[endpoint].media;
 }
 
 export { type CliFlag, type EndpointSpec } from './spec';

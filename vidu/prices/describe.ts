@@ -55,7 +55,13 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 /** One Markdown table of the entries: kind, model, price, off-peak, surcharges, source, date, note. */
 export function priceTableMarkdown(entries: readonly PriceEntry[]): string {
   const rows = entries.map((e) => {
-    const extra = [e.audio ? `audio +${e.audio}` : '', e.isRec ? `is_rec +${e.isRec}` : ''].filter(Boolean).join(', ');
+    const extra = [
+      e.audio ? `audio +${e.audio}` : '',
+      e.isRec ? `is_rec +${e.isRec}` : '',
+      e.lipSyncPerSecond ? `lip_sync +${e.lipSyncPerSecond}/s of audio` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     const offPeak = e.rule.per === 'unknown' ? '' : e.offPeak === 'none' ? 'full price' : 'half, rounded up';
     return `| ${e.kind} | ${e.model} | ${cell(ruleText(e.rule))} | ${offPeak} | ${extra} | ${cell(e.source)} | ${e.readOn} | ${cell(e.note ?? '')} |`;
   });

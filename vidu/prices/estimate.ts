@@ -11,13 +11,22 @@ import { lookup, resolutionRuleFor, type VideoModelSpec } from '../model-matrix'
 import { curveCredits, type PriceEntry, type PriceRule } from './rules';
 import { PRICE_TABLE } from './table';
 
-/** What can be priced: a generation kind, or one of the AD film's calls. */
-export type PricedKind = GenerationKind | 'adFilm' | 'adFilmEdit' | 'adFilmCompose';
+/** What can be priced: a generation kind, or one of the AD film's or the music video's calls. */
+export type PricedKind = GenerationKind | (typeof FILM_PRICED_KINDS)[number];
 export const AD_FILM_PRICED_KINDS = ['adFilm', 'adFilmEdit', 'adFilmCompose'] as const;
+export const MUSIC_VIDEO_PRICED_KINDS = ['musicVideo', 'musicVideoEdit', 'musicVideoCompose'] as const;
+/** Every call of a one-click film that has a price entry of its own. */
+export const FILM_PRICED_KINDS = [...AD_FILM_PRICED_KINDS, ...MUSIC_VIDEO_PRICED_KINDS] as const;
 
 export function isPricedKind(value: unknown): value is PricedKind {
-  return isGenerationKind(value) || (AD_FILM_PRICED_KINDS as readonly unknown[]).includes(value);
+  return isGenerationKind(value) || (FILM_PRICED_KINDS as readonly unknown[]).includes(value);
 }
+
+/**
+ * The longest audio a music video takes (docs/vidu-api-more-endpoints.md §10.1: 10–180 s): the
+ * lip-sync surcharge is estimated on it until the audio has been read (estimate high).
+ */
+export const MUSIC_VIDEO_MAX_AUDIO_SECONDS = 180;
 
 export interface Estimate {
   /** The estimated credits; 0 when `unpriced`. */
@@ -34,6 +43,8 @@ export interface Estimate {
 export interface PriceFacts {
   /** Length of the source video in seconds (upscale, lip-sync: video_url). */
   sourceSeconds?: number;
+  /** Length of the audio in seconds (the music video's audio_url: its lip-sync surcharge). */
+  audioSeconds?: number;
 }
 
 /** The table the estimates read: the built-in entries, with an operator's entries in their place. */
@@ -73,8 +84,9 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 /** The model an entry is filed under: the request's model, `*` for endpoints without one, the edit type for AD edits. */
 function modelOf(kind: PricedKind, r: Record<string, unknown>): string | undefined {
-  if (kind === 'adFilmEdit') return str(r.type);
-  if (kind === 'adFilm' || kind === 'adFilmCompose') return '*';
+  if (kind === 'adFilmEdit' || kind === 'musicVideoEdit') return str(r.type);
+  if (kind === 'adFilm' || kind === 'adFilmCompose' || kind === 'musicVideo' || kind === 'musicVideoCompose')
+    return '*';
   return specOf(kind).models ? str(r.model) : '*';
 }
 
@@ -125,6 +137,14 @@ export function estimateCredits(
   if (entry.isRec && bool(request.is_rec)) {
     credits += entry.isRec;
     steps.push(`is_rec +${entry.isRec}`);
+  }
+  if (entry.lipSyncPerSecond && bool(request.lip_sync)) {
+    const known = opts.facts?.audioSeconds;
+    const seconds = Math.ceil(known ?? MUSIC_VIDEO_MAX_AUDIO_SECONDS);
+    credits += entry.lipSyncPerSecond * seconds;
+    steps.push(
+      `lip_sync +${entry.lipSyncPerSecond} × ${seconds} s${known === undefined ? ' (the longest audio: its length is read at staging)' : ' of audio'}`,
+    );
   }
   const from = `${entry.override ? 'operator prices file' : 'built-in table'}, ${entry.source}, read ${entry.readOn}`;
   return { credits, basis: `${steps.join('; ')} = ${credits} credits (${from})`, entry: info };

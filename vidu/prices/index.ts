@@ -4,6 +4,9 @@ export {
   isPricedKind,
   PriceTable,
   AD_FILM_PRICED_KINDS,
+  FILM_PRICED_KINDS,
+  MUSIC_VIDEO_PRICED_KINDS,
+  MUSIC_VIDEO_MAX_AUDIO_SECONDS,
   type Estimate,
   type PriceFacts,
   type PricedKind,
@@ -11,4 +14,11 @@ export {
 export { PricesFileSchema, parsePricesFile, type PricesFile } from './prices-file';
 export { curveCredits, type PriceEntry, type PriceRule } from './rules';
 export { PRICE_TABLE, SOURCES, TABLE_READ_ON } from './table';
-export { estimateAdFilm, generationLine, totalOf, type EstimateLine, type EstimateTotal } from './totals';
+export {
+  estimateAdFilm,
+  estimateMusicVideo,
+  generationLine,
+  totalOf,
+  type EstimateLine,
+  type EstimateTotal,
+} from './totals';

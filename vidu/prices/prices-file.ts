@@ -5,7 +5,7 @@
 // platform/config/prices-file.ts's job.
 import { z } from 'zod';
 import { ENDPOINTS, isGenerationKind, type EndpointSpec } from '../endpoints';
-import { AD_FILM_PRICED_KINDS, type PricedKind } from './estimate';
+import { FILM_PRICED_KINDS, type PricedKind } from './estimate';
 import type { PriceEntry } from './rules';
 
 const credits = z
@@ -63,6 +63,7 @@ const Entry = z.strictObject({
   offPeak: z.enum(['half', 'none']).optional(),
   audio: credits.optional(),
   isRec: credits.optional(),
+  lipSyncPerSecond: credits.optional(),
   source: z
     .string({ error: 'source is required: where the figure comes from' })
     .min(1, 'source must say where the figure comes from'),
@@ -78,7 +79,9 @@ export type PricesFile = PriceEntry[];
 /** The models an entry of `kind` may name: the endpoint's model table, `*` without one, edit types for AD edits. */
 function modelsOf(kind: PricedKind): readonly string[] {
   if (kind === 'adFilmEdit') return ['generate_video', 'generate_narration', 'generate_bgm'];
-  if (kind === 'adFilm' || kind === 'adFilmCompose') return ['*'];
+  if (kind === 'musicVideoEdit') return ['generate_video'];
+  if (kind === 'adFilm' || kind === 'adFilmCompose' || kind === 'musicVideo' || kind === 'musicVideoCompose')
+    return ['*'];
   const table = (ENDPOINTS[kind] as EndpointSpec).models;
   return table ? Object.keys(table.models) : ['*'];
 }
@@ -105,9 +108,9 @@ export function parsePricesFile(json: unknown): { ok: true; entries: PricesFile 
       return;
     }
     const e = parsed.data;
-    if (!isGenerationKind(e.kind) && !(AD_FILM_PRICED_KINDS as readonly string[]).includes(e.kind)) {
+    if (!isGenerationKind(e.kind) && !(FILM_PRICED_KINDS as readonly string[]).includes(e.kind)) {
       problems.push(
-        `${name}: kind: unknown kind ${JSON.stringify(e.kind)}; expected a generation kind or ${AD_FILM_PRICED_KINDS.join(', ')}`,
+        `${name}: kind: unknown kind ${JSON.stringify(e.kind)}; expected a generation kind or ${FILM_PRICED_KINDS.join(', ')}`,
       );
       return;
     }

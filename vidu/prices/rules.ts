@@ -60,6 +60,8 @@ export interface PriceEntry {
   readonly audio?: number;
   /** Credits added per task when is_rec=true (+10, i2v and start-end). Added after any off-peak halving. */
   readonly isRec?: number;
+  /** Credits added per second of audio when lip_sync=true (the music video: +4, docs/vidu-api-more-endpoints.md §10.1). */
+  readonly lipSyncPerSecond?: number;
   /** Where the figures come from (Vidu's page, a copy, a third party, inferred), as in docs/vidu-pricing.md. */
   readonly source: string;
   /** When the source was read (YYYY-MM-DD), or the operator's date for an override. */

@@ -300,4 +300,20 @@ export const PRICE_TABLE: readonly PriceEntry[] = [
   ...rows('adFilmCompose', {
     '*': { rule: unknown('the AD film compose price is unpublished'), source: SOURCES.none },
   }),
+  // The one-click MV (docs/vidu-api-more-endpoints.md §10.1): only the lip-sync surcharge is published.
+  ...rows('musicVideo', {
+    '*': {
+      rule: unknown('the music video base price is unpublished (only lip_sync: +4 credits a second)'),
+      lipSyncPerSecond: 4,
+      source: SOURCES.none,
+      note: "lip_sync=true adds 4 credits per second of audio (Vidu's MV page); until the audio is read, 180 s (its longest) is assumed.",
+    },
+  }),
+  // Its edit and compose calls are a reseller's word [3P]; nothing prices them.
+  ...rows('musicVideoEdit', {
+    generate_video: { rule: unknown('the music video edit price is unpublished'), source: SOURCES.none },
+  }),
+  ...rows('musicVideoCompose', {
+    '*': { rule: unknown('the music video compose price is unpublished'), source: SOURCES.none },
+  }),
 ];

@@ -69,6 +69,36 @@ export function estimateAdFilm(
   return totalOf(lines);
 }
 
+/**
+ * A music video: the create call (its lip-sync surcharge on `facts.audioSeconds`, else on the
+ * longest audio), one footage edit per requested edit, and the compose call.
+ */
+export function estimateMusicVideo(
+  input: { request: Record<string, unknown>; edits?: ReadonlyArray<unknown> },
+  table?: PriceTable,
+  facts?: PriceFacts,
+): EstimateTotal {
+  const t = { ...(table ? { table } : {}), ...(facts ? { facts } : {}) };
+  const lines: EstimateLine[] = [
+    { label: 'create', kind: 'musicVideo', model: '*', estimate: estimateCredits('musicVideo', input.request, t) },
+  ];
+  (input.edits ?? []).forEach((_, i) => {
+    lines.push({
+      label: `edit ${i + 1} (video)`,
+      kind: 'musicVideoEdit',
+      model: 'generate_video',
+      estimate: estimateCredits('musicVideoEdit', { type: 'generate_video' }, t),
+    });
+  });
+  lines.push({
+    label: 'compose',
+    kind: 'musicVideoCompose',
+    model: '*',
+    estimate: estimateCredits('musicVideoCompose', {}, t),
+  });
+  return totalOf(lines);
+}
+
 /** One generation as a line of a total (a batch line). */
 export function generationLine(
   label: string,

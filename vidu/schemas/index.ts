@@ -14,6 +14,7 @@ export { Image2DanceRequest, type Image2DanceRequestInput } from '../endpoints/i
 export * from './requests/ad-one-click';
 export * from './requests/ad-edit';
 export * from './requests/ad-compose';
+export * from './requests/one-click-mv';
 export * from './requests/task-list-query';
 export * from './requests/credits-query';
 

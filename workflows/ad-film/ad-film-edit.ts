@@ -7,6 +7,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AdFilmEdit, EditOutcome } from '../../core/ad-film-types';
+import type { FilmKindName } from '../../core/film-kinds';
 import { FailureType } from '../../core/failure-types';
 import { paid, quick } from '../common/activity-proxies';
 import { AdmissionSlot } from '../admission/admission-slot';
@@ -24,6 +25,8 @@ export interface AdFilmEditInput {
   priority?: Priority;
   poll?: PollScheduleOptions;
   timeoutSeconds: number;
+  /** The film the edit belongs to (core/film-kinds.ts); absent: the AD film. */
+  film?: FilmKindName;
 }
 
 export const editProgressQuery = defineQuery<{ attempt: number; subTaskIds: string[]; state: string }>('status');
@@ -76,6 +79,7 @@ export async function adFilmEdit(input: AdFilmEditInput): Promise<EditOutcome> {
             edit: input.edit,
             knownIds: [...input.knownIds, ...subTaskIds],
             waitMode: input.waitMode,
+            ...(input.film ? { film: input.film } : {}),
           },
         ],
       ),

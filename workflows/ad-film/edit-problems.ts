@@ -2,20 +2,29 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { AdFilmDetail, AdFilmEdit } from '../../core/ad-film-types';
 import { FailureType } from '../../core/failure-types';
 import { issueDetails, type Issue } from '../../core/issues';
+import { AD_FILM, type FilmKind } from '../../core/film-kinds';
 
 const PROMPT_MAX = 2000;
 
 /** Checks edits against the film's sub-tasks (unknown before the film exists); one message per problem. */
-export function editProblems(edits: AdFilmEdit[], detail: AdFilmDetail | undefined): string[] {
+export function editProblems(
+  edits: AdFilmEdit[],
+  detail: AdFilmDetail | undefined,
+  kind: FilmKind = AD_FILM,
+): string[] {
   if (!Array.isArray(edits) || edits.length === 0) return ['edits: give at least one edit'];
   return edits.flatMap((edit, i): string[] => {
     const at = `edits[${i}]`;
     if (typeof edit !== 'object' || edit === null) return [`${at}: must be an object`];
     const text =
       edit.type === 'narration' ? edit.text : edit.type === 'video' || edit.type === 'bgm' ? edit.prompt : undefined;
-    if (edit.type !== 'video' && edit.type !== 'narration' && edit.type !== 'bgm') {
+    if (!kind.editTypes.includes(edit.type)) {
+      const expected =
+        kind.editTypes.length === 1
+          ? kind.editTypes[0]
+          : `${kind.editTypes.slice(0, -1).join(', ')} or ${kind.editTypes.at(-1)}`;
       return [
-        `${at}.type: unknown edit type ${JSON.stringify((edit as { type?: unknown }).type)}; expected video, narration or bgm`,
+        `${at}.type: unknown edit type ${JSON.stringify((edit as { type?: unknown }).type)}; expected ${expected}${kind.name === 'adFilm' ? '' : ` (the ${kind.label} has no narration or BGM of its own)`}`,
       ];
     }
     const problems: string[] = [];

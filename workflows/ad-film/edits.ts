@@ -7,17 +7,24 @@ import {
 } from '@temporalio/workflow';
 import { startDerivedChild } from '../common/derived-child';
 import type { AdFilmEdit, EditOutcome } from '../../core/ad-film-types';
+import type { FilmKindName } from '../../core/film-kinds';
 import { adFilmEdit, describeEdit } from './ad-film-edit';
 import { quick } from '../common/activity-proxies';
 import { describe, setPhase, totalCredits, type FilmRun } from './state';
 
 export const DEFAULT_EDIT_ATTEMPTS = 3;
 
+/** The `film` field of an activity or child input: absent for the AD film (its inputs predate it). */
+export function filmField(film: FilmRun): { film?: FilmKindName } {
+  return film.kind.name === 'adFilm' ? {} : { film: film.kind.name };
+}
+
 /** Reads the film's sub-tasks from Vidu: the storyboards, narration, BGM and compositions there are. */
 export async function refreshDetail(film: FilmRun): Promise<void> {
   film.detail = await quick.getAdFilmDetail.executeWithOptions(
-    { summary: `read the sub-tasks of AD film ${film.mainTaskId}` },
-    [{ taskId: film.mainTaskId as string }],
+    { summary: `read the sub-tasks of ${film.kind.label} ${film.mainTaskId}` },
+    // `film` only for a film other than the AD film, so the AD film's inputs stay as they were.
+    [{ taskId: film.mainTaskId as string, ...filmField(film) }],
   );
 }
 
@@ -62,10 +69,10 @@ async function startEditChild(
   suffix: string,
 ): Promise<{ id: string; child: ChildWorkflowHandle<typeof adFilmEdit> } | string> {
   const { options } = film;
-  const started = await startDerivedChild(film.workflowId, suffix, 'AD-film edit', (id) =>
+  const started = await startDerivedChild(film.workflowId, suffix, `${film.kind.adjective} edit`, (id) =>
     startChild(adFilmEdit, {
       workflowId: id,
-      staticSummary: `AD-film edit: ${describeEdit(edit)} → “${(edit.type === 'narration' ? edit.text : edit.prompt).slice(0, 100)}”`,
+      staticSummary: `${film.kind.adjective} edit: ${describeEdit(edit)} → “${(edit.type === 'narration' ? edit.text : edit.prompt).slice(0, 100)}”`,
       args: [
         {
           mainTaskId: film.mainTaskId as string,
@@ -76,6 +83,7 @@ async function startEditChild(
           priority: options.priority ?? 'interactive',
           ...(options.poll ? { poll: options.poll } : {}),
           timeoutSeconds: film.timeoutSeconds,
+          ...filmField(film),
         },
       ],
     }),

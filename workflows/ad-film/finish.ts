@@ -6,6 +6,7 @@ import { archiving, paid, quick } from '../common/activity-proxies';
 import { unwrapTyped } from '../common/typed-failure';
 import { newestSuccess, setPhase, waitingForSlot, type FilmRun } from './state';
 import { awaitTask, trackSubmitted } from './vidu-task';
+import { filmField } from './edits';
 
 // The phases of an AD film from the composition on, and how a film that stops early ends.
 
@@ -13,9 +14,14 @@ import { awaitTask, trackSubmitted } from './vidu-task';
 export interface Composition {
   composeTaskId: string;
   videoTaskIds: string[];
-  bgmTaskId: string;
-  narrationTaskId: string;
+  /** The AD film's; a music video composes over the caller's audio and has none (core/film-kinds.ts). */
+  bgmTaskId?: string;
+  narrationTaskId?: string;
 }
+
+/** The AD film's result, or the music video's (the same without bgmTaskId and narrationTaskId). */
+export type FilmResult = Omit<AdFilmResult, 'bgmTaskId' | 'narrationTaskId'> &
+  Partial<Pick<AdFilmResult, 'bgmTaskId' | 'narrationTaskId'>>;
 
 /**
  * Compose: pay Vidu to cut the film from the newest successful sub-task of every storyboard, the
@@ -27,12 +33,13 @@ export async function compose(film: FilmRun): Promise<Composition> {
   setPhase(film, 'composing');
   const detail = film.detail as AdFilmDetail;
   const videoTaskIds = detail.storyboards.map((s) => newestSuccess(s.records)?.id);
+  const voiceAndMusic = film.kind.composesWithVoiceAndMusic;
   const bgm = newestSuccess(detail.bgm);
   const narration = newestSuccess(detail.narration);
   const missing = [
     ...videoTaskIds.flatMap((id, i) => (id ? [] : [`storyboard ${detail.storyboards[i]?.index}`])),
-    ...(bgm ? [] : ['the BGM']),
-    ...(narration ? [] : ['the narration']),
+    ...(bgm || !voiceAndMusic ? [] : ['the BGM']),
+    ...(narration || !voiceAndMusic ? [] : ['the narration']),
   ];
   if (missing.length > 0) {
     throw ApplicationFailure.create({
@@ -46,10 +53,10 @@ export async function compose(film: FilmRun): Promise<Composition> {
     workflowId,
     mainTaskId: film.mainTaskId as string,
     videoTaskIds: videoTaskIds as string[],
-    bgmTaskId: (bgm as AdSubTask).id,
-    narrationTaskId: (narration as AdSubTask).id,
+    ...(voiceAndMusic ? { bgmTaskId: (bgm as AdSubTask).id, narrationTaskId: (narration as AdSubTask).id } : {}),
     knownIds: detail.composed.map((c) => c.id),
     waitMode,
+    ...filmField(film),
   };
   await slot.acquire('the composition', waitingForSlot(film));
   setPhase(film, 'composing');
@@ -57,7 +64,9 @@ export async function compose(film: FilmRun): Promise<Composition> {
   // Not cancellable, like the film's creation: a paid task must be known to be cancelled.
   const submitted = await CancellationScope.nonCancellable(() =>
     paid.composeAdFilm.executeWithOptions(
-      { summary: `compose ${composeArgs.videoTaskIds.length} storyboards with BGM and narration` },
+      {
+        summary: `compose ${composeArgs.videoTaskIds.length} storyboards ${voiceAndMusic ? 'with BGM and narration' : 'over the audio'}`,
+      },
       [composeArgs],
     ),
   );
@@ -69,8 +78,7 @@ export async function compose(film: FilmRun): Promise<Composition> {
   return {
     composeTaskId: submitted.taskId,
     videoTaskIds: composeArgs.videoTaskIds,
-    bgmTaskId: composeArgs.bgmTaskId,
-    narrationTaskId: composeArgs.narrationTaskId,
+    ...(voiceAndMusic ? { bgmTaskId: composeArgs.bgmTaskId, narrationTaskId: composeArgs.narrationTaskId } : {}),
   };
 }
 
@@ -78,7 +86,7 @@ export async function compose(film: FilmRun): Promise<Composition> {
  * Archive: collect the film and the storyboard covers and (unless options.archive is false) copy
  * them to the archive store, since Vidu's URLs expire. Returns the film's result.
  */
-export async function archive(film: FilmRun, composition: Composition): Promise<AdFilmResult> {
+export async function archive(film: FilmRun, composition: Composition): Promise<FilmResult> {
   const { workflowId, status } = film;
   const { composeTaskId, videoTaskIds } = composition;
   const filmMedia = await quick.adFilmMedia.executeWithOptions({ summary: 'collect the film and storyboard covers' }, [
@@ -89,7 +97,7 @@ export async function archive(film: FilmRun, composition: Composition): Promise<
     setPhase(film, 'archiving');
     archived = await archiving.archiveTask.executeWithOptions(
       { summary: `archive the film and ${videoTaskIds.length} storyboard covers` },
-      [{ workflowId, kind: 'adFilm', taskId: composeTaskId, creations: filmMedia }],
+      [{ workflowId, kind: film.kind.name, taskId: composeTaskId, creations: filmMedia }],
     );
     // Storyboard covers are optional extras: one that could not be archived is listed in
     // archive.missing and the paid film still succeeds.
@@ -103,8 +111,8 @@ export async function archive(film: FilmRun, composition: Composition): Promise<
     composeTaskId,
     credits: status.credits,
     videoTaskIds,
-    bgmTaskId: composition.bgmTaskId,
-    narrationTaskId: composition.narrationTaskId,
+    ...(composition.bgmTaskId !== undefined ? { bgmTaskId: composition.bgmTaskId } : {}),
+    ...(composition.narrationTaskId !== undefined ? { narrationTaskId: composition.narrationTaskId } : {}),
     edits: status.edits,
     film: filmMedia.filter((c) => c.url),
     ...(archived ? { archive: archived } : {}),

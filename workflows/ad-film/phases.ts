@@ -20,12 +20,15 @@ export const DEFAULT_REVIEW_TIMEOUT_SECONDS = 24 * 3600;
  */
 export async function stageImages(film: FilmRun): Promise<Record<string, unknown>> {
   const { workflowId, input, options } = film;
-  const staged = await staging.stageInputs.executeWithOptions({ summary: 'stage and check the AD-film images' }, [
-    { kind: 'ad-one-click', workflowId, request: input.request, options },
-  ]);
-  upsertSearchAttributes([{ key: ViduKind, value: 'adFilm' }]);
+  const staged = await staging.stageInputs.executeWithOptions(
+    {
+      summary: `stage and check the ${film.kind.adjective} ${film.kind.name === 'adFilm' ? 'images' : 'images and audio'}`,
+    },
+    [{ kind: film.kind.endpoint, workflowId, request: input.request, options }],
+  );
+  upsertSearchAttributes([{ key: ViduKind, value: film.kind.name }]);
   if (input.edits && input.edits.length > 0) {
-    const problems = editProblems(input.edits, undefined);
+    const problems = editProblems(input.edits, undefined, film.kind);
     if (problems.length > 0) throw invalidEditsFailure(problems);
   }
   return staged.request;
@@ -34,13 +37,13 @@ export async function stageImages(film: FilmRun): Promise<Record<string, unknown
 /** Create: pay Vidu for the film (ad-one-click) once a slot is free; the main task exists from here on. */
 export async function createFilm(film: FilmRun, request: Record<string, unknown>): Promise<Submitted> {
   const { workflowId, waitMode, slot, tracker } = film;
-  await slot.acquire('the AD film', waitingForSlot(film));
+  await slot.acquire(`the ${film.kind.label}`, waitingForSlot(film));
   setPhase(film, 'submitting');
   tracker.expectNewTask();
   // Not cancellable: a task that may have been paid for must be known, to be cancelled.
   const main = await CancellationScope.nonCancellable(() =>
-    paid.submitTask.executeWithOptions({ summary: 'create the AD film at Vidu' }, [
-      { kind: 'ad-one-click', workflowId, request, waitMode },
+    paid.submitTask.executeWithOptions({ summary: `create the ${film.kind.label} at Vidu` }, [
+      { kind: film.kind.endpoint, workflowId, request, waitMode },
     ]),
   );
   film.mainTaskId = main.taskId;
@@ -53,7 +56,7 @@ export async function createFilm(film: FilmRun, request: Record<string, unknown>
 /** Generate: wait until Vidu has made the storyboards, narration and BGM, then read those sub-tasks. */
 export async function waitForSubTasks(film: FilmRun, main: Submitted): Promise<void> {
   setPhase(film, 'generating');
-  await awaitTask(film, main.taskId, main.callbackRegistered, 'the AD film');
+  await awaitTask(film, main.taskId, main.callbackRegistered, `the ${film.kind.label}`);
   await film.slot.release();
   await refreshDetail(film);
 }
@@ -64,7 +67,7 @@ export async function waitForSubTasks(film: FilmRun, main: Submitted): Promise<v
  */
 export async function applyInitialEdits(film: FilmRun): Promise<void> {
   const initial = film.input.edits ?? [];
-  const late = initial.length > 0 ? editProblems(initial, film.detail) : [];
+  const late = initial.length > 0 ? editProblems(initial, film.detail, film.kind) : [];
   if (late.length > 0) throw invalidEditsFailure(late);
   if (initial.length === 0) return;
   const outcomes = await runEdits(film, initial);

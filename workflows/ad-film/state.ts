@@ -15,6 +15,7 @@ import type {
   StoryboardView,
 } from '../../core/ad-film-types';
 import type { TaskSnapshot, WaitMode } from '../../core/generation-types';
+import { AD_FILM, type FilmKind } from '../../core/film-kinds';
 import { ViduCredits, ViduState } from '../../core/search-attributes';
 import { adFilmStatusQuery, approveSignal, requestEditsUpdate, storyboardsQuery } from '../../core/workflow-messages';
 import type { adFilmEdit } from './ad-film-edit';
@@ -29,6 +30,8 @@ import { editProblems, notReadyForReview, refusedEdits } from './edit-problems';
  * and the `requestEdits` update read and write it between phases.
  */
 export interface FilmRun {
+  /** Which film this is (core/film-kinds.ts): what the AD film and the music video do differently. */
+  readonly kind: FilmKind;
   readonly workflowId: string;
   readonly input: AdFilmInput;
   readonly options: AdFilmOptions;
@@ -57,10 +60,11 @@ export interface FilmRun {
 }
 
 /** Sets up the run's state and its handlers; adds nothing to history. */
-export function openFilmRun(input: AdFilmInput): FilmRun {
+export function openFilmRun(input: AdFilmInput, kind: FilmKind = AD_FILM): FilmRun {
   const options = input.options ?? {};
   const slot = new AdmissionSlot(options.priority ?? 'interactive');
   const film: FilmRun = {
+    kind,
     workflowId: workflowInfo().workflowId,
     input,
     options,
@@ -107,7 +111,7 @@ export function openFilmRun(input: AdFilmInput): FilmRun {
         if (film.status.approved) throw notReadyForReview('approved', 'the film is already approved; no more edits');
         if (!film.detail)
           throw notReadyForReview('not-generated', 'the film is not ready for review yet; wait for phase "reviewing"');
-        const problems = editProblems(edits, film.detail);
+        const problems = editProblems(edits, film.detail, kind);
         if (problems.length > 0) throw refusedEdits(problems);
       },
     },
@@ -145,7 +149,9 @@ export function totalCredits(film: FilmRun): number {
 /** Shows where the film is in the Web UI, and tells the generation.updated feed. */
 export function describe(film: FilmRun): void {
   const { status, options } = film;
-  const lines = [`**AD film** · phase \`${status.phase}\` · ${status.progress}% · ${status.credits} credits`];
+  const lines = [
+    `**${film.kind.label}** · phase \`${status.phase}\` · ${status.progress}% · ${status.credits} credits`,
+  ];
   if (film.mainTaskId)
     lines.push(
       `main task \`${film.mainTaskId}\`${film.composeTaskId ? ` · compose task \`${film.composeTaskId}\`` : ''}`,

@@ -41,3 +41,33 @@ export const AdComposeResponse = z.looseObject({
   err_code: Str.optional(),
 });
 export type AdComposeResponse = z.output<typeof AdComposeResponse>;
+
+/** POST /ent/v2/one-click/mv response (docs/vidu-api-more-endpoints.md §10.1): read as a task creation, echoes optional. */
+export const MusicVideoCreateResponse = z.looseObject({
+  task_id: Str,
+  state: TaskState,
+  credits: Int,
+  created_at: Str.optional(),
+  client_request_id: Str.optional(),
+});
+export type MusicVideoCreateResponse = z.output<typeof MusicVideoCreateResponse>;
+
+/** POST /ent/v2/one-click/mv/edit response [3P/INF]: the AD film's edit answer, the main id optional. */
+export const MusicVideoEditResponse = z.looseObject({
+  one_click_mv_task_id: Str.optional(),
+  sub_task_id: Str,
+  state: TaskState,
+  credits: Int,
+  err_code: Str.optional(),
+});
+export type MusicVideoEditResponse = z.output<typeof MusicVideoEditResponse>;
+
+/** POST /ent/v2/one-click/mv/compose response [3P/INF]: the AD film's compose answer, the main id optional. */
+export const MusicVideoComposeResponse = z.looseObject({
+  one_click_mv_task_id: Str.optional(),
+  compose_sub_task_id: Str,
+  state: TaskState,
+  credits: Int,
+  err_code: Str.optional(),
+});
+export type MusicVideoComposeResponse = z.output<typeof MusicVideoComposeResponse>;

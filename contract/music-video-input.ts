@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { describeZodError } from '../vidu/schemas';
+import type * as T from '../core/music-video-types';
+import { AdFilmOptions } from './ad-film-input';
+import { checkRequest } from './generation-input';
+import { assertSame, type Same } from './same-type';
+
+// The public input of the `musicVideo` workflow: `{ request, edits, options }`, the AD film's with
+// the one-click/mv body and footage-only edits (core/film-kinds.ts).
+
+export const MusicVideoEdit = z.strictObject({
+  type: z
+    .literal('video', {
+      error:
+        'a music video takes video (footage) edits only: its music is the caller’s audio, so it has no narration or BGM to edit',
+    })
+    .describe('A music video has only footage edits: its music is the caller’s audio'),
+  storyboard: z.number().int().min(0).describe('0-based storyboard index'),
+  prompt: z.string().trim().min(1, 'prompt must not be empty').max(2000, 'prompt must be at most 2000 characters'),
+});
+
+/** Every problem with a music-video input, one line per field; empty means valid. */
+export function checkMusicVideoInput(input: unknown): string[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return ['input: must be an object { request, edits, options }'];
+  const { request, edits, options, ...rest } = input as Record<string, unknown>;
+  const issues = Object.keys(rest).map((k) => `${k}: unknown input field; expected request, edits and options`);
+  if (typeof request !== 'object' || request === null || Array.isArray(request))
+    issues.push('request: must be an object (the Vidu one-click/mv body)');
+  else issues.push(...checkRequest('one-click-mv', request as Record<string, unknown>));
+  if (edits !== undefined) {
+    const parsed = z.array(MusicVideoEdit).safeParse(edits);
+    if (!parsed.success)
+      issues.push(...describeZodError(parsed.error).map((line) => `edits${line.startsWith('[') ? '' : '.'}${line}`));
+  }
+  if (options !== undefined) {
+    const parsed = AdFilmOptions.safeParse(options);
+    if (!parsed.success) issues.push(...describeZodError(parsed.error).map((line) => `options.${line}`));
+  }
+  return issues;
+}
+
+// Compile-time drift check against core/music-video-types.ts (the workflow compiles against core).
+assertSame<Same<z.infer<typeof MusicVideoEdit>, T.MusicVideoEdit>>();

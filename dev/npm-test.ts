@@ -29,9 +29,9 @@ function run(name: string, script: string, args: string[], quiet: boolean): Prom
   return new Promise((resolve) => {
     child.once('close', (code, signal) => {
       const outcome = { name, code: signal ? 1 : code, seconds: (Date.now() - started) / 1000 };
-      if (quiet) {
-        process.stdout.write(`\n== ${name} (exit ${outcome.code})\n${Buffer.concat(chunks).toString()}\n`);
-      }
+      const output = Buffer.concat(chunks).toString().trim();
+      if (quiet && (output || outcome.code !== 0))
+        process.stdout.write(`\n== ${name} (exit ${outcome.code})\n${output}\n`);
       resolve(outcome);
     });
   });

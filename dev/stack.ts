@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildWorkflowBundleOnce, WORKFLOW_BUNDLE_ENV } from '../worker/workflow-bundle';
+import { PROCESS_BUNDLES_ENV, processBundlePath } from './process-bundles';
 import { getFreePort } from './temporal-server';
 
 // Starts vidu-flow's own processes the way a user runs them (simulator, callback receiver,
@@ -13,6 +14,17 @@ const ROOT = path.resolve(__dirname, '..');
 // The script runs in the very process we signal: the `tsx` CLI would run it in a child of its
 // own, and a SIGKILL of the wrapper would leave that child — the real worker — running.
 const NODE_ARGS = ['--import', 'tsx'];
+
+/**
+ * How `script` is run: from the prebuilt bundle named by VIDU_FLOW_PROCESS_BUNDLES when there is one
+ * (the test run's global setup builds them: dev/process-bundles.ts), else from source with tsx.
+ */
+function nodeArgsFor(script: string): string[] {
+  const bundles = process.env[PROCESS_BUNDLES_ENV];
+  const bundle = bundles ? processBundlePath(bundles, script) : undefined;
+  if (bundle && existsSync(bundle)) return ['--enable-source-maps', bundle];
+  return [...NODE_ARGS, path.join(ROOT, script)];
+}
 
 export interface StackOptions {
   temporalAddress: string;
@@ -88,7 +100,7 @@ export class ManagedProcess {
     env: Record<string, string>,
     logDir: string | undefined,
   ) {
-    this.child = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, script)], {
+    this.child = spawn(process.execPath, nodeArgsFor(script), {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,22 +14,26 @@ type Vitest = import('vitest/node', { with: { 'resolution-mode': 'import' } }).V
 const PROJECT_ORDER = ['e2e', 'workflow', 's3', 'unit'];
 
 /**
- * The files that take longest, longest first: seconds in the full run of 2026-12-07 02:24 on 2
- * cores (vitest JSON reporter, /work/timing-before.json). Vitest alone would order a fresh clone's
- * files by project name and size, and the longest file (admission) is one of the shortest; with
- * the e2e files first, archive-large and s3-stores ran last, alone. Only the order depends on this
- * list (test/unit/sequencer.test.ts checks that each file exists).
+ * The files that take longest, longest first: seconds in the clean-clone run of 2026-12-07 on 2
+ * cores with a pool of 3 (/work/cc6.log), after this session's cuts where a file was cut (its
+ * figure before in brackets). Vitest alone would order a fresh clone's files by project name and
+ * size, and a long file started late runs alone at the end (longest first, as in list
+ * scheduling). Only the order depends on this list (test/unit/sequencer.test.ts checks that each
+ * file exists).
  */
 const LONGEST_FIRST = [
-  'test/e2e/admission.test.ts', // 56 s
-  'test/production/production.test.ts', // 43 s
-  'test/e2e/batch.test.ts', // 43 s
-  'test/e2e/ad-film.test.ts', // 28 s
-  'test/e2e/off-peak.test.ts', // 23 s
-  'test/e2e/generation.test.ts', // 20 s
-  'test/workflow/archive-large.test.ts', // 16 s
-  'test/e2e/api.test.ts', // 13 s
-  'test/s3/s3-stores.test.ts', // 5 s (16 s on a loaded machine)
+  'test/e2e/ad-film.test.ts', // 86 s
+  'test/production/production.test.ts', // 63 s
+  'test/e2e/admission.test.ts', // ~60 s (95 s with 50 batch generations)
+  'test/e2e/rolling-upgrade.test.ts', // 50 s
+  'test/e2e/batch.test.ts', // ~45 s (99 s with 200 lines)
+  'test/e2e/python-sdk-caller.test.ts', // 39 s
+  'test/e2e/studio.test.ts', // 39 s
+  'test/e2e/api.test.ts', // 30 s
+  'test/e2e/generation.test.ts', // 29 s
+  'test/e2e/tenant-front-door.test.ts', // 27 s
+  'test/workflow/archive-large.test.ts', // 20 s
+  'test/s3/s3-stores.test.ts', // 15 s
   // The unit project shares one module graph per worker (isolate: false), so the first unit file
   // gets a fresh heap: stage-memory runs a full GC every 50 ms to measure what it holds (2 s on a
   // fresh worker; 76 s after the rest of the unit files had filled the heap).

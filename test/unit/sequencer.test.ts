@@ -36,8 +36,8 @@ describe('LongestFirst', () => {
     ];
     const sorted = await new LongestFirst(freshClone as never).sort(files);
     expect(sorted.map((s) => `${s.project.name} ${path.relative(ROOT, s.moduleId)}`)).toEqual([
-      'e2e test/e2e/admission.test.ts',
       'e2e test/production/production.test.ts',
+      'e2e test/e2e/admission.test.ts',
       'workflow test/workflow/archive-large.test.ts',
       's3 test/s3/s3-stores.test.ts',
       'unit test/unit/stage-memory.test.ts',

@@ -197,6 +197,19 @@ describe('off-peak', () => {
       },
     );
   });
+
+  it("an off-peak task past the caller's own timeoutSeconds expires then: cancelled at Vidu, OffPeakExpired", async () => {
+    await generation(
+      { offPeak: true, script: () => ({ state: 'success', polls: 'never' }) },
+      { timeoutSeconds: 5 },
+      async (handle, vidu) => {
+        const cause = await failureOf(handle);
+        expect((cause as ApplicationFailure).type).toBe(FailureType.OffPeakExpired);
+        expect((cause as ApplicationFailure).message).toMatch(/within 5 s.*cancel: cancelled/);
+        expect(vidu.callsOf('cancelTask')).toHaveLength(1);
+      },
+    );
+  });
 });
 
 describe('cancellation', () => {

@@ -57,6 +57,14 @@ async function stuckFilmReport(env: Env, workflowId: string): Promise<string> {
         })),
       )}; pending children ${JSON.stringify((raw.pendingChildren ?? []).map((c) => c.workflowId))}`,
     );
+    const history = await client.getHandle(id).fetchHistory();
+    const taskFailures = (history.events ?? [])
+      .map((e) => e.workflowTaskFailedEventAttributes?.failure?.message)
+      .filter((m): m is string => !!m);
+    const last = (history.events ?? []).slice(-3).map((e) => String(e.eventType));
+    lines.push(
+      `  workflow task ${JSON.stringify(raw.pendingWorkflowTask ?? null)}; failed workflow tasks ${taskFailures.length}: ${JSON.stringify(taskFailures.slice(-2))}; last events ${last.join(', ')}`,
+    );
     return (raw.pendingChildren ?? []).map((c) => c.workflowId ?? '');
   };
   try {

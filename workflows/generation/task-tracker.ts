@@ -205,11 +205,21 @@ export class TaskTracker {
     let pollFailure: unknown;
     let pollOutOfTime = false;
     const pollScope = new CancellationScope();
-    // Issue 18 §5: an abandoned poll stayed "pending" (scheduled, attempt n) on a finished run in
-    // `temporal workflow describe` and the Web UI. Cancelled with TRY_CANCEL it ends at once on the
-    // server (2 more events: cancel requested, canceled). Behind patched() so the histories recorded
-    // before it (test/fixtures/histories) still replay; the workflow does not wait for the cancel.
-    const cancellation = patched(POLL_TRY_CANCEL_PATCH) ? 'try-cancel' : 'abandon';
+    // Issue 18 §5 cancelled the fallback poll with TRY_CANCEL once the task was known to be over,
+    // so a finished run would list no pending poll. That cancel command can wedge a workflow for
+    // good: when the poll's attempt ends in the same workflow task as the callback that makes the
+    // workflow cancel it (as after a worker crash, when events pile up while no worker runs), a
+    // replay of that history fails every workflow task in the SDK's state machine ("ActivityMachine
+    // in state ScheduledActivityCancelCommandCreated says the transition is invalid during event
+    // ActivityTaskStarted"; caught by test/e2e/ad-film.test.ts, the kill during the fan-out, where
+    // the film stayed RUNNING with its workflow task at attempt 8). New runs abandon the poll
+    // again: no command, nothing to replay wrongly; the poll ends at its next heartbeat. Runs that
+    // recorded the TRY_CANCEL patch keep it, so their histories replay as they ran.
+    const cancellation = patched(POLL_ABANDON_PATCH)
+      ? 'abandon'
+      : patched(POLL_TRY_CANCEL_PATCH)
+        ? 'try-cancel'
+        : 'abandon';
     const polling = pollScope
       .run(() =>
         pollingActivities(schedule, opts.timeoutSeconds, cancellation).pollTask.executeWithOptions(
@@ -278,8 +288,10 @@ export class TaskTracker {
   }
 }
 
-/** patched() id of the fallback poll's TRY_CANCEL (issue 18 §5). */
+/** patched() id of the fallback poll's TRY_CANCEL (issue 18 §5); only runs that recorded it still use it. */
 export const POLL_TRY_CANCEL_PATCH = 'fallback-poll-try-cancel';
+/** patched() id of the return to an abandoned fallback poll (see waitForTerminal). */
+export const POLL_ABANDON_PATCH = 'fallback-poll-abandon';
 
 /** The poll activity ended by its schedule-to-close timeout (the deadline), or at the last poll that fit before it. */
 function outOfTime(err: unknown): boolean {

@@ -8,7 +8,7 @@ import type { SimContext } from './sim-context';
 import { filesOf } from './creations';
 import { taskNotFound, ViduHttpError } from './http-errors';
 import { addCreation } from './outputs';
-import { buildTask } from './task-factory';
+import { buildTask, type TaskInit } from './task-factory';
 import type { AdFilmBook, AdRecordType, OutputSpec, SimTask } from './task';
 
 /** [INF] One storyboard per started 5 s of film: 15 s ⇒ 3 (5+5+5), 12 s ⇒ 3 (5+5+2). */
@@ -262,5 +262,86 @@ export function adDetail(ctx: SimContext, main: SimTask, issuedAt: number): Reco
               : { video_task_ids: [], bgm_task_id: '', narration_task_id: '' },
         })),
     },
+  };
+}
+
+/**
+ * What the AD film and the MV (sim/routes/ad-film.ts, sim/routes/music-video.ts) send back for a
+ * sub-task: the same task, answered under the main task's own field name.
+ */
+interface FilmSubTaskCall {
+  kind: 'ad-edit' | 'ad-compose' | 'mv-edit' | 'mv-compose';
+  /** The field the answer names the main task by (`ad_one_click_task_id`, `one_click_mv_task_id`). */
+  mainField: string;
+  main: SimTask;
+  request: { callback_url?: string | undefined; payload?: string | undefined };
+}
+
+/** The task an edit creates: one record of `type` (at storyboard `index` for footage), as long as what it replaces. */
+export function filmEditTask(
+  ctx: SimContext,
+  call: FilmSubTaskCall & { type: AdRecordType; prompt: string; index: number | undefined; durationSeconds: number },
+): { init: TaskInit; respond: (t: SimTask) => Record<string, unknown> } {
+  const { main } = call;
+  return {
+    init: {
+      ...subTaskBase(call, call.durationSeconds),
+      type: call.type,
+      prompt: call.prompt,
+      bgm: false,
+      processingSeconds: ctx.config.editSeconds,
+      ad: { mainId: main.id, role: 'record', recordType: call.type, storyboardIndex: call.index, prompt: call.prompt },
+    },
+    respond: (t) => ({
+      [call.mainField]: main.id,
+      sub_task_id: t.id,
+      state: t.state,
+      err_code: '',
+      credits: t.credits,
+    }),
+  };
+}
+
+/** The composition task: the film's length, from the sub-tasks named. */
+export function filmComposeTask(
+  ctx: SimContext,
+  call: FilmSubTaskCall & { videoTaskIds: readonly string[]; bgmTaskId: string; narrationTaskId: string; bgm: boolean },
+): { init: TaskInit; respond: (t: SimTask) => Record<string, unknown> } {
+  const { main } = call;
+  return {
+    init: {
+      ...subTaskBase(call, main.durationSeconds),
+      type: 'compose',
+      prompt: main.prompt,
+      bgm: call.bgm,
+      processingSeconds: ctx.config.composeSeconds,
+      ad: {
+        mainId: main.id,
+        role: 'compose',
+        videoTaskIds: [...call.videoTaskIds],
+        bgmTaskId: call.bgmTaskId,
+        narrationTaskId: call.narrationTaskId,
+      },
+    },
+    respond: (t) => ({ [call.mainField]: main.id, compose_sub_task_id: t.id, state: t.state, credits: t.credits }),
+  };
+}
+
+function subTaskBase(call: FilmSubTaskCall, durationSeconds: number) {
+  const { main, request: r } = call;
+  return {
+    kind: call.kind,
+    endpoint: call.kind,
+    model: '',
+    images: [],
+    durationSeconds,
+    resolution: main.resolution,
+    aspectRatio: main.aspectRatio,
+    output: recordOutput(main, durationSeconds),
+    request: r,
+    clientRequestId: '',
+    callbackUrl: r.callback_url,
+    payload: r.payload ?? '',
+    offPeak: false,
   };
 }

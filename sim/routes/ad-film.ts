@@ -9,8 +9,9 @@ import {
   appendRecord,
   checkStoryboardIndex,
   composeProblems,
+  filmComposeTask,
+  filmEditTask,
   finishedAdMain,
-  recordOutput,
 } from '../ad-film';
 import type { SimContext } from '../context';
 import { nominalSize } from '../creations';
@@ -89,36 +90,21 @@ export function registerAdFilmRoutes(app: FastifyInstance, ctx: SimContext): voi
       if (index !== undefined) checkStoryboardIndex(book, index);
       // "When making modifications, the duration remains unchanged."
       const duration = index !== undefined ? (book.storyboards[index]?.durationSeconds ?? 5) : main.durationSeconds;
+      const task = filmEditTask(ctx, {
+        kind: 'ad-edit',
+        mainField: 'ad_one_click_task_id',
+        main,
+        request: r,
+        type: r.type,
+        prompt: r.prompt,
+        index,
+        durationSeconds: duration,
+      });
       return {
         price: simPrice(ctx.prices, 'adFilmEdit', r as unknown as Record<string, unknown>),
-        init: {
-          kind: 'ad-edit',
-          endpoint: 'ad-edit',
-          type: r.type,
-          model: '',
-          prompt: r.prompt,
-          images: [],
-          durationSeconds: duration,
-          resolution: main.resolution,
-          aspectRatio: main.aspectRatio,
-          output: recordOutput(main, duration),
-          request: r,
-          clientRequestId: '',
-          callbackUrl: r.callback_url,
-          payload: r.payload ?? '',
-          bgm: false,
-          offPeak: false,
-          processingSeconds: ctx.config.editSeconds,
-          ad: { mainId: main.id, role: 'record', recordType: r.type, storyboardIndex: index, prompt: r.prompt },
-        },
+        init: task.init,
         stored: (t) => appendRecord(book, r.type, index, t.id),
-        respond: (t) => ({
-          ad_one_click_task_id: main.id,
-          sub_task_id: t.id,
-          state: t.state,
-          err_code: '',
-          credits: t.credits,
-        }),
+        respond: task.respond,
       };
     }),
   );
@@ -129,41 +115,21 @@ export function registerAdFilmRoutes(app: FastifyInstance, ctx: SimContext): voi
       const { main, book } = finishedAdMain(ctx, r.ad_one_click_task_id, 'compose');
       const problems = composeProblems(ctx, book, r);
       if (problems.length > 0) throw new ViduHttpError('FieldInvalid', problems.join('; '));
+      const task = filmComposeTask(ctx, {
+        kind: 'ad-compose',
+        mainField: 'ad_one_click_task_id',
+        main,
+        request: r,
+        videoTaskIds: r.video_task_ids,
+        bgmTaskId: r.bgm_task_id,
+        narrationTaskId: r.narration_task_id,
+        bgm: true,
+      });
       return {
         price: simPrice(ctx.prices, 'adFilmCompose', r as unknown as Record<string, unknown>),
-        init: {
-          kind: 'ad-compose',
-          endpoint: 'ad-compose',
-          type: 'compose',
-          model: '',
-          prompt: main.prompt,
-          images: [],
-          durationSeconds: main.durationSeconds,
-          resolution: main.resolution,
-          aspectRatio: main.aspectRatio,
-          output: recordOutput(main, main.durationSeconds),
-          request: r,
-          clientRequestId: '',
-          callbackUrl: r.callback_url,
-          payload: r.payload ?? '',
-          bgm: true,
-          offPeak: false,
-          processingSeconds: ctx.config.composeSeconds,
-          ad: {
-            mainId: main.id,
-            role: 'compose',
-            videoTaskIds: [...r.video_task_ids],
-            bgmTaskId: r.bgm_task_id,
-            narrationTaskId: r.narration_task_id,
-          },
-        },
+        init: task.init,
         stored: (t) => book.composeIds.push(t.id),
-        respond: (t) => ({
-          ad_one_click_task_id: main.id,
-          compose_sub_task_id: t.id,
-          state: t.state,
-          credits: t.credits,
-        }),
+        respond: task.respond,
       };
     }),
   );

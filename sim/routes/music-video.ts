@@ -12,8 +12,9 @@ import {
   appendRecord,
   checkStoryboardIndex,
   composeProblems,
+  filmComposeTask,
+  filmEditTask,
   finishedAdMain,
-  recordOutput,
 } from '../ad-film';
 import type { SimContext } from '../context';
 import { nominalSize } from '../creations';
@@ -87,36 +88,21 @@ export function registerMusicVideoRoutes(app: FastifyInstance, ctx: SimContext):
       const index = r.storyboard_video_index;
       checkStoryboardIndex(book, index);
       const duration = book.storyboards[index]?.durationSeconds ?? 10;
+      const task = filmEditTask(ctx, {
+        kind: 'mv-edit',
+        mainField: 'one_click_mv_task_id',
+        main,
+        request: r,
+        type: r.type,
+        prompt: r.prompt,
+        index,
+        durationSeconds: duration,
+      });
       return {
         price: simPrice(ctx.prices, 'musicVideoEdit', r as unknown as Record<string, unknown>),
-        init: {
-          kind: 'mv-edit',
-          endpoint: 'mv-edit',
-          type: r.type,
-          model: '',
-          prompt: r.prompt,
-          images: [],
-          durationSeconds: duration,
-          resolution: main.resolution,
-          aspectRatio: main.aspectRatio,
-          output: recordOutput(main, duration),
-          request: r,
-          clientRequestId: '',
-          callbackUrl: r.callback_url,
-          payload: r.payload ?? '',
-          bgm: false,
-          offPeak: false,
-          processingSeconds: ctx.config.editSeconds,
-          ad: { mainId: main.id, role: 'record', recordType: r.type, storyboardIndex: index, prompt: r.prompt },
-        },
+        init: task.init,
         stored: (t) => appendRecord(book, r.type, index, t.id),
-        respond: (t) => ({
-          one_click_mv_task_id: main.id,
-          sub_task_id: t.id,
-          state: t.state,
-          err_code: '',
-          credits: t.credits,
-        }),
+        respond: task.respond,
       };
     }),
   );
@@ -127,41 +113,21 @@ export function registerMusicVideoRoutes(app: FastifyInstance, ctx: SimContext):
       const { main, book } = finishedAdMain(ctx, r.one_click_mv_task_id, 'compose', 'one-click-mv');
       const problems = composeProblems(ctx, book, r);
       if (problems.length > 0) throw new ViduHttpError('FieldInvalid', problems.join('; '));
+      const task = filmComposeTask(ctx, {
+        kind: 'mv-compose',
+        mainField: 'one_click_mv_task_id',
+        main,
+        request: r,
+        videoTaskIds: r.video_task_ids,
+        bgmTaskId: '',
+        narrationTaskId: '',
+        bgm: false,
+      });
       return {
         price: simPrice(ctx.prices, 'musicVideoCompose', r as unknown as Record<string, unknown>),
-        init: {
-          kind: 'mv-compose',
-          endpoint: 'mv-compose',
-          type: 'compose',
-          model: '',
-          prompt: main.prompt,
-          images: [],
-          durationSeconds: main.durationSeconds,
-          resolution: main.resolution,
-          aspectRatio: main.aspectRatio,
-          output: recordOutput(main, main.durationSeconds),
-          request: r,
-          clientRequestId: '',
-          callbackUrl: r.callback_url,
-          payload: r.payload ?? '',
-          bgm: false,
-          offPeak: false,
-          processingSeconds: ctx.config.composeSeconds,
-          ad: {
-            mainId: main.id,
-            role: 'compose',
-            videoTaskIds: [...r.video_task_ids],
-            bgmTaskId: '',
-            narrationTaskId: '',
-          },
-        },
+        init: task.init,
         stored: (t) => book.composeIds.push(t.id),
-        respond: (t) => ({
-          one_click_mv_task_id: main.id,
-          compose_sub_task_id: t.id,
-          state: t.state,
-          credits: t.credits,
-        }),
+        respond: task.respond,
       };
     }),
   );

@@ -5,19 +5,17 @@
 // filters is the overall budget. Read at start-up, where a bad file stops the process with every
 // problem named (the entry and the rule); then read again when it changes (looked at most every
 // few seconds, on use), and a bad edit keeps the last good list and says why, once per edit.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { BudgetEntry } from '../../core/budgets';
 import { ENDPOINTS, GENERATION_KINDS, type EndpointSpec } from '../../vidu/endpoints';
 import { withFileModels } from '../../vidu/model-extensions';
 import { ConfigError } from '../config/env';
+import { watchedFile } from '../config/watched-file';
 import { loadKeysFile } from '../keys/api-keys';
 
 export const BUDGETS_FILE_ENV = 'VIDU_FLOW_BUDGETS_FILE';
-
-/** How often, at most, the file's modification time is looked at. */
-const RECHECK_MS = 2000;
 
 const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -160,37 +158,11 @@ export function watchedBudgetSource(
     const ids = keyIds();
     return ids ? { keyIds: ids } : {};
   };
-  let current = readBudgetsFile(file, ctx());
-  let stamp = mtimeOf(file);
-  let checkedAt = Date.now();
-  let refused: number | undefined;
-  return {
+  const entries = watchedFile(
     file,
-    entries() {
-      const now = Date.now();
-      if (now - checkedAt < RECHECK_MS) return current;
-      checkedAt = now;
-      const next = mtimeOf(file);
-      if (next === stamp || next === refused) return current;
-      try {
-        current = readBudgetsFile(file, ctx());
-        stamp = next;
-        log(`vidu-flow: ${BUDGETS_FILE_ENV} ${file} re-read`);
-      } catch (err) {
-        refused = next;
-        log(
-          `vidu-flow: ${BUDGETS_FILE_ENV} ${file} changed but is refused; the previous budgets stay in force: ${err instanceof ConfigError ? err.problems.join('; ') : (err as Error).message}`,
-        );
-      }
-      return current;
-    },
-  };
-}
-
-function mtimeOf(file: string): number | undefined {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
+    (f) => readBudgetsFile(f, ctx()),
+    { envName: BUDGETS_FILE_ENV, what: 'budgets' },
+    log,
+  );
+  return { file, entries };
 }

@@ -4,15 +4,13 @@
 // every problem named; then read again when it changes (checked at most every few seconds, on
 // use), so a re-pricing needs neither a release nor a restart. A bad edit keeps the last good
 // table and says why, once per edit.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/env';
+import { watchedFile } from '../config/watched-file';
 import { parsePricesFile, PriceTable } from '../../vidu/prices';
 
 export const PRICES_FILE_ENV = 'VIDU_FLOW_PRICES_FILE';
-
-/** How often, at most, the file's modification time is looked at. */
-const RECHECK_MS = 2000;
 
 /** Reads and checks one prices file; throws ConfigError naming the file, the entry and the rule. */
 export function readPricesFile(file: string): PriceTable {
@@ -59,37 +57,5 @@ export function priceSourceFromEnv(
 const DEFAULT_TABLE = new PriceTable();
 
 export function watchedPriceSource(file: string, log: (line: string) => void): PriceSource {
-  let current = readPricesFile(file);
-  let stamp = mtimeOf(file);
-  let checkedAt = Date.now();
-  let refused: number | undefined;
-  return {
-    file,
-    table() {
-      const now = Date.now();
-      if (now - checkedAt < RECHECK_MS) return current;
-      checkedAt = now;
-      const next = mtimeOf(file);
-      if (next === stamp || next === refused) return current;
-      try {
-        current = readPricesFile(file);
-        stamp = next;
-        log(`vidu-flow: ${PRICES_FILE_ENV} ${file} re-read`);
-      } catch (err) {
-        refused = next;
-        log(
-          `vidu-flow: ${PRICES_FILE_ENV} ${file} changed but is refused; the previous prices stay in force: ${err instanceof ConfigError ? err.problems.join('; ') : (err as Error).message}`,
-        );
-      }
-      return current;
-    },
-  };
-}
-
-function mtimeOf(file: string): number | undefined {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
+  return { file, table: watchedFile(file, readPricesFile, { envName: PRICES_FILE_ENV, what: 'prices' }, log) };
 }

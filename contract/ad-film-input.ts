@@ -39,15 +39,23 @@ export const AdFilmOptions = GenerationOptions.omit({
 
 /** Every problem with an AD-film input, one line per field; empty means valid. */
 export function checkAdFilmInput(input: unknown): string[] {
+  return checkFilmInput(input, 'ad-one-click', AdFilmEdit);
+}
+
+/**
+ * Every problem with a film's input (`{ request, edits, options }`: the AD film, the music video),
+ * one line per field; the films differ in the Vidu body (`endpoint`) and the edits they take.
+ */
+export function checkFilmInput(input: unknown, endpoint: 'ad-one-click' | 'one-click-mv', edit: z.ZodType): string[] {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     return ['input: must be an object { request, edits, options }'];
   const { request, edits, options, ...rest } = input as Record<string, unknown>;
   const issues = Object.keys(rest).map((k) => `${k}: unknown input field; expected request, edits and options`);
   if (typeof request !== 'object' || request === null || Array.isArray(request))
-    issues.push('request: must be an object (the Vidu ad-one-click body)');
-  else issues.push(...checkRequest('ad-one-click', request as Record<string, unknown>));
+    issues.push(`request: must be an object (the Vidu ${endpoint.replace('one-click-mv', 'one-click/mv')} body)`);
+  else issues.push(...checkRequest(endpoint, request as Record<string, unknown>));
   if (edits !== undefined) {
-    const parsed = z.array(AdFilmEdit).safeParse(edits);
+    const parsed = z.array(edit).safeParse(edits);
     if (!parsed.success)
       issues.push(...describeZodError(parsed.error).map((line) => `edits${line.startsWith('[') ? '' : '.'}${line}`));
   }

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { describeZodError } from '../vidu/schemas';
 import type * as T from '../core/music-video-types';
-import { AdFilmOptions } from './ad-film-input';
-import { checkRequest } from './generation-input';
+import { checkFilmInput } from './ad-film-input';
 import { assertSame, type Same } from './same-type';
 
 // The public input of the `musicVideo` workflow: `{ request, edits, options }`, the AD film's with
@@ -21,23 +19,7 @@ export const MusicVideoEdit = z.strictObject({
 
 /** Every problem with a music-video input, one line per field; empty means valid. */
 export function checkMusicVideoInput(input: unknown): string[] {
-  if (typeof input !== 'object' || input === null || Array.isArray(input))
-    return ['input: must be an object { request, edits, options }'];
-  const { request, edits, options, ...rest } = input as Record<string, unknown>;
-  const issues = Object.keys(rest).map((k) => `${k}: unknown input field; expected request, edits and options`);
-  if (typeof request !== 'object' || request === null || Array.isArray(request))
-    issues.push('request: must be an object (the Vidu one-click/mv body)');
-  else issues.push(...checkRequest('one-click-mv', request as Record<string, unknown>));
-  if (edits !== undefined) {
-    const parsed = z.array(MusicVideoEdit).safeParse(edits);
-    if (!parsed.success)
-      issues.push(...describeZodError(parsed.error).map((line) => `edits${line.startsWith('[') ? '' : '.'}${line}`));
-  }
-  if (options !== undefined) {
-    const parsed = AdFilmOptions.safeParse(options);
-    if (!parsed.success) issues.push(...describeZodError(parsed.error).map((line) => `options.${line}`));
-  }
-  return issues;
+  return checkFilmInput(input, 'one-click-mv', MusicVideoEdit);
 }
 
 // Compile-time drift check against core/music-video-types.ts (the workflow compiles against core).

@@ -64,6 +64,26 @@ export function parseEditSpec(spec: string): EditSpecResult {
 }
 
 /** Every `--edit` value, in order; `issues` names each bad one, `specs[i]` is the value `edits[i]` came from. */
+/** A film's review and edit options from its flags (the AD film's and the music video's commands). */
+export function filmReviewOptions(
+  flags: { review?: boolean; reviewTimeout?: string; onReviewTimeout?: string; editAttempts?: string },
+  issues: string[],
+): AdFilmOptions {
+  const options: AdFilmOptions = {};
+  if (flags.review) options.review = true;
+  if (flags.reviewTimeout !== undefined) {
+    const n = parseInteger('review-timeout', flags.reviewTimeout, issues);
+    if (n !== undefined) options.reviewTimeoutSeconds = n;
+  }
+  if (flags.onReviewTimeout !== undefined)
+    options.onReviewTimeout = flags.onReviewTimeout as AdFilmOptions['onReviewTimeout'];
+  if (flags.editAttempts !== undefined) {
+    const n = parseInteger('edit-attempts', flags.editAttempts, issues);
+    if (n !== undefined) options.editAttempts = n;
+  }
+  return options;
+}
+
 export function parseEditSpecs(values: readonly string[]): { edits: AdFilmEdit[]; specs: string[]; issues: string[] } {
   const edits: AdFilmEdit[] = [];
   const specs: string[] = [];
@@ -140,18 +160,7 @@ function draftAdFilm(flags: AdFilmFlags, ctx: PlanContext): Draft {
   const { edits, specs: editSpecs, issues: editIssues } = parseEditSpecs(flags.edit ?? []);
   issues.push(...editIssues);
 
-  const options: AdFilmOptions = {};
-  if (flags.review) options.review = true;
-  if (flags.reviewTimeout !== undefined) {
-    const n = parseInteger('review-timeout', flags.reviewTimeout, issues);
-    if (n !== undefined) options.reviewTimeoutSeconds = n;
-  }
-  if (flags.onReviewTimeout !== undefined)
-    options.onReviewTimeout = flags.onReviewTimeout as AdFilmOptions['onReviewTimeout'];
-  if (flags.editAttempts !== undefined) {
-    const n = parseInteger('edit-attempts', flags.editAttempts, issues);
-    if (n !== undefined) options.editAttempts = n;
-  }
+  const options = filmReviewOptions(flags, issues);
   applyStartFlagOptions(options, flags, issues);
   // Review options without review mode would be silently ignored by the workflow.
   if (!flags.review) {

@@ -1,13 +1,12 @@
 import { checkMusicVideoInput } from '../contract/music-video-input';
 import { isLocalPath, resolveLocalPath } from '../contract/local-path';
-import type { AdFilmOptions, StartOptions } from '../client/index';
+import type { StartOptions } from '../client/index';
 import type { MusicVideoInput } from '../core/music-video-types';
 import { awaitAdFilm } from './ad-film-actions';
-import { parseEditSpecs } from './ad-film-args';
+import { filmReviewOptions, parseEditSpecs } from './ad-film-args';
 import {
   applyStartFlagOptions,
   type FieldFlag,
-  parseInteger,
   type PlanContext,
   START_OPTION_FLAGS,
   type StartFlags,
@@ -76,18 +75,7 @@ export function prepareMusicVideo(flags: MusicVideoFlags, ctx: PlanContext): Mus
 
   const { edits, issues: editIssues } = parseEditSpecs(flags.edit ?? []);
   issues.push(...editIssues);
-  const options: AdFilmOptions = {};
-  if (flags.review) options.review = true;
-  if (flags.reviewTimeout !== undefined) {
-    const n = parseInteger('review-timeout', flags.reviewTimeout, issues);
-    if (n !== undefined) options.reviewTimeoutSeconds = n;
-  }
-  if (flags.onReviewTimeout !== undefined)
-    options.onReviewTimeout = flags.onReviewTimeout as AdFilmOptions['onReviewTimeout'];
-  if (flags.editAttempts !== undefined) {
-    const n = parseInteger('edit-attempts', flags.editAttempts, issues);
-    if (n !== undefined) options.editAttempts = n;
-  }
+  const options = filmReviewOptions(flags, issues);
   applyStartFlagOptions(options, flags, issues);
   if (!flags.review && (flags.reviewTimeout !== undefined || flags.onReviewTimeout !== undefined))
     issues.push('--review-timeout and --on-review-timeout apply only with --review');

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { crc32 } from '../../sim/media/crc32';
 import { renderPng } from '../../sim/media/render';
+import { renderWav } from '../../sim/media/wav';
 import { failureOf, until } from '../helpers/e2e';
 import { SimAdmin } from '../../sim/admin-client';
 import { temporalServer } from '../helpers/temporal';
@@ -292,5 +293,47 @@ describe('one key cannot take another key’s staged inputs, results or worker f
     });
     // Mallory still sees none of it.
     expect((await call('GET', `/v1/generations/${encodeURIComponent(aliceId)}`, mallory.key)).status).toBe(404);
+  });
+});
+
+describe("one key cannot review, approve or read another key's music video (processes)", () => {
+  it('mallory is answered as for an id that does not exist; alice reviews it; nothing reaches Vidu for mallory', async () => {
+    const singer = path.join(dir, 'mv-singer.png');
+    const song = path.join(dir, 'mv-song.wav');
+    await writeFile(singer, renderPng('mv-singer', { width: 720, height: 1280 }));
+    await writeFile(song, renderWav('mv-song', 12));
+    // Alice's music video, in review (so it waits for edits), owned by her key as the API would own it.
+    const handle = await client.startMusicVideo(
+      { request: { images: [singer], audio_url: song, prompt: 'a rooftop concert' }, options: { review: true } },
+      { searchAttributes: [{ key: ViduCaller, value: idOf(alice) }] },
+    );
+    const id = handle.workflowId;
+    await until(
+      () => call('GET', `/v1/ad-films/${encodeURIComponent(id)}/storyboards`, alice.key),
+      (r) => r.status === 200 && Array.isArray(r.json.storyboards) && r.json.storyboards.length > 0,
+      'the music video to be in review',
+      90_000,
+    );
+    const editsBefore = (await sim.requests()).filter((r) => r.endpoint === 'mv-edit').length;
+    const unknown = `musicVideo-${randomBytes(6).toString('hex')}`;
+    const attempts: Array<[string, string, unknown?]> = [
+      ['POST', 'edits', { edits: [{ type: 'video', storyboard: 0, prompt: 'mallory was here' }] }],
+      ['POST', 'approve'],
+      ['GET', 'storyboards'],
+    ];
+    for (const [method, action, body] of attempts) {
+      const theirs = await call(method, `/v1/ad-films/${encodeURIComponent(id)}/${action}`, mallory.key, body);
+      const none = await call(method, `/v1/ad-films/${encodeURIComponent(unknown)}/${action}`, mallory.key, body);
+      expect(theirs.status, action).toBe(404);
+      // The same answer as for an id that does not exist, apart from the id it echoes.
+      expect(theirs.text.replaceAll(id, '<id>'), action).toBe(none.text.replaceAll(unknown, '<id>'));
+    }
+    expect((await call('GET', `/v1/generations/${encodeURIComponent(id)}`, mallory.key)).status).toBe(404);
+    expect((await sim.requests()).filter((r) => r.endpoint === 'mv-edit').length).toBe(editsBefore);
+    // Alice's own review is untouched: not approved, no edit queued by anyone else.
+    const status = await handle.status();
+    expect(status).toMatchObject({ phase: 'reviewing', approved: false });
+    expect(status.edits).toEqual([]);
+    await handle.cancel();
   });
 });

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPng } from '../../sim/media/render';
 import type { AdFilmEdit, AdFilmInput } from '../../core/ad-film-types';
 import { SimAdmin } from '../../sim/admin-client';
-import { accountIdFor, slotManagerId } from '../../activities/admission';
 import { failureOf, startE2eEnv, until, type E2eEnv } from '../helpers/e2e';
+import { withinOrReport } from '../helpers/stuck-report';
 
 const FAST_POLL = { initialSeconds: 1, factor: 1.5, maxSeconds: 2 };
 
@@ -38,46 +38,6 @@ function film(edits: AdFilmEdit[], options: AdFilmInput['options'] = {}): AdFilm
     edits,
     options: { waitMode: 'callback', poll: FAST_POLL, ...options },
   };
-}
-
-/** Where a film that does not finish stands: its and its children's pending work, and the slot manager's queue. */
-async function stuckFilmReport(env: Env, workflowId: string): Promise<string> {
-  const client = env.client.temporal.workflow;
-  const lines: string[] = [`the film ${workflowId} did not finish after 200 s`];
-  const describeOne = async (id: string) => {
-    const d = await client.getHandle(id).describe();
-    const raw = d.raw;
-    lines.push(
-      `${id}: ${d.status.name}; pending activities ${JSON.stringify(
-        (raw.pendingActivities ?? []).map((a) => ({
-          type: a.activityType?.name,
-          state: a.state,
-          attempt: a.attempt,
-          failure: a.lastFailure?.message,
-        })),
-      )}; pending children ${JSON.stringify((raw.pendingChildren ?? []).map((c) => c.workflowId))}`,
-    );
-    const history = await client.getHandle(id).fetchHistory();
-    const taskFailures = (history.events ?? [])
-      .map((e) => e.workflowTaskFailedEventAttributes?.failure?.message)
-      .filter((m): m is string => !!m);
-    const last = (history.events ?? []).slice(-3).map((e) => String(e.eventType));
-    lines.push(
-      `  workflow task ${JSON.stringify(raw.pendingWorkflowTask ?? null)}; failed workflow tasks ${taskFailures.length}: ${JSON.stringify(taskFailures.slice(-2))}; last events ${last.join(', ')}`,
-    );
-    return (raw.pendingChildren ?? []).map((c) => c.workflowId ?? '');
-  };
-  try {
-    for (const child of await describeOne(workflowId)) if (child) await describeOne(child);
-    const slots = await client
-      .getHandle(slotManagerId(accountIdFor(env.stack.apiKey, env.stack.simUrl)))
-      .query<unknown>('slots')
-      .catch((e: unknown) => `no answer: ${String(e)}`);
-    lines.push(`slot manager: ${JSON.stringify(slots)}`);
-  } catch (err) {
-    lines.push(`describe failed: ${String(err)}`);
-  }
-  return lines.join('\n');
 }
 
 async function composeBodies(sim: SimAdmin): Promise<Array<Record<string, unknown>>> {
@@ -262,12 +222,7 @@ describe('AD-film workflow end to end', () => {
     await env.stack.startWorker();
     // This case hung to its timeout in some full runs on a loaded machine, never alone (README
     // "Limits and known gaps"): past 200 s, say where the film stands before failing.
-    const result = await Promise.race([
-      handle.result(),
-      new Promise<never>((_, reject) =>
-        setTimeout(() => void stuckFilmReport(env, handle.workflowId).then((r) => reject(new Error(r))), 200_000),
-      ),
-    ]);
+    const result = await withinOrReport(env, handle.workflowId, handle.result(), 200_000);
     const mainId = result.taskId;
     const editPosts = (await env.sim.requests()).filter(
       (r) =>

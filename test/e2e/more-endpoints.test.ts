@@ -17,7 +17,8 @@ import { renderMp4, renderPng } from '../../sim/media/render';
 import { renderWav } from '../../sim/media/wav';
 import { ENDPOINTS, type EndpointSpec } from '../../vidu/endpoints';
 import type { GenerationKind, GenerationResult } from '../../core/generation-types';
-import { startE2eEnv } from '../helpers/e2e';
+import { startE2eEnv, type E2eEnv } from '../helpers/e2e';
+import { withinOrReport } from '../helpers/stuck-report';
 import type { SimAdmin } from '../../sim/admin-client';
 
 const FAST_POLL = { initialSeconds: 1, factor: 1.5, maxSeconds: 2 };
@@ -39,6 +40,7 @@ const NEW_KINDS = [
 let stack: Stack;
 let client: ViduFlowClient;
 let sim: SimAdmin;
+let env: E2eEnv;
 let dir: string;
 const files: Record<string, string> = {};
 
@@ -58,7 +60,8 @@ beforeAll(async () => {
     files[name] = path.join(dir, name);
     await writeFile(files[name]!, bytes);
   }
-  ({ stack, client, sim } = await startE2eEnv('more-endpoints', dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60' } }));
+  env = await startE2eEnv('more-endpoints', dir, { simEnv: { VIDU_SIM_TIME_SCALE: '60' } });
+  ({ stack, client, sim } = env);
 });
 
 afterAll(async () => {
@@ -154,7 +157,9 @@ describe('the new endpoints end to end', () => {
     const runs = NEW_KINDS.flatMap((kind) =>
       (['callback', 'poll'] as const).map(async (waitMode) => {
         const handle = await client.start(kind, { request: requestFor(kind), options: { waitMode, poll: FAST_POLL } });
-        const result = await handle.result();
+        // Each finishes in seconds (24 in 12–16 s on 2 cores); one hung to the test's timeout once in
+        // CI with nothing printed, so past 60 s the failure says where that workflow stands.
+        const result = await withinOrReport(env, handle.workflowId, handle.result(), 60_000);
         return { kind, waitMode, result, status: await handle.status() };
       }),
     );
@@ -183,14 +188,16 @@ describe('the new endpoints end to end', () => {
       request: { text: 'Spoken in the cloned voice.', voice_setting_voice_id: voice.voiceId },
       options: { poll: FAST_POLL },
     });
-    const spoken = (await sim.task((await speak.result()).taskId)) as { request?: Record<string, unknown> };
+    const spoken = (await sim.task((await withinOrReport(env, speak.workflowId, speak.result(), 60_000)).taskId)) as {
+      request?: Record<string, unknown>;
+    };
     expect(spoken.request?.voice_setting_voice_id).toBe(voice.viduVoiceId);
     // Cloning a name this owner already used: Vidu refuses it (409 Conflict), before any credit.
     const twice = await client.start('audioClone', {
       request: { audio_url: files['clone.wav'], voice_id: voice.voiceId.replace(/^clone:/, ''), text: 'Again.' },
       options: { poll: FAST_POLL },
     });
-    const refused = await twice.result().then(
+    const refused = await withinOrReport(env, twice.workflowId, twice.result(), 60_000).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
@@ -205,7 +212,7 @@ describe('the new endpoints end to end', () => {
       request: { model: 'viduq1', prompt: 'a red kite' },
       options: { poll: FAST_POLL, upscale: { resolution: '4K' } },
     });
-    const first = await withUpscale.result();
+    const first = await withinOrReport(env, withUpscale.workflowId, withUpscale.result(), 60_000);
     expect(first.upscale?.kind).toBe('upscale');
     expect(first.upscale?.workflowId).toBe(`${withUpscale.workflowId}~upscale`);
     expect(path.dirname(first.upscale!.archive!.root)).toBe(path.dirname(first.archive!.root));
@@ -222,7 +229,7 @@ describe('the new endpoints end to end', () => {
       },
       options: { poll: FAST_POLL },
     });
-    const extended = await ext.result();
+    const extended = await withinOrReport(env, ext.workflowId, ext.result(), 60_000);
     const extTask = (await sim.task(extended.taskId)) as {
       request?: Record<string, unknown>;
       durationSeconds?: number;

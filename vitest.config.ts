@@ -50,6 +50,10 @@ const config: ViteUserConfig = {
           environment: 'node',
           globalSetup: ['test/global-setup.ts'],
           pool: 'forks',
+          // Shared module graph per fork, as in `unit`: the files install the SDK's Runtime once
+          // (test/helpers/temporal.ts guards it), stub nothing and shut their workers down in
+          // afterAll. Measured on 2 cores (2026-12-07): import 27.8 → 11.6 s, 115 → 101 CPU-s.
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
@@ -60,8 +64,12 @@ const config: ViteUserConfig = {
           include: ['test/e2e/**/*.test.ts', 'test/production/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/global-setup.ts'],
-          // Each file starts its own processes (simulator, receiver, workers, API) beside the dev server.
+          // Each file starts its own processes (simulator, receiver, workers, API) beside the dev server
+          // and stops them in afterAll, so the forks can share one module graph (the client, the
+          // stack, the AWS SDK are imported once per fork, not once per file): 8 files measured on
+          // 2 cores (2026-12-07), import 15.5 → 7.7 s, 74 → 69 CPU-s.
           pool: 'forks',
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

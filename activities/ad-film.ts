@@ -1,4 +1,5 @@
-import { activityInfo, ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure } from '@temporalio/activity';
+import { heartbeat } from './heartbeats';
 import type { AdOneClickDetail, MusicVideoEditRequest } from '../vidu/schemas';
 import { filmKindOf, type FilmKindName } from '../core/film-kinds';
 import { FailureType } from '../core/failure-types';

@@ -1,4 +1,5 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
+import { heartbeat } from './heartbeats';
 import type { ViduClient } from '../vidu/client';
 import type { FilmKindName } from '../core/film-kinds';
 import { toSnapshot } from '../core/task-snapshot';
@@ -255,7 +256,8 @@ function heartbeater(archived: () => number): Progress {
   } catch {
     ctx = undefined;
   }
-  return (details) => ctx?.heartbeat({ archived: archived(), ...details });
+  // Through heartbeats.ts, so its keep-alive timer repeats this attempt's latest details.
+  return (details) => ctx && heartbeat({ archived: archived(), ...details });
 }
 
 /** Temporal cancelled (or timed out) this attempt: never turn that into a missing extra or a retry. */

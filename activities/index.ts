@@ -16,6 +16,7 @@ import { callerTermsFromKeysFile } from '../platform/keys/api-keys';
 import type { ArchiveStore } from '../platform/stores/archive-store';
 import type { StagingStore } from '../platform/stores/staging-store';
 import { makeSubmitTask } from './submit';
+import { keepBeating } from './heartbeats';
 import { makeSubjectActivities } from './subjects';
 import { makeWebhookActivities } from './webhook';
 
@@ -47,6 +48,11 @@ export interface ActivityDeps {
 
 /** Builds every activity from its dependencies, so tests can inject a client or a store. */
 export function createActivities(deps: ActivityDeps) {
+  // Activities scheduled with a heartbeat timeout beat while they run (activities/heartbeats.ts).
+  return keepBeating(activityFunctions(deps));
+}
+
+function activityFunctions(deps: ActivityDeps) {
   const submitTask = makeSubmitTask(deps);
   const admission = makeAdmissionActivities({
     admission: deps.admission,

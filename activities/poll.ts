@@ -1,4 +1,5 @@
-import { activityInfo, ApplicationFailure, getClient, heartbeat } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, getClient } from '@temporalio/activity';
+import { heartbeat } from './heartbeats';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import type { ViduClient } from '../vidu/client';
 import { taskUpdateSignal } from '../core/workflow-messages';

@@ -1,4 +1,6 @@
-import { activityInfo, ApplicationFailure, heartbeat, log, sleep } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, log } from '@temporalio/activity';
+import { setTimeout as delay } from 'node:timers/promises';
+import { heartbeat } from './heartbeats';
 import type { ViduClient } from '../vidu/client';
 import { ENDPOINTS, isFilmEndpoint, type EndpointSpec, type FilmEndpoint } from '../vidu/endpoints';
 import { ViduTransportError } from '../vidu/errors';
@@ -121,7 +123,9 @@ export function makeSubmitTask(deps: SubmitDeps) {
     } catch (err) {
       if (err instanceof ViduTransportError && err.ambiguous) {
         // The request may have created a task: look before anyone sends it again.
-        await sleep(1000);
+        // A plain timer, not the activity's sleep: a cancellation (delivered by any heartbeat,
+        // activities/heartbeats.ts) must not end the attempt before it has looked.
+        await delay(1000);
         const recovered = await recover(deps.vidu, lookup(!withId), callbackRegistered);
         if (recovered) return recovered;
         throw ApplicationFailure.create({

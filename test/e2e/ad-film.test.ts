@@ -230,7 +230,8 @@ describe('AD-film workflow end to end', () => {
     );
     expect(editPosts).toHaveLength(3);
     expect(result.edits.map((e) => e.subTaskIds.length)).toEqual([1, 1, 1]);
-    // A real crash is noticed when the activities in flight time out (up to 45 s each).
+    // A real crash is noticed when the activities in flight miss their heartbeats (10 s:
+    // activities/heartbeats.ts); the edit children's requestSlot waited out 45 s before.
   }, 300_000);
 });
 

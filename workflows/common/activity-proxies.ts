@@ -14,10 +14,22 @@ export const retryPolicy = {
   nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
 };
 
+/**
+ * How soon a dead worker is noticed in a quick call, a paid submission or a poll: they beat on a timer while they
+ * run (activities/heartbeats.ts), also while one call waits on Vidu, so this need not cover the
+ * client's 30 s request timeout. A SIGKILLed worker's submissions were retried 40–45 s later
+ * before (the start-to-close and the old heartbeat timeout), now about 10 s.
+ */
+export const KEEP_ALIVE_HEARTBEAT_TIMEOUT = '10s';
+
 // A worker that dies mid-activity is noticed only when the activity's timeout passes, so short
-// calls get short timeouts: a crash costs at most that long before another worker retries.
+// calls get short timeouts: a crash costs at most that long before another worker retries. They
+// also beat while they run, so a crash is noticed within the heartbeat timeout even in a call
+// that waits (requestSlot waits for the slot manager's workflow task: an AD film's edit children
+// waited out the 45 s after a SIGKILL before it, test/e2e/ad-film.test.ts).
 export const quick = proxyActivities<GenerationActivities>({
   startToCloseTimeout: '45s',
+  heartbeatTimeout: KEEP_ALIVE_HEARTBEAT_TIMEOUT,
   retry: { ...retryPolicy, maximumAttempts: 10 },
 });
 
@@ -31,8 +43,7 @@ export const staging = proxyActivities<GenerationActivities>({
 // meanwhile, so it waits for the activity to finish instead of abandoning it.
 export const paid = proxyActivities<GenerationActivities>({
   startToCloseTimeout: '2m',
-  // Above the client's 30 s request timeout: the submit heartbeats before and after its POST.
-  heartbeatTimeout: '40s',
+  heartbeatTimeout: KEEP_ALIVE_HEARTBEAT_TIMEOUT,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: retryPolicy,
 });
@@ -95,6 +106,7 @@ export function pollingActivities(
 ) {
   return proxyActivities<GenerationActivities>({
     startToCloseTimeout: '45s',
+    heartbeatTimeout: KEEP_ALIVE_HEARTBEAT_TIMEOUT,
     scheduleToCloseTimeout: `${Math.max(1, Math.ceil(deadlineSeconds))}s`,
     // try-cancel (issue 18 §5, workflows/task-tracker.ts): the server ends a poll waiting for its
     // next retry at once, so a finished run lists no pending poll; the workflow never waits for it.

@@ -24,6 +24,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { accountIdFor, slotManagerId } from '../activities/admission';
+import { budgetLedgerId } from '../core/budget-messages';
 import { ViduFlowClient } from '../client';
 import type { AdFilmHandle } from '../client/ad-film';
 import type { AdFilmInput } from '../core/ad-film-types';
@@ -171,7 +172,17 @@ async function recordAdmission(env: Env, image: string, rec: Recorder): Promise<
     env.client.temporal.workflow.getHandle(managerId),
     'the slot manager of the two generations above (admit updates, a queued request, its withdrawal, releases); still running',
   );
+  // This stack's worker has a budgets file (RECORDING_BUDGETS): both generations reserved before
+  // asking for a slot, the holder settled what Vidu charged.
+  await rec.save(
+    'viduBudgets',
+    env.client.temporal.workflow.getHandle(budgetLedgerId(accountIdFor(env.stack.apiKey, env.stack.simUrl))),
+    'the budget ledger of the two generations above (reserve updates-with-start, the holder settled at its charge); still running',
+  );
 }
+
+/** The admission stack's budgets (VIDU_FLOW_BUDGETS_FILE), so the ledger (viduBudgets) is recorded too. */
+const RECORDING_BUDGETS = [{ name: 'recording-day', limitCredits: 100_000, period: 'day' }];
 
 /**
  * A batch of 3 lines, 2 per run: one run that continued as new and the run that finished, so the
@@ -335,6 +346,8 @@ async function main(): Promise<void> {
   const product = path.join(dir, 'product.png');
   await writeFile(image, renderPng('record-still', { width: 640, height: 360 }));
   await writeFile(product, renderPng('record-product', { width: 800, height: 800 }));
+  const budgetsFile = path.join(dir, 'budgets.json');
+  await writeFile(budgetsFile, JSON.stringify(RECORDING_BUDGETS));
 
   const binary = await findTemporalBinary({ build: true, log: say });
   const server = await startDevServer({ binary: binary.path, headless: true });
@@ -348,7 +361,7 @@ async function main(): Promise<void> {
         dir,
         'admission',
         { VIDU_SIM_TIME_SCALE: '10' },
-        { VIDU_MAX_IN_FLIGHT: '1', VIDU_SLOT_RECONCILE_SECONDS: '2' },
+        { VIDU_MAX_IN_FLIGHT: '1', VIDU_SLOT_RECONCILE_SECONDS: '2', VIDU_FLOW_BUDGETS_FILE: budgetsFile },
       ),
       startEnv(server, dir, 'plain', { VIDU_SIM_TIME_SCALE: '60' }, { VIDU_MAX_IN_FLIGHT: '0' }),
     ]);

@@ -105,10 +105,7 @@ describe('replay of the kept histories against the current code', () => {
 
   it('has a recording of each workflow type that matters in the newest version, every auto-upgrade type among them', () => {
     const types = new Set(kept.filter((k) => k.version === newest).map((k) => k.workflowType));
-    // viduBudgets (issue 19 §2) is newer than the newest recorded version: the next
-    // `dev/record-histories.ts --version <v>` run records it, and this exception goes.
-    const recorded = AUTO_UPGRADE_TYPES.filter((t) => t !== 'viduBudgets');
-    for (const t of ['img2video', 'adFilm', 'adFilmEdit', ...recorded]) expect(types, t).toContain(t);
+    for (const t of ['img2video', 'adFilm', 'adFilmEdit', ...AUTO_UPGRADE_TYPES]) expect(types, t).toContain(t);
   });
 
   it.each(current.map((k) => [label(k), k] as const))('%s replays without a determinism violation', (name, k) => {

@@ -22,6 +22,12 @@ export const WorkerMetric = {
   estimatesCompared: 'vidu_flow_estimates_compared',
   /** counter {kind, model, direction}: credits charged minus estimated, by direction: over (charged more) or under. */
   estimateDifferenceCredits: 'vidu_flow_estimate_difference_credits',
+  /**
+   * counter {kind, model, retry, err_code}: new tasks decided by options.onTaskFailure after a
+   * failed one: `retry` same | reseed | other-model | input-refused, `err_code` the failed task's
+   * code when Vidu's catalogue has it, else `unknown`; `model` is the failed task's.
+   */
+  taskRetries: 'vidu_flow_task_retries',
   /** counter {kind, priority, off_peak}: Vidu tasks submitted. In flight = submitted − finished. */
   tasksSubmitted: 'vidu_flow_tasks_submitted',
   /** counter {kind, priority, off_peak}: submitted tasks that are over (finished, failed, cancelled, given up). */

@@ -245,4 +245,31 @@ describe('metrics', () => {
     // Spans come from the client (this process) and from the worker process.
     expect(new Set(trace.map((s) => s.service))).toEqual(new Set(['vidu-flow-client', 'vidu-flow-worker']));
   });
+
+  it("count a retry of options.onTaskFailure by the failed task's err_code and the kind of retry", async () => {
+    const retried = { kind: 'text2video', model: 'viduq2', err_code: 'CreationPolicyViolation', retry: 'reseed' };
+    const w0 = await scrape(workerMetrics);
+    await e.sim.setFaults({
+      endpoints: { text2video: { taskFailure: { rate: 1, errCode: 'CreationPolicyViolation', count: 1 } } },
+    });
+    try {
+      const handle = await e.client.start('text2video', {
+        request: { model: 'viduq2', prompt: 'moderated once, then fine', duration: 4 },
+        options: { onTaskFailure: { attempts: 2 }, poll: { initialSeconds: 1, factor: 1.5, maxSeconds: 2 } },
+      });
+      const done = await handle.result();
+      expect(done.attempts?.map((a) => a.errCode)).toEqual(['CreationPolicyViolation', '']);
+    } finally {
+      await e.sim.setFaults({});
+    }
+    const w1 = await until(
+      () => scrape(workerMetrics),
+      (m) => total(m, WorkerMetric.taskRetries, retried) > total(w0, WorkerMetric.taskRetries, retried),
+      'the retry to be counted',
+      15_000,
+    );
+    // One retry, labelled with the catalogue's class (vidu/errors.ts), and nothing else counted as one.
+    expect(total(w1, WorkerMetric.taskRetries, retried) - total(w0, WorkerMetric.taskRetries, retried)).toBe(1);
+    expect(total(w1, WorkerMetric.taskRetries) - total(w0, WorkerMetric.taskRetries)).toBe(1);
+  });
 });

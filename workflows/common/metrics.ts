@@ -94,6 +94,15 @@ export class GenerationMetrics {
   }
 
   /**
+   * options.onTaskFailure decided a new task after the failed one (workflows/generation/retry.ts).
+   * `model` is the failed task's (a fallback changes it); `errCode` is already bounded by the
+   * caller (a catalogue code or `unknown`).
+   */
+  retried(model: string, errCode: string, retry: string): void {
+    count(WorkerMetric.taskRetries, { kind: this.kind, model: modelLabel(model), retry, err_code: errCode });
+  }
+
+  /**
    * A successful task's charge against its estimate: one comparison counted by agreement, and the
    * credits of difference by direction (over = charged more than estimated).
    */

@@ -60,6 +60,7 @@ export function nextAttempt(run: GenerationRun, memory: RetryMemory | undefined)
   if (!request) return undefined;
   // The ended task is over (metrics count each task); the next one starts from a clean slate.
   run.metrics.taskOver(charged);
+  run.metrics.retried(modelOf(memory.current), ...retryLabels(done.errCode));
   run.creditsEarlier += charged;
   // No task is current until the next is submitted: a cancellation meanwhile has nothing to cancel
   // at Vidu and ends the run cancelled (phases.ts cancelAtVidu), not waiting on the failed task.
@@ -74,6 +75,13 @@ export function nextAttempt(run: GenerationRun, memory: RetryMemory | undefined)
     ...(typeof request.model === 'string' ? { model: request.model } : {}),
   };
   return { staged: memory.current, step: `submit-attempt-${memory.attempts.length + 1}` };
+}
+
+/** The retry metric's err_code and retry labels: bounded (a catalogue code or `unknown`). */
+export function retryLabels(errCode: string): [string, string] {
+  const failure = classifyTaskFailure(errCode);
+  const code = 'unknown' in failure && failure.unknown ? 'unknown' : errCode;
+  return [code, failure.retry === 'never' ? 'input-refused' : failure.retry];
 }
 
 /** The request of the next attempt for this err_code, or undefined when the policy does not retry it. */

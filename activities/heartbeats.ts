@@ -1,13 +1,18 @@
 import { Context } from '@temporalio/activity';
 
 // Heartbeats that keep an activity alive while it runs, so a worker that dies mid-activity is
-// noticed within the activity's heartbeat timeout (10 s for paid submissions and polls:
-// workflows/common/activity-proxies.ts) instead of its start-to-close timeout (45 s to 2 min).
+// noticed within the activity's heartbeat timeout (10 s for quick calls and polls, 20 s for paid
+// submissions: workflows/common/activity-proxies.ts) instead of its start-to-close timeout (45 s
+// to 2 min).
 //
 // An activity with a heartbeat timeout must beat more often than that timeout, also while it waits
 // on one slow call (a POST that may take the client's whole 30 s). `keepBeating` beats on a timer,
-// a quarter of the timeout apart; the SDK forwards at most one beat per 0.8 × the timeout to the
-// server (the latest one), so the timer costs no extra calls to Temporal.
+// a quarter of the timeout apart. The SDK forwards at most one beat per 0.8 × the timeout unless
+// the worker caps that (Worker.create's maxHeartbeatThrottleInterval), which would leave only a
+// fifth of the timeout as margin against a stalled event loop or a slow server: the worker caps it
+// at MAX_HEARTBEAT_THROTTLE_MS, so each timer beat reaches the server and three quarters of the
+// timeout are margin. A spurious timeout of a submission whose POST is still in flight is the case
+// that matters: its retry could send again before Vidu lists the first (activities/submit.ts).
 //
 // What a timer beat carries matters: the submit activities record in their heartbeat whether a
 // request went out and what Vidu answered (activities/submit.ts, activities/ad-film.ts), and the
@@ -23,6 +28,9 @@ export function heartbeat(details?: unknown): void {
   latest.set(ctx, { details });
   ctx.heartbeat(details);
 }
+
+/** Worker.create's maxHeartbeatThrottleInterval: below every timer interval used (2.5 s and 5 s). */
+export const MAX_HEARTBEAT_THROTTLE_MS = 2_000;
 
 /** How far apart the timer beats, for a heartbeat timeout of `timeoutMs`. */
 export function beatIntervalMs(timeoutMs: number): number {

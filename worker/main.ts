@@ -2,6 +2,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { promoteAtStart } from '../platform/temporal/deployments';
 import { createActivities } from '../activities';
+import { MAX_HEARTBEAT_THROTTLE_MS } from '../activities/heartbeats';
 import { accountIdFor } from '../activities/admission';
 import { createGuardedFetch } from '../platform/net/guarded-fetch';
 import { createWebhookFetch } from '../platform/net/webhook-policy';
@@ -65,6 +66,8 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
         version: { deploymentName, buildId },
         defaultVersioningBehavior: 'PINNED',
       },
+      // Each keep-alive beat reaches the server (activities/heartbeats.ts).
+      maxHeartbeatThrottleInterval: MAX_HEARTBEAT_THROTTLE_MS,
       activities: createActivities({
         vidu,
         archive: stores.archive,

@@ -5,7 +5,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { beatIntervalMs, heartbeat, keepBeating } from '../../activities/heartbeats';
+import { beatIntervalMs, heartbeat, keepBeating, MAX_HEARTBEAT_THROTTLE_MS } from '../../activities/heartbeats';
+import { KEEP_ALIVE_HEARTBEAT_TIMEOUT, PAID_HEARTBEAT_TIMEOUT } from '../../workflows/common/activity-proxies';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,9 +61,15 @@ describe('keepBeating', () => {
     }
   });
 
-  it('beats a quarter of the timeout apart, so the SDK (one beat per 0.8 × timeout) always has a fresh one', () => {
+  it('beats a quarter of the timeout apart, and the worker forwards every beat (throttle below each interval)', () => {
     expect(beatIntervalMs(10_000)).toBe(2_500);
+    expect(beatIntervalMs(20_000)).toBe(5_000);
     expect(beatIntervalMs(100)).toBe(100);
+    // The heartbeat timeouts of workflows/common/activity-proxies.ts, in ms.
+    for (const timeout of [KEEP_ALIVE_HEARTBEAT_TIMEOUT, PAID_HEARTBEAT_TIMEOUT].map(
+      (t) => Number(t.replace(/s$/, '')) * 1000,
+    ))
+      expect(MAX_HEARTBEAT_THROTTLE_MS).toBeLessThan(beatIntervalMs(timeout));
   });
 
   it('is the only way an activity beats: no activity file calls the SDK heartbeat itself', async () => {

@@ -15,12 +15,20 @@ export const retryPolicy = {
 };
 
 /**
- * How soon a dead worker is noticed in a quick call, a paid submission or a poll: they beat on a timer while they
- * run (activities/heartbeats.ts), also while one call waits on Vidu, so this need not cover the
- * client's 30 s request timeout. A SIGKILLed worker's submissions were retried 40–45 s later
- * before (the start-to-close and the old heartbeat timeout), now about 10 s.
+ * How soon a dead worker is noticed in a quick call or a poll: they beat on a timer while they run
+ * (activities/heartbeats.ts), also while one call waits, so this need not cover the client's 30 s
+ * request timeout. A SIGKILLed worker's calls were retried 45 s later before (their start-to-close
+ * timeout), now about 10 s.
  */
 export const KEEP_ALIVE_HEARTBEAT_TIMEOUT = '10s';
+
+/**
+ * The same for a paid submission, with a wider margin: a submission wrongly thought dead while its
+ * POST is in flight is retried, and the retry could send again before Vidu lists the first
+ * (activities/submit.ts looks first). 15 s of margin over the timer's 5 s beats, as the old 40 s
+ * timeout left 10 s over the POST's 30 s. Retried about 20 s after a crash, not 40 s.
+ */
+export const PAID_HEARTBEAT_TIMEOUT = '20s';
 
 // A worker that dies mid-activity is noticed only when the activity's timeout passes, so short
 // calls get short timeouts: a crash costs at most that long before another worker retries. They
@@ -43,7 +51,7 @@ export const staging = proxyActivities<GenerationActivities>({
 // meanwhile, so it waits for the activity to finish instead of abandoning it.
 export const paid = proxyActivities<GenerationActivities>({
   startToCloseTimeout: '2m',
-  heartbeatTimeout: KEEP_ALIVE_HEARTBEAT_TIMEOUT,
+  heartbeatTimeout: PAID_HEARTBEAT_TIMEOUT,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: retryPolicy,
 });

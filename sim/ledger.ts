@@ -2,7 +2,6 @@
  * The account's credit balance. Charged when a task is created (the create
  * response already carries `credits`), refunded at most once per task.
  */
-import { REFUNDED_ERR_CODES } from './pricing';
 import type { SimTask } from './task';
 
 export class Ledger {
@@ -38,9 +37,16 @@ export class Ledger {
     task.credits = amount;
   }
 
-  /** Refund a failed task if its failure is one the account is not billed for. */
+  /**
+   * Refunds a failed task, whatever its err_code: Vidu documents that failed generations are not
+   * charged, content-moderation failures included ("生成失败的视频不计积分消耗（包含内容审核拒绝导致的失败）";
+   * in English "we will return the credit cost after moderate generations"): docs/vidu-pricing.md,
+   * docs/vidu-api.md §9.1. Until 2026-12-07 the simulator kept
+   * the charge of content and input failures, from an older reading that Vidu documented refunds
+   * only for cancels and off-peak expiry.
+   */
   settleFailure(task: SimTask): void {
-    if (task.refunded || !REFUNDED_ERR_CODES.has(task.errCode)) return;
+    if (task.refunded) return;
     task.refunded = true;
     this.balance += task.charged;
     this.refundedTotal += task.charged;

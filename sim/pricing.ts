@@ -68,20 +68,3 @@ export function simPrice(
   const e = estimateCredits(kind, request, { table, ...(facts ? { facts } : {}) });
   return e.unpriced === undefined ? e.credits : SIM_UNPRICED_CREDITS;
 }
-
-/**
- * Failures that are the service's fault and so give the credits back
- * ([INF]: Vidu documents refunds only for cancelled and expired off-peak
- * tasks). Content-policy and input-check failures keep the charge: the work
- * was done and the caller's input caused the rejection.
- */
-export const REFUNDED_ERR_CODES: ReadonlySet<string> = new Set([
-  'UserCancelled',
-  'OffPeakTimeout',
-  'InternalServiceFailure',
-  'SystemThrottling',
-  'OperationInProcess',
-  'ModelUnavailable',
-  'QuotaExceeded',
-  'TooManyRequests',
-]);

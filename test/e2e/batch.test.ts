@@ -180,13 +180,14 @@ describe('batch workflow end to end', () => {
     const seconds = (Date.now() - started) / 1000;
 
     // The summary.
-    // Credits: Vidu does not refund CreationPolicyViolation, so the three failed tasks count too.
+    // Credits: the 52 successes only. Vidu charges no failed task, moderation failures included
+    // (docs/vidu-pricing.md), so the three CreationPolicyViolation tasks count 0.
     expect(summary).toMatchObject({
       workflowId: handle.workflowId,
       total: 60,
       succeeded: 52,
       failed: 8,
-      credits: 55 * CREDITS_PER_LINE,
+      credits: 52 * CREDITS_PER_LINE,
       runs: 1,
       maxInFlight: 20,
     });
@@ -223,11 +224,8 @@ describe('batch workflow end to end', () => {
         expect(existsSync(r.archive ?? '')).toBe(true);
       }
     }
-    expect(results.filter((r) => r.error?.type === 'ViduTaskFailed').map((r) => r.credits)).toEqual([
-      CREDITS_PER_LINE,
-      CREDITS_PER_LINE,
-      CREDITS_PER_LINE,
-    ]);
+    // (a line's results row leaves out a credits figure of 0)
+    expect(results.filter((r) => r.error?.type === 'ViduTaskFailed').map((r) => r.credits ?? 0)).toEqual([0, 0, 0]);
 
     // The window: never more than 20 children at once, by the status query and by the history.
     expect(sampler.samples.length).toBeGreaterThan(5);

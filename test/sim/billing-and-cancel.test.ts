@@ -180,7 +180,7 @@ describe('credits', () => {
     expect(await balance()).toBe(0);
   });
 
-  it('refunds tasks failed by a system fault, not content failures', async () => {
+  it('refunds every failed task, content failures included (docs/vidu-pricing.md)', async () => {
     await admin.post(sim, 'faults', {
       endpoints: { img2video: { taskFailure: { errCode: ['InternalServiceFailure'], count: 1 } } },
     });
@@ -198,8 +198,9 @@ describe('credits', () => {
     expect(await generation(content.task_id)).toMatchObject({
       state: 'failed',
       err_code: 'CreationPolicyViolation',
-      credits: 80,
+      credits: 0,
     });
-    expect(await balance()).toBe(100000 - 80);
+    expect(await balance()).toBe(100000);
+    expect((await admin.get(sim, 'stats')).body.creditsRefunded).toBe(160);
   });
 });

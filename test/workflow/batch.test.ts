@@ -129,7 +129,8 @@ describe('failures', () => {
         [2, 'InvalidLine'],
         [3, FailureType.ViduTaskFailed],
       ]);
-      // The failed task was charged (Vidu did not refund it): 3 tasks × 10 credits.
+      // The stub reports the failed task's credits unrefunded (real Vidu refunds a failed task,
+      // docs/vidu-pricing.md): whatever a task reports is summed, so 3 tasks × 10 credits.
       expect(summary.credits).toBe(30);
       const results = vidu.batchResults.get(handle.workflowId) ?? [];
       expect(results.find((r) => r.line === 2)).toMatchObject({ state: 'failed', error: { type: 'InvalidLine' } });

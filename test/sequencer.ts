@@ -15,30 +15,35 @@ const PROJECT_ORDER = ['e2e', 'workflow', 's3', 'unit'];
 
 /**
  * The files that take longest, longest first: seconds in the clean-clone run of 2026-12-07 on 2
- * cores with a pool of 3 (/work/cc6.log), after this session's cuts where a file was cut (its
- * figure before in brackets). Vitest alone would order a fresh clone's files by project name and
- * size, and a long file started late runs alone at the end (longest first, as in list
- * scheduling). Only the order depends on this list (test/unit/sequencer.test.ts checks that each
- * file exists).
+ * cores with a pool of 3 (the fourth of that day, `npm test` 286 s). Vitest alone would order a
+ * fresh clone's files by project name and size, and a long file started late runs alone at the
+ * end (longest first, as in list scheduling). Only the order depends on this list
+ * (test/unit/sequencer.test.ts checks that each file exists).
  */
 const LONGEST_FIRST = [
-  'test/e2e/ad-film.test.ts', // 86 s
-  'test/production/production.test.ts', // 63 s
-  'test/e2e/admission.test.ts', // ~60 s (95 s with 50 batch generations)
-  'test/e2e/rolling-upgrade.test.ts', // 50 s
-  'test/e2e/batch.test.ts', // ~45 s (99 s with 200 lines)
-  'test/e2e/python-sdk-caller.test.ts', // 39 s
-  'test/e2e/studio.test.ts', // 39 s
-  'test/e2e/api.test.ts', // 30 s
-  'test/e2e/generation.test.ts', // 29 s
-  'test/e2e/tenant-front-door.test.ts', // 27 s
-  'test/workflow/archive-large.test.ts', // 20 s
-  'test/s3/s3-stores.test.ts', // 15 s
+  'test/production/production.test.ts', // 60 s
+  'test/e2e/ad-film.test.ts', // 56 s
+  'test/e2e/admission.test.ts', // 48 s
+  'test/e2e/balance.test.ts', // 34 s
+  'test/e2e/budgets.test.ts', // 32 s
+  'test/e2e/rolling-upgrade.test.ts', // 32 s
+  'test/e2e/batch.test.ts', // 30 s
+  'test/e2e/generation.test.ts', // 28 s
+  'test/e2e/studio.test.ts', // 25 s
+  'test/e2e/python-sdk-caller.test.ts', // 24 s
+  'test/e2e/api.test.ts', // 22 s
+  'test/e2e/more-endpoints.test.ts', // 20 s
+  'test/e2e/off-peak.test.ts', // 18 s
+  'test/workflow/archive-large.test.ts', // 17 s
+  'test/e2e/metrics.test.ts', // 16 s
+  'test/e2e/schedules.test.ts', // 15 s
+  'test/e2e/tenant-front-door.test.ts', // 15 s
+  'test/s3/s3-stores.test.ts', // 7 s
   // The unit project shares one module graph per worker (isolate: false), so the first unit file
   // gets a fresh heap: stage-memory runs a full GC every 50 ms to measure what it holds (2 s on a
   // fresh worker; 76 s after the rest of the unit files had filled the heap).
   'test/unit/stage-memory.test.ts',
-  'test/unit/python-sdk.test.ts', // 4 s
+  'test/unit/python-sdk.test.ts', // 9 s
 ];
 
 class LongestFirst implements TestSequencer {

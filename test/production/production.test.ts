@@ -295,6 +295,13 @@ describe('production-shaped run', () => {
       const kind = h.workflowId.split('-')[0]!;
       retriedTasks.set(kind, (retriedTasks.get(kind) ?? 0) + retried);
     }
+    // The same for the AD film: a late event (e.g. its abandoned fallback poll completing) while
+    // it completes fails that workflow task (UNHANDLED_COMMAND), and its finish, credits metric
+    // included, runs again.
+    const filmEvents = (await client.temporal.workflow.getHandle(film.workflowId).fetchHistory()).events!;
+    const filmRetried = filmEvents.filter(
+      (e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes,
+    ).length;
 
     // Everything completed.
     for (const r of results) expect(r.state).toBe('success');
@@ -413,7 +420,7 @@ describe('production-shaped run', () => {
     console.log(`[production] per kind: ${JSON.stringify(perKind)}`);
 
     console.log(
-      `[production] workflow tasks run again (failed or timed out) per kind: ${JSON.stringify(Object.fromEntries(retriedTasks))}`,
+      `[production] workflow tasks run again (failed or timed out) per kind: ${JSON.stringify(Object.fromEntries(retriedTasks))}; AD film: ${filmRetried}`,
     );
     const agrees = (measured: number, truth: number, kind: string) => {
       const slack = retriedTasks.get(kind) ?? 0;
@@ -429,8 +436,17 @@ describe('production-shaped run', () => {
         `credits, ${ctx}`,
       ).toBe(true);
     }
-    expect(adCredits).toBe(filmResult.credits);
-    expect(metricCredits).toBe(spent);
+    // The film's credits are counted once per run of its finish: once, or once more for each of
+    // its workflow tasks that failed or timed out.
+    const filmExtra = (adCredits - filmResult.credits) / filmResult.credits;
+    expect(
+      Number.isInteger(filmExtra) && filmExtra >= 0 && filmExtra <= filmRetried,
+      `AD film credits metric ${adCredits} for a film of ${filmResult.credits}, workflow tasks run again: ${filmRetried}`,
+    ).toBe(true);
+    // Every credit counted beyond what Vidu charged is one of those re-runs, film or generation.
+    const rerunCredits =
+      adCredits - filmResult.credits + Object.values(perKind).reduce((n, f) => n + f.credits - f.simCredits, 0);
+    expect(metricCredits - spent).toBe(rerunCredits);
     // The receiver signalled workflows again once Temporal was back.
     expect(figures.callbacksAcceptedAfterRestart).toBeGreaterThan(0);
   });

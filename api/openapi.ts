@@ -207,6 +207,7 @@ export function buildOpenApi(): Json {
   // POST /v1/estimates/{kind}: the start's input without notify (api/routes/estimates.ts).
   for (const kind of GENERATION_KINDS) schemas[`${kind}EstimateInput`] = strip(files[`${kind}.input.schema.json`]!);
   schemas.AdFilmEstimateInput = strip(files['adFilm.input.schema.json']!);
+  schemas.MusicVideoEstimateInput = strip(files['musicVideo.input.schema.json']!);
   schemas.Estimate = {
     type: 'object',
     required: ['credits', 'basis'],
@@ -393,6 +394,11 @@ export function buildOpenApi(): Json {
   paths['/v1/estimates/ad-film'] = estimate(
     'Estimate an AD film: create, each edit, compose',
     'AdFilmEstimateInput',
+    'EstimateTotal',
+  );
+  paths['/v1/estimates/music-video'] = estimate(
+    'Estimate a music video: create (its lip-sync surcharge on the longest song Vidu takes, 180 s), each edit, compose',
+    'MusicVideoEstimateInput',
     'EstimateTotal',
   );
   paths['/v1/estimates/batch'] = estimate(

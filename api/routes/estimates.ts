@@ -1,9 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { checkAdFilmInput } from '../../contract/ad-film-input';
 import { checkBatchLine, MAX_HTTP_BATCH_LINES } from '../../contract/batch-input';
+import { checkMusicVideoInput } from '../../contract/music-video-input';
 import { checkGenerationInput, GENERATION_KINDS } from '../../contract/generation-input';
 import type { GenerationKind } from '../../core/generation-types';
-import { estimateAdFilm, estimateCredits, generationLine, totalOf, type EstimateLine } from '../../vidu/prices';
+import {
+  estimateAdFilm,
+  estimateCredits,
+  estimateMusicVideo,
+  generationLine,
+  totalOf,
+  type EstimateLine,
+} from '../../vidu/prices';
 import { invalidInput, objectBody, problem } from '../problem';
 import type { ApiDeps, Guard } from '../deps';
 import { contractErrors } from './starts';
@@ -11,10 +19,12 @@ import { contractErrors } from './starts';
 // POST /v1/estimates/{kind} (scope read): the price before submission, from the same table the
 // worker records at staging (docs/vidu-pricing.md, VIDU_FLOW_PRICES_FILE). The body is what the
 // matching start takes: { request, options } for a generation kind, { request, edits, options }
-// for `ad-film`, { lines } for `batch`. Nothing is started, nothing is read from the caller's
-// media, so upscale and lip-sync (priced by the source video's length) answer `unpriced` here.
+// for `ad-film` and `music-video`, { lines } for `batch`. Nothing is started, nothing is read from
+// the caller's media, so upscale and lip-sync (priced by the source video's length) answer
+// `unpriced` here, and a music video's lip-sync surcharge assumes the longest song Vidu takes
+// (180 s: the safe reading) where `vidu-flow estimate music-video` reads a local song's length.
 
-const ESTIMATE_KINDS = [...GENERATION_KINDS, 'ad-film', 'batch'] as const;
+const ESTIMATE_KINDS = [...GENERATION_KINDS, 'ad-film', 'music-video', 'batch'] as const;
 
 export function registerEstimates(app: FastifyInstance, guard: Guard, deps: ApiDeps): void {
   app.post<{ Params: { kind: string } }>('/v1/estimates/:kind', { preHandler: guard('read') }, async (req) => {
@@ -29,6 +39,12 @@ export function registerEstimates(app: FastifyInstance, guard: Guard, deps: ApiD
         body as { request: Record<string, unknown>; edits?: Array<{ type: 'video' | 'narration' | 'bgm' }> },
         table,
       );
+    }
+    if (kind === 'music-video') {
+      const body = objectBody(req.body, ['request', 'edits', 'options']);
+      const errors = contractErrors(checkMusicVideoInput(body));
+      if (errors.length > 0) throw invalidInput(errors);
+      return estimateMusicVideo(body as { request: Record<string, unknown>; edits?: unknown[] }, table);
     }
     if (kind === 'batch') {
       const body = objectBody(req.body, ['lines', 'options']);

@@ -7,7 +7,7 @@ import type { ViduFlowClient } from '../../client';
 import { parseAllowPrivate } from '../../platform/net/address-policy';
 import { newApiKey } from '../../platform/keys/api-keys';
 import { buildApi } from '../../api/server';
-import { PriceTable } from '../../vidu/prices';
+import { estimateMusicVideo, PriceTable } from '../../vidu/prices';
 
 const reader = newApiKey('reader', ['read']);
 const starter = newApiKey('starter', ['start']);
@@ -21,6 +21,29 @@ const untouchable = new Proxy(
 ) as ViduFlowClient;
 const operator = new PriceTable([
   { kind: 'template', model: '*', rule: { per: 'call', credits: 35 }, source: 'operator', readOn: '2026-12-01' },
+  // Vidu publishes no music-video base, edit or compose price: an operator's, as the README says.
+  {
+    kind: 'musicVideo',
+    model: '*',
+    rule: { per: 'call', credits: 100 },
+    lipSyncPerSecond: 4,
+    source: 'operator',
+    readOn: '2026-12-01',
+  },
+  {
+    kind: 'musicVideoEdit',
+    model: 'generate_video',
+    rule: { per: 'call', credits: 20 },
+    source: 'operator',
+    readOn: '2026-12-01',
+  },
+  {
+    kind: 'musicVideoCompose',
+    model: '*',
+    rule: { per: 'call', credits: 40 },
+    source: 'operator',
+    readOn: '2026-12-01',
+  },
 ]);
 let app: FastifyInstance;
 
@@ -91,6 +114,27 @@ describe('POST /v1/estimates/{kind}', () => {
       unpriced: [{ label: 'line 2', reason: expect.stringMatching(/invalid line/) }],
     });
     expect(JSON.stringify(batch.json)).not.toMatch(/passwd/);
+  });
+
+  it('a music video: create, each footage edit, compose; lip sync priced on the longest song (180 s)', async () => {
+    const request = {
+      images: ['https://cdn.example.com/singer.png'],
+      audio_url: 'https://cdn.example.com/song.mp3',
+      prompt: 'a singer on a rooftop',
+    };
+    const edits = [{ type: 'video', storyboard: 0, prompt: 'closer' }];
+    const plain = await post('music-video', { request, edits });
+    expect(plain.status).toBe(200);
+    expect(plain.json.lines.map((l: { label: string }) => l.label)).toEqual(['create', 'edit 1 (video)', 'compose']);
+    expect(plain.json).toMatchObject({ credits: 100 + 20 + 40, unpriced: [] });
+    // The same figures as the function behind `vidu-flow estimate music-video`, without a song read.
+    expect(plain.json).toEqual(JSON.parse(JSON.stringify(estimateMusicVideo({ request, edits }, operator))));
+    const synced = await post('music-video', { request: { ...request, lip_sync: true }, edits });
+    expect(synced.json.credits - plain.json.credits).toBe(4 * 180);
+    // An edit the music video does not take, named by its field; nothing else is estimated.
+    const bad = await post('music-video', { request, edits: [{ type: 'bgm', prompt: 'jazz' }] });
+    expect(bad.status).toBe(422);
+    expect(bad.json.errors.map((e: { field: string }) => e.field)).toContain('edits[0].type');
   });
 
   it('takes a batch of many lines (the batch body limit, not the JSON one)', async () => {

@@ -236,10 +236,10 @@ describe('OpenAPI document and /docs', () => {
       }
     }
     // 9 routes besides the starts, plus POST /v1/uploads and /v1/uploads/presign (issue 22 item 2).
-    // Starts and estimates per kind, plus the AD-film and batch estimates; GET /v1/budgets (issue 19 §2);
-    // POST /v1/music-videos.
+    // Starts and estimates per kind, plus the AD-film, music-video and batch estimates; GET
+    // /v1/budgets (issue 19 §2); POST /v1/music-videos.
     // The subject library: POST and GET /v1/subjects, GET, PATCH, PUT and DELETE /v1/subjects/{id}.
-    expect(operations).toBe(15 + 6 + 2 * GENERATION_KINDS.length);
+    expect(operations).toBe(16 + 6 + 2 * GENERATION_KINDS.length);
     // Request schemas are the contract's: the duration matrix is there, and so is notify.
     const img = doc.components.schemas!.img2videoInput as {
       properties: Record<string, unknown>;

@@ -76,6 +76,28 @@ export async function stageCallerInputs(
   return { request: copy, issues };
 }
 
+/**
+ * One value of a media field outside a generation's request (the subject library's images and
+ * videos: client/subjects.ts), staged exactly as stageCallerInputs stages a large data: URI:
+ * within `limit`'s size, sniffed for its kind before a byte is stored, named by the detected
+ * format. Anything else comes back as it is.
+ */
+export async function stageLargeDataUri(
+  value: string,
+  limit: MediaLimit,
+  staging: InputStaging,
+  owner: string,
+): Promise<{ value: string } | { problem: string }> {
+  if (!value.startsWith('data:') || value.length <= STAGE_DATA_URI_OVER) return { value };
+  try {
+    const target = { limit, owner };
+    return { value: (await stageDataUri(value, limit.maxMegabytes * BYTES_PER_MEGABYTE, staging, target)) ?? value };
+  } catch (err) {
+    if (err instanceof StagingProblem) return { problem: err.message };
+    throw err;
+  }
+}
+
 class StagingProblem extends Error {
   override readonly name = 'StagingProblem';
 }

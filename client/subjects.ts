@@ -15,7 +15,8 @@ import type {
 } from '../core/subject-types';
 import type { InputStaging } from '../platform/stores/staging-store';
 import { InvalidGenerationInput } from './errors';
-import { ownerOfStart, STAGE_DATA_URI_OVER } from './input-staging';
+import { ownerOfStart, stageLargeDataUri } from './input-staging';
+import { limitFor } from '../contract/media-fields';
 import { payloadSizeIssues } from './payload-size';
 import { startIdempotently } from './idempotent-start';
 import { workflowIdIssues } from './workflow-ids';
@@ -47,16 +48,6 @@ export function subjectCreateWorkflowId(idempotencyKey: string | undefined): str
     return `subjectCreate-key-${idempotencyKey}`;
   return `subjectCreate-key-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}`;
 }
-
-const EXT_OF_MIME: Record<string, string> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpeg',
-  'image/jpg': 'jpeg',
-  'image/webp': 'webp',
-  'video/mp4': 'mp4',
-  'video/quicktime': 'mov',
-  'video/x-msvideo': 'avi',
-};
 
 /**
  * How a library call reaches the worker: a workflow per call (temporalRunner). Tests of the HTTP
@@ -115,8 +106,7 @@ export class SubjectLibrary {
     const owner = ownerOfStart(opts.searchAttributes);
     const request = {
       ...parsed.data,
-      images: await this.stageAll(parsed.data.images, owner),
-      ...(parsed.data.videos ? { videos: await this.stageAll(parsed.data.videos, owner) } : {}),
+      ...(await this.stageAll({ images: parsed.data.images, videos: parsed.data.videos }, owner)),
     };
     const sizeIssues = payloadSizeIssues({ request });
     if (sizeIssues.length > 0) throw new InvalidGenerationInput(sizeIssues);
@@ -145,8 +135,7 @@ export class SubjectLibrary {
     const owner = ownerOfStart(opts.searchAttributes);
     const changes = {
       ...parsed.data,
-      ...(parsed.data.images ? { images: await this.stageAll(parsed.data.images, owner) } : {}),
-      ...(parsed.data.videos ? { videos: await this.stageAll(parsed.data.videos, owner) } : {}),
+      ...(await this.stageAll({ images: parsed.data.images, videos: parsed.data.videos }, owner)),
     };
     const sizeIssues = payloadSizeIssues({ request: changes });
     if (sizeIssues.length > 0) throw new InvalidGenerationInput(sizeIssues);
@@ -154,22 +143,30 @@ export class SubjectLibrary {
     return result.found ? result.subject : undefined;
   }
 
-  /** Large data: URIs go to the staging store (under the caller), like a generation's inputs. */
-  private async stageAll(values: string[], owner: string): Promise<string[]> {
-    return Promise.all(values.map((v) => this.stageOne(v, owner)));
-  }
-
-  private async stageOne(value: string, owner: string): Promise<string> {
-    if (!value.startsWith('data:') || value.length <= STAGE_DATA_URI_OVER) return value;
-    const m = /^data:([^;,]+)[^,]*;base64,(.*)$/s.exec(value);
-    const ext = m ? EXT_OF_MIME[m[1]!.toLowerCase()] : undefined;
-    if (!m || !ext) return value;
-    const file = await this.staging.receive([Buffer.from(m[2]!, 'base64')]);
-    try {
-      return await file.commit(ext, owner);
-    } finally {
-      await file.discard();
+  /**
+   * Large data: URIs go to the staging store under the caller, checked as a generation's inputs
+   * are (client/input-staging.ts): the limits are reference2video's for a subject's images and
+   * videos, the fields a stored subject is used in. A value that is not that kind of media is
+   * refused, naming it, and nothing is stored.
+   */
+  private async stageAll(
+    media: { images?: string[] | undefined; videos?: string[] | undefined },
+    owner: string,
+  ): Promise<{ images?: string[]; videos?: string[] }> {
+    const issues: string[] = [];
+    const staged: { images?: string[]; videos?: string[] } = {};
+    for (const field of ['images', 'videos'] as const) {
+      const values = media[field];
+      if (values === undefined) continue;
+      const limit = limitFor('reference2video', `subjects.${field}`);
+      const results = await Promise.all(values.map((v) => stageLargeDataUri(v, limit, this.staging, owner)));
+      staged[field] = results.map((r, i) => {
+        if ('problem' in r) issues.push(`${field}[${i}]: ${r.problem}`);
+        return 'value' in r ? r.value : values[i]!;
+      });
     }
+    if (issues.length > 0) throw new InvalidGenerationInput(issues);
+    return staged;
   }
 }
 

@@ -5,7 +5,7 @@
 // Proves: mallory cannot list, get, edit or use alice's subject, and every one of those answers is
 // the one an unknown id gets; nothing of mallory's reaches Vidu; a create is paid once, also when the
 // worker crashed between Vidu's answer and the record; scopes; no delete.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -82,6 +82,17 @@ async function call(method: string, url: string, key: string, body?: unknown, he
   return { status: res.statusCode, json: res.json() as Record<string, any>, headers: res.headers };
 }
 
+/** Every file below `root`, as relative paths (none when it does not exist yet). */
+const filesUnder = (root: string): string[] => {
+  try {
+    return (readdirSync(root, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+      .sort();
+  } catch {
+    return [];
+  }
+};
 const viduRequests = () => sim.context.store.requestLog.filter((r) => r.path.startsWith('/ent/v2/subjects')).length;
 const createHero = async (key = alice.key, headers: Record<string, string> = {}) =>
   call('POST', '/v1/subjects', key, { name: 'hero', images: [pngUri()] }, headers);
@@ -159,6 +170,24 @@ describe('/v1/subjects with two keys', () => {
     expect(del.headers.allow).toBe('GET, PATCH, PUT');
     expect((await call('GET', '/v1/subjects/..%2F..%2Fetc', alice.key)).status).toBe(404);
     expect(sim.context.ledger.balance).toBe(before);
+  });
+});
+
+describe('a subject’s media from a key', () => {
+  it('stores none of a key’s bytes that are not media: a large data: URI of text labelled image/png is refused, naming it', async () => {
+    const before = { balance: sim.context.ledger.balance, files: filesUnder(path.join(dir, 'staging')) };
+    const text = Buffer.alloc(300 * 1024, 'DB_PASSWORD=hunter2\n');
+    const res = await call('POST', '/v1/subjects', alice.key, {
+      name: 'not-a-face',
+      images: [pngUri(), `data:image/png;base64,${text.toString('base64')}`],
+    });
+    expect(res.status).toBe(422);
+    expect(res.json.errors.map((e: { field: string }) => e.field)).toEqual(['images[1]']);
+    expect(res.json.errors[0].message).toMatch(/not an image.*nothing was stored/);
+    expect(JSON.stringify(res.json)).not.toMatch(/hunter2/);
+    expect(filesUnder(path.join(dir, 'staging'))).toEqual(before.files);
+    expect(viduRequests()).toBe(0);
+    expect(sim.context.ledger.balance).toBe(before.balance);
   });
 });
 

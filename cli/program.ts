@@ -5,7 +5,7 @@ import type { GenerationKind } from '../client/index';
 import { cancelAction, type CliIO, EXIT, generateAction, listAction, statusAction, watchAction } from './actions';
 import { adFilmAction, approveAction, editAction, storyboardsAction } from './ad-film-actions';
 import { EDIT_SPEC_HELP } from './ad-film-args';
-import { aliasesOf, ALL_REQUEST_FLAGS, flagsFor, requestFlagsFor } from './args';
+import { aliasesOf, ALL_REQUEST_FLAGS, collect, flagsFor, requestFlagsFor } from './args';
 import { registerBatchCommand } from './batch';
 import { registerBudgetCommands } from './budget';
 import { registerDeployCommands } from './deploy';
@@ -18,8 +18,6 @@ import { musicVideoAction } from './music-video';
 
 // The `vidu-flow` command line: commander declarations only. The flags → input mapping is in
 // args.ts, what each command does in actions.ts, how things are printed in output.ts.
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Orchestration options shared by every command that starts a workflow. */
 function addCommonStartOptions(cmd: Command): Command {

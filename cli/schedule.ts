@@ -17,7 +17,7 @@ import {
   type ScheduleSpecInput,
   ViduFlowSchedules,
 } from '../client/index';
-import { buildStartPlan, type GenerateFlags, type PlanContext, REQUEST_FLAGS, UsageError } from './args';
+import { buildStartPlan, collect, type GenerateFlags, type PlanContext, REQUEST_FLAGS, UsageError } from './args';
 import {
   type CliIO,
   err,
@@ -34,8 +34,6 @@ import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 
 // `vidu-flow schedule create|list|describe|delete`: recurring generations on Temporal Schedules
 // (client/schedules.ts). Registered on the program with registerScheduleCommands(program, io, setExit).
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** The flags of `schedule create` as commander hands them over. */
 export interface ScheduleCreateFlags extends GenerateFlags, GlobalFlags, OutputFlags {

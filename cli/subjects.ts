@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidGenerationInput, type SubjectView } from '../client/index';
+import { collect } from './args';
 import {
   type CliIO,
   err,
@@ -17,8 +18,6 @@ import {
 // `vidu-flow subjects create|list|get|update`: the subject library (client/subjects.ts,
 // docs/vidu-api-subjects.md). The CLI is the operator: its subjects are owned by `operator`.
 // Vidu documents no delete, so there is no `subjects delete`.
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 const MIME_OF_EXT: Record<string, string> = {
   '.png': 'image/png',

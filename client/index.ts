@@ -2,6 +2,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { checkAdFilmInput } from '../contract/ad-film-input';
 import { checkGenerationInput } from '../contract/generation-input';
 import type { AdFilmInput } from '../core/ad-film-types';
+import { AD_FILM, MUSIC_VIDEO, type FilmKind } from '../core/film-kinds';
 import { AdFilmHandle, MusicVideoHandle } from './ad-film';
 import { checkMusicVideoInput } from '../contract/music-video-input';
 import type { MusicVideoInput } from '../core/music-video-types';
@@ -211,28 +212,7 @@ export class ViduFlowClient {
 
   /** Validates and starts an AD film (workflow `adFilm`). */
   async startAdFilm(input: AdFilmInput, opts: StartOptions = {}): Promise<AdFilmHandle> {
-    const issues = checkAdFilmInput(input);
-    if (issues.length > 0) throw new InvalidGenerationInput(issues);
-    const idempotencyKey = opts.idempotencyKey ?? input.options?.idempotencyKey;
-    const { workflowId, issues: idIssues } = startWorkflowId('adFilm', opts, idempotencyKey);
-    if (idIssues.length > 0) throw new InvalidGenerationInput(idIssues);
-    const prompt = typeof input.request.prompt === 'string' ? ` · “${input.request.prompt.slice(0, 80)}”` : '';
-    const prepared = await this.prepareInput('ad-one-click', input, opts);
-    const summary = `AD film · ${input.edits?.length ?? 0} edit(s)${input.options?.review ? ' · review' : ''}${prompt}`;
-    const handle = await startIdempotently(
-      this.temporal,
-      {
-        workflowType: 'adFilm',
-        workflowId,
-        keyed: Boolean(idempotencyKey),
-        taskQueue: this.taskQueue,
-        args: [prepared],
-        summary,
-        priorityClass: input.options?.priority ?? 'interactive',
-      },
-      opts,
-    );
-    return new AdFilmHandle(handle);
+    return new AdFilmHandle(await this.startFilm(AD_FILM, checkAdFilmInput(input), input, opts));
   }
 
   /**
@@ -240,19 +220,32 @@ export class ViduFlowClient {
    * for one-click/mv): the images and the audio are staged like the AD film's.
    */
   async startMusicVideo(input: MusicVideoInput, opts: StartOptions = {}): Promise<MusicVideoHandle> {
-    const issues = checkMusicVideoInput(input);
+    const lipSync = input.request.lip_sync === true || input.request.lip_sync === 'true';
+    return new MusicVideoHandle(
+      await this.startFilm(MUSIC_VIDEO, checkMusicVideoInput(input), input, opts, lipSync ? ' · lip sync' : ''),
+    );
+  }
+
+  /** A film of `kind` (core/film-kinds.ts) whose input check found `issues`: staged and started once per key. */
+  private async startFilm(
+    kind: FilmKind,
+    issues: string[],
+    input: AdFilmInput | MusicVideoInput,
+    opts: StartOptions,
+    summaryExtra = '',
+  ): Promise<WorkflowHandle> {
     if (issues.length > 0) throw new InvalidGenerationInput(issues);
     const idempotencyKey = opts.idempotencyKey ?? input.options?.idempotencyKey;
-    const { workflowId, issues: idIssues } = startWorkflowId('musicVideo', opts, idempotencyKey);
+    const { workflowId, issues: idIssues } = startWorkflowId(kind.name, opts, idempotencyKey);
     if (idIssues.length > 0) throw new InvalidGenerationInput(idIssues);
     const prompt = typeof input.request.prompt === 'string' ? ` · “${input.request.prompt.slice(0, 80)}”` : '';
-    const lipSync = input.request.lip_sync === true || input.request.lip_sync === 'true' ? ' · lip sync' : '';
-    const prepared = await this.prepareInput('one-click-mv', input, opts);
-    const summary = `music video · ${input.edits?.length ?? 0} edit(s)${input.options?.review ? ' · review' : ''}${lipSync}${prompt}`;
-    const handle = await startIdempotently(
+    const prepared = await this.prepareInput(kind.endpoint, input, opts);
+    const review = input.options?.review ? ' · review' : '';
+    const summary = `${kind.label} · ${input.edits?.length ?? 0} edit(s)${review}${summaryExtra}${prompt}`;
+    return startIdempotently(
       this.temporal,
       {
-        workflowType: 'musicVideo',
+        workflowType: kind.name,
         workflowId,
         keyed: Boolean(idempotencyKey),
         taskQueue: this.taskQueue,
@@ -262,7 +255,6 @@ export class ViduFlowClient {
       },
       opts,
     );
-    return new MusicVideoHandle(handle);
   }
 
   getMusicVideoHandle(workflowId: string): MusicVideoHandle {

@@ -50,30 +50,28 @@ function addAdFilmOptions(cmd: Command): Command {
       '--edit <spec>',
       `an edit to apply once the film is generated, repeatable: ${EDIT_SPEC_HELP} (the text may contain colons)`,
       collect,
-    )
-    .option('--review', 'wait for `vidu-flow edit` / `vidu-flow approve` before composing')
-    .option('--review-timeout <seconds>', 'with --review: how long to wait for approval (default 24 h)')
-    .addOption(
-      new Option(
-        '--on-review-timeout <action>',
-        'with --review: at the review timeout, fail (default) or compose',
-      ).choices(['fail', 'compose']),
-    )
-    .option('--edit-attempts <n>', 'submissions per edit before it counts as failed (default 3)');
+    );
+  addFilmReviewOptions(cmd);
   addNotBeforeOption(cmd);
   return addCommonStartOptions(cmd);
 }
 
 /** The request and review flags of `music-video` (and of `estimate music-video`). */
 function addMusicVideoOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--image <ref>', 'image, repeatable (1–7): URL, data URI, or local path', collect)
     .option('--audio <ref>', 'the song (mp3, wav, m4a; 10–180 s): URL, data URI, or local path')
     .option('--lip-sync', 'lip-sync the singer to the song (+4 credits a second)')
     .option('--prompt <text>', 'what the video should show (≤ 3000 characters)')
     .addOption(new Option('--aspect-ratio <ratio>', 'default 16:9').choices(['16:9', '9:16', '1:1', '4:3', '3:4']))
     .addOption(new Option('--resolution <res>', 'values assumed (undocumented)').choices(['540p', '720p', '1080p']))
-    .option('--edit <spec>', 'a footage edit once the video is generated, repeatable: video:<index>:<prompt>', collect)
+    .option('--edit <spec>', 'a footage edit once the video is generated, repeatable: video:<index>:<prompt>', collect);
+  return addFilmReviewOptions(cmd);
+}
+
+/** The review and edit-retry flags of both films, read by filmReviewOptions (cli/ad-film-args.ts). */
+function addFilmReviewOptions(cmd: Command): Command {
+  return cmd
     .option('--review', 'wait for `vidu-flow edit` / `vidu-flow approve` before composing')
     .option('--review-timeout <seconds>', 'with --review: how long to wait for approval (default 24 h)')
     .addOption(

@@ -55,12 +55,13 @@ export function nextAttempt(run: GenerationRun, memory: RetryMemory | undefined)
   if (done.state !== 'failed' || memory.attempts.length >= memory.policy.attempts) return undefined;
   // Off-peak work Vidu could not run within its 48 h window (an undocumented code, state.ts
   // isOffPeakRefund) is refunded and surfaced (OffPeakRefunded), not queued for another 48 h.
-  if (run.offPeak && isOffPeakRefund(done) && classifyTaskFailure(done.errCode).unknown) return undefined;
-  const request = changedRequest(memory, done.errCode);
+  const failure = classifyTaskFailure(done.errCode);
+  if (run.offPeak && isOffPeakRefund(done) && failure.unknown) return undefined;
+  const request = changedRequest(memory, failure);
   if (!request) return undefined;
   // The ended task is over (metrics count each task); the next one starts from a clean slate.
   run.metrics.taskOver(charged);
-  run.metrics.retried(modelOf(memory.current), ...retryLabels(done.errCode));
+  run.metrics.retried(modelOf(memory.current), ...retryLabels(done.errCode, failure));
   run.creditsEarlier += charged;
   // No task is current until the next is submitted: a cancellation meanwhile has nothing to cancel
   // at Vidu and ends the run cancelled (phases.ts cancelAtVidu), not waiting on the failed task.
@@ -78,17 +79,18 @@ export function nextAttempt(run: GenerationRun, memory: RetryMemory | undefined)
 }
 
 /** The retry metric's err_code and retry labels: bounded (a catalogue code or `unknown`). */
-export function retryLabels(errCode: string): [string, string] {
-  const failure = classifyTaskFailure(errCode);
+function retryLabels(errCode: string, failure: TaskFailure): [string, string] {
   const code = 'unknown' in failure && failure.unknown ? 'unknown' : errCode;
   return [code, failure.retry === 'never' ? 'input-refused' : failure.retry];
 }
 
+/** What vidu/errors.ts's catalogue says of a failed task's err_code. */
+type TaskFailure = ReturnType<typeof classifyTaskFailure>;
+
 /** The request of the next attempt for this err_code, or undefined when the policy does not retry it. */
-function changedRequest(memory: RetryMemory, errCode: string): Record<string, unknown> | undefined {
+function changedRequest(memory: RetryMemory, failure: TaskFailure): Record<string, unknown> | undefined {
   const { policy } = memory;
   const request = memory.current.request;
-  const failure = classifyTaskFailure(errCode);
   switch (failure.retry) {
     case 'same':
       if ('unknown' in failure && failure.unknown) {

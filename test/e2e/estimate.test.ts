@@ -16,12 +16,14 @@ import { SIM_STAND_IN_PRICES } from '../../sim/pricing';
 import { renderMp4, renderPng } from '../../sim/media/render';
 import { renderWav } from '../../sim/media/wav';
 import { GENERATION_KINDS } from '../../vidu/endpoints';
-import { startE2eEnv } from '../helpers/e2e';
+import { startE2eEnv, type E2eEnv } from '../helpers/e2e';
+import { withinOrReport } from '../helpers/stuck-report';
 import { scrape, total } from '../helpers/prometheus';
 import { getFreePort } from '../../dev/temporal-server';
 
 let stack: Stack;
 let client: ViduFlowClient;
+let env: E2eEnv;
 let dir: string;
 let metrics: string;
 const f: Record<string, string> = {};
@@ -62,10 +64,11 @@ beforeAll(async () => {
   );
   const port = await getFreePort();
   metrics = `http://127.0.0.1:${port}`;
-  ({ stack, client } = await startE2eEnv('estimate', dir, {
+  env = await startE2eEnv('estimate', dir, {
     simEnv: { VIDU_SIM_TIME_SCALE: '60', VIDU_SIM_PRICES_FILE: simPrices },
     workerEnv: { VIDU_FLOW_PRICES_FILE: operatorPrices, METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' },
-  }));
+  });
+  ({ stack, client } = env);
 });
 
 afterAll(async () => {
@@ -157,7 +160,9 @@ describe('estimate against charge', () => {
     const done = await Promise.all(
       all.map(async (c) => {
         const handle = await client.start(c.kind, { request: c.request, options: { archive: false } });
-        const result = await handle.result();
+        // Past 60 s (19 finish in seconds together), fail saying where it stands and what the
+        // processes last logged: both cases hung to their timeouts once in a clean-clone run.
+        const result = await withinOrReport(env, handle.workflowId, handle.result(), 60_000);
         return { ...c, result, status: await handle.status() };
       }),
     );
@@ -186,14 +191,13 @@ describe('estimate against charge', () => {
   it('a simulator that charges more than the table: counted by the metrics, logged once per model and parameter set', async () => {
     const before = await scrape(metrics);
     const results = await Promise.all(
-      [1, 2].map(async () =>
-        (
-          await client.start('text2video', {
-            request: { model: 'viduq1', prompt: 'a lighthouse' },
-            options: { archive: false },
-          })
-        ).result(),
-      ),
+      [1, 2].map(async () => {
+        const handle = await client.start('text2video', {
+          request: { model: 'viduq1', prompt: 'a lighthouse' },
+          options: { archive: false },
+        });
+        return withinOrReport(env, handle.workflowId, handle.result(), 60_000);
+      }),
     );
     for (const r of results) expect(r).toMatchObject({ estimatedCredits: 80, credits: 100 });
     const after = await scrape(metrics);

@@ -3,10 +3,15 @@
 // events, and the slot manager's queue. A CI run keeps only the tail of its output, so a hang
 // with no report cannot be diagnosed afterwards (the more-endpoints case timed out once in CI,
 // 2026-12-07, with nothing else printed).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { accountIdFor, slotManagerId } from '../../activities/admission';
 import type { E2eEnv } from './e2e';
 
-type Env = Pick<E2eEnv, 'client' | 'stack'>;
+type Env = Pick<E2eEnv, 'client' | 'stack'> & Partial<Pick<E2eEnv, 'logDir'>>;
+
+/** Lines of each process log kept in a report: a crashed worker's last words are near the end. */
+const LOG_TAIL_LINES = 25;
 
 /** Where `workflowId` stands, as lines of text. */
 export async function stuckReport(env: Env, workflowId: string, why: string): Promise<string> {
@@ -44,6 +49,20 @@ export async function stuckReport(env: Env, workflowId: string, why: string): Pr
     lines.push(`slot manager: ${JSON.stringify(slots)}`);
   } catch (err) {
     lines.push(`describe failed: ${String(err)}`);
+  }
+  // The processes' own words: a worker that died or stopped polling says so only in its log, and
+  // a CI run keeps no files.
+  if (env.logDir) {
+    try {
+      for (const file of readdirSync(env.logDir)
+        .filter((f) => f.endsWith('.log'))
+        .sort()) {
+        const tail = readFileSync(path.join(env.logDir, file), 'utf8').trimEnd().split('\n').slice(-LOG_TAIL_LINES);
+        lines.push(`--- last ${tail.length} lines of ${file}`, ...tail);
+      }
+    } catch (err) {
+      lines.push(`logs unreadable: ${String(err)}`);
+    }
   }
   return lines.join('\n');
 }

@@ -64,44 +64,6 @@ export function statusBlock(g: J): HTMLElement {
   );
 }
 
-/**
- * The tasks of a generation run with options.onTaskFailure (README "Retry policy"), in order: each
- * a paid Vidu task of its own. Nothing without a policy (no attempts recorded).
- */
-export function attemptsBlock(g: J): HTMLElement | null {
-  const attempts = ((g.result?.attempts ?? g.status?.attempts) as J[] | undefined) ?? [];
-  if (attempts.length === 0) return null;
-  return el(
-    'section',
-    { 'aria-labelledby': 'attempts-h', id: 'attempts' },
-    el('h2', { id: 'attempts-h' }, 'Attempts'),
-    el(
-      'table',
-      { class: 'attempts' },
-      el(
-        'thead',
-        {},
-        el('tr', {}, ...['Task', 'Model', 'Seed', 'Outcome', 'Credits'].map((h) => el('th', { scope: 'col' }, h))),
-      ),
-      el(
-        'tbody',
-        {},
-        ...attempts.map((a) =>
-          el(
-            'tr',
-            {},
-            el('td', {}, el('code', {}, String(a.taskId ?? ''))),
-            el('td', {}, String(a.model ?? '')),
-            el('td', {}, a.seed === undefined ? '' : String(a.seed)),
-            el('td', { class: 'outcome' }, a.errCode ? `failed: ${a.errCode}` : 'succeeded'),
-            el('td', {}, String(a.credits ?? 0)),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
 function inputsBlock(input: J | undefined, images: NonNullable<Detail['inputImages']>): HTMLElement | null {
   const request = input?.request as J | undefined;
   if (!request) return null;
@@ -207,7 +169,6 @@ export const generationPage: Page = async (root, _params, path) => {
           : null,
       ),
       statusBlock(g),
-      attemptsBlock(g),
       cancel,
       el('p', { class: 'error', id: 'page-error', role: 'alert' }),
       g.failure ? el('p', { class: 'error failure', role: 'alert' }, failureWords(g.failure)) : null,
@@ -233,11 +194,6 @@ export const generationPage: Page = async (root, _params, path) => {
           const current = document.getElementById('status');
           const g = { execution: (e.data as J).execution, status: (e.data as J).status };
           current?.replaceWith(statusBlock(g));
-          // A retry adds a row as soon as the failed task is recorded.
-          const attempts = attemptsBlock(g);
-          const shown = document.getElementById('attempts');
-          if (attempts && shown) shown.replaceWith(attempts);
-          else if (attempts) document.getElementById('status')?.after(attempts);
         } else if (e.event === 'result') void render();
       },
       abort.signal,

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiKey } from '../../platform/keys/api-keys';
 import { startStack, type Stack } from '../../dev/stack';
 import { renderPng } from '../../sim/media/render';
-import { SimAdmin } from '../../sim/admin-client';
 import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
 
 const CHROMIUM = process.env.STUDIO_CHROMIUM ?? '/usr/bin/chromium';
@@ -275,51 +274,6 @@ describe('the studio in a real browser (processes)', () => {
     );
     expect(seconds).toBeGreaterThan(0);
     await shot(page, 'review-composed');
-  });
-
-  it('shows the tasks of a generation retried by options.onTaskFailure: the moderated one and the one that succeeded', async () => {
-    const sim = new SimAdmin(stack.simUrl);
-    await sim.setFaults({
-      endpoints: { text2video: { taskFailure: { rate: 1, errCode: 'CreationPolicyViolation', count: 1 } } },
-    });
-    let id: string;
-    try {
-      const res = await fetch(`${api}/v1/generations/text2video`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${alice.key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          request: { model: 'viduq2', prompt: 'moderated once, then fine', duration: 4 },
-          options: { onTaskFailure: { attempts: 2 }, poll: { initialSeconds: 1, factor: 1.5, maxSeconds: 2 } },
-        }),
-      });
-      expect(res.status).toBe(201);
-      id = ((await res.json()) as { id: string }).id;
-      await page.goto(`${api}/studio/#/g/${encodeURIComponent(id)}`);
-      await page.locator('#execution', { hasText: 'succeeded' }).waitFor({ timeout: 60_000 });
-    } finally {
-      await sim.setFaults({});
-    }
-    const rows = page.locator('#attempts tbody tr');
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
-    const cells = await rows.evaluateAll((trs: Array<{ textContent: string | null; children: ArrayLike<unknown> }>) =>
-      trs.map((tr) =>
-        Array.from(tr.children as ArrayLike<{ textContent: string | null }>).map((td) => td.textContent ?? ''),
-      ),
-    );
-    console.log(`[studio] attempts of ${id}: ${JSON.stringify(cells)}`);
-    // Task, Model, Seed, Outcome, Credits: the first refused, the second with a new seed; the same
-    // tasks and credits as the result the API returns.
-    expect(cells.map((c) => c[3])).toEqual(['failed: CreationPolicyViolation', 'succeeded']);
-    expect(cells.map((c) => c[1])).toEqual(['viduq2', 'viduq2']);
-    expect(cells[1]![2]).toMatch(/^\d+$/);
-    const g = (await (
-      await fetch(`${api}/v1/generations/${encodeURIComponent(id)}`, {
-        headers: { authorization: `Bearer ${alice.key}` },
-      })
-    ).json()) as { result?: { attempts?: Array<{ taskId: string; credits: number }> } };
-    expect(cells.map((c) => [c[0], Number(c[4])])).toEqual(g.result?.attempts?.map((a) => [a.taskId, a.credits]));
-    await axe(page, 'generation with attempts');
-    await shot(page, 'generation-attempts');
   });
 
   it('a second key sees none of the first key’s work: an empty list, and the direct URL answers as not found', async () => {

@@ -24,7 +24,9 @@ import { SimAdmin } from '../../sim/admin-client';
 import { apiCall } from '../helpers/api-call';
 import { until } from '../helpers/e2e';
 import { scrape, total } from '../helpers/prometheus';
-import { temporalServer, uniqueTaskQueue } from '../helpers/temporal';
+import { connectToTestServer, temporalServer, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
+import { accountIdFor } from '../../activities/admission';
+import { balanceScheduleId } from '../../core/balance';
 
 const FLOOR = 1_000;
 const IN_FLIGHT = 3;
@@ -37,6 +39,9 @@ let sim: SimAdmin;
 let api: string;
 let metrics: string;
 let hooks: Server;
+let temporal: TestConnections;
+/** The balance watch's Schedule, whose saved state the credits floor reads (activities/balance.ts). */
+let scheduleId: string;
 const deliveries: Array<{ headers: Record<string, unknown>; body: string }> = [];
 const t0 = Date.now();
 /** Moves the simulator's clock 30 s every 250 ms (each tick ends the running tasks), unless paused. */
@@ -64,10 +69,11 @@ beforeAll(async () => {
   await writeFile(keysFile, JSON.stringify([alice.entry, bob.entry, opsEntry]), { mode: 0o600 });
   const metricsPort = await getFreePort();
   const { address, namespace } = temporalServer();
+  const taskQueue = uniqueTaskQueue('e2e-balance');
   stack = await startStack({
     temporalAddress: address,
     namespace,
-    taskQueue: uniqueTaskQueue('e2e-balance'),
+    taskQueue,
     callbacks: true,
     archiveDir: path.join(dir, 'archive'),
     stagingDir: path.join(dir, 'staging'),
@@ -87,6 +93,9 @@ beforeAll(async () => {
     logDir: path.join(dir, 'logs'),
   });
   sim = new SimAdmin(stack.simUrl);
+  temporal = await connectToTestServer();
+  // dev/stack.ts names the deployment after the task queue.
+  scheduleId = balanceScheduleId(taskQueue.replace(/[.:]/g, '-'), accountIdFor(stack.apiKey, stack.simUrl));
   api = stack.apiUrl!;
   metrics = `http://127.0.0.1:${metricsPort}`;
   ticker = setInterval(() => {
@@ -96,6 +105,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   clearInterval(ticker);
+  await temporal?.close();
   await stack?.stop();
   await new Promise((r) => hooks?.close(r));
   console.log(`[balance] whole file in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -123,6 +133,23 @@ const remainsShown = (remains: number, ok = (shown: number) => shown === remains
     30_000,
   );
 
+/**
+ * Until the credits floor itself sees `remains`: it reads the state the balance check saves on its
+ * Schedule, a step after the read that sets the gauge (and after announcing a low balance), so a
+ * generation started when only the gauge shows it may still be judged on the read before.
+ */
+const floorSees = (remains: number) =>
+  until(
+    async () => {
+      const action = (await temporal.client.schedule.getHandle(scheduleId).describe()).action;
+      const state = action.type === 'startWorkflow' ? (action.args?.[0] as { last?: { remains?: number } }) : undefined;
+      return state?.last?.remains;
+    },
+    (seen) => seen === remains,
+    `the credits floor to see ${remains} credits left`,
+    30_000,
+  );
+
 describe('the credits floor', () => {
   it('holds new batch generations under VIDU_MIN_REMAINING_CREDITS and releases them when the balance rises', async () => {
     // The first read (at the watch's creation) saw the simulator's full balance.
@@ -130,6 +157,7 @@ describe('the credits floor', () => {
     expect([...full.keys()].some((k) => k.startsWith(`${WorkerMetric.creditPackageExpiry}{`))).toBe(true);
     await setBalance(400);
     await remainsShown(400);
+    await floorSees(400);
     const createsBefore = await sim.createRequests();
     const started = await Promise.all(
       [1, 2, 3].map((i) =>

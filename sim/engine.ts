@@ -42,6 +42,8 @@ export class Engine {
   private processing = new Set<SimTask>();
   private cursor: number;
   private timer: NodeJS.Timeout | undefined;
+  /** The tick interval while started (start), else undefined. */
+  private tickMs: number | undefined;
 
   constructor(
     private readonly clock: SimClock,
@@ -53,21 +55,38 @@ export class Engine {
     this.cursor = clock.now();
   }
 
+  // The timer runs only while a task is active: with none, a tick has nothing to apply. An idle
+  // simulator woke 40 times a second (25 ms) for nothing, about 1 % of a core each; the e2e stacks
+  // keep two or three idle between their generations (measured 2026-12-07: 0.24 CPU-s in 30 s).
   start(tickMs: number): void {
     this.stop();
-    this.timer = setInterval(() => this.tick(), tickMs);
-    this.timer.unref();
+    this.tickMs = tickMs;
+    this.wake();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.tickMs = undefined;
+    this.sleep();
   }
 
   reset(): void {
     this.active.clear();
     this.processing.clear();
     this.cursor = this.clock.now();
+    this.sleep();
+  }
+
+  private wake(): void {
+    if (this.timer || this.tickMs === undefined || this.active.size === 0) return;
+    // The cursor follows the clock while asleep: nothing was due then, as no task was active.
+    this.cursor = Math.max(this.cursor, this.clock.now());
+    this.timer = setInterval(() => this.tick(), this.tickMs);
+    this.timer.unref();
+  }
+
+  private sleep(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   get running(): number {
@@ -81,6 +100,7 @@ export class Engine {
 
   add(task: SimTask): void {
     this.active.add(task);
+    this.wake();
   }
 
   /** Apply every transition that is due at the current simulated time. */
@@ -95,6 +115,7 @@ export class Engine {
       ev.apply(cursor);
     }
     this.cursor = now;
+    if (this.active.size === 0) this.sleep();
   }
 
   progressAt(task: SimTask, at: number): number {

@@ -50,6 +50,34 @@ describe('state machine under the time scale', () => {
     expect(t(3) - t(2)).toBeCloseTo(30_000, -1);
   });
 
+  it('sleeps while no task is active, and a task created after an idle spell keeps its due times', async () => {
+    sim = await startTestSim({ timeScale: 40, tickMs: 10 });
+    const s = sim;
+    // White-box: the engine's interval exists only while a task is active (sim/engine.ts, wake/sleep).
+    const ticking = () => (s.context.engine as unknown as { timer?: unknown }).timer !== undefined;
+    expect(ticking()).toBe(false);
+    // 300 ms idle = 12 simulated seconds in which the engine did not tick.
+    await new Promise((r) => setTimeout(r, 300));
+    const created = await createTask(s);
+    expect(ticking()).toBe(true);
+    await waitFor(
+      'success',
+      async () =>
+        (await api.get(s, `tasks/${created.task_id}/creations`)).body.state === 'success' ? true : undefined,
+      10_000,
+      20,
+    );
+    const h = await history(s, created.task_id);
+    const t = (i: number) => Date.parse(h[i]!.at);
+    expect(h.map((x) => x.state)).toEqual(['created', 'queueing', 'processing', 'success']);
+    // Stamped from the task's creation, not from the engine's last tick before it slept.
+    expect(t(1) - t(0)).toBeCloseTo(1000, -1);
+    expect(t(2)).toBeGreaterThanOrEqual(t(1));
+    expect(t(3) - t(2)).toBeCloseTo(30_000, -1);
+    // Nothing active again: asleep again.
+    expect(ticking()).toBe(false);
+  });
+
   it('manual clock advances drive the same machine when time is frozen', async () => {
     sim = await startTestSim({ timeScale: 0 });
     const task = await createTask(sim);

@@ -258,7 +258,7 @@ describe('a caller in Python through the Temporal SDK (examples/temporal-sdk-cal
     }
     const simDelta = report.sim.requestsAfterRefused - report.sim.requestsBeforeRefused;
     console.log(
-      `[python-sdk] hostile-id table: ${refused.length} refused starts caused ${reachedVidu} Vidu request(s) (simulator total +${simDelta}; goal 0), ` +
+      `[python-sdk] hostile-id table: ${refused.length} refused starts caused ${reachedVidu} Vidu request(s) (simulator total but credits reads +${simDelta}; goal 0), ` +
         `${archivedCount}/${accepted.length} accepted starts archived (goal all)\n${lines.join('\n')}`,
     );
     for (const row of refused) {

@@ -13,6 +13,7 @@ import { serverIdIssues } from './subjects';
 import { MediaLoadError, receiveMedia, type MediaSourceDeps, type ReceivedMedia } from './media-source';
 import { probeFile } from '../vidu/media/probe-file';
 import { estimateCredits, type PriceTable } from '../vidu/prices';
+import { isTrueLike } from '../vidu/schemas/common';
 import { needsVoiceOwner } from '../contract/voice-ids';
 import { mapVoiceIds } from './voice-ids';
 
@@ -169,7 +170,7 @@ export function makeStageInputs(deps: StageDeps) {
       request,
       media,
       ...(typeof request.model === 'string' ? { model: request.model } : {}),
-      offPeak: request.off_peak === true || request.off_peak === 'true',
+      offPeak: isTrueLike(request.off_peak),
       ...(voices.voice ? { voice: voices.voice } : {}),
       ...(isFilmEndpoint(input.kind) ? {} : { estimate: stagedEstimate(input.kind, request, media, deps.prices?.()) }),
     };

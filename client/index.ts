@@ -23,6 +23,7 @@ import { startIdempotently, startWorkflowId, type StartOptions } from './idempot
 import { loadTemporalConnection } from '../platform/temporal/connection';
 import { loadModelsFile } from '../platform/config/models-file';
 import { MODELS_FILE_ENV } from '../vidu/models-file';
+import { isTrueLike } from '../vidu/schemas/common';
 import { taskQueueFromEnv } from '../platform/temporal/task-queue';
 import { clientTracingOptions } from './tracing';
 import {
@@ -187,7 +188,7 @@ export class ViduFlowClient {
     if (idIssues.length > 0) throw new InvalidGenerationInput(idIssues);
     const request = input.request as Record<string, unknown>;
     const model = typeof request.model === 'string' ? request.model : undefined;
-    const offPeak = request.off_peak === true || request.off_peak === 'true';
+    const offPeak = isTrueLike(request.off_peak);
     const prepared = await this.prepareInput(
       kind,
       { ...input, options: { ...input.options, ...(idempotencyKey ? { idempotencyKey } : {}) } },
@@ -220,7 +221,7 @@ export class ViduFlowClient {
    * for one-click/mv): the images and the audio are staged like the AD film's.
    */
   async startMusicVideo(input: MusicVideoInput, opts: StartOptions = {}): Promise<MusicVideoHandle> {
-    const lipSync = input.request.lip_sync === true || input.request.lip_sync === 'true';
+    const lipSync = isTrueLike(input.request.lip_sync);
     return new MusicVideoHandle(
       await this.startFilm(MUSIC_VIDEO, checkMusicVideoInput(input), input, opts, lipSync ? ' · lip sync' : ''),
     );

@@ -10,6 +10,7 @@ import { TEXT2AUDIO_DEFAULT_SECONDS } from '../endpoints/text2audio';
 import { lookup, resolutionRuleFor, type VideoModelSpec } from '../model-matrix';
 import { curveCredits, type PriceEntry, type PriceRule } from './rules';
 import { PRICE_TABLE } from './table';
+import { isTrueLike } from '../schemas/common';
 
 /** What can be priced: a generation kind, or one of the AD film's or the music video's calls. */
 export type PricedKind = GenerationKind | (typeof FILM_PRICED_KINDS)[number];
@@ -74,7 +75,6 @@ export const DEFAULT_PRICE_TABLE = new PriceTable();
 
 // --- lenient field readers: the estimate reads raw requests (local paths and all), validation is the stage's job ---
 
-const bool = (v: unknown): boolean => v === true || v === 'true';
 function num(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim())) return Number(v);
@@ -123,22 +123,22 @@ export function estimateCredits(
     return { credits: 0, basis: `${label}: unpriced`, unpriced: `${label}: ${priced.unpriced}`, entry: info };
   let credits = priced.base;
   const steps = [`${label} ${priced.fields}: ${priced.base}`];
-  if (bool(request.off_peak) && isOffPeakKind(kind)) {
+  if (isTrueLike(request.off_peak) && isOffPeakKind(kind)) {
     if ((entry.offPeak ?? 'half') === 'half') {
       // docs/vidu-pricing.md "Rules for every model": half the normal price, fractions rounded up.
       credits = Math.ceil(credits / 2);
       steps.push(`off-peak half, rounded up: ${credits}`);
     } else steps.push('off-peak not offered: full price');
   }
-  if (entry.audio && bool(request.audio)) {
+  if (entry.audio && isTrueLike(request.audio)) {
     credits += entry.audio;
     steps.push(`audio +${entry.audio}`);
   }
-  if (entry.isRec && bool(request.is_rec)) {
+  if (entry.isRec && isTrueLike(request.is_rec)) {
     credits += entry.isRec;
     steps.push(`is_rec +${entry.isRec}`);
   }
-  if (entry.lipSyncPerSecond && bool(request.lip_sync)) {
+  if (entry.lipSyncPerSecond && isTrueLike(request.lip_sync)) {
     const known = opts.facts?.audioSeconds;
     const seconds = Math.ceil(known ?? MUSIC_VIDEO_MAX_AUDIO_SECONDS);
     credits += entry.lipSyncPerSecond * seconds;

@@ -17,12 +17,17 @@ export function isTerminalState(state: string): state is 'success' | 'failed' {
 // as strings ("true"/"false") while other pages and every response use JSON
 // booleans. Accept both; the parsed value is always a boolean so what we send
 // upstream matches the responses.
+/** What BoolLike reads as true: `true` or the string "true". For raw, unparsed requests too. */
+export function isTrueLike(v: unknown): boolean {
+  return v === true || v === 'true';
+}
+
 export const BoolLike = z
   .custom<boolean | 'true' | 'false'>((v) => typeof v === 'boolean' || v === 'true' || v === 'false', {
     error: (iss) =>
       `${fieldLabel(iss.path)} must be true or false (the strings "true"/"false" are also accepted; got ${show(iss.input)})`,
   })
-  .transform((v) => v === true || v === 'true');
+  .transform(isTrueLike);
 export type BoolLike = z.infer<typeof BoolLike>;
 
 // docs/vidu-api.md §12 items 3 and 5: seed is a string in the CN schema and proxy examples

@@ -1,5 +1,5 @@
 import { Context, log } from '@temporalio/activity';
-import { ScheduleNotFoundError } from '@temporalio/client';
+import { ScheduleNotFoundError, type ScheduleDescription } from '@temporalio/client';
 import { WorkerMetric } from '../contract/metric-names';
 import {
   type BalancePackage,
@@ -115,6 +115,14 @@ export function makeBalanceActivities(deps: BalanceDeps) {
 }
 
 /**
+ * The state the last check saved on the watch's Schedule (saveBalanceState): its action's argument,
+ * from a describe of the Schedule. What the credits floor judges by.
+ */
+export function savedBalanceState(schedule: ScheduleDescription): BalanceState | undefined {
+  return (schedule.action.type === 'startWorkflow' ? schedule.action.args?.[0] : undefined) as BalanceState | undefined;
+}
+
+/**
  * The credits floor of the submit path: held (nothing sent) while the watch's last reading is
  * under the floor that applies to this priority. Without a floor on this worker it asks nothing,
  * so a generation's history is what it was before the watch existed. The last reading is the
@@ -132,8 +140,7 @@ export function makeCreditsHold(deps: Pick<BalanceDeps, 'scheduleId' | 'floors' 
       const d = await Context.current()
         .client.schedule.getHandle(deps.scheduleId as string)
         .describe();
-      const state = (d.action.type === 'startWorkflow' ? d.action.args?.[0] : undefined) as BalanceState | undefined;
-      remains = state?.last?.remains;
+      remains = savedBalanceState(d)?.last?.remains;
     } catch (err) {
       if (!(err instanceof ScheduleNotFoundError))
         log.warn('credits floor: the balance watch could not be read', { error: (err as Error).message });

@@ -251,10 +251,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Reads a whole-number flag, or records an issue naming the flag. */
 /** commander's argParser for a repeatable flag: every value given, in order. */
 export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
+/** Reads a whole-number flag, or records an issue naming the flag. */
 export function parseInteger(flag: string, raw: string, issues: string[]): number | undefined {
   const text = raw.trim();
   if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {

@@ -26,6 +26,7 @@ import { until } from '../helpers/e2e';
 import { scrape, total } from '../helpers/prometheus';
 import { connectToTestServer, temporalServer, uniqueTaskQueue, type TestConnections } from '../helpers/temporal';
 import { accountIdFor } from '../../activities/admission';
+import { savedBalanceState } from '../../activities/balance';
 import { balanceScheduleId } from '../../core/balance';
 
 const FLOOR = 1_000;
@@ -40,7 +41,7 @@ let api: string;
 let metrics: string;
 let hooks: Server;
 let temporal: TestConnections;
-/** The balance watch's Schedule, whose saved state the credits floor reads (activities/balance.ts). */
+/** The balance watch's Schedule, whose saved state the credits floor reads (savedBalanceState). */
 let scheduleId: string;
 const deliveries: Array<{ headers: Record<string, unknown>; body: string }> = [];
 const t0 = Date.now();
@@ -140,11 +141,7 @@ const remainsShown = (remains: number, ok = (shown: number) => shown === remains
  */
 const floorSees = (remains: number) =>
   until(
-    async () => {
-      const action = (await temporal.client.schedule.getHandle(scheduleId).describe()).action;
-      const state = action.type === 'startWorkflow' ? (action.args?.[0] as { last?: { remains?: number } }) : undefined;
-      return state?.last?.remains;
-    },
+    async () => savedBalanceState(await temporal.client.schedule.getHandle(scheduleId).describe())?.last?.remains,
     (seen) => seen === remains,
     `the credits floor to see ${remains} credits left`,
     30_000,

@@ -80,7 +80,7 @@ export function nextAttempt(run: GenerationRun, memory: RetryMemory | undefined)
 
 /** The retry metric's err_code and retry labels: bounded (a catalogue code or `unknown`). */
 function retryLabels(errCode: string, failure: TaskFailure): [string, string] {
-  const code = 'unknown' in failure && failure.unknown ? 'unknown' : errCode;
+  const code = failure.unknown ? 'unknown' : errCode;
   return [code, failure.retry === 'never' ? 'input-refused' : failure.retry];
 }
 
@@ -93,7 +93,7 @@ function changedRequest(memory: RetryMemory, failure: TaskFailure): Record<strin
   const request = memory.current.request;
   switch (failure.retry) {
     case 'same':
-      if ('unknown' in failure && failure.unknown) {
+      if (failure.unknown) {
         if (memory.unknownRetried) return undefined;
         memory.unknownRetried = true;
       }

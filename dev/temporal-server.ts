@@ -2,6 +2,7 @@
 // search attributes registered. Used by `npm run temporal`, the test global setup, demos and benchmarks.
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
 import { VIDU_SEARCH_ATTRIBUTES } from '../core/search-attributes';
@@ -51,20 +52,52 @@ export interface DevServerExit {
 const TAIL_LINES = 40;
 const STOP_GRACE_MS = 10_000;
 
-/** A TCP port that was free a moment ago on `host`. */
-export function getFreePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+// A port handed to a process that binds it later must not be one the kernel may meanwhile give to
+// an outgoing connection as its local port: port 0 picks from the ephemeral range, which every
+// connection draws from too, and with several processes starting at once (dev/stack.ts) a
+// receiver's and a worker's metrics port were taken that way in one clean-clone run (EADDRINUSE,
+// 2026-12-07). So ports come from below that range, at random, each checked by binding it, and
+// never the same one twice from this process.
+const PORT_FLOOR = 20_000;
+const handedOut = new Set<number>();
+
+/** The first port of the kernel's ephemeral range (Linux), else the IANA default's 49152. */
+export function ephemeralPortsFrom(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(low) && low > PORT_FLOOR + 1000) return low;
+  } catch {
+    // Not Linux: the IANA range.
+  }
+  return 49_152;
+}
+
+function bindable(port: number, host: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
-    srv.once('error', reject);
-    srv.listen({ port: 0, host, exclusive: true }, () => {
+    srv.once('error', () => resolve(undefined));
+    srv.listen({ port, host, exclusive: true }, () => {
       const addr = srv.address();
-      srv.close(() => {
-        if (addr && typeof addr === 'object') resolve(addr.port);
-        else reject(new Error('could not determine a free port'));
-      });
+      srv.close(() => resolve(addr && typeof addr === 'object' ? addr.port : undefined));
     });
   });
+}
+
+/** A TCP port that was free a moment ago on `host`, outside the ephemeral range when one can be had. */
+export async function getFreePort(host = '127.0.0.1'): Promise<number> {
+  const below = ephemeralPortsFrom();
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const candidate = PORT_FLOOR + Math.floor(Math.random() * (below - PORT_FLOOR));
+    if (handedOut.has(candidate)) continue;
+    // Reserved before the check: concurrent calls in this process must not both take it.
+    handedOut.add(candidate);
+    if ((await bindable(candidate, host)) !== undefined) return candidate;
+    handedOut.delete(candidate);
+  }
+  const port = await bindable(0, host);
+  if (port === undefined) throw new Error(`could not determine a free port on ${host}`);
+  return port;
 }
 
 /** The arguments of `temporal server start-dev` for these options. */

@@ -86,6 +86,8 @@ export interface Stack {
   workerPids(): number[];
   /** The HTTP API's process id (to send it SIGHUP after editing the keys file), when it runs. */
   apiPid(): number | undefined;
+  /** The last lines each process of the stack printed (ManagedProcess.tail), stopped ones included. */
+  outputTails(): Array<{ name: string; tail: string }>;
   stop(): Promise<void>;
 }
 
@@ -323,6 +325,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       },
       workerPids: () => workers.map((w) => w.child.pid).filter((pid): pid is number => pid !== undefined),
       apiPid: () => apiProcess?.child.pid,
+      outputTails: () => started.map((p) => ({ name: p.name, tail: p.tail() })),
       stop: stopAll,
     };
   } catch (err) {

@@ -70,11 +70,10 @@ beforeAll(async () => {
   await writeFile(keysFile, JSON.stringify([alice.entry, bob.entry, opsEntry]), { mode: 0o600 });
   const metricsPort = await getFreePort();
   const { address, namespace } = temporalServer();
-  const taskQueue = uniqueTaskQueue('e2e-balance');
   stack = await startStack({
     temporalAddress: address,
     namespace,
-    taskQueue,
+    taskQueue: uniqueTaskQueue('e2e-balance'),
     callbacks: true,
     archiveDir: path.join(dir, 'archive'),
     stagingDir: path.join(dir, 'staging'),
@@ -95,8 +94,7 @@ beforeAll(async () => {
   });
   sim = new SimAdmin(stack.simUrl);
   temporal = await connectToTestServer();
-  // dev/stack.ts names the deployment after the task queue.
-  scheduleId = balanceScheduleId(taskQueue.replace(/[.:]/g, '-'), accountIdFor(stack.apiKey, stack.simUrl));
+  scheduleId = balanceScheduleId(stack.env.VIDU_FLOW_DEPLOYMENT_NAME!, accountIdFor(stack.apiKey, stack.simUrl));
   api = stack.apiUrl!;
   metrics = `http://127.0.0.1:${metricsPort}`;
   ticker = setInterval(() => {

@@ -9,8 +9,6 @@ export interface E2eEnv {
   stack: Stack;
   client: ViduFlowClient;
   sim: SimAdmin;
-  /** Where the stack's processes write their logs (one file each). */
-  logDir: string;
 }
 
 /** Simulator, callback receiver and worker(s) as processes, on a task queue of their own. */
@@ -28,7 +26,6 @@ export async function startE2eEnv(
 ): Promise<E2eEnv> {
   const { address, namespace } = temporalServer();
   const taskQueue = uniqueTaskQueue(name);
-  const logDir = path.join(dir, name, 'logs');
   const stack = await startStack({
     temporalAddress: address,
     namespace,
@@ -43,7 +40,7 @@ export async function startE2eEnv(
     ...(opts.receiverEnv ? { receiverEnv: opts.receiverEnv } : {}),
     ...(opts.workers ? { workers: opts.workers } : {}),
     ...(opts.apiKeysFile ? { apiKeysFile: opts.apiKeysFile } : {}),
-    logDir,
+    logDir: path.join(dir, name, 'logs'),
   });
   // The client stages local files where this stack's worker reads them.
   const client = await ViduFlowClient.connect({
@@ -52,7 +49,7 @@ export async function startE2eEnv(
     taskQueue,
     stagingDir: path.join(dir, name, 'staging'),
   });
-  return { stack, client, sim: new SimAdmin(stack.simUrl), logDir };
+  return { stack, client, sim: new SimAdmin(stack.simUrl) };
 }
 
 // The failure a workflow closed with: shared with the workflow tests (test/helpers/temporal.ts).

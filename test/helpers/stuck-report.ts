@@ -3,15 +3,10 @@
 // events, and the slot manager's queue. A CI run keeps only the tail of its output, so a hang
 // with no report cannot be diagnosed afterwards (the more-endpoints case timed out once in CI,
 // 2026-12-07, with nothing else printed).
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { accountIdFor, slotManagerId } from '../../activities/admission';
 import type { E2eEnv } from './e2e';
 
-type Env = Pick<E2eEnv, 'client' | 'stack'> & Partial<Pick<E2eEnv, 'logDir'>>;
-
-/** Lines of each process log kept in a report: a crashed worker's last words are near the end. */
-const LOG_TAIL_LINES = 25;
+type Env = Pick<E2eEnv, 'client' | 'stack'>;
 
 /** Where `workflowId` stands, as lines of text. */
 export async function stuckReport(env: Env, workflowId: string, why: string): Promise<string> {
@@ -50,20 +45,9 @@ export async function stuckReport(env: Env, workflowId: string, why: string): Pr
   } catch (err) {
     lines.push(`describe failed: ${String(err)}`);
   }
-  // The processes' own words: a worker that died or stopped polling says so only in its log, and
+  // The processes' own words: a worker that died or stopped polling says so only in its output, and
   // a CI run keeps no files.
-  if (env.logDir) {
-    try {
-      for (const file of readdirSync(env.logDir)
-        .filter((f) => f.endsWith('.log'))
-        .sort()) {
-        const tail = readFileSync(path.join(env.logDir, file), 'utf8').trimEnd().split('\n').slice(-LOG_TAIL_LINES);
-        lines.push(`--- last ${tail.length} lines of ${file}`, ...tail);
-      }
-    } catch (err) {
-      lines.push(`logs unreadable: ${String(err)}`);
-    }
-  }
+  for (const { name, tail } of env.stack.outputTails()) lines.push(`--- last lines of ${name}`, tail);
   return lines.join('\n');
 }
 

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApi } from '../../api/server';
 import { makeSubjectActivities, serverIdIssues, subjectRecordKey } from '../../activities/subjects';
-import { SubjectLibrary, type SubjectRunner, type ViduFlowClient } from '../../client';
+import { InvalidGenerationInput, SubjectLibrary, type SubjectRunner, type ViduFlowClient } from '../../client';
 import { ownerOfStart } from '../../client/input-staging';
 import { newApiKey } from '../../platform/keys/api-keys';
 import { parseAllowPrivate } from '../../platform/net/address-policy';
@@ -185,6 +185,23 @@ describe('a subject’s media from a key', () => {
     expect(res.json.errors.map((e: { field: string }) => e.field)).toEqual(['images[1]']);
     expect(res.json.errors[0].message).toMatch(/not an image.*nothing was stored/);
     expect(JSON.stringify(res.json)).not.toMatch(/hunter2/);
+    expect(filesUnder(path.join(dir, 'staging'))).toEqual(before.files);
+    expect(viduRequests()).toBe(0);
+    expect(sim.context.ledger.balance).toBe(before.balance);
+  });
+
+  it('stores none of an image over its documented size (reference2video subjects.images, 50 MB), naming it', async () => {
+    // Over HTTP the API's body limit refuses it first (test/api/front-door.test.ts); a library or CLI
+    // caller reaches the subject path's own limit.
+    const before = { balance: sim.context.ledger.balance, files: filesUnder(path.join(dir, 'staging')) };
+    const big = Buffer.alloc(51 * 1024 * 1024);
+    Buffer.from(pngUri().split(',')[1]!, 'base64').copy(big); // a real PNG head: only the size is wrong
+    const library = new SubjectLibrary(runner, staging);
+    const refused = await library
+      .create({ name: 'too-big', images: [`data:image/png;base64,${big.toString('base64')}`] })
+      .catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(InvalidGenerationInput);
+    expect((refused as InvalidGenerationInput).issues).toEqual(['images[0]: 51.0 MB exceeds the 50.0 MB limit']);
     expect(filesUnder(path.join(dir, 'staging'))).toEqual(before.files);
     expect(viduRequests()).toBe(0);
     expect(sim.context.ledger.balance).toBe(before.balance);
